@@ -1,0 +1,126 @@
+package segments
+
+import "github.com/shopspring/decimal"
+
+// Driver forecasts one segment for one year from the platform's users. Implementations
+// return the segment's lines in the order a table prints them, one of them Revenue in
+// millions of the reporting currency, and report bad drivers as *Error with Field set.
+// Implementations must be safe for concurrent use.
+type Driver interface {
+	Forecast(u Users) ([]Line, error)
+}
+
+var (
+	_ Driver = LiveStreaming{}
+	_ Driver = Advertising{}
+	_ Driver = Ecommerce{}
+)
+
+var twelve = decimal.NewFromInt(12)
+
+// LiveStreaming is the live-streaming (virtual gifting) model: monthly paying users are
+// MAU × PayingRatio, and revenue is paying users × MonthlyARPPU × 12.
+type LiveStreaming struct {
+	PayingRatio  decimal.Decimal // average monthly paying users / average MAU, in [0,1]
+	MonthlyARPPU decimal.Decimal // revenue per paying user per month, currency units
+}
+
+// Forecast implements Driver.
+func (d LiveStreaming) Forecast(u Users) ([]Line, error) {
+	if err := firstErr(u.Validate(), rate(PayingRatio, d.PayingRatio), nonNegative(MonthlyARPPU, d.MonthlyARPPU)); err != nil {
+		return nil, err
+	}
+	payers := u.MAU.Mul(d.PayingRatio)
+	return []Line{
+		{MAU, "Average MAU", MillionUsers, 0, u.MAU},
+		{PayingRatio, "Paying ratio", Fraction, 1, d.PayingRatio},
+		{PayingUsers, "Average monthly paying users", MillionUsers, 0, payers},
+		{MonthlyARPPU, "Monthly ARPPU", PerUser, 1, d.MonthlyARPPU},
+		{Revenue, "Revenue", Millions, 0, payers.Mul(d.MonthlyARPPU).Mul(twelve)},
+	}, nil
+}
+
+// Advertising is the online-marketing model: revenue is DAU × RevenuePerDAU.
+type Advertising struct {
+	RevenuePerDAU decimal.Decimal // revenue per average DAU per year, currency units
+}
+
+// Forecast implements Driver.
+func (d Advertising) Forecast(u Users) ([]Line, error) {
+	if err := firstErr(u.Validate(), nonNegative(RevenuePerDAU, d.RevenuePerDAU)); err != nil {
+		return nil, err
+	}
+	return []Line{
+		{DAU, "Average DAU", MillionUsers, 0, u.DAU},
+		{RevenuePerDAU, "Revenue per DAU", PerUser, 0, d.RevenuePerDAU},
+		{Revenue, "Revenue", Millions, 0, u.DAU.Mul(d.RevenuePerDAU)},
+	}, nil
+}
+
+// Ecommerce is the live e-commerce model: shopping MAU is MAU × Penetration, GMV is
+// shopping MAU × GMVPerShopper, and revenue is GMV × TakeRate plus OtherRevenue.
+type Ecommerce struct {
+	Penetration   decimal.Decimal // shopping MAU / MAU, in [0,1]
+	GMVPerShopper decimal.Decimal // GMV per shopping MAU per year, currency units
+	TakeRate      decimal.Decimal // revenue / GMV (monetization rate), in [0,1]
+	// OtherRevenue is revenue in the segment that GMV does not drive, in currency
+	// millions: a reported "other revenue (mainly e-commerce)" line before commerce took
+	// off. Zero for a pure commission model; its line is printed only when non-zero.
+	OtherRevenue decimal.Decimal
+}
+
+// Forecast implements Driver.
+func (d Ecommerce) Forecast(u Users) ([]Line, error) {
+	err := firstErr(
+		u.Validate(),
+		rate(Penetration, d.Penetration),
+		nonNegative(GMVPerShopper, d.GMVPerShopper),
+		rate(TakeRate, d.TakeRate),
+		nonNegative(OtherRevenue, d.OtherRevenue),
+	)
+	if err != nil {
+		return nil, err
+	}
+	shoppers := u.MAU.Mul(d.Penetration)
+	gmv := shoppers.Mul(d.GMVPerShopper) // currency millions
+	revenue := gmv.Mul(d.TakeRate).Add(d.OtherRevenue)
+	lines := []Line{
+		{MAU, "Average MAU", MillionUsers, 0, u.MAU},
+		{GMVPerMAU, "GMV per MAU", PerUser, 0, gmv.DivRound(u.MAU, divPlaces)},
+		{ShoppingMAU, "Shopping MAU", MillionUsers, 0, shoppers},
+		{Penetration, "Shopping penetration", Fraction, 0, d.Penetration},
+		{GMVPerShopper, "GMV per shopper", PerUser, 0, d.GMVPerShopper},
+		{GMV, "GMV", HundredMillions, 0, gmv.Shift(-2)},
+		{TakeRate, "Take rate", Fraction, 2, d.TakeRate},
+	}
+	if !d.OtherRevenue.IsZero() {
+		lines = append(lines, Line{OtherRevenue, "Revenue not from GMV", Millions, 0, d.OtherRevenue})
+	}
+	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue}), nil
+}
+
+// divPlaces is the number of decimal places every division in this package keeps.
+const divPlaces = 16
+
+func rate(m Metric, v decimal.Decimal) error {
+	if v.Sign() < 0 || v.GreaterThan(decimal.NewFromInt(1)) {
+		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
+	}
+	return nil
+}
+
+func nonNegative(m Metric, v decimal.Decimal) error {
+	if v.Sign() < 0 {
+		return &Error{Field: string(m), Value: v.String(), Err: ErrNegative}
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,256 @@
+package segments
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Users is a platform's user base in one year, in millions of users.
+type Users struct {
+	MAU decimal.Decimal // average monthly active users; must be positive
+	DAU decimal.Decimal // average daily active users; in [0, MAU]
+}
+
+// Validate reports users that no platform can have: MAU not above zero, DAU below zero or
+// above MAU.
+func (u Users) Validate() error {
+	switch {
+	case u.MAU.Sign() <= 0:
+		return &Error{Field: string(MAU), Value: u.MAU.String(), Err: ErrNonPositive}
+	case u.DAU.Sign() < 0:
+		return &Error{Field: string(DAU), Value: u.DAU.String(), Err: ErrNegative}
+	case u.DAU.GreaterThan(u.MAU):
+		return &Error{Field: string(DAU), Value: u.DAU.String() + " > MAU " + u.MAU.String(), Err: ErrDAUAboveMAU}
+	}
+	return nil
+}
+
+// Segment is one business segment of a plan: its name and its driver for each year.
+type Segment struct {
+	Name    string         // stable key, e.g. "live_streaming"; unique in a plan
+	Title   string         // as tables print it, e.g. "Live streaming"
+	Drivers map[int]Driver // one per plan year
+}
+
+// Plan is a company's forecast inputs: for each year the platform's users and each
+// segment's driver. Forecast reads a Plan and never modifies it.
+type Plan struct {
+	Currency      string        // reporting currency of revenue, e.g. "CNY"
+	Years         []int         // ascending, without gaps in meaning: growth compares neighbours
+	FirstEstimate int           // first forecast year; earlier years are reported actuals
+	Users         map[int]Users // one per year
+	Segments      []Segment
+}
+
+// Forecast is a plan worked out: every segment's lines for every year, and the group view
+// (total revenue, its growth, each segment's growth and share of revenue).
+type Forecast struct {
+	Currency      string
+	FirstEstimate int
+	Years         []Year
+}
+
+// Year is one year of a Forecast.
+type Year struct {
+	Year     int
+	Users    Users
+	Segments []SegmentYear
+	Revenue  decimal.Decimal     // total of the segments' revenue, currency millions
+	Growth   decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year
+}
+
+// SegmentYear is one segment's forecast for one year.
+type SegmentYear struct {
+	Name, Title string
+	Lines       []Line
+	Revenue     decimal.Decimal     // currency millions
+	Growth      decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year or after zero
+	Share       decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
+}
+
+// Forecast works out every year of the plan. It fails with an *Error on the first bad
+// input it meets, naming the segment, year and field.
+func (p Plan) Forecast() (Forecast, error) {
+	if err := p.check(); err != nil {
+		return Forecast{}, err
+	}
+	f := Forecast{Currency: p.Currency, FirstEstimate: p.FirstEstimate, Years: make([]Year, len(p.Years))}
+	for i, y := range p.Years {
+		yr := Year{Year: y, Users: p.Users[y], Segments: make([]SegmentYear, len(p.Segments))}
+		for j, s := range p.Segments {
+			lines, err := s.Drivers[y].Forecast(yr.Users)
+			if err != nil {
+				return Forecast{}, locate(err, s.Name, y)
+			}
+			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines}
+			rev, ok := lineValue(lines, Revenue)
+			if !ok {
+				return Forecast{}, &Error{Segment: s.Name, Year: y, Field: string(Revenue), Err: ErrMissing}
+			}
+			sy.Revenue = rev
+			if i > 0 {
+				sy.Growth = growth(rev, f.Years[i-1].Segments[j].Revenue)
+			}
+			yr.Segments[j] = sy
+			yr.Revenue = yr.Revenue.Add(rev)
+		}
+		for j := range yr.Segments {
+			if !yr.Revenue.IsZero() {
+				yr.Segments[j].Share = decimal.NewNullDecimal(yr.Segments[j].Revenue.DivRound(yr.Revenue, divPlaces))
+			}
+		}
+		if i > 0 {
+			yr.Growth = growth(yr.Revenue, f.Years[i-1].Revenue)
+		}
+		f.Years[i] = yr
+	}
+	return f, nil
+}
+
+func (p Plan) check() error {
+	if len(p.Years) == 0 {
+		return &Error{Field: "years", Err: ErrPlan}
+	}
+	for i, y := range p.Years {
+		if i > 0 && y <= p.Years[i-1] {
+			return &Error{Field: "years", Value: fmt.Sprint(p.Years), Err: ErrPlan}
+		}
+		if _, ok := p.Users[y]; !ok {
+			return &Error{Year: y, Field: "users", Err: ErrMissing}
+		}
+	}
+	if len(p.Segments) == 0 {
+		return &Error{Field: "segments", Err: ErrPlan}
+	}
+	seen := make(map[string]bool, len(p.Segments))
+	for _, s := range p.Segments {
+		if s.Name == "" || seen[s.Name] {
+			return &Error{Segment: s.Name, Field: "name", Value: fmt.Sprintf("%q", s.Name), Err: ErrPlan}
+		}
+		seen[s.Name] = true
+		for _, y := range p.Years {
+			if s.Drivers[y] == nil {
+				return &Error{Segment: s.Name, Year: y, Field: "driver", Err: ErrMissing}
+			}
+		}
+	}
+	return nil
+}
+
+// locate fills in the segment and year of an *Error a driver returned.
+func locate(err error, segment string, year int) error {
+	if e, ok := err.(*Error); ok {
+		c := *e
+		c.Segment, c.Year = segment, year
+		return &c
+	}
+	return fmt.Errorf("segments: %s %d: %w", segment, year, err)
+}
+
+func growth(cur, prev decimal.Decimal) decimal.NullDecimal {
+	if prev.IsZero() {
+		return decimal.NullDecimal{}
+	}
+	return decimal.NewNullDecimal(cur.DivRound(prev, divPlaces).Sub(decimal.NewFromInt(1)))
+}
+
+func lineValue(lines []Line, m Metric) (decimal.Decimal, bool) {
+	for _, l := range lines {
+		if l.Metric == m {
+			return l.Value, true
+		}
+	}
+	return decimal.Decimal{}, false
+}
+
+// Label returns a year as tables print it: "2021E" for a forecast year, "2019" otherwise.
+func (f Forecast) Label(year int) string {
+	if f.FirstEstimate != 0 && year >= f.FirstEstimate {
+		return fmt.Sprintf("%dE", year)
+	}
+	return fmt.Sprint(year)
+}
+
+// Year returns the forecast for one year.
+func (f Forecast) Year(year int) (Year, error) {
+	for _, y := range f.Years {
+		if y.Year == year {
+			return y, nil
+		}
+	}
+	return Year{}, &Error{Year: year, Err: ErrUnknownYear}
+}
+
+// Segment returns one segment's forecast for the year.
+func (y Year) Segment(name string) (SegmentYear, error) {
+	for _, s := range y.Segments {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	return SegmentYear{}, &Error{Segment: name, Year: y.Year, Err: ErrUnknownSegment}
+}
+
+// Metric returns a segment's figure for the year: one of the segment's lines, or else the
+// platform's MAU or DAU, which every segment can be valued on.
+func (y Year) Metric(segment string, m Metric) (decimal.Decimal, error) {
+	s, err := y.Segment(segment)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if v, ok := lineValue(s.Lines, m); ok {
+		return v, nil
+	}
+	switch m {
+	case MAU:
+		return y.Users.MAU, nil
+	case DAU:
+		return y.Users.DAU, nil
+	}
+	return decimal.Decimal{}, &Error{Segment: segment, Year: y.Year, Field: string(m), Err: ErrUnknownMetric}
+}
+
+// Figure returns one figure of the forecast by segment and metric; with segment "" it
+// returns the group's figures: MAU, DAU or total Revenue.
+func (f Forecast) Figure(year int, segment string, m Metric) (decimal.Decimal, error) {
+	y, err := f.Year(year)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if segment != "" {
+		return y.Metric(segment, m)
+	}
+	switch m {
+	case MAU:
+		return y.Users.MAU, nil
+	case DAU:
+		return y.Users.DAU, nil
+	case Revenue:
+		return y.Revenue, nil
+	}
+	return decimal.Decimal{}, &Error{Year: year, Field: string(m), Err: ErrUnknownMetric}
+}
+
+// Growth returns a figure's growth over the previous year of the forecast: this year's
+// value / last year's - 1. It fails for the first year and when last year's value is zero.
+func (f Forecast) Growth(year int, segment string, m Metric) (decimal.Decimal, error) {
+	cur, err := f.Figure(year, segment, m)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	for i := 1; i < len(f.Years); i++ {
+		if f.Years[i].Year != year {
+			continue
+		}
+		prev, err := f.Figure(f.Years[i-1].Year, segment, m)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		if g := growth(cur, prev); g.Valid {
+			return g.Decimal, nil
+		}
+		break
+	}
+	return decimal.Decimal{}, &Error{Segment: segment, Year: year, Field: string(m) + " growth", Err: ErrNoGrowth}
+}

@@ -1,0 +1,17 @@
+// Package valuation values a company as the sum of its parts.
+//
+// A Model binds each segment of a segments.Plan to a Method; PMAU prices a segment's users
+// at the multiple of a comps.Set. Model.Value forecasts the plan, values each part in the
+// valuation year, converts to the target currency through an explicit comps.FX table, sums
+// the parts, divides by the share count and rates the upside against the current price.
+// The Result keeps every intermediate figure, renders as plain-text and Markdown tables,
+// encodes to JSON with decimals as strings, and names each figure by a stable key (see
+// Result.Figure) so that printed figures can be reconciled against it (see Reconcile).
+//
+// Conventions. Values of parts and their sum are in millions of the target currency; the
+// share count is in millions; the target is per share, carried to 16 decimal places, as are
+// all divisions here. Nothing is rounded until it is printed. Models and results are values:
+// Value does not modify the model and caches nothing, so one model can be valued from many
+// goroutines. Bad input returns an error that names the part, comparable or field and wraps
+// a sentinel of this package or of segments or comps, for errors.Is and errors.As.
+package valuation

@@ -1,0 +1,54 @@
+package valuation
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of this package.
+var (
+	// ErrShares reports a share count that is not positive.
+	ErrShares = errors.New("share count must be positive")
+	// ErrPrice reports a negative price.
+	ErrPrice = errors.New("price must not be negative")
+	// ErrMetric reports a segment metric a method cannot price: zero or negative.
+	ErrMetric = errors.New("metric must be positive")
+	// ErrNoParts reports a model with nothing to value.
+	ErrNoParts = errors.New("no parts to value")
+	// ErrCurrency reports a model without a target currency.
+	ErrCurrency = errors.New("no target currency")
+	// ErrUnknownFigure reports a figure key that names nothing in a result.
+	ErrUnknownFigure = errors.New("unknown figure")
+)
+
+// PartError is a failure valuing one part, naming the segment and the method.
+type PartError struct {
+	Segment string
+	Method  string
+	Err     error
+}
+
+func (e *PartError) Error() string {
+	return fmt.Sprintf("valuation: %s by %s: %v", e.Segment, e.Method, e.Err)
+}
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *PartError) Unwrap() error { return e.Err }
+
+// FieldError is a bad model field, such as a zero share count.
+type FieldError struct {
+	Field string
+	Value string // as given, if any
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	msg := "valuation: " + e.Field
+	if e.Value != "" {
+		msg += " " + e.Value
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+// Unwrap returns the sentinel, for errors.Is.
+func (e *FieldError) Unwrap() error { return e.Err }

@@ -1,0 +1,143 @@
+package kuaishou2021
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation"
+)
+
+var years = [...]int{2018, 2019, 2020, 2021, 2022}
+
+// row is one printed row across the report's five years; "" marks a year printed blank
+// or "-". Key holds %d for the year. Shift and places are as in valuation.Printed.
+type row struct {
+	table, label, key string
+	places, shift     int32
+	values            [5]string
+}
+
+const (
+	pct  = 2  // a fraction printed as a percentage
+	toYi = -2 // millions printed in 亿
+)
+
+var rows = []row{
+	{"Table 7", "Average MAU (m)", "forecast/%d/live_streaming/mau", 0, 0, [5]string{"241", "330", "489", "572", "617"}},
+	{"Table 7", "Paying ratio (%)", "forecast/%d/live_streaming/paying_ratio", 1, pct, [5]string{"11.8", "14.8", "12.0", "11.8", "11.6"}},
+	{"Table 7", "Average monthly paying users (m)", "forecast/%d/live_streaming/paying_users", 0, 0, [5]string{"28", "49", "59", "66", "72"}},
+	{"Table 7", "Monthly ARPPU (RMB)", "forecast/%d/live_streaming/monthly_arppu", 1, 0, [5]string{"54.9", "53.6", "48.2", "44.4", "43.0"}},
+	{"Table 7", "Live streaming revenue (RMB m)", "forecast/%d/live_streaming/revenue", 0, 0, [5]string{"18615", "31442", "33968", "35927", "36963"}},
+	{"Table 7", "YoY (%)", "forecast/%d/live_streaming/revenue/growth", 0, pct, [5]string{"134", "69", "8", "6", "3"}},
+	{"Table 7", "Share of revenue (%)", "forecast/%d/live_streaming/share", 0, pct, [5]string{"92", "80", "55", "40", "30"}},
+
+	{"Table 8", "Average DAU (m)", "forecast/%d/advertising/dau", 0, 0, [5]string{"117", "176", "284", "344", "384"}},
+	{"Table 8", "Ad revenue per DAU (RMB)", "forecast/%d/advertising/revenue_per_dau", 0, 0, [5]string{"14", "42", "85", "137", "191"}},
+	{"Table 8", "Advertising revenue (RMB m)", "forecast/%d/advertising/revenue", 0, 0, [5]string{"1665", "7419", "24276", "46972", "73312"}},
+	{"Table 8", "YoY (%)", "forecast/%d/advertising/revenue/growth", 0, pct, [5]string{"326", "346", "227", "93", "56"}},
+	{"Table 8", "Share of revenue (%)", "forecast/%d/advertising/share", 0, pct, [5]string{"8", "19", "40", "52", "59"}},
+
+	{"Table 9", "Average MAU (m)", "forecast/%d/ecommerce/mau", 0, 0, [5]string{"241", "330", "489", "572", "617"}},
+	{"Table 9", "GMV per MAU (RMB)", "forecast/%d/ecommerce/gmv_per_mau", 0, 0, [5]string{"0", "180", "818", "1227", "1595"}},
+	{"Table 9", "Live-shopping MAU (m)", "forecast/%d/ecommerce/shopping_mau", 0, 0, [5]string{"48", "99", "196", "257", "308"}},
+	{"Table 9", "Live-shopping penetration (%)", "forecast/%d/ecommerce/penetration", 0, pct, [5]string{"20", "30", "40", "45", "50"}},
+	{"Table 9", "GMV per live-shopping user (RMB)", "forecast/%d/ecommerce/gmv_per_shopper", 0, 0, [5]string{"2", "601", "2045", "2727", "3190"}},
+	{"Table 9", "Live e-commerce GMV (RMB 亿)", "forecast/%d/ecommerce/gmv", 0, 0, [5]string{"1", "596", "4000", "7015", "9839"}},
+	{"Table 9", "Monetization rate (%)", "forecast/%d/ecommerce/take_rate", 2, pct, [5]string{"", "0.44", "0.80", "1.00", "1.50"}},
+	{"Table 9", "Other revenue (RMB m)", "forecast/%d/ecommerce/revenue", 0, 0, [5]string{"20", "260", "3200", "7015", "14759"}},
+	{"Table 9", "YoY (%)", "forecast/%d/ecommerce/revenue/growth", 0, pct, [5]string{"", "1171", "1133", "119", "110"}},
+
+	{"Table 10", "Revenue (RMB m)", "forecast/%d/revenue", 0, 0, [5]string{"20301", "39120", "61444", "89913", "125034"}},
+	{"Table 10", "YoY (%)", "forecast/%d/revenue/growth", 0, pct, [5]string{"143", "93", "57", "46", "39"}},
+
+	{"Key assumptions", "MAU (亿)", "forecast/%d/mau", 2, toYi, [5]string{"", "", "4.89", "5.72", "6.17"}},
+	{"Key assumptions", "MAU growth (%)", "forecast/%d/mau/growth", 0, pct, [5]string{"", "", "48", "", ""}},
+	{"Key assumptions", "DAU (亿)", "forecast/%d/dau", 2, toYi, [5]string{"", "", "2.84", "3.44", "3.84"}},
+	{"Key assumptions", "Ad revenue per DAU growth (%)", "forecast/%d/advertising/revenue_per_dau/growth", 0, pct, [5]string{"", "", "102", "60", "40"}},
+	{"Key assumptions", "GMV growth (%)", "forecast/%d/ecommerce/gmv/growth", 0, pct, [5]string{"", "", "571", "75", "40"}},
+	{"Key assumptions", "Monetization rate (%)", "forecast/%d/ecommerce/take_rate", 1, pct, [5]string{"", "", "0.8", "1.0", "1.5"}},
+}
+
+// comp is one comparable's printed row of Tables 11-13.
+type comp struct {
+	table, part, ticker       string
+	close, mvYi, metric, pmau string
+	metricPlaces              int32
+}
+
+var compRows = []comp{
+	{"Table 11", LiveStreaming, "HUYA US", "27.6", "65", "188.4", "34.41", 1},
+	{"Table 11", LiveStreaming, "DOYU US", "15.3", "48", "175.4", "27.61", 1},
+	{"Table 12", Advertising, "FB US", "264.9", "7544", "2958", "255.03", 0},
+	{"Table 12", Advertising, "TWTR US", "77.6", "620", "530", "116.91", 0},
+	{"Table 13", Ecommerce, "PDD US", "186.2", "2291", "858", "267.04", 0},
+	{"Table 13", Ecommerce, "9988.HK", "29.8", "6457", "792", "815.08", 0},
+	{"Table 13", Ecommerce, "JD US", "98.0", "1534", "520", "294.98", 0},
+}
+
+// exceptions are the report's known inconsistencies, by table, row label and column.
+var exceptions = map[string]string{
+	"Table 7|Average monthly paying users (m)|2021E": "printed 66, but 572 × 11.8% = 67.5, and only about 67.5 " +
+		"reproduces the printed revenue of 35,927 at the printed ARPPU of 44.4: the 66 is inconsistent with its column",
+	"Table 7|YoY (%)|2018":  "growth over 2017, whose revenue the report does not print",
+	"Table 8|YoY (%)|2018":  "growth over 2017, whose revenue the report does not print",
+	"Table 10|YoY (%)|2018": "growth over 2017, whose revenue the report does not print",
+	"Table 13|Average P/MAU|2021E": "the mean of the printed multiples (267.04 + 815.08 + 294.98) / 3 = 459.033 prints " +
+		"459.03; the report's 459.04 comes from its unrounded multiples. The printed multiples are used, and 80% of " +
+		"either average prints as the report's 367.23",
+}
+
+// Figures returns every figure the report printed in Tables 7-9, 11-14, the revenue rows
+// of Table 10, the key assumptions and the valuation summary, each with the Result key it
+// is checked against and, for the report's known inconsistencies, the reason it differs.
+func Figures() []valuation.Printed {
+	var out []valuation.Printed
+	add := func(table, label, column, key, value string, places, shift int32) {
+		out = append(out, valuation.Printed{
+			Table: table, Row: label, Column: column, Key: key,
+			Value: decimal.RequireFromString(value), Places: places, Shift: shift,
+			Exception: exceptions[table+"|"+label+"|"+column],
+		})
+	}
+	for _, r := range rows {
+		for i, v := range r.values {
+			if v != "" {
+				column := fmt.Sprint(years[i])
+				if years[i] >= 2020 {
+					column += "E"
+				}
+				add(r.table, r.label, column, fmt.Sprintf(r.key, years[i]), v, r.places, r.shift)
+			}
+		}
+	}
+	for _, c := range compRows {
+		k := "part/" + c.part + "/comp/" + c.ticker + "/"
+		add(c.table, c.ticker+" close (USD)", "2021-03-02", k+"close", c.close, 1, 0)
+		add(c.table, c.ticker+" market value (USD 亿)", "2021-03-02", k+"market_value", c.mvYi, 0, toYi)
+		add(c.table, c.ticker+" MAU (m)", "2021E", k+"metric", c.metric, c.metricPlaces, 0)
+		add(c.table, c.ticker+" P/MAU", "2021E", k+"multiple", c.pmau, 2, 0)
+	}
+	for _, p := range []struct {
+		table, part, avg, mult, metric, value string
+		metricPlaces                          int32
+	}{
+		{"Table 11", LiveStreaming, "31.01", "31.01", "572", "1365", 0},
+		{"Table 12", Advertising, "185.97", "185.97", "572", "8186", 0},
+		{"Table 13", Ecommerce, "459.04", "367.23", "257.3", "7274", 1},
+	} {
+		k := "part/" + p.part + "/"
+		add(p.table, "Average P/MAU", "2021E", k+"average", p.avg, 2, 0)
+		add(p.table, "Kuaishou P/MAU", "2021E", k+"multiple", p.mult, 2, 0)
+		add(p.table, "Kuaishou 2021E MAU (m)", "2021E", k+"metric", p.metric, p.metricPlaces, 0)
+		add(p.table, "Kuaishou segment value (HKD 亿)", "2021E", k+"value", p.value, 0, toYi)
+		add("Summary", strings.ReplaceAll(p.part, "_", " ")+" value (HKD 亿)", "2021E", k+"value", p.value, 0, toYi)
+	}
+	add("Table 14", "Target price (HKD)", "2021E", "target", "404.6", 1, 0)
+	add("Table 14", "Shares (亿)", "2021E", "shares", "42", 0, toYi)
+	add("Table 14", "Sum of segment values (HKD 亿)", "2021E", "sum", "16826", 0, toYi)
+	add("Summary", "Sum of segment values (HKD 亿)", "2021E", "sum", "16826", 0, toYi)
+	add("Summary", "Target price (HKD)", "2021E", "target", "404.6", 1, 0)
+	add("Summary", "Live-shopping MAU (m)", "2021E", "forecast/2021/ecommerce/shopping_mau", "257.3", 1, 0)
+	return out
+}

@@ -1,0 +1,89 @@
+package kuaishou2021
+
+import (
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+)
+
+// Segment names of the plan.
+const (
+	LiveStreaming = "live_streaming"
+	Advertising   = "advertising"
+	Ecommerce     = "ecommerce"
+)
+
+// Valuation inputs: Tables 11-14. Shares is in millions (see the package doc).
+const (
+	ValuationYear = 2021
+	Shares        = "4159"
+	Price         = "319.00" // HK$, at the time of writing
+	USDHKD        = "7.7"
+)
+
+// year holds one year's drivers; see the package doc for their derivation.
+type year struct {
+	y                                       int
+	mau, dau                                string // millions
+	payingRatio, arppu                      string // Table 7
+	revPerDAU                               string // Table 8
+	penetration, gmvPerShopper, take, other string // Table 9
+}
+
+var drivers = [...]year{
+	{2018, "240.6", "117", "0.1175", "54.873", "14.231", "0.2", "2", "0", "20.42"},
+	{2019, "330.4", "175.5", "0.148", "53.5828", "42.271", "0.3", "601.2", "0.004356", "0"},
+	{2020, "489", "284", "0.12", "48.239", "85.479", "0.4", "2045", "0.008", "0"},
+	{2021, "571.68", "344", "0.118", "44.3815", "136.5459", "0.45", "2726.7", "0.01", "0"},
+	{2022, "616.9", "384", "0.116", "43.044", "190.917", "0.5", "3189.9", "0.015", "0"},
+}
+
+// Plan returns the segment forecast of Tables 7-9 for 2018-2022E, in RMB.
+func Plan() segments.Plan {
+	d := decimal.RequireFromString
+	p := segments.Plan{
+		Currency:      string(comps.CNY),
+		FirstEstimate: 2020,
+		Users:         map[int]segments.Users{},
+		Segments: []segments.Segment{
+			{Name: LiveStreaming, Title: "Live streaming", Drivers: map[int]segments.Driver{}},
+			{Name: Advertising, Title: "Advertising", Drivers: map[int]segments.Driver{}},
+			{Name: Ecommerce, Title: "Other (mainly live e-commerce)", Drivers: map[int]segments.Driver{}},
+		},
+	}
+	for _, y := range drivers {
+		p.Years = append(p.Years, y.y)
+		p.Users[y.y] = segments.Users{MAU: d(y.mau), DAU: d(y.dau)}
+		p.Segments[0].Drivers[y.y] = segments.LiveStreaming{PayingRatio: d(y.payingRatio), MonthlyARPPU: d(y.arppu)}
+		p.Segments[1].Drivers[y.y] = segments.Advertising{RevenuePerDAU: d(y.revPerDAU)}
+		p.Segments[2].Drivers[y.y] = segments.Ecommerce{
+			Penetration: d(y.penetration), GMVPerShopper: d(y.gmvPerShopper), TakeRate: d(y.take), OtherRevenue: d(y.other),
+		}
+	}
+	return p
+}
+
+// Model returns the report's valuation: each segment at the P/MAU of its comparables
+// (comps.WestSec2021Streaming, ...Advertising, ...Ecommerce) on 2021E figures, in HKD.
+func Model() valuation.Model {
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString(USDHKD)})
+	if err != nil { // unreachable: the rate is a positive constant
+		return valuation.Model{}
+	}
+	return valuation.Model{
+		Name:   "Kuaishou",
+		Ticker: "1024.HK",
+		Plan:   Plan(),
+		Year:   ValuationYear,
+		Parts: []valuation.Part{
+			{Segment: LiveStreaming, Method: valuation.PMAU{Comps: comps.WestSec2021Streaming()}},
+			{Segment: Advertising, Method: valuation.PMAU{Comps: comps.WestSec2021Advertising()}},
+			{Segment: Ecommerce, Method: valuation.PMAU{Comps: comps.WestSec2021Ecommerce(), Metric: segments.ShoppingMAU}},
+		},
+		FX:       fx,
+		Currency: comps.HKD,
+		Shares:   decimal.RequireFromString(Shares),
+		Price:    decimal.RequireFromString(Price),
+	}
+}

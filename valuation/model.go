@@ -1,0 +1,104 @@
+package valuation
+
+import (
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+)
+
+// Part values one segment of the plan with a method.
+type Part struct {
+	Segment string // the segments.Segment name
+	Method  Method
+}
+
+// Model is a complete sum-of-the-parts valuation: the forecast, how each part is valued,
+// and what turns the sum into a per-share target.
+type Model struct {
+	Name   string // company
+	Ticker string
+	Plan   segments.Plan
+	Year   int // the forecast year whose figures are priced
+	Parts  []Part
+	FX     comps.FX
+	// Currency is the target currency of part values, the sum and the target price.
+	Currency comps.Currency
+	// Shares is the share count the sum is divided by, in millions.
+	Shares decimal.Decimal
+	// Price is the current share price in Currency; zero means none: no upside or rating.
+	Price decimal.Decimal
+	// Scale rates the upside; the zero Scale means WesternSecurities().
+	Scale Scale
+}
+
+// Result is a model valued. It holds every figure that went into the target.
+type Result struct {
+	Name     string
+	Ticker   string
+	Year     int
+	Currency comps.Currency
+	Forecast segments.Forecast
+	Parts    []PartValue
+	Sum      decimal.Decimal     // of the part values, millions of Currency
+	Shares   decimal.Decimal     // millions
+	Target   decimal.Decimal     // Sum / Shares, per share in Currency, to 16 places
+	Price    decimal.Decimal     // zero when the model has none
+	Upside   decimal.NullDecimal // Target / Price - 1; not valid without a price
+	Rating   Rating              // empty without a price
+}
+
+// Value forecasts the plan and values every part in the valuation year.
+func (m Model) Value() (Result, error) {
+	switch {
+	case m.Shares.Sign() <= 0:
+		return Result{}, &FieldError{Field: "shares", Value: m.Shares.String(), Err: ErrShares}
+	case m.Price.Sign() < 0:
+		return Result{}, &FieldError{Field: "price", Value: m.Price.String(), Err: ErrPrice}
+	case len(m.Parts) == 0:
+		return Result{}, &FieldError{Field: "parts", Err: ErrNoParts}
+	case m.Currency == "":
+		return Result{}, &FieldError{Field: "currency", Err: ErrCurrency}
+	}
+	f, err := m.Plan.Forecast()
+	if err != nil {
+		return Result{}, err
+	}
+	year, err := f.Year(m.Year)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{
+		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
+		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price,
+	}
+	for i, p := range m.Parts {
+		name := "<nil>"
+		if p.Method != nil {
+			name = p.Method.Name()
+		}
+		seg, err := year.Segment(p.Segment)
+		if err != nil {
+			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
+		}
+		if p.Method == nil {
+			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: segments.ErrMissing}
+		}
+		v, err := p.Method.Value(year, p.Segment, m.FX, m.Currency)
+		if err != nil {
+			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
+		}
+		v.Segment, v.Title = seg.Name, seg.Title
+		r.Parts[i] = v
+		r.Sum = r.Sum.Add(v.Value)
+	}
+	r.Target = r.Sum.DivRound(m.Shares, divPlaces)
+	if m.Price.Sign() > 0 {
+		up := r.Target.DivRound(m.Price, divPlaces).Sub(decimal.NewFromInt(1))
+		r.Upside = decimal.NewNullDecimal(up)
+		r.Rating = m.Scale.orDefault().Rate(up)
+	}
+	return r, nil
+}
+
+// divPlaces is the number of decimal places every division in this package keeps.
+const divPlaces = 16

@@ -1,0 +1,183 @@
+package valuation
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/internal/table"
+)
+
+// Text renders the result as plain-text tables: each segment's forecast, the group's
+// revenue, each part's comparables and value, the sum, and the target line.
+func (r Result) Text() string {
+	var b strings.Builder
+	for _, t := range r.tables() {
+		b.WriteString(t.Text() + "\n")
+	}
+	return b.String() + r.Summary() + "\n"
+}
+
+// Markdown renders the result as Markdown tables, in the order of Text.
+func (r Result) Markdown() string {
+	var b strings.Builder
+	for _, t := range r.tables() {
+		b.WriteString(t.Markdown() + "\n")
+	}
+	return b.String() + r.Summary() + "\n"
+}
+
+// Summary returns the one-line verdict, e.g.
+// "Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)".
+func (r Result) Summary() string {
+	s := "Target price: " + money(r.Currency) + table.Num(r.Target, 1)
+	if r.Upside.Valid {
+		s += fmt.Sprintf(" (upside %s vs %s%s, %s)", table.Pct(r.Upside.Decimal, 1), money(r.Currency), table.Num(r.Price, 2), r.Rating)
+	}
+	return s
+}
+
+func money(c comps.Currency) string {
+	switch c {
+	case comps.HKD:
+		return "HK$"
+	case comps.USD:
+		return "US$"
+	case comps.CNY:
+		return "RMB "
+	}
+	return string(c) + " "
+}
+
+func (r Result) tables() []table.Table {
+	f := r.Forecast
+	header := []string{""}
+	for _, y := range f.Years {
+		header = append(header, f.Label(y.Year))
+	}
+	var ts []table.Table
+	for j, s := range firstYear(f).Segments {
+		t := table.Table{Title: fmt.Sprintf("%s forecast (%s m unless noted)", s.Title, f.Currency), Header: header}
+		for _, m := range segmentMetrics(f, j) {
+			row := []string{""}
+			for _, y := range f.Years {
+				cell := "-"
+				for _, l := range y.Segments[j].Lines {
+					if l.Metric == m {
+						row[0] = lineLabel(l, f.Currency)
+						cell = lineCell(l)
+					}
+				}
+				row = append(row, cell)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		yoy, share := []string{"YoY"}, []string{"Share of revenue"}
+		for _, y := range f.Years {
+			yoy = append(yoy, nullPct(y.Segments[j].Growth))
+			share = append(share, nullPct(y.Segments[j].Share))
+		}
+		t.Rows = append(t.Rows, yoy, share)
+		ts = append(ts, t)
+	}
+	group := table.Table{Title: fmt.Sprintf("Group revenue (%s m)", f.Currency), Header: header}
+	rev, yoy := []string{"Revenue"}, []string{"YoY"}
+	for _, y := range f.Years {
+		rev = append(rev, table.Num(y.Revenue, 0))
+		yoy = append(yoy, nullPct(y.Growth))
+	}
+	group.Rows = [][]string{rev, yoy}
+	ts = append(ts, group)
+
+	for _, p := range r.Parts {
+		ts = append(ts, r.partTable(p))
+	}
+	sum := table.Table{
+		Title:  fmt.Sprintf("Sum of the parts (%s 亿)", r.Currency),
+		Header: []string{"", "Method", "Value"},
+	}
+	for _, p := range r.Parts {
+		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(-2), 0)})
+	}
+	sum.Rows = append(sum.Rows,
+		[]string{"Sum", "", table.Num(r.Sum.Shift(-2), 0)},
+		[]string{"Shares (亿)", "", table.Num(r.Shares.Shift(-2), 2)},
+		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
+	)
+	return append(ts, sum)
+}
+
+func (r Result) partTable(p PartValue) table.Table {
+	m := p.Multiple
+	t := table.Table{
+		Title: fmt.Sprintf("%s: %s on %s (%s)", p.Title, p.Method, m.Set, m.Metric),
+		Header: []string{"Ticker", "Name", "Close (" + string(m.Currency) + ")", "Market value (" + string(m.Currency) + " 亿)",
+			"Metric (m)", "Multiple", "MV / metric"},
+	}
+	for _, c := range m.Companies {
+		mult := table.Num(c.Multiple, 2)
+		if !c.Printed {
+			mult += " (computed)"
+		}
+		t.Rows = append(t.Rows, []string{c.Ticker, c.Name, table.Num(c.Close, 1), table.Num(c.MarketValue.Shift(-2), 0),
+			table.Num(c.Metric, 1), mult, table.Num(c.Implied, 2)})
+	}
+	t.Rows = append(t.Rows, []string{"", "Average (" + m.Aggregate + ")", "", "", "", table.Num(m.Average, 2), ""})
+	if !m.Premium.IsZero() {
+		t.Rows = append(t.Rows, []string{"", table.Pct(decimal.NewFromInt(1).Add(m.Premium), 0) + " of average", "", "", "", table.Num(m.Value, 2), ""})
+	}
+	t.Rows = append(t.Rows, []string{r.Ticker, r.Name, "", table.Num(p.Value.Shift(-2), 0) + " (" + string(r.Currency) + ")",
+		table.Num(p.MetricValue, 1) + " " + string(p.Metric), table.Num(m.Value, 2), ""})
+	t.Notes = []string{fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, p.FX.Rate.String(), p.Metric, r.Year)}
+	return t
+}
+
+func firstYear(f segments.Forecast) segments.Year {
+	if len(f.Years) == 0 {
+		return segments.Year{}
+	}
+	return f.Years[0]
+}
+
+// segmentMetrics lists segment j's metrics in order of first appearance across years.
+func segmentMetrics(f segments.Forecast, j int) []segments.Metric {
+	var ms []segments.Metric
+	seen := map[segments.Metric]bool{}
+	for _, y := range f.Years {
+		for _, l := range y.Segments[j].Lines {
+			if !seen[l.Metric] {
+				seen[l.Metric] = true
+				ms = append(ms, l.Metric)
+			}
+		}
+	}
+	return ms
+}
+
+func lineLabel(l segments.Line, currency string) string {
+	switch l.Unit {
+	case segments.MillionUsers:
+		return l.Label + " (m)"
+	case segments.PerUser:
+		return l.Label + " (" + currency + ")"
+	case segments.HundredMillions:
+		return l.Label + " (" + currency + " 亿)"
+	}
+	return l.Label
+}
+
+func lineCell(l segments.Line) string {
+	if l.Unit == segments.Fraction {
+		return table.Pct(l.Value, l.Places)
+	}
+	return table.Num(l.Value, l.Places)
+}
+
+func nullPct(d decimal.NullDecimal) string {
+	if !d.Valid {
+		return ""
+	}
+	return table.Pct(d.Decimal, 0)
+}
