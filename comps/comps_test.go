@@ -1,0 +1,94 @@
+package comps_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+)
+
+var d = decimal.RequireFromString
+
+func TestReportSets(t *testing.T) {
+	for _, c := range []struct {
+		set           comps.Set
+		average, mult string
+	}{
+		{comps.WestSec2021Streaming(), "31.01", "31.01"},     // (34.41 + 27.61) / 2, Table 11
+		{comps.WestSec2021Advertising(), "185.97", "185.97"}, // (255.03 + 116.91) / 2, Table 12
+		// (267.04 + 815.08 + 294.98) / 3 = 459.0333...; × 80% = 367.2266...; Table 13.
+		{comps.WestSec2021Ecommerce(), "459.0333333333333333", "367.22666666666666664"},
+	} {
+		m, err := c.set.Multiple()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.Average.Equal(d(c.average)) || !m.Value.Equal(d(c.mult)) {
+			t.Errorf("%s: average %s multiple %s, want %s, %s", c.set.Name, m.Average, m.Value, c.average, c.mult)
+		}
+		for _, cm := range m.Companies {
+			if !cm.Printed {
+				t.Errorf("%s: %s multiple not the printed one", c.set.Name, cm.Ticker)
+			}
+		}
+	}
+}
+
+func TestComputedMultiple(t *testing.T) {
+	mau := comps.Metric{Name: "mau", Year: 2021}
+	s := comps.Set{Name: "s", Metric: mau, Premium: d("0.1"), Companies: []comps.Company{
+		{Ticker: "A", Currency: comps.USD, MarketValue: d("300"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("3")}},
+		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("4")}},
+	}}
+	// 300/3 = 100, 100/4 = 25; mean 62.5; +10% = 68.75.
+	m, err := s.Multiple()
+	if err != nil || !m.Value.Equal(d("68.75")) || m.Companies[1].Printed {
+		t.Errorf("multiple %+v, %v; want 68.75 computed", m, err)
+	}
+}
+
+func TestFX(t *testing.T) {
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.7")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from, to comps.Currency
+		want     string
+	}{
+		{comps.USD, comps.HKD, "7.7"},
+		{comps.HKD, comps.USD, "0.1298701298701299"}, // 1 / 7.7 at 16 places
+		{comps.CNY, comps.CNY, "1"},
+	} {
+		if got, err := fx.Rate(c.from, c.to); err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("Rate(%s, %s) = %s, %v; want %s", c.from, c.to, got, err, c.want)
+		}
+	}
+	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, comps.ErrNoRate) {
+		t.Errorf("CNY/HKD: %v, want ErrNoRate", err)
+	}
+	for _, bad := range [][]comps.Rate{
+		{{From: comps.USD, To: comps.HKD, Rate: d("0")}},
+		{{From: comps.USD, To: comps.HKD, Rate: d("-7.7")}},
+		{{From: comps.USD, To: comps.USD, Rate: d("1")}},
+		{{From: "", To: comps.USD, Rate: d("1")}},
+		{{From: comps.USD, To: comps.HKD, Rate: d("7.7")}, {From: comps.HKD, To: comps.USD, Rate: d("0.13")}},
+	} {
+		if _, err := comps.NewFX(bad...); !errors.Is(err, comps.ErrBadRate) {
+			t.Errorf("NewFX(%v): %v, want ErrBadRate", bad, err)
+		}
+	}
+}
+
+func TestSetErrors(t *testing.T) {
+	s := comps.WestSec2021Streaming()
+	s.Companies = append([]comps.Company(nil), s.Companies...)
+	s.Companies[0].Multiples = map[comps.Metric]decimal.Decimal{s.Metric: d("-1")}
+	if _, err := s.Multiple(); !errors.Is(err, comps.ErrNonPositive) {
+		t.Errorf("negative printed multiple: %v", err)
+	}
+	if _, err := (comps.Mean{}).Of(nil); !errors.Is(err, comps.ErrEmptySet) {
+		t.Errorf("mean of nothing: %v", err)
+	}
+}

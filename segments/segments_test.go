@@ -1,0 +1,169 @@
+package segments_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+)
+
+var d = decimal.RequireFromString
+
+func value(t *testing.T, lines []segments.Line, m segments.Metric) decimal.Decimal {
+	t.Helper()
+	for _, l := range lines {
+		if l.Metric == m {
+			return l.Value
+		}
+	}
+	t.Fatalf("no line %s", m)
+	return decimal.Decimal{}
+}
+
+func TestDrivers(t *testing.T) {
+	u := segments.Users{MAU: d("572"), DAU: d("344")}
+	for _, c := range []struct {
+		name   string
+		driver segments.Driver
+		want   map[segments.Metric]string
+	}{
+		// 572 × 11.8% = 67.496 paying users; × 44.4 × 12 = 35,961.8688 (the naive product of
+		// Table 7's printed 2021E drivers, which misses the printed 35,927).
+		{"live streaming", segments.LiveStreaming{PayingRatio: d("0.118"), MonthlyARPPU: d("44.4")},
+			map[segments.Metric]string{segments.PayingUsers: "67.496", segments.Revenue: "35961.8688"}},
+		// 344 × 137 = 47,128 (Table 8's printed 2021E drivers; printed revenue 46,972).
+		{"advertising", segments.Advertising{RevenuePerDAU: d("137")},
+			map[segments.Metric]string{segments.Revenue: "47128"}},
+		// 572 × 45% = 257.4 shoppers; × 2727 = 701,929.8 RMB m = 7,019.298 亿 GMV;
+		// × 1% = 7,019.298 revenue; GMV per MAU 701,929.8 / 572 = 1,227.15.
+		{"e-commerce", segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2727"), TakeRate: d("0.01")},
+			map[segments.Metric]string{segments.ShoppingMAU: "257.4", segments.GMV: "7019.298", segments.Revenue: "7019.298",
+				segments.GMVPerMAU: "1227.15"}},
+		// Other revenue adds to commission: 0 × GMV + 20.
+		{"e-commerce with other revenue", segments.Ecommerce{Penetration: d("0.2"), GMVPerShopper: d("2"), OtherRevenue: d("20")},
+			map[segments.Metric]string{segments.Revenue: "20", segments.OtherRevenue: "20"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			lines, err := c.driver.Forecast(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for m, want := range c.want {
+				if got := value(t, lines, m); !got.Equal(d(want)) {
+					t.Errorf("%s = %s, want %s", m, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestDriverCalledDirectlyWithBadUsers(t *testing.T) {
+	// GMV per MAU divides by MAU: a direct call with zero MAU must be an error, not a panic.
+	_, err := segments.Ecommerce{Penetration: d("0.5")}.Forecast(segments.Users{})
+	if !errors.Is(err, segments.ErrNonPositive) {
+		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
+	}
+}
+
+func plan() segments.Plan {
+	return segments.Plan{
+		Currency: "CNY", Years: []int{2020, 2021}, FirstEstimate: 2021,
+		Users: map[int]segments.Users{2020: {MAU: d("100"), DAU: d("50")}, 2021: {MAU: d("200"), DAU: d("100")}},
+		Segments: []segments.Segment{
+			{Name: "live", Title: "Live", Drivers: map[int]segments.Driver{
+				2020: segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("10")},
+				2021: segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("10")}}},
+			{Name: "ads", Title: "Ads", Drivers: map[int]segments.Driver{
+				2020: segments.Advertising{RevenuePerDAU: d("24")},
+				2021: segments.Advertising{RevenuePerDAU: d("18")}}},
+		},
+	}
+}
+
+func TestForecastGroupView(t *testing.T) {
+	f, err := plan().Forecast()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2020: live 100 × 0.1 × 10 × 12 = 1,200; ads 50 × 24 = 1,200; total 2,400.
+	// 2021: live 2,400 (+100%); ads 100 × 18 = 1,800 (+50%); total 4,200 (+75%);
+	// shares 2,400 / 4,200 = 4/7 and 3/7; MAU growth 100%.
+	for _, c := range []struct {
+		name string
+		got  func() (decimal.Decimal, error)
+		want string
+	}{
+		{"total 2020", func() (decimal.Decimal, error) { return f.Figure(2020, "", segments.Revenue) }, "2400"},
+		{"total 2021", func() (decimal.Decimal, error) { return f.Figure(2021, "", segments.Revenue) }, "4200"},
+		{"total growth", func() (decimal.Decimal, error) { return f.Growth(2021, "", segments.Revenue) }, "0.75"},
+		{"live growth", func() (decimal.Decimal, error) { return f.Growth(2021, "live", segments.Revenue) }, "1"},
+		{"ads growth", func() (decimal.Decimal, error) { return f.Growth(2021, "ads", segments.Revenue) }, "0.5"},
+		{"MAU growth", func() (decimal.Decimal, error) { return f.Growth(2021, "", segments.MAU) }, "1"},
+		{"ads per-DAU growth", func() (decimal.Decimal, error) { return f.Growth(2021, "ads", segments.RevenuePerDAU) }, "-0.25"},
+		{"ads uses platform MAU", func() (decimal.Decimal, error) { return f.Figure(2021, "ads", segments.MAU) }, "200"},
+		{"live share", func() (decimal.Decimal, error) {
+			y, err := f.Year(2021)
+			return y.Segments[0].Share.Decimal, err
+		}, "0.5714285714285714"},
+	} {
+		got, err := c.got()
+		if err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("%s = %s, %v; want %s", c.name, got, err, c.want)
+		}
+	}
+	if got := f.Label(2021) + " " + f.Label(2020); got != "2021E 2020" {
+		t.Errorf("labels %q", got)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*segments.Plan)
+		want error
+	}{
+		{"no years", func(p *segments.Plan) { p.Years = nil }, segments.ErrPlan},
+		{"years out of order", func(p *segments.Plan) { p.Years = []int{2021, 2020} }, segments.ErrPlan},
+		{"users missing", func(p *segments.Plan) { p.Users = map[int]segments.Users{2020: p.Users[2020]} }, segments.ErrMissing},
+		{"no segments", func(p *segments.Plan) { p.Segments = nil }, segments.ErrPlan},
+		{"duplicate segment", func(p *segments.Plan) { p.Segments = append(p.Segments, p.Segments[0]) }, segments.ErrPlan},
+		{"unnamed segment", func(p *segments.Plan) { p.Segments[0].Name = "" }, segments.ErrPlan},
+		{"driver missing", func(p *segments.Plan) {
+			p.Segments[1].Drivers = map[int]segments.Driver{2020: p.Segments[1].Drivers[2020]}
+		}, segments.ErrMissing},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := plan()
+			c.edit(&p)
+			if _, err := p.Forecast(); !errors.Is(err, c.want) {
+				t.Errorf("%v, want %v", err, c.want)
+			}
+		})
+	}
+	f, _ := plan().Forecast()
+	if _, err := f.Year(2019); !errors.Is(err, segments.ErrUnknownYear) {
+		t.Errorf("Year(2019): %v", err)
+	}
+	if _, err := f.Figure(2020, "live", segments.GMV); !errors.Is(err, segments.ErrUnknownMetric) {
+		t.Errorf("live GMV: %v", err)
+	}
+}
+
+func TestUnitJSON(t *testing.T) {
+	b, err := json.Marshal(segments.PerUser)
+	if err != nil || string(b) != `"per_user"` {
+		t.Errorf("Marshal(PerUser) = %s, %v", b, err)
+	}
+	var u segments.Unit
+	if err := json.Unmarshal([]byte(`"hundred_millions"`), &u); err != nil || u != segments.HundredMillions {
+		t.Errorf("Unmarshal = %v, %v", u, err)
+	}
+	if err := json.Unmarshal([]byte(`"furlongs"`), &u); !errors.Is(err, segments.ErrUnknownUnit) {
+		t.Errorf("unknown unit: %v", err)
+	}
+	if _, err := json.Marshal(segments.Unit(0)); !errors.Is(err, segments.ErrUnknownUnit) {
+		t.Errorf("zero unit: %v", err)
+	}
+}

@@ -1,0 +1,91 @@
+package valuation_test
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+)
+
+var d = decimal.RequireFromString
+
+// madeUp is a made-up company with two segments, built in code from scratch.
+func madeUp() valuation.Model {
+	plan := segments.Plan{
+		Currency: "CNY",
+		Years:    []int{2025},
+		Users:    map[int]segments.Users{2025: {MAU: d("100"), DAU: d("50")}},
+		Segments: []segments.Segment{
+			{Name: "live", Title: "Live streaming", Drivers: map[int]segments.Driver{
+				2025: segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("50")}}},
+			{Name: "ads", Title: "Advertising", Drivers: map[int]segments.Driver{
+				2025: segments.Advertising{RevenuePerDAU: d("40")}}},
+		},
+	}
+	mau := comps.Metric{Name: "mau", Year: 2025}
+	streamers := comps.Set{Name: "streamers", Metric: mau, Companies: []comps.Company{
+		{Ticker: "AAA", Currency: comps.USD, MarketValue: d("1000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("50")}},
+		{Ticker: "BBB", Currency: comps.USD, MarketValue: d("3000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")}},
+	}}
+	ads := comps.Set{Name: "ad platforms", Metric: mau, Premium: d("-0.1"), Companies: []comps.Company{
+		{Ticker: "CCC", Currency: comps.USD, MarketValue: d("10000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")},
+			Multiples: map[comps.Metric]decimal.Decimal{mau: d("100")}},
+		{Ticker: "DDD", Currency: comps.USD, MarketValue: d("40000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("200")},
+			Multiples: map[comps.Metric]decimal.Decimal{mau: d("200")}},
+	}}
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.8")})
+	if err != nil {
+		panic(err)
+	}
+	return valuation.Model{
+		Name: "MadeUp", Ticker: "9999.HK", Plan: plan, Year: 2025,
+		Parts: []valuation.Part{
+			{Segment: "live", Method: valuation.PMAU{Comps: streamers}},
+			{Segment: "ads", Method: valuation.PMAU{Comps: ads}},
+		},
+		FX: fx, Currency: comps.HKD, Shares: d("1000"), Price: d("100"),
+	}
+}
+
+// Build a two-segment model in code and value it. Streamers trade at (1000/50 + 3000/100)
+// / 2 = 25 USD per MAU; ad platforms at 90% of (100 + 200) / 2 = 135. With 100m MAU and
+// HK$7.8 per USD the parts are 19,500 and 105,300 HK$m; over 1,000m shares, HK$124.8.
+func ExampleModel_Value() {
+	r, err := madeUp().Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range r.Parts {
+		fmt.Printf("%s: %s USD/MAU x %sm MAU x %s = HK$%sm\n", p.Title, p.Multiple.Value.StringFixed(2),
+			p.MetricValue.StringFixed(0), p.FX.Rate.StringFixed(1), p.Value.StringFixed(0))
+	}
+	fmt.Println(r.Summary())
+	// Output:
+	// Live streaming: 25.00 USD/MAU x 100m MAU x 7.8 = HK$19500m
+	// Advertising: 135.00 USD/MAU x 100m MAU x 7.8 = HK$105300m
+	// Target price: HK$124.8 (upside 24.8% vs HK$100.00, Buy)
+}
+
+// Check a result against figures a report printed.
+func ExampleResult_Reconcile() {
+	r, err := madeUp().Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rc := r.Reconcile([]valuation.Printed{
+		{Table: "Valuation", Row: "Target", Key: "target", Value: d("124.8"), Places: 1},
+		{Table: "Forecast", Row: "Live revenue", Column: "2025E", Key: "forecast/2025/live/revenue", Value: d("6000"), Places: 0},
+		{Table: "Forecast", Row: "Ads share", Column: "2025E", Key: "forecast/2025/ads/share", Value: d("25"), Places: 0, Shift: 2},
+	})
+	for _, c := range rc.Checks {
+		fmt.Println(c.Row, c.Value, c.Match)
+	}
+	// Output:
+	// Target 124.8 true
+	// Live revenue 6000 true
+	// Ads share 25 true
+}

@@ -1,0 +1,252 @@
+package valuation_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+)
+
+// TestBadInput: every kind of bad input is an error that errors.Is can match and whose
+// message names what was wrong; none panics.
+func TestBadInput(t *testing.T) {
+	withSet := func(m valuation.Model, i int, edit func(*comps.Set)) valuation.Model {
+		parts := append([]valuation.Part(nil), m.Parts...)
+		pm := parts[i].Method.(valuation.PMAU)
+		set := pm.Comps
+		set.Companies = append([]comps.Company(nil), set.Companies...)
+		edit(&set)
+		pm.Comps = set
+		parts[i].Method = pm
+		m.Parts = parts
+		return m
+	}
+	withDriver := func(m valuation.Model, seg int, year int, drv segments.Driver) valuation.Model {
+		segs := append([]segments.Segment(nil), m.Plan.Segments...)
+		drivers := map[int]segments.Driver{}
+		for y, d := range segs[seg].Drivers {
+			drivers[y] = d
+		}
+		drivers[year] = drv
+		segs[seg].Drivers = drivers
+		m.Plan.Segments = segs
+		return m
+	}
+	withUsers := func(m valuation.Model, year int, u segments.Users) valuation.Model {
+		users := map[int]segments.Users{}
+		for y, v := range m.Plan.Users {
+			users[y] = v
+		}
+		users[year] = u
+		m.Plan.Users = users
+		return m
+	}
+	base := kuaishou2021.Model
+	for _, c := range []struct {
+		name   string
+		model  valuation.Model
+		want   error
+		naming string // the message must contain this
+	}{
+		{"zero shares", func() valuation.Model { m := base(); m.Shares = decimal.Zero; return m }(), valuation.ErrShares, "shares 0"},
+		{"negative shares", func() valuation.Model { m := base(); m.Shares = d("-1"); return m }(), valuation.ErrShares, "shares -1"},
+		{"negative price", func() valuation.Model { m := base(); m.Price = d("-319"); return m }(), valuation.ErrPrice, "price -319"},
+		{"no parts", func() valuation.Model { m := base(); m.Parts = nil; return m }(), valuation.ErrNoParts, "parts"},
+		{"no currency", func() valuation.Model { m := base(); m.Currency = ""; return m }(), valuation.ErrCurrency, "currency"},
+		{"unknown year", func() valuation.Model { m := base(); m.Year = 2030; return m }(), segments.ErrUnknownYear, "2030"},
+		{"unknown segment", func() valuation.Model {
+			m := base()
+			m.Parts = append([]valuation.Part{{Segment: "games", Method: m.Parts[0].Method}}, m.Parts[1:]...)
+			return m
+		}(), segments.ErrUnknownSegment, "games"},
+		{"nil method", func() valuation.Model {
+			m := base()
+			m.Parts = []valuation.Part{{Segment: kuaishou2021.LiveStreaming}}
+			return m
+		}(), segments.ErrMissing, "live_streaming"},
+		{"empty comparable set", withSet(base(), 0, func(s *comps.Set) { s.Companies = nil }), comps.ErrEmptySet, "live streaming (Table 11)"},
+		{"comparable with zero MAU", withSet(base(), 0, func(s *comps.Set) {
+			s.Companies[1].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: decimal.Zero}
+		}), comps.ErrNonPositive, "DOYU US: mau 2021 0"},
+		{"comparable with negative MAU", withSet(base(), 1, func(s *comps.Set) {
+			s.Companies[0].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: d("-5")}
+		}), comps.ErrNonPositive, "FB US"},
+		{"comparable missing its metric", withSet(base(), 2, func(s *comps.Set) { s.Companies[1].Metrics = nil }), comps.ErrMissingMetric, "9988.HK: active_buyers 2021"},
+		{"comparable with zero market value", withSet(base(), 2, func(s *comps.Set) { s.Companies[0].MarketValue = decimal.Zero }), comps.ErrNonPositive, "PDD US: market_value"},
+		{"currency mismatch in a set", withSet(base(), 0, func(s *comps.Set) { s.Companies[1].Currency = comps.HKD }), comps.ErrCurrencyMismatch, "DOYU US"},
+		{"currency without an FX rate", withSet(base(), 0, func(s *comps.Set) {
+			for i := range s.Companies {
+				s.Companies[i].Currency = "EUR"
+			}
+		}), comps.ErrNoRate, "fx EUR/HKD"},
+		{"discount of 100%", withSet(base(), 2, func(s *comps.Set) { s.Premium = d("-1") }), comps.ErrPremium, "premium -1"},
+		{"negative ARPPU", withDriver(base(), 0, 2021, segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("-1")}), segments.ErrNegative, "live_streaming 2021: monthly_arppu -1"},
+		{"paying ratio above 1", withDriver(base(), 0, 2019, segments.LiveStreaming{PayingRatio: d("1.2"), MonthlyARPPU: d("50")}), segments.ErrRate, "live_streaming 2019: paying_ratio 1.2"},
+		{"negative revenue per DAU", withDriver(base(), 1, 2022, segments.Advertising{RevenuePerDAU: d("-3")}), segments.ErrNegative, "advertising 2022: revenue_per_dau"},
+		{"take rate above 1", withDriver(base(), 2, 2021, segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2727"), TakeRate: d("1.01")}), segments.ErrRate, "ecommerce 2021: take_rate 1.01"},
+		{"negative penetration", withDriver(base(), 2, 2020, segments.Ecommerce{Penetration: d("-0.4"), GMVPerShopper: d("2045"), TakeRate: d("0.008")}), segments.ErrRate, "penetration -0.4"},
+		{"zero shopping MAU priced", withDriver(base(), 2, 2021, segments.Ecommerce{GMVPerShopper: d("2727"), TakeRate: d("0.01")}), valuation.ErrMetric, "shopping_mau 0"},
+		{"missing driver", withDriver(base(), 1, 2020, nil), segments.ErrMissing, "advertising 2020: driver"},
+		{"DAU above MAU", withUsers(base(), 2021, segments.Users{MAU: d("344"), DAU: d("571.68")}), segments.ErrDAUAboveMAU, "2021: dau 571.68 > MAU 344"},
+		{"zero MAU", withUsers(base(), 2018, segments.Users{MAU: decimal.Zero}), segments.ErrNonPositive, "2018: mau 0"},
+		{"negative DAU", withUsers(base(), 2022, segments.Users{MAU: d("617"), DAU: d("-1")}), segments.ErrNegative, "dau -1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.model.Value()
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want errors.Is %v", err, c.want)
+			}
+			if !strings.Contains(err.Error(), c.naming) {
+				t.Errorf("error %q does not name %q", err, c.naming)
+			}
+		})
+	}
+}
+
+// TestErrorsAs: a part's failure carries the segment and method; a driver's carries the
+// segment, year and field.
+func TestErrorsAs(t *testing.T) {
+	m := kuaishou2021.Model()
+	users := map[int]segments.Users{}
+	for y, u := range m.Plan.Users {
+		users[y] = u
+	}
+	users[2020] = segments.Users{MAU: d("100"), DAU: d("200")}
+	m.Plan.Users = users
+	_, err := m.Value()
+	var se *segments.Error
+	if !errors.As(err, &se) || se.Year != 2020 || se.Field != "dau" || se.Segment != kuaishou2021.LiveStreaming {
+		t.Errorf("errors.As *segments.Error = %+v from %v", se, err)
+	}
+
+	m = kuaishou2021.Model()
+	m.Parts = m.Parts[:1]
+	m.Parts[0].Method = valuation.PMAU{Comps: comps.Set{Name: "none"}}
+	_, err = m.Value()
+	var pe *valuation.PartError
+	var ce *comps.Error
+	if !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming || pe.Method != "P/MAU" {
+		t.Errorf("errors.As *PartError = %+v from %v", pe, err)
+	}
+	if !errors.As(err, &ce) || ce.Set != "none" {
+		t.Errorf("errors.As *comps.Error = %+v from %v", ce, err)
+	}
+}
+
+func TestRating(t *testing.T) {
+	s := valuation.WesternSecurities()
+	for _, c := range []struct {
+		upside string
+		want   valuation.Rating
+	}{
+		{"0.268", valuation.Buy}, // the report: 404.6 / 319 - 1
+		{"0.2000001", valuation.Buy},
+		{"0.20", valuation.Overweight}, // "more than 20%" is Buy; 20% itself is not
+		{"0.0500001", valuation.Overweight},
+		{"0.05", valuation.Neutral}, // Neutral spans -5% to 5% inclusive
+		{"0", valuation.Neutral},
+		{"-0.05", valuation.Neutral},
+		{"-0.0500001", valuation.Sell},
+		{"-0.9", valuation.Sell},
+	} {
+		if got := s.Rate(d(c.upside)); got != c.want {
+			t.Errorf("Rate(%s) = %s, want %s", c.upside, got, c.want)
+		}
+	}
+}
+
+func TestNoPrice(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Price = decimal.Zero
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Upside.Valid || r.Rating != "" {
+		t.Errorf("without a price: upside %v, rating %q; want none", r.Upside, r.Rating)
+	}
+	if got, want := r.Summary(), "Target price: HK$404.6"; got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}
+
+func TestFigureKeys(t *testing.T) {
+	r, err := kuaishou2021.Model().Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"forecast/2021/mau":                        "571.68",
+		"forecast/2021/dau":                        "344",
+		"forecast/2021/ecommerce/shopping_mau":     "257.256",     // 571.68 × 0.45
+		"forecast/2021/ecommerce/gmv":              "7014.599352", // 257.256 × 2726.7 = 701,459.9352 RMB m, in 亿
+		"forecast/2021/advertising/revenue":        "46971.7896",
+		"part/live_streaming/fx":                   "7.7",
+		"part/ecommerce/premium":                   "-0.2",
+		"part/advertising/comp/TWTR US/multiple":   "116.91",
+		"part/advertising/comp/TWTR US/implied":    "116.9811320754716981", // 62000 / 530
+		"part/advertising/comp/FB US/market_value": "754400",
+		"part/live_streaming/comp/HUYA US/close":   "27.6",
+		"part/live_streaming/comp/DOYU US/metric":  "175.4",
+		"part/ecommerce/metric":                    "257.256",
+		"shares":                                   "4159",
+		"price":                                    "319",
+	} {
+		got, err := r.Figure(key)
+		if err != nil || !got.Equal(d(want)) {
+			t.Errorf("Figure(%q) = %s, %v; want %s", key, got, err, want)
+		}
+	}
+	for _, key := range []string{"", "nope", "forecast/x/mau", "forecast/2021/live_streaming", "forecast/2021/ecommerce/nope",
+		"part/ecommerce/nope", "part/games/value", "part/ecommerce/comp/XXX/multiple", "forecast/2021/mau/growth/extra"} {
+		if _, err := r.Figure(key); err == nil {
+			t.Errorf("Figure(%q): no error", key)
+		}
+	}
+	if _, err := r.Figure("forecast/2018/revenue/growth"); !errors.Is(err, segments.ErrNoGrowth) {
+		t.Errorf("growth of the first year: %v, want ErrNoGrowth", err)
+	}
+}
+
+// TestDecimalDiscipline enforces the rule that no code of the module calls Decimal.Div
+// (it reads shopspring's package variable DivisionPrecision) or assigns any of shopspring's
+// package variables (shared with every importer).
+func TestDecimalDiscipline(t *testing.T) {
+	forbidden := regexp.MustCompile(`\.Div\(|decimal\.(DivisionPrecision|MarshalJSONWithoutQuotes|ExpMaxIterations|PowPrecisionNegativeExponent)\s*=[^=]`)
+	err := filepath.WalkDir("..", func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if forbidden.MatchString(line) && !strings.Contains(line, "forbidden") {
+				t.Errorf("%s:%d: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkValueKuaishou(b *testing.B) {
+	m := kuaishou2021.Model()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Value(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
