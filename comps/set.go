@@ -12,6 +12,7 @@ type Metric struct {
 	Year int
 }
 
+// String returns the metric as errors and tables show it: "mau 2021".
 func (m Metric) String() string { return fmt.Sprintf("%s %d", m.Name, m.Year) }
 
 // Company is one listed comparable as of a date.

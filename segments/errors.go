@@ -40,6 +40,7 @@ type Error struct {
 	Err     error  // one of the sentinels above
 }
 
+// Error formats the problem with what it names, e.g. the field and the offending value.
 func (e *Error) Error() string {
 	msg := "segments:"
 	if e.Segment != "" {

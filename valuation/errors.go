@@ -28,6 +28,7 @@ type PartError struct {
 	Err     error
 }
 
+// Error formats the problem with what it names, e.g. the field and the offending value.
 func (e *PartError) Error() string {
 	return fmt.Sprintf("valuation: %s by %s: %v", e.Segment, e.Method, e.Err)
 }
@@ -42,6 +43,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error formats the problem with what it names, e.g. the field and the offending value.
 func (e *FieldError) Error() string {
 	msg := "valuation: " + e.Field
 	if e.Value != "" {
