@@ -20,7 +20,7 @@ func TestReportSets(t *testing.T) {
 		// (267.04 + 815.08 + 294.98) / 3 = 459.0333...; × 80% = 367.2266...; Table 13.
 		{comps.WestSec2021Ecommerce(), "459.0333333333333333", "367.22666666666666664"},
 	} {
-		m, err := c.set.Multiple()
+		m, err := c.set.Multiple(comps.FX{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestComputedMultiple(t *testing.T) {
 		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("4")}},
 	}}
 	// 300/3 = 100, 100/4 = 25; mean 62.5; +10% = 68.75.
-	m, err := s.Multiple()
+	m, err := s.Multiple(comps.FX{})
 	if err != nil || !m.Value.Equal(d("68.75")) || m.Companies[1].Printed {
 		t.Errorf("multiple %+v, %v; want 68.75 computed", m, err)
 	}
@@ -85,7 +85,7 @@ func TestSetErrors(t *testing.T) {
 	s := comps.WestSec2021Streaming()
 	s.Companies = append([]comps.Company(nil), s.Companies...)
 	s.Companies[0].Multiples = map[comps.Metric]decimal.Decimal{s.Metric: d("-1")}
-	if _, err := s.Multiple(); !errors.Is(err, comps.ErrNonPositive) {
+	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) {
 		t.Errorf("negative printed multiple: %v", err)
 	}
 	if _, err := (comps.Mean{}).Of(nil); !errors.Is(err, comps.ErrEmptySet) {

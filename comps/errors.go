@@ -6,8 +6,6 @@ import "errors"
 var (
 	// ErrEmptySet reports a set with no comparables.
 	ErrEmptySet = errors.New("empty comparable set")
-	// ErrCurrencyMismatch reports comparables of one set quoted in different currencies.
-	ErrCurrencyMismatch = errors.New("currency differs from the rest of the set")
 	// ErrNoRate reports a currency pair the FX table cannot convert.
 	ErrNoRate = errors.New("no FX rate")
 	// ErrBadRate reports an FX rate that is not positive, or a pair given twice.
@@ -18,6 +16,14 @@ var (
 	ErrNonPositive = errors.New("must be positive")
 	// ErrPremium reports a premium of -100% or below, which would make the multiple worthless or negative.
 	ErrPremium = errors.New("premium must be above -1")
+	// ErrUnknownTicker reports an exclusion or weight naming a ticker the set does not hold.
+	ErrUnknownTicker = errors.New("no such comparable in the set")
+	// ErrWeight reports a missing or negative weight, or weights summing to zero.
+	ErrWeight = errors.New("bad weight")
+	// ErrTrim reports a trimmed-mean fraction outside [0, 0.5).
+	ErrTrim = errors.New("trim fraction must be in [0, 0.5)")
+	// ErrMetricKey reports a metric key that is not NAME_YEAR.
+	ErrMetricKey = errors.New("metric key must be name_YYYY")
 )
 
 // Error is a data problem in a comparable set or an FX table.

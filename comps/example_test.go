@@ -8,7 +8,7 @@ import (
 
 // Work out the report's e-commerce multiple: 80% of the mean P/MAU of three platforms.
 func ExampleSet_Multiple() {
-	m, err := comps.WestSec2021Ecommerce().Multiple()
+	m, err := comps.WestSec2021Ecommerce().Multiple(comps.FX{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -22,4 +22,30 @@ func ExampleSet_Multiple() {
 	// 9988.HK 815.08
 	// JD US 294.98
 	// mean 459.03 x 80% = 367.23
+}
+
+// Choose an aggregate: Table 13 under the report's mean, the median and the harmonic
+// mean. Alibaba's 815x is flagged as an outlier whichever is chosen.
+func ExampleAggregate() {
+	set := comps.WestSec2021Ecommerce()
+	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}} {
+		set.Aggregate = agg
+		m, err := set.Multiple(comps.FX{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-13s %s x 80%% = %s\n", m.Aggregate, m.Average.StringFixed(2), m.Value.StringFixed(2))
+	}
+	m, _ := set.Multiple(comps.FX{})
+	for _, c := range m.Companies {
+		if c.Outlier {
+			fmt.Println("outlier:", c.Name, c.Multiple.StringFixed(2), "z", c.Z.StringFixed(1))
+		}
+	}
+	// Output:
+	// mean          459.03 x 80% = 367.23
+	// median        294.98 x 80% = 235.98
+	// harmonic mean 358.78 x 80% = 287.02
+	// outlier: Alibaba 815.08 z 12.6
 }

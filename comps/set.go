@@ -1,78 +1,68 @@
 package comps
 
 import (
+	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/shopspring/decimal"
 )
 
-// Metric names what a comparable is priced on, and for which year: {"mau", 2021}.
-type Metric struct {
-	Name string
-	Year int
-}
-
-// String returns the metric as errors and tables show it: "mau 2021".
-func (m Metric) String() string { return fmt.Sprintf("%s %d", m.Name, m.Year) }
-
-// Company is one listed comparable as of a date.
-type Company struct {
-	Ticker   string
-	Name     string
-	Currency Currency        // of Close and MarketValue
-	Close    decimal.Decimal // per listed share or ADS
-	// MarketValue is in millions of Currency.
-	MarketValue decimal.Decimal
-	// Metrics are the figures the company can be priced on, in millions (of users).
-	Metrics map[Metric]decimal.Decimal
-	// Multiples are multiples as the source printed them. Where one is given for a set's
-	// metric it is used in place of MarketValue / metric, which stays as evidence.
-	Multiples map[Metric]decimal.Decimal
-	AsOf      string // date of Close, YYYY-MM-DD
-	Source    string // where the figures come from
-}
-
-// Aggregate reduces the comparables' multiples to one. Implementations must be safe for
-// concurrent use and must not modify xs.
-type Aggregate interface {
-	Name() string
-	Of(xs []decimal.Decimal) (decimal.Decimal, error)
-}
-
-var _ Aggregate = Mean{}
-
-// Mean is the arithmetic mean, the sell-side default.
-type Mean struct{}
-
-// Name implements Aggregate.
-func (Mean) Name() string { return "mean" }
-
-// Of implements Aggregate.
-func (Mean) Of(xs []decimal.Decimal) (decimal.Decimal, error) {
-	if len(xs) == 0 {
-		return decimal.Decimal{}, ErrEmptySet
-	}
-	return decimal.Sum(xs[0], xs[1:]...).DivRound(decimal.NewFromInt(int64(len(xs))), divPlaces), nil
-}
-
 // Set is a group of comparables priced on one metric.
 type Set struct {
-	Name      string
-	Metric    Metric
+	Name   string
+	Metric Metric
+	// Money says the metric is an amount of money (revenue, GMV, earnings) in each
+	// company's reporting currency, so the multiple is a pure ratio (P/S, P/GMV, P/E).
+	// Otherwise the metric counts users and the multiple is Currency per user.
+	Money bool
+	// Currency is the currency the multiple is worked out in: market values (and money
+	// metrics) are converted to it through the FX table. Empty means the first company's
+	// listing currency.
+	Currency  Currency
 	Companies []Company
 	// Aggregate reduces the multiples; nil means Mean.
 	Aggregate Aggregate
 	// Premium adjusts the aggregate: the set's multiple is aggregate × (1 + Premium).
 	// Zero applies none; -0.2 is a 20% discount ("80% of the average").
 	Premium decimal.Decimal
+	// Exclude leaves comparables out by choice: ticker → reason. Each is listed in the
+	// result with its reason; a ticker not in the set is an error.
+	Exclude map[string]string
+	// SkipUnpriced excludes, and lists with the reason, comparables whose metric is
+	// missing or not positive (loss-making peers under P/E). Without it they are errors.
+	SkipUnpriced bool
+	// OutlierZ is the modified z-score above which a multiple is flagged as an outlier;
+	// zero means 3.5 (Iglewicz and Hoaglin). Flags are shown, never acted on.
+	OutlierZ decimal.Decimal
+}
+
+// Without returns a copy of the set without the comparable of the given ticker, for
+// leave-one-out tables. The set itself is not modified.
+func (s Set) Without(ticker string) Set {
+	out := s
+	out.Companies = make([]Company, 0, len(s.Companies))
+	for _, c := range s.Companies {
+		if c.Ticker != ticker {
+			out.Companies = append(out.Companies, c)
+		}
+	}
+	return out
 }
 
 // Multiple is a set's multiple worked out, with every input shown.
 type Multiple struct {
-	Set       string
-	Metric    Metric
-	Currency  Currency // the multiple is in Currency per unit of the metric
+	Set      string
+	Metric   Metric
+	Money    bool     // the multiple is a ratio of money to money
+	Currency Currency // of market values; per-user multiples are Currency per user
+	// Companies are the comparables priced, in the set's order.
 	Companies []CompanyMultiple
+	// Excluded are the comparables left out, with the reason.
+	Excluded []Exclusion
+	// Rates are the FX rates used, each once, in order of first use.
+	Rates     []Rate
+	Stats     Stats           // of the companies' multiples
 	Aggregate string          // name of the aggregate
 	Average   decimal.Decimal // the aggregate of the companies' multiples
 	Premium   decimal.Decimal
@@ -83,49 +73,87 @@ type Multiple struct {
 type CompanyMultiple struct {
 	Ticker      string
 	Name        string
-	Close       decimal.Decimal
+	Currency    Currency        // listing currency, of Close
+	Close       decimal.Decimal // in the listing currency
 	MarketValue decimal.Decimal // millions of the set's currency
-	Metric      decimal.Decimal // millions
+	Metric      decimal.Decimal // millions; of the set's currency for a money metric
 	Multiple    decimal.Decimal // the value used
 	Implied     decimal.Decimal // MarketValue / Metric, to 16 places
 	Printed     bool            // Multiple is as the source printed it
+	// Z is the multiple's modified z-score within the set: 0.6745 × (x − median) / MAD.
+	Z decimal.Decimal
+	// Outlier flags |Z| above the set's threshold.
+	Outlier bool
 }
 
-// Multiple works out the set's multiple. Every comparable must share the set's currency
-// and carry a positive metric and market value.
-func (s Set) Multiple() (Multiple, error) {
+// Exclusion is a comparable left out of a set, and why.
+type Exclusion struct {
+	Ticker, Name, Reason string
+}
+
+// Multiple works out the set's multiple. Market values, money metrics and printed
+// per-user multiples are converted to the set's currency through fx; a printed multiple
+// of a money set is a ratio and is used as printed.
+func (s Set) Multiple(fx FX) (Multiple, error) {
 	if len(s.Companies) == 0 {
 		return Multiple{}, &Error{Set: s.Name, Err: ErrEmptySet}
 	}
 	if s.Premium.LessThanOrEqual(decimal.NewFromInt(-1)) {
 		return Multiple{}, &Error{Set: s.Name, Field: "premium", Value: s.Premium.String(), Err: ErrPremium}
 	}
-	out := Multiple{
-		Set:       s.Name,
-		Metric:    s.Metric,
-		Currency:  s.Companies[0].Currency,
-		Companies: make([]CompanyMultiple, len(s.Companies)),
-		Premium:   s.Premium,
+	if s.OutlierZ.Sign() < 0 {
+		return Multiple{}, &Error{Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: ErrNonPositive}
 	}
-	xs := make([]decimal.Decimal, len(s.Companies))
-	for i, c := range s.Companies {
-		cm, err := c.multiple(s.Metric)
+	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Currency: s.Currency, Premium: s.Premium}
+	if out.Currency == "" {
+		out.Currency = s.Companies[0].Currency
+	}
+	if err := s.checkExclude(); err != nil {
+		return Multiple{}, err
+	}
+	for _, c := range s.Companies {
+		if reason, ok := s.Exclude[c.Ticker]; ok {
+			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: reason})
+			continue
+		}
+		cm, err := s.price(c, fx, &out)
+		var ce *Error
+		if s.SkipUnpriced && errors.As(err, &ce) && ce.Field == s.Metric.String() {
+			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: unpriced(ce)})
+			continue
+		}
 		if err != nil {
-			err.Set = s.Name
 			return Multiple{}, err
 		}
-		if c.Currency != out.Currency {
-			return Multiple{}, &Error{Set: s.Name, Ticker: c.Ticker, Field: "currency",
-				Value: fmt.Sprintf("%s, not %s", c.Currency, out.Currency), Err: ErrCurrencyMismatch}
-		}
-		out.Companies[i], xs[i] = cm, cm.Multiple
+		out.Companies = append(out.Companies, cm)
+	}
+	if len(out.Companies) == 0 {
+		return Multiple{}, &Error{Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: ErrEmptySet}
+	}
+	xs := make([]decimal.Decimal, len(out.Companies))
+	for i, c := range out.Companies {
+		xs[i] = c.Multiple
+	}
+	out.Stats = statsOf(xs)
+	threshold := s.OutlierZ
+	if threshold.IsZero() {
+		threshold = defaultOutlierZ
+	}
+	for i, z := range modifiedZ(xs, out.Stats.Median) {
+		out.Companies[i].Z = z
+		out.Companies[i].Outlier = z.Abs().GreaterThan(threshold)
 	}
 	agg := s.Aggregate
 	if agg == nil {
 		agg = Mean{}
 	}
-	avg, err := agg.Of(xs)
+	avg, err := agg.Of(out.Companies)
 	if err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.Set = s.Name
+			return Multiple{}, ce
+		}
 		return Multiple{}, &Error{Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
 	}
 	out.Aggregate, out.Average = agg.Name(), avg
@@ -133,27 +161,90 @@ func (s Set) Multiple() (Multiple, error) {
 	return out, nil
 }
 
-func (c Company) multiple(m Metric) (CompanyMultiple, *Error) {
-	metric, ok := c.Metrics[m]
+func (s Set) checkExclude() error {
+	tickers := make([]string, 0, len(s.Exclude))
+	for t := range s.Exclude {
+		tickers = append(tickers, t)
+	}
+	sort.Strings(tickers)
+	for _, t := range tickers {
+		found := false
+		for _, c := range s.Companies {
+			found = found || c.Ticker == t
+		}
+		if !found {
+			return &Error{Set: s.Name, Ticker: t, Field: "exclude", Err: ErrUnknownTicker}
+		}
+	}
+	return nil
+}
+
+func unpriced(e *Error) string {
+	if e.Value == "" {
+		return e.Field + " " + e.Err.Error()
+	}
+	return e.Field + " " + e.Value + ": " + e.Err.Error()
+}
+
+// price works out one company's multiple in the set's currency, recording the FX rates
+// it uses in out.
+func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
+	fail := func(err error) (CompanyMultiple, error) {
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.Set, ce.Ticker = s.Name, c.Ticker
+		}
+		return CompanyMultiple{}, err
+	}
+	metric, ok := c.Metrics[s.Metric]
 	if !ok {
-		return CompanyMultiple{}, &Error{Ticker: c.Ticker, Field: m.String(), Err: ErrMissingMetric}
+		return fail(&Error{Field: s.Metric.String(), Err: ErrMissingMetric})
 	}
 	if metric.Sign() <= 0 {
-		return CompanyMultiple{}, &Error{Ticker: c.Ticker, Field: m.String(), Value: metric.String(), Err: ErrNonPositive}
+		return fail(&Error{Field: s.Metric.String(), Value: metric.String(), Err: ErrNonPositive})
 	}
-	if c.MarketValue.Sign() <= 0 {
-		return CompanyMultiple{}, &Error{Ticker: c.Ticker, Field: "market_value", Value: c.MarketValue.String(), Err: ErrNonPositive}
+	mv, err := c.MarketCap()
+	if err != nil {
+		return fail(err)
 	}
-	cm := CompanyMultiple{
-		Ticker: c.Ticker, Name: c.Name, Close: c.Close, MarketValue: c.MarketValue, Metric: metric,
-		Implied: c.MarketValue.DivRound(metric, divPlaces),
+	rate, err := out.rate(fx, c.Currency)
+	if err != nil {
+		return fail(err)
 	}
+	cm := CompanyMultiple{Ticker: c.Ticker, Name: c.Name, Currency: c.Currency, Close: c.Close,
+		MarketValue: mv.Mul(rate), Metric: metric}
+	if s.Money {
+		mrate, err := out.rate(fx, c.reporting())
+		if err != nil {
+			return fail(err)
+		}
+		cm.Metric = metric.Mul(mrate)
+	}
+	cm.Implied = cm.MarketValue.DivRound(cm.Metric, divPlaces)
 	cm.Multiple = cm.Implied
-	if p, ok := c.Multiples[m]; ok {
+	if p, ok := c.Multiples[s.Metric]; ok {
 		if p.Sign() <= 0 {
-			return CompanyMultiple{}, &Error{Ticker: c.Ticker, Field: "multiple " + m.String(), Value: p.String(), Err: ErrNonPositive}
+			return fail(&Error{Field: "multiple " + s.Metric.String(), Value: p.String(), Err: ErrNonPositive})
+		}
+		if !s.Money {
+			p = p.Mul(rate)
 		}
 		cm.Multiple, cm.Printed = p, true
 	}
 	return cm, nil
+}
+
+// rate returns the rate from c to the multiple's currency and records it.
+func (m *Multiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
+	r, err := fx.Rate(c, m.Currency)
+	if err != nil || c == m.Currency {
+		return r, err
+	}
+	for _, seen := range m.Rates {
+		if seen.From == c {
+			return r, nil
+		}
+	}
+	m.Rates = append(m.Rates, Rate{From: c, To: m.Currency, Rate: r})
+	return r, nil
 }

@@ -14,6 +14,7 @@ var (
 	_ Driver = LiveStreaming{}
 	_ Driver = Advertising{}
 	_ Driver = Ecommerce{}
+	_ Driver = NetMargin{}
 )
 
 var twelve = decimal.NewFromInt(12)
@@ -97,6 +98,35 @@ func (d Ecommerce) Forecast(u Users) ([]Line, error) {
 		lines = append(lines, Line{OtherRevenue, "Revenue not from GMV", Millions, 0, d.OtherRevenue})
 	}
 	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue}), nil
+}
+
+// NetMargin adds earnings to another driver's forecast: earnings = revenue × Margin, so
+// that a segment can be priced on P/E. The wrapped driver's lines come first.
+type NetMargin struct {
+	Driver Driver
+	Margin decimal.Decimal // earnings / revenue, in [-1, 1]
+}
+
+// Forecast implements Driver.
+func (d NetMargin) Forecast(u Users) ([]Line, error) {
+	if d.Driver == nil {
+		return nil, &Error{Field: "driver", Err: ErrMissing}
+	}
+	if d.Margin.Abs().GreaterThan(decimal.NewFromInt(1)) {
+		return nil, &Error{Field: string(NetMarginRate), Value: d.Margin.String(), Err: ErrRate}
+	}
+	lines, err := d.Driver.Forecast(u)
+	if err != nil {
+		return nil, err
+	}
+	rev, ok := lineValue(lines, Revenue)
+	if !ok {
+		return nil, &Error{Field: string(Revenue), Err: ErrMissing}
+	}
+	return append(lines,
+		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin},
+		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin)},
+	), nil
 }
 
 // divPlaces is the number of decimal places every division in this package keeps.

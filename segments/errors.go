@@ -11,8 +11,9 @@ var (
 	ErrNegative = errors.New("must not be negative")
 	// ErrNonPositive reports a figure that must be above zero, such as MAU.
 	ErrNonPositive = errors.New("must be positive")
-	// ErrRate reports a rate (paying ratio, penetration, take rate) outside [0,1].
-	ErrRate = errors.New("rate must lie in [0,1]")
+	// ErrRate reports a rate outside its range: [0,1] for a paying ratio, penetration or
+	// take rate, [-1,1] for a margin.
+	ErrRate = errors.New("rate out of range")
 	// ErrDAUAboveMAU reports daily active users above monthly active users.
 	ErrDAUAboveMAU = errors.New("DAU exceeds MAU")
 	// ErrUnknownYear reports a year the plan does not cover.

@@ -26,6 +26,8 @@ const (
 	GMV           Metric = "gmv"             // gross merchandise value, currency 亿
 	TakeRate      Metric = "take_rate"       // revenue / GMV (monetization rate)
 	OtherRevenue  Metric = "other_revenue"   // segment revenue not driven by GMV, currency millions
+	NetMarginRate Metric = "net_margin"      // earnings / revenue
+	Earnings      Metric = "earnings"        // segment net earnings, currency millions
 )
 
 // Unit says what a figure counts and at what scale.

@@ -195,20 +195,29 @@ func (y Year) Segment(name string) (SegmentYear, error) {
 // Metric returns a segment's figure for the year: one of the segment's lines, or else the
 // platform's MAU or DAU, which every segment can be valued on.
 func (y Year) Metric(segment string, m Metric) (decimal.Decimal, error) {
+	l, err := y.Line(segment, m)
+	return l.Value, err
+}
+
+// Line returns a segment's line for the year, as Metric finds it; the platform's MAU and
+// DAU come back as lines of the segment when it has none of its own.
+func (y Year) Line(segment string, m Metric) (Line, error) {
 	s, err := y.Segment(segment)
 	if err != nil {
-		return decimal.Decimal{}, err
+		return Line{}, err
 	}
-	if v, ok := lineValue(s.Lines, m); ok {
-		return v, nil
+	for _, l := range s.Lines {
+		if l.Metric == m {
+			return l, nil
+		}
 	}
 	switch m {
 	case MAU:
-		return y.Users.MAU, nil
+		return Line{MAU, "Average MAU", MillionUsers, 0, y.Users.MAU}, nil
 	case DAU:
-		return y.Users.DAU, nil
+		return Line{DAU, "Average DAU", MillionUsers, 0, y.Users.DAU}, nil
 	}
-	return decimal.Decimal{}, &Error{Segment: segment, Year: y.Year, Field: string(m), Err: ErrUnknownMetric}
+	return Line{}, &Error{Segment: segment, Year: y.Year, Field: string(m), Err: ErrUnknownMetric}
 }
 
 // Figure returns one figure of the forecast by segment and metric; with segment "" it

@@ -1,12 +1,16 @@
 // Package valuation values a company as the sum of its parts.
 //
-// A Model binds each segment of a segments.Plan to a Method; PMAU prices a segment's users
-// at the multiple of a comps.Set. Model.Value forecasts the plan, values each part in the
+// A Model binds each segment of a segments.Plan to a Method. A Multiple prices one of the
+// segment's figures at a comps.Set's multiple: users (PMAU, PDAU, PPayingUser) at a price
+// per user, money (PS on revenue, PGMV, PE on earnings) at a ratio, so that DAU and take
+// rate can move a value and not only revenue. Model.Value forecasts the plan, values each part in the
 // valuation year, converts to the target currency through an explicit comps.FX table, sums
 // the parts, divides by the share count and rates the upside against the current price.
 // The Result keeps every intermediate figure, renders as plain-text and Markdown tables,
 // encodes to JSON with decimals as strings, and names each figure by a stable key (see
 // Result.Figure) so that printed figures can be reconciled against it (see Reconcile).
+// Model.CrossCheck values every segment under other methods beside the model's choice, and
+// Model.LeaveOneOut values a part again without each of its comparables.
 //
 // Conventions. Values of parts and their sum are in millions of the target currency; the
 // share count is in millions; the target is per share, carried to 16 decimal places, as are

@@ -11,10 +11,18 @@ var (
 	ErrShares = errors.New("share count must be positive")
 	// ErrPrice reports a negative price.
 	ErrPrice = errors.New("price must not be negative")
-	// ErrMetric reports a segment metric a method cannot price: zero or negative.
-	ErrMetric = errors.New("metric must be positive")
+	// ErrMetric reports a segment figure a method cannot price: missing from the
+	// segment, zero or negative, or not a count of users or money.
+	ErrMetric = errors.New("segment figure cannot be priced")
+	// ErrMismatch reports a money figure priced on a per-user set, or the reverse.
+	ErrMismatch = errors.New("figure and comparable set do not match")
 	// ErrNoParts reports a model with nothing to value.
 	ErrNoParts = errors.New("no parts to value")
+	// ErrNoPart reports a segment that no part of the model values.
+	ErrNoPart = errors.New("no part values the segment")
+	// ErrLeaveOneOut reports a part whose method is not a Multiple on two or more
+	// comparables, so that none can be left out.
+	ErrLeaveOneOut = errors.New("leave-one-out needs a Multiple on two or more comparables")
 	// ErrCurrency reports a model without a target currency.
 	ErrCurrency = errors.New("no target currency")
 	// ErrUnknownFigure reports a figure key that names nothing in a result.

@@ -42,8 +42,8 @@ func madeUp() valuation.Model {
 	return valuation.Model{
 		Name: "MadeUp", Ticker: "9999.HK", Plan: plan, Year: 2025,
 		Parts: []valuation.Part{
-			{Segment: "live", Method: valuation.PMAU{Comps: streamers}},
-			{Segment: "ads", Method: valuation.PMAU{Comps: ads}},
+			{Segment: "live", Method: valuation.PMAU(streamers)},
+			{Segment: "ads", Method: valuation.PMAU(ads)},
 		},
 		FX: fx, Currency: comps.HKD, Shares: d("1000"), Price: d("100"),
 	}
@@ -88,4 +88,43 @@ func ExampleResult_Reconcile() {
 	// Target 124.8 true
 	// Live revenue 6000 true
 	// Ads share 25 true
+}
+
+// Value a segment by P/S: price its revenue at the mean price-to-sales ratio of peers
+// that list in US dollars and report in renminbi. The ratio is worked out in CNY through
+// the FX table, then the value is converted to the target currency.
+func ExamplePS() {
+	rev := comps.Metric{Name: "revenue", Year: 2025}
+	peers := comps.Set{Name: "ad peers", Metric: rev, Money: true, Currency: comps.CNY, Companies: []comps.Company{
+		// US$1,300m = CNY 8,450m on revenue CNY 2,600m: 3.25x.
+		{Ticker: "KKK", Currency: comps.USD, Reporting: comps.CNY, MarketValue: d("1300"),
+			Metrics: map[comps.Metric]decimal.Decimal{rev: d("2600")}},
+		// US$2,000m = CNY 13,000m on revenue CNY 2,000m: 6.5x.
+		{Ticker: "LLL", Currency: comps.USD, Reporting: comps.CNY, MarketValue: d("2000"),
+			Metrics: map[comps.Metric]decimal.Decimal{rev: d("2000")}},
+	}}
+	m := madeUp()
+	fx, err := comps.NewFX(
+		comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.8")},
+		comps.Rate{From: comps.USD, To: comps.CNY, Rate: d("6.5")},
+		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d("1.2")},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m.FX = fx
+	m.Parts[1] = valuation.Part{Segment: "ads", Method: valuation.PS(peers)}
+	r, err := m.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := r.Parts[1]
+	fmt.Printf("%s: %sx x CNY %sm revenue x %s = HK$%sm\n", p.Method, p.Multiple.Value.StringFixed(3),
+		p.MetricValue.StringFixed(0), p.FX.Rate, p.Value.StringFixed(0))
+	fmt.Println(r.Summary())
+	// Output:
+	// P/S: 4.875x x CNY 2000m revenue x 1.2 = HK$11700m
+	// Target price: HK$31.2 (upside -68.8% vs HK$100.00, Sell)
 }

@@ -1,6 +1,8 @@
 package valuation
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
@@ -10,42 +12,107 @@ import (
 type Method interface {
 	// Name is the method as tables print it, e.g. "P/MAU".
 	Name() string
-	// Value prices segment in year and converts the value to currency through fx.
-	Value(year segments.Year, segment string, fx comps.FX, currency comps.Currency) (PartValue, error)
+	// Value prices in.Segment in the year in.Forecast and converts the value to
+	// in.Currency through in.FX.
+	Value(in Input) (PartValue, error)
 }
 
-var _ Method = PMAU{}
-
-// PMAU prices a segment's users at a comparable set's price-per-user multiple: value =
-// multiple × users × FX. The comparables' metric (MAU, annual active buyers) is the set's;
-// the segment's is Metric.
-type PMAU struct {
-	Comps comps.Set
-	// Metric is the segment's user count to price, in millions; zero means segments.MAU.
-	Metric segments.Metric
+// Input is what a Method is given to value one segment.
+type Input struct {
+	Forecast  segments.Year  // the valuation year, every segment worked out
+	Segment   string         // the segment to value
+	Reporting comps.Currency // currency of the forecast's money figures
+	FX        comps.FX
+	Currency  comps.Currency // target currency of the value
 }
+
+var _ Method = Multiple{}
+
+// Multiple values a segment at a comparable set's multiple of one of its figures:
+// value = multiple × figure × FX. The figure's unit decides what the multiple means:
+//
+//   - users (MAU, DAU, paying users, shopping MAU): the set counts users too, its
+//     multiple is a price per user in the set's currency, and FX converts from it;
+//   - money (revenue, GMV, earnings): the set must be a Money set, its multiple is a
+//     ratio, and FX converts from the forecast's reporting currency.
+//
+// PMAU, PDAU, PPayingUser, PS, PGMV and PE build the usual ones.
+type Multiple struct {
+	Label  string          // as tables print it; empty means "P/" + Metric
+	Comps  comps.Set       // the comparables and how they are aggregated
+	Metric segments.Metric // the segment's figure priced
+}
+
+// PMAU prices a segment's MAU (the platform's, unless the segment has its own line).
+func PMAU(set comps.Set) Multiple { return Multiple{"P/MAU", set, segments.MAU} }
+
+// PDAU prices the platform's DAU, so that DAU and not only revenue moves the value.
+func PDAU(set comps.Set) Multiple { return Multiple{"P/DAU", set, segments.DAU} }
+
+// PPayingUser prices a live-streaming segment's monthly paying users.
+func PPayingUser(set comps.Set) Multiple {
+	return Multiple{"P/paying user", set, segments.PayingUsers}
+}
+
+// PS prices a segment's revenue at a price-to-sales ratio; set must be a Money set.
+func PS(set comps.Set) Multiple { return Multiple{"P/S", set, segments.Revenue} }
+
+// PGMV prices an e-commerce segment's GMV, so that the take rate does not move the
+// value; set must be a Money set.
+func PGMV(set comps.Set) Multiple { return Multiple{"P/GMV", set, segments.GMV} }
+
+// PE prices a segment's earnings (see segments.NetMargin); set must be a Money set.
+func PE(set comps.Set) Multiple { return Multiple{"P/E", set, segments.Earnings} }
 
 // Name implements Method.
-func (PMAU) Name() string { return "P/MAU" }
+func (m Multiple) Name() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return "P/" + string(m.metric())
+}
+
+func (m Multiple) metric() segments.Metric {
+	if m.Metric == "" {
+		return segments.MAU
+	}
+	return m.Metric
+}
 
 // Value implements Method.
-func (m PMAU) Value(year segments.Year, segment string, fx comps.FX, currency comps.Currency) (PartValue, error) {
-	metric := m.Metric
-	if metric == "" {
-		metric = segments.MAU
+func (m Multiple) Value(in Input) (PartValue, error) {
+	metric := m.metric()
+	line, err := in.Forecast.Line(in.Segment, metric)
+	if err != nil {
+		return PartValue{}, fmt.Errorf("%w: %w", ErrMetric, err)
 	}
-	users, err := year.Metric(segment, metric)
+	figure := line.Value
+	money := false
+	switch line.Unit {
+	case segments.MillionUsers:
+	case segments.Millions:
+		money = true
+	case segments.HundredMillions:
+		money, figure = true, figure.Shift(2)
+	default:
+		return PartValue{}, &FieldError{Field: string(metric), Value: "unit " + line.Unit.String(), Err: ErrMetric}
+	}
+	if figure.Sign() <= 0 {
+		return PartValue{}, &segments.Error{Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: figure.String(), Err: ErrMetric}
+	}
+	if money != m.Comps.Money {
+		return PartValue{}, &FieldError{Field: string(metric),
+			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: ErrMismatch}
+	}
+	mult, err := m.Comps.Multiple(in.FX)
 	if err != nil {
 		return PartValue{}, err
 	}
-	if users.Sign() <= 0 {
-		return PartValue{}, &segments.Error{Segment: segment, Year: year.Year, Field: string(metric), Value: users.String(), Err: ErrMetric}
+	from := mult.Currency
+	if money {
+		from = in.Reporting
 	}
-	mult, err := m.Comps.Multiple()
-	if err != nil {
-		return PartValue{}, err
-	}
-	rate, err := fx.Rate(mult.Currency, currency)
+	rate, err := in.FX.Rate(from, in.Currency)
 	if err != nil {
 		return PartValue{}, err
 	}
@@ -53,10 +120,17 @@ func (m PMAU) Value(year segments.Year, segment string, fx comps.FX, currency co
 		Method:      m.Name(),
 		Multiple:    mult,
 		Metric:      metric,
-		MetricValue: users,
-		FX:          comps.Rate{From: mult.Currency, To: currency, Rate: rate},
-		Value:       mult.Value.Mul(users).Mul(rate),
+		MetricValue: figure,
+		FX:          comps.Rate{From: from, To: in.Currency, Rate: rate},
+		Value:       mult.Value.Mul(figure).Mul(rate),
 	}, nil
+}
+
+func kind(money bool) string {
+	if money {
+		return "money"
+	}
+	return "users"
 }
 
 // PartValue is one segment valued, with everything that went into it.
@@ -66,7 +140,7 @@ type PartValue struct {
 	Method      string
 	Multiple    comps.Multiple  // the comparables, their aggregate and premium
 	Metric      segments.Metric // what was priced
-	MetricValue decimal.Decimal // millions
-	FX          comps.Rate      // from the multiple's currency to the target currency
+	MetricValue decimal.Decimal // millions of users or of the reporting currency
+	FX          comps.Rate      // converts multiple × figure to the target currency
 	Value       decimal.Decimal // millions of the target currency
 }

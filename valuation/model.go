@@ -72,10 +72,7 @@ func (m Model) Value() (Result, error) {
 		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price,
 	}
 	for i, p := range m.Parts {
-		name := "<nil>"
-		if p.Method != nil {
-			name = p.Method.Name()
-		}
+		name := methodName(p.Method)
 		seg, err := year.Segment(p.Segment)
 		if err != nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
@@ -83,7 +80,7 @@ func (m Model) Value() (Result, error) {
 		if p.Method == nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: segments.ErrMissing}
 		}
-		v, err := p.Method.Value(year, p.Segment, m.FX, m.Currency)
+		v, err := p.Method.Value(m.input(r, year, p.Segment))
 		if err != nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
 		}
@@ -98,6 +95,18 @@ func (m Model) Value() (Result, error) {
 		r.Rating = m.Scale.orDefault().Rate(up)
 	}
 	return r, nil
+}
+
+// input is what a method is given to value segment in the result's valuation year.
+func (m Model) input(r Result, year segments.Year, segment string) Input {
+	return Input{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency}
+}
+
+func methodName(m Method) string {
+	if m == nil {
+		return "<nil>"
+	}
+	return m.Name()
 }
 
 // divPlaces is the number of decimal places every division in this package keeps.

@@ -111,18 +111,25 @@ func (r Result) tables() []table.Table {
 
 func (r Result) partTable(p PartValue) table.Table {
 	m := p.Multiple
-	t := table.Table{
-		Title: fmt.Sprintf("%s: %s on %s (%s)", p.Title, p.Method, m.Set, m.Metric),
-		Header: []string{"Ticker", "Name", "Close (" + string(m.Currency) + ")", "Market value (" + string(m.Currency) + " 亿)",
-			"Metric (m)", "Multiple", "MV / metric"},
+	metric := "Metric (m)"
+	if m.Money {
+		metric = "Metric (" + string(m.Currency) + " m)"
 	}
+	t := table.Table{
+		Title:  fmt.Sprintf("%s: %s on %s (%s)", p.Title, p.Method, m.Set, m.Metric),
+		Header: []string{"Ticker", "Name", "Close", "Market value (" + string(m.Currency) + " 亿)", metric, "Multiple", "MV / metric"},
+	}
+	outliers := false
 	for _, c := range m.Companies {
 		mult := table.Num(c.Multiple, 2)
 		if !c.Printed {
 			mult += " (computed)"
 		}
-		t.Rows = append(t.Rows, []string{c.Ticker, c.Name, table.Num(c.Close, 1), table.Num(c.MarketValue.Shift(-2), 0),
-			table.Num(c.Metric, 1), mult, table.Num(c.Implied, 2)})
+		if c.Outlier {
+			mult, outliers = mult+" *", true
+		}
+		t.Rows = append(t.Rows, []string{c.Ticker, c.Name, table.Num(c.Close, 1) + " " + string(c.Currency),
+			table.Num(c.MarketValue.Shift(-2), 0), table.Num(c.Metric, 1), mult, table.Num(c.Implied, 2)})
 	}
 	t.Rows = append(t.Rows, []string{"", "Average (" + m.Aggregate + ")", "", "", "", table.Num(m.Average, 2), ""})
 	if !m.Premium.IsZero() {
@@ -130,7 +137,19 @@ func (r Result) partTable(p PartValue) table.Table {
 	}
 	t.Rows = append(t.Rows, []string{r.Ticker, r.Name, "", table.Num(p.Value.Shift(-2), 0) + " (" + string(r.Currency) + ")",
 		table.Num(p.MetricValue, 1) + " " + string(p.Metric), table.Num(m.Value, 2), ""})
-	t.Notes = []string{fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, p.FX.Rate.String(), p.Metric, r.Year)}
+	st := m.Stats
+	t.Notes = append(t.Notes, fmt.Sprintf("multiples: min %s, Q1 %s, median %s, Q3 %s, max %s (n = %d)",
+		table.Num(st.Min, 2), table.Num(st.Q1, 2), table.Num(st.Median, 2), table.Num(st.Q3, 2), table.Num(st.Max, 2), st.N))
+	if outliers {
+		t.Notes = append(t.Notes, "* outlier: modified z-score above the set's threshold; flagged, still aggregated")
+	}
+	for _, x := range m.Excluded {
+		t.Notes = append(t.Notes, fmt.Sprintf("excluded %s (%s): %s", x.Ticker, x.Name, x.Reason))
+	}
+	for _, fx := range m.Rates {
+		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, fx.Rate.String()))
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, p.FX.Rate.String(), p.Metric, r.Year))
 	return t
 }
 

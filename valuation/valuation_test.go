@@ -20,7 +20,7 @@ import (
 func TestBadInput(t *testing.T) {
 	withSet := func(m valuation.Model, i int, edit func(*comps.Set)) valuation.Model {
 		parts := append([]valuation.Part(nil), m.Parts...)
-		pm := parts[i].Method.(valuation.PMAU)
+		pm := parts[i].Method.(valuation.Multiple)
 		set := pm.Comps
 		set.Companies = append([]comps.Company(nil), set.Companies...)
 		edit(&set)
@@ -81,7 +81,7 @@ func TestBadInput(t *testing.T) {
 		}), comps.ErrNonPositive, "FB US"},
 		{"comparable missing its metric", withSet(base(), 2, func(s *comps.Set) { s.Companies[1].Metrics = nil }), comps.ErrMissingMetric, "9988.HK: active_buyers 2021"},
 		{"comparable with zero market value", withSet(base(), 2, func(s *comps.Set) { s.Companies[0].MarketValue = decimal.Zero }), comps.ErrNonPositive, "PDD US: market_value"},
-		{"currency mismatch in a set", withSet(base(), 0, func(s *comps.Set) { s.Companies[1].Currency = comps.HKD }), comps.ErrCurrencyMismatch, "DOYU US"},
+		{"comparable in a currency without an FX rate", withSet(base(), 0, func(s *comps.Set) { s.Companies[1].Currency = "EUR" }), comps.ErrNoRate, "DOYU US: fx EUR/USD"},
 		{"currency without an FX rate", withSet(base(), 0, func(s *comps.Set) {
 			for i := range s.Companies {
 				s.Companies[i].Currency = "EUR"
@@ -129,7 +129,7 @@ func TestErrorsAs(t *testing.T) {
 
 	m = kuaishou2021.Model()
 	m.Parts = m.Parts[:1]
-	m.Parts[0].Method = valuation.PMAU{Comps: comps.Set{Name: "none"}}
+	m.Parts[0].Method = valuation.PMAU(comps.Set{Name: "none"})
 	_, err = m.Value()
 	var pe *valuation.PartError
 	var ce *comps.Error

@@ -77,9 +77,9 @@ func Model() valuation.Model {
 		Plan:   Plan(),
 		Year:   ValuationYear,
 		Parts: []valuation.Part{
-			{Segment: LiveStreaming, Method: valuation.PMAU{Comps: comps.WestSec2021Streaming()}},
-			{Segment: Advertising, Method: valuation.PMAU{Comps: comps.WestSec2021Advertising()}},
-			{Segment: Ecommerce, Method: valuation.PMAU{Comps: comps.WestSec2021Ecommerce(), Metric: segments.ShoppingMAU}},
+			{Segment: LiveStreaming, Method: valuation.PMAU(comps.WestSec2021Streaming())},
+			{Segment: Advertising, Method: valuation.PMAU(comps.WestSec2021Advertising())},
+			{Segment: Ecommerce, Method: valuation.Multiple{Label: "P/MAU", Comps: comps.WestSec2021Ecommerce(), Metric: segments.ShoppingMAU}},
 		},
 		FX:       fx,
 		Currency: comps.HKD,

@@ -1,0 +1,103 @@
+package comps
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Metric names what a comparable is priced on, and for which year: {"mau", 2021}.
+type Metric struct {
+	Name string
+	Year int
+}
+
+// String returns the metric as errors and tables show it: "mau 2021".
+func (m Metric) String() string { return fmt.Sprintf("%s %d", m.Name, m.Year) }
+
+// Key returns the metric as files name it: "mau_2021".
+func (m Metric) Key() string { return fmt.Sprintf("%s_%d", m.Name, m.Year) }
+
+// ParseMetric parses a key written by Metric.Key: a lower-case name of letters, digits and
+// underscores, an underscore, and a four-digit year.
+func ParseMetric(key string) (Metric, error) {
+	bad := &Error{Field: "metric", Value: strconv.Quote(key), Err: ErrMetricKey}
+	i := strings.LastIndexByte(key, '_')
+	if i < 1 || len(key)-i-1 != 4 {
+		return Metric{}, bad
+	}
+	for _, r := range key[:i] {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return Metric{}, bad
+		}
+	}
+	year, err := strconv.Atoi(key[i+1:])
+	if err != nil || year < 1000 {
+		return Metric{}, bad
+	}
+	return Metric{Name: key[:i], Year: year}, nil
+}
+
+// Company is one listed comparable as of a date.
+type Company struct {
+	Ticker   string
+	Name     string
+	Currency Currency        // listing currency: of Close and MarketValue
+	Close    decimal.Decimal // per listed share, or per ADS where ADSRatio is set
+	// Shares is the count of ordinary shares outstanding, in millions. It is used only
+	// when MarketValue is zero.
+	Shares decimal.Decimal
+	// ADSRatio is the number of ordinary shares one listed ADS represents; zero when the
+	// listing is of ordinary shares.
+	ADSRatio decimal.Decimal
+	// MarketValue is in millions of Currency; zero means Close × Shares / ADSRatio.
+	MarketValue decimal.Decimal
+	// Reporting is the currency of the company's money metrics (revenue, GMV, earnings);
+	// empty means Currency. A US-listed Chinese platform is listed in USD and reports in CNY.
+	Reporting Currency
+	// Metrics are the figures the company can be priced on, in millions (of users, or of
+	// the Reporting currency).
+	Metrics map[Metric]decimal.Decimal
+	// Multiples are multiples as the source printed them. Where one is given for a set's
+	// metric it is used in place of MarketValue / metric, which stays as evidence.
+	Multiples map[Metric]decimal.Decimal
+	AsOf      string // date of Close, YYYY-MM-DD
+	Source    string // where the figures come from
+}
+
+// MarketCap returns the market value in millions of Currency: MarketValue where given,
+// else Close × Shares / ADSRatio (16 places).
+func (c Company) MarketCap() (decimal.Decimal, error) {
+	if c.ADSRatio.Sign() < 0 {
+		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "ads_ratio", Value: c.ADSRatio.String(), Err: ErrNonPositive}
+	}
+	if !c.MarketValue.IsZero() {
+		if c.MarketValue.Sign() < 0 {
+			return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "market_value", Value: c.MarketValue.String(), Err: ErrNonPositive}
+		}
+		return c.MarketValue, nil
+	}
+	switch {
+	case c.Shares.IsZero():
+		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: ErrNonPositive}
+	case c.Close.Sign() <= 0:
+		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "close", Value: c.Close.String(), Err: ErrNonPositive}
+	case c.Shares.Sign() <= 0:
+		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "shares", Value: c.Shares.String(), Err: ErrNonPositive}
+	}
+	mv := c.Close.Mul(c.Shares)
+	if c.ADSRatio.Sign() > 0 {
+		mv = mv.DivRound(c.ADSRatio, divPlaces)
+	}
+	return mv, nil
+}
+
+// reporting returns the currency of the company's money metrics.
+func (c Company) reporting() Currency {
+	if c.Reporting != "" {
+		return c.Reporting
+	}
+	return c.Currency
+}

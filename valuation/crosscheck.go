@@ -1,0 +1,187 @@
+package valuation
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/internal/table"
+)
+
+// CrossCheck is every segment valued under every method tried on it, beside the model's
+// own choice, in the valuation year.
+type CrossCheck struct {
+	Year     int
+	Currency comps.Currency
+	Values   []CrossValue // by segment in plan order, then method in the order given
+}
+
+// CrossValue is one segment under one method.
+type CrossValue struct {
+	Segment, Title string
+	Method         string
+	Chosen         bool                // the model's own method for the segment
+	Value          decimal.NullDecimal // millions of Currency; not valid when not applicable
+	Reason         string              // why the method does not apply to the segment
+}
+
+// CrossCheck values the model, then each alternative part: a method applied to a
+// segment. A method that needs a figure the segment lacks, or a comparable set of the
+// wrong kind, is recorded as not applicable with the reason; any other failure is an
+// error.
+func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
+	r, err := m.Value()
+	if err != nil {
+		return CrossCheck{}, err
+	}
+	year, _ := r.Forecast.Year(m.Year)
+	cc := CrossCheck{Year: m.Year, Currency: m.Currency}
+	for _, s := range year.Segments {
+		for _, p := range r.Parts {
+			if p.Segment == s.Name {
+				cc.Values = append(cc.Values, CrossValue{Segment: s.Name, Title: s.Title, Method: p.Method,
+					Chosen: true, Value: decimal.NewNullDecimal(p.Value)})
+			}
+		}
+		for _, p := range alternatives {
+			if p.Segment != s.Name {
+				continue
+			}
+			if p.Method == nil {
+				return CrossCheck{}, &PartError{Segment: p.Segment, Method: "<nil>", Err: segments.ErrMissing}
+			}
+			cv := CrossValue{Segment: s.Name, Title: s.Title, Method: p.Method.Name()}
+			v, err := p.Method.Value(m.input(r, year, p.Segment))
+			switch {
+			case errors.Is(err, ErrMetric) || errors.Is(err, ErrMismatch):
+				cv.Reason = err.Error()
+			case err != nil:
+				return CrossCheck{}, &PartError{Segment: p.Segment, Method: cv.Method, Err: err}
+			default:
+				cv.Value = decimal.NewNullDecimal(v.Value)
+			}
+			cc.Values = append(cc.Values, cv)
+		}
+	}
+	for _, p := range alternatives {
+		if _, err := year.Segment(p.Segment); err != nil {
+			return CrossCheck{}, &PartError{Segment: p.Segment, Method: methodName(p.Method), Err: err}
+		}
+	}
+	return cc, nil
+}
+
+// Text renders the cross-check as a table: a row per segment, a column per method, values
+// in 亿 of the currency, the model's choice marked with *.
+func (c CrossCheck) Text() string { return c.table().Text() }
+
+// Markdown renders the cross-check as a Markdown table.
+func (c CrossCheck) Markdown() string { return c.table().Markdown() }
+
+func (c CrossCheck) table() table.Table {
+	t := table.Table{Title: fmt.Sprintf("Cross-check: each segment under each method, %d (%s 亿)", c.Year, c.Currency), Header: []string{""}}
+	col := map[string]int{}
+	for _, v := range c.Values {
+		if _, ok := col[v.Method]; !ok {
+			col[v.Method] = len(t.Header)
+			t.Header = append(t.Header, v.Method)
+		}
+	}
+	row := map[string]int{}
+	for _, v := range c.Values {
+		i, ok := row[v.Segment]
+		if !ok {
+			i = len(t.Rows)
+			row[v.Segment] = i
+			t.Rows = append(t.Rows, append([]string{v.Title}, make([]string, len(t.Header)-1)...))
+		}
+		cell := "n/a"
+		if v.Value.Valid {
+			cell = table.Num(v.Value.Decimal.Shift(-2), 0)
+		} else {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s by %s: %s", v.Title, v.Method, v.Reason))
+		}
+		if v.Chosen {
+			cell += " *"
+		}
+		t.Rows[i][col[v.Method]] = cell
+	}
+	t.Notes = append(t.Notes, "* the model's choice; blank: not tried")
+	return t
+}
+
+// LeaveOneOut is one part valued again with each of its comparables removed in turn.
+type LeaveOneOut struct {
+	Segment, Title string
+	Method         string
+	Currency       comps.Currency
+	Full           PartValue       // the part as the model values it
+	Target         decimal.Decimal // the model's target per share
+	Rows           []LeftOut       // one per comparable priced, in the set's order
+}
+
+// LeftOut is a part's value without one comparable.
+type LeftOut struct {
+	Ticker, Name string
+	Multiple     decimal.Decimal // the set's multiple without the comparable
+	Value        decimal.Decimal // the part's value, millions of Currency
+	Change       decimal.Decimal // Value / the full value − 1
+	Target       decimal.Decimal // the target per share with the part so valued
+}
+
+// LeaveOneOut values the model, then the part of the given segment once without each of
+// its comparables. The part's method must be a Multiple on a set of two or more
+// comparables priced.
+func (m Model) LeaveOneOut(segment string) (LeaveOneOut, error) {
+	r, err := m.Value()
+	if err != nil {
+		return LeaveOneOut{}, err
+	}
+	for i, p := range m.Parts {
+		if p.Segment != segment {
+			continue
+		}
+		full := r.Parts[i]
+		mult, ok := p.Method.(Multiple)
+		if !ok || len(full.Multiple.Companies) < 2 {
+			return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: ErrLeaveOneOut}
+		}
+		out := LeaveOneOut{Segment: segment, Title: full.Title, Method: full.Method, Currency: m.Currency, Full: full, Target: r.Target}
+		year, _ := r.Forecast.Year(m.Year)
+		for _, c := range full.Multiple.Companies {
+			without := mult
+			without.Comps = mult.Comps.Without(c.Ticker)
+			v, err := without.Value(m.input(r, year, segment))
+			if err != nil {
+				return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: fmt.Errorf("without %s: %w", c.Ticker, err)}
+			}
+			out.Rows = append(out.Rows, LeftOut{
+				Ticker: c.Ticker, Name: c.Name, Multiple: v.Multiple.Value, Value: v.Value,
+				Change: v.Value.DivRound(full.Value, divPlaces).Sub(decimal.NewFromInt(1)),
+				Target: r.Sum.Sub(full.Value).Add(v.Value).DivRound(m.Shares, divPlaces),
+			})
+		}
+		return out, nil
+	}
+	return LeaveOneOut{}, &PartError{Segment: segment, Err: ErrNoPart}
+}
+
+// Text renders the leave-one-out table.
+func (l LeaveOneOut) Text() string { return l.table().Text() }
+
+// Markdown renders the leave-one-out table as Markdown.
+func (l LeaveOneOut) Markdown() string { return l.table().Markdown() }
+
+func (l LeaveOneOut) table() table.Table {
+	t := table.Table{
+		Title:  fmt.Sprintf("%s: %s leaving out one comparable at a time", l.Title, l.Method),
+		Header: []string{"Without", "Multiple", fmt.Sprintf("Value (%s 亿)", l.Currency), "Change", "Target (" + string(l.Currency) + ")"},
+	}
+	t.Rows = append(t.Rows, []string{"(none)", table.Num(l.Full.Multiple.Value, 2), table.Num(l.Full.Value.Shift(-2), 0), "", table.Num(l.Target, 1)})
+	for _, r := range l.Rows {
+		t.Rows = append(t.Rows, []string{r.Ticker, table.Num(r.Multiple, 2), table.Num(r.Value.Shift(-2), 0), table.Pct(r.Change, 1), table.Num(r.Target, 1)})
+	}
+	return t
+}
