@@ -45,7 +45,7 @@ func (Median) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if len(cs) == 0 {
 		return decimal.Decimal{}, ErrEmptySet
 	}
-	return quantile(sorted(multiples(cs)), 2, 4), nil
+	return quantile(sorted(multiples(cs)), 2), nil
 }
 
 // Harmonic is the harmonic mean n / Σ(1/x), the standard average of price multiples: it

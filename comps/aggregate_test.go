@@ -86,3 +86,20 @@ func TestAggregateErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAggregates works out Table 13's multiple under each aggregate.
+func BenchmarkAggregates(b *testing.B) {
+	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}, comps.Trimmed{Fraction: d("0.34")},
+		comps.MarketValueWeighted{}, comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("1"), "JD US": d("1")}}} {
+		s := comps.WestSec2021Ecommerce()
+		s.Aggregate = agg
+		b.Run(agg.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Multiple(comps.FX{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

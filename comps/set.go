@@ -212,13 +212,13 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 		return fail(err)
 	}
 	cm := CompanyMultiple{Ticker: c.Ticker, Name: c.Name, Currency: c.Currency, Close: c.Close,
-		MarketValue: mv.Mul(rate), Metric: metric}
+		MarketValue: convert(mv, c.Currency, out.Currency, rate), Metric: metric}
 	if s.Money {
 		mrate, err := out.rate(fx, c.reporting())
 		if err != nil {
 			return fail(err)
 		}
-		cm.Metric = metric.Mul(mrate)
+		cm.Metric = convert(metric, c.reporting(), out.Currency, mrate)
 	}
 	cm.Implied = cm.MarketValue.DivRound(cm.Metric, divPlaces)
 	cm.Multiple = cm.Implied
@@ -227,11 +227,19 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 			return fail(&Error{Field: "multiple " + s.Metric.String(), Value: p.String(), Err: ErrNonPositive})
 		}
 		if !s.Money {
-			p = p.Mul(rate)
+			p = convert(p, c.Currency, out.Currency, rate)
 		}
 		cm.Multiple, cm.Printed = p, true
 	}
 	return cm, nil
+}
+
+// convert returns x in currency from as currency to, at rate; unchanged when they are one.
+func convert(x decimal.Decimal, from, to Currency, rate decimal.Decimal) decimal.Decimal {
+	if from == to {
+		return x
+	}
+	return x.Mul(rate)
 }
 
 // rate returns the rate from c to the multiple's currency and records it.

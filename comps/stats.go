@@ -13,19 +13,19 @@ type Stats struct {
 // numpy's default), which is exact in decimal: the weights are multiples of 1/4.
 func statsOf(xs []decimal.Decimal) Stats {
 	s := sorted(xs)
-	return Stats{N: len(s), Min: s[0], Q1: quantile(s, 1, 4), Median: quantile(s, 2, 4),
-		Q3: quantile(s, 3, 4), Max: s[len(s)-1]}
+	return Stats{N: len(s), Min: s[0], Q1: quantile(s, 1), Median: quantile(s, 2),
+		Q3: quantile(s, 3), Max: s[len(s)-1]}
 }
 
-// quantile returns the num/den quantile of ascending s (type 7).
-func quantile(s []decimal.Decimal, num, den int64) decimal.Decimal {
-	h := decimal.NewFromInt(int64(len(s)-1)*num).DivRound(decimal.NewFromInt(den), 2)
-	lo := h.IntPart()
-	if int(lo) == len(s)-1 {
+// quantile returns the num/4 quantile of ascending s (type 7): rank (n−1) × num/4,
+// interpolated between its neighbours, exactly, in quarters.
+func quantile(s []decimal.Decimal, num int64) decimal.Decimal {
+	pos := int64(len(s)-1) * num
+	lo, rem := pos/4, pos%4
+	if rem == 0 {
 		return s[lo]
 	}
-	frac := h.Sub(decimal.NewFromInt(lo))
-	return s[lo].Add(frac.Mul(s[lo+1].Sub(s[lo])))
+	return s[lo].Add(s[lo+1].Sub(s[lo]).Mul(decimal.New(rem*25, -2)))
 }
 
 var (
@@ -44,7 +44,7 @@ func modifiedZ(xs []decimal.Decimal, median decimal.Decimal) []decimal.Decimal {
 		dev[i] = x.Sub(median).Abs()
 	}
 	zs := make([]decimal.Decimal, len(xs))
-	mad := quantile(sorted(dev), 2, 4)
+	mad := quantile(sorted(dev), 2)
 	scale, den := madScale, mad
 	if mad.IsZero() {
 		meanAD, _ := mean(dev)

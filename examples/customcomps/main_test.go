@@ -1,0 +1,27 @@
+package main
+
+import "fmt"
+
+// The example reproduces the report with peers from the CSV, then prints the alternatives.
+// Hand checks: median e-commerce multiple 294.98 x 80% x 257.256m shopping MAU x 7.7 =
+// HK$467,454m; P/S at 1%: GMV RMB 701,454m x 1% x 12.2453 x 1.205 = HK$103,504m.
+func Example_run() {
+	if err := run("", ""); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// Targets and segment values (HK$ 亿), against the report's choices
+	// Scenario                                           E-com by  live_streaming     advertising       ecommerce       Sum   Target   Change
+	// ---------------------------------------------------------------------------------------------------------------------------------------
+	// Report (model file)                                P/MAU               1365            8186            7274     16826    404.6     0.0%
+	// Report, peers from CSV                             P/MAU               1365            8186            7274     16826    404.6     0.0%
+	// (a) Median aggregates                              P/MAU               1365            8186    4675 (-2600)     14226    342.1   -15.5%
+	// (b) E-com P/S, take 1% (report 2021E)              P/S                 1365            8186    1035 (-6239)     10586    254.5   -37.1%
+	// (b) E-com P/S, take 1.5% (report 2022E)            P/S                 1365            8186    1553 (-5722)     11104    267.0   -34.0%
+	// (b) E-com P/S, take 2.22% (Tmall commission FY21)  P/S                 1365            8186    2298 (-4976)     11849    284.9   -29.6%
+	// (b) E-com P/S, take 4.08% (Alibaba overall FY21)   P/S                 1365            8186    4223 (-3051)     13774    331.2   -18.1%
+	//
+	// Median e-commerce multiple: 294.98 x 80% = 235.98 (mean 459.03); outliers flagged: Alibaba 815.08 (z 12.6)
+	// P/S: Kuaishou's own 12.25x (HK$319 x 4,159m over 2021E revenue RMB 89,913m x 1.205 HKD/RMB)
+	// Report's choices: Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
+}

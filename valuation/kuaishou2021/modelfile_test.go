@@ -1,0 +1,60 @@
+package kuaishou2021_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+)
+
+var update = flag.Bool("update", false, "rewrite kuaishou2021.json from the in-code model")
+
+// TestModelFile: the shipped model file is the in-code model written by
+// modelfile.Encode, and decoding it values to the identical result, figure for figure.
+func TestModelFile(t *testing.T) {
+	f, err := modelfile.FromModel(kuaishou2021.Model())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := modelfile.Encode(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("kuaishou2021.json", b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff(string(kuaishou2021.ModelFile()), b.String()); diff != "" {
+		t.Errorf("kuaishou2021.json differs from the in-code model (-file +code); go test -update rewrites it\n%s", diff)
+	}
+
+	decoded, err := modelfile.Decode(bytes.NewReader(kuaishou2021.ModelFile()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decoded.Model(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(value(t), got, decimalEqual); diff != "" {
+		t.Errorf("file model values differently (-code +file)\n%s", diff)
+	}
+	// The report's figures reproduce through the file.
+	if rc := got.Reconcile(kuaishou2021.Figures()); len(rc.Surprises()) != 0 {
+		t.Errorf("surprises through the file: %v", rc.Surprises())
+	}
+	// Decoded and encoded again: the same bytes.
+	var again bytes.Buffer
+	if err := modelfile.Encode(&again, decoded); err != nil || !bytes.Equal(again.Bytes(), kuaishou2021.ModelFile()) {
+		t.Errorf("decode and encode does not round-trip (%v)", err)
+	}
+}

@@ -1,0 +1,193 @@
+package modelfile
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+)
+
+// FromModel returns the file form of m. Drivers must be the segments package's (one
+// model per segment, optionally under NetMargin), methods valuation.Multiple, aggregates
+// the comps package's, and the rating scale the default; anything else is
+// ErrUnsupported. Comparables are written inline.
+func FromModel(m valuation.Model) (File, error) {
+	if len(m.Scale.Bands) > 0 || m.Scale.Below != "" {
+		return File{}, &Error{Path: "$", Err: fmt.Errorf("%w: a rating scale other than the default", ErrUnsupported)}
+	}
+	f := File{Format: ModelFormat, Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: string(m.Currency),
+		Shares: NewDecimal(m.Shares), Price: optional(m.Price)}
+	for _, r := range m.FX.Rates() {
+		f.FX = append(f.FX, Rate{From: string(r.From), To: string(r.To), Rate: NewDecimal(r.Rate)})
+	}
+	p := m.Plan
+	f.Plan = Plan{Currency: p.Currency, Years: p.Years, FirstEstimate: p.FirstEstimate, Users: map[int]Users{}}
+	for y, u := range p.Users {
+		f.Plan.Users[y] = Users{MAU: NewDecimal(u.MAU), DAU: NewDecimal(u.DAU)}
+	}
+	for i, s := range p.Segments {
+		seg, err := fromSegment(s, fmt.Sprintf("$.plan.segments[%d]", i))
+		if err != nil {
+			return File{}, err
+		}
+		f.Plan.Segments = append(f.Plan.Segments, seg)
+	}
+	for i, part := range m.Parts {
+		at := fmt.Sprintf("$.parts[%d]", i)
+		mult, ok := part.Method.(valuation.Multiple)
+		if !ok {
+			return File{}, &Error{Path: at, Err: fmt.Errorf("%w: method %T", ErrUnsupported, part.Method)}
+		}
+		metric := mult.Metric
+		if metric == "" {
+			metric = segments.MAU
+		}
+		set, err := fromSet(mult.Comps, at+".comps")
+		if err != nil {
+			return File{}, err
+		}
+		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: set})
+	}
+	return f, nil
+}
+
+func fromSegment(s segments.Segment, at string) (Segment, error) {
+	out := Segment{Name: s.Name, Title: s.Title}
+	for y, d := range s.Drivers {
+		if nm, ok := d.(segments.NetMargin); ok {
+			if out.NetMargin == nil {
+				out.NetMargin = map[int]Decimal{}
+			}
+			out.NetMargin[y] = NewDecimal(nm.Margin)
+			d = nm.Driver
+		}
+		switch d := d.(type) {
+		case segments.LiveStreaming:
+			if out.LiveStreaming == nil {
+				out.LiveStreaming = map[int]LiveStreaming{}
+			}
+			out.LiveStreaming[y] = LiveStreaming{PayingRatio: NewDecimal(d.PayingRatio), MonthlyARPPU: NewDecimal(d.MonthlyARPPU)}
+		case segments.Advertising:
+			if out.Advertising == nil {
+				out.Advertising = map[int]Advertising{}
+			}
+			out.Advertising[y] = Advertising{RevenuePerDAU: NewDecimal(d.RevenuePerDAU)}
+		case segments.Ecommerce:
+			if out.Ecommerce == nil {
+				out.Ecommerce = map[int]Ecommerce{}
+			}
+			out.Ecommerce[y] = Ecommerce{Penetration: NewDecimal(d.Penetration), GMVPerShopper: NewDecimal(d.GMVPerShopper),
+				TakeRate: NewDecimal(d.TakeRate), OtherRevenue: optional(d.OtherRevenue)}
+		default:
+			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %T", ErrUnsupported, d)}
+		}
+	}
+	models := 0
+	for _, n := range []int{len(out.LiveStreaming), len(out.Advertising), len(out.Ecommerce)} {
+		if n > 0 {
+			models++
+		}
+	}
+	if models > 1 {
+		return Segment{}, &Error{Path: at, Err: fmt.Errorf("%w: drivers of more than one model", ErrUnsupported)}
+	}
+	return out, nil
+}
+
+func fromSet(s comps.Set, at string) (Set, error) {
+	out := Set{Name: s.Name, Metric: s.Metric.Key(), Money: s.Money, Currency: string(s.Currency),
+		Premium: optional(s.Premium), Exclude: s.Exclude, SkipUnpriced: s.SkipUnpriced, OutlierZ: optional(s.OutlierZ)}
+	switch a := s.Aggregate.(type) {
+	case nil, comps.Mean:
+	case comps.Median:
+		out.Aggregate = "median"
+	case comps.Harmonic:
+		out.Aggregate = "harmonic"
+	case comps.Trimmed:
+		out.Aggregate, out.Trim = "trimmed", optional(a.Fraction)
+	case comps.MarketValueWeighted:
+		out.Aggregate = "market_value_weighted"
+	case comps.Weighted:
+		out.Aggregate, out.Weights = "weighted", map[string]Decimal{}
+		for t, w := range a.Weights {
+			out.Weights[t] = NewDecimal(w)
+		}
+	default:
+		return Set{}, &Error{Path: at + ".aggregate", Err: fmt.Errorf("%w: aggregate %T", ErrUnsupported, a)}
+	}
+	for _, c := range s.Companies {
+		out.Companies = append(out.Companies, Company{Ticker: c.Ticker, Name: c.Name, Currency: string(c.Currency),
+			Close: optional(c.Close), Shares: optional(c.Shares), ADSRatio: optional(c.ADSRatio),
+			MarketValue: optional(c.MarketValue), Reporting: string(c.Reporting),
+			Metrics: keyed(c.Metrics), Multiples: keyed(c.Multiples), AsOf: c.AsOf, Source: c.Source})
+	}
+	return out, nil
+}
+
+func keyed(m map[comps.Metric]decimal.Decimal) map[string]Decimal {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]Decimal, len(m))
+	for k, v := range m {
+		out[k.Key()] = NewDecimal(v)
+	}
+	return out
+}
+
+// locate returns the JSON path in f of what a valuation error names, as near as it can
+// tell: a driver or users field, a part, the shares or price.
+func (f File) locate(err error) string {
+	var pe *valuation.PartError
+	if errors.As(err, &pe) {
+		for i, p := range f.Parts {
+			if p.Segment != pe.Segment {
+				continue
+			}
+			at := fmt.Sprintf("$.parts[%d]", i)
+			var ce *comps.Error
+			if errors.As(err, &ce) {
+				for j, c := range p.Comps.Companies {
+					if c.Ticker == ce.Ticker {
+						return fmt.Sprintf("%s.comps.companies[%d]", at, j)
+					}
+				}
+				return at + ".comps"
+			}
+			return at
+		}
+	}
+	var se *segments.Error
+	if errors.As(err, &se) {
+		if se.Field == "mau" || se.Field == "dau" {
+			return childPath(childPath("$.plan.users", strconv.Itoa(se.Year)), se.Field)
+		}
+		for i, s := range f.Plan.Segments {
+			if s.Name != se.Segment {
+				continue
+			}
+			at := fmt.Sprintf("$.plan.segments[%d]", i)
+			if se.Year == 0 {
+				return at
+			}
+			for model, n := range map[string]int{"live_streaming": len(s.LiveStreaming), "advertising": len(s.Advertising), "ecommerce": len(s.Ecommerce)} {
+				if n > 0 {
+					at = childPath(childPath(at, model), strconv.Itoa(se.Year))
+				}
+			}
+			if se.Field != "" {
+				return childPath(at, se.Field)
+			}
+			return at
+		}
+	}
+	var fe *valuation.FieldError
+	if errors.As(err, &fe) {
+		return childPath("$", fe.Field)
+	}
+	return "$"
+}

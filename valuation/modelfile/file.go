@@ -1,0 +1,146 @@
+package modelfile
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Formats name what a file holds, in its "format" field.
+const (
+	ModelFormat = "sotp/model/v1"
+	CompsFormat = "sotp/comps/v1"
+)
+
+// File is a model file: a complete valuation.Model as data. Field names are the JSON
+// keys; every field without omitempty is required. Decimals are JSON strings.
+type File struct {
+	Format   string   `json:"format"` // ModelFormat
+	Name     string   `json:"name"`
+	Ticker   string   `json:"ticker,omitempty"`
+	Year     int      `json:"year"`     // the forecast year priced
+	Currency string   `json:"currency"` // target currency
+	Shares   Decimal  `json:"shares"`   // millions
+	Price    *Decimal `json:"price,omitempty"`
+	FX       []Rate   `json:"fx,omitempty"`
+	Plan     Plan     `json:"plan"`
+	Parts    []Part   `json:"parts"`
+}
+
+// Rate is one FX rate: one From buys Rate To.
+type Rate struct {
+	From string  `json:"from"`
+	To   string  `json:"to"`
+	Rate Decimal `json:"rate"`
+}
+
+// Plan is a segments.Plan: years, users by year, segments.
+type Plan struct {
+	Currency      string        `json:"currency"` // reporting currency
+	Years         []int         `json:"years"`
+	FirstEstimate int           `json:"first_estimate,omitempty"`
+	Users         map[int]Users `json:"users"`
+	Segments      []Segment     `json:"segments"`
+}
+
+// Users is a year's platform users, in millions.
+type Users struct {
+	MAU Decimal `json:"mau"`
+	DAU Decimal `json:"dau"`
+}
+
+// Segment is one segment with its drivers by year under exactly one driver model, and
+// optionally a net margin by year (segments.NetMargin) for pricing on earnings.
+type Segment struct {
+	Name          string                `json:"name"`
+	Title         string                `json:"title"`
+	LiveStreaming map[int]LiveStreaming `json:"live_streaming,omitempty"`
+	Advertising   map[int]Advertising   `json:"advertising,omitempty"`
+	Ecommerce     map[int]Ecommerce     `json:"ecommerce,omitempty"`
+	NetMargin     map[int]Decimal       `json:"net_margin,omitempty"`
+}
+
+// LiveStreaming is segments.LiveStreaming.
+type LiveStreaming struct {
+	PayingRatio  Decimal `json:"paying_ratio"`
+	MonthlyARPPU Decimal `json:"monthly_arppu"`
+}
+
+// Advertising is segments.Advertising.
+type Advertising struct {
+	RevenuePerDAU Decimal `json:"revenue_per_dau"`
+}
+
+// Ecommerce is segments.Ecommerce.
+type Ecommerce struct {
+	Penetration   Decimal  `json:"penetration"`
+	GMVPerShopper Decimal  `json:"gmv_per_shopper"`
+	TakeRate      Decimal  `json:"take_rate"`
+	OtherRevenue  *Decimal `json:"other_revenue,omitempty"`
+}
+
+// Part values one segment: a valuation.Multiple of the segment's Metric on a set.
+type Part struct {
+	Segment string `json:"segment"`
+	Method  string `json:"method"` // label, e.g. "P/MAU"
+	Metric  string `json:"metric"` // the segment figure priced, e.g. "mau", "revenue"
+	Comps   Set    `json:"comps"`
+}
+
+// Set is a comps.Set. Its companies are given inline, or read from File (CSV or JSON,
+// relative to the model file) — exactly one of the two.
+type Set struct {
+	Name     string `json:"name"`
+	Metric   string `json:"metric"` // NAME_YEAR, e.g. "mau_2021"
+	Money    bool   `json:"money,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	// Aggregate is mean (the default), median, harmonic, trimmed (with Trim),
+	// market_value_weighted or weighted (with Weights).
+	Aggregate    string             `json:"aggregate,omitempty"`
+	Trim         *Decimal           `json:"trim,omitempty"`
+	Weights      map[string]Decimal `json:"weights,omitempty"`
+	Premium      *Decimal           `json:"premium,omitempty"`
+	Exclude      map[string]string  `json:"exclude,omitempty"`
+	SkipUnpriced bool               `json:"skip_unpriced,omitempty"`
+	OutlierZ     *Decimal           `json:"outlier_z,omitempty"`
+	Companies    []Company          `json:"companies,omitempty"`
+	File         string             `json:"file,omitempty"`
+}
+
+// Company is a comps.Company. Metrics and Multiples are keyed NAME_YEAR ("mau_2021").
+// Market value is given, or derived from close × shares / ADS ratio.
+type Company struct {
+	Ticker      string             `json:"ticker"`
+	Name        string             `json:"name,omitempty"`
+	Currency    string             `json:"currency"`
+	Close       *Decimal           `json:"close,omitempty"`
+	Shares      *Decimal           `json:"shares,omitempty"`
+	ADSRatio    *Decimal           `json:"ads_ratio,omitempty"`
+	MarketValue *Decimal           `json:"market_value,omitempty"`
+	Reporting   string             `json:"reporting,omitempty"`
+	Metrics     map[string]Decimal `json:"metrics"`
+	Multiples   map[string]Decimal `json:"multiples,omitempty"`
+	AsOf        string             `json:"as_of,omitempty"` // YYYY-MM-DD
+	Source      string             `json:"source,omitempty"`
+}
+
+// CompsFile is a JSON file of comparables.
+type CompsFile struct {
+	Format    string    `json:"format"` // CompsFormat
+	Companies []Company `json:"companies"`
+}
+
+// optional returns a pointer to d as a file decimal, or nil for zero.
+func optional(d decimal.Decimal) *Decimal {
+	if d.IsZero() {
+		return nil
+	}
+	x := NewDecimal(d)
+	return &x
+}
+
+// value returns *d, or zero for nil.
+func value(d *Decimal) decimal.Decimal {
+	if d == nil {
+		return decimal.Decimal{}
+	}
+	return d.Decimal
+}

@@ -1,0 +1,292 @@
+package modelfile_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+)
+
+var d = decimal.RequireFromString
+
+// TestLoadModel: a model file whose comparables come from a CSV beside it.
+func TestLoadModel(t *testing.T) {
+	m, err := modelfile.LoadModel("testdata/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Peers in USD per MAU: AAA 30 × 600 / 3 = 6,000 over 200m = 30; Bravo's printed
+	// HK$310 = US$40 less the inverse rate's rounding; CCC 1,500 / 50 = 30. Median 30;
+	// × 100m MAU × 7.75 = HK$23,250m over 1,000m shares.
+	if p := r.Parts[0]; !p.Multiple.Value.Equal(d("30")) || !p.Value.Equal(d("23250")) || !r.Target.Equal(d("23.25")) {
+		t.Errorf("multiple %s value %s target %s", p.Multiple.Value, p.Value, r.Target)
+	}
+	if got := r.Parts[0].Multiple.Companies[1]; !got.Printed || !got.Multiple.Round(10).Equal(d("40")) {
+		t.Errorf("Bravo: %+v", got)
+	}
+}
+
+func TestReadCSV(t *testing.T) {
+	cs, err := modelfile.LoadCompanies("testdata/peers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau, rev := comps.Metric{Name: "mau", Year: 2021}, comps.Metric{Name: "revenue", Year: 2021}
+	want := comps.Company{Ticker: "AAA US", Name: "Alpha ADS", Currency: comps.USD, Close: d("30"), Shares: d("600"),
+		ADSRatio: d("3"), Reporting: comps.CNY, Metrics: map[comps.Metric]decimal.Decimal{rev: d("13000"), mau: d("200")},
+		AsOf: "2021-03-02", Source: "made up: an ADS of 3 shares"}
+	if diff := cmp.Diff(want, cs[0], cmp.Comparer(decimal.Decimal.Equal)); diff != "" {
+		t.Errorf("first row (-want +got)\n%s", diff)
+	}
+	if len(cs) != 3 || !cs[1].Multiples[mau].Equal(d("310")) || !cs[2].MarketValue.Equal(d("1500")) {
+		t.Errorf("rows: %+v", cs)
+	}
+}
+
+// TestHostileCSV: malformed comparables files are errors naming the line and column.
+func TestHostileCSV(t *testing.T) {
+	const head = "ticker,currency,market_value,mau_2021\n"
+	for _, c := range []struct {
+		name, csv string
+		want      error
+		at        string
+	}{
+		{"empty file", "", modelfile.ErrSyntax, ""},
+		{"unknown column", "ticker,currency,colour\n", modelfile.ErrUnknownField, `line 1, column "colour"`},
+		{"duplicate column", "ticker,currency,currency\n", modelfile.ErrDuplicateKey, `line 1, column "currency"`},
+		{"no currency column", "ticker,market_value\n", modelfile.ErrMissingField, "line 1, column currency"},
+		{"ragged row", head + "A,USD,1\n", modelfile.ErrSyntax, "line 2"},
+		{"float syntax", head + "A,USD,1.5.2,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
+		{"huge exponent", head + "A,USD,1e1000000000,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
+		{"huge exponent in range of int32", head + "A,USD,1e999,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
+		{"NaN", head + "A,USD,NaN,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
+		{"zero ADS ratio", "ticker,currency,close,shares,ads_ratio,mau_2021\nA,USD,10,100,0,10\n", modelfile.ErrInvalid, "line 2, column ads_ratio"},
+		{"no market value", head + "A,USD,,10\n", modelfile.ErrInvalid, "line 2, column market_value"},
+		{"empty ticker", head + ",USD,1,10\n", modelfile.ErrInvalid, "line 2, column ticker"},
+		{"bad date", "ticker,currency,market_value,as_of\nA,USD,1,2021-02-30\n", modelfile.ErrInvalid, "line 2, column as_of"},
+		{"above the size limit", head + strings.Repeat("A,USD,1,10\n", modelfile.MaxBytes/10), modelfile.ErrTooLarge, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := modelfile.ReadCSV(strings.NewReader(c.csv))
+			var e *modelfile.Error
+			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, c.at) {
+				t.Errorf("error %v, want %v at %q", err, c.want, c.at)
+			}
+		})
+	}
+	// A zero MAU reads (it is data), and pricing it is a comps error naming the comparable.
+	cs, err := modelfile.ReadCSV(strings.NewReader(head + "A,USD,100,0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := comps.Set{Name: "s", Metric: comps.Metric{Name: "mau", Year: 2021}, Companies: cs}
+	if _, err := set.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) || !strings.Contains(err.Error(), "A: mau 2021 0") {
+		t.Errorf("zero MAU: %v", err)
+	}
+}
+
+// TestHostileModel: each malformed model file is an error at the offending JSON path.
+// The cases edit the shipped Kuaishou file.
+func TestHostileModel(t *testing.T) {
+	good := string(kuaishou2021.ModelFile())
+	edit := func(old, new string) string {
+		if !strings.Contains(good, old) {
+			t.Fatalf("the Kuaishou file has no %q", old)
+		}
+		return strings.Replace(good, old, new, 1)
+	}
+	for _, c := range []struct {
+		name, file string
+		want       error
+		at         string
+	}{
+		{"empty file", "", modelfile.ErrSyntax, "$"},
+		{"not an object", "[]", modelfile.ErrType, "$"},
+		{"truncated", good[:200], modelfile.ErrSyntax, "$.fx[0].to"},
+		{"trailing data", good + "{}", modelfile.ErrSyntax, "$"},
+		{"unknown field", edit(`"year": 2021,`, `"year": 2021, "yaer": 2021,`), modelfile.ErrUnknownField, "$.yaer"},
+		{"duplicate key", edit(`"year": 2021,`, `"year": 2021, "year": 2022,`), modelfile.ErrDuplicateKey, "$.year"},
+		{"missing field", edit(`"shares": "4159",`, ``), modelfile.ErrMissingField, "$.shares"},
+		{"null", edit(`"shares": "4159"`, `"shares": null`), modelfile.ErrType, "$.shares"},
+		{"number for a decimal", edit(`"shares": "4159"`, `"shares": 4159`), modelfile.ErrNumber, "$.shares"},
+		{"float for a decimal", edit(`"paying_ratio": "0.118"`, `"paying_ratio": 0.118`), modelfile.ErrNumber,
+			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
+		{"huge exponent as a number", edit(`"shares": "4159"`, `"shares": 1e1000000000`), modelfile.ErrNumber, "$.shares"},
+		{"huge exponent as a string", edit(`"shares": "4159"`, `"shares": "1e1000000000"`), modelfile.ErrDecimal, "$.shares"},
+		{"tiny exponent", edit(`"shares": "4159"`, `"shares": "1e-31"`), modelfile.ErrDecimal, "$.shares"},
+		{"too many digits", edit(`"shares": "4159"`, `"shares": "`+strings.Repeat("9", 41)+`"`), modelfile.ErrDecimal, "$.shares"},
+		{"NaN", edit(`"shares": "4159"`, `"shares": NaN`), modelfile.ErrSyntax, "$.shares"},
+		{"NaN string", edit(`"shares": "4159"`, `"shares": "NaN"`), modelfile.ErrDecimal, "$.shares"},
+		{"Infinity", edit(`"shares": "4159"`, `"shares": "Infinity"`), modelfile.ErrDecimal, "$.shares"},
+		{"fractional year", edit(`"year": 2021`, `"year": 2021.0`), modelfile.ErrType, "$.year"},
+		{"string for a year", edit(`"year": 2021`, `"year": "2021"`), modelfile.ErrType, "$.year"},
+		{"year key not a year", edit(`"2018": {`, `"18x": {`), modelfile.ErrInvalid, `$.plan.users["18x"]`},
+		{"two driver models", edit(`"advertising": {`, `"live_streaming": {}, "advertising": {`), modelfile.ErrInvalid, "$.plan.segments[1]"},
+		{"wrong format", edit(`"sotp/model/v1"`, `"sotp/model/v9"`), modelfile.ErrInvalid, "$.format"},
+		{"unknown aggregate", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "aggregate": "mode",`), modelfile.ErrInvalid, "$.parts[0].comps.aggregate"},
+		{"trim without trimmed", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "trim": "0.1",`), modelfile.ErrInvalid, "$.parts[0].comps.trim"},
+		{"bad metric key", edit(`"metric": "mau_2021",`, `"metric": "mau 2021",`), comps.ErrMetricKey, "$.parts[0].comps.metric"},
+		{"zero ADS ratio", edit(`"ticker": "HUYA US",`, `"ticker": "HUYA US", "ads_ratio": "0",`), modelfile.ErrInvalid, "$.parts[0].comps.companies[0].ads_ratio"},
+		{"companies and a file", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "file": "x.csv",`), modelfile.ErrInvalid, "$.parts[0].comps.companies"},
+		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), modelfile.ErrSyntax, "$"},
+		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), modelfile.ErrTooLarge, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := modelfile.Decode(strings.NewReader(c.file))
+			if err == nil {
+				_, err = f.Model(nil)
+			}
+			var e *modelfile.Error
+			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, c.at) {
+				t.Errorf("error %v, want %v at %s", err, c.want, c.at)
+			}
+		})
+	}
+}
+
+// TestLoadErrors: errors found by valuing the loaded model name the file and the path.
+func TestLoadErrors(t *testing.T) {
+	good := string(kuaishou2021.ModelFile())
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, old, new string
+		want           []error
+		at             string
+	}{
+		{"comparable with zero MAU", `"mau_2021": "188.4"`, `"mau_2021": "0"`, []error{comps.ErrNonPositive}, "$.parts[0].comps.companies[0]"},
+		// The set's currency is its first company's, EUR; DouYu's USD has no rate to it.
+		{"currency without a rate", `"currency": "USD",`, `"currency": "EUR",`, []error{comps.ErrNoRate}, "$.parts[0].comps.companies[1]"},
+		{"paying ratio above 1", `"paying_ratio": "0.118"`, `"paying_ratio": "1.18"`, []error{segments.ErrRate},
+			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
+		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{segments.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
+		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{valuation.ErrShares}, "$.shares"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, "model.json")
+			if err := os.WriteFile(path, []byte(strings.Replace(good, c.old, c.new, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := modelfile.LoadModel(path)
+			var e *modelfile.Error
+			for _, w := range c.want {
+				if !errors.Is(err, w) {
+					t.Errorf("error %v, want errors.Is %v", err, w)
+				}
+			}
+			if !errors.As(err, &e) || e.File != path || e.Path != c.at {
+				t.Errorf("error %v: file %q path %q, want %q %q", err, e.File, e.Path, path, c.at)
+			}
+		})
+	}
+}
+
+// TestCompsFileEscape: a model may read comparables only from its own directory.
+func TestCompsFileEscape(t *testing.T) {
+	dir := t.TempDir()
+	model, err := os.ReadFile("testdata/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"../peers.csv", "/etc/passwd", "missing.csv", "peers.txt"} {
+		path := filepath.Join(dir, "model.json")
+		if err := os.WriteFile(path, bytes.Replace(model, []byte(`"peers.csv"`), []byte(`"`+name+`"`), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := modelfile.LoadModel(path); err == nil {
+			t.Errorf("comparables file %q: no error", name)
+		}
+	}
+}
+
+func TestDecodeCompanies(t *testing.T) {
+	doc := `{"format": "sotp/comps/v1", "companies": [
+	  {"ticker": "A", "currency": "USD", "market_value": "100", "metrics": {"mau_2021": "10"}, "multiples": {"mau_2021": "9.5"}}]}`
+	cs, err := modelfile.DecodeCompanies(strings.NewReader(doc))
+	mau := comps.Metric{Name: "mau", Year: 2021}
+	if err != nil || len(cs) != 1 || !cs[0].Metrics[mau].Equal(d("10")) || !cs[0].Multiples[mau].Equal(d("9.5")) {
+		t.Errorf("DecodeCompanies = %+v, %v", cs, err)
+	}
+	for _, bad := range []struct{ doc, at string }{
+		{`{"format": "sotp/comps/v1", "companies": [{"ticker": "A", "currency": "USD", "market_value": "100", "metrics": {"mau": "10"}}]}`, "$.companies[0].metrics"},
+		{`{"format": "sotp/comps/v1", "companies": [{"ticker": "A", "currency": "USD", "market_value": 100, "metrics": {}}]}`, "$.companies[0].market_value"},
+		{`{"format": "sotp/comps/v1"}`, "$.companies"},
+	} {
+		_, err := modelfile.DecodeCompanies(strings.NewReader(bad.doc))
+		var e *modelfile.Error
+		if !errors.As(err, &e) || e.Path != bad.at {
+			t.Errorf("%s: %v, want an error at %s", bad.doc, err, bad.at)
+		}
+	}
+}
+
+// TestRoundTrip: every file the tests read encodes back to its own bytes.
+func TestRoundTrip(t *testing.T) {
+	for _, name := range []string{"testdata/model.json"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := modelfile.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := modelfile.Encode(&out, f); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(b), out.String()); diff != "" {
+			t.Errorf("%s (-file +encoded)\n%s", name, diff)
+		}
+	}
+	// Decimals keep their text: "7.70" stays "7.70".
+	x, err := modelfile.ParseDecimal("7.70")
+	if err != nil || x.String() != "7.70" || !x.Equal(d("7.7")) {
+		t.Errorf("ParseDecimal(7.70) = %s, %v", x, err)
+	}
+}
+
+func TestFromModelUnsupported(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Scale = valuation.WesternSecurities()
+	if _, err := modelfile.FromModel(m); !errors.Is(err, modelfile.ErrUnsupported) {
+		t.Errorf("custom scale: %v", err)
+	}
+	m = kuaishou2021.Model()
+	m.Parts = append([]valuation.Part(nil), m.Parts...)
+	m.Parts[0].Method = otherMethod{}
+	if _, err := modelfile.FromModel(m); !errors.Is(err, modelfile.ErrUnsupported) || !strings.Contains(err.Error(), "$.parts[0]") {
+		t.Errorf("custom method: %v", err)
+	}
+}
+
+type otherMethod struct{ valuation.Multiple }
+
+// BenchmarkDecodeKuaishou decodes the shipped model file and builds the model.
+func BenchmarkDecodeKuaishou(b *testing.B) {
+	file := kuaishou2021.ModelFile()
+	b.SetBytes(int64(len(file)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := modelfile.Decode(bytes.NewReader(file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.Model(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
