@@ -81,7 +81,7 @@ func run(compsPath, modelPath string) error {
 		}
 		scenarios = append(scenarios, scenario{fmt.Sprintf("(b) E-com P/S, take %s%% (%s)", pct(tr.rate), tr.source), m})
 	}
-	return report(scenarios)
+	return report(scenarios, peers)
 }
 
 type scenario struct {
@@ -150,15 +150,10 @@ func refresh(m valuation.Model, peers map[string]comps.Company, agg comps.Aggreg
 // priced at Kuaishou's own P/S (market value at HK$319 over 2021E revenue), the multiple
 // the report's headline table prints as 12.25x.
 func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string) (valuation.Model, error) {
-	self, ok := peers["1024.HK"]
-	if !ok {
-		return valuation.Model{}, fmt.Errorf("comparable 1024.HK not in the comparables file")
-	}
-	fx, err := comps.NewFX(append(m.FX.Rates(), comps.Rate{From: comps.CNY, To: comps.HKD, Rate: cnyHKD})...)
+	m, ps, err := selfPS(m, peers)
 	if err != nil {
 		return valuation.Model{}, err
 	}
-	m.FX = fx
 	segs := append([]segments.Segment(nil), m.Plan.Segments...)
 	for i, s := range segs {
 		if s.Name != kuaishou2021.Ecommerce {
@@ -177,8 +172,6 @@ func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string)
 		segs[i].Drivers = drivers
 	}
 	m.Plan.Segments = segs
-	ps := valuation.PS(comps.Set{Name: "Kuaishou at HK$319", Metric: comps.Metric{Name: "revenue", Year: m.Year},
-		Money: true, Currency: comps.HKD, Companies: []comps.Company{self}})
 	parts := append([]valuation.Part(nil), m.Parts...)
 	for i, p := range parts {
 		if p.Segment == kuaishou2021.Ecommerce {
@@ -189,7 +182,24 @@ func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string)
 	return m, nil
 }
 
-func report(scenarios []scenario) error {
+// selfPS returns m with the report's RMB/HKD rate added to its FX table, and P/S at
+// Kuaishou's own market multiple (HK$319 × 4,159m shares over 2021E revenue), which the
+// report's headline table prints as 12.25x.
+func selfPS(m valuation.Model, peers map[string]comps.Company) (valuation.Model, valuation.Multiple, error) {
+	self, ok := peers["1024.HK"]
+	if !ok {
+		return valuation.Model{}, valuation.Multiple{}, fmt.Errorf("comparable 1024.HK not in the comparables file")
+	}
+	fx, err := comps.NewFX(append(m.FX.Rates(), comps.Rate{From: comps.CNY, To: comps.HKD, Rate: cnyHKD})...)
+	if err != nil {
+		return valuation.Model{}, valuation.Multiple{}, err
+	}
+	m.FX = fx
+	return m, valuation.PS(comps.Set{Name: "Kuaishou at HK$319", Metric: comps.Metric{Name: "revenue", Year: m.Year},
+		Money: true, Currency: comps.HKD, Companies: []comps.Company{self}}), nil
+}
+
+func report(scenarios []scenario, peers map[string]comps.Company) error {
 	results := make([]valuation.Result, len(scenarios))
 	for i, s := range scenarios {
 		r, err := s.model.Value()
@@ -230,6 +240,28 @@ func report(scenarios []scenario) error {
 	ps := results[3].Parts[len(results[3].Parts)-1]
 	fmt.Printf("P/S: Kuaishou's own %sx (HK$319 x 4,159m over 2021E revenue RMB 89,913m x %s HKD/RMB)\n",
 		ps.Multiple.Value.StringFixed(2), cnyHKD)
+	fmt.Println()
+	loo, err := scenarios[1].model.LeaveOneOut(kuaishou2021.Ecommerce)
+	if err != nil {
+		return err
+	}
+	fmt.Print(loo.Text())
+	fmt.Println()
+	// Every segment at the group's own market P/S, beside the report's P/MAU.
+	withCNY, selfMethod, err := selfPS(scenarios[1].model, peers)
+	if err != nil {
+		return err
+	}
+	var alternatives []valuation.Part
+	for _, p := range withCNY.Parts {
+		alternatives = append(alternatives, valuation.Part{Segment: p.Segment, Method: selfMethod})
+	}
+	cc, err := withCNY.CrossCheck(alternatives...)
+	if err != nil {
+		return err
+	}
+	fmt.Print(cc.Text())
+	fmt.Println()
 	fmt.Printf("Report's choices: %s\n", ref.Summary())
 	return nil
 }

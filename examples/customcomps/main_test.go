@@ -4,7 +4,9 @@ import "fmt"
 
 // The example reproduces the report with peers from the CSV, then prints the alternatives.
 // Hand checks: median e-commerce multiple 294.98 x 80% x 257.256m shopping MAU x 7.7 =
-// HK$467,454m; P/S at 1%: GMV RMB 701,454m x 1% x 12.2453 x 1.205 = HK$103,504m.
+// HK$467,454m; P/S at 1%: GMV RMB 701,454m x 1% x 12.2453 x 1.205 = HK$103,504m; without
+// Alibaba (267.04 + 294.98) / 2 x 80% = 224.81; live streaming by P/S: 35,927 x 12.2453 x
+// 1.205 = HK$530,117m.
 func Example_run() {
 	if err := run("", ""); err != nil {
 		fmt.Println(err)
@@ -23,5 +25,22 @@ func Example_run() {
 	//
 	// Median e-commerce multiple: 294.98 x 80% = 235.98 (mean 459.03); outliers flagged: Alibaba 815.08 (z 12.6)
 	// P/S: Kuaishou's own 12.25x (HK$319 x 4,159m over 2021E revenue RMB 89,913m x 1.205 HKD/RMB)
+	//
+	// Other (mainly live e-commerce): P/MAU leaving out one comparable at a time
+	// Without  Multiple  Value (HKD 亿)  Change  Target (HKD)
+	// ------------------------------------------------------
+	// (none)     367.23          7,274                 404.6
+	// PDD US     444.02          8,796   20.9%         441.1
+	// 9988.HK    224.81          4,453  -38.8%         336.7
+	// JD US      432.85          8,574   17.9%         435.8
+	//
+	// Cross-check: each segment under each method, 2021 (HKD 亿)
+	//                                   P/MAU    P/S
+	// ----------------------------------------------
+	// Live streaming                  1,365 *  5,301
+	// Advertising                     8,186 *  6,931
+	// Other (mainly live e-commerce)  7,274 *  1,035
+	// Note: * the model's choice; blank: not tried
+	//
 	// Report's choices: Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
 }
