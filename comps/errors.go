@@ -37,7 +37,7 @@ type Error struct {
 
 // Error formats the problem with what it names, e.g. the field and the offending value.
 func (e *Error) Error() string {
-	msg := "comps:"
+	msg := "comps"
 	if e.Set != "" {
 		msg += " set " + e.Set
 	}
@@ -46,6 +46,9 @@ func (e *Error) Error() string {
 	}
 	if e.Field != "" {
 		msg += ": " + e.Field
+	}
+	if e.Set == "" && e.Ticker == "" && e.Field == "" {
+		msg += ":"
 	}
 	if e.Value != "" {
 		msg += " " + e.Value

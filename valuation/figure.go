@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
 // Figure returns one figure of the result by its stable key:
@@ -15,6 +16,11 @@ import (
 //	forecast/YEAR/SEGMENT/METRIC          a segment's line, e.g. forecast/2021/ecommerce/gmv
 //	forecast/YEAR/SEGMENT/METRIC/growth   its growth over the previous year
 //	forecast/YEAR/SEGMENT/share           the segment's share of total revenue
+//	pnl/YEAR/FIELD                        revenue, cost_of_sales (negative), gross_profit,
+//	                                      gross_margin, net_profit, shares, eps, bvps, pe, pb, ps
+//	pnl/YEAR/revenue/growth               and pnl/YEAR/net_profit/growth (earnings.Growth)
+//	pnl/YEAR/line/LINE                    a P&L line, signed as it adds to profit
+//	pnl/YEAR/line/LINE/ratio              its absolute value over revenue
 //	part/SEGMENT/FIELD                    value, multiple, average, premium, metric, fx
 //	part/SEGMENT/comp/TICKER/FIELD        multiple, implied, market_value, metric, close
 //	sum, shares, target, price, upside
@@ -41,6 +47,8 @@ func (r Result) Figure(key string) (decimal.Decimal, error) {
 		}
 	case p[0] == "forecast" && len(p) >= 3:
 		return r.forecastFigure(p[1:], unknown)
+	case p[0] == "pnl" && len(p) >= 3:
+		return r.pnlFigure(p[1:], unknown)
 	case p[0] == "part" && len(p) >= 3:
 		return r.partFigure(p[1], p[2:], unknown)
 	}
@@ -70,6 +78,68 @@ func (r Result) forecastFigure(p []string, unknown error) (decimal.Decimal, erro
 		return r.Forecast.Figure(year, segment, segments.Metric(rest[0]))
 	case len(rest) == 2 && rest[1] == "growth":
 		return r.Forecast.Growth(year, segment, segments.Metric(rest[0]))
+	}
+	return decimal.Decimal{}, unknown
+}
+
+func (r Result) pnlFigure(p []string, unknown error) (decimal.Decimal, error) {
+	year, err := strconv.Atoi(p[0])
+	if err != nil {
+		return decimal.Decimal{}, unknown
+	}
+	var y *earnings.Year
+	for i := range r.Earnings.Years {
+		if r.Earnings.Years[i].Year == year {
+			y = &r.Earnings.Years[i]
+		}
+	}
+	if y == nil {
+		return decimal.Decimal{}, unknown
+	}
+	valid := func(d decimal.NullDecimal) (decimal.Decimal, error) {
+		if d.Valid {
+			return d.Decimal, nil
+		}
+		return decimal.Decimal{}, unknown
+	}
+	switch strings.Join(p[1:], "/") {
+	case "revenue":
+		return y.Revenue, nil
+	case "revenue/growth":
+		return valid(y.RevenueGrowth)
+	case "cost_of_sales":
+		return y.CostOfSales.Neg(), nil
+	case "gross_profit":
+		return y.GrossProfit, nil
+	case "gross_margin":
+		return valid(y.GrossMargin)
+	case "net_profit":
+		return y.NetProfit, nil
+	case "net_profit/growth":
+		return valid(y.NetGrowth)
+	case "shares":
+		return y.Shares, nil
+	case "eps":
+		return y.EPS, nil
+	case "bvps":
+		return valid(y.BVPS)
+	case "pe":
+		return valid(y.PE)
+	case "pb":
+		return valid(y.PB)
+	case "ps":
+		return valid(y.PS)
+	}
+	if len(p) >= 3 && len(p) <= 4 && p[1] == "line" {
+		for _, l := range y.Lines {
+			switch {
+			case l.Name != p[2]:
+			case len(p) == 3:
+				return l.Value, nil
+			case p[3] == "ratio":
+				return valid(l.Ratio)
+			}
+		}
 	}
 	return decimal.Decimal{}, unknown
 }

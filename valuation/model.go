@@ -4,6 +4,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
 // Part values one segment of the plan with a method.
@@ -29,6 +30,9 @@ type Model struct {
 	Price decimal.Decimal
 	// Scale rates the upside; the zero Scale means WesternSecurities().
 	Scale Scale
+	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
+	// multiples are taken at Price, converted from the plan's currency through FX.
+	Earnings earnings.Plan
 }
 
 // Result is a model valued. It holds every figure that went into the target.
@@ -45,6 +49,7 @@ type Result struct {
 	Price    decimal.Decimal     // zero when the model has none
 	Upside   decimal.NullDecimal // Target / Price - 1; not valid without a price
 	Rating   Rating              // empty without a price
+	Earnings earnings.Statement  // empty without an earnings plan
 }
 
 // Value forecasts the plan and values every part in the valuation year.
@@ -88,6 +93,11 @@ func (m Model) Value() (Result, error) {
 		r.Parts[i] = v
 		r.Sum = r.Sum.Add(v.Value)
 	}
+	if !m.Earnings.IsZero() {
+		if r.Earnings, err = m.earnings(f); err != nil {
+			return Result{}, err
+		}
+	}
 	r.Target = r.Sum.DivRound(m.Shares, divPlaces)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, divPlaces).Sub(decimal.NewFromInt(1))
@@ -95,6 +105,19 @@ func (m Model) Value() (Result, error) {
 		r.Rating = m.Scale.orDefault().Rate(up)
 	}
 	return r, nil
+}
+
+// earnings works out the P&L at the model's price, converted from the reporting currency.
+func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
+	market := earnings.Market{Price: m.Price}
+	if m.Price.Sign() > 0 {
+		rate, err := m.FX.Rate(comps.Currency(f.Currency), m.Currency)
+		if err != nil {
+			return earnings.Statement{}, &FieldError{Field: "earnings", Value: "multiples at the price", Err: err}
+		}
+		market.Rate = rate
+	}
+	return m.Earnings.Statement(f, market)
 }
 
 // input is what a method is given to value segment in the result's valuation year.

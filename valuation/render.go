@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -106,7 +107,76 @@ func (r Result) tables() []table.Table {
 		[]string{"Shares (亿)", "", table.Num(r.Shares.Shift(-2), 2)},
 		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
 	)
-	return append(ts, sum)
+	ts = append(ts, sum)
+	if len(r.Earnings.Years) > 0 {
+		ts = append(ts, r.pnlTables(header)...)
+	}
+	return ts
+}
+
+// pnlTables renders the P&L (as the report's Table 10) and the headline table.
+func (r Result) pnlTables(header []string) []table.Table {
+	st := r.Earnings
+	row := func(label string, cell func(y earnings.Year) string) []string {
+		out := []string{label}
+		for _, y := range st.Years {
+			out = append(out, cell(y))
+		}
+		return out
+	}
+	num := func(d decimal.Decimal, places int32) string { return table.Num(d, places) }
+	pct := func(d decimal.NullDecimal) string { return nullPct(d) }
+	mult := func(d decimal.NullDecimal) string {
+		if !d.Valid {
+			return "-"
+		}
+		return table.Num(d.Decimal, 2)
+	}
+	pnl := table.Table{Title: fmt.Sprintf("Profit and loss (%s m)", r.Forecast.Currency), Header: header}
+	pnl.Rows = append(pnl.Rows,
+		row("Revenue", func(y earnings.Year) string { return num(y.Revenue, 0) }),
+		row("YoY", func(y earnings.Year) string { return pct(y.RevenueGrowth) }))
+	line := func(kind earnings.Kind, ratios bool) {
+		for i, l := range st.Lines {
+			if l.Kind != kind {
+				continue
+			}
+			pnl.Rows = append(pnl.Rows, row(l.Label, func(y earnings.Year) string { return num(y.Lines[i].Value, 0) }))
+			if ratios {
+				pnl.Rows = append(pnl.Rows, row(l.Label+" ratio", func(y earnings.Year) string { return pct(y.Lines[i].Ratio) }))
+			}
+		}
+	}
+	line(earnings.CostOfSales, false)
+	pnl.Rows = append(pnl.Rows,
+		row("Gross profit", func(y earnings.Year) string { return num(y.GrossProfit, 0) }),
+		row("Gross margin", func(y earnings.Year) string { return pct(y.GrossMargin) }))
+	line(earnings.Expense, true)
+	line(earnings.Other, false)
+	pnl.Rows = append(pnl.Rows,
+		row("Net profit attributable", func(y earnings.Year) string { return num(y.NetProfit, 0) }),
+		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Year) string { return pct(y.NetGrowth) }))
+
+	head := table.Table{Title: fmt.Sprintf("Headline figures (multiples at %s%s)", money(r.Currency), table.Num(r.Price, 2)), Header: header}
+	head.Rows = [][]string{
+		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return num(y.Revenue, 0) }),
+		row("Growth", func(y earnings.Year) string { return pct(y.RevenueGrowth) }),
+		row("Net profit attributable ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return num(y.NetProfit, 0) }),
+		row("Growth", func(y earnings.Year) string { return pct(y.NetGrowth) }),
+		row("Shares (m)", func(y earnings.Year) string { return num(y.Shares, 1) }),
+		row("EPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return num(y.EPS, 2) }),
+		row("BVPS ("+r.Forecast.Currency+")", func(y earnings.Year) string {
+			if !y.BVPS.Valid {
+				return "-"
+			}
+			return num(y.BVPS.Decimal, 2)
+		}),
+		row("P/E", func(y earnings.Year) string { return mult(y.PE) }),
+		row("P/B", func(y earnings.Year) string { return mult(y.PB) }),
+		row("P/S", func(y earnings.Year) string { return mult(y.PS) }),
+	}
+	head.Notes = []string{"P/E and P/B are not meaningful (-) over a loss or negative book value"}
+	return []table.Table{pnl, head}
 }
 
 func (r Result) partTable(p PartValue) table.Table {

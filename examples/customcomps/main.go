@@ -38,10 +38,6 @@ var takeRates = []struct{ rate, source string }{
 	{"0.0408", "Alibaba overall FY21"},
 }
 
-// cnyHKD is the report's RMB to HKD rate for its P/S, about 1.205 (derived from its
-// headline P/S of 12.25x at HK$319).
-var cnyHKD = decimal.RequireFromString("1.205")
-
 func main() {
 	compsPath := flag.String("comps", "", "CSV or JSON comparables file (default: the embedded peers.csv)")
 	modelPath := flag.String("model", "", "model file (default: the Kuaishou 2021 model as it ships)")
@@ -150,7 +146,7 @@ func refresh(m valuation.Model, peers map[string]comps.Company, agg comps.Aggreg
 // priced at Kuaishou's own P/S (market value at HK$319 over 2021E revenue), the multiple
 // the report's headline table prints as 12.25x.
 func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string) (valuation.Model, error) {
-	m, ps, err := selfPS(m, peers)
+	ps, err := selfPS(m, peers)
 	if err != nil {
 		return valuation.Model{}, err
 	}
@@ -182,20 +178,15 @@ func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string)
 	return m, nil
 }
 
-// selfPS returns m with the report's RMB/HKD rate added to its FX table, and P/S at
-// Kuaishou's own market multiple (HK$319 × 4,159m shares over 2021E revenue), which the
-// report's headline table prints as 12.25x.
-func selfPS(m valuation.Model, peers map[string]comps.Company) (valuation.Model, valuation.Multiple, error) {
+// selfPS returns P/S at Kuaishou's own market multiple (HK$319 × 4,159m shares over
+// 2021E revenue), which the report's headline table prints as 12.25x. The model's FX
+// table must convert RMB to HKD (the Kuaishou model's does, at the report's 1.2049).
+func selfPS(m valuation.Model, peers map[string]comps.Company) (valuation.Multiple, error) {
 	self, ok := peers["1024.HK"]
 	if !ok {
-		return valuation.Model{}, valuation.Multiple{}, fmt.Errorf("comparable 1024.HK not in the comparables file")
+		return valuation.Multiple{}, fmt.Errorf("comparable 1024.HK not in the comparables file")
 	}
-	fx, err := comps.NewFX(append(m.FX.Rates(), comps.Rate{From: comps.CNY, To: comps.HKD, Rate: cnyHKD})...)
-	if err != nil {
-		return valuation.Model{}, valuation.Multiple{}, err
-	}
-	m.FX = fx
-	return m, valuation.PS(comps.Set{Name: "Kuaishou at HK$319", Metric: comps.Metric{Name: "revenue", Year: m.Year},
+	return valuation.PS(comps.Set{Name: "Kuaishou at HK$319", Metric: comps.Metric{Name: "revenue", Year: m.Year},
 		Money: true, Currency: comps.HKD, Companies: []comps.Company{self}}), nil
 }
 
@@ -239,7 +230,7 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 		ecom.Average.StringFixed(2), ecom.Value.StringFixed(2), results[0].Parts[2].Multiple.Average.StringFixed(2), outliers(results[0]))
 	ps := results[3].Parts[len(results[3].Parts)-1]
 	fmt.Printf("P/S: Kuaishou's own %sx (HK$319 x 4,159m over 2021E revenue RMB 89,913m x %s HKD/RMB)\n",
-		ps.Multiple.Value.StringFixed(2), cnyHKD)
+		ps.Multiple.Value.StringFixed(2), ps.FX.Rate)
 	fmt.Println()
 	loo, err := scenarios[1].model.LeaveOneOut(kuaishou2021.Ecommerce)
 	if err != nil {
@@ -248,15 +239,15 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 	fmt.Print(loo.Text())
 	fmt.Println()
 	// Every segment at the group's own market P/S, beside the report's P/MAU.
-	withCNY, selfMethod, err := selfPS(scenarios[1].model, peers)
+	selfMethod, err := selfPS(scenarios[1].model, peers)
 	if err != nil {
 		return err
 	}
 	var alternatives []valuation.Part
-	for _, p := range withCNY.Parts {
+	for _, p := range scenarios[1].model.Parts {
 		alternatives = append(alternatives, valuation.Part{Segment: p.Segment, Method: selfMethod})
 	}
-	cc, err := withCNY.CrossCheck(alternatives...)
+	cc, err := scenarios[1].model.CrossCheck(alternatives...)
 	if err != nil {
 		return err
 	}

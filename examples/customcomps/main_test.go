@@ -4,9 +4,9 @@ import "fmt"
 
 // The example reproduces the report with peers from the CSV, then prints the alternatives.
 // Hand checks: median e-commerce multiple 294.98 x 80% x 257.256m shopping MAU x 7.7 =
-// HK$467,454m; P/S at 1%: GMV RMB 701,454m x 1% x 12.2453 x 1.205 = HK$103,504m; without
-// Alibaba (267.04 + 294.98) / 2 x 80% = 224.81; live streaming by P/S: 35,927 x 12.2453 x
-// 1.205 = HK$530,117m.
+// HK$467,454m; P/S at 1%: GMV RMB 701,454m x 1% x 12.2466 x 1.2049 = HK$103,504m; without
+// Alibaba (267.04 + 294.98) / 2 x 80% = 224.81; live streaming by P/S: 35,927 x 12.2466 x
+// 1.2049 = HK$530,117m. (P/S x revenue x FX = 319 x 4,159 x revenue share: the rate cancels.)
 func Example_run() {
 	if err := run("", ""); err != nil {
 		fmt.Println(err)
@@ -24,7 +24,7 @@ func Example_run() {
 	// (b) E-com P/S, take 4.08% (Alibaba overall FY21)   P/S                 1365            8186    4223 (-3051)     13774    331.2   -18.1%
 	//
 	// Median e-commerce multiple: 294.98 x 80% = 235.98 (mean 459.03); outliers flagged: Alibaba 815.08 (z 12.6)
-	// P/S: Kuaishou's own 12.25x (HK$319 x 4,159m over 2021E revenue RMB 89,913m x 1.205 HKD/RMB)
+	// P/S: Kuaishou's own 12.25x (HK$319 x 4,159m over 2021E revenue RMB 89,913m x 1.2049 HKD/RMB)
 	//
 	// Other (mainly live e-commerce): P/MAU leaving out one comparable at a time
 	// Without  Multiple  Value (HKD 亿)  Change  Target (HKD)

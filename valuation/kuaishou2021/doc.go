@@ -1,8 +1,8 @@
 // Package kuaishou2021 is the Western Securities model of Kuaishou (1024.HK) from its
 // initiation of coverage of 2021-03-03: P/MAU sum of the parts, target HK$404.6, Buy.
 //
-// Model returns the valuation model, Plan its segment forecast, and Figures every figure
-// the report printed in Tables 7-9, 11-14, the revenue rows of Table 10, its key
+// Model returns the valuation model, Plan its segment forecast, Earnings its P&L, and
+// Figures every figure the report printed in Tables 7-14, the headline table, its key
 // assumptions and its valuation summary, each with the result key it is checked against.
 //
 // # How the drivers were derived
@@ -31,4 +31,24 @@
 //
 // Share count: 4,159m, derived (16,826亿 / 404.6), printed "42" (亿) in Table 14 and used
 // as 4,159m in the report's financial summary. FX: HKD:USD = 7.7:1 as printed.
+//
+// # The P&L (Table 10) and the headline table
+//
+// Earnings carries Table 10 by the same rule. 2018 and 2019 lines are amounts; 2020E-2022E
+// costs and expenses are ratios of revenue, so that a sweep of the drivers reaches profit.
+// Each is the shortest decimal with which the line, its ratio row, gross profit and gross
+// margin print as printed. The printed lines do not add up to the printed net profit (the
+// report omits other gains and losses, such as the fair-value changes of its preferred
+// shares before the IPO, and tax), so a line named "Other items not printed
+// (reconciling)" holds the difference, an amount per year. Not printed, and derived:
+//
+//   - share counts 934m (2018, 2019), 931.4m (2020E) and 4,159m: the printed EPS need
+//     (933.8, 934.2] for 2018-2019 and (931.37, 931.46] for 2020E;
+//   - HKD per RMB 1.2049 for the multiples at HK$319: every P/S fits "about 1.205", and the
+//     2022E P/E of 173.73 narrows the rate to [1.20489, 1.20496];
+//   - equity, RMB m, -35,702 / -55,727 / -159,777 / 45,585 / 49,522: BVPS × shares, where
+//     the printed BVPS and P/B both reproduce.
+//
+// One printed figure cannot: 2022E gross profit 77,876, where revenue 125,034 less cost of
+// sales 47,159 is 77,875. Figures lists it as an exception, with the 2018 growth rows.
 package kuaishou2021

@@ -50,6 +50,27 @@ var rows = []row{
 
 	{"Table 10", "Revenue (RMB m)", "forecast/%d/revenue", 0, 0, [5]string{"20301", "39120", "61444", "89913", "125034"}},
 	{"Table 10", "YoY (%)", "forecast/%d/revenue/growth", 0, pct, [5]string{"143", "93", "57", "46", "39"}},
+	{"Table 10", "Cost of sales", "pnl/%d/cost_of_sales", 0, 0, [5]string{"-14498", "-25017", "-34862", "-43771", "-47159"}},
+	{"Table 10", "Gross profit", "pnl/%d/gross_profit", 0, 0, [5]string{"5802", "14104", "26582", "46142", "77876"}},
+	{"Table 10", "Gross margin (%)", "pnl/%d/gross_margin", 0, pct, [5]string{"29", "36", "43", "51", "62"}},
+	{"Table 10", "Selling & marketing", "pnl/%d/line/selling_marketing", 0, 0, [5]string{"-4262", "-9865", "-29591", "-42215", "-56581"}},
+	{"Table 10", "S&M ratio (%)", "pnl/%d/line/selling_marketing/ratio", 0, pct, [5]string{"21", "25", "48", "47", "45"}},
+	{"Table 10", "Administrative", "pnl/%d/line/administrative", 0, 0, [5]string{"-542", "-865", "-1843", "-2697", "-3751"}},
+	{"Table 10", "Admin ratio (%)", "pnl/%d/line/administrative/ratio", 0, pct, [5]string{"3", "2", "3", "3", "3"}},
+	{"Table 10", "R&D", "pnl/%d/line/rnd", 0, 0, [5]string{"-1755", "-2944", "-6144", "-9890", "-12503"}},
+	{"Table 10", "R&D ratio (%)", "pnl/%d/line/rnd/ratio", 0, pct, [5]string{"9", "8", "10", "11", "10"}},
+	{"Table 10", "Finance income / (cost), net", "pnl/%d/line/finance", 0, 0, [5]string{"52", "-11", "-40", "164", "275"}},
+	{"Table 10", "Profit for the period (attributable)", "pnl/%d/net_profit", 0, 0, [5]string{"-12429", "-19652", "-105883", "-7401", "6338"}},
+
+	{"Headline", "Revenue (RMB m)", "pnl/%d/revenue", 0, 0, [5]string{"20301", "39120", "61444", "89913", "125034"}},
+	{"Headline", "Revenue growth (%)", "pnl/%d/revenue/growth", 0, pct, [5]string{"143", "93", "57", "46", "39"}},
+	{"Headline", "Net profit attributable (RMB m)", "pnl/%d/net_profit", 0, 0, [5]string{"-12429", "-19652", "-105883", "-7401", "6338"}},
+	{"Headline", "Net profit growth (%)", "pnl/%d/net_profit/growth", 0, pct, [5]string{"38", "-58", "-439", "93", "186"}},
+	{"Headline", "EPS (RMB)", "pnl/%d/eps", 2, 0, [5]string{"-13.31", "-21.04", "-113.68", "-1.78", "1.52"}},
+	{"Headline", "P/E", "pnl/%d/pe", 2, 0, [5]string{"", "", "", "", "173.73"}},
+	{"Headline", "P/B", "pnl/%d/pb", 2, 0, [5]string{"", "", "", "24.15", "22.23"}},
+	{"Headline", "P/S", "pnl/%d/ps", 2, 0, [5]string{"12.18", "6.32", "4.01", "12.25", "8.81"}},
+	{"Headline", "BVPS (RMB)", "pnl/%d/bvps", 2, 0, [5]string{"-38.22", "-59.66", "-171.54", "10.96", "11.91"}},
 
 	{"Key assumptions", "MAU (亿)", "forecast/%d/mau", 2, toYi, [5]string{"", "", "4.89", "5.72", "6.17"}},
 	{"Key assumptions", "MAU growth (%)", "forecast/%d/mau/growth", 0, pct, [5]string{"", "", "48", "", ""}},
@@ -80,17 +101,22 @@ var compRows = []comp{
 var exceptions = map[string]string{
 	"Table 7|Average monthly paying users (m)|2021E": "printed 66, but 572 × 11.8% = 67.5, and only about 67.5 " +
 		"reproduces the printed revenue of 35,927 at the printed ARPPU of 44.4: the 66 is inconsistent with its column",
-	"Table 7|YoY (%)|2018":  "growth over 2017, whose revenue the report does not print",
-	"Table 8|YoY (%)|2018":  "growth over 2017, whose revenue the report does not print",
-	"Table 10|YoY (%)|2018": "growth over 2017, whose revenue the report does not print",
+	"Table 7|YoY (%)|2018":                "growth over 2017, whose revenue the report does not print",
+	"Table 8|YoY (%)|2018":                "growth over 2017, whose revenue the report does not print",
+	"Table 10|YoY (%)|2018":               "growth over 2017, whose revenue the report does not print",
+	"Headline|Revenue growth (%)|2018":    "growth over 2017, whose revenue the report does not print",
+	"Headline|Net profit growth (%)|2018": "growth over 2017, whose net profit the report does not print",
+	"Table 10|Gross profit|2022E": "revenue 125,034 less cost of sales 47,159 is 77,875: the printed 77,876 is one off " +
+		"its own column. Cost of sales, the gross margin and every line below reproduce; gross profit cannot with them",
 	"Table 13|Average P/MAU|2021E": "the mean of the printed multiples (267.04 + 815.08 + 294.98) / 3 = 459.033 prints " +
 		"459.03; the report's 459.04 comes from its unrounded multiples. The printed multiples are used, and 80% of " +
 		"either average prints as the report's 367.23",
 }
 
-// Figures returns every figure the report printed in Tables 7-9, 11-14, the revenue rows
-// of Table 10, the key assumptions and the valuation summary, each with the Result key it
-// is checked against and, for the report's known inconsistencies, the reason it differs.
+// Figures returns every figure the report printed in Tables 7-14, the headline table (its
+// "-" cells excepted), the key assumptions and the valuation summary, each with the Result
+// key it is checked against and, for the report's known inconsistencies, the reason it
+// differs.
 func Figures() []valuation.Printed {
 	var out []valuation.Printed
 	add := func(table, label, column, key, value string, places, shift int32) {

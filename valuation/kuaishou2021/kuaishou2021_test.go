@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -45,6 +47,9 @@ func TestPrintedFigures(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
+		"Headline | Net profit growth (%) | 2018",
+		"Headline | Revenue growth (%) | 2018",
+		"Table 10 | Gross profit | 2022E",
 		"Table 10 | YoY (%) | 2018",
 		"Table 13 | Average P/MAU | 2021E",
 		"Table 7 | Average monthly paying users (m) | 2021E",
@@ -54,7 +59,7 @@ func TestPrintedFigures(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exceptions (-want +got):\n%s", diff)
 	}
-	if m, _, _ := rc.Counts(); m < 170 {
+	if m, _, _ := rc.Counts(); m < 263 {
 		t.Errorf("only %d figures matched; the figure list has lost rows", m)
 	}
 }
@@ -68,9 +73,11 @@ func TestFigureListCoversTables(t *testing.T) {
 	}
 	// Table 7: 7 rows × 5 years; Table 8: 5 × 5; Table 9: 9 rows × 5 less the blank
 	// 2018 take rate and 2018 YoY; Tables 11-12: 2 comps × 4 + 4; Table 13: 3 × 4 + 4;
-	// Table 14: 3; Table 10: revenue and YoY × 5; key assumptions 3+1+3+3+3+3; summary 6.
-	want := map[string]int{"Table 7": 35, "Table 8": 25, "Table 9": 43, "Table 10": 10, "Table 11": 12,
-		"Table 12": 12, "Table 13": 16, "Table 14": 3, "Key assumptions": 16, "Summary": 6}
+	// Table 14: 3; Table 10: 13 rows × 5; key assumptions 3+1+3+3+3+3; summary 6; the
+	// headline table: revenue, growth, net profit, growth, EPS, P/S and BVPS × 5, P/E
+	// 2022E, P/B 2021E-2022E (the other years print "-").
+	want := map[string]int{"Table 7": 35, "Table 8": 25, "Table 9": 43, "Table 10": 65, "Table 11": 12,
+		"Table 12": 12, "Table 13": 16, "Table 14": 3, "Key assumptions": 16, "Summary": 6, "Headline": 38}
 	if diff := cmp.Diff(want, n); diff != "" {
 		t.Errorf("figures per table (-want +got):\n%s", diff)
 	}
@@ -177,5 +184,68 @@ func TestSummary(t *testing.T) {
 	want := "Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)"
 	if got := value(t).Summary(); got != want {
 		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}
+
+// TestEarningsErrors: a P&L without the FX rate its multiples need, or without a share
+// count, is an error naming what is missing.
+func TestEarningsErrors(t *testing.T) {
+	m := kuaishou2021.Model()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString("7.7")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.FX = fx
+	if _, err := m.Value(); !errors.Is(err, comps.ErrNoRate) || !strings.Contains(err.Error(), "earnings") || !strings.Contains(err.Error(), "CNY/HKD") {
+		t.Errorf("no CNY/HKD rate: %v", err)
+	}
+	m = kuaishou2021.Model()
+	m.Earnings.Shares = map[int]decimal.Decimal{2018: decimal.RequireFromString("934")}
+	if _, err := m.Value(); !errors.Is(err, earnings.ErrMissing) || !strings.Contains(err.Error(), "shares 2019") {
+		t.Errorf("share counts missing: %v", err)
+	}
+}
+
+// TestEarningsFollowDrivers: the forecast years' costs are ratios of revenue, so a higher
+// 2021E take rate moves net profit by the extra revenue less the ratio costs. The 2021E
+// ratios sum to 109.6% of revenue, so under this convention extra revenue widens the loss:
+// all costs scale with revenue here, none is fixed.
+func TestEarningsFollowDrivers(t *testing.T) {
+	base := value(t)
+	m := kuaishou2021.Model()
+	segs := append([]segments.Segment(nil), m.Plan.Segments...)
+	drivers := map[int]segments.Driver{}
+	for y, d := range segs[2].Drivers {
+		drivers[y] = d
+	}
+	e := drivers[2021].(segments.Ecommerce)
+	e.TakeRate = decimal.RequireFromString("0.02")
+	drivers[2021] = e
+	segs[2].Drivers = drivers
+	m.Plan.Segments = segs
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(r valuation.Result, key string) decimal.Decimal {
+		v, err := r.Figure(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Extra revenue = GMV × 1 point; net profit moves by it × (1 − 0.486811 − 0.46951 −
+	// 0.03 − 0.11), the 2021E cost, S&M, admin and R&D ratios.
+	extra := get(r, "pnl/2021/revenue").Sub(get(base, "pnl/2021/revenue"))
+	gmv := get(base, "forecast/2021/ecommerce/gmv").Shift(2)
+	if !extra.Equal(gmv.Mul(decimal.RequireFromString("0.01"))) {
+		t.Errorf("extra revenue %s, want 1%% of GMV %s", extra, gmv)
+	}
+	keep := decimal.RequireFromString("1").Sub(decimal.RequireFromString("1.096321"))
+	if got, want := get(r, "pnl/2021/net_profit").Sub(get(base, "pnl/2021/net_profit")), extra.Mul(keep); !got.Equal(want) {
+		t.Errorf("net profit moved by %s, want %s", got, want)
+	}
+	if !get(r, "pnl/2020/net_profit").Equal(get(base, "pnl/2020/net_profit")) {
+		t.Errorf("2020E net profit moved with a 2021E driver")
 	}
 }

@@ -67,7 +67,10 @@ func Plan() segments.Plan {
 // Model returns the report's valuation: each segment at the P/MAU of its comparables
 // (comps.WestSec2021Streaming, ...Advertising, ...Ecommerce) on 2021E figures, in HKD.
 func Model() valuation.Model {
-	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString(USDHKD)})
+	fx, err := comps.NewFX(
+		comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString(USDHKD)},
+		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString(CNYHKD)},
+	)
 	if err != nil { // unreachable: the rate is a positive constant
 		return valuation.Model{}
 	}
@@ -85,5 +88,6 @@ func Model() valuation.Model {
 		Currency: comps.HKD,
 		Shares:   decimal.RequireFromString(Shares),
 		Price:    decimal.RequireFromString(Price),
+		Earnings: Earnings(),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
 // FromModel returns the file form of m. Drivers must be the segments package's (one
@@ -36,6 +37,9 @@ func FromModel(m valuation.Model) (File, error) {
 		}
 		f.Plan.Segments = append(f.Plan.Segments, seg)
 	}
+	if !m.Earnings.IsZero() {
+		f.Earnings = fromEarnings(m.Earnings)
+	}
 	for i, part := range m.Parts {
 		at := fmt.Sprintf("$.parts[%d]", i)
 		mult, ok := part.Method.(valuation.Multiple)
@@ -53,6 +57,38 @@ func FromModel(m valuation.Model) (File, error) {
 		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: set})
 	}
 	return f, nil
+}
+
+func fromEarnings(p earnings.Plan) *Earnings {
+	out := &Earnings{Shares: map[int]Decimal{}}
+	for y, s := range p.Shares {
+		out.Shares[y] = NewDecimal(s)
+	}
+	if len(p.Equity) > 0 {
+		out.Equity = map[int]Decimal{}
+		for y, q := range p.Equity {
+			out.Equity[y] = NewDecimal(q)
+		}
+	}
+	for _, l := range p.Lines {
+		line := PnLLine{Name: l.Name, Label: l.Label, Years: map[int]PnLValue{}}
+		for name, k := range kinds {
+			if k == l.Kind {
+				line.Kind = name
+			}
+		}
+		for y, v := range l.Years {
+			if v.ByRatio {
+				r := NewDecimal(v.Ratio)
+				line.Years[y] = PnLValue{Ratio: &r, Of: v.Of}
+			} else {
+				a := NewDecimal(v.Amount)
+				line.Years[y] = PnLValue{Amount: &a}
+			}
+		}
+		out.Lines = append(out.Lines, line)
+	}
+	return out
 }
 
 func fromSegment(s segments.Segment, at string) (Segment, error) {
@@ -184,6 +220,10 @@ func (f File) locate(err error) string {
 			}
 			return at
 		}
+	}
+	var ee *earnings.Error
+	if errors.As(err, &ee) {
+		return "$.earnings"
 	}
 	var fe *valuation.FieldError
 	if errors.As(err, &fe) {

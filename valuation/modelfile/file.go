@@ -13,16 +13,40 @@ const (
 // File is a model file: a complete valuation.Model as data. Field names are the JSON
 // keys; every field without omitempty is required. Decimals are JSON strings.
 type File struct {
-	Format   string   `json:"format"` // ModelFormat
-	Name     string   `json:"name"`
-	Ticker   string   `json:"ticker,omitempty"`
-	Year     int      `json:"year"`     // the forecast year priced
-	Currency string   `json:"currency"` // target currency
-	Shares   Decimal  `json:"shares"`   // millions
-	Price    *Decimal `json:"price,omitempty"`
-	FX       []Rate   `json:"fx,omitempty"`
-	Plan     Plan     `json:"plan"`
-	Parts    []Part   `json:"parts"`
+	Format   string    `json:"format"` // ModelFormat
+	Name     string    `json:"name"`
+	Ticker   string    `json:"ticker,omitempty"`
+	Year     int       `json:"year"`     // the forecast year priced
+	Currency string    `json:"currency"` // target currency
+	Shares   Decimal   `json:"shares"`   // millions
+	Price    *Decimal  `json:"price,omitempty"`
+	FX       []Rate    `json:"fx,omitempty"`
+	Plan     Plan      `json:"plan"`
+	Parts    []Part    `json:"parts"`
+	Earnings *Earnings `json:"earnings,omitempty"`
+}
+
+// Earnings is an earnings.Plan: P&L lines by year, share counts, and equity for BVPS.
+type Earnings struct {
+	Lines  []PnLLine       `json:"lines"`
+	Shares map[int]Decimal `json:"shares"`
+	Equity map[int]Decimal `json:"equity,omitempty"`
+}
+
+// PnLLine is an earnings.Line. Kind is cost_of_sales, expense or other.
+type PnLLine struct {
+	Name  string           `json:"name"`
+	Label string           `json:"label"`
+	Kind  string           `json:"kind"`
+	Years map[int]PnLValue `json:"years"`
+}
+
+// PnLValue is an earnings.Value: an amount, or a ratio of group revenue or, with Of, of a
+// segment's revenue — exactly one of Amount and Ratio.
+type PnLValue struct {
+	Amount *Decimal `json:"amount,omitempty"`
+	Ratio  *Decimal `json:"ratio,omitempty"`
+	Of     string   `json:"of,omitempty"`
 }
 
 // Rate is one FX rate: one From buys Rate To.

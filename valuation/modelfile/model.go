@@ -15,6 +15,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
 // MaxBytes is the size limit of a model or comparables file.
@@ -108,6 +109,11 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	}
 	m.FX = fx
 	m.Plan = f.Plan.plan()
+	if f.Earnings != nil {
+		if m.Earnings, err = f.Earnings.plan(); err != nil {
+			return valuation.Model{}, err
+		}
+	}
 	for i, p := range f.Parts {
 		at := fmt.Sprintf("$.parts[%d]", i)
 		set, err := p.Comps.set(at+".comps", fsys)
@@ -143,6 +149,41 @@ func (p Plan) plan() segments.Plan {
 		out.Segments = append(out.Segments, seg)
 	}
 	return out
+}
+
+// kinds are the P&L line kinds by their file names.
+var kinds = map[string]earnings.Kind{"cost_of_sales": earnings.CostOfSales, "expense": earnings.Expense, "other": earnings.Other}
+
+func (e Earnings) plan() (earnings.Plan, error) {
+	p := earnings.Plan{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}
+	for y, s := range e.Shares {
+		p.Shares[y] = s.Decimal
+	}
+	for y, q := range e.Equity {
+		p.Equity[y] = q.Decimal
+	}
+	for i, l := range e.Lines {
+		at := fmt.Sprintf("$.earnings.lines[%d]", i)
+		kind, ok := kinds[l.Kind]
+		if !ok {
+			return earnings.Plan{}, &Error{Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", ErrInvalid, strconv.Quote(clip(l.Kind)))}
+		}
+		line := earnings.Line{Name: l.Name, Label: l.Label, Kind: kind, Years: map[int]earnings.Value{}}
+		for y, v := range l.Years {
+			switch {
+			case (v.Amount == nil) == (v.Ratio == nil):
+				return earnings.Plan{}, &Error{Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", ErrInvalid)}
+			case v.Amount != nil && v.Of != "":
+				return earnings.Plan{}, &Error{Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", ErrInvalid)}
+			case v.Amount != nil:
+				line.Years[y] = earnings.Amount(v.Amount.Decimal)
+			default:
+				line.Years[y] = earnings.Ratio(v.Ratio.Decimal, v.Of)
+			}
+		}
+		p.Lines = append(p.Lines, line)
+	}
+	return p, nil
 }
 
 var aggregates = []string{"mean", "median", "harmonic", "trimmed", "market_value_weighted", "weighted"}

@@ -13,6 +13,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
@@ -142,6 +143,9 @@ func TestHostileModel(t *testing.T) {
 		{"bad metric key", edit(`"metric": "mau_2021",`, `"metric": "mau 2021",`), comps.ErrMetricKey, "$.parts[0].comps.metric"},
 		{"zero ADS ratio", edit(`"ticker": "HUYA US",`, `"ticker": "HUYA US", "ads_ratio": "0",`), modelfile.ErrInvalid, "$.parts[0].comps.companies[0].ads_ratio"},
 		{"companies and a file", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "file": "x.csv",`), modelfile.ErrInvalid, "$.parts[0].comps.companies"},
+		{"unknown P&L kind", edit(`"kind": "cost_of_sales"`, `"kind": "cogs"`), modelfile.ErrInvalid, "$.earnings.lines[0].kind"},
+		{"amount and ratio", edit(`"amount": "14498.4"`, `"amount": "14498.4", "ratio": "0.7"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"]`},
+		{"of with an amount", edit(`"amount": "14498.4"`, `"amount": "14498.4", "of": "live_streaming"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"].of`},
 		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), modelfile.ErrSyntax, "$"},
 		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), modelfile.ErrTooLarge, ""},
 	} {
@@ -174,6 +178,7 @@ func TestLoadErrors(t *testing.T) {
 			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
 		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{segments.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
 		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{valuation.ErrShares}, "$.shares"},
+		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{earnings.ErrRatio}, "$.earnings"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, "model.json")

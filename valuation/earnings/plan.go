@@ -1,0 +1,240 @@
+package earnings
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+)
+
+// MaxRatio is the largest ratio a line may have to its base, in absolute value: a cost
+// of five times revenue is a typing error more often than a business.
+const MaxRatio = 5
+
+var maxRatio = decimal.NewFromInt(MaxRatio)
+
+// Kind is where a line sits in the statement and how its value is signed.
+type Kind int
+
+// Kinds of line.
+const (
+	// CostOfSales lines are given positive and subtracted from revenue to gross profit.
+	CostOfSales Kind = iota + 1
+	// Expense lines (selling, administrative, R&D) are given positive and subtracted from
+	// gross profit.
+	Expense
+	// Other lines (finance income or cost, other gains, tax, a reconciling line) are
+	// signed as they add to profit.
+	Other
+)
+
+// Value is a line's figure for one year: an amount, or a ratio of a base. Build one with
+// Amount or Ratio.
+type Value struct {
+	Amount  decimal.Decimal // millions; when not ByRatio
+	Ratio   decimal.Decimal // of the base; when ByRatio
+	Of      string          // the base: "" is group revenue, else a segment's revenue
+	ByRatio bool
+}
+
+// Amount returns a value given as an amount, in millions.
+func Amount(x decimal.Decimal) Value { return Value{Amount: x} }
+
+// Ratio returns a value given as r × the revenue of segment of ("" for the group).
+func Ratio(r decimal.Decimal, of string) Value { return Value{Ratio: r, Of: of, ByRatio: true} }
+
+// Line is one line of the statement with its value for each year.
+type Line struct {
+	Name  string // stable key, e.g. "selling_marketing"; unique in a plan
+	Label string // as tables print it
+	Kind  Kind
+	Years map[int]Value
+}
+
+// Plan is a P&L forecast on top of a segments.Forecast.
+type Plan struct {
+	Lines []Line
+	// Shares is the share count each year's EPS divides by, in millions.
+	Shares map[int]decimal.Decimal
+	// Equity is equity attributable to shareholders at year end, in millions; a year
+	// without it has no BVPS or P/B.
+	Equity map[int]decimal.Decimal
+}
+
+// Market is what the multiples are taken at: a share price, and the units of the
+// price's currency one unit of the reporting currency buys. A zero Price gives none.
+type Market struct {
+	Price decimal.Decimal
+	Rate  decimal.Decimal
+}
+
+// IsZero reports whether the plan has no lines: a model without a P&L.
+func (p Plan) IsZero() bool { return len(p.Lines) == 0 }
+
+// Statement is the plan worked out for every year of the forecast.
+type Statement struct {
+	Lines []Line // the plan's lines, for labels and order
+	Years []Year
+}
+
+// Year is one year of the statement. Amounts are millions of the reporting currency.
+type Year struct {
+	Year          int
+	Revenue       decimal.Decimal
+	RevenueGrowth decimal.NullDecimal
+	Lines         []LineValue     // in the plan's order
+	CostOfSales   decimal.Decimal // the CostOfSales lines' total, positive
+	GrossProfit   decimal.Decimal
+	GrossMargin   decimal.NullDecimal // gross profit / revenue
+	NetProfit     decimal.Decimal     // attributable
+	NetGrowth     decimal.NullDecimal // by Growth: valid across a loss
+	Shares        decimal.Decimal
+	EPS           decimal.Decimal     // net profit / shares, in the reporting currency
+	BVPS          decimal.NullDecimal // equity / shares, where equity is given
+	PE, PB, PS    decimal.NullDecimal // at the market; valid only over a positive denominator
+}
+
+// LineValue is one line in one year.
+type LineValue struct {
+	Name  string
+	Value decimal.Decimal     // signed as it adds to profit: costs are negative
+	Ratio decimal.NullDecimal // |Value| / revenue
+}
+
+// Growth returns (cur − prev) / |prev|, the growth convention for figures that can be
+// losses: a loss narrowing from −105,883 to −7,401 is +93%, and a profit after a loss
+// grows by more than 100%. It is the usual cur / prev − 1 when prev is positive, and not
+// valid when prev is zero.
+func Growth(cur, prev decimal.Decimal) decimal.NullDecimal {
+	if prev.IsZero() {
+		return decimal.NullDecimal{}
+	}
+	return decimal.NewNullDecimal(cur.Sub(prev).DivRound(prev.Abs(), divPlaces))
+}
+
+// divPlaces is the number of decimal places every division in this package keeps.
+const divPlaces = 16
+
+// Statement works out the plan for every year of f at market m.
+func (p Plan) Statement(f segments.Forecast, m Market) (Statement, error) {
+	if err := p.check(); err != nil {
+		return Statement{}, err
+	}
+	st := Statement{Lines: p.Lines, Years: make([]Year, len(f.Years))}
+	for i, fy := range f.Years {
+		y, err := p.year(fy, m)
+		if err != nil {
+			return Statement{}, err
+		}
+		if i > 0 {
+			prev := st.Years[i-1]
+			y.RevenueGrowth = Growth(y.Revenue, prev.Revenue)
+			y.NetGrowth = Growth(y.NetProfit, prev.NetProfit)
+		}
+		st.Years[i] = y
+	}
+	return st, nil
+}
+
+func (p Plan) check() error {
+	seen := map[string]bool{}
+	for _, l := range p.Lines {
+		switch {
+		case l.Name == "" || seen[l.Name]:
+			return &Error{Line: l.Name, Field: "name", Value: fmt.Sprintf("%q", l.Name), Err: ErrLine}
+		case l.Kind < CostOfSales || l.Kind > Other:
+			return &Error{Line: l.Name, Field: "kind", Value: fmt.Sprint(int(l.Kind)), Err: ErrLine}
+		}
+		seen[l.Name] = true
+	}
+	return nil
+}
+
+func (p Plan) year(fy segments.Year, m Market) (Year, error) {
+	y := Year{Year: fy.Year, Revenue: fy.Revenue, Lines: make([]LineValue, len(p.Lines))}
+	var expenses, other decimal.Decimal
+	for i, l := range p.Lines {
+		v, err := l.value(fy)
+		if err != nil {
+			return Year{}, err
+		}
+		lv := LineValue{Name: l.Name, Value: v}
+		if l.Kind != Other {
+			lv.Value = v.Neg()
+		}
+		if fy.Revenue.Sign() > 0 {
+			lv.Ratio = decimal.NewNullDecimal(v.Abs().DivRound(fy.Revenue, divPlaces))
+		}
+		y.Lines[i] = lv
+		switch l.Kind {
+		case CostOfSales:
+			y.CostOfSales = y.CostOfSales.Add(v)
+		case Expense:
+			expenses = expenses.Add(v)
+		case Other:
+			other = other.Add(v)
+		}
+	}
+	y.GrossProfit = y.Revenue.Sub(y.CostOfSales)
+	y.NetProfit = y.GrossProfit.Sub(expenses).Add(other)
+	if y.Revenue.Sign() > 0 {
+		y.GrossMargin = decimal.NewNullDecimal(y.GrossProfit.DivRound(y.Revenue, divPlaces))
+	}
+	shares, ok := p.Shares[fy.Year]
+	switch {
+	case !ok:
+		return Year{}, &Error{Line: "shares", Year: fy.Year, Err: ErrMissing}
+	case shares.Sign() <= 0:
+		return Year{}, &Error{Line: "shares", Year: fy.Year, Value: shares.String(), Err: ErrShares}
+	}
+	y.Shares = shares
+	y.EPS = y.NetProfit.DivRound(shares, divPlaces)
+	if eq, ok := p.Equity[fy.Year]; ok {
+		y.BVPS = decimal.NewNullDecimal(eq.DivRound(shares, divPlaces))
+	}
+	if m.Price.Sign() > 0 && m.Rate.Sign() > 0 {
+		// Each multiple is price over a per-share figure converted to the price's currency.
+		ratio := func(per decimal.Decimal) decimal.NullDecimal {
+			per = per.Mul(m.Rate)
+			if per.Sign() <= 0 {
+				return decimal.NullDecimal{}
+			}
+			return decimal.NewNullDecimal(m.Price.DivRound(per, divPlaces))
+		}
+		y.PE = ratio(y.EPS)
+		if y.BVPS.Valid {
+			y.PB = ratio(y.BVPS.Decimal)
+		}
+		y.PS = ratio(y.Revenue.DivRound(shares, divPlaces))
+	}
+	return y, nil
+}
+
+func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
+	v, ok := l.Years[fy.Year]
+	if !ok {
+		return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Err: ErrMissing}
+	}
+	if !v.ByRatio {
+		if l.Kind != Other && v.Amount.Sign() < 0 {
+			return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "amount", Value: v.Amount.String(), Err: ErrNegative}
+		}
+		return v.Amount, nil
+	}
+	lo := maxRatio.Neg()
+	if l.Kind != Other {
+		lo = decimal.Zero
+	}
+	if v.Ratio.LessThan(lo) || v.Ratio.GreaterThan(maxRatio) {
+		return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "ratio", Value: v.Ratio.String(), Err: ErrRatio}
+	}
+	base := fy.Revenue
+	if v.Of != "" {
+		s, err := fy.Segment(v.Of)
+		if err != nil {
+			return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "of", Value: v.Of, Err: ErrBase}
+		}
+		base = s.Revenue
+	}
+	return v.Ratio.Mul(base), nil
+}
