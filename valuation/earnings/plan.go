@@ -162,7 +162,10 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 		if l.Kind != Other {
 			lv.Value = v.Neg()
 		}
-		if fy.Revenue.Sign() > 0 {
+		switch given := l.Years[fy.Year]; {
+		case given.ByRatio && given.Of == "":
+			lv.Ratio = decimal.NewNullDecimal(given.Ratio.Abs()) // exact: no division needed
+		case fy.Revenue.Sign() > 0:
 			lv.Ratio = decimal.NewNullDecimal(v.Abs().DivRound(fy.Revenue, divPlaces))
 		}
 		y.Lines[i] = lv
