@@ -128,3 +128,46 @@ func ExamplePS() {
 	// P/S: 4.875x x CNY 2000m revenue x 1.2 = HK$11700m
 	// Target price: HK$31.2 (upside -68.8% vs HK$100.00, Sell)
 }
+
+// Value a part again without each of its comparables: the streamers are AAA at 20 and BBB
+// at 30 USD per MAU, so leaving one out moves the live-streaming part by ±20%.
+func ExampleModel_LeaveOneOut() {
+	l, err := madeUp().LeaveOneOut("live")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(l.Text())
+	// Output:
+	// Live streaming: P/MAU leaving out one comparable at a time
+	// Without  Multiple  Value (HKD 亿)  Change  Target (HKD)
+	// ------------------------------------------------------
+	// (none)      25.00            195                 124.8
+	// AAA         30.00            234   20.0%         128.7
+	// BBB         20.00            156  -20.0%         120.9
+}
+
+// Value each segment under another method beside the model's own: here P/S on peers
+// trading at 4.0x sales (see TestMethods), and P/E, which the segments cannot take for
+// want of an earnings line.
+func ExampleModel_CrossCheck() {
+	m := withShop("0.1")
+	cc, err := m.CrossCheck(
+		valuation.Part{Segment: "live", Method: valuation.PS(sales)},
+		valuation.Part{Segment: "ads", Method: valuation.PS(sales)},
+		valuation.Part{Segment: "ads", Method: valuation.PE(peSet)},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(cc.Text())
+	// Output:
+	// Cross-check: each segment under each method, 2025 (HKD 亿)
+	//                   P/MAU  P/S  P/E
+	// ---------------------------------
+	// Live streaming    195 *  288
+	// Advertising     1,053 *   96  n/a
+	// Note: Advertising by P/E: segment figure cannot be priced: segments: ads 2025: earnings: unknown metric
+	// Note: * the model's choice; blank: not tried
+}
