@@ -65,8 +65,8 @@ func TestFX(t *testing.T) {
 			t.Errorf("Rate(%s, %s) = %s, %v; want %s", c.from, c.to, got, err, c.want)
 		}
 	}
-	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, comps.ErrNoRate) {
-		t.Errorf("CNY/HKD: %v, want ErrNoRate", err)
+	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, comps.ErrNoRate) || err.Error() != "comps: fx CNY/HKD: no FX rate" {
+		t.Errorf("CNY/HKD: %v, want ErrNoRate as \"comps: fx CNY/HKD: no FX rate\"", err)
 	}
 	for _, bad := range [][]comps.Rate{
 		{{From: comps.USD, To: comps.HKD, Rate: d("0")}},

@@ -47,9 +47,6 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		msg += ": " + e.Field
 	}
-	if e.Set == "" && e.Ticker == "" && e.Field == "" {
-		msg += ":"
-	}
 	if e.Value != "" {
 		msg += " " + e.Value
 	}

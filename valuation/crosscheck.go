@@ -37,6 +37,11 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 		return CrossCheck{}, err
 	}
 	year, _ := r.Forecast.Year(m.Year)
+	for _, p := range alternatives {
+		if _, err := year.Segment(p.Segment); err != nil {
+			return CrossCheck{}, &PartError{Segment: p.Segment, Method: methodName(p.Method), Err: err}
+		}
+	}
 	cc := CrossCheck{Year: m.Year, Currency: m.Currency}
 	for _, s := range year.Segments {
 		for _, p := range r.Parts {
@@ -63,11 +68,6 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 				cv.Value = decimal.NewNullDecimal(v.Value)
 			}
 			cc.Values = append(cc.Values, cv)
-		}
-	}
-	for _, p := range alternatives {
-		if _, err := year.Segment(p.Segment); err != nil {
-			return CrossCheck{}, &PartError{Segment: p.Segment, Method: methodName(p.Method), Err: err}
 		}
 	}
 	return cc, nil

@@ -124,9 +124,8 @@ func (r Result) pnlTables(header []string) []table.Table {
 		}
 		return out
 	}
-	num := func(d decimal.Decimal, places int32) string { return table.Num(d, places) }
-	pct := func(d decimal.NullDecimal) string { return nullPct(d) }
-	mult := func(d decimal.NullDecimal) string {
+	// orDash prints a figure that may not be meaningful, e.g. P/E over a loss.
+	orDash := func(d decimal.NullDecimal) string {
 		if !d.Valid {
 			return "-"
 		}
@@ -134,46 +133,41 @@ func (r Result) pnlTables(header []string) []table.Table {
 	}
 	pnl := table.Table{Title: fmt.Sprintf("Profit and loss (%s m)", r.Forecast.Currency), Header: header}
 	pnl.Rows = append(pnl.Rows,
-		row("Revenue", func(y earnings.Year) string { return num(y.Revenue, 0) }),
-		row("YoY", func(y earnings.Year) string { return pct(y.RevenueGrowth) }))
+		row("Revenue", func(y earnings.Year) string { return table.Num(y.Revenue, 0) }),
+		row("YoY", func(y earnings.Year) string { return nullPct(y.RevenueGrowth) }))
 	line := func(kind earnings.Kind, ratios bool) {
 		for i, l := range st.Lines {
 			if l.Kind != kind {
 				continue
 			}
-			pnl.Rows = append(pnl.Rows, row(l.Label, func(y earnings.Year) string { return num(y.Lines[i].Value, 0) }))
+			pnl.Rows = append(pnl.Rows, row(l.Label, func(y earnings.Year) string { return table.Num(y.Lines[i].Value, 0) }))
 			if ratios {
-				pnl.Rows = append(pnl.Rows, row(l.Label+" ratio", func(y earnings.Year) string { return pct(y.Lines[i].Ratio) }))
+				pnl.Rows = append(pnl.Rows, row(l.Label+" ratio", func(y earnings.Year) string { return nullPct(y.Lines[i].Ratio) }))
 			}
 		}
 	}
 	line(earnings.CostOfSales, false)
 	pnl.Rows = append(pnl.Rows,
-		row("Gross profit", func(y earnings.Year) string { return num(y.GrossProfit, 0) }),
-		row("Gross margin", func(y earnings.Year) string { return pct(y.GrossMargin) }))
+		row("Gross profit", func(y earnings.Year) string { return table.Num(y.GrossProfit, 0) }),
+		row("Gross margin", func(y earnings.Year) string { return nullPct(y.GrossMargin) }))
 	line(earnings.Expense, true)
 	line(earnings.Other, false)
 	pnl.Rows = append(pnl.Rows,
-		row("Net profit attributable", func(y earnings.Year) string { return num(y.NetProfit, 0) }),
-		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Year) string { return pct(y.NetGrowth) }))
+		row("Net profit attributable", func(y earnings.Year) string { return table.Num(y.NetProfit, 0) }),
+		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Year) string { return nullPct(y.NetGrowth) }))
 
 	head := table.Table{Title: fmt.Sprintf("Headline figures (multiples at %s%s)", money(r.Currency), table.Num(r.Price, 2)), Header: header}
 	head.Rows = [][]string{
-		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return num(y.Revenue, 0) }),
-		row("Growth", func(y earnings.Year) string { return pct(y.RevenueGrowth) }),
-		row("Net profit attributable ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return num(y.NetProfit, 0) }),
-		row("Growth", func(y earnings.Year) string { return pct(y.NetGrowth) }),
-		row("Shares (m)", func(y earnings.Year) string { return num(y.Shares, 1) }),
-		row("EPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return num(y.EPS, 2) }),
-		row("BVPS ("+r.Forecast.Currency+")", func(y earnings.Year) string {
-			if !y.BVPS.Valid {
-				return "-"
-			}
-			return num(y.BVPS.Decimal, 2)
-		}),
-		row("P/E", func(y earnings.Year) string { return mult(y.PE) }),
-		row("P/B", func(y earnings.Year) string { return mult(y.PB) }),
-		row("P/S", func(y earnings.Year) string { return mult(y.PS) }),
+		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return table.Num(y.Revenue, 0) }),
+		row("Growth", func(y earnings.Year) string { return nullPct(y.RevenueGrowth) }),
+		row("Net profit attributable ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return table.Num(y.NetProfit, 0) }),
+		row("Growth", func(y earnings.Year) string { return nullPct(y.NetGrowth) }),
+		row("Shares (m)", func(y earnings.Year) string { return table.Num(y.Shares, 1) }),
+		row("EPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return table.Num(y.EPS, 2) }),
+		row("BVPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return orDash(y.BVPS) }),
+		row("P/E", func(y earnings.Year) string { return orDash(y.PE) }),
+		row("P/B", func(y earnings.Year) string { return orDash(y.PB) }),
+		row("P/S", func(y earnings.Year) string { return orDash(y.PS) }),
 	}
 	head.Notes = []string{"P/E and P/B are not meaningful (-) over a loss or negative book value"}
 	return []table.Table{pnl, head}

@@ -24,6 +24,12 @@ func LoadCompanies(name string) ([]comps.Company, error) {
 	if err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
+	return readNamed(r, name)
+}
+
+// readNamed reads and closes the comparables file r, named name, in the format of its
+// extension; errors carry the name.
+func readNamed(r io.ReadCloser, name string) ([]comps.Company, error) {
 	defer r.Close()
 	cs, err := ReadCompanies(r, filepath.Ext(name))
 	if err != nil {

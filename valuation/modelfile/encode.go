@@ -122,13 +122,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %T", ErrUnsupported, d)}
 		}
 	}
-	models := 0
-	for _, n := range []int{len(out.LiveStreaming), len(out.Advertising), len(out.Ecommerce)} {
-		if n > 0 {
-			models++
-		}
-	}
-	if models > 1 {
+	if len(out.models()) > 1 {
 		return Segment{}, &Error{Path: at, Err: fmt.Errorf("%w: drivers of more than one model", ErrUnsupported)}
 	}
 	return out, nil
@@ -210,10 +204,8 @@ func (f File) locate(err error) string {
 			if se.Year == 0 {
 				return at
 			}
-			for model, n := range map[string]int{"live_streaming": len(s.LiveStreaming), "advertising": len(s.Advertising), "ecommerce": len(s.Ecommerce)} {
-				if n > 0 {
-					at = childPath(childPath(at, model), strconv.Itoa(se.Year))
-				}
+			for _, model := range s.models() {
+				at = childPath(childPath(at, model), strconv.Itoa(se.Year))
 			}
 			if se.Field != "" {
 				return childPath(at, se.Field)

@@ -82,6 +82,21 @@ type Segment struct {
 	NetMargin     map[int]Decimal       `json:"net_margin,omitempty"`
 }
 
+// models returns the driver models the segment gives, by key, in a fixed order; a valid
+// segment gives exactly one.
+func (s Segment) models() []string {
+	var out []string
+	for _, m := range []struct {
+		key   string
+		given bool
+	}{{"live_streaming", s.LiveStreaming != nil}, {"advertising", s.Advertising != nil}, {"ecommerce", s.Ecommerce != nil}} {
+		if m.given {
+			out = append(out, m.key)
+		}
+	}
+	return out
+}
+
 // LiveStreaming is segments.LiveStreaming.
 type LiveStreaming struct {
 	PayingRatio  Decimal `json:"paying_ratio"`

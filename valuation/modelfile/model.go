@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -33,15 +32,9 @@ func Decode(r io.Reader) (File, error) {
 		return File{}, &Error{Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", ErrInvalid, strconv.Quote(clip(f.Format)), ModelFormat)}
 	}
 	for i, s := range f.Plan.Segments {
-		models := 0
-		for _, given := range []bool{s.LiveStreaming != nil, s.Advertising != nil, s.Ecommerce != nil} {
-			if given {
-				models++
-			}
-		}
-		if models != 1 {
+		if models := s.models(); len(models) != 1 {
 			return File{}, &Error{Path: fmt.Sprintf("$.plan.segments[%d]", i),
-				Err: fmt.Errorf("%w: %d driver models, want one of live_streaming, advertising, ecommerce", ErrInvalid, models)}
+				Err: fmt.Errorf("%w: %d driver models, want one of live_streaming, advertising, ecommerce", ErrInvalid, len(models))}
 		}
 	}
 	return f, nil
@@ -254,12 +247,7 @@ func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 	if err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
-	defer r.Close()
-	cs, err := ReadCompanies(r, path.Ext(name))
-	if err != nil {
-		return nil, inFile(err, name)
-	}
-	return cs, nil
+	return readNamed(r, name)
 }
 
 // inFile sets the file of an *Error that has none.

@@ -3,7 +3,6 @@ package modelfile
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -131,5 +130,3 @@ func (n *node) wrongType(want string) error {
 	}
 	return &Error{Path: n.path, Err: fmt.Errorf("%w: %s, want %s", ErrType, n.typeName(), want)}
 }
-
-var errNotFound = errors.New("not found")
