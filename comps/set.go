@@ -98,8 +98,8 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 	if len(s.Companies) == 0 {
 		return Multiple{}, &Error{Set: s.Name, Err: ErrEmptySet}
 	}
-	if s.Premium.LessThanOrEqual(decimal.NewFromInt(-1)) {
-		return Multiple{}, &Error{Set: s.Name, Field: "premium", Value: s.Premium.String(), Err: ErrPremium}
+	if err := checkPremium(s.Name, s.Premium); err != nil {
+		return Multiple{}, err
 	}
 	if s.OutlierZ.Sign() < 0 {
 		return Multiple{}, &Error{Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: ErrNonPositive}
@@ -157,8 +157,41 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 		return Multiple{}, &Error{Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
 	}
 	out.Aggregate, out.Average = agg.Name(), avg
-	out.Value = avg.Mul(decimal.NewFromInt(1).Add(s.Premium))
+	out.Value = applyPremium(avg, s.Premium)
 	return out, nil
+}
+
+// WithPremium returns the multiple at another premium over the same aggregate, as if the
+// set had been given it: sweeps of a discount need not work the comparables out again.
+func (m Multiple) WithPremium(p decimal.Decimal) (Multiple, error) {
+	if err := checkPremium(m.Set, p); err != nil {
+		return Multiple{}, err
+	}
+	m.Premium, m.Value = p, applyPremium(m.Average, p)
+	return m, nil
+}
+
+// WithAverage returns the multiple with its aggregate replaced by a, which must be
+// positive, at the same premium: "what if the peers traded at a". The companies, their
+// statistics and the aggregate's name are kept as worked out, for reference.
+func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
+	if a.Sign() <= 0 {
+		return Multiple{}, &Error{Set: m.Set, Field: "average", Value: a.String(), Err: ErrNonPositive}
+	}
+	m.Average, m.Value = a, applyPremium(a, m.Premium)
+	return m, nil
+}
+
+func checkPremium(set string, p decimal.Decimal) error {
+	if p.LessThanOrEqual(decimal.NewFromInt(-1)) {
+		return &Error{Set: set, Field: "premium", Value: p.String(), Err: ErrPremium}
+	}
+	return nil
+}
+
+// applyPremium is the set's multiple: its aggregate × (1 + premium).
+func applyPremium(avg, p decimal.Decimal) decimal.Decimal {
+	return avg.Mul(decimal.NewFromInt(1).Add(p))
 }
 
 func (s Set) checkExclude() error {

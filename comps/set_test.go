@@ -221,3 +221,32 @@ func TestParseMetric(t *testing.T) {
 		}
 	}
 }
+
+// TestWithPremiumAndAverage: Table 13's mean (459.0333…) at the report's 80%, moved to
+// 100% and to an average of 300: 300 × 0.8 = 240.
+func TestWithPremiumAndAverage(t *testing.T) {
+	m, err := comps.WestSec2021Ecommerce().Multiple(comps.FX{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := m.WithPremium(d("0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !full.Value.Equal(m.Average) || !m.Value.Equal(m.Average.Mul(d("0.8"))) {
+		t.Errorf("premium 0: %s, want the average %s; base %s", full.Value, m.Average, m.Value)
+	}
+	at300, err := m.WithAverage(d("300"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !at300.Value.Equal(d("240")) || len(at300.Companies) != 3 {
+		t.Errorf("average 300: %s, want 240 and the companies kept", at300.Value)
+	}
+	if _, err := m.WithPremium(d("-1")); !errors.Is(err, comps.ErrPremium) {
+		t.Errorf("premium -1: %v, want ErrPremium", err)
+	}
+	if _, err := m.WithAverage(d("0")); !errors.Is(err, comps.ErrNonPositive) {
+		t.Errorf("average 0: %v, want ErrNonPositive", err)
+	}
+}

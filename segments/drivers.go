@@ -10,11 +10,25 @@ type Driver interface {
 	Forecast(u Users) ([]Line, error)
 }
 
+// Tunable is a Driver whose inputs can be read and replaced by metric name, so that a
+// sensitivity analysis can move them. The shipped drivers implement it. Implementations
+// return copies and never modify the receiver.
+type Tunable interface {
+	Driver
+	// Inputs lists the driver's own inputs, in the order a table prints them.
+	Inputs() []Metric
+	// Input returns one input's value; false when the driver has no such input.
+	Input(m Metric) (decimal.Decimal, bool)
+	// With returns a copy of the driver with one input set to v; false when the driver
+	// has no such input. v is checked when the copy forecasts, as any input is.
+	With(m Metric, v decimal.Decimal) (Driver, bool)
+}
+
 var (
-	_ Driver = LiveStreaming{}
-	_ Driver = Advertising{}
-	_ Driver = Ecommerce{}
-	_ Driver = NetMargin{}
+	_ Tunable = LiveStreaming{}
+	_ Tunable = Advertising{}
+	_ Tunable = Ecommerce{}
+	_ Tunable = NetMargin{}
 )
 
 var twelve = decimal.NewFromInt(12)
@@ -41,6 +55,33 @@ func (d LiveStreaming) Forecast(u Users) ([]Line, error) {
 	}, nil
 }
 
+// Inputs implements Tunable.
+func (d LiveStreaming) Inputs() []Metric { return []Metric{PayingRatio, MonthlyARPPU} }
+
+// Input implements Tunable.
+func (d LiveStreaming) Input(m Metric) (decimal.Decimal, bool) {
+	switch m {
+	case PayingRatio:
+		return d.PayingRatio, true
+	case MonthlyARPPU:
+		return d.MonthlyARPPU, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// With implements Tunable.
+func (d LiveStreaming) With(m Metric, v decimal.Decimal) (Driver, bool) {
+	switch m {
+	case PayingRatio:
+		d.PayingRatio = v
+	case MonthlyARPPU:
+		d.MonthlyARPPU = v
+	default:
+		return nil, false
+	}
+	return d, true
+}
+
 // Advertising is the online-marketing model: revenue is DAU × RevenuePerDAU.
 type Advertising struct {
 	RevenuePerDAU decimal.Decimal // revenue per average DAU per year, currency units
@@ -56,6 +97,26 @@ func (d Advertising) Forecast(u Users) ([]Line, error) {
 		{RevenuePerDAU, "Revenue per DAU", PerUser, 0, d.RevenuePerDAU},
 		{Revenue, "Revenue", Millions, 0, u.DAU.Mul(d.RevenuePerDAU)},
 	}, nil
+}
+
+// Inputs implements Tunable.
+func (d Advertising) Inputs() []Metric { return []Metric{RevenuePerDAU} }
+
+// Input implements Tunable.
+func (d Advertising) Input(m Metric) (decimal.Decimal, bool) {
+	if m == RevenuePerDAU {
+		return d.RevenuePerDAU, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// With implements Tunable.
+func (d Advertising) With(m Metric, v decimal.Decimal) (Driver, bool) {
+	if m != RevenuePerDAU {
+		return nil, false
+	}
+	d.RevenuePerDAU = v
+	return d, true
 }
 
 // Ecommerce is the live e-commerce model: shopping MAU is MAU × Penetration, GMV is
@@ -100,6 +161,43 @@ func (d Ecommerce) Forecast(u Users) ([]Line, error) {
 	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue}), nil
 }
 
+// Inputs implements Tunable.
+func (d Ecommerce) Inputs() []Metric {
+	return []Metric{Penetration, GMVPerShopper, TakeRate, OtherRevenue}
+}
+
+// Input implements Tunable.
+func (d Ecommerce) Input(m Metric) (decimal.Decimal, bool) {
+	switch m {
+	case Penetration:
+		return d.Penetration, true
+	case GMVPerShopper:
+		return d.GMVPerShopper, true
+	case TakeRate:
+		return d.TakeRate, true
+	case OtherRevenue:
+		return d.OtherRevenue, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// With implements Tunable.
+func (d Ecommerce) With(m Metric, v decimal.Decimal) (Driver, bool) {
+	switch m {
+	case Penetration:
+		d.Penetration = v
+	case GMVPerShopper:
+		d.GMVPerShopper = v
+	case TakeRate:
+		d.TakeRate = v
+	case OtherRevenue:
+		d.OtherRevenue = v
+	default:
+		return nil, false
+	}
+	return d, true
+}
+
 // NetMargin adds earnings to another driver's forecast: earnings = revenue × Margin, so
 // that a segment can be priced on P/E. The wrapped driver's lines come first.
 type NetMargin struct {
@@ -127,6 +225,44 @@ func (d NetMargin) Forecast(u Users) ([]Line, error) {
 		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin},
 		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin)},
 	), nil
+}
+
+// Inputs implements Tunable: the wrapped driver's inputs, if it is Tunable, then the margin.
+func (d NetMargin) Inputs() []Metric {
+	var in []Metric
+	if t, ok := d.Driver.(Tunable); ok {
+		in = t.Inputs()
+	}
+	return append(in, NetMarginRate)
+}
+
+// Input implements Tunable.
+func (d NetMargin) Input(m Metric) (decimal.Decimal, bool) {
+	if m == NetMarginRate {
+		return d.Margin, true
+	}
+	if t, ok := d.Driver.(Tunable); ok {
+		return t.Input(m)
+	}
+	return decimal.Decimal{}, false
+}
+
+// With implements Tunable.
+func (d NetMargin) With(m Metric, v decimal.Decimal) (Driver, bool) {
+	if m == NetMarginRate {
+		d.Margin = v
+		return d, true
+	}
+	t, ok := d.Driver.(Tunable)
+	if !ok {
+		return nil, false
+	}
+	inner, ok := t.With(m, v)
+	if !ok {
+		return nil, false
+	}
+	d.Driver = inner
+	return d, true
 }
 
 // divPlaces is the number of decimal places every division in this package keeps.

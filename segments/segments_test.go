@@ -167,3 +167,40 @@ func TestUnitJSON(t *testing.T) {
 		t.Errorf("zero unit: %v", err)
 	}
 }
+
+// TestTunable reads and replaces each shipped driver's inputs without touching the original.
+func TestTunable(t *testing.T) {
+	base := segments.NetMargin{Driver: segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2726.7"), TakeRate: d("0.01")}, Margin: d("0.1")}
+	want := []segments.Metric{segments.Penetration, segments.GMVPerShopper, segments.TakeRate, segments.OtherRevenue, segments.NetMarginRate}
+	if got := base.Inputs(); len(got) != len(want) {
+		t.Fatalf("inputs %v, want %v", got, want)
+	}
+	for _, m := range want {
+		moved, ok := base.With(m, d("0.5"))
+		if !ok {
+			t.Fatalf("%s: not tunable", m)
+		}
+		if v, _ := moved.(segments.Tunable).Input(m); !v.Equal(d("0.5")) {
+			t.Errorf("%s: %s after With, want 0.5", m, v)
+		}
+	}
+	if v, _ := base.Input(segments.TakeRate); !v.Equal(d("0.01")) {
+		t.Errorf("base take rate %s, want 0.01: With modified the receiver", v)
+	}
+	for _, tn := range []segments.Tunable{segments.LiveStreaming{}, segments.Advertising{}, base} {
+		if _, ok := tn.With(segments.DAU, d("1")); ok {
+			t.Errorf("%T accepted dau, which is not its input", tn)
+		}
+		if _, ok := tn.Input(segments.DAU); ok {
+			t.Errorf("%T reads dau, which is not its input", tn)
+		}
+	}
+	ls, _ := segments.LiveStreaming{}.With(segments.MonthlyARPPU, d("44.3815"))
+	ad, _ := segments.Advertising{}.With(segments.RevenuePerDAU, d("136.5459"))
+	if v, _ := ls.(segments.Tunable).Input(segments.MonthlyARPPU); !v.Equal(d("44.3815")) {
+		t.Errorf("ARPPU %s", v)
+	}
+	if v, _ := ad.(segments.Tunable).Input(segments.RevenuePerDAU); !v.Equal(d("136.5459")) {
+		t.Errorf("revenue per DAU %s", v)
+	}
+}

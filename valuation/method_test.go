@@ -10,6 +10,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 // withShop is madeUp with a third segment and FX for CNY. Shop: 100m MAU × 50%
@@ -217,5 +218,37 @@ func TestLeaveOneOut(t *testing.T) {
 	m.Parts = []valuation.Part{{Segment: "shop", Method: valuation.PGMV(gmvSet)}}
 	if _, err := m.LeaveOneOut("shop"); !errors.Is(err, valuation.ErrLeaveOneOut) {
 		t.Errorf("one comparable: %v", err)
+	}
+}
+
+// TestMultipleAt: a part valued at its multiple worked out beforehand equals the part
+// valued from its comparables, and an adjusted multiple is used as given.
+func TestMultipleAt(t *testing.T) {
+	m := kuaishou2021.Model()
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	method := m.Parts[2].Method.(valuation.Multiple)
+	m.Parts[2].Method = method.At(r.Parts[2].Multiple)
+	again, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r.Parts[2], again.Parts[2]); diff != "" {
+		t.Errorf("At vs Multiple (-want +got):\n%s", diff)
+	}
+	full, err := r.Parts[2].Multiple.WithPremium(decimal.Zero)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Parts[2].Method = method.At(full)
+	undiscounted, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without the 20% discount the part is worth 1 / 0.8 of the report's.
+	if got, want := undiscounted.Parts[2].Value, r.Parts[2].Value.DivRound(decimal.RequireFromString("0.8"), 16); got.Sub(want).Abs().GreaterThan(decimal.New(1, -12)) {
+		t.Errorf("undiscounted %s, want %s", got, want)
 	}
 }
