@@ -1,0 +1,120 @@
+package sensitivity_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// gridAxes is the benchmark grid: 101 MAU values × 101 e-commerce premiums.
+func gridAxes(b *testing.B) (sensitivity.Axis, sensitivity.Axis) {
+	d := decimal.RequireFromString
+	mau, err := sensitivity.Steps(d("450"), d("700"), 101)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 101)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sensitivity.Axis{Name: "forecast/2021/mau", Values: mau}, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem}
+}
+
+// BenchmarkGrid101Naive is the baseline: the whole model valued afresh with Model.Value at
+// every point, comparables, every year and the P&L included.
+func BenchmarkGrid101Naive(b *testing.B) {
+	mau, prem := gridAxes(b)
+	base := kuaishou2021.Model()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, u := range mau.Values {
+			for _, p := range prem.Values {
+				m := base
+				m.Plan.Users = maps.Clone(base.Plan.Users)
+				users := m.Plan.Users[2021]
+				users.MAU = u
+				m.Plan.Users[2021] = users
+				m.Parts = slices.Clone(base.Parts)
+				method := m.Parts[2].Method.(valuation.Multiple)
+				method.Comps.Premium = p
+				m.Parts[2].Method = method
+				r, err := m.Value()
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = r.Target
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(101*101), "ns/point")
+}
+
+// BenchmarkGrid101 is the same grid through Engine.Grid on one worker and on the default
+// number (GOMAXPROCS).
+func BenchmarkGrid101(b *testing.B) {
+	mau, prem := gridAxes(b)
+	for _, w := range []struct {
+		name    string
+		workers int
+	}{{"workers=1", 1}, {"workers=max", 0}} {
+		b.Run(w.name, func(b *testing.B) {
+			e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: w.workers})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Grid(context.Background(), []string{"target"}, mau, prem); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(101*101), "ns/point")
+		})
+	}
+}
+
+func uniform(lo, hi float64) distuv.Uniform { return distuv.Uniform{Min: lo, Max: hi} }
+
+// BenchmarkEval is one point valued: 2021E MAU moved, the target read.
+func BenchmarkEval(b *testing.B) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.RequireFromString("600"))}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Eval(p, "target"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTornado swings the nine 2021E assumptions and parts of the example by ±10%.
+func BenchmarkTornado(b *testing.B) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	swings, err := e.Swings(decimal.RequireFromString("0.1"), tornadoNames...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Tornado(context.Background(), "target", swings...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var tornadoNames = []string{"forecast/2021/mau", "forecast/2021/dau", "forecast/2021/ecommerce/penetration",
+	"forecast/2021/ecommerce/take_rate", "part/live_streaming/average", "part/advertising/average",
+	"part/ecommerce/average", "part/ecommerce/premium", "fx/USD/HKD"}

@@ -1,0 +1,105 @@
+package sensitivity_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// A data table of the report's target over 2021E MAU and the e-commerce discount.
+func ExampleEngine_Grid() {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	d := decimal.RequireFromString
+	mau := sensitivity.Axis{Name: "forecast/2021/mau", Values: []decimal.Decimal{d("500"), d("571.68"), d("650")}}
+	discount := sensitivity.Axis{Name: "part/ecommerce/premium", Values: []decimal.Decimal{d("-0.3"), d("-0.2"), d("0")}}
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, discount)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(g.Text("target"))
+	// Output:
+	// target by forecast/2021/mau × part/ecommerce/premium
+	// forecast/2021/mau \ part/ecommerce/premium  -30.0%  -20.0%*   0.0%
+	// ------------------------------------------------------------------
+	// 500.00                                       334.7    353.8  392.1
+	// 571.68*                                      382.7   404.6*  448.3
+	// 650.00                                       435.1    460.0  509.7
+	// Note: * base case; base target 404.6
+}
+
+// Which assumptions move the target most, each moved ±10% alone.
+func ExampleEngine_Tornado() {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	swings, err := e.Swings(decimal.RequireFromString("0.1"),
+		"forecast/2021/mau", "part/advertising/average", "forecast/2021/ecommerce/penetration", "forecast/2021/dau")
+	if err != nil {
+		panic(err)
+	}
+	t, err := e.Tornado(context.Background(), "target", swings...)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(t.Text())
+	// Output:
+	// Tornado: target, base 404.6
+	// assumption                             base     low    high  target at low  at high  range
+	// ------------------------------------------------------------------------------------------
+	// forecast/2021/mau                    571.68  514.51  628.85          364.1    445.0   80.9
+	// part/advertising/average             185.97  167.37  204.57          384.9    424.2   39.4
+	// forecast/2021/ecommerce/penetration   45.0%   40.5%   49.5%          387.1    422.0   35.0
+	// forecast/2021/dau                    344.00  309.60  378.40          404.6    404.6    0.0
+}
+
+// The 2021E MAU at which the report's method gives the market price of HK$319.
+func ExampleEngine_Seek() {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	d := decimal.RequireFromString
+	sol, err := e.Seek(context.Background(), sensitivity.Goal{
+		Assumption: "forecast/2021/mau", Output: "target", Target: d("319"), Low: d("400"), High: d("700"),
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("MAU %sm gives HK$%s (%d step)\n", sol.Value.StringFixed(2), sol.Output.StringFixed(1), sol.Iterations)
+	// Output:
+	// MAU 450.78m gives HK$319.0 (1 step)
+}
+
+// A seeded Monte Carlo of the target over MAU, the e-commerce discount and penetration.
+func ExampleEngine_MonteCarlo() {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{
+		Output: "target",
+		Inputs: []sensitivity.Input{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
+			{Name: "forecast/2021/ecommerce/penetration", Dist: distuv.Beta{Alpha: 45, Beta: 55}},
+		},
+		Draws:          10_000,
+		Seed:           1,
+		LatinHypercube: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("mean %.1f, P5 %.1f, P95 %.1f, P(target > %.0f) %.1f%%\n", s.Mean, s.P5, s.P95, s.Threshold, 100*s.PAbove)
+	// Output:
+	// mean 404.6, P5 345.3, P95 470.5, P(target > 319) 99.5%
+}

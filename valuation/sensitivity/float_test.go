@@ -1,0 +1,324 @@
+package sensitivity
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+)
+
+func newEngine(t testing.TB, o Options) *Engine {
+	t.Helper()
+	e, err := New(kuaishou2021.Model(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestFloatMatchesDecimal holds the float64 program to the decimal engine on 1,000
+// random points of eight assumptions, for five outputs, to 1e-9 relative.
+func TestFloatMatchesDecimal(t *testing.T) {
+	e := newEngine(t, Options{LinkDAU: true})
+	names := []string{"forecast/2021/mau", "forecast/2021/live_streaming/paying_ratio", "forecast/2021/advertising/revenue_per_dau",
+		"forecast/2021/ecommerce/penetration", "forecast/2021/ecommerce/take_rate", "part/ecommerce/average",
+		"part/advertising/premium", "fx/USD/HKD", "shares"}
+	lo := []float64{400, 0.05, 50, 0.2, 0.005, 200, -0.5, 7.5, 3000}
+	hi := []float64{650, 0.2, 250, 0.7, 0.05, 700, 0.5, 7.9, 5000}
+	outputs := []string{"target", "upside", "part/ecommerce/value", "forecast/2021/revenue", "forecast/2021/ecommerce/gmv", "forecast/2021/dau"}
+	c := compiler{e: e, vars: names}
+	progs := make([]program, len(outputs))
+	for i, o := range outputs {
+		p, err := c.output(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs[i] = compile(p)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, len(names))
+	for range 1000 {
+		p := make(Point, len(names))
+		for j := range names {
+			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
+			p[j] = Set(names[j], decimal.NewFromFloat(x[j]))
+		}
+		want, err := e.Eval(p, outputs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range outputs {
+			w := f64(want[i])
+			if got := progs[i].eval(x); math.Abs(got-w) > 1e-9*math.Abs(w) {
+				t.Fatalf("%s at %s: float %v, decimal %v", o, p, got, w)
+			}
+		}
+	}
+}
+
+func TestFloatRefuses(t *testing.T) {
+	e := newEngine(t, Options{})
+	for _, tc := range []struct {
+		output string
+		input  string
+	}{
+		{"pnl/2021/net_profit", "forecast/2021/mau"}, // the P&L has no float form
+		{"target", "fx/CNY/HKD"},                     // prices no part: drawn, it moves nothing
+	} {
+		mc := MonteCarlo{Output: tc.output, Draws: 10, Inputs: []Input{{Name: tc.input, Dist: distuv.Uniform{Min: 1, Max: 2}}}}
+		_, err := e.MonteCarlo(context.Background(), mc)
+		if tc.output == "target" {
+			if err != nil {
+				t.Errorf("%s over %s: %v", tc.output, tc.input, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrFloat) {
+			t.Errorf("%s: %v, want ErrFloat", tc.output, err)
+		}
+	}
+}
+
+func TestDistributionErrors(t *testing.T) {
+	e := newEngine(t, Options{})
+	for name, in := range map[string]Input{
+		"no mass in [0,1]": {Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: -10, Sigma: 0.001}},
+		"bad beta":         {Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Beta{Alpha: -1, Beta: 2}},
+		"no distribution":  {Name: "shares"},
+		"empty bounds":     {Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}, Min: 5000, Max: 6000},
+	} {
+		_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Inputs: []Input{in}})
+		if !errors.Is(err, ErrDistribution) {
+			t.Errorf("%s: %v, want ErrDistribution", name, err)
+		}
+	}
+	corr := mat.NewSymDense(2, []float64{1, 2, 2, 1}) // not positive definite
+	_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Correlation: corr, Inputs: []Input{
+		{Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}}, {Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}})
+	if !errors.Is(err, ErrDistribution) {
+		t.Errorf("correlation 2: %v, want ErrDistribution", err)
+	}
+}
+
+func mcInputs() []Input {
+	return []Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}},
+		{Name: "part/ecommerce/premium", Dist: distuv.Triangle{}}, // set below
+		{Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: 0.01, Sigma: 0.02}},
+	}
+}
+
+func TestMonteCarloSameForAnyWorkers(t *testing.T) {
+	in := mcInputs()
+	in[2].Dist = distuv.NewTriangle(-0.4, 0, -0.2, nil)
+	corr := mat.NewSymDense(4, []float64{1, 0.9, 0, 0, 0.9, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1})
+	for _, lhs := range []bool{false, true} {
+		var runs []Summary
+		for _, w := range []int{1, 2, 3} {
+			mc := MonteCarlo{Output: "forecast/2021/revenue", Inputs: in, Correlation: corr, Draws: 5000, Seed: 7, LatinHypercube: lhs}
+			s, err := newEngine(t, Options{Workers: w}).MonteCarlo(context.Background(), mc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs = append(runs, s)
+		}
+		if diff := cmp.Diff(runs[0], runs[1]); diff != "" {
+			t.Errorf("lhs %v: 1 worker vs 2 (-1 +2):\n%s", lhs, diff)
+		}
+		if diff := cmp.Diff(runs[0], runs[2]); diff != "" {
+			t.Errorf("lhs %v: 1 worker vs 3 (-1 +3):\n%s", lhs, diff)
+		}
+	}
+}
+
+// TestMonteCarloTarget checks a run against what the P/MAU target's linearity in MAU
+// gives in closed form: MAU ~ N(571.68, 30²) makes the target normal with mean 404.559
+// and sd 404.559 × 30 / 571.68 = 21.23.
+func TestMonteCarloTarget(t *testing.T) {
+	e := newEngine(t, Options{})
+	base := f64(e.Result().Target)
+	for _, lhs := range []bool{false, true} {
+		mc := MonteCarlo{Output: "target", Draws: 100_000, Seed: 3, LatinHypercube: lhs, Bins: 8,
+			Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}}
+		s, err := e.MonteCarlo(context.Background(), mc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd := base * 30 / 571.68
+		se := sd / math.Sqrt(float64(mc.Draws))
+		// Four standard errors for the mean, and for the sd (whose standard error is about
+		// sd / sqrt(2n)) and P50; P5 and P95 sit 1.645 sd from the mean.
+		checks := []struct {
+			name      string
+			got, want float64
+			tol       float64
+		}{
+			{"mean", s.Mean, base, 4 * se},
+			{"sd", s.SD, sd, 4 * sd / math.Sqrt(2*float64(mc.Draws))},
+			{"P50", s.P50, base, 4 * 1.2533 * se},
+			{"P5", s.P5, base - 1.6449*sd, 0.01 * sd * 10},
+			{"P95", s.P95, base + 1.6449*sd, 0.01 * sd * 10},
+		}
+		for _, c := range checks {
+			if math.Abs(c.got-c.want) > c.tol {
+				t.Errorf("lhs %v: %s %.4f, want %.4f ± %.4f", lhs, c.name, c.got, c.want, c.tol)
+			}
+		}
+		// P(target > 319) = P(MAU > 319 / 404.559 × 571.68 = 450.78) = Φ((571.68 - 450.78) / 30).
+		want := distuv.UnitNormal.CDF((571.68 - 319/base*571.68) / 30)
+		if math.Abs(s.PAbove-want) > 4*math.Sqrt(want*(1-want)/float64(mc.Draws))+1e-5 || s.Threshold != 319 {
+			t.Errorf("P(> %v) = %.5f, want %.5f", s.Threshold, s.PAbove, want)
+		}
+		n := 0
+		for _, b := range s.Histogram {
+			n += b.Count
+		}
+		if n != mc.Draws || len(s.Histogram) != 8 || s.Histogram[0].Lo != s.Min || s.Histogram[7].Hi != s.Max {
+			t.Errorf("histogram %+v", s.Histogram)
+		}
+	}
+}
+
+// TestTruncationAndCorrelation draws a take rate from N(0.01, 0.02²) truncated to [0, 1]
+// (half its mass lies below 0.5%, a third below zero) and MAU, DAU correlated at 0.9.
+func TestTruncationAndCorrelation(t *testing.T) {
+	e := newEngine(t, Options{})
+	in := []Input{{Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: 0.01, Sigma: 0.02}}}
+	s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "forecast/2021/ecommerce/take_rate", Inputs: in, Draws: 20000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Min < 0 || s.Max > 1 {
+		t.Errorf("take rates in [%v, %v], want within [0, 1]", s.Min, s.Max)
+	}
+	corr := mat.NewSymDense(2, []float64{1, 0.9, 0.9, 1})
+	users := []Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}, {Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}}}
+	var draws [2][]float64
+	for i, out := range []string{"forecast/2021/mau", "forecast/2021/dau"} {
+		s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: out, Inputs: users, Correlation: corr, Draws: 50000, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		draws[i] = s.Samples
+	}
+	// Normal margins under a Gaussian copula keep the correlation: 0.9, within 0.01 at
+	// 50,000 draws (standard error (1 - 0.81) / sqrt(n) ≈ 0.001).
+	if r := stat.Correlation(draws[0], draws[1], nil); math.Abs(r-0.9) > 0.01 {
+		t.Errorf("correlation of MAU and DAU draws %.4f, want 0.9", r)
+	}
+}
+
+// TestSobolIshigami checks the estimators on the Ishigami function, f = sin x1 +
+// 7 sin² x2 + 0.1 x3⁴ sin x1 with x uniform on [-π, π]³, whose indices are known:
+// V = 49/8 + 0.1π⁴/5 + 0.01π⁸/18 + 1/2, S1 = (1 + 0.1π⁴/5)² / 2V, S2 = 49/8V, S3 = 0,
+// ST1 = S1 + V13/V, ST2 = S2, ST3 = V13/V with V13 = 8 × 0.01 π⁸ / 225.
+func TestSobolIshigami(t *testing.T) {
+	pi4, pi8 := math.Pow(math.Pi, 4), math.Pow(math.Pi, 8)
+	v := 49.0/8 + 0.1*pi4/5 + 0.01*pi8/18 + 0.5
+	v13 := 8 * 0.01 * pi8 / 225
+	s1 := 0.5 * (1 + 0.1*pi4/5) * (1 + 0.1*pi4/5) / v
+	wantFirst := []float64{s1, 49.0 / 8 / v, 0}
+	wantTotal := []float64{s1 + v13/v, 49.0 / 8 / v, v13 / v}
+	ishigami := func(x []float64) float64 {
+		return math.Sin(x[0]) + 7*math.Sin(x[1])*math.Sin(x[1]) + 0.1*math.Pow(x[2], 4)*math.Sin(x[0])
+	}
+	u := distuv.Uniform{Min: -math.Pi, Max: math.Pi}
+	smp := &sampler{n: 1 << 14, dists: []Distribution{u, u, u}, lo: []float64{0, 0, 0}, wid: []float64{1, 1, 1}, seed: 11}
+	runs, err := saltelli(context.Background(), &Engine{}, smp, 3, []func([]float64) float64{ishigami})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := jansen(runs[0], []string{"x1", "x2", "x3"}, 200, 0.99, 11)
+	if math.Abs(x.Variance-v)/v > 0.02 {
+		t.Errorf("variance %.3f, want %.3f", x.Variance, v)
+	}
+	for i, in := range x.Inputs {
+		if wantFirst[i] < in.FirstLo || wantFirst[i] > in.FirstHi {
+			t.Errorf("%s: S1 %.4f [%.4f, %.4f] misses %.4f", in.Name, in.First, in.FirstLo, in.FirstHi, wantFirst[i])
+		}
+		if wantTotal[i] < in.TotalLo || wantTotal[i] > in.TotalHi {
+			t.Errorf("%s: ST %.4f [%.4f, %.4f] misses %.4f", in.Name, in.Total, in.TotalLo, in.TotalHi, wantTotal[i])
+		}
+	}
+}
+
+func TestSobolKuaishou(t *testing.T) {
+	e := newEngine(t, Options{})
+	in := []Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}},
+		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
+	}
+	one, err := newEngine(t, Options{Workers: 1}).Sobol(context.Background(), Sobol{Outputs: []string{"target", "forecast/2021/revenue"}, Inputs: in, Samples: 4096, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := e.Sobol(context.Background(), Sobol{Outputs: []string{"target", "forecast/2021/revenue"}, Inputs: in, Samples: 4096, Seed: 2, Bootstrap: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(one, two); diff != "" {
+		t.Errorf("1 worker vs 2 (-1 +2):\n%s", diff)
+	}
+	// DAU prices nothing under P/MAU, and revenue does not read the premium: their total
+	// indices are zero exactly, since f(A) = f(A_B^i) row by row. Jansen's first-order
+	// estimate is V less a sample of V, so it is zero only within its interval.
+	for _, c := range []struct {
+		name string
+		in   Index
+	}{{"DAU on the target", one[0].Inputs[1]}, {"premium on revenue", one[1].Inputs[2]}} {
+		if c.in.Total != 0 || c.in.FirstLo > 0 || c.in.FirstHi < 0 {
+			t.Errorf("%s: ST %v, S1 %v [%v, %v]; want ST 0 and S1 0 within", c.name, c.in.Total, c.in.First, c.in.FirstLo, c.in.FirstHi)
+		}
+	}
+}
+
+// TestQuantiles holds the bucketed selection to type-7 quantiles of the sorted values, on
+// samples with ties, negatives, a single value and spreads from 1e-300 to 1e300.
+func TestQuantiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	type7 := func(sorted []float64, p float64) float64 {
+		h := p * float64(len(sorted)-1)
+		k := int(h)
+		if k+1 >= len(sorted) {
+			return sorted[k]
+		}
+		return sorted[k] + (h-float64(k))*(sorted[k+1]-sorted[k])
+	}
+	cases := map[string][]float64{"one": {3}, "two": {2, -1}}
+	for _, n := range []int{3, 10, 1000, 100_000} {
+		ties, wide, normal := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			ties[i] = float64(rng.IntN(5))
+			wide[i] = math.Pow(10, rng.Float64()*600-300) * float64(1-2*rng.IntN(2))
+			normal[i] = rng.NormFloat64()*21 + 404
+		}
+		cases["ties"+ftoa(float64(n))], cases["wide"+ftoa(float64(n))], cases["normal"+ftoa(float64(n))] = ties, wide, normal
+	}
+	ps := []float64{0, 0.05, 0.5, 0.95, 1}
+	for name, xs := range cases {
+		orig := append([]float64(nil), xs...)
+		got := quantiles(xs, ps...)
+		if diff := cmp.Diff(orig, xs); diff != "" {
+			t.Fatalf("%s: quantiles modified its input", name)
+		}
+		sorted := append([]float64(nil), xs...)
+		slices.Sort(sorted)
+		for i, p := range ps {
+			if want := type7(sorted, p); got[i] != want {
+				t.Errorf("%s: P%v = %v, want %v", name, 100*p, got[i], want)
+			}
+		}
+	}
+}

@@ -1,0 +1,308 @@
+package sensitivity
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/internal/table"
+)
+
+// Axis is one assumption swept over a list of values.
+type Axis struct {
+	Name   string
+	Values []decimal.Decimal
+}
+
+// Steps returns n ≥ 2 values evenly spaced from lo to hi, both included; the step is
+// (hi - lo) / (n - 1) to 16 decimal places.
+func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
+	if n < 2 {
+		return nil, &AssumptionError{Name: "steps", Value: strconv.Itoa(n), Err: ErrOption}
+	}
+	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), divPlaces)
+	out := make([]decimal.Decimal, n)
+	for i := range out {
+		out[i] = lo.Add(step.Mul(decimal.NewFromInt(int64(i))))
+	}
+	out[n-1] = hi
+	return out, nil
+}
+
+// Around returns an axis of n ≥ 2 values of the named assumption evenly spaced from
+// base × (1 - pct) to base × (1 + pct); with n odd the middle value is the base.
+func (e *Engine) Around(name string, pct decimal.Decimal, n int) (Axis, error) {
+	base, err := e.Base(name)
+	if err != nil {
+		return Axis{}, err
+	}
+	one := decimal.NewFromInt(1)
+	values, err := Steps(base.Mul(one.Sub(pct)), base.Mul(one.Add(pct)), n)
+	if err != nil {
+		return Axis{}, err
+	}
+	if n%2 == 1 {
+		values[n/2] = base
+	}
+	return Axis{Name: name, Values: values}, nil
+}
+
+// Grid is a model evaluated at every combination of its axes' values: the analyst's data
+// table, in as many dimensions as it has axes.
+type Grid struct {
+	Axes    []Axis
+	Bases   []decimal.Decimal // the base value of each axis's assumption
+	Outputs []string
+	Base    []decimal.Decimal // the outputs at the base model
+	// Cells holds one cell per combination, in row-major order: the last axis varies
+	// fastest. Cell and Index convert between positions and axis indices.
+	Cells []Cell
+}
+
+// Cell is the outputs at one point, or why the point could not be valued.
+type Cell struct {
+	Values []decimal.Decimal // one per output; nil when Err is set
+	Err    error             // a *PointError
+}
+
+// Grid evaluates the outputs at every combination of the axes' values, on the engine's
+// workers. Invalid points are cells with an error; the run itself fails only for bad
+// axes or outputs, a grid larger than MaxPoints, or a cancelled ctx.
+func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid, error) {
+	q, err := e.query(outputs)
+	if err != nil {
+		return Grid{}, err
+	}
+	if len(axes) == 0 {
+		return Grid{}, &AssumptionError{Name: "axes", Err: ErrOption}
+	}
+	g := Grid{Axes: axes, Bases: make([]decimal.Decimal, len(axes)), Outputs: outputs, Base: make([]decimal.Decimal, len(outputs))}
+	refs := make([]ref, len(axes))
+	n := 1
+	for i, a := range axes {
+		if len(a.Values) == 0 {
+			return Grid{}, &AssumptionError{Name: a.Name, Value: "no values", Err: ErrOption}
+		}
+		if refs[i], err = e.resolve(a.Name); err != nil {
+			return Grid{}, err
+		}
+		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.name == a.Name }) {
+			return Grid{}, &AssumptionError{Name: a.Name, Err: ErrDuplicate}
+		}
+		g.Bases[i] = refs[i].base
+		if n > math.MaxInt32/len(a.Values) { // refuse before the count can overflow
+			return Grid{}, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
+		}
+		n *= len(a.Values)
+	}
+	if err := e.eval(q, nil, nil, g.Base); err != nil {
+		return Grid{}, err
+	}
+	if err := e.admit(n); err != nil {
+		return Grid{}, err
+	}
+	g.Cells = make([]Cell, n)
+	err = e.run(ctx, n, 1, n, func(_, i int) {
+		idx := g.Index(i)
+		vals := make([]decimal.Decimal, len(axes))
+		for k, j := range idx {
+			vals[k] = axes[k].Values[j]
+		}
+		out := make([]decimal.Decimal, len(outputs))
+		if err := e.eval(q, refs, vals, out); err != nil {
+			g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
+			return
+		}
+		g.Cells[i] = Cell{Values: out}
+	})
+	if err != nil {
+		return Grid{}, err
+	}
+	return g, nil
+}
+
+// Index returns the axis indices of cell i.
+func (g Grid) Index(i int) []int {
+	idx := make([]int, len(g.Axes))
+	for k := len(g.Axes) - 1; k >= 0; k-- {
+		n := len(g.Axes[k].Values)
+		idx[k], i = i%n, i/n
+	}
+	return idx
+}
+
+// Cell returns the cell at the given axis indices, one per axis.
+func (g Grid) Cell(idx ...int) Cell {
+	i := 0
+	for k, j := range idx {
+		i = i*len(g.Axes[k].Values) + j
+	}
+	return g.Cells[i]
+}
+
+// Point returns the overrides of cell i.
+func (g Grid) Point(i int) Point {
+	p := make(Point, len(g.Axes))
+	for k, j := range g.Index(i) {
+		p[k] = Override{g.Axes[k].Name, g.Axes[k].Values[j]}
+	}
+	return p
+}
+
+// isBase reports whether value j of axis k is the assumption's base value.
+func (g Grid) isBase(k, j int) bool { return g.Axes[k].Values[j].Equal(g.Bases[k]) }
+
+// Text renders one output of the grid as a plain-text table: a column for one axis, rows
+// by columns for two, a row per cell for more. The base case is marked with *.
+func (g Grid) Text(output string) string { return g.table(output).Text() }
+
+// Markdown renders one output of the grid as Text does, in Markdown.
+func (g Grid) Markdown(output string) string { return g.table(output).Markdown() }
+
+func (g Grid) table(output string) table.Table {
+	o := slices.Index(g.Outputs, output)
+	names := make([]string, len(g.Axes))
+	for k, a := range g.Axes {
+		names[k] = a.Name
+	}
+	t := table.Table{Title: output + " by " + strings.Join(names, " × ")}
+	if o < 0 {
+		t.Notes = append(t.Notes, "the grid has no output "+strconv.Quote(output))
+		return t
+	}
+	reasons := &notes{}
+	axisValue := func(k, j int) string {
+		s := formatValue(g.Axes[k].Name, g.Axes[k].Values[j])
+		if g.isBase(k, j) {
+			s += "*"
+		}
+		return s
+	}
+	cell := func(i int) string {
+		c := g.Cells[i]
+		if c.Err != nil {
+			return reasons.ref(c.Err)
+		}
+		s := formatValue(output, c.Values[o])
+		base := true
+		for k, j := range g.Index(i) {
+			base = base && g.isBase(k, j)
+		}
+		if base {
+			s += "*"
+		}
+		return s
+	}
+	switch len(g.Axes) {
+	case 2:
+		t.Header = []string{names[0] + " \\ " + names[1]}
+		for j := range g.Axes[1].Values {
+			t.Header = append(t.Header, axisValue(1, j))
+		}
+		for r := range g.Axes[0].Values {
+			row := []string{axisValue(0, r)}
+			for c := range g.Axes[1].Values {
+				row = append(row, cell(r*len(g.Axes[1].Values)+c))
+			}
+			t.Rows = append(t.Rows, row)
+		}
+	default:
+		t.Header = append(names, output)
+		for i := range g.Cells {
+			var row []string
+			for k, j := range g.Index(i) {
+				row = append(row, axisValue(k, j))
+			}
+			t.Rows = append(t.Rows, append(row, cell(i)))
+		}
+	}
+	t.Notes = append([]string{"* base case; base " + output + " " + formatValue(output, g.Base[o])}, reasons.list...)
+	return t
+}
+
+// CSV writes every cell as a row: the axis values, every output unrounded, whether it
+// is the base case, and the error of an invalid point.
+func (g Grid) CSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := make([]string, 0, len(g.Axes)+len(g.Outputs)+2)
+	for _, a := range g.Axes {
+		header = append(header, a.Name)
+	}
+	header = append(append(header, g.Outputs...), "base", "error")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for i, c := range g.Cells {
+		row := make([]string, 0, len(header))
+		base := true
+		for k, j := range g.Index(i) {
+			row = append(row, plain(g.Axes[k].Values[j]))
+			base = base && g.isBase(k, j)
+		}
+		for o := range g.Outputs {
+			if c.Err != nil {
+				row = append(row, "")
+			} else {
+				row = append(row, plain(c.Values[o]))
+			}
+		}
+		msg := ""
+		var pe *PointError
+		if errors.As(c.Err, &pe) {
+			msg = pe.Err.Error()
+		}
+		if err := cw.Write(append(row, strconv.FormatBool(base), msg)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// notes numbers the distinct reasons of invalid points for a table's notes.
+type notes struct{ list []string }
+
+func (n *notes) ref(err error) string {
+	var pe *PointError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	msg := err.Error()
+	for i, l := range n.list {
+		if strings.HasSuffix(l, msg) {
+			return "n/a (" + strconv.Itoa(i+1) + ")"
+		}
+	}
+	n.list = append(n.list, "("+strconv.Itoa(len(n.list)+1)+") "+msg)
+	return "n/a (" + strconv.Itoa(len(n.list)) + ")"
+}
+
+// formatValue prints an assumption or output the way research tables do, judged by its
+// name: rates, shares, growth and upside as percentages (take rates to two places, others
+// to one); per-share figures and multiples to two places, except the target to
+// one; users to two places; money in millions to none.
+func formatValue(name string, v decimal.Decimal) string {
+	p := strings.Split(name, "/")
+	last := p[len(p)-1]
+	switch last {
+	case "take_rate":
+		return table.Pct(v, 2)
+	case "growth", "upside", "share", "premium", "ratio", "gross_margin", "paying_ratio", "penetration", "net_margin":
+		return table.Pct(v, 1)
+	case "target":
+		return table.Num(v, 1)
+	case "price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average", "monthly_arppu",
+		"revenue_per_dau", "gmv_per_shopper", "gmv_per_mau", "mau", "dau", "paying_users", "shopping_mau":
+		return table.Num(v, 2)
+	}
+	if p[0] == "fx" {
+		return table.Num(v, 4)
+	}
+	return table.Num(v, 0)
+}

@@ -1,0 +1,267 @@
+package sensitivity
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/sotpkit/sotp/valuation/internal/table"
+)
+
+// MonteCarlo describes a Monte Carlo run of one output over random inputs. It runs in
+// float64 (see the package doc for the boundary).
+type MonteCarlo struct {
+	Output string
+	Inputs []Input
+	// Correlation, if set, is the inputs' correlation matrix, in the order of Inputs,
+	// applied through a Gaussian copula: each input keeps its own distribution.
+	Correlation *mat.SymDense
+	Draws       int
+	Seed        uint64
+	// LatinHypercube stratifies each input's draws into Draws equal-probability strata,
+	// one draw in each; otherwise draws are plain.
+	LatinHypercube bool
+	// Threshold is the value whose exceedance the summary reports; zero means the model's
+	// price when the output is the target, and zero otherwise.
+	Threshold float64
+	// Bins is the number of equal-width histogram bins between the least and the greatest
+	// draw; zero means 10.
+	Bins int
+}
+
+// Summary is the distribution of a Monte Carlo run's output.
+type Summary struct {
+	Output            string
+	Draws             int
+	Mean, SD          float64 // SD is the sample standard deviation
+	Min, P5, P50, P95 float64 // percentiles interpolate between draws (type 7)
+	Max               float64
+	Threshold, PAbove float64 // the share of draws above Threshold
+	Histogram         []Bin
+	Samples           []float64 // each draw's output, in draw order
+}
+
+// Bin is one histogram bin, [Lo, Hi) but for the last, which holds Hi too.
+type Bin struct {
+	Lo, Hi float64
+	Count  int
+}
+
+// paddedWorker keeps one worker's random state and scratch apart from the next worker's,
+// so that workers do not share cache lines.
+type paddedWorker struct {
+	_       [64]byte
+	rng     rand.PCG
+	x, u, z []float64
+	_       [64]byte
+}
+
+// MonteCarlo draws the inputs mc.Draws times and evaluates the output at each draw in
+// float64. Draws come in blocks of 1,024, each from a PCG stream seeded with (Seed, block
+// number), so the samples are identical for any number of workers.
+func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
+	if mc.Draws < 2 || mc.Bins < 0 {
+		return Summary{}, &AssumptionError{Name: "draws", Value: strconv.Itoa(mc.Draws) + ", bins " + strconv.Itoa(mc.Bins), Err: ErrOption}
+	}
+	if err := e.admit(mc.Draws); err != nil {
+		return Summary{}, err
+	}
+	if _, err := e.query([]string{mc.Output}); err != nil {
+		return Summary{}, err
+	}
+	s, names, err := e.sampler(mc.Inputs, mc.Correlation, mc.Draws, mc.Seed, mc.LatinHypercube)
+	if err != nil {
+		return Summary{}, err
+	}
+	c := compiler{e: e, vars: names}
+	p, err := c.output(mc.Output)
+	if err != nil {
+		return Summary{}, err
+	}
+	pr := compile(p)
+	samples := make([]float64, mc.Draws)
+	blocks := (mc.Draws + blockSize - 1) / blockSize
+	workers := make([]paddedWorker, e.workers(blocks))
+	for i := range workers {
+		d := len(names)
+		workers[i].x, workers[i].u, workers[i].z = make([]float64, d), make([]float64, d), make([]float64, d)
+	}
+	err = e.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
+		st := &workers[w]
+		rng, x, u, z := &st.rng, st.x, st.u, st.z
+		rng.Seed(mc.Seed, uint64(b))
+		for i := b * blockSize; i < min((b+1)*blockSize, mc.Draws); i++ {
+			s.draw(rng, i, x, u, z)
+			samples[i] = pr.eval(x)
+		}
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	th := mc.Threshold
+	if th == 0 && mc.Output == "target" {
+		th = f64(e.base.Price)
+	}
+	return summarize(mc.Output, samples, th, mc.Bins), nil
+}
+
+// summarize works out the summary of samples, leaving them in draw order.
+func summarize(output string, samples []float64, threshold float64, bins int) Summary {
+	n := len(samples)
+	s := Summary{Output: output, Draws: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
+	sum, above := 0.0, 0
+	for _, v := range samples {
+		sum += v
+		if v < s.Min {
+			s.Min = v
+		}
+		if v > s.Max {
+			s.Max = v
+		}
+		if v > threshold {
+			above++
+		}
+	}
+	s.Mean = sum / float64(n)
+	ss := 0.0
+	for _, v := range samples {
+		ss += (v - s.Mean) * (v - s.Mean)
+	}
+	s.SD = math.Sqrt(ss / float64(n-1))
+	s.PAbove = float64(above) / float64(n)
+	q := quantiles(samples, 0.05, 0.5, 0.95)
+	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
+	if bins == 0 {
+		bins = 10
+	}
+	width := (s.Max - s.Min) / float64(bins)
+	s.Histogram = make([]Bin, bins)
+	for i := range s.Histogram {
+		s.Histogram[i] = Bin{Lo: s.Min + float64(i)*width, Hi: s.Min + float64(i+1)*width}
+	}
+	s.Histogram[bins-1].Hi = s.Max
+	for _, v := range samples {
+		i := bins - 1
+		if width > 0 {
+			i = min(int((v-s.Min)/width), bins-1)
+		}
+		s.Histogram[i].Count++
+	}
+	return s
+}
+
+// quantiles returns the type-7 quantiles of xs at probabilities ps, leaving xs as it is.
+// It finds the order statistics it needs without sorting: a pass counts the values into
+// 65,536 buckets of their order-preserving bit patterns, and only the few buckets that
+// hold the wanted ranks are gathered and sorted. Its cost is a few passes over xs.
+func quantiles(xs []float64, ps ...float64) []float64 {
+	n := len(xs)
+	kmin, kmax := uint64(math.MaxUint64), uint64(0)
+	for _, v := range xs {
+		k := orderKey(v)
+		kmin, kmax = min(kmin, k), max(kmax, k)
+	}
+	shift := max(bits.Len64(kmax-kmin)-16, 0)
+	counts := make([]int, (kmax-kmin)>>shift+1)
+	for _, v := range xs {
+		counts[(orderKey(v)-kmin)>>shift]++
+	}
+	// The ranks wanted: floor(h) and the one above, for h = p × (n - 1).
+	ranks := make([]int, 0, 2*len(ps))
+	for _, p := range ps {
+		k := int(p * float64(n-1))
+		ranks = append(ranks, k, min(k+1, n-1))
+	}
+	// Each rank's bucket, and the rank of the bucket's first value.
+	bucketOf := make(map[int]int, len(ranks))
+	for _, r := range ranks {
+		seen := 0
+		for b, c := range counts {
+			if r < seen+c {
+				bucketOf[r] = b
+				break
+			}
+			seen += c
+		}
+	}
+	gathered := make(map[int][]float64, len(ranks))
+	for _, b := range bucketOf {
+		gathered[b] = nil
+	}
+	for _, v := range xs {
+		b := int((orderKey(v) - kmin) >> shift)
+		if vs, ok := gathered[b]; ok {
+			gathered[b] = append(vs, v)
+		}
+	}
+	start := make(map[int]int, len(gathered))
+	for b, vs := range gathered {
+		slices.Sort(vs)
+		for _, c := range counts[:b] {
+			start[b] += c
+		}
+	}
+	at := func(r int) float64 {
+		b := bucketOf[r]
+		return gathered[b][r-start[b]]
+	}
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		h := p * float64(n-1)
+		lo, hi := at(ranks[2*i]), at(ranks[2*i+1])
+		out[i] = lo + (h-math.Floor(h))*(hi-lo)
+	}
+	return out
+}
+
+// orderKey maps a float64 to a uint64 in the same order (NaN aside).
+func orderKey(v float64) uint64 {
+	b := math.Float64bits(v)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// Text renders the summary and its histogram as plain-text tables.
+func (s Summary) Text() string {
+	st, hist := s.tables()
+	return st.Text() + "\n" + hist.Text()
+}
+
+// Markdown renders the summary and its histogram as Markdown tables.
+func (s Summary) Markdown() string {
+	st, hist := s.tables()
+	return st.Markdown() + "\n" + hist.Markdown()
+}
+
+func (s Summary) tables() (table.Table, table.Table) {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+	st := table.Table{
+		Title:  "Monte Carlo: " + s.Output + ", " + strconv.Itoa(s.Draws) + " draws",
+		Header: []string{"mean", "sd", "P5", "P50", "P95", "min", "max", "P(> " + f(s.Threshold) + ")"},
+		Rows: [][]string{{f(s.Mean), f(s.SD), f(s.P5), f(s.P50), f(s.P95), f(s.Min), f(s.Max),
+			strconv.FormatFloat(100*s.PAbove, 'f', 1, 64) + "%"}},
+	}
+	hist := table.Table{Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
+	peak := 0
+	for _, b := range s.Histogram {
+		peak = max(peak, b.Count)
+	}
+	for _, b := range s.Histogram {
+		n := 0
+		if peak > 0 {
+			n = 40 * b.Count / peak
+		}
+		bar := strings.Repeat("#", n) + strings.Repeat(" ", 40-n) // left-aligned in a right-aligned column
+		hist.Rows = append(hist.Rows, []string{f(b.Lo), f(b.Hi), strconv.Itoa(b.Count),
+			strconv.FormatFloat(100*float64(b.Count)/float64(s.Draws), 'f', 1, 64) + "%", bar})
+	}
+	return st, hist
+}

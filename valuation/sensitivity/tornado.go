@@ -1,0 +1,132 @@
+package sensitivity
+
+import (
+	"context"
+	"sort"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/internal/table"
+)
+
+// Swing moves one assumption to a low and a high value.
+type Swing struct {
+	Name      string
+	Low, High decimal.Decimal
+}
+
+// Swings returns a swing of each named assumption to base × (1 - pct) and base × (1 + pct).
+func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
+	out := make([]Swing, len(names))
+	one := decimal.NewFromInt(1)
+	for i, n := range names {
+		base, err := e.Base(n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Swing{Name: n, Low: base.Mul(one.Sub(pct)), High: base.Mul(one.Add(pct))}
+	}
+	return out, nil
+}
+
+// Tornado is one output's response to each assumption moved alone, ranked by the size of
+// the response.
+type Tornado struct {
+	Output string
+	Base   decimal.Decimal // the output at the base model
+	Bars   []Bar           // widest range first; bars with an invalid end last
+}
+
+// Bar is one assumption's swing and the output at each end.
+type Bar struct {
+	Swing
+	Input     decimal.Decimal // the assumption's base value
+	Low, High Cell            // the output with the assumption at Swing.Low and Swing.High
+	// Range is |output at High - output at Low|, the bar's width; zero when an end is invalid.
+	Range decimal.Decimal
+}
+
+// Tornado moves each swing's assumption alone to its low and high value and ranks the
+// assumptions by how far the output moves; ties keep the order given.
+func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (Tornado, error) {
+	q, err := e.query([]string{output})
+	if err != nil {
+		return Tornado{}, err
+	}
+	t := Tornado{Output: output, Bars: make([]Bar, len(swings))}
+	refs := make([]ref, len(swings))
+	for i, s := range swings {
+		if refs[i], err = e.resolve(s.Name); err != nil {
+			return Tornado{}, err
+		}
+		t.Bars[i] = Bar{Swing: s, Input: refs[i].base}
+	}
+	base := make([]decimal.Decimal, 1)
+	if err := e.eval(q, nil, nil, base); err != nil {
+		return Tornado{}, err
+	}
+	t.Base = base[0]
+	if err := e.admit(2 * len(swings)); err != nil {
+		return Tornado{}, err
+	}
+	err = e.run(ctx, 2*len(swings), 1, 2*len(swings), func(_, i int) {
+		b := &t.Bars[i/2]
+		v, cell := b.Swing.Low, &b.Low
+		if i%2 == 1 {
+			v, cell = b.Swing.High, &b.High
+		}
+		out := make([]decimal.Decimal, 1)
+		if err := e.eval(q, refs[i/2:i/2+1], []decimal.Decimal{v}, out); err != nil {
+			*cell = Cell{Err: &PointError{Point: Point{{b.Name, v}}, Err: err}}
+			return
+		}
+		*cell = Cell{Values: out}
+	})
+	if err != nil {
+		return Tornado{}, err
+	}
+	for i := range t.Bars {
+		b := &t.Bars[i]
+		if b.Low.Err == nil && b.High.Err == nil {
+			b.Range = b.High.Values[0].Sub(b.Low.Values[0]).Abs()
+		}
+	}
+	sort.SliceStable(t.Bars, func(i, j int) bool {
+		bi, bj := t.Bars[i], t.Bars[j]
+		vi, vj := bi.Low.Err == nil && bi.High.Err == nil, bj.Low.Err == nil && bj.High.Err == nil
+		if vi != vj {
+			return vi
+		}
+		return bi.Range.GreaterThan(bj.Range)
+	})
+	return t, nil
+}
+
+// Text renders the tornado as a plain-text table, widest bar first.
+func (t Tornado) Text() string { return t.table().Text() }
+
+// Markdown renders the tornado as a Markdown table.
+func (t Tornado) Markdown() string { return t.table().Markdown() }
+
+func (t Tornado) table() table.Table {
+	tb := table.Table{
+		Title:  "Tornado: " + t.Output + ", base " + formatValue(t.Output, t.Base),
+		Header: []string{"assumption", "base", "low", "high", t.Output + " at low", "at high", "range"},
+	}
+	reasons := &notes{}
+	at := func(c Cell) string {
+		if c.Err != nil {
+			return reasons.ref(c.Err)
+		}
+		return formatValue(t.Output, c.Values[0])
+	}
+	for _, b := range t.Bars {
+		rng := ""
+		if b.Low.Err == nil && b.High.Err == nil {
+			rng = formatValue(t.Output, b.Range)
+		}
+		tb.Rows = append(tb.Rows, []string{b.Name, formatValue(b.Name, b.Input), formatValue(b.Name, b.Swing.Low),
+			formatValue(b.Name, b.Swing.High), at(b.Low), at(b.High), rng})
+	}
+	tb.Notes = reasons.list
+	return tb
+}
