@@ -247,8 +247,9 @@ func TestMultipleAt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Without the 20% discount the part is worth 1 / 0.8 of the report's.
-	if got, want := undiscounted.Parts[2].Value, r.Parts[2].Value.DivRound(decimal.RequireFromString("0.8"), 16); got.Sub(want).Abs().GreaterThan(decimal.New(1, -12)) {
-		t.Errorf("undiscounted %s, want %s", got, want)
+	// Without the 20% discount the part is worth 1 / 0.8 of the report's: the products are
+	// exact, so 0.8 of it is the report's value to the last digit.
+	if got, want := undiscounted.Parts[2].Value.Mul(decimal.RequireFromString("0.8")), r.Parts[2].Value; !got.Equal(want) {
+		t.Errorf("0.8 × undiscounted %s, want %s", got, want)
 	}
 }

@@ -44,7 +44,9 @@ type Engine struct {
 	base   valuation.Model
 	result valuation.Result
 	opts   Options
-	fixed  []valuation.Method // each part's method at its base multiple, or as given
+	// parts are the model's parts, each Multiple at its base multiple worked out once;
+	// shared by every point that leaves the comparables alone, never written to.
+	parts []valuation.Part
 }
 
 // New values m in full and returns an engine for it; m must value without error.
@@ -56,11 +58,10 @@ func New(m valuation.Model, o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{base: m, result: r, opts: o, fixed: make([]valuation.Method, len(m.Parts))}
+	e := &Engine{base: m, result: r, opts: o, parts: slices.Clone(m.Parts)}
 	for i, p := range m.Parts {
-		e.fixed[i] = p.Method
 		if mm, ok := p.Method.(valuation.Multiple); ok {
-			e.fixed[i] = mm.At(r.Parts[i].Multiple)
+			e.parts[i].Method = mm.At(r.Parts[i].Multiple)
 		}
 	}
 	return e, nil
@@ -191,8 +192,7 @@ func (e *Engine) apply(q query, refs []ref, vals []decimal.Decimal) (valuation.M
 		dauMoved  []int
 		copiedSeg []bool
 		fxRates   []comps.Rate
-		average   = map[int]decimal.Decimal{}
-		premium   = map[int]decimal.Decimal{}
+		adjusted  []partOverride // the parts whose average or premium the point sets
 	)
 	for i, r := range refs {
 		v := vals[i]
@@ -211,9 +211,9 @@ func (e *Engine) apply(q query, refs []ref, vals []decimal.Decimal) (valuation.M
 				}
 			}
 		case atAverage:
-			average[r.segment] = v
+			adjusted = overridePart(adjusted, r.segment, func(o *partOverride) { o.average = decimal.NewNullDecimal(v) })
 		case atPremium:
-			premium[r.segment] = v
+			adjusted = overridePart(adjusted, r.segment, func(o *partOverride) { o.premium = decimal.NewNullDecimal(v) })
 		case atUsers:
 			if users == nil {
 				users = make(map[int]segments.Users, len(m.Plan.Years))
@@ -272,36 +272,62 @@ func (e *Engine) apply(q query, refs []ref, vals []decimal.Decimal) (valuation.M
 		}
 		m.FX = fx
 	}
-	m.Parts = slices.Clone(m.Parts)
-	for i, p := range m.Parts {
+	m.Parts = e.parts
+	if fxRates == nil && len(adjusted) == 0 {
+		return m, nil
+	}
+	m.Parts = slices.Clone(e.parts)
+	for i, p := range e.base.Parts {
 		mm, ok := p.Method.(valuation.Multiple)
-		if !ok {
+		j := slices.IndexFunc(adjusted, func(o partOverride) bool { return o.part == i })
+		if !ok || (fxRates == nil && j < 0) {
 			continue
 		}
 		mult := e.result.Parts[i].Multiple
+		var err error
 		if fxRates != nil {
-			var err error
 			if mult, err = mm.Comps.Multiple(m.FX); err != nil {
 				return valuation.Model{}, err
 			}
 		}
-		var err error
-		if a, ok := average[i]; ok {
-			if mult, err = mult.WithAverage(a); err != nil {
+		if j >= 0 {
+			if mult, err = adjusted[j].apply(mult); err != nil {
 				return valuation.Model{}, err
 			}
 		}
-		if pr, ok := premium[i]; ok {
-			if mult, err = mult.WithPremium(pr); err != nil {
-				return valuation.Model{}, err
-			}
-		}
-		m.Parts[i].Method = e.fixed[i]
-		if fxRates != nil || len(average)+len(premium) > 0 {
-			m.Parts[i].Method = mm.At(mult)
-		}
+		m.Parts[i].Method = mm.At(mult)
 	}
 	return m, nil
+}
+
+// partOverride is a point's average and premium for one part.
+type partOverride struct {
+	part             int
+	average, premium decimal.NullDecimal
+}
+
+// overridePart sets a field of part's override, adding the override if it is new.
+func overridePart(list []partOverride, part int, set func(*partOverride)) []partOverride {
+	j := slices.IndexFunc(list, func(o partOverride) bool { return o.part == part })
+	if j < 0 {
+		list, j = append(list, partOverride{part: part}), len(list)
+	}
+	set(&list[j])
+	return list
+}
+
+// apply adjusts a worked-out multiple to the override.
+func (o partOverride) apply(mult comps.Multiple) (comps.Multiple, error) {
+	var err error
+	if o.average.Valid {
+		if mult, err = mult.WithAverage(o.average.Decimal); err != nil {
+			return comps.Multiple{}, err
+		}
+	}
+	if o.premium.Valid {
+		mult, err = mult.WithPremium(o.premium.Decimal)
+	}
+	return mult, err
 }
 
 // divPlaces is the number of decimal places every division in this package keeps.
@@ -330,9 +356,15 @@ func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int
 			e.opts.Progress(p, total)
 		}
 	}
+	stop := ctx.Done() // read once: Err takes the context's lock at every call
 	for w := range e.workers(n) {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return

@@ -68,24 +68,17 @@ func TestFloatMatchesDecimal(t *testing.T) {
 
 func TestFloatRefuses(t *testing.T) {
 	e := newEngine(t, Options{})
-	for _, tc := range []struct {
-		output string
-		input  string
-	}{
-		{"pnl/2021/net_profit", "forecast/2021/mau"}, // the P&L has no float form
-		{"target", "fx/CNY/HKD"},                     // prices no part: drawn, it moves nothing
-	} {
-		mc := MonteCarlo{Output: tc.output, Draws: 10, Inputs: []Input{{Name: tc.input, Dist: distuv.Uniform{Min: 1, Max: 2}}}}
-		_, err := e.MonteCarlo(context.Background(), mc)
-		if tc.output == "target" {
-			if err != nil {
-				t.Errorf("%s over %s: %v", tc.output, tc.input, err)
-			}
-			continue
-		}
-		if !errors.Is(err, ErrFloat) {
-			t.Errorf("%s: %v, want ErrFloat", tc.output, err)
-		}
+	// The P&L has no float form.
+	mc := MonteCarlo{Output: "pnl/2021/net_profit", Draws: 10, Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
+	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, ErrFloat) {
+		t.Errorf("net profit: %v, want ErrFloat", err)
+	}
+	// The CNY/HKD rate prices no part (only the P&L's multiples): drawn, it leaves the
+	// target at its base.
+	mc = MonteCarlo{Output: "target", Draws: 10, Inputs: []Input{{Name: "fx/CNY/HKD", Dist: distuv.Uniform{Min: 1, Max: 2}}}}
+	s, err := e.MonteCarlo(context.Background(), mc)
+	if base := f64(e.Result().Target); err != nil || s.Min != base || s.Max != base {
+		t.Errorf("target over CNY/HKD: [%v, %v] %v, want %v throughout", s.Min, s.Max, err, base)
 	}
 }
 
@@ -157,8 +150,10 @@ func TestMonteCarloTarget(t *testing.T) {
 		}
 		sd := base * 30 / 571.68
 		se := sd / math.Sqrt(float64(mc.Draws))
-		// Four standard errors for the mean, and for the sd (whose standard error is about
-		// sd / sqrt(2n)) and P50; P5 and P95 sit 1.645 sd from the mean.
+		// Four standard errors each: the mean's is sd/√n, the sd's about sd/√(2n), the
+		// median's 1.2533 sd/√n, and P5's and P95's √(0.05 × 0.95 / n) / φ(1.6449) sd,
+		// φ(1.6449) = 0.10314 being the normal density there.
+		pse := math.Sqrt(0.05*0.95/float64(mc.Draws)) / 0.10314 * sd
 		checks := []struct {
 			name      string
 			got, want float64
@@ -167,8 +162,8 @@ func TestMonteCarloTarget(t *testing.T) {
 			{"mean", s.Mean, base, 4 * se},
 			{"sd", s.SD, sd, 4 * sd / math.Sqrt(2*float64(mc.Draws))},
 			{"P50", s.P50, base, 4 * 1.2533 * se},
-			{"P5", s.P5, base - 1.6449*sd, 0.01 * sd * 10},
-			{"P95", s.P95, base + 1.6449*sd, 0.01 * sd * 10},
+			{"P5", s.P5, base - 1.6449*sd, 4 * pse},
+			{"P95", s.P95, base + 1.6449*sd, 4 * pse},
 		}
 		for _, c := range checks {
 			if math.Abs(c.got-c.want) > c.tol {

@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -114,5 +115,5 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 			side = 1
 		}
 	}
-	return Solution{}, &AssumptionError{Name: g.Assumption, Value: "after " + plain(decimal.NewFromInt(int64(maxIter))) + " evaluations", Err: ErrNoConvergence}
+	return Solution{}, &AssumptionError{Name: g.Assumption, Value: "after " + strconv.Itoa(maxIter) + " evaluations", Err: ErrNoConvergence}
 }
