@@ -2,6 +2,7 @@ package comps
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -100,4 +101,10 @@ func (c Company) reporting() Currency {
 		return c.Reporting
 	}
 	return c.Currency
+}
+
+// Clone returns a copy of the company whose metric and multiple maps are its own.
+func (c Company) Clone() Company {
+	c.Metrics, c.Multiples = maps.Clone(c.Metrics), maps.Clone(c.Multiples)
+	return c
 }

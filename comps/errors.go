@@ -10,6 +10,10 @@ var (
 	ErrNoRate = errors.New("no FX rate")
 	// ErrBadRate reports an FX rate that is not positive, or a pair given twice.
 	ErrBadRate = errors.New("bad FX rate")
+	// ErrCurrency reports a currency code that is not three upper-case letters.
+	ErrCurrency = errors.New("currency must be an ISO 4217 code such as USD")
+	// ErrDuplicateTicker reports a ticker given twice in one set.
+	ErrDuplicateTicker = errors.New("ticker given twice")
 	// ErrMissingMetric reports a comparable without the metric its set is priced on.
 	ErrMissingMetric = errors.New("metric missing")
 	// ErrNonPositive reports a market value, metric or multiple that is not above zero.
@@ -22,6 +26,8 @@ var (
 	ErrWeight = errors.New("bad weight")
 	// ErrTrim reports a trimmed-mean fraction outside [0, 0.5).
 	ErrTrim = errors.New("trim fraction must be in [0, 0.5)")
+	// ErrMissingContext reports a nil context.Context.
+	ErrMissingContext = errors.New("no context")
 	// ErrMetricKey reports a metric key that is not NAME_YEAR.
 	ErrMetricKey = errors.New("metric key must be name_YYYY")
 )

@@ -1,6 +1,8 @@
 package comps
 
 import (
+	"strconv"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -12,6 +14,27 @@ const (
 	USD Currency = "USD"
 	HKD Currency = "HKD"
 	CNY Currency = "CNY"
+)
+
+// Check reports whether c has the shape of an ISO 4217 code: three upper-case letters
+// A-Z ("USD", never "usd" or "US$"). It does not check the code is assigned.
+func (c Currency) Check() error {
+	ok := len(c) == 3
+	for i := 0; ok && i < len(c); i++ {
+		ok = c[i] >= 'A' && c[i] <= 'Z'
+	}
+	if !ok {
+		return &Error{Field: "currency", Value: strconv.Quote(string(c)), Err: ErrCurrency}
+	}
+	return nil
+}
+
+// Bounds of an FX rate: no currency pair trades outside [MinRate, MaxRate] (the widest
+// spreads, such as IRR per USD, are near 1e6), and a rate beyond them is a typing error
+// whose inverse would carry few significant digits.
+var (
+	MinRate = decimal.New(1, -9)
+	MaxRate = decimal.New(1, 9)
 )
 
 // Rate says that one unit of From buys Rate units of To.
@@ -26,14 +49,20 @@ type FX struct {
 	rates []Rate
 }
 
-// NewFX returns a table of the given rates. Each rate must be positive, between two
-// different non-empty currencies, and each pair may be given once, in either direction.
+// NewFX returns a table of the given rates. Each rate must lie in [MinRate, MaxRate],
+// between two different currencies that pass Currency.Check, and each pair may be given
+// once, in either direction.
 func NewFX(rates ...Rate) (FX, error) {
 	own := make([]Rate, 0, len(rates))
 	for _, r := range rates {
 		field := "fx " + string(r.From) + "/" + string(r.To)
-		if r.From == "" || r.To == "" || r.From == r.To || r.Rate.Sign() <= 0 {
-			return FX{}, &Error{Field: field, Value: r.Rate.String(), Err: ErrBadRate}
+		for _, c := range []Currency{r.From, r.To} {
+			if err := c.Check(); err != nil {
+				return FX{}, &Error{Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: ErrBadRate}
+			}
+		}
+		if r.From == r.To || r.Rate.LessThan(MinRate) || r.Rate.GreaterThan(MaxRate) {
+			return FX{}, &Error{Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: ErrBadRate}
 		}
 		for _, o := range own {
 			if (o.From == r.From && o.To == r.To) || (o.From == r.To && o.To == r.From) {
@@ -46,7 +75,9 @@ func NewFX(rates ...Rate) (FX, error) {
 }
 
 // Rate returns the units of to that one unit of from buys: 1 for a currency to itself, the
-// given rate, or the inverse of the opposite rate (to 16 decimal places).
+// given rate, or the inverse of the opposite rate, to 16 decimal places plus one for each
+// integer digit of the rate beyond the first, so that the inverse of a large rate keeps
+// its significant digits.
 func (fx FX) Rate(from, to Currency) (decimal.Decimal, error) {
 	if from == to {
 		return decimal.NewFromInt(1), nil
@@ -56,7 +87,8 @@ func (fx FX) Rate(from, to Currency) (decimal.Decimal, error) {
 		case r.From == from && r.To == to:
 			return r.Rate, nil
 		case r.From == to && r.To == from:
-			return decimal.NewFromInt(1).DivRound(r.Rate, divPlaces), nil
+			intDigits := int32(r.Rate.NumDigits()) + r.Rate.Exponent()
+			return decimal.NewFromInt(1).DivRound(r.Rate, divPlaces+max(0, intDigits-1)), nil
 		}
 	}
 	return decimal.Decimal{}, &Error{Field: "fx " + string(from) + "/" + string(to), Err: ErrNoRate}

@@ -1,8 +1,11 @@
 package comps
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -108,7 +111,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 	if out.Currency == "" {
 		out.Currency = s.Companies[0].Currency
 	}
-	if err := s.checkExclude(); err != nil {
+	if err := s.checkTickers(); err != nil {
 		return Multiple{}, err
 	}
 	for _, c := range s.Companies {
@@ -143,22 +146,63 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 		out.Companies[i].Z = z
 		out.Companies[i].Outlier = z.Abs().GreaterThan(threshold)
 	}
-	agg := s.Aggregate
-	if agg == nil {
-		agg = Mean{}
-	}
+	agg := s.aggregate()
 	avg, err := agg.Of(out.Companies)
 	if err != nil {
-		var ce *Error
-		if errors.As(err, &ce) {
-			ce.Set = s.Name
-			return Multiple{}, ce
-		}
-		return Multiple{}, &Error{Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
+		return Multiple{}, s.aggregateError(agg, err)
 	}
 	out.Aggregate, out.Average = agg.Name(), avg
 	out.Value = applyPremium(avg, s.Premium)
 	return out, nil
+}
+
+// LeaveOneOut works out the set's multiple, then for each comparable priced, in the order
+// of full.Companies, the aggregate of the others: what the set's Average would be
+// without it. Each company is priced once, so the cost is one aggregate per comparable;
+// it stops with ctx's error when ctx is done. It needs two or more comparables priced.
+func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []decimal.Decimal, err error) {
+	if ctx == nil {
+		return Multiple{}, nil, &Error{Set: s.Name, Field: "context", Err: ErrMissingContext}
+	}
+	full, err = s.Multiple(fx)
+	if err != nil {
+		return Multiple{}, nil, err
+	}
+	if len(full.Companies) < 2 {
+		return Multiple{}, nil, &Error{Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: ErrEmptySet}
+	}
+	agg := s.aggregate()
+	others := make([]CompanyMultiple, 0, len(full.Companies)-1)
+	averages = make([]decimal.Decimal, len(full.Companies))
+	for i := range full.Companies {
+		if err := ctx.Err(); err != nil {
+			return Multiple{}, nil, err
+		}
+		others = append(append(others[:0], full.Companies[:i]...), full.Companies[i+1:]...)
+		if averages[i], err = agg.Of(others); err != nil {
+			return Multiple{}, nil, s.aggregateError(agg, err)
+		}
+	}
+	return full, averages, nil
+}
+
+// aggregate returns the set's aggregate, Mean when none is set.
+func (s Set) aggregate() Aggregate {
+	if s.Aggregate == nil {
+		return Mean{}
+	}
+	return s.Aggregate
+}
+
+// aggregateError locates an error of the set's aggregate in the set.
+func (s Set) aggregateError(agg Aggregate, err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		c := *ce
+		c.Set = s.Name
+		return &c
+	}
+	return &Error{Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
 }
 
 // WithPremium returns the multiple at another premium over the same aggregate, as if the
@@ -194,20 +238,30 @@ func applyPremium(avg, p decimal.Decimal) decimal.Decimal {
 	return avg.Mul(decimal.NewFromInt(1).Add(p))
 }
 
-func (s Set) checkExclude() error {
-	tickers := make([]string, 0, len(s.Exclude))
-	for t := range s.Exclude {
-		tickers = append(tickers, t)
+// checkTickers reports a ticker given twice, and an exclusion or weight that names a
+// ticker the set does not hold.
+func (s Set) checkTickers() error {
+	held := make(map[string]bool, len(s.Companies))
+	for _, c := range s.Companies {
+		if held[c.Ticker] {
+			return &Error{Set: s.Name, Ticker: c.Ticker, Field: "ticker", Err: ErrDuplicateTicker}
+		}
+		held[c.Ticker] = true
 	}
-	sort.Strings(tickers)
-	for _, t := range tickers {
-		found := false
-		for _, c := range s.Companies {
-			found = found || c.Ticker == t
+	named := func(field string, tickers []string) error {
+		sort.Strings(tickers)
+		for _, t := range tickers {
+			if !held[t] {
+				return &Error{Set: s.Name, Ticker: t, Field: field, Err: ErrUnknownTicker}
+			}
 		}
-		if !found {
-			return &Error{Set: s.Name, Ticker: t, Field: "exclude", Err: ErrUnknownTicker}
-		}
+		return nil
+	}
+	if err := named("exclude", slices.Collect(maps.Keys(s.Exclude))); err != nil {
+		return err
+	}
+	if w, ok := s.Aggregate.(Weighted); ok {
+		return named("weight", slices.Collect(maps.Keys(w.Weights)))
 	}
 	return nil
 }
@@ -288,4 +342,22 @@ func (m *Multiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
 	}
 	m.Rates = append(m.Rates, Rate{From: c, To: m.Currency, Rate: r})
 	return r, nil
+}
+
+// Clone returns a deep copy of the set: its companies, their metrics and printed
+// multiples, its exclusions and the weights of a Weighted aggregate are its own, so that
+// writing to one of them leaves s as it was.
+func (s Set) Clone() Set {
+	out := s
+	if s.Companies != nil {
+		out.Companies = make([]Company, len(s.Companies))
+		for i, c := range s.Companies {
+			out.Companies[i] = c.Clone()
+		}
+	}
+	out.Exclude = maps.Clone(s.Exclude)
+	if w, ok := s.Aggregate.(Weighted); ok {
+		out.Aggregate = Weighted{Weights: maps.Clone(w.Weights)}
+	}
+	return out
 }

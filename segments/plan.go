@@ -2,6 +2,8 @@ package segments
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -262,4 +264,22 @@ func (f Forecast) Growth(year int, segment string, m Metric) (decimal.Decimal, e
 		break
 	}
 	return decimal.Decimal{}, &Error{Segment: segment, Year: year, Field: string(m) + " growth", Err: ErrNoGrowth}
+}
+
+// Clone returns a deep copy of the plan: its years, users, segments and driver maps are
+// its own, so that writing to one of them leaves p as it was. Drivers are copied as
+// values; a driver of a pointer type is shared.
+func (p Plan) Clone() Plan {
+	out := p
+	out.Years = slices.Clone(p.Years)
+	out.Users = maps.Clone(p.Users)
+	out.Segments = make([]Segment, len(p.Segments))
+	for i, s := range p.Segments {
+		s.Drivers = maps.Clone(s.Drivers)
+		out.Segments[i] = s
+	}
+	if p.Segments == nil {
+		out.Segments = nil
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -82,20 +83,36 @@ func (c CrossCheck) Markdown() string { return c.table().Markdown() }
 
 func (c CrossCheck) table() table.Table {
 	t := table.Table{Title: fmt.Sprintf("Cross-check: each segment under each method, %d (%s 亿)", c.Year, c.Currency), Header: []string{""}}
-	col := map[string]int{}
-	for _, v := range c.Values {
-		if _, ok := col[v.Method]; !ok {
-			col[v.Method] = len(t.Header)
-			t.Header = append(t.Header, v.Method)
+	// A column is a method label and its occurrence within a segment: a segment tried
+	// twice under one label (its own P/MAU and another P/MAU) fills two columns, the
+	// second headed "P/MAU (2)", so that no value overwrites another.
+	type column struct {
+		method string
+		nth    int
+	}
+	col := map[column]int{}
+	colOf := make([]column, len(c.Values))
+	seen := map[[2]string]int{}
+	for i, v := range c.Values {
+		k := [2]string{v.Segment, v.Method}
+		seen[k]++
+		colOf[i] = column{v.Method, seen[k]}
+		if _, ok := col[colOf[i]]; !ok {
+			col[colOf[i]] = len(t.Header)
+			head := v.Method
+			if colOf[i].nth > 1 {
+				head += fmt.Sprintf(" (%d)", colOf[i].nth)
+			}
+			t.Header = append(t.Header, head)
 		}
 	}
 	row := map[string]int{}
-	for _, v := range c.Values {
-		i, ok := row[v.Segment]
+	for i, v := range c.Values {
+		r, ok := row[v.Segment]
 		if !ok {
-			i = len(t.Rows)
-			row[v.Segment] = i
-			t.Rows = append(t.Rows, append([]string{v.Title}, make([]string, len(t.Header)-1)...))
+			r = len(t.Rows)
+			row[v.Segment] = r
+			t.Rows = append(t.Rows, []string{v.Title})
 		}
 		cell := "n/a"
 		if v.Value.Valid {
@@ -106,7 +123,10 @@ func (c CrossCheck) table() table.Table {
 		if v.Chosen {
 			cell += " *"
 		}
-		t.Rows[i][col[v.Method]] = cell
+		if j := col[colOf[i]]; j >= len(t.Rows[r]) {
+			t.Rows[r] = append(t.Rows[r], make([]string, j+1-len(t.Rows[r]))...)
+		}
+		t.Rows[r][col[colOf[i]]] = cell
 	}
 	t.Notes = append(t.Notes, "* the model's choice; blank: not tried")
 	return t
@@ -133,8 +153,9 @@ type LeftOut struct {
 
 // LeaveOneOut values the model, then the part of the given segment once without each of
 // its comparables. The part's method must be a Multiple on a set of two or more
-// comparables priced.
-func (m Model) LeaveOneOut(segment string) (LeaveOneOut, error) {
+// comparables priced. Each comparable is priced once; the run stops with ctx's error
+// when ctx is done.
+func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, error) {
 	r, err := m.Value()
 	if err != nil {
 		return LeaveOneOut{}, err
@@ -148,14 +169,23 @@ func (m Model) LeaveOneOut(segment string) (LeaveOneOut, error) {
 		if !ok || len(full.Multiple.Companies) < 2 {
 			return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: ErrLeaveOneOut}
 		}
+		fail := func(err error) (LeaveOneOut, error) {
+			return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: err}
+		}
+		_, averages, err := mult.Comps.LeaveOneOut(ctx, m.FX)
+		if err != nil {
+			return fail(err)
+		}
 		out := LeaveOneOut{Segment: segment, Title: full.Title, Method: full.Method, Currency: m.Currency, Full: full, Target: r.Target}
 		year, _ := r.Forecast.Year(m.Year)
-		for _, c := range full.Multiple.Companies {
-			without := mult
-			without.Comps = mult.Comps.Without(c.Ticker)
-			v, err := without.Value(m.input(r, year, segment))
+		for j, c := range full.Multiple.Companies {
+			without, err := full.Multiple.WithAverage(averages[j])
 			if err != nil {
-				return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: fmt.Errorf("without %s: %w", c.Ticker, err)}
+				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
+			}
+			v, err := mult.At(without).Value(m.input(r, year, segment))
+			if err != nil {
+				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
 			}
 			out.Rows = append(out.Rows, LeftOut{
 				Ticker: c.Ticker, Name: c.Name, Multiple: v.Multiple.Value, Value: v.Value,

@@ -18,6 +18,8 @@ var (
 	ErrMismatch = errors.New("figure and comparable set do not match")
 	// ErrNoParts reports a model with nothing to value.
 	ErrNoParts = errors.New("no parts to value")
+	// ErrDuplicatePart reports a second part on a segment that a part already values.
+	ErrDuplicatePart = errors.New("segment valued by more than one part")
 	// ErrNoPart reports a segment that no part of the model values.
 	ErrNoPart = errors.New("no part values the segment")
 	// ErrLeaveOneOut reports a part whose method is not a Multiple on two or more
@@ -25,6 +27,8 @@ var (
 	ErrLeaveOneOut = errors.New("leave-one-out needs a Multiple on two or more comparables")
 	// ErrCurrency reports a model without a target currency.
 	ErrCurrency = errors.New("no target currency")
+	// ErrPlaces reports a printed figure whose places or shift are out of range.
+	ErrPlaces = errors.New("printed places out of range")
 	// ErrUnknownFigure reports a figure key that names nothing in a result.
 	ErrUnknownFigure = errors.New("unknown figure")
 )

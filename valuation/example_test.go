@@ -1,6 +1,7 @@
 package valuation_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -132,7 +133,7 @@ func ExamplePS() {
 // Value a part again without each of its comparables: the streamers are AAA at 20 and BBB
 // at 30 USD per MAU, so leaving one out moves the live-streaming part by ±20%.
 func ExampleModel_LeaveOneOut() {
-	l, err := madeUp().LeaveOneOut("live")
+	l, err := madeUp().LeaveOneOut(context.Background(), "live")
 	if err != nil {
 		fmt.Println(err)
 		return

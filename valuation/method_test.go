@@ -1,6 +1,7 @@
 package valuation_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -193,7 +194,7 @@ Note: * the model's choice; blank: not tried
 }
 
 func TestLeaveOneOut(t *testing.T) {
-	l, err := madeUp().LeaveOneOut("live")
+	l, err := madeUp().LeaveOneOut(context.Background(), "live")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,12 +212,12 @@ func TestLeaveOneOut(t *testing.T) {
 	if !l.Full.Value.Equal(d("19500")) || !l.Target.Equal(d("124.8")) {
 		t.Errorf("full %s target %s", l.Full.Value, l.Target)
 	}
-	if _, err := madeUp().LeaveOneOut("nope"); !errors.Is(err, valuation.ErrNoPart) {
+	if _, err := madeUp().LeaveOneOut(context.Background(), "nope"); !errors.Is(err, valuation.ErrNoPart) {
 		t.Errorf("no part: %v", err)
 	}
 	m := withShop("0.1")
 	m.Parts = []valuation.Part{{Segment: "shop", Method: valuation.PGMV(gmvSet)}}
-	if _, err := m.LeaveOneOut("shop"); !errors.Is(err, valuation.ErrLeaveOneOut) {
+	if _, err := m.LeaveOneOut(context.Background(), "shop"); !errors.Is(err, valuation.ErrLeaveOneOut) {
 		t.Errorf("one comparable: %v", err)
 	}
 }

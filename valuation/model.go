@@ -1,6 +1,8 @@
 package valuation
 
 import (
+	"slices"
+
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
@@ -15,6 +17,13 @@ type Part struct {
 
 // Model is a complete sum-of-the-parts valuation: the forecast, how each part is valued,
 // and what turns the sum into a per-share target.
+//
+// Each segment is valued by at most one part: two parts on one segment are an error
+// (ErrDuplicatePart), never counted twice. A segment that no part values adds nothing to
+// the sum and is listed in Result.Unvalued, which the tables print.
+//
+// A Model holds maps (the plan's users and drivers, comparables' metrics): copying a
+// Model copies references to them. Clone before changing one in place.
 type Model struct {
 	Name   string // company
 	Ticker string
@@ -43,6 +52,9 @@ type Result struct {
 	Currency comps.Currency
 	Forecast segments.Forecast
 	Parts    []PartValue
+	// Unvalued lists, in plan order, the segments that no part values: their revenue is
+	// forecast but adds nothing to Sum.
+	Unvalued []string
 	Sum      decimal.Decimal     // of the part values, millions of Currency
 	Shares   decimal.Decimal     // millions
 	Target   decimal.Decimal     // Sum / Shares, per share in Currency, to 16 places
@@ -76,8 +88,13 @@ func (m Model) Value() (Result, error) {
 		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
 		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price,
 	}
+	valued := make(map[string]bool, len(m.Parts))
 	for i, p := range m.Parts {
 		name := methodName(p.Method)
+		if valued[p.Segment] {
+			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: ErrDuplicatePart}
+		}
+		valued[p.Segment] = true
 		seg, err := year.Segment(p.Segment)
 		if err != nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
@@ -92,6 +109,11 @@ func (m Model) Value() (Result, error) {
 		v.Segment, v.Title = seg.Name, seg.Title
 		r.Parts[i] = v
 		r.Sum = r.Sum.Add(v.Value)
+	}
+	for _, s := range year.Segments {
+		if !valued[s.Name] {
+			r.Unvalued = append(r.Unvalued, s.Name)
+		}
 	}
 	if !m.Earnings.IsZero() {
 		if r.Earnings, err = m.earnings(f); err != nil {
@@ -134,3 +156,25 @@ func methodName(m Method) string {
 
 // divPlaces is the number of decimal places every division in this package keeps.
 const divPlaces = 16
+
+// Clone returns a deep copy of the model: its plan, parts, the comparable sets of its
+// Multiple parts, rating bands and earnings plan are its own, so that writing to a map or
+// slice of the copy leaves m as it was. Methods and drivers of other types are copied as
+// values.
+func (m Model) Clone() Model {
+	out := m
+	out.Plan = m.Plan.Clone()
+	out.Earnings = m.Earnings.Clone()
+	out.Scale.Bands = slices.Clone(m.Scale.Bands)
+	if m.Parts != nil {
+		out.Parts = make([]Part, len(m.Parts))
+		for i, p := range m.Parts {
+			if mm, ok := p.Method.(Multiple); ok {
+				mm.Comps = mm.Comps.Clone()
+				p.Method = mm
+			}
+			out.Parts[i] = p
+		}
+	}
+	return out
+}

@@ -40,16 +40,25 @@ type Reconciliation struct {
 	Checks []Check
 }
 
+// MaxPlaces bounds a printed figure's Places and Shift in magnitude: no table prints more
+// digits, and a larger count would make rounding build an enormous number.
+const MaxPlaces = 40
+
 // Reconcile checks each printed figure against the result, at the figure's printed
-// precision, rounding half away from zero as spreadsheets do.
+// precision, rounding half away from zero as spreadsheets do. A figure whose Places is
+// negative or whose Places or Shift exceeds MaxPlaces is not computed: its Err wraps
+// ErrPlaces.
 func (r Result) Reconcile(printed []Printed) Reconciliation {
 	out := Reconciliation{Checks: make([]Check, len(printed))}
 	for i, p := range printed {
 		c := Check{Printed: p}
 		v, err := r.Figure(p.Key)
-		if err != nil {
+		switch {
+		case p.Places < 0 || p.Places > MaxPlaces || p.Shift < -MaxPlaces || p.Shift > MaxPlaces:
+			c.Err = &FieldError{Field: "printed " + p.Key, Value: fmt.Sprintf("places %d, shift %d", p.Places, p.Shift), Err: ErrPlaces}
+		case err != nil:
 			c.Err = err
-		} else {
+		default:
 			c.Computed = v.Shift(p.Shift)
 			c.Match = c.Computed.Round(p.Places).Equal(p.Value)
 		}
@@ -120,7 +129,7 @@ func (rc Reconciliation) table() table.Table {
 		case !c.Match:
 			status = "MISMATCH, " + status
 		}
-		t.Rows = append(t.Rows, []string{c.Table, c.Row, c.Column, table.Num(c.Value, c.Places), computed, unrounded, status})
+		t.Rows = append(t.Rows, []string{c.Table, c.Row, c.Column, table.Num(c.Value, min(max(c.Places, 0), MaxPlaces)), computed, unrounded, status})
 	}
 	for i, r := range reasons {
 		t.Notes = append(t.Notes, fmt.Sprintf("[%d] %s", i+1, r))

@@ -107,6 +107,13 @@ func (r Result) tables() []table.Table {
 		[]string{"Shares (亿)", "", table.Num(r.Shares.Shift(-2), 2)},
 		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
 	)
+	for _, name := range r.Unvalued {
+		title := name
+		if s, err := r.year().Segment(name); err == nil {
+			title = s.Title
+		}
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s) is not valued by any part: its revenue adds nothing to the sum", title, name))
+	}
 	ts = append(ts, sum)
 	if len(r.Earnings.Years) > 0 {
 		ts = append(ts, r.pnlTables(header)...)
@@ -215,6 +222,12 @@ func (r Result) partTable(p PartValue) table.Table {
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, p.FX.Rate.String(), p.Metric, r.Year))
 	return t
+}
+
+// year returns the forecast of the valuation year.
+func (r Result) year() segments.Year {
+	y, _ := r.Forecast.Year(r.Year)
+	return y
 }
 
 func firstYear(f segments.Forecast) segments.Year {

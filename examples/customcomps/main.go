@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"flag"
 	"fmt"
@@ -232,7 +233,7 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 	fmt.Printf("P/S: Kuaishou's own %sx (HK$319 x 4,159m over 2021E revenue RMB 89,913m x %s HKD/RMB)\n",
 		ps.Multiple.Value.StringFixed(2), ps.FX.Rate)
 	fmt.Println()
-	loo, err := scenarios[1].model.LeaveOneOut(kuaishou2021.Ecommerce)
+	loo, err := scenarios[1].model.LeaveOneOut(context.Background(), kuaishou2021.Ecommerce)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package earnings
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
@@ -240,4 +241,18 @@ func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 		base = s.Revenue
 	}
 	return v.Ratio.Mul(base), nil
+}
+
+// Clone returns a deep copy of the plan: lines, their years, share counts and equity are
+// its own, so that writing to one of them leaves p as it was.
+func (p Plan) Clone() Plan {
+	out := Plan{Shares: maps.Clone(p.Shares), Equity: maps.Clone(p.Equity)}
+	if p.Lines != nil {
+		out.Lines = make([]Line, len(p.Lines))
+		for i, l := range p.Lines {
+			l.Years = maps.Clone(l.Years)
+			out.Lines[i] = l
+		}
+	}
+	return out
 }

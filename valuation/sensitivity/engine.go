@@ -49,11 +49,17 @@ type Engine struct {
 	parts []valuation.Part
 }
 
-// New values m in full and returns an engine for it; m must value without error.
+// New values m in full and returns an engine for it; m must value without error. The
+// engine works on its own deep copy of m (valuation.Model.Clone): changing m's maps
+// afterwards does not change the engine.
 func New(m valuation.Model, o Options) (*Engine, error) {
-	if o.MaxPoints < 0 || o.Workers < 0 {
-		return nil, &AssumptionError{Name: "options", Value: strconv.Itoa(min(o.MaxPoints, o.Workers)), Err: ErrOption}
+	switch {
+	case o.MaxPoints < 0:
+		return nil, &AssumptionError{Name: "options.MaxPoints", Value: strconv.Itoa(o.MaxPoints), Err: ErrOption}
+	case o.Workers < 0:
+		return nil, &AssumptionError{Name: "options.Workers", Value: strconv.Itoa(o.Workers), Err: ErrOption}
 	}
+	m = m.Clone()
 	r, err := m.Value()
 	if err != nil {
 		return nil, err

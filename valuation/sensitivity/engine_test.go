@@ -56,7 +56,7 @@ func TestGridIsLinearInMAU(t *testing.T) {
 	}
 	for i, u := range mau.Values {
 		for j, p := range prem.Values {
-			c := g.Cell(i, j)
+			c := cellAt(t, g, i, j)
 			if c.Err != nil {
 				t.Fatalf("MAU %s premium %s: %v", u, p, c.Err)
 			}
@@ -105,14 +105,14 @@ func TestGridWorkersAgree(t *testing.T) {
 	// Revenue is linear in DAU through advertising only: DAU 300 at the base revenue per
 	// DAU takes 44 × 136.5459 = 6,008.0196 off the base 2021E revenue.
 	base := one.Base[0]
-	if got, want := one.Cell(0, 1).Values[0], base.Sub(d("44").Mul(d("136.5459"))); !got.Equal(want) {
+	if got, want := cellAt(t, one, 0, 1).Values[0], base.Sub(d("44").Mul(d("136.5459"))); !got.Equal(want) {
 		t.Errorf("revenue at DAU 300: %s, want %s", got, want)
 	}
 	// DAU 600 exceeds 2021E MAU 571.68; a revenue per DAU of -1 is negative.
-	if err := one.Cell(2, 1).Err; !errors.Is(err, segments.ErrDAUAboveMAU) {
+	if err := cellAt(t, one, 2, 1).Err; !errors.Is(err, segments.ErrDAUAboveMAU) {
 		t.Errorf("DAU 600: %v, want ErrDAUAboveMAU", err)
 	}
-	if err := one.Cell(1, 2).Err; !errors.Is(err, segments.ErrNegative) {
+	if err := cellAt(t, one, 1, 2).Err; !errors.Is(err, segments.ErrNegative) {
 		t.Errorf("revenue per DAU -1: %v, want ErrNegative", err)
 	}
 	if !strings.Contains(csv1.String(), "300,136.5459,83905.14389472,404.5589808011541236,false,\n") {
@@ -391,4 +391,13 @@ func TestEarningsOutputs(t *testing.T) {
 	if got := g.Cells[1].Values[2].Sub(g.Cells[0].Values[2]).StringFixed(1); got != "3507.3" {
 		t.Errorf("revenue step %s, want 3507.3", got)
 	}
+}
+
+func cellAt(t *testing.T, g sensitivity.Grid, idx ...int) sensitivity.Cell {
+	t.Helper()
+	c, err := g.Cell(idx...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

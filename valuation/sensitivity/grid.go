@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -137,13 +138,23 @@ func (g Grid) Index(i int) []int {
 	return idx
 }
 
-// Cell returns the cell at the given axis indices, one per axis.
-func (g Grid) Cell(idx ...int) Cell {
+// Cell returns the cell at the given axis indices, one per axis; indices of the wrong
+// number or out of range are an *AssumptionError wrapping ErrOption.
+func (g Grid) Cell(idx ...int) (Cell, error) {
+	if len(idx) != len(g.Axes) || len(g.Cells) == 0 {
+		return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("%d indices for %d axes", len(idx), len(g.Axes)), Err: ErrOption}
+	}
 	i := 0
 	for k, j := range idx {
+		if n := len(g.Axes[k].Values); j < 0 || j >= n {
+			return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("index %d of axis %s: want 0 to %d", j, g.Axes[k].Name, n-1), Err: ErrOption}
+		}
 		i = i*len(g.Axes[k].Values) + j
 	}
-	return g.Cells[i]
+	if i >= len(g.Cells) {
+		return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("%v: the grid holds %d cells", idx, len(g.Cells)), Err: ErrOption}
+	}
+	return g.Cells[i], nil
 }
 
 // Point returns the overrides of cell i.
@@ -172,8 +183,12 @@ func (g Grid) table(output string) table.Table {
 		names[k] = a.Name
 	}
 	t := table.Table{Title: output + " by " + strings.Join(names, " × ")}
-	if o < 0 {
+	switch {
+	case o < 0:
 		t.Notes = append(t.Notes, "the grid has no output "+strconv.Quote(output))
+		return t
+	case len(g.Cells) == 0 || len(g.Base) != len(g.Outputs):
+		t.Notes = append(t.Notes, "the grid has no cells")
 		return t
 	}
 	reasons := &notes{}

@@ -14,7 +14,9 @@ type Swing struct {
 	Low, High decimal.Decimal
 }
 
-// Swings returns a swing of each named assumption to base × (1 - pct) and base × (1 + pct).
+// Swings returns a swing of each named assumption to base × (1 - pct) and base × (1 + pct),
+// the lesser of the two as Low: for a negative base (a discount) base × (1 + pct) is the
+// low end.
 func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
 	out := make([]Swing, len(names))
 	one := decimal.NewFromInt(1)
@@ -23,7 +25,11 @@ func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Swing{Name: n, Low: base.Mul(one.Sub(pct)), High: base.Mul(one.Add(pct))}
+		lo, hi := base.Mul(one.Sub(pct)), base.Mul(one.Add(pct))
+		if lo.GreaterThan(hi) {
+			lo, hi = hi, lo
+		}
+		out[i] = Swing{Name: n, Low: lo, High: hi}
 	}
 	return out, nil
 }

@@ -3,7 +3,9 @@
 package table
 
 import (
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -17,48 +19,45 @@ type Table struct {
 	Notes  []string
 }
 
-// Text renders the table as aligned plain text.
+// Text renders the table as aligned plain text. Cells, titles and notes are made safe
+// first (see Clean), so that no value can start a line of its own.
 func (t Table) Text() string {
-	widths := make([]int, len(t.Header))
+	t = t.clean()
+	widths := make([]int, len(t.Header)) // cells beyond the header are not printed
 	for _, row := range append([][]string{t.Header}, t.Rows...) {
-		for i, c := range row {
-			if i < len(widths) && utf8.RuneCountInString(c) > widths[i] {
-				widths[i] = utf8.RuneCountInString(c)
-			}
+		for i, c := range row[:min(len(row), len(widths))] {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	var b strings.Builder
+	var b, line strings.Builder
 	if t.Title != "" {
 		b.WriteString(t.Title + "\n")
 	}
-	line := func(row []string) {
+	write := func(row []string) {
+		line.Reset()
 		for i, w := range widths {
 			c := ""
 			if i < len(row) {
 				c = row[i]
 			}
 			pad := strings.Repeat(" ", w-utf8.RuneCountInString(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i == 0 {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
+			switch {
+			case i == 0:
+				line.WriteString(c + pad)
+			default:
+				line.WriteString("  " + pad + c)
 			}
 		}
-		trimmed := strings.TrimRight(b.String(), " ")
-		b.Reset()
-		b.WriteString(trimmed + "\n")
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-	line(t.Header)
+	write(t.Header)
 	total := 0
 	for _, w := range widths {
 		total += w
 	}
-	b.WriteString(strings.Repeat("-", total+2*(len(widths)-1)) + "\n")
+	b.WriteString(strings.Repeat("-", total+2*max(len(widths)-1, 0)) + "\n")
 	for _, r := range t.Rows {
-		line(r)
+		write(r)
 	}
 	for _, n := range t.Notes {
 		b.WriteString("Note: " + n + "\n")
@@ -66,8 +65,58 @@ func (t Table) Text() string {
 	return b.String()
 }
 
-// Markdown renders the table as GitHub-flavoured Markdown.
+// Clean makes one cell, title or note safe to print on one line: line breaks, tabs and
+// other control characters become the escapes Go writes for them (\n, \t, \x1b), and
+// invalid UTF-8 becomes \xff, so that a name read from a file cannot forge a row.
+func Clean(s string) string {
+	safe := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		w = n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+	}
+	return b.String()
+}
+
+// clean returns a copy of the table with every string made safe by Clean.
+func (t Table) clean() Table {
+	each := func(ss []string) []string {
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = Clean(s)
+		}
+		return out
+	}
+	out := Table{Title: Clean(t.Title), Header: each(t.Header), Notes: each(t.Notes), Rows: make([][]string, len(t.Rows))}
+	for i, r := range t.Rows {
+		out.Rows[i] = each(r)
+	}
+	return out
+}
+
+// Markdown renders the table as GitHub-flavoured Markdown, with as many columns as the
+// header has.
+// Cells are made safe by Clean, and a | in a cell is escaped.
 func (t Table) Markdown() string {
+	t = t.clean()
 	var b strings.Builder
 	if t.Title != "" {
 		b.WriteString("**" + t.Title + "**\n\n")

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,5 +41,69 @@ func TestRender(t *testing.T) {
 	wantMD := "**T**\n\n|  | 2021E |\n|---|---:|\n| MAU | 572 |\n| Revenue | 35,927 |\n\nn\n"
 	if diff := cmp.Diff(wantMD, tb.Markdown()); diff != "" {
 		t.Errorf("Markdown (-want +got):\n%s", diff)
+	}
+}
+
+// TestCleanCells is the regression test of issue 11 item 15: a name with a line break or
+// a | must not forge a row in Text or Markdown.
+func TestCleanCells(t *testing.T) {
+	tb := Table{Title: "T\nforged", Header: []string{"", "v"},
+		Rows:  [][]string{{"A\nB | 1 |", "1"}, {"bad\xffutf8\x1b[31m", "2"}},
+		Notes: []string{"note\r\nNote: forged"}}
+	wantText := "T\\nforged\n" +
+		"                     v\n" +
+		"----------------------\n" +
+		"A\\nB | 1 |           1\n" +
+		"bad\\xffutf8\\x1b[31m  2\n" +
+		"Note: note\\r\\nNote: forged\n"
+	if diff := cmp.Diff(wantText, tb.Text()); diff != "" {
+		t.Errorf("Text (-want +got):\n%s", diff)
+	}
+	wantMD := "**T\\nforged**\n\n|  | v |\n|---|---:|\n| A\\nB \\| 1 \\| | 1 |\n| bad\\xffutf8\\x1b[31m | 2 |\n\nnote\\r\\nNote: forged\n"
+	if diff := cmp.Diff(wantMD, tb.Markdown()); diff != "" {
+		t.Errorf("Markdown (-want +got):\n%s", diff)
+	}
+	if got := Clean("plain 亿 | text"); got != "plain 亿 | text" {
+		t.Errorf("Clean changed a safe string: %q", got)
+	}
+}
+
+// TestEmptyTable: a table without a header renders (issue 11 item 10: Grid{}.Text
+// panicked with a negative Repeat count).
+func TestEmptyTable(t *testing.T) {
+	tb := Table{Title: "T", Rows: [][]string{{"x"}}, Notes: []string{"n"}}
+	if got, want := tb.Text(), "T\n\n\n\nNote: n\n"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+	_ = tb.Markdown()
+}
+
+// TestTextLinear is the regression test of issue 11 item 14: rendering allocates a
+// bounded multiple of its output, where it used to copy everything written before each
+// row (quadratic: 2 minutes for a 64,000-row grid).
+func TestTextLinear(t *testing.T) {
+	tb := Table{Header: []string{"a", "b"}}
+	for range 20000 {
+		tb.Rows = append(tb.Rows, []string{"row", "1,234.5"})
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out := tb.Text()
+	runtime.ReadMemStats(&after)
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(16*len(out)); got > limit {
+		t.Errorf("Text of %d bytes allocated %d bytes, want at most %d", len(out), got, limit)
+	}
+}
+
+// BenchmarkText renders a 64,000-row table: linear in the rows (issue 11 item 14: each
+// row used to copy everything written before it).
+func BenchmarkText(b *testing.B) {
+	tb := Table{Header: []string{"a", "b", "c", "d"}}
+	for i := range 64000 {
+		tb.Rows = append(tb.Rows, []string{"row", "1,234.5", "6.7%", string(rune('a' + i%26))})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = tb.Text()
 	}
 }

@@ -1,0 +1,144 @@
+package valuation_test
+
+// Regression tests of issue 11 (hardening): each names the item it guards.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+)
+
+// Item 1: a segment valued by two parts is an error, not counted twice (the shipped
+// model with parts [p0, p0, p1, p2] valued to HK$437.4); a segment no part values is
+// listed as unvalued and the tables say so.
+func TestPartsValueEachSegmentOnce(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Parts = append(m.Parts[:1:1], m.Parts...)
+	_, err := m.Value()
+	var pe *valuation.PartError
+	if !errors.Is(err, valuation.ErrDuplicatePart) || !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming {
+		t.Errorf("parts [p0 p0 p1 p2]: %v, want ErrDuplicatePart on %s", err, kuaishou2021.LiveStreaming)
+	}
+	m = kuaishou2021.Model()
+	m.Parts = m.Parts[1:]
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Unvalued) != 1 || r.Unvalued[0] != kuaishou2021.LiveStreaming {
+		t.Errorf("Unvalued = %v, want [%s]", r.Unvalued, kuaishou2021.LiveStreaming)
+	}
+	if !strings.Contains(r.Text(), "Live streaming (live_streaming) is not valued by any part") {
+		t.Error("Text does not say that live streaming is not valued")
+	}
+	if full, _ := kuaishou2021.Model().Value(); len(full.Unvalued) != 0 {
+		t.Errorf("the report's model leaves %v unvalued", full.Unvalued)
+	}
+}
+
+// Item 5: a tried method with the label of the model's choice gets a column of its own,
+// rather than overwriting the chosen value.
+func TestCrossCheckSameLabel(t *testing.T) {
+	m := madeUp()
+	alt := m.Parts[0].Method.(valuation.Multiple)
+	alt.Comps = alt.Comps.Clone()
+	alt.Comps.Premium = d("0.5")
+	cc, err := m.CrossCheck(valuation.Part{Segment: "live", Method: alt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The chosen P/MAU is 25 × 100 × 7.8 = 19,500 (195 亿); at a 50% premium 292.5 亿.
+	want := `Cross-check: each segment under each method, 2025 (HKD 亿)
+                  P/MAU  P/MAU (2)
+----------------------------------
+Live streaming    195 *        293
+Advertising     1,053 *
+Note: * the model's choice; blank: not tried
+`
+	if got := cc.Text(); got != want {
+		t.Errorf("Text:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Item 14: Reconcile refuses printed places that would make rounding build an enormous
+// number (Places = MaxInt32 hung), and says why.
+func TestReconcilePlacesBounded(t *testing.T) {
+	r, err := madeUp().Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := r.Reconcile([]valuation.Printed{
+		{Key: "target", Value: d("124.8"), Places: math.MaxInt32},
+		{Key: "target", Value: d("124.8"), Places: 1, Shift: math.MinInt32},
+		{Key: "target", Value: d("124.8"), Places: -1},
+		{Key: "target", Value: d("124.8"), Places: 1},
+	})
+	for i, c := range rc.Checks[:3] {
+		if !errors.Is(c.Err, valuation.ErrPlaces) {
+			t.Errorf("check %d: %v, want ErrPlaces", i, c.Err)
+		}
+	}
+	if !rc.Checks[3].Match {
+		t.Errorf("target at 1 place: %+v", rc.Checks[3])
+	}
+	_ = rc.Text()
+}
+
+// Item 14: LeaveOneOut prices each comparable once and honours its context.
+func TestLeaveOneOutContext(t *testing.T) {
+	m := madeUp()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.LeaveOneOut(ctx, "live"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+	// 2,000 comparables, comparable i at i+1 USD per MAU: the mean is 1,000.5, and
+	// without comparable i it is (2,001,000 - (i+1)) / 1,999.
+	mau := comps.Metric{Name: "mau", Year: 2025}
+	set := comps.Set{Name: "many", Metric: mau}
+	for i := range 2000 {
+		set.Companies = append(set.Companies, comps.Company{Ticker: fmt.Sprint("T", i), Currency: comps.USD,
+			MarketValue: decimal.NewFromInt(int64(i + 1)), Metrics: map[comps.Metric]decimal.Decimal{mau: d("1")}})
+	}
+	m.Parts[0] = valuation.Part{Segment: "live", Method: valuation.PMAU(set)}
+	l, err := m.LeaveOneOut(context.Background(), "live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Rows[0].Multiple, decimal.NewFromInt(2000999).DivRound(decimal.NewFromInt(1999), 16); !got.Equal(want) {
+		t.Errorf("without T0: %s, want %s", got, want)
+	}
+}
+
+// Item 16: a cloned model shares no map or slice with the original.
+func TestModelClone(t *testing.T) {
+	m := kuaishou2021.Model()
+	c := m.Clone()
+	u := c.Plan.Users[2021]
+	u.MAU = d("1")
+	c.Plan.Users[2021] = u
+	delete(c.Plan.Segments[0].Drivers, 2021)
+	c.Plan.Years[0] = 1900
+	mult := c.Parts[0].Method.(valuation.Multiple)
+	mult.Comps.Companies[0].Metrics[kuaishou2021MAU()] = d("1")
+	for y := range c.Earnings.Shares {
+		c.Earnings.Shares[y] = d("1")
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Target.StringFixed(1); got != "404.6" {
+		t.Errorf("original after writing to its clone: target %s, want 404.6", got)
+	}
+}
+
+func kuaishou2021MAU() comps.Metric { return comps.MAU2021() }
