@@ -2,6 +2,7 @@ package comps
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -79,7 +80,13 @@ type Trimmed struct {
 }
 
 // Name implements Aggregate.
-func (t Trimmed) Name() string { return "trimmed mean " + t.Fraction.Shift(2).String() + "%" }
+func (t Trimmed) Name() string {
+	pct := t.Fraction.Shift(2).StringFixed(max(0, -t.Fraction.Exponent()-2))
+	if strings.Contains(pct, ".") { // exact, without trailing zeros or package settings
+		pct = strings.TrimSuffix(strings.TrimRight(pct, "0"), ".")
+	}
+	return "trimmed mean " + pct + "%"
+}
 
 // Of implements Aggregate.
 func (t Trimmed) Of(cs []CompanyMultiple) (decimal.Decimal, error) {

@@ -24,6 +24,18 @@ type Tunable interface {
 	With(m Metric, v decimal.Decimal) (Driver, bool)
 }
 
+// UserBaser is a Driver whose segment serves only some of the platform's users: UserBase
+// names the line that counts them. A segment whose driver is not a UserBaser has the
+// platform's MAU as its users.
+type UserBaser interface {
+	UserBase() Metric
+}
+
+var (
+	_ UserBaser = Ecommerce{}
+	_ UserBaser = NetMargin{}
+)
+
 var (
 	_ Tunable = LiveStreaming{}
 	_ Tunable = Advertising{}
@@ -161,6 +173,9 @@ func (d Ecommerce) Forecast(u Users) ([]Line, error) {
 	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue}), nil
 }
 
+// UserBase implements UserBaser: an e-commerce segment's users are its shoppers.
+func (d Ecommerce) UserBase() Metric { return ShoppingMAU }
+
 // Inputs implements Tunable.
 func (d Ecommerce) Inputs() []Metric {
 	return []Metric{Penetration, GMVPerShopper, TakeRate, OtherRevenue}
@@ -225,6 +240,14 @@ func (d NetMargin) Forecast(u Users) ([]Line, error) {
 		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin},
 		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin)},
 	), nil
+}
+
+// UserBase implements UserBaser: the wrapped driver's user base, or MAU.
+func (d NetMargin) UserBase() Metric {
+	if ub, ok := d.Driver.(UserBaser); ok {
+		return ub.UserBase()
+	}
+	return MAU
 }
 
 // Inputs implements Tunable: the wrapped driver's inputs, if it is Tunable, then the margin.

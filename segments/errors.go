@@ -2,7 +2,8 @@ package segments
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Sentinel errors, matched with errors.Is through an *Error.
@@ -43,15 +44,26 @@ type Error struct {
 
 // Error formats the problem with what it names, e.g. the field and the offending value.
 func (e *Error) Error() string {
-	msg := "segments:"
+	var where []string
 	if e.Segment != "" {
-		msg += " " + e.Segment
+		where = append(where, e.Segment)
 	}
 	if e.Year != 0 {
-		msg += fmt.Sprintf(" %d", e.Year)
+		where = append(where, strconv.Itoa(e.Year))
 	}
 	if e.Field != "" {
-		msg += ": " + e.Field
+		where = append(where, e.Field)
+	}
+	msg := "segments"
+	switch {
+	case len(where) > 0 && e.Field != "":
+		msg += ": " + strings.Join(where[:len(where)-1], " ")
+		if len(where) > 1 {
+			msg += ": "
+		}
+		msg += e.Field
+	case len(where) > 0:
+		msg += ": " + strings.Join(where, " ")
 	}
 	if e.Value != "" {
 		msg += " " + e.Value

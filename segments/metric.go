@@ -28,6 +28,10 @@ const (
 	OtherRevenue  Metric = "other_revenue"   // segment revenue not driven by GMV, currency millions
 	NetMarginRate Metric = "net_margin"      // earnings / revenue
 	Earnings      Metric = "earnings"        // segment net earnings, currency millions
+	// OwnUsers names a segment's own users rather than a line: the platform's MAU for most
+	// segments, the shopping MAU of an e-commerce segment (see UserBaser). It is what
+	// valuation.PMAU prices.
+	OwnUsers Metric = "users"
 )
 
 // Unit says what a figure counts and at what scale.

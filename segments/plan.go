@@ -68,7 +68,10 @@ type SegmentYear struct {
 	Lines       []Line
 	Revenue     decimal.Decimal     // currency millions
 	Growth      decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year or after zero
-	Share       decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
+	// UserBase is the metric of the segment's own users, which OwnUsers names: the
+	// driver's (see UserBaser), or the platform's MAU.
+	UserBase Metric
+	Share    decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
 }
 
 // Forecast works out every year of the plan. It fails with an *Error on the first bad
@@ -80,12 +83,18 @@ func (p Plan) Forecast() (Forecast, error) {
 	f := Forecast{Currency: p.Currency, FirstEstimate: p.FirstEstimate, Years: make([]Year, len(p.Years))}
 	for i, y := range p.Years {
 		yr := Year{Year: y, Users: p.Users[y], Segments: make([]SegmentYear, len(p.Segments))}
+		if err := yr.Users.Validate(); err != nil { // the platform's, before any segment's
+			return Forecast{}, locate(err, "", y)
+		}
 		for j, s := range p.Segments {
 			lines, err := s.Drivers[y].Forecast(yr.Users)
 			if err != nil {
 				return Forecast{}, locate(err, s.Name, y)
 			}
-			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines}
+			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: MAU}
+			if ub, ok := s.Drivers[y].(UserBaser); ok && ub.UserBase() != "" {
+				sy.UserBase = ub.UserBase()
+			}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {
 				return Forecast{}, &Error{Segment: s.Name, Year: y, Field: string(Revenue), Err: ErrMissing}
@@ -202,11 +211,18 @@ func (y Year) Metric(segment string, m Metric) (decimal.Decimal, error) {
 }
 
 // Line returns a segment's line for the year, as Metric finds it; the platform's MAU and
-// DAU come back as lines of the segment when it has none of its own.
+// DAU come back as lines of the segment when it has none of its own, and OwnUsers as the
+// line of the segment's UserBase (shopping MAU for e-commerce, else MAU).
 func (y Year) Line(segment string, m Metric) (Line, error) {
 	s, err := y.Segment(segment)
 	if err != nil {
 		return Line{}, err
+	}
+	if m == OwnUsers {
+		m = s.UserBase
+		if m == "" {
+			m = MAU
+		}
 	}
 	for _, l := range s.Lines {
 		if l.Metric == m {

@@ -16,6 +16,9 @@ var (
 	ErrMetric = errors.New("segment figure cannot be priced")
 	// ErrMismatch reports a money figure priced on a per-user set, or the reverse.
 	ErrMismatch = errors.New("figure and comparable set do not match")
+	// ErrLabel reports a method label that names another figure than the one priced:
+	// "P/E" on MAU.
+	ErrLabel = errors.New("method label does not match the figure priced")
 	// ErrNoParts reports a model with nothing to value.
 	ErrNoParts = errors.New("no parts to value")
 	// ErrDuplicatePart reports a second part on a segment that a part already values.

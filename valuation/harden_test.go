@@ -142,3 +142,39 @@ func TestModelClone(t *testing.T) {
 }
 
 func kuaishou2021MAU() comps.Metric { return comps.MAU2021() }
+
+// Item 4: PMAU prices a segment's own users (an e-commerce segment's shoppers, not the
+// platform's MAU); a label of the constructors' that names another figure is ErrLabel;
+// a Multiple without a metric is an error, not P/MAU by default.
+func TestMultipleMetricIsExplicit(t *testing.T) {
+	m := withShop("0.1")
+	streamers := m.Parts[0].Method.(valuation.Multiple).Comps
+	m.Parts = append(m.Parts, valuation.Part{Segment: "shop", Method: valuation.PMAU(streamers)})
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 25 USD per user × 50m shoppers (100m MAU × 50%) × 7.8 = HK$9,750m, not 19,500.
+	if p := r.Parts[2]; p.Metric != "shopping_mau" || !p.MetricValue.Equal(d("50")) || !p.Value.Equal(d("9750")) {
+		t.Errorf("PMAU on e-commerce: %s %s = %s, want shopping_mau 50 = 9750", p.Metric, p.MetricValue, p.Value)
+	}
+	for _, c := range []struct {
+		method valuation.Multiple
+		want   error
+	}{
+		{valuation.Multiple{Label: "P/E", Comps: streamers, Metric: "mau"}, valuation.ErrLabel},
+		{valuation.Multiple{Label: "P/S", Comps: streamers, Metric: "mau"}, valuation.ErrLabel},
+		{valuation.Multiple{Comps: streamers}, valuation.ErrMetric},
+	} {
+		m := madeUp()
+		m.Parts[0].Method = c.method
+		if _, err := m.Value(); !errors.Is(err, c.want) {
+			t.Errorf("%+v: %v, want %v", c.method, err, c.want)
+		}
+	}
+	m = madeUp()
+	m.Parts[0].Method = valuation.Multiple{Label: "EV/MAU", Comps: streamers, Metric: "mau"} // free text
+	if _, err := m.Value(); err != nil {
+		t.Errorf("a label of one's own: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package valuation
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -37,14 +38,32 @@ var _ Method = Multiple{}
 //     ratio, and FX converts from the forecast's reporting currency.
 //
 // PMAU, PDAU, PPayingUser, PS, PGMV and PE build the usual ones.
+//
+// Metric must be given. A Label of the constructors' ("P/MAU", "P/DAU", "P/paying user",
+// "P/S", "P/GMV", "P/E") must match the metric (P/MAU prices users, mau or shopping_mau;
+// P/E earnings; ...): "P/E" on MAU is ErrLabel, never printed as if it were P/E. Other
+// labels are free text.
 type Multiple struct {
 	Label  string          // as tables print it; empty means "P/" + Metric
 	Comps  comps.Set       // the comparables and how they are aggregated
 	Metric segments.Metric // the segment's figure priced
 }
 
-// PMAU prices a segment's MAU (the platform's, unless the segment has its own line).
-func PMAU(set comps.Set) Multiple { return Multiple{"P/MAU", set, segments.MAU} }
+// labelMetrics are the metrics each constructor's label may price.
+var labelMetrics = map[string][]segments.Metric{
+	"P/MAU":         {segments.OwnUsers, segments.MAU, segments.ShoppingMAU},
+	"P/DAU":         {segments.DAU},
+	"P/paying user": {segments.PayingUsers},
+	"P/S":           {segments.Revenue},
+	"P/GMV":         {segments.GMV},
+	"P/E":           {segments.Earnings},
+}
+
+// PMAU prices a segment's own users (segments.OwnUsers): the platform's MAU for live
+// streaming and advertising, the shopping MAU of an e-commerce segment, as the report
+// prices Kuaishou's e-commerce. To price the platform's MAU on any segment, set Metric
+// to segments.MAU.
+func PMAU(set comps.Set) Multiple { return Multiple{"P/MAU", set, segments.OwnUsers} }
 
 // PDAU prices the platform's DAU, so that DAU and not only revenue moves the value.
 func PDAU(set comps.Set) Multiple { return Multiple{"P/DAU", set, segments.DAU} }
@@ -69,14 +88,7 @@ func (m Multiple) Name() string {
 	if m.Label != "" {
 		return m.Label
 	}
-	return "P/" + string(m.metric())
-}
-
-func (m Multiple) metric() segments.Metric {
-	if m.Metric == "" {
-		return segments.MAU
-	}
-	return m.Metric
+	return "P/" + string(m.Metric)
 }
 
 // Value implements Method.
@@ -105,11 +117,17 @@ func (f fixedMultiple) Value(in Input) (PartValue, error) {
 
 // value prices in.Segment at the multiple that multiple returns.
 func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (PartValue, error) {
-	metric := m.metric()
-	line, err := in.Forecast.Line(in.Segment, metric)
+	if m.Metric == "" {
+		return PartValue{}, &FieldError{Field: "metric", Value: "none given", Err: ErrMetric}
+	}
+	if want, ok := labelMetrics[m.Label]; ok && !slices.Contains(want, m.Metric) {
+		return PartValue{}, &FieldError{Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: ErrLabel}
+	}
+	line, err := in.Forecast.Line(in.Segment, m.Metric)
 	if err != nil {
 		return PartValue{}, fmt.Errorf("%w: %w", ErrMetric, err)
 	}
+	metric := line.Metric
 	figure := line.Value
 	money := false
 	switch line.Unit {

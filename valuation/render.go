@@ -218,9 +218,9 @@ func (r Result) partTable(p PartValue) table.Table {
 		t.Notes = append(t.Notes, fmt.Sprintf("excluded %s (%s): %s", x.Ticker, x.Name, x.Reason))
 	}
 	for _, fx := range m.Rates {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, fx.Rate.String()))
+		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, table.Plain(fx.Rate)))
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, p.FX.Rate.String(), p.Metric, r.Year))
+	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, table.Plain(p.FX.Rate), p.Metric, r.Year))
 	return t
 }
 

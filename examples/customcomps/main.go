@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -71,14 +72,26 @@ func run(compsPath, modelPath string) error {
 		{"Report, peers from CSV", fromCSV},
 		{"(a) Median aggregates", median},
 	}
-	for _, tr := range takeRates {
-		m, err := psEcommerce(fromCSV, peers, tr.rate)
-		if err != nil {
-			return err
+	// (b) needs an e-commerce segment and the company itself among the peers, to price
+	// the segment at the company's own P/S; without them it is left out and said so.
+	ecom := ecommerceSegment(base)
+	self, hasSelf := peers[base.Ticker]
+	var notes []string
+	switch {
+	case ecom == "":
+		notes = append(notes, "(b) left out: the model has no e-commerce segment")
+	case !hasSelf:
+		notes = append(notes, fmt.Sprintf("(b) left out: %s itself is not in the comparables file", base.Ticker))
+	default:
+		for _, tr := range takeRates {
+			m, err := psSegment(fromCSV, ecom, self, tr.rate)
+			if err != nil {
+				return err
+			}
+			scenarios = append(scenarios, scenario{fmt.Sprintf("(b) E-com P/S, take %s%% (%s)", pct(tr.rate), tr.source), m})
 		}
-		scenarios = append(scenarios, scenario{fmt.Sprintf("(b) E-com P/S, take %s%% (%s)", pct(tr.rate), tr.source), m})
 	}
-	return report(scenarios, peers)
+	return report(scenarios, ecom, self, hasSelf, notes)
 }
 
 type scenario struct {
@@ -90,11 +103,7 @@ func loadModel(path string) (valuation.Model, error) {
 	if path != "" {
 		return modelfile.LoadModel(path)
 	}
-	f, err := modelfile.Decode(bytes.NewReader(kuaishou2021.ModelFile()))
-	if err != nil {
-		return valuation.Model{}, err
-	}
-	return f.Model(nil)
+	return modelfile.Read(bytes.NewReader(kuaishou2021.ModelFile()), nil)
 }
 
 func loadPeers(path string) (map[string]comps.Company, error) {
@@ -118,80 +127,80 @@ func loadPeers(path string) (map[string]comps.Company, error) {
 // refresh returns m with each part's comparables replaced by the loaded ones of the same
 // tickers and, if agg is not nil, aggregated by agg. m itself is not changed.
 func refresh(m valuation.Model, peers map[string]comps.Company, agg comps.Aggregate) (valuation.Model, error) {
-	parts := make([]valuation.Part, len(m.Parts))
+	m = m.Clone()
 	for i, p := range m.Parts {
 		mult, ok := p.Method.(valuation.Multiple)
 		if !ok {
 			return valuation.Model{}, fmt.Errorf("part %s: method %s has no comparables", p.Segment, p.Method.Name())
 		}
-		set := mult.Comps
-		set.Companies = make([]comps.Company, len(mult.Comps.Companies))
 		for j, c := range mult.Comps.Companies {
 			loaded, ok := peers[c.Ticker]
 			if !ok {
 				return valuation.Model{}, fmt.Errorf("part %s: comparable %s not in the comparables file", p.Segment, c.Ticker)
 			}
-			set.Companies[j] = loaded
+			mult.Comps.Companies[j] = loaded
 		}
 		if agg != nil {
-			set.Aggregate = agg
+			mult.Comps.Aggregate = agg
 		}
-		mult.Comps = set
-		parts[i] = valuation.Part{Segment: p.Segment, Method: mult}
+		m.Parts[i].Method = mult
 	}
-	m.Parts = parts
 	return m, nil
 }
 
-// psEcommerce returns m with the 2021E e-commerce take rate set to rate and the segment
-// priced at Kuaishou's own P/S (market value at HK$319 over 2021E revenue), the multiple
-// the report's headline table prints as 12.25x.
-func psEcommerce(m valuation.Model, peers map[string]comps.Company, rate string) (valuation.Model, error) {
-	ps, err := selfPS(m, peers)
-	if err != nil {
-		return valuation.Model{}, err
+// ecommerceSegment returns the first segment whose valuation-year driver is the
+// e-commerce model, or "".
+func ecommerceSegment(m valuation.Model) string {
+	for _, s := range m.Plan.Segments {
+		if _, ok := s.Drivers[m.Year].(segments.Ecommerce); ok {
+			return s.Name
+		}
 	}
-	segs := append([]segments.Segment(nil), m.Plan.Segments...)
-	for i, s := range segs {
-		if s.Name != kuaishou2021.Ecommerce {
+	return ""
+}
+
+// psSegment returns m with the valuation year's take rate of segment seg set to rate and
+// the segment priced at the company's own P/S (self: its market value over its revenue).
+func psSegment(m valuation.Model, seg string, self comps.Company, rate string) (valuation.Model, error) {
+	m = m.Clone()
+	for _, s := range m.Plan.Segments {
+		if s.Name != seg {
 			continue
 		}
-		drivers := make(map[int]segments.Driver, len(s.Drivers))
-		for y, d := range s.Drivers {
-			drivers[y] = d
-		}
-		e, ok := drivers[m.Year].(segments.Ecommerce)
-		if !ok {
-			return valuation.Model{}, fmt.Errorf("segment %s: %d driver is not e-commerce", s.Name, m.Year)
-		}
+		e := s.Drivers[m.Year].(segments.Ecommerce) // ecommerceSegment checked it
 		e.TakeRate = decimal.RequireFromString(rate)
-		drivers[m.Year] = e
-		segs[i].Drivers = drivers
+		s.Drivers[m.Year] = e
 	}
-	m.Plan.Segments = segs
-	parts := append([]valuation.Part(nil), m.Parts...)
-	for i, p := range parts {
-		if p.Segment == kuaishou2021.Ecommerce {
-			parts[i].Method = ps
+	for i, p := range m.Parts {
+		if p.Segment == seg {
+			m.Parts[i].Method = selfPS(m, self)
 		}
 	}
-	m.Parts = parts
 	return m, nil
 }
 
-// selfPS returns P/S at Kuaishou's own market multiple (HK$319 × 4,159m shares over
-// 2021E revenue), which the report's headline table prints as 12.25x. The model's FX
-// table must convert RMB to HKD (the Kuaishou model's does, at the report's 1.2049).
-func selfPS(m valuation.Model, peers map[string]comps.Company) (valuation.Multiple, error) {
-	self, ok := peers["1024.HK"]
-	if !ok {
-		return valuation.Multiple{}, fmt.Errorf("comparable 1024.HK not in the comparables file")
-	}
-	return valuation.PS(comps.Set{Name: "Kuaishou at HK$319", Metric: comps.Metric{Name: "revenue", Year: m.Year},
-		Money: true, Currency: comps.HKD, Companies: []comps.Company{self}}), nil
+// selfPS returns P/S at the company's own market multiple: its market value at its
+// close over its revenue of the valuation year (for Kuaishou, HK$319 × 4,159m over 2021E
+// revenue, which the report's headline table prints as 12.25x).
+func selfPS(m valuation.Model, self comps.Company) valuation.Multiple {
+	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(self.Currency), self.Close.String()),
+		Metric: comps.Metric{Name: "revenue", Year: m.Year}, Money: true, Currency: m.Currency, Companies: []comps.Company{self}})
 }
 
-func report(scenarios []scenario, peers map[string]comps.Company) error {
+// symbol is how the tables here print a currency.
+func symbol(c comps.Currency) string {
+	switch c {
+	case comps.HKD:
+		return "HK$"
+	case comps.USD:
+		return "US$"
+	case comps.CNY:
+		return "RMB "
+	}
+	return string(c) + " "
+}
+
+func report(scenarios []scenario, ecom string, self comps.Company, hasSelf bool, notes []string) error {
 	results := make([]valuation.Result, len(scenarios))
 	for i, s := range scenarios {
 		r, err := s.model.Value()
@@ -205,7 +214,15 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 	for _, s := range scenarios {
 		width = max(width, len(s.name))
 	}
-	fmt.Printf("Targets and segment values (HK$ 亿), against the report's choices\n")
+	partOf := func(r valuation.Result, seg string) (valuation.PartValue, bool) {
+		for _, p := range r.Parts {
+			if p.Segment == seg {
+				return p, true
+			}
+		}
+		return valuation.PartValue{}, false
+	}
+	fmt.Printf("Targets and segment values (%s 亿), against the report's choices\n", strings.TrimSpace(symbol(ref.Currency)))
 	header := fmt.Sprintf("%-*s  %-8s", width, "Scenario", "E-com by")
 	for _, p := range ref.Parts {
 		header += fmt.Sprintf("  %14s", p.Segment)
@@ -214,7 +231,11 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 	fmt.Println(header)
 	fmt.Println(strings.Repeat("-", len([]rune(header))))
 	for i, r := range results {
-		line := fmt.Sprintf("%-*s  %-8s", width, scenarios[i].name, r.Parts[len(r.Parts)-1].Method)
+		by := "-"
+		if p, ok := partOf(r, ecom); ok {
+			by = p.Method
+		}
+		line := fmt.Sprintf("%-*s  %-8s", width, scenarios[i].name, by)
 		for j, p := range r.Parts {
 			cell := p.Value.Shift(-2).StringFixed(0)
 			if diff := p.Value.Sub(ref.Parts[j].Value).Shift(-2).Round(0); i > 0 && !diff.IsZero() {
@@ -225,37 +246,78 @@ func report(scenarios []scenario, peers map[string]comps.Company) error {
 		change := r.Target.DivRound(ref.Target, 16).Sub(decimal.NewFromInt(1)).Shift(2).StringFixed(1) + "%"
 		fmt.Printf("%s  %8s  %7s  %7s\n", line, r.Sum.Shift(-2).StringFixed(0), r.Target.StringFixed(1), change)
 	}
+	for _, n := range notes {
+		fmt.Println(n)
+	}
 	fmt.Println()
-	ecom := results[2].Parts[len(results[2].Parts)-1].Multiple
-	fmt.Printf("Median e-commerce multiple: %s x 80%% = %s (mean %s); outliers flagged: %s\n",
-		ecom.Average.StringFixed(2), ecom.Value.StringFixed(2), results[0].Parts[2].Multiple.Average.StringFixed(2), outliers(results[0]))
-	ps := results[3].Parts[len(results[3].Parts)-1]
-	fmt.Printf("P/S: Kuaishou's own %sx (HK$319 x 4,159m over 2021E revenue RMB 89,913m x %s HKD/RMB)\n",
-		ps.Multiple.Value.StringFixed(2), ps.FX.Rate)
-	fmt.Println()
-	loo, err := scenarios[1].model.LeaveOneOut(context.Background(), kuaishou2021.Ecommerce)
-	if err != nil {
+	medianPart, hasEcom := partOf(results[2], ecom)
+	if hasEcom {
+		meanPart, _ := partOf(results[0], ecom)
+		fmt.Printf("Median e-commerce multiple: %s x %s%% = %s (mean %s); outliers flagged: %s\n",
+			medianPart.Multiple.Average.StringFixed(2), decimal.NewFromInt(1).Add(medianPart.Multiple.Premium).Shift(2).StringFixed(0),
+			medianPart.Multiple.Value.StringFixed(2), meanPart.Multiple.Average.StringFixed(2), outliers(results[0]))
+	}
+	if len(results) > 3 {
+		ps, _ := partOf(results[3], ecom)
+		revenue := ps.Multiple.Companies[0].Metric.DivRound(ps.FX.Rate, 16) // back in the reporting currency
+		fmt.Printf("P/S: %s's own %sx (%s%s x %sm over %dE revenue %s%sm x %s %s/%s)\n",
+			results[3].Name, ps.Multiple.Value.StringFixed(2), symbol(self.Currency), self.Close.StringFixed(0),
+			table(self.Shares), results[3].Year, symbol(ps.FX.From), table(revenue), ps.FX.Rate.StringFixed(4),
+			ps.FX.To, strings.TrimSpace(strings.TrimSuffix(symbol(ps.FX.From), "$")))
+	}
+	if hasEcom || len(results) > 3 {
+		fmt.Println()
+	}
+	if err := leaveOneOut(scenarios[1].model, ecom); err != nil {
 		return err
 	}
-	fmt.Print(loo.Text())
-	fmt.Println()
 	// Every segment at the group's own market P/S, beside the report's P/MAU.
-	selfMethod, err := selfPS(scenarios[1].model, peers)
-	if err != nil {
-		return err
+	if hasSelf {
+		selfMethod := selfPS(scenarios[1].model, self)
+		var alternatives []valuation.Part
+		for _, p := range scenarios[1].model.Parts {
+			alternatives = append(alternatives, valuation.Part{Segment: p.Segment, Method: selfMethod})
+		}
+		cc, err := scenarios[1].model.CrossCheck(alternatives...)
+		if err != nil {
+			return err
+		}
+		fmt.Print(cc.Text())
+		fmt.Println()
 	}
-	var alternatives []valuation.Part
-	for _, p := range scenarios[1].model.Parts {
-		alternatives = append(alternatives, valuation.Part{Segment: p.Segment, Method: selfMethod})
-	}
-	cc, err := scenarios[1].model.CrossCheck(alternatives...)
-	if err != nil {
-		return err
-	}
-	fmt.Print(cc.Text())
-	fmt.Println()
 	fmt.Printf("Report's choices: %s\n", ref.Summary())
 	return nil
+}
+
+// leaveOneOut prints the leave-one-out table of the e-commerce part or, without one, of
+// the first part with two comparables or more.
+func leaveOneOut(m valuation.Model, ecom string) error {
+	segs := []string{ecom}
+	for _, p := range m.Parts {
+		segs = append(segs, p.Segment)
+	}
+	for _, seg := range segs {
+		loo, err := m.LeaveOneOut(context.Background(), seg)
+		if errors.Is(err, valuation.ErrLeaveOneOut) || errors.Is(err, valuation.ErrNoPart) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Print(loo.Text())
+		fmt.Println()
+		return nil
+	}
+	return nil
+}
+
+// table prints a count of millions with thousands separators, to a whole million.
+func table(d decimal.Decimal) string {
+	s := d.StringFixed(0)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func outliers(r valuation.Result) string {
@@ -274,5 +336,5 @@ func outliers(r valuation.Result) string {
 }
 
 func pct(rate string) string {
-	return decimal.RequireFromString(rate).Shift(2).String()
+	return decimal.RequireFromString(rate).Shift(2).StringFixed(max(0, -decimal.RequireFromString(rate).Exponent()-2))
 }

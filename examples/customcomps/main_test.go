@@ -44,3 +44,31 @@ func Example_run() {
 	//
 	// Report's choices: Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
 }
+
+// Given another model, the example prints only what it computes from it: this one has no
+// e-commerce segment and does not list itself among its peers, so the P/S path, the
+// median e-commerce line and the P/S cross-check are left out (issue 11 item 5: they were
+// printed with Kuaishou's figures).
+func Example_otherModel() {
+	if err := run("../../valuation/modelfile/testdata/peers.csv", "../../valuation/modelfile/testdata/model.json"); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// Targets and segment values (HK$ 亿), against the report's choices
+	// Scenario                E-com by             ads       Sum   Target   Change
+	// ----------------------------------------------------------------------------
+	// Report (model file)     -                    233       233     23.3     0.0%
+	// Report, peers from CSV  -                    233       233     23.3     0.0%
+	// (a) Median aggregates   -                    233       233     23.3     0.0%
+	// (b) left out: the model has no e-commerce segment
+	//
+	// Advertising: P/MAU leaving out one comparable at a time
+	// Without  Multiple  Value (HKD 亿)  Change  Target (HKD)
+	// ------------------------------------------------------
+	// (none)      30.00            233                  23.3
+	// AAA US      35.00            271   16.7%          27.1
+	// 0001.HK     30.00            233    0.0%          23.3
+	// CCC US      35.00            271   16.7%          27.1
+	//
+	// Report's choices: Target price: HK$23.3
+}

@@ -1,6 +1,7 @@
 package modelfile
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -61,12 +62,24 @@ func DecodeCompanies(r io.Reader) ([]comps.Company, error) {
 	if len(f.Companies) > MaxRows {
 		return nil, &Error{Path: "$.companies", Err: fmt.Errorf("%w: more than %d companies", ErrTooLarge, MaxRows)}
 	}
-	out := make([]comps.Company, len(f.Companies))
-	for i, c := range f.Companies {
-		cc, err := c.company(fmt.Sprintf("$.companies[%d]", i))
+	return companies(f.Companies, "$.companies")
+}
+
+// companies converts the file form of a list of companies, at path at, refusing a ticker
+// given twice.
+func companies(cs []Company, at string) ([]comps.Company, error) {
+	out := make([]comps.Company, len(cs))
+	tickers := make(map[string]bool, len(cs))
+	for i, c := range cs {
+		here := fmt.Sprintf("%s[%d]", at, i)
+		cc, err := c.company(here)
 		if err != nil {
 			return nil, err
 		}
+		if tickers[c.Ticker] {
+			return nil, &Error{Path: here + ".ticker", Err: fmt.Errorf("%w: ticker %s", ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+		}
+		tickers[c.Ticker] = true
 		out[i] = cc
 	}
 	return out, nil
@@ -87,7 +100,7 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(strings.NewReader(string(data)))
+	cr := csv.NewReader(bytes.NewReader(data))
 	header, err := cr.Read()
 	if err != nil {
 		return nil, csvError(err)
@@ -110,6 +123,7 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 		}
 	}
 	var out []comps.Company
+	tickers := map[string]bool{}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -126,6 +140,10 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 		if err != nil {
 			return nil, err
 		}
+		if tickers[c.Ticker] {
+			return nil, &Error{Path: fmt.Sprintf("line %d, column ticker", line), Err: fmt.Errorf("%w: ticker %s", ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+		}
+		tickers[c.Ticker] = true
 		out = append(out, c)
 	}
 }
@@ -197,8 +215,13 @@ func (c Company) company(at string) (comps.Company, error) {
 	if c.Ticker == "" {
 		return comps.Company{}, invalid("ticker", "empty")
 	}
-	if c.Currency == "" {
-		return comps.Company{}, invalid("currency", "empty")
+	if err := comps.Currency(c.Currency).Check(); err != nil {
+		return comps.Company{}, &Error{Path: field("currency"), Err: err}
+	}
+	if c.Reporting != "" {
+		if err := comps.Currency(c.Reporting).Check(); err != nil {
+			return comps.Company{}, &Error{Path: field("reporting"), Err: err}
+		}
 	}
 	for name, d := range map[string]*Decimal{"close": c.Close, "shares": c.Shares, "ads_ratio": c.ADSRatio, "market_value": c.MarketValue} {
 		if d != nil && d.Sign() <= 0 {

@@ -3,11 +3,13 @@ package modelfile
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Bounds on decimal strings, so that a hostile "1e1000000000" is an error rather than a
@@ -28,15 +30,17 @@ type Decimal struct {
 	text string
 }
 
-// NewDecimal returns d as a file decimal, written as d.String().
+// NewDecimal returns d as a file decimal, written exactly without trailing zeros
+// ("319.00" is written "319").
 func NewDecimal(d decimal.Decimal) Decimal { return Decimal{Decimal: d} }
 
-// String returns the text the decimal was read from, or else its shortest form.
+// String returns the text the decimal was read from, or else its exact form without
+// trailing zeros. Neither reads shopspring's package variables.
 func (d Decimal) String() string {
 	if d.text != "" {
 		return d.text
 	}
-	return d.Decimal.String()
+	return table.Plain(d.Decimal)
 }
 
 // MarshalJSON writes the decimal as a JSON string. It does not read shopspring's package
@@ -44,56 +48,80 @@ func (d Decimal) String() string {
 func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.String())), nil }
 
 // ParseDecimal parses a decimal as the formats accept it: an optional minus, digits, an
-// optional fraction and exponent ("-12.5", "3e2"), within MaxDigits and MaxExponent.
+// optional fraction and exponent ("-12.5", "3e2"), within MaxDigits and MaxExponent; a
+// zero's written exponent must lie within the bounds too ("0e-9999" is refused). It
+// reads none of shopspring's package variables (MaxDecodeExponent among them).
 func ParseDecimal(s string) (Decimal, error) {
 	bad := fmt.Errorf("%w: %s", ErrDecimal, strconv.Quote(clip(s)))
-	if !plainDecimal(s) {
+	digits, exp, ok := splitDecimal(s)
+	if !ok {
 		return Decimal{}, bad
 	}
-	v, err := decimal.NewFromString(s)
-	if err != nil {
+	sig := strings.TrimLeft(digits, "0")
+	n := int64(max(len(sig), 1))
+	lead := exp + n - 1 // the exponent of the leading digit; of the last for a zero
+	if sig == "" {
+		lead = exp
+	}
+	if n > MaxDigits || lead > MaxExponent || lead < -MaxExponent-MaxDigits || (sig != "" && lead < -MaxExponent) {
 		return Decimal{}, bad
 	}
-	if !v.IsZero() {
-		digits := int64(v.NumDigits())
-		lead := int64(v.Exponent()) + digits - 1
-		if digits > MaxDigits || lead > MaxExponent || lead < -MaxExponent {
-			return Decimal{}, bad
-		}
+	v, ok := new(big.Int).SetString(digits, 10)
+	if !ok {
+		return Decimal{}, bad
 	}
-	return Decimal{Decimal: v, text: s}, nil
+	if strings.HasPrefix(s, "-") {
+		v.Neg(v)
+	}
+	return Decimal{Decimal: decimal.NewFromBigInt(v, int32(exp)), text: s}, nil
 }
 
-// plainDecimal reports whether s is -?D+(.D+)?([eE][+-]?D{1,4})? and not absurdly long.
-func plainDecimal(s string) bool {
+// splitDecimal splits s, of the form -?D+(.D+)?([eE][+-]?D{1,4})? and at most
+// 2×MaxDigits+16 bytes, into its digits without the point and the exponent of the last.
+func splitDecimal(s string) (digits string, exp int64, ok bool) {
 	if len(s) > 2*MaxDigits+16 {
-		return false
+		return "", 0, false
 	}
-	s = strings.TrimPrefix(s, "-")
-	digits := func(max int) bool {
+	rest := strings.TrimPrefix(s, "-")
+	run := func() string {
 		n := 0
-		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
 			n++
 		}
-		s = s[n:]
-		return n > 0 && n <= max
+		d := rest[:n]
+		rest = rest[n:]
+		return d
 	}
-	if !digits(len(s)) {
-		return false
+	whole := run()
+	if whole == "" {
+		return "", 0, false
 	}
-	if strings.HasPrefix(s, ".") {
-		s = s[1:]
-		if !digits(len(s)) {
-			return false
+	digits = whole
+	if strings.HasPrefix(rest, ".") {
+		rest = rest[1:]
+		frac := run()
+		if frac == "" {
+			return "", 0, false
 		}
+		digits, exp = whole+frac, -int64(len(frac))
 	}
-	if strings.HasPrefix(s, "e") || strings.HasPrefix(s, "E") {
-		s = strings.TrimLeft(s[1:], "+-")
-		if !digits(4) {
-			return false
+	if strings.HasPrefix(rest, "e") || strings.HasPrefix(rest, "E") {
+		rest = rest[1:]
+		sign := int64(1)
+		switch {
+		case strings.HasPrefix(rest, "-"):
+			sign, rest = -1, rest[1:]
+		case strings.HasPrefix(rest, "+"):
+			rest = rest[1:]
 		}
+		e := run()
+		if e == "" || len(e) > 4 {
+			return "", 0, false
+		}
+		k, _ := strconv.ParseInt(e, 10, 64)
+		exp += sign * k
 	}
-	return s == ""
+	return digits, exp, rest == ""
 }
 
 // clip shortens a hostile value for an error message.
@@ -105,122 +133,6 @@ func clip(s string) string {
 }
 
 var decimalType = reflect.TypeOf(Decimal{})
-
-// decode fills v from n strictly: every struct field without omitempty is required, no
-// unknown keys, no nulls, decimals only from strings, integers only from integer literals.
-func decode(n *node, v reflect.Value) error {
-	if v.Type() == decimalType {
-		if n.kind != 's' {
-			return n.wrongType("decimal string")
-		}
-		d, err := ParseDecimal(n.text)
-		if err != nil {
-			return &Error{Path: n.path, Err: err}
-		}
-		v.Set(reflect.ValueOf(d))
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		p := reflect.New(v.Type().Elem())
-		if err := decode(n, p.Elem()); err != nil {
-			return err
-		}
-		v.Set(p)
-	case reflect.Struct:
-		return decodeStruct(n, v)
-	case reflect.Slice:
-		if n.kind != '[' {
-			return n.wrongType("array")
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.elems), len(n.elems))
-		for i, e := range n.elems {
-			if err := decode(e, s.Index(i)); err != nil {
-				return err
-			}
-		}
-		v.Set(s)
-	case reflect.Map:
-		if n.kind != '{' {
-			return n.wrongType("object")
-		}
-		m := reflect.MakeMapWithSize(v.Type(), len(n.keys))
-		for i, k := range n.keys {
-			key := reflect.New(v.Type().Key()).Elem()
-			if key.Kind() == reflect.Int {
-				y, err := strconv.Atoi(k)
-				if err != nil || strconv.Itoa(y) != k || y < 0 {
-					return &Error{Path: n.vals[i].path, Err: fmt.Errorf("%w: key %s is not a year", ErrInvalid, strconv.Quote(clip(k)))}
-				}
-				key.SetInt(int64(y))
-			} else {
-				key.SetString(k)
-			}
-			val := reflect.New(v.Type().Elem()).Elem()
-			if err := decode(n.vals[i], val); err != nil {
-				return err
-			}
-			m.SetMapIndex(key, val)
-		}
-		v.Set(m)
-	case reflect.String:
-		if n.kind != 's' {
-			return n.wrongType("string")
-		}
-		v.SetString(n.text)
-	case reflect.Bool:
-		if n.kind != 'b' {
-			return n.wrongType("boolean")
-		}
-		v.SetBool(n.b)
-	case reflect.Int:
-		if n.kind != 'n' {
-			return n.wrongType("integer")
-		}
-		i, err := strconv.Atoi(n.text)
-		if err != nil {
-			return &Error{Path: n.path, Err: fmt.Errorf("%w: %s, want an integer", ErrType, clip(n.text))}
-		}
-		v.SetInt(int64(i))
-	default:
-		return &Error{Path: n.path, Err: fmt.Errorf("%w: no decoding for %s", ErrUnsupported, v.Type())}
-	}
-	return nil
-}
-
-func decodeStruct(n *node, v reflect.Value) error {
-	if n.kind != '{' {
-		return n.wrongType("object")
-	}
-	t := v.Type()
-	found := make([]bool, t.NumField())
-	for i, k := range n.keys {
-		f := -1
-		for j := 0; j < t.NumField(); j++ {
-			if name, _ := tag(t.Field(j)); name == k {
-				f = j
-			}
-		}
-		if f < 0 {
-			return &Error{Path: n.vals[i].path, Err: ErrUnknownField}
-		}
-		if err := decode(n.vals[i], v.Field(f)); err != nil {
-			return err
-		}
-		found[f] = true
-	}
-	for j := 0; j < t.NumField(); j++ {
-		if name, optional := tag(t.Field(j)); !found[j] && !optional {
-			return &Error{Path: childPath(n.path, name), Err: ErrMissingField}
-		}
-	}
-	return nil
-}
-
-func tag(f reflect.StructField) (name string, optional bool) {
-	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-	return name, opts == "omitempty"
-}
 
 // encodeJSON writes v as indented JSON without HTML escaping, ending in a newline.
 func encodeJSON(v any) ([]byte, error) {

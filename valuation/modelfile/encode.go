@@ -1,7 +1,6 @@
 package modelfile
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -47,8 +46,11 @@ func FromModel(m valuation.Model) (File, error) {
 			return File{}, &Error{Path: at, Err: fmt.Errorf("%w: method %T", ErrUnsupported, part.Method)}
 		}
 		metric := mult.Metric
-		if metric == "" {
-			metric = segments.MAU
+		switch metric {
+		case "":
+			return File{}, &Error{Path: at + ".metric", Err: fmt.Errorf("%w: a Multiple without a metric", ErrUnsupported)}
+		case segments.OwnUsers: // written as the figure it resolves to, so the file says which
+			metric = userBase(m.Plan, part.Segment, m.Year)
 		}
 		set, err := fromSet(mult.Comps, at+".comps")
 		if err != nil {
@@ -57,6 +59,16 @@ func FromModel(m valuation.Model) (File, error) {
 		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: set})
 	}
 	return f, nil
+}
+
+// userBase is the metric of a segment's own users in year: its driver's UserBase, or MAU.
+func userBase(p segments.Plan, segment string, year int) segments.Metric {
+	for _, s := range p.Segments {
+		if ub, ok := s.Drivers[year].(segments.UserBaser); ok && s.Name == segment {
+			return ub.UserBase()
+		}
+	}
+	return segments.MAU
 }
 
 func fromEarnings(p earnings.Plan) *Earnings {
@@ -167,59 +179,4 @@ func keyed(m map[comps.Metric]decimal.Decimal) map[string]Decimal {
 		out[k.Key()] = NewDecimal(v)
 	}
 	return out
-}
-
-// locate returns the JSON path in f of what a valuation error names, as near as it can
-// tell: a driver or users field, a part, the shares or price.
-func (f File) locate(err error) string {
-	var pe *valuation.PartError
-	if errors.As(err, &pe) {
-		for i, p := range f.Parts {
-			if p.Segment != pe.Segment {
-				continue
-			}
-			at := fmt.Sprintf("$.parts[%d]", i)
-			var ce *comps.Error
-			if errors.As(err, &ce) {
-				for j, c := range p.Comps.Companies {
-					if c.Ticker == ce.Ticker {
-						return fmt.Sprintf("%s.comps.companies[%d]", at, j)
-					}
-				}
-				return at + ".comps"
-			}
-			return at
-		}
-	}
-	var se *segments.Error
-	if errors.As(err, &se) {
-		if se.Field == "mau" || se.Field == "dau" {
-			return childPath(childPath("$.plan.users", strconv.Itoa(se.Year)), se.Field)
-		}
-		for i, s := range f.Plan.Segments {
-			if s.Name != se.Segment {
-				continue
-			}
-			at := fmt.Sprintf("$.plan.segments[%d]", i)
-			if se.Year == 0 {
-				return at
-			}
-			for _, model := range s.models() {
-				at = childPath(childPath(at, model), strconv.Itoa(se.Year))
-			}
-			if se.Field != "" {
-				return childPath(at, se.Field)
-			}
-			return at
-		}
-	}
-	var ee *earnings.Error
-	if errors.As(err, &ee) {
-		return "$.earnings"
-	}
-	var fe *valuation.FieldError
-	if errors.As(err, &fe) {
-		return childPath("$", fe.Field)
-	}
-	return "$"
 }

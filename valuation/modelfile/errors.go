@@ -41,13 +41,22 @@ type Error struct {
 	Err  error  // a sentinel above, or the error of segments, comps or valuation
 }
 
-// Error returns "modelfile: FILE: PATH: problem".
+// Error returns "modelfile: FILE: PATH: problem". An *Error wrapped in another (a
+// comparables file's, inside the model file's) adds its own file and path without
+// repeating the prefix: "modelfile: model.json: peers.csv: line 3, column close: ...".
 func (e *Error) Error() string {
 	parts := []string{"modelfile"}
-	for _, s := range []string{e.File, e.Path} {
-		if s != "" {
-			parts = append(parts, s)
+	for {
+		for _, s := range []string{e.File, e.Path} {
+			if s != "" {
+				parts = append(parts, s)
+			}
 		}
+		inner, ok := e.Err.(*Error)
+		if !ok {
+			break
+		}
+		e = inner
 	}
 	return strings.Join(parts, ": ") + ": " + e.Err.Error()
 }

@@ -11,7 +11,10 @@ const (
 )
 
 // File is a model file: a complete valuation.Model as data. Field names are the JSON
-// keys; every field without omitempty is required. Decimals are JSON strings.
+// keys; every field without omitempty is required. Decimals are JSON strings. A field
+// tagged max holds at most that many elements or keys (years and driver maps 50,
+// segments, parts, FX rates and P&L lines 100, metrics of a company 1,000, companies,
+// weights and exclusions 10,000); one more is ErrTooLarge at its path.
 type File struct {
 	Format   string    `json:"format"` // ModelFormat
 	Name     string    `json:"name"`
@@ -20,17 +23,17 @@ type File struct {
 	Currency string    `json:"currency"` // target currency
 	Shares   Decimal   `json:"shares"`   // millions
 	Price    *Decimal  `json:"price,omitempty"`
-	FX       []Rate    `json:"fx,omitempty"`
+	FX       []Rate    `json:"fx,omitempty" max:"100"`
 	Plan     Plan      `json:"plan"`
-	Parts    []Part    `json:"parts"`
+	Parts    []Part    `json:"parts" max:"100"`
 	Earnings *Earnings `json:"earnings,omitempty"`
 }
 
 // Earnings is an earnings.Plan: P&L lines by year, share counts, and equity for BVPS.
 type Earnings struct {
-	Lines  []PnLLine       `json:"lines"`
-	Shares map[int]Decimal `json:"shares"`
-	Equity map[int]Decimal `json:"equity,omitempty"`
+	Lines  []PnLLine       `json:"lines" max:"100"`
+	Shares map[int]Decimal `json:"shares" max:"50"`
+	Equity map[int]Decimal `json:"equity,omitempty" max:"50"`
 }
 
 // PnLLine is an earnings.Line. Kind is cost_of_sales, expense or other.
@@ -38,7 +41,7 @@ type PnLLine struct {
 	Name  string           `json:"name"`
 	Label string           `json:"label"`
 	Kind  string           `json:"kind"`
-	Years map[int]PnLValue `json:"years"`
+	Years map[int]PnLValue `json:"years" max:"50"`
 }
 
 // PnLValue is an earnings.Value: an amount, or a ratio of group revenue or, with Of, of a
@@ -59,10 +62,10 @@ type Rate struct {
 // Plan is a segments.Plan: years, users by year, segments.
 type Plan struct {
 	Currency      string        `json:"currency"` // reporting currency
-	Years         []int         `json:"years"`
+	Years         []int         `json:"years" max:"50"`
 	FirstEstimate int           `json:"first_estimate,omitempty"`
-	Users         map[int]Users `json:"users"`
-	Segments      []Segment     `json:"segments"`
+	Users         map[int]Users `json:"users" max:"50"`
+	Segments      []Segment     `json:"segments" max:"100"`
 }
 
 // Users is a year's platform users, in millions.
@@ -76,10 +79,10 @@ type Users struct {
 type Segment struct {
 	Name          string                `json:"name"`
 	Title         string                `json:"title"`
-	LiveStreaming map[int]LiveStreaming `json:"live_streaming,omitempty"`
-	Advertising   map[int]Advertising   `json:"advertising,omitempty"`
-	Ecommerce     map[int]Ecommerce     `json:"ecommerce,omitempty"`
-	NetMargin     map[int]Decimal       `json:"net_margin,omitempty"`
+	LiveStreaming map[int]LiveStreaming `json:"live_streaming,omitempty" max:"50"`
+	Advertising   map[int]Advertising   `json:"advertising,omitempty" max:"50"`
+	Ecommerce     map[int]Ecommerce     `json:"ecommerce,omitempty" max:"50"`
+	NetMargin     map[int]Decimal       `json:"net_margin,omitempty" max:"50"`
 }
 
 // models returns the driver models the segment gives, by key, in a fixed order; a valid
@@ -135,12 +138,12 @@ type Set struct {
 	// market_value_weighted or weighted (with Weights).
 	Aggregate    string             `json:"aggregate,omitempty"`
 	Trim         *Decimal           `json:"trim,omitempty"`
-	Weights      map[string]Decimal `json:"weights,omitempty"`
+	Weights      map[string]Decimal `json:"weights,omitempty" max:"10000"`
 	Premium      *Decimal           `json:"premium,omitempty"`
-	Exclude      map[string]string  `json:"exclude,omitempty"`
+	Exclude      map[string]string  `json:"exclude,omitempty" max:"10000"`
 	SkipUnpriced bool               `json:"skip_unpriced,omitempty"`
 	OutlierZ     *Decimal           `json:"outlier_z,omitempty"`
-	Companies    []Company          `json:"companies,omitempty"`
+	Companies    []Company          `json:"companies,omitempty" max:"10000"`
 	File         string             `json:"file,omitempty"`
 }
 
@@ -155,8 +158,8 @@ type Company struct {
 	ADSRatio    *Decimal           `json:"ads_ratio,omitempty"`
 	MarketValue *Decimal           `json:"market_value,omitempty"`
 	Reporting   string             `json:"reporting,omitempty"`
-	Metrics     map[string]Decimal `json:"metrics"`
-	Multiples   map[string]Decimal `json:"multiples,omitempty"`
+	Metrics     map[string]Decimal `json:"metrics" max:"1000"`
+	Multiples   map[string]Decimal `json:"multiples,omitempty" max:"1000"`
 	AsOf        string             `json:"as_of,omitempty"` // YYYY-MM-DD
 	Source      string             `json:"source,omitempty"`
 }
@@ -164,7 +167,7 @@ type Company struct {
 // CompsFile is a JSON file of comparables.
 type CompsFile struct {
 	Format    string    `json:"format"` // CompsFormat
-	Companies []Company `json:"companies"`
+	Companies []Company `json:"companies" max:"10000"`
 }
 
 // optional returns a pointer to d as a file decimal, or nil for zero.

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -45,11 +46,7 @@ func decodeDoc(r io.Reader, v any) error {
 	if err != nil {
 		return err
 	}
-	n, err := parse(data)
-	if err != nil {
-		return err
-	}
-	return decode(n, reflect.ValueOf(v).Elem())
+	return decodeJSON(data, v)
 }
 
 // Encode writes f as indented JSON. A File that Decode returned encodes to the bytes it
@@ -63,38 +60,94 @@ func Encode(w io.Writer, f File) error {
 	return err
 }
 
-// LoadModel reads the model file at path, reads the comparables files it names
-// (relative to its directory, which they may not leave), and values the model once so
-// that bad drivers, comparables or rates are reported at load, located in the file.
-func LoadModel(name string) (valuation.Model, error) {
-	fail := func(err error) (valuation.Model, error) { return valuation.Model{}, inFile(err, name) }
-	r, err := os.Open(name)
-	if err != nil {
-		return fail(err)
-	}
-	defer r.Close()
+// MaxCompanies is the most comparables one model may price in all its parts, counting a
+// comparables file once for each part that names it.
+const MaxCompanies = 50_000
+
+// Read reads a model file from r (as Decode does), builds its model with the comparables
+// files it names read from fsys, and values the model once, so that bad drivers,
+// comparables or rates are reported at once. Every error is an *Error located at the
+// JSON path of what it names (a comparables file's errors also name that file). With a
+// nil fsys a model that names a comparables file is an error saying none was given.
+// Files are read only if they are regular files: a FIFO or device named as
+// comparables is refused rather than read. A file named by several parts is read once.
+func Read(r io.Reader, fsys fs.FS) (valuation.Model, error) {
 	f, err := Decode(r)
 	if err != nil {
-		return fail(err)
+		return valuation.Model{}, err
 	}
-	m, err := f.Model(os.DirFS(filepath.Dir(name)))
+	m, err := f.Model(fsys)
 	if err != nil {
-		return fail(err)
+		return valuation.Model{}, err
 	}
 	if _, err := m.Value(); err != nil {
-		return fail(&Error{Path: f.locate(err), Err: err})
+		return valuation.Model{}, &Error{Path: f.locate(err), Err: err}
 	}
 	return m, nil
 }
 
+// LoadModel reads the model file at name with Read. Comparables files it names are read
+// from its directory through an os.Root: a path or symbolic link that leads out of the
+// directory is refused, and so is anything but a regular file. Errors carry the file's
+// name.
+func LoadModel(name string) (valuation.Model, error) {
+	fail := func(err error) (valuation.Model, error) { return valuation.Model{}, inFile(err, name) }
+	r, err := openRegular(name)
+	if err != nil {
+		return fail(err)
+	}
+	defer r.Close()
+	root, err := os.OpenRoot(filepath.Dir(name))
+	if err != nil {
+		return fail(err)
+	}
+	defer root.Close()
+	m, err := Read(r, root.FS())
+	if err != nil {
+		return fail(err)
+	}
+	return m, nil
+}
+
+// openRegular opens the named file if it is a regular file of at most MaxBytes; stating
+// first means a FIFO is never opened, which would block until a writer came.
+func openRegular(name string) (*os.File, error) {
+	if err := checkRegular(os.Stat(name)); err != nil {
+		return nil, err
+	}
+	return os.Open(name)
+}
+
+func checkRegular(fi fs.FileInfo, err error) error {
+	switch {
+	case err != nil:
+		return err
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%w: %s is not a regular file", ErrInvalid, fi.Mode().Type())
+	case fi.Size() > MaxBytes:
+		return &Error{Path: fmt.Sprintf("above %d bytes", int64(MaxBytes)), Err: ErrTooLarge}
+	}
+	return nil
+}
+
 // Model builds the valuation.Model the file describes. Comparables files named by sets
-// are read from fsys; with a nil fsys they are an error.
+// are read from fsys, each once however many sets name it; with a nil fsys they are an
+// error. The model shares no map or slice with f.
 func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	m := valuation.Model{Name: f.Name, Ticker: f.Ticker, Year: f.Year, Currency: comps.Currency(f.Currency),
 		Shares: f.Shares.Decimal, Price: value(f.Price)}
+	if err := m.Currency.Check(); err != nil {
+		return valuation.Model{}, &Error{Path: "$.currency", Err: err}
+	}
+	if err := comps.Currency(f.Plan.Currency).Check(); err != nil {
+		return valuation.Model{}, &Error{Path: "$.plan.currency", Err: err}
+	}
 	rates := make([]comps.Rate, len(f.FX))
 	for i, r := range f.FX {
 		rates[i] = comps.Rate{From: comps.Currency(r.From), To: comps.Currency(r.To), Rate: r.Rate.Decimal}
+		if _, err := comps.NewFX(rates[i]); err != nil {
+			return valuation.Model{}, &Error{Path: fmt.Sprintf("$.fx[%d]", i), Err: err}
+		}
 	}
 	fx, err := comps.NewFX(rates...)
 	if err != nil {
@@ -107,11 +160,24 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			return valuation.Model{}, err
 		}
 	}
+	files := map[string][]comps.Company{}
+	priced := 0
 	for i, p := range f.Parts {
 		at := fmt.Sprintf("$.parts[%d]", i)
-		set, err := p.Comps.set(at+".comps", fsys)
+		for j, q := range f.Parts[:i] {
+			if q.Segment == p.Segment {
+				return valuation.Model{}, &Error{Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", valuation.ErrDuplicatePart, strconv.Quote(clip(p.Segment)), j)}
+			}
+		}
+		if p.Metric == "" {
+			return valuation.Model{}, &Error{Path: at + ".metric", Err: fmt.Errorf("%w: empty; name the segment figure priced, e.g. mau or shopping_mau", ErrInvalid)}
+		}
+		set, err := p.Comps.set(at+".comps", fsys, files)
 		if err != nil {
 			return valuation.Model{}, err
+		}
+		if priced += len(set.Companies); priced > MaxCompanies {
+			return valuation.Model{}, &Error{Path: at + ".comps", Err: fmt.Errorf("%w: more than %d comparables in all the parts", ErrTooLarge, MaxCompanies)}
 		}
 		m.Parts = append(m.Parts, valuation.Part{Segment: p.Segment,
 			Method: valuation.Multiple{Label: p.Method, Comps: set, Metric: segments.Metric(p.Metric)}})
@@ -120,7 +186,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 }
 
 func (p Plan) plan() segments.Plan {
-	out := segments.Plan{Currency: p.Currency, Years: p.Years, FirstEstimate: p.FirstEstimate, Users: map[int]segments.Users{}}
+	out := segments.Plan{Currency: p.Currency, Years: slices.Clone(p.Years), FirstEstimate: p.FirstEstimate, Users: map[int]segments.Users{}}
 	for y, u := range p.Users {
 		out.Users[y] = segments.Users{MAU: u.MAU.Decimal, DAU: u.DAU.Decimal}
 	}
@@ -181,13 +247,18 @@ func (e Earnings) plan() (earnings.Plan, error) {
 
 var aggregates = []string{"mean", "median", "harmonic", "trimmed", "market_value_weighted", "weighted"}
 
-func (s Set) set(at string, fsys fs.FS) (comps.Set, error) {
+func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps.Set, error) {
 	metric, err := comps.ParseMetric(s.Metric)
 	if err != nil {
 		return comps.Set{}, &Error{Path: at + ".metric", Err: err}
 	}
 	out := comps.Set{Name: s.Name, Metric: metric, Money: s.Money, Currency: comps.Currency(s.Currency),
-		Premium: value(s.Premium), Exclude: s.Exclude, SkipUnpriced: s.SkipUnpriced, OutlierZ: value(s.OutlierZ)}
+		Premium: value(s.Premium), Exclude: maps.Clone(s.Exclude), SkipUnpriced: s.SkipUnpriced, OutlierZ: value(s.OutlierZ)}
+	if s.Currency != "" {
+		if err := out.Currency.Check(); err != nil {
+			return comps.Set{}, &Error{Path: at + ".currency", Err: err}
+		}
+	}
 	invalid := func(field, why string) error {
 		return &Error{Path: at + "." + field, Err: fmt.Errorf("%w: %s", ErrInvalid, why)}
 	}
@@ -221,27 +292,33 @@ func (s Set) set(at string, fsys fs.FS) (comps.Set, error) {
 	case (s.File == "") == (len(s.Companies) == 0):
 		return comps.Set{}, invalid("companies", "give companies or file, one of the two")
 	case s.File != "":
-		cs, err := readCompsFile(fsys, s.File)
-		if err != nil {
-			return comps.Set{}, err
+		cs, ok := files[s.File]
+		if !ok {
+			if cs, err = readCompsFile(fsys, s.File); err != nil {
+				return comps.Set{}, err
+			}
+			files[s.File] = cs
 		}
 		out.Companies = cs
 	default:
-		for i, c := range s.Companies {
-			cc, err := c.company(fmt.Sprintf("%s.companies[%d]", at, i))
-			if err != nil {
-				return comps.Set{}, err
-			}
-			out.Companies = append(out.Companies, cc)
+		if out.Companies, err = companies(s.Companies, at+".companies"); err != nil {
+			return comps.Set{}, err
 		}
 	}
 	return out, nil
 }
 
-// readCompsFile reads a comparables file named in a model file from fsys.
+// readCompsFile reads a comparables file named in a model file from fsys: a regular
+// file at a path inside it.
 func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
-	if fsys == nil || !fs.ValidPath(name) {
+	switch {
+	case fsys == nil:
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: the model names a comparables file, and no file system was given to read it from", ErrInvalid)}
+	case !fs.ValidPath(name):
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: comparables file must be a relative path inside the model's directory", ErrInvalid)}
+	}
+	if err := checkRegular(fs.Stat(fsys, name)); err != nil {
+		return nil, inFile(err, name)
 	}
 	r, err := fsys.Open(name)
 	if err != nil {

@@ -146,7 +146,10 @@ func TestHostileModel(t *testing.T) {
 		{"unknown P&L kind", edit(`"kind": "cost_of_sales"`, `"kind": "cogs"`), modelfile.ErrInvalid, "$.earnings.lines[0].kind"},
 		{"amount and ratio", edit(`"amount": "14498.4"`, `"amount": "14498.4", "ratio": "0.7"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"]`},
 		{"of with an amount", edit(`"amount": "14498.4"`, `"amount": "14498.4", "of": "live_streaming"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"].of`},
-		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), modelfile.ErrSyntax, "$"},
+		// The reader decodes into the format's types as it reads, so nesting stops at the
+		// first value the format does not allow, however deep the rest would go.
+		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), modelfile.ErrType, "$"},
+		{"nested too deep in a field", edit(`"fx": [`, `"fx": [`+strings.Repeat("[", 1000)), modelfile.ErrType, "$.fx[0]"},
 		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), modelfile.ErrTooLarge, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,7 +181,7 @@ func TestLoadErrors(t *testing.T) {
 			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
 		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{segments.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
 		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{valuation.ErrShares}, "$.shares"},
-		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{earnings.ErrRatio}, "$.earnings"},
+		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{earnings.ErrRatio}, `$.earnings.lines[0].years["2020"].ratio`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, "model.json")

@@ -9,6 +9,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Override sets one assumption to a value.
@@ -265,14 +266,8 @@ func (e *Engine) Base(name string) (decimal.Decimal, error) {
 	return r.base, err
 }
 
-// plain formats a decimal without trailing zeros: 571.68, -0.2, 4159.
-func plain(d decimal.Decimal) string {
-	if d.Exponent() >= 0 {
-		return d.StringFixed(0)
-	}
-	s := d.StringFixed(-d.Exponent())
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
-}
+// plain formats a decimal exactly, without trailing zeros: 571.68, -0.2, 4159.
+func plain(d decimal.Decimal) string { return table.Plain(d) }
 
 // describe names a point for an error message.
 func describe(p Point) string {

@@ -1,0 +1,148 @@
+package modelfile
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
+)
+
+// locate returns the JSON path in f of what an error of valuing f's model names: a part
+// and the comparable, figure or label at fault; a driver input, the users of a year or
+// the plan's shape; a P&L line, share count or equity; a field of the model.
+func (f File) locate(err error) string {
+	var pe *valuation.PartError
+	if errors.As(err, &pe) {
+		return f.locatePart(pe, err)
+	}
+	var se *segments.Error
+	if errors.As(err, &se) {
+		return f.locateSegment(se)
+	}
+	var ee *earnings.Error
+	if errors.As(err, &ee) && f.Earnings != nil {
+		return f.locateEarnings(ee)
+	}
+	var fe *valuation.FieldError
+	if errors.As(err, &fe) {
+		return childPath("$", fe.Field)
+	}
+	var ce *comps.Error
+	if errors.As(err, &ce) {
+		return "$.fx"
+	}
+	return "$"
+}
+
+func (f File) locatePart(pe *valuation.PartError, err error) string {
+	for i, p := range f.Parts {
+		if p.Segment != pe.Segment {
+			continue
+		}
+		at := fmt.Sprintf("$.parts[%d]", i)
+		var ce *comps.Error
+		switch {
+		case errors.Is(err, segments.ErrUnknownSegment):
+			return at + ".segment"
+		case errors.Is(err, valuation.ErrLabel):
+			return at + ".method"
+		case errors.Is(err, valuation.ErrMetric) || errors.Is(err, valuation.ErrMismatch):
+			return at + ".metric"
+		case errors.As(err, &ce):
+			for j, c := range p.Comps.Companies {
+				if c.Ticker == ce.Ticker {
+					return fmt.Sprintf("%s.comps.companies[%d]", at, j)
+				}
+			}
+			switch {
+			case ce.Field == "weight" && ce.Ticker != "":
+				return childPath(at+".comps.weights", ce.Ticker)
+			case ce.Field == "exclude":
+				return childPath(at+".comps.exclude", ce.Ticker)
+			case ce.Field == "premium" || ce.Field == "outlier_z" || ce.Field == "trim":
+				return at + ".comps." + ce.Field
+			case p.Comps.File != "":
+				return at + ".comps.file"
+			case errors.Is(err, comps.ErrNoRate):
+				return "$.fx"
+			}
+			return at + ".comps"
+		}
+		return at
+	}
+	return "$.parts"
+}
+
+func (f File) locateSegment(se *segments.Error) string {
+	year := strconv.Itoa(se.Year)
+	switch {
+	case se.Segment == "" && se.Field == "mau" || se.Segment == "" && se.Field == "dau":
+		return childPath(childPath("$.plan.users", year), se.Field)
+	case se.Segment == "" && se.Field == "users":
+		return childPath("$.plan.users", year)
+	case se.Segment == "" && (se.Field == "years" || se.Field == "segments"):
+		return "$.plan." + se.Field
+	case se.Segment == "" && se.Field == "" && errors.Is(se, segments.ErrUnknownYear):
+		return "$.year"
+	}
+	for i, s := range f.Plan.Segments {
+		if s.Name != se.Segment {
+			continue
+		}
+		at := fmt.Sprintf("$.plan.segments[%d]", i)
+		switch {
+		case se.Year == 0 || se.Field == "name":
+			return childPath(at, "name")
+		case se.Field == string(segments.NetMarginRate):
+			return childPath(childPath(at, "net_margin"), year)
+		}
+		for _, model := range s.models() {
+			at = childPath(at, model)
+			if se.Field == "driver" {
+				return at
+			}
+			at = childPath(at, year)
+		}
+		if se.Field != "" && se.Field != "driver" {
+			return childPath(at, se.Field)
+		}
+		return at
+	}
+	if se.Segment == "" {
+		return "$.plan"
+	}
+	return "$.plan.segments"
+}
+
+func (f File) locateEarnings(ee *earnings.Error) string {
+	year := strconv.Itoa(ee.Year)
+	switch ee.Line {
+	case "shares", "equity":
+		if ee.Year == 0 {
+			return "$.earnings." + ee.Line
+		}
+		return childPath("$.earnings."+ee.Line, year)
+	}
+	for i, l := range f.Earnings.Lines {
+		if l.Name != ee.Line {
+			continue
+		}
+		at := fmt.Sprintf("$.earnings.lines[%d]", i)
+		if ee.Year == 0 {
+			if ee.Field != "" {
+				return at + "." + ee.Field
+			}
+			return at
+		}
+		at = childPath(at+".years", year)
+		if ee.Field != "" {
+			return at + "." + ee.Field
+		}
+		return at
+	}
+	return "$.earnings"
+}
