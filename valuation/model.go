@@ -7,6 +7,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 )
 
 // Part values one segment of the plan with a method.
@@ -63,6 +64,10 @@ type Result struct {
 	Rating   Rating              // empty without a price
 	Earnings earnings.Statement  // empty without an earnings plan
 }
+
+// MarshalJSON writes the result with Go field names and every decimal as an exact JSON
+// string ("404.5590..."), whatever shopspring's package variables hold.
+func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
 // Value forecasts the plan and values every part in the valuation year.
 func (m Model) Value() (Result, error) {

@@ -85,14 +85,15 @@ type Segment struct {
 	NetMargin     map[int]Decimal       `json:"net_margin,omitempty" max:"50"`
 }
 
-// models returns the driver models the segment gives, by key, in a fixed order; a valid
-// segment gives exactly one.
+// models returns the driver models the segment gives drivers of, by key, in a fixed
+// order; a valid segment gives exactly one (an empty map gives none, as Encode, which
+// leaves it out, writes it).
 func (s Segment) models() []string {
 	var out []string
 	for _, m := range []struct {
 		key   string
 		given bool
-	}{{"live_streaming", s.LiveStreaming != nil}, {"advertising", s.Advertising != nil}, {"ecommerce", s.Ecommerce != nil}} {
+	}{{"live_streaming", len(s.LiveStreaming) > 0}, {"advertising", len(s.Advertising) > 0}, {"ecommerce", len(s.Ecommerce) > 0}} {
 		if m.given {
 			out = append(out, m.key)
 		}

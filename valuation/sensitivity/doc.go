@@ -22,9 +22,16 @@
 // Draws go through each distribution's quantile function from uniforms of a PCG stream
 // per block of 1,024 draws, seeded with (Seed, block), so results are identical for any
 // number of workers; that is also how truncation to an assumption's range, Latin
-// hypercube strata and a Gaussian-copula correlation act.
+// hypercube strata and a Gaussian-copula correlation act. The float path applies the
+// decimal path's validity rules: a draw the exact engine would refuse (DAU above MAU, a
+// rate outside [0, 1], a figure priced at zero or below, an output not finite) is never
+// valued; it is counted by reason in Summary.Invalid and Indices.Invalid, or fails the
+// run with ErrInvalidDraw when FailOnInvalid is set.
 //
-// Service use. Every run takes a context and stops within one point (or block) per worker
-// of its cancellation; a run larger than Options.MaxPoints is refused before any work;
-// Options.Progress reports progress. Engines are immutable and safe for concurrent use.
+// Service use. Every run takes a context (nil is an error) and stops within one point (or
+// block, or bootstrap resample) per worker of its cancellation; a run larger than
+// Options.MaxPoints, counting Latin-hypercube strata and bootstrap resamples, is refused
+// before any work; Options.Progress reports progress. A Monte Carlo summary keeps the
+// draws only when asked (KeepSamples). Engines work on their own copy of the model, are
+// immutable and safe for concurrent use.
 package sensitivity

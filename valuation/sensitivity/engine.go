@@ -384,8 +384,15 @@ func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int
 	return ctx.Err()
 }
 
-// admit refuses a run of n points above the engine's maximum.
-func (e *Engine) admit(n int) error {
+// admit refuses a run of n points above the engine's maximum, a nil context and one
+// already done.
+func (e *Engine) admit(ctx context.Context, n int) error {
+	if ctx == nil {
+		return &AssumptionError{Name: "context", Value: "nil", Err: ErrOption}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	limit := e.opts.MaxPoints
 	if limit == 0 {
 		limit = DefaultMaxPoints

@@ -24,6 +24,9 @@ var (
 	ErrNoConvergence = errors.New("goal seek did not converge")
 	// ErrFloat reports a model part with no float64 form for Monte Carlo or Sobol runs.
 	ErrFloat = errors.New("no float64 form")
+	// ErrInvalidDraw reports a Monte Carlo or Sobol run whose draws the decimal engine
+	// would refuse: any, with FailOnInvalid, or all but one.
+	ErrInvalidDraw = errors.New("invalid draws")
 	// ErrDistribution reports a distribution with bad parameters, or bounds that leave it
 	// no probability.
 	ErrDistribution = errors.New("bad distribution")

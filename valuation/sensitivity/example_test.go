@@ -179,7 +179,7 @@ func ExampleEngine_Sobol() {
 	// Sobol indices of target
 	// input                   first         interval  total        interval
 	// ---------------------------------------------------------------------
-	// forecast/2021/mau       0.409   [0.386, 0.432]  0.397  [0.381, 0.413]
-	// forecast/2021/dau       0.021  [-0.013, 0.049]  0.000  [0.000, 0.000]
-	// part/ecommerce/premium  0.605   [0.590, 0.620]  0.590  [0.568, 0.614]
+	// forecast/2021/mau       0.409   [0.388, 0.433]  0.397  [0.378, 0.415]
+	// forecast/2021/dau       0.021  [-0.006, 0.050]  0.000  [0.000, 0.000]
+	// part/ecommerce/premium  0.605   [0.586, 0.624]  0.590  [0.566, 0.613]
 }

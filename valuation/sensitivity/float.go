@@ -331,3 +331,89 @@ func (c *compiler) rate(r comps.Rate) poly {
 }
 
 func fxName(from, to comps.Currency) string { return "fx/" + string(from) + "/" + string(to) }
+
+// check is a condition a draw must meet to be valued, as the decimal engine would value
+// it: p(x) > 0 when strict, p(x) ≥ 0 otherwise.
+type check struct {
+	p      program
+	strict bool
+	reason string
+}
+
+// ok reports whether x meets the check.
+func (k *check) ok(x []float64) bool {
+	v := k.p.eval(x)
+	if k.strict {
+		return v > 0
+	}
+	return v >= 0
+}
+
+// checks compiles the conditions the decimal path puts on a point into float64 checks
+// over the drawn variables: each drawn assumption within its kind's range (MAU above 0,
+// a rate in [0, 1], a premium above -1, an FX rate in [comps.MinRate, comps.MaxRate],
+// ...), DAU at most MAU in each year whose users are drawn, and every part's priced
+// figure above 0. Conditions that no drawn variable enters hold at the base and are left
+// out.
+func (c *compiler) checks() ([]check, error) {
+	var out []check
+	add := func(p poly, strict bool, reason string) {
+		p = p.simplify()
+		if slices.ContainsFunc(p, func(m mono) bool { return len(m.f) > 0 }) {
+			out = append(out, check{p: compile(p), strict: strict, reason: reason})
+		}
+	}
+	minRate, maxRate := f64(comps.MinRate), f64(comps.MaxRate)
+	for i, name := range c.vars {
+		r, err := c.e.resolve(name)
+		if err != nil {
+			return nil, err
+		}
+		x := poly{{c: 1, f: []factor{{v: i}}}}
+		below := func(hi float64) { add(constant(hi).add(x.scale(-1)), false, name+" above "+ftoa(hi)) }
+		switch r.kind {
+		case Users:
+			if r.metric == mauInput {
+				add(x, true, name+" not above 0")
+			} else {
+				add(x, false, name+" below 0")
+			}
+		case Rate:
+			add(x, false, name+" below 0")
+			below(1)
+		case Margin:
+			add(x.add(constant(1)), false, name+" below -1")
+			below(1)
+		case Money, Price:
+			add(x, false, name+" below 0")
+		case Multiple, Shares:
+			add(x, true, name+" not above 0")
+		case Premium:
+			add(x.add(constant(1)), true, name+" not above -1")
+		case FXRate:
+			add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
+			below(maxRate)
+		}
+	}
+	for _, y := range c.e.base.Plan.Years {
+		mau, dau := c.users(y)
+		add(mau.add(dau.scale(-1)), false, yearPrefix(y)+"dau above "+yearPrefix(y)+"mau")
+	}
+	m := c.e.base
+	for i, part := range m.Parts {
+		pv := c.e.result.Parts[i]
+		for _, s := range m.Plan.Segments {
+			if s.Name != part.Segment {
+				continue
+			}
+			lines, err := c.lines(s, m.Year)
+			if err != nil {
+				return nil, err
+			}
+			if fig, ok := lines[pv.Metric]; ok {
+				add(fig, true, "part/"+part.Segment+": "+string(pv.Metric)+" not above 0")
+			}
+		}
+	}
+	return out, nil
+}

@@ -26,7 +26,7 @@ const benchDraws = 1_000_000
 // 7.7 × MAU × (31.01 + 185.97 + penetration × avg × (1 + premium)) / 4159.
 func BenchmarkMonteCarloHandLoop(b *testing.B) {
 	e := newEngine(b, Options{Workers: 1})
-	s, _, err := e.sampler(benchInputs(), nil, benchDraws, 1, false)
+	s, _, err := e.sampler(context.Background(), benchInputs(), nil, benchDraws, 1, false)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -230,11 +230,20 @@ func TestSobolIshigami(t *testing.T) {
 	}
 	u := distuv.Uniform{Min: -math.Pi, Max: math.Pi}
 	smp := &sampler{n: 1 << 14, dists: []Distribution{u, u, u}, lo: []float64{0, 0, 0}, wid: []float64{1, 1, 1}, seed: 11}
-	runs, err := saltelli(context.Background(), &Engine{}, smp, 3, []func([]float64) float64{ishigami})
+	runs, bad, err := saltelli(context.Background(), &Engine{}, smp, 3, []func([]float64) float64{ishigami}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := jansen(runs[0], []string{"x1", "x2", "x3"}, 200, 0.99, 11)
+	rows := make([]int, 0, len(bad))
+	for j, k := range bad {
+		if k < 0 {
+			rows = append(rows, j)
+		}
+	}
+	x, err := jansen(context.Background(), &Engine{}, runs[0], rows, []string{"x1", "x2", "x3"}, 200, 0.99, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if math.Abs(x.Variance-v)/v > 0.02 {
 		t.Errorf("variance %.3f, want %.3f", x.Variance, v)
 	}

@@ -105,7 +105,7 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err := e.eval(q, nil, nil, g.Base); err != nil {
 		return Grid{}, err
 	}
-	if err := e.admit(n); err != nil {
+	if err := e.admit(ctx, n); err != nil {
 		return Grid{}, err
 	}
 	g.Cells = make([]Cell, n)

@@ -25,26 +25,49 @@ type MonteCarlo struct {
 	Draws       int
 	Seed        uint64
 	// LatinHypercube stratifies each input's draws into Draws equal-probability strata,
-	// one draw in each; otherwise draws are plain.
+	// one draw in each; otherwise draws are plain. Its strata count against MaxPoints:
+	// Draws × (1 + inputs) points in all.
 	LatinHypercube bool
 	// Threshold is the value whose exceedance the summary reports; zero means the model's
 	// price when the output is the target, and zero otherwise.
 	Threshold float64
 	// Bins is the number of equal-width histogram bins between the least and the greatest
-	// draw; zero means 10.
+	// draw, at most MaxBins; zero means 10.
 	Bins int
+	// FailOnInvalid makes a draw that the decimal engine would refuse (DAU above MAU, a
+	// rate outside [0, 1], a figure priced at 0, an output not finite) fail the run with
+	// ErrInvalidDraw. Otherwise such draws are counted by reason in Summary.Invalid and
+	// left out of every statistic.
+	FailOnInvalid bool
+	// KeepSamples keeps each valid draw's output in Summary.Samples; without it the
+	// summary holds statistics only, whatever the number of draws.
+	KeepSamples bool
 }
 
-// Summary is the distribution of a Monte Carlo run's output.
+// MaxBins is the most histogram bins a Monte Carlo summary may ask for.
+const MaxBins = 10_000
+
+// Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
 	Output            string
-	Draws             int
+	Draws             int     // draws made
+	Valid             int     // draws valued: Draws less the invalid ones
 	Mean, SD          float64 // SD is the sample standard deviation
 	Min, P5, P50, P95 float64 // percentiles interpolate between draws (type 7)
 	Max               float64
-	Threshold, PAbove float64 // the share of draws above Threshold
+	Threshold, PAbove float64 // the share of valid draws above Threshold
 	Histogram         []Bin
-	Samples           []float64 // each draw's output, in draw order
+	// Invalid counts the draws left out, by the first reason each failed, in the order
+	// the reasons were first met.
+	Invalid []Invalid
+	// Samples is each valid draw's output in draw order, with MonteCarlo.KeepSamples.
+	Samples []float64
+}
+
+// Invalid is a count of draws left out of a run for one reason.
+type Invalid struct {
+	Reason string // e.g. "forecast/2021/dau above forecast/2021/mau", "output not finite"
+	Count  int
 }
 
 // Bin is one histogram bin, [Lo, Hi) but for the last, which holds Hi too.
@@ -59,28 +82,50 @@ type paddedWorker struct {
 	_       [64]byte
 	rng     rand.PCG
 	x, u, z []float64
+	invalid []int // draws refused, by check; the last counts outputs not finite
 	_       [64]byte
 }
 
+// notFinite is the reason of a draw whose output is NaN or infinite.
+const notFinite = "output not finite"
+
 // MonteCarlo draws the inputs mc.Draws times and evaluates the output at each draw in
 // float64. Draws come in blocks of 1,024, each from a PCG stream seeded with (Seed, block
-// number), so the samples are identical for any number of workers.
+// number), so the samples are identical for any number of workers. A draw the decimal
+// engine would refuse is never valued: it is counted in Summary.Invalid (or fails the run,
+// with FailOnInvalid); a run with fewer than two valid draws fails with ErrInvalidDraw.
 func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
-	if mc.Draws < 2 || mc.Bins < 0 {
-		return Summary{}, &AssumptionError{Name: "draws", Value: strconv.Itoa(mc.Draws) + ", bins " + strconv.Itoa(mc.Bins), Err: ErrOption}
+	switch {
+	case mc.Draws < 2:
+		return Summary{}, &AssumptionError{Name: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: ErrOption}
+	case mc.Bins < 0 || mc.Bins > MaxBins:
+		return Summary{}, &AssumptionError{Name: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: ErrOption}
+	case math.IsNaN(mc.Threshold) || math.IsInf(mc.Threshold, 0):
+		return Summary{}, &AssumptionError{Name: "threshold", Value: ftoa(mc.Threshold), Err: ErrOption}
 	}
-	if err := e.admit(mc.Draws); err != nil {
+	points := mc.Draws
+	if mc.LatinHypercube {
+		if len(mc.Inputs) > math.MaxInt32/mc.Draws {
+			return Summary{}, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
+		}
+		points += mc.Draws * len(mc.Inputs)
+	}
+	if err := e.admit(ctx, points); err != nil {
 		return Summary{}, err
 	}
 	if _, err := e.query([]string{mc.Output}); err != nil {
 		return Summary{}, err
 	}
-	s, names, err := e.sampler(mc.Inputs, mc.Correlation, mc.Draws, mc.Seed, mc.LatinHypercube)
+	s, names, err := e.sampler(ctx, mc.Inputs, mc.Correlation, mc.Draws, mc.Seed, mc.LatinHypercube)
 	if err != nil {
 		return Summary{}, err
 	}
 	c := compiler{e: e, vars: names}
 	p, err := c.output(mc.Output)
+	if err != nil {
+		return Summary{}, err
+	}
+	checks, err := c.checks()
 	if err != nil {
 		return Summary{}, err
 	}
@@ -91,6 +136,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	for i := range workers {
 		d := len(names)
 		workers[i].x, workers[i].u, workers[i].z = make([]float64, d), make([]float64, d), make([]float64, d)
+		workers[i].invalid = make([]int, len(checks)+1)
 	}
 	err = e.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
 		st := &workers[w]
@@ -98,23 +144,85 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		rng.Seed(mc.Seed, uint64(b))
 		for i := b * blockSize; i < min((b+1)*blockSize, mc.Draws); i++ {
 			s.draw(rng, i, x, u, z)
-			samples[i] = pr.eval(x)
+			samples[i] = math.NaN() // marks an invalid draw
+			if k := firstFailed(checks, x); k >= 0 {
+				st.invalid[k]++
+				continue
+			}
+			if v := pr.eval(x); !math.IsNaN(v) && !math.IsInf(v, 0) {
+				samples[i] = v
+			} else {
+				st.invalid[len(checks)]++
+			}
 		}
 	})
 	if err != nil {
 		return Summary{}, err
 	}
+	invalid := countInvalid(checks, workers)
+	valid := slices.DeleteFunc(samples, math.IsNaN)
+	if len(invalid) > 0 && (mc.FailOnInvalid || len(valid) < 2) {
+		return Summary{}, &AssumptionError{Name: mc.Output, Value: describeInvalid(invalid, mc.Draws), Err: ErrInvalidDraw}
+	}
 	th := mc.Threshold
 	if th == 0 && mc.Output == "target" {
 		th = f64(e.base.Price)
 	}
-	return summarize(mc.Output, samples, th, mc.Bins), nil
+	out := summarize(mc.Output, valid, th, mc.Bins)
+	if math.IsInf(out.Mean, 0) || math.IsInf(out.SD, 0) || math.IsNaN(out.SD) || math.IsInf(out.Max-out.Min, 0) {
+		return Summary{}, &AssumptionError{Name: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: ErrInvalidDraw}
+	}
+	out.Draws, out.Invalid = mc.Draws, invalid
+	if !mc.KeepSamples {
+		out.Samples = nil
+	}
+	return out, nil
+}
+
+// firstFailed returns the index of the first check x fails, or -1.
+func firstFailed(checks []check, x []float64) int {
+	for k := range checks {
+		if !checks[k].ok(x) {
+			return k
+		}
+	}
+	return -1
+}
+
+// countInvalid adds up the workers' counts of invalid draws by reason.
+func countInvalid(checks []check, workers []paddedWorker) []Invalid {
+	var out []Invalid
+	for k := range len(checks) + 1 {
+		n := 0
+		for _, w := range workers {
+			n += w.invalid[k]
+		}
+		if n == 0 {
+			continue
+		}
+		reason := notFinite
+		if k < len(checks) {
+			reason = checks[k].reason
+		}
+		out = append(out, Invalid{Reason: reason, Count: n})
+	}
+	return out
+}
+
+// describeInvalid says how many of n draws were invalid, and why.
+func describeInvalid(invalid []Invalid, n int) string {
+	total, parts := 0, make([]string, len(invalid))
+	for i, in := range invalid {
+		total += in.Count
+		parts[i] = strconv.Itoa(in.Count) + " " + in.Reason
+	}
+	return strconv.Itoa(total) + " of " + strconv.Itoa(n) + " draws invalid (" + strings.Join(parts, "; ") + ")"
 }
 
 // summarize works out the summary of samples, leaving them in draw order.
 func summarize(output string, samples []float64, threshold float64, bins int) Summary {
 	n := len(samples)
-	s := Summary{Output: output, Draws: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
+	s := Summary{Output: output, Draws: n, Valid: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
 	sum, above := 0.0, 0
 	for _, v := range samples {
 		sum += v
@@ -148,8 +256,8 @@ func summarize(output string, samples []float64, threshold float64, bins int) Su
 	s.Histogram[bins-1].Hi = s.Max
 	for _, v := range samples {
 		i := bins - 1
-		if width > 0 {
-			i = min(int((v-s.Min)/width), bins-1)
+		if f := (v - s.Min) / width; width > 0 && f < float64(bins-1) {
+			i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
 		}
 		s.Histogram[i].Count++
 	}
@@ -249,6 +357,9 @@ func (s Summary) tables() (table.Table, table.Table) {
 		Rows: [][]string{{f(s.Mean), f(s.SD), f(s.P5), f(s.P50), f(s.P95), f(s.Min), f(s.Max),
 			strconv.FormatFloat(100*s.PAbove, 'f', 1, 64) + "%"}},
 	}
+	for _, in := range s.Invalid {
+		st.Notes = append(st.Notes, strconv.Itoa(in.Count)+" draws left out: "+in.Reason)
+	}
 	hist := table.Table{Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
 	peak := 0
 	for _, b := range s.Histogram {
@@ -261,7 +372,7 @@ func (s Summary) tables() (table.Table, table.Table) {
 		}
 		bar := strings.Repeat("#", n) + strings.Repeat(" ", 40-n) // left-aligned in a right-aligned column
 		hist.Rows = append(hist.Rows, []string{f(b.Lo), f(b.Hi), strconv.Itoa(b.Count),
-			strconv.FormatFloat(100*float64(b.Count)/float64(s.Draws), 'f', 1, 64) + "%", bar})
+			strconv.FormatFloat(100*float64(b.Count)/float64(max(s.Valid, 1)), 'f', 1, 64) + "%", bar})
 	}
 	return st, hist
 }

@@ -1,6 +1,7 @@
 package sensitivity
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -42,7 +43,9 @@ type sampler struct {
 	seed    uint64
 }
 
-func (e *Engine) sampler(inputs []Input, corr *mat.SymDense, n int, seed uint64, lhs bool) (*sampler, []string, error) {
+// sampler checks the inputs and prepares their draws; Latin hypercube strata are laid out
+// here, checking ctx as they are.
+func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense, n int, seed uint64, lhs bool) (*sampler, []string, error) {
 	s := &sampler{n: n, seed: seed}
 	names := make([]string, len(inputs))
 	for j, in := range inputs {
@@ -60,6 +63,9 @@ func (e *Engine) sampler(inputs []Input, corr *mat.SymDense, n int, seed uint64,
 			return nil, nil, &AssumptionError{Name: in.Name, Value: "no distribution", Err: ErrDistribution}
 		}
 		lo, hi := kindBounds(r.kind)
+		if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
+			return nil, nil, &AssumptionError{Name: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: ErrDistribution}
+		}
 		if in.Min != in.Max {
 			lo, hi = math.Max(lo, in.Min), math.Min(hi, in.Max)
 		}
@@ -97,11 +103,23 @@ func (e *Engine) sampler(inputs []Input, corr *mat.SymDense, n int, seed uint64,
 		rng := rand.New(rand.NewPCG(seed, math.MaxUint64))
 		s.perms = make([][]int32, d)
 		for j := range s.perms {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
 			p := make([]int32, n)
 			for i := range p {
 				p[i] = int32(i)
 			}
-			rng.Shuffle(n, func(a, b int) { p[a], p[b] = p[b], p[a] })
+			// Fisher-Yates, as rand.Shuffle does, checking ctx every 2^16 swaps.
+			for i := n - 1; i > 0; i-- {
+				if i&0xffff == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, nil, err
+					}
+				}
+				k := int(rng.Uint64N(uint64(i + 1)))
+				p[i], p[k] = p[k], p[i]
+			}
 			s.perms[j] = p
 		}
 	}

@@ -40,7 +40,7 @@ func (e *Engine) Scenarios(ctx context.Context, outputs []string, scenarios ...S
 	if err := e.eval(q, nil, nil, c.Base); err != nil {
 		return Comparison{}, err
 	}
-	if err := e.admit(len(scenarios)); err != nil {
+	if err := e.admit(ctx, len(scenarios)); err != nil {
 		return Comparison{}, err
 	}
 	err = e.run(ctx, len(scenarios), 1, len(scenarios), func(_, i int) {

@@ -51,10 +51,13 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if maxIter == 0 {
 		maxIter = 200
 	}
-	if tol.Sign() < 0 || maxIter < 0 {
-		return Solution{}, &AssumptionError{Name: "goal", Value: "tolerance " + plain(tol), Err: ErrOption}
+	switch {
+	case tol.Sign() < 0:
+		return Solution{}, &AssumptionError{Name: "tolerance", Value: plain(tol), Err: ErrOption}
+	case maxIter < 0:
+		return Solution{}, &AssumptionError{Name: "max_iterations", Value: strconv.Itoa(maxIter), Err: ErrOption}
 	}
-	if err := e.admit(maxIter + 2); err != nil {
+	if err := e.admit(ctx, maxIter+2); err != nil {
 		return Solution{}, err
 	}
 	f := func(x decimal.Decimal) (decimal.Decimal, error) {
