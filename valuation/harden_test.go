@@ -178,3 +178,27 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 		t.Errorf("a label of one's own: %v", err)
 	}
 }
+
+// No exported method of a zero value panics: rendering, figures, reconciliation.
+func TestZeroValues(t *testing.T) {
+	var r valuation.Result
+	_ = r.Text() + r.Markdown() + r.Summary()
+	if _, err := r.Figure("forecast/2021/mau"); err == nil {
+		t.Error("a figure of the zero Result")
+	}
+	for _, key := range []string{"", "/", "forecast", "forecast/x/y", "pnl/2021/line", "part//comp//", "sum/"} {
+		_, _ = r.Figure(key)
+	}
+	_ = r.Reconcile([]valuation.Printed{{Key: "target"}}).Text()
+	_ = valuation.CrossCheck{}.Text() + valuation.LeaveOneOut{}.Markdown() + valuation.Reconciliation{}.Markdown()
+	if _, err := (valuation.Model{}).Value(); err == nil {
+		t.Error("the zero Model values")
+	}
+	if _, err := (valuation.Model{}).CrossCheck(); err == nil {
+		t.Error("the zero Model cross-checks")
+	}
+	if _, err := (valuation.Model{}).LeaveOneOut(context.Background(), "x"); err == nil {
+		t.Error("the zero Model leaves one out")
+	}
+	_ = valuation.Model{}.Clone()
+}

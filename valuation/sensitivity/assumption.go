@@ -266,6 +266,27 @@ func (e *Engine) Base(name string) (decimal.Decimal, error) {
 	return r.base, err
 }
 
+// Bounds on the values a run is given (overrides, axis values, swing ends, goal-seek
+// brackets and targets), so that a hostile 1e100000000 is refused rather than
+// multiplied into a number too big to compute with.
+const (
+	MaxValueDigits   = 100 // significant digits
+	MaxValueExponent = 100 // the leading digit lies within 1e±MaxValueExponent
+)
+
+// checkValue refuses a value beyond MaxValueDigits or MaxValueExponent, naming it.
+func checkValue(name string, v decimal.Decimal) error {
+	if v.IsZero() {
+		return nil
+	}
+	digits := int64(v.NumDigits())
+	lead := int64(v.Exponent()) + digits - 1
+	if digits > MaxValueDigits || lead > MaxValueExponent || lead < -MaxValueExponent {
+		return &AssumptionError{Name: name, Value: "a value of " + strconv.FormatInt(digits, 10) + " digits at 1e" + strconv.FormatInt(lead, 10), Err: ErrOption}
+	}
+	return nil
+}
+
 // plain formats a decimal exactly, without trailing zeros: 571.68, -0.2, 4159.
 func plain(d decimal.Decimal) string { return table.Plain(d) }
 

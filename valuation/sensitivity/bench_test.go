@@ -118,3 +118,22 @@ func BenchmarkTornado(b *testing.B) {
 var tornadoNames = []string{"forecast/2021/mau", "forecast/2021/dau", "forecast/2021/ecommerce/penetration",
 	"forecast/2021/ecommerce/take_rate", "part/live_streaming/average", "part/advertising/average",
 	"part/ecommerce/average", "part/ecommerce/premium", "fx/USD/HKD"}
+
+// BenchmarkGridTextInvalid renders a 40,000-cell one-way grid whose every cell fails with
+// a reason of its own (DAU above MAU, at 40,000 DAU values): linear in the cells (issue 11
+// item 14: finding a reason again scanned every reason noted before, 18 s).
+func BenchmarkGridTextInvalid(b *testing.B) {
+	e := engine(b, sensitivity.Options{MaxPoints: 1 << 20})
+	dau, err := sensitivity.Steps(d("600"), d("1000"), 40000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, sensitivity.Axis{Name: "forecast/2021/dau", Values: dau})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = g.Text("target")
+	}
+}

@@ -146,6 +146,9 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 				return nil, nil, &AssumptionError{Name: o.Name, Err: ErrDuplicate}
 			}
 		}
+		if err := checkValue(o.Name, o.Value); err != nil {
+			return nil, nil, err
+		}
 		refs[i], vals[i] = r, o.Value
 	}
 	return refs, vals, nil

@@ -21,10 +21,10 @@ type Axis struct {
 	Values []decimal.Decimal
 }
 
-// Steps returns n ≥ 2 values evenly spaced from lo to hi, both included; the step is
-// (hi - lo) / (n - 1) to 16 decimal places.
+// Steps returns n values evenly spaced from lo to hi, both included, 2 ≤ n ≤
+// DefaultMaxPoints; the step is (hi - lo) / (n - 1) to 16 decimal places.
 func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
-	if n < 2 {
+	if n < 2 || n > DefaultMaxPoints {
 		return nil, &AssumptionError{Name: "steps", Value: strconv.Itoa(n), Err: ErrOption}
 	}
 	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), divPlaces)
@@ -90,6 +90,11 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 		if len(a.Values) == 0 {
 			return Grid{}, &AssumptionError{Name: a.Name, Value: "no values", Err: ErrOption}
 		}
+		for _, v := range a.Values {
+			if err := checkValue(a.Name, v); err != nil {
+				return Grid{}, err
+			}
+		}
 		if refs[i], err = e.resolve(a.Name); err != nil {
 			return Grid{}, err
 		}
@@ -128,8 +133,25 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	return g, nil
 }
 
-// Index returns the axis indices of cell i.
+// consistent reports whether the grid is as Engine.Grid makes it: a base value per axis,
+// no empty axis, a cell per combination of the axes' values and a base value per output.
+// Rendering and indexing refuse a grid that is not (one built or decoded by hand).
+func (g Grid) consistent() bool {
+	n := 1
+	for _, a := range g.Axes {
+		if len(a.Values) == 0 || n > len(g.Cells) {
+			return false
+		}
+		n *= len(a.Values)
+	}
+	return len(g.Axes) > 0 && n == len(g.Cells) && len(g.Bases) == len(g.Axes) && len(g.Base) == len(g.Outputs)
+}
+
+// Index returns the axis indices of cell i, or nil when i is not a cell of the grid.
 func (g Grid) Index(i int) []int {
+	if !g.consistent() || i < 0 || i >= len(g.Cells) {
+		return nil
+	}
 	idx := make([]int, len(g.Axes))
 	for k := len(g.Axes) - 1; k >= 0; k-- {
 		n := len(g.Axes[k].Values)
@@ -141,7 +163,7 @@ func (g Grid) Index(i int) []int {
 // Cell returns the cell at the given axis indices, one per axis; indices of the wrong
 // number or out of range are an *AssumptionError wrapping ErrOption.
 func (g Grid) Cell(idx ...int) (Cell, error) {
-	if len(idx) != len(g.Axes) || len(g.Cells) == 0 {
+	if len(idx) != len(g.Axes) || !g.consistent() {
 		return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("%d indices for %d axes", len(idx), len(g.Axes)), Err: ErrOption}
 	}
 	i := 0
@@ -157,8 +179,11 @@ func (g Grid) Cell(idx ...int) (Cell, error) {
 	return g.Cells[i], nil
 }
 
-// Point returns the overrides of cell i.
+// Point returns the overrides of cell i, or nil when i is not a cell of the grid.
 func (g Grid) Point(i int) Point {
+	if !g.consistent() || i < 0 || i >= len(g.Cells) {
+		return nil
+	}
 	p := make(Point, len(g.Axes))
 	for k, j := range g.Index(i) {
 		p[k] = Override{g.Axes[k].Name, g.Axes[k].Values[j]}
@@ -187,8 +212,8 @@ func (g Grid) table(output string) table.Table {
 	case o < 0:
 		t.Notes = append(t.Notes, "the grid has no output "+strconv.Quote(output))
 		return t
-	case len(g.Cells) == 0 || len(g.Base) != len(g.Outputs):
-		t.Notes = append(t.Notes, "the grid has no cells")
+	case !g.consistent():
+		t.Notes = append(t.Notes, "the grid has no cells, or not one for each combination of its axes' values")
 		return t
 	}
 	reasons := &notes{}
@@ -203,6 +228,9 @@ func (g Grid) table(output string) table.Table {
 		c := g.Cells[i]
 		if c.Err != nil {
 			return reasons.ref(c.Err)
+		}
+		if o >= len(c.Values) {
+			return "n/a"
 		}
 		s := formatValue(output, c.Values[o])
 		base := true
@@ -244,6 +272,9 @@ func (g Grid) table(output string) table.Table {
 // CSV writes every cell as a row: the axis values, every output unrounded, whether it
 // is the base case, and the error of an invalid point.
 func (g Grid) CSV(w io.Writer) error {
+	if !g.consistent() {
+		return &AssumptionError{Name: "grid", Value: "no cells, or not one for each combination of its axes' values", Err: ErrOption}
+	}
 	cw := csv.NewWriter(w)
 	header := make([]string, 0, len(g.Axes)+len(g.Outputs)+2)
 	for _, a := range g.Axes {
@@ -261,7 +292,7 @@ func (g Grid) CSV(w io.Writer) error {
 			base = base && g.isBase(k, j)
 		}
 		for o := range g.Outputs {
-			if c.Err != nil {
+			if c.Err != nil || o >= len(c.Values) {
 				row = append(row, "")
 			} else {
 				row = append(row, plain(c.Values[o]))
@@ -280,8 +311,13 @@ func (g Grid) CSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// notes numbers the distinct reasons of invalid points for a table's notes.
-type notes struct{ list []string }
+// notes numbers the distinct reasons of invalid points for a table's notes; finding a
+// reason again is a map lookup, so a grid whose every cell fails differently renders in
+// linear time.
+type notes struct {
+	list []string
+	seen map[string]int
+}
 
 func (n *notes) ref(err error) string {
 	var pe *PointError
@@ -289,13 +325,16 @@ func (n *notes) ref(err error) string {
 		err = pe.Err
 	}
 	msg := err.Error()
-	for i, l := range n.list {
-		if strings.HasSuffix(l, msg) {
-			return "n/a (" + strconv.Itoa(i+1) + ")"
+	i, ok := n.seen[msg]
+	if !ok {
+		if n.seen == nil {
+			n.seen = map[string]int{}
 		}
+		i = len(n.list) + 1
+		n.seen[msg] = i
+		n.list = append(n.list, "("+strconv.Itoa(i)+") "+msg)
 	}
-	n.list = append(n.list, "("+strconv.Itoa(len(n.list)+1)+") "+msg)
-	return "n/a (" + strconv.Itoa(len(n.list)) + ")"
+	return "n/a (" + strconv.Itoa(i) + ")"
 }
 
 // formatValue prints an assumption or output the way research tables do, judged by its

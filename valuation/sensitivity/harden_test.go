@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
@@ -271,4 +272,56 @@ func TestRunsCountAllTheirWork(t *testing.T) {
 	if _, err := big.Sobol(ctx, sob); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("bootstrap past its deadline: %v, want context.DeadlineExceeded", err)
 	}
+}
+
+// Hostile values: a run refuses an override, axis value, swing end or goal beyond
+// MaxValueDigits or MaxValueExponent instead of computing with a 100-million-digit number;
+// Steps refuses a count that would not fit a run.
+func TestHostileValues(t *testing.T) {
+	e := engine(t, sensitivity.Options{})
+	ctx := context.Background()
+	huge := decimal.New(1, 100_000_000)
+	if _, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, sensitivity.ErrOption) {
+		t.Errorf("Eval at 1e100000000: %v, want ErrOption", err)
+	}
+	if _, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "shares", Values: []decimal.Decimal{huge}}); !errors.Is(err, sensitivity.ErrOption) {
+		t.Errorf("Grid at 1e100000000: %v, want ErrOption", err)
+	}
+	if _, err := e.Tornado(ctx, "target", sensitivity.Swing{Name: "shares", Low: d("1"), High: huge}); !errors.Is(err, sensitivity.ErrOption) {
+		t.Errorf("Tornado to 1e100000000: %v, want ErrOption", err)
+	}
+	if _, err := e.Seek(ctx, sensitivity.Goal{Assumption: "shares", Output: "target", Target: d("319"), Low: d("1"), High: huge}); !errors.Is(err, sensitivity.ErrOption) {
+		t.Errorf("Seek to 1e100000000: %v, want ErrOption", err)
+	}
+	if _, err := sensitivity.Steps(d("0"), d("1"), 1<<40); !errors.Is(err, sensitivity.ErrOption) {
+		t.Errorf("Steps of 2^40: %v, want ErrOption", err)
+	}
+}
+
+// Item 10: a Grid built or decoded by hand, its cells not one per combination of its
+// axes, renders a note and indexes to nothing rather than panicking.
+func TestInconsistentGrid(t *testing.T) {
+	for name, g := range map[string]sensitivity.Grid{
+		"zero":         {},
+		"empty axis":   {Axes: []sensitivity.Axis{{Name: "shares"}}, Bases: []decimal.Decimal{d("1")}, Cells: []sensitivity.Cell{{}}},
+		"cells short":  {Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{d("1"), d("2")}}}, Bases: []decimal.Decimal{d("1")}, Outputs: []string{"target"}, Base: []decimal.Decimal{d("1")}, Cells: []sensitivity.Cell{{}}},
+		"values short": {Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{d("1")}}}, Bases: []decimal.Decimal{d("1")}, Outputs: []string{"target"}, Base: []decimal.Decimal{d("1")}, Cells: []sensitivity.Cell{{}}},
+	} {
+		_ = g.Text("target") + g.Markdown("target")
+		var b strings.Builder
+		_ = g.CSV(&b)
+		if g.Index(0) != nil && name != "values short" || g.Point(5) != nil || g.Index(-1) != nil {
+			t.Errorf("%s: Index or Point of a cell the grid lacks", name)
+		}
+	}
+}
+
+// No exported rendering panics on a zero value.
+func TestZeroValuesRender(t *testing.T) {
+	_ = sensitivity.Summary{}.Text() + sensitivity.Summary{}.Markdown()
+	_ = sensitivity.Indices{}.Text() + sensitivity.Indices{}.Markdown()
+	_ = sensitivity.Tornado{}.Text() + sensitivity.Tornado{}.Markdown()
+	_ = sensitivity.Comparison{}.Text() + sensitivity.Comparison{}.Markdown()
+	_ = sensitivity.Attribution{}.Text() + sensitivity.Attribution{}.Markdown()
+	_ = sensitivity.Point(nil).String()
 }

@@ -43,6 +43,11 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if err != nil {
 		return Solution{}, err
 	}
+	for _, v := range []decimal.Decimal{g.Low, g.High, g.Target, g.Tolerance} {
+		if err := checkValue(g.Assumption, v); err != nil {
+			return Solution{}, err
+		}
+	}
 	tol := g.Tolerance
 	if tol.IsZero() {
 		tol = decimal.New(1, -9)

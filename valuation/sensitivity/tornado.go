@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -62,6 +63,9 @@ func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (T
 	refs := make([]ref, len(swings))
 	for i, s := range swings {
 		if refs[i], err = e.resolve(s.Name); err != nil {
+			return Tornado{}, err
+		}
+		if err := errors.Join(checkValue(s.Name, s.Low), checkValue(s.Name, s.High)); err != nil {
 			return Tornado{}, err
 		}
 		t.Bars[i] = Bar{Swing: s, Input: refs[i].base}
