@@ -164,17 +164,19 @@ func (c countingFS) Open(name string) (fs.File, error) {
 
 func (c countingFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
 
-// Item 9: a comparables file named by many parts is read once, and the model shares it.
-func TestCompsFileReadOnce(t *testing.T) {
+// hundredParts is testdata/model.json with its one segment and part repeated to 100, each
+// part priced on peers.csv.
+func hundredParts(t *testing.T) []byte {
+	t.Helper()
 	model, err := os.ReadFile("testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f modelfile.File
-	if f, err = modelfile.Decode(bytes.NewReader(model)); err != nil {
+	f, err := modelfile.Decode(bytes.NewReader(model))
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 99 { // 100 segments, each priced on peers.csv
+	for i := range 99 {
 		seg := f.Plan.Segments[0]
 		seg.Name = fmt.Sprint("ads", i)
 		f.Plan.Segments = append(f.Plan.Segments, seg)
@@ -186,8 +188,26 @@ func TestCompsFileReadOnce(t *testing.T) {
 	if err := modelfile.Encode(&b, f); err != nil {
 		t.Fatal(err)
 	}
+	return b.Bytes()
+}
+
+// kuaishouEdit returns a function that replaces the first old by new in the shipped
+// Kuaishou model file, failing the test if the file has no old.
+func kuaishouEdit(t *testing.T) func(old, new string) string {
+	good := string(kuaishou2021.ModelFile())
+	return func(old, new string) string {
+		t.Helper()
+		if !strings.Contains(good, old) {
+			t.Fatalf("the Kuaishou file has no %q", old)
+		}
+		return strings.Replace(good, old, new, 1)
+	}
+}
+
+// Item 9: a comparables file named by many parts is read once, and the model shares it.
+func TestCompsFileReadOnce(t *testing.T) {
 	cfs := countingFS{os.DirFS("testdata"), map[string]int{}}
-	m, err := modelfile.Read(&b, cfs)
+	m, err := modelfile.Read(bytes.NewReader(hundredParts(t)), cfs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,13 +260,7 @@ func TestLoadModelConfined(t *testing.T) {
 // The error list of issue 11: Read locates every error of a model read from a stream,
 // as LoadModel does for a file.
 func TestReadLocatesErrors(t *testing.T) {
-	good := string(kuaishou2021.ModelFile())
-	edit := func(old, new string) string {
-		if !strings.Contains(good, old) {
-			t.Fatalf("the Kuaishou file has no %q", old)
-		}
-		return strings.Replace(good, old, new, 1)
-	}
+	edit := kuaishouEdit(t)
 	for _, c := range []struct {
 		name, file string
 		want       error
@@ -293,8 +307,8 @@ func TestErrorPrefixOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = modelfile.LoadModel(filepath.Join(dir, "model.json"))
-	if err == nil || strings.Count(err.Error(), "modelfile:") != 1 || !strings.Contains(err.Error(), "peers.csv: line 2, column market_value") {
-		t.Errorf("error %q: want one prefix, naming peers.csv at line 2", err)
+	if err == nil || strings.Count(err.Error(), "modelfile:") != 1 || !strings.Contains(err.Error(), "model.json: $.parts[0].comps.file: peers.csv: line 2, column market_value") {
+		t.Errorf("error %q: want one prefix, naming the part, peers.csv and its line 2", err)
 	}
 }
 
@@ -312,37 +326,33 @@ func TestManyPartsOneBigFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "peers.csv"), []byte(csv.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	model, err := os.ReadFile("testdata/model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := modelfile.Decode(bytes.NewReader(model))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 99 {
-		seg := f.Plan.Segments[0]
-		seg.Name = fmt.Sprint("ads", i)
-		f.Plan.Segments = append(f.Plan.Segments, seg)
-		part := f.Parts[0]
-		part.Segment = seg.Name
-		f.Parts = append(f.Parts, part)
-	}
-	var b bytes.Buffer
-	if err := modelfile.Encode(&b, f); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "model.json"), b.Bytes(), 0o644); err != nil {
+	model := hundredParts(t)
+	if err := os.WriteFile(filepath.Join(dir, "model.json"), model, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var e *modelfile.Error
+	var err error
 	peak := peakHeap(func() { _, err = modelfile.LoadModel(filepath.Join(dir, "model.json")) })
 	if !errors.Is(err, modelfile.ErrTooLarge) || !errors.As(err, &e) || e.Path != "$.parts[5].comps" {
 		t.Errorf("error %v, want ErrTooLarge at $.parts[5].comps", err)
 	}
-	read := csv.Len() + b.Len()
+	read := csv.Len() + len(model)
 	t.Logf("%d bytes read: peak heap %d (%.1fx)", read, peak, float64(peak)/float64(read))
 	if limit := uint64(32*read + 4<<20); peak > limit {
 		t.Errorf("peak heap %d bytes for %d read, want under %d", peak, read, limit)
+	}
+}
+
+// The error list: Read with no file system says that a comparables file was named and
+// none given, at the part that names it.
+func TestReadWithoutFS(t *testing.T) {
+	model, err := os.ReadFile("testdata/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = modelfile.Read(bytes.NewReader(model), nil)
+	var e *modelfile.Error
+	if !errors.Is(err, modelfile.ErrInvalid) || !errors.As(err, &e) || e.Path != "$.parts[0].comps.file" || !strings.Contains(err.Error(), "no file system was given") {
+		t.Errorf("error %v, want ErrInvalid at $.parts[0].comps.file saying no file system was given", err)
 	}
 }

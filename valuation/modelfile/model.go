@@ -295,7 +295,7 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 		cs, ok := files[s.File]
 		if !ok {
 			if cs, err = readCompsFile(fsys, s.File); err != nil {
-				return comps.Set{}, err
+				return comps.Set{}, &Error{Path: at + ".file", Err: err}
 			}
 			files[s.File] = cs
 		}

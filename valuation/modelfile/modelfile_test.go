@@ -104,12 +104,7 @@ func TestHostileCSV(t *testing.T) {
 // The cases edit the shipped Kuaishou file.
 func TestHostileModel(t *testing.T) {
 	good := string(kuaishou2021.ModelFile())
-	edit := func(old, new string) string {
-		if !strings.Contains(good, old) {
-			t.Fatalf("the Kuaishou file has no %q", old)
-		}
-		return strings.Replace(good, old, new, 1)
-	}
+	edit := kuaishouEdit(t)
 	for _, c := range []struct {
 		name, file string
 		want       error

@@ -333,15 +333,56 @@ func (c *compiler) rate(r comps.Rate) poly {
 func fxName(from, to comps.Currency) string { return "fx/" + string(from) + "/" + string(to) }
 
 // check is a condition a draw must meet to be valued, as the decimal engine would value
-// it: p(x) > 0 when strict, p(x) ≥ 0 otherwise.
+// it: p(x) > 0 when strict, p(x) ≥ 0 otherwise. A condition on one variable alone,
+// c × x[v] + k, is kept as the bound it is (v ≥ 0), which costs a comparison, not an
+// evaluation.
 type check struct {
 	p      program
+	v      int     // the variable of a bound; -1 for a program
+	bound  float64 // x[v] compared with bound: above it when upper is false
+	upper  bool
 	strict bool
 	reason string
 }
 
+// newCheck makes the check of p > 0 (strict) or p ≥ 0, as a bound where p has one
+// variable of degree one.
+func newCheck(p poly, strict bool, reason string) check {
+	k := check{v: -1, strict: strict, reason: reason}
+	var c, b float64
+	v := -1
+	for _, m := range p {
+		switch {
+		case len(m.f) == 0:
+			b += m.c
+		case len(m.f) == 1 && !m.f[0].inv && (v < 0 || v == m.f[0].v):
+			v, c = m.f[0].v, c+m.c
+		default:
+			v = -2
+		}
+	}
+	if v >= 0 && c != 0 { // c·x + b > 0: x > -b/c for c > 0, x < -b/c for c < 0
+		k.v, k.bound, k.upper = v, -b/c, c < 0
+		return k
+	}
+	k.p = compile(p)
+	return k
+}
+
 // ok reports whether x meets the check.
 func (k *check) ok(x []float64) bool {
+	if k.v >= 0 {
+		switch d := x[k.v] - k.bound; {
+		case k.upper && k.strict:
+			return d < 0
+		case k.upper:
+			return d <= 0
+		case k.strict:
+			return d > 0
+		default:
+			return d >= 0
+		}
+	}
 	v := k.p.eval(x)
 	if k.strict {
 		return v > 0
@@ -357,11 +398,19 @@ func (k *check) ok(x []float64) bool {
 // out.
 func (c *compiler) checks() ([]check, error) {
 	var out []check
+	var seen []poly // the conditions added, to add each once
 	add := func(p poly, strict bool, reason string) {
 		p = p.simplify()
-		if slices.ContainsFunc(p, func(m mono) bool { return len(m.f) > 0 }) {
-			out = append(out, check{p: compile(p), strict: strict, reason: reason})
+		if !slices.ContainsFunc(p, func(m mono) bool { return len(m.f) > 0 }) {
+			return
 		}
+		for i, q := range seen {
+			if out[i].strict == strict && slices.EqualFunc(p, q, func(a, b mono) bool { return a.c == b.c && slices.Equal(a.f, b.f) }) {
+				return
+			}
+		}
+		seen = append(seen, p)
+		out = append(out, newCheck(p, strict, reason))
 	}
 	minRate, maxRate := f64(comps.MinRate), f64(comps.MaxRate)
 	for i, name := range c.vars {

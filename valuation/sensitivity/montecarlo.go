@@ -57,8 +57,8 @@ type Summary struct {
 	Max               float64
 	Threshold, PAbove float64 // the share of valid draws above Threshold
 	Histogram         []Bin
-	// Invalid counts the draws left out, by the first reason each failed, in the order
-	// the reasons were first met.
+	// Invalid counts the draws left out by the first reason each failed, in the fixed
+	// order in which the reasons are checked.
 	Invalid []Invalid
 	// Samples is each valid draw's output in draw order, with MonteCarlo.KeepSamples.
 	Samples []float64
