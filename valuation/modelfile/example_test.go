@@ -64,3 +64,26 @@ func ExampleDecode() {
 	// Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
 	// modelfile: $.shares: decimal must be a JSON string, not a number: 4159
 }
+
+// Read a model from a request body, as a service would: decoded, built and valued at
+// once, every error located at its JSON path. Comparables files, if the model names any,
+// come from the fs.FS given (here none: the Kuaishou file holds its comparables).
+func ExampleRead() {
+	m, err := modelfile.Read(strings.NewReader(string(kuaishou2021.ModelFile())), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := m.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.Summary())
+	// DAU above MAU is the platform's error, located at the year's users.
+	_, err = modelfile.Read(strings.NewReader(strings.Replace(string(kuaishou2021.ModelFile()), `"dau": "344"`, `"dau": "800"`, 1)), nil)
+	fmt.Println(err)
+	// Output:
+	// Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
+	// modelfile: $.plan.users["2021"].dau: segments: 2021: dau 800 > MAU 571.68: DAU exceeds MAU
+}
