@@ -6,13 +6,14 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 // Table 13's printed P/MAU (PDD 267.04, Alibaba 815.08, JD 294.98) and market values
 // (USD 亿 2,291, 6,457, 1,534) under every aggregate. Expected values are worked by hand
 // (or in exact fractions) as commented.
 func TestAggregates(t *testing.T) {
-	ecom := comps.WestSec2021Ecommerce()
+	ecom := kuaishou2021.EcommercePeers()
 	for _, c := range []struct {
 		agg  comps.Aggregate
 		name string
@@ -56,7 +57,7 @@ func TestAggregates(t *testing.T) {
 }
 
 func TestAggregateErrors(t *testing.T) {
-	ecom := comps.WestSec2021Ecommerce()
+	ecom := kuaishou2021.EcommercePeers()
 	for _, c := range []struct {
 		name   string
 		agg    comps.Aggregate
@@ -91,7 +92,7 @@ func TestAggregateErrors(t *testing.T) {
 func BenchmarkAggregates(b *testing.B) {
 	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}, comps.Trimmed{Fraction: d("0.34")},
 		comps.MarketValueWeighted{}, comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("1"), "JD US": d("1")}}} {
-		s := comps.WestSec2021Ecommerce()
+		s := kuaishou2021.EcommercePeers()
 		s.Aggregate = agg
 		b.Run(agg.Name(), func(b *testing.B) {
 			b.ReportAllocs()

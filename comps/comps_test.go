@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 var d = decimal.RequireFromString
@@ -15,10 +16,10 @@ func TestReportSets(t *testing.T) {
 		set           comps.Set
 		average, mult string
 	}{
-		{comps.WestSec2021Streaming(), "31.01", "31.01"},     // (34.41 + 27.61) / 2, Table 11
-		{comps.WestSec2021Advertising(), "185.97", "185.97"}, // (255.03 + 116.91) / 2, Table 12
+		{kuaishou2021.StreamingPeers(), "31.01", "31.01"},     // (34.41 + 27.61) / 2, Table 11
+		{kuaishou2021.AdvertisingPeers(), "185.97", "185.97"}, // (255.03 + 116.91) / 2, Table 12
 		// (267.04 + 815.08 + 294.98) / 3 = 459.0333...; × 80% = 367.2266...; Table 13.
-		{comps.WestSec2021Ecommerce(), "459.0333333333333333", "367.22666666666666664"},
+		{kuaishou2021.EcommercePeers(), "459.0333333333333333", "367.22666666666666664"},
 	} {
 		m, err := c.set.Multiple(comps.FX{})
 		if err != nil {
@@ -82,7 +83,7 @@ func TestFX(t *testing.T) {
 }
 
 func TestSetErrors(t *testing.T) {
-	s := comps.WestSec2021Streaming()
+	s := kuaishou2021.StreamingPeers()
 	s.Companies = append([]comps.Company(nil), s.Companies...)
 	s.Companies[0].Multiples = map[comps.Metric]decimal.Decimal{s.Metric: d("-1")}
 	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) {

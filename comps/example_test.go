@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 // Work out the report's e-commerce multiple: 80% of the mean P/MAU of three platforms.
 func ExampleSet_Multiple() {
-	m, err := comps.WestSec2021Ecommerce().Multiple(comps.FX{})
+	m, err := kuaishou2021.EcommercePeers().Multiple(comps.FX{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -27,7 +28,7 @@ func ExampleSet_Multiple() {
 // Choose an aggregate: Table 13 under the report's mean, the median and the harmonic
 // mean. Alibaba's 815x is flagged as an outlier whichever is chosen.
 func ExampleAggregate() {
-	set := comps.WestSec2021Ecommerce()
+	set := kuaishou2021.EcommercePeers()
 	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}} {
 		set.Aggregate = agg
 		m, err := set.Multiple(comps.FX{})

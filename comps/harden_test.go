@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 // Item 3: a rate whose inverse would round to zero (HKD->USD 1e17 made the target
@@ -60,13 +61,13 @@ func TestCurrencyCodes(t *testing.T) {
 // Items 4 and 6: a weight naming a ticker the set does not hold is ErrUnknownTicker, as
 // its doc says (it was ignored); a ticker given twice is an error (both were averaged).
 func TestTickersOfASet(t *testing.T) {
-	s := comps.WestSec2021Streaming()
+	s := kuaishou2021.StreamingPeers()
 	s.Aggregate = comps.Weighted{Weights: map[string]decimal.Decimal{"HUYA US": d("1"), "DOYU US": d("1"), "NOPE": d("5")}}
 	var ce *comps.Error
 	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrUnknownTicker) || !errors.As(err, &ce) || ce.Ticker != "NOPE" || ce.Field != "weight" {
 		t.Errorf("weight of NOPE: %v, want ErrUnknownTicker naming the weight of NOPE", err)
 	}
-	s = comps.WestSec2021Streaming()
+	s = kuaishou2021.StreamingPeers()
 	s.Companies = append(s.Companies, s.Companies[0])
 	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrDuplicateTicker) || !errors.As(err, &ce) || ce.Ticker != "HUYA US" {
 		t.Errorf("HUYA US twice: %v, want ErrDuplicateTicker", err)
@@ -75,7 +76,7 @@ func TestTickersOfASet(t *testing.T) {
 
 // Item 16: a cloned set shares no map with the original.
 func TestSetClone(t *testing.T) {
-	s := comps.WestSec2021Streaming()
+	s := kuaishou2021.StreamingPeers()
 	s.Exclude = map[string]string{}
 	c := s.Clone()
 	c.Companies[0].Metrics[s.Metric] = d("1")

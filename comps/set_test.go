@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 var (
@@ -25,7 +26,7 @@ func metrics(kv ...any) map[comps.Metric]decimal.Decimal {
 
 // TestSpread: Table 13's five-number summary and the outlier flag on Alibaba.
 func TestSpread(t *testing.T) {
-	m, err := comps.WestSec2021Ecommerce().Multiple(comps.FX{})
+	m, err := kuaishou2021.EcommercePeers().Multiple(comps.FX{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestSpread(t *testing.T) {
 		}
 	}
 	// Two peers are never outliers of each other: both sit one MAD from the median.
-	m, _ = comps.WestSec2021Advertising().Multiple(comps.FX{})
+	m, _ = kuaishou2021.AdvertisingPeers().Multiple(comps.FX{})
 	for _, c := range m.Companies {
 		if c.Outlier || !c.Z.Abs().Equal(d("0.6745")) {
 			t.Errorf("%s: z %s outlier %v", c.Ticker, c.Z, c.Outlier)
@@ -71,7 +72,7 @@ func TestSpread(t *testing.T) {
 // TestExclusions: comparables left out by choice or for want of a metric are listed with
 // the reason and do not enter the aggregate.
 func TestExclusions(t *testing.T) {
-	s := comps.WestSec2021Ecommerce()
+	s := kuaishou2021.EcommercePeers()
 	s.Exclude = map[string]string{"9988.HK": "outlier"}
 	m, err := s.Multiple(comps.FX{})
 	// (267.04 + 294.98) / 2 = 281.01; × 0.8 = 224.808.
@@ -201,7 +202,7 @@ func TestMarketValueAndFX(t *testing.T) {
 }
 
 func TestWithout(t *testing.T) {
-	s := comps.WestSec2021Ecommerce()
+	s := kuaishou2021.EcommercePeers()
 	w := s.Without("9988.HK")
 	if len(w.Companies) != 2 || len(s.Companies) != 3 || w.Companies[1].Ticker != "JD US" {
 		t.Errorf("Without: %d of %d companies", len(w.Companies), len(s.Companies))
@@ -225,7 +226,7 @@ func TestParseMetric(t *testing.T) {
 // TestWithPremiumAndAverage: Table 13's mean (459.0333…) at the report's 80%, moved to
 // 100% and to an average of 300: 300 × 0.8 = 240.
 func TestWithPremiumAndAverage(t *testing.T) {
-	m, err := comps.WestSec2021Ecommerce().Multiple(comps.FX{})
+	m, err := kuaishou2021.EcommercePeers().Multiple(comps.FX{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,10 @@
 // per user, money (PS on revenue, PGMV, PE on earnings) at a ratio, so that DAU and take
 // rate can move a value and not only revenue. Model.Value forecasts the plan, values each part in the
 // valuation year, converts to the target currency through an explicit comps.FX table, sums
-// the parts, divides by the share count and rates the upside against the current price.
+// the parts, divides by the share count and rates the upside against the current price on
+// the model's Scale (none by default: a broker's scale is its data, as
+// valuation/kuaishou2021.Scale is the report's). Amounts print with the model's Symbols
+// ("HK$"), else the currency code.
 // The Result keeps every intermediate figure, renders as plain-text and Markdown tables,
 // encodes to JSON with decimals as strings, and names each figure by a stable key (see
 // Result.Figure) so that printed figures can be reconciled against it (see Reconcile).

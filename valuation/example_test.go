@@ -8,6 +8,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
 var d = decimal.RequireFromString
@@ -47,6 +48,8 @@ func madeUp() valuation.Model {
 			{Segment: "ads", Method: valuation.PMAU(ads)},
 		},
 		FX: fx, Currency: comps.HKD, Shares: d("1000"), Price: d("100"),
+		// Rated on the report's broker's scale, amounts printed as the report prints them.
+		Scale: kuaishou2021.Scale(), Symbols: kuaishou2021.Symbols(),
 	}
 }
 

@@ -128,7 +128,7 @@ func TestModelClone(t *testing.T) {
 	delete(c.Plan.Segments[0].Drivers, 2021)
 	c.Plan.Years[0] = 1900
 	mult := c.Parts[0].Method.(valuation.Multiple)
-	mult.Comps.Companies[0].Metrics[kuaishou2021MAU()] = d("1")
+	mult.Comps.Companies[0].Metrics[kuaishou2021.MAU()] = d("1")
 	for y := range c.Earnings.Shares {
 		c.Earnings.Shares[y] = d("1")
 	}
@@ -140,8 +140,6 @@ func TestModelClone(t *testing.T) {
 		t.Errorf("original after writing to its clone: target %s, want 404.6", got)
 	}
 }
-
-func kuaishou2021MAU() comps.Metric { return comps.MAU2021() }
 
 // Item 4: PMAU prices a segment's own users (an e-commerce segment's shoppers, not the
 // platform's MAU); a label of the constructors' that names another figure is ErrLabel;

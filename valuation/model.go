@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -38,8 +39,11 @@ type Model struct {
 	Shares decimal.Decimal
 	// Price is the current share price in Currency; zero means none: no upside or rating.
 	Price decimal.Decimal
-	// Scale rates the upside; the zero Scale means WesternSecurities().
+	// Scale rates the upside; the zero Scale rates nothing (Result.Rating is empty).
 	Scale Scale
+	// Symbols are how tables print an amount of each currency, e.g. HKD: "HK$"; a
+	// currency without one prints as its code and a space ("HKD 404.6").
+	Symbols map[comps.Currency]string
 	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
 	// multiples are taken at Price, converted from the plan's currency through FX.
 	Earnings earnings.Plan
@@ -56,13 +60,14 @@ type Result struct {
 	// Unvalued lists, in plan order, the segments that no part values: their revenue is
 	// forecast but adds nothing to Sum.
 	Unvalued []string
-	Sum      decimal.Decimal     // of the part values, millions of Currency
-	Shares   decimal.Decimal     // millions
-	Target   decimal.Decimal     // Sum / Shares, per share in Currency, to 16 places
-	Price    decimal.Decimal     // zero when the model has none
-	Upside   decimal.NullDecimal // Target / Price - 1; not valid without a price
-	Rating   Rating              // empty without a price
-	Earnings earnings.Statement  // empty without an earnings plan
+	Sum      decimal.Decimal           // of the part values, millions of Currency
+	Shares   decimal.Decimal           // millions
+	Target   decimal.Decimal           // Sum / Shares, per share in Currency, to 16 places
+	Price    decimal.Decimal           // zero when the model has none
+	Upside   decimal.NullDecimal       // Target / Price - 1; not valid without a price
+	Rating   Rating                    // empty without a price or a Scale
+	Earnings earnings.Statement        // empty without an earnings plan
+	Symbols  map[comps.Currency]string // as the model's; read only
 }
 
 // MarshalJSON writes the result with Go field names and every decimal as an exact JSON
@@ -91,7 +96,7 @@ func (m Model) Value() (Result, error) {
 	}
 	r := Result{
 		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
-		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price,
+		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols,
 	}
 	valued := make(map[string]bool, len(m.Parts))
 	for i, p := range m.Parts {
@@ -129,7 +134,9 @@ func (m Model) Value() (Result, error) {
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, divPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
-		r.Rating = m.Scale.orDefault().Rate(up)
+		if !m.Scale.IsZero() {
+			r.Rating = m.Scale.Rate(up)
+		}
 	}
 	return r, nil
 }
@@ -171,6 +178,7 @@ func (m Model) Clone() Model {
 	out.Plan = m.Plan.Clone()
 	out.Earnings = m.Earnings.Clone()
 	out.Scale.Bands = slices.Clone(m.Scale.Bands)
+	out.Symbols = maps.Clone(m.Symbols)
 	if m.Parts != nil {
 		out.Parts = make([]Part, len(m.Parts))
 		for i, p := range m.Parts {

@@ -33,21 +33,22 @@ func (r Result) Markdown() string {
 // Summary returns the one-line verdict, e.g.
 // "Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)".
 func (r Result) Summary() string {
-	s := "Target price: " + money(r.Currency) + table.Num(r.Target, 1)
+	s := "Target price: " + r.money(r.Currency) + table.Num(r.Target, 1)
 	if r.Upside.Valid {
-		s += fmt.Sprintf(" (upside %s vs %s%s, %s)", table.Pct(r.Upside.Decimal, 1), money(r.Currency), table.Num(r.Price, 2), r.Rating)
+		s += fmt.Sprintf(" (upside %s vs %s%s", table.Pct(r.Upside.Decimal, 1), r.money(r.Currency), table.Num(r.Price, 2))
+		if r.Rating != "" {
+			s += ", " + string(r.Rating)
+		}
+		s += ")"
 	}
 	return s
 }
 
-func money(c comps.Currency) string {
-	switch c {
-	case comps.HKD:
-		return "HK$"
-	case comps.USD:
-		return "US$"
-	case comps.CNY:
-		return "RMB "
+// money is how the tables print an amount of c: its symbol in the model, or its code
+// and a space.
+func (r Result) money(c comps.Currency) string {
+	if s, ok := r.Symbols[c]; ok {
+		return s
 	}
 	return string(c) + " "
 }
@@ -163,7 +164,7 @@ func (r Result) pnlTables(header []string) []table.Table {
 		row("Net profit attributable", func(y earnings.Year) string { return table.Num(y.NetProfit, 0) }),
 		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Year) string { return nullPct(y.NetGrowth) }))
 
-	head := table.Table{Title: fmt.Sprintf("Headline figures (multiples at %s%s)", money(r.Currency), table.Num(r.Price, 2)), Header: header}
+	head := table.Table{Title: fmt.Sprintf("Headline figures (multiples at %s%s)", r.money(r.Currency), table.Num(r.Price, 2)), Header: header}
 	head.Rows = [][]string{
 		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return table.Num(y.Revenue, 0) }),
 		row("Growth", func(y earnings.Year) string { return nullPct(y.RevenueGrowth) }),

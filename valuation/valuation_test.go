@@ -143,7 +143,7 @@ func TestErrorsAs(t *testing.T) {
 }
 
 func TestRating(t *testing.T) {
-	s := valuation.WesternSecurities()
+	s := kuaishou2021.Scale()
 	for _, c := range []struct {
 		upside string
 		want   valuation.Rating

@@ -183,19 +183,14 @@ func psSegment(m valuation.Model, seg string, self comps.Company, rate string) (
 // close over its revenue of the valuation year (for Kuaishou, HK$319 × 4,159m over 2021E
 // revenue, which the report's headline table prints as 12.25x).
 func selfPS(m valuation.Model, self comps.Company) valuation.Multiple {
-	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(self.Currency), self.Close.String()),
+	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(m, self.Currency), self.Close.String()),
 		Metric: comps.Metric{Name: "revenue", Year: m.Year}, Money: true, Currency: m.Currency, Companies: []comps.Company{self}})
 }
 
-// symbol is how the tables here print a currency.
-func symbol(c comps.Currency) string {
-	switch c {
-	case comps.HKD:
-		return "HK$"
-	case comps.USD:
-		return "US$"
-	case comps.CNY:
-		return "RMB "
+// symbol is how the model prints an amount of a currency: its symbol, or its code.
+func symbol(m valuation.Model, c comps.Currency) string {
+	if s, ok := m.Symbols[c]; ok {
+		return s
 	}
 	return string(c) + " "
 }
@@ -222,7 +217,8 @@ func report(scenarios []scenario, ecom string, self comps.Company, hasSelf bool,
 		}
 		return valuation.PartValue{}, false
 	}
-	fmt.Printf("Targets and segment values (%s 亿), against the report's choices\n", strings.TrimSpace(symbol(ref.Currency)))
+	base := scenarios[0].model
+	fmt.Printf("Targets and segment values (%s 亿), against the report's choices\n", strings.TrimSpace(symbol(base, ref.Currency)))
 	header := fmt.Sprintf("%-*s  %-8s", width, "Scenario", "E-com by")
 	for _, p := range ref.Parts {
 		header += fmt.Sprintf("  %14s", p.Segment)
@@ -261,9 +257,9 @@ func report(scenarios []scenario, ecom string, self comps.Company, hasSelf bool,
 		ps, _ := partOf(results[3], ecom)
 		revenue := ps.Multiple.Companies[0].Metric.DivRound(ps.FX.Rate, 16) // back in the reporting currency
 		fmt.Printf("P/S: %s's own %sx (%s%s x %sm over %dE revenue %s%sm x %s %s/%s)\n",
-			results[3].Name, ps.Multiple.Value.StringFixed(2), symbol(self.Currency), self.Close.StringFixed(0),
-			table(self.Shares), results[3].Year, symbol(ps.FX.From), table(revenue), ps.FX.Rate.StringFixed(4),
-			ps.FX.To, strings.TrimSpace(strings.TrimSuffix(symbol(ps.FX.From), "$")))
+			results[3].Name, ps.Multiple.Value.StringFixed(2), symbol(base, self.Currency), self.Close.StringFixed(0),
+			table(self.Shares), results[3].Year, symbol(base, ps.FX.From), table(revenue), ps.FX.Rate.StringFixed(4),
+			ps.FX.To, strings.TrimSpace(strings.TrimSuffix(symbol(base, ps.FX.From), "$")))
 	}
 	if hasEcom || len(results) > 3 {
 		fmt.Println()

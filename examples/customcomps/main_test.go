@@ -54,7 +54,7 @@ func Example_otherModel() {
 		fmt.Println(err)
 	}
 	// Output:
-	// Targets and segment values (HK$ 亿), against the report's choices
+	// Targets and segment values (HKD 亿), against the report's choices
 	// Scenario                E-com by             ads       Sum   Target   Change
 	// ----------------------------------------------------------------------------
 	// Report (model file)     -                    233       233     23.3     0.0%
@@ -70,5 +70,5 @@ func Example_otherModel() {
 	// 0001.HK     30.00            233    0.0%          23.3
 	// CCC US      35.00            271   16.7%          27.1
 	//
-	// Report's choices: Target price: HK$23.3
+	// Report's choices: Target price: HKD 23.3
 }

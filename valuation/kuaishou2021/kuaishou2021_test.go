@@ -109,7 +109,7 @@ func TestPrintedMAUMissesTarget(t *testing.T) {
 // TestImpliedMultiples shows that each printed P/MAU (Tables 11-13) is market value /
 // MAU within the rounding of the printed market value (nearest 亿 = USD 100m) and MAU.
 func TestImpliedMultiples(t *testing.T) {
-	for _, s := range []comps.Set{comps.WestSec2021Streaming(), comps.WestSec2021Advertising(), comps.WestSec2021Ecommerce()} {
+	for _, s := range []comps.Set{kuaishou2021.StreamingPeers(), kuaishou2021.AdvertisingPeers(), kuaishou2021.EcommercePeers()} {
 		for _, c := range s.Companies {
 			mv, metric, printed := c.MarketValue, c.Metrics[s.Metric], c.Multiples[s.Metric]
 			half := decimal.RequireFromString("0.5")

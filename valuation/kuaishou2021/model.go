@@ -65,7 +65,7 @@ func Plan() segments.Plan {
 }
 
 // Model returns the report's valuation: each segment at the P/MAU of its comparables
-// (comps.WestSec2021Streaming, ...Advertising, ...Ecommerce) on 2021E figures, in HKD.
+// (StreamingPeers, AdvertisingPeers, EcommercePeers) on 2021E figures, in HKD.
 func Model() valuation.Model {
 	fx, err := comps.NewFX(
 		comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString(USDHKD)},
@@ -80,14 +80,36 @@ func Model() valuation.Model {
 		Plan:   Plan(),
 		Year:   ValuationYear,
 		Parts: []valuation.Part{
-			{Segment: LiveStreaming, Method: valuation.PMAU(comps.WestSec2021Streaming())},
-			{Segment: Advertising, Method: valuation.PMAU(comps.WestSec2021Advertising())},
-			{Segment: Ecommerce, Method: valuation.Multiple{Label: "P/MAU", Comps: comps.WestSec2021Ecommerce(), Metric: segments.ShoppingMAU}},
+			{Segment: LiveStreaming, Method: valuation.PMAU(StreamingPeers())},
+			{Segment: Advertising, Method: valuation.PMAU(AdvertisingPeers())},
+			{Segment: Ecommerce, Method: valuation.Multiple{Label: "P/MAU", Comps: EcommercePeers(), Metric: segments.ShoppingMAU}},
 		},
 		FX:       fx,
 		Currency: comps.HKD,
 		Shares:   decimal.RequireFromString(Shares),
 		Price:    decimal.RequireFromString(Price),
+		Scale:    Scale(),
+		Symbols:  Symbols(),
 		Earnings: Earnings(),
 	}
+}
+
+// Scale returns the broker's rating scale: Buy above +20%, Overweight above +5% to +20%,
+// Neutral from -5% to +5%, Sell below -5%. The broker defines it on the expected return
+// against the market benchmark over 6-12 months; the model applies it to the upside to
+// target, as the report does (26.8% upside, Buy).
+func Scale() valuation.Scale {
+	return valuation.Scale{
+		Bands: []valuation.Band{
+			{Rating: valuation.Buy, Floor: decimal.RequireFromString("0.20")},
+			{Rating: valuation.Overweight, Floor: decimal.RequireFromString("0.05")},
+			{Rating: valuation.Neutral, Floor: decimal.RequireFromString("-0.05"), Inclusive: true},
+		},
+		Below: valuation.Sell,
+	}
+}
+
+// Symbols returns how the report prints amounts of its currencies: HK$, US$, RMB.
+func Symbols() map[comps.Currency]string {
+	return map[comps.Currency]string{comps.HKD: "HK$", comps.USD: "US$", comps.CNY: "RMB "}
 }

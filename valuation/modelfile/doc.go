@@ -4,9 +4,11 @@
 //
 // A model file (format "sotp/model/v1", see File) gives the forecast years, the users and
 // each segment's drivers by year, the method and comparable set of each part, the FX
-// table, share count, price and target currency. A set lists its companies inline or
+// table, share count, price and target currency, and optionally the rating scale and the
+// currency symbols tables print. A set lists its companies inline or
 // names a comparables file beside the model file. Decode, DecodeCompanies and ReadCSV are
-// strict, for files that come from outside: at most MaxBytes, no duplicate keys, unknown
+// strict, for files that come from outside (Read is the one entry point that also builds
+// and values the model, locating every error): at most MaxBytes, valid UTF-8, no duplicate keys, unknown
 // fields or nulls, every required field present, decimals as JSON strings ("0.118", never
 // 0.118) of at most MaxDigits digits within ±MaxExponent. Each error is an *Error with
 // the file and the JSON path (or CSV line and column) of the offending value, wrapping a

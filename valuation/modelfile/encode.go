@@ -12,15 +12,24 @@ import (
 )
 
 // FromModel returns the file form of m. Drivers must be the segments package's (one
-// model per segment, optionally under NetMargin), methods valuation.Multiple, aggregates
-// the comps package's, and the rating scale the default; anything else is
-// ErrUnsupported. Comparables are written inline.
+// model per segment, optionally under NetMargin), methods valuation.Multiple and
+// aggregates the comps package's; anything else is ErrUnsupported. Comparables are
+// written inline.
 func FromModel(m valuation.Model) (File, error) {
-	if len(m.Scale.Bands) > 0 || m.Scale.Below != "" {
-		return File{}, &Error{Path: "$", Err: fmt.Errorf("%w: a rating scale other than the default", ErrUnsupported)}
-	}
 	f := File{Format: ModelFormat, Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: string(m.Currency),
 		Shares: NewDecimal(m.Shares), Price: optional(m.Price)}
+	if !m.Scale.IsZero() {
+		f.Rating = &Scale{Below: string(m.Scale.Below)}
+		for _, b := range m.Scale.Bands {
+			f.Rating.Bands = append(f.Rating.Bands, Band{Rating: string(b.Rating), Floor: NewDecimal(b.Floor), Inclusive: b.Inclusive})
+		}
+	}
+	for c, sym := range m.Symbols {
+		if f.Symbols == nil {
+			f.Symbols = map[string]string{}
+		}
+		f.Symbols[string(c)] = sym
+	}
 	for _, r := range m.FX.Rates() {
 		f.FX = append(f.FX, Rate{From: string(r.From), To: string(r.To), Rate: NewDecimal(r.Rate)})
 	}

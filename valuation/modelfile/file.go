@@ -16,17 +16,37 @@ const (
 // segments, parts, FX rates and P&L lines 100, metrics of a company 1,000, companies,
 // weights and exclusions 10,000); one more is ErrTooLarge at its path.
 type File struct {
-	Format   string    `json:"format"` // ModelFormat
-	Name     string    `json:"name"`
-	Ticker   string    `json:"ticker,omitempty"`
-	Year     int       `json:"year"`     // the forecast year priced
-	Currency string    `json:"currency"` // target currency
-	Shares   Decimal   `json:"shares"`   // millions
-	Price    *Decimal  `json:"price,omitempty"`
-	FX       []Rate    `json:"fx,omitempty" max:"100"`
-	Plan     Plan      `json:"plan"`
-	Parts    []Part    `json:"parts" max:"100"`
-	Earnings *Earnings `json:"earnings,omitempty"`
+	Format   string   `json:"format"` // ModelFormat
+	Name     string   `json:"name"`
+	Ticker   string   `json:"ticker,omitempty"`
+	Year     int      `json:"year"`     // the forecast year priced
+	Currency string   `json:"currency"` // target currency
+	Shares   Decimal  `json:"shares"`   // millions
+	Price    *Decimal `json:"price,omitempty"`
+	// Rating is the scale that rates the upside; without it the model rates nothing.
+	Rating *Scale `json:"rating,omitempty"`
+	// Symbols are how tables print amounts of a currency ("HKD": "HK$"), at most 8
+	// characters each; a currency without one prints as its code.
+	Symbols  map[string]string `json:"symbols,omitempty" max:"100"`
+	FX       []Rate            `json:"fx,omitempty" max:"100"`
+	Plan     Plan              `json:"plan"`
+	Parts    []Part            `json:"parts" max:"100"`
+	Earnings *Earnings         `json:"earnings,omitempty"`
+}
+
+// Scale is a valuation.Scale: bands from the highest floor down, and the rating below
+// them all.
+type Scale struct {
+	Bands []Band `json:"bands" max:"20"`
+	Below string `json:"below"`
+}
+
+// Band is a valuation.Band: Rating for an upside above Floor (a fraction: "0.20" is
+// +20%), or equal to it when Inclusive.
+type Band struct {
+	Rating    string  `json:"rating"`
+	Floor     Decimal `json:"floor"`
+	Inclusive bool    `json:"inclusive,omitempty"`
 }
 
 // Earnings is an earnings.Plan: P&L lines by year, share counts, and equity for BVPS.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -154,6 +155,22 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, &Error{Path: "$.fx", Err: err}
 	}
 	m.FX = fx
+	if m.Scale, err = f.Rating.scale(); err != nil {
+		return valuation.Model{}, err
+	}
+	for c, sym := range f.Symbols {
+		at := childPath("$.symbols", c)
+		if err := comps.Currency(c).Check(); err != nil {
+			return valuation.Model{}, &Error{Path: at, Err: err}
+		}
+		if utf8.RuneCountInString(sym) > 8 {
+			return valuation.Model{}, &Error{Path: at, Err: fmt.Errorf("%w: a symbol of more than 8 characters", ErrInvalid)}
+		}
+		if m.Symbols == nil {
+			m.Symbols = map[comps.Currency]string{}
+		}
+		m.Symbols[comps.Currency(c)] = sym
+	}
 	m.Plan = f.Plan.plan()
 	if f.Earnings != nil {
 		if m.Earnings, err = f.Earnings.plan(); err != nil {
@@ -183,6 +200,29 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			Method: valuation.Multiple{Label: p.Method, Comps: set, Metric: segments.Metric(p.Metric)}})
 	}
 	return m, nil
+}
+
+// scale returns the valuation.Scale of a rating, refusing an empty rating name and floors
+// that do not fall from band to band; nil is the zero Scale.
+func (s *Scale) scale() (valuation.Scale, error) {
+	if s == nil {
+		return valuation.Scale{}, nil
+	}
+	out := valuation.Scale{Below: valuation.Rating(s.Below)}
+	if s.Below == "" {
+		return valuation.Scale{}, &Error{Path: "$.rating.below", Err: fmt.Errorf("%w: empty", ErrInvalid)}
+	}
+	for i, b := range s.Bands {
+		at := fmt.Sprintf("$.rating.bands[%d]", i)
+		switch {
+		case b.Rating == "":
+			return valuation.Scale{}, &Error{Path: at + ".rating", Err: fmt.Errorf("%w: empty", ErrInvalid)}
+		case i > 0 && !b.Floor.LessThan(s.Bands[i-1].Floor.Decimal):
+			return valuation.Scale{}, &Error{Path: at + ".floor", Err: fmt.Errorf("%w: %s, want below the band before's %s", ErrInvalid, b.Floor, s.Bands[i-1].Floor)}
+		}
+		out.Bands = append(out.Bands, valuation.Band{Rating: valuation.Rating(b.Rating), Floor: b.Floor.Decimal, Inclusive: b.Inclusive})
+	}
+	return out, nil
 }
 
 func (p Plan) plan() segments.Plan {
