@@ -174,3 +174,126 @@ func sorted(xs []decimal.Decimal) []decimal.Decimal {
 	sort.Slice(s, func(i, j int) bool { return s[i].LessThan(s[j]) })
 	return s
 }
+
+// withoutEacher is an Aggregate that works out, in one pass, its value over the multiples
+// without each one in turn: out[i] is exactly Of(cs without cs[i]), value and exponent.
+// Set.LeaveOneOut uses it where an aggregate offers it, and Of on each remainder where
+// not.
+type withoutEacher interface {
+	withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error)
+}
+
+var (
+	_ withoutEacher = Mean{}
+	_ withoutEacher = Median{}
+	_ withoutEacher = Harmonic{}
+	_ withoutEacher = MarketValueWeighted{}
+	_ withoutEacher = Weighted{}
+)
+
+// withoutEach: the sum of the others is the sum less one, exactly.
+func (Mean) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+	ones := make([]decimal.Decimal, len(cs))
+	for i := range ones {
+		ones[i] = decimal.NewFromInt(1)
+	}
+	return weightedWithoutEach(cs, ones, multiples(cs))
+}
+
+// withoutEach: the others in order are the sorted multiples with one position skipped.
+func (Median) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+	if len(cs) < 2 {
+		return nil, ErrEmptySet
+	}
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cs[order[a]].Multiple.LessThan(cs[order[b]].Multiple) })
+	s := make([]decimal.Decimal, len(cs))
+	for k, i := range order {
+		s[k] = cs[i].Multiple
+	}
+	out := make([]decimal.Decimal, len(cs))
+	rest := make([]decimal.Decimal, len(cs)-1)
+	for k, i := range order {
+		// Only the middle of the remainder matters: copy the two around it.
+		m := len(rest)
+		lo := (m - 1) / 2
+		for _, j := range []int{lo, min(lo+1, m-1)} {
+			if j < k {
+				rest[j] = s[j]
+			} else {
+				rest[j] = s[j+1]
+			}
+		}
+		out[i] = quantile(rest, 2)
+	}
+	return out, nil
+}
+
+// withoutEach: the sum of the others' rounded reciprocals is the sum less one, exactly.
+func (Harmonic) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+	if len(cs) < 2 {
+		return nil, ErrEmptySet
+	}
+	one, sum := decimal.NewFromInt(1), decimal.Decimal{}
+	recips := make([]decimal.Decimal, len(cs))
+	for i, c := range cs {
+		if c.Multiple.Sign() <= 0 {
+			return nil, &Error{Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: ErrNonPositive}
+		}
+		recips[i] = one.DivRound(c.Multiple, 2*divPlaces)
+		sum = sum.Add(recips[i])
+	}
+	n := decimal.NewFromInt(int64(len(cs) - 1))
+	out := make([]decimal.Decimal, len(cs))
+	for i := range cs {
+		out[i] = n.DivRound(sum.Sub(recips[i]), divPlaces)
+	}
+	return out, nil
+}
+
+func (MarketValueWeighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+	ws := make([]decimal.Decimal, len(cs))
+	for i, c := range cs {
+		ws[i] = c.MarketValue
+	}
+	return weightedWithoutEach(cs, ws, multiples(cs))
+}
+
+func (w Weighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+	ws := make([]decimal.Decimal, len(cs))
+	for i, c := range cs {
+		x, ok := w.Weights[c.Ticker]
+		if !ok {
+			return nil, &Error{Ticker: c.Ticker, Field: "weight", Err: ErrWeight}
+		}
+		ws[i] = x
+	}
+	return weightedWithoutEach(cs, ws, multiples(cs))
+}
+
+// weightedWithoutEach is Σ(w × x) / Σw over all but each multiple in turn, from the full
+// sums less one term, as weighted (and mean, with unit weights) work it out.
+func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]decimal.Decimal, error) {
+	if len(cs) < 2 {
+		return nil, ErrEmptySet
+	}
+	var num, den decimal.Decimal
+	for i, c := range cs {
+		if ws[i].Sign() < 0 {
+			return nil, &Error{Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: ErrWeight}
+		}
+		num, den = num.Add(ws[i].Mul(xs[i])), den.Add(ws[i])
+	}
+	out := make([]decimal.Decimal, len(cs))
+	for i := range cs {
+		d := den.Sub(ws[i])
+		if d.Sign() <= 0 {
+			return nil, &Error{Field: "weight", Value: "weights of the others sum to 0", Err: ErrWeight}
+		}
+		out[i] = num.Sub(ws[i].Mul(xs[i])).DivRound(d, divPlaces)
+	}
+	return out, nil
+}

@@ -158,8 +158,10 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 
 // LeaveOneOut works out the set's multiple, then for each comparable priced, in the order
 // of full.Companies, the aggregate of the others: what the set's Average would be
-// without it. Each company is priced once, so the cost is one aggregate per comparable;
-// it stops with ctx's error when ctx is done. It needs two or more comparables priced.
+// without it. Each company is priced once; the shipped aggregates but Trimmed work all the
+// remainders out in one pass (the sum less one term), others cost one aggregate per
+// comparable. The averages are exactly those Aggregate.Of gives on each remainder. It
+// stops with ctx's error when ctx is done, and needs two or more comparables priced.
 func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []decimal.Decimal, err error) {
 	if ctx == nil {
 		return Multiple{}, nil, &Error{Set: s.Name, Field: "context", Err: ErrMissingContext}
@@ -172,6 +174,12 @@ func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []
 		return Multiple{}, nil, &Error{Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: ErrEmptySet}
 	}
 	agg := s.aggregate()
+	if fast, ok := agg.(withoutEacher); ok {
+		if averages, err = fast.withoutEach(full.Companies); err != nil {
+			return Multiple{}, nil, s.aggregateError(agg, err)
+		}
+		return full, averages, ctx.Err()
+	}
 	others := make([]CompanyMultiple, 0, len(full.Companies)-1)
 	averages = make([]decimal.Decimal, len(full.Companies))
 	for i := range full.Companies {

@@ -1,0 +1,46 @@
+package comps
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// TestWithoutEachIsOfEachRemainder: the one-pass leave-one-out of each shipped aggregate
+// gives, for every comparable, exactly what Of gives on the others: the same value with
+// the same exponent, on random sets with ties.
+func TestWithoutEachIsOfEachRemainder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 50 {
+		n := 2 + rng.IntN(40)
+		cs := make([]CompanyMultiple, n)
+		weights := map[string]decimal.Decimal{}
+		for i := range cs {
+			ticker := fmt.Sprint("T", i)
+			cs[i] = CompanyMultiple{Ticker: ticker,
+				Multiple:    decimal.New(int64(1+rng.IntN(5000)), -int32(rng.IntN(4))), // ties are likely
+				MarketValue: decimal.New(int64(1+rng.IntN(100000)), -int32(rng.IntN(3)))}
+			weights[ticker] = decimal.New(int64(rng.IntN(10)), -1)
+		}
+		weights["T0"] = decimal.NewFromInt(1) // no remainder weighs nothing
+		weights["T1"] = decimal.NewFromInt(1)
+		for _, agg := range []Aggregate{Mean{}, Median{}, Harmonic{}, MarketValueWeighted{}, Weighted{Weights: weights}} {
+			got, err := agg.(withoutEacher).withoutEach(cs)
+			if err != nil {
+				t.Fatalf("trial %d, %s: %v", trial, agg.Name(), err)
+			}
+			for i := range cs {
+				others := append(append([]CompanyMultiple(nil), cs[:i]...), cs[i+1:]...)
+				want, err := agg.Of(others)
+				if err != nil {
+					t.Fatalf("trial %d, %s without %d: %v", trial, agg.Name(), i, err)
+				}
+				if !got[i].Equal(want) || got[i].Exponent() != want.Exponent() {
+					t.Fatalf("trial %d, %s without %d: %s, want %s", trial, agg.Name(), i, got[i], want)
+				}
+			}
+		}
+	}
+}
