@@ -7,8 +7,8 @@
 // rate) ship here; any type that implements Driver can stand beside them.
 //
 // Conventions. Every figure is a decimal.Decimal and carries its Unit: user counts are in
-// millions of users; money is in millions of the plan's reporting currency, except GMV,
-// which is in 亿 (hundreds of millions) as sell-side tables print it; per-user amounts are in
+// millions of users; money is in millions of the plan's reporting currency, GMV too (a
+// line's Display says a table prints it in 亿, as sell-side tables do); per-user amounts are in
 // currency units per user; rates are fractions (0.118, printed 11.8%). Nothing is rounded
 // here: rounding belongs to whoever prints a figure. The one division (GMV per MAU) is
 // carried to 16 decimal places.

@@ -59,11 +59,11 @@ func (d LiveStreaming) Forecast(u Users) ([]Line, error) {
 	}
 	payers := u.MAU.Mul(d.PayingRatio)
 	return []Line{
-		{MAU, "Average MAU", MillionUsers, 0, u.MAU},
-		{PayingRatio, "Paying ratio", Fraction, 1, d.PayingRatio},
-		{PayingUsers, "Average monthly paying users", MillionUsers, 0, payers},
-		{MonthlyARPPU, "Monthly ARPPU", PerUser, 1, d.MonthlyARPPU},
-		{Revenue, "Revenue", Millions, 0, payers.Mul(d.MonthlyARPPU).Mul(twelve)},
+		{MAU, "Average MAU", MillionUsers, 0, u.MAU, 0},
+		{PayingRatio, "Paying ratio", Fraction, 1, d.PayingRatio, 0},
+		{PayingUsers, "Average monthly paying users", MillionUsers, 0, payers, 0},
+		{MonthlyARPPU, "Monthly ARPPU", PerUser, 1, d.MonthlyARPPU, 0},
+		{Revenue, "Revenue", Millions, 0, payers.Mul(d.MonthlyARPPU).Mul(twelve), 0},
 	}, nil
 }
 
@@ -105,9 +105,9 @@ func (d Advertising) Forecast(u Users) ([]Line, error) {
 		return nil, err
 	}
 	return []Line{
-		{DAU, "Average DAU", MillionUsers, 0, u.DAU},
-		{RevenuePerDAU, "Revenue per DAU", PerUser, 0, d.RevenuePerDAU},
-		{Revenue, "Revenue", Millions, 0, u.DAU.Mul(d.RevenuePerDAU)},
+		{DAU, "Average DAU", MillionUsers, 0, u.DAU, 0},
+		{RevenuePerDAU, "Revenue per DAU", PerUser, 0, d.RevenuePerDAU, 0},
+		{Revenue, "Revenue", Millions, 0, u.DAU.Mul(d.RevenuePerDAU), 0},
 	}, nil
 }
 
@@ -159,18 +159,18 @@ func (d Ecommerce) Forecast(u Users) ([]Line, error) {
 	gmv := shoppers.Mul(d.GMVPerShopper) // currency millions
 	revenue := gmv.Mul(d.TakeRate).Add(d.OtherRevenue)
 	lines := []Line{
-		{MAU, "Average MAU", MillionUsers, 0, u.MAU},
-		{GMVPerMAU, "GMV per MAU", PerUser, 0, gmv.DivRound(u.MAU, divPlaces)},
-		{ShoppingMAU, "Shopping MAU", MillionUsers, 0, shoppers},
-		{Penetration, "Shopping penetration", Fraction, 0, d.Penetration},
-		{GMVPerShopper, "GMV per shopper", PerUser, 0, d.GMVPerShopper},
-		{GMV, "GMV", HundredMillions, 0, gmv.Shift(-2)},
-		{TakeRate, "Take rate", Fraction, 2, d.TakeRate},
+		{MAU, "Average MAU", MillionUsers, 0, u.MAU, 0},
+		{GMVPerMAU, "GMV per MAU", PerUser, 0, gmv.DivRound(u.MAU, divPlaces), 0},
+		{ShoppingMAU, "Shopping MAU", MillionUsers, 0, shoppers, 0},
+		{Penetration, "Shopping penetration", Fraction, 0, d.Penetration, 0},
+		{GMVPerShopper, "GMV per shopper", PerUser, 0, d.GMVPerShopper, 0},
+		{Metric: GMV, Label: "GMV", Unit: Millions, Value: gmv, Display: HundredMillions},
+		{TakeRate, "Take rate", Fraction, 2, d.TakeRate, 0},
 	}
 	if !d.OtherRevenue.IsZero() {
-		lines = append(lines, Line{OtherRevenue, "Revenue not from GMV", Millions, 0, d.OtherRevenue})
+		lines = append(lines, Line{OtherRevenue, "Revenue not from GMV", Millions, 0, d.OtherRevenue, 0})
 	}
-	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue}), nil
+	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue, 0}), nil
 }
 
 // UserBase implements UserBaser: an e-commerce segment's users are its shoppers.
@@ -237,8 +237,8 @@ func (d NetMargin) Forecast(u Users) ([]Line, error) {
 		return nil, &Error{Field: string(Revenue), Err: ErrMissing}
 	}
 	return append(lines,
-		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin},
-		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin)},
+		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin, 0},
+		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin), 0},
 	), nil
 }
 

@@ -23,7 +23,7 @@ const (
 	ShoppingMAU   Metric = "shopping_mau"    // MAU who shop, millions
 	Penetration   Metric = "penetration"     // shopping MAU / MAU
 	GMVPerShopper Metric = "gmv_per_shopper" // GMV per shopping MAU per year, currency
-	GMV           Metric = "gmv"             // gross merchandise value, currency 亿
+	GMV           Metric = "gmv"             // gross merchandise value, currency millions (printed in 亿)
 	TakeRate      Metric = "take_rate"       // revenue / GMV (monetization rate)
 	OtherRevenue  Metric = "other_revenue"   // segment revenue not driven by GMV, currency millions
 	NetMarginRate Metric = "net_margin"      // earnings / revenue
@@ -43,7 +43,7 @@ const (
 	Fraction                        // a rate as a fraction; printed as a percentage
 	PerUser                         // currency units per user
 	Millions                        // millions of currency
-	HundredMillions                 // 亿: hundreds of millions of currency
+	HundredMillions                 // 亿: hundreds of millions of currency; a display unit only (Line.Display)
 )
 
 var unitNames = [...]string{MillionUsers: "million_users", Fraction: "fraction", PerUser: "per_user",
@@ -82,5 +82,8 @@ type Line struct {
 	Label  string          // row label as a table prints it
 	Unit   Unit            // what Value counts
 	Places int32           // digits a table prints: of the percentage for Fraction, else of Value
-	Value  decimal.Decimal // unrounded
+	Value  decimal.Decimal // unrounded, in Unit
+	// Display, when set, is the unit a table prints the line in instead of Unit, as the
+	// report prints it: GMV is held in millions and printed in 亿 (HundredMillions).
+	Display Unit `json:",omitempty"`
 }

@@ -231,9 +231,9 @@ func (y Year) Line(segment string, m Metric) (Line, error) {
 	}
 	switch m {
 	case MAU:
-		return Line{MAU, "Average MAU", MillionUsers, 0, y.Users.MAU}, nil
+		return Line{MAU, "Average MAU", MillionUsers, 0, y.Users.MAU, 0}, nil
 	case DAU:
-		return Line{DAU, "Average DAU", MillionUsers, 0, y.Users.DAU}, nil
+		return Line{DAU, "Average DAU", MillionUsers, 0, y.Users.DAU, 0}, nil
 	}
 	return Line{}, &Error{Segment: segment, Year: y.Year, Field: string(m), Err: ErrUnknownMetric}
 }

@@ -36,10 +36,10 @@ func TestDrivers(t *testing.T) {
 		// 344 × 137 = 47,128 (Table 8's printed 2021E drivers; printed revenue 46,972).
 		{"advertising", segments.Advertising{RevenuePerDAU: d("137")},
 			map[segments.Metric]string{segments.Revenue: "47128"}},
-		// 572 × 45% = 257.4 shoppers; × 2727 = 701,929.8 RMB m = 7,019.298 亿 GMV;
+		// 572 × 45% = 257.4 shoppers; × 2727 = 701,929.8 RMB m GMV (printed as 7,019 亿);
 		// × 1% = 7,019.298 revenue; GMV per MAU 701,929.8 / 572 = 1,227.15.
 		{"e-commerce", segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2727"), TakeRate: d("0.01")},
-			map[segments.Metric]string{segments.ShoppingMAU: "257.4", segments.GMV: "7019.298", segments.Revenue: "7019.298",
+			map[segments.Metric]string{segments.ShoppingMAU: "257.4", segments.GMV: "701929.8", segments.Revenue: "7019.298",
 				segments.GMVPerMAU: "1227.15"}},
 		// Other revenue adds to commission: 0 × GMV + 20.
 		{"e-commerce with other revenue", segments.Ecommerce{Penetration: d("0.2"), GMVPerShopper: d("2"), OtherRevenue: d("20")},

@@ -134,8 +134,6 @@ func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (Part
 	case segments.MillionUsers:
 	case segments.Millions:
 		money = true
-	case segments.HundredMillions:
-		money, figure = true, figure.Shift(2)
 	default:
 		return PartValue{}, &FieldError{Field: string(metric), Value: "unit " + line.Unit.String(), Err: ErrMetric}
 	}

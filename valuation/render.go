@@ -254,7 +254,7 @@ func segmentMetrics(f segments.Forecast, j int) []segments.Metric {
 }
 
 func lineLabel(l segments.Line, currency string) string {
-	switch l.Unit {
+	switch displayUnit(l) {
 	case segments.MillionUsers:
 		return l.Label + " (m)"
 	case segments.PerUser:
@@ -265,9 +265,20 @@ func lineLabel(l segments.Line, currency string) string {
 	return l.Label
 }
 
+// displayUnit is the unit a table prints the line in: its Display, else its Unit.
+func displayUnit(l segments.Line) segments.Unit {
+	if l.Display != 0 {
+		return l.Display
+	}
+	return l.Unit
+}
+
 func lineCell(l segments.Line) string {
-	if l.Unit == segments.Fraction {
+	switch displayUnit(l) {
+	case segments.Fraction:
 		return table.Pct(l.Value, l.Places)
+	case segments.HundredMillions: // held in millions
+		return table.Num(l.Value.Shift(-2), l.Places)
 	}
 	return table.Num(l.Value, l.Places)
 }

@@ -188,7 +188,7 @@ func TestFigureKeys(t *testing.T) {
 		"forecast/2021/mau":                        "571.68",
 		"forecast/2021/dau":                        "344",
 		"forecast/2021/ecommerce/shopping_mau":     "257.256",     // 571.68 × 0.45
-		"forecast/2021/ecommerce/gmv":              "7014.599352", // 257.256 × 2726.7 = 701,459.9352 RMB m, in 亿
+		"forecast/2021/ecommerce/gmv":              "701459.9352", // 257.256 × 2726.7 RMB m (Table 9 prints it in 亿: 7,015)
 		"forecast/2021/advertising/revenue":        "46971.7896",
 		"part/live_streaming/fx":                   "7.7",
 		"part/ecommerce/premium":                   "-0.2",

@@ -64,18 +64,18 @@ func Example_run() {
 	// Note: * base case; base forecast/2021/revenue 89,913
 	//
 	// Scenarios
-	//                                      base    bear     bull
-	// ----------------------------------------------------------
-	// target                              404.6   328.2    486.2
-	// upside                              26.8%    2.9%    52.4%
-	// forecast/2021/revenue              89,913  80,113  102,262
-	// forecast/2021/ecommerce/gmv         7,015   6,380    7,607
-	// pnl/2021/net_profit                -7,401  -6,457   -8,590
-	// pnl/2021/eps                        -1.78   -1.55    -2.07
-	// forecast/2021/mau                          520.00   620.00
-	// forecast/2021/dau                          310.00   380.00
-	// part/ecommerce/premium                     -40.0%     0.0%
-	// forecast/2021/ecommerce/take_rate           0.80%    1.50%
+	//                                       base     bear     bull
+	// ------------------------------------------------------------
+	// target                               404.6    328.2    486.2
+	// upside                               26.8%     2.9%    52.4%
+	// forecast/2021/revenue               89,913   80,113  102,262
+	// forecast/2021/ecommerce/gmv        701,460  638,048  760,749
+	// pnl/2021/net_profit                 -7,401   -6,457   -8,590
+	// pnl/2021/eps                         -1.78    -1.55    -2.07
+	// forecast/2021/mau                            520.00   620.00
+	// forecast/2021/dau                            310.00   380.00
+	// part/ecommerce/premium                       -40.0%     0.0%
+	// forecast/2021/ecommerce/take_rate             0.80%    1.50%
 	//
 	// Attribution of the target: base to bull
 	// step                                 from      to  live_streaming  advertising  ecommerce  change  target

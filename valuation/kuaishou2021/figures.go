@@ -43,7 +43,7 @@ var rows = []row{
 	{"Table 9", "Live-shopping MAU (m)", "forecast/%d/ecommerce/shopping_mau", 0, 0, [5]string{"48", "99", "196", "257", "308"}},
 	{"Table 9", "Live-shopping penetration (%)", "forecast/%d/ecommerce/penetration", 0, pct, [5]string{"20", "30", "40", "45", "50"}},
 	{"Table 9", "GMV per live-shopping user (RMB)", "forecast/%d/ecommerce/gmv_per_shopper", 0, 0, [5]string{"2", "601", "2045", "2727", "3190"}},
-	{"Table 9", "Live e-commerce GMV (RMB 亿)", "forecast/%d/ecommerce/gmv", 0, 0, [5]string{"1", "596", "4000", "7015", "9839"}},
+	{"Table 9", "Live e-commerce GMV (RMB 亿)", "forecast/%d/ecommerce/gmv", 0, -2, [5]string{"1", "596", "4000", "7015", "9839"}},
 	{"Table 9", "Monetization rate (%)", "forecast/%d/ecommerce/take_rate", 2, pct, [5]string{"", "0.44", "0.80", "1.00", "1.50"}},
 	{"Table 9", "Other revenue (RMB m)", "forecast/%d/ecommerce/revenue", 0, 0, [5]string{"20", "260", "3200", "7015", "14759"}},
 	{"Table 9", "YoY (%)", "forecast/%d/ecommerce/revenue/growth", 0, pct, [5]string{"", "1171", "1133", "119", "110"}},

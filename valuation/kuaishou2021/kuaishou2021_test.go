@@ -237,7 +237,7 @@ func TestEarningsFollowDrivers(t *testing.T) {
 	// Extra revenue = GMV × 1 point; net profit moves by it × (1 − 0.486811 − 0.46951 −
 	// 0.03 − 0.11), the 2021E cost, S&M, admin and R&D ratios.
 	extra := get(r, "pnl/2021/revenue").Sub(get(base, "pnl/2021/revenue"))
-	gmv := get(base, "forecast/2021/ecommerce/gmv").Shift(2)
+	gmv := get(base, "forecast/2021/ecommerce/gmv") // RMB m
 	if !extra.Equal(gmv.Mul(decimal.RequireFromString("0.01"))) {
 		t.Errorf("extra revenue %s, want 1%% of GMV %s", extra, gmv)
 	}

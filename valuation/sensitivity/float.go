@@ -191,9 +191,8 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 			out[segments.Revenue] = dau.mul(in(d, segments.RevenuePerDAU))
 		case segments.Ecommerce:
 			out[segments.ShoppingMAU] = mau.mul(in(d, segments.Penetration))
-			gmv := out[segments.ShoppingMAU].mul(in(d, segments.GMVPerShopper)) // millions
-			out[segments.GMV] = gmv.scale(0.01)                                 // 亿, as the line is
-			out[segments.Revenue] = gmv.mul(in(d, segments.TakeRate)).add(in(d, segments.OtherRevenue))
+			out[segments.GMV] = out[segments.ShoppingMAU].mul(in(d, segments.GMVPerShopper)) // millions
+			out[segments.Revenue] = out[segments.GMV].mul(in(d, segments.TakeRate)).add(in(d, segments.OtherRevenue))
 		case segments.NetMargin:
 			if err := walk(d.Driver); err != nil {
 				return err
@@ -309,9 +308,6 @@ func (c *compiler) part(i int) (poly, error) {
 	figure, ok := lines[pv.Metric]
 	if !ok {
 		return nil, &AssumptionError{Name: name + string(pv.Metric), Err: ErrFloat}
-	}
-	if pv.Metric == segments.GMV {
-		figure = figure.scale(100) // priced in millions
 	}
 	mult := c.leaf(name+averageInput, pv.Multiple.Average).mul(constant(1).add(c.leaf(name+premiumInput, pv.Multiple.Premium)))
 	return mult.mul(figure).mul(c.rate(pv.FX)), nil
