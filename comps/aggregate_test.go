@@ -2,6 +2,7 @@ package comps_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -95,6 +96,33 @@ func BenchmarkAggregates(b *testing.B) {
 		s := kuaishou2021.EcommercePeers()
 		s.Aggregate = agg
 		b.Run(agg.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Multiple(comps.FX{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkExclusions prices a set of 100,000 comparables with none and with 10% of them
+// excluded by ticker: exclusions are looked up in the set, so the two cost about the same
+// (issue 12: each excluded ticker used to scan the whole set, 9.9 s against 0.57 s).
+func BenchmarkExclusions(b *testing.B) {
+	mau := comps.Metric{Name: "mau", Year: 2021}
+	base := comps.Set{Name: "many", Metric: mau}
+	for i := range 100_000 {
+		base.Companies = append(base.Companies, comps.Company{Ticker: fmt.Sprint("T", i), Currency: comps.USD,
+			MarketValue: decimal.NewFromInt(int64(1000 + i)), Metrics: map[comps.Metric]decimal.Decimal{mau: decimal.NewFromInt(int64(10 + i%7))}})
+	}
+	for _, pct := range []int{0, 10} {
+		s := base
+		s.Exclude = map[string]string{}
+		for i := 0; i < len(s.Companies)*pct/100; i++ {
+			s.Exclude[fmt.Sprint("T", i*100/pct)] = "test"
+		}
+		b.Run(fmt.Sprintf("excluded=%d%%", pct), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Multiple(comps.FX{}); err != nil {
