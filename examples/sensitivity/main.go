@@ -5,19 +5,26 @@
 // and GMV per shopper × take rate, bear/base/bull scenarios with their P&L, an attribution
 // of the bull case, and a 100,000-draw Monte Carlo run of the target.
 //
-//	go run ./examples/sensitivity [-draws 100000] [-seed 1] [-workers 0]
+//	go run ./examples/sensitivity [-draws 100000] [-seed 1] [-workers 0] [-charts DIR]
+//
+// With -charts it also draws the target's heatmap over MAU and the discount (with the
+// HK$319 contour), its tornado and the Monte Carlo histogram into DIR, as SVG and PNG.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -26,8 +33,9 @@ func main() {
 	draws := flag.Int("draws", 100_000, "Monte Carlo draws")
 	seed := flag.Uint64("seed", 1, "Monte Carlo seed")
 	workers := flag.Int("workers", 0, "goroutines (0: GOMAXPROCS); results do not depend on it")
+	charts := flag.String("charts", "", "directory to draw the heatmap, tornado and histogram into (SVG and PNG)")
 	flag.Parse()
-	if err := run(*draws, *seed, *workers); err != nil {
+	if err := run(*draws, *seed, *workers, *charts); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -43,7 +51,7 @@ func values(xs ...string) []decimal.Decimal {
 	return out
 }
 
-func run(draws int, seed uint64, workers int) error {
+func run(draws int, seed uint64, workers int, charts string) error {
 	ctx := context.Background()
 	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: workers})
 	if err != nil {
@@ -62,6 +70,12 @@ func run(draws int, seed uint64, workers int) error {
 		return err
 	}
 	fmt.Println(g.Text("target"))
+	price := kuaishou2021.Model().Price.InexactFloat64()
+	if err := draw(charts, "heatmap", func() (chart.Chart, error) {
+		return chart.Heatmap(g, "target", price, chart.Size{Width: 576, Height: 432})
+	}); err != nil {
+		return err
+	}
 
 	// 2. Each 2021E assumption and multiple moved ±10% alone.
 	swings, err := e.Swings(d("0.1"), mau, dau,
@@ -76,6 +90,9 @@ func run(draws int, seed uint64, workers int) error {
 		return err
 	}
 	fmt.Println(t.Text())
+	if err := draw(charts, "tornado", func() (chart.Chart, error) { return chart.Tornado(t, chart.Size{Width: 720, Height: 432}) }); err != nil {
+		return err
+	}
 
 	// 3. What the market price implies.
 	for _, goal := range []sensitivity.Goal{
@@ -156,5 +173,27 @@ func run(draws int, seed uint64, workers int) error {
 		return err
 	}
 	fmt.Print(s.Text())
+	return draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Size{}) })
+}
+
+// draw writes the chart that mk draws to dir/name.svg and dir/name.png; nothing
+// without a dir.
+func draw(dir, name string, mk func() (chart.Chart, error)) error {
+	if dir == "" {
+		return nil
+	}
+	c, err := mk()
+	if err != nil {
+		return err
+	}
+	for ext, write := range map[string]func(io.Writer) error{".svg": c.SVG, ".png": c.PNG} {
+		f, err := os.Create(filepath.Join(dir, name+ext))
+		if err != nil {
+			return err
+		}
+		if err := errors.Join(write(f), f.Close()); err != nil {
+			return err
+		}
+	}
 	return nil
 }

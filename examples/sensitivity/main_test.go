@@ -1,6 +1,11 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // The example's whole output, pinned. Hand checks: the grid's MAU column at the report's
 // discount is 404.559 × MAU / 571.68 (P/MAU is linear in MAU: 450 gives 318.5); the DAU
@@ -10,7 +15,7 @@ import "fmt"
 // are each 20% of the target. The Monte Carlo part is seeded and identical for any number
 // of workers.
 func Example_run() {
-	if err := run(100_000, 1, 0); err != nil {
+	if err := run(100_000, 1, 0, ""); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
@@ -108,4 +113,28 @@ func Example_run() {
 	// 514.3  540.3    134   0.1%
 	// 540.3  566.4     16   0.0%
 	// 566.4  592.4      1   0.0%
+}
+
+// TestCharts: with a directory, the example draws the heatmap, tornado and histogram
+// there as SVG and PNG.
+func TestCharts(t *testing.T) {
+	dir := t.TempDir()
+	stdout := os.Stdout
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout = null
+	err = run(2000, 1, 0, dir)
+	os.Stdout = stdout
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"heatmap", "tornado", "histogram"} {
+		for _, ext := range []string{".svg", ".png"} {
+			if fi, err := os.Stat(filepath.Join(dir, name+ext)); err != nil || fi.Size() < 1000 {
+				t.Errorf("%s%s: %v", name, ext, err)
+			}
+		}
+	}
 }

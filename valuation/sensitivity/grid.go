@@ -218,7 +218,7 @@ func (g Grid) table(output string) table.Table {
 	}
 	reasons := &notes{}
 	axisValue := func(k, j int) string {
-		s := formatValue(g.Axes[k].Name, g.Axes[k].Values[j])
+		s := FormatValue(g.Axes[k].Name, g.Axes[k].Values[j])
 		if g.isBase(k, j) {
 			s += "*"
 		}
@@ -232,7 +232,7 @@ func (g Grid) table(output string) table.Table {
 		if o >= len(c.Values) {
 			return "n/a"
 		}
-		s := formatValue(output, c.Values[o])
+		s := FormatValue(output, c.Values[o])
 		base := true
 		for k, j := range g.Index(i) {
 			base = base && g.isBase(k, j)
@@ -265,7 +265,7 @@ func (g Grid) table(output string) table.Table {
 			t.Rows = append(t.Rows, append(row, cell(i)))
 		}
 	}
-	t.Notes = append([]string{"* base case; base " + output + " " + formatValue(output, g.Base[o])}, reasons.list...)
+	t.Notes = append([]string{"* base case; base " + output + " " + FormatValue(output, g.Base[o])}, reasons.list...)
 	return t
 }
 
@@ -337,11 +337,11 @@ func (n *notes) ref(err error) string {
 	return "n/a (" + strconv.Itoa(i) + ")"
 }
 
-// formatValue prints an assumption or output the way research tables do, judged by its
+// FormatValue prints an assumption or output the way research tables do, judged by its
 // name: rates, shares, growth and upside as percentages (take rates to two places, others
 // to one); per-share figures and multiples to two places, except the target to
 // one; users to two places; money in millions to none.
-func formatValue(name string, v decimal.Decimal) string {
+func FormatValue(name string, v decimal.Decimal) string {
 	p := strings.Split(name, "/")
 	last := p[len(p)-1]
 	switch last {

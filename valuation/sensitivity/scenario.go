@@ -77,12 +77,12 @@ func (c Comparison) table() table.Table {
 	}
 	reasons := &notes{}
 	for o, out := range c.Outputs {
-		row := []string{out, formatValue(out, c.Base[o])}
+		row := []string{out, FormatValue(out, c.Base[o])}
 		for _, cell := range c.Cells {
 			if cell.Err != nil {
 				row = append(row, reasons.ref(cell.Err))
 			} else {
-				row = append(row, formatValue(out, cell.Values[o]))
+				row = append(row, FormatValue(out, cell.Values[o]))
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -93,7 +93,7 @@ func (c Comparison) table() table.Table {
 			v := ""
 			for _, o := range s.Set {
 				if o.Name == n {
-					v = formatValue(n, o.Value)
+					v = FormatValue(n, o.Value)
 				}
 			}
 			row = append(row, v)

@@ -1,0 +1,110 @@
+// Package chart draws a valuation's analyses as charts an analyst reads: a tornado, a
+// heatmap of a two-axis grid, and the histogram of a Monte Carlo run, each to SVG or PNG
+// at a size the caller picks. It draws with gonum.org/v1/plot, which ships its fonts, so
+// the same inputs give the same SVG bytes on every machine.
+//
+// Conventions. Titles and axis labels come from the figures' keys and the analysis
+// itself, never from a company; values are formatted as the sensitivity tables format
+// them (percentages for rates, two places for users and per-share figures). Bad input is
+// an *Error wrapping ErrInput: an empty grid, an output the grid lacks, a one-value axis,
+// NaN or infinite values, a summary with no draws, a size of zero or above MaxSize.
+package chart
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// MaxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
+const MaxSize = 2880
+
+// ErrInput reports an analysis or size a chart cannot be drawn from.
+var ErrInput = errors.New("cannot be charted")
+
+// Error is a problem drawing a chart: what was at fault, and why.
+type Error struct {
+	Chart string // "tornado", "heatmap", "histogram"
+	What  string // the field or value at fault
+	Err   error
+}
+
+// Error formats the problem with the chart and what it names.
+func (e *Error) Error() string { return "chart: " + e.Chart + ": " + e.What + ": " + e.Err.Error() }
+
+// Unwrap returns the sentinel, for errors.Is.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Size is a chart's width and height in points; the zero Size is 576 × 360 (8 × 5 inches).
+type Size struct {
+	Width, Height float64
+}
+
+// Chart is a chart drawn, ready to be written. It is immutable and safe for concurrent
+// use: each write draws it afresh.
+type Chart struct {
+	plots   []*plot.Plot // from top to bottom
+	weights []float64    // of each plot's share of the height
+	w, h    vg.Length
+}
+
+func newChart(kind string, s Size, plots []*plot.Plot, weights []float64) (Chart, error) {
+	if s == (Size{}) {
+		s = Size{576, 360}
+	}
+	for _, v := range []float64{s.Width, s.Height} {
+		if !(v > 0 && v <= MaxSize) {
+			return Chart{}, &Error{Chart: kind, What: fmt.Sprintf("size %v × %v", s.Width, s.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", ErrInput, MaxSize)}
+		}
+	}
+	return Chart{plots: plots, weights: weights, w: vg.Length(s.Width), h: vg.Length(s.Height)}, nil
+}
+
+// draw lays the plots out on c from top to bottom, each its share of the height.
+func (ch Chart) draw(c draw.Canvas) {
+	total := 0.0
+	for _, w := range ch.weights {
+		total += w
+	}
+	top := c.Max.Y
+	for i, p := range ch.plots {
+		h := vg.Length(ch.weights[i]/total) * (c.Max.Y - c.Min.Y)
+		sub := c
+		sub.Max.Y, sub.Min.Y = top, top-h
+		p.Draw(sub)
+		top -= h
+	}
+}
+
+// SVG writes the chart as SVG.
+func (ch Chart) SVG(w io.Writer) error {
+	c := vgsvg.New(ch.w, ch.h)
+	ch.draw(draw.New(c))
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// PNG writes the chart as PNG at 96 pixels per inch.
+func (ch Chart) PNG(w io.Writer) error {
+	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(ch.w, ch.h), vgimg.UseDPI(96))}
+	ch.draw(draw.New(c))
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// finite reports whether every value is a number.
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,165 @@
+package chart_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation/chart"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden SVG files in testdata")
+
+// charts are the report's analyses drawn: the tornado of five 2021E assumptions ±10%, the
+// heatmap of the target over MAU × e-commerce discount with the HK$319 contour, and the
+// histogram of 20,000 draws of the target.
+func charts(t *testing.T) map[string]chart.Chart {
+	t.Helper()
+	ctx := context.Background()
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swings, err := e.Swings(decimal.New(1, -1), "forecast/2021/mau", "shares", "part/ecommerce/premium", "fx/USD/HKD", "forecast/2021/ecommerce/penetration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tor, err := e.Tornado(ctx, "target", swings...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau, err := e.Around("forecast/2021/mau", decimal.New(3, -1), 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prem, err := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Grid(ctx, []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{Output: "target", Draws: 20000, Seed: 1, Bins: 30, Inputs: []sensitivity.Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
+		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]chart.Chart{}
+	add := func(name string) func(chart.Chart, error) {
+		return func(c chart.Chart, err error) {
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[name] = c
+		}
+	}
+	add("tornado")(chart.Tornado(tor, chart.Size{}))
+	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Size{Width: 576, Height: 432}))
+	add("histogram")(chart.Histogram(mc, chart.Size{}))
+	return out
+}
+
+// TestGolden: each chart's SVG is the same bytes as its golden file, and the same bytes
+// when drawn again (go test -update rewrites the files).
+func TestGolden(t *testing.T) {
+	for name, c := range charts(t) {
+		var a, b bytes.Buffer
+		if err := c.SVG(&a); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SVG(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: drawn twice, different SVG (%v)", name, err)
+		}
+		path := filepath.Join("testdata", name+".svg")
+		if *update {
+			if err := os.WriteFile(path, a.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(want, a.Bytes()) {
+			t.Errorf("%s: SVG differs from %s (go test -update rewrites it)", name, path)
+		}
+	}
+}
+
+// TestPNG: each chart's PNG decodes at its size, 96 pixels per inch, and is not blank.
+func TestPNG(t *testing.T) {
+	for name, c := range charts(t) {
+		var b bytes.Buffer
+		if err := c.PNG(&b); err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := image.Pt(768, 480) // 576 × 360 points at 96/72
+		if name == "heatmap" {
+			want = image.Pt(768, 576)
+		}
+		if got := img.Bounds().Size(); got != want {
+			t.Errorf("%s: %v pixels, want %v", name, got, want)
+		}
+		colours := map[color.RGBA]bool{}
+		for y := 0; y < img.Bounds().Dy(); y += 7 {
+			for x := 0; x < img.Bounds().Dx(); x += 7 {
+				r, g, b, a := img.At(x, y).RGBA()
+				colours[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}] = true
+			}
+		}
+		if len(colours) < 5 {
+			t.Errorf("%s: %d colours, a blank chart", name, len(colours))
+		}
+		if *update {
+			var out bytes.Buffer
+			_ = c.PNG(&out)
+			_ = os.WriteFile(filepath.Join(os.TempDir(), "sotp-"+name+".png"), out.Bytes(), 0o644)
+		}
+	}
+}
+
+// TestBadInput: what cannot be charted is an error, never a panic or a broken file.
+func TestBadInput(t *testing.T) {
+	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
+		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
+	cases := map[string]func() (chart.Chart, error){
+		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Size{}) },
+		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Size{}) },
+		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Size{}) },
+		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Size{}) },
+		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Size{}) },
+		"NaN statistics": func() (chart.Chart, error) {
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Size{})
+		},
+		"zero size": func() (chart.Chart, error) {
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Size{Width: 0, Height: 10})
+		},
+		"huge size": func() (chart.Chart, error) {
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Size{Width: 1e9, Height: 10})
+		},
+	}
+	for name, f := range cases {
+		if _, err := f(); !errors.Is(err, chart.ErrInput) {
+			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package chart
+
+import (
+	"math"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// grid is a two-axis sensitivity grid as gonum's GridXYZ: columns are the second axis,
+// rows the first, and an invalid cell is NaN (drawn as no colour).
+type grid struct {
+	g sensitivity.Grid
+	o int
+}
+
+func (g grid) Dims() (c, r int) { return len(g.g.Axes[1].Values), len(g.g.Axes[0].Values) }
+func (g grid) X(c int) float64  { return g.g.Axes[1].Values[c].InexactFloat64() }
+func (g grid) Y(r int) float64  { return g.g.Axes[0].Values[r].InexactFloat64() }
+func (g grid) Z(c, r int) float64 {
+	cell, err := g.g.Cell(r, c)
+	if err != nil || cell.Err != nil || g.o >= len(cell.Values) {
+		return nan
+	}
+	return cell.Values[g.o].InexactFloat64()
+}
+
+var nan = math.NaN()
+
+// Heatmap draws one output of a two-axis grid as a heatmap: the first axis up, the second
+// across, a colour scale beneath, the base case marked, and, when level is finite, the
+// contour where the output crosses it (the share price, for the target: where the price
+// is justified). Axes must hold two values or more, in ascending order.
+func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "heatmap", What: what, Err: ErrInput}
+	}
+	o := slices.Index(g.Outputs, output)
+	switch {
+	case len(g.Axes) != 2:
+		return fail("a grid of two axes is wanted")
+	case o < 0:
+		return fail("no output " + output)
+	}
+	for _, a := range g.Axes {
+		if len(a.Values) < 2 || !slices.IsSortedFunc(a.Values, func(x, y decimal.Decimal) int { return x.Cmp(y) }) {
+			return fail("axis " + a.Name + ": two ascending values or more are wanted")
+		}
+	}
+	if _, err := g.Cell(0, 0); err != nil {
+		return fail("cells: " + err.Error())
+	}
+	data := grid{g, o}
+	lo, hi := nan, nan
+	cols, rows := data.Dims()
+	for c := range cols {
+		for r := range rows {
+			z := data.Z(c, r)
+			if z != z { // NaN: an invalid cell
+				continue
+			}
+			if !finite(z) {
+				return fail("a value is not a number")
+			}
+			if lo != lo || z < lo {
+				lo = z
+			}
+			if hi != hi || z > hi {
+				hi = z
+			}
+		}
+	}
+	if lo != lo {
+		return fail("no valid cell")
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	cmap := moreland.SmoothBlueRed()
+	cmap.SetMin(lo)
+	cmap.SetMax(hi)
+	pal := cmap.Palette(64)
+	p := plot.New()
+	p.Title.Text = output + " by " + g.Axes[0].Name + " × " + g.Axes[1].Name
+	p.X.Label.Text, p.Y.Label.Text = g.Axes[1].Name, g.Axes[0].Name
+	hm := plotter.NewHeatMap(data, pal)
+	hm.Min, hm.Max = lo, hi
+	p.Add(hm)
+	if finite(level) && level > lo && level < hi {
+		ct := plotter.NewContour(data, []float64{level}, palette.Heat(1, 1))
+		ct.LineStyles = []draw.LineStyle{{Color: baseColor, Width: vg.Points(1.5)}}
+		p.Add(ct)
+		key, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		key.LineStyle = ct.LineStyles[0]
+		p.Legend.Add("crosses "+ftoa(level), key)
+	}
+	base, err := plotter.NewScatter(plotter.XYs{{X: g.Bases[1].InexactFloat64(), Y: g.Bases[0].InexactFloat64()}})
+	if err != nil {
+		return fail(err.Error())
+	}
+	base.GlyphStyle = draw.GlyphStyle{Color: baseColor, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+	p.Add(base)
+	p.Legend.Add("base case", base)
+	p.Legend.Top = true
+	p.X.Tick.Marker = valueTicks{g.Axes[1].Name}
+	p.Y.Tick.Marker = valueTicks{g.Axes[0].Name}
+	bar := plot.New()
+	bar.HideY()
+	bar.X.Label.Text = output
+	bar.X.Tick.Marker = valueTicks{output}
+	bar.Add(&plotter.ColorBar{ColorMap: cmap})
+	return newChart("heatmap", s, []*plot.Plot{p, bar}, []float64{5, 1})
+}

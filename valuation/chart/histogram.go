@@ -1,0 +1,70 @@
+package chart
+
+import (
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// Histogram draws a Monte Carlo run's histogram with its P5, P50 and P95 and the
+// threshold (the share price, for the target) as vertical lines, and the share of draws
+// above the threshold in the title.
+func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "histogram", What: what, Err: ErrInput}
+	}
+	if s.Valid < 1 || len(s.Histogram) == 0 {
+		return fail("no draws")
+	}
+	if !finite(s.Min, s.Max, s.P5, s.P50, s.P95, s.Threshold, s.PAbove) {
+		return fail("a statistic is not a number")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Monte Carlo: %s, %d draws; %.1f%% above %s", s.Output, s.Valid, 100*s.PAbove, ftoa(s.Threshold))
+	p.X.Label.Text = s.Output
+	p.Y.Label.Text = "draws"
+	for _, b := range s.Histogram {
+		if !finite(b.Lo, b.Hi) {
+			return fail("a bin is not a number")
+		}
+		hi := b.Hi
+		if hi == b.Lo { // all draws equal: a bar of some width
+			hi = b.Lo + 1
+		}
+		bar, err := plotter.NewPolygon(plotter.XYs{{X: b.Lo, Y: 0}, {X: hi, Y: 0}, {X: hi, Y: float64(b.Count)}, {X: b.Lo, Y: float64(b.Count)}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		bar.Color, bar.LineStyle.Color, bar.LineStyle.Width = color.RGBA{R: 0x9d, G: 0xc3, B: 0xe6, A: 0xff}, color.White, vg.Points(0.5)
+		p.Add(bar)
+	}
+	peak := 0
+	for _, b := range s.Histogram {
+		peak = max(peak, b.Count)
+	}
+	for _, l := range []struct {
+		name string
+		x    float64
+		col  color.Color
+	}{{"P5", s.P5, baseColor}, {"P50", s.P50, baseColor}, {"P95", s.P95, baseColor}, {"threshold", s.Threshold, lowColor}} {
+		line, err := plotter.NewLine(plotter.XYs{{X: l.x, Y: 0}, {X: l.x, Y: 1.05 * float64(peak)}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		line.Color, line.Width = l.col, vg.Points(1)
+		if l.name != "threshold" {
+			line.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		}
+		p.Add(line)
+		p.Legend.Add(fmt.Sprintf("%s %s", l.name, ftoa(l.x)), line)
+	}
+	p.Legend.Top = true
+	return newChart("histogram", size, []*plot.Plot{p}, []float64{1})
+}
+
+func ftoa(v float64) string { return fmt.Sprintf("%.1f", v) }

@@ -1,0 +1,109 @@
+package chart
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/shopspring/decimal"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+var (
+	lowColor  = color.RGBA{R: 0xc0, G: 0x39, B: 0x2b, A: 0xff} // output at the assumption's low end
+	highColor = color.RGBA{R: 0x27, G: 0x6f, B: 0xbf, A: 0xff} // at its high end
+	baseColor = color.Gray{Y: 0x30}
+)
+
+// Tornado draws a tornado: a bar per assumption from the base output to the output at
+// each end of its swing, widest at the top, each labelled with the assumption's low and
+// high values. An end that could not be valued draws no bar and is marked "n/a".
+func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "tornado", What: what, Err: ErrInput}
+	}
+	if len(t.Bars) == 0 {
+		return fail("no bars")
+	}
+	base := t.Base.InexactFloat64()
+	if !finite(base) {
+		return fail("base " + t.Base.String())
+	}
+	p := plot.New()
+	p.Title.Text = "Tornado: " + t.Output + " (base " + sensitivity.FormatValue(t.Output, t.Base) + ")"
+	p.X.Label.Text = t.Output
+	names := make([]string, len(t.Bars))
+	var marks plotter.XYLabels
+	n := len(t.Bars)
+	for i, b := range t.Bars {
+		y := float64(n - 1 - i) // widest on top
+		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", b.Name, sensitivity.FormatValue(b.Name, b.Swing.Low), sensitivity.FormatValue(b.Name, b.Swing.High))
+		for _, end := range []struct {
+			c   sensitivity.Cell
+			col color.Color
+		}{{b.Low, lowColor}, {b.High, highColor}} {
+			if end.c.Err != nil || len(end.c.Values) == 0 {
+				marks.XYs = append(marks.XYs, plotter.XY{X: base, Y: y})
+				marks.Labels = append(marks.Labels, "n/a")
+				continue
+			}
+			v := end.c.Values[0].InexactFloat64()
+			if !finite(v) {
+				return fail(b.Name + " at one end: " + end.c.Values[0].String())
+			}
+			bar, err := plotter.NewPolygon(plotter.XYs{{X: base, Y: y - 0.35}, {X: v, Y: y - 0.35}, {X: v, Y: y + 0.35}, {X: base, Y: y + 0.35}})
+			if err != nil {
+				return fail(b.Name + ": " + err.Error())
+			}
+			bar.Color, bar.LineStyle.Width = end.col, 0
+			p.Add(bar)
+		}
+	}
+	line, err := plotter.NewLine(plotter.XYs{{X: base, Y: -0.6}, {X: base, Y: float64(n) - 0.4}})
+	if err != nil {
+		return fail(err.Error())
+	}
+	line.Color, line.Width = baseColor, vg.Points(1)
+	p.Add(line)
+	if len(marks.XYs) > 0 {
+		l, err := plotter.NewLabels(marks)
+		if err != nil {
+			return fail(err.Error())
+		}
+		p.Add(l)
+	}
+	p.NominalY(names...)
+	p.Y.Max = float64(n) + 0.4 // a free row on top for the legend
+	pad := (p.X.Max - p.X.Min) * 0.05
+	p.X.Min, p.X.Max = p.X.Min-pad, p.X.Max+pad
+	p.Legend.Top = true
+	lo, hi := legendBox(lowColor), legendBox(highColor)
+	p.Legend.Add("at the low value", lo)
+	p.Legend.Add("at the high value", hi)
+	p.X.Tick.Marker = valueTicks{t.Output}
+	return newChart("tornado", s, []*plot.Plot{p}, []float64{1})
+}
+
+// legendBox is a legend thumbnail of a filled colour.
+func legendBox(c color.Color) *plotter.Polygon {
+	box, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}}) // a fixed triangle: no error
+	box.Color, box.LineStyle.Width = c, 0
+	return box
+}
+
+// valueTicks formats the default ticks of an axis as the output's tables format it.
+type valueTicks struct{ name string }
+
+// Ticks implements plot.Ticker.
+func (v valueTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = sensitivity.FormatValue(v.name, decimal.NewFromFloat(ticks[i].Value))
+		}
+	}
+	return ticks
+}
