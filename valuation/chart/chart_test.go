@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -71,6 +73,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("tornado")(chart.Tornado(tor, chart.Size{}))
 	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Size{Width: 576, Height: 432}))
 	add("histogram")(chart.Histogram(mc, chart.Size{}))
+	add("waterfall")(chart.Waterfall(e.Result(), chart.Size{}))
 	return out
 }
 
@@ -142,6 +145,7 @@ func TestBadInput(t *testing.T) {
 	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
 		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
 	cases := map[string]func() (chart.Chart, error){
+		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Size{}) },
 		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Size{}) },
 		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Size{}) },
 		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Size{}) },
@@ -160,6 +164,37 @@ func TestBadInput(t *testing.T) {
 	for name, f := range cases {
 		if _, err := f(); !errors.Is(err, chart.ErrInput) {
 			t.Errorf("%s: %v, want ErrInput", name, err)
+		}
+	}
+}
+
+// BenchmarkHeatmap101 draws the 101 × 101 grid of the target over MAU and the e-commerce
+// discount, with the price contour, to SVG.
+func BenchmarkHeatmap101(b *testing.B) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mau, err := e.Around("forecast/2021/mau", decimal.New(3, -1), 101)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prem, err := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 101)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := chart.Heatmap(g, "target", 319, chart.Size{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.SVG(io.Discard); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -16,23 +16,37 @@ import (
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
-// grid is a two-axis sensitivity grid as gonum's GridXYZ: columns are the second axis,
-// rows the first, and an invalid cell is NaN (drawn as no colour).
+// grid is a two-axis sensitivity grid as gonum's GridXYZ, its values converted once:
+// columns are the second axis, rows the first, and an invalid cell is NaN (no colour).
 type grid struct {
-	g sensitivity.Grid
-	o int
+	xs, ys []float64
+	z      []float64 // row-major: z[r*len(xs)+c]
 }
 
-func (g grid) Dims() (c, r int) { return len(g.g.Axes[1].Values), len(g.g.Axes[0].Values) }
-func (g grid) X(c int) float64  { return g.g.Axes[1].Values[c].InexactFloat64() }
-func (g grid) Y(r int) float64  { return g.g.Axes[0].Values[r].InexactFloat64() }
-func (g grid) Z(c, r int) float64 {
-	cell, err := g.g.Cell(r, c)
-	if err != nil || cell.Err != nil || g.o >= len(cell.Values) {
-		return nan
+func newGrid(g sensitivity.Grid, o int) grid {
+	out := grid{xs: floats(g.Axes[1].Values), ys: floats(g.Axes[0].Values)}
+	out.z = make([]float64, len(out.xs)*len(out.ys))
+	for i := range out.z {
+		out.z[i] = nan
+		if c := g.Cells[i]; c.Err == nil && o < len(c.Values) {
+			out.z[i] = c.Values[o].InexactFloat64()
+		}
 	}
-	return cell.Values[g.o].InexactFloat64()
+	return out
 }
+
+func floats(ds []decimal.Decimal) []float64 {
+	out := make([]float64, len(ds))
+	for i, d := range ds {
+		out[i] = d.InexactFloat64()
+	}
+	return out
+}
+
+func (g grid) Dims() (c, r int)   { return len(g.xs), len(g.ys) }
+func (g grid) X(c int) float64    { return g.xs[c] }
+func (g grid) Y(r int) float64    { return g.ys[r] }
+func (g grid) Z(c, r int) float64 { return g.z[r*len(g.xs)+c] }
 
 var nan = math.NaN()
 
@@ -59,7 +73,7 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	if _, err := g.Cell(0, 0); err != nil {
 		return fail("cells: " + err.Error())
 	}
-	data := grid{g, o}
+	data := newGrid(g, o) // Cell(0, 0) above: the cells are one per combination
 	lo, hi := nan, nan
 	cols, rows := data.Dims()
 	for c := range cols {

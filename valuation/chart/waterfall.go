@@ -1,0 +1,81 @@
+package chart
+
+import (
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// Waterfall draws the sum of the parts of a valued model: a bar per part from the running
+// total to the total with it, in millions of the target currency, then the sum from zero,
+// with the target per share in the title.
+func Waterfall(r valuation.Result, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "waterfall", What: what, Err: ErrInput}
+	}
+	if len(r.Parts) == 0 {
+		return fail("no parts")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Sum of the parts (%s m): target %s per share", r.Currency, sensitivity.FormatValue("target", r.Target))
+	p.Y.Label.Text = string(r.Currency) + " m"
+	names := make([]string, 0, len(r.Parts)+1)
+	var values plotter.XYLabels
+	run := 0.0
+	bar := func(x, from, to float64, c color.Color) error {
+		if !finite(from, to) {
+			return fmt.Errorf("a value is not a number")
+		}
+		b, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.35, Y: from}, {X: x + 0.35, Y: from}, {X: x + 0.35, Y: to}, {X: x - 0.35, Y: to}})
+		if err != nil {
+			return err
+		}
+		b.Color, b.LineStyle.Width = c, 0
+		p.Add(b)
+		return nil
+	}
+	for i, pv := range r.Parts {
+		v := pv.Value.InexactFloat64()
+		col := color.Color(highColor)
+		if v < 0 {
+			col = lowColor
+		}
+		if err := bar(float64(i), run, run+v, col); err != nil {
+			return fail(pv.Segment + ": " + err.Error())
+		}
+		run += v
+		names = append(names, fmt.Sprintf("%s (%s)", pv.Title, pv.Method))
+		values.XYs = append(values.XYs, plotter.XY{X: float64(i), Y: run})
+		values.Labels = append(values.Labels, sensitivity.FormatValue("sum", pv.Value))
+	}
+	if err := bar(float64(len(r.Parts)), 0, r.Sum.InexactFloat64(), baseColor); err != nil {
+		return fail("sum: " + err.Error())
+	}
+	names = append(names, "Sum")
+	values.XYs = append(values.XYs, plotter.XY{X: float64(len(r.Parts)), Y: r.Sum.InexactFloat64()})
+	values.Labels = append(values.Labels, sensitivity.FormatValue("sum", r.Sum))
+	labels, err := plotter.NewLabels(values)
+	if err != nil {
+		return fail(err.Error())
+	}
+	for i := range labels.TextStyle {
+		labels.TextStyle[i].XAlign = draw.XCenter
+	}
+	labels.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(labels)
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.3
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	p.X.Min, p.X.Max = -0.6, float64(len(r.Parts))+0.6
+	p.Y.Min = min(p.Y.Min, 0)
+	p.Y.Max *= 1.08 // room for the labels
+	p.Y.Tick.Marker = valueTicks{"sum"}
+	return newChart("waterfall", s, []*plot.Plot{p}, []float64{1})
+}
