@@ -61,6 +61,21 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sweep, err := e.Grid(ctx, []string{"target", "part/ecommerce/value"}, sensitivity.Axis{Name: "forecast/2021/ecommerce/penetration", Values: pen(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sob, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: []string{"target"}, Samples: 1024, Bootstrap: 50, Seed: 1, Inputs: []sensitivity.Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
+		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
+		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loo, err := kuaishou2021.Model().LeaveOneOut(ctx, kuaishou2021.Ecommerce)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]chart.Chart{}
 	add := func(name string) func(chart.Chart, error) {
 		return func(c chart.Chart, err error) {
@@ -74,7 +89,20 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Size{Width: 576, Height: 432}))
 	add("histogram")(chart.Histogram(mc, chart.Size{}))
 	add("waterfall")(chart.Waterfall(e.Result(), chart.Size{}))
+	add("sweep")(chart.Sweep(sweep, chart.Size{}, "target"))
+	add("indices")(chart.Indices(sob[0], chart.Size{}))
+	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Size{}))
 	return out
+}
+
+// pen is the e-commerce penetration from 30% to 60% in 31 steps.
+func pen(t *testing.T) []decimal.Decimal {
+	t.Helper()
+	v, err := sensitivity.Steps(decimal.New(3, -1), decimal.New(6, -1), 31)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // TestGolden: each chart's SVG is the same bytes as its golden file, and the same bytes
@@ -145,6 +173,9 @@ func TestBadInput(t *testing.T) {
 	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
 		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
 	cases := map[string]func() (chart.Chart, error){
+		"sweep of two axes":     func() (chart.Chart, error) { return chart.Sweep(one, chart.Size{}) },
+		"no indices":            func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Size{}) },
+		"no rows":               func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Size{}) },
 		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Size{}) },
 		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Size{}) },
 		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Size{}) },

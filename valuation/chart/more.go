@@ -1,0 +1,202 @@
+package chart
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// Sweep draws a one-axis grid: each of the given outputs (all of the grid's when none)
+// against the swept assumption, a line each, the base value marked. Outputs share one
+// axis, so draw together only outputs of one kind (targets, or revenues). An invalid
+// point breaks its line.
+func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "sweep", What: what, Err: ErrInput}
+	}
+	if len(g.Axes) != 1 {
+		return fail("a grid of one axis is wanted")
+	}
+	if _, err := g.Cell(0); err != nil || len(g.Axes[0].Values) < 2 {
+		return fail("axis " + g.Axes[0].Name + ": two values or more are wanted")
+	}
+	if len(outputs) == 0 {
+		outputs = g.Outputs
+	}
+	p := plot.New()
+	p.Title.Text = "Sweep of " + g.Axes[0].Name
+	p.X.Label.Text = g.Axes[0].Name
+	p.X.Tick.Marker = valueTicks{g.Axes[0].Name}
+	for k, o := range outputs {
+		i := indexOf(g.Outputs, o)
+		if i < 0 {
+			return fail("no output " + o)
+		}
+		var xys plotter.XYs
+		for j, c := range g.Cells {
+			x := g.Axes[0].Values[j].InexactFloat64()
+			if c.Err != nil || i >= len(c.Values) {
+				xys = append(xys, plotter.XY{X: x, Y: math.NaN()})
+				continue
+			}
+			y := c.Values[i].InexactFloat64()
+			if !finite(x, y) {
+				return fail(o + ": a value is not a number")
+			}
+			xys = append(xys, plotter.XY{X: x, Y: y})
+		}
+		for n, seg := range pieces(xys) {
+			line, err := plotter.NewLine(seg)
+			if err != nil {
+				return fail(err.Error())
+			}
+			line.Color, line.Width = plotutil.Color(k), vg.Points(1.5)
+			p.Add(line)
+			if n == 0 {
+				p.Legend.Add(o, line)
+			}
+		}
+	}
+	base, err := plotter.NewLine(plotter.XYs{{X: g.Bases[0].InexactFloat64(), Y: p.Y.Min}, {X: g.Bases[0].InexactFloat64(), Y: p.Y.Max}})
+	if err != nil {
+		return fail(err.Error())
+	}
+	base.Color, base.Dashes = baseColor, []vg.Length{vg.Points(3), vg.Points(2)}
+	p.Add(base)
+	p.Legend.Add("base "+sensitivity.FormatValue(g.Axes[0].Name, g.Bases[0]), base)
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Y.Label.Text = strings.Join(outputs, ", ")
+	p.Y.Tick.Marker = valueTicks{outputs[0]}
+	return newChart("sweep", s, []*plot.Plot{p}, []float64{1})
+}
+
+// pieces splits a line at its NaN points into the runs of two points or more.
+func pieces(xys plotter.XYs) []plotter.XYs {
+	var out []plotter.XYs
+	start := 0
+	for i := 0; i <= len(xys); i++ {
+		if i == len(xys) || math.IsNaN(xys[i].Y) {
+			if i-start >= 2 {
+				out = append(out, xys[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func indexOf(ss []string, s string) int {
+	for i, x := range ss {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Indices draws one output's Sobol indices: for each input a first-order and a total
+// bar, each with its bootstrap interval.
+func Indices(x sensitivity.Indices, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "indices", What: what, Err: ErrInput}
+	}
+	if len(x.Inputs) == 0 {
+		return fail("no inputs")
+	}
+	p := plot.New()
+	p.Title.Text = "Sobol indices of " + x.Output
+	p.Y.Label.Text = "share of variance"
+	names := make([]string, len(x.Inputs))
+	for k, kind := range []struct {
+		name  string
+		shift float64
+		get   func(in sensitivity.Index) (v, lo, hi float64)
+	}{
+		{"first order", -0.2, func(in sensitivity.Index) (float64, float64, float64) { return in.First, in.FirstLo, in.FirstHi }},
+		{"total", 0.2, func(in sensitivity.Index) (float64, float64, float64) { return in.Total, in.TotalLo, in.TotalHi }},
+	} {
+		var errs struct {
+			plotter.XYs
+			plotter.YErrors
+		}
+		for i, in := range x.Inputs {
+			names[i] = in.Name
+			v, lo, hi := kind.get(in)
+			if !finite(v, lo, hi) {
+				return fail(in.Name + ": an index is not a number")
+			}
+			bar, err := plotter.NewPolygon(plotter.XYs{{X: float64(i) + kind.shift - 0.18, Y: 0}, {X: float64(i) + kind.shift + 0.18, Y: 0},
+				{X: float64(i) + kind.shift + 0.18, Y: v}, {X: float64(i) + kind.shift - 0.18, Y: v}})
+			if err != nil {
+				return fail(err.Error())
+			}
+			bar.Color, bar.LineStyle.Width = []color.Color{lowColor, highColor}[k], 0
+			p.Add(bar)
+			if i == 0 {
+				p.Legend.Add(kind.name, bar)
+			}
+			errs.XYs = append(errs.XYs, plotter.XY{X: float64(i) + kind.shift, Y: v})
+			errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{v - lo, hi - v})
+		}
+		bars, err := plotter.NewYErrorBars(errs)
+		if err != nil {
+			return fail(err.Error())
+		}
+		p.Add(bars)
+	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.3
+	p.Legend.Top = true
+	return newChart("indices", s, []*plot.Plot{p}, []float64{1})
+}
+
+// LeaveOneOut draws a part's leave-one-out table: the target per share without each
+// comparable, against the model's target.
+func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "leave-one-out", What: what, Err: ErrInput}
+	}
+	if len(l.Rows) == 0 {
+		return fail("no rows")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: target without each comparable (%s)", l.Title, l.Method)
+	p.Y.Label.Text = "target (" + string(l.Currency) + ")"
+	target := l.Target.InexactFloat64()
+	names := make([]string, len(l.Rows))
+	for i, r := range l.Rows {
+		names[i] = r.Ticker
+		v := r.Target.InexactFloat64()
+		if !finite(v, target) {
+			return fail(r.Ticker + ": not a number")
+		}
+		bar, err := plotter.NewPolygon(plotter.XYs{{X: float64(i) - 0.35, Y: target}, {X: float64(i) + 0.35, Y: target}, {X: float64(i) + 0.35, Y: v}, {X: float64(i) - 0.35, Y: v}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		bar.Color, bar.LineStyle.Width = highColor, 0
+		if v < target {
+			bar.Color = lowColor
+		}
+		p.Add(bar)
+	}
+	line, err := plotter.NewLine(plotter.XYs{{X: -0.6, Y: target}, {X: float64(len(l.Rows)) - 0.4, Y: target}})
+	if err != nil {
+		return fail(err.Error())
+	}
+	line.Color = baseColor
+	p.Add(line)
+	p.Legend.Add("with all: "+sensitivity.FormatValue("target", l.Target), line)
+	p.NominalX(names...)
+	p.Legend.Top = true
+	return newChart("leave-one-out", s, []*plot.Plot{p}, []float64{1})
+}
