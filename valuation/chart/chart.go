@@ -1,6 +1,7 @@
 // Package chart draws a valuation's analyses as charts an analyst reads: a tornado, a
 // heatmap of a two-axis grid, a one-axis sweep, the histogram of a Monte Carlo run, Sobol
-// indices, a leave-one-out table and the waterfall of the sum of the parts, each to SVG or PNG
+// indices, an attribution between scenarios, a leave-one-out table, a cross-check and the
+// waterfall of the sum of the parts, each to SVG or PNG
 // at a size the caller picks. It draws with gonum.org/v1/plot, which ships its fonts, so
 // the same inputs give the same SVG bytes on every machine.
 //
@@ -32,7 +33,7 @@ var ErrInput = errors.New("cannot be charted")
 
 // Error is a problem drawing a chart: what was at fault, and why.
 type Error struct {
-	Chart string // "tornado", "heatmap", "sweep", "histogram", "indices", "leave-one-out", "waterfall"
+	Chart string // "tornado", "heatmap", "sweep", "histogram", "indices", "attribution", "leave-one-out", "cross-check", "waterfall"
 	What  string // the field or value at fault
 	Err   error
 }

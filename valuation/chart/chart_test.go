@@ -76,6 +76,18 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.NewFromInt(620)),
+		sensitivity.Set("part/ecommerce/premium", decimal.Zero), sensitivity.Set("forecast/2021/ecommerce/penetration", decimal.New(5, -1))}}
+	att, err := e.Attribute(ctx, sensitivity.Scenario{Name: "base"}, bull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := kuaishou2021.Model()
+	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Ecommerce, Method: valuation.PMAU(kuaishou2021.EcommercePeers())},
+		valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.PDAU(kuaishou2021.AdvertisingPeers())})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]chart.Chart{}
 	add := func(name string) func(chart.Chart, error) {
 		return func(c chart.Chart, err error) {
@@ -92,6 +104,9 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("sweep")(chart.Sweep(sweep, chart.Size{}, "target"))
 	add("indices")(chart.Indices(sob[0], chart.Size{}))
 	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Size{}))
+	add("attribution")(chart.Attribution(att, false, chart.Size{}))
+	add("attribution-segments")(chart.Attribution(att, true, chart.Size{}))
+	add("crosscheck")(chart.CrossCheck(cc, chart.Size{}))
 	return out
 }
 
@@ -176,6 +191,8 @@ func TestBadInput(t *testing.T) {
 		"sweep of two axes":     func() (chart.Chart, error) { return chart.Sweep(one, chart.Size{}) },
 		"no indices":            func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Size{}) },
 		"no rows":               func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Size{}) },
+		"no steps":              func() (chart.Chart, error) { return chart.Attribution(sensitivity.Attribution{}, false, chart.Size{}) },
+		"no cross-check":        func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Size{}) },
 		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Size{}) },
 		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Size{}) },
 		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Size{}) },

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -199,4 +200,153 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 	p.NominalX(names...)
 	p.Legend.Top = true
 	return newChart("leave-one-out", s, []*plot.Plot{p}, []float64{1})
+}
+
+// Attribution draws the waterfall of an attribution between two scenarios: the target
+// under the first, a bar per assumption moved, and the target under the second; with
+// bySegment, a bar per segment instead, each the sum of its changes over the steps.
+func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "attribution", What: what, Err: ErrInput}
+	}
+	if len(a.Steps) == 0 {
+		return fail("no steps")
+	}
+	type move struct {
+		name   string
+		change float64
+	}
+	var moves []move
+	if bySegment {
+		for j, seg := range a.Segments {
+			sum := 0.0
+			for _, st := range a.Steps {
+				if j < len(st.BySegment) {
+					sum += st.BySegment[j].InexactFloat64()
+				}
+			}
+			moves = append(moves, move{seg, sum})
+		}
+	} else {
+		for _, st := range a.Steps {
+			moves = append(moves, move{st.Name, st.Change.InexactFloat64()})
+		}
+	}
+	p := plot.New()
+	by := "assumption"
+	if bySegment {
+		by = "segment"
+	}
+	p.Title.Text = fmt.Sprintf("Target from %s to %s, by %s", a.From, a.To, by)
+	p.Y.Label.Text = "target"
+	p.Y.Tick.Marker = valueTicks{"target"}
+	names := []string{a.From}
+	start, end := a.Start.InexactFloat64(), a.End.InexactFloat64()
+	bar := func(x, from, to float64, c color.Color) error {
+		if !finite(from, to) {
+			return fmt.Errorf("a value is not a number")
+		}
+		b, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.35, Y: from}, {X: x + 0.35, Y: from}, {X: x + 0.35, Y: to}, {X: x - 0.35, Y: to}})
+		if err != nil {
+			return err
+		}
+		b.Color, b.LineStyle.Width = c, 0
+		p.Add(b)
+		return nil
+	}
+	floor := math.Min(start, end)
+	run := start
+	for _, m := range moves {
+		floor = math.Min(floor, math.Min(run, run+m.change))
+		run += m.change
+	}
+	floor *= 0.9 // the bars of the totals rise from below every step
+	if err := bar(0, floor, start, baseColor); err != nil {
+		return fail(a.From + ": " + err.Error())
+	}
+	run = start
+	for i, m := range moves {
+		c := color.Color(highColor)
+		if m.change < 0 {
+			c = lowColor
+		}
+		if err := bar(float64(i+1), run, run+m.change, c); err != nil {
+			return fail(m.name + ": " + err.Error())
+		}
+		run += m.change
+		names = append(names, m.name)
+	}
+	if err := bar(float64(len(moves)+1), floor, end, baseColor); err != nil {
+		return fail(a.To + ": " + err.Error())
+	}
+	names = append(names, a.To)
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.3
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	p.Y.Min = floor
+	return newChart("attribution", s, []*plot.Plot{p}, []float64{1})
+}
+
+// CrossCheck draws a cross-check: for each segment a bar per method tried, the model's
+// choice in the dark colour; a method that does not apply draws no bar.
+func CrossCheck(c valuation.CrossCheck, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &Error{Chart: "cross-check", What: what, Err: ErrInput}
+	}
+	if len(c.Values) == 0 {
+		return fail("no values")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Each segment under each method, %d (%s m)", c.Year, c.Currency)
+	p.Y.Label.Text = string(c.Currency) + " m"
+	p.Y.Tick.Marker = valueTicks{"sum"}
+	var names []string
+	row := map[string]int{}
+	per := map[string]int{}
+	for _, v := range c.Values {
+		if _, ok := row[v.Segment]; !ok {
+			row[v.Segment] = len(names)
+			names = append(names, v.Title)
+		}
+		per[v.Segment]++
+	}
+	seen := map[string]int{}
+	var labels plotter.XYLabels
+	for _, v := range c.Values {
+		k, n := seen[v.Segment], per[v.Segment]
+		seen[v.Segment]++
+		if !v.Value.Valid {
+			continue
+		}
+		w := 0.8 / float64(n)
+		x := float64(row[v.Segment]) - 0.4 + w*(float64(k)+0.5)
+		y := v.Value.Decimal.InexactFloat64()
+		if !finite(y) {
+			return fail(v.Segment + " by " + v.Method + ": not a number")
+		}
+		b, err := plotter.NewPolygon(plotter.XYs{{X: x - w/2 + 0.02, Y: 0}, {X: x + w/2 - 0.02, Y: 0}, {X: x + w/2 - 0.02, Y: y}, {X: x - w/2 + 0.02, Y: y}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		b.Color, b.LineStyle.Width = highColor, 0
+		if v.Chosen {
+			b.Color = baseColor
+		}
+		p.Add(b)
+		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
+		labels.Labels = append(labels.Labels, v.Method)
+	}
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return fail(err.Error())
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+	}
+	l.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(l)
+	p.NominalX(names...)
+	p.Y.Min = 0
+	p.Y.Max *= 1.08
+	return newChart("cross-check", s, []*plot.Plot{p}, []float64{1})
 }
