@@ -5,22 +5,32 @@
 //	go run ./examples/kuaishou2021            plain text
 //	go run ./examples/kuaishou2021 -markdown  Markdown tables
 //	go run ./examples/kuaishou2021 -json      the full result as JSON
+//	go run ./examples/kuaishou2021 -xlsx kuaishou.xlsx   also write the model as a workbook of live formulas
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/workbook"
 )
 
 func main() {
 	markdown := flag.Bool("markdown", false, "print Markdown tables")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
+	xlsx := flag.String("xlsx", "", "also write the model as an Excel workbook of live formulas to this file")
 	flag.Parse()
 
+	if *xlsx != "" {
+		if err := writeWorkbook(*xlsx); err != nil {
+			fmt.Fprintln(os.Stderr, "kuaishou2021:", err)
+			os.Exit(1)
+		}
+	}
 	r, err := kuaishou2021.Model().Value()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kuaishou2021:", err)
@@ -46,4 +56,12 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Println(r.Summary())
+}
+
+func writeWorkbook(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	return errors.Join(workbook.Write(f, kuaishou2021.Model()), f.Close())
 }

@@ -1,0 +1,517 @@
+// Package workbook writes a valued model as the analyst's Excel workbook: an Inputs sheet
+// (users, every driver input by year, FX rates, premiums, share count and price, styled as
+// inputs and named), and Forecast, Comps and SOTP sheets whose figures are live formulas
+// of those inputs, so that changing 2021E MAU in the workbook moves the target as sotp
+// computes it. It writes with github.com/xuri/excelize/v2.
+//
+// Conventions. Users and money are in millions, as in the library; rates are fractions,
+// formatted as percentages. Each comparable's market value and metric are written as
+// values in the set's currency, its multiple as printed or as market value / metric; the
+// set's aggregate is AVERAGE, MEDIAN, HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. A spreadsheet
+// divides in binary floating point where sotp divides to 16 decimal places, so figures
+// agree to about 1e-12 relative, not to the last digit. Text cells are written as text:
+// a name beginning with "=" never becomes a formula.
+package workbook
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+)
+
+// ErrUnsupported reports a model with a driver, method or aggregate the workbook cannot
+// write as formulas.
+var ErrUnsupported = errors.New("workbook: not expressible as formulas")
+
+// Sheet names.
+const (
+	Inputs   = "Inputs"
+	Forecast = "Forecast"
+	Comps    = "Comps"
+	SOTP     = "SOTP"
+)
+
+// book is a workbook being written and where each figure went.
+type book struct {
+	f                 *excelize.File
+	m                 valuation.Model
+	r                 valuation.Result
+	input             map[string]string // "mau 2021", "live_streaming paying_ratio 2021", "fx USD/HKD", "premium ecommerce", "shares", "price" → absolute reference
+	figure            map[string]string // "SEGMENT METRIC YEAR" → reference on Forecast
+	inStyle, pct, num int
+}
+
+// Write values m and writes its workbook to w.
+func Write(w io.Writer, m valuation.Model) error {
+	r, err := m.Value()
+	if err != nil {
+		return err
+	}
+	b := &book{f: excelize.NewFile(), m: m, r: r, input: map[string]string{}, figure: map[string]string{}}
+	defer b.f.Close()
+	if err := b.styles(); err != nil {
+		return err
+	}
+	for _, step := range []func() error{b.inputs, b.forecast, b.comps, b.sotp} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	if err := b.f.DeleteSheet("Sheet1"); err != nil {
+		return err
+	}
+	b.f.SetActiveSheet(3)
+	return b.f.Write(w)
+}
+
+func (b *book) styles() error {
+	var err error
+	if b.inStyle, err = b.f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"FFF2CC"}, Pattern: 1},
+		Font: &excelize.Font{Color: "1F4E79"}}); err != nil {
+		return err
+	}
+	if b.pct, err = b.f.NewStyle(&excelize.Style{NumFmt: 10}); err != nil { // 0.00%
+		return err
+	}
+	b.num, err = b.f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	return err
+}
+
+// ref is the absolute reference to a cell of sheet.
+func ref(sheet string, col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row, true) // col and row are positive here
+	return sheet + "!" + name
+}
+
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// put writes a value, a text or a formula ("=" first) into sheet at (col, row).
+func (b *book) put(sheet string, col, row int, v any) error {
+	c := cell(col, row)
+	switch v := v.(type) {
+	case string:
+		if strings.HasPrefix(v, "=") && len(v) > 1 && v != "=" {
+			return b.f.SetCellFormula(sheet, c, v[1:])
+		}
+		return b.f.SetCellStr(sheet, c, v)
+	case text:
+		return b.f.SetCellStr(sheet, c, string(v))
+	}
+	return b.f.SetCellValue(sheet, c, v)
+}
+
+// text is a string written as text even when it begins with "=".
+type text string
+
+// num converts a decimal to the float64 a spreadsheet holds.
+func num(d interface{ InexactFloat64() float64 }) float64 { return d.InexactFloat64() }
+
+func (b *book) inputs() error {
+	sh := Inputs
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	p := b.m.Plan
+	if err := b.put(sh, 1, 1, text("Input (millions; rates as fractions)")); err != nil {
+		return err
+	}
+	for j, y := range p.Years {
+		if err := b.put(sh, 2+j, 1, text(strconv.Itoa(y))); err != nil {
+			return err
+		}
+	}
+	row := 2
+	line := func(key, label string, values map[int]float64, rate bool) error {
+		if err := b.put(sh, 1, row, text(label)); err != nil {
+			return err
+		}
+		for j, y := range p.Years {
+			v, ok := values[y]
+			if !ok {
+				continue
+			}
+			if err := b.put(sh, 2+j, row, v); err != nil {
+				return err
+			}
+			b.input[key+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
+			style := b.inStyle
+			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), style); err != nil {
+				return err
+			}
+			if rate {
+				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.pctInput()); err != nil {
+					return err
+				}
+			}
+		}
+		row++
+		return nil
+	}
+	mau, dau := map[int]float64{}, map[int]float64{}
+	for y, u := range p.Users {
+		mau[y], dau[y] = num(u.MAU), num(u.DAU)
+	}
+	if err := line("mau", "MAU (m)", mau, false); err != nil {
+		return err
+	}
+	if err := line("dau", "DAU (m)", dau, false); err != nil {
+		return err
+	}
+	for _, s := range p.Segments {
+		var names []segments.Metric
+		for _, y := range p.Years {
+			t, ok := s.Drivers[y].(segments.Tunable)
+			if !ok {
+				return fmt.Errorf("%w: segment %s %d: driver %T", ErrUnsupported, s.Name, y, s.Drivers[y])
+			}
+			for _, in := range t.Inputs() {
+				if !containsMetric(names, in) {
+					names = append(names, in)
+				}
+			}
+		}
+		for _, in := range names {
+			vals := map[int]float64{}
+			for _, y := range p.Years {
+				if v, ok := s.Drivers[y].(segments.Tunable).Input(in); ok {
+					vals[y] = num(v)
+				}
+			}
+			rate := in == segments.PayingRatio || in == segments.Penetration || in == segments.TakeRate || in == segments.NetMarginRate
+			if err := line(s.Name+" "+string(in), s.Title+": "+string(in), vals, rate); err != nil {
+				return err
+			}
+		}
+	}
+	row++
+	single := func(key, label string, v float64, style int) error {
+		if err := b.put(sh, 1, row, text(label)); err != nil {
+			return err
+		}
+		if err := b.put(sh, 2, row, v); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sh, cell(2, row), cell(2, row), style); err != nil {
+			return err
+		}
+		b.input[key] = ref(sh, 2, row)
+		row++
+		return nil
+	}
+	for _, r := range b.m.FX.Rates() {
+		if err := single("fx "+string(r.From)+"/"+string(r.To), fmt.Sprintf("FX: %s per %s", r.To, r.From), num(r.Rate), b.inStyle); err != nil {
+			return err
+		}
+	}
+	for _, pv := range b.r.Parts {
+		if err := single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
+			return err
+		}
+	}
+	if err := single("shares", "Shares (m)", num(b.m.Shares), b.inStyle); err != nil {
+		return err
+	}
+	if err := single("price", "Price ("+string(b.m.Currency)+")", num(b.m.Price), b.inStyle); err != nil {
+		return err
+	}
+	for key, name := range map[string]string{"shares": "SHARES", "price": "PRICE"} {
+		if err := b.f.SetDefinedName(&excelize.DefinedName{Name: name, RefersTo: b.input[key]}); err != nil {
+			return err
+		}
+	}
+	for _, y := range p.Years {
+		for _, u := range []string{"mau", "dau"} {
+			if err := b.f.SetDefinedName(&excelize.DefinedName{Name: strings.ToUpper(u) + "_" + strconv.Itoa(y), RefersTo: b.input[u+" "+strconv.Itoa(y)]}); err != nil {
+				return err
+			}
+		}
+	}
+	return b.f.SetColWidth(sh, "A", "A", 48)
+}
+
+func (b *book) pctInput() int {
+	s, _ := b.f.NewStyle(&excelize.Style{NumFmt: 10, Fill: excelize.Fill{Type: "pattern", Color: []string{"FFF2CC"}, Pattern: 1},
+		Font: &excelize.Font{Color: "1F4E79"}})
+	return s
+}
+
+func containsMetric(ms []segments.Metric, m segments.Metric) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// forecast writes each segment's lines by year as formulas of the inputs.
+func (b *book) forecast() error {
+	sh := Forecast
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	p := b.m.Plan
+	for j, y := range p.Years {
+		if err := b.put(sh, 2+j, 1, text(strconv.Itoa(y))); err != nil {
+			return err
+		}
+	}
+	row := 2
+	for _, s := range p.Segments {
+		if err := b.put(sh, 1, row, text(s.Title)); err != nil {
+			return err
+		}
+		row++
+		type formula struct {
+			metric segments.Metric
+			label  string
+			expr   func(y int) (string, error)
+		}
+		in := func(metric segments.Metric) func(y int) string {
+			return func(y int) string { return b.input[s.Name+" "+string(metric)+" "+strconv.Itoa(y)] }
+		}
+		users := func(u string) func(y int) string { return func(y int) string { return b.input[u+" "+strconv.Itoa(y)] } }
+		fig := func(m segments.Metric) func(y int) string {
+			return func(y int) string { return b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)] }
+		}
+		var lines []formula
+		add := func(m segments.Metric, label string, f func(y int) string) {
+			lines = append(lines, formula{m, label, func(y int) (string, error) { return "=" + f(y), nil }})
+		}
+		first := s.Drivers[p.Years[0]]
+		inner := first
+		if nm, ok := first.(segments.NetMargin); ok {
+			inner = nm.Driver
+		}
+		switch inner.(type) {
+		case segments.LiveStreaming:
+			add(segments.MAU, "MAU (m)", users("mau"))
+			add(segments.PayingUsers, "Paying users (m)", func(y int) string { return fig(segments.MAU)(y) + "*" + in(segments.PayingRatio)(y) })
+			add(segments.Revenue, "Revenue (m)", func(y int) string { return fig(segments.PayingUsers)(y) + "*" + in(segments.MonthlyARPPU)(y) + "*12" })
+		case segments.Advertising:
+			add(segments.DAU, "DAU (m)", users("dau"))
+			add(segments.Revenue, "Revenue (m)", func(y int) string { return fig(segments.DAU)(y) + "*" + in(segments.RevenuePerDAU)(y) })
+		case segments.Ecommerce:
+			add(segments.MAU, "MAU (m)", users("mau"))
+			add(segments.ShoppingMAU, "Shopping MAU (m)", func(y int) string { return fig(segments.MAU)(y) + "*" + in(segments.Penetration)(y) })
+			add(segments.GMV, "GMV (m)", func(y int) string { return fig(segments.ShoppingMAU)(y) + "*" + in(segments.GMVPerShopper)(y) })
+			add(segments.Revenue, "Revenue (m)", func(y int) string {
+				return fig(segments.GMV)(y) + "*" + in(segments.TakeRate)(y) + "+" + in(segments.OtherRevenue)(y)
+			})
+		default:
+			return fmt.Errorf("%w: segment %s: driver %T", ErrUnsupported, s.Name, inner)
+		}
+		if _, ok := first.(segments.NetMargin); ok {
+			add(segments.Earnings, "Earnings (m)", func(y int) string { return fig(segments.Revenue)(y) + "*" + in(segments.NetMarginRate)(y) })
+		}
+		for _, l := range lines {
+			if err := b.put(sh, 1, row, text("  "+l.label)); err != nil {
+				return err
+			}
+			for j, y := range p.Years {
+				if _, err := b.driverOf(s, y, inner); err != nil {
+					return err
+				}
+				b.figure[s.Name+" "+string(l.metric)+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
+				expr, _ := l.expr(y)
+				if err := b.put(sh, 2+j, row, expr); err != nil {
+					return err
+				}
+				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.num); err != nil {
+					return err
+				}
+			}
+			row++
+		}
+		row++
+	}
+	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// driverOf checks that segment s has in year y a driver of the model kind.
+func (b *book) driverOf(s segments.Segment, y int, kind segments.Driver) (segments.Driver, error) {
+	d := s.Drivers[y]
+	if nm, ok := d.(segments.NetMargin); ok {
+		d = nm.Driver
+	}
+	if fmt.Sprintf("%T", d) != fmt.Sprintf("%T", kind) {
+		return nil, fmt.Errorf("%w: segment %s changes driver model in %d", ErrUnsupported, s.Name, y)
+	}
+	return d, nil
+}
+
+// comps writes each part's comparables and the set's multiple.
+func (b *book) comps() error {
+	sh := Comps
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	row := 1
+	for i, pv := range b.r.Parts {
+		mult := pv.Multiple
+		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
+			return fmt.Errorf("%w: part %s: method %s", ErrUnsupported, pv.Segment, pv.Method)
+		}
+		if err := b.put(sh, 1, row, text(fmt.Sprintf("%s: %s on %s (%s)", pv.Title, pv.Method, mult.Set, mult.Metric))); err != nil {
+			return err
+		}
+		row++
+		for c, h := range []string{"Ticker", "Name", "Market value (" + string(mult.Currency) + " m)", "Metric (m)", "Multiple"} {
+			if err := b.put(sh, 1+c, row, text(h)); err != nil {
+				return err
+			}
+		}
+		row++
+		first := row
+		for _, c := range mult.Companies {
+			vals := []any{text(c.Ticker), text(c.Name), num(c.MarketValue), num(c.Metric)}
+			for k, v := range vals {
+				if err := b.put(sh, 1+k, row, v); err != nil {
+					return err
+				}
+			}
+			var m any = "=" + cell(3, row) + "/" + cell(4, row)
+			if c.Printed {
+				m = num(c.Multiple)
+			}
+			if err := b.put(sh, 5, row, m); err != nil {
+				return err
+			}
+			row++
+		}
+		set := b.m.Parts[i].Method.(valuation.Multiple).Comps
+		if w, ok := set.Aggregate.(comps.Weighted); ok { // the weights beside the multiples
+			if err := b.put(sh, 6, first-1, text("Weight")); err != nil {
+				return err
+			}
+			for k, c := range mult.Companies {
+				if err := b.put(sh, 6, first+k, num(w.Weights[c.Ticker])); err != nil {
+					return err
+				}
+			}
+		}
+		agg, err := aggregateFormula(set, mult, first, row-1)
+		if err != nil {
+			return fmt.Errorf("part %s: %w", pv.Segment, err)
+		}
+		if err := b.put(sh, 2, row, text("Aggregate ("+mult.Aggregate+")")); err != nil {
+			return err
+		}
+		if err := b.put(sh, 5, row, "="+agg); err != nil {
+			return err
+		}
+		row++
+		if err := b.put(sh, 2, row, text("Multiple: aggregate × (1 + premium)")); err != nil {
+			return err
+		}
+		if err := b.put(sh, 5, row, "="+cell(5, row-1)+"*(1+"+b.input["premium "+pv.Segment]+")"); err != nil {
+			return err
+		}
+		b.figure["multiple "+pv.Segment] = ref(sh, 5, row)
+		row += 2
+	}
+	return b.f.SetColWidth(sh, "A", "B", 24)
+}
+
+// aggregateFormula is the set's aggregate of the multiples in column E, rows first to last.
+func aggregateFormula(set comps.Set, mult comps.Multiple, first, last int) (string, error) {
+	rng := cell(5, first) + ":" + cell(5, last)
+	switch a := set.Aggregate.(type) {
+	case nil, comps.Mean:
+		return "AVERAGE(" + rng + ")", nil
+	case comps.Median:
+		return "MEDIAN(" + rng + ")", nil
+	case comps.Harmonic:
+		return "HARMEAN(" + rng + ")", nil
+	case comps.Trimmed:
+		// TRIMMEAN drops floor(n × p / 2) from each end; sotp drops floor(n × f): p = 2f.
+		return "TRIMMEAN(" + rng + "," + strconv.FormatFloat(2*a.Fraction.InexactFloat64(), 'g', -1, 64) + ")", nil
+	case comps.MarketValueWeighted:
+		mv := cell(3, first) + ":" + cell(3, last)
+		return "SUMPRODUCT(" + mv + "," + rng + ")/SUM(" + mv + ")", nil
+	case comps.Weighted:
+		w := cell(6, first) + ":" + cell(6, last)
+		return "SUMPRODUCT(" + w + "," + rng + ")/SUM(" + w + ")", nil
+	}
+	return "", fmt.Errorf("%w: aggregate %s", ErrUnsupported, mult.Aggregate)
+}
+
+// sotp writes each part's value as multiple × figure × FX, the sum, the target and the
+// upside.
+func (b *book) sotp() error {
+	sh := SOTP
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	for c, h := range []string{"Segment", "Method", "Multiple", "Figure (m)", "FX", "Value (" + string(b.m.Currency) + " m)"} {
+		if err := b.put(sh, 1+c, 1, text(h)); err != nil {
+			return err
+		}
+	}
+	row := 2
+	year := strconv.Itoa(b.m.Year)
+	for _, pv := range b.r.Parts {
+		figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
+		if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
+			figure, ok = b.input[string(pv.Metric)+" "+year]
+		}
+		if !ok {
+			return fmt.Errorf("%w: part %s: figure %s", ErrUnsupported, pv.Segment, pv.Metric)
+		}
+		fx := "1"
+		if pv.FX.From != pv.FX.To {
+			if r, ok := b.input["fx "+string(pv.FX.From)+"/"+string(pv.FX.To)]; ok {
+				fx = r
+			} else if r, ok := b.input["fx "+string(pv.FX.To)+"/"+string(pv.FX.From)]; ok {
+				fx = "1/" + r
+			} else {
+				return fmt.Errorf("%w: part %s: no FX rate %s/%s", ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
+			}
+		}
+		for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
+			"=" + cell(3, row) + "*" + cell(4, row) + "*" + cell(5, row)} {
+			if err := b.put(sh, 1+c, row, v); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	last := row - 1
+	rows := []struct {
+		label string
+		expr  string
+		style int
+	}{
+		{"Sum", "=SUM(" + cell(6, 2) + ":" + cell(6, last) + ")", b.num},
+		{"Shares (m)", "=" + b.input["shares"], b.num},
+		{"Target per share (" + string(b.m.Currency) + ")", "=" + cell(6, last+1) + "/" + cell(6, last+2), b.num},
+		{"Price", "=" + b.input["price"], b.num},
+		{"Upside", "=" + cell(6, last+3) + "/" + cell(6, last+4) + "-1", b.pct},
+	}
+	for i, r := range rows {
+		if err := b.put(sh, 1, last+1+i, text(r.label)); err != nil {
+			return err
+		}
+		if err := b.put(sh, 6, last+1+i, r.expr); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sh, cell(6, last+1+i), cell(6, last+1+i), r.style); err != nil {
+			return err
+		}
+	}
+	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, last+3)}); err != nil {
+		return err
+	}
+	return b.f.SetColWidth(sh, "A", "A", 36)
+}

@@ -1,0 +1,187 @@
+package workbook_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+	"github.com/sotpkit/sotp/valuation/workbook"
+)
+
+// recalc has LibreOffice load the workbook at path, recalculate it, and write each sheet
+// as CSV at full precision; it returns the SOTP sheet's cells.
+func recalc(t *testing.T, path string) [][]string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui")
+		}
+		t.Skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui to run the recalculation test")
+	}
+	dir := filepath.Dir(path)
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	base := strings.TrimSuffix(filepath.Base(path), ".xlsx")
+	f, err := os.Open(filepath.Join(dir, base+"-"+workbook.SOTP+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// value returns the number in column F of the SOTP row labelled label.
+func value(t *testing.T, rows [][]string, label string) float64 {
+	t.Helper()
+	for _, r := range rows {
+		if len(r) >= 6 && strings.HasPrefix(r[0], label) {
+			v, err := strconv.ParseFloat(r[5], 64)
+			if err != nil {
+				t.Fatalf("%s: %q: %v", label, r[5], err)
+			}
+			return v
+		}
+	}
+	t.Fatalf("no row %q", label)
+	return 0
+}
+
+func near(t *testing.T, what string, got float64, want decimal.Decimal) {
+	t.Helper()
+	w := want.InexactFloat64()
+	if math.Abs(got-w) > 1e-9*math.Abs(w) {
+		t.Errorf("%s: LibreOffice %.12g, sotp %.12g", what, got, w)
+	}
+}
+
+// TestRecalculatedByLibreOffice: the Kuaishou workbook, recalculated by LibreOffice, gives
+// sotp's parts, sum and target to 1e-9 relative, the target printing as the report's
+// HK$404.6 (Table 14); with 2021E MAU set to 500, 600 and 650 in the workbook, its target
+// is Engine.Eval's at those points.
+func TestRecalculatedByLibreOffice(t *testing.T) {
+	m := kuaishou2021.Model()
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kuaishou.xlsx")
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := recalc(t, path)
+	for _, pv := range r.Parts {
+		near(t, pv.Segment, value(t, rows, pv.Title), pv.Value)
+	}
+	near(t, "sum", value(t, rows, "Sum"), r.Sum)
+	target := value(t, rows, "Target per share")
+	near(t, "target", target, r.Target)
+	if got := strconv.FormatFloat(target, 'f', 1, 64); got != "404.6" {
+		t.Errorf("target prints %s, want 404.6 (Table 14)", got)
+	}
+	e, err := sensitivity.New(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mau := range []string{"500", "600", "650"} {
+		f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at string
+		for _, n := range f.GetDefinedName() {
+			if n.Name == "MAU_2021" {
+				at = n.RefersTo
+			}
+		}
+		sheet, coord, _ := strings.Cut(strings.ReplaceAll(at, "$", ""), "!")
+		if err := f.SetCellValue(sheet, coord, decimal.RequireFromString(mau).InexactFloat64()); err != nil {
+			t.Fatal(err)
+		}
+		moved := filepath.Join(dir, "mau"+mau+".xlsx")
+		if err := f.SaveAs(moved); err != nil {
+			t.Fatal(err)
+		}
+		want, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.RequireFromString(mau))}, "target")
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "target at MAU "+mau, value(t, recalc(t, moved), "Target per share"), want[0])
+	}
+}
+
+// otherMethod is a method the workbook cannot write as formulas.
+type otherMethod struct{ valuation.Multiple }
+
+// TestTextStaysText: a name beginning with a formula character is written as text, never
+// as a formula; a method the workbook cannot express is ErrUnsupported.
+func TestTextStaysText(t *testing.T) {
+	m := kuaishou2021.Model().Clone()
+	m.Plan.Segments[0].Title = "=HYPERLINK(\"http://x\")"
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(workbook.SOTP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == m.Plan.Segments[0].Title {
+			found = true
+			if formula, _ := f.GetCellFormula(workbook.SOTP, "A"+strconv.Itoa(i+1)); formula != "" {
+				t.Errorf("the title became a formula: %q", formula)
+			}
+		}
+	}
+	if !found {
+		t.Error("the title is not written as text")
+	}
+	m = kuaishou2021.Model().Clone()
+	m.Parts[0].Method = otherMethod{m.Parts[0].Method.(valuation.Multiple)}
+	if err := workbook.Write(&bytes.Buffer{}, m); !errors.Is(err, workbook.ErrUnsupported) {
+		t.Errorf("a method of another type: %v, want ErrUnsupported", err)
+	}
+}
+
+// BenchmarkWriteKuaishou writes the Kuaishou workbook.
+func BenchmarkWriteKuaishou(b *testing.B) {
+	m := kuaishou2021.Model()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := workbook.Write(io.Discard, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
