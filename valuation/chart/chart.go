@@ -15,10 +15,12 @@ package chart
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -109,4 +111,27 @@ func finite(vs ...float64) bool {
 		}
 	}
 	return true
+}
+
+// rect is a filled rectangle [x0, x1] × [y0, y1] without an outline.
+func rect(x0, x1, y0, y1 float64, c color.Color) (*plotter.Polygon, error) {
+	if !finite(x0, x1, y0, y1) {
+		return nil, errors.New("a value is not a number")
+	}
+	r, err := plotter.NewPolygon(plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+	if err != nil {
+		return nil, err
+	}
+	r.Color, r.LineStyle.Width = c, 0
+	return r, nil
+}
+
+// column adds to p a bar at x from one value to another, as waterfalls draw them.
+func column(p *plot.Plot, x, from, to float64, c color.Color) error {
+	r, err := rect(x-0.35, x+0.35, from, to, c)
+	if err != nil {
+		return err
+	}
+	p.Add(r)
+	return nil
 }

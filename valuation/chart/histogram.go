@@ -36,11 +36,11 @@ func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 		if hi == b.Lo { // all draws equal: a bar of some width
 			hi = b.Lo + 1
 		}
-		bar, err := plotter.NewPolygon(plotter.XYs{{X: b.Lo, Y: 0}, {X: hi, Y: 0}, {X: hi, Y: float64(b.Count)}, {X: b.Lo, Y: float64(b.Count)}})
+		bar, err := rect(b.Lo, hi, 0, float64(b.Count), color.RGBA{R: 0x9d, G: 0xc3, B: 0xe6, A: 0xff})
 		if err != nil {
 			return fail(err.Error())
 		}
-		bar.Color, bar.LineStyle.Color, bar.LineStyle.Width = color.RGBA{R: 0x9d, G: 0xc3, B: 0xe6, A: 0xff}, color.White, vg.Points(0.5)
+		bar.LineStyle.Color, bar.LineStyle.Width = color.White, vg.Points(0.5)
 		p.Add(bar)
 	}
 	peak := 0

@@ -135,12 +135,10 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 			if !finite(v, lo, hi) {
 				return fail(in.Name + ": an index is not a number")
 			}
-			bar, err := plotter.NewPolygon(plotter.XYs{{X: float64(i) + kind.shift - 0.18, Y: 0}, {X: float64(i) + kind.shift + 0.18, Y: 0},
-				{X: float64(i) + kind.shift + 0.18, Y: v}, {X: float64(i) + kind.shift - 0.18, Y: v}})
+			bar, err := rect(float64(i)+kind.shift-0.18, float64(i)+kind.shift+0.18, 0, v, []color.Color{lowColor, highColor}[k])
 			if err != nil {
 				return fail(err.Error())
 			}
-			bar.Color, bar.LineStyle.Width = []color.Color{lowColor, highColor}[k], 0
 			p.Add(bar)
 			if i == 0 {
 				p.Legend.Add(kind.name, bar)
@@ -180,15 +178,13 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 		if !finite(v, target) {
 			return fail(r.Ticker + ": not a number")
 		}
-		bar, err := plotter.NewPolygon(plotter.XYs{{X: float64(i) - 0.35, Y: target}, {X: float64(i) + 0.35, Y: target}, {X: float64(i) + 0.35, Y: v}, {X: float64(i) - 0.35, Y: v}})
-		if err != nil {
+		c := color.Color(highColor)
+		if v < target {
+			c = lowColor
+		}
+		if err := column(p, float64(i), target, v, c); err != nil {
 			return fail(err.Error())
 		}
-		bar.Color, bar.LineStyle.Width = highColor, 0
-		if v < target {
-			bar.Color = lowColor
-		}
-		p.Add(bar)
 	}
 	line, err := plotter.NewLine(plotter.XYs{{X: -0.6, Y: target}, {X: float64(len(l.Rows)) - 0.4, Y: target}})
 	if err != nil {
@@ -242,18 +238,6 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, erro
 	p.Y.Tick.Marker = valueTicks{"target"}
 	names := []string{a.From}
 	start, end := a.Start.InexactFloat64(), a.End.InexactFloat64()
-	bar := func(x, from, to float64, c color.Color) error {
-		if !finite(from, to) {
-			return fmt.Errorf("a value is not a number")
-		}
-		b, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.35, Y: from}, {X: x + 0.35, Y: from}, {X: x + 0.35, Y: to}, {X: x - 0.35, Y: to}})
-		if err != nil {
-			return err
-		}
-		b.Color, b.LineStyle.Width = c, 0
-		p.Add(b)
-		return nil
-	}
 	floor := math.Min(start, end)
 	run := start
 	for _, m := range moves {
@@ -261,7 +245,7 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, erro
 		run += m.change
 	}
 	floor *= 0.9 // the bars of the totals rise from below every step
-	if err := bar(0, floor, start, baseColor); err != nil {
+	if err := column(p, 0, floor, start, baseColor); err != nil {
 		return fail(a.From + ": " + err.Error())
 	}
 	run = start
@@ -270,13 +254,13 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, erro
 		if m.change < 0 {
 			c = lowColor
 		}
-		if err := bar(float64(i+1), run, run+m.change, c); err != nil {
+		if err := column(p, float64(i+1), run, run+m.change, c); err != nil {
 			return fail(m.name + ": " + err.Error())
 		}
 		run += m.change
 		names = append(names, m.name)
 	}
-	if err := bar(float64(len(moves)+1), floor, end, baseColor); err != nil {
+	if err := column(p, float64(len(moves)+1), floor, end, baseColor); err != nil {
 		return fail(a.To + ": " + err.Error())
 	}
 	names = append(names, a.To)
@@ -324,13 +308,13 @@ func CrossCheck(c valuation.CrossCheck, s Size) (Chart, error) {
 		if !finite(y) {
 			return fail(v.Segment + " by " + v.Method + ": not a number")
 		}
-		b, err := plotter.NewPolygon(plotter.XYs{{X: x - w/2 + 0.02, Y: 0}, {X: x + w/2 - 0.02, Y: 0}, {X: x + w/2 - 0.02, Y: y}, {X: x - w/2 + 0.02, Y: y}})
+		c := color.Color(highColor)
+		if v.Chosen {
+			c = baseColor
+		}
+		b, err := rect(x-w/2+0.02, x+w/2-0.02, 0, y, c)
 		if err != nil {
 			return fail(err.Error())
-		}
-		b.Color, b.LineStyle.Width = highColor, 0
-		if v.Chosen {
-			b.Color = baseColor
 		}
 		p.Add(b)
 		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})

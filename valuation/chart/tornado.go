@@ -54,11 +54,10 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 			if !finite(v) {
 				return fail(b.Name + " at one end: " + end.c.Values[0].String())
 			}
-			bar, err := plotter.NewPolygon(plotter.XYs{{X: base, Y: y - 0.35}, {X: v, Y: y - 0.35}, {X: v, Y: y + 0.35}, {X: base, Y: y + 0.35}})
+			bar, err := rect(base, v, y-0.35, y+0.35, end.col)
 			if err != nil {
 				return fail(b.Name + ": " + err.Error())
 			}
-			bar.Color, bar.LineStyle.Width = end.col, 0
 			p.Add(bar)
 		}
 	}

@@ -29,25 +29,13 @@ func Waterfall(r valuation.Result, s Size) (Chart, error) {
 	names := make([]string, 0, len(r.Parts)+1)
 	var values plotter.XYLabels
 	run := 0.0
-	bar := func(x, from, to float64, c color.Color) error {
-		if !finite(from, to) {
-			return fmt.Errorf("a value is not a number")
-		}
-		b, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.35, Y: from}, {X: x + 0.35, Y: from}, {X: x + 0.35, Y: to}, {X: x - 0.35, Y: to}})
-		if err != nil {
-			return err
-		}
-		b.Color, b.LineStyle.Width = c, 0
-		p.Add(b)
-		return nil
-	}
 	for i, pv := range r.Parts {
 		v := pv.Value.InexactFloat64()
 		col := color.Color(highColor)
 		if v < 0 {
 			col = lowColor
 		}
-		if err := bar(float64(i), run, run+v, col); err != nil {
+		if err := column(p, float64(i), run, run+v, col); err != nil {
 			return fail(pv.Segment + ": " + err.Error())
 		}
 		run += v
@@ -55,7 +43,7 @@ func Waterfall(r valuation.Result, s Size) (Chart, error) {
 		values.XYs = append(values.XYs, plotter.XY{X: float64(i), Y: run})
 		values.Labels = append(values.Labels, sensitivity.FormatValue("sum", pv.Value))
 	}
-	if err := bar(float64(len(r.Parts)), 0, r.Sum.InexactFloat64(), baseColor); err != nil {
+	if err := column(p, float64(len(r.Parts)), 0, r.Sum.InexactFloat64(), baseColor); err != nil {
 		return fail("sum: " + err.Error())
 	}
 	names = append(names, "Sum")
