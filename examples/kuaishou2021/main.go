@@ -63,5 +63,5 @@ func writeWorkbook(name string) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(workbook.Write(f, kuaishou2021.Model()), f.Close())
+	return errors.Join(workbook.Write(f, kuaishou2021.Model(), workbook.Extras{Printed: kuaishou2021.Figures()}), f.Close())
 }

@@ -13,7 +13,7 @@ import (
 // Write the report's model as a workbook whose target is a live formula of the inputs.
 func ExampleWrite() {
 	var b bytes.Buffer
-	if err := workbook.Write(&b, kuaishou2021.Model()); err != nil {
+	if err := workbook.Write(&b, kuaishou2021.Model(), workbook.Extras{}); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
 // ErrUnsupported reports a model with a driver, method or aggregate the workbook cannot
@@ -49,8 +50,22 @@ type book struct {
 	inStyle, pct, num int
 }
 
-// Write values m and writes its workbook to w.
-func Write(w io.Writer, m valuation.Model) error {
+// Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
+// colour scale), tornados, and the reconciliation of printed figures against the model.
+type Extras struct {
+	Grids    []GridSheet
+	Tornados []sensitivity.Tornado
+	Printed  []valuation.Printed // reconciled against the model's result
+}
+
+// GridSheet is one output of a grid of one or two axes, laid out as the tables print it.
+type GridSheet struct {
+	Grid   sensitivity.Grid
+	Output string
+}
+
+// Write values m and writes its workbook to w, with the extra sheets x asks for.
+func Write(w io.Writer, m valuation.Model, x Extras) error {
 	r, err := m.Value()
 	if err != nil {
 		return err
@@ -64,6 +79,9 @@ func Write(w io.Writer, m valuation.Model) error {
 		if err := step(); err != nil {
 			return err
 		}
+	}
+	if err := b.extras(x); err != nil {
+		return err
 	}
 	if err := b.f.DeleteSheet("Sheet1"); err != nil {
 		return err
@@ -513,5 +531,142 @@ func (b *book) sotp() error {
 	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, last+3)}); err != nil {
 		return err
 	}
+	if sc := b.m.Scale; !sc.IsZero() {
+		upside := cell(6, last+5)
+		expr := strconv.Quote(string(sc.Below))
+		for i := len(sc.Bands) - 1; i >= 0; i-- {
+			band := sc.Bands[i]
+			op := ">"
+			if band.Inclusive {
+				op = ">="
+			}
+			expr = fmt.Sprintf("IF(%s%s%s,%s,%s)", upside, op, strconv.FormatFloat(band.Floor.InexactFloat64(), 'g', -1, 64), strconv.Quote(string(band.Rating)), expr)
+		}
+		if err := b.put(sh, 1, last+6, text("Rating")); err != nil {
+			return err
+		}
+		if err := b.put(sh, 6, last+6, "="+expr); err != nil {
+			return err
+		}
+	}
 	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// extras writes the sheets of values x asks for.
+func (b *book) extras(x Extras) error {
+	for i, gs := range x.Grids {
+		if err := b.gridSheet(fmt.Sprintf("Grid %d", i+1), gs); err != nil {
+			return err
+		}
+	}
+	for i, t := range x.Tornados {
+		sh := fmt.Sprintf("Tornado %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Tornado: " + t.Output)}, {text("assumption"), text("base"), text("low"), text("high"), text(t.Output + " at low"), text("at high"), text("range")}}
+		for _, bar := range t.Bars {
+			rows = append(rows, []any{text(bar.Name), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	if len(x.Printed) > 0 {
+		sh := "Reconciliation"
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Table"), text("Row"), text("Column"), text("Printed"), text("Computed"), text("Status")}}
+		for _, c := range b.r.Reconcile(x.Printed).Checks {
+			status := "ok"
+			switch {
+			case c.Err != nil:
+				status = "not computable: " + c.Err.Error()
+			case c.Exception != "" && !c.Match:
+				status = "exception: " + c.Exception
+			case !c.Match || c.Surprise():
+				status = "MISMATCH"
+			}
+			rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), num(c.Value), num(c.Computed), text(status)})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cellValue is a grid or tornado cell's first output, or the reason it has none.
+func cellValue(c sensitivity.Cell) any {
+	if c.Err != nil || len(c.Values) == 0 {
+		return text("n/a")
+	}
+	return num(c.Values[0])
+}
+
+// rows writes rows of values and texts into sheet from A1.
+func (b *book) rows(sheet string, rows [][]any) error {
+	for r, row := range rows {
+		for c, v := range row {
+			if err := b.put(sheet, 1+c, 1+r, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// gridSheet writes one output of a grid: rows by columns for two axes, a column for one,
+// with a three-colour scale over the values.
+func (b *book) gridSheet(sh string, gs GridSheet) error {
+	g := gs.Grid
+	o := -1
+	for i, name := range g.Outputs {
+		if name == gs.Output {
+			o = i
+		}
+	}
+	if o < 0 || len(g.Axes) < 1 || len(g.Axes) > 2 {
+		return fmt.Errorf("%w: grid sheet of %s: one or two axes and the output are wanted", ErrUnsupported, gs.Output)
+	}
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	value := func(idx ...int) any {
+		c, err := g.Cell(idx...)
+		if err != nil || c.Err != nil || o >= len(c.Values) {
+			return text("n/a")
+		}
+		return num(c.Values[o])
+	}
+	rows := [][]any{{text(gs.Output + " by " + g.Axes[0].Name)}}
+	var first, last string
+	if len(g.Axes) == 1 {
+		rows = append(rows, []any{text(g.Axes[0].Name), text(gs.Output)})
+		for i, v := range g.Axes[0].Values {
+			rows = append(rows, []any{num(v), value(i)})
+		}
+		first, last = cell(2, 3), cell(2, 2+len(g.Axes[0].Values))
+	} else {
+		rows[0][0] = text(gs.Output + " by " + g.Axes[0].Name + " (rows) × " + g.Axes[1].Name + " (columns)")
+		head := []any{text("")}
+		for _, v := range g.Axes[1].Values {
+			head = append(head, num(v))
+		}
+		rows = append(rows, head)
+		for i, v := range g.Axes[0].Values {
+			row := []any{num(v)}
+			for j := range g.Axes[1].Values {
+				row = append(row, value(i, j))
+			}
+			rows = append(rows, row)
+		}
+		first, last = cell(2, 3), cell(1+len(g.Axes[1].Values), 2+len(g.Axes[0].Values))
+	}
+	if err := b.rows(sh, rows); err != nil {
+		return err
+	}
+	return b.f.SetConditionalFormat(sh, first+":"+last, []excelize.ConditionalFormatOptions{{Type: "3_color_scale", Criteria: "=",
+		MinType: "min", MidType: "percentile", MidValue: "50", MaxType: "max", MinColor: "#5A8BD6", MidColor: "#F2F2F2", MaxColor: "#D6604D"}})
 }

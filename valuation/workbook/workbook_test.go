@@ -2,6 +2,7 @@ package workbook_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -89,7 +90,7 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "kuaishou.xlsx")
 	var b bytes.Buffer
-	if err := workbook.Write(&b, m); err != nil {
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
@@ -104,6 +105,11 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 	near(t, "target", target, r.Target)
 	if got := strconv.FormatFloat(target, 'f', 1, 64); got != "404.6" {
 		t.Errorf("target prints %s, want 404.6 (Table 14)", got)
+	}
+	for _, r := range rows {
+		if len(r) >= 6 && r[0] == "Rating" && r[5] != "Buy" {
+			t.Errorf("rating %q, want Buy (Table 14: 26.8%% upside)", r[5])
+		}
 	}
 	e, err := sensitivity.New(m, sensitivity.Options{})
 	if err != nil {
@@ -145,7 +151,7 @@ func TestTextStaysText(t *testing.T) {
 	m := kuaishou2021.Model().Clone()
 	m.Plan.Segments[0].Title = "=HYPERLINK(\"http://x\")"
 	var b bytes.Buffer
-	if err := workbook.Write(&b, m); err != nil {
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&b)
@@ -170,7 +176,7 @@ func TestTextStaysText(t *testing.T) {
 	}
 	m = kuaishou2021.Model().Clone()
 	m.Parts[0].Method = otherMethod{m.Parts[0].Method.(valuation.Multiple)}
-	if err := workbook.Write(&bytes.Buffer{}, m); !errors.Is(err, workbook.ErrUnsupported) {
+	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{}); !errors.Is(err, workbook.ErrUnsupported) {
 		t.Errorf("a method of another type: %v, want ErrUnsupported", err)
 	}
 }
@@ -180,8 +186,74 @@ func BenchmarkWriteKuaishou(b *testing.B) {
 	m := kuaishou2021.Model()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := workbook.Write(io.Discard, m); err != nil {
+		if err := workbook.Write(io.Discard, m, workbook.Extras{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestExtras: the sheets of values a caller adds hold the grid, the tornado and the
+// reconciliation as sotp computed them.
+func TestExtras(t *testing.T) {
+	m := kuaishou2021.Model()
+	e, err := sensitivity.New(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau, err := e.Around("forecast/2021/mau", decimal.New(1, -1), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prem, err := e.Around("part/ecommerce/premium", decimal.New(5, -1), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, prem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := e.Swings(decimal.New(1, -1), "shares")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tor, err := e.Tornado(context.Background(), "target", sw...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	x := workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "target"}}, Tornados: []sensitivity.Tornado{tor}, Printed: kuaishou2021.Figures()}
+	if err := workbook.Write(&b, m, x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The base cell, the middle of the 3 × 3 grid, is the report's target.
+	v, err := f.GetCellValue("Grid 1", "C4", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := strconv.ParseFloat(v, 64); strconv.FormatFloat(got, 'f', 1, 64) != "404.6" {
+		t.Errorf("grid base cell %s, want 404.6", v)
+	}
+	rows, err := f.GetRows("Reconciliation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := 0
+	for _, r := range rows[1:] {
+		if r[5] == "ok" {
+			ok++
+		}
+	}
+	if ok != 263 || len(rows) != 1+263+8 { // the README's 263 matches and 8 listed exceptions
+		t.Errorf("reconciliation sheet: %d ok of %d rows, want 263 of 271", ok, len(rows)-1)
+	}
+	if _, err := f.GetRows("Tornado 1"); err != nil {
+		t.Error(err)
+	}
+	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, workbook.ErrUnsupported) {
+		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
 	}
 }
