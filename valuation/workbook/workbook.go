@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -51,11 +52,14 @@ type book struct {
 }
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
-// colour scale), tornados, and the reconciliation of printed figures against the model.
+// colour scale), tornados, scenario comparisons, Monte Carlo summaries, and the
+// reconciliation of printed figures against the model.
 type Extras struct {
-	Grids    []GridSheet
-	Tornados []sensitivity.Tornado
-	Printed  []valuation.Printed // reconciled against the model's result
+	Grids       []GridSheet
+	Tornados    []sensitivity.Tornado
+	Scenarios   []sensitivity.Comparison
+	MonteCarlos []sensitivity.Summary
+	Printed     []valuation.Printed // reconciled against the model's result
 }
 
 // GridSheet is one output of a grid of one or two axes, laid out as the tables print it.
@@ -572,6 +576,53 @@ func (b *book) extras(x Extras) error {
 			return err
 		}
 	}
+	for i, c := range x.Scenarios {
+		sh := fmt.Sprintf("Scenarios %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		head := []any{text("output"), text("base")}
+		for _, sc := range c.Scenarios {
+			head = append(head, text(sc.Name))
+		}
+		rows := [][]any{head}
+		for o, out := range c.Outputs {
+			row := []any{text(out)}
+			if o < len(c.Base) {
+				row = append(row, num(c.Base[o]))
+			}
+			for _, cell := range c.Cells {
+				if cell.Err != nil || o >= len(cell.Values) {
+					row = append(row, text("n/a"))
+				} else {
+					row = append(row, num(cell.Values[o]))
+				}
+			}
+			rows = append(rows, row)
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	for i, mc := range x.MonteCarlos {
+		sh := fmt.Sprintf("Monte Carlo %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Monte Carlo: " + mc.Output)}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
+			{text("mean"), mc.Mean}, {text("sd"), mc.SD}, {text("P5"), mc.P5}, {text("P50"), mc.P50}, {text("P95"), mc.P95},
+			{text("min"), mc.Min}, {text("max"), mc.Max}, {text("threshold"), mc.Threshold}, {text("share above"), mc.PAbove},
+			{}, {text("from"), text("to"), text("draws")}}
+		for _, bin := range mc.Histogram {
+			rows = append(rows, []any{bin.Lo, bin.Hi, bin.Count})
+		}
+		for _, in := range mc.Invalid {
+			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
 	if len(x.Printed) > 0 {
 		sh := "Reconciliation"
 		if _, err := b.f.NewSheet(sh); err != nil {
@@ -605,10 +656,14 @@ func cellValue(c sensitivity.Cell) any {
 	return num(c.Values[0])
 }
 
-// rows writes rows of values and texts into sheet from A1.
+// rows writes rows of values and texts into sheet from A1; a float that is not a number
+// is written as the text "n/a", which every spreadsheet can hold.
 func (b *book) rows(sheet string, rows [][]any) error {
 	for r, row := range rows {
 		for c, v := range row {
+			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				v = text("n/a")
+			}
 			if err := b.put(sheet, 1+c, 1+r, v); err != nil {
 				return err
 			}

@@ -220,8 +220,13 @@ func TestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sc, err := e.Scenarios(context.Background(), []string{"target"}, sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("shares", decimal.NewFromInt(4000))}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
-	x := workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "target"}}, Tornados: []sensitivity.Tornado{tor}, Printed: kuaishou2021.Figures()}
+	x := workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "target"}}, Tornados: []sensitivity.Tornado{tor}, Printed: kuaishou2021.Figures(),
+		Scenarios: []sensitivity.Comparison{sc}, MonteCarlos: []sensitivity.Summary{{Output: "target", Draws: 2, Valid: 2, Mean: math.NaN()}}}
 	if err := workbook.Write(&b, m, x); err != nil {
 		t.Fatal(err)
 	}
@@ -250,8 +255,13 @@ func TestExtras(t *testing.T) {
 	if ok != 263 || len(rows) != 1+263+8 { // the README's 263 matches and 8 listed exceptions
 		t.Errorf("reconciliation sheet: %d ok of %d rows, want 263 of 271", ok, len(rows)-1)
 	}
-	if _, err := f.GetRows("Tornado 1"); err != nil {
-		t.Error(err)
+	for _, sh := range []string{"Tornado 1", "Scenarios 1", "Monte Carlo 1"} {
+		if _, err := f.GetRows(sh); err != nil {
+			t.Error(err)
+		}
+	}
+	if v, _ := f.GetCellValue("Monte Carlo 1", "B4"); v != "n/a" {
+		t.Errorf("a NaN mean is written %q, want n/a", v)
 	}
 	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, workbook.ErrUnsupported) {
 		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
