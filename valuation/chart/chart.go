@@ -135,3 +135,17 @@ func column(p *plot.Plot, x, from, to float64, c color.Color) error {
 	p.Add(r)
 	return nil
 }
+
+// addBarLabels adds to p each label centred just above its point, as bar values.
+func addBarLabels(p *plot.Plot, labels plotter.XYLabels) error {
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+	}
+	l.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(l)
+	return nil
+}

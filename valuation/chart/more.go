@@ -320,15 +320,9 @@ func CrossCheck(c valuation.CrossCheck, s Size) (Chart, error) {
 		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
 		labels.Labels = append(labels.Labels, v.Method)
 	}
-	l, err := plotter.NewLabels(labels)
-	if err != nil {
+	if err := addBarLabels(p, labels); err != nil {
 		return fail(err.Error())
 	}
-	for i := range l.TextStyle {
-		l.TextStyle[i].XAlign = draw.XCenter
-	}
-	l.Offset = vg.Point{Y: vg.Points(3)}
-	p.Add(l)
 	p.NominalX(names...)
 	p.Y.Min = 0
 	p.Y.Max *= 1.08

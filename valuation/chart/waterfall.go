@@ -6,7 +6,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation"
@@ -49,15 +48,9 @@ func Waterfall(r valuation.Result, s Size) (Chart, error) {
 	names = append(names, "Sum")
 	values.XYs = append(values.XYs, plotter.XY{X: float64(len(r.Parts)), Y: r.Sum.InexactFloat64()})
 	values.Labels = append(values.Labels, sensitivity.FormatValue("sum", r.Sum))
-	labels, err := plotter.NewLabels(values)
-	if err != nil {
+	if err := addBarLabels(p, values); err != nil {
 		return fail(err.Error())
 	}
-	for i := range labels.TextStyle {
-		labels.TextStyle[i].XAlign = draw.XCenter
-	}
-	labels.Offset = vg.Point{Y: vg.Points(3)}
-	p.Add(labels)
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.3
 	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
