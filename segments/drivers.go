@@ -1,49 +1,75 @@
 package segments
 
-import "github.com/shopspring/decimal"
+import (
+	"slices"
 
-// Driver forecasts one segment for one year from the platform's users. Implementations
-// return the segment's lines in the order a table prints them, one of them Revenue in
-// millions of the reporting currency, and report bad drivers as *Error with Field set.
-// Implementations must be safe for concurrent use.
+	"github.com/shopspring/decimal"
+)
+
+// Driver forecasts one segment for one year from the platform's users. It describes its
+// model once, as a Spec of inputs, lines and formulas, and gives its inputs' values; the
+// forecast, the sensitivity engine, model files and workbooks all read the Spec, so a new
+// driver model is one type and its Spec. Implementations must be safe for concurrent use
+// and return a Spec of their own on each call.
 type Driver interface {
-	Forecast(u Users) ([]Line, error)
+	// Spec describes the driver's model.
+	Spec() Spec
+	// Values returns the value of each of Spec().Inputs, in order.
+	Values() []decimal.Decimal
 }
 
-// Tunable is a Driver whose inputs can be read and replaced by metric name, so that a
-// sensitivity analysis can move them. The shipped drivers implement it. Implementations
-// return copies and never modify the receiver.
-type Tunable interface {
-	Driver
-	// Inputs lists the driver's own inputs, in the order a table prints them.
-	Inputs() []Metric
-	// Input returns one input's value; false when the driver has no such input.
-	Input(m Metric) (decimal.Decimal, bool)
-	// With returns a copy of the driver with one input set to v; false when the driver
-	// has no such input. v is checked when the copy forecasts, as any input is.
-	With(m Metric, v decimal.Decimal) (Driver, bool)
+// Evaluate works out a driver's lines for one year: the users and inputs checked against
+// their ranges, then each line's formula in order. Errors are *Error naming the field.
+func Evaluate(d Driver, u Users) ([]Line, error) {
+	if d == nil {
+		return nil, &Error{Field: "driver", Err: ErrMissing}
+	}
+	lines, _, err := forecast(d, u)
+	return lines, err
 }
 
-// UserBaser is a Driver whose segment serves only some of the platform's users: UserBase
-// names the line that counts them. A segment whose driver is not a UserBaser has the
-// platform's MAU as its users.
-type UserBaser interface {
-	UserBase() Metric
+// InputValue returns the value of a driver's input; false when it has no such input.
+func InputValue(d Driver, m Metric) (decimal.Decimal, bool) {
+	i := slices.IndexFunc(d.Spec().Inputs, func(in Input) bool { return in.Metric == m })
+	if i < 0 {
+		return decimal.Decimal{}, false
+	}
+	return d.Values()[i], true
 }
+
+// With returns a driver like d with input m set to v, as a Generic; false when d has no
+// such input. v is checked when the driver forecasts, as any input is. d is not modified.
+func With(d Driver, m Metric, v decimal.Decimal) (Driver, bool) {
+	s := d.Spec()
+	i := slices.IndexFunc(s.Inputs, func(in Input) bool { return in.Metric == m })
+	vals := slices.Clone(d.Values())
+	if i < 0 || i >= len(vals) {
+		return nil, false
+	}
+	vals[i] = v
+	return Generic{Model: s, In: vals}, true
+}
+
+// Generic is a driver given as data: any Spec and the values of its inputs. Model files
+// decode to it, and With returns it.
+type Generic struct {
+	Model Spec
+	In    []decimal.Decimal // one per Model.Inputs
+}
+
+// Spec implements Driver.
+func (g Generic) Spec() Spec { return g.Model }
+
+// Values implements Driver.
+func (g Generic) Values() []decimal.Decimal { return g.In }
 
 var (
-	_ UserBaser = Ecommerce{}
-	_ UserBaser = NetMargin{}
+	_ Driver = LiveStreaming{}
+	_ Driver = Advertising{}
+	_ Driver = Ecommerce{}
+	_ Driver = NetMargin{}
+	_ Driver = Generic{}
 )
-
-var (
-	_ Tunable = LiveStreaming{}
-	_ Tunable = Advertising{}
-	_ Tunable = Ecommerce{}
-	_ Tunable = NetMargin{}
-)
-
-var twelve = decimal.NewFromInt(12)
 
 // LiveStreaming is the live-streaming (virtual gifting) model: monthly paying users are
 // MAU × PayingRatio, and revenue is paying users × MonthlyARPPU × 12.
@@ -52,46 +78,27 @@ type LiveStreaming struct {
 	MonthlyARPPU decimal.Decimal // revenue per paying user per month, currency units
 }
 
-// Forecast implements Driver.
-func (d LiveStreaming) Forecast(u Users) ([]Line, error) {
-	if err := firstErr(u.Validate(), rate(PayingRatio, d.PayingRatio), nonNegative(MonthlyARPPU, d.MonthlyARPPU)); err != nil {
-		return nil, err
+// Spec implements Driver.
+func (LiveStreaming) Spec() Spec {
+	return Spec{
+		Kind: "live_streaming",
+		Inputs: []Input{
+			{PayingRatio, "Paying ratio", Fraction, UnitRate},
+			{MonthlyARPPU, "Monthly ARPPU", PerUser, NonNegative},
+		},
+		Lines: []LineSpec{
+			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
+			{Metric: PayingRatio, Label: "Paying ratio", Unit: Fraction, Places: 1, Formula: Ref(PayingRatio)},
+			{Metric: PayingUsers, Label: "Average monthly paying users", Unit: MillionUsers, Formula: Mul(Ref(MAU), Ref(PayingRatio))},
+			{Metric: MonthlyARPPU, Label: "Monthly ARPPU", Unit: PerUser, Places: 1, Formula: Ref(MonthlyARPPU)},
+			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Mul(Ref(PayingUsers), Ref(MonthlyARPPU), Const(decimal.NewFromInt(12)))},
+		},
 	}
-	payers := u.MAU.Mul(d.PayingRatio)
-	return []Line{
-		{MAU, "Average MAU", MillionUsers, 0, u.MAU, 0},
-		{PayingRatio, "Paying ratio", Fraction, 1, d.PayingRatio, 0},
-		{PayingUsers, "Average monthly paying users", MillionUsers, 0, payers, 0},
-		{MonthlyARPPU, "Monthly ARPPU", PerUser, 1, d.MonthlyARPPU, 0},
-		{Revenue, "Revenue", Millions, 0, payers.Mul(d.MonthlyARPPU).Mul(twelve), 0},
-	}, nil
 }
 
-// Inputs implements Tunable.
-func (d LiveStreaming) Inputs() []Metric { return []Metric{PayingRatio, MonthlyARPPU} }
-
-// Input implements Tunable.
-func (d LiveStreaming) Input(m Metric) (decimal.Decimal, bool) {
-	switch m {
-	case PayingRatio:
-		return d.PayingRatio, true
-	case MonthlyARPPU:
-		return d.MonthlyARPPU, true
-	}
-	return decimal.Decimal{}, false
-}
-
-// With implements Tunable.
-func (d LiveStreaming) With(m Metric, v decimal.Decimal) (Driver, bool) {
-	switch m {
-	case PayingRatio:
-		d.PayingRatio = v
-	case MonthlyARPPU:
-		d.MonthlyARPPU = v
-	default:
-		return nil, false
-	}
-	return d, true
+// Values implements Driver.
+func (d LiveStreaming) Values() []decimal.Decimal {
+	return []decimal.Decimal{d.PayingRatio, d.MonthlyARPPU}
 }
 
 // Advertising is the online-marketing model: revenue is DAU × RevenuePerDAU.
@@ -99,40 +106,25 @@ type Advertising struct {
 	RevenuePerDAU decimal.Decimal // revenue per average DAU per year, currency units
 }
 
-// Forecast implements Driver.
-func (d Advertising) Forecast(u Users) ([]Line, error) {
-	if err := firstErr(u.Validate(), nonNegative(RevenuePerDAU, d.RevenuePerDAU)); err != nil {
-		return nil, err
+// Spec implements Driver.
+func (Advertising) Spec() Spec {
+	return Spec{
+		Kind:   "advertising",
+		Inputs: []Input{{RevenuePerDAU, "Revenue per DAU", PerUser, NonNegative}},
+		Lines: []LineSpec{
+			{Metric: DAU, Label: "Average DAU", Unit: MillionUsers, Formula: Ref(DAU)},
+			{Metric: RevenuePerDAU, Label: "Revenue per DAU", Unit: PerUser, Formula: Ref(RevenuePerDAU)},
+			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Mul(Ref(DAU), Ref(RevenuePerDAU))},
+		},
 	}
-	return []Line{
-		{DAU, "Average DAU", MillionUsers, 0, u.DAU, 0},
-		{RevenuePerDAU, "Revenue per DAU", PerUser, 0, d.RevenuePerDAU, 0},
-		{Revenue, "Revenue", Millions, 0, u.DAU.Mul(d.RevenuePerDAU), 0},
-	}, nil
 }
 
-// Inputs implements Tunable.
-func (d Advertising) Inputs() []Metric { return []Metric{RevenuePerDAU} }
-
-// Input implements Tunable.
-func (d Advertising) Input(m Metric) (decimal.Decimal, bool) {
-	if m == RevenuePerDAU {
-		return d.RevenuePerDAU, true
-	}
-	return decimal.Decimal{}, false
-}
-
-// With implements Tunable.
-func (d Advertising) With(m Metric, v decimal.Decimal) (Driver, bool) {
-	if m != RevenuePerDAU {
-		return nil, false
-	}
-	d.RevenuePerDAU = v
-	return d, true
-}
+// Values implements Driver.
+func (d Advertising) Values() []decimal.Decimal { return []decimal.Decimal{d.RevenuePerDAU} }
 
 // Ecommerce is the live e-commerce model: shopping MAU is MAU × Penetration, GMV is
-// shopping MAU × GMVPerShopper, and revenue is GMV × TakeRate plus OtherRevenue.
+// shopping MAU × GMVPerShopper, and revenue is GMV × TakeRate plus OtherRevenue. Its
+// users (OwnUsers) are its shoppers.
 type Ecommerce struct {
 	Penetration   decimal.Decimal // shopping MAU / MAU, in [0,1]
 	GMVPerShopper decimal.Decimal // GMV per shopping MAU per year, currency units
@@ -143,173 +135,68 @@ type Ecommerce struct {
 	OtherRevenue decimal.Decimal
 }
 
-// Forecast implements Driver.
-func (d Ecommerce) Forecast(u Users) ([]Line, error) {
-	err := firstErr(
-		u.Validate(),
-		rate(Penetration, d.Penetration),
-		nonNegative(GMVPerShopper, d.GMVPerShopper),
-		rate(TakeRate, d.TakeRate),
-		nonNegative(OtherRevenue, d.OtherRevenue),
-	)
-	if err != nil {
-		return nil, err
+// Spec implements Driver.
+func (Ecommerce) Spec() Spec {
+	gmv := Mul(Ref(MAU), Ref(Penetration), Ref(GMVPerShopper))
+	return Spec{
+		Kind: "ecommerce",
+		Inputs: []Input{
+			{Penetration, "Shopping penetration", Fraction, UnitRate},
+			{GMVPerShopper, "GMV per shopper", PerUser, NonNegative},
+			{TakeRate, "Take rate", Fraction, UnitRate},
+			{OtherRevenue, "Revenue not from GMV", Millions, NonNegative},
+		},
+		Lines: []LineSpec{
+			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
+			{Metric: GMVPerMAU, Label: "GMV per MAU", Unit: PerUser, Formula: Quotient(gmv, Ref(MAU))},
+			{Metric: ShoppingMAU, Label: "Shopping MAU", Unit: MillionUsers, Formula: Mul(Ref(MAU), Ref(Penetration))},
+			{Metric: Penetration, Label: "Shopping penetration", Unit: Fraction, Formula: Ref(Penetration)},
+			{Metric: GMVPerShopper, Label: "GMV per shopper", Unit: PerUser, Formula: Ref(GMVPerShopper)},
+			{Metric: GMV, Label: "GMV", Unit: Millions, Display: HundredMillions, Formula: Mul(Ref(ShoppingMAU), Ref(GMVPerShopper))},
+			{Metric: TakeRate, Label: "Take rate", Unit: Fraction, Places: 2, Formula: Ref(TakeRate)},
+			{Metric: OtherRevenue, Label: "Revenue not from GMV", Unit: Millions, Formula: Ref(OtherRevenue), OmitZero: true},
+			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Add(Mul(Ref(GMV), Ref(TakeRate)), Ref(OtherRevenue))},
+		},
+		UserBase: ShoppingMAU,
 	}
-	shoppers := u.MAU.Mul(d.Penetration)
-	gmv := shoppers.Mul(d.GMVPerShopper) // currency millions
-	revenue := gmv.Mul(d.TakeRate).Add(d.OtherRevenue)
-	lines := []Line{
-		{MAU, "Average MAU", MillionUsers, 0, u.MAU, 0},
-		{GMVPerMAU, "GMV per MAU", PerUser, 0, gmv.DivRound(u.MAU, divPlaces), 0},
-		{ShoppingMAU, "Shopping MAU", MillionUsers, 0, shoppers, 0},
-		{Penetration, "Shopping penetration", Fraction, 0, d.Penetration, 0},
-		{GMVPerShopper, "GMV per shopper", PerUser, 0, d.GMVPerShopper, 0},
-		{Metric: GMV, Label: "GMV", Unit: Millions, Value: gmv, Display: HundredMillions},
-		{TakeRate, "Take rate", Fraction, 2, d.TakeRate, 0},
-	}
-	if !d.OtherRevenue.IsZero() {
-		lines = append(lines, Line{OtherRevenue, "Revenue not from GMV", Millions, 0, d.OtherRevenue, 0})
-	}
-	return append(lines, Line{Revenue, "Revenue", Millions, 0, revenue, 0}), nil
 }
 
-// UserBase implements UserBaser: an e-commerce segment's users are its shoppers.
-func (d Ecommerce) UserBase() Metric { return ShoppingMAU }
-
-// Inputs implements Tunable.
-func (d Ecommerce) Inputs() []Metric {
-	return []Metric{Penetration, GMVPerShopper, TakeRate, OtherRevenue}
-}
-
-// Input implements Tunable.
-func (d Ecommerce) Input(m Metric) (decimal.Decimal, bool) {
-	switch m {
-	case Penetration:
-		return d.Penetration, true
-	case GMVPerShopper:
-		return d.GMVPerShopper, true
-	case TakeRate:
-		return d.TakeRate, true
-	case OtherRevenue:
-		return d.OtherRevenue, true
-	}
-	return decimal.Decimal{}, false
-}
-
-// With implements Tunable.
-func (d Ecommerce) With(m Metric, v decimal.Decimal) (Driver, bool) {
-	switch m {
-	case Penetration:
-		d.Penetration = v
-	case GMVPerShopper:
-		d.GMVPerShopper = v
-	case TakeRate:
-		d.TakeRate = v
-	case OtherRevenue:
-		d.OtherRevenue = v
-	default:
-		return nil, false
-	}
-	return d, true
+// Values implements Driver.
+func (d Ecommerce) Values() []decimal.Decimal {
+	return []decimal.Decimal{d.Penetration, d.GMVPerShopper, d.TakeRate, d.OtherRevenue}
 }
 
 // NetMargin adds earnings to another driver's forecast: earnings = revenue × Margin, so
-// that a segment can be priced on P/E. The wrapped driver's lines come first.
+// that a segment can be priced on P/E. The wrapped driver's inputs and lines come first;
+// its kind is the wrapped kind + "+net_margin".
 type NetMargin struct {
 	Driver Driver
 	Margin decimal.Decimal // earnings / revenue, in [-1, 1]
 }
 
-// Forecast implements Driver.
-func (d NetMargin) Forecast(u Users) ([]Line, error) {
+// Spec implements Driver. Without a wrapped driver it is the zero Spec, which does not
+// check.
+func (d NetMargin) Spec() Spec {
 	if d.Driver == nil {
-		return nil, &Error{Field: "driver", Err: ErrMissing}
+		return Spec{}
 	}
-	if d.Margin.Abs().GreaterThan(decimal.NewFromInt(1)) {
-		return nil, &Error{Field: string(NetMarginRate), Value: d.Margin.String(), Err: ErrRate}
-	}
-	lines, err := d.Driver.Forecast(u)
-	if err != nil {
-		return nil, err
-	}
-	rev, ok := lineValue(lines, Revenue)
-	if !ok {
-		return nil, &Error{Field: string(Revenue), Err: ErrMissing}
-	}
-	return append(lines,
-		Line{NetMarginRate, "Net margin", Fraction, 1, d.Margin, 0},
-		Line{Earnings, "Earnings", Millions, 0, rev.Mul(d.Margin), 0},
-	), nil
+	s := d.Driver.Spec()
+	s.Kind += "+" + string(NetMarginRate)
+	s.Inputs = append(slices.Clip(s.Inputs), Input{NetMarginRate, "Net margin", Fraction, SignedRate})
+	s.Lines = append(slices.Clip(s.Lines),
+		LineSpec{Metric: NetMarginRate, Label: "Net margin", Unit: Fraction, Places: 1, Formula: Ref(NetMarginRate)},
+		LineSpec{Metric: Earnings, Label: "Earnings", Unit: Millions, Formula: Mul(Ref(Revenue), Ref(NetMarginRate))},
+	)
+	return s
 }
 
-// UserBase implements UserBaser: the wrapped driver's user base, or MAU.
-func (d NetMargin) UserBase() Metric {
-	if ub, ok := d.Driver.(UserBaser); ok {
-		return ub.UserBase()
+// Values implements Driver.
+func (d NetMargin) Values() []decimal.Decimal {
+	if d.Driver == nil {
+		return nil
 	}
-	return MAU
-}
-
-// Inputs implements Tunable: the wrapped driver's inputs, if it is Tunable, then the margin.
-func (d NetMargin) Inputs() []Metric {
-	var in []Metric
-	if t, ok := d.Driver.(Tunable); ok {
-		in = t.Inputs()
-	}
-	return append(in, NetMarginRate)
-}
-
-// Input implements Tunable.
-func (d NetMargin) Input(m Metric) (decimal.Decimal, bool) {
-	if m == NetMarginRate {
-		return d.Margin, true
-	}
-	if t, ok := d.Driver.(Tunable); ok {
-		return t.Input(m)
-	}
-	return decimal.Decimal{}, false
-}
-
-// With implements Tunable.
-func (d NetMargin) With(m Metric, v decimal.Decimal) (Driver, bool) {
-	if m == NetMarginRate {
-		d.Margin = v
-		return d, true
-	}
-	t, ok := d.Driver.(Tunable)
-	if !ok {
-		return nil, false
-	}
-	inner, ok := t.With(m, v)
-	if !ok {
-		return nil, false
-	}
-	d.Driver = inner
-	return d, true
+	return append(slices.Clip(d.Driver.Values()), d.Margin)
 }
 
 // divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = 16
-
-func rate(m Metric, v decimal.Decimal) error {
-	if v.Sign() < 0 || v.GreaterThan(decimal.NewFromInt(1)) {
-		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
-	}
-	return nil
-}
-
-func nonNegative(m Metric, v decimal.Decimal) error {
-	if v.Sign() < 0 {
-		return &Error{Field: string(m), Value: v.String(), Err: ErrNegative}
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+const divPlaces = DivPlaces

@@ -29,6 +29,9 @@ var (
 	ErrNoGrowth = errors.New("no previous non-zero value to grow from")
 	// ErrUnknownUnit reports a unit name or number that is not one of the Unit constants.
 	ErrUnknownUnit = errors.New("unknown unit")
+	// ErrSpec reports a driver model (Spec) that cannot forecast, or values that do not
+	// fit it.
+	ErrSpec = errors.New("malformed driver model")
 	// ErrPlan reports a plan whose shape is wrong: no years, years out of order, duplicates.
 	ErrPlan = errors.New("malformed plan")
 )

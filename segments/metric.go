@@ -29,7 +29,7 @@ const (
 	NetMarginRate Metric = "net_margin"      // earnings / revenue
 	Earnings      Metric = "earnings"        // segment net earnings, currency millions
 	// OwnUsers names a segment's own users rather than a line: the platform's MAU for most
-	// segments, the shopping MAU of an e-commerce segment (see UserBaser). It is what
+	// segments, the shopping MAU of an e-commerce segment (Spec.UserBase). It is what
 	// valuation.PMAU prices.
 	OwnUsers Metric = "users"
 )

@@ -69,7 +69,7 @@ type SegmentYear struct {
 	Revenue     decimal.Decimal     // currency millions
 	Growth      decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year or after zero
 	// UserBase is the metric of the segment's own users, which OwnUsers names: the
-	// driver's (see UserBaser), or the platform's MAU.
+	// driver's (Spec.UserBase), or the platform's MAU.
 	UserBase Metric
 	Share    decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
 }
@@ -87,14 +87,11 @@ func (p Plan) Forecast() (Forecast, error) {
 			return Forecast{}, locate(err, "", y)
 		}
 		for j, s := range p.Segments {
-			lines, err := s.Drivers[y].Forecast(yr.Users)
+			lines, base, err := forecast(s.Drivers[y], yr.Users)
 			if err != nil {
 				return Forecast{}, locate(err, s.Name, y)
 			}
-			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: MAU}
-			if ub, ok := s.Drivers[y].(UserBaser); ok && ub.UserBase() != "" {
-				sy.UserBase = ub.UserBase()
-			}
+			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {
 				return Forecast{}, &Error{Segment: s.Name, Year: y, Field: string(Revenue), Err: ErrMissing}

@@ -3,6 +3,7 @@ package segments_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -46,7 +47,7 @@ func TestDrivers(t *testing.T) {
 			map[segments.Metric]string{segments.Revenue: "20", segments.OtherRevenue: "20"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			lines, err := c.driver.Forecast(u)
+			lines, err := segments.Evaluate(c.driver, u)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +62,7 @@ func TestDrivers(t *testing.T) {
 
 func TestDriverCalledDirectlyWithBadUsers(t *testing.T) {
 	// GMV per MAU divides by MAU: a direct call with zero MAU must be an error, not a panic.
-	_, err := segments.Ecommerce{Penetration: d("0.5")}.Forecast(segments.Users{})
+	_, err := segments.Evaluate(segments.Ecommerce{Penetration: d("0.5")}, segments.Users{})
 	if !errors.Is(err, segments.ErrNonPositive) {
 		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
 	}
@@ -168,39 +169,72 @@ func TestUnitJSON(t *testing.T) {
 	}
 }
 
-// TestTunable reads and replaces each shipped driver's inputs without touching the original.
-func TestTunable(t *testing.T) {
+// TestWith reads and replaces each shipped driver's inputs through its Spec without
+// touching the original.
+func TestWith(t *testing.T) {
 	base := segments.NetMargin{Driver: segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2726.7"), TakeRate: d("0.01")}, Margin: d("0.1")}
 	want := []segments.Metric{segments.Penetration, segments.GMVPerShopper, segments.TakeRate, segments.OtherRevenue, segments.NetMarginRate}
-	if got := base.Inputs(); len(got) != len(want) {
+	var got []segments.Metric
+	for _, in := range base.Spec().Inputs {
+		got = append(got, in.Metric)
+	}
+	if !slices.Equal(got, want) {
 		t.Fatalf("inputs %v, want %v", got, want)
 	}
 	for _, m := range want {
-		moved, ok := base.With(m, d("0.5"))
+		moved, ok := segments.With(base, m, d("0.5"))
 		if !ok {
-			t.Fatalf("%s: not tunable", m)
+			t.Fatalf("%s: not an input", m)
 		}
-		if v, _ := moved.(segments.Tunable).Input(m); !v.Equal(d("0.5")) {
+		if v, _ := segments.InputValue(moved, m); !v.Equal(d("0.5")) {
 			t.Errorf("%s: %s after With, want 0.5", m, v)
 		}
 	}
-	if v, _ := base.Input(segments.TakeRate); !v.Equal(d("0.01")) {
+	if v, _ := segments.InputValue(base, segments.TakeRate); !v.Equal(d("0.01")) {
 		t.Errorf("base take rate %s, want 0.01: With modified the receiver", v)
 	}
-	for _, tn := range []segments.Tunable{segments.LiveStreaming{}, segments.Advertising{}, base} {
-		if _, ok := tn.With(segments.DAU, d("1")); ok {
-			t.Errorf("%T accepted dau, which is not its input", tn)
+	for _, dr := range []segments.Driver{segments.LiveStreaming{}, segments.Advertising{}, base} {
+		if _, ok := segments.With(dr, segments.DAU, d("1")); ok {
+			t.Errorf("%T accepted dau, which is not its input", dr)
 		}
-		if _, ok := tn.Input(segments.DAU); ok {
-			t.Errorf("%T reads dau, which is not its input", tn)
+		if _, ok := segments.InputValue(dr, segments.DAU); ok {
+			t.Errorf("%T reads dau, which is not its input", dr)
+		}
+		if err := dr.Spec().Check(); err != nil {
+			t.Errorf("%T: %v", dr, err)
 		}
 	}
-	ls, _ := segments.LiveStreaming{}.With(segments.MonthlyARPPU, d("44.3815"))
-	ad, _ := segments.Advertising{}.With(segments.RevenuePerDAU, d("136.5459"))
-	if v, _ := ls.(segments.Tunable).Input(segments.MonthlyARPPU); !v.Equal(d("44.3815")) {
-		t.Errorf("ARPPU %s", v)
+}
+
+// TestSpecCheck refuses driver models that cannot forecast, as ErrSpec.
+func TestSpecCheck(t *testing.T) {
+	ok := segments.Advertising{}.Spec()
+	for name, edit := range map[string]func(s *segments.Spec){
+		"no kind":           func(s *segments.Spec) { s.Kind = "" },
+		"input named mau":   func(s *segments.Spec) { s.Inputs[0].Metric = segments.MAU },
+		"no range":          func(s *segments.Spec) { s.Inputs[0].Range = 0 },
+		"unknown reference": func(s *segments.Spec) { s.Lines[2].Formula = segments.Ref("nope") },
+		"later reference":   func(s *segments.Spec) { s.Lines[0].Formula = segments.Ref(segments.Revenue) },
+		"line twice":        func(s *segments.Spec) { s.Lines[1].Metric = segments.DAU },
+		"no revenue":        func(s *segments.Spec) { s.Lines = s.Lines[:2] },
+		"divide by zero": func(s *segments.Spec) {
+			s.Lines[2].Formula = segments.Quotient(segments.Ref(segments.DAU), segments.Const(decimal.Zero))
+		},
+		"empty product": func(s *segments.Spec) { s.Lines[2].Formula = segments.Mul() },
+		"user base":     func(s *segments.Spec) { s.UserBase = segments.Revenue },
+	} {
+		s := ok
+		s.Inputs = slices.Clone(ok.Inputs)
+		s.Lines = slices.Clone(ok.Lines)
+		edit(&s)
+		if err := s.Check(); !errors.Is(err, segments.ErrSpec) {
+			t.Errorf("%s: %v, want ErrSpec", name, err)
+		}
+		if _, err := segments.Evaluate(segments.Generic{Model: s, In: []decimal.Decimal{d("1")}}, segments.Users{MAU: d("2"), DAU: d("1")}); err == nil {
+			t.Errorf("%s: forecast without error", name)
+		}
 	}
-	if v, _ := ad.(segments.Tunable).Input(segments.RevenuePerDAU); !v.Equal(d("136.5459")) {
-		t.Errorf("revenue per DAU %s", v)
+	if _, err := segments.Evaluate(segments.Generic{Model: ok}, segments.Users{MAU: d("2"), DAU: d("1")}); !errors.Is(err, segments.ErrSpec) {
+		t.Errorf("no values: %v, want ErrSpec", err)
 	}
 }

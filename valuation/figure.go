@@ -2,94 +2,79 @@ package valuation
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
-// Figure returns one figure of the result by its stable key:
-//
-//	forecast/YEAR/METRIC                  group figure: mau, dau, revenue
-//	forecast/YEAR/METRIC/growth           its growth over the previous year
-//	forecast/YEAR/SEGMENT/METRIC          a segment's line, e.g. forecast/2021/ecommerce/gmv
-//	forecast/YEAR/SEGMENT/METRIC/growth   its growth over the previous year
-//	forecast/YEAR/SEGMENT/share           the segment's share of total revenue
-//	pnl/YEAR/FIELD                        revenue, cost_of_sales (negative), gross_profit,
-//	                                      gross_margin, net_profit, shares, eps, bvps, pe, pb, ps
-//	pnl/YEAR/revenue/growth               and pnl/YEAR/net_profit/growth (earnings.Growth)
-//	pnl/YEAR/line/LINE                    a P&L line, signed as it adds to profit
-//	pnl/YEAR/line/LINE/ratio              its absolute value over revenue
-//	part/SEGMENT/FIELD                    value, multiple, average, premium, metric, fx
-//	part/SEGMENT/comp/TICKER/FIELD        multiple, implied, market_value, metric, close
-//	sum, shares, target, price, upside
-//
-// Units are those of the result: millions of users or currency, fractions for rates.
+// Figure returns one figure of the result by its key in text form (see Key): ParseKey
+// then Lookup.
 func (r Result) Figure(key string) (decimal.Decimal, error) {
-	p := strings.Split(key, "/")
-	unknown := &FieldError{Field: "figure", Value: strconv.Quote(key), Err: ErrUnknownFigure}
-	switch {
-	case len(p) == 1:
-		switch p[0] {
-		case "sum":
+	k, err := ParseKey(key)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	return r.Lookup(k)
+}
+
+// Lookup returns the figure of the result that k names. A key that names nothing in the
+// result is a *FieldError wrapping ErrUnknownFigure, or a *segments.Error for a year,
+// segment or metric the forecast does not hold.
+func (r Result) Lookup(k Key) (decimal.Decimal, error) {
+	unknown := &FieldError{Field: "figure", Value: strconv.Quote(k.String()), Err: ErrUnknownFigure}
+	switch k.Space {
+	case SpaceScalar:
+		switch k.Name {
+		case KeySum:
 			return r.Sum, nil
-		case "shares":
+		case KeyShares:
 			return r.Shares, nil
-		case "target":
+		case KeyTarget:
 			return r.Target, nil
-		case "price":
+		case KeyPrice:
 			return r.Price, nil
-		case "upside":
+		case KeyUpside:
 			if r.Upside.Valid {
 				return r.Upside.Decimal, nil
 			}
 		}
-	case p[0] == "forecast" && len(p) >= 3:
-		return r.forecastFigure(p[1:], unknown)
-	case p[0] == "pnl" && len(p) >= 3:
-		return r.pnlFigure(p[1:], unknown)
-	case p[0] == "part" && len(p) >= 3:
-		return r.partFigure(p[1], p[2:], unknown)
+	case SpaceForecast:
+		return r.forecastFigure(k, unknown)
+	case SpacePnL, SpacePnLLine:
+		return r.pnlFigure(k, unknown)
+	case SpacePart, SpaceComp:
+		return r.partFigure(k, unknown)
 	}
 	return decimal.Decimal{}, unknown
 }
 
-func (r Result) forecastFigure(p []string, unknown error) (decimal.Decimal, error) {
-	year, err := strconv.Atoi(p[0])
-	if err != nil {
-		return decimal.Decimal{}, unknown
-	}
-	y, err := r.Forecast.Year(year)
+func (r Result) forecastFigure(k Key, unknown error) (decimal.Decimal, error) {
+	y, err := r.Forecast.Year(k.Year)
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
-	segment, rest := "", p[1:]
-	if _, err := y.Segment(rest[0]); err == nil {
-		segment, rest = rest[0], rest[1:]
-	}
+	m := segments.Metric(k.Name)
 	switch {
-	case len(rest) == 1 && segment != "" && rest[0] == "share":
-		s, _ := y.Segment(segment)
+	case k.Segment != "" && k.Name == "share":
+		s, err := y.Segment(k.Segment)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
 		if s.Share.Valid {
 			return s.Share.Decimal, nil
 		}
-	case len(rest) == 1:
-		return r.Forecast.Figure(year, segment, segments.Metric(rest[0]))
-	case len(rest) == 2 && rest[1] == "growth":
-		return r.Forecast.Growth(year, segment, segments.Metric(rest[0]))
+		return decimal.Decimal{}, unknown
+	case k.Growth:
+		return r.Forecast.Growth(k.Year, k.Segment, m)
 	}
-	return decimal.Decimal{}, unknown
+	return r.Forecast.Figure(k.Year, k.Segment, m)
 }
 
-func (r Result) pnlFigure(p []string, unknown error) (decimal.Decimal, error) {
-	year, err := strconv.Atoi(p[0])
-	if err != nil {
-		return decimal.Decimal{}, unknown
-	}
+func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
 	var y *earnings.Year
 	for i := range r.Earnings.Years {
-		if r.Earnings.Years[i].Year == year {
+		if r.Earnings.Years[i].Year == k.Year {
 			y = &r.Earnings.Years[i]
 		}
 	}
@@ -102,11 +87,29 @@ func (r Result) pnlFigure(p []string, unknown error) (decimal.Decimal, error) {
 		}
 		return decimal.Decimal{}, unknown
 	}
-	switch strings.Join(p[1:], "/") {
+	if k.Space == SpacePnLLine {
+		for _, l := range y.Lines {
+			switch {
+			case l.Name != k.Name:
+			case k.Ratio:
+				return valid(l.Ratio)
+			default:
+				return l.Value, nil
+			}
+		}
+		return decimal.Decimal{}, unknown
+	}
+	switch {
+	case k.Growth && k.Name == "revenue":
+		return valid(y.RevenueGrowth)
+	case k.Growth && k.Name == "net_profit":
+		return valid(y.NetGrowth)
+	case k.Growth:
+		return decimal.Decimal{}, unknown
+	}
+	switch k.Name {
 	case "revenue":
 		return y.Revenue, nil
-	case "revenue/growth":
-		return valid(y.RevenueGrowth)
 	case "cost_of_sales":
 		return y.CostOfSales.Neg(), nil
 	case "gross_profit":
@@ -115,8 +118,6 @@ func (r Result) pnlFigure(p []string, unknown error) (decimal.Decimal, error) {
 		return valid(y.GrossMargin)
 	case "net_profit":
 		return y.NetProfit, nil
-	case "net_profit/growth":
-		return valid(y.NetGrowth)
 	case "shares":
 		return y.Shares, nil
 	case "eps":
@@ -130,27 +131,16 @@ func (r Result) pnlFigure(p []string, unknown error) (decimal.Decimal, error) {
 	case "ps":
 		return valid(y.PS)
 	}
-	if len(p) >= 3 && len(p) <= 4 && p[1] == "line" {
-		for _, l := range y.Lines {
-			switch {
-			case l.Name != p[2]:
-			case len(p) == 3:
-				return l.Value, nil
-			case p[3] == "ratio":
-				return valid(l.Ratio)
-			}
-		}
-	}
 	return decimal.Decimal{}, unknown
 }
 
-func (r Result) partFigure(segment string, p []string, unknown error) (decimal.Decimal, error) {
+func (r Result) partFigure(k Key, unknown error) (decimal.Decimal, error) {
 	for _, pv := range r.Parts {
-		if pv.Segment != segment {
+		if pv.Segment != k.Segment {
 			continue
 		}
-		if len(p) == 1 {
-			switch p[0] {
+		if k.Space == SpacePart {
+			switch k.Name {
 			case "value":
 				return pv.Value, nil
 			case "multiple":
@@ -164,24 +154,23 @@ func (r Result) partFigure(segment string, p []string, unknown error) (decimal.D
 			case "fx":
 				return pv.FX.Rate, nil
 			}
+			return decimal.Decimal{}, unknown
 		}
-		if len(p) == 3 && p[0] == "comp" {
-			for _, c := range pv.Multiple.Companies {
-				if c.Ticker != p[1] {
-					continue
-				}
-				switch p[2] {
-				case "multiple":
-					return c.Multiple, nil
-				case "implied":
-					return c.Implied, nil
-				case "market_value":
-					return c.MarketValue, nil
-				case "metric":
-					return c.Metric, nil
-				case "close":
-					return c.Close, nil
-				}
+		for _, c := range pv.Multiple.Companies {
+			if c.Ticker != k.Ticker {
+				continue
+			}
+			switch k.Name {
+			case "multiple":
+				return c.Multiple, nil
+			case "implied":
+				return c.Implied, nil
+			case "market_value":
+				return c.MarketValue, nil
+			case "metric":
+				return c.Metric, nil
+			case "close":
+				return c.Close, nil
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package modelfile
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -73,8 +74,10 @@ func FromModel(m valuation.Model) (File, error) {
 // userBase is the metric of a segment's own users in year: its driver's UserBase, or MAU.
 func userBase(p segments.Plan, segment string, year int) segments.Metric {
 	for _, s := range p.Segments {
-		if ub, ok := s.Drivers[year].(segments.UserBaser); ok && s.Name == segment {
-			return ub.UserBase()
+		if d := s.Drivers[year]; d != nil && s.Name == segment {
+			if ub := d.Spec().UserBase; ub != "" {
+				return ub
+			}
 		}
 	}
 	return segments.MAU
@@ -115,32 +118,35 @@ func fromEarnings(p earnings.Plan) *Earnings {
 func fromSegment(s segments.Segment, at string) (Segment, error) {
 	out := Segment{Name: s.Name, Title: s.Title}
 	for y, d := range s.Drivers {
-		if nm, ok := d.(segments.NetMargin); ok {
+		if d == nil {
+			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", ErrUnsupported)}
+		}
+		kind, v := d.Spec().Kind, d.Values()
+		if k, ok := strings.CutSuffix(kind, "+"+string(segments.NetMarginRate)); ok && len(v) > 0 {
 			if out.NetMargin == nil {
 				out.NetMargin = map[int]Decimal{}
 			}
-			out.NetMargin[y] = NewDecimal(nm.Margin)
-			d = nm.Driver
+			kind, out.NetMargin[y], v = k, NewDecimal(v[len(v)-1]), v[:len(v)-1]
 		}
-		switch d := d.(type) {
-		case segments.LiveStreaming:
+		switch {
+		case kind == "live_streaming" && len(v) == 2:
 			if out.LiveStreaming == nil {
 				out.LiveStreaming = map[int]LiveStreaming{}
 			}
-			out.LiveStreaming[y] = LiveStreaming{PayingRatio: NewDecimal(d.PayingRatio), MonthlyARPPU: NewDecimal(d.MonthlyARPPU)}
-		case segments.Advertising:
+			out.LiveStreaming[y] = LiveStreaming{PayingRatio: NewDecimal(v[0]), MonthlyARPPU: NewDecimal(v[1])}
+		case kind == "advertising" && len(v) == 1:
 			if out.Advertising == nil {
 				out.Advertising = map[int]Advertising{}
 			}
-			out.Advertising[y] = Advertising{RevenuePerDAU: NewDecimal(d.RevenuePerDAU)}
-		case segments.Ecommerce:
+			out.Advertising[y] = Advertising{RevenuePerDAU: NewDecimal(v[0])}
+		case kind == "ecommerce" && len(v) == 4:
 			if out.Ecommerce == nil {
 				out.Ecommerce = map[int]Ecommerce{}
 			}
-			out.Ecommerce[y] = Ecommerce{Penetration: NewDecimal(d.Penetration), GMVPerShopper: NewDecimal(d.GMVPerShopper),
-				TakeRate: NewDecimal(d.TakeRate), OtherRevenue: optional(d.OtherRevenue)}
+			out.Ecommerce[y] = Ecommerce{Penetration: NewDecimal(v[0]), GMVPerShopper: NewDecimal(v[1]),
+				TakeRate: NewDecimal(v[2]), OtherRevenue: optional(v[3])}
 		default:
-			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %T", ErrUnsupported, d)}
+			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q", ErrUnsupported, d.Spec().Kind)}
 		}
 	}
 	if len(out.models()) > 1 {

@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,10 +73,8 @@ type Assumption struct {
 // input can be printed as an output too:
 //
 //	forecast/YEAR/mau, forecast/YEAR/dau          the platform's users (Kind Users)
-//	forecast/YEAR/SEGMENT/INPUT                   an input of a segments.Tunable driver:
-//	                                              paying_ratio, monthly_arppu, revenue_per_dau,
-//	                                              penetration, gmv_per_shopper, take_rate,
-//	                                              other_revenue, net_margin
+//	forecast/YEAR/SEGMENT/INPUT                   an input of the segment's driver (its
+//	                                              Spec's Inputs): paying_ratio, take_rate, ...
 //	part/SEGMENT/average                          the aggregate of a Multiple's comparables
 //	part/SEGMENT/premium                          its premium; -0.2 is "80% of the average"
 //	fx/FROM/TO                                    a rate of the model's FX table, as given
@@ -194,27 +193,25 @@ func (e *Engine) resolveForecast(r ref, p []string, unknown error) (ref, error) 
 		if s.Name != p[1] {
 			continue
 		}
-		t, ok := s.Drivers[y].(segments.Tunable)
-		if !ok {
-			return ref{}, &AssumptionError{Name: r.name, Err: ErrNotTunable}
-		}
+		d := s.Drivers[y]
 		r.at, r.segment, r.metric = atDriver, i, segments.Metric(p[2])
-		v, ok := t.Input(r.metric)
-		if !ok {
+		spec := d.Spec()
+		j := slices.IndexFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == r.metric })
+		if j < 0 {
 			return ref{}, unknown
 		}
-		r.base, r.kind = v, inputKind(r.metric)
+		r.base, r.kind = d.Values()[j], inputKind(spec.Inputs[j].Range)
 		return r, nil
 	}
 	return ref{}, unknown
 }
 
-// inputKind is the kind of a driver input: the shipped rates and margin, else money.
-func inputKind(m segments.Metric) Kind {
-	switch m {
-	case segments.PayingRatio, segments.Penetration, segments.TakeRate:
+// inputKind is the kind of a driver input of the range its Spec gives.
+func inputKind(r segments.Range) Kind {
+	switch r {
+	case segments.UnitRate:
 		return Rate
-	case segments.NetMarginRate:
+	case segments.SignedRate:
 		return Margin
 	}
 	return Money
@@ -230,10 +227,8 @@ func (e *Engine) Assumptions() []Assumption {
 		prefix := "forecast/" + strconv.Itoa(y) + "/"
 		names = append(names, prefix+mauInput, prefix+dauInput)
 		for _, s := range m.Plan.Segments {
-			if t, ok := s.Drivers[y].(segments.Tunable); ok {
-				for _, in := range t.Inputs() {
-					names = append(names, prefix+s.Name+"/"+string(in))
-				}
+			for _, in := range s.Drivers[y].Spec().Inputs {
+				names = append(names, prefix+s.Name+"/"+string(in.Metric))
 			}
 		}
 	}

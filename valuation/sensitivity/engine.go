@@ -251,8 +251,7 @@ func (e *Engine) apply(q query, refs []ref, vals []decimal.Decimal) (valuation.M
 				}
 				s.Drivers, copiedSeg[r.segment] = drivers, true
 			}
-			d, _ := s.Drivers[r.year].(segments.Tunable) // resolve checked it
-			moved, _ := d.With(r.metric, v)
+			moved, _ := segments.With(s.Drivers[r.year], r.metric, v) // resolve checked it
 			s.Drivers[r.year] = moved
 		case atPnLShares:
 			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))

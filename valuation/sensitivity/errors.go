@@ -6,9 +6,9 @@ import "errors"
 var (
 	// ErrUnknownAssumption reports a name that addresses no assumption of the model.
 	ErrUnknownAssumption = errors.New("unknown assumption")
-	// ErrNotTunable reports an assumption of a driver that is not a segments.Tunable, or
-	// of a part whose method is not a valuation.Multiple.
-	ErrNotTunable = errors.New("cannot be moved: not a Tunable driver or a Multiple")
+	// ErrNotTunable reports an assumption of a part whose method is not a
+	// valuation.Multiple.
+	ErrNotTunable = errors.New("cannot be moved: the part's method is not a Multiple")
 	// ErrDuplicate reports an assumption set twice at one point or named on two axes.
 	ErrDuplicate = errors.New("assumption set twice")
 	// ErrNoOutput reports a run with no outputs.

@@ -3,10 +3,10 @@ package sensitivity
 // This file is the float64 boundary of sotp. Monte Carlo and Sobol runs draw millions of
 // points; they evaluate the model in float64 through a program compiled here from the
 // decimal model, and nowhere else does a money figure pass through a float. The program
-// holds the model's formulas for the shipped drivers (segments.LiveStreaming,
-// Advertising, Ecommerce, NetMargin) and for valuation.Multiple parts, with every
+// is derived from each driver's segments.Spec (the formulas the decimal forecast
+// evaluates, never a second copy) and from valuation.Multiple parts, with every
 // assumption not drawn folded into coefficients from its decimal base value. Other
-// drivers and methods have no float form (ErrFloat). TestFloatMatchesDecimal holds the
+// methods, and a formula that divides by a sum, have no float form (ErrFloat). TestFloatMatchesDecimal holds the
 // program to the decimal Engine.Eval within 1e-9 relative on 1,000 random points.
 
 import (
@@ -170,40 +170,59 @@ func (c *compiler) users(y int) (mau, dau poly) {
 	return mau, dau
 }
 
-// lines returns the polys of a segment's lines in year y by metric.
+// lines returns the polys of a segment's lines in year y by metric, derived from its
+// driver's Spec: the same formulas the decimal forecast evaluates.
 func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly, error) {
 	mau, dau := c.users(y)
 	out := map[segments.Metric]poly{segments.MAU: mau, segments.DAU: dau}
 	prefix := yearPrefix(y) + seg.Name + "/"
-	var walk func(d segments.Driver) error
-	in := func(t segments.Tunable, m segments.Metric) poly {
-		v, _ := t.Input(m)
-		p := c.leaf(prefix+string(m), v)
-		out[m] = p
-		return p
+	d := seg.Drivers[y]
+	spec, vals := d.Spec(), d.Values()
+	for i, in := range spec.Inputs {
+		out[in.Metric] = c.leaf(prefix+string(in.Metric), vals[i])
 	}
-	walk = func(d segments.Driver) error {
-		switch d := d.(type) {
-		case segments.LiveStreaming:
-			out[segments.PayingUsers] = mau.mul(in(d, segments.PayingRatio))
-			out[segments.Revenue] = out[segments.PayingUsers].mul(in(d, segments.MonthlyARPPU)).scale(12)
-		case segments.Advertising:
-			out[segments.Revenue] = dau.mul(in(d, segments.RevenuePerDAU))
-		case segments.Ecommerce:
-			out[segments.ShoppingMAU] = mau.mul(in(d, segments.Penetration))
-			out[segments.GMV] = out[segments.ShoppingMAU].mul(in(d, segments.GMVPerShopper)) // millions
-			out[segments.Revenue] = out[segments.GMV].mul(in(d, segments.TakeRate)).add(in(d, segments.OtherRevenue))
-		case segments.NetMargin:
-			if err := walk(d.Driver); err != nil {
-				return err
-			}
-			out[segments.Earnings] = out[segments.Revenue].mul(in(d, segments.NetMarginRate))
-		default:
-			return &AssumptionError{Name: prefix + "driver", Err: ErrFloat}
+	for _, l := range spec.Lines {
+		p, ok := formula(l.Formula, out)
+		if !ok {
+			return nil, &AssumptionError{Name: prefix + string(l.Metric), Value: "divides by a sum", Err: ErrFloat}
 		}
-		return nil
+		out[l.Metric] = p
 	}
-	return out, walk(seg.Drivers[y])
+	return out, nil
+}
+
+// formula is f as a poly of the figures in env; false for a division by a sum, which has
+// no monomial inverse.
+func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
+	switch f.Op {
+	case segments.OpRef:
+		return env[f.Ref], true
+	case segments.OpConst:
+		return constant(f64(f.Const)), true
+	case segments.OpQuo:
+		num, ok := formula(f.Args[0], env)
+		den, ok2 := formula(f.Args[1], env)
+		if !ok || !ok2 {
+			return nil, false
+		}
+		inv, ok := den.simplify().inv()
+		return num.mul(inv), ok
+	}
+	var out poly
+	for i, a := range f.Args {
+		p, ok := formula(a, env)
+		switch {
+		case !ok:
+			return nil, false
+		case i == 0:
+			out = p
+		case f.Op == segments.OpMul:
+			out = out.mul(p)
+		default:
+			out = out.add(p)
+		}
+	}
+	return out, true
 }
 
 // output compiles one output key.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -191,27 +193,22 @@ func (b *book) inputs() error {
 		return err
 	}
 	for _, s := range p.Segments {
-		var names []segments.Metric
+		var inputs []segments.Input
 		for _, y := range p.Years {
-			t, ok := s.Drivers[y].(segments.Tunable)
-			if !ok {
-				return fmt.Errorf("%w: segment %s %d: driver %T", ErrUnsupported, s.Name, y, s.Drivers[y])
-			}
-			for _, in := range t.Inputs() {
-				if !containsMetric(names, in) {
-					names = append(names, in)
+			for _, in := range s.Drivers[y].Spec().Inputs {
+				if !slices.ContainsFunc(inputs, func(x segments.Input) bool { return x.Metric == in.Metric }) {
+					inputs = append(inputs, in)
 				}
 			}
 		}
-		for _, in := range names {
+		for _, in := range inputs {
 			vals := map[int]float64{}
 			for _, y := range p.Years {
-				if v, ok := s.Drivers[y].(segments.Tunable).Input(in); ok {
+				if v, ok := segments.InputValue(s.Drivers[y], in.Metric); ok {
 					vals[y] = num(v)
 				}
 			}
-			rate := in == segments.PayingRatio || in == segments.Penetration || in == segments.TakeRate || in == segments.NetMarginRate
-			if err := line(s.Name+" "+string(in), s.Title+": "+string(in), vals, rate); err != nil {
+			if err := line(s.Name+" "+string(in.Metric), s.Title+": "+string(in.Metric), vals, in.Unit == segments.Fraction); err != nil {
 				return err
 			}
 		}
@@ -268,16 +265,9 @@ func (b *book) pctInput() int {
 	return s
 }
 
-func containsMetric(ms []segments.Metric, m segments.Metric) bool {
-	for _, x := range ms {
-		if x == m {
-			return true
-		}
-	}
-	return false
-}
-
-// forecast writes each segment's lines by year as formulas of the inputs.
+// forecast writes each segment's lines by year as formulas of the inputs, translated
+// from its driver's Spec: the formulas the decimal forecast evaluates. A line that shows
+// an input is on the Inputs sheet and not repeated.
 func (b *book) forecast() error {
 	sh := Forecast
 	if _, err := b.f.NewSheet(sh); err != nil {
@@ -295,58 +285,44 @@ func (b *book) forecast() error {
 			return err
 		}
 		row++
-		type formula struct {
-			metric segments.Metric
-			label  string
-			expr   func(y int) (string, error)
+		spec := s.Drivers[p.Years[0]].Spec()
+		for _, y := range p.Years {
+			if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
+				return fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", ErrUnsupported, s.Name, y, spec.Kind, k)
+			}
 		}
-		in := func(metric segments.Metric) func(y int) string {
-			return func(y int) string { return b.input[s.Name+" "+string(metric)+" "+strconv.Itoa(y)] }
+		isInput := func(m segments.Metric) bool {
+			return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
 		}
-		users := func(u string) func(y int) string { return func(y int) string { return b.input[u+" "+strconv.Itoa(y)] } }
-		fig := func(m segments.Metric) func(y int) string {
-			return func(y int) string { return b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)] }
-		}
-		var lines []formula
-		add := func(m segments.Metric, label string, f func(y int) string) {
-			lines = append(lines, formula{m, label, func(y int) (string, error) { return "=" + f(y), nil }})
-		}
-		first := s.Drivers[p.Years[0]]
-		inner := first
-		if nm, ok := first.(segments.NetMargin); ok {
-			inner = nm.Driver
-		}
-		switch inner.(type) {
-		case segments.LiveStreaming:
-			add(segments.MAU, "MAU (m)", users("mau"))
-			add(segments.PayingUsers, "Paying users (m)", func(y int) string { return fig(segments.MAU)(y) + "*" + in(segments.PayingRatio)(y) })
-			add(segments.Revenue, "Revenue (m)", func(y int) string { return fig(segments.PayingUsers)(y) + "*" + in(segments.MonthlyARPPU)(y) + "*12" })
-		case segments.Advertising:
-			add(segments.DAU, "DAU (m)", users("dau"))
-			add(segments.Revenue, "Revenue (m)", func(y int) string { return fig(segments.DAU)(y) + "*" + in(segments.RevenuePerDAU)(y) })
-		case segments.Ecommerce:
-			add(segments.MAU, "MAU (m)", users("mau"))
-			add(segments.ShoppingMAU, "Shopping MAU (m)", func(y int) string { return fig(segments.MAU)(y) + "*" + in(segments.Penetration)(y) })
-			add(segments.GMV, "GMV (m)", func(y int) string { return fig(segments.ShoppingMAU)(y) + "*" + in(segments.GMVPerShopper)(y) })
-			add(segments.Revenue, "Revenue (m)", func(y int) string {
-				return fig(segments.GMV)(y) + "*" + in(segments.TakeRate)(y) + "+" + in(segments.OtherRevenue)(y)
-			})
-		default:
-			return fmt.Errorf("%w: segment %s: driver %T", ErrUnsupported, s.Name, inner)
-		}
-		if _, ok := first.(segments.NetMargin); ok {
-			add(segments.Earnings, "Earnings (m)", func(y int) string { return fig(segments.Revenue)(y) + "*" + in(segments.NetMarginRate)(y) })
-		}
-		for _, l := range lines {
-			if err := b.put(sh, 1, row, text("  "+l.label)); err != nil {
+		for _, l := range spec.Lines {
+			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
+				for _, y := range p.Years {
+					b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = b.input[s.Name+" "+string(l.Formula.Ref)+" "+strconv.Itoa(y)]
+				}
+				continue
+			}
+			label := l.Label
+			if l.Unit == segments.MillionUsers || l.Unit == segments.Millions {
+				label += " (m)"
+			}
+			if err := b.put(sh, 1, row, text("  "+label)); err != nil {
 				return err
 			}
 			for j, y := range p.Years {
-				if _, err := b.driverOf(s, y, inner); err != nil {
-					return err
+				at := func(m segments.Metric) string {
+					switch {
+					case isInput(m):
+						return b.input[s.Name+" "+string(m)+" "+strconv.Itoa(y)]
+					case m == segments.MAU || m == segments.DAU:
+						if f, ok := b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)]; ok {
+							return f
+						}
+						return b.input[string(m)+" "+strconv.Itoa(y)]
+					}
+					return b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)]
 				}
-				b.figure[s.Name+" "+string(l.metric)+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
-				expr, _ := l.expr(y)
+				expr := "=" + excel(l.Formula, at)
+				b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
 				if err := b.put(sh, 2+j, row, expr); err != nil {
 					return err
 				}
@@ -361,16 +337,25 @@ func (b *book) forecast() error {
 	return b.f.SetColWidth(sh, "A", "A", 36)
 }
 
-// driverOf checks that segment s has in year y a driver of the model kind.
-func (b *book) driverOf(s segments.Segment, y int, kind segments.Driver) (segments.Driver, error) {
-	d := s.Drivers[y]
-	if nm, ok := d.(segments.NetMargin); ok {
-		d = nm.Driver
+// excel writes a formula as a spreadsheet expression, reading each named figure from at.
+func excel(f segments.Formula, at func(segments.Metric) string) string {
+	switch f.Op {
+	case segments.OpRef:
+		return at(f.Ref)
+	case segments.OpConst:
+		return table.Plain(f.Const)
+	case segments.OpQuo:
+		return "(" + excel(f.Args[0], at) + ")/(" + excel(f.Args[1], at) + ")"
 	}
-	if fmt.Sprintf("%T", d) != fmt.Sprintf("%T", kind) {
-		return nil, fmt.Errorf("%w: segment %s changes driver model in %d", ErrUnsupported, s.Name, y)
+	sep := "*"
+	if f.Op == segments.OpAdd {
+		sep = "+"
 	}
-	return d, nil
+	parts := make([]string, len(f.Args))
+	for i, a := range f.Args {
+		parts[i] = excel(a, at)
+	}
+	return "(" + strings.Join(parts, sep) + ")"
 }
 
 // comps writes each part's comparables and the set's multiple.

@@ -1,0 +1,270 @@
+package segments
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// DivPlaces is the number of decimal places every division in sotp keeps: a Formula's
+// Quotient, shares of revenue and growth rates here, and the divisions of the comps and
+// valuation packages. Nothing else is rounded before a figure is printed.
+const DivPlaces = 16
+
+// Formula is a figure of a driver's forecast as arithmetic on named figures: the
+// driver's inputs, the platform's MAU and DAU, and lines worked out before it. It is
+// data, so that one definition gives the decimal forecast, the float64 program of Monte
+// Carlo and Sobol runs, the exact kernel of prepared models and the workbook's cell
+// formulas. Products and sums are exact; Quotient rounds half away from zero to DivPlaces.
+type Formula struct {
+	Op    Op
+	Ref   Metric          // of OpRef
+	Const decimal.Decimal // of OpConst
+	Args  []Formula       // of OpMul and OpAdd (left to right), OpQuo (numerator, denominator)
+}
+
+// Op is the operation of a Formula.
+type Op uint8
+
+// Operations of formulas.
+const (
+	OpRef   Op = iota + 1 // a named figure
+	OpConst               // a constant
+	OpMul                 // the product of the arguments
+	OpAdd                 // the sum of the arguments
+	OpQuo                 // the first argument over the second, to DivPlaces
+)
+
+// Ref is the formula of a named figure: an input, MAU, DAU or an earlier line.
+func Ref(m Metric) Formula { return Formula{Op: OpRef, Ref: m} }
+
+// Const is the formula of a constant.
+func Const(c decimal.Decimal) Formula { return Formula{Op: OpConst, Const: c} }
+
+// Mul is the formula of the product of fs.
+func Mul(fs ...Formula) Formula { return Formula{Op: OpMul, Args: fs} }
+
+// Add is the formula of the sum of fs.
+func Add(fs ...Formula) Formula { return Formula{Op: OpAdd, Args: fs} }
+
+// Quotient is the formula of num / den, rounded to DivPlaces.
+func Quotient(num, den Formula) Formula { return Formula{Op: OpQuo, Args: []Formula{num, den}} }
+
+// Walk calls fn on f and each formula inside it, depth first, arguments in order.
+func (f Formula) Walk(fn func(Formula)) {
+	fn(f)
+	for _, a := range f.Args {
+		a.Walk(fn)
+	}
+}
+
+// Eval works out the formula in exact decimal, reading named figures from get. It fails
+// with ErrNonPositive, naming line, when a denominator is zero.
+func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.Decimal, error) {
+	switch f.Op {
+	case OpRef:
+		return get(f.Ref), nil
+	case OpConst:
+		return f.Const, nil
+	case OpQuo:
+		num, err := f.Args[0].Eval(get, line)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		den, err := f.Args[1].Eval(get, line)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		if den.IsZero() {
+			return decimal.Decimal{}, &Error{Field: string(line), Value: "a division by zero", Err: ErrNonPositive}
+		}
+		return num.DivRound(den, DivPlaces), nil
+	}
+	var out decimal.Decimal
+	for i, a := range f.Args {
+		v, err := a.Eval(get, line)
+		switch {
+		case err != nil:
+			return decimal.Decimal{}, err
+		case i == 0:
+			out = v
+		case f.Op == OpMul:
+			out = out.Mul(v)
+		default:
+			out = out.Add(v)
+		}
+	}
+	return out, nil
+}
+
+// Spec describes a driver model once: its inputs with their ranges and units, and its
+// lines with their formulas, in the order a table prints them. Every consumer of drivers
+// reads it: the forecast, the assumptions a sensitivity analysis can move, the float64
+// program of Monte Carlo and Sobol runs, model files and workbooks. A new driver model is
+// a Spec and a type that returns it (see Driver).
+type Spec struct {
+	Kind   string // stable name of the model, e.g. "live_streaming": its model-file key
+	Inputs []Input
+	Lines  []LineSpec
+	// UserBase names the line counting the segment's own users, which OwnUsers prices;
+	// empty means the platform's MAU.
+	UserBase Metric
+}
+
+// Input is one input of a driver model.
+type Input struct {
+	Metric Metric
+	Label  string // as tables print it
+	Unit   Unit   // Fraction for a rate or margin, PerUser or Millions for money
+	Range  Range
+}
+
+// Range is the values an input may take.
+type Range uint8
+
+// Ranges of inputs.
+const (
+	NonNegative Range = iota + 1 // zero or more: money, counts
+	UnitRate                     // in [0, 1]: a paying ratio, penetration, take rate
+	SignedRate                   // in [-1, 1]: a margin
+)
+
+// Check reports v outside the range as an *Error naming m.
+func (r Range) Check(m Metric, v decimal.Decimal) error {
+	one := decimal.NewFromInt(1)
+	switch {
+	case r == NonNegative && v.Sign() < 0:
+		return &Error{Field: string(m), Value: v.String(), Err: ErrNegative}
+	case r == UnitRate && (v.Sign() < 0 || v.GreaterThan(one)):
+		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
+	case r == SignedRate && v.Abs().GreaterThan(one):
+		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
+	case r < NonNegative || r > SignedRate:
+		return &Error{Field: string(m), Value: fmt.Sprintf("range %d", r), Err: ErrSpec}
+	}
+	return nil
+}
+
+// LineSpec is one line of a driver model: how a table prints it and its formula.
+type LineSpec struct {
+	Metric  Metric
+	Label   string
+	Unit    Unit
+	Places  int32 // digits a table prints: of the percentage for Fraction, else of the value
+	Display Unit  // the unit a table prints the line in, when not Unit (GMV in 亿)
+	Formula Formula
+	// OmitZero leaves the line out of the forecast when its value is zero, as the report
+	// leaves out "other revenue" once commerce drives the segment.
+	OmitZero bool
+}
+
+// Check reports a spec that cannot forecast: no kind, an input or line named twice or
+// named mau or dau, a formula that reads a figure not known before it or divides by a
+// constant zero, no revenue line in millions, or a user base that is not a line of users.
+func (s Spec) Check() error {
+	bad := func(field, what string) error {
+		return &Error{Field: "driver " + s.Kind + " " + field, Value: what, Err: ErrSpec}
+	}
+	if s.Kind == "" {
+		return bad("kind", "none given")
+	}
+	// known and lines are slices, not maps: a spec has a handful of names, and a forecast
+	// checks its spec every time.
+	known := make([]Metric, 2, 2+len(s.Inputs)+len(s.Lines))
+	known[0], known[1] = MAU, DAU
+	isKnown := func(m Metric) bool { return slices.Contains(known, m) }
+	for _, in := range s.Inputs {
+		if isKnown(in.Metric) || in.Metric == "" {
+			return bad("input", fmt.Sprintf("%q named twice or reserved", in.Metric))
+		}
+		if err := in.Range.Check(in.Metric, decimal.Decimal{}); err != nil {
+			return err
+		}
+		known = append(known, in.Metric)
+	}
+	revenue := false
+	for i, l := range s.Lines {
+		var err error
+		l.Formula.Walk(func(f Formula) {
+			switch {
+			case err != nil:
+			case f.Op == OpRef && !isKnown(f.Ref):
+				err = bad("line "+string(l.Metric), fmt.Sprintf("reads %q before it is known", f.Ref))
+			case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
+				err = bad("line "+string(l.Metric), "divides by zero")
+			case f.Op < OpRef || f.Op > OpQuo || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
+				err = bad("line "+string(l.Metric), "malformed formula")
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if l.Metric == "" || slices.ContainsFunc(s.Lines[:i], func(p LineSpec) bool { return p.Metric == l.Metric }) {
+			return bad("line", fmt.Sprintf("%q named twice", l.Metric))
+		}
+		known = append(known, l.Metric)
+		revenue = revenue || (l.Metric == Revenue && l.Unit == Millions)
+	}
+	if !revenue {
+		return bad("lines", "no revenue line in millions")
+	}
+	if s.UserBase != "" && !slices.ContainsFunc(s.Lines, func(l LineSpec) bool { return l.Metric == s.UserBase && l.Unit == MillionUsers }) {
+		return bad("user_base", fmt.Sprintf("%q is not a line of users", s.UserBase))
+	}
+	return nil
+}
+
+// forecast works out the lines of a driver from its values and the year's users.
+// It returns the driver's user base too (MAU when the spec names none).
+func forecast(d Driver, u Users) ([]Line, Metric, error) {
+	if err := u.Validate(); err != nil {
+		return nil, "", err
+	}
+	s := d.Spec()
+	vals := d.Values()
+	if err := s.Check(); err != nil {
+		return nil, "", err
+	}
+	if len(vals) != len(s.Inputs) {
+		return nil, "", &Error{Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: ErrSpec}
+	}
+	// env holds the figures known so far, latest last; a lookup scans it from the end, so
+	// that a line shadows the input it shows (they are equal) and MAU and DAU come last.
+	type named struct {
+		m Metric
+		v decimal.Decimal
+	}
+	env := make([]named, 2, 2+len(s.Inputs)+len(s.Lines))
+	env[0], env[1] = named{MAU, u.MAU}, named{DAU, u.DAU}
+	for i, in := range s.Inputs {
+		if err := in.Range.Check(in.Metric, vals[i]); err != nil {
+			return nil, "", err
+		}
+		env = append(env, named{in.Metric, vals[i]})
+	}
+	get := func(m Metric) decimal.Decimal {
+		for i := len(env) - 1; i >= 0; i-- {
+			if env[i].m == m {
+				return env[i].v
+			}
+		}
+		return decimal.Decimal{} // Check has made sure every name is known
+	}
+	lines := make([]Line, 0, len(s.Lines))
+	for _, l := range s.Lines {
+		v, err := l.Formula.Eval(get, l.Metric)
+		if err != nil {
+			return nil, "", err
+		}
+		env = append(env, named{l.Metric, v})
+		if l.OmitZero && v.IsZero() {
+			continue
+		}
+		lines = append(lines, Line{Metric: l.Metric, Label: l.Label, Unit: l.Unit, Places: l.Places, Value: v, Display: l.Display})
+	}
+	if s.UserBase == "" {
+		s.UserBase = MAU
+	}
+	return lines, s.UserBase, nil
+}

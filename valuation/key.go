@@ -1,0 +1,227 @@
+package valuation
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sotpkit/sotp/comps"
+)
+
+// Key names one figure of a Result, or one assumption of a Model that an analysis can
+// move. Its text form, which ParseKey reads and String writes, is a path of names joined
+// by "/":
+//
+//	sum, shares, target, price, upside    the valuation's scalars
+//	forecast/YEAR/METRIC                  a group figure: mau, dau, revenue
+//	forecast/YEAR/METRIC/growth           its growth over the previous year
+//	forecast/YEAR/SEGMENT/METRIC          a segment's line, e.g. forecast/2021/ecommerce/gmv,
+//	                                      or an input of its driver (paying_ratio, take_rate, ...)
+//	forecast/YEAR/SEGMENT/METRIC/growth   its growth over the previous year
+//	forecast/YEAR/SEGMENT/share           the segment's share of total revenue
+//	pnl/YEAR/FIELD                        revenue, cost_of_sales (negative), gross_profit,
+//	                                      gross_margin, net_profit, shares, eps, bvps, pe, pb, ps
+//	pnl/YEAR/FIELD/growth                 revenue and net_profit growth (earnings.Growth)
+//	pnl/YEAR/line/LINE                    a P&L line, signed as it adds to profit
+//	pnl/YEAR/line/LINE/ratio              its absolute value over revenue
+//	part/SEGMENT/FIELD                    value, multiple, average, premium, metric, fx
+//	part/SEGMENT/comp/TICKER/FIELD        multiple, implied, market_value, metric, close
+//	fx/FROM/TO                            a rate of the model's FX table, as given
+//
+// YEAR is written in decimal without leading zeros. Names are not empty and hold no "/";
+// "growth" is never a metric and "line" never a P&L field, so that the grammar needs no
+// model to be read. Units are those of the result: millions of users or currency,
+// fractions for rates.
+//
+// As assumptions (see Model.Prepare), keys name: forecast/YEAR/mau and forecast/YEAR/dau
+// (the platform's users), forecast/YEAR/SEGMENT/INPUT (an input of a segment's driver),
+// part/SEGMENT/average (the aggregate of a Multiple's comparables, in the set's currency
+// per user or as a ratio) and part/SEGMENT/premium (-0.2 is "80% of the average"),
+// fx/FROM/TO, shares, price and pnl/YEAR/shares.
+//
+// Keys are comparable values: they can be map keys, and two keys that print alike are ==.
+type Key struct {
+	Space   Space
+	Year    int            // of SpaceForecast and SpacePnL
+	Segment string         // of SpaceForecast (empty for a group figure), SpacePart and SpaceComp
+	Ticker  string         // of SpaceComp
+	From    comps.Currency // of SpaceFX
+	To      comps.Currency // of SpaceFX
+	// Name is the scalar (SpaceScalar), metric (SpaceForecast), P&L field (SpacePnL), line
+	// (SpacePnLLine) or field of a part or comparable.
+	Name   string
+	Growth bool // .../growth, of SpaceForecast and SpacePnL
+	Ratio  bool // .../ratio, of SpacePnLLine
+}
+
+// Space is the part of a result or model a Key addresses.
+type Space uint8
+
+// Spaces of keys.
+const (
+	SpaceScalar   Space = iota + 1 // sum, shares, target, price, upside
+	SpaceForecast                  // forecast/...
+	SpacePnL                       // pnl/YEAR/FIELD
+	SpacePnLLine                   // pnl/YEAR/line/LINE
+	SpacePart                      // part/SEGMENT/FIELD
+	SpaceComp                      // part/SEGMENT/comp/TICKER/FIELD
+	SpaceFX                        // fx/FROM/TO
+)
+
+// Names of the scalar keys.
+const (
+	KeySum    = "sum"
+	KeyShares = "shares"
+	KeyTarget = "target"
+	KeyPrice  = "price"
+	KeyUpside = "upside"
+)
+
+// Scalar returns the key of one of the valuation's scalars: KeySum, KeyShares, KeyTarget,
+// KeyPrice or KeyUpside.
+func Scalar(name string) Key { return Key{Space: SpaceScalar, Name: name} }
+
+// ForecastKey returns the key of a segment's line or driver input in year, or with
+// segment "" a group figure.
+func ForecastKey(year int, segment, metric string) Key {
+	return Key{Space: SpaceForecast, Year: year, Segment: segment, Name: metric}
+}
+
+// PartKey returns the key of a field of the part that values segment.
+func PartKey(segment, field string) Key { return Key{Space: SpacePart, Segment: segment, Name: field} }
+
+// FXKey returns the key of the FX rate from one currency to another.
+func FXKey(from, to comps.Currency) Key { return Key{Space: SpaceFX, From: from, To: to} }
+
+// ParseKey reads a key in the grammar of Key. A string outside it is a *FieldError
+// wrapping ErrUnknownFigure.
+func ParseKey(s string) (Key, error) {
+	bad := &FieldError{Field: "key", Value: strconv.Quote(s), Err: ErrUnknownFigure}
+	p := strings.Split(s, "/")
+	for _, name := range p {
+		if name == "" {
+			return Key{}, bad
+		}
+	}
+	var k Key
+	switch {
+	case len(p) == 1:
+		switch s {
+		case KeySum, KeyShares, KeyTarget, KeyPrice, KeyUpside:
+			return Scalar(s), nil
+		}
+	case p[0] == "fx" && len(p) == 3:
+		return FXKey(comps.Currency(p[1]), comps.Currency(p[2])), nil
+	case p[0] == "part" && len(p) == 3:
+		return PartKey(p[1], p[2]), nil
+	case p[0] == "part" && len(p) == 5 && p[2] == "comp":
+		return Key{Space: SpaceComp, Segment: p[1], Ticker: p[3], Name: p[4]}, nil
+	case (p[0] == "forecast" || p[0] == "pnl") && len(p) >= 3:
+		y, err := strconv.Atoi(p[1])
+		if err != nil || strconv.Itoa(y) != p[1] {
+			return Key{}, bad
+		}
+		k.Year = y
+		if p[0] == "pnl" {
+			return pnlKey(k, p[2:], bad)
+		}
+		return forecastKey(k, p[2:], bad)
+	}
+	return Key{}, bad
+}
+
+// forecastKey reads what follows forecast/YEAR/.
+func forecastKey(k Key, p []string, bad error) (Key, error) {
+	k.Space = SpaceForecast
+	if n := len(p); n > 1 && p[n-1] == "growth" {
+		k.Growth, p = true, p[:n-1]
+	}
+	switch {
+	case len(p) == 1 && p[0] != "growth":
+		k.Name = p[0]
+	case len(p) == 2 && p[1] != "growth":
+		k.Segment, k.Name = p[0], p[1]
+	default:
+		return Key{}, bad
+	}
+	if k.Growth && k.Name == "share" && k.Segment != "" {
+		return Key{}, bad
+	}
+	return k, nil
+}
+
+// pnlKey reads what follows pnl/YEAR/.
+func pnlKey(k Key, p []string, bad error) (Key, error) {
+	switch {
+	case p[0] == "line" && len(p) == 2:
+		k.Space, k.Name = SpacePnLLine, p[1]
+	case p[0] == "line" && len(p) == 3 && p[2] == "ratio":
+		k.Space, k.Name, k.Ratio = SpacePnLLine, p[1], true
+	case p[0] != "line" && len(p) == 1:
+		k.Space, k.Name = SpacePnL, p[0]
+	case p[0] != "line" && len(p) == 2 && p[1] == "growth":
+		k.Space, k.Name, k.Growth = SpacePnL, p[0], true
+	default:
+		return Key{}, bad
+	}
+	return k, nil
+}
+
+// String writes the key in the grammar ParseKey reads.
+func (k Key) String() string {
+	var b strings.Builder
+	year := func(prefix string) {
+		b.WriteString(prefix)
+		b.WriteString(strconv.Itoa(k.Year))
+		b.WriteByte('/')
+	}
+	switch k.Space {
+	case SpaceScalar:
+		return k.Name
+	case SpaceFX:
+		return "fx/" + string(k.From) + "/" + string(k.To)
+	case SpacePart:
+		return "part/" + k.Segment + "/" + k.Name
+	case SpaceComp:
+		return "part/" + k.Segment + "/comp/" + k.Ticker + "/" + k.Name
+	case SpaceForecast:
+		year("forecast/")
+		if k.Segment != "" {
+			b.WriteString(k.Segment)
+			b.WriteByte('/')
+		}
+		b.WriteString(k.Name)
+	case SpacePnL:
+		year("pnl/")
+		b.WriteString(k.Name)
+	case SpacePnLLine:
+		year("pnl/")
+		b.WriteString("line/")
+		b.WriteString(k.Name)
+		if k.Ratio {
+			b.WriteString("/ratio")
+		}
+	default:
+		return "Key(" + strconv.Itoa(int(k.Space)) + ")"
+	}
+	if k.Growth {
+		b.WriteString("/growth")
+	}
+	return b.String()
+}
+
+// MarshalText writes the key as String does, so that keys are JSON strings.
+func (k Key) MarshalText() ([]byte, error) {
+	if k.Space < SpaceScalar || k.Space > SpaceFX {
+		return nil, &FieldError{Field: "key", Value: k.String(), Err: ErrUnknownFigure}
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText reads a key as ParseKey does.
+func (k *Key) UnmarshalText(b []byte) error {
+	p, err := ParseKey(string(b))
+	if err == nil {
+		*k = p
+	}
+	return err
+}
