@@ -83,8 +83,8 @@ func (LiveStreaming) Spec() Spec {
 	return Spec{
 		Kind: "live_streaming",
 		Inputs: []Input{
-			{PayingRatio, "Paying ratio", Fraction, UnitRate},
-			{MonthlyARPPU, "Monthly ARPPU", PerUser, NonNegative},
+			{PayingRatio, "Paying ratio", Fraction, UnitRate, false},
+			{MonthlyARPPU, "Monthly ARPPU", PerUser, NonNegative, false},
 		},
 		Lines: []LineSpec{
 			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
@@ -110,7 +110,7 @@ type Advertising struct {
 func (Advertising) Spec() Spec {
 	return Spec{
 		Kind:   "advertising",
-		Inputs: []Input{{RevenuePerDAU, "Revenue per DAU", PerUser, NonNegative}},
+		Inputs: []Input{{RevenuePerDAU, "Revenue per DAU", PerUser, NonNegative, false}},
 		Lines: []LineSpec{
 			{Metric: DAU, Label: "Average DAU", Unit: MillionUsers, Formula: Ref(DAU)},
 			{Metric: RevenuePerDAU, Label: "Revenue per DAU", Unit: PerUser, Formula: Ref(RevenuePerDAU)},
@@ -141,10 +141,10 @@ func (Ecommerce) Spec() Spec {
 	return Spec{
 		Kind: "ecommerce",
 		Inputs: []Input{
-			{Penetration, "Shopping penetration", Fraction, UnitRate},
-			{GMVPerShopper, "GMV per shopper", PerUser, NonNegative},
-			{TakeRate, "Take rate", Fraction, UnitRate},
-			{OtherRevenue, "Revenue not from GMV", Millions, NonNegative},
+			{Penetration, "Shopping penetration", Fraction, UnitRate, false},
+			{GMVPerShopper, "GMV per shopper", PerUser, NonNegative, false},
+			{TakeRate, "Take rate", Fraction, UnitRate, false},
+			{OtherRevenue, "Revenue not from GMV", Millions, NonNegative, true},
 		},
 		Lines: []LineSpec{
 			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
@@ -182,7 +182,7 @@ func (d NetMargin) Spec() Spec {
 	}
 	s := d.Driver.Spec()
 	s.Kind += "+" + string(NetMarginRate)
-	s.Inputs = append(slices.Clip(s.Inputs), Input{NetMarginRate, "Net margin", Fraction, SignedRate})
+	s.Inputs = append(slices.Clip(s.Inputs), Input{NetMarginRate, "Net margin", Fraction, SignedRate, false})
 	s.Lines = append(slices.Clip(s.Lines),
 		LineSpec{Metric: NetMarginRate, Label: "Net margin", Unit: Fraction, Places: 1, Formula: Ref(NetMarginRate)},
 		LineSpec{Metric: Earnings, Label: "Earnings", Unit: Millions, Formula: Mul(Ref(Revenue), Ref(NetMarginRate))},

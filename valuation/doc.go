@@ -10,10 +10,20 @@
 // valuation/kuaishou2021.Scale is the report's). Amounts print with the model's Symbols
 // ("HK$"), else the currency code.
 // The Result keeps every intermediate figure, renders as plain-text and Markdown tables,
-// encodes to JSON with decimals as strings, and names each figure by a stable key (see
-// Result.Figure) so that printed figures can be reconciled against it (see Reconcile).
+// encodes to JSON with decimals as strings, and names each figure by a Key (one grammar,
+// documented on Key; Result.Figure and Result.Lookup) so that printed figures can be
+// reconciled against it (see Reconcile).
 // Model.CrossCheck values every segment under other methods beside the model's choice, and
 // Model.LeaveOneOut values a part again without each of its comparables.
+//
+// Value at these assumptions. Model.Prepare values a model once and lists its
+// assumptions by Key (users and driver inputs by year, each Multiple's average and
+// premium, FX rates, share counts, the price). Prepared.Value values it at a point in
+// full; Prepared.Query compiles a list of moves and outputs into an exact kernel
+// (valuation/internal/exact) derived from the drivers' formulas, which an Evaluator runs
+// point after point in reused big.Int registers. Both give figures identical to
+// Model.Value of the moved model, value and exponent; a point the kernel cannot vouch
+// for takes Model.Value's own path. The sensitivity package is a client of it.
 //
 // Conventions. Values of parts and their sum are in millions of the target currency; the
 // share count is in millions; the target is per share, carried to 16 decimal places, as are

@@ -32,8 +32,20 @@ var (
 	ErrCurrency = errors.New("no target currency")
 	// ErrPlaces reports a printed figure whose places or shift are out of range.
 	ErrPlaces = errors.New("printed places out of range")
-	// ErrUnknownFigure reports a figure key that names nothing in a result.
+	// ErrUnknownFigure reports a figure key that names nothing in a result, or a string
+	// outside the grammar of Key.
 	ErrUnknownFigure = errors.New("unknown figure")
+	// ErrUnknownAssumption reports a key that names no assumption of a prepared model.
+	ErrUnknownAssumption = errors.New("unknown assumption")
+	// ErrNotMovable reports the average or premium of a part whose method is not a
+	// Multiple.
+	ErrNotMovable = errors.New("cannot be moved: the part's method is not a Multiple")
+	// ErrDuplicateAssumption reports an assumption set twice at one point.
+	ErrDuplicateAssumption = errors.New("assumption set twice")
+	// ErrNoOutput reports a query without outputs.
+	ErrNoOutput = errors.New("no outputs")
+	// ErrPoint reports a point whose number of values is not the query's number of moves.
+	ErrPoint = errors.New("values do not match the moves")
 )
 
 // PartError is a failure valuing one part, naming the segment and the method.

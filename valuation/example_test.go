@@ -175,3 +175,46 @@ func ExampleModel_CrossCheck() {
 	// Note: Advertising by P/E: segment figure cannot be priced: segments: ads 2025: earnings: unknown metric
 	// Note: * the model's choice; blank: not tried
 }
+
+// Prepare values a model once; a Query then values a sweep point after point through an
+// exact kernel, with the same digits as Model.Value of each moved model.
+func ExampleModel_Prepare() {
+	p, err := kuaishou2021.Model().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	mau := valuation.ForecastKey(2021, "", "mau")
+	q, err := p.Query([]valuation.Key{mau}, []valuation.Key{valuation.Scalar(valuation.KeyTarget)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ev := q.Evaluator() // one per goroutine
+	out := make([]decimal.Decimal, 1)
+	for _, v := range []string{"500", "600", "0"} {
+		if err := ev.Eval([]decimal.Decimal{d(v)}, out); err != nil {
+			fmt.Printf("MAU %s: %v\n", v, err)
+			continue
+		}
+		fmt.Printf("MAU %s: HK$%s\n", v, out[0].StringFixed(1))
+	}
+	// Output:
+	// MAU 500: HK$353.8
+	// MAU 600: HK$424.6
+	// MAU 0: segments: 2021: mau 0: must be positive
+}
+
+// ParseKey reads a figure or assumption key; String writes it back.
+func ExampleParseKey() {
+	k, err := valuation.ParseKey("forecast/2021/ecommerce/gmv/growth")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(k.Space == valuation.SpaceForecast, k.Year, k.Segment, k.Name, k.Growth)
+	fmt.Println(k)
+	// Output:
+	// true 2021 ecommerce gmv true
+	// forecast/2021/ecommerce/gmv/growth
+}

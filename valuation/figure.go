@@ -22,7 +22,7 @@ func (r Result) Figure(key string) (decimal.Decimal, error) {
 // result is a *FieldError wrapping ErrUnknownFigure, or a *segments.Error for a year,
 // segment or metric the forecast does not hold.
 func (r Result) Lookup(k Key) (decimal.Decimal, error) {
-	unknown := &FieldError{Field: "figure", Value: strconv.Quote(k.String()), Err: ErrUnknownFigure}
+	unknown := unknownFigure{k}
 	switch k.Space {
 	case SpaceScalar:
 		switch k.Name {
@@ -46,10 +46,18 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 	case SpacePart, SpaceComp:
 		return r.partFigure(k, unknown)
 	}
-	return decimal.Decimal{}, unknown
+	return decimal.Decimal{}, unknown.err()
 }
 
-func (r Result) forecastFigure(k Key, unknown error) (decimal.Decimal, error) {
+// unknownFigure is the error of a key that names nothing in a result, made only when it
+// is returned: Lookup is on the path of every point of a sweep.
+type unknownFigure struct{ k Key }
+
+func (u unknownFigure) err() error {
+	return &FieldError{Field: "figure", Value: strconv.Quote(u.k.String()), Err: ErrUnknownFigure}
+}
+
+func (r Result) forecastFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
 	y, err := r.Forecast.Year(k.Year)
 	if err != nil {
 		return decimal.Decimal{}, err
@@ -64,14 +72,14 @@ func (r Result) forecastFigure(k Key, unknown error) (decimal.Decimal, error) {
 		if s.Share.Valid {
 			return s.Share.Decimal, nil
 		}
-		return decimal.Decimal{}, unknown
+		return decimal.Decimal{}, unknown.err()
 	case k.Growth:
 		return r.Forecast.Growth(k.Year, k.Segment, m)
 	}
 	return r.Forecast.Figure(k.Year, k.Segment, m)
 }
 
-func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
+func (r Result) pnlFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
 	var y *earnings.Year
 	for i := range r.Earnings.Years {
 		if r.Earnings.Years[i].Year == k.Year {
@@ -79,13 +87,13 @@ func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
 		}
 	}
 	if y == nil {
-		return decimal.Decimal{}, unknown
+		return decimal.Decimal{}, unknown.err()
 	}
 	valid := func(d decimal.NullDecimal) (decimal.Decimal, error) {
 		if d.Valid {
 			return d.Decimal, nil
 		}
-		return decimal.Decimal{}, unknown
+		return decimal.Decimal{}, unknown.err()
 	}
 	if k.Space == SpacePnLLine {
 		for _, l := range y.Lines {
@@ -97,7 +105,7 @@ func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
 				return l.Value, nil
 			}
 		}
-		return decimal.Decimal{}, unknown
+		return decimal.Decimal{}, unknown.err()
 	}
 	switch {
 	case k.Growth && k.Name == "revenue":
@@ -105,7 +113,7 @@ func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
 	case k.Growth && k.Name == "net_profit":
 		return valid(y.NetGrowth)
 	case k.Growth:
-		return decimal.Decimal{}, unknown
+		return decimal.Decimal{}, unknown.err()
 	}
 	switch k.Name {
 	case "revenue":
@@ -131,10 +139,10 @@ func (r Result) pnlFigure(k Key, unknown error) (decimal.Decimal, error) {
 	case "ps":
 		return valid(y.PS)
 	}
-	return decimal.Decimal{}, unknown
+	return decimal.Decimal{}, unknown.err()
 }
 
-func (r Result) partFigure(k Key, unknown error) (decimal.Decimal, error) {
+func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
 	for _, pv := range r.Parts {
 		if pv.Segment != k.Segment {
 			continue
@@ -154,7 +162,7 @@ func (r Result) partFigure(k Key, unknown error) (decimal.Decimal, error) {
 			case "fx":
 				return pv.FX.Rate, nil
 			}
-			return decimal.Decimal{}, unknown
+			return decimal.Decimal{}, unknown.err()
 		}
 		for _, c := range pv.Multiple.Companies {
 			if c.Ticker != k.Ticker {
@@ -174,5 +182,5 @@ func (r Result) partFigure(k Key, unknown error) (decimal.Decimal, error) {
 			}
 		}
 	}
-	return decimal.Decimal{}, unknown
+	return decimal.Decimal{}, unknown.err()
 }

@@ -96,25 +96,6 @@ func (m Multiple) Value(in Input) (PartValue, error) {
 	return m.value(in, func() (comps.Multiple, error) { return m.Comps.Multiple(in.FX) })
 }
 
-// At returns a method that values like m but at mult, a multiple already worked out
-// (from m.Comps.Multiple, perhaps adjusted with WithPremium or WithAverage): sweeps that
-// leave the comparables and the FX rates alone need not work them out at every point.
-// Its Value converts mult's currency with the FX of its Input, as m's does.
-func (m Multiple) At(mult comps.Multiple) Method { return fixedMultiple{m, mult} }
-
-type fixedMultiple struct {
-	m    Multiple
-	mult comps.Multiple
-}
-
-var _ Method = fixedMultiple{}
-
-func (f fixedMultiple) Name() string { return f.m.Name() }
-
-func (f fixedMultiple) Value(in Input) (PartValue, error) {
-	return f.m.value(in, func() (comps.Multiple, error) { return f.mult, nil })
-}
-
 // value prices in.Segment at the multiple that multiple returns.
 func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (PartValue, error) {
 	if m.Metric == "" {

@@ -222,29 +222,19 @@ func TestLeaveOneOut(t *testing.T) {
 	}
 }
 
-// TestMultipleAt: a part valued at its multiple worked out beforehand equals the part
-// valued from its comparables, and an adjusted multiple is used as given.
-func TestMultipleAt(t *testing.T) {
+// TestPreparedPremium: a part valued at another premium through a prepared model equals
+// the part valued from its comparables at that premium.
+func TestPreparedPremium(t *testing.T) {
 	m := kuaishou2021.Model()
 	r, err := m.Value()
 	if err != nil {
 		t.Fatal(err)
 	}
-	method := m.Parts[2].Method.(valuation.Multiple)
-	m.Parts[2].Method = method.At(r.Parts[2].Multiple)
-	again, err := m.Value()
+	p, err := m.Prepare(valuation.PrepareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(r.Parts[2], again.Parts[2]); diff != "" {
-		t.Errorf("At vs Multiple (-want +got):\n%s", diff)
-	}
-	full, err := r.Parts[2].Multiple.WithPremium(decimal.Zero)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Parts[2].Method = method.At(full)
-	undiscounted, err := m.Value()
+	undiscounted, err := p.Value(valuation.Override{Key: valuation.PartKey("ecommerce", "premium"), Value: decimal.Zero})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,11 @@ type Result struct {
 func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
 // Value forecasts the plan and values every part in the valuation year.
-func (m Model) Value() (Result, error) {
+func (m Model) Value() (Result, error) { return m.value(nil) }
+
+// value is Value with, when mults is not nil, the multiple of each Multiple part already
+// worked out (a prepared model's, perhaps moved): what the part's comparables would give.
+func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	switch {
 	case m.Shares.Sign() <= 0:
 		return Result{}, &FieldError{Field: "shares", Value: m.Shares.String(), Err: ErrShares}
@@ -112,7 +116,13 @@ func (m Model) Value() (Result, error) {
 		if p.Method == nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: segments.ErrMissing}
 		}
-		v, err := p.Method.Value(m.input(r, year, p.Segment))
+		in := m.input(r, year, p.Segment)
+		var v PartValue
+		if mm, ok := p.Method.(Multiple); ok && mults != nil && mults[i] != nil {
+			v, err = mm.value(in, func() (comps.Multiple, error) { return *mults[i], nil })
+		} else {
+			v, err = p.Method.Value(in)
+		}
 		if err != nil {
 			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
 		}
@@ -166,8 +176,8 @@ func methodName(m Method) string {
 	return m.Name()
 }
 
-// divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = 16
+// divPlaces is the number of decimal places every division keeps (segments.DivPlaces).
+const divPlaces = segments.DivPlaces
 
 // Clone returns a deep copy of the model: its plan, parts, the comparable sets of its
 // Multiple parts, rating bands and earnings plan are its own, so that writing to a map or

@@ -3,8 +3,8 @@
 // scenarios side by side, goal seek, attribution of a change in the target, Monte Carlo
 // runs and Sobol global sensitivity indices.
 //
-// An Engine is built from a model that values. Assumptions are addressed by stable names
-// that follow valuation.Result.Figure keys ("forecast/2021/mau",
+// An Engine is built from a model that values. Assumptions are addressed by their
+// valuation.Key in text form, the grammar of figure keys ("forecast/2021/mau",
 // "forecast/2021/ecommerce/take_rate", "part/ecommerce/premium", "fx/USD/HKD", "shares";
 // Engine.Assumptions lists them), and any Figure key is an output ("target",
 // "part/ecommerce/value", "forecast/2021/revenue", "pnl/2021/net_profit", "pnl/2021/eps").
@@ -13,11 +13,12 @@
 // reason as a *PointError and not computed; a run goes on past it.
 //
 // Exact and float. Sweeps, grids, tornados, scenarios, goal seek and attribution are
-// decimal, as exact as Model.Value: the engine works out each comparable set's multiple
-// once and, at each point, forecasts only the years the outputs read, so a point costs a
-// small fraction of a fresh Model.Value and gives the same figures. Monte Carlo and Sobol
-// runs are float64: float.go compiles the outputs of the shipped drivers and Multiple parts
-// into a program over the drawn inputs, the one place where money passes through a float,
+// decimal, as exact as Model.Value: the engine is a client of valuation.Prepared, which
+// compiles each run's moves and outputs once into an exact kernel, so a point costs a
+// small fraction of a fresh Model.Value and gives the same figures, digit for digit.
+// Monte Carlo and Sobol runs are float64: float.go compiles the outputs, from the drivers'
+// formulas (segments.Spec) and the Multiple parts, into a program over the drawn inputs,
+// the one place where money passes through a float,
 // and a test holds it to the decimal engine within 1e-9 relative on 1,000 random points.
 // Draws go through each distribution's quantile function from uniforms of a PCG stream
 // per block of 1,024 draws, seeded with (Seed, block), so results are identical for any

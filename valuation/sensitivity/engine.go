@@ -3,17 +3,13 @@ package sensitivity
 import (
 	"context"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
-	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
 // DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask for
@@ -36,17 +32,17 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// Engine moves the assumptions of one model and reads its outputs. It values the base
-// model once when built and works out each comparable set's multiple once, so a point
-// that leaves the comparables and FX rates alone costs one forecast year and a few
-// multiplications. An Engine is immutable and safe for concurrent use.
+// Engine moves the assumptions of one model and reads its outputs. It is a client of
+// valuation.Prepared: the model is prepared once when the engine is built, each run
+// parses its names once (valuation.ParseKey) and compiles a valuation.Query, and each
+// worker evaluates points with its own valuation.Evaluator, so that a point costs what
+// its moves reach, through the exact kernel where the query has one. An Engine is
+// immutable and safe for concurrent use.
 type Engine struct {
-	base   valuation.Model
+	base   valuation.Model // the prepared model's copy, read by the float64 compiler
+	prep   *valuation.Prepared
 	result valuation.Result
 	opts   Options
-	// parts are the model's parts, each Multiple at its base multiple worked out once;
-	// shared by every point that leaves the comparables alone, never written to.
-	parts []valuation.Part
 }
 
 // New values m in full and returns an engine for it; m must value without error. The
@@ -59,26 +55,22 @@ func New(m valuation.Model, o Options) (*Engine, error) {
 	case o.Workers < 0:
 		return nil, &AssumptionError{Name: "options.Workers", Value: strconv.Itoa(o.Workers), Err: ErrOption}
 	}
-	m = m.Clone()
-	r, err := m.Value()
+	p, err := m.Prepare(valuation.PrepareOptions{LinkDAU: o.LinkDAU})
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{base: m, result: r, opts: o, parts: slices.Clone(m.Parts)}
-	for i, p := range m.Parts {
-		if mm, ok := p.Method.(valuation.Multiple); ok {
-			e.parts[i].Method = mm.At(r.Parts[i].Multiple)
-		}
-	}
-	return e, nil
+	return &Engine{base: p.Model(), prep: p, result: p.Result(), opts: o}, nil
 }
 
 // Result returns the base model valued.
 func (e *Engine) Result() valuation.Result { return e.result }
 
-// Eval values the model at p and returns the outputs, each a valuation.Result.Figure key
-// such as "target", "part/ecommerce/value", "forecast/2021/revenue" or
-// "pnl/2021/net_profit". An invalid point returns a *PointError.
+// Prepared returns the prepared model the engine evaluates.
+func (e *Engine) Prepared() *valuation.Prepared { return e.prep }
+
+// Eval values the model at p and returns the outputs, each a valuation.Key such as
+// "target", "part/ecommerce/value", "forecast/2021/revenue" or "pnl/2021/net_profit".
+// An invalid point returns a *PointError.
 func (e *Engine) Eval(p Point, outputs ...string) ([]decimal.Decimal, error) {
 	q, err := e.query(outputs)
 	if err != nil {
@@ -95,39 +87,27 @@ func (e *Engine) Eval(p Point, outputs ...string) ([]decimal.Decimal, error) {
 	return out, nil
 }
 
-// query is a set of outputs and the part of the model they need.
+// query is a run's outputs, parsed once.
 type query struct {
-	outputs []string
-	years   []int // plan years the outputs read
-	pnl     bool  // some output reads the P&L
-	price   bool  // some output reads the price: upside, the P&L's multiples
+	names []string
+	keys  []valuation.Key
 }
 
-// query checks that each output is a figure of the base result and finds the years it
-// reads: the valuation year, the year of a forecast or P&L figure, and the year before it
-// for a growth rate. Years no output reads are not forecast at a point.
+// query parses the outputs and checks that each is a figure of the base result.
 func (e *Engine) query(outputs []string) (query, error) {
 	if len(outputs) == 0 {
-		return query{}, &AssumptionError{Name: "outputs", Err: ErrNoOutput}
+		return query{}, &AssumptionError{Name: "outputs", Err: valuation.ErrNoOutput}
 	}
-	q := query{outputs: outputs, years: []int{e.base.Year}}
-	for _, o := range outputs {
-		if _, err := e.result.Figure(o); err != nil {
+	q := query{names: outputs, keys: make([]valuation.Key, len(outputs))}
+	for i, o := range outputs {
+		k, err := valuation.ParseKey(o)
+		if err == nil {
+			_, err = e.result.Lookup(k)
+		}
+		if err != nil {
 			return query{}, &AssumptionError{Name: o, Err: err}
 		}
-		p := strings.Split(o, "/")
-		q.price = q.price || p[0] == "price" || p[0] == "upside" || p[0] == "pnl"
-		if p[0] != "forecast" && p[0] != "pnl" {
-			continue
-		}
-		q.pnl = q.pnl || p[0] == "pnl"
-		y, _ := strconv.Atoi(p[1]) // a valid figure: a year of the plan
-		q.years = append(q.years, y)
-		if p[len(p)-1] == "growth" {
-			if i := slices.Index(e.base.Plan.Years, y); i > 0 {
-				q.years = append(q.years, e.base.Plan.Years[i-1])
-			}
-		}
+		q.keys[i] = k
 	}
 	return q, nil
 }
@@ -142,8 +122,8 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 			return nil, nil, err
 		}
 		for _, prev := range refs[:i] {
-			if prev.name == r.name {
-				return nil, nil, &AssumptionError{Name: o.Name, Err: ErrDuplicate}
+			if prev.Key == r.Key {
+				return nil, nil, &AssumptionError{Name: o.Name, Err: valuation.ErrDuplicateAssumption}
 			}
 		}
 		if err := checkValue(o.Name, o.Value); err != nil {
@@ -154,192 +134,27 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 	return refs, vals, nil
 }
 
-// eval values the model with refs set to vals and writes the outputs of q to out.
-func (e *Engine) eval(q query, refs []ref, vals []decimal.Decimal, out []decimal.Decimal) error {
-	m, err := e.apply(q, refs, vals)
-	if err != nil {
-		return err
-	}
-	r, err := m.Value()
-	if err != nil {
-		return err
-	}
-	for i, o := range q.outputs {
-		if out[i], err = r.Figure(o); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// apply returns the base model with refs set to vals, cut down to the years q and the
-// point read. Maps and slices of the base are copied before they are changed, never
-// written to.
-func (e *Engine) apply(q query, refs []ref, vals []decimal.Decimal) (valuation.Model, error) {
-	m := e.base
-	if !q.pnl {
-		m.Earnings = earnings.Plan{}
-	}
-	if !q.price {
-		m.Price = decimal.Decimal{} // no upside or rating to work out
-	}
-	years := q.years
-	for _, r := range refs {
-		if r.year != 0 && !slices.Contains(years, r.year) {
-			years = append(slices.Clip(years), r.year)
-		}
-	}
-	m.Plan.Years = make([]int, 0, len(years))
-	for _, y := range e.base.Plan.Years {
-		if slices.Contains(years, y) {
-			m.Plan.Years = append(m.Plan.Years, y)
-		}
-	}
-	var (
-		users     map[int]segments.Users
-		mauMoved  []int
-		dauMoved  []int
-		copiedSeg []bool
-		fxRates   []comps.Rate
-		adjusted  []partOverride // the parts whose average or premium the point sets
-	)
+// compile compiles the outputs of q at points that move refs.
+func (e *Engine) compile(q query, refs []ref) (*valuation.Query, error) {
+	moves := make([]valuation.Key, len(refs))
 	for i, r := range refs {
-		v := vals[i]
-		switch r.at {
-		case atShares:
-			m.Shares = v
-		case atPrice:
-			m.Price = v
-		case atFX:
-			if fxRates == nil {
-				fxRates = m.FX.Rates()
-			}
-			for j := range fxRates {
-				if fxRates[j].From == r.from && fxRates[j].To == r.to {
-					fxRates[j].Rate = v
-				}
-			}
-		case atAverage:
-			adjusted = overridePart(adjusted, r.segment, func(o *partOverride) { o.average = decimal.NewNullDecimal(v) })
-		case atPremium:
-			adjusted = overridePart(adjusted, r.segment, func(o *partOverride) { o.premium = decimal.NewNullDecimal(v) })
-		case atUsers:
-			if users == nil {
-				users = make(map[int]segments.Users, len(m.Plan.Years))
-				for _, y := range m.Plan.Years {
-					users[y] = e.base.Plan.Users[y]
-				}
-				m.Plan.Users = users
-			}
-			u := users[r.year]
-			if r.metric == mauInput {
-				u.MAU, mauMoved = v, append(mauMoved, r.year)
-			} else {
-				u.DAU, dauMoved = v, append(dauMoved, r.year)
-			}
-			users[r.year] = u
-		case atDriver:
-			if copiedSeg == nil {
-				m.Plan.Segments = slices.Clone(m.Plan.Segments)
-				copiedSeg = make([]bool, len(m.Plan.Segments))
-			}
-			s := &m.Plan.Segments[r.segment]
-			if !copiedSeg[r.segment] {
-				drivers := make(map[int]segments.Driver, len(m.Plan.Years))
-				for _, y := range m.Plan.Years {
-					drivers[y] = s.Drivers[y]
-				}
-				s.Drivers, copiedSeg[r.segment] = drivers, true
-			}
-			moved, _ := segments.With(s.Drivers[r.year], r.metric, v) // resolve checked it
-			s.Drivers[r.year] = moved
-		case atPnLShares:
-			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))
-			for y, s := range m.Earnings.Shares {
-				shares[y] = s
-			}
-			shares[r.year] = v
-			m.Earnings.Shares = shares
-		}
+		moves[i] = r.Key
 	}
-	if e.opts.LinkDAU {
-		for _, y := range mauMoved {
-			base := e.base.Plan.Users[y]
-			if slices.Contains(dauMoved, y) || base.MAU.Sign() <= 0 {
-				continue
-			}
-			u := users[y]
-			u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, divPlaces)
-			users[y] = u
-		}
-	}
-	if fxRates != nil {
-		fx, err := comps.NewFX(fxRates...)
-		if err != nil {
-			return valuation.Model{}, err
-		}
-		m.FX = fx
-	}
-	m.Parts = e.parts
-	if fxRates == nil && len(adjusted) == 0 {
-		return m, nil
-	}
-	m.Parts = slices.Clone(e.parts)
-	for i, p := range e.base.Parts {
-		mm, ok := p.Method.(valuation.Multiple)
-		j := slices.IndexFunc(adjusted, func(o partOverride) bool { return o.part == i })
-		if !ok || (fxRates == nil && j < 0) {
-			continue
-		}
-		mult := e.result.Parts[i].Multiple
-		var err error
-		if fxRates != nil {
-			if mult, err = mm.Comps.Multiple(m.FX); err != nil {
-				return valuation.Model{}, err
-			}
-		}
-		if j >= 0 {
-			if mult, err = adjusted[j].apply(mult); err != nil {
-				return valuation.Model{}, err
-			}
-		}
-		m.Parts[i].Method = mm.At(mult)
-	}
-	return m, nil
+	return e.prep.Query(moves, q.keys)
 }
 
-// partOverride is a point's average and premium for one part.
-type partOverride struct {
-	part             int
-	average, premium decimal.NullDecimal
+// eval values the model with refs set to vals and writes the outputs of q to out. It
+// compiles a query for the one point; runs of many points compile once.
+func (e *Engine) eval(q query, refs []ref, vals []decimal.Decimal, out []decimal.Decimal) error {
+	vq, err := e.compile(q, refs)
+	if err != nil {
+		return err
+	}
+	return vq.Eval(vals, out)
 }
 
-// overridePart sets a field of part's override, adding the override if it is new.
-func overridePart(list []partOverride, part int, set func(*partOverride)) []partOverride {
-	j := slices.IndexFunc(list, func(o partOverride) bool { return o.part == part })
-	if j < 0 {
-		list, j = append(list, partOverride{part: part}), len(list)
-	}
-	set(&list[j])
-	return list
-}
-
-// apply adjusts a worked-out multiple to the override.
-func (o partOverride) apply(mult comps.Multiple) (comps.Multiple, error) {
-	var err error
-	if o.average.Valid {
-		if mult, err = mult.WithAverage(o.average.Decimal); err != nil {
-			return comps.Multiple{}, err
-		}
-	}
-	if o.premium.Valid {
-		mult, err = mult.WithPremium(o.premium.Decimal)
-	}
-	return mult, err
-}
-
-// divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = 16
+// divPlaces is the number of decimal places every division in sotp keeps.
+const divPlaces = segments.DivPlaces
 
 // run calls work(w, i) for each unit i in [0, n) on the engine's workers, w being the
 // worker's number in [0, workers(n)). Each unit is unit points of total, for progress.

@@ -161,9 +161,9 @@ func TestEvalErrors(t *testing.T) {
 		{"premium -100%", sensitivity.Point{sensitivity.Set("part/ecommerce/premium", d("-1"))}, "target", comps.ErrPremium},
 		{"zero average", sensitivity.Point{sensitivity.Set("part/advertising/average", d("0"))}, "target", comps.ErrNonPositive},
 		{"zero FX rate", sensitivity.Point{sensitivity.Set("fx/USD/HKD", d("0"))}, "target", comps.ErrBadRate},
-		{"unknown", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", sensitivity.ErrUnknownAssumption},
-		{"unknown year", sensitivity.Point{sensitivity.Set("forecast/2030/mau", d("1"))}, "target", sensitivity.ErrUnknownAssumption},
-		{"twice", sensitivity.Point{sensitivity.Set("shares", d("1")), sensitivity.Set("shares", d("2"))}, "target", sensitivity.ErrDuplicate},
+		{"unknown", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", valuation.ErrUnknownAssumption},
+		{"unknown year", sensitivity.Point{sensitivity.Set("forecast/2030/mau", d("1"))}, "target", valuation.ErrUnknownAssumption},
+		{"twice", sensitivity.Point{sensitivity.Set("shares", d("1")), sensitivity.Set("shares", d("2"))}, "target", valuation.ErrDuplicateAssumption},
 		{"unknown output", nil, "forecast/2021/ecommerce/churn", segments.ErrUnknownMetric},
 		{"unknown figure", nil, "part/ecommerce/churn", valuation.ErrUnknownFigure},
 	} {

@@ -2,17 +2,10 @@ package sensitivity
 
 import "errors"
 
-// Sentinel errors of this package, matched with errors.Is.
+// Sentinel errors of this package, matched with errors.Is. Names that address nothing,
+// assumptions set twice and runs without outputs wrap valuation's sentinels
+// (ErrUnknownAssumption, ErrNotMovable, ErrDuplicateAssumption, ErrNoOutput).
 var (
-	// ErrUnknownAssumption reports a name that addresses no assumption of the model.
-	ErrUnknownAssumption = errors.New("unknown assumption")
-	// ErrNotTunable reports an assumption of a part whose method is not a
-	// valuation.Multiple.
-	ErrNotTunable = errors.New("cannot be moved: the part's method is not a Multiple")
-	// ErrDuplicate reports an assumption set twice at one point or named on two axes.
-	ErrDuplicate = errors.New("assumption set twice")
-	// ErrNoOutput reports a run with no outputs.
-	ErrNoOutput = errors.New("no outputs")
 	// ErrTooManyPoints reports a run larger than the engine's MaxPoints.
 	ErrTooManyPoints = errors.New("too many points")
 	// ErrOption reports a negative option, or a value that cannot be used: an empty axis,

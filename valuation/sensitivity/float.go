@@ -12,7 +12,6 @@ package sensitivity
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -162,7 +161,7 @@ func yearPrefix(y int) string { return "forecast/" + strconv.Itoa(y) + "/" }
 // users returns MAU and DAU of year y; DAU follows MAU when linked and not drawn itself.
 func (c *compiler) users(y int) (mau, dau poly) {
 	u := c.e.base.Plan.Users[y]
-	mauName, dauName := yearPrefix(y)+mauInput, yearPrefix(y)+dauInput
+	mauName, dauName := yearPrefix(y)+string(segments.MAU), yearPrefix(y)+string(segments.DAU)
 	mau, dau = c.leaf(mauName, u.MAU), c.leaf(dauName, u.DAU)
 	if c.e.opts.LinkDAU && c.drawn(mauName) && !c.drawn(dauName) && u.MAU.Sign() > 0 {
 		dau = mau.scale(f64(u.DAU) / f64(u.MAU))
@@ -226,12 +225,15 @@ func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
 }
 
 // output compiles one output key.
-func (c *compiler) output(key string) (poly, error) {
-	p := strings.Split(key, "/")
-	none := &AssumptionError{Name: key, Err: ErrFloat}
+func (c *compiler) output(name string) (poly, error) {
+	none := &AssumptionError{Name: name, Err: ErrFloat}
+	key, err := valuation.ParseKey(name)
+	if err != nil {
+		return nil, none
+	}
 	m := c.e.base
 	switch {
-	case key == "target" || key == "sum" || key == "upside":
+	case key.Space == valuation.SpaceScalar && (key.Name == valuation.KeyTarget || key.Name == valuation.KeySum || key.Name == valuation.KeyUpside):
 		sum := poly{}
 		for i := range m.Parts {
 			v, err := c.part(i)
@@ -240,57 +242,56 @@ func (c *compiler) output(key string) (poly, error) {
 			}
 			sum = sum.add(v)
 		}
-		if key == "sum" {
+		if key.Name == valuation.KeySum {
 			return sum, nil
 		}
-		shares, _ := c.leaf("shares", m.Shares).inv()
+		shares, _ := c.leaf(valuation.KeyShares, m.Shares).inv()
 		target := sum.mul(shares)
-		if key == "target" {
+		if key.Name == valuation.KeyTarget {
 			return target, nil
 		}
-		price, ok := c.leaf("price", m.Price).inv()
+		price, ok := c.leaf(valuation.KeyPrice, m.Price).inv()
 		if !ok {
 			return nil, none
 		}
 		return target.mul(price).add(constant(-1)), nil
-	case len(p) == 3 && p[0] == "part" && p[2] == "value":
+	case key.Space == valuation.SpacePart && key.Name == "value":
 		for i, part := range m.Parts {
-			if part.Segment == p[1] {
+			if part.Segment == key.Segment {
 				return c.part(i)
 			}
 		}
-	case len(p) >= 3 && p[0] == "forecast":
-		y, err := strconv.Atoi(p[1])
-		if err != nil {
+	case key.Space == valuation.SpaceForecast && !key.Growth:
+		y := key.Year
+		if _, ok := m.Plan.Users[y]; !ok {
 			return nil, none
 		}
-		if len(p) == 3 && p[2] == string(segments.Revenue) {
-			sum := poly{}
-			for _, s := range m.Plan.Segments {
-				l, err := c.lines(s, y)
-				if err != nil {
-					return nil, err
-				}
-				sum = sum.add(l[segments.Revenue])
-			}
-			return sum, nil
-		}
-		if len(p) == 3 {
+		if key.Segment == "" {
 			mau, dau := c.users(y)
-			switch p[2] {
-			case mauInput:
+			switch segments.Metric(key.Name) {
+			case segments.MAU:
 				return mau, nil
-			case dauInput:
+			case segments.DAU:
 				return dau, nil
+			case segments.Revenue:
+				sum := poly{}
+				for _, s := range m.Plan.Segments {
+					l, err := c.lines(s, y)
+					if err != nil {
+						return nil, err
+					}
+					sum = sum.add(l[segments.Revenue])
+				}
+				return sum, nil
 			}
 		}
 		for _, s := range m.Plan.Segments {
-			if len(p) == 4 && s.Name == p[2] {
+			if s.Name == key.Segment {
 				l, err := c.lines(s, y)
 				if err != nil {
 					return nil, err
 				}
-				if v, ok := l[segments.Metric(p[3])]; ok {
+				if v, ok := l[segments.Metric(key.Name)]; ok {
 					return v, nil
 				}
 			}
@@ -328,7 +329,7 @@ func (c *compiler) part(i int) (poly, error) {
 	if !ok {
 		return nil, &AssumptionError{Name: name + string(pv.Metric), Err: ErrFloat}
 	}
-	mult := c.leaf(name+averageInput, pv.Multiple.Average).mul(constant(1).add(c.leaf(name+premiumInput, pv.Multiple.Premium)))
+	mult := c.leaf(name+"average", pv.Multiple.Average).mul(constant(1).add(c.leaf(name+"premium", pv.Multiple.Premium)))
 	return mult.mul(figure).mul(c.rate(pv.FX)), nil
 }
 
@@ -435,26 +436,26 @@ func (c *compiler) checks() ([]check, error) {
 		}
 		x := poly{{c: 1, f: []factor{{v: i}}}}
 		below := func(hi float64) { add(constant(hi).add(x.scale(-1)), false, name+" above "+ftoa(hi)) }
-		switch r.kind {
-		case Users:
-			if r.metric == mauInput {
+		switch r.Kind {
+		case valuation.KindUsers:
+			if r.Key.Name == string(segments.MAU) {
 				add(x, true, name+" not above 0")
 			} else {
 				add(x, false, name+" below 0")
 			}
-		case Rate:
+		case valuation.KindRate:
 			add(x, false, name+" below 0")
 			below(1)
-		case Margin:
+		case valuation.KindMargin:
 			add(x.add(constant(1)), false, name+" below -1")
 			below(1)
-		case Money, Price:
+		case valuation.KindMoney, valuation.KindPrice:
 			add(x, false, name+" below 0")
-		case Multiple, Shares:
+		case valuation.KindMultiple, valuation.KindShares:
 			add(x, true, name+" not above 0")
-		case Premium:
+		case valuation.KindPremium:
 			add(x.add(constant(1)), true, name+" not above -1")
-		case FXRate:
+		case valuation.KindFX:
 			add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
 			below(maxRate)
 		}

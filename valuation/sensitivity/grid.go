@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -98,10 +99,10 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 		if refs[i], err = e.resolve(a.Name); err != nil {
 			return Grid{}, err
 		}
-		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.name == a.Name }) {
-			return Grid{}, &AssumptionError{Name: a.Name, Err: ErrDuplicate}
+		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.Key == refs[i].Key }) {
+			return Grid{}, &AssumptionError{Name: a.Name, Err: valuation.ErrDuplicateAssumption}
 		}
-		g.Bases[i] = refs[i].base
+		g.Bases[i] = refs[i].Base
 		if n > math.MaxInt32/len(a.Values) { // refuse before the count can overflow
 			return Grid{}, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
 		}
@@ -113,15 +114,26 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err := e.admit(ctx, n); err != nil {
 		return Grid{}, err
 	}
+	vq, err := e.compile(q, refs)
+	if err != nil {
+		return Grid{}, err
+	}
 	g.Cells = make([]Cell, n)
-	err = e.run(ctx, n, 1, n, func(_, i int) {
-		idx := g.Index(i)
-		vals := make([]decimal.Decimal, len(axes))
-		for k, j := range idx {
-			vals[k] = axes[k].Values[j]
+	evs := make([]*valuation.Evaluator, e.workers(n))
+	vals := make([][]decimal.Decimal, len(evs))
+	for w := range evs {
+		evs[w], vals[w] = vq.Evaluator(), make([]decimal.Decimal, len(axes))
+	}
+	// A point's outputs share one allocation: a run of the exact kernel costs the
+	// outputs' decimals and this.
+	err = e.run(ctx, n, 1, n, func(w, i int) {
+		for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
+			n := len(axes[k].Values)
+			vals[w][k] = axes[k].Values[rest%n]
+			rest /= n
 		}
 		out := make([]decimal.Decimal, len(outputs))
-		if err := e.eval(q, refs, vals, out); err != nil {
+		if err := evs[w].Eval(vals[w], out); err != nil {
 			g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -55,14 +56,14 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 		}
 		for _, prev := range names[:j] {
 			if prev == in.Name {
-				return nil, nil, &AssumptionError{Name: in.Name, Err: ErrDuplicate}
+				return nil, nil, &AssumptionError{Name: in.Name, Err: valuation.ErrDuplicateAssumption}
 			}
 		}
 		names[j] = in.Name
 		if in.Dist == nil {
 			return nil, nil, &AssumptionError{Name: in.Name, Value: "no distribution", Err: ErrDistribution}
 		}
-		lo, hi := kindBounds(r.kind)
+		lo, hi := kindBounds(r.Kind)
 		if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
 			return nil, nil, &AssumptionError{Name: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: ErrDistribution}
 		}
@@ -147,13 +148,13 @@ func mass(d Distribution, lo, hi float64) (cl, ch float64, ok bool) {
 }
 
 // kindBounds are the values an assumption of kind k can take.
-func kindBounds(k Kind) (lo, hi float64) {
+func kindBounds(k valuation.Kind) (lo, hi float64) {
 	switch k {
-	case Rate:
+	case valuation.KindRate:
 		return 0, 1
-	case Margin:
+	case valuation.KindMargin:
 		return -1, 1
-	case Premium:
+	case valuation.KindPremium:
 		return -1, math.Inf(1)
 	}
 	return 0, math.Inf(1)

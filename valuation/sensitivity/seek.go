@@ -65,9 +65,14 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if err := e.admit(ctx, maxIter+2); err != nil {
 		return Solution{}, err
 	}
+	vq, err := e.compile(q, []ref{r})
+	if err != nil {
+		return Solution{}, err
+	}
+	ev := vq.Evaluator()
 	f := func(x decimal.Decimal) (decimal.Decimal, error) {
 		out := make([]decimal.Decimal, 1)
-		if err := e.eval(q, []ref{r}, []decimal.Decimal{x}, out); err != nil {
+		if err := ev.Eval([]decimal.Decimal{x}, out); err != nil {
 			return decimal.Decimal{}, &PointError{Point: Point{{g.Assumption, x}}, Err: err}
 		}
 		return out[0].Sub(g.Target), nil

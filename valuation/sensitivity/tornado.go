@@ -68,7 +68,7 @@ func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (T
 		if err := errors.Join(checkValue(s.Name, s.Low), checkValue(s.Name, s.High)); err != nil {
 			return Tornado{}, err
 		}
-		t.Bars[i] = Bar{Swing: s, Input: refs[i].base}
+		t.Bars[i] = Bar{Swing: s, Input: refs[i].Base}
 	}
 	base := make([]decimal.Decimal, 1)
 	if err := e.eval(q, nil, nil, base); err != nil {

@@ -1,0 +1,449 @@
+// Package exact evaluates straight-line programs of decimal arithmetic exactly as
+// shopspring/decimal does, value and exponent, without its allocations: registers are
+// big.Int coefficients with an int32 exponent, reused from one evaluation to the next.
+//
+// Multiplication and addition are exact in shopspring (a product's exponent is the sum
+// of its factors', a sum's the least of its terms'), so a Builder folds constants
+// freely; division is rounded, and a Quo reproduces Decimal.DivRound step for step. A
+// program also carries checks (a register positive, not negative, at most another): an
+// evaluation whose check fails, or whose numbers grow past what the program expects,
+// reports false, and the caller takes the full decimal path, which gives the canonical
+// error or value.
+package exact
+
+import (
+	"fmt"
+	"math/big"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Reg is a register of a program: an input, a constant or the result of an operation.
+type Reg int32
+
+type opcode uint8
+
+const (
+	opMul opcode = iota + 1
+	opAdd
+	opQuo
+	opPositive    // a > 0
+	opNonNegative // a ≥ 0
+	opAtMost      // a ≤ b
+	opNonZero     // a ≠ 0
+)
+
+type constant struct {
+	reg Reg
+	val decimal.Decimal
+}
+
+type op struct {
+	code    opcode
+	dst     Reg
+	a, b    Reg
+	precise int32 // places of opQuo
+}
+
+// Program is a compiled sequence of operations over inputs and constants. It is
+// immutable and safe for concurrent use; each goroutine evaluates it with its own Machine.
+type Program struct {
+	inputs   int
+	consts   []constant
+	constant []bool // of registers from inputs on: true for a constant's
+	ops      []op
+	regs     int
+}
+
+// Builder builds a Program. The zero Builder is not usable: call NewBuilder.
+type Builder struct {
+	p      Program
+	known  map[Reg]decimal.Decimal // registers whose value is a constant
+	factor map[Reg]scaled          // registers that are a variable times a constant
+	memo   map[string]Reg          // compiled polynomials and operations, by content
+	checks map[op]bool             // checks emitted
+}
+
+// scaled is a register v times a constant c.
+type scaled struct {
+	v Reg
+	c decimal.Decimal
+}
+
+// NewBuilder returns a builder for a program of n inputs, registers 0 to n-1.
+func NewBuilder(n int) *Builder {
+	return &Builder{p: Program{inputs: n, regs: n}, known: map[Reg]decimal.Decimal{}, factor: map[Reg]scaled{},
+		memo: map[string]Reg{}, checks: map[op]bool{}}
+}
+
+// Input is the register of input i.
+func (b *Builder) Input(i int) Reg { return Reg(i) }
+
+// Const is a register holding c.
+func (b *Builder) Const(c decimal.Decimal) Reg {
+	r := Reg(b.p.regs)
+	b.p.regs++
+	b.p.consts = append(b.p.consts, constant{r, c})
+	b.known[r] = c
+	return r
+}
+
+// Value returns the constant a register holds; false when it depends on an input.
+func (b *Builder) Value(r Reg) (decimal.Decimal, bool) {
+	c, ok := b.known[r]
+	return c, ok
+}
+
+func (b *Builder) emit(code opcode, x, y Reg, places int32) Reg {
+	var key string
+	if code <= opQuo { // an operation done before is not done again
+		if code != opQuo && x > y {
+			x, y = y, x // products and sums commute
+		}
+		key = strconv.Itoa(int(code)) + ":" + strconv.Itoa(int(x)) + ":" + strconv.Itoa(int(y)) + ":" + strconv.Itoa(int(places))
+		if r, ok := b.memo[key]; ok {
+			return r
+		}
+	}
+	r := Reg(b.p.regs)
+	if key != "" {
+		b.memo[key] = r
+	}
+	b.p.regs++
+	b.p.ops = append(b.p.ops, op{code: code, dst: r, a: x, b: y, precise: places})
+	return r
+}
+
+// Mul is x × y. A product of constants is folded, and so is a constant times a product
+// with a constant factor: exact products are associative in value and exponent alike.
+func (b *Builder) Mul(x, y Reg) Reg {
+	cx, okx := b.known[x]
+	cy, oky := b.known[y]
+	switch {
+	case okx && oky:
+		return b.Const(cx.Mul(cy))
+	case okx: // the constant second
+		x, y, cy, oky = y, x, cx, true
+	}
+	if !oky {
+		return b.emit(opMul, x, y, 0)
+	}
+	if f, ok := b.factor[x]; ok { // x = v × c, so x × cy = v × (c × cy)
+		return b.Mul(f.v, b.Const(f.c.Mul(cy)))
+	}
+	r := b.emit(opMul, x, y, 0)
+	b.factor[r] = scaled{x, cy}
+	return r
+}
+
+// Add is x + y.
+func (b *Builder) Add(x, y Reg) Reg {
+	cx, okx := b.known[x]
+	cy, oky := b.known[y]
+	if okx && oky {
+		return b.Const(cx.Add(cy))
+	}
+	return b.emit(opAdd, x, y, 0)
+}
+
+// Quo is x / y rounded to places as Decimal.DivRound rounds. A constant zero divisor is
+// the caller's to refuse; a variable one fails the evaluation.
+func (b *Builder) Quo(x, y Reg, places int32) Reg {
+	cx, okx := b.known[x]
+	cy, oky := b.known[y]
+	if okx && oky && !cy.IsZero() {
+		return b.Const(cx.DivRound(cy, places))
+	}
+	switch {
+	case oky && cy.IsZero():
+		b.emit(opNonZero, y, y, 0) // fails every run, before the division
+	case !oky:
+		b.NonZero(y) // before the division, which it guards
+	}
+	return b.emit(opQuo, x, y, places)
+}
+
+// check adds a condition on registers that do not hold constants; a condition on
+// constants is the caller's to have checked, so it is left out.
+func (b *Builder) check(code opcode, x, y Reg) {
+	_, okx := b.known[x]
+	_, oky := b.known[y]
+	if okx && (oky || code != opAtMost) {
+		return
+	}
+	if code == opNonZero && b.checks[op{code: opPositive, a: x, b: x}] {
+		return // implied
+	}
+	if c := (op{code: code, a: x, b: y}); !b.checks[c] {
+		b.checks[c] = true
+		b.emit(code, x, y, 0)
+	}
+}
+
+// Positive requires x > 0.
+func (b *Builder) Positive(x Reg) { b.check(opPositive, x, x) }
+
+// NonNegative requires x ≥ 0.
+func (b *Builder) NonNegative(x Reg) { b.check(opNonNegative, x, x) }
+
+// NonZero requires x ≠ 0.
+func (b *Builder) NonZero(x Reg) { b.check(opNonZero, x, x) }
+
+// AtMost requires x ≤ y.
+func (b *Builder) AtMost(x, y Reg) { b.check(opAtMost, x, y) }
+
+// Program returns the program built to compute outputs: every check is kept, and of the
+// other operations those whose results an output or a check needs.
+func (b *Builder) Program(outputs ...Reg) *Program {
+	p := b.p
+	p.constant = make([]bool, p.regs-p.inputs)
+	for _, c := range p.consts {
+		p.constant[int(c.reg)-p.inputs] = true
+	}
+	live := make([]bool, p.regs)
+	for _, r := range outputs {
+		live[r] = true
+	}
+	keep := make([]bool, len(p.ops))
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		o := p.ops[i]
+		if o.code > opQuo || live[o.dst] {
+			keep[i], live[o.a], live[o.b] = true, true, true
+		}
+	}
+	p.ops = nil
+	for i, o := range b.p.ops {
+		if keep[i] {
+			p.ops = append(p.ops, o)
+		}
+	}
+	return &p
+}
+
+// Bounds on the inputs a machine takes: past them the evaluation fails and the caller
+// takes the decimal path. With the program fixed, they bound every register's size, so
+// that a hostile input cannot make one enormous. They are far above what a valuation's
+// figures need.
+const (
+	maxDigits   = 200
+	maxExponent = 200
+)
+
+// Machine evaluates one program; it is not safe for concurrent use.
+type Machine struct {
+	p       *Program
+	coef    []big.Int
+	exp     []int32
+	t, u, r big.Int // scratch
+	one     big.Int
+	// den caches, for each division by a constant, the divisor scaled to the last
+	// exponent gap it was used at: a sweep divides by the same share count at the same
+	// gap point after point.
+	den []scaledDen
+	// last holds the inputs loaded, so that one unchanged since the last run is not
+	// loaded again.
+	last   []decimal.Decimal
+	loaded []bool
+	pow    []big.Int
+}
+
+type scaledDen struct {
+	e   int64 // the gap: -1 when none is cached
+	den big.Int
+}
+
+// Machine returns a machine for p with its registers allocated.
+func (p *Program) Machine() *Machine {
+	m := &Machine{p: p, coef: make([]big.Int, p.regs), exp: make([]int32, p.regs), den: make([]scaledDen, len(p.ops)),
+		last: make([]decimal.Decimal, p.inputs), loaded: make([]bool, p.inputs)}
+	m.one.SetInt64(1)
+	for i := range m.den {
+		m.den[i].e = -1
+	}
+	for _, c := range p.consts {
+		m.coef[c.reg].Set(c.val.Coefficient())
+		m.exp[c.reg] = c.val.Exponent()
+	}
+	return m
+}
+
+// pow10 returns 10^n from the machine's table, extending it as needed.
+func (m *Machine) pow10(n int) *big.Int {
+	for len(m.pow) <= n {
+		if len(m.pow) == 0 {
+			m.pow = append(m.pow, *big.NewInt(1))
+			continue
+		}
+		var next big.Int
+		next.Mul(&m.pow[len(m.pow)-1], big.NewInt(10))
+		m.pow = append(m.pow, next)
+	}
+	return &m.pow[n]
+}
+
+// maxShift bounds the exponent gaps a machine rescales across.
+const maxShift = 256
+
+// Run evaluates the program at inputs and reports whether every check held and every
+// number stayed within bounds. Read results with Decimal.
+func (m *Machine) Run(inputs []decimal.Decimal) bool {
+	for i, v := range inputs {
+		if m.loaded[i] && v.Exponent() == m.last[i].Exponent() && v.Cmp(m.last[i]) == 0 {
+			continue // a sweep holds most inputs from one point to the next
+		}
+		m.last[i], m.loaded[i] = v, true
+		switch n := v.NumDigits(); {
+		case n <= 18:
+			m.coef[i].SetInt64(v.CoefficientInt64())
+		case n <= maxDigits:
+			m.coef[i].Set(v.Coefficient())
+		default:
+			m.loaded[i] = false
+			return false
+		}
+		if e := v.Exponent(); e > maxExponent || e < -maxExponent {
+			m.loaded[i] = false
+			return false
+		}
+		m.exp[i] = v.Exponent()
+	}
+	for i, o := range m.p.ops {
+		a, b := &m.coef[o.a], &m.coef[o.b]
+		ea, eb := m.exp[o.a], m.exp[o.b]
+		switch o.code {
+		case opMul:
+			e := int64(ea) + int64(eb)
+			if e > 1<<30 || e < -(1<<30) {
+				return false
+			}
+			m.coef[o.dst].Mul(a, b)
+			m.exp[o.dst] = int32(e)
+		case opAdd:
+			if !m.add(o.dst, a, ea, b, eb) {
+				return false
+			}
+		case opQuo:
+			if !m.quo(i, o, a, ea, b, eb) {
+				return false
+			}
+		case opPositive:
+			if a.Sign() <= 0 {
+				return false
+			}
+		case opNonNegative:
+			if a.Sign() < 0 {
+				return false
+			}
+		case opNonZero:
+			if a.Sign() == 0 {
+				return false
+			}
+		case opAtMost:
+			if c, ok := m.cmp(a, ea, b, eb); !ok || c > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// add sets dst to a + b at the lesser exponent, as Decimal.Add does.
+func (m *Machine) add(dst Reg, a *big.Int, ea int32, b *big.Int, eb int32) bool {
+	switch {
+	case ea == eb:
+		m.coef[dst].Add(a, b)
+	case ea < eb:
+		if int(eb)-int(ea) > maxShift {
+			return false
+		}
+		m.t.Mul(b, m.pow10(int(eb-ea)))
+		m.coef[dst].Add(a, &m.t)
+		eb = ea
+	default:
+		if int(ea)-int(eb) > maxShift {
+			return false
+		}
+		m.t.Mul(a, m.pow10(int(ea-eb)))
+		m.coef[dst].Add(&m.t, b)
+	}
+	m.exp[dst] = min(ea, eb)
+	return true
+}
+
+// quo sets dst to a / b rounded to places as Decimal.DivRound does: the quotient at
+// exponent -places, truncated, then moved one away from zero when twice the remainder
+// is at least the divisor.
+func (m *Machine) quo(i int, o op, a *big.Int, ea int32, b *big.Int, eb int32) bool {
+	e := int64(ea) - int64(eb) + int64(o.precise)
+	if e > maxShift || e < -maxShift {
+		return false
+	}
+	num, den := a, b
+	switch {
+	case e < 0 && m.isConst(o.b):
+		c := &m.den[i]
+		if c.e != e {
+			c.den.Mul(b, m.pow10(int(-e)))
+			c.e = e
+		}
+		den = &c.den
+	case e < 0:
+		m.u.Mul(b, m.pow10(int(-e)))
+		den = &m.u
+	case e > 0:
+		m.t.Mul(a, m.pow10(int(e)))
+		num = &m.t
+	}
+	q, r := &m.coef[o.dst], &m.r
+	q.QuoRem(num, den, r)
+	r.Abs(r)
+	r.Lsh(r, 1)
+	if r.CmpAbs(den) >= 0 {
+		if a.Sign()*b.Sign() < 0 {
+			q.Sub(q, &m.one)
+		} else {
+			q.Add(q, &m.one)
+		}
+	}
+	m.exp[o.dst] = -o.precise
+	return true
+}
+
+// isConst reports a register that holds a constant of the program.
+func (m *Machine) isConst(r Reg) bool { return int(r) >= m.p.inputs && m.p.constant[r-Reg(m.p.inputs)] }
+
+// cmp compares a×10^ea with b×10^eb; false when their exponents are too far apart to
+// rescale.
+func (m *Machine) cmp(a *big.Int, ea int32, b *big.Int, eb int32) (int, bool) {
+	switch d := int(ea) - int(eb); {
+	case d == 0:
+		return a.Cmp(b), true
+	case d > maxShift || d < -maxShift:
+		return 0, false
+	case d > 0:
+		m.t.Mul(a, m.pow10(d))
+		return m.t.Cmp(b), true
+	default:
+		m.t.Mul(b, m.pow10(-d))
+		return a.Cmp(&m.t), true
+	}
+}
+
+// Decimal returns register r as a decimal of its own.
+func (m *Machine) Decimal(r Reg) decimal.Decimal {
+	return decimal.NewFromBigInt(&m.coef[r], m.exp[r])
+}
+
+// String lists the program's operations, for debugging.
+func (p *Program) String() string {
+	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
+	s := ""
+	for _, c := range p.consts {
+		s += fmt.Sprintf("r%d = %s\n", c.reg, c.val)
+	}
+	for _, o := range p.ops {
+		s += fmt.Sprintf("r%d = %s r%d r%d\n", o.dst, names[o.code], o.a, o.b)
+	}
+	return s
+}

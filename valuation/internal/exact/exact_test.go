@@ -1,0 +1,115 @@
+package exact
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func same(a, b decimal.Decimal) bool { return a.Equal(b) && a.Exponent() == b.Exponent() }
+
+// randomDecimal draws coefficients of up to 30 digits at exponents in [-20, 5], signed.
+func randomDecimal(r *rand.Rand) decimal.Decimal {
+	digits := 1 + r.IntN(30)
+	s := ""
+	for range digits {
+		s += string(rune('0' + r.IntN(10)))
+	}
+	d, _ := decimal.NewFromString(s)
+	d = decimal.NewFromBigInt(d.Coefficient(), int32(r.IntN(26)-20))
+	if r.IntN(3) == 0 {
+		d = d.Neg()
+	}
+	return d
+}
+
+// TestMatchesShopspring evaluates products, sums and rounded quotients of random inputs
+// and finds each identical, value and exponent, to shopspring's Mul, Add and DivRound.
+func TestMatchesShopspring(t *testing.T) {
+	b := NewBuilder(3)
+	x, y, z := b.Input(0), b.Input(1), b.Input(2)
+	half := b.Const(decimal.RequireFromString("0.5"))
+	prod := b.Mul(b.Mul(x, y), half)
+	sum := b.Add(b.Add(x, z), half)
+	quo := b.Quo(prod, z, 16)
+	quo0 := b.Quo(sum, y, 0)
+	p := b.Program(prod, sum, quo, quo0)
+	m := p.Machine()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 20000 {
+		in := []decimal.Decimal{randomDecimal(r), randomDecimal(r), randomDecimal(r)}
+		if in[1].IsZero() || in[2].IsZero() {
+			continue
+		}
+		if !m.Run(in) {
+			t.Fatalf("%d: run failed at %v", i, in)
+		}
+		h := decimal.RequireFromString("0.5")
+		wantProd := in[0].Mul(in[1]).Mul(h)
+		wantSum := in[0].Add(in[2]).Add(h)
+		for _, c := range []struct {
+			name string
+			reg  Reg
+			want decimal.Decimal
+		}{
+			{"product", prod, wantProd},
+			{"sum", sum, wantSum},
+			{"quotient", quo, wantProd.DivRound(in[2], 16)},
+			{"quotient to 0 places", quo0, wantSum.DivRound(in[1], 0)},
+		} {
+			if got := m.Decimal(c.reg); !same(got, c.want) {
+				t.Fatalf("%d: %s at %v = %s (exp %d), want %s (exp %d)", i, c.name, in, got, got.Exponent(), c.want, c.want.Exponent())
+			}
+		}
+	}
+}
+
+// TestChecks fails a run whose check does not hold, and one that would divide by zero.
+func TestChecks(t *testing.T) {
+	b := NewBuilder(2)
+	x, y := b.Input(0), b.Input(1)
+	b.Positive(x)
+	b.AtMost(y, b.Const(decimal.NewFromInt(1)))
+	b.Quo(x, y, 4)
+	m := b.Program().Machine()
+	d := decimal.RequireFromString
+	for _, c := range []struct {
+		x, y string
+		ok   bool
+	}{{"1", "0.5", true}, {"0", "0.5", false}, {"-1", "0.5", false}, {"1", "1.0001", false}, {"1", "0", false}, {"1", "1", true}} {
+		if got := m.Run([]decimal.Decimal{d(c.x), d(c.y)}); got != c.ok {
+			t.Errorf("x=%s y=%s: %v, want %v", c.x, c.y, got, c.ok)
+		}
+	}
+	zero := NewBuilder(1)
+	zero.Quo(zero.Input(0), zero.Const(decimal.Zero), 2)
+	if zero.Program().Machine().Run([]decimal.Decimal{d("1")}) {
+		t.Error("division by a constant zero ran")
+	}
+}
+
+// TestDeadCode drops what no output or check needs, and keeps every check.
+func TestDeadCode(t *testing.T) {
+	b := NewBuilder(2)
+	x, y := b.Input(0), b.Input(1)
+	used := b.Mul(x, y)
+	b.Quo(used, x, 16) // dead, but its guard on x stays
+	b.Add(x, y)        // dead
+	p := b.Program(used)
+	if len(p.ops) != 2 || p.ops[0].code != opMul || p.ops[1].code != opNonZero {
+		t.Errorf("ops %+v, want the product and the guard", p.ops)
+	}
+	if p.Machine().Run([]decimal.Decimal{decimal.Zero, decimal.NewFromInt(1)}) {
+		t.Error("the guard of a dead division did not fail x = 0")
+	}
+}
+
+// TestBounds fails a run whose numbers outgrow the machine rather than computing them.
+func TestBounds(t *testing.T) {
+	b := NewBuilder(2)
+	m := b.Program(b.Add(b.Input(0), b.Input(1))).Machine()
+	if m.Run([]decimal.Decimal{decimal.New(1, 1000), decimal.New(1, -1000)}) {
+		t.Error("an exponent gap of 2,000 was rescaled")
+	}
+}

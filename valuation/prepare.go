@@ -1,0 +1,345 @@
+package valuation
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/earnings"
+)
+
+// Kind says what an assumption counts, and so which values it may take.
+type Kind int
+
+// Kinds of assumption.
+const (
+	KindUsers    Kind = iota + 1 // millions of users: MAU above zero, DAU in [0, MAU]
+	KindRate                     // a fraction in [0, 1]: paying ratio, penetration, take rate
+	KindMargin                   // a fraction in [-1, 1]
+	KindMoney                    // currency units per user or millions, not negative
+	KindMultiple                 // a comparable set's aggregate multiple, above zero
+	KindPremium                  // a premium on a multiple, above -1 (a discount is negative)
+	KindFX                       // units of one currency per unit of another, above zero
+	KindShares                   // millions of shares, above zero
+	KindPrice                    // a share price, not negative
+)
+
+var kindNames = [...]string{KindUsers: "users", KindRate: "rate", KindMargin: "margin", KindMoney: "money",
+	KindMultiple: "multiple", KindPremium: "premium", KindFX: "fx", KindShares: "shares", KindPrice: "price"}
+
+// String returns the kind's name, e.g. "rate".
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// kindOf is the kind of a driver input of range r.
+func kindOf(r segments.Range) Kind {
+	switch r {
+	case segments.UnitRate:
+		return KindRate
+	case segments.SignedRate:
+		return KindMargin
+	}
+	return KindMoney
+}
+
+// Assumption is one input of a model that a point can move, with its base value.
+type Assumption struct {
+	Key  Key
+	Kind Kind
+	Base decimal.Decimal
+}
+
+// Override sets one assumption to a value.
+type Override struct {
+	Key   Key
+	Value decimal.Decimal
+}
+
+// PrepareOptions configures a prepared model; the zero value is the default.
+type PrepareOptions struct {
+	// LinkDAU holds each year's DAU/MAU ratio when its MAU moves and its DAU is not set
+	// too: DAU moves with MAU, as base DAU × MAU / base MAU to DivPlaces. Without it MAU
+	// moves alone.
+	LinkDAU bool
+}
+
+// Prepared is a model made ready to be valued at many points: it is valued once in full,
+// its comparable sets' multiples worked out, and its assumptions listed with their
+// keys. Value values it at a point in full; Query compiles a list of moved assumptions
+// and outputs into what a sweep evaluates point after point, recomputing only what the
+// moves reach. Every figure it gives is identical, value and exponent, to Model.Value
+// of the model with the point's values set. A Prepared is immutable and safe for
+// concurrent use.
+type Prepared struct {
+	m     Model // the model's own deep copy, never written to
+	base  Result
+	opts  PrepareOptions
+	list  []Assumption
+	index map[Key]int
+}
+
+// Prepare values m in full and returns it prepared; m must value without error. The
+// prepared model works on its own deep copy (Model.Clone): changing m's maps afterwards
+// does not change it.
+func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
+	m = m.Clone()
+	r, err := m.Value()
+	if err != nil {
+		return nil, err
+	}
+	p := &Prepared{m: m, base: r, opts: o, index: map[Key]int{}}
+	add := func(k Key, kind Kind, base decimal.Decimal) {
+		p.index[k] = len(p.list)
+		p.list = append(p.list, Assumption{Key: k, Kind: kind, Base: base})
+	}
+	for _, y := range m.Plan.Years {
+		u := m.Plan.Users[y]
+		add(ForecastKey(y, "", string(segments.MAU)), KindUsers, u.MAU)
+		add(ForecastKey(y, "", string(segments.DAU)), KindUsers, u.DAU)
+		for _, s := range m.Plan.Segments {
+			d := s.Drivers[y]
+			vals := d.Values()
+			for i, in := range d.Spec().Inputs {
+				add(ForecastKey(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])
+			}
+		}
+	}
+	for i, part := range m.Parts {
+		if _, ok := part.Method.(Multiple); ok {
+			add(PartKey(part.Segment, "average"), KindMultiple, r.Parts[i].Multiple.Average)
+			add(PartKey(part.Segment, "premium"), KindPremium, r.Parts[i].Multiple.Premium)
+		}
+	}
+	for _, rate := range m.FX.Rates() {
+		add(FXKey(rate.From, rate.To), KindFX, rate.Rate)
+	}
+	add(Scalar(KeyShares), KindShares, m.Shares)
+	add(Scalar(KeyPrice), KindPrice, m.Price)
+	for _, y := range m.Plan.Years {
+		if s, ok := m.Earnings.Shares[y]; ok {
+			add(Key{Space: SpacePnL, Year: y, Name: "shares"}, KindShares, s)
+		}
+	}
+	return p, nil
+}
+
+// Result returns the model valued at its base. Its slices and maps are the prepared
+// model's: read them, do not write to them.
+func (p *Prepared) Result() Result { return p.base }
+
+// Model returns the prepared model's own copy of the model, deep-copied (Model.Clone).
+func (p *Prepared) Model() Model { return p.m.Clone() }
+
+// Assumptions lists every assumption of the model that a point can move, with its base
+// value: users and driver inputs year by year, then each Multiple part's average and
+// premium, the FX rates, the share count, the price and the P&L's share counts.
+func (p *Prepared) Assumptions() []Assumption { return slices.Clone(p.list) }
+
+// Assumption returns the assumption k names. A key that names none is a *FieldError
+// wrapping ErrUnknownAssumption; the average or premium of a part whose method is not a
+// Multiple wraps ErrNotMovable.
+func (p *Prepared) Assumption(k Key) (Assumption, error) {
+	if i, ok := p.index[k]; ok {
+		return p.list[i], nil
+	}
+	if k.Space == SpacePart && (k.Name == "average" || k.Name == "premium") {
+		for _, part := range p.m.Parts {
+			if part.Segment == k.Segment {
+				return Assumption{}, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrNotMovable}
+			}
+		}
+	}
+	return Assumption{}, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrUnknownAssumption}
+}
+
+// Value values the model at a point in full: every year, part and P&L figure, as
+// Model.Value of the model with each override's assumption set to its value. An
+// assumption set twice is ErrDuplicateAssumption.
+func (p *Prepared) Value(point ...Override) (Result, error) {
+	moves, vals, err := p.split(point)
+	if err != nil {
+		return Result{}, err
+	}
+	m, mults, err := p.apply(nil, moves, vals)
+	if err != nil {
+		return Result{}, err
+	}
+	return m.value(mults)
+}
+
+// split resolves a point's keys.
+func (p *Prepared) split(point []Override) ([]Assumption, []decimal.Decimal, error) {
+	moves := make([]Assumption, len(point))
+	vals := make([]decimal.Decimal, len(point))
+	for i, o := range point {
+		a, err := p.Assumption(o.Key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if slices.ContainsFunc(moves[:i], func(b Assumption) bool { return b.Key == a.Key }) {
+			return nil, nil, &FieldError{Field: "assumption", Value: strconv.Quote(o.Key.String()), Err: ErrDuplicateAssumption}
+		}
+		moves[i], vals[i] = a, o.Value
+	}
+	return moves, vals, nil
+}
+
+// scope is what part of the model a set of outputs reads: the years to forecast (nil:
+// all), and whether the P&L and the price are needed.
+type scope struct {
+	years []int
+	pnl   bool
+	price bool
+}
+
+// apply returns the model with each move set to its value, cut down to the scope (nil:
+// the whole model), and the multiple of each part worked out (nil for a part whose
+// method is not a Multiple). Maps and slices of the prepared model are copied before
+// they are changed, never written to.
+func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) (Model, []*comps.Multiple, error) {
+	m := p.m
+	if sc != nil {
+		if !sc.pnl {
+			m.Earnings = earnings.Plan{}
+		}
+		if !sc.price {
+			m.Price = decimal.Decimal{} // no upside or rating to work out
+		}
+		years := sc.years
+		for _, a := range moves {
+			if (a.Key.Space == SpaceForecast || a.Key.Space == SpacePnL) && !slices.Contains(years, a.Key.Year) {
+				years = append(slices.Clip(years), a.Key.Year)
+			}
+		}
+		m.Plan.Years = make([]int, 0, len(years))
+		for _, y := range p.m.Plan.Years {
+			if slices.Contains(years, y) {
+				m.Plan.Years = append(m.Plan.Years, y)
+			}
+		}
+	}
+	var (
+		users            map[int]segments.Users
+		mauMoved         []int
+		dauMoved         []int
+		copied           []bool
+		fxRates          []comps.Rate
+		average, premium = make([]*decimal.Decimal, len(m.Parts)), make([]*decimal.Decimal, len(m.Parts))
+	)
+	for i, a := range moves {
+		v, k := vals[i], a.Key
+		switch {
+		case k == Scalar(KeyShares):
+			m.Shares = v
+		case k == Scalar(KeyPrice):
+			m.Price = v
+		case k.Space == SpaceFX:
+			if fxRates == nil {
+				fxRates = m.FX.Rates()
+			}
+			for j := range fxRates {
+				if fxRates[j].From == k.From && fxRates[j].To == k.To {
+					fxRates[j].Rate = v
+				}
+			}
+		case k.Space == SpacePart:
+			j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
+			if k.Name == "average" {
+				average[j] = &vals[i]
+			} else {
+				premium[j] = &vals[i]
+			}
+		case k.Space == SpacePnL:
+			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))
+			for y, s := range m.Earnings.Shares {
+				shares[y] = s
+			}
+			shares[k.Year] = v
+			m.Earnings.Shares = shares
+		case k.Segment == "":
+			if users == nil {
+				users = make(map[int]segments.Users, len(p.m.Plan.Years))
+				for _, y := range p.m.Plan.Years {
+					users[y] = p.m.Plan.Users[y]
+				}
+				m.Plan.Users = users
+			}
+			u := users[k.Year]
+			if k.Name == string(segments.MAU) {
+				u.MAU, mauMoved = v, append(mauMoved, k.Year)
+			} else {
+				u.DAU, dauMoved = v, append(dauMoved, k.Year)
+			}
+			users[k.Year] = u
+		default:
+			if copied == nil {
+				m.Plan.Segments = slices.Clone(m.Plan.Segments)
+				copied = make([]bool, len(m.Plan.Segments))
+			}
+			j := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == k.Segment })
+			s := &m.Plan.Segments[j]
+			if !copied[j] {
+				s.Drivers, copied[j] = cloneDrivers(s.Drivers), true
+			}
+			s.Drivers[k.Year], _ = segments.With(s.Drivers[k.Year], segments.Metric(k.Name), v) // an input: Assumption found it
+		}
+	}
+	if p.opts.LinkDAU {
+		for _, y := range mauMoved {
+			base := p.m.Plan.Users[y]
+			if slices.Contains(dauMoved, y) || base.MAU.Sign() <= 0 {
+				continue
+			}
+			u := users[y]
+			u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, divPlaces)
+			users[y] = u
+		}
+	}
+	if fxRates != nil {
+		fx, err := comps.NewFX(fxRates...)
+		if err != nil {
+			return Model{}, nil, err
+		}
+		m.FX = fx
+	}
+	mults := make([]*comps.Multiple, len(m.Parts))
+	for i, part := range m.Parts {
+		mm, ok := part.Method.(Multiple)
+		if !ok {
+			continue
+		}
+		mult := p.base.Parts[i].Multiple
+		var err error
+		if fxRates != nil {
+			if mult, err = mm.Comps.Multiple(m.FX); err != nil {
+				return Model{}, nil, err
+			}
+		}
+		if average[i] != nil {
+			if mult, err = mult.WithAverage(*average[i]); err != nil {
+				return Model{}, nil, err
+			}
+		}
+		if premium[i] != nil {
+			if mult, err = mult.WithPremium(*premium[i]); err != nil {
+				return Model{}, nil, err
+			}
+		}
+		mults[i] = &mult
+	}
+	return m, mults, nil
+}
+
+func cloneDrivers(d map[int]segments.Driver) map[int]segments.Driver {
+	out := make(map[int]segments.Driver, len(d))
+	for y, dr := range d {
+		out[y] = dr
+	}
+	return out
+}

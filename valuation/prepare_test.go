@@ -1,0 +1,296 @@
+package valuation_test
+
+import (
+	"errors"
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+)
+
+// identical reports equal values with equal exponents: the same decimal, digit for digit.
+func identical(a, b decimal.Decimal) bool { return a.Equal(b) && a.Exponent() == b.Exponent() }
+
+// moved is the oracle of the identity test: the model with one assumption set by hand,
+// written independently of the prepared model's own code. Averages have no field in a
+// Model, so the oracle moves every assumption but those.
+func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.Decimal) (valuation.Model, error) {
+	k := a.Key
+	switch {
+	case k == valuation.Scalar(valuation.KeyShares):
+		m.Shares = v
+	case k == valuation.Scalar(valuation.KeyPrice):
+		m.Price = v
+	case k.Space == valuation.SpaceFX:
+		rates := m.FX.Rates()
+		for i := range rates {
+			if rates[i].From == k.From && rates[i].To == k.To {
+				rates[i].Rate = v
+			}
+		}
+		fx, err := comps.NewFX(rates...)
+		if err != nil {
+			return m, err
+		}
+		m.FX = fx
+	case k.Space == valuation.SpacePart && k.Name == "premium":
+		for i, p := range m.Parts {
+			if p.Segment == k.Segment {
+				mm := p.Method.(valuation.Multiple)
+				mm.Comps.Premium = v
+				m.Parts[i].Method = mm
+			}
+		}
+	case k.Space == valuation.SpacePnL:
+		m.Earnings.Shares[k.Year] = v
+	case k.Segment == "":
+		u := m.Plan.Users[k.Year]
+		if k.Name == "mau" {
+			u.MAU = v
+		} else {
+			u.DAU = v
+		}
+		m.Plan.Users[k.Year] = u
+	default:
+		for _, s := range m.Plan.Segments {
+			if s.Name == k.Segment {
+				d, ok := segments.With(s.Drivers[k.Year], segments.Metric(k.Name), v)
+				if !ok {
+					t.Fatalf("%s: not an input", k)
+				}
+				s.Drivers[k.Year] = d
+			}
+		}
+	}
+	return m, nil
+}
+
+// figureKeys lists every figure key of a result.
+func figureKeys(r valuation.Result) []valuation.Key {
+	var out []valuation.Key
+	for _, s := range []string{"sum", "shares", "target", "price", "upside"} {
+		out = append(out, valuation.Scalar(s))
+	}
+	for _, y := range r.Forecast.Years {
+		for _, g := range []string{"mau", "dau", "revenue"} {
+			out = append(out, valuation.ForecastKey(y.Year, "", g), valuation.Key{Space: valuation.SpaceForecast, Year: y.Year, Name: g, Growth: true})
+		}
+		for _, s := range y.Segments {
+			out = append(out, valuation.ForecastKey(y.Year, s.Name, "share"), valuation.ForecastKey(y.Year, s.Name, "users"))
+			for _, l := range s.Lines {
+				k := valuation.ForecastKey(y.Year, s.Name, string(l.Metric))
+				g := k
+				g.Growth = true
+				out = append(out, k, g)
+			}
+		}
+	}
+	for _, y := range r.Earnings.Years {
+		for _, f := range []string{"revenue", "cost_of_sales", "gross_profit", "gross_margin", "net_profit", "shares", "eps", "bvps", "pe", "pb", "ps"} {
+			out = append(out, valuation.Key{Space: valuation.SpacePnL, Year: y.Year, Name: f})
+		}
+		for _, l := range y.Lines {
+			out = append(out, valuation.Key{Space: valuation.SpacePnLLine, Year: y.Year, Name: l.Name}, valuation.Key{Space: valuation.SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
+		}
+	}
+	for _, p := range r.Parts {
+		for _, f := range []string{"value", "multiple", "average", "premium", "metric", "fx"} {
+			out = append(out, valuation.PartKey(p.Segment, f))
+		}
+		for _, c := range p.Multiple.Companies {
+			for _, f := range []string{"multiple", "implied", "market_value", "metric", "close"} {
+				out = append(out, valuation.Key{Space: valuation.SpaceComp, Segment: p.Segment, Ticker: c.Ticker, Name: f})
+			}
+		}
+	}
+	return out
+}
+
+// draw returns a value for an assumption: mostly within 40% of its base, rounded to a
+// random number of places, sometimes outside its kind's range so that errors are
+// compared too.
+func draw(r *rand.Rand, a valuation.Assumption) decimal.Decimal {
+	f := decimal.NewFromFloat(0.6 + 0.8*r.Float64())
+	v := a.Base.Mul(f).Round(int32(r.IntN(8)))
+	switch r.IntN(20) {
+	case 0:
+		return v.Neg()
+	case 1:
+		return decimal.Zero
+	case 2:
+		return v.Add(decimal.NewFromInt(1))
+	}
+	if a.Base.IsZero() {
+		return decimal.NewFromFloat(r.Float64()).Round(3)
+	}
+	return v
+}
+
+// TestPreparedIdentity values 1,000 random points through the prepared model and through
+// Model.Value of the model moved by hand, and finds every figure of the result identical
+// (value and exponent), and every error the same sentinel. It then evaluates the target,
+// sum, upside and every part's value through a Query at each point, whose exact kernel
+// must give the same digits.
+func TestPreparedIdentity(t *testing.T) {
+	base := kuaishou2021.Model()
+	p, err := base.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []valuation.Assumption
+	for _, a := range p.Assumptions() {
+		if a.Key.Name != "average" {
+			list = append(list, a)
+		}
+	}
+	outputs := []valuation.Key{valuation.Scalar("target"), valuation.Scalar("sum"), valuation.Scalar("upside")}
+	for _, part := range base.Parts {
+		outputs = append(outputs, valuation.PartKey(part.Segment, "value"), valuation.PartKey(part.Segment, "metric"))
+	}
+	for _, s := range base.Plan.Segments {
+		outputs = append(outputs, valuation.ForecastKey(base.Year, s.Name, "revenue"))
+	}
+	r := rand.New(rand.NewPCG(12, 2021))
+	var checked, kernel, invalid int
+	for i := range 1000 {
+		n := 1 + r.IntN(3)
+		m := base.Clone()
+		var point []valuation.Override
+		var keys []valuation.Key
+		var fxErr error
+		for _, j := range r.Perm(len(list))[:n] {
+			a := list[j]
+			v := draw(r, a)
+			var err error
+			if m, err = moved(t, m, a, v); err != nil {
+				fxErr = err
+			}
+			point = append(point, valuation.Override{Key: a.Key, Value: v})
+			keys = append(keys, a.Key)
+		}
+		want, wantErr := m.Value()
+		if fxErr != nil {
+			want, wantErr = valuation.Result{}, fxErr
+		}
+		got, gotErr := p.Value(point...)
+		if (wantErr == nil) != (gotErr == nil) || (wantErr != nil && gotErr.Error() != wantErr.Error()) {
+			t.Fatalf("%d %v: prepared error %v, Model.Value error %v", i, point, gotErr, wantErr)
+		}
+		q, err := p.Query(keys, outputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := make([]decimal.Decimal, len(point))
+		for j, o := range point {
+			vals[j] = o.Value
+		}
+		out := make([]decimal.Decimal, len(outputs))
+		qErr := q.Eval(vals, out)
+		if wantErr != nil {
+			invalid++
+			if qErr == nil {
+				t.Fatalf("%d %v: query valued a point Model.Value refuses (%v)", i, point, wantErr)
+			}
+			continue
+		}
+		for _, k := range figureKeys(want) {
+			w, werr := want.Lookup(k)
+			g, gerr := got.Lookup(k)
+			if (werr == nil) != (gerr == nil) || !identical(w, g) {
+				t.Fatalf("%d %v: %s = %s (exp %d, %v), Model.Value %s (exp %d, %v)", i, point, k, g, g.Exponent(), gerr, w, w.Exponent(), werr)
+			}
+			checked++
+		}
+		wantOut := make([]decimal.Decimal, len(outputs))
+		var lookupErr error
+		for j, k := range outputs {
+			if wantOut[j], err = want.Lookup(k); err != nil {
+				lookupErr = err
+			}
+		}
+		if lookupErr != nil {
+			if qErr == nil {
+				t.Fatalf("%d %v: query read an output Model.Value's result does not hold (%v)", i, point, lookupErr)
+			}
+			continue
+		}
+		if qErr != nil {
+			t.Fatalf("%d %v: query: %v", i, point, qErr)
+		}
+		if q.Exact() {
+			kernel++
+			if !valuation.KernelOnly(q, vals, out) {
+				t.Fatalf("%d %v: the exact kernel refused a valid point", i, point)
+			}
+		}
+		for j, k := range outputs {
+			if w := wantOut[j]; !identical(out[j], w) {
+				t.Fatalf("%d %v (exact %v): query %s = %s (exp %d), Model.Value %s (exp %d)", i, point, q.Exact(), k, out[j], out[j].Exponent(), w, w.Exponent())
+			}
+		}
+	}
+	t.Logf("%d figures identical; %d valid points through the exact kernel; %d invalid points refused alike", checked, kernel, invalid)
+	if kernel < 300 || invalid < 50 {
+		t.Errorf("the draw exercised %d kernel points and %d invalid ones: too few to mean much", kernel, invalid)
+	}
+}
+
+// TestPreparedDoesNotShare: the prepared model is its own copy.
+func TestPreparedDoesNotShare(t *testing.T) {
+	m := kuaishou2021.Model()
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.Result().Target
+	u := m.Plan.Users[2021]
+	u.MAU = decimal.NewFromInt(1)
+	m.Plan.Users[2021] = u
+	again, err := p.Value()
+	if err != nil || !identical(again.Target, before) {
+		t.Errorf("after the caller's map changed: %s, %v; want %s", again.Target, err, before)
+	}
+	if maps.Equal(m.Plan.Users, p.Model().Plan.Users) {
+		t.Error("the prepared model shares the caller's users")
+	}
+}
+
+func TestPreparedRefuses(t *testing.T) {
+	p, err := kuaishou2021.Model().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau := valuation.ForecastKey(2021, "", "mau")
+	target := []valuation.Key{valuation.Scalar("target")}
+	for _, c := range []struct {
+		name    string
+		moves   []valuation.Key
+		outputs []valuation.Key
+		want    error
+	}{
+		{"unknown assumption", []valuation.Key{valuation.ForecastKey(2021, "", "wau")}, target, valuation.ErrUnknownAssumption},
+		{"twice", []valuation.Key{mau, mau}, target, valuation.ErrDuplicateAssumption},
+		{"no outputs", []valuation.Key{mau}, nil, valuation.ErrNoOutput},
+		{"unknown output", []valuation.Key{mau}, []valuation.Key{valuation.Scalar("sums")}, valuation.ErrUnknownFigure},
+	} {
+		if _, err := p.Query(c.moves, c.outputs); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+	q, err := p.Query([]valuation.Key{mau}, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Eval(nil, make([]decimal.Decimal, 1)); !errors.Is(err, valuation.ErrPoint) {
+		t.Errorf("no values: %v, want ErrPoint", err)
+	}
+	out := make([]decimal.Decimal, 1)
+	if err := q.Eval([]decimal.Decimal{decimal.Zero}, out); !errors.Is(err, segments.ErrNonPositive) {
+		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
+	}
+}

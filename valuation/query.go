@@ -1,0 +1,450 @@
+package valuation
+
+import (
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/internal/exact"
+)
+
+// Query is a list of moved assumptions and of outputs, compiled once for a prepared
+// model, to be evaluated at many points. It is immutable and safe for concurrent use;
+// a goroutine that evaluates many points takes an Evaluator of its own.
+//
+// A point that moves users, driver inputs, a part's average or premium, the share count
+// or the price, and reads the target, the sum, the upside, part figures or forecast
+// lines, is evaluated by an exact kernel compiled from the drivers' formulas (see
+// segments.Formula): registers of big.Int coefficients reused from point to point, the
+// same multiplications, additions and rounded divisions as Model.Value, so results are
+// identical to it, value and exponent. Other queries (FX rates or P&L shares moved, P&L,
+// growth or comparables' figures read), and any point that fails a check of the kernel
+// (a value out of its range, a figure priced that is not positive), take the full decimal
+// path: the model with the point set, cut down to the years the outputs read, valued.
+type Query struct {
+	p       *Prepared
+	moves   []Assumption
+	outputs []Key
+	scope   scope
+	once    sync.Once      // compiles the kernel for the first Evaluator
+	prog    *exact.Program // nil when the query has no kernel
+	regs    []exact.Reg    // the register of each output
+}
+
+// Query compiles moves and outputs. Each move must name an assumption of the model, at
+// most once; each output a figure of the base result.
+func (p *Prepared) Query(moves []Key, outputs []Key) (*Query, error) {
+	if len(outputs) == 0 {
+		return nil, &FieldError{Field: "outputs", Err: ErrNoOutput}
+	}
+	q := &Query{p: p, moves: make([]Assumption, len(moves)), outputs: slices.Clone(outputs)}
+	for i, k := range moves {
+		a, err := p.Assumption(k)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(q.moves[:i], func(b Assumption) bool { return b.Key == k }) {
+			return nil, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrDuplicateAssumption}
+		}
+		q.moves[i] = a
+		// a P&L share count is checked when the P&L is worked out: work it out when one moves
+		q.scope.pnl = q.scope.pnl || k.Space == SpacePnL
+	}
+	q.scope.years = []int{p.m.Year}
+	for _, k := range outputs {
+		if _, err := p.base.Lookup(k); err != nil {
+			return nil, err
+		}
+		q.scope.price = q.scope.price || k == Scalar(KeyPrice) || k == Scalar(KeyUpside) || k.Space == SpacePnL || k.Space == SpacePnLLine
+		if k.Space != SpaceForecast && k.Space != SpacePnL && k.Space != SpacePnLLine {
+			continue
+		}
+		q.scope.pnl = q.scope.pnl || k.Space != SpaceForecast
+		q.scope.years = append(q.scope.years, k.Year)
+		if k.Growth {
+			if i := slices.Index(p.m.Plan.Years, k.Year); i > 0 {
+				q.scope.years = append(q.scope.years, p.m.Plan.Years[i-1])
+			}
+		}
+	}
+	return q, nil
+}
+
+// kernel compiles the query's kernel once, when an evaluator first needs it: a point
+// valued alone (Query.Eval) costs less by the decimal path than a compilation.
+func (q *Query) kernel() *exact.Program {
+	q.once.Do(func() { q.prog, q.regs = newKernel(q).compile() })
+	return q.prog
+}
+
+// Moves returns the assumptions the query moves, in the order of its values.
+func (q *Query) Moves() []Assumption { return slices.Clone(q.moves) }
+
+// Outputs returns the query's outputs.
+func (q *Query) Outputs() []Key { return slices.Clone(q.outputs) }
+
+// Exact reports whether the query has an exact kernel (see Query), compiling it.
+func (q *Query) Exact() bool { return q.kernel() != nil }
+
+// Eval values the outputs with the moves set to values, one per move, writing one figure
+// per output to out, by the decimal path: the cheaper way to value one point. Sweeps take
+// an Evaluator, which runs the exact kernel.
+func (q *Query) Eval(values, out []decimal.Decimal) error {
+	return (&Evaluator{q: q}).Eval(values, out)
+}
+
+// Evaluator evaluates a query point after point, reusing its registers. It is not safe
+// for concurrent use: each goroutine takes its own.
+type Evaluator struct {
+	q *Query
+	m *exact.Machine
+}
+
+// Evaluator returns an evaluator of the query, compiling the query's exact kernel the
+// first time one is asked for.
+func (q *Query) Evaluator() *Evaluator {
+	e := &Evaluator{q: q}
+	if prog := q.kernel(); prog != nil {
+		e.m = prog.Machine()
+	}
+	return e
+}
+
+// Eval is Query.Eval on the evaluator's registers.
+func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
+	q := e.q
+	if len(values) != len(q.moves) || len(out) != len(q.outputs) {
+		return &FieldError{Field: "point", Value: strconv.Itoa(len(values)) + " values and " + strconv.Itoa(len(out)) +
+			" outputs for " + strconv.Itoa(len(q.moves)) + " moves and " + strconv.Itoa(len(q.outputs)) + " outputs", Err: ErrPoint}
+	}
+	if e.m != nil && e.m.Run(values) {
+		for i, r := range q.regs {
+			out[i] = e.m.Decimal(r)
+		}
+		return nil
+	}
+	m, mults, err := q.p.apply(&q.scope, q.moves, values)
+	if err != nil {
+		return err
+	}
+	r, err := m.value(mults)
+	if err != nil {
+		return err
+	}
+	for i, k := range q.outputs {
+		if out[i], err = r.Lookup(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kernel compiles a query into an exact program: the figures its outputs read, as
+// polynomials in its moves (exact.Poly), with the checks Model.Value would make of them.
+type kernel struct {
+	q     *Query
+	b     *exact.Builder
+	move  map[Key]exact.Reg
+	users map[int][2]exact.Poly            // MAU and DAU of a year
+	lines map[[2]int]map[string]exact.Poly // of a (year, segment index)
+	fig   map[int]exact.Poly               // of a part, checked
+	ok    bool
+}
+
+func newKernel(q *Query) *kernel {
+	k := &kernel{q: q, b: exact.NewBuilder(len(q.moves)), move: map[Key]exact.Reg{}, users: map[int][2]exact.Poly{},
+		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true}
+	for i, a := range q.moves {
+		k.move[a.Key] = k.b.Input(i)
+	}
+	return k
+}
+
+// compile returns the program and the output registers; nil when the query is outside
+// what the kernel evaluates.
+func (k *kernel) compile() (*exact.Program, []exact.Reg) {
+	p := k.q.p
+	for _, part := range p.m.Parts {
+		if _, ok := part.Method.(Multiple); !ok {
+			return nil, nil
+		}
+	}
+	for _, a := range k.q.moves {
+		switch a.Key.Space {
+		case SpaceFX, SpacePnL:
+			return nil, nil
+		}
+	}
+	k.checks()
+	for i := range p.m.Parts {
+		k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
+	}
+	regs := make([]exact.Reg, len(k.q.outputs))
+	for i, o := range k.q.outputs {
+		poly := k.output(o)
+		if !k.ok {
+			return nil, nil
+		}
+		regs[i] = k.b.Reg(poly)
+	}
+	return k.b.Program(regs...), regs
+}
+
+func (k *kernel) konst(d decimal.Decimal) exact.Poly { return exact.PConst(d) }
+
+// leaf is an assumption: the point's value if it moves, else its base.
+func (k *kernel) leaf(key Key, base decimal.Decimal) exact.Poly {
+	if r, ok := k.move[key]; ok {
+		return exact.PReg(r)
+	}
+	return exact.PConst(base)
+}
+
+// checks adds the range of every moved assumption, as Model.Value checks it: users
+// positive and DAU at most MAU, driver inputs in their ranges, averages positive,
+// premiums above -1, shares positive, the price not negative. Each moved year's every
+// line is compiled too, so that a division by zero in it fails the point (lines no output
+// reads cost nothing more: the program drops them, keeping the checks).
+func (k *kernel) checks() {
+	b := k.b
+	one := k.konst(decimal.NewFromInt(1))
+	years := map[int]bool{}
+	for i, a := range k.q.moves {
+		x := exact.PReg(b.Input(i))
+		switch a.Kind {
+		case KindRate:
+			b.PNonNegative(x)
+			b.PAtMost(x, one)
+		case KindMargin:
+			b.PNonNegative(b.PAdd(x, one))
+			b.PAtMost(x, one)
+		case KindMoney, KindPrice:
+			b.PNonNegative(x)
+		case KindMultiple, KindShares:
+			b.PPositive(x)
+		case KindPremium:
+			b.PPositive(b.PAdd(one, x))
+		}
+		if a.Key.Space == SpaceForecast {
+			years[a.Key.Year] = true
+		}
+	}
+	for _, y := range k.q.p.m.Plan.Years {
+		if !years[y] {
+			continue
+		}
+		mau, dau := k.user(y)
+		b.PPositive(mau)
+		b.PNonNegative(dau)
+		b.PAtMost(dau, mau)
+		for j, s := range k.q.p.m.Plan.Segments {
+			for _, l := range s.Drivers[y].Spec().Lines {
+				k.line(y, j, string(l.Metric))
+			}
+		}
+	}
+}
+
+// user returns a year's MAU and DAU; DAU follows MAU when linked.
+func (k *kernel) user(y int) (exact.Poly, exact.Poly) {
+	if r, ok := k.users[y]; ok {
+		return r[0], r[1]
+	}
+	p := k.q.p
+	u := p.m.Plan.Users[y]
+	mauKey, dauKey := ForecastKey(y, "", string(segments.MAU)), ForecastKey(y, "", string(segments.DAU))
+	mau, dau := k.leaf(mauKey, u.MAU), k.leaf(dauKey, u.DAU)
+	_, mauMoved := k.move[mauKey]
+	_, dauMoved := k.move[dauKey]
+	if p.opts.LinkDAU && mauMoved && !dauMoved && u.MAU.Sign() > 0 {
+		dau = k.b.PQuo(k.b.PMul(k.konst(u.DAU), mau), k.konst(u.MAU), divPlaces)
+	}
+	k.users[y] = [2]exact.Poly{mau, dau}
+	return mau, dau
+}
+
+// segmentLines returns every line of segment j in year y, compiled from its driver's
+// Spec; lines the forecast leaves out when zero (OmitZero) are kept: an output that
+// reads one checks it is not zero.
+func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
+	if l, ok := k.lines[[2]int{y, j}]; ok {
+		return l
+	}
+	p := k.q.p
+	s := p.m.Plan.Segments[j]
+	d := s.Drivers[y]
+	spec, vals := d.Spec(), d.Values()
+	mau, dau := k.user(y)
+	env := map[segments.Metric]exact.Poly{segments.MAU: mau, segments.DAU: dau}
+	for i, in := range spec.Inputs {
+		env[in.Metric] = k.leaf(ForecastKey(y, s.Name, string(in.Metric)), vals[i])
+	}
+	out := map[string]exact.Poly{}
+	for _, l := range spec.Lines {
+		r := k.formula(l.Formula, env)
+		env[l.Metric] = r
+		out[string(l.Metric)] = r
+	}
+	if spec.UserBase != "" {
+		out[string(segments.OwnUsers)] = env[spec.UserBase]
+	} else {
+		out[string(segments.OwnUsers)] = mau
+	}
+	k.lines[[2]int{y, j}] = out
+	return out
+}
+
+// line returns a segment's figure as Year.Line finds it: its own line, else the
+// platform's MAU or DAU.
+func (k *kernel) line(y, j int, metric string) exact.Poly {
+	if r, ok := k.segmentLines(y, j)[metric]; ok {
+		return r
+	}
+	mau, dau := k.user(y)
+	switch segments.Metric(metric) {
+	case segments.MAU:
+		return mau
+	case segments.DAU:
+		return dau
+	}
+	k.ok = false
+	return exact.Poly{}
+}
+
+// formula compiles a driver formula as segments.Formula.Eval evaluates it.
+func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly) exact.Poly {
+	switch f.Op {
+	case segments.OpRef:
+		return env[f.Ref]
+	case segments.OpConst:
+		return k.konst(f.Const)
+	case segments.OpQuo:
+		return k.b.PQuo(k.formula(f.Args[0], env), k.formula(f.Args[1], env), segments.DivPlaces)
+	}
+	var out exact.Poly
+	for i, a := range f.Args {
+		r := k.formula(a, env)
+		switch {
+		case i == 0:
+			out = r
+		case f.Op == segments.OpMul:
+			out = k.b.PMul(out, r)
+		default:
+			out = k.b.PAdd(out, r)
+		}
+	}
+	return out
+}
+
+// part returns part i's figure, multiple and value, as Multiple values it: value =
+// multiple × figure × FX, the multiple average × (1 + premium) when either moves.
+func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
+	p := k.q.p
+	part, pv := p.m.Parts[i], p.base.Parts[i]
+	figure = k.partFigure(i)
+	avgKey, premKey := PartKey(part.Segment, "average"), PartKey(part.Segment, "premium")
+	_, avgMoved := k.move[avgKey]
+	_, premMoved := k.move[premKey]
+	multiple = k.konst(pv.Multiple.Value)
+	if avgMoved || premMoved {
+		avg, prem := k.leaf(avgKey, pv.Multiple.Average), k.leaf(premKey, pv.Multiple.Premium)
+		multiple = k.b.PMul(avg, k.b.PAdd(k.konst(decimal.NewFromInt(1)), prem))
+	}
+	value = k.b.PMul(k.b.PMul(multiple, figure), k.konst(pv.FX.Rate))
+	return figure, multiple, value
+}
+
+// partFigure returns the figure part i prices, checked positive.
+func (k *kernel) partFigure(i int) exact.Poly {
+	if r, ok := k.fig[i]; ok {
+		return r
+	}
+	p := k.q.p
+	part := p.m.Parts[i]
+	j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == part.Segment })
+	figure := k.line(p.m.Year, j, string(part.Method.(Multiple).Metric))
+	if k.ok {
+		k.b.PPositive(figure)
+	}
+	k.fig[i] = figure
+	return figure
+}
+
+// output compiles one output key; outside the kernel's reach it marks the kernel not ok.
+func (k *kernel) output(o Key) exact.Poly {
+	p := k.q.p
+	b := k.b
+	switch o.Space {
+	case SpaceScalar:
+		switch o.Name {
+		case KeyShares:
+			return k.leaf(o, p.m.Shares)
+		case KeyPrice:
+			return k.leaf(o, p.m.Price)
+		}
+		sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
+		for i := range p.m.Parts {
+			_, _, v := k.part(i)
+			sum = b.PAdd(sum, v)
+		}
+		if o.Name == KeySum {
+			return sum
+		}
+		target := b.PQuo(sum, k.leaf(Scalar(KeyShares), p.m.Shares), divPlaces)
+		if o.Name == KeyTarget {
+			return target
+		}
+		price := k.leaf(Scalar(KeyPrice), p.m.Price)
+		b.PPositive(price)
+		return b.PAdd(b.PQuo(target, price, divPlaces), k.konst(decimal.NewFromInt(-1)))
+	case SpacePart:
+		i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
+		figure, multiple, value := k.part(i)
+		switch o.Name {
+		case "value":
+			return value
+		case "multiple":
+			return multiple
+		case "metric":
+			return figure
+		case "average", "premium":
+			return k.leaf(o, must(p.base.Lookup(o)))
+		case "fx":
+			return k.konst(p.base.Parts[i].FX.Rate)
+		}
+	case SpaceForecast:
+		if o.Growth || o.Name == "share" {
+			break
+		}
+		if o.Segment != "" {
+			j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
+			r := k.line(o.Year, j, o.Name)
+			for _, l := range p.m.Plan.Segments[j].Drivers[o.Year].Spec().Lines {
+				if l.OmitZero && string(l.Metric) == o.Name {
+					b.PNonZero(r) // the forecast leaves it out when zero, and Lookup fails
+				}
+			}
+			return r
+		}
+		mau, dau := k.user(o.Year)
+		switch segments.Metric(o.Name) {
+		case segments.MAU:
+			return mau
+		case segments.DAU:
+			return dau
+		case segments.Revenue:
+			sum := k.konst(decimal.Decimal{})
+			for j := range p.m.Plan.Segments {
+				sum = b.PAdd(sum, k.line(o.Year, j, string(segments.Revenue)))
+			}
+			return sum
+		}
+	}
+	k.ok = false
+	return exact.Poly{}
+}
+
+// must returns a figure that the query checked exists.
+func must(d decimal.Decimal, _ error) decimal.Decimal { return d }
