@@ -152,7 +152,7 @@ func refresh(m valuation.Model, peers map[string]comps.Company, agg comps.Aggreg
 // e-commerce model, or "".
 func ecommerceSegment(m valuation.Model) string {
 	for _, s := range m.Plan.Segments {
-		if _, ok := s.Drivers[m.Year].(segments.Ecommerce); ok {
+		if s.Drivers[m.Year].Spec().Kind == (segments.Ecommerce{}).Spec().Kind {
 			return s.Name
 		}
 	}
@@ -167,9 +167,8 @@ func psSegment(m valuation.Model, seg string, self comps.Company, rate string) (
 		if s.Name != seg {
 			continue
 		}
-		e := s.Drivers[m.Year].(segments.Ecommerce) // ecommerceSegment checked it
-		e.TakeRate = decimal.RequireFromString(rate)
-		s.Drivers[m.Year] = e
+		moved, _ := segments.With(s.Drivers[m.Year], segments.TakeRate, decimal.RequireFromString(rate)) // ecommerceSegment checked it
+		s.Drivers[m.Year] = moved
 	}
 	for i, p := range m.Parts {
 		if p.Segment == seg {

@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -121,36 +122,37 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 		if d == nil {
 			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", ErrUnsupported)}
 		}
-		kind, v := d.Spec().Kind, d.Values()
-		if k, ok := strings.CutSuffix(kind, "+"+string(segments.NetMarginRate)); ok && len(v) > 0 {
+		spec, v := d.Spec(), d.Values()
+		kind := spec.Kind
+		k, margin := strings.CutSuffix(kind, "+"+string(segments.NetMarginRate))
+		if margin && len(v) > 0 {
 			if out.NetMargin == nil {
 				out.NetMargin = map[int]Decimal{}
 			}
 			kind, out.NetMargin[y], v = k, NewDecimal(v[len(v)-1]), v[:len(v)-1]
 		}
-		switch {
-		case kind == "live_streaming" && len(v) == 2:
-			if out.LiveStreaming == nil {
-				out.LiveStreaming = map[int]LiveStreaming{}
-			}
-			out.LiveStreaming[y] = LiveStreaming{PayingRatio: NewDecimal(v[0]), MonthlyARPPU: NewDecimal(v[1])}
-		case kind == "advertising" && len(v) == 1:
-			if out.Advertising == nil {
-				out.Advertising = map[int]Advertising{}
-			}
-			out.Advertising[y] = Advertising{RevenuePerDAU: NewDecimal(v[0])}
-		case kind == "ecommerce" && len(v) == 4:
-			if out.Ecommerce == nil {
-				out.Ecommerce = map[int]Ecommerce{}
-			}
-			out.Ecommerce[y] = Ecommerce{Penetration: NewDecimal(v[0]), GMVPerShopper: NewDecimal(v[1]),
-				TakeRate: NewDecimal(v[2]), OtherRevenue: optional(v[3])}
-		default:
-			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q", ErrUnsupported, d.Spec().Kind)}
+		shipped, ok := segments.Kind(kind)
+		want := shipped
+		if margin {
+			want = segments.NetMargin{Driver: segments.Generic{Model: shipped}}.Spec()
 		}
-	}
-	if len(out.models()) > 1 {
-		return Segment{}, &Error{Path: at, Err: fmt.Errorf("%w: drivers of more than one model", ErrUnsupported)}
+		switch {
+		case !ok || len(shipped.Inputs) != len(v) || !reflect.DeepEqual(spec, want): // a file names the kind, not the formulas
+			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", ErrUnsupported, spec.Kind)}
+		case out.Driver != "" && out.Driver != kind:
+			return Segment{}, &Error{Path: at, Err: fmt.Errorf("%w: drivers of more than one model (%s, %s)", ErrUnsupported, out.Driver, kind)}
+		}
+		out.Driver = kind
+		in := map[string]Decimal{}
+		for i, input := range shipped.Inputs {
+			if !input.Optional || !v[i].IsZero() {
+				in[string(input.Metric)] = NewDecimal(v[i])
+			}
+		}
+		if out.Inputs == nil {
+			out.Inputs = map[int]map[string]Decimal{}
+		}
+		out.Inputs[y] = in
 	}
 	return out, nil
 }

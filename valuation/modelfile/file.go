@@ -94,50 +94,20 @@ type Users struct {
 	DAU Decimal `json:"dau"`
 }
 
-// Segment is one segment with its drivers by year under exactly one driver model, and
-// optionally a net margin by year (segments.NetMargin) for pricing on earnings.
+// Segment is one segment: its driver model, named by kind (a segments.Spec's Kind, as
+// segments.Kinds lists them: live_streaming, advertising, ecommerce, ...), the model's
+// inputs by year, and optionally a net margin by year (segments.NetMargin) for pricing
+// on earnings. Inputs are keyed by the Spec's input names, each in its unit: a rate or
+// margin as a fraction ("0.118" is 11.8%), money per user in currency units per year
+// (revenue_per_dau, gmv_per_shopper) or per month (monthly_arppu), money in millions of
+// the plan's currency (other_revenue). An input the Spec marks optional may be left out,
+// meaning zero.
 type Segment struct {
-	Name          string                `json:"name"`
-	Title         string                `json:"title"`
-	LiveStreaming map[int]LiveStreaming `json:"live_streaming,omitempty" max:"50"`
-	Advertising   map[int]Advertising   `json:"advertising,omitempty" max:"50"`
-	Ecommerce     map[int]Ecommerce     `json:"ecommerce,omitempty" max:"50"`
-	NetMargin     map[int]Decimal       `json:"net_margin,omitempty" max:"50"`
-}
-
-// models returns the driver models the segment gives drivers of, by key, in a fixed
-// order; a valid segment gives exactly one (an empty map gives none, as Encode, which
-// leaves it out, writes it).
-func (s Segment) models() []string {
-	var out []string
-	for _, m := range []struct {
-		key   string
-		given bool
-	}{{"live_streaming", len(s.LiveStreaming) > 0}, {"advertising", len(s.Advertising) > 0}, {"ecommerce", len(s.Ecommerce) > 0}} {
-		if m.given {
-			out = append(out, m.key)
-		}
-	}
-	return out
-}
-
-// LiveStreaming is segments.LiveStreaming.
-type LiveStreaming struct {
-	PayingRatio  Decimal `json:"paying_ratio"`
-	MonthlyARPPU Decimal `json:"monthly_arppu"`
-}
-
-// Advertising is segments.Advertising.
-type Advertising struct {
-	RevenuePerDAU Decimal `json:"revenue_per_dau"`
-}
-
-// Ecommerce is segments.Ecommerce.
-type Ecommerce struct {
-	Penetration   Decimal  `json:"penetration"`
-	GMVPerShopper Decimal  `json:"gmv_per_shopper"`
-	TakeRate      Decimal  `json:"take_rate"`
-	OtherRevenue  *Decimal `json:"other_revenue,omitempty"`
+	Name      string                     `json:"name"`
+	Title     string                     `json:"title"`
+	Driver    string                     `json:"driver"`
+	Inputs    map[int]map[string]Decimal `json:"inputs" max:"50"`
+	NetMargin map[int]Decimal            `json:"net_margin,omitempty" max:"50"`
 }
 
 // Part values one segment: a valuation.Multiple of the segment's Metric on a set.

@@ -278,7 +278,7 @@ func TestReadLocatesErrors(t *testing.T) {
 		{"lower-case comparable currency", edit(`"currency": "USD",`, `"currency": "usd",`), comps.ErrCurrency, "$.parts[0].comps.companies[0].currency"},
 		{"duplicate ticker", edit(`"ticker": "DOYU US"`, `"ticker": "HUYA US"`), modelfile.ErrDuplicateKey, "$.parts[0].comps.companies[1].ticker"},
 		{"FX rate beyond bounds", edit(`"rate": "7.7"`, `"rate": "1e17"`), comps.ErrBadRate, "$.fx[0]"},
-		{"net margin out of range", edit(`"ecommerce": {`, `"net_margin": {"2021": "2"}, "ecommerce": {`), segments.ErrRate, `$.plan.segments[2].net_margin["2021"]`},
+		{"net margin out of range", edit(`"driver": "ecommerce",`, `"driver": "ecommerce", "net_margin": {"2021": "2"},`), segments.ErrRate, `$.plan.segments[2].net_margin["2021"]`},
 		{"P&L share count zero", edit(`"2020": "931.4"`, `"2020": "0"`), earnings.ErrShares, `$.earnings.shares["2020"]`},
 		{"zero with a huge exponent", edit(`"shares": "4159"`, `"shares": "0e-9999"`), modelfile.ErrDecimal, "$.shares"},
 	} {

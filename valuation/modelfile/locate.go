@@ -3,7 +3,9 @@ package modelfile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
@@ -100,14 +102,12 @@ func (f File) locateSegment(se *segments.Error) string {
 		case se.Field == string(segments.NetMarginRate):
 			return childPath(childPath(at, "net_margin"), year)
 		}
-		for _, model := range s.models() {
-			at = childPath(at, model)
-			if se.Field == "driver" {
-				return at
-			}
-			at = childPath(at, year)
+		if strings.HasPrefix(se.Field, "driver ") { // the driver's Spec
+			return childPath(at, "driver")
 		}
-		if se.Field != "" && se.Field != "driver" {
+		at = childPath(childPath(at, "inputs"), year) // a year without inputs, or one of them
+		spec, _ := segments.Kind(s.Driver)
+		if slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return string(in.Metric) == se.Field }) {
 			return childPath(at, se.Field)
 		}
 		return at

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -34,12 +35,38 @@ func Decode(r io.Reader) (File, error) {
 		return File{}, &Error{Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", ErrInvalid, strconv.Quote(clip(f.Format)), ModelFormat)}
 	}
 	for i, s := range f.Plan.Segments {
-		if models := s.models(); len(models) != 1 {
-			return File{}, &Error{Path: fmt.Sprintf("$.plan.segments[%d]", i),
-				Err: fmt.Errorf("%w: %d driver models, want one of live_streaming, advertising, ecommerce", ErrInvalid, len(models))}
+		if err := s.check(fmt.Sprintf("$.plan.segments[%d]", i)); err != nil {
+			return File{}, err
 		}
 	}
 	return f, nil
+}
+
+// check refuses a driver kind that segments does not ship, and inputs that its Spec does
+// not name or that it needs and are missing.
+func (s Segment) check(at string) error {
+	spec, ok := segments.Kind(s.Driver)
+	if !ok {
+		var kinds []string
+		for _, k := range segments.Kinds() {
+			kinds = append(kinds, k.Kind)
+		}
+		return &Error{Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", ErrInvalid, strconv.Quote(clip(s.Driver)), strings.Join(kinds, ", "))}
+	}
+	for _, y := range slices.Sorted(maps.Keys(s.Inputs)) {
+		in, year := s.Inputs[y], childPath(at+".inputs", strconv.Itoa(y))
+		for _, name := range slices.Sorted(maps.Keys(in)) {
+			if !slices.ContainsFunc(spec.Inputs, func(i segments.Input) bool { return string(i.Metric) == name }) {
+				return &Error{Path: childPath(year, name), Err: fmt.Errorf("%w: not an input of %s", ErrUnknownField, s.Driver)}
+			}
+		}
+		for _, i := range spec.Inputs {
+			if _, ok := in[string(i.Metric)]; !ok && !i.Optional {
+				return &Error{Path: childPath(year, string(i.Metric)), Err: ErrMissingField}
+			}
+		}
+	}
+	return nil
 }
 
 func decodeDoc(r io.Reader, v any) error {
@@ -232,15 +259,13 @@ func (p Plan) plan() segments.Plan {
 	}
 	for _, s := range p.Segments {
 		seg := segments.Segment{Name: s.Name, Title: s.Title, Drivers: map[int]segments.Driver{}}
-		for y, d := range s.LiveStreaming {
-			seg.Drivers[y] = segments.LiveStreaming{PayingRatio: d.PayingRatio.Decimal, MonthlyARPPU: d.MonthlyARPPU.Decimal}
-		}
-		for y, d := range s.Advertising {
-			seg.Drivers[y] = segments.Advertising{RevenuePerDAU: d.RevenuePerDAU.Decimal}
-		}
-		for y, d := range s.Ecommerce {
-			seg.Drivers[y] = segments.Ecommerce{Penetration: d.Penetration.Decimal, GMVPerShopper: d.GMVPerShopper.Decimal,
-				TakeRate: d.TakeRate.Decimal, OtherRevenue: value(d.OtherRevenue)}
+		spec, _ := segments.Kind(s.Driver) // Decode checked it
+		for y, in := range s.Inputs {
+			vals := make([]decimal.Decimal, len(spec.Inputs))
+			for i, input := range spec.Inputs {
+				vals[i] = in[string(input.Metric)].Decimal // an optional input left out is zero
+			}
+			seg.Drivers[y] = segments.Generic{Model: spec, In: vals}
 		}
 		for y, margin := range s.NetMargin {
 			seg.Drivers[y] = segments.NetMargin{Driver: seg.Drivers[y], Margin: margin.Decimal}

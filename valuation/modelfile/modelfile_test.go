@@ -120,7 +120,7 @@ func TestHostileModel(t *testing.T) {
 		{"null", edit(`"shares": "4159"`, `"shares": null`), modelfile.ErrType, "$.shares"},
 		{"number for a decimal", edit(`"shares": "4159"`, `"shares": 4159`), modelfile.ErrNumber, "$.shares"},
 		{"float for a decimal", edit(`"paying_ratio": "0.118"`, `"paying_ratio": 0.118`), modelfile.ErrNumber,
-			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
+			`$.plan.segments[0].inputs["2021"].paying_ratio`},
 		{"huge exponent as a number", edit(`"shares": "4159"`, `"shares": 1e1000000000`), modelfile.ErrNumber, "$.shares"},
 		{"huge exponent as a string", edit(`"shares": "4159"`, `"shares": "1e1000000000"`), modelfile.ErrDecimal, "$.shares"},
 		{"tiny exponent", edit(`"shares": "4159"`, `"shares": "1e-31"`), modelfile.ErrDecimal, "$.shares"},
@@ -131,9 +131,14 @@ func TestHostileModel(t *testing.T) {
 		{"fractional year", edit(`"year": 2021`, `"year": 2021.0`), modelfile.ErrType, "$.year"},
 		{"string for a year", edit(`"year": 2021`, `"year": "2021"`), modelfile.ErrType, "$.year"},
 		{"year key not a year", edit(`"2018": {`, `"18x": {`), modelfile.ErrInvalid, `$.plan.users["18x"]`},
-		// An empty driver map gives no model, as Encode writes it: testdata/fuzz/FuzzDecode
-		// holds the file FuzzDecode found that decoded with one model and encoded with none.
-		{"two driver models", edit(`"advertising": {`, `"live_streaming": {"2021": {"paying_ratio": "0.1", "monthly_arppu": "1"}}, "advertising": {`), modelfile.ErrInvalid, "$.plan.segments[1]"},
+		{"unknown driver", edit(`"driver": "advertising"`, `"driver": "adverts"`), modelfile.ErrInvalid, "$.plan.segments[1].driver"},
+		{"input of another driver", edit(`"revenue_per_dau": "136.5459"`, `"revenue_per_dau": "136.5459", "take_rate": "0.1"`), modelfile.ErrUnknownField,
+			`$.plan.segments[1].inputs["2021"].take_rate`},
+		{"misspelt input", edit(`"revenue_per_dau": "136.5459"`, `"revenue_pre_dau": "136.5459"`), modelfile.ErrUnknownField,
+			`$.plan.segments[1].inputs["2021"].revenue_pre_dau`},
+		{"missing input", edit(`"penetration": "0.45",`, ``), modelfile.ErrMissingField, `$.plan.segments[2].inputs["2021"].penetration`},
+		{"no inputs for a year", edit(`"revenue_per_dau": "136.5459"`, ``), modelfile.ErrMissingField, `$.plan.segments[1].inputs["2021"].revenue_per_dau`},
+		{"no driver", edit(`"driver": "advertising",`, ``), modelfile.ErrMissingField, "$.plan.segments[1].driver"},
 		{"wrong format", edit(`"sotp/model/v1"`, `"sotp/model/v9"`), modelfile.ErrInvalid, "$.format"},
 		{"unknown aggregate", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "aggregate": "mode",`), modelfile.ErrInvalid, "$.parts[0].comps.aggregate"},
 		{"trim without trimmed", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "trim": "0.1",`), modelfile.ErrInvalid, "$.parts[0].comps.trim"},
@@ -179,7 +184,7 @@ func TestLoadErrors(t *testing.T) {
 		// The set's currency is its first company's, EUR; DouYu's USD has no rate to it.
 		{"currency without a rate", `"currency": "USD",`, `"currency": "EUR",`, []error{comps.ErrNoRate}, "$.parts[0].comps.companies[1]"},
 		{"paying ratio above 1", `"paying_ratio": "0.118"`, `"paying_ratio": "1.18"`, []error{segments.ErrRate},
-			`$.plan.segments[0].live_streaming["2021"].paying_ratio`},
+			`$.plan.segments[0].inputs["2021"].paying_ratio`},
 		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{segments.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
 		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{valuation.ErrShares}, "$.shares"},
 		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{earnings.ErrRatio}, `$.earnings.lines[0].years["2020"].ratio`},
@@ -278,6 +283,45 @@ func TestFromModelUnsupported(t *testing.T) {
 }
 
 type otherMethod struct{ valuation.Multiple }
+
+// TestFromModelDrivers: a file names a driver's kind, not its formulas, so a driver whose
+// Spec is not the shipped one of its kind is not written, and a shipped one moved by
+// segments.With (a Generic) is written as its kind.
+func TestFromModelDrivers(t *testing.T) {
+	moved := func(edit func(d segments.Driver) segments.Driver) valuation.Model {
+		m := kuaishou2021.Model().Clone()
+		s := m.Plan.Segments[1]
+		s.Drivers[2021] = edit(s.Drivers[2021])
+		return m
+	}
+	generic := moved(func(dr segments.Driver) segments.Driver {
+		g, _ := segments.With(dr, segments.RevenuePerDAU, d("137"))
+		return g
+	})
+	f, err := modelfile.FromModel(generic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Plan.Segments[1].Inputs[2021]["revenue_per_dau"]; got.String() != "137" || f.Plan.Segments[1].Driver != "advertising" {
+		t.Errorf("moved driver written as %s %v", f.Plan.Segments[1].Driver, f.Plan.Segments[1].Inputs[2021])
+	}
+	for name, edit := range map[string]func(d segments.Driver) segments.Driver{
+		"other formula": func(d segments.Driver) segments.Driver {
+			s := d.Spec()
+			s.Lines[2].Formula = segments.Mul(segments.Ref(segments.MAU), segments.Ref(segments.RevenuePerDAU))
+			return segments.Generic{Model: s, In: d.Values()}
+		},
+		"unknown kind": func(d segments.Driver) segments.Driver {
+			s := d.Spec()
+			s.Kind = "barter"
+			return segments.Generic{Model: s, In: d.Values()}
+		},
+	} {
+		if _, err := modelfile.FromModel(moved(edit)); !errors.Is(err, modelfile.ErrUnsupported) || !strings.Contains(err.Error(), "$.plan.segments[1]") {
+			t.Errorf("%s: %v, want ErrUnsupported at $.plan.segments[1]", name, err)
+		}
+	}
+}
 
 // BenchmarkDecodeKuaishou decodes the shipped model file and builds the model.
 func BenchmarkDecodeKuaishou(b *testing.B) {

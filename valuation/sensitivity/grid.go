@@ -350,24 +350,28 @@ func (n *notes) ref(err error) string {
 }
 
 // FormatValue prints an assumption or output the way research tables do, judged by its
-// name: rates, shares, growth and upside as percentages (take rates to two places, others
-// to one); per-share figures and multiples to two places, except the target to
-// one; users to two places; money in millions to none.
+// name: rates, ratios, margins, shares, growth and upside as percentages (take rates to
+// two places, others to one); per-share figures, multiples, per-user money and fees to
+// two places, except the target to one; users to two places; money in millions to none.
+// A driver input's name says what it is by its suffix ("subscriber_ratio" is a rate,
+// "monthly_fee" money per user), so a new driver model prints without a change here.
 func FormatValue(name string, v decimal.Decimal) string {
 	p := strings.Split(name, "/")
 	last := p[len(p)-1]
-	switch last {
-	case "take_rate":
+	switch {
+	case last == "take_rate":
 		return table.Pct(v, 2)
-	case "growth", "upside", "share", "premium", "ratio", "gross_margin", "paying_ratio", "penetration", "net_margin":
+	case last == "penetration" || strings.HasSuffix(last, "ratio") || strings.HasSuffix(last, "_rate") ||
+		strings.HasSuffix(last, "margin") || slices.Contains([]string{"growth", "upside", "share", "premium"}, last):
 		return table.Pct(v, 1)
-	case "target":
+	case last == "target":
 		return table.Num(v, 1)
-	case "price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average", "monthly_arppu",
-		"revenue_per_dau", "gmv_per_shopper", "gmv_per_mau", "mau", "dau", "paying_users", "shopping_mau":
+	case strings.HasSuffix(last, "_fee") || strings.HasSuffix(last, "arppu") || strings.Contains(last, "per_") ||
+		strings.HasSuffix(last, "mau") || strings.HasSuffix(last, "dau") || strings.HasSuffix(last, "users") ||
+		strings.HasSuffix(last, "subscribers") ||
+		slices.Contains([]string{"price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average"}, last):
 		return table.Num(v, 2)
-	}
-	if p[0] == "fx" {
+	case p[0] == "fx":
 		return table.Num(v, 4)
 	}
 	return table.Num(v, 0)
