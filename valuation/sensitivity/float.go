@@ -10,6 +10,7 @@ package sensitivity
 // program to the decimal Engine.Eval within 1e-9 relative on 1,000 random points.
 
 import (
+	"math"
 	"slices"
 	"strconv"
 
@@ -481,4 +482,91 @@ func (c *compiler) checks() ([]check, error) {
 		}
 	}
 	return out, nil
+}
+
+// guard decides whether a draw meets every check, as fast as the checks allow: the
+// bounds on each variable merged into one interval, and a positive product of variables
+// known not to be negative reduced to bounds on them (c × x × y > 0 with x, y ≥ 0 is x > 0
+// and y > 0). It answers exactly as the checks do; the reason of a failure is the first
+// check that fails, found again among them in their order.
+type guard struct {
+	checks []check
+	bounds []interval
+	progs  []int // checks that stay programs
+}
+
+// interval is the values a variable may take: above lo (or at it, unless loStrict) and
+// below hi (or at it, unless hiStrict).
+type interval struct {
+	v                  int
+	lo, hi             float64
+	loStrict, hiStrict bool
+}
+
+func (iv *interval) above(b float64, strict bool) {
+	if b > iv.lo || (b == iv.lo && strict) {
+		iv.lo, iv.loStrict = b, strict
+	}
+}
+
+func (iv *interval) below(b float64, strict bool) {
+	if b < iv.hi || (b == iv.hi && strict) {
+		iv.hi, iv.hiStrict = b, strict
+	}
+}
+
+func newGuard(checks []check) guard {
+	g := guard{checks: checks}
+	at := map[int]int{} // variable → its interval
+	bound := func(v int) *interval {
+		i, ok := at[v]
+		if !ok {
+			i = len(g.bounds)
+			at[v] = i
+			g.bounds = append(g.bounds, interval{v: v, lo: math.Inf(-1), hi: math.Inf(1)})
+		}
+		return &g.bounds[i]
+	}
+	for _, k := range checks {
+		switch {
+		case k.v >= 0 && k.upper:
+			bound(k.v).below(k.bound, k.strict)
+		case k.v >= 0:
+			bound(k.v).above(k.bound, k.strict)
+		}
+	}
+	nonNegative := func(v int) bool { i, ok := at[v]; return ok && g.bounds[i].lo >= 0 }
+	for i, k := range checks {
+		if k.v >= 0 {
+			continue
+		}
+		p := k.p
+		monomial := len(p.coef) == 1 && p.coef[0] > 0 && !slices.ContainsFunc(p.fvars, func(f int32) bool { return f < 0 || !nonNegative(int(f)) })
+		switch {
+		case monomial && k.strict:
+			for _, f := range p.fvars {
+				bound(int(f)).above(0, true)
+			}
+		case monomial: // a product of variables not below zero is not below zero
+		default:
+			g.progs = append(g.progs, i)
+		}
+	}
+	return g
+}
+
+// first returns the index of the first check x fails, or -1.
+func (g *guard) first(x []float64) int {
+	for _, b := range g.bounds {
+		v := x[b.v]
+		if v < b.lo || v > b.hi || (b.loStrict && v == b.lo) || (b.hiStrict && v == b.hi) || math.IsNaN(v) {
+			return firstFailed(g.checks, x)
+		}
+	}
+	for _, i := range g.progs {
+		if !g.checks[i].ok(x) {
+			return firstFailed(g.checks, x)
+		}
+	}
+	return -1
 }

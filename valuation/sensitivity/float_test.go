@@ -326,3 +326,35 @@ func TestQuantiles(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardAgrees draws points around every bound of a model's checks, and beyond, and
+// finds the guard's verdict the checks' own on each: the first failed check, or none.
+func TestGuardAgrees(t *testing.T) {
+	e := newEngine(t, Options{LinkDAU: true})
+	names := []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium",
+		"forecast/2021/ecommerce/penetration", "forecast/2021/ecommerce/take_rate", "part/live_streaming/average"}
+	c := compiler{e: e, vars: names}
+	checks, err := c.checks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGuard(checks)
+	if len(g.progs) >= len(checks) {
+		t.Fatalf("the guard reduced none of %d checks", len(checks))
+	}
+	edges := [][]float64{{-1, 0, 1e-300, 300, 344, 571.68, 700}, {-1, 0, 300, 344, 600}, {-2, -1, -0.999, 0, 0.5},
+		{-0.1, 0, 1e-9, 0.45, 1, 1.01}, {-0.1, 0, 0.01, 1, 2}, {-1, 0, 31.01}}
+	r := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, len(names))
+	for range 200000 {
+		for j := range x {
+			x[j] = edges[j][r.IntN(len(edges[j]))]
+			if r.IntN(4) == 0 {
+				x[j] = math.NaN()
+			}
+		}
+		if got, want := g.first(x), firstFailed(checks, x); got != want {
+			t.Fatalf("at %v: guard %d, checks %d", x, got, want)
+		}
+	}
+}

@@ -130,6 +130,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, err
 	}
 	pr := compile(p)
+	g := newGuard(checks)
 	samples := make([]float64, mc.Draws)
 	blocks := (mc.Draws + blockSize - 1) / blockSize
 	workers := make([]paddedWorker, e.workers(blocks))
@@ -145,7 +146,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		for i := b * blockSize; i < min((b+1)*blockSize, mc.Draws); i++ {
 			s.draw(rng, i, x, u, z)
 			samples[i] = math.NaN() // marks an invalid draw
-			if k := firstFailed(checks, x); k >= 0 {
+			if k := g.first(x); k >= 0 {
 				st.invalid[k]++
 				continue
 			}

@@ -166,6 +166,7 @@ func saltelli(ctx context.Context, e *Engine, smp *sampler, d int, fns []func([]
 		}
 	}
 	bad := make([]int, n)
+	g := newGuard(checks)
 	blocks := (n + blockSize - 1) / blockSize
 	workers := make([]paddedWorker, e.workers(blocks))
 	for i := range workers {
@@ -173,7 +174,7 @@ func saltelli(ctx context.Context, e *Engine, smp *sampler, d int, fns []func([]
 	}
 	// eval writes each function's output at x to set, and reports the first failed check.
 	eval := func(x []float64, set func(k int, v float64)) int {
-		if k := firstFailed(checks, x); k >= 0 {
+		if k := g.first(x); k >= 0 {
 			return k
 		}
 		for k, f := range fns {
