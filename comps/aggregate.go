@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Aggregate reduces the comparables' multiples to one. Implementations must be safe for
@@ -44,7 +46,7 @@ func (Median) Name() string { return "median" }
 // Of implements Aggregate.
 func (Median) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if len(cs) == 0 {
-		return decimal.Decimal{}, ErrEmptySet
+		return decimal.Decimal{}, fault.ErrEmptySet
 	}
 	return quantile(sorted(multiples(cs)), 2), nil
 }
@@ -60,16 +62,16 @@ func (Harmonic) Name() string { return "harmonic mean" }
 // Of implements Aggregate.
 func (Harmonic) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if len(cs) == 0 {
-		return decimal.Decimal{}, ErrEmptySet
+		return decimal.Decimal{}, fault.ErrEmptySet
 	}
 	one, sum := decimal.NewFromInt(1), decimal.Decimal{}
 	for _, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: fault.ErrNonPositive}
 		}
-		sum = sum.Add(one.DivRound(c.Multiple, 2*divPlaces))
+		sum = sum.Add(one.DivRound(c.Multiple, 2*segments.DivPlaces))
 	}
-	return decimal.NewFromInt(int64(len(cs))).DivRound(sum, divPlaces), nil
+	return decimal.NewFromInt(int64(len(cs))).DivRound(sum, segments.DivPlaces), nil
 }
 
 // Trimmed is the mean after dropping floor(n × Fraction) multiples from each end.
@@ -91,7 +93,7 @@ func (t Trimmed) Name() string {
 // Of implements Aggregate.
 func (t Trimmed) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if t.Fraction.Sign() < 0 || t.Fraction.GreaterThanOrEqual(decimal.RequireFromString("0.5")) {
-		return decimal.Decimal{}, &Error{Field: "trim", Value: t.Fraction.String(), Err: ErrTrim}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "trim", Value: t.Fraction.String(), Err: fault.ErrTrim}
 	}
 	xs := sorted(multiples(cs))
 	k := int(decimal.NewFromInt(int64(len(xs))).Mul(t.Fraction).IntPart())
@@ -129,7 +131,7 @@ func (w Weighted) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]
 		if !ok {
-			return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "weight", Err: ErrWeight}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight}
 		}
 		ws[i] = x
 	}
@@ -138,19 +140,19 @@ func (w Weighted) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 
 func weighted(cs []CompanyMultiple, ws []decimal.Decimal) (decimal.Decimal, error) {
 	if len(cs) == 0 {
-		return decimal.Decimal{}, ErrEmptySet
+		return decimal.Decimal{}, fault.ErrEmptySet
 	}
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: ErrWeight}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: fault.ErrWeight}
 		}
 		num, den = num.Add(ws[i].Mul(c.Multiple)), den.Add(ws[i])
 	}
 	if den.Sign() <= 0 {
-		return decimal.Decimal{}, &Error{Field: "weight", Value: "weights sum to 0", Err: ErrWeight}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights sum to 0", Err: fault.ErrWeight}
 	}
-	return num.DivRound(den, divPlaces), nil
+	return num.DivRound(den, segments.DivPlaces), nil
 }
 
 func multiples(cs []CompanyMultiple) []decimal.Decimal {
@@ -163,9 +165,9 @@ func multiples(cs []CompanyMultiple) []decimal.Decimal {
 
 func mean(xs []decimal.Decimal) (decimal.Decimal, error) {
 	if len(xs) == 0 {
-		return decimal.Decimal{}, ErrEmptySet
+		return decimal.Decimal{}, fault.ErrEmptySet
 	}
-	return decimal.Sum(xs[0], xs[1:]...).DivRound(decimal.NewFromInt(int64(len(xs))), divPlaces), nil
+	return decimal.Sum(xs[0], xs[1:]...).DivRound(decimal.NewFromInt(int64(len(xs))), segments.DivPlaces), nil
 }
 
 // sorted returns an ascending copy of xs.
@@ -203,7 +205,7 @@ func (Mean) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 // withoutEach: the others in order are the sorted multiples with one position skipped.
 func (Median) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	if len(cs) < 2 {
-		return nil, ErrEmptySet
+		return nil, fault.ErrEmptySet
 	}
 	order := make([]int, len(cs))
 	for i := range order {
@@ -235,21 +237,21 @@ func (Median) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 // withoutEach: the sum of the others' rounded reciprocals is the sum less one, exactly.
 func (Harmonic) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	if len(cs) < 2 {
-		return nil, ErrEmptySet
+		return nil, fault.ErrEmptySet
 	}
 	one, sum := decimal.NewFromInt(1), decimal.Decimal{}
 	recips := make([]decimal.Decimal, len(cs))
 	for i, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return nil, &Error{Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: ErrNonPositive}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: fault.ErrNonPositive}
 		}
-		recips[i] = one.DivRound(c.Multiple, 2*divPlaces)
+		recips[i] = one.DivRound(c.Multiple, 2*segments.DivPlaces)
 		sum = sum.Add(recips[i])
 	}
 	n := decimal.NewFromInt(int64(len(cs) - 1))
 	out := make([]decimal.Decimal, len(cs))
 	for i := range cs {
-		out[i] = n.DivRound(sum.Sub(recips[i]), divPlaces)
+		out[i] = n.DivRound(sum.Sub(recips[i]), segments.DivPlaces)
 	}
 	return out, nil
 }
@@ -267,7 +269,7 @@ func (w Weighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]
 		if !ok {
-			return nil, &Error{Ticker: c.Ticker, Field: "weight", Err: ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight}
 		}
 		ws[i] = x
 	}
@@ -278,12 +280,12 @@ func (w Weighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 // sums less one term, as weighted (and mean, with unit weights) work it out.
 func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]decimal.Decimal, error) {
 	if len(cs) < 2 {
-		return nil, ErrEmptySet
+		return nil, fault.ErrEmptySet
 	}
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return nil, &Error{Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: fault.ErrWeight}
 		}
 		num, den = num.Add(ws[i].Mul(xs[i])), den.Add(ws[i])
 	}
@@ -291,9 +293,9 @@ func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]deci
 	for i := range cs {
 		d := den.Sub(ws[i])
 		if d.Sign() <= 0 {
-			return nil, &Error{Field: "weight", Value: "weights of the others sum to 0", Err: ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights of the others sum to 0", Err: fault.ErrWeight}
 		}
-		out[i] = num.Sub(ws[i].Mul(xs[i])).DivRound(d, divPlaces)
+		out[i] = num.Sub(ws[i].Mul(xs[i])).DivRound(d, segments.DivPlaces)
 	}
 	return out, nil
 }

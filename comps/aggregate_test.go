@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -65,17 +66,17 @@ func TestAggregateErrors(t *testing.T) {
 		want   error
 		ticker string
 	}{
-		{"trim of a half", comps.Trimmed{Fraction: d("0.5")}, comps.ErrTrim, ""},
-		{"negative trim", comps.Trimmed{Fraction: d("-0.1")}, comps.ErrTrim, ""},
-		{"missing weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "JD US": d("1")}}, comps.ErrWeight, "9988.HK"},
-		{"negative weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("-1"), "JD US": d("1")}}, comps.ErrWeight, "9988.HK"},
-		{"zero weights", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("0"), "9988.HK": d("0"), "JD US": d("0")}}, comps.ErrWeight, ""},
+		{"trim of a half", comps.Trimmed{Fraction: d("0.5")}, fault.ErrTrim, ""},
+		{"negative trim", comps.Trimmed{Fraction: d("-0.1")}, fault.ErrTrim, ""},
+		{"missing weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
+		{"negative weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("-1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
+		{"zero weights", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("0"), "9988.HK": d("0"), "JD US": d("0")}}, fault.ErrWeight, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := ecom
 			s.Aggregate = c.agg
 			_, err := s.Multiple(comps.FX{})
-			var ce *comps.Error
+			var ce *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &ce) || ce.Ticker != c.ticker || ce.Set != s.Name {
 				t.Errorf("error %v (%+v), want %v naming set %q and ticker %q", err, ce, c.want, s.Name, c.ticker)
 			}
@@ -83,7 +84,7 @@ func TestAggregateErrors(t *testing.T) {
 	}
 	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}, comps.Trimmed{},
 		comps.MarketValueWeighted{}, comps.Weighted{}} {
-		if _, err := agg.Of(nil); !errors.Is(err, comps.ErrEmptySet) {
+		if _, err := agg.Of(nil); !errors.Is(err, fault.ErrEmptySet) {
 			t.Errorf("%s of nothing: %v, want ErrEmptySet", agg.Name(), err)
 		}
 	}

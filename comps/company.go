@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Metric names what a comparable is priced on, and for which year: {"mau", 2021}.
@@ -24,7 +26,7 @@ func (m Metric) Key() string { return fmt.Sprintf("%s_%d", m.Name, m.Year) }
 // ParseMetric parses a key written by Metric.Key: a lower-case name of letters, digits and
 // underscores, an underscore, and a four-digit year.
 func ParseMetric(key string) (Metric, error) {
-	bad := &Error{Field: "metric", Value: strconv.Quote(key), Err: ErrMetricKey}
+	bad := &fault.Error{Pkg: "comps", Field: "metric", Value: strconv.Quote(key), Err: fault.ErrMetricKey}
 	i := strings.LastIndexByte(key, '_')
 	if i < 1 || len(key)-i-1 != 4 {
 		return Metric{}, bad
@@ -72,25 +74,25 @@ type Company struct {
 // else Close × Shares / ADSRatio (16 places).
 func (c Company) MarketCap() (decimal.Decimal, error) {
 	if c.ADSRatio.Sign() < 0 {
-		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "ads_ratio", Value: c.ADSRatio.String(), Err: ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "ads_ratio", Value: c.ADSRatio.String(), Err: fault.ErrNonPositive}
 	}
 	if !c.MarketValue.IsZero() {
 		if c.MarketValue.Sign() < 0 {
-			return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "market_value", Value: c.MarketValue.String(), Err: ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: c.MarketValue.String(), Err: fault.ErrNonPositive}
 		}
 		return c.MarketValue, nil
 	}
 	switch {
 	case c.Shares.IsZero():
-		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: fault.ErrNonPositive}
 	case c.Close.Sign() <= 0:
-		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "close", Value: c.Close.String(), Err: ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "close", Value: c.Close.String(), Err: fault.ErrNonPositive}
 	case c.Shares.Sign() <= 0:
-		return decimal.Decimal{}, &Error{Ticker: c.Ticker, Field: "shares", Value: c.Shares.String(), Err: ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "shares", Value: c.Shares.String(), Err: fault.ErrNonPositive}
 	}
 	mv := c.Close.Mul(c.Shares)
 	if c.ADSRatio.Sign() > 0 {
-		mv = mv.DivRound(c.ADSRatio, divPlaces)
+		mv = mv.DivRound(c.ADSRatio, segments.DivPlaces)
 	}
 	return mv, nil
 }

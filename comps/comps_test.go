@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -66,7 +67,7 @@ func TestFX(t *testing.T) {
 			t.Errorf("Rate(%s, %s) = %s, %v; want %s", c.from, c.to, got, err, c.want)
 		}
 	}
-	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, comps.ErrNoRate) || err.Error() != "comps: fx CNY/HKD: no FX rate" {
+	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, fault.ErrNoRate) || err.Error() != "comps: fx CNY/HKD: no FX rate" {
 		t.Errorf("CNY/HKD: %v, want ErrNoRate as \"comps: fx CNY/HKD: no FX rate\"", err)
 	}
 	for _, bad := range [][]comps.Rate{
@@ -76,7 +77,7 @@ func TestFX(t *testing.T) {
 		{{From: "", To: comps.USD, Rate: d("1")}},
 		{{From: comps.USD, To: comps.HKD, Rate: d("7.7")}, {From: comps.HKD, To: comps.USD, Rate: d("0.13")}},
 	} {
-		if _, err := comps.NewFX(bad...); !errors.Is(err, comps.ErrBadRate) {
+		if _, err := comps.NewFX(bad...); !errors.Is(err, fault.ErrBadRate) {
 			t.Errorf("NewFX(%v): %v, want ErrBadRate", bad, err)
 		}
 	}
@@ -86,10 +87,10 @@ func TestSetErrors(t *testing.T) {
 	s := kuaishou2021.StreamingPeers()
 	s.Companies = append([]comps.Company(nil), s.Companies...)
 	s.Companies[0].Multiples = map[comps.Metric]decimal.Decimal{s.Metric: d("-1")}
-	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) {
+	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("negative printed multiple: %v", err)
 	}
-	if _, err := (comps.Mean{}).Of(nil); !errors.Is(err, comps.ErrEmptySet) {
+	if _, err := (comps.Mean{}).Of(nil); !errors.Is(err, fault.ErrEmptySet) {
 		t.Errorf("mean of nothing: %v", err)
 	}
 }

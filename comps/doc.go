@@ -17,6 +17,6 @@
 // multiple printed by the source is used as printed, so that a valuation reproduces its
 // source; the market value and metric stay beside it as evidence. Divisions keep 16
 // decimal places; nothing is rounded for display here. Values are immutable and safe for
-// concurrent use. Bad data is an *Error naming the set, comparable and field and
+// concurrent use. Bad data is a *fault.Error naming the set, comparable and field and
 // wrapping a sentinel.
 package comps

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Currency is an ISO 4217 currency code.
@@ -24,7 +26,7 @@ func (c Currency) Check() error {
 		ok = c[i] >= 'A' && c[i] <= 'Z'
 	}
 	if !ok {
-		return &Error{Field: "currency", Value: strconv.Quote(string(c)), Err: ErrCurrency}
+		return &fault.Error{Pkg: "comps", Field: "currency", Value: strconv.Quote(string(c)), Err: fault.ErrCurrency}
 	}
 	return nil
 }
@@ -58,15 +60,15 @@ func NewFX(rates ...Rate) (FX, error) {
 		field := "fx " + string(r.From) + "/" + string(r.To)
 		for _, c := range []Currency{r.From, r.To} {
 			if err := c.Check(); err != nil {
-				return FX{}, &Error{Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: ErrBadRate}
+				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: fault.ErrBadRate}
 			}
 		}
 		if r.From == r.To || r.Rate.LessThan(MinRate) || r.Rate.GreaterThan(MaxRate) {
-			return FX{}, &Error{Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: ErrBadRate}
+			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: fault.ErrBadRate}
 		}
 		for _, o := range own {
 			if (o.From == r.From && o.To == r.To) || (o.From == r.To && o.To == r.From) {
-				return FX{}, &Error{Field: field, Value: "given twice", Err: ErrBadRate}
+				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "given twice", Err: fault.ErrBadRate}
 			}
 		}
 		own = append(own, r)
@@ -88,16 +90,13 @@ func (fx FX) Rate(from, to Currency) (decimal.Decimal, error) {
 			return r.Rate, nil
 		case r.From == to && r.To == from:
 			intDigits := int32(r.Rate.NumDigits()) + r.Rate.Exponent()
-			return decimal.NewFromInt(1).DivRound(r.Rate, divPlaces+max(0, intDigits-1)), nil
+			return decimal.NewFromInt(1).DivRound(r.Rate, segments.DivPlaces+max(0, intDigits-1)), nil
 		}
 	}
-	return decimal.Decimal{}, &Error{Field: "fx " + string(from) + "/" + string(to), Err: ErrNoRate}
+	return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Err: fault.ErrNoRate}
 }
 
 // Rates returns a copy of the table's rates, in the order given.
 func (fx FX) Rates() []Rate {
 	return append([]Rate(nil), fx.rates...)
 }
-
-// divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = 16

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -15,7 +16,7 @@ import (
 // HK$0.0) is refused like a rate of 0; the inverse of a large rate keeps its digits.
 func TestFXRateBounds(t *testing.T) {
 	for _, r := range []string{"1e17", "1e-17", "1000000001", "0.0000000009"} {
-		if _, err := comps.NewFX(comps.Rate{From: comps.HKD, To: comps.USD, Rate: d(r)}); !errors.Is(err, comps.ErrBadRate) {
+		if _, err := comps.NewFX(comps.Rate{From: comps.HKD, To: comps.USD, Rate: d(r)}); !errors.Is(err, fault.ErrBadRate) {
 			t.Errorf("rate %s: %v, want ErrBadRate", r, err)
 		}
 	}
@@ -46,10 +47,10 @@ func TestFXRateBounds(t *testing.T) {
 // not later as "no FX rate".
 func TestCurrencyCodes(t *testing.T) {
 	for _, c := range []comps.Currency{"usd", "US", "USDX", "", "US$"} {
-		if err := c.Check(); !errors.Is(err, comps.ErrCurrency) {
+		if err := c.Check(); !errors.Is(err, fault.ErrCurrency) {
 			t.Errorf("Check(%q) = %v, want ErrCurrency", c, err)
 		}
-		if _, err := comps.NewFX(comps.Rate{From: c, To: comps.HKD, Rate: d("7.8")}); !errors.Is(err, comps.ErrBadRate) {
+		if _, err := comps.NewFX(comps.Rate{From: c, To: comps.HKD, Rate: d("7.8")}); !errors.Is(err, fault.ErrBadRate) {
 			t.Errorf("NewFX from %q: %v, want ErrBadRate", c, err)
 		}
 	}
@@ -63,13 +64,13 @@ func TestCurrencyCodes(t *testing.T) {
 func TestTickersOfASet(t *testing.T) {
 	s := kuaishou2021.StreamingPeers()
 	s.Aggregate = comps.Weighted{Weights: map[string]decimal.Decimal{"HUYA US": d("1"), "DOYU US": d("1"), "NOPE": d("5")}}
-	var ce *comps.Error
-	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrUnknownTicker) || !errors.As(err, &ce) || ce.Ticker != "NOPE" || ce.Field != "weight" {
+	var ce *fault.Error
+	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrUnknownTicker) || !errors.As(err, &ce) || ce.Ticker != "NOPE" || ce.Field != "weight" {
 		t.Errorf("weight of NOPE: %v, want ErrUnknownTicker naming the weight of NOPE", err)
 	}
 	s = kuaishou2021.StreamingPeers()
 	s.Companies = append(s.Companies, s.Companies[0])
-	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrDuplicateTicker) || !errors.As(err, &ce) || ce.Ticker != "HUYA US" {
+	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrDuplicateTicker) || !errors.As(err, &ce) || ce.Ticker != "HUYA US" {
 		t.Errorf("HUYA US twice: %v, want ErrDuplicateTicker", err)
 	}
 }

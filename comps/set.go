@@ -9,6 +9,8 @@ import (
 	"sort"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Set is a group of comparables priced on one metric.
@@ -99,13 +101,13 @@ type Exclusion struct {
 // of a money set is a ratio and is used as printed.
 func (s Set) Multiple(fx FX) (Multiple, error) {
 	if len(s.Companies) == 0 {
-		return Multiple{}, &Error{Set: s.Name, Err: ErrEmptySet}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet}
 	}
 	if err := checkPremium(s.Name, s.Premium); err != nil {
 		return Multiple{}, err
 	}
 	if s.OutlierZ.Sign() < 0 {
-		return Multiple{}, &Error{Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: ErrNonPositive}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: fault.ErrNonPositive}
 	}
 	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
@@ -120,7 +122,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 			continue
 		}
 		cm, err := s.price(c, fx, &out)
-		var ce *Error
+		var ce *fault.Error
 		if s.SkipUnpriced && errors.As(err, &ce) && ce.Field == s.Metric.String() {
 			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: unpriced(ce)})
 			continue
@@ -131,7 +133,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 		out.Companies = append(out.Companies, cm)
 	}
 	if len(out.Companies) == 0 {
-		return Multiple{}, &Error{Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: ErrEmptySet}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet}
 	}
 	xs := make([]decimal.Decimal, len(out.Companies))
 	for i, c := range out.Companies {
@@ -164,14 +166,14 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 // stops with ctx's error when ctx is done, and needs two or more comparables priced.
 func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []decimal.Decimal, err error) {
 	if ctx == nil {
-		return Multiple{}, nil, &Error{Set: s.Name, Field: "context", Err: ErrMissingContext}
+		return Multiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Field: "context", Err: fault.ErrMissingContext}
 	}
 	full, err = s.Multiple(fx)
 	if err != nil {
 		return Multiple{}, nil, err
 	}
 	if len(full.Companies) < 2 {
-		return Multiple{}, nil, &Error{Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: ErrEmptySet}
+		return Multiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: fault.ErrEmptySet}
 	}
 	agg := s.aggregate()
 	if fast, ok := agg.(withoutEacher); ok {
@@ -204,13 +206,13 @@ func (s Set) aggregate() Aggregate {
 
 // aggregateError locates an error of the set's aggregate in the set.
 func (s Set) aggregateError(agg Aggregate, err error) error {
-	var ce *Error
+	var ce *fault.Error
 	if errors.As(err, &ce) {
 		c := *ce
 		c.Set = s.Name
 		return &c
 	}
-	return &Error{Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
+	return &fault.Error{Pkg: "comps", Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
 }
 
 // WithPremium returns the multiple at another premium over the same aggregate, as if the
@@ -228,7 +230,7 @@ func (m Multiple) WithPremium(p decimal.Decimal) (Multiple, error) {
 // statistics and the aggregate's name are kept as worked out, for reference.
 func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
 	if a.Sign() <= 0 {
-		return Multiple{}, &Error{Set: m.Set, Field: "average", Value: a.String(), Err: ErrNonPositive}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: a.String(), Err: fault.ErrNonPositive}
 	}
 	m.Average, m.Value = a, applyPremium(a, m.Premium)
 	return m, nil
@@ -236,7 +238,7 @@ func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
 
 func checkPremium(set string, p decimal.Decimal) error {
 	if p.LessThanOrEqual(decimal.NewFromInt(-1)) {
-		return &Error{Set: set, Field: "premium", Value: p.String(), Err: ErrPremium}
+		return &fault.Error{Pkg: "comps", Set: set, Field: "premium", Value: p.String(), Err: fault.ErrPremium}
 	}
 	return nil
 }
@@ -252,7 +254,7 @@ func (s Set) checkTickers() error {
 	held := make(map[string]bool, len(s.Companies))
 	for _, c := range s.Companies {
 		if held[c.Ticker] {
-			return &Error{Set: s.Name, Ticker: c.Ticker, Field: "ticker", Err: ErrDuplicateTicker}
+			return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: c.Ticker, Field: "ticker", Err: fault.ErrDuplicateTicker}
 		}
 		held[c.Ticker] = true
 	}
@@ -260,7 +262,7 @@ func (s Set) checkTickers() error {
 		sort.Strings(tickers)
 		for _, t := range tickers {
 			if !held[t] {
-				return &Error{Set: s.Name, Ticker: t, Field: field, Err: ErrUnknownTicker}
+				return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: t, Field: field, Err: fault.ErrUnknownTicker}
 			}
 		}
 		return nil
@@ -274,7 +276,7 @@ func (s Set) checkTickers() error {
 	return nil
 }
 
-func unpriced(e *Error) string {
+func unpriced(e *fault.Error) string {
 	if e.Value == "" {
 		return e.Field + " " + e.Err.Error()
 	}
@@ -285,7 +287,7 @@ func unpriced(e *Error) string {
 // it uses in out.
 func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 	fail := func(err error) (CompanyMultiple, error) {
-		var ce *Error
+		var ce *fault.Error
 		if errors.As(err, &ce) {
 			ce.Set, ce.Ticker = s.Name, c.Ticker
 		}
@@ -293,10 +295,10 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 	}
 	metric, ok := c.Metrics[s.Metric]
 	if !ok {
-		return fail(&Error{Field: s.Metric.String(), Err: ErrMissingMetric})
+		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Err: fault.ErrMissingMetric})
 	}
 	if metric.Sign() <= 0 {
-		return fail(&Error{Field: s.Metric.String(), Value: metric.String(), Err: ErrNonPositive})
+		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: metric.String(), Err: fault.ErrNonPositive})
 	}
 	mv, err := c.MarketCap()
 	if err != nil {
@@ -315,11 +317,11 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 		}
 		cm.Metric = convert(metric, c.reporting(), out.Currency, mrate)
 	}
-	cm.Implied = cm.MarketValue.DivRound(cm.Metric, divPlaces)
+	cm.Implied = cm.MarketValue.DivRound(cm.Metric, segments.DivPlaces)
 	cm.Multiple = cm.Implied
 	if p, ok := c.Multiples[s.Metric]; ok {
 		if p.Sign() <= 0 {
-			return fail(&Error{Field: "multiple " + s.Metric.String(), Value: p.String(), Err: ErrNonPositive})
+			return fail(&fault.Error{Pkg: "comps", Field: "multiple " + s.Metric.String(), Value: p.String(), Err: fault.ErrNonPositive})
 		}
 		if !s.Money {
 			p = convert(p, c.Currency, out.Currency, rate)

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -83,7 +84,7 @@ func TestExclusions(t *testing.T) {
 		t.Errorf("excluded (-want +got)\n%s", diff)
 	}
 	s.Exclude = map[string]string{"BABA US": "typo"}
-	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, comps.ErrUnknownTicker) || !strings.Contains(err.Error(), "BABA US") {
+	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrUnknownTicker) || !strings.Contains(err.Error(), "BABA US") {
 		t.Errorf("unknown exclusion: %v", err)
 	}
 
@@ -94,7 +95,7 @@ func TestExclusions(t *testing.T) {
 		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: metrics(eps, "-5")},
 		{Ticker: "C", Currency: comps.USD, MarketValue: d("100")},
 	}}
-	if _, err := pe.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) || !strings.Contains(err.Error(), "B: earnings 2021 -5") {
+	if _, err := pe.Multiple(comps.FX{}); !errors.Is(err, fault.ErrNonPositive) || !strings.Contains(err.Error(), "B: earnings 2021 -5") {
 		t.Errorf("strict: %v", err)
 	}
 	pe.SkipUnpriced = true
@@ -111,7 +112,7 @@ func TestExclusions(t *testing.T) {
 		t.Errorf("excluded (-want +got)\n%s", diff)
 	}
 	pe.Companies = pe.Companies[1:]
-	if _, err := pe.Multiple(comps.FX{}); !errors.Is(err, comps.ErrEmptySet) || !strings.Contains(err.Error(), "all 2 comparables excluded") {
+	if _, err := pe.Multiple(comps.FX{}); !errors.Is(err, fault.ErrEmptySet) || !strings.Contains(err.Error(), "all 2 comparables excluded") {
 		t.Errorf("all skipped: %v", err)
 	}
 }
@@ -176,19 +177,19 @@ func TestMarketValueAndFX(t *testing.T) {
 		want  error
 		field string
 	}{
-		{"negative ADS ratio", func(c *comps.Company) { c.ADSRatio = d("-1") }, comps.ErrNonPositive, "ads_ratio"},
-		{"no shares nor market value", func(c *comps.Company) { c.Shares = decimal.Zero }, comps.ErrNonPositive, "market_value"},
-		{"zero close", func(c *comps.Company) { c.Close = decimal.Zero }, comps.ErrNonPositive, "close"},
-		{"negative market value", func(c *comps.Company) { c.MarketValue = d("-1") }, comps.ErrNonPositive, "market_value"},
-		{"zero MAU", func(c *comps.Company) { c.Metrics = metrics(mau21, "0") }, comps.ErrNonPositive, "mau 2021"},
-		{"listing currency without a rate", func(c *comps.Company) { c.Currency = "EUR" }, comps.ErrNoRate, "fx EUR/USD"},
+		{"negative ADS ratio", func(c *comps.Company) { c.ADSRatio = d("-1") }, fault.ErrNonPositive, "ads_ratio"},
+		{"no shares nor market value", func(c *comps.Company) { c.Shares = decimal.Zero }, fault.ErrNonPositive, "market_value"},
+		{"zero close", func(c *comps.Company) { c.Close = decimal.Zero }, fault.ErrNonPositive, "close"},
+		{"negative market value", func(c *comps.Company) { c.MarketValue = d("-1") }, fault.ErrNonPositive, "market_value"},
+		{"zero MAU", func(c *comps.Company) { c.Metrics = metrics(mau21, "0") }, fault.ErrNonPositive, "mau 2021"},
+		{"listing currency without a rate", func(c *comps.Company) { c.Currency = "EUR" }, fault.ErrNoRate, "fx EUR/USD"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			bad := ads
 			c.edit(&bad)
 			s := comps.Set{Name: "users", Metric: mau21, Currency: comps.USD, Companies: []comps.Company{hk, bad}}
 			_, err := s.Multiple(fx)
-			var ce *comps.Error
+			var ce *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &ce) || ce.Field != c.field || ce.Ticker != "ADS US" || ce.Set != "users" {
 				t.Errorf("error %v (%+v), want %v on ADS US field %s", err, ce, c.want, c.field)
 			}
@@ -196,7 +197,7 @@ func TestMarketValueAndFX(t *testing.T) {
 	}
 	// A money metric in a reporting currency without a rate.
 	noCNY, _ := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")})
-	if _, err := sales.Multiple(noCNY); !errors.Is(err, comps.ErrNoRate) || !strings.Contains(err.Error(), "fx CNY/USD") {
+	if _, err := sales.Multiple(noCNY); !errors.Is(err, fault.ErrNoRate) || !strings.Contains(err.Error(), "fx CNY/USD") {
 		t.Errorf("reporting currency without a rate: %v", err)
 	}
 }
@@ -217,7 +218,7 @@ func TestParseMetric(t *testing.T) {
 		}
 	}
 	for _, key := range []string{"", "mau", "mau_21", "_2021", "MAU_2021", "mau 2021", "mau_20x1", "mau_0999"} {
-		if _, err := comps.ParseMetric(key); !errors.Is(err, comps.ErrMetricKey) {
+		if _, err := comps.ParseMetric(key); !errors.Is(err, fault.ErrMetricKey) {
 			t.Errorf("ParseMetric(%q): %v, want ErrMetricKey", key, err)
 		}
 	}
@@ -244,10 +245,10 @@ func TestWithPremiumAndAverage(t *testing.T) {
 	if !at300.Value.Equal(d("240")) || len(at300.Companies) != 3 {
 		t.Errorf("average 300: %s, want 240 and the companies kept", at300.Value)
 	}
-	if _, err := m.WithPremium(d("-1")); !errors.Is(err, comps.ErrPremium) {
+	if _, err := m.WithPremium(d("-1")); !errors.Is(err, fault.ErrPremium) {
 		t.Errorf("premium -1: %v, want ErrPremium", err)
 	}
-	if _, err := m.WithAverage(d("0")); !errors.Is(err, comps.ErrNonPositive) {
+	if _, err := m.WithAverage(d("0")); !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("average 0: %v, want ErrNonPositive", err)
 	}
 }

@@ -14,6 +14,6 @@
 // carried to 16 decimal places.
 //
 // Values are immutable: no method modifies its receiver or its arguments, so one Plan can
-// be forecast from many goroutines. Bad input is an *Error that names the segment, year and
-// field, and wraps a sentinel such as ErrRate for errors.Is.
+// be forecast from many goroutines. Bad input is a *fault.Error that names the segment, year and
+// field, and wraps a sentinel such as fault.ErrRate for errors.Is.
 package segments

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Driver forecasts one segment for one year from the platform's users. It describes its
@@ -19,10 +20,10 @@ type Driver interface {
 }
 
 // Evaluate works out a driver's lines for one year: the users and inputs checked against
-// their ranges, then each line's formula in order. Errors are *Error naming the field.
+// their ranges, then each line's formula in order. Errors are *fault.Error naming the field.
 func Evaluate(d Driver, u Users) ([]Line, error) {
 	if d == nil {
-		return nil, &Error{Field: "driver", Err: ErrMissing}
+		return nil, &fault.Error{Pkg: "segments", Field: "driver", Err: fault.ErrMissing}
 	}
 	lines, _, err := forecast(d, u)
 	return lines, err
@@ -197,6 +198,3 @@ func (d NetMargin) Values() []decimal.Decimal {
 	}
 	return append(slices.Clip(d.Driver.Values()), d.Margin)
 }
-
-// divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = DivPlaces

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Metric is the stable name of a figure in a forecast, such as "mau" or "revenue".
@@ -60,7 +61,7 @@ func (u Unit) String() string {
 // MarshalText encodes the unit by name, so JSON shows "per_user" rather than 3.
 func (u Unit) MarshalText() ([]byte, error) {
 	if u <= 0 || int(u) >= len(unitNames) {
-		return nil, &Error{Field: "unit", Value: u.String(), Err: ErrUnknownUnit}
+		return nil, &fault.Error{Pkg: "segments", Field: "unit", Value: u.String(), Err: fault.ErrUnknownUnit}
 	}
 	return []byte(unitNames[u]), nil
 }
@@ -73,7 +74,7 @@ func (u *Unit) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return &Error{Field: "unit", Value: strconv.Quote(string(b)), Err: ErrUnknownUnit}
+	return &fault.Error{Pkg: "segments", Field: "unit", Value: strconv.Quote(string(b)), Err: fault.ErrUnknownUnit}
 }
 
 // Line is one figure of a segment's forecast for one year.

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Users is a platform's user base in one year, in millions of users.
@@ -19,11 +20,11 @@ type Users struct {
 func (u Users) Validate() error {
 	switch {
 	case u.MAU.Sign() <= 0:
-		return &Error{Field: string(MAU), Value: u.MAU.String(), Err: ErrNonPositive}
+		return &fault.Error{Pkg: "segments", Field: string(MAU), Value: u.MAU.String(), Err: fault.ErrNonPositive}
 	case u.DAU.Sign() < 0:
-		return &Error{Field: string(DAU), Value: u.DAU.String(), Err: ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: u.DAU.String(), Err: fault.ErrNegative}
 	case u.DAU.GreaterThan(u.MAU):
-		return &Error{Field: string(DAU), Value: u.DAU.String() + " > MAU " + u.MAU.String(), Err: ErrDAUAboveMAU}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: u.DAU.String() + " > MAU " + u.MAU.String(), Err: fault.ErrDAUAboveMAU}
 	}
 	return nil
 }
@@ -74,7 +75,7 @@ type SegmentYear struct {
 	Share    decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
 }
 
-// Forecast works out every year of the plan. It fails with an *Error on the first bad
+// Forecast works out every year of the plan. It fails with a *fault.Error on the first bad
 // input it meets, naming the segment, year and field.
 func (p Plan) Forecast() (Forecast, error) {
 	if err := p.check(); err != nil {
@@ -94,7 +95,7 @@ func (p Plan) Forecast() (Forecast, error) {
 			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {
-				return Forecast{}, &Error{Segment: s.Name, Year: y, Field: string(Revenue), Err: ErrMissing}
+				return Forecast{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: string(Revenue), Err: fault.ErrMissing}
 			}
 			sy.Revenue = rev
 			if i > 0 {
@@ -105,7 +106,7 @@ func (p Plan) Forecast() (Forecast, error) {
 		}
 		for j := range yr.Segments {
 			if !yr.Revenue.IsZero() {
-				yr.Segments[j].Share = decimal.NewNullDecimal(yr.Segments[j].Revenue.DivRound(yr.Revenue, divPlaces))
+				yr.Segments[j].Share = decimal.NewNullDecimal(yr.Segments[j].Revenue.DivRound(yr.Revenue, DivPlaces))
 			}
 		}
 		if i > 0 {
@@ -118,37 +119,37 @@ func (p Plan) Forecast() (Forecast, error) {
 
 func (p Plan) check() error {
 	if len(p.Years) == 0 {
-		return &Error{Field: "years", Err: ErrPlan}
+		return &fault.Error{Pkg: "segments", Field: "years", Err: fault.ErrPlan}
 	}
 	for i, y := range p.Years {
 		if i > 0 && y <= p.Years[i-1] {
-			return &Error{Field: "years", Value: fmt.Sprint(p.Years), Err: ErrPlan}
+			return &fault.Error{Pkg: "segments", Field: "years", Value: fmt.Sprint(p.Years), Err: fault.ErrPlan}
 		}
 		if _, ok := p.Users[y]; !ok {
-			return &Error{Year: y, Field: "users", Err: ErrMissing}
+			return &fault.Error{Pkg: "segments", Year: y, Field: "users", Err: fault.ErrMissing}
 		}
 	}
 	if len(p.Segments) == 0 {
-		return &Error{Field: "segments", Err: ErrPlan}
+		return &fault.Error{Pkg: "segments", Field: "segments", Err: fault.ErrPlan}
 	}
 	seen := make(map[string]bool, len(p.Segments))
 	for _, s := range p.Segments {
 		if s.Name == "" || seen[s.Name] {
-			return &Error{Segment: s.Name, Field: "name", Value: fmt.Sprintf("%q", s.Name), Err: ErrPlan}
+			return &fault.Error{Pkg: "segments", Segment: s.Name, Field: "name", Value: fmt.Sprintf("%q", s.Name), Err: fault.ErrPlan}
 		}
 		seen[s.Name] = true
 		for _, y := range p.Years {
 			if s.Drivers[y] == nil {
-				return &Error{Segment: s.Name, Year: y, Field: "driver", Err: ErrMissing}
+				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Err: fault.ErrMissing}
 			}
 		}
 	}
 	return nil
 }
 
-// locate fills in the segment and year of an *Error a driver returned.
+// locate fills in the segment and year of a *fault.Error a driver returned.
 func locate(err error, segment string, year int) error {
-	if e, ok := err.(*Error); ok {
+	if e, ok := err.(*fault.Error); ok {
 		c := *e
 		c.Segment, c.Year = segment, year
 		return &c
@@ -160,7 +161,7 @@ func growth(cur, prev decimal.Decimal) decimal.NullDecimal {
 	if prev.IsZero() {
 		return decimal.NullDecimal{}
 	}
-	return decimal.NewNullDecimal(cur.DivRound(prev, divPlaces).Sub(decimal.NewFromInt(1)))
+	return decimal.NewNullDecimal(cur.DivRound(prev, DivPlaces).Sub(decimal.NewFromInt(1)))
 }
 
 func lineValue(lines []Line, m Metric) (decimal.Decimal, bool) {
@@ -187,7 +188,7 @@ func (f Forecast) Year(year int) (Year, error) {
 			return y, nil
 		}
 	}
-	return Year{}, &Error{Year: year, Err: ErrUnknownYear}
+	return Year{}, &fault.Error{Pkg: "segments", Year: year, Err: fault.ErrUnknownYear}
 }
 
 // Segment returns one segment's forecast for the year.
@@ -197,7 +198,7 @@ func (y Year) Segment(name string) (SegmentYear, error) {
 			return s, nil
 		}
 	}
-	return SegmentYear{}, &Error{Segment: name, Year: y.Year, Err: ErrUnknownSegment}
+	return SegmentYear{}, &fault.Error{Pkg: "segments", Segment: name, Year: y.Year, Err: fault.ErrUnknownSegment}
 }
 
 // Metric returns a segment's figure for the year: one of the segment's lines, or else the
@@ -232,7 +233,7 @@ func (y Year) Line(segment string, m Metric) (Line, error) {
 	case DAU:
 		return Line{DAU, "Average DAU", MillionUsers, 0, y.Users.DAU, 0}, nil
 	}
-	return Line{}, &Error{Segment: segment, Year: y.Year, Field: string(m), Err: ErrUnknownMetric}
+	return Line{}, &fault.Error{Pkg: "segments", Segment: segment, Year: y.Year, Field: string(m), Err: fault.ErrUnknownMetric}
 }
 
 // Figure returns one figure of the forecast by segment and metric; with segment "" it
@@ -253,7 +254,7 @@ func (f Forecast) Figure(year int, segment string, m Metric) (decimal.Decimal, e
 	case Revenue:
 		return y.Revenue, nil
 	}
-	return decimal.Decimal{}, &Error{Year: year, Field: string(m), Err: ErrUnknownMetric}
+	return decimal.Decimal{}, &fault.Error{Pkg: "segments", Year: year, Field: string(m), Err: fault.ErrUnknownMetric}
 }
 
 // Growth returns a figure's growth over the previous year of the forecast: this year's
@@ -276,7 +277,7 @@ func (f Forecast) Growth(year int, segment string, m Metric) (decimal.Decimal, e
 		}
 		break
 	}
-	return decimal.Decimal{}, &Error{Segment: segment, Year: year, Field: string(m) + " growth", Err: ErrNoGrowth}
+	return decimal.Decimal{}, &fault.Error{Pkg: "segments", Segment: segment, Year: year, Field: string(m) + " growth", Err: fault.ErrNoGrowth}
 }
 
 // Clone returns a deep copy of the plan: its years, users, segments and driver maps are

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 var d = decimal.RequireFromString
@@ -63,7 +64,7 @@ func TestDrivers(t *testing.T) {
 func TestDriverCalledDirectlyWithBadUsers(t *testing.T) {
 	// GMV per MAU divides by MAU: a direct call with zero MAU must be an error, not a panic.
 	_, err := segments.Evaluate(segments.Ecommerce{Penetration: d("0.5")}, segments.Users{})
-	if !errors.Is(err, segments.ErrNonPositive) {
+	if !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
 	}
 }
@@ -125,15 +126,15 @@ func TestPlanErrors(t *testing.T) {
 		edit func(*segments.Plan)
 		want error
 	}{
-		{"no years", func(p *segments.Plan) { p.Years = nil }, segments.ErrPlan},
-		{"years out of order", func(p *segments.Plan) { p.Years = []int{2021, 2020} }, segments.ErrPlan},
-		{"users missing", func(p *segments.Plan) { p.Users = map[int]segments.Users{2020: p.Users[2020]} }, segments.ErrMissing},
-		{"no segments", func(p *segments.Plan) { p.Segments = nil }, segments.ErrPlan},
-		{"duplicate segment", func(p *segments.Plan) { p.Segments = append(p.Segments, p.Segments[0]) }, segments.ErrPlan},
-		{"unnamed segment", func(p *segments.Plan) { p.Segments[0].Name = "" }, segments.ErrPlan},
+		{"no years", func(p *segments.Plan) { p.Years = nil }, fault.ErrPlan},
+		{"years out of order", func(p *segments.Plan) { p.Years = []int{2021, 2020} }, fault.ErrPlan},
+		{"users missing", func(p *segments.Plan) { p.Users = map[int]segments.Users{2020: p.Users[2020]} }, fault.ErrMissing},
+		{"no segments", func(p *segments.Plan) { p.Segments = nil }, fault.ErrPlan},
+		{"duplicate segment", func(p *segments.Plan) { p.Segments = append(p.Segments, p.Segments[0]) }, fault.ErrPlan},
+		{"unnamed segment", func(p *segments.Plan) { p.Segments[0].Name = "" }, fault.ErrPlan},
 		{"driver missing", func(p *segments.Plan) {
 			p.Segments[1].Drivers = map[int]segments.Driver{2020: p.Segments[1].Drivers[2020]}
-		}, segments.ErrMissing},
+		}, fault.ErrMissing},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := plan()
@@ -144,10 +145,10 @@ func TestPlanErrors(t *testing.T) {
 		})
 	}
 	f, _ := plan().Forecast()
-	if _, err := f.Year(2019); !errors.Is(err, segments.ErrUnknownYear) {
+	if _, err := f.Year(2019); !errors.Is(err, fault.ErrUnknownYear) {
 		t.Errorf("Year(2019): %v", err)
 	}
-	if _, err := f.Figure(2020, "live", segments.GMV); !errors.Is(err, segments.ErrUnknownMetric) {
+	if _, err := f.Figure(2020, "live", segments.GMV); !errors.Is(err, fault.ErrUnknownMetric) {
 		t.Errorf("live GMV: %v", err)
 	}
 }
@@ -161,10 +162,10 @@ func TestUnitJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`"hundred_millions"`), &u); err != nil || u != segments.HundredMillions {
 		t.Errorf("Unmarshal = %v, %v", u, err)
 	}
-	if err := json.Unmarshal([]byte(`"furlongs"`), &u); !errors.Is(err, segments.ErrUnknownUnit) {
+	if err := json.Unmarshal([]byte(`"furlongs"`), &u); !errors.Is(err, fault.ErrUnknownUnit) {
 		t.Errorf("unknown unit: %v", err)
 	}
-	if _, err := json.Marshal(segments.Unit(0)); !errors.Is(err, segments.ErrUnknownUnit) {
+	if _, err := json.Marshal(segments.Unit(0)); !errors.Is(err, fault.ErrUnknownUnit) {
 		t.Errorf("zero unit: %v", err)
 	}
 }
@@ -227,14 +228,14 @@ func TestSpecCheck(t *testing.T) {
 		s.Inputs = slices.Clone(ok.Inputs)
 		s.Lines = slices.Clone(ok.Lines)
 		edit(&s)
-		if err := s.Check(); !errors.Is(err, segments.ErrSpec) {
+		if err := s.Check(); !errors.Is(err, fault.ErrSpec) {
 			t.Errorf("%s: %v, want ErrSpec", name, err)
 		}
 		if _, err := segments.Evaluate(segments.Generic{Model: s, In: []decimal.Decimal{d("1")}}, segments.Users{MAU: d("2"), DAU: d("1")}); err == nil {
 			t.Errorf("%s: forecast without error", name)
 		}
 	}
-	if _, err := segments.Evaluate(segments.Generic{Model: ok}, segments.Users{MAU: d("2"), DAU: d("1")}); !errors.Is(err, segments.ErrSpec) {
+	if _, err := segments.Evaluate(segments.Generic{Model: ok}, segments.Users{MAU: d("2"), DAU: d("1")}); !errors.Is(err, fault.ErrSpec) {
 		t.Errorf("no values: %v, want ErrSpec", err)
 	}
 }

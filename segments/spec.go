@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // DivPlaces is the number of decimal places every division in sotp keeps: a Formula's
@@ -60,7 +61,7 @@ func (f Formula) Walk(fn func(Formula)) {
 }
 
 // Eval works out the formula in exact decimal, reading named figures from get. It fails
-// with ErrNonPositive, naming line, when a denominator is zero.
+// with fault.ErrNonPositive, naming line, when a denominator is zero.
 func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.Decimal, error) {
 	switch f.Op {
 	case OpRef:
@@ -77,7 +78,7 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.De
 			return decimal.Decimal{}, err
 		}
 		if den.IsZero() {
-			return decimal.Decimal{}, &Error{Field: string(line), Value: "a division by zero", Err: ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "segments", Field: string(line), Value: "a division by zero", Err: fault.ErrNonPositive}
 		}
 		return num.DivRound(den, DivPlaces), nil
 	}
@@ -132,18 +133,18 @@ const (
 	SignedRate                   // in [-1, 1]: a margin
 )
 
-// Check reports v outside the range as an *Error naming m.
+// Check reports v outside the range as a *fault.Error naming m.
 func (r Range) Check(m Metric, v decimal.Decimal) error {
 	one := decimal.NewFromInt(1)
 	switch {
 	case r == NonNegative && v.Sign() < 0:
-		return &Error{Field: string(m), Value: v.String(), Err: ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrNegative}
 	case r == UnitRate && (v.Sign() < 0 || v.GreaterThan(one)):
-		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrRate}
 	case r == SignedRate && v.Abs().GreaterThan(one):
-		return &Error{Field: string(m), Value: v.String(), Err: ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrRate}
 	case r < NonNegative || r > SignedRate:
-		return &Error{Field: string(m), Value: fmt.Sprintf("range %d", r), Err: ErrSpec}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fmt.Sprintf("range %d", r), Err: fault.ErrSpec}
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ type LineSpec struct {
 // constant zero, no revenue line in millions, or a user base that is not a line of users.
 func (s Spec) Check() error {
 	bad := func(field, what string) error {
-		return &Error{Field: "driver " + s.Kind + " " + field, Value: what, Err: ErrSpec}
+		return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec}
 	}
 	if s.Kind == "" {
 		return bad("kind", "none given")
@@ -242,7 +243,7 @@ func forecast(d Driver, u Users) ([]Line, Metric, error) {
 		}
 	}
 	if len(vals) != len(s.Inputs) {
-		return nil, "", &Error{Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: ErrSpec}
+		return nil, "", &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec}
 	}
 	// env holds the figures known so far, latest last; a lookup scans it from the end, so
 	// that a line shadows the input it shows (they are equal) and MAU and DAU come last.

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -40,7 +41,7 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 	year, _ := r.Forecast.Year(m.Year)
 	for _, p := range alternatives {
 		if _, err := year.Segment(p.Segment); err != nil {
-			return CrossCheck{}, &PartError{Segment: p.Segment, Method: methodName(p.Method), Err: err}
+			return CrossCheck{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: methodName(p.Method)})
 		}
 	}
 	cc := CrossCheck{Year: m.Year, Currency: m.Currency}
@@ -56,15 +57,15 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 				continue
 			}
 			if p.Method == nil {
-				return CrossCheck{}, &PartError{Segment: p.Segment, Method: "<nil>", Err: segments.ErrMissing}
+				return CrossCheck{}, fault.Within(fault.ErrMissing, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: "<nil>"})
 			}
 			cv := CrossValue{Segment: s.Name, Title: s.Title, Method: p.Method.Name()}
 			v, err := p.Method.Value(m.input(r, year, p.Segment))
 			switch {
-			case errors.Is(err, ErrMetric) || errors.Is(err, ErrMismatch):
+			case errors.Is(err, fault.ErrMetric) || errors.Is(err, fault.ErrMismatch):
 				cv.Reason = err.Error()
 			case err != nil:
-				return CrossCheck{}, &PartError{Segment: p.Segment, Method: cv.Method, Err: err}
+				return CrossCheck{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: cv.Method})
 			default:
 				cv.Value = decimal.NewNullDecimal(v.Value)
 			}
@@ -167,10 +168,10 @@ func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, er
 		full := r.Parts[i]
 		mult, ok := p.Method.(Multiple)
 		if !ok || len(full.Multiple.Companies) < 2 {
-			return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: ErrLeaveOneOut}
+			return LeaveOneOut{}, fault.Within(fault.ErrLeaveOneOut, fault.Error{Pkg: "valuation", Segment: segment, Op: full.Method})
 		}
 		fail := func(err error) (LeaveOneOut, error) {
-			return LeaveOneOut{}, &PartError{Segment: segment, Method: full.Method, Err: err}
+			return LeaveOneOut{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: segment, Op: full.Method})
 		}
 		_, averages, err := mult.Comps.LeaveOneOut(ctx, m.FX)
 		if err != nil {
@@ -189,13 +190,13 @@ func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, er
 			}
 			out.Rows = append(out.Rows, LeftOut{
 				Ticker: c.Ticker, Name: c.Name, Multiple: v.Multiple.Value, Value: v.Value,
-				Change: v.Value.DivRound(full.Value, divPlaces).Sub(decimal.NewFromInt(1)),
-				Target: r.Sum.Sub(full.Value).Add(v.Value).DivRound(m.Shares, divPlaces),
+				Change: v.Value.DivRound(full.Value, segments.DivPlaces).Sub(decimal.NewFromInt(1)),
+				Target: r.Sum.Sub(full.Value).Add(v.Value).DivRound(m.Shares, segments.DivPlaces),
 			})
 		}
 		return out, nil
 	}
-	return LeaveOneOut{}, &PartError{Segment: segment, Err: ErrNoPart}
+	return LeaveOneOut{}, fault.Within(fault.ErrNoPart, fault.Error{Pkg: "valuation", Segment: segment})
 }
 
 // Text renders the leave-one-out table.

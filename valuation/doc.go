@@ -29,6 +29,7 @@
 // share count is in millions; the target is per share, carried to 16 decimal places, as are
 // all divisions here. Nothing is rounded until it is printed. Models and results are values:
 // Value does not modify the model and caches nothing, so one model can be valued from many
-// goroutines. Bad input returns an error that names the part, comparable or field and wraps
-// a sentinel of this package or of segments or comps, for errors.Is and errors.As.
+// goroutines. Bad input returns a *fault.Error (package valuation/fault, sotp's one located
+// error type) that names the part and its method, the comparable or the field, and wraps
+// a fault sentinel, for errors.Is and errors.As.
 package valuation

@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Figure returns one figure of the result by its key in text form (see Key): ParseKey
@@ -19,7 +20,7 @@ func (r Result) Figure(key string) (decimal.Decimal, error) {
 }
 
 // Lookup returns the figure of the result that k names. A key that names nothing in the
-// result is a *FieldError wrapping ErrUnknownFigure, or a *segments.Error for a year,
+// result is a *fault.Error wrapping fault.ErrUnknownFigure, or a *fault.Error for a year,
 // segment or metric the forecast does not hold.
 func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 	unknown := unknownFigure{k}
@@ -54,7 +55,7 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 type unknownFigure struct{ k Key }
 
 func (u unknownFigure) err() error {
-	return &FieldError{Field: "figure", Value: strconv.Quote(u.k.String()), Err: ErrUnknownFigure}
+	return &fault.Error{Pkg: "valuation", Field: "figure", Value: strconv.Quote(u.k.String()), Err: fault.ErrUnknownFigure}
 }
 
 func (r Result) forecastFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -23,8 +24,8 @@ func TestPartsValueEachSegmentOnce(t *testing.T) {
 	m := kuaishou2021.Model()
 	m.Parts = append(m.Parts[:1:1], m.Parts...)
 	_, err := m.Value()
-	var pe *valuation.PartError
-	if !errors.Is(err, valuation.ErrDuplicatePart) || !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming {
+	var pe *fault.Error
+	if !errors.Is(err, fault.ErrDuplicatePart) || !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming {
 		t.Errorf("parts [p0 p0 p1 p2]: %v, want ErrDuplicatePart on %s", err, kuaishou2021.LiveStreaming)
 	}
 	m = kuaishou2021.Model()
@@ -82,7 +83,7 @@ func TestReconcilePlacesBounded(t *testing.T) {
 		{Key: "target", Value: d("124.8"), Places: 1},
 	})
 	for i, c := range rc.Checks[:3] {
-		if !errors.Is(c.Err, valuation.ErrPlaces) {
+		if !errors.Is(c.Err, fault.ErrPlaces) {
 			t.Errorf("check %d: %v, want ErrPlaces", i, c.Err)
 		}
 	}
@@ -160,9 +161,9 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 		method valuation.Multiple
 		want   error
 	}{
-		{valuation.Multiple{Label: "P/E", Comps: streamers, Metric: "mau"}, valuation.ErrLabel},
-		{valuation.Multiple{Label: "P/S", Comps: streamers, Metric: "mau"}, valuation.ErrLabel},
-		{valuation.Multiple{Comps: streamers}, valuation.ErrMetric},
+		{valuation.Multiple{Label: "P/E", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "P/S", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Comps: streamers}, fault.ErrMetric},
 	} {
 		m := madeUp()
 		m.Parts[0].Method = c.method

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Key names one figure of a Result, or one assumption of a Model that an analysis can
@@ -92,10 +93,10 @@ func PartKey(segment, field string) Key { return Key{Space: SpacePart, Segment: 
 // FXKey returns the key of the FX rate from one currency to another.
 func FXKey(from, to comps.Currency) Key { return Key{Space: SpaceFX, From: from, To: to} }
 
-// ParseKey reads a key in the grammar of Key. A string outside it is a *FieldError
-// wrapping ErrUnknownFigure.
+// ParseKey reads a key in the grammar of Key. A string outside it is a *fault.Error
+// wrapping fault.ErrUnknownFigure.
 func ParseKey(s string) (Key, error) {
-	bad := &FieldError{Field: "key", Value: strconv.Quote(s), Err: ErrUnknownFigure}
+	bad := &fault.Error{Pkg: "valuation", Field: "key", Value: strconv.Quote(s), Err: fault.ErrUnknownFigure}
 	p := strings.Split(s, "/")
 	for _, name := range p {
 		if name == "" {
@@ -212,7 +213,7 @@ func (k Key) String() string {
 // MarshalText writes the key as String does, so that keys are JSON strings.
 func (k Key) MarshalText() ([]byte, error) {
 	if k.Space < SpaceScalar || k.Space > SpaceFX {
-		return nil, &FieldError{Field: "key", Value: k.String(), Err: ErrUnknownFigure}
+		return nil, &fault.Error{Pkg: "valuation", Field: "key", Value: k.String(), Err: fault.ErrUnknownFigure}
 	}
 	return []byte(k.String()), nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -66,7 +67,7 @@ func TestParseKeyRefuses(t *testing.T) {
 		"pnl/2021/eps/ratio", "part/ecommerce", "part/a/comp/PDD", "part/a/b/c/d",
 		"fx/USD", "fx/USD/HKD/x", "sums"} {
 		k, err := valuation.ParseKey(s)
-		if !errors.Is(err, valuation.ErrUnknownFigure) {
+		if !errors.Is(err, fault.ErrUnknownFigure) {
 			t.Errorf("ParseKey(%q) = %+v, %v; want ErrUnknownFigure", s, k, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Method values one segment in one year. Implementations must be safe for concurrent use.
@@ -41,7 +42,7 @@ var _ Method = Multiple{}
 //
 // Metric must be given. A Label of the constructors' ("P/MAU", "P/DAU", "P/paying user",
 // "P/S", "P/GMV", "P/E") must match the metric (P/MAU prices users, mau or shopping_mau;
-// P/E earnings; ...): "P/E" on MAU is ErrLabel, never printed as if it were P/E. Other
+// P/E earnings; ...): "P/E" on MAU is fault.ErrLabel, never printed as if it were P/E. Other
 // labels are free text.
 type Multiple struct {
 	Label  string          // as tables print it; empty means "P/" + Metric
@@ -99,14 +100,14 @@ func (m Multiple) Value(in Input) (PartValue, error) {
 // value prices in.Segment at the multiple that multiple returns.
 func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (PartValue, error) {
 	if m.Metric == "" {
-		return PartValue{}, &FieldError{Field: "metric", Value: "none given", Err: ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "metric", Value: "none given", Err: fault.ErrMetric}
 	}
 	if want, ok := labelMetrics[m.Label]; ok && !slices.Contains(want, m.Metric) {
-		return PartValue{}, &FieldError{Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: ErrLabel}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: fault.ErrLabel}
 	}
 	line, err := in.Forecast.Line(in.Segment, m.Metric)
 	if err != nil {
-		return PartValue{}, fmt.Errorf("%w: %w", ErrMetric, err)
+		return PartValue{}, fmt.Errorf("%w: %w", fault.ErrMetric, err)
 	}
 	metric := line.Metric
 	figure := line.Value
@@ -116,14 +117,14 @@ func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (Part
 	case segments.Millions:
 		money = true
 	default:
-		return PartValue{}, &FieldError{Field: string(metric), Value: "unit " + line.Unit.String(), Err: ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric}
 	}
 	if figure.Sign() <= 0 {
-		return PartValue{}, &segments.Error{Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: figure.String(), Err: ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: figure.String(), Err: fault.ErrMetric}
 	}
 	if money != m.Comps.Money {
-		return PartValue{}, &FieldError{Field: string(metric),
-			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: ErrMismatch}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric),
+			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch}
 	}
 	mult, err := multiple()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -122,12 +123,12 @@ func TestMethodErrors(t *testing.T) {
 		want    []error
 		naming  string
 	}{
-		{"P/E on a segment without earnings", "0.1", "ads", valuation.PE(peSet), []error{valuation.ErrMetric, segments.ErrUnknownMetric}, "ads by P/E: segment figure cannot be priced: segments: ads 2025: earnings: unknown metric"},
-		{"P/E on a loss", "-0.1", "shop", valuation.PE(peSet), []error{valuation.ErrMetric}, "earnings -100"},
-		{"P/S on a per-user set", "0.1", "live", valuation.PS(dauSet), []error{valuation.ErrMismatch}, `revenue (money) priced on set "dau" (users)`},
-		{"P/MAU on a money set", "0.1", "live", valuation.PMAU(sales), []error{valuation.ErrMismatch}, `mau (users) priced on set "sales" (money)`},
-		{"a rate is not priceable", "0.1", "live", valuation.Multiple{Label: "P/ratio", Comps: dauSet, Metric: segments.PayingRatio}, []error{valuation.ErrMetric}, "unit fraction"},
-		{"no rate from the reporting currency", "0.1", "live", valuation.PS(comps.Set{Name: "usd", Metric: rev25, Money: true, Companies: sales.Companies[1:]}), []error{comps.ErrNoRate}, "fx CNY/HKD"},
+		{"P/E on a segment without earnings", "0.1", "ads", valuation.PE(peSet), []error{fault.ErrMetric, fault.ErrUnknownMetric}, "ads by P/E: segment figure cannot be priced: segments: ads 2025: earnings: unknown metric"},
+		{"P/E on a loss", "-0.1", "shop", valuation.PE(peSet), []error{fault.ErrMetric}, "earnings -100"},
+		{"P/S on a per-user set", "0.1", "live", valuation.PS(dauSet), []error{fault.ErrMismatch}, `revenue (money) priced on set "dau" (users)`},
+		{"P/MAU on a money set", "0.1", "live", valuation.PMAU(sales), []error{fault.ErrMismatch}, `mau (users) priced on set "sales" (money)`},
+		{"a rate is not priceable", "0.1", "live", valuation.Multiple{Label: "P/ratio", Comps: dauSet, Metric: segments.PayingRatio}, []error{fault.ErrMetric}, "unit fraction"},
+		{"no rate from the reporting currency", "0.1", "live", valuation.PS(comps.Set{Name: "usd", Metric: rev25, Money: true, Companies: sales.Companies[1:]}), []error{fault.ErrNoRate}, "fx CNY/HKD"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := withShop(c.margin)
@@ -141,9 +142,9 @@ func TestMethodErrors(t *testing.T) {
 					t.Errorf("error %v, want errors.Is %v", err, w)
 				}
 			}
-			var pe *valuation.PartError
-			if !errors.As(err, &pe) || pe.Segment != c.segment || pe.Method != c.method.Name() || !strings.Contains(err.Error(), c.naming) {
-				t.Errorf("error %q should be a *PartError on %s by %s naming %q", err, c.segment, c.method.Name(), c.naming)
+			var pe *fault.Error
+			if !errors.As(err, &pe) || pe.Segment != c.segment || pe.Op != c.method.Name() || !strings.Contains(err.Error(), c.naming) {
+				t.Errorf("error %q should be a *fault.Error on %s by %s naming %q", err, c.segment, c.method.Name(), c.naming)
 			}
 		})
 	}
@@ -188,7 +189,7 @@ Note: * the model's choice; blank: not tried
 	if diff := cmp.Diff(wantText, cc.Text()); diff != "" {
 		t.Errorf("text (-want +got)\n%s", diff)
 	}
-	if _, err := m.CrossCheck(valuation.Part{Segment: "nope", Method: valuation.PS(sales)}); !errors.Is(err, segments.ErrUnknownSegment) {
+	if _, err := m.CrossCheck(valuation.Part{Segment: "nope", Method: valuation.PS(sales)}); !errors.Is(err, fault.ErrUnknownSegment) {
 		t.Errorf("unknown segment: %v", err)
 	}
 }
@@ -212,12 +213,12 @@ func TestLeaveOneOut(t *testing.T) {
 	if !l.Full.Value.Equal(d("19500")) || !l.Target.Equal(d("124.8")) {
 		t.Errorf("full %s target %s", l.Full.Value, l.Target)
 	}
-	if _, err := madeUp().LeaveOneOut(context.Background(), "nope"); !errors.Is(err, valuation.ErrNoPart) {
+	if _, err := madeUp().LeaveOneOut(context.Background(), "nope"); !errors.Is(err, fault.ErrNoPart) {
 		t.Errorf("no part: %v", err)
 	}
 	m := withShop("0.1")
 	m.Parts = []valuation.Part{{Segment: "shop", Method: valuation.PGMV(gmvSet)}}
-	if _, err := m.LeaveOneOut(context.Background(), "shop"); !errors.Is(err, valuation.ErrLeaveOneOut) {
+	if _, err := m.LeaveOneOut(context.Background(), "shop"); !errors.Is(err, fault.ErrLeaveOneOut) {
 		t.Errorf("one comparable: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 )
 
@@ -21,7 +22,7 @@ type Part struct {
 // and what turns the sum into a per-share target.
 //
 // Each segment is valued by at most one part: two parts on one segment are an error
-// (ErrDuplicatePart), never counted twice. A segment that no part values adds nothing to
+// (fault.ErrDuplicatePart), never counted twice. A segment that no part values adds nothing to
 // the sum and is listed in Result.Unvalued, which the tables print.
 //
 // A Model holds maps (the plan's users and drivers, comparables' metrics): copying a
@@ -82,13 +83,13 @@ func (m Model) Value() (Result, error) { return m.value(nil) }
 func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	switch {
 	case m.Shares.Sign() <= 0:
-		return Result{}, &FieldError{Field: "shares", Value: m.Shares.String(), Err: ErrShares}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: m.Shares.String(), Err: fault.ErrShares}
 	case m.Price.Sign() < 0:
-		return Result{}, &FieldError{Field: "price", Value: m.Price.String(), Err: ErrPrice}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: m.Price.String(), Err: fault.ErrPrice}
 	case len(m.Parts) == 0:
-		return Result{}, &FieldError{Field: "parts", Err: ErrNoParts}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts}
 	case m.Currency == "":
-		return Result{}, &FieldError{Field: "currency", Err: ErrCurrency}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency}
 	}
 	f, err := m.Plan.Forecast()
 	if err != nil {
@@ -106,15 +107,15 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	for i, p := range m.Parts {
 		name := methodName(p.Method)
 		if valued[p.Segment] {
-			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: ErrDuplicatePart}
+			return Result{}, fault.Within(fault.ErrDuplicatePart, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
 		}
 		valued[p.Segment] = true
 		seg, err := year.Segment(p.Segment)
 		if err != nil {
-			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
+			return Result{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
 		}
 		if p.Method == nil {
-			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: segments.ErrMissing}
+			return Result{}, fault.Within(fault.ErrMissing, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
 		}
 		in := m.input(r, year, p.Segment)
 		var v PartValue
@@ -124,7 +125,7 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 			v, err = p.Method.Value(in)
 		}
 		if err != nil {
-			return Result{}, &PartError{Segment: p.Segment, Method: name, Err: err}
+			return Result{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
 		}
 		v.Segment, v.Title = seg.Name, seg.Title
 		r.Parts[i] = v
@@ -140,9 +141,9 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 			return Result{}, err
 		}
 	}
-	r.Target = r.Sum.DivRound(m.Shares, divPlaces)
+	r.Target = r.Sum.DivRound(m.Shares, segments.DivPlaces)
 	if m.Price.Sign() > 0 {
-		up := r.Target.DivRound(m.Price, divPlaces).Sub(decimal.NewFromInt(1))
+		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
 		if !m.Scale.IsZero() {
 			r.Rating = m.Scale.Rate(up)
@@ -157,7 +158,7 @@ func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
 	if m.Price.Sign() > 0 {
 		rate, err := m.FX.Rate(comps.Currency(f.Currency), m.Currency)
 		if err != nil {
-			return earnings.Statement{}, &FieldError{Field: "earnings", Value: "multiples at the price", Err: err}
+			return earnings.Statement{}, &fault.Error{Pkg: "valuation", Field: "earnings", Value: "multiples at the price", Err: err}
 		}
 		market.Rate = rate
 	}
@@ -175,9 +176,6 @@ func methodName(m Method) string {
 	}
 	return m.Name()
 }
-
-// divPlaces is the number of decimal places every division keeps (segments.DivPlaces).
-const divPlaces = segments.DivPlaces
 
 // Clone returns a deep copy of the model: its plan, parts, the comparable sets of its
 // Multiple parts, rating bands and earnings plan are its own, so that writing to a map or

@@ -8,6 +8,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Kind says what an assumption counts, and so which values it may take.
@@ -141,9 +142,9 @@ func (p *Prepared) Model() Model { return p.m.Clone() }
 // premium, the FX rates, the share count, the price and the P&L's share counts.
 func (p *Prepared) Assumptions() []Assumption { return slices.Clone(p.list) }
 
-// Assumption returns the assumption k names. A key that names none is a *FieldError
-// wrapping ErrUnknownAssumption; the average or premium of a part whose method is not a
-// Multiple wraps ErrNotMovable.
+// Assumption returns the assumption k names. A key that names none is a *fault.Error
+// wrapping fault.ErrUnknownAssumption; the average or premium of a part whose method is not a
+// Multiple wraps fault.ErrNotMovable.
 func (p *Prepared) Assumption(k Key) (Assumption, error) {
 	if i, ok := p.index[k]; ok {
 		return p.list[i], nil
@@ -151,16 +152,16 @@ func (p *Prepared) Assumption(k Key) (Assumption, error) {
 	if k.Space == SpacePart && (k.Name == "average" || k.Name == "premium") {
 		for _, part := range p.m.Parts {
 			if part.Segment == k.Segment {
-				return Assumption{}, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrNotMovable}
+				return Assumption{}, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(k.String()), Err: fault.ErrNotMovable}
 			}
 		}
 	}
-	return Assumption{}, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrUnknownAssumption}
+	return Assumption{}, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(k.String()), Err: fault.ErrUnknownAssumption}
 }
 
 // Value values the model at a point in full: every year, part and P&L figure, as
 // Model.Value of the model with each override's assumption set to its value. An
-// assumption set twice is ErrDuplicateAssumption.
+// assumption set twice is fault.ErrDuplicateAssumption.
 func (p *Prepared) Value(point ...Override) (Result, error) {
 	moves, vals, err := p.split(point)
 	if err != nil {
@@ -183,7 +184,7 @@ func (p *Prepared) split(point []Override) ([]Assumption, []decimal.Decimal, err
 			return nil, nil, err
 		}
 		if slices.ContainsFunc(moves[:i], func(b Assumption) bool { return b.Key == a.Key }) {
-			return nil, nil, &FieldError{Field: "assumption", Value: strconv.Quote(o.Key.String()), Err: ErrDuplicateAssumption}
+			return nil, nil, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(o.Key.String()), Err: fault.ErrDuplicateAssumption}
 		}
 		moves[i], vals[i] = a, o.Value
 	}
@@ -297,7 +298,7 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 				continue
 			}
 			u := users[y]
-			u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, divPlaces)
+			u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, segments.DivPlaces)
 			users[y] = u
 		}
 	}

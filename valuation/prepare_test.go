@@ -10,6 +10,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -273,10 +274,10 @@ func TestPreparedRefuses(t *testing.T) {
 		outputs []valuation.Key
 		want    error
 	}{
-		{"unknown assumption", []valuation.Key{valuation.ForecastKey(2021, "", "wau")}, target, valuation.ErrUnknownAssumption},
-		{"twice", []valuation.Key{mau, mau}, target, valuation.ErrDuplicateAssumption},
-		{"no outputs", []valuation.Key{mau}, nil, valuation.ErrNoOutput},
-		{"unknown output", []valuation.Key{mau}, []valuation.Key{valuation.Scalar("sums")}, valuation.ErrUnknownFigure},
+		{"unknown assumption", []valuation.Key{valuation.ForecastKey(2021, "", "wau")}, target, fault.ErrUnknownAssumption},
+		{"twice", []valuation.Key{mau, mau}, target, fault.ErrDuplicateAssumption},
+		{"no outputs", []valuation.Key{mau}, nil, fault.ErrNoOutput},
+		{"unknown output", []valuation.Key{mau}, []valuation.Key{valuation.Scalar("sums")}, fault.ErrUnknownFigure},
 	} {
 		if _, err := p.Query(c.moves, c.outputs); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
@@ -286,11 +287,11 @@ func TestPreparedRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := q.Eval(nil, make([]decimal.Decimal, 1)); !errors.Is(err, valuation.ErrPoint) {
+	if err := q.Eval(nil, make([]decimal.Decimal, 1)); !errors.Is(err, fault.ErrPoint) {
 		t.Errorf("no values: %v, want ErrPoint", err)
 	}
 	out := make([]decimal.Decimal, 1)
-	if err := q.Eval([]decimal.Decimal{decimal.Zero}, out); !errors.Is(err, segments.ErrNonPositive) {
+	if err := q.Eval([]decimal.Decimal{decimal.Zero}, out); !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
 	}
 }

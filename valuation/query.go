@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/exact"
 )
 
@@ -37,7 +38,7 @@ type Query struct {
 // most once; each output a figure of the base result.
 func (p *Prepared) Query(moves []Key, outputs []Key) (*Query, error) {
 	if len(outputs) == 0 {
-		return nil, &FieldError{Field: "outputs", Err: ErrNoOutput}
+		return nil, &fault.Error{Pkg: "valuation", Field: "outputs", Err: fault.ErrNoOutput}
 	}
 	q := &Query{p: p, moves: make([]Assumption, len(moves)), outputs: slices.Clone(outputs)}
 	for i, k := range moves {
@@ -46,7 +47,7 @@ func (p *Prepared) Query(moves []Key, outputs []Key) (*Query, error) {
 			return nil, err
 		}
 		if slices.ContainsFunc(q.moves[:i], func(b Assumption) bool { return b.Key == k }) {
-			return nil, &FieldError{Field: "assumption", Value: strconv.Quote(k.String()), Err: ErrDuplicateAssumption}
+			return nil, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(k.String()), Err: fault.ErrDuplicateAssumption}
 		}
 		q.moves[i] = a
 		// a P&L share count is checked when the P&L is worked out: work it out when one moves
@@ -116,8 +117,8 @@ func (q *Query) Evaluator() *Evaluator {
 func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 	q := e.q
 	if len(values) != len(q.moves) || len(out) != len(q.outputs) {
-		return &FieldError{Field: "point", Value: strconv.Itoa(len(values)) + " values and " + strconv.Itoa(len(out)) +
-			" outputs for " + strconv.Itoa(len(q.moves)) + " moves and " + strconv.Itoa(len(q.outputs)) + " outputs", Err: ErrPoint}
+		return &fault.Error{Pkg: "valuation", Field: "point", Value: strconv.Itoa(len(values)) + " values and " + strconv.Itoa(len(out)) +
+			" outputs for " + strconv.Itoa(len(q.moves)) + " moves and " + strconv.Itoa(len(q.outputs)) + " outputs", Err: fault.ErrPoint}
 	}
 	if e.m != nil && e.m.Run(values) {
 		for i, r := range q.regs {
@@ -259,7 +260,7 @@ func (k *kernel) user(y int) (exact.Poly, exact.Poly) {
 	_, mauMoved := k.move[mauKey]
 	_, dauMoved := k.move[dauKey]
 	if p.opts.LinkDAU && mauMoved && !dauMoved && u.MAU.Sign() > 0 {
-		dau = k.b.PQuo(k.b.PMul(k.konst(u.DAU), mau), k.konst(u.MAU), divPlaces)
+		dau = k.b.PQuo(k.b.PMul(k.konst(u.DAU), mau), k.konst(u.MAU), segments.DivPlaces)
 	}
 	k.users[y] = [2]exact.Poly{mau, dau}
 	return mau, dau
@@ -392,13 +393,13 @@ func (k *kernel) output(o Key) exact.Poly {
 		if o.Name == KeySum {
 			return sum
 		}
-		target := b.PQuo(sum, k.leaf(Scalar(KeyShares), p.m.Shares), divPlaces)
+		target := b.PQuo(sum, k.leaf(Scalar(KeyShares), p.m.Shares), segments.DivPlaces)
 		if o.Name == KeyTarget {
 			return target
 		}
 		price := k.leaf(Scalar(KeyPrice), p.m.Price)
 		b.PPositive(price)
-		return b.PAdd(b.PQuo(target, price, divPlaces), k.konst(decimal.NewFromInt(-1)))
+		return b.PAdd(b.PQuo(target, price, segments.DivPlaces), k.konst(decimal.NewFromInt(-1)))
 	case SpacePart:
 		i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
 		figure, multiple, value := k.part(i)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -47,7 +48,7 @@ const MaxPlaces = 40
 // Reconcile checks each printed figure against the result, at the figure's printed
 // precision, rounding half away from zero as spreadsheets do. A figure whose Places is
 // negative or whose Places or Shift exceeds MaxPlaces is not computed: its Err wraps
-// ErrPlaces.
+// fault.ErrPlaces.
 func (r Result) Reconcile(printed []Printed) Reconciliation {
 	out := Reconciliation{Checks: make([]Check, len(printed))}
 	for i, p := range printed {
@@ -55,7 +56,7 @@ func (r Result) Reconcile(printed []Printed) Reconciliation {
 		v, err := r.Figure(p.Key)
 		switch {
 		case p.Places < 0 || p.Places > MaxPlaces || p.Shift < -MaxPlaces || p.Shift > MaxPlaces:
-			c.Err = &FieldError{Field: "printed " + p.Key, Value: fmt.Sprintf("places %d, shift %d", p.Places, p.Shift), Err: ErrPlaces}
+			c.Err = &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: fmt.Sprintf("places %d, shift %d", p.Places, p.Shift), Err: fault.ErrPlaces}
 		case err != nil:
 			c.Err = err
 		default:

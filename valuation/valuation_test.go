@@ -12,6 +12,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -56,48 +57,48 @@ func TestBadInput(t *testing.T) {
 		want   error
 		naming string // the message must contain this
 	}{
-		{"zero shares", func() valuation.Model { m := base(); m.Shares = decimal.Zero; return m }(), valuation.ErrShares, "shares 0"},
-		{"negative shares", func() valuation.Model { m := base(); m.Shares = d("-1"); return m }(), valuation.ErrShares, "shares -1"},
-		{"negative price", func() valuation.Model { m := base(); m.Price = d("-319"); return m }(), valuation.ErrPrice, "price -319"},
-		{"no parts", func() valuation.Model { m := base(); m.Parts = nil; return m }(), valuation.ErrNoParts, "parts"},
-		{"no currency", func() valuation.Model { m := base(); m.Currency = ""; return m }(), valuation.ErrCurrency, "currency"},
-		{"unknown year", func() valuation.Model { m := base(); m.Year = 2030; return m }(), segments.ErrUnknownYear, "2030"},
+		{"zero shares", func() valuation.Model { m := base(); m.Shares = decimal.Zero; return m }(), fault.ErrShares, "shares 0"},
+		{"negative shares", func() valuation.Model { m := base(); m.Shares = d("-1"); return m }(), fault.ErrShares, "shares -1"},
+		{"negative price", func() valuation.Model { m := base(); m.Price = d("-319"); return m }(), fault.ErrPrice, "price -319"},
+		{"no parts", func() valuation.Model { m := base(); m.Parts = nil; return m }(), fault.ErrNoParts, "parts"},
+		{"no currency", func() valuation.Model { m := base(); m.Currency = ""; return m }(), fault.ErrNoCurrency, "currency"},
+		{"unknown year", func() valuation.Model { m := base(); m.Year = 2030; return m }(), fault.ErrUnknownYear, "2030"},
 		{"unknown segment", func() valuation.Model {
 			m := base()
 			m.Parts = append([]valuation.Part{{Segment: "games", Method: m.Parts[0].Method}}, m.Parts[1:]...)
 			return m
-		}(), segments.ErrUnknownSegment, "games"},
+		}(), fault.ErrUnknownSegment, "games"},
 		{"nil method", func() valuation.Model {
 			m := base()
 			m.Parts = []valuation.Part{{Segment: kuaishou2021.LiveStreaming}}
 			return m
-		}(), segments.ErrMissing, "live_streaming"},
-		{"empty comparable set", withSet(base(), 0, func(s *comps.Set) { s.Companies = nil }), comps.ErrEmptySet, "live streaming (Table 11)"},
+		}(), fault.ErrMissing, "live_streaming"},
+		{"empty comparable set", withSet(base(), 0, func(s *comps.Set) { s.Companies = nil }), fault.ErrEmptySet, "live streaming (Table 11)"},
 		{"comparable with zero MAU", withSet(base(), 0, func(s *comps.Set) {
 			s.Companies[1].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: decimal.Zero}
-		}), comps.ErrNonPositive, "DOYU US: mau 2021 0"},
+		}), fault.ErrNonPositive, "DOYU US: mau 2021 0"},
 		{"comparable with negative MAU", withSet(base(), 1, func(s *comps.Set) {
 			s.Companies[0].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: d("-5")}
-		}), comps.ErrNonPositive, "FB US"},
-		{"comparable missing its metric", withSet(base(), 2, func(s *comps.Set) { s.Companies[1].Metrics = nil }), comps.ErrMissingMetric, "9988.HK: active_buyers 2021"},
-		{"comparable with zero market value", withSet(base(), 2, func(s *comps.Set) { s.Companies[0].MarketValue = decimal.Zero }), comps.ErrNonPositive, "PDD US: market_value"},
-		{"comparable in a currency without an FX rate", withSet(base(), 0, func(s *comps.Set) { s.Companies[1].Currency = "EUR" }), comps.ErrNoRate, "DOYU US: fx EUR/USD"},
+		}), fault.ErrNonPositive, "FB US"},
+		{"comparable missing its metric", withSet(base(), 2, func(s *comps.Set) { s.Companies[1].Metrics = nil }), fault.ErrMissingMetric, "9988.HK: active_buyers 2021"},
+		{"comparable with zero market value", withSet(base(), 2, func(s *comps.Set) { s.Companies[0].MarketValue = decimal.Zero }), fault.ErrNonPositive, "PDD US: market_value"},
+		{"comparable in a currency without an FX rate", withSet(base(), 0, func(s *comps.Set) { s.Companies[1].Currency = "EUR" }), fault.ErrNoRate, "DOYU US: fx EUR/USD"},
 		{"currency without an FX rate", withSet(base(), 0, func(s *comps.Set) {
 			for i := range s.Companies {
 				s.Companies[i].Currency = "EUR"
 			}
-		}), comps.ErrNoRate, "fx EUR/HKD"},
-		{"discount of 100%", withSet(base(), 2, func(s *comps.Set) { s.Premium = d("-1") }), comps.ErrPremium, "premium -1"},
-		{"negative ARPPU", withDriver(base(), 0, 2021, segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("-1")}), segments.ErrNegative, "live_streaming 2021: monthly_arppu -1"},
-		{"paying ratio above 1", withDriver(base(), 0, 2019, segments.LiveStreaming{PayingRatio: d("1.2"), MonthlyARPPU: d("50")}), segments.ErrRate, "live_streaming 2019: paying_ratio 1.2"},
-		{"negative revenue per DAU", withDriver(base(), 1, 2022, segments.Advertising{RevenuePerDAU: d("-3")}), segments.ErrNegative, "advertising 2022: revenue_per_dau"},
-		{"take rate above 1", withDriver(base(), 2, 2021, segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2727"), TakeRate: d("1.01")}), segments.ErrRate, "ecommerce 2021: take_rate 1.01"},
-		{"negative penetration", withDriver(base(), 2, 2020, segments.Ecommerce{Penetration: d("-0.4"), GMVPerShopper: d("2045"), TakeRate: d("0.008")}), segments.ErrRate, "penetration -0.4"},
-		{"zero shopping MAU priced", withDriver(base(), 2, 2021, segments.Ecommerce{GMVPerShopper: d("2727"), TakeRate: d("0.01")}), valuation.ErrMetric, "shopping_mau 0"},
-		{"missing driver", withDriver(base(), 1, 2020, nil), segments.ErrMissing, "advertising 2020: driver"},
-		{"DAU above MAU", withUsers(base(), 2021, segments.Users{MAU: d("344"), DAU: d("571.68")}), segments.ErrDAUAboveMAU, "2021: dau 571.68 > MAU 344"},
-		{"zero MAU", withUsers(base(), 2018, segments.Users{MAU: decimal.Zero}), segments.ErrNonPositive, "2018: mau 0"},
-		{"negative DAU", withUsers(base(), 2022, segments.Users{MAU: d("617"), DAU: d("-1")}), segments.ErrNegative, "dau -1"},
+		}), fault.ErrNoRate, "fx EUR/HKD"},
+		{"discount of 100%", withSet(base(), 2, func(s *comps.Set) { s.Premium = d("-1") }), fault.ErrPremium, "premium -1"},
+		{"negative ARPPU", withDriver(base(), 0, 2021, segments.LiveStreaming{PayingRatio: d("0.1"), MonthlyARPPU: d("-1")}), fault.ErrNegative, "live_streaming 2021: monthly_arppu -1"},
+		{"paying ratio above 1", withDriver(base(), 0, 2019, segments.LiveStreaming{PayingRatio: d("1.2"), MonthlyARPPU: d("50")}), fault.ErrRate, "live_streaming 2019: paying_ratio 1.2"},
+		{"negative revenue per DAU", withDriver(base(), 1, 2022, segments.Advertising{RevenuePerDAU: d("-3")}), fault.ErrNegative, "advertising 2022: revenue_per_dau"},
+		{"take rate above 1", withDriver(base(), 2, 2021, segments.Ecommerce{Penetration: d("0.45"), GMVPerShopper: d("2727"), TakeRate: d("1.01")}), fault.ErrRate, "ecommerce 2021: take_rate 1.01"},
+		{"negative penetration", withDriver(base(), 2, 2020, segments.Ecommerce{Penetration: d("-0.4"), GMVPerShopper: d("2045"), TakeRate: d("0.008")}), fault.ErrRate, "penetration -0.4"},
+		{"zero shopping MAU priced", withDriver(base(), 2, 2021, segments.Ecommerce{GMVPerShopper: d("2727"), TakeRate: d("0.01")}), fault.ErrMetric, "shopping_mau 0"},
+		{"missing driver", withDriver(base(), 1, 2020, nil), fault.ErrMissing, "advertising 2020: driver"},
+		{"DAU above MAU", withUsers(base(), 2021, segments.Users{MAU: d("344"), DAU: d("571.68")}), fault.ErrDAUAboveMAU, "2021: dau 571.68 > MAU 344"},
+		{"zero MAU", withUsers(base(), 2018, segments.Users{MAU: decimal.Zero}), fault.ErrNonPositive, "2018: mau 0"},
+		{"negative DAU", withUsers(base(), 2022, segments.Users{MAU: d("617"), DAU: d("-1")}), fault.ErrNegative, "dau -1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := c.model.Value()
@@ -123,22 +124,22 @@ func TestErrorsAs(t *testing.T) {
 	users[2020] = segments.Users{MAU: d("100"), DAU: d("200")}
 	m.Plan.Users = users
 	_, err := m.Value()
-	var se *segments.Error
+	var se *fault.Error
 	if !errors.As(err, &se) || se.Year != 2020 || se.Field != "dau" || se.Segment != "" {
-		t.Errorf("errors.As *segments.Error = %+v from %v", se, err)
+		t.Errorf("errors.As *fault.Error = %+v from %v", se, err)
 	}
 
 	m = kuaishou2021.Model()
 	m.Parts = m.Parts[:1]
 	m.Parts[0].Method = valuation.PMAU(comps.Set{Name: "none"})
 	_, err = m.Value()
-	var pe *valuation.PartError
-	var ce *comps.Error
-	if !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming || pe.Method != "P/MAU" {
+	var pe *fault.Error
+	var ce *fault.Error
+	if !errors.As(err, &pe) || pe.Segment != kuaishou2021.LiveStreaming || pe.Op != "P/MAU" {
 		t.Errorf("errors.As *PartError = %+v from %v", pe, err)
 	}
 	if !errors.As(err, &ce) || ce.Set != "none" {
-		t.Errorf("errors.As *comps.Error = %+v from %v", ce, err)
+		t.Errorf("errors.As *fault.Error = %+v from %v", ce, err)
 	}
 }
 
@@ -212,7 +213,7 @@ func TestFigureKeys(t *testing.T) {
 			t.Errorf("Figure(%q): no error", key)
 		}
 	}
-	if _, err := r.Figure("forecast/2018/revenue/growth"); !errors.Is(err, segments.ErrNoGrowth) {
+	if _, err := r.Figure("forecast/2018/revenue/growth"); !errors.Is(err, fault.ErrNoGrowth) {
 		t.Errorf("growth of the first year: %v, want ErrNoGrowth", err)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
@@ -293,7 +294,7 @@ func leaveOneOut(m valuation.Model, ecom string) error {
 	}
 	for _, seg := range segs {
 		loo, err := m.LeaveOneOut(context.Background(), seg)
-		if errors.Is(err, valuation.ErrLeaveOneOut) || errors.Is(err, valuation.ErrNoPart) {
+		if errors.Is(err, fault.ErrLeaveOneOut) || errors.Is(err, fault.ErrNoPart) {
 			continue
 		}
 		if err != nil {

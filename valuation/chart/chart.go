@@ -8,7 +8,7 @@
 // Conventions. Titles and axis labels come from the figures' keys and the analysis
 // itself, never from a company; values are formatted as the sensitivity tables format
 // them (percentages for rates, two places for users and per-share figures). Bad input is
-// an *Error wrapping ErrInput: an empty grid, an output the grid lacks, a one-value axis,
+// a *fault.Error wrapping fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis,
 // NaN or infinite values, a summary with no draws, a size of zero or above MaxSize.
 package chart
 
@@ -19,6 +19,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -29,22 +30,6 @@ import (
 
 // MaxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
 const MaxSize = 2880
-
-// ErrInput reports an analysis or size a chart cannot be drawn from.
-var ErrInput = errors.New("cannot be charted")
-
-// Error is a problem drawing a chart: what was at fault, and why.
-type Error struct {
-	Chart string // "tornado", "heatmap", "sweep", "histogram", "indices", "attribution", "leave-one-out", "cross-check", "waterfall"
-	What  string // the field or value at fault
-	Err   error
-}
-
-// Error formats the problem with the chart and what it names.
-func (e *Error) Error() string { return "chart: " + e.Chart + ": " + e.What + ": " + e.Err.Error() }
-
-// Unwrap returns the sentinel, for errors.Is.
-func (e *Error) Unwrap() error { return e.Err }
 
 // Size is a chart's width and height in points; the zero Size is 576 × 360 (8 × 5 inches).
 type Size struct {
@@ -65,7 +50,7 @@ func newChart(kind string, s Size, plots []*plot.Plot, weights []float64) (Chart
 	}
 	for _, v := range []float64{s.Width, s.Height} {
 		if !(v > 0 && v <= MaxSize) {
-			return Chart{}, &Error{Chart: kind, What: fmt.Sprintf("size %v × %v", s.Width, s.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", ErrInput, MaxSize)}
+			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", s.Width, s.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, MaxSize)}
 		}
 	}
 	return Chart{plots: plots, weights: weights, w: vg.Length(s.Width), h: vg.Length(s.Height)}, nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -210,8 +211,8 @@ func TestBadInput(t *testing.T) {
 		},
 	}
 	for name, f := range cases {
-		if _, err := f(); !errors.Is(err, chart.ErrInput) {
-			t.Errorf("%s: %v, want ErrInput", name, err)
+		if _, err := f(); !errors.Is(err, fault.ErrChart) {
+			t.Errorf("%s: %v, want fault.ErrChart", name, err)
 		}
 	}
 }

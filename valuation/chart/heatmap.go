@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -56,7 +57,7 @@ var nan = math.NaN()
 // is justified). Axes must hold two values or more, in ascending order.
 func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "heatmap", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "heatmap", Field: what, Err: fault.ErrChart}
 	}
 	o := slices.Index(g.Outputs, output)
 	switch {

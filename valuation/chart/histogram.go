@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -16,7 +17,7 @@ import (
 // above the threshold in the title.
 func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "histogram", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "histogram", Field: what, Err: fault.ErrChart}
 	}
 	if s.Valid < 1 || len(s.Histogram) == 0 {
 		return fail("no draws")

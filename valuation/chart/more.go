@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -22,7 +23,7 @@ import (
 // point breaks its line.
 func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "sweep", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "sweep", Field: what, Err: fault.ErrChart}
 	}
 	if len(g.Axes) != 1 {
 		return fail("a grid of one axis is wanted")
@@ -108,7 +109,7 @@ func indexOf(ss []string, s string) int {
 // bar, each with its bootstrap interval.
 func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "indices", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "indices", Field: what, Err: fault.ErrChart}
 	}
 	if len(x.Inputs) == 0 {
 		return fail("no inputs")
@@ -162,7 +163,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 // comparable, against the model's target.
 func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "leave-one-out", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "leave-one-out", Field: what, Err: fault.ErrChart}
 	}
 	if len(l.Rows) == 0 {
 		return fail("no rows")
@@ -203,7 +204,7 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 // bySegment, a bar per segment instead, each the sum of its changes over the steps.
 func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "attribution", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "attribution", Field: what, Err: fault.ErrChart}
 	}
 	if len(a.Steps) == 0 {
 		return fail("no steps")
@@ -275,7 +276,7 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, erro
 // choice in the dark colour; a method that does not apply draws no bar.
 func CrossCheck(c valuation.CrossCheck, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "cross-check", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "cross-check", Field: what, Err: fault.ErrChart}
 	}
 	if len(c.Values) == 0 {
 		return fail("no values")

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -23,7 +24,7 @@ var (
 // high values. An end that could not be valued draws no bar and is marked "n/a".
 func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "tornado", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "tornado", Field: what, Err: fault.ErrChart}
 	}
 	if len(t.Bars) == 0 {
 		return fail("no bars")

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -17,7 +18,7 @@ import (
 // with the target per share in the title.
 func Waterfall(r valuation.Result, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
-		return Chart{}, &Error{Chart: "waterfall", What: what, Err: ErrInput}
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "waterfall", Field: what, Err: fault.ErrChart}
 	}
 	if len(r.Parts) == 0 {
 		return fail("no parts")

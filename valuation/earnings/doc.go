@@ -14,5 +14,5 @@
 // are signed as they add to profit. Growth of a figure that can be a loss follows Growth:
 // (current − previous) / |previous|. A multiple is not valid where its denominator is not
 // positive (P/E of a loss). Divisions keep 16 places; nothing is rounded here. Bad input is
-// an *Error naming the line, year and field.
+// a *fault.Error naming the line, year and field.
 package earnings

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 var d = decimal.RequireFromString
@@ -128,17 +129,17 @@ func TestStatementErrors(t *testing.T) {
 		want   error
 		naming string
 	}{
-		{"cost ratio above the range", func(p *earnings.Plan) { p.Lines[2].Years[2026] = earnings.Ratio(d("7"), "") }, earnings.ErrRatio, "marketing 2026: ratio 7"},
-		{"negative cost ratio", func(p *earnings.Plan) { p.Lines[1].Years[2025] = earnings.Ratio(d("-0.1"), "") }, earnings.ErrRatio, "bandwidth 2025: ratio -0.1"},
-		{"negative cost amount", func(p *earnings.Plan) { p.Lines[2].Years[2025] = earnings.Amount(d("-4000")) }, earnings.ErrNegative, "marketing 2025: amount -4000"},
-		{"other ratio below the range", func(p *earnings.Plan) { p.Lines[3].Years[2025] = earnings.Ratio(d("-6"), "") }, earnings.ErrRatio, "finance 2025: ratio -6"},
-		{"ratio of an unknown segment", func(p *earnings.Plan) { p.Lines[0].Years[2026] = earnings.Ratio(d("0.5"), "shop") }, earnings.ErrBase, "streamers 2026: of shop"},
-		{"a year missing", func(p *earnings.Plan) { delete(p.Lines[1].Years, 2026) }, earnings.ErrMissing, "bandwidth 2026"},
-		{"share count missing", func(p *earnings.Plan) { delete(p.Shares, 2026) }, earnings.ErrMissing, "shares 2026"},
-		{"zero share count", func(p *earnings.Plan) { p.Shares[2025] = decimal.Zero }, earnings.ErrShares, "shares 2025 0"},
-		{"negative share count", func(p *earnings.Plan) { p.Shares[2025] = d("-1") }, earnings.ErrShares, "shares 2025 -1"},
-		{"duplicate line", func(p *earnings.Plan) { p.Lines[1].Name = "streamers" }, earnings.ErrLine, `streamers: name "streamers"`},
-		{"no kind", func(p *earnings.Plan) { p.Lines[1].Kind = 0 }, earnings.ErrLine, "bandwidth: kind 0"},
+		{"cost ratio above the range", func(p *earnings.Plan) { p.Lines[2].Years[2026] = earnings.Ratio(d("7"), "") }, fault.ErrRatio, "marketing 2026: ratio 7"},
+		{"negative cost ratio", func(p *earnings.Plan) { p.Lines[1].Years[2025] = earnings.Ratio(d("-0.1"), "") }, fault.ErrRatio, "bandwidth 2025: ratio -0.1"},
+		{"negative cost amount", func(p *earnings.Plan) { p.Lines[2].Years[2025] = earnings.Amount(d("-4000")) }, fault.ErrNegative, "marketing 2025: amount -4000"},
+		{"other ratio below the range", func(p *earnings.Plan) { p.Lines[3].Years[2025] = earnings.Ratio(d("-6"), "") }, fault.ErrRatio, "finance 2025: ratio -6"},
+		{"ratio of an unknown segment", func(p *earnings.Plan) { p.Lines[0].Years[2026] = earnings.Ratio(d("0.5"), "shop") }, fault.ErrBase, "streamers 2026: of shop"},
+		{"a year missing", func(p *earnings.Plan) { delete(p.Lines[1].Years, 2026) }, fault.ErrMissing, "bandwidth 2026"},
+		{"share count missing", func(p *earnings.Plan) { delete(p.Shares, 2026) }, fault.ErrMissing, "shares 2026"},
+		{"zero share count", func(p *earnings.Plan) { p.Shares[2025] = decimal.Zero }, fault.ErrShares, "shares 2025 0"},
+		{"negative share count", func(p *earnings.Plan) { p.Shares[2025] = d("-1") }, fault.ErrShares, "shares 2025 -1"},
+		{"duplicate line", func(p *earnings.Plan) { p.Lines[1].Name = "streamers" }, fault.ErrLine, `streamers: name "streamers"`},
+		{"no kind", func(p *earnings.Plan) { p.Lines[1].Kind = 0 }, fault.ErrLine, "bandwidth: kind 0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := plan()
@@ -156,7 +157,7 @@ func TestStatementErrors(t *testing.T) {
 			p.Shares = map[int]decimal.Decimal{2025: d("100"), 2026: d("100")}
 			c.edit(&p)
 			_, err := p.Statement(forecast(t), earnings.Market{})
-			var e *earnings.Error
+			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.Contains(err.Error(), c.naming) {
 				t.Errorf("error %v, want %v naming %q", err, c.want, c.naming)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // MaxRatio is the largest ratio a line may have to its base, in absolute value: a cost
@@ -110,11 +111,8 @@ func Growth(cur, prev decimal.Decimal) decimal.NullDecimal {
 	if prev.IsZero() {
 		return decimal.NullDecimal{}
 	}
-	return decimal.NewNullDecimal(cur.Sub(prev).DivRound(prev.Abs(), divPlaces))
+	return decimal.NewNullDecimal(cur.Sub(prev).DivRound(prev.Abs(), segments.DivPlaces))
 }
-
-// divPlaces is the number of decimal places every division in this package keeps.
-const divPlaces = 16
 
 // Statement works out the plan for every year of f at market m.
 func (p Plan) Statement(f segments.Forecast, m Market) (Statement, error) {
@@ -142,9 +140,9 @@ func (p Plan) check() error {
 	for _, l := range p.Lines {
 		switch {
 		case l.Name == "" || seen[l.Name]:
-			return &Error{Line: l.Name, Field: "name", Value: fmt.Sprintf("%q", l.Name), Err: ErrLine}
+			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "name", Value: fmt.Sprintf("%q", l.Name), Err: fault.ErrLine}
 		case l.Kind < CostOfSales || l.Kind > Other:
-			return &Error{Line: l.Name, Field: "kind", Value: fmt.Sprint(int(l.Kind)), Err: ErrLine}
+			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "kind", Value: fmt.Sprint(int(l.Kind)), Err: fault.ErrLine}
 		}
 		seen[l.Name] = true
 	}
@@ -167,7 +165,7 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 		case given.ByRatio && given.Of == "":
 			lv.Ratio = decimal.NewNullDecimal(given.Ratio.Abs()) // exact: no division needed
 		case fy.Revenue.Sign() > 0:
-			lv.Ratio = decimal.NewNullDecimal(v.Abs().DivRound(fy.Revenue, divPlaces))
+			lv.Ratio = decimal.NewNullDecimal(v.Abs().DivRound(fy.Revenue, segments.DivPlaces))
 		}
 		y.Lines[i] = lv
 		switch l.Kind {
@@ -182,19 +180,19 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 	y.GrossProfit = y.Revenue.Sub(y.CostOfSales)
 	y.NetProfit = y.GrossProfit.Sub(expenses).Add(other)
 	if y.Revenue.Sign() > 0 {
-		y.GrossMargin = decimal.NewNullDecimal(y.GrossProfit.DivRound(y.Revenue, divPlaces))
+		y.GrossMargin = decimal.NewNullDecimal(y.GrossProfit.DivRound(y.Revenue, segments.DivPlaces))
 	}
 	shares, ok := p.Shares[fy.Year]
 	switch {
 	case !ok:
-		return Year{}, &Error{Line: "shares", Year: fy.Year, Err: ErrMissing}
+		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing}
 	case shares.Sign() <= 0:
-		return Year{}, &Error{Line: "shares", Year: fy.Year, Value: shares.String(), Err: ErrShares}
+		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: shares.String(), Err: fault.ErrShares}
 	}
 	y.Shares = shares
-	y.EPS = y.NetProfit.DivRound(shares, divPlaces)
+	y.EPS = y.NetProfit.DivRound(shares, segments.DivPlaces)
 	if eq, ok := p.Equity[fy.Year]; ok {
-		y.BVPS = decimal.NewNullDecimal(eq.DivRound(shares, divPlaces))
+		y.BVPS = decimal.NewNullDecimal(eq.DivRound(shares, segments.DivPlaces))
 	}
 	if m.Price.Sign() > 0 && m.Rate.Sign() > 0 {
 		// Each multiple is price over a per-share figure converted to the price's currency.
@@ -203,13 +201,13 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 			if per.Sign() <= 0 {
 				return decimal.NullDecimal{}
 			}
-			return decimal.NewNullDecimal(m.Price.DivRound(per, divPlaces))
+			return decimal.NewNullDecimal(m.Price.DivRound(per, segments.DivPlaces))
 		}
 		y.PE = ratio(y.EPS)
 		if y.BVPS.Valid {
 			y.PB = ratio(y.BVPS.Decimal)
 		}
-		y.PS = ratio(y.Revenue.DivRound(shares, divPlaces))
+		y.PS = ratio(y.Revenue.DivRound(shares, segments.DivPlaces))
 	}
 	return y, nil
 }
@@ -217,11 +215,11 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 	v, ok := l.Years[fy.Year]
 	if !ok {
-		return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Err: ErrMissing}
+		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Err: fault.ErrMissing}
 	}
 	if !v.ByRatio {
 		if l.Kind != Other && v.Amount.Sign() < 0 {
-			return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "amount", Value: v.Amount.String(), Err: ErrNegative}
+			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "amount", Value: v.Amount.String(), Err: fault.ErrNegative}
 		}
 		return v.Amount, nil
 	}
@@ -230,13 +228,13 @@ func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 		lo = decimal.Zero
 	}
 	if v.Ratio.LessThan(lo) || v.Ratio.GreaterThan(maxRatio) {
-		return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "ratio", Value: v.Ratio.String(), Err: ErrRatio}
+		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "ratio", Value: v.Ratio.String(), Err: fault.ErrRatio}
 	}
 	base := fy.Revenue
 	if v.Of != "" {
 		s, err := fy.Segment(v.Of)
 		if err != nil {
-			return decimal.Decimal{}, &Error{Line: l.Name, Year: fy.Year, Field: "of", Value: v.Of, Err: ErrBase}
+			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "of", Value: v.Of, Err: fault.ErrBase}
 		}
 		base = s.Revenue
 	}

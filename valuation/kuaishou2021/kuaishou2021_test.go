@@ -13,7 +13,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -196,12 +196,12 @@ func TestEarningsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.FX = fx
-	if _, err := m.Value(); !errors.Is(err, comps.ErrNoRate) || !strings.Contains(err.Error(), "earnings") || !strings.Contains(err.Error(), "CNY/HKD") {
+	if _, err := m.Value(); !errors.Is(err, fault.ErrNoRate) || !strings.Contains(err.Error(), "earnings") || !strings.Contains(err.Error(), "CNY/HKD") {
 		t.Errorf("no CNY/HKD rate: %v", err)
 	}
 	m = kuaishou2021.Model()
 	m.Earnings.Shares = map[int]decimal.Decimal{2018: decimal.RequireFromString("934")}
-	if _, err := m.Value(); !errors.Is(err, earnings.ErrMissing) || !strings.Contains(err.Error(), "shares 2019") {
+	if _, err := m.Value(); !errors.Is(err, fault.ErrMissing) || !strings.Contains(err.Error(), "shares 2019") {
 		t.Errorf("share counts missing: %v", err)
 	}
 }

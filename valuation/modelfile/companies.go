@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // MaxRows is the most companies a comparables file may hold.
@@ -23,7 +24,7 @@ const MaxRows = 10000
 func LoadCompanies(name string) ([]comps.Company, error) {
 	r, err := os.Open(name)
 	if err != nil {
-		return nil, &Error{File: name, Err: err}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: err}
 	}
 	return readNamed(r, name)
 }
@@ -47,7 +48,7 @@ func ReadCompanies(r io.Reader, ext string) ([]comps.Company, error) {
 	case ".json":
 		return DecodeCompanies(r)
 	}
-	return nil, &Error{Err: fmt.Errorf("%w: comparables file extension %s, want .csv or .json", ErrInvalid, strconv.Quote(clip(ext)))}
+	return nil, &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: comparables file extension %s, want .csv or .json", fault.ErrInvalid, strconv.Quote(clip(ext)))}
 }
 
 // DecodeCompanies reads a JSON comparables file (a CompsFile) as strictly as Decode.
@@ -57,10 +58,10 @@ func DecodeCompanies(r io.Reader) ([]comps.Company, error) {
 		return nil, err
 	}
 	if f.Format != CompsFormat {
-		return nil, &Error{Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", ErrInvalid, strconv.Quote(clip(f.Format)), CompsFormat)}
+		return nil, &fault.Error{Pkg: "modelfile", Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(clip(f.Format)), CompsFormat)}
 	}
 	if len(f.Companies) > MaxRows {
-		return nil, &Error{Path: "$.companies", Err: fmt.Errorf("%w: more than %d companies", ErrTooLarge, MaxRows)}
+		return nil, &fault.Error{Pkg: "modelfile", Path: "$.companies", Err: fmt.Errorf("%w: more than %d companies", fault.ErrTooLarge, MaxRows)}
 	}
 	return companies(f.Companies, "$.companies")
 }
@@ -77,7 +78,7 @@ func companies(cs []Company, at string) ([]comps.Company, error) {
 			return nil, err
 		}
 		if tickers[c.Ticker] {
-			return nil, &Error{Path: here + ".ticker", Err: fmt.Errorf("%w: ticker %s", ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+			return nil, &fault.Error{Pkg: "modelfile", Path: here + ".ticker", Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
 		}
 		tickers[c.Ticker] = true
 		out[i] = cc
@@ -110,16 +111,16 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 		h = strings.TrimSpace(h)
 		header[i] = h
 		if seen[h] {
-			return nil, &Error{Path: "line 1, column " + strconv.Quote(clip(h)), Err: ErrDuplicateKey}
+			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(clip(h)), Err: fault.ErrDuplicateKey}
 		}
 		seen[h] = true
 		if !known(h) {
-			return nil, &Error{Path: "line 1, column " + strconv.Quote(clip(h)), Err: ErrUnknownField}
+			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(clip(h)), Err: fault.ErrUnknownField}
 		}
 	}
 	for _, h := range []string{"ticker", "currency"} {
 		if !seen[h] {
-			return nil, &Error{Path: "line 1, column " + h, Err: ErrMissingField}
+			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + h, Err: fault.ErrMissingField}
 		}
 	}
 	var out []comps.Company
@@ -134,14 +135,14 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(out) == MaxRows {
-			return nil, &Error{Path: fmt.Sprintf("line %d", line), Err: fmt.Errorf("%w: more than %d companies", ErrTooLarge, MaxRows)}
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("line %d", line), Err: fmt.Errorf("%w: more than %d companies", fault.ErrTooLarge, MaxRows)}
 		}
 		c, err := csvCompany(header, rec, line)
 		if err != nil {
 			return nil, err
 		}
 		if tickers[c.Ticker] {
-			return nil, &Error{Path: fmt.Sprintf("line %d, column ticker", line), Err: fmt.Errorf("%w: ticker %s", ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("line %d, column ticker", line), Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
 		}
 		tickers[c.Ticker] = true
 		out = append(out, c)
@@ -161,9 +162,9 @@ func known(h string) bool {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Path: fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), Err: fmt.Errorf("%w: %w", ErrSyntax, pe.Err)}
+		return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), Err: fmt.Errorf("%w: %w", fault.ErrSyntax, pe.Err)}
 	}
-	return &Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	return &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
 }
 
 func csvCompany(header, rec []string, line int) (comps.Company, error) {
@@ -182,7 +183,7 @@ func csvCompany(header, rec []string, line int) (comps.Company, error) {
 		}
 		d, err := ParseDecimal(v)
 		if err != nil {
-			return comps.Company{}, &Error{Path: at, Err: err}
+			return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 		}
 		num := map[string]**Decimal{"close": &c.Close, "shares": &c.Shares, "ads_ratio": &c.ADSRatio, "market_value": &c.MarketValue}
 		switch p, ok := num[h]; {
@@ -210,17 +211,17 @@ func (c Company) company(at string) (comps.Company, error) {
 		return childPath(at, name)
 	}
 	invalid := func(name, why string) error {
-		return &Error{Path: field(name), Err: fmt.Errorf("%w: %s", ErrInvalid, why)}
+		return &fault.Error{Pkg: "modelfile", Path: field(name), Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
 	}
 	if c.Ticker == "" {
 		return comps.Company{}, invalid("ticker", "empty")
 	}
 	if err := comps.Currency(c.Currency).Check(); err != nil {
-		return comps.Company{}, &Error{Path: field("currency"), Err: err}
+		return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: field("currency"), Err: err}
 	}
 	if c.Reporting != "" {
 		if err := comps.Currency(c.Reporting).Check(); err != nil {
-			return comps.Company{}, &Error{Path: field("reporting"), Err: err}
+			return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: field("reporting"), Err: err}
 		}
 	}
 	for name, d := range map[string]*Decimal{"close": c.Close, "shares": c.Shares, "ads_ratio": c.ADSRatio, "market_value": c.MarketValue} {
@@ -257,7 +258,7 @@ func metricMap(m map[string]Decimal, at string) (map[comps.Metric]decimal.Decima
 	for k, v := range m {
 		metric, err := comps.ParseMetric(k)
 		if err != nil {
-			return nil, &Error{Path: at, Err: err}
+			return nil, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 		}
 		out[metric] = v.Decimal
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -52,7 +53,7 @@ func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.S
 // zero's written exponent must lie within the bounds too ("0e-9999" is refused). It
 // reads none of shopspring's package variables (MaxDecodeExponent among them).
 func ParseDecimal(s string) (Decimal, error) {
-	bad := fmt.Errorf("%w: %s", ErrDecimal, strconv.Quote(clip(s)))
+	bad := fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(clip(s)))
 	digits, exp, ok := splitDecimal(s)
 	if !ok {
 		return Decimal{}, bad

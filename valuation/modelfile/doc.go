@@ -10,9 +10,10 @@
 // strict, for files that come from outside (Read is the one entry point that also builds
 // and values the model, locating every error): at most MaxBytes, valid UTF-8, no duplicate keys, unknown
 // fields or nulls, every required field present, decimals as JSON strings ("0.118", never
-// 0.118) of at most MaxDigits digits within ±MaxExponent. Each error is an *Error with
+// 0.118) of at most MaxDigits digits within ±MaxExponent. Each error is a *fault.Error with
 // the file and the JSON path (or CSV line and column) of the offending value, wrapping a
-// sentinel of this package or the error of segments, comps or valuation.
+// fault sentinel or the *fault.Error of valuing the model (which names its segment, part,
+// comparable or line).
 //
 // Encode writes a File back; a decoded file encodes to the bytes it was decoded from when
 // those were written by Encode, since decimals keep their text. FromModel turns an

@@ -11,11 +11,12 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // FromModel returns the file form of m. Drivers must be the segments package's (one
 // model per segment, optionally under NetMargin), methods valuation.Multiple and
-// aggregates the comps package's; anything else is ErrUnsupported. Comparables are
+// aggregates the comps package's; anything else is fault.ErrUnsupported. Comparables are
 // written inline.
 func FromModel(m valuation.Model) (File, error) {
 	f := File{Format: ModelFormat, Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: string(m.Currency),
@@ -54,12 +55,12 @@ func FromModel(m valuation.Model) (File, error) {
 		at := fmt.Sprintf("$.parts[%d]", i)
 		mult, ok := part.Method.(valuation.Multiple)
 		if !ok {
-			return File{}, &Error{Path: at, Err: fmt.Errorf("%w: method %T", ErrUnsupported, part.Method)}
+			return File{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: method %T", fault.ErrUnsupported, part.Method)}
 		}
 		metric := mult.Metric
 		switch metric {
 		case "":
-			return File{}, &Error{Path: at + ".metric", Err: fmt.Errorf("%w: a Multiple without a metric", ErrUnsupported)}
+			return File{}, &fault.Error{Pkg: "modelfile", Path: at + ".metric", Err: fmt.Errorf("%w: a Multiple without a metric", fault.ErrUnsupported)}
 		case segments.OwnUsers: // written as the figure it resolves to, so the file says which
 			metric = userBase(m.Plan, part.Segment, m.Year)
 		}
@@ -120,7 +121,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 	out := Segment{Name: s.Name, Title: s.Title}
 	for y, d := range s.Drivers {
 		if d == nil {
-			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", ErrUnsupported)}
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", fault.ErrUnsupported)}
 		}
 		spec, v := d.Spec(), d.Values()
 		kind := spec.Kind
@@ -138,9 +139,9 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 		}
 		switch {
 		case !ok || len(shipped.Inputs) != len(v) || !reflect.DeepEqual(spec, want): // a file names the kind, not the formulas
-			return Segment{}, &Error{Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", ErrUnsupported, spec.Kind)}
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", fault.ErrUnsupported, spec.Kind)}
 		case out.Driver != "" && out.Driver != kind:
-			return Segment{}, &Error{Path: at, Err: fmt.Errorf("%w: drivers of more than one model (%s, %s)", ErrUnsupported, out.Driver, kind)}
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: drivers of more than one model (%s, %s)", fault.ErrUnsupported, out.Driver, kind)}
 		}
 		out.Driver = kind
 		in := map[string]Decimal{}
@@ -176,7 +177,7 @@ func fromSet(s comps.Set, at string) (Set, error) {
 			out.Weights[t] = NewDecimal(w)
 		}
 	default:
-		return Set{}, &Error{Path: at + ".aggregate", Err: fmt.Errorf("%w: aggregate %T", ErrUnsupported, a)}
+		return Set{}, &fault.Error{Pkg: "modelfile", Path: at + ".aggregate", Err: fmt.Errorf("%w: aggregate %T", fault.ErrUnsupported, a)}
 	}
 	for _, c := range s.Companies {
 		out.Companies = append(out.Companies, Company{Ticker: c.Ticker, Name: c.Name, Currency: string(c.Currency),

@@ -14,7 +14,7 @@ const (
 // keys; every field without omitempty is required. Decimals are JSON strings. A field
 // tagged max holds at most that many elements or keys (years and driver maps 50,
 // segments, parts, FX rates and P&L lines 100, metrics of a company 1,000, companies,
-// weights and exclusions 10,000); one more is ErrTooLarge at its path.
+// weights and exclusions 10,000); one more is fault.ErrTooLarge at its path.
 type File struct {
 	Format   string   `json:"format"` // ModelFormat
 	Name     string   `json:"name"`

@@ -17,10 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sotpkit/sotp/comps"
-	"github.com/sotpkit/sotp/segments"
-	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
@@ -136,16 +133,16 @@ func TestEncodingErrors(t *testing.T) {
 	}
 	doc := `{"format": "sotp/comps/v1", "companies": [{"ticker": "A` + "\xff" + `", "currency": "USD", "market_value": "1", "metrics": {}}]}`
 	_, err := modelfile.DecodeCompanies(strings.NewReader(doc))
-	var e *modelfile.Error
-	if at := fmt.Sprintf("byte %d", strings.IndexByte(doc, 0xff)); !errors.Is(err, modelfile.ErrSyntax) || !errors.As(err, &e) || e.Path != at {
+	var e *fault.Error
+	if at := fmt.Sprintf("byte %d", strings.IndexByte(doc, 0xff)); !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || e.Path != at {
 		t.Errorf("invalid UTF-8: %v, want ErrSyntax at %s", err, at)
 	}
-	if _, err := modelfile.ReadCSV(strings.NewReader("ticker,currency,market_value\nA\xfe,USD,1\n")); !errors.Is(err, modelfile.ErrSyntax) {
+	if _, err := modelfile.ReadCSV(strings.NewReader("ticker,currency,market_value\nA\xfe,USD,1\n")); !errors.Is(err, fault.ErrSyntax) {
 		t.Errorf("invalid UTF-8 in CSV: %v, want ErrSyntax", err)
 	}
 	for _, doc := range []string{"", "{", `{"format": }`, "   "} {
 		_, err := modelfile.Decode(strings.NewReader(doc))
-		if !errors.Is(err, modelfile.ErrSyntax) || !errors.As(err, &e) || !strings.Contains(e.Path, "(byte ") {
+		if !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || !strings.Contains(e.Path, "(byte ") {
 			t.Errorf("%q: %v, want ErrSyntax with a byte offset", doc, err)
 		}
 	}
@@ -266,25 +263,25 @@ func TestReadLocatesErrors(t *testing.T) {
 		want       error
 		at         string
 	}{
-		{"zero shares", edit(`"shares": "4159"`, `"shares": "0"`), valuation.ErrShares, "$.shares"},
-		{"DAU above MAU", edit(`"dau": "344"`, `"dau": "800"`), segments.ErrDAUAboveMAU, `$.plan.users["2021"].dau`},
-		{"unknown year", edit(`"year": 2021`, `"year": 2030`), segments.ErrUnknownYear, "$.year"},
-		{"years out of order", edit(`"years": [`+"\n      2018,", `"years": [`+"\n      2019,"), segments.ErrPlan, "$.plan.years"},
-		{"unknown segment", edit(`"segment": "advertising"`, `"segment": "adverts"`), segments.ErrUnknownSegment, "$.parts[1].segment"},
-		{"segment valued twice", edit(`"segment": "advertising"`, `"segment": "live_streaming"`), valuation.ErrDuplicatePart, "$.parts[1].segment"},
-		{"empty metric", edit(`"metric": "mau",`, `"metric": "",`), modelfile.ErrInvalid, "$.parts[0].metric"},
-		{"label against metric", edit(`"method": "P/MAU",`, `"method": "P/E",`), valuation.ErrLabel, "$.parts[0].method"},
-		{"lower-case currency", edit(`"currency": "HKD"`, `"currency": "hkd"`), comps.ErrCurrency, "$.currency"},
-		{"lower-case comparable currency", edit(`"currency": "USD",`, `"currency": "usd",`), comps.ErrCurrency, "$.parts[0].comps.companies[0].currency"},
-		{"duplicate ticker", edit(`"ticker": "DOYU US"`, `"ticker": "HUYA US"`), modelfile.ErrDuplicateKey, "$.parts[0].comps.companies[1].ticker"},
-		{"FX rate beyond bounds", edit(`"rate": "7.7"`, `"rate": "1e17"`), comps.ErrBadRate, "$.fx[0]"},
-		{"net margin out of range", edit(`"driver": "ecommerce",`, `"driver": "ecommerce", "net_margin": {"2021": "2"},`), segments.ErrRate, `$.plan.segments[2].net_margin["2021"]`},
-		{"P&L share count zero", edit(`"2020": "931.4"`, `"2020": "0"`), earnings.ErrShares, `$.earnings.shares["2020"]`},
-		{"zero with a huge exponent", edit(`"shares": "4159"`, `"shares": "0e-9999"`), modelfile.ErrDecimal, "$.shares"},
+		{"zero shares", edit(`"shares": "4159"`, `"shares": "0"`), fault.ErrShares, "$.shares"},
+		{"DAU above MAU", edit(`"dau": "344"`, `"dau": "800"`), fault.ErrDAUAboveMAU, `$.plan.users["2021"].dau`},
+		{"unknown year", edit(`"year": 2021`, `"year": 2030`), fault.ErrUnknownYear, "$.year"},
+		{"years out of order", edit(`"years": [`+"\n      2018,", `"years": [`+"\n      2019,"), fault.ErrPlan, "$.plan.years"},
+		{"unknown segment", edit(`"segment": "advertising"`, `"segment": "adverts"`), fault.ErrUnknownSegment, "$.parts[1].segment"},
+		{"segment valued twice", edit(`"segment": "advertising"`, `"segment": "live_streaming"`), fault.ErrDuplicatePart, "$.parts[1].segment"},
+		{"empty metric", edit(`"metric": "mau",`, `"metric": "",`), fault.ErrInvalid, "$.parts[0].metric"},
+		{"label against metric", edit(`"method": "P/MAU",`, `"method": "P/E",`), fault.ErrLabel, "$.parts[0].method"},
+		{"lower-case currency", edit(`"currency": "HKD"`, `"currency": "hkd"`), fault.ErrCurrency, "$.currency"},
+		{"lower-case comparable currency", edit(`"currency": "USD",`, `"currency": "usd",`), fault.ErrCurrency, "$.parts[0].comps.companies[0].currency"},
+		{"duplicate ticker", edit(`"ticker": "DOYU US"`, `"ticker": "HUYA US"`), fault.ErrDuplicateKey, "$.parts[0].comps.companies[1].ticker"},
+		{"FX rate beyond bounds", edit(`"rate": "7.7"`, `"rate": "1e17"`), fault.ErrBadRate, "$.fx[0]"},
+		{"net margin out of range", edit(`"driver": "ecommerce",`, `"driver": "ecommerce", "net_margin": {"2021": "2"},`), fault.ErrRate, `$.plan.segments[2].net_margin["2021"]`},
+		{"P&L share count zero", edit(`"2020": "931.4"`, `"2020": "0"`), fault.ErrShares, `$.earnings.shares["2020"]`},
+		{"zero with a huge exponent", edit(`"shares": "4159"`, `"shares": "0e-9999"`), fault.ErrDecimal, "$.shares"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := modelfile.Read(strings.NewReader(c.file), nil)
-			var e *modelfile.Error
+			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || e.Path != c.at {
 				t.Errorf("error %v, want %v at %s", err, c.want, c.at)
 			}
@@ -330,10 +327,10 @@ func TestManyPartsOneBigFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "model.json"), model, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var e *modelfile.Error
+	var e *fault.Error
 	var err error
 	peak := peakHeap(func() { _, err = modelfile.LoadModel(filepath.Join(dir, "model.json")) })
-	if !errors.Is(err, modelfile.ErrTooLarge) || !errors.As(err, &e) || e.Path != "$.parts[5].comps" {
+	if !errors.Is(err, fault.ErrTooLarge) || !errors.As(err, &e) || e.Path != "$.parts[5].comps" {
 		t.Errorf("error %v, want ErrTooLarge at $.parts[5].comps", err)
 	}
 	read := csv.Len() + len(model)
@@ -351,8 +348,8 @@ func TestReadWithoutFS(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = modelfile.Read(bytes.NewReader(model), nil)
-	var e *modelfile.Error
-	if !errors.Is(err, modelfile.ErrInvalid) || !errors.As(err, &e) || e.Path != "$.parts[0].comps.file" || !strings.Contains(err.Error(), "no file system was given") {
+	var e *fault.Error
+	if !errors.Is(err, fault.ErrInvalid) || !errors.As(err, &e) || e.Path != "$.parts[0].comps.file" || !strings.Contains(err.Error(), "no file system was given") {
 		t.Errorf("error %v, want ErrInvalid at $.parts[0].comps.file saying no file system was given", err)
 	}
 }

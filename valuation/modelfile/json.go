@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // The JSON reader decodes a document straight into the file's Go types from the token
@@ -18,16 +20,16 @@ import (
 // of keys, whatever the document's shape: a 20,000-character key over an array of a
 // million zeros costs what the key and the array cost, not a path per element.
 
-// readAll reads r up to limit bytes; more is ErrTooLarge. A leading UTF-8 byte order mark
-// is dropped; invalid UTF-8 is ErrSyntax, so that two different byte strings can never
+// readAll reads r up to limit bytes; more is fault.ErrTooLarge. A leading UTF-8 byte order mark
+// is dropped; invalid UTF-8 is fault.ErrSyntax, so that two different byte strings can never
 // decode to the same text.
 func readAll(r io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, &Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		return nil, &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
 	}
 	if int64(len(b)) > limit {
-		return nil, &Error{Path: fmt.Sprintf("above %d bytes", limit), Err: ErrTooLarge}
+		return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("above %d bytes", limit), Err: fault.ErrTooLarge}
 	}
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	if !utf8.Valid(b) {
@@ -39,7 +41,7 @@ func readAll(r io.Reader, limit int64) ([]byte, error) {
 			}
 			at += n
 		}
-		return nil, &Error{Path: fmt.Sprintf("byte %d", at), Err: fmt.Errorf("%w: invalid UTF-8", ErrSyntax)}
+		return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("byte %d", at), Err: fmt.Errorf("%w: invalid UTF-8", fault.ErrSyntax)}
 	}
 	return b, nil
 }
@@ -88,11 +90,11 @@ func (r *reader) at() string {
 	return b.String()
 }
 
-func (r *reader) fail(err error) error { return &Error{Path: r.at(), Err: err} }
+func (r *reader) fail(err error) error { return &fault.Error{Pkg: "modelfile", Path: r.at(), Err: err} }
 
 // syntax reports malformed JSON at the current path and the byte the decoder reached.
 func (r *reader) syntax(err error) error {
-	return &Error{Path: fmt.Sprintf("%s (byte %d)", r.at(), r.dec.InputOffset()), Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s (byte %d)", r.at(), r.dec.InputOffset()), Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
 }
 
 func (r *reader) token() (json.Token, error) {
@@ -113,12 +115,12 @@ func (r *reader) close() error {
 }
 
 // wrong reports a value of the wrong JSON type; a JSON number where a decimal string is
-// wanted is ErrNumber.
+// wanted is fault.ErrNumber.
 func (r *reader) wrong(t json.Token, want string) error {
 	if n, ok := t.(json.Number); ok && want == "decimal string" {
-		return r.fail(fmt.Errorf("%w: %s", ErrNumber, clip(string(n))))
+		return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, clip(string(n))))
 	}
-	return r.fail(fmt.Errorf("%w: %s, want %s", ErrType, typeName(t), want))
+	return r.fail(fmt.Errorf("%w: %s, want %s", fault.ErrType, typeName(t), want))
 }
 
 func typeName(t json.Token) string {
@@ -159,7 +161,7 @@ func (r *reader) key(seen map[string]bool) (string, error) {
 	k, _ := t.(string) // the decoder returns only strings in key position
 	r.path = append(r.path, step{key: k, isKey: true})
 	if seen[k] {
-		return "", r.fail(ErrDuplicateKey)
+		return "", r.fail(fault.ErrDuplicateKey)
 	}
 	seen[k] = true
 	return k, nil
@@ -204,7 +206,7 @@ func (r *reader) value(v reflect.Value, limit int) error {
 		for i := 0; r.dec.More(); i++ {
 			r.path = append(r.path, step{index: i})
 			if limit > 0 && i == limit {
-				return r.fail(fmt.Errorf("%w: more than %d elements", ErrTooLarge, limit))
+				return r.fail(fmt.Errorf("%w: more than %d elements", fault.ErrTooLarge, limit))
 			}
 			s = reflect.Append(s, reflect.Zero(v.Type().Elem()))
 			if err := r.value(s.Index(i), 0); err != nil {
@@ -241,11 +243,11 @@ func (r *reader) value(v reflect.Value, limit int) error {
 		}
 		i, err := strconv.Atoi(string(n))
 		if err != nil {
-			return r.fail(fmt.Errorf("%w: %s, want an integer", ErrType, clip(string(n))))
+			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, clip(string(n))))
 		}
 		v.SetInt(int64(i))
 	default:
-		return r.fail(fmt.Errorf("%w: no decoding for %s", ErrUnsupported, v.Type()))
+		return r.fail(fmt.Errorf("%w: no decoding for %s", fault.ErrUnsupported, v.Type()))
 	}
 	return nil
 }
@@ -269,7 +271,7 @@ func (r *reader) object(v reflect.Value) error {
 			}
 		}
 		if f < 0 {
-			return r.fail(ErrUnknownField)
+			return r.fail(fault.ErrUnknownField)
 		}
 		limit, _ := strconv.Atoi(t.Field(f).Tag.Get("max"))
 		if err := r.value(v.Field(f), limit); err != nil {
@@ -284,7 +286,7 @@ func (r *reader) object(v reflect.Value) error {
 	for j := range t.NumField() {
 		if name, optional := tag(t.Field(j)); !found[j] && !optional {
 			r.path = append(r.path, step{key: name, isKey: true})
-			return r.fail(ErrMissingField)
+			return r.fail(fault.ErrMissingField)
 		}
 	}
 	return nil
@@ -304,13 +306,13 @@ func (r *reader) mapping(v reflect.Value, limit int) error {
 			return err
 		}
 		if limit > 0 && len(seen) > limit {
-			return r.fail(fmt.Errorf("%w: more than %d keys", ErrTooLarge, limit))
+			return r.fail(fmt.Errorf("%w: more than %d keys", fault.ErrTooLarge, limit))
 		}
 		key := reflect.New(v.Type().Key()).Elem()
 		if key.Kind() == reflect.Int {
 			y, err := strconv.Atoi(k)
 			if err != nil || strconv.Itoa(y) != k || y < 0 {
-				return r.fail(fmt.Errorf("%w: key %s is not a year", ErrInvalid, strconv.Quote(clip(k))))
+				return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(clip(k))))
 			}
 			key.SetInt(int64(y))
 		} else {

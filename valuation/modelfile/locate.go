@@ -7,54 +7,53 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
-	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // locate returns the JSON path in f of what an error of valuing f's model names: a part
 // and the comparable, figure or label at fault; a driver input, the users of a year or
-// the plan's shape; a P&L line, share count or equity; a field of the model.
+// the plan's shape; a P&L line, share count or equity; a field of the model. It reads the
+// innermost *fault.Error of the chain, the one that knows most of where: its part (Op,
+// the part's method, is set when the error came through valuing a part), P&L line,
+// segment or field.
 func (f File) locate(err error) string {
-	var pe *valuation.PartError
-	if errors.As(err, &pe) {
-		return f.locatePart(pe, err)
+	var fe *fault.Error
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if x, ok := e.(*fault.Error); ok {
+			fe = x
+		}
 	}
-	var se *segments.Error
-	if errors.As(err, &se) {
-		return f.locateSegment(se)
-	}
-	var ee *earnings.Error
-	if errors.As(err, &ee) && f.Earnings != nil {
-		return f.locateEarnings(ee)
-	}
-	var fe *valuation.FieldError
-	if errors.As(err, &fe) {
-		return childPath("$", fe.Field)
-	}
-	var ce *comps.Error
-	if errors.As(err, &ce) {
+	switch {
+	case fe == nil:
+		return "$"
+	case fe.Op != "" && fe.Segment != "":
+		return f.locatePart(fe, err)
+	case fe.Line != "" && f.Earnings != nil:
+		return f.locateEarnings(fe)
+	case fe.Pkg == "segments":
+		return f.locateSegment(fe)
+	case fe.Pkg == "comps":
 		return "$.fx"
 	}
-	return "$"
+	return childPath("$", fe.Field)
 }
 
-func (f File) locatePart(pe *valuation.PartError, err error) string {
+func (f File) locatePart(pe *fault.Error, err error) string {
 	for i, p := range f.Parts {
 		if p.Segment != pe.Segment {
 			continue
 		}
 		at := fmt.Sprintf("$.parts[%d]", i)
-		var ce *comps.Error
+		ce := pe
 		switch {
-		case errors.Is(err, segments.ErrUnknownSegment):
+		case errors.Is(err, fault.ErrUnknownSegment):
 			return at + ".segment"
-		case errors.Is(err, valuation.ErrLabel):
+		case errors.Is(err, fault.ErrLabel):
 			return at + ".method"
-		case errors.Is(err, valuation.ErrMetric) || errors.Is(err, valuation.ErrMismatch):
+		case errors.Is(err, fault.ErrMetric) || errors.Is(err, fault.ErrMismatch):
 			return at + ".metric"
-		case errors.As(err, &ce):
+		case ce.Pkg == "comps":
 			for j, c := range p.Comps.Companies {
 				if c.Ticker == ce.Ticker {
 					return fmt.Sprintf("%s.comps.companies[%d]", at, j)
@@ -69,7 +68,7 @@ func (f File) locatePart(pe *valuation.PartError, err error) string {
 				return at + ".comps." + ce.Field
 			case p.Comps.File != "":
 				return at + ".comps.file"
-			case errors.Is(err, comps.ErrNoRate):
+			case errors.Is(err, fault.ErrNoRate):
 				return "$.fx"
 			}
 			return at + ".comps"
@@ -79,7 +78,7 @@ func (f File) locatePart(pe *valuation.PartError, err error) string {
 	return "$.parts"
 }
 
-func (f File) locateSegment(se *segments.Error) string {
+func (f File) locateSegment(se *fault.Error) string {
 	year := strconv.Itoa(se.Year)
 	switch {
 	case se.Segment == "" && se.Field == "mau" || se.Segment == "" && se.Field == "dau":
@@ -88,7 +87,7 @@ func (f File) locateSegment(se *segments.Error) string {
 		return childPath("$.plan.users", year)
 	case se.Segment == "" && (se.Field == "years" || se.Field == "segments"):
 		return "$.plan." + se.Field
-	case se.Segment == "" && se.Field == "" && errors.Is(se, segments.ErrUnknownYear):
+	case se.Segment == "" && se.Field == "" && errors.Is(se, fault.ErrUnknownYear):
 		return "$.year"
 	}
 	for i, s := range f.Plan.Segments {
@@ -118,7 +117,7 @@ func (f File) locateSegment(se *segments.Error) string {
 	return "$.plan.segments"
 }
 
-func (f File) locateEarnings(ee *earnings.Error) string {
+func (f File) locateEarnings(ee *fault.Error) string {
 	year := strconv.Itoa(ee.Year)
 	switch ee.Line {
 	case "shares", "equity":

@@ -18,6 +18,7 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // MaxBytes is the size limit of a model or comparables file.
@@ -25,14 +26,14 @@ const MaxBytes = 1 << 20
 
 // Decode reads a model file strictly: at most MaxBytes of JSON, no duplicate keys,
 // unknown fields, nulls or missing required fields, decimals only as bounded strings.
-// Errors are *Error with the JSON path of the offending value.
+// Errors are *fault.Error with the JSON path of the offending value.
 func Decode(r io.Reader) (File, error) {
 	var f File
 	if err := decodeDoc(r, &f); err != nil {
 		return File{}, err
 	}
 	if f.Format != ModelFormat {
-		return File{}, &Error{Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", ErrInvalid, strconv.Quote(clip(f.Format)), ModelFormat)}
+		return File{}, &fault.Error{Pkg: "modelfile", Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(clip(f.Format)), ModelFormat)}
 	}
 	for i, s := range f.Plan.Segments {
 		if err := s.check(fmt.Sprintf("$.plan.segments[%d]", i)); err != nil {
@@ -51,18 +52,18 @@ func (s Segment) check(at string) error {
 		for _, k := range segments.Kinds() {
 			kinds = append(kinds, k.Kind)
 		}
-		return &Error{Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", ErrInvalid, strconv.Quote(clip(s.Driver)), strings.Join(kinds, ", "))}
+		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", fault.ErrInvalid, strconv.Quote(clip(s.Driver)), strings.Join(kinds, ", "))}
 	}
 	for _, y := range slices.Sorted(maps.Keys(s.Inputs)) {
 		in, year := s.Inputs[y], childPath(at+".inputs", strconv.Itoa(y))
 		for _, name := range slices.Sorted(maps.Keys(in)) {
 			if !slices.ContainsFunc(spec.Inputs, func(i segments.Input) bool { return string(i.Metric) == name }) {
-				return &Error{Path: childPath(year, name), Err: fmt.Errorf("%w: not an input of %s", ErrUnknownField, s.Driver)}
+				return &fault.Error{Pkg: "modelfile", Path: childPath(year, name), Err: fmt.Errorf("%w: not an input of %s", fault.ErrUnknownField, s.Driver)}
 			}
 		}
 		for _, i := range spec.Inputs {
 			if _, ok := in[string(i.Metric)]; !ok && !i.Optional {
-				return &Error{Path: childPath(year, string(i.Metric)), Err: ErrMissingField}
+				return &fault.Error{Pkg: "modelfile", Path: childPath(year, string(i.Metric)), Err: fault.ErrMissingField}
 			}
 		}
 	}
@@ -94,7 +95,7 @@ const MaxCompanies = 50_000
 
 // Read reads a model file from r (as Decode does), builds its model with the comparables
 // files it names read from fsys, and values the model once, so that bad drivers,
-// comparables or rates are reported at once. Every error is an *Error located at the
+// comparables or rates are reported at once. Every error is a *fault.Error located at the
 // JSON path of what it names (a comparables file's errors also name that file). With a
 // nil fsys a model that names a comparables file is an error saying none was given.
 // Files are read only if they are regular files: a FIFO or device named as
@@ -109,7 +110,7 @@ func Read(r io.Reader, fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, err
 	}
 	if _, err := m.Value(); err != nil {
-		return valuation.Model{}, &Error{Path: f.locate(err), Err: err}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: f.locate(err), Err: err}
 	}
 	return m, nil
 }
@@ -151,9 +152,9 @@ func checkRegular(fi fs.FileInfo, err error) error {
 	case err != nil:
 		return err
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%w: %s is not a regular file", ErrInvalid, fi.Mode().Type())
+		return fmt.Errorf("%w: %s is not a regular file", fault.ErrInvalid, fi.Mode().Type())
 	case fi.Size() > MaxBytes:
-		return &Error{Path: fmt.Sprintf("above %d bytes", int64(MaxBytes)), Err: ErrTooLarge}
+		return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("above %d bytes", int64(MaxBytes)), Err: fault.ErrTooLarge}
 	}
 	return nil
 }
@@ -165,21 +166,21 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	m := valuation.Model{Name: f.Name, Ticker: f.Ticker, Year: f.Year, Currency: comps.Currency(f.Currency),
 		Shares: f.Shares.Decimal, Price: value(f.Price)}
 	if err := m.Currency.Check(); err != nil {
-		return valuation.Model{}, &Error{Path: "$.currency", Err: err}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.currency", Err: err}
 	}
 	if err := comps.Currency(f.Plan.Currency).Check(); err != nil {
-		return valuation.Model{}, &Error{Path: "$.plan.currency", Err: err}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.plan.currency", Err: err}
 	}
 	rates := make([]comps.Rate, len(f.FX))
 	for i, r := range f.FX {
 		rates[i] = comps.Rate{From: comps.Currency(r.From), To: comps.Currency(r.To), Rate: r.Rate.Decimal}
 		if _, err := comps.NewFX(rates[i]); err != nil {
-			return valuation.Model{}, &Error{Path: fmt.Sprintf("$.fx[%d]", i), Err: err}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("$.fx[%d]", i), Err: err}
 		}
 	}
 	fx, err := comps.NewFX(rates...)
 	if err != nil {
-		return valuation.Model{}, &Error{Path: "$.fx", Err: err}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx", Err: err}
 	}
 	m.FX = fx
 	if m.Scale, err = f.Rating.scale(); err != nil {
@@ -188,10 +189,10 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	for c, sym := range f.Symbols {
 		at := childPath("$.symbols", c)
 		if err := comps.Currency(c).Check(); err != nil {
-			return valuation.Model{}, &Error{Path: at, Err: err}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 		}
 		if utf8.RuneCountInString(sym) > 8 {
-			return valuation.Model{}, &Error{Path: at, Err: fmt.Errorf("%w: a symbol of more than 8 characters", ErrInvalid)}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: a symbol of more than 8 characters", fault.ErrInvalid)}
 		}
 		if m.Symbols == nil {
 			m.Symbols = map[comps.Currency]string{}
@@ -210,18 +211,18 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		at := fmt.Sprintf("$.parts[%d]", i)
 		for j, q := range f.Parts[:i] {
 			if q.Segment == p.Segment {
-				return valuation.Model{}, &Error{Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", valuation.ErrDuplicatePart, strconv.Quote(clip(p.Segment)), j)}
+				return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", fault.ErrDuplicatePart, strconv.Quote(clip(p.Segment)), j)}
 			}
 		}
 		if p.Metric == "" {
-			return valuation.Model{}, &Error{Path: at + ".metric", Err: fmt.Errorf("%w: empty; name the segment figure priced, e.g. mau or shopping_mau", ErrInvalid)}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".metric", Err: fmt.Errorf("%w: empty; name the segment figure priced, e.g. mau or shopping_mau", fault.ErrInvalid)}
 		}
 		set, err := p.Comps.set(at+".comps", fsys, files)
 		if err != nil {
 			return valuation.Model{}, err
 		}
 		if priced += len(set.Companies); priced > MaxCompanies {
-			return valuation.Model{}, &Error{Path: at + ".comps", Err: fmt.Errorf("%w: more than %d comparables in all the parts", ErrTooLarge, MaxCompanies)}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".comps", Err: fmt.Errorf("%w: more than %d comparables in all the parts", fault.ErrTooLarge, MaxCompanies)}
 		}
 		m.Parts = append(m.Parts, valuation.Part{Segment: p.Segment,
 			Method: valuation.Multiple{Label: p.Method, Comps: set, Metric: segments.Metric(p.Metric)}})
@@ -237,15 +238,15 @@ func (s *Scale) scale() (valuation.Scale, error) {
 	}
 	out := valuation.Scale{Below: valuation.Rating(s.Below)}
 	if s.Below == "" {
-		return valuation.Scale{}, &Error{Path: "$.rating.below", Err: fmt.Errorf("%w: empty", ErrInvalid)}
+		return valuation.Scale{}, &fault.Error{Pkg: "modelfile", Path: "$.rating.below", Err: fmt.Errorf("%w: empty", fault.ErrInvalid)}
 	}
 	for i, b := range s.Bands {
 		at := fmt.Sprintf("$.rating.bands[%d]", i)
 		switch {
 		case b.Rating == "":
-			return valuation.Scale{}, &Error{Path: at + ".rating", Err: fmt.Errorf("%w: empty", ErrInvalid)}
+			return valuation.Scale{}, &fault.Error{Pkg: "modelfile", Path: at + ".rating", Err: fmt.Errorf("%w: empty", fault.ErrInvalid)}
 		case i > 0 && !b.Floor.LessThan(s.Bands[i-1].Floor.Decimal):
-			return valuation.Scale{}, &Error{Path: at + ".floor", Err: fmt.Errorf("%w: %s, want below the band before's %s", ErrInvalid, b.Floor, s.Bands[i-1].Floor)}
+			return valuation.Scale{}, &fault.Error{Pkg: "modelfile", Path: at + ".floor", Err: fmt.Errorf("%w: %s, want below the band before's %s", fault.ErrInvalid, b.Floor, s.Bands[i-1].Floor)}
 		}
 		out.Bands = append(out.Bands, valuation.Band{Rating: valuation.Rating(b.Rating), Floor: b.Floor.Decimal, Inclusive: b.Inclusive})
 	}
@@ -290,15 +291,15 @@ func (e Earnings) plan() (earnings.Plan, error) {
 		at := fmt.Sprintf("$.earnings.lines[%d]", i)
 		kind, ok := kinds[l.Kind]
 		if !ok {
-			return earnings.Plan{}, &Error{Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", ErrInvalid, strconv.Quote(clip(l.Kind)))}
+			return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", fault.ErrInvalid, strconv.Quote(clip(l.Kind)))}
 		}
 		line := earnings.Line{Name: l.Name, Label: l.Label, Kind: kind, Years: map[int]earnings.Value{}}
 		for y, v := range l.Years {
 			switch {
 			case (v.Amount == nil) == (v.Ratio == nil):
-				return earnings.Plan{}, &Error{Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", ErrInvalid)}
+				return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", fault.ErrInvalid)}
 			case v.Amount != nil && v.Of != "":
-				return earnings.Plan{}, &Error{Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", ErrInvalid)}
+				return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", fault.ErrInvalid)}
 			case v.Amount != nil:
 				line.Years[y] = earnings.Amount(v.Amount.Decimal)
 			default:
@@ -315,17 +316,17 @@ var aggregates = []string{"mean", "median", "harmonic", "trimmed", "market_value
 func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps.Set, error) {
 	metric, err := comps.ParseMetric(s.Metric)
 	if err != nil {
-		return comps.Set{}, &Error{Path: at + ".metric", Err: err}
+		return comps.Set{}, &fault.Error{Pkg: "modelfile", Path: at + ".metric", Err: err}
 	}
 	out := comps.Set{Name: s.Name, Metric: metric, Money: s.Money, Currency: comps.Currency(s.Currency),
 		Premium: value(s.Premium), Exclude: maps.Clone(s.Exclude), SkipUnpriced: s.SkipUnpriced, OutlierZ: value(s.OutlierZ)}
 	if s.Currency != "" {
 		if err := out.Currency.Check(); err != nil {
-			return comps.Set{}, &Error{Path: at + ".currency", Err: err}
+			return comps.Set{}, &fault.Error{Pkg: "modelfile", Path: at + ".currency", Err: err}
 		}
 	}
 	invalid := func(field, why string) error {
-		return &Error{Path: at + "." + field, Err: fmt.Errorf("%w: %s", ErrInvalid, why)}
+		return &fault.Error{Pkg: "modelfile", Path: at + "." + field, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
 	}
 	if s.Trim != nil && s.Aggregate != "trimmed" {
 		return comps.Set{}, invalid("trim", "only with aggregate trimmed")
@@ -360,7 +361,7 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 		cs, ok := files[s.File]
 		if !ok {
 			if cs, err = readCompsFile(fsys, s.File); err != nil {
-				return comps.Set{}, &Error{Path: at + ".file", Err: err}
+				return comps.Set{}, &fault.Error{Pkg: "modelfile", Path: at + ".file", Err: err}
 			}
 			files[s.File] = cs
 		}
@@ -378,27 +379,27 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 	switch {
 	case fsys == nil:
-		return nil, &Error{File: name, Err: fmt.Errorf("%w: the model names a comparables file, and no file system was given to read it from", ErrInvalid)}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: the model names a comparables file, and no file system was given to read it from", fault.ErrInvalid)}
 	case !fs.ValidPath(name):
-		return nil, &Error{File: name, Err: fmt.Errorf("%w: comparables file must be a relative path inside the model's directory", ErrInvalid)}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: comparables file must be a relative path inside the model's directory", fault.ErrInvalid)}
 	}
 	if err := checkRegular(fs.Stat(fsys, name)); err != nil {
 		return nil, inFile(err, name)
 	}
 	r, err := fsys.Open(name)
 	if err != nil {
-		return nil, &Error{File: name, Err: err}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: err}
 	}
 	return readNamed(r, name)
 }
 
-// inFile sets the file of an *Error that has none.
+// inFile sets the file of a *fault.Error that has none.
 func inFile(err error, name string) error {
-	var e *Error
+	var e *fault.Error
 	if errors.As(err, &e) && e.File == "" {
 		c := *e
 		c.File = name
 		return &c
 	}
-	return &Error{File: name, Err: err}
+	return &fault.Error{Pkg: "modelfile", File: name, Err: err}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
@@ -66,24 +66,24 @@ func TestHostileCSV(t *testing.T) {
 		want      error
 		at        string
 	}{
-		{"empty file", "", modelfile.ErrSyntax, ""},
-		{"unknown column", "ticker,currency,colour\n", modelfile.ErrUnknownField, `line 1, column "colour"`},
-		{"duplicate column", "ticker,currency,currency\n", modelfile.ErrDuplicateKey, `line 1, column "currency"`},
-		{"no currency column", "ticker,market_value\n", modelfile.ErrMissingField, "line 1, column currency"},
-		{"ragged row", head + "A,USD,1\n", modelfile.ErrSyntax, "line 2"},
-		{"float syntax", head + "A,USD,1.5.2,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
-		{"huge exponent", head + "A,USD,1e1000000000,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
-		{"huge exponent in range of int32", head + "A,USD,1e999,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
-		{"NaN", head + "A,USD,NaN,10\n", modelfile.ErrDecimal, "line 2, column market_value"},
-		{"zero ADS ratio", "ticker,currency,close,shares,ads_ratio,mau_2021\nA,USD,10,100,0,10\n", modelfile.ErrInvalid, "line 2, column ads_ratio"},
-		{"no market value", head + "A,USD,,10\n", modelfile.ErrInvalid, "line 2, column market_value"},
-		{"empty ticker", head + ",USD,1,10\n", modelfile.ErrInvalid, "line 2, column ticker"},
-		{"bad date", "ticker,currency,market_value,as_of\nA,USD,1,2021-02-30\n", modelfile.ErrInvalid, "line 2, column as_of"},
-		{"above the size limit", head + strings.Repeat("A,USD,1,10\n", modelfile.MaxBytes/10), modelfile.ErrTooLarge, ""},
+		{"empty file", "", fault.ErrSyntax, ""},
+		{"unknown column", "ticker,currency,colour\n", fault.ErrUnknownField, `line 1, column "colour"`},
+		{"duplicate column", "ticker,currency,currency\n", fault.ErrDuplicateKey, `line 1, column "currency"`},
+		{"no currency column", "ticker,market_value\n", fault.ErrMissingField, "line 1, column currency"},
+		{"ragged row", head + "A,USD,1\n", fault.ErrSyntax, "line 2"},
+		{"float syntax", head + "A,USD,1.5.2,10\n", fault.ErrDecimal, "line 2, column market_value"},
+		{"huge exponent", head + "A,USD,1e1000000000,10\n", fault.ErrDecimal, "line 2, column market_value"},
+		{"huge exponent in range of int32", head + "A,USD,1e999,10\n", fault.ErrDecimal, "line 2, column market_value"},
+		{"NaN", head + "A,USD,NaN,10\n", fault.ErrDecimal, "line 2, column market_value"},
+		{"zero ADS ratio", "ticker,currency,close,shares,ads_ratio,mau_2021\nA,USD,10,100,0,10\n", fault.ErrInvalid, "line 2, column ads_ratio"},
+		{"no market value", head + "A,USD,,10\n", fault.ErrInvalid, "line 2, column market_value"},
+		{"empty ticker", head + ",USD,1,10\n", fault.ErrInvalid, "line 2, column ticker"},
+		{"bad date", "ticker,currency,market_value,as_of\nA,USD,1,2021-02-30\n", fault.ErrInvalid, "line 2, column as_of"},
+		{"above the size limit", head + strings.Repeat("A,USD,1,10\n", modelfile.MaxBytes/10), fault.ErrTooLarge, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := modelfile.ReadCSV(strings.NewReader(c.csv))
-			var e *modelfile.Error
+			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, c.at) {
 				t.Errorf("error %v, want %v at %q", err, c.want, c.at)
 			}
@@ -95,7 +95,7 @@ func TestHostileCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := comps.Set{Name: "s", Metric: comps.Metric{Name: "mau", Year: 2021}, Companies: cs}
-	if _, err := set.Multiple(comps.FX{}); !errors.Is(err, comps.ErrNonPositive) || !strings.Contains(err.Error(), "A: mau 2021 0") {
+	if _, err := set.Multiple(comps.FX{}); !errors.Is(err, fault.ErrNonPositive) || !strings.Contains(err.Error(), "A: mau 2021 0") {
 		t.Errorf("zero MAU: %v", err)
 	}
 }
@@ -110,60 +110,60 @@ func TestHostileModel(t *testing.T) {
 		want       error
 		at         string
 	}{
-		{"empty file", "", modelfile.ErrSyntax, "$"},
-		{"not an object", "[]", modelfile.ErrType, "$"},
-		{"truncated", good[:200], modelfile.ErrSyntax, "$.rating.bands[0]"},
-		{"trailing data", good + "{}", modelfile.ErrSyntax, "$"},
-		{"unknown field", edit(`"year": 2021,`, `"year": 2021, "yaer": 2021,`), modelfile.ErrUnknownField, "$.yaer"},
-		{"duplicate key", edit(`"year": 2021,`, `"year": 2021, "year": 2022,`), modelfile.ErrDuplicateKey, "$.year"},
-		{"missing field", edit(`"shares": "4159",`, ``), modelfile.ErrMissingField, "$.shares"},
-		{"null", edit(`"shares": "4159"`, `"shares": null`), modelfile.ErrType, "$.shares"},
-		{"number for a decimal", edit(`"shares": "4159"`, `"shares": 4159`), modelfile.ErrNumber, "$.shares"},
-		{"float for a decimal", edit(`"paying_ratio": "0.118"`, `"paying_ratio": 0.118`), modelfile.ErrNumber,
+		{"empty file", "", fault.ErrSyntax, "$"},
+		{"not an object", "[]", fault.ErrType, "$"},
+		{"truncated", good[:200], fault.ErrSyntax, "$.rating.bands[0]"},
+		{"trailing data", good + "{}", fault.ErrSyntax, "$"},
+		{"unknown field", edit(`"year": 2021,`, `"year": 2021, "yaer": 2021,`), fault.ErrUnknownField, "$.yaer"},
+		{"duplicate key", edit(`"year": 2021,`, `"year": 2021, "year": 2022,`), fault.ErrDuplicateKey, "$.year"},
+		{"missing field", edit(`"shares": "4159",`, ``), fault.ErrMissingField, "$.shares"},
+		{"null", edit(`"shares": "4159"`, `"shares": null`), fault.ErrType, "$.shares"},
+		{"number for a decimal", edit(`"shares": "4159"`, `"shares": 4159`), fault.ErrNumber, "$.shares"},
+		{"float for a decimal", edit(`"paying_ratio": "0.118"`, `"paying_ratio": 0.118`), fault.ErrNumber,
 			`$.plan.segments[0].inputs["2021"].paying_ratio`},
-		{"huge exponent as a number", edit(`"shares": "4159"`, `"shares": 1e1000000000`), modelfile.ErrNumber, "$.shares"},
-		{"huge exponent as a string", edit(`"shares": "4159"`, `"shares": "1e1000000000"`), modelfile.ErrDecimal, "$.shares"},
-		{"tiny exponent", edit(`"shares": "4159"`, `"shares": "1e-31"`), modelfile.ErrDecimal, "$.shares"},
-		{"too many digits", edit(`"shares": "4159"`, `"shares": "`+strings.Repeat("9", 41)+`"`), modelfile.ErrDecimal, "$.shares"},
-		{"NaN", edit(`"shares": "4159"`, `"shares": NaN`), modelfile.ErrSyntax, "$.shares"},
-		{"NaN string", edit(`"shares": "4159"`, `"shares": "NaN"`), modelfile.ErrDecimal, "$.shares"},
-		{"Infinity", edit(`"shares": "4159"`, `"shares": "Infinity"`), modelfile.ErrDecimal, "$.shares"},
-		{"fractional year", edit(`"year": 2021`, `"year": 2021.0`), modelfile.ErrType, "$.year"},
-		{"string for a year", edit(`"year": 2021`, `"year": "2021"`), modelfile.ErrType, "$.year"},
-		{"year key not a year", edit(`"2018": {`, `"18x": {`), modelfile.ErrInvalid, `$.plan.users["18x"]`},
-		{"unknown driver", edit(`"driver": "advertising"`, `"driver": "adverts"`), modelfile.ErrInvalid, "$.plan.segments[1].driver"},
-		{"input of another driver", edit(`"revenue_per_dau": "136.5459"`, `"revenue_per_dau": "136.5459", "take_rate": "0.1"`), modelfile.ErrUnknownField,
+		{"huge exponent as a number", edit(`"shares": "4159"`, `"shares": 1e1000000000`), fault.ErrNumber, "$.shares"},
+		{"huge exponent as a string", edit(`"shares": "4159"`, `"shares": "1e1000000000"`), fault.ErrDecimal, "$.shares"},
+		{"tiny exponent", edit(`"shares": "4159"`, `"shares": "1e-31"`), fault.ErrDecimal, "$.shares"},
+		{"too many digits", edit(`"shares": "4159"`, `"shares": "`+strings.Repeat("9", 41)+`"`), fault.ErrDecimal, "$.shares"},
+		{"NaN", edit(`"shares": "4159"`, `"shares": NaN`), fault.ErrSyntax, "$.shares"},
+		{"NaN string", edit(`"shares": "4159"`, `"shares": "NaN"`), fault.ErrDecimal, "$.shares"},
+		{"Infinity", edit(`"shares": "4159"`, `"shares": "Infinity"`), fault.ErrDecimal, "$.shares"},
+		{"fractional year", edit(`"year": 2021`, `"year": 2021.0`), fault.ErrType, "$.year"},
+		{"string for a year", edit(`"year": 2021`, `"year": "2021"`), fault.ErrType, "$.year"},
+		{"year key not a year", edit(`"2018": {`, `"18x": {`), fault.ErrInvalid, `$.plan.users["18x"]`},
+		{"unknown driver", edit(`"driver": "advertising"`, `"driver": "adverts"`), fault.ErrInvalid, "$.plan.segments[1].driver"},
+		{"input of another driver", edit(`"revenue_per_dau": "136.5459"`, `"revenue_per_dau": "136.5459", "take_rate": "0.1"`), fault.ErrUnknownField,
 			`$.plan.segments[1].inputs["2021"].take_rate`},
-		{"misspelt input", edit(`"revenue_per_dau": "136.5459"`, `"revenue_pre_dau": "136.5459"`), modelfile.ErrUnknownField,
+		{"misspelt input", edit(`"revenue_per_dau": "136.5459"`, `"revenue_pre_dau": "136.5459"`), fault.ErrUnknownField,
 			`$.plan.segments[1].inputs["2021"].revenue_pre_dau`},
-		{"missing input", edit(`"penetration": "0.45",`, ``), modelfile.ErrMissingField, `$.plan.segments[2].inputs["2021"].penetration`},
-		{"no inputs for a year", edit(`"revenue_per_dau": "136.5459"`, ``), modelfile.ErrMissingField, `$.plan.segments[1].inputs["2021"].revenue_per_dau`},
-		{"no driver", edit(`"driver": "advertising",`, ``), modelfile.ErrMissingField, "$.plan.segments[1].driver"},
-		{"wrong format", edit(`"sotp/model/v1"`, `"sotp/model/v9"`), modelfile.ErrInvalid, "$.format"},
-		{"unknown aggregate", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "aggregate": "mode",`), modelfile.ErrInvalid, "$.parts[0].comps.aggregate"},
-		{"trim without trimmed", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "trim": "0.1",`), modelfile.ErrInvalid, "$.parts[0].comps.trim"},
-		{"bad metric key", edit(`"metric": "mau_2021",`, `"metric": "mau 2021",`), comps.ErrMetricKey, "$.parts[0].comps.metric"},
-		{"zero ADS ratio", edit(`"ticker": "HUYA US",`, `"ticker": "HUYA US", "ads_ratio": "0",`), modelfile.ErrInvalid, "$.parts[0].comps.companies[0].ads_ratio"},
-		{"companies and a file", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "file": "x.csv",`), modelfile.ErrInvalid, "$.parts[0].comps.companies"},
-		{"rating floors out of order", edit(`"floor": "0.05"`, `"floor": "0.5"`), modelfile.ErrInvalid, "$.rating.bands[1].floor"},
-		{"empty rating", edit(`"rating": "Buy"`, `"rating": ""`), modelfile.ErrInvalid, "$.rating.bands[0].rating"},
-		{"symbol of a bad currency", edit(`"HKD": "HK$"`, `"hkd": "HK$"`), comps.ErrCurrency, "$.symbols.hkd"},
-		{"long symbol", edit(`"HKD": "HK$"`, `"HKD": "HK$$$$$$$$"`), modelfile.ErrInvalid, "$.symbols.HKD"},
-		{"unknown P&L kind", edit(`"kind": "cost_of_sales"`, `"kind": "cogs"`), modelfile.ErrInvalid, "$.earnings.lines[0].kind"},
-		{"amount and ratio", edit(`"amount": "14498.4"`, `"amount": "14498.4", "ratio": "0.7"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"]`},
-		{"of with an amount", edit(`"amount": "14498.4"`, `"amount": "14498.4", "of": "live_streaming"`), modelfile.ErrInvalid, `$.earnings.lines[0].years["2018"].of`},
+		{"missing input", edit(`"penetration": "0.45",`, ``), fault.ErrMissingField, `$.plan.segments[2].inputs["2021"].penetration`},
+		{"no inputs for a year", edit(`"revenue_per_dau": "136.5459"`, ``), fault.ErrMissingField, `$.plan.segments[1].inputs["2021"].revenue_per_dau`},
+		{"no driver", edit(`"driver": "advertising",`, ``), fault.ErrMissingField, "$.plan.segments[1].driver"},
+		{"wrong format", edit(`"sotp/model/v1"`, `"sotp/model/v9"`), fault.ErrInvalid, "$.format"},
+		{"unknown aggregate", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "aggregate": "mode",`), fault.ErrInvalid, "$.parts[0].comps.aggregate"},
+		{"trim without trimmed", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "trim": "0.1",`), fault.ErrInvalid, "$.parts[0].comps.trim"},
+		{"bad metric key", edit(`"metric": "mau_2021",`, `"metric": "mau 2021",`), fault.ErrMetricKey, "$.parts[0].comps.metric"},
+		{"zero ADS ratio", edit(`"ticker": "HUYA US",`, `"ticker": "HUYA US", "ads_ratio": "0",`), fault.ErrInvalid, "$.parts[0].comps.companies[0].ads_ratio"},
+		{"companies and a file", edit(`"metric": "mau_2021",`, `"metric": "mau_2021", "file": "x.csv",`), fault.ErrInvalid, "$.parts[0].comps.companies"},
+		{"rating floors out of order", edit(`"floor": "0.05"`, `"floor": "0.5"`), fault.ErrInvalid, "$.rating.bands[1].floor"},
+		{"empty rating", edit(`"rating": "Buy"`, `"rating": ""`), fault.ErrInvalid, "$.rating.bands[0].rating"},
+		{"symbol of a bad currency", edit(`"HKD": "HK$"`, `"hkd": "HK$"`), fault.ErrCurrency, "$.symbols.hkd"},
+		{"long symbol", edit(`"HKD": "HK$"`, `"HKD": "HK$$$$$$$$"`), fault.ErrInvalid, "$.symbols.HKD"},
+		{"unknown P&L kind", edit(`"kind": "cost_of_sales"`, `"kind": "cogs"`), fault.ErrInvalid, "$.earnings.lines[0].kind"},
+		{"amount and ratio", edit(`"amount": "14498.4"`, `"amount": "14498.4", "ratio": "0.7"`), fault.ErrInvalid, `$.earnings.lines[0].years["2018"]`},
+		{"of with an amount", edit(`"amount": "14498.4"`, `"amount": "14498.4", "of": "live_streaming"`), fault.ErrInvalid, `$.earnings.lines[0].years["2018"].of`},
 		// The reader decodes into the format's types as it reads, so nesting stops at the
 		// first value the format does not allow, however deep the rest would go.
-		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), modelfile.ErrType, "$"},
-		{"nested too deep in a field", edit(`"fx": [`, `"fx": [`+strings.Repeat("[", 1000)), modelfile.ErrType, "$.fx[0]"},
-		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), modelfile.ErrTooLarge, ""},
+		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), fault.ErrType, "$"},
+		{"nested too deep in a field", edit(`"fx": [`, `"fx": [`+strings.Repeat("[", 1000)), fault.ErrType, "$.fx[0]"},
+		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), fault.ErrTooLarge, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, err := modelfile.Decode(strings.NewReader(c.file))
 			if err == nil {
 				_, err = f.Model(nil)
 			}
-			var e *modelfile.Error
+			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, c.at) {
 				t.Errorf("error %v, want %v at %s", err, c.want, c.at)
 			}
@@ -180,14 +180,14 @@ func TestLoadErrors(t *testing.T) {
 		want           []error
 		at             string
 	}{
-		{"comparable with zero MAU", `"mau_2021": "188.4"`, `"mau_2021": "0"`, []error{comps.ErrNonPositive}, "$.parts[0].comps.companies[0]"},
+		{"comparable with zero MAU", `"mau_2021": "188.4"`, `"mau_2021": "0"`, []error{fault.ErrNonPositive}, "$.parts[0].comps.companies[0]"},
 		// The set's currency is its first company's, EUR; DouYu's USD has no rate to it.
-		{"currency without a rate", `"currency": "USD",`, `"currency": "EUR",`, []error{comps.ErrNoRate}, "$.parts[0].comps.companies[1]"},
-		{"paying ratio above 1", `"paying_ratio": "0.118"`, `"paying_ratio": "1.18"`, []error{segments.ErrRate},
+		{"currency without a rate", `"currency": "USD",`, `"currency": "EUR",`, []error{fault.ErrNoRate}, "$.parts[0].comps.companies[1]"},
+		{"paying ratio above 1", `"paying_ratio": "0.118"`, `"paying_ratio": "1.18"`, []error{fault.ErrRate},
 			`$.plan.segments[0].inputs["2021"].paying_ratio`},
-		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{segments.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
-		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{valuation.ErrShares}, "$.shares"},
-		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{earnings.ErrRatio}, `$.earnings.lines[0].years["2020"].ratio`},
+		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{fault.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
+		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{fault.ErrShares}, "$.shares"},
+		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{fault.ErrRatio}, `$.earnings.lines[0].years["2020"].ratio`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, "model.json")
@@ -195,7 +195,7 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := modelfile.LoadModel(path)
-			var e *modelfile.Error
+			var e *fault.Error
 			for _, w := range c.want {
 				if !errors.Is(err, w) {
 					t.Errorf("error %v, want errors.Is %v", err, w)
@@ -240,7 +240,7 @@ func TestDecodeCompanies(t *testing.T) {
 		{`{"format": "sotp/comps/v1"}`, "$.companies"},
 	} {
 		_, err := modelfile.DecodeCompanies(strings.NewReader(bad.doc))
-		var e *modelfile.Error
+		var e *fault.Error
 		if !errors.As(err, &e) || e.Path != bad.at {
 			t.Errorf("%s: %v, want an error at %s", bad.doc, err, bad.at)
 		}
@@ -277,7 +277,7 @@ func TestFromModelUnsupported(t *testing.T) {
 	m := kuaishou2021.Model()
 	m.Parts = append([]valuation.Part(nil), m.Parts...)
 	m.Parts[0].Method = otherMethod{}
-	if _, err := modelfile.FromModel(m); !errors.Is(err, modelfile.ErrUnsupported) || !strings.Contains(err.Error(), "$.parts[0]") {
+	if _, err := modelfile.FromModel(m); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.parts[0]") {
 		t.Errorf("custom method: %v", err)
 	}
 }
@@ -317,7 +317,7 @@ func TestFromModelDrivers(t *testing.T) {
 			return segments.Generic{Model: s, In: d.Values()}
 		},
 	} {
-		if _, err := modelfile.FromModel(moved(edit)); !errors.Is(err, modelfile.ErrUnsupported) || !strings.Contains(err.Error(), "$.plan.segments[1]") {
+		if _, err := modelfile.FromModel(moved(edit)); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.plan.segments[1]") {
 			t.Errorf("%s: %v, want ErrUnsupported at $.plan.segments[1]", name, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -52,15 +53,15 @@ type ref struct {
 func (e *Engine) resolve(name string) (ref, error) {
 	k, err := valuation.ParseKey(name)
 	if err != nil {
-		return ref{}, &AssumptionError{Name: name, Err: valuation.ErrUnknownAssumption}
+		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrUnknownAssumption}
 	}
 	a, err := e.prep.Assumption(k)
 	if err != nil {
-		sentinel := valuation.ErrUnknownAssumption
-		if errors.Is(err, valuation.ErrNotMovable) {
-			sentinel = valuation.ErrNotMovable
+		sentinel := fault.ErrUnknownAssumption
+		if errors.Is(err, fault.ErrNotMovable) {
+			sentinel = fault.ErrNotMovable
 		}
-		return ref{}, &AssumptionError{Name: name, Err: sentinel}
+		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: sentinel}
 	}
 	return ref{name: name, Assumption: a}, nil
 }
@@ -92,7 +93,7 @@ func checkValue(name string, v decimal.Decimal) error {
 	digits := int64(v.NumDigits())
 	lead := int64(v.Exponent()) + digits - 1
 	if digits > MaxValueDigits || lead > MaxValueExponent || lead < -MaxValueExponent {
-		return &AssumptionError{Name: name, Value: "a value of " + strconv.FormatInt(digits, 10) + " digits at 1e" + strconv.FormatInt(lead, 10), Err: ErrOption}
+		return &fault.Error{Pkg: "sensitivity", Field: name, Value: "a value of " + strconv.FormatInt(digits, 10) + " digits at 1e" + strconv.FormatInt(lead, 10), Err: fault.ErrOption}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -79,7 +80,7 @@ func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution,
 		}
 		segs := make([]decimal.Decimal, len(a.Segments))
 		for i := range segs {
-			segs[i] = out[2+i].DivRound(out[1], divPlaces)
+			segs[i] = out[2+i].DivRound(out[1], segments.DivPlaces)
 		}
 		return out[0], segs, nil
 	}

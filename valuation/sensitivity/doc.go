@@ -27,7 +27,7 @@
 // decimal path's validity rules: a draw the exact engine would refuse (DAU above MAU, a
 // rate outside [0, 1], a figure priced at zero or below, an output not finite) is never
 // valued; it is counted by reason in Summary.Invalid and Indices.Invalid, or fails the
-// run with ErrInvalidDraw when FailOnInvalid is set.
+// run with fault.ErrInvalidDraw when FailOnInvalid is set.
 //
 // Service use. Every run takes a context (nil is an error) and stops within one point (or
 // block, or bootstrap resample) per worker of its cancellation; a run larger than

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
-	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask for
@@ -22,7 +22,7 @@ type Options struct {
 	// too: DAU moves with MAU. Without it MAU moves alone.
 	LinkDAU bool
 	// MaxPoints is the most points one run may ask for; a larger request is refused with
-	// ErrTooManyPoints before any work. Zero means DefaultMaxPoints.
+	// fault.ErrTooManyPoints before any work. Zero means DefaultMaxPoints.
 	MaxPoints int
 	// Workers is the number of goroutines a run uses; zero means runtime.GOMAXPROCS(0).
 	// Results do not depend on it.
@@ -51,9 +51,9 @@ type Engine struct {
 func New(m valuation.Model, o Options) (*Engine, error) {
 	switch {
 	case o.MaxPoints < 0:
-		return nil, &AssumptionError{Name: "options.MaxPoints", Value: strconv.Itoa(o.MaxPoints), Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "options.MaxPoints", Value: strconv.Itoa(o.MaxPoints), Err: fault.ErrOption}
 	case o.Workers < 0:
-		return nil, &AssumptionError{Name: "options.Workers", Value: strconv.Itoa(o.Workers), Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "options.Workers", Value: strconv.Itoa(o.Workers), Err: fault.ErrOption}
 	}
 	p, err := m.Prepare(valuation.PrepareOptions{LinkDAU: o.LinkDAU})
 	if err != nil {
@@ -96,7 +96,7 @@ type query struct {
 // query parses the outputs and checks that each is a figure of the base result.
 func (e *Engine) query(outputs []string) (query, error) {
 	if len(outputs) == 0 {
-		return query{}, &AssumptionError{Name: "outputs", Err: valuation.ErrNoOutput}
+		return query{}, &fault.Error{Pkg: "sensitivity", Field: "outputs", Err: fault.ErrNoOutput}
 	}
 	q := query{names: outputs, keys: make([]valuation.Key, len(outputs))}
 	for i, o := range outputs {
@@ -105,7 +105,7 @@ func (e *Engine) query(outputs []string) (query, error) {
 			_, err = e.result.Lookup(k)
 		}
 		if err != nil {
-			return query{}, &AssumptionError{Name: o, Err: err}
+			return query{}, &fault.Error{Pkg: "sensitivity", Field: o, Err: err}
 		}
 		q.keys[i] = k
 	}
@@ -123,7 +123,7 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 		}
 		for _, prev := range refs[:i] {
 			if prev.Key == r.Key {
-				return nil, nil, &AssumptionError{Name: o.Name, Err: valuation.ErrDuplicateAssumption}
+				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: o.Name, Err: fault.ErrDuplicateAssumption}
 			}
 		}
 		if err := checkValue(o.Name, o.Value); err != nil {
@@ -152,9 +152,6 @@ func (e *Engine) eval(q query, refs []ref, vals []decimal.Decimal, out []decimal
 	}
 	return vq.Eval(vals, out)
 }
-
-// divPlaces is the number of decimal places every division in sotp keeps.
-const divPlaces = segments.DivPlaces
 
 // run calls work(w, i) for each unit i in [0, n) on the engine's workers, w being the
 // worker's number in [0, workers(n)). Each unit is unit points of total, for progress.
@@ -205,7 +202,7 @@ func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int
 // already done.
 func (e *Engine) admit(ctx context.Context, n int) error {
 	if ctx == nil {
-		return &AssumptionError{Name: "context", Value: "nil", Err: ErrOption}
+		return &fault.Error{Pkg: "sensitivity", Field: "context", Value: "nil", Err: fault.ErrOption}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -215,7 +212,7 @@ func (e *Engine) admit(ctx context.Context, n int) error {
 		limit = DefaultMaxPoints
 	}
 	if n > limit || n < 0 {
-		return &AssumptionError{Name: "points", Value: strconv.Itoa(n) + " > " + strconv.Itoa(limit), Err: ErrTooManyPoints}
+		return &fault.Error{Pkg: "sensitivity", Field: "points", Value: strconv.Itoa(n) + " > " + strconv.Itoa(limit), Err: fault.ErrTooManyPoints}
 	}
 	return nil
 }

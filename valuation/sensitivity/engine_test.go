@@ -9,10 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
-	"github.com/sotpkit/sotp/comps"
-	"github.com/sotpkit/sotp/segments"
-	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -109,10 +106,10 @@ func TestGridWorkersAgree(t *testing.T) {
 		t.Errorf("revenue at DAU 300: %s, want %s", got, want)
 	}
 	// DAU 600 exceeds 2021E MAU 571.68; a revenue per DAU of -1 is negative.
-	if err := cellAt(t, one, 2, 1).Err; !errors.Is(err, segments.ErrDAUAboveMAU) {
+	if err := cellAt(t, one, 2, 1).Err; !errors.Is(err, fault.ErrDAUAboveMAU) {
 		t.Errorf("DAU 600: %v, want ErrDAUAboveMAU", err)
 	}
-	if err := cellAt(t, one, 1, 2).Err; !errors.Is(err, segments.ErrNegative) {
+	if err := cellAt(t, one, 1, 2).Err; !errors.Is(err, fault.ErrNegative) {
 		t.Errorf("revenue per DAU -1: %v, want ErrNegative", err)
 	}
 	if !strings.Contains(csv1.String(), "300,136.5459,83905.14389472,404.5589808011541236,false,\n") {
@@ -153,19 +150,19 @@ func TestEvalErrors(t *testing.T) {
 		output string
 		want   error
 	}{
-		{"rate above one", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", segments.ErrRate},
-		{"negative penetration", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", segments.ErrRate},
-		{"DAU above MAU", sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("300"))}, "target", segments.ErrDAUAboveMAU},
-		{"zero shares", sensitivity.Point{sensitivity.Set("shares", d("0"))}, "target", valuation.ErrShares},
-		{"zero EPS shares", sensitivity.Point{sensitivity.Set("pnl/2021/shares", d("0"))}, "pnl/2021/eps", earnings.ErrShares},
-		{"premium -100%", sensitivity.Point{sensitivity.Set("part/ecommerce/premium", d("-1"))}, "target", comps.ErrPremium},
-		{"zero average", sensitivity.Point{sensitivity.Set("part/advertising/average", d("0"))}, "target", comps.ErrNonPositive},
-		{"zero FX rate", sensitivity.Point{sensitivity.Set("fx/USD/HKD", d("0"))}, "target", comps.ErrBadRate},
-		{"unknown", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", valuation.ErrUnknownAssumption},
-		{"unknown year", sensitivity.Point{sensitivity.Set("forecast/2030/mau", d("1"))}, "target", valuation.ErrUnknownAssumption},
-		{"twice", sensitivity.Point{sensitivity.Set("shares", d("1")), sensitivity.Set("shares", d("2"))}, "target", valuation.ErrDuplicateAssumption},
-		{"unknown output", nil, "forecast/2021/ecommerce/churn", segments.ErrUnknownMetric},
-		{"unknown figure", nil, "part/ecommerce/churn", valuation.ErrUnknownFigure},
+		{"rate above one", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", fault.ErrRate},
+		{"negative penetration", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", fault.ErrRate},
+		{"DAU above MAU", sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("300"))}, "target", fault.ErrDAUAboveMAU},
+		{"zero shares", sensitivity.Point{sensitivity.Set("shares", d("0"))}, "target", fault.ErrShares},
+		{"zero EPS shares", sensitivity.Point{sensitivity.Set("pnl/2021/shares", d("0"))}, "pnl/2021/eps", fault.ErrShares},
+		{"premium -100%", sensitivity.Point{sensitivity.Set("part/ecommerce/premium", d("-1"))}, "target", fault.ErrPremium},
+		{"zero average", sensitivity.Point{sensitivity.Set("part/advertising/average", d("0"))}, "target", fault.ErrNonPositive},
+		{"zero FX rate", sensitivity.Point{sensitivity.Set("fx/USD/HKD", d("0"))}, "target", fault.ErrBadRate},
+		{"unknown", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"unknown year", sensitivity.Point{sensitivity.Set("forecast/2030/mau", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"twice", sensitivity.Point{sensitivity.Set("shares", d("1")), sensitivity.Set("shares", d("2"))}, "target", fault.ErrDuplicateAssumption},
+		{"unknown output", nil, "forecast/2021/ecommerce/churn", fault.ErrUnknownMetric},
+		{"unknown figure", nil, "part/ecommerce/churn", fault.ErrUnknownFigure},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.Eval(tc.p, tc.output)
@@ -184,14 +181,14 @@ func TestTooManyPointsRefused(t *testing.T) {
 	}
 	// 1000 × 1000 × 1000 = 10^9 points: refused before any is valued.
 	axes := []sensitivity.Axis{{Name: "forecast/2021/mau", Values: values}, {Name: "shares", Values: values}, {Name: "price", Values: values}}
-	if _, err := e.Grid(context.Background(), []string{"target"}, axes...); !errors.Is(err, sensitivity.ErrTooManyPoints) {
+	if _, err := e.Grid(context.Background(), []string{"target"}, axes...); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("10^9-point grid: %v, want ErrTooManyPoints", err)
 	}
-	if _, err := e.Grid(context.Background(), []string{"target"}, axes[0], axes[1]); !errors.Is(err, sensitivity.ErrTooManyPoints) {
+	if _, err := e.Grid(context.Background(), []string{"target"}, axes[0], axes[1]); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("10^6-point grid over MaxPoints 1000: %v, want ErrTooManyPoints", err)
 	}
 	mc := sensitivity.MonteCarlo{Output: "target", Draws: 1_000_000_000, Inputs: []sensitivity.Input{{Name: "shares", Dist: uniform(4000, 4300)}}}
-	if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), mc); !errors.Is(err, sensitivity.ErrTooManyPoints) {
+	if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("10^9 draws: %v, want ErrTooManyPoints", err)
 	}
 }
@@ -307,7 +304,7 @@ func TestSeek(t *testing.T) {
 	}
 	// MAU in [600, 700] gives targets of 424.6 to 495.4: 319 is out of reach.
 	_, err = e.Seek(ctx, sensitivity.Goal{Assumption: "forecast/2021/mau", Output: "target", Target: d("319"), Low: d("600"), High: d("700")})
-	if !errors.Is(err, sensitivity.ErrNoBracket) || !strings.Contains(err.Error(), "424.6001") {
+	if !errors.Is(err, fault.ErrNoBracket) || !strings.Contains(err.Error(), "424.6001") {
 		t.Errorf("got %v, want ErrNoBracket naming the targets at the ends", err)
 	}
 	// A non-linear output: 2021E revenue growth over 2020 (a ratio) in the take rate; at
@@ -338,7 +335,7 @@ func TestScenariosAndAttribution(t *testing.T) {
 	if got, want := c.Cells[1].Values[0], closedTarget(e, d("620"), d("0")); !got.Equal(want) {
 		t.Errorf("bull target %s, want %s", got, want)
 	}
-	if !errors.Is(c.Cells[2].Err, valuation.ErrShares) {
+	if !errors.Is(c.Cells[2].Err, fault.ErrShares) {
 		t.Errorf("broken scenario: %v, want ErrShares", c.Cells[2].Err)
 	}
 	a, err := e.Attribute(ctx, bear, bull)

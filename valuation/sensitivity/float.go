@@ -6,7 +6,7 @@ package sensitivity
 // is derived from each driver's segments.Spec (the formulas the decimal forecast
 // evaluates, never a second copy) and from valuation.Multiple parts, with every
 // assumption not drawn folded into coefficients from its decimal base value. Other
-// methods, and a formula that divides by a sum, have no float form (ErrFloat). TestFloatMatchesDecimal holds the
+// methods, and a formula that divides by a sum, have no float form (fault.ErrFloat). TestFloatMatchesDecimal holds the
 // program to the decimal Engine.Eval within 1e-9 relative on 1,000 random points.
 
 import (
@@ -18,6 +18,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // factor is one variable of a monomial, multiplied or (inv) divided.
@@ -184,7 +185,7 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 	for _, l := range spec.Lines {
 		p, ok := formula(l.Formula, out)
 		if !ok {
-			return nil, &AssumptionError{Name: prefix + string(l.Metric), Value: "divides by a sum", Err: ErrFloat}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum", Err: fault.ErrFloat}
 		}
 		out[l.Metric] = p
 	}
@@ -227,7 +228,7 @@ func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
 
 // output compiles one output key.
 func (c *compiler) output(name string) (poly, error) {
-	none := &AssumptionError{Name: name, Err: ErrFloat}
+	none := &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrFloat}
 	key, err := valuation.ParseKey(name)
 	if err != nil {
 		return nil, none
@@ -309,11 +310,11 @@ func (c *compiler) part(i int) (poly, error) {
 	_, ok := part.Method.(valuation.Multiple)
 	name := "part/" + part.Segment + "/"
 	if !ok {
-		return nil, &AssumptionError{Name: name + "value", Err: ErrFloat}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: name + "value", Err: fault.ErrFloat}
 	}
 	for _, r := range pv.Multiple.Rates { // rates inside the multiple are not drawn
 		if c.drawn(fxName(r.From, r.To)) || c.drawn(fxName(r.To, r.From)) {
-			return nil, &AssumptionError{Name: fxName(r.From, r.To), Value: "converts the comparables of " + part.Segment, Err: ErrFloat}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: fxName(r.From, r.To), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
 		}
 	}
 	var seg segments.Segment
@@ -328,7 +329,7 @@ func (c *compiler) part(i int) (poly, error) {
 	}
 	figure, ok := lines[pv.Metric]
 	if !ok {
-		return nil, &AssumptionError{Name: name + string(pv.Metric), Err: ErrFloat}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: name + string(pv.Metric), Err: fault.ErrFloat}
 	}
 	mult := c.leaf(name+"average", pv.Multiple.Average).mul(constant(1).add(c.leaf(name+"premium", pv.Multiple.Premium)))
 	return mult.mul(figure).mul(c.rate(pv.FX)), nil

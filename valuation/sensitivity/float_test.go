@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -70,8 +71,8 @@ func TestFloatRefuses(t *testing.T) {
 	e := newEngine(t, Options{})
 	// The P&L has no float form.
 	mc := MonteCarlo{Output: "pnl/2021/net_profit", Draws: 10, Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
-	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, ErrFloat) {
-		t.Errorf("net profit: %v, want ErrFloat", err)
+	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrFloat) {
+		t.Errorf("net profit: %v, want fault.ErrFloat", err)
 	}
 	// The CNY/HKD rate prices no part (only the P&L's multiples): drawn, it leaves the
 	// target at its base.
@@ -91,15 +92,15 @@ func TestDistributionErrors(t *testing.T) {
 		"empty bounds":     {Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}, Min: 5000, Max: 6000},
 	} {
 		_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Inputs: []Input{in}})
-		if !errors.Is(err, ErrDistribution) {
-			t.Errorf("%s: %v, want ErrDistribution", name, err)
+		if !errors.Is(err, fault.ErrDistribution) {
+			t.Errorf("%s: %v, want fault.ErrDistribution", name, err)
 		}
 	}
 	corr := mat.NewSymDense(2, []float64{1, 2, 2, 1}) // not positive definite
 	_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Correlation: corr, Inputs: []Input{
 		{Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}}, {Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}})
-	if !errors.Is(err, ErrDistribution) {
-		t.Errorf("correlation 2: %v, want ErrDistribution", err)
+	if !errors.Is(err, fault.ErrDistribution) {
+		t.Errorf("correlation 2: %v, want fault.ErrDistribution", err)
 	}
 }
 

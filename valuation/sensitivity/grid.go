@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -26,9 +28,9 @@ type Axis struct {
 // DefaultMaxPoints; the step is (hi - lo) / (n - 1) to 16 decimal places.
 func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
 	if n < 2 || n > DefaultMaxPoints {
-		return nil, &AssumptionError{Name: "steps", Value: strconv.Itoa(n), Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
 	}
-	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), divPlaces)
+	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), segments.DivPlaces)
 	out := make([]decimal.Decimal, n)
 	for i := range out {
 		out[i] = lo.Add(step.Mul(decimal.NewFromInt(int64(i))))
@@ -82,14 +84,14 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 		return Grid{}, err
 	}
 	if len(axes) == 0 {
-		return Grid{}, &AssumptionError{Name: "axes", Err: ErrOption}
+		return Grid{}, &fault.Error{Pkg: "sensitivity", Field: "axes", Err: fault.ErrOption}
 	}
 	g := Grid{Axes: axes, Bases: make([]decimal.Decimal, len(axes)), Outputs: outputs, Base: make([]decimal.Decimal, len(outputs))}
 	refs := make([]ref, len(axes))
 	n := 1
 	for i, a := range axes {
 		if len(a.Values) == 0 {
-			return Grid{}, &AssumptionError{Name: a.Name, Value: "no values", Err: ErrOption}
+			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: a.Name, Value: "no values", Err: fault.ErrOption}
 		}
 		for _, v := range a.Values {
 			if err := checkValue(a.Name, v); err != nil {
@@ -100,11 +102,11 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 			return Grid{}, err
 		}
 		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.Key == refs[i].Key }) {
-			return Grid{}, &AssumptionError{Name: a.Name, Err: valuation.ErrDuplicateAssumption}
+			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: a.Name, Err: fault.ErrDuplicateAssumption}
 		}
 		g.Bases[i] = refs[i].Base
 		if n > math.MaxInt32/len(a.Values) { // refuse before the count can overflow
-			return Grid{}, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
+			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 		}
 		n *= len(a.Values)
 	}
@@ -173,20 +175,20 @@ func (g Grid) Index(i int) []int {
 }
 
 // Cell returns the cell at the given axis indices, one per axis; indices of the wrong
-// number or out of range are an *AssumptionError wrapping ErrOption.
+// number or out of range are a *fault.Error wrapping fault.ErrOption.
 func (g Grid) Cell(idx ...int) (Cell, error) {
 	if len(idx) != len(g.Axes) || !g.consistent() {
-		return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("%d indices for %d axes", len(idx), len(g.Axes)), Err: ErrOption}
+		return Cell{}, &fault.Error{Pkg: "sensitivity", Field: "cell", Value: fmt.Sprintf("%d indices for %d axes", len(idx), len(g.Axes)), Err: fault.ErrOption}
 	}
 	i := 0
 	for k, j := range idx {
 		if n := len(g.Axes[k].Values); j < 0 || j >= n {
-			return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("index %d of axis %s: want 0 to %d", j, g.Axes[k].Name, n-1), Err: ErrOption}
+			return Cell{}, &fault.Error{Pkg: "sensitivity", Field: "cell", Value: fmt.Sprintf("index %d of axis %s: want 0 to %d", j, g.Axes[k].Name, n-1), Err: fault.ErrOption}
 		}
 		i = i*len(g.Axes[k].Values) + j
 	}
 	if i >= len(g.Cells) {
-		return Cell{}, &AssumptionError{Name: "cell", Value: fmt.Sprintf("%v: the grid holds %d cells", idx, len(g.Cells)), Err: ErrOption}
+		return Cell{}, &fault.Error{Pkg: "sensitivity", Field: "cell", Value: fmt.Sprintf("%v: the grid holds %d cells", idx, len(g.Cells)), Err: fault.ErrOption}
 	}
 	return g.Cells[i], nil
 }
@@ -285,7 +287,7 @@ func (g Grid) table(output string) table.Table {
 // is the base case, and the error of an invalid point.
 func (g Grid) CSV(w io.Writer) error {
 	if !g.consistent() {
-		return &AssumptionError{Name: "grid", Value: "no cells, or not one for each combination of its axes' values", Err: ErrOption}
+		return &fault.Error{Pkg: "sensitivity", Field: "grid", Value: "no cells, or not one for each combination of its axes' values", Err: fault.ErrOption}
 	}
 	cw := csv.NewWriter(w)
 	header := make([]string, 0, len(g.Axes)+len(g.Outputs)+2)

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -48,14 +49,14 @@ func TestGridCellAndTextBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, idx := range [][]int{{0, 5}, {0, 99}, {-1, 0}, {0}, {0, 0, 0}} {
-		if _, err := g.Cell(idx...); !errors.Is(err, sensitivity.ErrOption) {
+		if _, err := g.Cell(idx...); !errors.Is(err, fault.ErrOption) {
 			t.Errorf("Cell(%v) = %v, want ErrOption", idx, err)
 		}
 	}
 	if c, err := g.Cell(2, 2); err != nil || c.Err != nil {
 		t.Errorf("Cell(2, 2) = %v, %v", c, err)
 	}
-	if _, err := (sensitivity.Grid{}).Cell(); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := (sensitivity.Grid{}).Cell(); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Grid{}.Cell() = %v, want ErrOption", err)
 	}
 	for _, s := range []string{g.Text("sum"), g.Markdown("sum"), sensitivity.Grid{}.Text("target"), sensitivity.Grid{}.Markdown("target")} {
@@ -99,8 +100,8 @@ func TestOptionErrorsNameTheOption(t *testing.T) {
 		name string
 	}{{sensitivity.Options{MaxPoints: -3}, "options.MaxPoints"}, {sensitivity.Options{Workers: -1}, "options.Workers"}} {
 		_, err := sensitivity.New(kuaishou2021.Model(), c.o)
-		var ae *sensitivity.AssumptionError
-		if !errors.As(err, &ae) || ae.Name != c.name || !errors.Is(err, sensitivity.ErrOption) {
+		var ae *fault.Error
+		if !errors.As(err, &ae) || ae.Field != c.name || !errors.Is(err, fault.ErrOption) {
 			t.Errorf("New(%+v) = %v, want an ErrOption naming %s", c.o, err, c.name)
 		}
 	}
@@ -146,11 +147,11 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 		t.Error("samples kept without KeepSamples")
 	}
 	mc.FailOnInvalid = true
-	if _, err := e.MonteCarlo(ctx, mc); !errors.Is(err, sensitivity.ErrInvalidDraw) || !strings.Contains(err.Error(), "dau above") {
+	if _, err := e.MonteCarlo(ctx, mc); !errors.Is(err, fault.ErrInvalidDraw) || !strings.Contains(err.Error(), "dau above") {
 		t.Errorf("FailOnInvalid: %v, want ErrInvalidDraw naming the reason", err)
 	}
 	neg := sensitivity.MonteCarlo{Output: "target", Draws: 1000, Inputs: []sensitivity.Input{{Name: "forecast/2021/mau", Dist: negative{}}}}
-	if _, err := e.MonteCarlo(ctx, neg); !errors.Is(err, sensitivity.ErrInvalidDraw) || !strings.Contains(err.Error(), "forecast/2021/mau not above 0") {
+	if _, err := e.MonteCarlo(ctx, neg); !errors.Is(err, fault.ErrInvalidDraw) || !strings.Contains(err.Error(), "forecast/2021/mau not above 0") {
 		t.Errorf("negative MAU: %v, want ErrInvalidDraw", err)
 	}
 	sob := sensitivity.Sobol{Outputs: []string{"forecast/2021/revenue"}, Samples: 2048, Bootstrap: 20,
@@ -164,7 +165,7 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 		t.Errorf("Sobol rows %d, invalid %+v", x.Rows, x.Invalid)
 	}
 	sob.FailOnInvalid = true
-	if _, err := e.Sobol(ctx, sob); !errors.Is(err, sensitivity.ErrInvalidDraw) {
+	if _, err := e.Sobol(ctx, sob); !errors.Is(err, fault.ErrInvalidDraw) {
 		t.Errorf("Sobol FailOnInvalid: %v, want ErrInvalidDraw", err)
 	}
 }
@@ -198,8 +199,8 @@ func TestRunOptionsDoNotPanic(t *testing.T) {
 		"negative sample": {Outputs: []string{"target"}, Inputs: in, Samples: -1},
 	} {
 		_, err := e.Sobol(ctx, s)
-		var ae *sensitivity.AssumptionError
-		if !errors.Is(err, sensitivity.ErrOption) || !errors.As(err, &ae) || ae.Name == "samples" && name != "negative sample" {
+		var ae *fault.Error
+		if !errors.Is(err, fault.ErrOption) || !errors.As(err, &ae) || ae.Field == "samples" && name != "negative sample" {
 			t.Errorf("%s: %v, want ErrOption naming the option", name, err)
 		}
 	}
@@ -237,7 +238,7 @@ func TestNilContext(t *testing.T) {
 		},
 	}
 	for name, run := range runs {
-		if err := run(); !errors.Is(err, sensitivity.ErrOption) {
+		if err := run(); !errors.Is(err, fault.ErrOption) {
 			t.Errorf("%s(nil context): %v, want ErrOption", name, err)
 		}
 	}
@@ -256,7 +257,7 @@ func TestRunsCountAllTheirWork(t *testing.T) {
 	}
 	// 10^7 draws: within MaxPoints; with Latin-hypercube strata of 5 inputs, 6 × 10^7.
 	lhs := sensitivity.MonteCarlo{Output: "target", Draws: 10_000_000, LatinHypercube: true, Inputs: five}
-	if _, err := e.MonteCarlo(context.Background(), lhs); !errors.Is(err, sensitivity.ErrTooManyPoints) {
+	if _, err := e.MonteCarlo(context.Background(), lhs); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("LHS strata: %v, want ErrTooManyPoints", err)
 	}
 	big := engine(t, sensitivity.Options{MaxPoints: 1 << 40})
@@ -264,7 +265,7 @@ func TestRunsCountAllTheirWork(t *testing.T) {
 		t.Errorf("LHS with a cancelled context: %v, want context.Canceled", err)
 	}
 	sob := sensitivity.Sobol{Outputs: []string{"target"}, Inputs: in, Samples: 4096, Bootstrap: 200_000}
-	if _, err := e.Sobol(context.Background(), sob); !errors.Is(err, sensitivity.ErrTooManyPoints) {
+	if _, err := e.Sobol(context.Background(), sob); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("200,000 resamples of 4,096 rows: %v, want ErrTooManyPoints", err)
 	}
 	ctx, stop := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -281,19 +282,19 @@ func TestHostileValues(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
 	huge := decimal.New(1, 100_000_000)
-	if _, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Eval at 1e100000000: %v, want ErrOption", err)
 	}
-	if _, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "shares", Values: []decimal.Decimal{huge}}); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "shares", Values: []decimal.Decimal{huge}}); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Grid at 1e100000000: %v, want ErrOption", err)
 	}
-	if _, err := e.Tornado(ctx, "target", sensitivity.Swing{Name: "shares", Low: d("1"), High: huge}); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := e.Tornado(ctx, "target", sensitivity.Swing{Name: "shares", Low: d("1"), High: huge}); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Tornado to 1e100000000: %v, want ErrOption", err)
 	}
-	if _, err := e.Seek(ctx, sensitivity.Goal{Assumption: "shares", Output: "target", Target: d("319"), Low: d("1"), High: huge}); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := e.Seek(ctx, sensitivity.Goal{Assumption: "shares", Output: "target", Target: d("319"), Low: d("1"), High: huge}); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Seek to 1e100000000: %v, want ErrOption", err)
 	}
-	if _, err := sensitivity.Steps(d("0"), d("1"), 1<<40); !errors.Is(err, sensitivity.ErrOption) {
+	if _, err := sensitivity.Steps(d("0"), d("1"), 1<<40); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Steps of 2^40: %v, want ErrOption", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -36,7 +37,7 @@ type MonteCarlo struct {
 	Bins int
 	// FailOnInvalid makes a draw that the decimal engine would refuse (DAU above MAU, a
 	// rate outside [0, 1], a figure priced at 0, an output not finite) fail the run with
-	// ErrInvalidDraw. Otherwise such draws are counted by reason in Summary.Invalid and
+	// fault.ErrInvalidDraw. Otherwise such draws are counted by reason in Summary.Invalid and
 	// left out of every statistic.
 	FailOnInvalid bool
 	// KeepSamples keeps each valid draw's output in Summary.Samples; without it the
@@ -93,20 +94,20 @@ const notFinite = "output not finite"
 // float64. Draws come in blocks of 1,024, each from a PCG stream seeded with (Seed, block
 // number), so the samples are identical for any number of workers. A draw the decimal
 // engine would refuse is never valued: it is counted in Summary.Invalid (or fails the run,
-// with FailOnInvalid); a run with fewer than two valid draws fails with ErrInvalidDraw.
+// with FailOnInvalid); a run with fewer than two valid draws fails with fault.ErrInvalidDraw.
 func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
 	switch {
 	case mc.Draws < 2:
-		return Summary{}, &AssumptionError{Name: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: ErrOption}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: fault.ErrOption}
 	case mc.Bins < 0 || mc.Bins > MaxBins:
-		return Summary{}, &AssumptionError{Name: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: ErrOption}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
 	case math.IsNaN(mc.Threshold) || math.IsInf(mc.Threshold, 0):
-		return Summary{}, &AssumptionError{Name: "threshold", Value: ftoa(mc.Threshold), Err: ErrOption}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
 	points := mc.Draws
 	if mc.LatinHypercube {
 		if len(mc.Inputs) > math.MaxInt32/mc.Draws {
-			return Summary{}, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
+			return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 		}
 		points += mc.Draws * len(mc.Inputs)
 	}
@@ -163,7 +164,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	invalid := countInvalid(checks, workers)
 	valid := slices.DeleteFunc(samples, math.IsNaN)
 	if len(invalid) > 0 && (mc.FailOnInvalid || len(valid) < 2) {
-		return Summary{}, &AssumptionError{Name: mc.Output, Value: describeInvalid(invalid, mc.Draws), Err: ErrInvalidDraw}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, mc.Draws), Err: fault.ErrInvalidDraw}
 	}
 	th := mc.Threshold
 	if th == 0 && mc.Output == "target" {
@@ -171,7 +172,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	}
 	out := summarize(mc.Output, valid, th, mc.Bins)
 	if math.IsInf(out.Mean, 0) || math.IsInf(out.SD, 0) || math.IsNaN(out.SD) || math.IsInf(out.Max-out.Min, 0) {
-		return Summary{}, &AssumptionError{Name: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: ErrInvalidDraw}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
 	out.Draws, out.Invalid = mc.Draws, invalid
 	if !mc.KeepSamples {

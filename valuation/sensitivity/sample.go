@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -56,23 +57,23 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 		}
 		for _, prev := range names[:j] {
 			if prev == in.Name {
-				return nil, nil, &AssumptionError{Name: in.Name, Err: valuation.ErrDuplicateAssumption}
+				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Err: fault.ErrDuplicateAssumption}
 			}
 		}
 		names[j] = in.Name
 		if in.Dist == nil {
-			return nil, nil, &AssumptionError{Name: in.Name, Value: "no distribution", Err: ErrDistribution}
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no distribution", Err: fault.ErrDistribution}
 		}
 		lo, hi := kindBounds(r.Kind)
 		if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
-			return nil, nil, &AssumptionError{Name: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: ErrDistribution}
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: fault.ErrDistribution}
 		}
 		if in.Min != in.Max {
 			lo, hi = math.Max(lo, in.Min), math.Min(hi, in.Max)
 		}
 		cl, ch, ok := mass(in.Dist, lo, hi)
 		if !ok {
-			return nil, nil, &AssumptionError{Name: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: ErrDistribution}
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: fault.ErrDistribution}
 		}
 		s.dists = append(s.dists, in.Dist)
 		s.lo, s.wid = append(s.lo, cl), append(s.wid, ch-cl)
@@ -80,16 +81,16 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 	d := len(inputs)
 	if corr != nil {
 		if r, c := corr.Dims(); r != d || c != d {
-			return nil, nil, &AssumptionError{Name: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: ErrDistribution}
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: fault.ErrDistribution}
 		}
 		for j := range d {
 			if corr.At(j, j) != 1 {
-				return nil, nil, &AssumptionError{Name: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: ErrDistribution}
+				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: fault.ErrDistribution}
 			}
 		}
 		var ch mat.Cholesky
 		if !ch.Factorize(corr) {
-			return nil, nil, &AssumptionError{Name: "correlation", Value: "not positive definite", Err: ErrDistribution}
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
 		}
 		var l mat.TriDense
 		ch.LTo(&l)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Goal asks for the value of one assumption at which an output reaches a target.
@@ -31,7 +33,7 @@ type Solution struct {
 // Seek finds the assumption's value in [Low, High] at which the output comes within the
 // tolerance of the target, by regula falsi with the Illinois modification in decimal
 // arithmetic (divisions to 16 places). An output linear in the assumption, as the P/MAU
-// target is in MAU, is solved in one step. It fails with ErrNoBracket when the output
+// target is in MAU, is solved in one step. It fails with fault.ErrNoBracket when the output
 // minus the target has the same sign at both ends, and with a *PointError when an end
 // cannot be valued.
 func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
@@ -58,9 +60,9 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	}
 	switch {
 	case tol.Sign() < 0:
-		return Solution{}, &AssumptionError{Name: "tolerance", Value: plain(tol), Err: ErrOption}
+		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: plain(tol), Err: fault.ErrOption}
 	case maxIter < 0:
-		return Solution{}, &AssumptionError{Name: "max_iterations", Value: strconv.Itoa(maxIter), Err: ErrOption}
+		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "max_iterations", Value: strconv.Itoa(maxIter), Err: fault.ErrOption}
 	}
 	if err := e.admit(ctx, maxIter+2); err != nil {
 		return Solution{}, err
@@ -93,9 +95,9 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 		return Solution{Value: b, Output: fb.Add(g.Target)}, nil
 	}
 	if fa.Sign() == fb.Sign() {
-		return Solution{}, &AssumptionError{Name: g.Assumption,
+		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: g.Assumption,
 			Value: "[" + plain(a) + ", " + plain(b) + "] gives " + g.Output + " " + plain(fa.Add(g.Target)) + " to " + plain(fb.Add(g.Target)) + ", target " + plain(g.Target),
-			Err:   ErrNoBracket}
+			Err:   fault.ErrNoBracket}
 	}
 	half := decimal.New(5, -1)
 	side := 0
@@ -104,7 +106,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 			return Solution{}, err
 		}
 		// The secant through (a, fa) and (b, fb) crosses zero at (a·fb - b·fa) / (fb - fa).
-		x := a.Mul(fb).Sub(b.Mul(fa)).DivRound(fb.Sub(fa), divPlaces)
+		x := a.Mul(fb).Sub(b.Mul(fa)).DivRound(fb.Sub(fa), segments.DivPlaces)
 		fx, err := f(x)
 		if err != nil {
 			return Solution{}, err
@@ -128,5 +130,5 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 			side = 1
 		}
 	}
-	return Solution{}, &AssumptionError{Name: g.Assumption, Value: "after " + strconv.Itoa(maxIter) + " evaluations", Err: ErrNoConvergence}
+	return Solution{}, &fault.Error{Pkg: "sensitivity", Field: g.Assumption, Value: "after " + strconv.Itoa(maxIter) + " evaluations", Err: fault.ErrNoConvergence}
 }

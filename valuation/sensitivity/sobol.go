@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -25,7 +26,7 @@ type Sobol struct {
 	// Confidence is the intervals' level, in (0, 1); zero means 0.95.
 	Confidence float64
 	// FailOnInvalid makes a row with a draw the decimal engine would refuse fail the run
-	// with ErrInvalidDraw; otherwise such rows are left out of every estimate and counted
+	// with fault.ErrInvalidDraw; otherwise such rows are left out of every estimate and counted
 	// in Indices.Invalid.
 	FailOnInvalid bool
 }
@@ -69,20 +70,20 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	}
 	switch {
 	case s.Samples < 2:
-		return nil, &AssumptionError{Name: "samples", Value: strconv.Itoa(s.Samples) + ", want 2 or more", Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "samples", Value: strconv.Itoa(s.Samples) + ", want 2 or more", Err: fault.ErrOption}
 	case s.Bootstrap < 0:
-		return nil, &AssumptionError{Name: "bootstrap", Value: strconv.Itoa(s.Bootstrap), Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "bootstrap", Value: strconv.Itoa(s.Bootstrap), Err: fault.ErrOption}
 	case !(s.Confidence > 0 && s.Confidence < 1):
-		return nil, &AssumptionError{Name: "confidence", Value: ftoa(s.Confidence) + ", want a level in (0, 1)", Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "confidence", Value: ftoa(s.Confidence) + ", want a level in (0, 1)", Err: fault.ErrOption}
 	case len(s.Inputs) == 0:
-		return nil, &AssumptionError{Name: "inputs", Value: "none", Err: ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "inputs", Value: "none", Err: fault.ErrOption}
 	}
 	if _, err := e.query(s.Outputs); err != nil {
 		return nil, err
 	}
 	d := len(s.Inputs)
 	if s.Samples > math.MaxInt32/(d+2+s.Bootstrap) {
-		return nil, &AssumptionError{Name: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: ErrTooManyPoints}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 	}
 	if err := e.admit(ctx, s.Samples*(d+2+s.Bootstrap)); err != nil {
 		return nil, err
@@ -132,7 +133,7 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 		}
 	}
 	if len(counts) > 0 && (s.FailOnInvalid || len(rows) < 2) {
-		return nil, &AssumptionError{Name: "sobol", Value: describeInvalid(counts, s.Samples), Err: ErrInvalidDraw}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "sobol", Value: describeInvalid(counts, s.Samples), Err: fault.ErrInvalidDraw}
 	}
 	out := make([]Indices, len(s.Outputs))
 	for i, o := range s.Outputs {
@@ -141,7 +142,7 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 		}
 		out[i].Output, out[i].Rows, out[i].Invalid = o, len(rows), counts
 		if v := out[i].Variance; !(v > 0) || math.IsInf(v, 0) {
-			return nil, &AssumptionError{Name: o, Value: "variance " + ftoa(v) + " over the draws: no indices to estimate", Err: ErrInvalidDraw}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: o, Value: "variance " + ftoa(v) + " over the draws: no indices to estimate", Err: fault.ErrInvalidDraw}
 		}
 	}
 	return out, nil

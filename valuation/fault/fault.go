@@ -1,0 +1,130 @@
+// Package fault holds sotp's one located error type and its one set of sentinels.
+//
+// Every package of sotp reports bad input as an *Error: the package that found the
+// problem, where it is (the segment and year of a forecast, the set and ticker of a
+// comparable, the part and its method, a P&L line, an assumption's key, a file and the
+// JSON path or CSV line in it), the field and the value at fault, and a sentinel of this
+// package. Each layer that knows more fills in more: a comparable's error names its set
+// and ticker, valuing a part adds the segment and method, reading a model file adds the
+// file and the JSON path. So one errors.As finds the location, and errors.Is matches the
+// sentinel, whichever package the error came from:
+//
+//	var fe *fault.Error
+//	if errors.As(err, &fe) && errors.Is(err, fault.ErrRate) {
+//		log.Printf("%s %d: %s is not a rate: %s", fe.Segment, fe.Year, fe.Field, fe.Value)
+//	}
+//
+// The package imports nothing of sotp, so that every other package can import it.
+package fault
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Error is a problem located by what it names. Fields that do not apply are empty.
+type Error struct {
+	Pkg     string // the package that found the problem: "segments", "comps", "valuation", ...
+	File    string // a file's path
+	Path    string // where in the file: a JSON path ($.plan.users["2021"].dau), a CSV line and column
+	Set     string // a comparable set
+	Ticker  string // a comparable, by ticker
+	Segment string // a segment of the plan, or the part that values it
+	Year    int    // a year of the plan or the P&L
+	Line    string // a P&L line, or "shares" / "equity"
+	Op      string // the method of a part ("P/MAU"), or the chart drawn
+	Field   string // the field, metric or assumption key at fault
+	Value   string // the offending value, as given
+	Err     error  // a sentinel of this package, or the error this one locates
+}
+
+// Error formats the problem: "PKG: FILE: PATH: SEGMENT by OP: set SET TICKER SEGMENT
+// LINE YEAR: FIELD VALUE: cause", each part only when it is set (the segment once: with
+// the part's method when there is one).
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Pkg)
+	if e.Pkg == "" {
+		b.WriteString("sotp")
+	}
+	part := func(s string) {
+		if s != "" {
+			b.WriteString(": ")
+			b.WriteString(s)
+		}
+	}
+	part(e.File)
+	part(e.Path)
+	segment := e.Segment
+	switch {
+	case e.Op != "" && segment != "":
+		part(segment + " by " + e.Op)
+		segment = ""
+	case e.Op != "":
+		part(e.Op)
+	}
+	var where []string
+	if e.Set != "" {
+		where = append(where, "set "+e.Set)
+	}
+	for _, s := range []string{e.Ticker, segment, e.Line} {
+		if s != "" {
+			where = append(where, s)
+		}
+	}
+	if e.Year != 0 {
+		where = append(where, strconv.Itoa(e.Year))
+	}
+	if e.Field == "" && e.Value != "" {
+		where = append(where, e.Value)
+	}
+	part(strings.Join(where, " "))
+	if e.Field != "" {
+		part(strings.TrimSpace(e.Field + " " + e.Value))
+	}
+	if e.Err != nil {
+		msg := e.Err.Error()
+		if inner, ok := e.Err.(*Error); ok && inner.Pkg == e.Pkg {
+			msg = strings.TrimPrefix(msg, e.Pkg+": ") // "modelfile: model.json: peers.csv: ..."
+		}
+		part(msg)
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel or the error located, for errors.Is and errors.As.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Within locates err further: when err is an *Error, a copy of it with each empty field
+// of its location that where sets filled in (err itself is not modified); otherwise
+// where itself, wrapping err. A nil err stays nil.
+func Within(err error, where Error) error {
+	if err == nil {
+		return nil
+	}
+	e, ok := err.(*Error)
+	if !ok {
+		where.Err = err
+		return &where
+	}
+	c := *e
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&c.Pkg, where.Pkg)
+	fill(&c.File, where.File)
+	fill(&c.Path, where.Path)
+	fill(&c.Set, where.Set)
+	fill(&c.Ticker, where.Ticker)
+	fill(&c.Segment, where.Segment)
+	fill(&c.Line, where.Line)
+	fill(&c.Op, where.Op)
+	fill(&c.Field, where.Field)
+	fill(&c.Value, where.Value)
+	if c.Year == 0 {
+		c.Year = where.Year
+	}
+	return &c
+}

@@ -1,0 +1,69 @@
+package fault_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/sotpkit/sotp/valuation/fault"
+)
+
+func TestErrorFormat(t *testing.T) {
+	for _, c := range []struct {
+		e    fault.Error
+		want string
+	}{
+		{fault.Error{Pkg: "segments", Segment: "ads", Year: 2021, Field: "revenue_per_dau", Value: "-1", Err: fault.ErrNegative},
+			"segments: ads 2021: revenue_per_dau -1: must not be negative"},
+		{fault.Error{Pkg: "comps", Set: "peers", Ticker: "FB US", Segment: "ads", Op: "P/MAU", Field: "mau 2021", Value: "0", Err: fault.ErrNonPositive},
+			"comps: ads by P/MAU: set peers FB US: mau 2021 0: must be positive"},
+		{fault.Error{Pkg: "valuation", Field: "shares", Value: "0", Err: fault.ErrShares}, "valuation: shares 0: share count must be positive"},
+		{fault.Error{Pkg: "earnings", Line: "shares", Year: 2025, Value: "0", Err: fault.ErrShares}, "earnings: shares 2025 0: share count must be positive"},
+		{fault.Error{Pkg: "chart", Op: "tornado", Field: "no bars", Err: fault.ErrChart}, "chart: tornado: no bars: cannot be charted"},
+		{fault.Error{Err: io.EOF}, "sotp: EOF"},
+		{fault.Error{Pkg: "modelfile", File: "model.json", Path: "$.parts[0].comps.file",
+			Err: &fault.Error{Pkg: "modelfile", File: "peers.csv", Path: "line 3, column close", Err: fault.ErrDecimal}},
+			"modelfile: model.json: $.parts[0].comps.file: peers.csv: line 3, column close: not a decimal within bounds"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+}
+
+// TestWithin fills in only what an error does not say, on a copy, and wraps what is not
+// an *Error.
+func TestWithin(t *testing.T) {
+	inner := &fault.Error{Pkg: "comps", Set: "peers", Ticker: "T", Field: "mau", Err: fault.ErrMissingMetric}
+	err := fault.Within(inner, fault.Error{Pkg: "valuation", Segment: "ads", Op: "P/MAU", Field: "other"})
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Pkg != "comps" || fe.Segment != "ads" || fe.Op != "P/MAU" || fe.Field != "mau" || !errors.Is(err, fault.ErrMissingMetric) {
+		t.Errorf("Within = %+v", fe)
+	}
+	if inner.Segment != "" {
+		t.Error("Within modified the error it was given")
+	}
+	wrapped := fault.Within(io.EOF, fault.Error{Pkg: "valuation", Segment: "ads"})
+	if !errors.As(wrapped, &fe) || fe.Segment != "ads" || !errors.Is(wrapped, io.EOF) {
+		t.Errorf("Within of a plain error = %v", wrapped)
+	}
+	if fault.Within(nil, fault.Error{Pkg: "x"}) != nil {
+		t.Error("Within(nil) is not nil")
+	}
+}
+
+// One errors.As finds where a problem is, whichever package found it; errors.Is matches
+// its sentinel.
+func Example() {
+	var err error = &fault.Error{Pkg: "segments", Segment: "live_streaming", Year: 2021, Field: "paying_ratio", Value: "1.18", Err: fault.ErrRate}
+	err = fmt.Errorf("valuing: %w", err)
+	var fe *fault.Error
+	if errors.As(err, &fe) && errors.Is(err, fault.ErrRate) {
+		fmt.Printf("%s %d: %s is not a rate: %s\n", fe.Segment, fe.Year, fe.Field, fe.Value)
+	}
+	fmt.Println(err)
+	// Output:
+	// live_streaming 2021: paying_ratio is not a rate: 1.18
+	// valuing: segments: live_streaming 2021: paying_ratio 1.18: rate out of range
+}
