@@ -166,7 +166,7 @@ var (
 	// ErrInvalid reports a value the format does not allow, e.g. an ADS ratio of 0 or an
 	// unknown driver kind.
 	ErrInvalid = errors.New("invalid value")
-	// ErrUnsupported reports a model that cannot be written as a file: a driver, method or
-	// aggregate of a type the format does not know.
-	ErrUnsupported = errors.New("not expressible in the file format")
+	// ErrUnsupported reports a model that cannot be written as a model file or a
+	// workbook: a driver, method or aggregate of a type the format does not know.
+	ErrUnsupported = errors.New("not expressible in the format")
 )

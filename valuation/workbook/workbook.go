@@ -14,7 +14,6 @@
 package workbook
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -27,13 +26,10 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
-
-// ErrUnsupported reports a model with a driver, method or aggregate the workbook cannot
-// write as formulas.
-var ErrUnsupported = errors.New("workbook: not expressible as formulas")
 
 // Sheet names.
 const (
@@ -288,7 +284,7 @@ func (b *book) forecast() error {
 		spec := s.Drivers[p.Years[0]].Spec()
 		for _, y := range p.Years {
 			if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
-				return fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", ErrUnsupported, s.Name, y, spec.Kind, k)
+				return fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
 			}
 		}
 		isInput := func(m segments.Metric) bool {
@@ -368,7 +364,7 @@ func (b *book) comps() error {
 	for i, pv := range b.r.Parts {
 		mult := pv.Multiple
 		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
-			return fmt.Errorf("%w: part %s: method %s", ErrUnsupported, pv.Segment, pv.Method)
+			return fmt.Errorf("%w: part %s: method %s", fault.ErrUnsupported, pv.Segment, pv.Method)
 		}
 		if err := b.put(sh, 1, row, text(fmt.Sprintf("%s: %s on %s (%s)", pv.Title, pv.Method, mult.Set, mult.Metric))); err != nil {
 			return err
@@ -451,7 +447,7 @@ func aggregateFormula(set comps.Set, mult comps.Multiple, first, last int) (stri
 		w := cell(6, first) + ":" + cell(6, last)
 		return "SUMPRODUCT(" + w + "," + rng + ")/SUM(" + w + ")", nil
 	}
-	return "", fmt.Errorf("%w: aggregate %s", ErrUnsupported, mult.Aggregate)
+	return "", fmt.Errorf("%w: aggregate %s", fault.ErrUnsupported, mult.Aggregate)
 }
 
 // sotp writes each part's value as multiple × figure × FX, the sum, the target and the
@@ -474,7 +470,7 @@ func (b *book) sotp() error {
 			figure, ok = b.input[string(pv.Metric)+" "+year]
 		}
 		if !ok {
-			return fmt.Errorf("%w: part %s: figure %s", ErrUnsupported, pv.Segment, pv.Metric)
+			return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, pv.Metric)
 		}
 		fx := "1"
 		if pv.FX.From != pv.FX.To {
@@ -483,7 +479,7 @@ func (b *book) sotp() error {
 			} else if r, ok := b.input["fx "+string(pv.FX.To)+"/"+string(pv.FX.From)]; ok {
 				fx = "1/" + r
 			} else {
-				return fmt.Errorf("%w: part %s: no FX rate %s/%s", ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
+				return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
 			}
 		}
 		for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
@@ -668,7 +664,7 @@ func (b *book) gridSheet(sh string, gs GridSheet) error {
 		}
 	}
 	if o < 0 || len(g.Axes) < 1 || len(g.Axes) > 2 {
-		return fmt.Errorf("%w: grid sheet of %s: one or two axes and the output are wanted", ErrUnsupported, gs.Output)
+		return fmt.Errorf("%w: grid sheet of %s: one or two axes and the output are wanted", fault.ErrUnsupported, gs.Output)
 	}
 	if _, err := b.f.NewSheet(sh); err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 	"github.com/sotpkit/sotp/valuation/workbook"
@@ -146,7 +147,7 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 type otherMethod struct{ valuation.Multiple }
 
 // TestTextStaysText: a name beginning with a formula character is written as text, never
-// as a formula; a method the workbook cannot express is ErrUnsupported.
+// as a formula; a method the workbook cannot express is fault.ErrUnsupported.
 func TestTextStaysText(t *testing.T) {
 	m := kuaishou2021.Model().Clone()
 	m.Plan.Segments[0].Title = "=HYPERLINK(\"http://x\")"
@@ -176,8 +177,8 @@ func TestTextStaysText(t *testing.T) {
 	}
 	m = kuaishou2021.Model().Clone()
 	m.Parts[0].Method = otherMethod{m.Parts[0].Method.(valuation.Multiple)}
-	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{}); !errors.Is(err, workbook.ErrUnsupported) {
-		t.Errorf("a method of another type: %v, want ErrUnsupported", err)
+	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{}); !errors.Is(err, fault.ErrUnsupported) {
+		t.Errorf("a method of another type: %v, want fault.ErrUnsupported", err)
 	}
 }
 
@@ -263,7 +264,7 @@ func TestExtras(t *testing.T) {
 	if v, _ := f.GetCellValue("Monte Carlo 1", "B4"); v != "n/a" {
 		t.Errorf("a NaN mean is written %q, want n/a", v)
 	}
-	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, workbook.ErrUnsupported) {
+	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, fault.ErrUnsupported) {
 		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
 	}
 }
