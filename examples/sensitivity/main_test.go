@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -113,6 +114,37 @@ func Example_run() {
 	// 514.3  540.3    134   0.1%
 	// 540.3  566.4     16   0.0%
 	// 566.4  592.4      1   0.0%
+}
+
+// TestREADMECharts: the PNG charts the README shows are what the example draws with its
+// default flags (go run ./examples/sensitivity -charts examples/sensitivity/charts
+// redraws them): a chart that drifts from its picture fails here.
+func TestREADMECharts(t *testing.T) {
+	dir := t.TempDir()
+	stdout := os.Stdout
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout = null
+	err = run(100_000, 1, 0, dir)
+	os.Stdout = stdout
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"heatmap", "tornado", "histogram"} {
+		got, err := os.ReadFile(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join("charts", name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("charts/%s.png differs from what the example draws: go run ./examples/sensitivity -charts examples/sensitivity/charts (and delete the SVGs) redraws it", name)
+		}
+	}
 }
 
 // TestCharts: with a directory, the example draws the heatmap, tornado and histogram

@@ -105,7 +105,8 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	cmap.SetMax(hi)
 	pal := cmap.Palette(64)
 	p := plot.New()
-	p.Title.Text = output + " by " + g.Axes[0].Name + " × " + g.Axes[1].Name
+	// The key goes under the title, not in a legend: a legend would sit on the cells.
+	p.Title.Text = output + " by " + g.Axes[0].Name + " × " + g.Axes[1].Name + "\n× base case"
 	p.X.Label.Text, p.Y.Label.Text = g.Axes[1].Name, g.Axes[0].Name
 	hm := plotter.NewHeatMap(data, pal)
 	hm.Min, hm.Max = lo, hi
@@ -114,12 +115,7 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 		ct := plotter.NewContour(data, []float64{level}, palette.Heat(1, 1))
 		ct.LineStyles = []draw.LineStyle{{Color: baseColor, Width: vg.Points(1.5)}}
 		p.Add(ct)
-		key, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
-		if err != nil {
-			return fail(err.Error())
-		}
-		key.LineStyle = ct.LineStyles[0]
-		p.Legend.Add("crosses "+ftoa(level), key)
+		p.Title.Text += "; the line: where it crosses " + ftoa(level)
 	}
 	base, err := plotter.NewScatter(plotter.XYs{{X: g.Bases[1].InexactFloat64(), Y: g.Bases[0].InexactFloat64()}})
 	if err != nil {
@@ -127,8 +123,6 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	}
 	base.GlyphStyle = draw.GlyphStyle{Color: baseColor, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
 	p.Add(base)
-	p.Legend.Add("base case", base)
-	p.Legend.Top = true
 	p.X.Tick.Marker = valueTicks{g.Axes[1].Name}
 	p.Y.Tick.Marker = valueTicks{g.Axes[0].Name}
 	bar := plot.New()

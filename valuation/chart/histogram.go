@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -14,7 +15,9 @@ import (
 
 // Histogram draws a Monte Carlo run's histogram with its P5, P50 and P95 and the
 // threshold (the share price, for the target) as vertical lines, and the share of draws
-// above the threshold in the title.
+// above the threshold in the title; beneath it, the cumulative distribution (the share
+// of draws at or below each bin's upper edge, joined by lines) with the threshold, and
+// P5, P50 and P95 marked at 5%, 50% and 95%.
 func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "histogram", Field: what, Err: fault.ErrChart}
@@ -65,7 +68,49 @@ func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 		p.Legend.Add(fmt.Sprintf("%s %s", l.name, ftoa(l.x)), line)
 	}
 	p.Legend.Top = true
-	return newChart("histogram", size, []*plot.Plot{p}, []float64{1})
+	cdf, err := cumulative(s)
+	if err != nil {
+		return fail(err.Error())
+	}
+	return newChart("histogram", size, []*plot.Plot{p, cdf}, []float64{3, 2})
+}
+
+// cumulative is the plot of a summary's cumulative distribution, from its histogram.
+func cumulative(s sensitivity.Summary) (*plot.Plot, error) {
+	total := 0
+	for _, b := range s.Histogram {
+		total += b.Count
+	}
+	p := plot.New()
+	p.X.Label.Text = s.Output
+	p.Y.Label.Text = "share of draws at or below"
+	pts := plotter.XYs{{X: s.Histogram[0].Lo, Y: 0}}
+	seen := 0
+	for _, b := range s.Histogram {
+		seen += b.Count
+		pts = append(pts, plotter.XY{X: b.Hi, Y: float64(seen) / float64(max(total, 1))})
+	}
+	line, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	line.Color, line.Width = highColor, vg.Points(1.5)
+	p.Add(line)
+	marks, err := plotter.NewScatter(plotter.XYs{{X: s.P5, Y: 0.05}, {X: s.P50, Y: 0.5}, {X: s.P95, Y: 0.95}})
+	if err != nil {
+		return nil, err
+	}
+	marks.GlyphStyle = draw.GlyphStyle{Color: baseColor, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	p.Add(marks)
+	threshold, err := plotter.NewLine(plotter.XYs{{X: s.Threshold, Y: 0}, {X: s.Threshold, Y: 1}})
+	if err != nil {
+		return nil, err
+	}
+	threshold.Color, threshold.Width = lowColor, vg.Points(1)
+	p.Add(threshold)
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0%"}, {Value: 0.25, Label: "25%"}, {Value: 0.5, Label: "50%"}, {Value: 0.75, Label: "75%"}, {Value: 1, Label: "100%"}}
+	return p, nil
 }
 
 func ftoa(v float64) string { return fmt.Sprintf("%.1f", v) }
