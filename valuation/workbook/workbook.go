@@ -1,8 +1,11 @@
 // Package workbook writes a valued model as the analyst's Excel workbook: an Inputs sheet
 // (users, every driver input by year, FX rates, premiums, share count and price, styled as
-// inputs and named), and Forecast, Comps and SOTP sheets whose figures are live formulas
-// of those inputs, so that changing 2021E MAU in the workbook moves the target as sotp
-// computes it. It writes with github.com/xuri/excelize/v2.
+// inputs and named), and Forecast, Comps, SOTP and (for a model with an earnings plan)
+// P&L sheets whose figures are live formulas of those inputs, so that changing 2021E MAU
+// in the workbook moves the target and the P&L as sotp computes them. Each figure is
+// formatted by its unit: millions to one decimal, users and money per user or share to
+// two, rates as percentages, multiples with an x. It writes with
+// github.com/xuri/excelize/v2.
 //
 // Conventions. Users and money are in millions, as in the library; rates are fractions,
 // formatted as percentages. Each comparable's market value and metric are written as
@@ -26,6 +29,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -37,6 +41,7 @@ const (
 	Forecast = "Forecast"
 	Comps    = "Comps"
 	SOTP     = "SOTP"
+	PnL      = "P&L" // written when the model has an earnings plan
 )
 
 // book is a workbook being written and where each figure went.
@@ -47,6 +52,9 @@ type book struct {
 	input             map[string]string // "mau 2021", "live_streaming paying_ratio 2021", "fx USD/HKD", "premium ecommerce", "shares", "price" → absolute reference
 	figure            map[string]string // "SEGMENT METRIC YEAR" → reference on Forecast
 	inStyle, pct, num int
+	// number formats by unit: millions of money, millions of users, money per user or
+	// share, a multiple
+	money, users, perShare, mult int
 }
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
@@ -77,7 +85,7 @@ func Write(w io.Writer, m valuation.Model, x Extras) error {
 	if err := b.styles(); err != nil {
 		return err
 	}
-	for _, step := range []func() error{b.inputs, b.forecast, b.comps, b.sotp} {
+	for _, step := range []func() error{b.inputs, b.forecast, b.comps, b.sotp, b.pnl} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -101,8 +109,32 @@ func (b *book) styles() error {
 	if b.pct, err = b.f.NewStyle(&excelize.Style{NumFmt: 10}); err != nil { // 0.00%
 		return err
 	}
-	b.num, err = b.f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
-	return err
+	if b.num, err = b.f.NewStyle(&excelize.Style{NumFmt: 4}); err != nil { // #,##0.00
+		return err
+	}
+	for _, s := range []struct {
+		style  *int
+		format string
+	}{{&b.money, "#,##0.0"}, {&b.users, "#,##0.00"}, {&b.perShare, "#,##0.00"}, {&b.mult, `0.0"x"`}} {
+		f := s.format
+		if *s.style, err = b.f.NewStyle(&excelize.Style{CustomNumFmt: &f}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unitStyle is the number format of a figure in unit u.
+func (b *book) unitStyle(u segments.Unit) int {
+	switch u {
+	case segments.Fraction:
+		return b.pct
+	case segments.Millions:
+		return b.money
+	case segments.MillionUsers:
+		return b.users
+	}
+	return b.perShare
 }
 
 // ref is the absolute reference to a cell of sheet.
@@ -322,7 +354,7 @@ func (b *book) forecast() error {
 				if err := b.put(sh, 2+j, row, expr); err != nil {
 					return err
 				}
-				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.num); err != nil {
+				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
 					return err
 				}
 			}
@@ -472,15 +504,9 @@ func (b *book) sotp() error {
 		if !ok {
 			return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, pv.Metric)
 		}
-		fx := "1"
-		if pv.FX.From != pv.FX.To {
-			if r, ok := b.input["fx "+string(pv.FX.From)+"/"+string(pv.FX.To)]; ok {
-				fx = r
-			} else if r, ok := b.input["fx "+string(pv.FX.To)+"/"+string(pv.FX.From)]; ok {
-				fx = "1/" + r
-			} else {
-				return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
-			}
+		fx, ok := b.fx(pv.FX.From, pv.FX.To)
+		if !ok {
+			return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
 		}
 		for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
 			"=" + cell(3, row) + "*" + cell(4, row) + "*" + cell(5, row)} {
@@ -534,7 +560,219 @@ func (b *book) sotp() error {
 			return err
 		}
 	}
+	note := "Precision: sotp divides to " + strconv.Itoa(segments.DivPlaces) + " decimal places and rounds nothing until it prints; " +
+		"this workbook divides in binary floating point (about 15 significant digits), so its figures agree with sotp's to about 1e-12 relative."
+	if err := b.put(sh, 1, last+8, text(note)); err != nil {
+		return err
+	}
 	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// fx is the expression of the rate from one currency to another: 1, an Inputs cell, or
+// one over the opposite pair's; false when the Inputs sheet has neither.
+func (b *book) fx(from, to comps.Currency) (string, bool) {
+	if from == to {
+		return "1", true
+	}
+	if r, ok := b.input["fx "+string(from)+"/"+string(to)]; ok {
+		return r, true
+	}
+	if r, ok := b.input["fx "+string(to)+"/"+string(from)]; ok {
+		return "1/" + r, true
+	}
+	return "", false
+}
+
+// pnl writes the P&L as formulas: each line's given amount or ratio as an input, its
+// value (signed as it adds to profit: costs negative) as a formula of it and of the
+// Forecast's revenue, then cost of sales, gross profit and margin, net profit, EPS, BVPS
+// and the multiples at the price, as the earnings package works them out.
+func (b *book) pnl() error {
+	ep := b.m.Earnings
+	if ep.IsZero() {
+		return nil
+	}
+	sh := PnL
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	p := b.m.Plan
+	cur := p.Currency
+	if err := b.put(sh, 1, 1, text("P&L ("+cur+" m)")); err != nil {
+		return err
+	}
+	for j, y := range p.Years {
+		if err := b.put(sh, 2+j, 1, text(strconv.Itoa(y))); err != nil {
+			return err
+		}
+	}
+	row := 2
+	// line writes a row: its label, and for each year the value or formula cell(y) gives
+	// ("" leaves the cell empty), in style.
+	line := func(label string, cellOf func(j, y int) any, style int) (int, error) {
+		if err := b.put(sh, 1, row, text(label)); err != nil {
+			return 0, err
+		}
+		for j, y := range p.Years {
+			v := cellOf(j, y)
+			if v == "" {
+				continue
+			}
+			if err := b.put(sh, 2+j, row, v); err != nil {
+				return 0, err
+			}
+			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), style); err != nil {
+				return 0, err
+			}
+		}
+		row++
+		return row - 1, nil
+	}
+	at := func(r int) func(j int) string { return func(j int) string { return cell(2+j, r) } }
+	revenue, err := line("Revenue", func(_, y int) any {
+		var terms []string
+		for _, s := range p.Segments {
+			terms = append(terms, b.figure[s.Name+" "+string(segments.Revenue)+" "+strconv.Itoa(y)])
+		}
+		return "=" + strings.Join(terms, "+")
+	}, b.money)
+	if err != nil {
+		return err
+	}
+	var costs, all []func(j int) string
+	for _, l := range ep.Lines {
+		given, err := line("  "+l.Label+": given", func(_, y int) any {
+			v, ok := l.Years[y]
+			switch {
+			case !ok:
+				return ""
+			case v.ByRatio:
+				return num(v.Ratio)
+			}
+			return num(v.Amount)
+		}, b.inStyle)
+		if err != nil {
+			return err
+		}
+		for j, y := range p.Years {
+			if v, ok := l.Years[y]; ok && v.ByRatio {
+				if err := b.f.SetCellStyle(sh, cell(2+j, given), cell(2+j, given), b.pctInput()); err != nil {
+					return err
+				}
+			}
+		}
+		sign := "-"
+		if l.Kind == earnings.Other {
+			sign = ""
+		}
+		value, err := line(l.Label, func(j, y int) any {
+			v, ok := l.Years[y]
+			if !ok {
+				return ""
+			}
+			if !v.ByRatio {
+				return "=" + sign + cell(2+j, given)
+			}
+			base := at(revenue)(j)
+			if v.Of != "" {
+				base = b.figure[v.Of+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]
+			}
+			return "=" + sign + cell(2+j, given) + "*" + base
+		}, b.money)
+		if err != nil {
+			return err
+		}
+		all = append(all, at(value))
+		if l.Kind == earnings.CostOfSales {
+			costs = append(costs, at(value))
+		}
+	}
+	sum := func(rows []func(j int) string) func(j, y int) any {
+		return func(j, _ int) any {
+			if len(rows) == 0 {
+				return 0
+			}
+			terms := make([]string, len(rows))
+			for i, r := range rows {
+				terms[i] = r(j)
+			}
+			return "=" + strings.Join(terms, "+")
+		}
+	}
+	cos, err := line("Total cost of sales", sum(costs), b.money)
+	if err != nil {
+		return err
+	}
+	gross, err := line("Gross profit", func(j, _ int) any { return "=" + at(revenue)(j) + "+" + at(cos)(j) }, b.money)
+	if err != nil {
+		return err
+	}
+	if _, err := line("Gross margin", func(j, _ int) any { return "=" + at(gross)(j) + "/" + at(revenue)(j) }, b.pct); err != nil {
+		return err
+	}
+	net, err := line("Net profit", func(j, y int) any { // the plan has lines: IsZero above
+		return "=" + at(revenue)(j) + "+" + sum(all)(j, y).(string)[1:]
+	}, b.money)
+	if err != nil {
+		return err
+	}
+	shares, err := line("Shares (m)", func(_, y int) any {
+		if s, ok := ep.Shares[y]; ok {
+			return num(s)
+		}
+		return ""
+	}, b.inStyle)
+	if err != nil {
+		return err
+	}
+	eps, err := line("EPS ("+cur+")", func(j, _ int) any { return "=" + at(net)(j) + "/" + at(shares)(j) }, b.perShare)
+	if err != nil {
+		return err
+	}
+	bvps := 0
+	if len(ep.Equity) > 0 {
+		equity, err := line("Equity (m)", func(_, y int) any {
+			if q, ok := ep.Equity[y]; ok {
+				return num(q)
+			}
+			return ""
+		}, b.inStyle)
+		if err != nil {
+			return err
+		}
+		if bvps, err = line("BVPS ("+cur+")", func(j, y int) any {
+			if _, ok := ep.Equity[y]; !ok {
+				return ""
+			}
+			return "=" + at(equity)(j) + "/" + at(shares)(j)
+		}, b.perShare); err != nil {
+			return err
+		}
+	}
+	rate, ok := b.fx(comps.Currency(cur), b.m.Currency)
+	if b.m.Price.Sign() <= 0 || !ok {
+		return b.f.SetColWidth(sh, "A", "A", 40)
+	}
+	// A multiple is the price over a per-share figure in the price's currency, where that
+	// figure is positive, as earnings.Statement takes it.
+	multiple := func(per func(j int) string) func(j, y int) any {
+		return func(j, _ int) any {
+			x := "(" + per(j) + "*" + rate + ")"
+			return "=IF(" + x + ">0," + b.input["price"] + "/" + x + ",\"n/a\")"
+		}
+	}
+	if _, err := line("P/E", multiple(at(eps)), b.mult); err != nil {
+		return err
+	}
+	if bvps > 0 {
+		if _, err := line("P/B", multiple(at(bvps)), b.mult); err != nil {
+			return err
+		}
+	}
+	if _, err := line("P/S", multiple(func(j int) string { return "(" + at(revenue)(j) + "/" + at(shares)(j) + ")" }), b.mult); err != nil {
+		return err
+	}
+	return b.f.SetColWidth(sh, "A", "A", 40)
 }
 
 // extras writes the sheets of values x asks for.

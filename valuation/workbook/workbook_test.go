@@ -28,6 +28,12 @@ import (
 // as CSV at full precision; it returns the SOTP sheet's cells.
 func recalc(t *testing.T, path string) [][]string {
 	t.Helper()
+	return recalcSheet(t, path, workbook.SOTP)
+}
+
+// recalcSheet is recalc returning the cells of the named sheet.
+func recalcSheet(t *testing.T, path, sheet string) [][]string {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -42,7 +48,7 @@ func recalc(t *testing.T, path string) [][]string {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
 	base := strings.TrimSuffix(filepath.Base(path), ".xlsx")
-	f, err := os.Open(filepath.Join(dir, base+"-"+workbook.SOTP+".csv"))
+	f, err := os.Open(filepath.Join(dir, base+"-"+sheet+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +81,71 @@ func near(t *testing.T, what string, got float64, want decimal.Decimal) {
 	w := want.InexactFloat64()
 	if math.Abs(got-w) > 1e-9*math.Abs(w) {
 		t.Errorf("%s: LibreOffice %.12g, sotp %.12g", what, got, w)
+	}
+}
+
+// TestPnLRecalculated: the P&L sheet, recalculated by LibreOffice, gives each year's
+// revenue, every line, cost of sales, gross profit and margin, net profit, EPS, BVPS and
+// the multiples at the price to 1e-9 relative of sotp's (Table 10's model), and "n/a"
+// where sotp has no multiple (a loss, negative equity).
+func TestPnLRecalculated(t *testing.T) {
+	m := kuaishou2021.Model()
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kuaishou.xlsx")
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := recalcSheet(t, path, workbook.PnL)
+	col := map[string]int{}
+	for j, y := range rows[0][1:] {
+		col[y] = j + 1
+	}
+	byLabel := map[string][]string{}
+	for _, row := range rows[1:] {
+		byLabel[row[0]] = row
+	}
+	labels := map[string]string{"revenue": "Revenue", "cost_of_sales": "Total cost of sales", "gross_profit": "Gross profit",
+		"gross_margin": "Gross margin", "net_profit": "Net profit", "shares": "Shares (m)", "eps": "EPS (CNY)", "bvps": "BVPS (CNY)",
+		"pe": "P/E", "pb": "P/B", "ps": "P/S"}
+	for _, l := range m.Earnings.Lines {
+		labels["line/"+l.Name] = l.Label
+	}
+	checked := 0
+	for _, y := range m.Plan.Years {
+		for field, label := range labels {
+			row, ok := byLabel[label]
+			if !ok {
+				t.Fatalf("no row %q", label)
+			}
+			got := strings.TrimSuffix(row[col[strconv.Itoa(y)]], "%")
+			want, err := r.Figure("pnl/" + strconv.Itoa(y) + "/" + field)
+			if err != nil { // no multiple: a loss or negative equity
+				if got != "n/a" {
+					t.Errorf("%s %d: %q, want n/a (%v)", label, y, got, err)
+				}
+				continue
+			}
+			v, err := strconv.ParseFloat(got, 64)
+			if err != nil {
+				t.Fatalf("%s %d: %q", label, y, got)
+			}
+			if strings.HasSuffix(row[col[strconv.Itoa(y)]], "%") {
+				v /= 100
+			}
+			near(t, label+" "+strconv.Itoa(y), v, want)
+			checked++
+		}
+	}
+	if checked < 60 {
+		t.Errorf("%d figures checked", checked)
 	}
 }
 
