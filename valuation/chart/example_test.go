@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -47,4 +49,128 @@ func ExampleTornado() {
 	// Output:
 	// true true
 	// chart: tornado: no bars: cannot be charted
+}
+
+// svgOf draws a chart as SVG, or says why it could not.
+func svgOf(c chart.Chart, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	var b bytes.Buffer
+	if err := c.SVG(&b); err != nil {
+		return err.Error()
+	}
+	return b.String()
+}
+
+// engine is the report's model in a sensitivity engine, for the examples.
+func engine() *sensitivity.Engine {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// Draw the target over 2021E MAU × the e-commerce discount, with the line where it
+// crosses the HK$319 price.
+func ExampleHeatmap() {
+	e := engine()
+	mau, _ := e.Around("forecast/2021/mau", decimal.New(3, -1), 7)
+	prem, _ := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 6)
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Heatmap(g, "target", 319, chart.Size{}))
+	fmt.Println(strings.Contains(svg, "where it crosses 319.0"), strings.Contains(svg, "base case"))
+	// Output: true true
+}
+
+// Draw the target and the e-commerce part's value along the shopping penetration.
+func ExampleSweep() {
+	e := engine()
+	pen, _ := sensitivity.Steps(decimal.New(3, -1), decimal.New(6, -1), 7)
+	g, err := e.Grid(context.Background(), []string{"target", "part/ecommerce/value"}, sensitivity.Axis{Name: "forecast/2021/ecommerce/penetration", Values: pen})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Sweep(g, chart.Size{}, "target"))
+	fmt.Println(strings.Contains(svg, "forecast/2021/ecommerce/penetration"))
+	// Output: true
+}
+
+// Draw a Monte Carlo run of the target: its histogram against the price, and its
+// cumulative distribution.
+func ExampleHistogram() {
+	e := engine()
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 2000, Seed: 1,
+		Inputs: []sensitivity.Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Histogram(s, chart.Size{}))
+	fmt.Println(strings.Contains(svg, "above 319.0"), strings.Contains(svg, "share of draws at or below"))
+	_, err = chart.Histogram(sensitivity.Summary{}, chart.Size{})
+	fmt.Println(err)
+	// Output:
+	// true true
+	// chart: histogram: no draws: cannot be charted
+}
+
+// Draw Sobol first-order and total indices of the target with their intervals.
+func ExampleIndices() {
+	e := engine()
+	ix, err := e.Sobol(context.Background(), sensitivity.Sobol{Outputs: []string{"target"}, Samples: 256, Bootstrap: 20, Seed: 1,
+		Inputs: []sensitivity.Input{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Indices(ix[0], chart.Size{}))
+	fmt.Println(strings.Contains(svg, "part/ecommerce/premium"))
+	// Output: true
+}
+
+// Draw the sum of the parts as a waterfall to the target, and the change from the base
+// to a bull case by assumption.
+func ExampleWaterfall() {
+	e := engine()
+	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Size{})), "Live streaming"))
+	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.NewFromInt(620))}}
+	a, err := e.Attribute(context.Background(), sensitivity.Scenario{Name: "base"}, bull)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(svgOf(chart.Attribution(a, false, chart.Size{})), "forecast/2021/mau"))
+	// Output:
+	// true
+	// true
+}
+
+// Draw the e-commerce part valued without each of its comparables, and every segment
+// under other methods.
+func ExampleLeaveOneOut() {
+	m := kuaishou2021.Model()
+	loo, err := m.LeaveOneOut(context.Background(), kuaishou2021.Ecommerce)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Size{})), "PDD US"))
+	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.PDAU(kuaishou2021.AdvertisingPeers())})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Size{})), "P/DAU"))
+	// Output:
+	// true
+	// true
 }
