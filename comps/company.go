@@ -13,8 +13,8 @@ import (
 
 // Metric names what a comparable is priced on, and for which year: {"mau", 2021}.
 type Metric struct {
-	Name string
-	Year int
+	Name string `json:"name"`
+	Year int    `json:"year"`
 }
 
 // String returns the metric as errors and tables show it: "mau 2021".

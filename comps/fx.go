@@ -41,8 +41,9 @@ var (
 
 // Rate says that one unit of From buys Rate units of To.
 type Rate struct {
-	From, To Currency
-	Rate     decimal.Decimal
+	From Currency        `json:"from"`
+	To   Currency        `json:"to"`
+	Rate decimal.Decimal `json:"rate"`
 }
 
 // FX is an explicit table of exchange rates. The zero FX converts a currency only to

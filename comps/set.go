@@ -57,43 +57,45 @@ func (s Set) Without(ticker string) Set {
 
 // Multiple is a set's multiple worked out, with every input shown.
 type Multiple struct {
-	Set      string
-	Metric   Metric
-	Money    bool     // the multiple is a ratio of money to money
-	Currency Currency // of market values; per-user multiples are Currency per user
+	Set      string   `json:"set"`
+	Metric   Metric   `json:"metric"`
+	Money    bool     `json:"money"`    // the multiple is a ratio of money to money
+	Currency Currency `json:"currency"` // of market values; per-user multiples are Currency per user
 	// Companies are the comparables priced, in the set's order.
-	Companies []CompanyMultiple
+	Companies []CompanyMultiple `json:"companies"`
 	// Excluded are the comparables left out, with the reason.
-	Excluded []Exclusion
+	Excluded []Exclusion `json:"excluded"`
 	// Rates are the FX rates used, each once, in order of first use.
-	Rates     []Rate
-	Stats     Stats           // of the companies' multiples
-	Aggregate string          // name of the aggregate
-	Average   decimal.Decimal // the aggregate of the companies' multiples
-	Premium   decimal.Decimal
-	Value     decimal.Decimal // Average × (1 + Premium)
+	Rates     []Rate          `json:"rates"`
+	Stats     Stats           `json:"stats"`     // of the companies' multiples
+	Aggregate string          `json:"aggregate"` // name of the aggregate
+	Average   decimal.Decimal `json:"average"`   // the aggregate of the companies' multiples
+	Premium   decimal.Decimal `json:"premium"`
+	Value     decimal.Decimal `json:"value"` // Average × (1 + Premium)
 }
 
 // CompanyMultiple is one comparable's multiple and where it came from.
 type CompanyMultiple struct {
-	Ticker      string
-	Name        string
-	Currency    Currency        // listing currency, of Close
-	Close       decimal.Decimal // in the listing currency
-	MarketValue decimal.Decimal // millions of the set's currency
-	Metric      decimal.Decimal // millions; of the set's currency for a money metric
-	Multiple    decimal.Decimal // the value used
-	Implied     decimal.Decimal // MarketValue / Metric, to 16 places
-	Printed     bool            // Multiple is as the source printed it
+	Ticker      string          `json:"ticker"`
+	Name        string          `json:"name"`
+	Currency    Currency        `json:"currency"`     // listing currency, of Close
+	Close       decimal.Decimal `json:"close"`        // in the listing currency
+	MarketValue decimal.Decimal `json:"market_value"` // millions of the set's currency
+	Metric      decimal.Decimal `json:"metric"`       // millions; of the set's currency for a money metric
+	Multiple    decimal.Decimal `json:"multiple"`     // the value used
+	Implied     decimal.Decimal `json:"implied"`      // MarketValue / Metric, to 16 places
+	Printed     bool            `json:"printed"`      // Multiple is as the source printed it
 	// Z is the multiple's modified z-score within the set: 0.6745 × (x − median) / MAD.
-	Z decimal.Decimal
+	Z decimal.Decimal `json:"z"`
 	// Outlier flags |Z| above the set's threshold.
-	Outlier bool
+	Outlier bool `json:"outlier"`
 }
 
 // Exclusion is a comparable left out of a set, and why.
 type Exclusion struct {
-	Ticker, Name, Reason string
+	Ticker string `json:"ticker"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // Multiple works out the set's multiple. Market values, money metrics and printed

@@ -4,8 +4,12 @@ import "github.com/shopspring/decimal"
 
 // Stats describes the spread of a set's multiples.
 type Stats struct {
-	N                        int
-	Min, Q1, Median, Q3, Max decimal.Decimal
+	N      int             `json:"n"`
+	Min    decimal.Decimal `json:"min"`
+	Q1     decimal.Decimal `json:"q1"`
+	Median decimal.Decimal `json:"median"`
+	Q3     decimal.Decimal `json:"q3"`
+	Max    decimal.Decimal `json:"max"`
 }
 
 // statsOf returns the five-number summary of xs (not empty). Quartiles interpolate

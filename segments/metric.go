@@ -79,12 +79,12 @@ func (u *Unit) UnmarshalText(b []byte) error {
 
 // Line is one figure of a segment's forecast for one year.
 type Line struct {
-	Metric Metric
-	Label  string          // row label as a table prints it
-	Unit   Unit            // what Value counts
-	Places int32           // digits a table prints: of the percentage for Fraction, else of Value
-	Value  decimal.Decimal // unrounded, in Unit
+	Metric Metric          `json:"metric"`
+	Label  string          `json:"label"`  // row label as a table prints it
+	Unit   Unit            `json:"unit"`   // what Value counts
+	Places int32           `json:"places"` // digits a table prints: of the percentage for Fraction, else of Value
+	Value  decimal.Decimal `json:"value"`  // unrounded, in Unit
 	// Display, when set, is the unit a table prints the line in instead of Unit, as the
 	// report prints it: GMV is held in millions and printed in 亿 (HundredMillions).
-	Display Unit `json:",omitempty"`
+	Display Unit `json:"display,omitempty"`
 }

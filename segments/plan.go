@@ -11,8 +11,8 @@ import (
 
 // Users is a platform's user base in one year, in millions of users.
 type Users struct {
-	MAU decimal.Decimal // average monthly active users; must be positive
-	DAU decimal.Decimal // average daily active users; in [0, MAU]
+	MAU decimal.Decimal `json:"mau"` // average monthly active users; must be positive
+	DAU decimal.Decimal `json:"dau"` // average daily active users; in [0, MAU]
 }
 
 // Validate reports users that no platform can have: MAU not above zero, DAU below zero or
@@ -49,30 +49,31 @@ type Plan struct {
 // Forecast is a plan worked out: every segment's lines for every year, and the group view
 // (total revenue, its growth, each segment's growth and share of revenue).
 type Forecast struct {
-	Currency      string
-	FirstEstimate int
-	Years         []Year
+	Currency      string `json:"currency"`
+	FirstEstimate int    `json:"first_estimate"`
+	Years         []Year `json:"years"`
 }
 
 // Year is one year of a Forecast.
 type Year struct {
-	Year     int
-	Users    Users
-	Segments []SegmentYear
-	Revenue  decimal.Decimal     // total of the segments' revenue, currency millions
-	Growth   decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year
+	Year     int                 `json:"year"`
+	Users    Users               `json:"users"`
+	Segments []SegmentYear       `json:"segments"`
+	Revenue  decimal.Decimal     `json:"revenue"` // total of the segments' revenue, currency millions
+	Growth   decimal.NullDecimal `json:"growth"`  // Revenue / previous year's - 1; not valid in the first year
 }
 
 // SegmentYear is one segment's forecast for one year.
 type SegmentYear struct {
-	Name, Title string
-	Lines       []Line
-	Revenue     decimal.Decimal     // currency millions
-	Growth      decimal.NullDecimal // Revenue / previous year's - 1; not valid in the first year or after zero
+	Name    string              `json:"name"`
+	Title   string              `json:"title"`
+	Lines   []Line              `json:"lines"`
+	Revenue decimal.Decimal     `json:"revenue"` // currency millions
+	Growth  decimal.NullDecimal `json:"growth"`  // Revenue / previous year's - 1; not valid in the first year or after zero
 	// UserBase is the metric of the segment's own users, which OwnUsers names: the
 	// driver's (Spec.UserBase), or the platform's MAU.
-	UserBase Metric
-	Share    decimal.NullDecimal // Revenue / total revenue; not valid when the total is zero
+	UserBase Metric              `json:"user_base"`
+	Share    decimal.NullDecimal `json:"share"` // Revenue / total revenue; not valid when the total is zero
 }
 
 // Forecast works out every year of the plan. It fails with a *fault.Error on the first bad

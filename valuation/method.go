@@ -157,12 +157,12 @@ func kind(money bool) string {
 
 // PartValue is one segment valued, with everything that went into it.
 type PartValue struct {
-	Segment     string
-	Title       string
-	Method      string
-	Multiple    comps.Multiple  // the comparables, their aggregate and premium
-	Metric      segments.Metric // what was priced
-	MetricValue decimal.Decimal // millions of users or of the reporting currency
-	FX          comps.Rate      // converts multiple × figure to the target currency
-	Value       decimal.Decimal // millions of the target currency
+	Segment     string          `json:"segment"`
+	Title       string          `json:"title"`
+	Method      string          `json:"method"`
+	Multiple    comps.Multiple  `json:"multiple"`     // the comparables, their aggregate and premium
+	Metric      segments.Metric `json:"metric"`       // what was priced
+	MetricValue decimal.Decimal `json:"metric_value"` // millions of users or of the reporting currency
+	FX          comps.Rate      `json:"fx"`           // converts multiple × figure to the target currency
+	Value       decimal.Decimal `json:"value"`        // millions of the target currency
 }

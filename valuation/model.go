@@ -52,27 +52,30 @@ type Model struct {
 
 // Result is a model valued. It holds every figure that went into the target.
 type Result struct {
-	Name     string
-	Ticker   string
-	Year     int
-	Currency comps.Currency
-	Forecast segments.Forecast
-	Parts    []PartValue
+	Name     string            `json:"name"`
+	Ticker   string            `json:"ticker"`
+	Year     int               `json:"year"`
+	Currency comps.Currency    `json:"currency"`
+	Forecast segments.Forecast `json:"forecast"`
+	Parts    []PartValue       `json:"parts"`
 	// Unvalued lists, in plan order, the segments that no part values: their revenue is
 	// forecast but adds nothing to Sum.
-	Unvalued []string
-	Sum      decimal.Decimal           // of the part values, millions of Currency
-	Shares   decimal.Decimal           // millions
-	Target   decimal.Decimal           // Sum / Shares, per share in Currency, to 16 places
-	Price    decimal.Decimal           // zero when the model has none
-	Upside   decimal.NullDecimal       // Target / Price - 1; not valid without a price
-	Rating   Rating                    // empty without a price or a Scale
-	Earnings earnings.Statement        // empty without an earnings plan
-	Symbols  map[comps.Currency]string // as the model's; read only
+	Unvalued []string                  `json:"unvalued"`
+	Sum      decimal.Decimal           `json:"sum"`      // of the part values, millions of Currency
+	Shares   decimal.Decimal           `json:"shares"`   // millions
+	Target   decimal.Decimal           `json:"target"`   // Sum / Shares, per share in Currency, to 16 places
+	Price    decimal.Decimal           `json:"price"`    // zero when the model has none
+	Upside   decimal.NullDecimal       `json:"upside"`   // Target / Price - 1; not valid without a price
+	Rating   Rating                    `json:"rating"`   // empty without a price or a Scale
+	Earnings earnings.Statement        `json:"earnings"` // empty without an earnings plan
+	Symbols  map[comps.Currency]string `json:"symbols"`  // as the model's; read only
 }
 
-// MarshalJSON writes the result with Go field names and every decimal as an exact JSON
-// string ("404.5590..."), whatever shopspring's package variables hold.
+// MarshalJSON writes the result in sotp's JSON contract: snake_case field names in the
+// order of the Go fields (their json tags), every decimal as an exact JSON string
+// ("404.5590..."), whatever shopspring's package variables hold, a decimal that has no
+// value (an upside without a price) as null, and empty lists and maps as [] and {}.
+// encoding/json decodes it back into a Result.
 func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
 // Value forecasts the plan and values every part in the valuation year.

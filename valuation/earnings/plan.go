@@ -3,6 +3,7 @@ package earnings
 import (
 	"fmt"
 	"maps"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
@@ -30,13 +31,42 @@ const (
 	Other
 )
 
+var kindNames = [...]string{CostOfSales: "cost_of_sales", Expense: "expense", Other: "other"}
+
+// String returns the kind's name, as model files write it: cost_of_sales, expense, other.
+func (k Kind) String() string {
+	if k >= CostOfSales && k <= Other {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// MarshalText writes the kind by name.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k < CostOfSales || k > Other {
+		return nil, &fault.Error{Pkg: "earnings", Field: "kind", Value: k.String(), Err: fault.ErrLine}
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText reads a kind written by MarshalText.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, n := range kindNames {
+		if i > 0 && n == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return &fault.Error{Pkg: "earnings", Field: "kind", Value: strconv.Quote(string(b)), Err: fault.ErrLine}
+}
+
 // Value is a line's figure for one year: an amount, or a ratio of a base. Build one with
 // Amount or Ratio.
 type Value struct {
-	Amount  decimal.Decimal // millions; when not ByRatio
-	Ratio   decimal.Decimal // of the base; when ByRatio
-	Of      string          // the base: "" is group revenue, else a segment's revenue
-	ByRatio bool
+	Amount  decimal.Decimal `json:"amount"` // millions; when not ByRatio
+	Ratio   decimal.Decimal `json:"ratio"`  // of the base; when ByRatio
+	Of      string          `json:"of"`     // the base: "" is group revenue, else a segment's revenue
+	ByRatio bool            `json:"by_ratio"`
 }
 
 // Amount returns a value given as an amount, in millions.
@@ -47,10 +77,10 @@ func Ratio(r decimal.Decimal, of string) Value { return Value{Ratio: r, Of: of, 
 
 // Line is one line of the statement with its value for each year.
 type Line struct {
-	Name  string // stable key, e.g. "selling_marketing"; unique in a plan
-	Label string // as tables print it
-	Kind  Kind
-	Years map[int]Value
+	Name  string        `json:"name"`  // stable key, e.g. "selling_marketing"; unique in a plan
+	Label string        `json:"label"` // as tables print it
+	Kind  Kind          `json:"kind"`
+	Years map[int]Value `json:"years"`
 }
 
 // Plan is a P&L forecast on top of a segments.Forecast.
@@ -75,32 +105,34 @@ func (p Plan) IsZero() bool { return len(p.Lines) == 0 }
 
 // Statement is the plan worked out for every year of the forecast.
 type Statement struct {
-	Lines []Line // the plan's lines, for labels and order
-	Years []Year
+	Lines []Line `json:"lines"` // the plan's lines, for labels and order
+	Years []Year `json:"years"`
 }
 
 // Year is one year of the statement. Amounts are millions of the reporting currency.
 type Year struct {
-	Year          int
-	Revenue       decimal.Decimal
-	RevenueGrowth decimal.NullDecimal
-	Lines         []LineValue     // in the plan's order
-	CostOfSales   decimal.Decimal // the CostOfSales lines' total, positive
-	GrossProfit   decimal.Decimal
-	GrossMargin   decimal.NullDecimal // gross profit / revenue
-	NetProfit     decimal.Decimal     // attributable
-	NetGrowth     decimal.NullDecimal // by Growth: valid across a loss
-	Shares        decimal.Decimal
-	EPS           decimal.Decimal     // net profit / shares, in the reporting currency
-	BVPS          decimal.NullDecimal // equity / shares, where equity is given
-	PE, PB, PS    decimal.NullDecimal // at the market; valid only over a positive denominator
+	Year          int                 `json:"year"`
+	Revenue       decimal.Decimal     `json:"revenue"`
+	RevenueGrowth decimal.NullDecimal `json:"revenue_growth"`
+	Lines         []LineValue         `json:"lines"`         // in the plan's order
+	CostOfSales   decimal.Decimal     `json:"cost_of_sales"` // the CostOfSales lines' total, positive
+	GrossProfit   decimal.Decimal     `json:"gross_profit"`
+	GrossMargin   decimal.NullDecimal `json:"gross_margin"` // gross profit / revenue
+	NetProfit     decimal.Decimal     `json:"net_profit"`   // attributable
+	NetGrowth     decimal.NullDecimal `json:"net_growth"`   // by Growth: valid across a loss
+	Shares        decimal.Decimal     `json:"shares"`
+	EPS           decimal.Decimal     `json:"eps"`  // net profit / shares, in the reporting currency
+	BVPS          decimal.NullDecimal `json:"bvps"` // equity / shares, where equity is given
+	PE            decimal.NullDecimal `json:"pe"`   // at the market; valid only over a positive denominator
+	PB            decimal.NullDecimal `json:"pb"`   // at the market; valid only over a positive denominator
+	PS            decimal.NullDecimal `json:"ps"`   // at the market; valid only over a positive denominator
 }
 
 // LineValue is one line in one year.
 type LineValue struct {
-	Name  string
-	Value decimal.Decimal     // signed as it adds to profit: costs are negative
-	Ratio decimal.NullDecimal // |Value| / revenue
+	Name  string              `json:"name"`
+	Value decimal.Decimal     `json:"value"` // signed as it adds to profit: costs are negative
+	Ratio decimal.NullDecimal `json:"ratio"` // |Value| / revenue
 }
 
 // Growth returns (cur − prev) / |prev|, the growth convention for figures that can be

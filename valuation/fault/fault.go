@@ -18,6 +18,8 @@
 package fault
 
 import (
+	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -128,3 +130,67 @@ func Within(err error, where Error) error {
 	}
 	return &c
 }
+
+// Code returns the code of the sentinel err wraps ("rate", "dau_above_mau"), or "" when
+// it wraps none.
+func Code(err error) string {
+	var s *Sentinel
+	if errors.As(err, &s) {
+		return s.Code()
+	}
+	return ""
+}
+
+// JSON is an error as sotp writes it in JSON: the message, the sentinel's code, the path
+// (the JSON path in a file, else the key of the assumption or figure at fault) and the
+// location, each field left out when empty. An error chain is flattened into one: the
+// outermost file and path, and each location field from the first error that sets it.
+type JSON struct {
+	Error   string `json:"error"`
+	Code    string `json:"code,omitempty"`
+	Path    string `json:"path,omitempty"`
+	File    string `json:"file,omitempty"`
+	Set     string `json:"set,omitempty"`
+	Ticker  string `json:"ticker,omitempty"`
+	Segment string `json:"segment,omitempty"`
+	Year    int    `json:"year,omitempty"`
+	Line    string `json:"line,omitempty"`
+	Method  string `json:"method,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Value   string `json:"value,omitempty"`
+}
+
+// ToJSON flattens err, of any type, into its JSON form.
+func ToJSON(err error) JSON {
+	out := JSON{Error: err.Error(), Code: Code(err)}
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		fe, ok := e.(*Error)
+		if !ok {
+			continue
+		}
+		fill(&out.File, fe.File)
+		fill(&out.Path, fe.Path)
+		fill(&out.Set, fe.Set)
+		fill(&out.Ticker, fe.Ticker)
+		fill(&out.Segment, fe.Segment)
+		fill(&out.Line, fe.Line)
+		fill(&out.Method, fe.Op)
+		fill(&out.Field, fe.Field)
+		fill(&out.Value, fe.Value)
+		if out.Year == 0 {
+			out.Year = fe.Year
+		}
+	}
+	if out.Path == "" && out.Segment == "" && out.Set == "" && out.Line == "" && strings.Contains(out.Field, "/") {
+		out.Path = out.Field // an assumption or figure key
+	}
+	return out
+}
+
+// MarshalJSON writes the error as ToJSON flattens it.
+func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(ToJSON(e)) }

@@ -1,9 +1,11 @@
 package fault_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -66,4 +68,32 @@ func Example() {
 	// Output:
 	// live_streaming 2021: paying_ratio is not a rate: 1.18
 	// valuing: segments: live_streaming 2021: paying_ratio 1.18: rate out of range
+}
+
+// TestJSON writes a file error that locates a plan error as one object: the file's path
+// and the plan's location, the sentinel's code.
+func TestJSON(t *testing.T) {
+	inner := &fault.Error{Pkg: "segments", Segment: "live_streaming", Year: 2021, Field: "paying_ratio", Value: "1.18", Err: fault.ErrRate}
+	err := &fault.Error{Pkg: "modelfile", File: "model.json", Path: `$.plan.segments[0].inputs["2021"].paying_ratio`, Err: inner}
+	b, jerr := json.Marshal(err)
+	if jerr != nil {
+		t.Fatal(jerr)
+	}
+	want := `{"error":"modelfile: model.json: $.plan.segments[0].inputs[\"2021\"].paying_ratio: segments: live_streaming 2021: paying_ratio 1.18: rate out of range",` +
+		`"code":"rate","path":"$.plan.segments[0].inputs[\"2021\"].paying_ratio","file":"model.json","segment":"live_streaming","year":2021,"field":"paying_ratio","value":"1.18"}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+	key := fault.ToJSON(&fault.Error{Pkg: "sensitivity", Field: "forecast/2021/mau", Err: fault.ErrUnknownAssumption})
+	if key.Path != "forecast/2021/mau" || key.Code != "unknown_assumption" {
+		t.Errorf("an assumption's error: %+v", key)
+	}
+	if c := fault.Code(io.EOF); c != "" {
+		t.Errorf("Code(EOF) = %q", c)
+	}
+	for _, s := range []*fault.Sentinel{fault.ErrDAUAboveMAU, fault.ErrNoCurrency, fault.ErrMissingContext} {
+		if c := s.Code(); c == "" || strings.ToLower(c) != c || strings.Contains(c, " ") {
+			t.Errorf("code %q", c)
+		}
+	}
 }

@@ -1,172 +1,183 @@
 package fault
 
-import "errors"
+// Sentinel is one kind of problem: errors.Is matches it through any *Error, and its Code
+// names it in JSON ({"error", "code", "path"}) as a stable snake_case word.
+type Sentinel struct {
+	code, msg string
+}
+
+// Error returns the sentinel's message, e.g. "rate out of range".
+func (s *Sentinel) Error() string { return s.msg }
+
+// Code returns the sentinel's stable name, e.g. "rate" for ErrRate, "dau_above_mau" for
+// ErrDAUAboveMAU: its variable's name without Err, in snake case.
+func (s *Sentinel) Code() string { return s.code }
 
 // Sentinels of the plan and its drivers (package segments).
 var (
 	// ErrNegative reports a value below zero where none may be: a driver input, a user
 	// count, a cost or expense amount (costs are given positive).
-	ErrNegative = errors.New("must not be negative")
+	ErrNegative = &Sentinel{code: "negative", msg: "must not be negative"}
 	// ErrNonPositive reports a figure that must be above zero: MAU, a market value, a
 	// comparable's metric or multiple, a figure priced, a denominator.
-	ErrNonPositive = errors.New("must be positive")
+	ErrNonPositive = &Sentinel{code: "non_positive", msg: "must be positive"}
 	// ErrRate reports a rate outside its range: [0,1] for a paying ratio, penetration or
 	// take rate, [-1,1] for a margin.
-	ErrRate = errors.New("rate out of range")
+	ErrRate = &Sentinel{code: "rate", msg: "rate out of range"}
 	// ErrDAUAboveMAU reports daily active users above monthly active users.
-	ErrDAUAboveMAU = errors.New("DAU exceeds MAU")
+	ErrDAUAboveMAU = &Sentinel{code: "dau_above_mau", msg: "DAU exceeds MAU"}
 	// ErrUnknownYear reports a year the plan does not cover.
-	ErrUnknownYear = errors.New("unknown year")
+	ErrUnknownYear = &Sentinel{code: "unknown_year", msg: "unknown year"}
 	// ErrUnknownSegment reports a segment name the plan does not hold.
-	ErrUnknownSegment = errors.New("unknown segment")
+	ErrUnknownSegment = &Sentinel{code: "unknown_segment", msg: "unknown segment"}
 	// ErrUnknownMetric reports a metric a segment forecast does not carry.
-	ErrUnknownMetric = errors.New("unknown metric")
+	ErrUnknownMetric = &Sentinel{code: "unknown_metric", msg: "unknown metric"}
 	// ErrMissing reports a required value that was not given: a nil driver, a P&L line
 	// or share count without a value for a forecast year.
-	ErrMissing = errors.New("missing")
+	ErrMissing = &Sentinel{code: "missing", msg: "missing"}
 	// ErrNoGrowth reports growth asked of a first year, or over a previous value of zero.
-	ErrNoGrowth = errors.New("no previous non-zero value to grow from")
+	ErrNoGrowth = &Sentinel{code: "no_growth", msg: "no previous non-zero value to grow from"}
 	// ErrUnknownUnit reports a unit name or number that is not one of the Unit constants.
-	ErrUnknownUnit = errors.New("unknown unit")
+	ErrUnknownUnit = &Sentinel{code: "unknown_unit", msg: "unknown unit"}
 	// ErrSpec reports a driver model (Spec) that cannot forecast, or values that do not
 	// fit it.
-	ErrSpec = errors.New("malformed driver model")
+	ErrSpec = &Sentinel{code: "spec", msg: "malformed driver model"}
 	// ErrPlan reports a plan whose shape is wrong: no years, years out of order, duplicates.
-	ErrPlan = errors.New("malformed plan")
+	ErrPlan = &Sentinel{code: "plan", msg: "malformed plan"}
 )
 
 // Sentinels of comparables and FX (package comps).
 var (
 	// ErrEmptySet reports a set with no comparables.
-	ErrEmptySet = errors.New("empty comparable set")
+	ErrEmptySet = &Sentinel{code: "empty_set", msg: "empty comparable set"}
 	// ErrNoRate reports a currency pair the FX table cannot convert.
-	ErrNoRate = errors.New("no FX rate")
+	ErrNoRate = &Sentinel{code: "no_rate", msg: "no FX rate"}
 	// ErrBadRate reports an FX rate that is not positive, or a pair given twice.
-	ErrBadRate = errors.New("bad FX rate")
+	ErrBadRate = &Sentinel{code: "bad_rate", msg: "bad FX rate"}
 	// ErrCurrency reports a currency code that is not three upper-case letters.
-	ErrCurrency = errors.New("currency must be an ISO 4217 code such as USD")
+	ErrCurrency = &Sentinel{code: "currency", msg: "currency must be an ISO 4217 code such as USD"}
 	// ErrDuplicateTicker reports a ticker given twice in one set.
-	ErrDuplicateTicker = errors.New("ticker given twice")
+	ErrDuplicateTicker = &Sentinel{code: "duplicate_ticker", msg: "ticker given twice"}
 	// ErrMissingMetric reports a comparable without the metric its set is priced on.
-	ErrMissingMetric = errors.New("metric missing")
+	ErrMissingMetric = &Sentinel{code: "missing_metric", msg: "metric missing"}
 	// ErrPremium reports a premium of -100% or below, which would make the multiple
 	// worthless or negative.
-	ErrPremium = errors.New("premium must be above -1")
+	ErrPremium = &Sentinel{code: "premium", msg: "premium must be above -1"}
 	// ErrUnknownTicker reports an exclusion or weight naming a ticker the set does not hold.
-	ErrUnknownTicker = errors.New("no such comparable in the set")
+	ErrUnknownTicker = &Sentinel{code: "unknown_ticker", msg: "no such comparable in the set"}
 	// ErrWeight reports a missing or negative weight, or weights summing to zero.
-	ErrWeight = errors.New("bad weight")
+	ErrWeight = &Sentinel{code: "weight", msg: "bad weight"}
 	// ErrTrim reports a trimmed-mean fraction outside [0, 0.5).
-	ErrTrim = errors.New("trim fraction must be in [0, 0.5)")
+	ErrTrim = &Sentinel{code: "trim", msg: "trim fraction must be in [0, 0.5)"}
 	// ErrMissingContext reports a nil context.Context.
-	ErrMissingContext = errors.New("no context")
+	ErrMissingContext = &Sentinel{code: "missing_context", msg: "no context"}
 	// ErrMetricKey reports a metric key that is not NAME_YEAR.
-	ErrMetricKey = errors.New("metric key must be name_YYYY")
+	ErrMetricKey = &Sentinel{code: "metric_key", msg: "metric key must be name_YYYY"}
 )
 
 // Sentinels of models, results and prepared models (package valuation).
 var (
 	// ErrShares reports a share count that is not positive, of the valuation or of a
 	// year of the P&L.
-	ErrShares = errors.New("share count must be positive")
+	ErrShares = &Sentinel{code: "shares", msg: "share count must be positive"}
 	// ErrPrice reports a negative price.
-	ErrPrice = errors.New("price must not be negative")
+	ErrPrice = &Sentinel{code: "price", msg: "price must not be negative"}
 	// ErrMetric reports a segment figure a method cannot price: missing from the
 	// segment, zero or negative, or not a count of users or money.
-	ErrMetric = errors.New("segment figure cannot be priced")
+	ErrMetric = &Sentinel{code: "metric", msg: "segment figure cannot be priced"}
 	// ErrMismatch reports a money figure priced on a per-user set, or the reverse.
-	ErrMismatch = errors.New("figure and comparable set do not match")
+	ErrMismatch = &Sentinel{code: "mismatch", msg: "figure and comparable set do not match"}
 	// ErrLabel reports a method label that names another figure than the one priced:
 	// "P/E" on MAU.
-	ErrLabel = errors.New("method label does not match the figure priced")
+	ErrLabel = &Sentinel{code: "label", msg: "method label does not match the figure priced"}
 	// ErrNoParts reports a model with nothing to value.
-	ErrNoParts = errors.New("no parts to value")
+	ErrNoParts = &Sentinel{code: "no_parts", msg: "no parts to value"}
 	// ErrDuplicatePart reports a second part on a segment that a part already values.
-	ErrDuplicatePart = errors.New("segment valued by more than one part")
+	ErrDuplicatePart = &Sentinel{code: "duplicate_part", msg: "segment valued by more than one part"}
 	// ErrNoPart reports a segment that no part of the model values.
-	ErrNoPart = errors.New("no part values the segment")
+	ErrNoPart = &Sentinel{code: "no_part", msg: "no part values the segment"}
 	// ErrLeaveOneOut reports a part whose method is not a Multiple on two or more
 	// comparables, so that none can be left out.
-	ErrLeaveOneOut = errors.New("leave-one-out needs a Multiple on two or more comparables")
+	ErrLeaveOneOut = &Sentinel{code: "leave_one_out", msg: "leave-one-out needs a Multiple on two or more comparables"}
 	// ErrNoCurrency reports a model without a target currency.
-	ErrNoCurrency = errors.New("no target currency")
+	ErrNoCurrency = &Sentinel{code: "no_currency", msg: "no target currency"}
 	// ErrPlaces reports a printed figure whose places or shift are out of range.
-	ErrPlaces = errors.New("printed places out of range")
+	ErrPlaces = &Sentinel{code: "places", msg: "printed places out of range"}
 	// ErrUnknownFigure reports a figure key that names nothing in a result, or a string
 	// outside the grammar of valuation.Key.
-	ErrUnknownFigure = errors.New("unknown figure")
+	ErrUnknownFigure = &Sentinel{code: "unknown_figure", msg: "unknown figure"}
 	// ErrUnknownAssumption reports a key that names no assumption of a prepared model.
-	ErrUnknownAssumption = errors.New("unknown assumption")
+	ErrUnknownAssumption = &Sentinel{code: "unknown_assumption", msg: "unknown assumption"}
 	// ErrNotMovable reports the average or premium of a part whose method is not a
 	// Multiple.
-	ErrNotMovable = errors.New("cannot be moved: the part's method is not a Multiple")
+	ErrNotMovable = &Sentinel{code: "not_movable", msg: "cannot be moved: the part's method is not a Multiple"}
 	// ErrDuplicateAssumption reports an assumption set twice at one point or named on
 	// two axes.
-	ErrDuplicateAssumption = errors.New("assumption set twice")
+	ErrDuplicateAssumption = &Sentinel{code: "duplicate_assumption", msg: "assumption set twice"}
 	// ErrNoOutput reports a query or run without outputs.
-	ErrNoOutput = errors.New("no outputs")
+	ErrNoOutput = &Sentinel{code: "no_output", msg: "no outputs"}
 	// ErrPoint reports a point whose number of values is not the query's number of moves.
-	ErrPoint = errors.New("values do not match the moves")
+	ErrPoint = &Sentinel{code: "point", msg: "values do not match the moves"}
 	// ErrRatio reports a P&L ratio outside its sane range: [0, MaxRatio] for costs and
 	// expenses, [−MaxRatio, MaxRatio] for other lines.
-	ErrRatio = errors.New("ratio outside its sane range")
+	ErrRatio = &Sentinel{code: "ratio", msg: "ratio outside its sane range"}
 	// ErrBase reports a P&L ratio of a segment the forecast does not have.
-	ErrBase = errors.New("no such segment to take a ratio of")
+	ErrBase = &Sentinel{code: "base", msg: "no such segment to take a ratio of"}
 	// ErrLine reports a P&L line without a name or kind, or a name given twice.
-	ErrLine = errors.New("bad line")
+	ErrLine = &Sentinel{code: "line", msg: "bad line"}
 )
 
 // Sentinels of sensitivity runs (package valuation/sensitivity).
 var (
 	// ErrTooManyPoints reports a run larger than the engine's MaxPoints.
-	ErrTooManyPoints = errors.New("too many points")
+	ErrTooManyPoints = &Sentinel{code: "too_many_points", msg: "too many points"}
 	// ErrOption reports a negative option, or a value that cannot be used: an empty axis,
 	// a step count below two, a bad percentile or bin count.
-	ErrOption = errors.New("bad option")
+	ErrOption = &Sentinel{code: "option", msg: "bad option"}
 	// ErrNoBracket reports a goal-seek bracket whose ends do not straddle the target.
-	ErrNoBracket = errors.New("no solution in the bracket")
+	ErrNoBracket = &Sentinel{code: "no_bracket", msg: "no solution in the bracket"}
 	// ErrNoConvergence reports a goal seek that did not reach its tolerance.
-	ErrNoConvergence = errors.New("goal seek did not converge")
+	ErrNoConvergence = &Sentinel{code: "no_convergence", msg: "goal seek did not converge"}
 	// ErrFloat reports a model part with no float64 form for Monte Carlo or Sobol runs.
-	ErrFloat = errors.New("no float64 form")
+	ErrFloat = &Sentinel{code: "float", msg: "no float64 form"}
 	// ErrInvalidDraw reports a Monte Carlo or Sobol run whose draws the decimal engine
 	// would refuse: any, with FailOnInvalid, or all but one.
-	ErrInvalidDraw = errors.New("invalid draws")
+	ErrInvalidDraw = &Sentinel{code: "invalid_draw", msg: "invalid draws"}
 	// ErrDistribution reports a distribution with bad parameters, or bounds that leave it
 	// no probability.
-	ErrDistribution = errors.New("bad distribution")
+	ErrDistribution = &Sentinel{code: "distribution", msg: "bad distribution"}
 )
 
 // Sentinels of charts (package valuation/chart).
 var (
 	// ErrChart reports an analysis or size a chart cannot be drawn from.
-	ErrChart = errors.New("cannot be charted")
+	ErrChart = &Sentinel{code: "chart", msg: "cannot be charted"}
 )
 
 // Sentinels of files (package valuation/modelfile).
 var (
 	// ErrTooLarge reports input above the size limit.
-	ErrTooLarge = errors.New("file too large")
+	ErrTooLarge = &Sentinel{code: "too_large", msg: "file too large"}
 	// ErrSyntax reports input that is not well-formed JSON or CSV, or nests too deeply.
-	ErrSyntax = errors.New("syntax error")
+	ErrSyntax = &Sentinel{code: "syntax", msg: "syntax error"}
 	// ErrDuplicateKey reports an object key given twice.
-	ErrDuplicateKey = errors.New("duplicate key")
+	ErrDuplicateKey = &Sentinel{code: "duplicate_key", msg: "duplicate key"}
 	// ErrUnknownField reports an object key the format does not define.
-	ErrUnknownField = errors.New("unknown field")
+	ErrUnknownField = &Sentinel{code: "unknown_field", msg: "unknown field"}
 	// ErrMissingField reports a required field that is absent.
-	ErrMissingField = errors.New("required field missing")
+	ErrMissingField = &Sentinel{code: "missing_field", msg: "required field missing"}
 	// ErrType reports a value of the wrong JSON type.
-	ErrType = errors.New("wrong type")
+	ErrType = &Sentinel{code: "type", msg: "wrong type"}
 	// ErrNumber reports a JSON number where a decimal string is required: numbers pass
 	// through binary floating point in most JSON tools, so money is written "12.34".
-	ErrNumber = errors.New("decimal must be a JSON string, not a number")
+	ErrNumber = &Sentinel{code: "number", msg: "decimal must be a JSON string, not a number"}
 	// ErrDecimal reports a string that is not a decimal within bounds: at most
 	// modelfile.MaxDigits digits and an exponent within ±modelfile.MaxExponent.
-	ErrDecimal = errors.New("not a decimal within bounds")
+	ErrDecimal = &Sentinel{code: "decimal", msg: "not a decimal within bounds"}
 	// ErrInvalid reports a value the format does not allow, e.g. an ADS ratio of 0 or an
 	// unknown driver kind.
-	ErrInvalid = errors.New("invalid value")
+	ErrInvalid = &Sentinel{code: "invalid", msg: "invalid value"}
 	// ErrUnsupported reports a model that cannot be written as a model file or a
 	// workbook: a driver, method or aggregate of a type the format does not know.
-	ErrUnsupported = errors.New("not expressible in the format")
+	ErrUnsupported = &Sentinel{code: "unsupported", msg: "not expressible in the format"}
 )

@@ -3,12 +3,14 @@ package kuaishou2021_test
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
@@ -156,7 +158,8 @@ func TestConcurrentValue(t *testing.T) {
 }
 
 // TestJSONRoundTrip encodes a result, decodes it and encodes it again: the figures are
-// equal and the bytes identical.
+// equal (an empty list decodes as empty, not nil) and the bytes identical; every key is
+// snake_case and no list is null.
 func TestJSONRoundTrip(t *testing.T) {
 	r := value(t)
 	b, err := json.Marshal(r)
@@ -167,7 +170,31 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(r, back, decimalEqual); diff != "" {
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if !regexp.MustCompile(`^([a-z][a-z0-9_]*|[A-Z]{3}|[0-9]+)$`).MatchString(k) && path != "$.symbols" {
+					t.Errorf("%s: key %q is not snake_case", path, k)
+				}
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(path+"[]", x)
+			}
+		}
+	}
+	walk("$", doc)
+	if strings.Contains(string(b), `"excluded":null`) || strings.Contains(string(b), `"unvalued":null`) {
+		t.Error("an empty list is written null")
+	}
+	if diff := cmp.Diff(r, back, decimalEqual, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	b2, err := json.Marshal(back)

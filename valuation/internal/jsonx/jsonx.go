@@ -28,7 +28,8 @@ var (
 )
 
 // Marshal returns the JSON of v. Struct fields follow encoding/json's rules for names and
-// the json tag's name, "-" and omitempty; v's own MarshalJSON, if any, is not called (so
+// the json tag's name, "-" and omitempty; nil slices and maps are written [] and {}, so
+// that a field has one shape whether it holds anything or not; v's own MarshalJSON, if any, is not called (so
 // that a MarshalJSON method can call Marshal on its receiver), those of values inside it
 // are; an error value is written as its message.
 func Marshal(v any) ([]byte, error) {
@@ -82,13 +83,8 @@ func encode(b *bytes.Buffer, v reflect.Value, top bool) error {
 	switch t.Kind() {
 	case reflect.Struct:
 		return encodeStruct(b, v)
-	case reflect.Slice:
-		if v.IsNil() {
-			b.WriteString("null")
-			return nil
-		}
-		fallthrough
-	case reflect.Array:
+	case reflect.Slice, reflect.Array: // a nil slice is [], so that a field keeps its shape
+
 		b.WriteByte('[')
 		for i := range v.Len() {
 			if i > 0 {
@@ -157,10 +153,6 @@ func encodeStruct(b *bytes.Buffer, v reflect.Value) error {
 }
 
 func encodeMap(b *bytes.Buffer, v reflect.Value) error {
-	if v.IsNil() {
-		b.WriteString("null")
-		return nil
-	}
 	type entry struct {
 		key string
 		val reflect.Value

@@ -28,7 +28,8 @@ type sample struct {
 }
 
 // TestMarshal: jsonx writes what encoding/json writes, but for decimals, which are exact
-// strings without trailing zeros, and errors, which are their messages.
+// strings without trailing zeros, errors, which are their messages, and nil slices and
+// maps, which are [] and {}.
 func TestMarshal(t *testing.T) {
 	v := sample{Name: "a<b", Skip: "x", Renamed: 3, Empty: []int{}, Map: map[int]string{10: "x", 2: "y"}, Unit: 4,
 		Err: errors.New("bad"), D: decimal.RequireFromString("319.00"), V: decimal.NewNullDecimal(decimal.New(15, -1)), hidden: 1}
@@ -36,7 +37,7 @@ func TestMarshal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"Name":"a\u003cb","renamed":3,"Nil":null,"Map":{"10":"x","2":"y"},"Unit":"u4","Ptr":null,"Err":"bad","D":"319","N":null,"V":"1.5"}`
+	want := `{"Name":"a\u003cb","renamed":3,"Nil":[],"Map":{"10":"x","2":"y"},"Unit":"u4","Ptr":null,"Err":"bad","D":"319","N":null,"V":"1.5"}`
 	if string(got) != want {
 		t.Errorf("Marshal:\n got %s\nwant %s", got, want)
 	}
@@ -49,11 +50,11 @@ func TestMarshal(t *testing.T) {
 		Map     map[int]string
 		Unit    unit
 		Ptr     *int
-	}{v.Name, v.Renamed, v.Nil, v.Map, v.Unit, v.Ptr})
+	}{v.Name, v.Renamed, []int{}, v.Map, v.Unit, v.Ptr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"Name":"a\u003cb","renamed":3,"Nil":null,"Map":{"10":"x","2":"y"},"Unit":"u4","Ptr":null}`; string(std) != want {
+	if want := `{"Name":"a\u003cb","renamed":3,"Nil":[],"Map":{"10":"x","2":"y"},"Unit":"u4","Ptr":null}`; string(std) != want {
 		t.Errorf("encoding/json writes %s, the expectation above assumes %s", std, want)
 	}
 }
