@@ -38,12 +38,17 @@ type Error struct {
 	Field   string // the field, metric or assumption key at fault
 	Value   string // the offending value, as given
 	Err     error  // a sentinel of this package, or the error this one locates
+
+	msg string // the message of an error read back from JSON (FromJSON)
 }
 
 // Error formats the problem: "PKG: FILE: PATH: SEGMENT by OP: set SET TICKER SEGMENT
 // LINE YEAR: FIELD VALUE: cause", each part only when it is set (the segment once: with
 // the part's method when there is one).
 func (e *Error) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
 	var b strings.Builder
 	b.WriteString(e.Pkg)
 	if e.Pkg == "" {
@@ -194,3 +199,20 @@ func ToJSON(err error) JSON {
 
 // MarshalJSON writes the error as ToJSON flattens it.
 func (e *Error) MarshalJSON() ([]byte, error) { return json.Marshal(ToJSON(e)) }
+
+// FromJSON reads back an error that ToJSON wrote: an *Error with the location, wrapping
+// the sentinel of the code (or, for a code this package does not know, an error of the
+// message), whose Error is the message as written.
+func FromJSON(j JSON) error {
+	e := &Error{File: j.File, Path: j.Path, Set: j.Set, Ticker: j.Ticker, Segment: j.Segment, Year: j.Year,
+		Line: j.Line, Op: j.Method, Field: j.Field, Value: j.Value, msg: j.Error}
+	if s, ok := ByCode(j.Code); ok {
+		e.Err = s
+	} else {
+		e.Err = errors.New(j.Error)
+	}
+	if e.msg == "" {
+		e.msg = "sotp: error"
+	}
+	return e
+}

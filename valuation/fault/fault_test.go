@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -95,5 +97,47 @@ func TestJSON(t *testing.T) {
 		if c := s.Code(); c == "" || strings.ToLower(c) != c || strings.Contains(c, " ") {
 			t.Errorf("code %q", c)
 		}
+	}
+}
+
+// TestSentinelsListed: every sentinel declared in sentinels.go is in the list ByCode reads,
+// and codes are unique.
+func TestSentinelsListed(t *testing.T) {
+	src, err := os.ReadFile("sentinels.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := regexp.MustCompile(`(?m)^\t(Err[A-Za-z]*) += &Sentinel\{code: "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(declared) < 60 {
+		t.Fatalf("found %d sentinels", len(declared))
+	}
+	seen := map[string]bool{}
+	for _, d := range declared {
+		s, ok := fault.ByCode(d[2])
+		if !ok || s.Code() != d[2] || seen[d[2]] {
+			t.Errorf("%s (%s): ByCode %v, seen %v", d[1], d[2], ok, seen[d[2]])
+		}
+		seen[d[2]] = true
+	}
+}
+
+// TestFromJSON reads an error back from its JSON: the same message, location and sentinel.
+func TestFromJSON(t *testing.T) {
+	orig := &fault.Error{Pkg: "modelfile", File: "m.json", Path: "$.shares", Err: &fault.Error{Pkg: "valuation", Field: "shares", Value: "0", Err: fault.ErrShares}}
+	b, err := json.Marshal(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j fault.JSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		t.Fatal(err)
+	}
+	back := fault.FromJSON(j)
+	var fe *fault.Error
+	if back.Error() != orig.Error() || !errors.Is(back, fault.ErrShares) || !errors.As(back, &fe) || fe.Path != "$.shares" || fe.Field != "shares" {
+		t.Errorf("read back %v (%+v)", back, fe)
+	}
+	if unknown := fault.FromJSON(fault.JSON{Error: "x", Code: "nope"}); unknown.Error() != "x" {
+		t.Errorf("unknown code: %v", unknown)
 	}
 }

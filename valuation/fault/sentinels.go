@@ -181,3 +181,79 @@ var (
 	// workbook: a driver, method or aggregate of a type the format does not know.
 	ErrUnsupported = &Sentinel{code: "unsupported", msg: "not expressible in the format"}
 )
+
+// sentinels are all of the above, so that a code read back from JSON finds its sentinel.
+var sentinels = []*Sentinel{
+	ErrNegative,
+	ErrNonPositive,
+	ErrRate,
+	ErrDAUAboveMAU,
+	ErrUnknownYear,
+	ErrUnknownSegment,
+	ErrUnknownMetric,
+	ErrMissing,
+	ErrNoGrowth,
+	ErrUnknownUnit,
+	ErrSpec,
+	ErrPlan,
+	ErrEmptySet,
+	ErrNoRate,
+	ErrBadRate,
+	ErrCurrency,
+	ErrDuplicateTicker,
+	ErrMissingMetric,
+	ErrPremium,
+	ErrUnknownTicker,
+	ErrWeight,
+	ErrTrim,
+	ErrMissingContext,
+	ErrMetricKey,
+	ErrShares,
+	ErrPrice,
+	ErrMetric,
+	ErrMismatch,
+	ErrLabel,
+	ErrNoParts,
+	ErrDuplicatePart,
+	ErrNoPart,
+	ErrLeaveOneOut,
+	ErrNoCurrency,
+	ErrPlaces,
+	ErrUnknownFigure,
+	ErrUnknownAssumption,
+	ErrNotMovable,
+	ErrDuplicateAssumption,
+	ErrNoOutput,
+	ErrPoint,
+	ErrRatio,
+	ErrBase,
+	ErrLine,
+	ErrTooManyPoints,
+	ErrOption,
+	ErrNoBracket,
+	ErrNoConvergence,
+	ErrFloat,
+	ErrInvalidDraw,
+	ErrDistribution,
+	ErrChart,
+	ErrTooLarge,
+	ErrSyntax,
+	ErrDuplicateKey,
+	ErrUnknownField,
+	ErrMissingField,
+	ErrType,
+	ErrNumber,
+	ErrDecimal,
+	ErrInvalid,
+	ErrUnsupported,
+}
+
+// ByCode returns the sentinel of a code, as Code writes it; false when there is none.
+func ByCode(code string) (*Sentinel, bool) {
+	for _, s := range sentinels {
+		if s.code == code {
+			return s, true
+		}
+	}
+	return nil, false
+}

@@ -14,8 +14,8 @@ import (
 
 // Override sets one assumption to a value.
 type Override struct {
-	Name  string
-	Value decimal.Decimal
+	Name  string          `json:"name"`
+	Value decimal.Decimal `json:"value"`
 }
 
 // Set returns the override of assumption name to v.

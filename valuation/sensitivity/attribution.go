@@ -6,27 +6,31 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Attribution splits the change in the per-share target between two scenarios by
 // assumption (a step for each, in order) and by segment (each part's value per share).
 type Attribution struct {
-	From, To   string
-	Segments   []string        // the segment of each part, in the model's order
-	Start, End decimal.Decimal // the target under From and under To
-	Steps      []Step
+	From     string          `json:"from"`
+	To       string          `json:"to"`
+	Segments []string        `json:"segments"` // the segment of each part, in the model's order
+	Start    decimal.Decimal `json:"start"`    // the target under From
+	End      decimal.Decimal `json:"end"`      // the target under To
+	Steps    []Step          `json:"steps"`
 }
 
 // Step moves one assumption from its value under From to its value under To, the
 // assumptions before it having moved already.
 type Step struct {
-	Name     string
-	From, To decimal.Decimal
-	Change   decimal.Decimal // of the target
+	Name   string          `json:"name"`
+	From   decimal.Decimal `json:"from"`
+	To     decimal.Decimal `json:"to"`
+	Change decimal.Decimal `json:"change"` // of the target
 	// BySegment is the change of each part's value per share; it sums to Change but for
 	// the rounding of each division (16 places).
-	BySegment []decimal.Decimal
+	BySegment []decimal.Decimal `json:"by_segment"`
 }
 
 // Attribute moves the model from scenario from to scenario to one assumption at a time:
@@ -154,3 +158,7 @@ func signed(v decimal.Decimal) string {
 	}
 	return s
 }
+
+// MarshalJSON writes the attribution in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (a Attribution) MarshalJSON() ([]byte, error) { return jsonx.Marshal(a) }

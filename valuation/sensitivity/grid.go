@@ -3,6 +3,7 @@ package sensitivity
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,13 +16,14 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Axis is one assumption swept over a list of values.
 type Axis struct {
-	Name   string
-	Values []decimal.Decimal
+	Name   string            `json:"name"`
+	Values []decimal.Decimal `json:"values"`
 }
 
 // Steps returns n values evenly spaced from lo to hi, both included, 2 ≤ n ≤
@@ -60,13 +62,13 @@ func (e *Engine) Around(name string, pct decimal.Decimal, n int) (Axis, error) {
 // Grid is a model evaluated at every combination of its axes' values: the analyst's data
 // table, in as many dimensions as it has axes.
 type Grid struct {
-	Axes    []Axis
-	Bases   []decimal.Decimal // the base value of each axis's assumption
-	Outputs []string
-	Base    []decimal.Decimal // the outputs at the base model
+	Axes    []Axis            `json:"axes"`
+	Bases   []decimal.Decimal `json:"bases"` // the base value of each axis's assumption
+	Outputs []string          `json:"outputs"`
+	Base    []decimal.Decimal `json:"base"` // the outputs at the base model
 	// Cells holds one cell per combination, in row-major order: the last axis varies
 	// fastest. Cell and Index convert between positions and axis indices.
-	Cells []Cell
+	Cells []Cell `json:"cells"`
 }
 
 // Cell is the outputs at one point, or why the point could not be valued.
@@ -74,6 +76,48 @@ type Cell struct {
 	Values []decimal.Decimal // one per output; nil when Err is set
 	Err    error             // a *PointError
 }
+
+// cellJSON is a cell in JSON: its values, or its error as fault.ToJSON writes it (the
+// reason, its code and the assumption or figure at fault).
+type cellJSON struct {
+	Values []decimal.Decimal `json:"values,omitempty"`
+	Error  *fault.JSON       `json:"error,omitempty"`
+}
+
+// MarshalJSON writes {"values": [...]} or, for an invalid point, {"error": {"error",
+// "code", "path", ...}}.
+func (c Cell) MarshalJSON() ([]byte, error) {
+	out := cellJSON{Values: c.Values}
+	if c.Err != nil {
+		var pe *PointError
+		err := c.Err
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		j := fault.ToJSON(err)
+		out = cellJSON{Error: &j}
+	}
+	return jsonx.Marshal(out)
+}
+
+// UnmarshalJSON reads a cell that MarshalJSON wrote; an error comes back as a
+// *PointError (without its point, which the cell's place gives) wrapping the
+// fault.FromJSON error, so that errors.Is matches its sentinel.
+func (c *Cell) UnmarshalJSON(b []byte) error {
+	var in cellJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*c = Cell{Values: in.Values}
+	if in.Error != nil {
+		c.Values, c.Err = nil, &PointError{Err: fault.FromJSON(*in.Error)}
+	}
+	return nil
+}
+
+// MarshalJSON writes the grid in sotp's JSON contract: snake_case keys, decimals as
+// exact strings, each cell as Cell.MarshalJSON writes it.
+func (g Grid) MarshalJSON() ([]byte, error) { return jsonx.Marshal(g) }
 
 // Grid evaluates the outputs at every combination of the axes' values, on the engine's
 // workers. Invalid points are cells with an error; the run itself fails only for bad

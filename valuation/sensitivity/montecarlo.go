@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -50,31 +51,37 @@ const MaxBins = 10_000
 
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
-	Output            string
-	Draws             int     // draws made
-	Valid             int     // draws valued: Draws less the invalid ones
-	Mean, SD          float64 // SD is the sample standard deviation
-	Min, P5, P50, P95 float64 // percentiles interpolate between draws (type 7)
-	Max               float64
-	Threshold, PAbove float64 // the share of valid draws above Threshold
-	Histogram         []Bin
+	Output    string  `json:"output"`
+	Draws     int     `json:"draws"` // draws made
+	Valid     int     `json:"valid"` // draws valued: Draws less the invalid ones
+	Mean      float64 `json:"mean"`
+	SD        float64 `json:"sd"` // the sample standard deviation
+	Min       float64 `json:"min"`
+	P5        float64 `json:"p5"` // percentiles interpolate between draws (type 7)
+	P50       float64 `json:"p50"`
+	P95       float64 `json:"p95"`
+	Max       float64 `json:"max"`
+	Threshold float64 `json:"threshold"`
+	PAbove    float64 `json:"p_above"` // the share of valid draws above Threshold
+	Histogram []Bin   `json:"histogram"`
 	// Invalid counts the draws left out by the first reason each failed, in the fixed
 	// order in which the reasons are checked.
-	Invalid []Invalid
+	Invalid []Invalid `json:"invalid"`
 	// Samples is each valid draw's output in draw order, with MonteCarlo.KeepSamples.
-	Samples []float64
+	Samples []float64 `json:"samples"`
 }
 
 // Invalid is a count of draws left out of a run for one reason.
 type Invalid struct {
-	Reason string // e.g. "forecast/2021/dau above forecast/2021/mau", "output not finite"
-	Count  int
+	Reason string `json:"reason"` // e.g. "forecast/2021/dau above forecast/2021/mau", "output not finite"
+	Count  int    `json:"count"`
 }
 
 // Bin is one histogram bin, [Lo, Hi) but for the last, which holds Hi too.
 type Bin struct {
-	Lo, Hi float64
-	Count  int
+	Lo    float64 `json:"lo"`
+	Hi    float64 `json:"hi"`
+	Count int     `json:"count"`
 }
 
 // paddedWorker keeps one worker's random state and scratch apart from the next worker's,
@@ -378,3 +385,7 @@ func (s Summary) tables() (table.Table, table.Table) {
 	}
 	return st, hist
 }
+
+// MarshalJSON writes the summary in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (s Summary) MarshalJSON() ([]byte, error) { return jsonx.Marshal(s) }

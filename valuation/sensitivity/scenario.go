@@ -5,21 +5,22 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Scenario is a named set of overrides, such as "bear" or "bull".
 type Scenario struct {
-	Name string
-	Set  Point
+	Name string `json:"name"`
+	Set  Point  `json:"set"`
 }
 
 // Comparison is the outputs under each scenario, side by side.
 type Comparison struct {
-	Outputs   []string
-	Scenarios []Scenario
-	Base      []decimal.Decimal // the outputs at the base model
-	Cells     []Cell            // one per scenario
+	Outputs   []string          `json:"outputs"`
+	Scenarios []Scenario        `json:"scenarios"`
+	Base      []decimal.Decimal `json:"base"`  // the outputs at the base model
+	Cells     []Cell            `json:"cells"` // one per scenario
 }
 
 // Scenarios evaluates the outputs under each scenario. An invalid scenario is a cell with
@@ -103,3 +104,7 @@ func (c Comparison) table() table.Table {
 	t.Notes = reasons.list
 	return t
 }
+
+// MarshalJSON writes the comparison in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (c Comparison) MarshalJSON() ([]byte, error) { return jsonx.Marshal(c) }

@@ -7,27 +7,29 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 )
 
 // Goal asks for the value of one assumption at which an output reaches a target.
 type Goal struct {
-	Assumption string
-	Output     string
-	Target     decimal.Decimal
+	Assumption string          `json:"assumption"`
+	Output     string          `json:"output"`
+	Target     decimal.Decimal `json:"target"`
 	// Low and High bracket the answer: the output minus the target must change sign
 	// between them.
-	Low, High decimal.Decimal
+	Low  decimal.Decimal `json:"low"`
+	High decimal.Decimal `json:"high"`
 	// Tolerance is how close to the target the output must come; zero means 1e-9.
-	Tolerance decimal.Decimal
+	Tolerance decimal.Decimal `json:"tolerance"`
 	// MaxIterations bounds the search; zero means 200.
-	MaxIterations int
+	MaxIterations int `json:"max_iterations"`
 }
 
 // Solution is a goal reached.
 type Solution struct {
-	Value      decimal.Decimal // the assumption's value
-	Output     decimal.Decimal // the output there, within the tolerance of the target
-	Iterations int             // model evaluations after the two ends of the bracket
+	Value      decimal.Decimal `json:"value"`      // the assumption's value
+	Output     decimal.Decimal `json:"output"`     // the output there, within the tolerance of the target
+	Iterations int             `json:"iterations"` // model evaluations after the two ends of the bracket
 }
 
 // Seek finds the assumption's value in [Low, High] at which the output comes within the
@@ -132,3 +134,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	}
 	return Solution{}, &fault.Error{Pkg: "sensitivity", Field: g.Assumption, Value: "after " + strconv.Itoa(maxIter) + " evaluations", Err: fault.ErrNoConvergence}
 }
+
+// MarshalJSON writes the solution in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (s Solution) MarshalJSON() ([]byte, error) { return jsonx.Marshal(s) }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -33,21 +34,24 @@ type Sobol struct {
 
 // Indices are one output's Sobol indices.
 type Indices struct {
-	Output   string
-	Variance float64 // of the output over the 2N base draws of the valid rows
-	Rows     int     // the base rows estimated from: N less the invalid ones
-	Inputs   []Index
+	Output   string  `json:"output"`
+	Variance float64 `json:"variance"` // of the output over the 2N base draws of the valid rows
+	Rows     int     `json:"rows"`     // the base rows estimated from: N less the invalid ones
+	Inputs   []Index `json:"inputs"`
 	// Invalid counts the rows left out, by the first reason one of their draws failed.
-	Invalid []Invalid
+	Invalid []Invalid `json:"invalid"`
 }
 
 // Index is one input's first-order and total Sobol indices with bootstrap percentile
 // intervals.
 type Index struct {
-	Name             string
-	First, Total     float64
-	FirstLo, FirstHi float64
-	TotalLo, TotalHi float64
+	Name    string  `json:"name"`
+	First   float64 `json:"first"`
+	Total   float64 `json:"total"`
+	FirstLo float64 `json:"first_lo"`
+	FirstHi float64 `json:"first_hi"`
+	TotalLo float64 `json:"total_lo"`
+	TotalHi float64 `json:"total_hi"`
 }
 
 // Sobol estimates first-order and total indices of each input for each output: Saltelli's
@@ -302,3 +306,7 @@ func (x Indices) table() table.Table {
 	}
 	return t
 }
+
+// MarshalJSON writes the indices in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (x Indices) MarshalJSON() ([]byte, error) { return jsonx.Marshal(x) }

@@ -6,13 +6,15 @@ import (
 	"sort"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Swing moves one assumption to a low and a high value.
 type Swing struct {
-	Name      string
-	Low, High decimal.Decimal
+	Name string          `json:"name"`
+	Low  decimal.Decimal `json:"low"`
+	High decimal.Decimal `json:"high"`
 }
 
 // Swings returns a swing of each named assumption to base × (1 - pct) and base × (1 + pct),
@@ -38,18 +40,19 @@ func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
 // Tornado is one output's response to each assumption moved alone, ranked by the size of
 // the response.
 type Tornado struct {
-	Output string
-	Base   decimal.Decimal // the output at the base model
-	Bars   []Bar           // widest range first; bars with an invalid end last
+	Output string          `json:"output"`
+	Base   decimal.Decimal `json:"base"` // the output at the base model
+	Bars   []Bar           `json:"bars"` // widest range first; bars with an invalid end last
 }
 
 // Bar is one assumption's swing and the output at each end.
 type Bar struct {
-	Swing
-	Input     decimal.Decimal // the assumption's base value
-	Low, High Cell            // the output with the assumption at Swing.Low and Swing.High
+	Swing `json:"swing"`
+	Input decimal.Decimal `json:"input"` // the assumption's base value
+	Low   Cell            `json:"low"`   // the output with the assumption at Swing.Low
+	High  Cell            `json:"high"`  // and at Swing.High
 	// Range is |output at High - output at Low|, the bar's width; zero when an end is invalid.
-	Range decimal.Decimal
+	Range decimal.Decimal `json:"range"`
 }
 
 // Tornado moves each swing's assumption alone to its low and high value and ranks the
@@ -140,3 +143,7 @@ func (t Tornado) table() table.Table {
 	tb.Notes = reasons.list
 	return tb
 }
+
+// MarshalJSON writes the tornado in sotp's JSON contract: snake_case keys, decimals as exact
+// strings, NaN as null, invalid cells as their errors.
+func (t Tornado) MarshalJSON() ([]byte, error) { return jsonx.Marshal(t) }

@@ -10,6 +10,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -31,7 +32,7 @@ var (
 // the json tag's name, "-" and omitempty; nil slices and maps are written [] and {}, so
 // that a field has one shape whether it holds anything or not; v's own MarshalJSON, if any, is not called (so
 // that a MarshalJSON method can call Marshal on its receiver), those of values inside it
-// are; an error value is written as its message.
+// are; an error value is written as its message; a float that is NaN or infinite, null.
 func Marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := encode(&b, reflect.ValueOf(v), true); err != nil {
@@ -98,8 +99,14 @@ func encode(b *bytes.Buffer, v reflect.Value, top bool) error {
 		return nil
 	case reflect.Map:
 		return encodeMap(b, v)
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			b.WriteString("null") // JSON has no NaN: a statistic without a value
+			return nil
+		}
+		fallthrough
 	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		out, err := json.Marshal(v.Interface())
 		if err != nil {
 			return err
