@@ -185,3 +185,54 @@ func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error
 	}
 	return decimal.Decimal{}, unknown.err()
 }
+
+// Keys lists the key of every figure the result holds, in a fixed order: the scalars,
+// each year's group figures and their growth, each segment's share, users and lines with
+// their growth, the P&L's fields and lines, each part's fields and its comparables'. A
+// key may name a figure without a value (a first year's growth, an upside without a
+// price): Lookup reports those as errors.
+func (r Result) Keys() []Key {
+	var out []Key
+	for _, s := range []string{KeySum, KeyShares, KeyTarget, KeyPrice, KeyUpside} {
+		out = append(out, Scalar(s))
+	}
+	for _, y := range r.Forecast.Years {
+		for _, g := range []segments.Metric{segments.MAU, segments.DAU, segments.Revenue} {
+			k := ForecastKey(y.Year, "", string(g))
+			grow := k
+			grow.Growth = true
+			out = append(out, k, grow)
+		}
+		for _, s := range y.Segments {
+			out = append(out, ForecastKey(y.Year, s.Name, "share"), ForecastKey(y.Year, s.Name, string(segments.OwnUsers)))
+			for _, l := range s.Lines {
+				k := ForecastKey(y.Year, s.Name, string(l.Metric))
+				grow := k
+				grow.Growth = true
+				out = append(out, k, grow)
+			}
+		}
+	}
+	for _, y := range r.Earnings.Years {
+		for _, f := range []string{"revenue", "cost_of_sales", "gross_profit", "gross_margin", "net_profit", "shares", "eps", "bvps", "pe", "pb", "ps"} {
+			out = append(out, Key{Space: SpacePnL, Year: y.Year, Name: f})
+		}
+		for _, f := range []string{"revenue", "net_profit"} {
+			out = append(out, Key{Space: SpacePnL, Year: y.Year, Name: f, Growth: true})
+		}
+		for _, l := range y.Lines {
+			out = append(out, Key{Space: SpacePnLLine, Year: y.Year, Name: l.Name}, Key{Space: SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
+		}
+	}
+	for _, p := range r.Parts {
+		for _, f := range []string{"value", "multiple", "average", "premium", "metric", "fx"} {
+			out = append(out, PartKey(p.Segment, f))
+		}
+		for _, c := range p.Multiple.Companies {
+			for _, f := range []string{"multiple", "implied", "market_value", "metric", "close"} {
+				out = append(out, Key{Space: SpaceComp, Segment: p.Segment, Ticker: c.Ticker, Name: f})
+			}
+		}
+	}
+	return out
+}

@@ -72,45 +72,7 @@ func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.De
 }
 
 // figureKeys lists every figure key of a result.
-func figureKeys(r valuation.Result) []valuation.Key {
-	var out []valuation.Key
-	for _, s := range []string{"sum", "shares", "target", "price", "upside"} {
-		out = append(out, valuation.Scalar(s))
-	}
-	for _, y := range r.Forecast.Years {
-		for _, g := range []string{"mau", "dau", "revenue"} {
-			out = append(out, valuation.ForecastKey(y.Year, "", g), valuation.Key{Space: valuation.SpaceForecast, Year: y.Year, Name: g, Growth: true})
-		}
-		for _, s := range y.Segments {
-			out = append(out, valuation.ForecastKey(y.Year, s.Name, "share"), valuation.ForecastKey(y.Year, s.Name, "users"))
-			for _, l := range s.Lines {
-				k := valuation.ForecastKey(y.Year, s.Name, string(l.Metric))
-				g := k
-				g.Growth = true
-				out = append(out, k, g)
-			}
-		}
-	}
-	for _, y := range r.Earnings.Years {
-		for _, f := range []string{"revenue", "cost_of_sales", "gross_profit", "gross_margin", "net_profit", "shares", "eps", "bvps", "pe", "pb", "ps"} {
-			out = append(out, valuation.Key{Space: valuation.SpacePnL, Year: y.Year, Name: f})
-		}
-		for _, l := range y.Lines {
-			out = append(out, valuation.Key{Space: valuation.SpacePnLLine, Year: y.Year, Name: l.Name}, valuation.Key{Space: valuation.SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
-		}
-	}
-	for _, p := range r.Parts {
-		for _, f := range []string{"value", "multiple", "average", "premium", "metric", "fx"} {
-			out = append(out, valuation.PartKey(p.Segment, f))
-		}
-		for _, c := range p.Multiple.Companies {
-			for _, f := range []string{"multiple", "implied", "market_value", "metric", "close"} {
-				out = append(out, valuation.Key{Space: valuation.SpaceComp, Segment: p.Segment, Ticker: c.Ticker, Name: f})
-			}
-		}
-	}
-	return out
-}
+func figureKeys(r valuation.Result) []valuation.Key { return r.Keys() }
 
 // draw returns a value for an assumption: mostly within 40% of its base, rounded to a
 // random number of places, sometimes outside its kind's range so that errors are

@@ -1,0 +1,294 @@
+// Command sotp values model files and sweeps their assumptions from the shell.
+//
+//	sotp value [-format text|markdown|json|csv] MODEL.json
+//	sotp figure [-format text|json] MODEL.json KEY...
+//	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+//
+// value prints the valuation (csv: every figure as key,value); figure prints the figures
+// named by key (see go doc valuation.Key); grid sweeps one or two assumptions, each from
+// FROM to TO in N even steps, and prints the output at every point, invalid points with
+// their reason. A long grid shows a progress bar on standard error when it is a terminal;
+// Ctrl-C cancels it.
+//
+// Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
+// or the assumption at fault; with -format json it is {"error", "code", "path", ...} on
+// standard output); 2 for a usage error.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage reports a command line sotp cannot read; run prints the usage and exits 2.
+var errUsage = errors.New("usage")
+
+const usage = `usage:
+  sotp value [-format text|markdown|json|csv] MODEL.json
+  sotp figure [-format text|json] MODEL.json KEY...
+  sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+`
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var format string
+	var err error
+	switch args[0] {
+	case "value":
+		format, err = value(args[1:], stdout)
+	case "figure":
+		format, err = figure(args[1:], stdout)
+	case "grid":
+		format, err = grid(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp):
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "sotp:", err)
+		}
+		fmt.Fprint(stderr, usage)
+		return 2
+	case format == "json":
+		b, _ := json.Marshal(fault.ToJSON(err))
+		fmt.Fprintln(stdout, string(b))
+	default:
+		fmt.Fprintln(stderr, "sotp:", err)
+	}
+	return 1
+}
+
+// flags parses a command's flags: the format (one of formats) and any the command adds;
+// the positional arguments are returned.
+func flags(name string, args []string, formats []string, more func(*flag.FlagSet)) (string, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", formats[0], strings.Join(formats, ", "))
+	if more != nil {
+		more(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", nil, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	for _, f := range formats {
+		if f == *format {
+			return *format, fs.Args(), nil
+		}
+	}
+	return "", nil, fmt.Errorf("%w: -format %s, want one of %s", errUsage, *format, strings.Join(formats, ", "))
+}
+
+func load(path string) (valuation.Model, valuation.Result, error) {
+	m, err := modelfile.LoadModel(path)
+	if err != nil {
+		return valuation.Model{}, valuation.Result{}, err
+	}
+	r, err := m.Value()
+	return m, r, err
+}
+
+func value(args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("value", args, []string{"text", "markdown", "json", "csv"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		return format, fmt.Errorf("%w: value takes one model file", errUsage)
+	}
+	_, r, err := load(rest[0])
+	if err != nil {
+		return format, err
+	}
+	switch format {
+	case "markdown":
+		_, err = fmt.Fprint(w, r.Markdown(), "\n", r.Summary(), "\n")
+	case "json":
+		err = writeJSON(w, r)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"key", "value"})
+		for _, k := range r.Keys() {
+			if v, err := r.Lookup(k); err == nil {
+				_ = cw.Write([]string{k.String(), exact(v)})
+			}
+		}
+		cw.Flush()
+		err = cw.Error()
+	default:
+		_, err = fmt.Fprint(w, r.Text(), "\n", r.Summary(), "\n")
+	}
+	return format, err
+}
+
+func figure(args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("figure", args, []string{"text", "json"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) < 2 {
+		return format, fmt.Errorf("%w: figure takes a model file and one key or more", errUsage)
+	}
+	_, r, err := load(rest[0])
+	if err != nil {
+		return format, err
+	}
+	out := map[string]string{}
+	var lines []string
+	for _, s := range rest[1:] {
+		v, err := r.Figure(s)
+		if err != nil {
+			return format, err
+		}
+		out[s] = exact(v)
+		lines = append(lines, s+"\t"+out[s])
+	}
+	if format == "json" {
+		return format, writeJSON(w, out)
+	}
+	_, err = fmt.Fprintln(w, strings.Join(lines, "\n"))
+	return format, err
+}
+
+// axes collects -axis flags.
+type axes []string
+
+func (a *axes) String() string     { return strings.Join(*a, " ") }
+func (a *axes) Set(s string) error { *a = append(*a, s); return nil }
+
+// parseAxis reads NAME=FROM:TO:N.
+func parseAxis(s string) (sensitivity.Axis, error) {
+	name, spec, ok := strings.Cut(s, "=")
+	parts := strings.Split(spec, ":")
+	if !ok || name == "" || len(parts) != 3 {
+		return sensitivity.Axis{}, fmt.Errorf("%w: -axis %q, want NAME=FROM:TO:N", errUsage, s)
+	}
+	lo, err1 := modelfile.ParseDecimal(parts[0])
+	hi, err2 := modelfile.ParseDecimal(parts[1])
+	n, err3 := strconv.Atoi(parts[2])
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return sensitivity.Axis{}, &fault.Error{Pkg: "sotp", Field: "-axis " + name, Value: strconv.Quote(spec), Err: fault.ErrOption}
+	}
+	values, err := sensitivity.Steps(lo.Decimal, hi.Decimal, n)
+	if err != nil {
+		return sensitivity.Axis{}, err
+	}
+	return sensitivity.Axis{Name: name, Values: values}, nil
+}
+
+func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
+	var as axes
+	var output string
+	var workers int
+	format, rest, err := flags("grid", args, []string{"text", "markdown", "json", "csv"}, func(fs *flag.FlagSet) {
+		fs.Var(&as, "axis", "NAME=FROM:TO:N, once or twice")
+		fs.StringVar(&output, "output", "target", "the figure to read at each point")
+		fs.IntVar(&workers, "workers", 0, "goroutines (0: GOMAXPROCS); results do not depend on it")
+	})
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 || len(as) == 0 || len(as) > 2 {
+		return format, fmt.Errorf("%w: grid takes one model file and one or two -axis", errUsage)
+	}
+	m, _, err := load(rest[0])
+	if err != nil {
+		return format, err
+	}
+	var axis []sensitivity.Axis
+	for _, s := range as {
+		a, err := parseAxis(s)
+		if err != nil {
+			return format, err
+		}
+		axis = append(axis, a)
+	}
+	o := sensitivity.Options{Workers: workers}
+	if isTerminal(stderr) {
+		o.Progress = func(done, total int) {
+			const width = 40
+			bar := strings.Repeat("#", done*width/max(total, 1))
+			fmt.Fprintf(stderr, "\r[%-*s] %d/%d", width, bar, done, total)
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+	e, err := sensitivity.New(m, o)
+	if err != nil {
+		return format, err
+	}
+	g, err := e.Grid(ctx, []string{output}, axis...)
+	if err != nil {
+		return format, err
+	}
+	switch format {
+	case "markdown":
+		_, err = fmt.Fprint(w, g.Markdown(output))
+	case "json":
+		err = writeJSON(w, g)
+	case "csv":
+		err = g.CSV(w)
+	default:
+		_, err = fmt.Fprint(w, g.Text(output))
+	}
+	return format, err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// exact writes a decimal with every digit it holds and no trailing zeros (StringFixed, not
+// String, which shopspring's package variables can change).
+func exact(d decimal.Decimal) string {
+	s := d.StringFixed(max(-d.Exponent(), 0))
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden outputs in testdata")
+
+// TestCommand builds the command and runs it on the shipped model files: each output is
+// its golden file in testdata byte for byte (go test -update rewrites them), and each
+// exit status is as documented: 0, 1 for bad input, 2 for usage.
+func TestCommand(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "sotp")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	kuaishou := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
+	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	good, err := os.ReadFile(kuaishou)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, bytes.Replace(good, []byte(`"paying_ratio": "0.118"`), []byte(`"paying_ratio": "1.18"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		golden string
+		args   []string
+		status int
+	}{
+		{"value.txt", []string{"value", kuaishou}, 0},
+		{"value.csv", []string{"value", "-format", "csv", streamco}, 0},
+		{"figure.txt", []string{"figure", kuaishou, "target", "part/ecommerce/value", "forecast/2021/ecommerce/gmv"}, 0},
+		{"grid.txt", []string{"grid", "-axis", "forecast/2021/mau=450:700:6", "-axis", "part/ecommerce/premium=-0.5:0:3", kuaishou}, 0},
+		{"grid.json", []string{"grid", "-format", "json", "-axis", "forecast/2025/membership/subscriber_ratio=0:1.2:3", streamco}, 0},
+		{"bad.json", []string{"value", "-format", "json", bad}, 1},
+		{"unknown-figure.txt", []string{"figure", kuaishou, "forecast/2021/tiktok/revenue"}, 1},
+		{"usage.txt", nil, 2},
+		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		status := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			status = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if status != c.status {
+			t.Errorf("%s: exit %d, want %d\n%s", c.golden, status, c.status, stderr.String())
+		}
+		// The golden output is standard output, then standard error, with the temporary
+		// path of the bad file written as BAD.
+		got := strings.ReplaceAll(stdout.String()+stderr.String(), bad, "BAD")
+		path := filepath.Join("testdata", c.golden)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s: output differs from %s (go test -update rewrites it):\n%s", strings.Join(c.args, " "), path, got)
+		}
+	}
+}
