@@ -86,7 +86,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	if got := sensitivity.FormatValue(ratio, d("0.15")); got != "15.0%" {
 		t.Errorf("the ratio prints as %q, want 15.0%%", got)
 	}
-	// The float64 program: target = 40 + 100 × (ratio - 0.1), exactly linear, so a
+	// The float64 program: target = 20 + 200 × ratio, exactly linear, so a
 	// Monte Carlo mean over a uniform ratio on [0.05, 0.15] is 40 within sampling error.
 	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target",
 		Inputs: []sensitivity.Input{{Name: ratio, Dist: distuv.Uniform{Min: 0.05, Max: 0.15}}}, Draws: 20000, Seed: 1})

@@ -3,11 +3,14 @@
 //	sotp value [-format text|markdown|json|csv] MODEL.json
 //	sotp figure [-format text|json] MODEL.json KEY...
 //	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+//	sotp run [-format text|json] RUN.json
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc valuation.Key); grid sweeps one or two assumptions, each from
 // FROM to TO in N even steps, and prints the output at every point, invalid points with
-// their reason. A long grid shows a progress bar on standard error when it is a terminal;
+// their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
+// of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
+// modelfile.RunFile) and prints each analysis. A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
@@ -25,6 +28,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -50,6 +54,7 @@ const usage = `usage:
   sotp value [-format text|markdown|json|csv] MODEL.json
   sotp figure [-format text|json] MODEL.json KEY...
   sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+  sotp run [-format text|json] RUN.json
 `
 
 // run executes one command line and returns the exit status.
@@ -67,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format, err = figure(args[1:], stdout)
 	case "grid":
 		format, err = grid(ctx, args[1:], stdout, stderr)
+	case "run":
+		format, err = runFile(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -265,6 +272,67 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 		_, err = fmt.Fprint(w, g.Text(output))
 	}
 	return format, err
+}
+
+func runFile(ctx context.Context, args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("run", args, []string{"text", "json"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		return format, fmt.Errorf("%w: run takes one run file", errUsage)
+	}
+	r, err := readRun(ctx, rest[0])
+	if err != nil {
+		return format, err
+	}
+	if format == "json" {
+		return format, writeJSON(w, r)
+	}
+	var b strings.Builder
+	b.WriteString(r.Result.Summary() + "\n")
+	if g := r.Grid; g != nil {
+		for _, o := range g.Outputs {
+			b.WriteString("\n" + g.Text(o))
+		}
+	}
+	if t := r.Tornado; t != nil {
+		b.WriteString("\n" + t.Text())
+	}
+	if c := r.Scenarios; c != nil {
+		b.WriteString("\n" + c.Text())
+	}
+	if s := r.Seek; s != nil {
+		fmt.Fprintf(&b, "\nGoal seek: the assumption at %s gives the output %s (%d evaluations)\n", exact(s.Value), exact(s.Output), s.Iterations)
+	}
+	if s := r.MonteCarlo; s != nil {
+		b.WriteString("\n" + s.Text())
+	}
+	for _, ix := range r.Sobol {
+		b.WriteString("\n" + ix.Text())
+	}
+	_, err = fmt.Fprint(w, b.String())
+	return format, err
+}
+
+// readRun reads the run file at path; a model file or comparables file it names is read
+// from its directory through an os.Root, as modelfile.LoadModel reads them.
+func readRun(ctx context.Context, path string) (modelfile.RunResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+	}
+	defer f.Close()
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+	}
+	defer root.Close()
+	r, err := modelfile.ReadRun(ctx, f, root.FS())
+	if err != nil {
+		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
+	}
+	return r, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

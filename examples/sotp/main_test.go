@@ -43,6 +43,8 @@ func TestCommand(t *testing.T) {
 		{"grid.json", []string{"grid", "-format", "json", "-axis", "forecast/2025/membership/subscriber_ratio=0:1.2:3", streamco}, 0},
 		{"bad.json", []string{"value", "-format", "json", bad}, 1},
 		{"unknown-figure.txt", []string{"figure", kuaishou, "forecast/2021/tiktok/revenue"}, 1},
+		{"run.txt", []string{"run", filepath.Join("..", "..", "valuation", "modelfile", "testdata", "run.json")}, 0},
+		{"run-missing.txt", []string{"run", filepath.Join("testdata", "no-such-run.json")}, 1},
 		{"usage.txt", nil, 2},
 		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
 	} {

@@ -1,0 +1,449 @@
+package modelfile
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// RunFormat names a run file in its "format" field.
+const RunFormat = "sotp/run/v1"
+
+// RunFile is a run file: a model (given inline, or named as a model file beside the run
+// file) and the analyses to run on it, each with its outputs. Every analysis is
+// optional, but a run has one at least. Field names are the JSON keys; decimals are JSON
+// strings, as in model files, and decoding is as strict (DecodeRun).
+type RunFile struct {
+	Format string `json:"format"` // RunFormat
+	// Model is the model, inline; ModelFile names a model file instead, a relative path
+	// inside the run file's directory. Exactly one of the two.
+	Model     *File   `json:"model,omitempty"`
+	ModelFile string  `json:"model_file,omitempty"`
+	Limits    *Limits `json:"limits,omitempty"`
+	// LinkDAU holds each year's DAU/MAU when its MAU moves (sensitivity.Options.LinkDAU).
+	LinkDAU    bool           `json:"link_dau,omitempty"`
+	Grid       *RunGrid       `json:"grid,omitempty"`
+	Tornado    *RunTornado    `json:"tornado,omitempty"`
+	Scenarios  *RunScenarios  `json:"scenarios,omitempty"`
+	Seek       *RunSeek       `json:"seek,omitempty"`
+	MonteCarlo *RunMonteCarlo `json:"monte_carlo,omitempty"`
+	Sobol      *RunSobol      `json:"sobol,omitempty"`
+}
+
+// Limits bound a run: the most points it may evaluate (sensitivity.Options.MaxPoints;
+// zero is sensitivity.DefaultMaxPoints) and its goroutines (zero: GOMAXPROCS).
+type Limits struct {
+	MaxPoints int `json:"max_points,omitempty"`
+	Workers   int `json:"workers,omitempty"`
+}
+
+// RunGrid is a grid of one or more axes.
+type RunGrid struct {
+	Outputs []string  `json:"outputs" max:"100"`
+	Axes    []RunAxis `json:"axes" max:"10"`
+}
+
+// RunAxis is one assumption swept: its values listed, or from From to To in Steps even
+// steps (both ends included) — one of the two.
+type RunAxis struct {
+	Name   string    `json:"name"`
+	Values []Decimal `json:"values,omitempty" max:"100000"`
+	From   *Decimal  `json:"from,omitempty"`
+	To     *Decimal  `json:"to,omitempty"`
+	Steps  int       `json:"steps,omitempty"`
+}
+
+// RunTornado moves each swing's assumption alone to its low and high value.
+type RunTornado struct {
+	Output string     `json:"output"`
+	Swings []RunSwing `json:"swings" max:"1000"`
+}
+
+// RunSwing is one assumption's low and high value, or its base ± Pct (a fraction: "0.1"
+// is ±10%) — one of the two.
+type RunSwing struct {
+	Name string   `json:"name"`
+	Low  *Decimal `json:"low,omitempty"`
+	High *Decimal `json:"high,omitempty"`
+	Pct  *Decimal `json:"pct,omitempty"`
+}
+
+// RunScenarios evaluates the outputs under named scenarios.
+type RunScenarios struct {
+	Outputs []string      `json:"outputs" max:"100"`
+	Sets    []RunScenario `json:"sets" max:"1000"`
+}
+
+// RunScenario is a named set of assumptions, by key.
+type RunScenario struct {
+	Name string             `json:"name"`
+	Set  map[string]Decimal `json:"set" max:"1000"`
+}
+
+// RunSeek finds the assumption's value in [Low, High] at which the output is Target.
+type RunSeek struct {
+	Assumption string   `json:"assumption"`
+	Output     string   `json:"output"`
+	Target     Decimal  `json:"target"`
+	Low        Decimal  `json:"low"`
+	High       Decimal  `json:"high"`
+	Tolerance  *Decimal `json:"tolerance,omitempty"`
+}
+
+// RunMonteCarlo draws the inputs and summarises the output.
+type RunMonteCarlo struct {
+	Output string     `json:"output"`
+	Inputs []RunInput `json:"inputs" max:"100"`
+	// Correlation is the inputs' correlation matrix, rows in the order of Inputs.
+	Correlation [][]Decimal `json:"correlation,omitempty" max:"100"`
+	Draws       int         `json:"draws"`
+	Seed        int         `json:"seed,omitempty"`
+	LHS         bool        `json:"lhs,omitempty"` // Latin hypercube sampling
+	Bins        int         `json:"bins,omitempty"`
+	Threshold   *Decimal    `json:"threshold,omitempty"`
+}
+
+// RunSobol estimates Sobol indices of the outputs.
+type RunSobol struct {
+	Outputs   []string   `json:"outputs" max:"100"`
+	Inputs    []RunInput `json:"inputs" max:"100"`
+	Samples   int        `json:"samples"`
+	Bootstrap int        `json:"bootstrap,omitempty"`
+	Seed      int        `json:"seed,omitempty"`
+}
+
+// RunInput is an assumption drawn from a distribution by name, with its parameters:
+// normal (mu, sigma), lognormal (mu, sigma of the log), uniform (min, max), triangle
+// (min, max, mode) or beta (alpha, beta), optionally truncated to [Min, Max] (both or
+// neither).
+type RunInput struct {
+	Name   string             `json:"name"`
+	Dist   string             `json:"dist"`
+	Params map[string]Decimal `json:"params" max:"10"`
+	Min    *Decimal           `json:"min,omitempty"`
+	Max    *Decimal           `json:"max,omitempty"`
+}
+
+// DecodeRun reads a run file strictly, as Decode reads a model file: at most MaxBytes of
+// JSON, no unknown fields, duplicate keys or nulls, decimals as bounded strings; errors
+// are *fault.Error at the JSON path of the offending value.
+func DecodeRun(r io.Reader) (RunFile, error) {
+	var f RunFile
+	if err := decodeDoc(r, &f); err != nil {
+		return RunFile{}, err
+	}
+	invalid := func(path, what string) (RunFile, error) {
+		return RunFile{}, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, what)}
+	}
+	switch {
+	case f.Format != RunFormat:
+		return invalid("$.format", strconv.Quote(clip(f.Format))+", want "+RunFormat)
+	case (f.Model == nil) == (f.ModelFile == ""):
+		return invalid("$.model", "give model or model_file, one of the two")
+	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil:
+		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo or sobol")
+	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
+		return invalid("$.model_file", "a relative path inside the run file's directory")
+	}
+	if f.Model != nil && f.Model.Format != ModelFormat {
+		return invalid("$.model.format", strconv.Quote(clip(f.Model.Format))+", want "+ModelFormat)
+	}
+	if f.Model != nil {
+		for i, s := range f.Model.Plan.Segments {
+			if err := s.check(fmt.Sprintf("$.model.plan.segments[%d]", i)); err != nil {
+				return RunFile{}, err
+			}
+		}
+	}
+	if g := f.Grid; g != nil {
+		for i, a := range g.Axes {
+			if (len(a.Values) > 0) == (a.From != nil || a.To != nil || a.Steps != 0) {
+				return invalid(fmt.Sprintf("$.grid.axes[%d]", i), "give values, or from, to and steps, one of the two")
+			}
+			if len(a.Values) == 0 && (a.From == nil || a.To == nil || a.Steps < 2) {
+				return invalid(fmt.Sprintf("$.grid.axes[%d]", i), "from, to and steps (two or more) together")
+			}
+		}
+	}
+	if t := f.Tornado; t != nil {
+		for i, s := range t.Swings {
+			if (s.Pct != nil) == (s.Low != nil || s.High != nil) || (s.Pct == nil && (s.Low == nil || s.High == nil)) {
+				return invalid(fmt.Sprintf("$.tornado.swings[%d]", i), "give low and high, or pct, one of the two")
+			}
+		}
+	}
+	return f, nil
+}
+
+// RunResult is what a run gives: the valued model and each analysis asked for. It writes
+// as JSON in sotp's contract (snake_case, decimals as strings).
+type RunResult struct {
+	Result     valuation.Result        `json:"result"`
+	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
+	Tornado    *sensitivity.Tornado    `json:"tornado,omitempty"`
+	Scenarios  *sensitivity.Comparison `json:"scenarios,omitempty"`
+	Seek       *sensitivity.Solution   `json:"seek,omitempty"`
+	MonteCarlo *sensitivity.Summary    `json:"monte_carlo,omitempty"`
+	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
+}
+
+// ReadRun reads a run file from r (DecodeRun), builds its model (inline, or the model file
+// it names, read from fsys as Read reads one, comparables files included) and runs each
+// analysis under ctx, with the file's limits. Errors are *fault.Error located at the JSON
+// path of what they name, as far as the run file says where.
+func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
+	f, err := DecodeRun(r)
+	if err != nil {
+		return RunResult{}, err
+	}
+	var m valuation.Model
+	if f.Model != nil {
+		if m, err = f.Model.Model(fsys); err != nil {
+			return RunResult{}, inPath(err, "$.model")
+		}
+		if _, err := m.Value(); err != nil {
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model" + f.Model.locate(err)[1:], Err: err}
+		}
+	} else {
+		if fsys == nil {
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: fmt.Errorf("%w: the run names a model file, and no file system was given to read it from", fault.ErrInvalid)}
+		}
+		if err := checkRegular(fs.Stat(fsys, f.ModelFile)); err != nil {
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+		}
+		b, err := fs.ReadFile(fsys, f.ModelFile)
+		if err != nil {
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+		}
+		if m, err = Read(bytes.NewReader(b), fsys); err != nil {
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+		}
+	}
+	return f.run(ctx, m)
+}
+
+// inPath prefixes the JSON path of a model file's error with where the model sits.
+func inPath(err error, at string) error {
+	if e, ok := err.(*fault.Error); ok && e.Pkg == "modelfile" && len(e.Path) > 0 && e.Path[0] == '$' {
+		c := *e
+		c.Path = at + e.Path[1:]
+		return &c
+	}
+	return &fault.Error{Pkg: "modelfile", Path: at, Err: err}
+}
+
+// run runs the file's analyses on m.
+func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) {
+	o := sensitivity.Options{LinkDAU: f.LinkDAU}
+	if f.Limits != nil {
+		o.MaxPoints, o.Workers = f.Limits.MaxPoints, f.Limits.Workers
+	}
+	e, err := sensitivity.New(m, o)
+	if err != nil {
+		return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
+	}
+	out := RunResult{Result: e.Result()}
+	at := func(path string, err error) error { return &fault.Error{Pkg: "modelfile", Path: path, Err: err} }
+	if g := f.Grid; g != nil {
+		axes := make([]sensitivity.Axis, len(g.Axes))
+		for i, a := range g.Axes {
+			axes[i].Name = a.Name
+			if len(a.Values) > 0 {
+				for _, v := range a.Values {
+					axes[i].Values = append(axes[i].Values, v.Decimal)
+				}
+				continue
+			}
+			if axes[i].Values, err = sensitivity.Steps(a.From.Decimal, a.To.Decimal, a.Steps); err != nil {
+				return RunResult{}, at(fmt.Sprintf("$.grid.axes[%d].steps", i), err)
+			}
+		}
+		grid, err := e.Grid(ctx, g.Outputs, axes...)
+		if err != nil {
+			return RunResult{}, at("$.grid", err)
+		}
+		out.Grid = &grid
+	}
+	if t := f.Tornado; t != nil {
+		swings := make([]sensitivity.Swing, len(t.Swings))
+		for i, s := range t.Swings {
+			if s.Pct == nil {
+				swings[i] = sensitivity.Swing{Name: s.Name, Low: s.Low.Decimal, High: s.High.Decimal}
+				continue
+			}
+			sw, err := e.Swings(s.Pct.Decimal, s.Name)
+			if err != nil {
+				return RunResult{}, at(fmt.Sprintf("$.tornado.swings[%d]", i), err)
+			}
+			swings[i] = sw[0]
+		}
+		tor, err := e.Tornado(ctx, t.Output, swings...)
+		if err != nil {
+			return RunResult{}, at("$.tornado", err)
+		}
+		out.Tornado = &tor
+	}
+	if s := f.Scenarios; s != nil {
+		scenarios := make([]sensitivity.Scenario, len(s.Sets))
+		for i, sc := range s.Sets {
+			scenarios[i].Name = sc.Name
+			for _, k := range slices.Sorted(maps.Keys(sc.Set)) {
+				scenarios[i].Set = append(scenarios[i].Set, sensitivity.Set(k, sc.Set[k].Decimal))
+			}
+		}
+		c, err := e.Scenarios(ctx, s.Outputs, scenarios...)
+		if err != nil {
+			return RunResult{}, at("$.scenarios", err)
+		}
+		out.Scenarios = &c
+	}
+	if s := f.Seek; s != nil {
+		g := sensitivity.Goal{Assumption: s.Assumption, Output: s.Output, Target: s.Target.Decimal, Low: s.Low.Decimal, High: s.High.Decimal}
+		if s.Tolerance != nil {
+			g.Tolerance = s.Tolerance.Decimal
+		}
+		sol, err := e.Seek(ctx, g)
+		if err != nil {
+			return RunResult{}, at("$.seek", err)
+		}
+		out.Seek = &sol
+	}
+	if mc := f.MonteCarlo; mc != nil {
+		inputs, err := runInputs(mc.Inputs, "$.monte_carlo.inputs")
+		if err != nil {
+			return RunResult{}, err
+		}
+		if mc.Seed < 0 {
+			return RunResult{}, at("$.monte_carlo.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), LatinHypercube: mc.LHS, Bins: mc.Bins}
+		if mc.Threshold != nil {
+			run.Threshold = mc.Threshold.InexactFloat64()
+		}
+		if len(mc.Correlation) > 0 {
+			n := len(mc.Correlation)
+			data := make([]float64, 0, n*n)
+			for i, row := range mc.Correlation {
+				if len(row) != n {
+					return RunResult{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d]", i), fmt.Errorf("%w: %d values in a row of %d", fault.ErrDistribution, len(row), n))
+				}
+				for j, v := range row {
+					if !v.Equal(mc.Correlation[j][i].Decimal) {
+						return RunResult{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d][%d]", i, j), fmt.Errorf("%w: not symmetric", fault.ErrDistribution))
+					}
+					data = append(data, v.InexactFloat64())
+				}
+			}
+			run.Correlation = mat.NewSymDense(n, data)
+		}
+		s, err := e.MonteCarlo(ctx, run)
+		if err != nil {
+			return RunResult{}, at("$.monte_carlo", err)
+		}
+		out.MonteCarlo = &s
+	}
+	if sb := f.Sobol; sb != nil {
+		inputs, err := runInputs(sb.Inputs, "$.sobol.inputs")
+		if err != nil {
+			return RunResult{}, err
+		}
+		if sb.Seed < 0 {
+			return RunResult{}, at("$.sobol.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		ix, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: sb.Outputs, Inputs: inputs, Samples: sb.Samples, Bootstrap: sb.Bootstrap, Seed: uint64(sb.Seed)})
+		if err != nil {
+			return RunResult{}, at("$.sobol", err)
+		}
+		out.Sobol = ix
+	}
+	return out, nil
+}
+
+// runInputs builds the distributions of a run's inputs, refusing parameters the
+// distribution cannot take (gonum's constructors would panic on some).
+func runInputs(in []RunInput, at string) ([]sensitivity.Input, error) {
+	out := make([]sensitivity.Input, len(in))
+	for i, x := range in {
+		path := fmt.Sprintf("%s[%d]", at, i)
+		p := func(name string) (float64, error) {
+			v, ok := x.Params[name]
+			if !ok {
+				return 0, &fault.Error{Pkg: "modelfile", Path: path + ".params." + name, Err: fault.ErrMissingField}
+			}
+			return v.InexactFloat64(), nil
+		}
+		bad := func(what string) error {
+			return &fault.Error{Pkg: "modelfile", Path: path + ".params", Err: fmt.Errorf("%w: %s", fault.ErrDistribution, what)}
+		}
+		want := map[string][]string{"normal": {"mu", "sigma"}, "lognormal": {"mu", "sigma"}, "uniform": {"min", "max"},
+			"triangle": {"min", "max", "mode"}, "beta": {"alpha", "beta"}}[x.Dist]
+		if want == nil {
+			return nil, &fault.Error{Pkg: "modelfile", Path: path + ".dist", Err: fmt.Errorf("%w: %s, want normal, lognormal, uniform, triangle or beta", fault.ErrDistribution, strconv.Quote(clip(x.Dist)))}
+		}
+		for name := range x.Params {
+			if !slices.Contains(want, name) {
+				return nil, &fault.Error{Pkg: "modelfile", Path: childPath(path+".params", name), Err: fmt.Errorf("%w: not a parameter of %s", fault.ErrUnknownField, x.Dist)}
+			}
+		}
+		v := make([]float64, len(want))
+		for j, name := range want {
+			f, err := p(name)
+			if err != nil {
+				return nil, err
+			}
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, bad(name + " is not a finite number")
+			}
+			v[j] = f
+		}
+		var d sensitivity.Distribution
+		switch x.Dist {
+		case "normal":
+			if v[1] <= 0 {
+				return nil, bad("sigma must be positive")
+			}
+			d = distuv.Normal{Mu: v[0], Sigma: v[1]}
+		case "lognormal":
+			if v[1] <= 0 {
+				return nil, bad("sigma must be positive")
+			}
+			d = distuv.LogNormal{Mu: v[0], Sigma: v[1]}
+		case "uniform":
+			if !(v[0] < v[1]) {
+				return nil, bad("min must be below max")
+			}
+			d = distuv.Uniform{Min: v[0], Max: v[1]}
+		case "triangle":
+			if !(v[0] < v[1] && v[0] <= v[2] && v[2] <= v[1]) {
+				return nil, bad("want min < max and the mode between them")
+			}
+			d = distuv.NewTriangle(v[0], v[1], v[2], nil)
+		case "beta":
+			if v[0] <= 0 || v[1] <= 0 {
+				return nil, bad("alpha and beta must be positive")
+			}
+			d = distuv.Beta{Alpha: v[0], Beta: v[1]}
+		}
+		out[i] = sensitivity.Input{Name: x.Name, Dist: d}
+		switch {
+		case (x.Min == nil) != (x.Max == nil):
+			return nil, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: give min and max, or neither", fault.ErrDistribution)}
+		case x.Min != nil:
+			out[i].Min, out[i].Max = x.Min.InexactFloat64(), x.Max.InexactFloat64()
+		}
+	}
+	return out, nil
+}

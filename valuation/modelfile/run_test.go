@@ -1,0 +1,154 @@
+package modelfile_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+)
+
+func readRun(t *testing.T, doc string) (modelfile.RunResult, error) {
+	t.Helper()
+	return modelfile.ReadRun(context.Background(), strings.NewReader(doc), os.DirFS("testdata"))
+}
+
+// TestReadRun runs testdata/run.json, which names testdata/model.json (one advertising
+// segment at 100m MAU, a HK$23.3 target): every analysis comes back, the grid with its
+// invalid cells (DAU above MAU), the goal seek on the line through the target, and the
+// result writes as JSON.
+func TestReadRun(t *testing.T) {
+	b, err := os.ReadFile("testdata/run.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := readRun(t, string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Grid == nil || len(r.Grid.Cells) != 15 || len(r.Grid.Axes[0].Values) != 5 {
+		t.Fatalf("grid %+v", r.Grid)
+	}
+	invalid := 0
+	for _, c := range r.Grid.Cells {
+		if errors.Is(c.Err, fault.ErrDAUAboveMAU) {
+			invalid++
+		}
+	}
+	if invalid != 5 { // DAU 200 above every MAU of the axis
+		t.Errorf("%d cells with DAU above MAU, want 5", invalid)
+	}
+	if r.Tornado == nil || len(r.Tornado.Bars) != 2 || r.Scenarios == nil || len(r.Scenarios.Cells) != 2 || r.Scenarios.Cells[1].Err == nil {
+		t.Errorf("tornado %+v, scenarios %+v", r.Tornado, r.Scenarios)
+	}
+	// The target is linear in MAU through the origin, so the seek lands on 50 within its
+	// tolerance, at 100m × 50 / the base target.
+	if r.Seek == nil || r.Seek.Output.Sub(d("50")).Abs().GreaterThan(d("0.000000001")) ||
+		r.Seek.Value.Sub(d("5000").DivRound(r.Result.Target, 16)).Abs().GreaterThan(d("0.000001")) {
+		t.Errorf("seek %+v, want the target at 50", r.Seek)
+	}
+	if r.MonteCarlo == nil || r.MonteCarlo.Valid != 2000 || len(r.Sobol) != 1 || len(r.Sobol[0].Inputs) != 2 {
+		t.Errorf("monte carlo %+v, sobol %+v", r.MonteCarlo, r.Sobol)
+	}
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"result":`, `"grid":`, `"tornado":`, `"scenarios":`, `"seek":`, `"monte_carlo":`, `"sobol":`, `"code":"dau_above_mau"`} {
+		if !strings.Contains(string(out), key) {
+			t.Errorf("the run's JSON lacks %s", key)
+		}
+	}
+}
+
+// TestRunErrors: a bad run file is an error at the JSON path of what is wrong, decoded as
+// strictly as a model file.
+func TestRunErrors(t *testing.T) {
+	base, err := os.ReadFile("testdata/run.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(from, to string) string {
+		if !strings.Contains(string(base), from) {
+			t.Fatalf("run.json has no %q", from)
+		}
+		return strings.Replace(string(base), from, to, 1)
+	}
+	for _, c := range []struct {
+		name string
+		doc  string
+		want error
+		at   string
+	}{
+		{"wrong format", edit(`"sotp/run/v1"`, `"sotp/run/v2"`), fault.ErrInvalid, "$.format"},
+		{"no model", edit(`"model_file": "model.json",`, ``), fault.ErrInvalid, "$.model"},
+		{"model outside the directory", edit(`"model.json"`, `"../model.json"`), fault.ErrInvalid, "$.model_file"},
+		{"model missing", edit(`"model.json"`, `"nope.json"`), nil, "$.model_file"},
+		{"unknown field", edit(`"lhs": true`, `"lhs": true, "lsh": true`), fault.ErrUnknownField, "$.monte_carlo.lsh"},
+		{"axis with values and steps", edit(`"values": ["40", "50", "200"]`, `"values": ["40"], "steps": 3`), fault.ErrInvalid, "$.grid.axes[1]"},
+		{"swing with pct and low", edit(`"pct": "0.1"`, `"pct": "0.1", "low": "1"`), fault.ErrInvalid, "$.tornado.swings[0]"},
+		{"float for a decimal", edit(`"target": "50"`, `"target": 50`), fault.ErrNumber, "$.seek.target"},
+		{"unknown assumption", edit(`"name": "forecast/2025/dau", "values"`, `"name": "forecast/2025/wau", "values"`), fault.ErrUnknownAssumption, "$.grid"},
+		{"unknown distribution", edit(`"dist": "normal"`, `"dist": "cauchy"`), fault.ErrDistribution, "$.monte_carlo.inputs[0].dist"},
+		{"bad sigma", edit(`"sigma": "10"`, `"sigma": "-10"`), fault.ErrDistribution, "$.monte_carlo.inputs[0].params"},
+		{"missing parameter", edit(`"mode": "100"`, `"mod": "100"`), fault.ErrUnknownField, `$.sobol.inputs[0].params.mod`},
+		{"asymmetric correlation", edit(`["0.3", "1"]`, `["0.4", "1"]`), fault.ErrDistribution, "$.monte_carlo.correlation[0][1]"},
+		{"too many points", edit(`"max_points": 100000`, `"max_points": 10`), fault.ErrTooManyPoints, "$.grid"},
+		{"no analysis", `{"format": "sotp/run/v1", "model_file": "model.json"}`, fault.ErrInvalid, "$"},
+	} {
+		_, err := readRun(t, c.doc)
+		var fe *fault.Error
+		if err == nil || (c.want != nil && !errors.Is(err, c.want)) || !errors.As(err, &fe) || fe.Path != c.at {
+			t.Errorf("%s: %v (path %q), want %v at %s", c.name, err, pathOf(fe), c.want, c.at)
+		}
+	}
+}
+
+func pathOf(fe *fault.Error) string {
+	if fe == nil {
+		return ""
+	}
+	return fe.Path
+}
+
+// TestRunInlineModel: a run may carry its model inline; the model's errors are located
+// under $.model.
+func TestRunInlineModel(t *testing.T) {
+	model, err := os.ReadFile("../../segments/testdata/streamco.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"format": "sotp/run/v1", "model": ` + string(model) + `,
+	  "seek": {"assumption": "forecast/2025/membership/subscriber_ratio", "output": "target", "target": "45", "low": "0.05", "high": "0.5"}}`
+	r, err := readRun(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// target = (20,000 + 200m MAU × ratio × US$1,000) / 1,000m shares = 20 + 200 × ratio: 45 at 12.5%.
+	if r.Seek == nil || r.Seek.Value.Sub(d("0.125")).Abs().GreaterThan(d("0.000000001")) {
+		t.Errorf("seek %+v, want 0.125", r.Seek)
+	}
+	bad := strings.Replace(doc, `"subscriber_ratio": "0.1"`, `"subscriber_ratio": "1.1"`, 1)
+	_, err = readRun(t, bad)
+	var fe *fault.Error
+	if !errors.Is(err, fault.ErrRate) || !errors.As(err, &fe) || fe.Path != `$.model.plan.segments[0].inputs["2025"].subscriber_ratio` {
+		t.Errorf("bad inline model: %v", err)
+	}
+}
+
+// FuzzDecodeRun checks that no run file crashes the decoder.
+func FuzzDecodeRun(f *testing.F) {
+	b, err := os.ReadFile("testdata/run.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`{"format": "sotp/run/v1", "model_file": "m.json", "grid": {"outputs": [], "axes": [{"name": "x", "from": "1", "to": "2", "steps": 2}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = modelfile.DecodeRun(strings.NewReader(string(data)))
+	})
+}
