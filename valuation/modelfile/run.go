@@ -200,16 +200,23 @@ type RunResult struct {
 	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
 }
 
-// ReadRun reads a run file from r (DecodeRun), builds its model (inline, or the model file
-// it names, read from fsys as Read reads one, comparables files included) and runs each
-// analysis under ctx, with the file's limits. Errors are *fault.Error located at the JSON
-// path of what they name, as far as the run file says where.
+// ReadRun reads a run file from r (DecodeRun) and runs it (RunFile.Run).
 func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
 	f, err := DecodeRun(r)
 	if err != nil {
 		return RunResult{}, err
 	}
+	return f.Run(ctx, fsys)
+}
+
+// Run builds the run's model (inline, or the model file it names, read from fsys as Read
+// reads one, comparables files included; a nil fsys reads no file) and runs each
+// analysis under ctx, with the file's limits. Errors are *fault.Error located at the
+// JSON path of what they name, as far as the run file says where; a cancelled or expired
+// ctx returns its error.
+func (f RunFile) Run(ctx context.Context, fsys fs.FS) (RunResult, error) {
 	var m valuation.Model
+	var err error
 	if f.Model != nil {
 		if m, err = f.Model.Model(fsys); err != nil {
 			return RunResult{}, inPath(err, "$.model")
