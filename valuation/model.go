@@ -48,6 +48,11 @@ type Model struct {
 	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
 	// multiples are taken at Price, converted from the plan's currency through FX.
 	Earnings earnings.Plan
+	// Display is the unit tables print part values, sums, market values and share counts
+	// in: segments.Millions (the zero value means it too), or segments.HundredMillions
+	// (亿), as Chinese research prints them. It changes printing only: figures stay in
+	// millions.
+	Display segments.Unit
 }
 
 // Result is a model valued. It holds every figure that went into the target.
@@ -69,6 +74,7 @@ type Result struct {
 	Rating   Rating                    `json:"rating"`   // empty without a price or a Scale
 	Earnings earnings.Statement        `json:"earnings"` // empty without an earnings plan
 	Symbols  map[comps.Currency]string `json:"symbols"`  // as the model's; read only
+	Display  segments.Unit             `json:"display"`  // as the model's; Millions when it has none
 }
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case field names in the
@@ -84,7 +90,12 @@ func (m Model) Value() (Result, error) { return m.value(nil) }
 // value is Value with, when mults is not nil, the multiple of each Multiple part already
 // worked out (a prepared model's, perhaps moved): what the part's comparables would give.
 func (m Model) value(mults []*comps.Multiple) (Result, error) {
+	if m.Display == 0 {
+		m.Display = segments.Millions
+	}
 	switch {
+	case m.Display != segments.Millions && m.Display != segments.HundredMillions:
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit}
 	case m.Shares.Sign() <= 0:
 		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: m.Shares.String(), Err: fault.ErrShares}
 	case m.Price.Sign() < 0:
@@ -104,7 +115,7 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	}
 	r := Result{
 		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
-		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols,
+		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols, Display: m.Display,
 	}
 	valued := make(map[string]bool, len(m.Parts))
 	for i, p := range m.Parts {

@@ -96,16 +96,17 @@ func (r Result) tables() []table.Table {
 	for _, p := range r.Parts {
 		ts = append(ts, r.partTable(p))
 	}
+	unit, shift := r.display()
 	sum := table.Table{
-		Title:  fmt.Sprintf("Sum of the parts (%s 亿)", r.Currency),
+		Title:  fmt.Sprintf("Sum of the parts (%s %s)", r.Currency, unit),
 		Header: []string{"", "Method", "Value"},
 	}
 	for _, p := range r.Parts {
-		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(-2), 0)})
+		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
 	sum.Rows = append(sum.Rows,
-		[]string{"Sum", "", table.Num(r.Sum.Shift(-2), 0)},
-		[]string{"Shares (亿)", "", table.Num(r.Shares.Shift(-2), 2)},
+		[]string{"Sum", "", table.Num(r.Sum.Shift(shift), 0)},
+		[]string{"Shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
 		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
 	)
 	for _, name := range r.Unvalued {
@@ -187,9 +188,10 @@ func (r Result) partTable(p PartValue) table.Table {
 	if m.Money {
 		metric = "Metric (" + string(m.Currency) + " m)"
 	}
+	unit, shift := r.display()
 	t := table.Table{
 		Title:  fmt.Sprintf("%s: %s on %s (%s)", p.Title, p.Method, m.Set, m.Metric),
-		Header: []string{"Ticker", "Name", "Close", "Market value (" + string(m.Currency) + " 亿)", metric, "Multiple", "MV / metric"},
+		Header: []string{"Ticker", "Name", "Close", "Market value (" + string(m.Currency) + " " + unit + ")", metric, "Multiple", "MV / metric"},
 	}
 	outliers := false
 	for _, c := range m.Companies {
@@ -200,14 +202,18 @@ func (r Result) partTable(p PartValue) table.Table {
 		if c.Outlier {
 			mult, outliers = mult+" *", true
 		}
-		t.Rows = append(t.Rows, []string{c.Ticker, c.Name, table.Num(c.Close, 1) + " " + string(c.Currency),
-			table.Num(c.MarketValue.Shift(-2), 0), table.Num(c.Metric, 1), mult, table.Num(c.Implied, 2)})
+		closing := "-" // a market value given, not derived from a close
+		if !c.Close.IsZero() {
+			closing = table.Num(c.Close, 1) + " " + string(c.Currency)
+		}
+		t.Rows = append(t.Rows, []string{c.Ticker, c.Name, closing,
+			table.Num(c.MarketValue.Shift(shift), 0), table.Num(c.Metric, 1), mult, table.Num(c.Implied, 2)})
 	}
 	t.Rows = append(t.Rows, []string{"", "Average (" + m.Aggregate + ")", "", "", "", table.Num(m.Average, 2), ""})
 	if !m.Premium.IsZero() {
 		t.Rows = append(t.Rows, []string{"", table.Pct(decimal.NewFromInt(1).Add(m.Premium), 0) + " of average", "", "", "", table.Num(m.Value, 2), ""})
 	}
-	t.Rows = append(t.Rows, []string{r.Ticker, r.Name, "", table.Num(p.Value.Shift(-2), 0) + " (" + string(r.Currency) + ")",
+	t.Rows = append(t.Rows, []string{r.Ticker, r.Name, "", table.Num(p.Value.Shift(shift), 0) + " (" + string(r.Currency) + ")",
 		table.Num(p.MetricValue, 1) + " " + string(p.Metric), table.Num(m.Value, 2), ""})
 	st := m.Stats
 	t.Notes = append(t.Notes, fmt.Sprintf("multiples: min %s, Q1 %s, median %s, Q3 %s, max %s (n = %d)",
@@ -288,4 +294,13 @@ func nullPct(d decimal.NullDecimal) string {
 		return ""
 	}
 	return table.Pct(d.Decimal, 0)
+}
+
+// display is the unit money and share counts print in, and the shift from millions to it:
+// "m" and 0, or "亿" and -2 for a model whose Display is HundredMillions.
+func (r Result) display() (string, int32) {
+	if r.Display == segments.HundredMillions {
+		return "亿", -2
+	}
+	return "m", 0
 }

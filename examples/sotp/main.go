@@ -141,7 +141,7 @@ func value(args []string, w io.Writer) (string, error) {
 	}
 	switch format {
 	case "markdown":
-		_, err = fmt.Fprint(w, r.Markdown(), "\n", r.Summary(), "\n")
+		_, err = fmt.Fprint(w, r.Markdown())
 	case "json":
 		err = writeJSON(w, r)
 	case "csv":
@@ -155,7 +155,7 @@ func value(args []string, w io.Writer) (string, error) {
 		cw.Flush()
 		err = cw.Error()
 	default:
-		_, err = fmt.Fprint(w, r.Text(), "\n", r.Summary(), "\n")
+		_, err = fmt.Fprint(w, r.Text())
 	}
 	return format, err
 }

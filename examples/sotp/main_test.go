@@ -45,6 +45,8 @@ func TestCommand(t *testing.T) {
 		{"unknown-figure.txt", []string{"figure", kuaishou, "forecast/2021/tiktok/revenue"}, 1},
 		{"run.txt", []string{"run", filepath.Join("..", "..", "valuation", "modelfile", "testdata", "run.json")}, 0},
 		{"run-missing.txt", []string{"run", filepath.Join("testdata", "no-such-run.json")}, 1},
+		{"walkthrough-value.txt", []string{"value", filepath.Join("walkthrough", "model.json")}, 0},
+		{"walkthrough-run.txt", []string{"run", filepath.Join("walkthrough", "run.json")}, 0},
 		{"usage.txt", nil, 2},
 		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
 	} {

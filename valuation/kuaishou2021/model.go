@@ -90,6 +90,7 @@ func Model() valuation.Model {
 		Price:    decimal.RequireFromString(Price),
 		Scale:    Scale(),
 		Symbols:  Symbols(),
+		Display:  segments.HundredMillions, // the report prints values and market values in 亿
 		Earnings: Earnings(),
 	}
 }

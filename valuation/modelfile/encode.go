@@ -27,6 +27,9 @@ func FromModel(m valuation.Model) (File, error) {
 			f.Rating.Bands = append(f.Rating.Bands, Band{Rating: string(b.Rating), Floor: NewDecimal(b.Floor), Inclusive: b.Inclusive})
 		}
 	}
+	if m.Display == segments.HundredMillions {
+		f.Display = "hundred_millions"
+	}
 	for c, sym := range m.Symbols {
 		if f.Symbols == nil {
 			f.Symbols = map[string]string{}

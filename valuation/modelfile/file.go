@@ -27,11 +27,14 @@ type File struct {
 	Rating *Scale `json:"rating,omitempty"`
 	// Symbols are how tables print amounts of a currency ("HKD": "HK$"), at most 8
 	// characters each; a currency without one prints as its code.
-	Symbols  map[string]string `json:"symbols,omitempty" max:"100"`
-	FX       []Rate            `json:"fx,omitempty" max:"100"`
-	Plan     Plan              `json:"plan"`
-	Parts    []Part            `json:"parts" max:"100"`
-	Earnings *Earnings         `json:"earnings,omitempty"`
+	Symbols map[string]string `json:"symbols,omitempty" max:"100"`
+	// Display is the unit tables print money and share counts in: "millions" (the
+	// default) or "hundred_millions" (亿), as Chinese research prints them.
+	Display  string    `json:"display,omitempty"`
+	FX       []Rate    `json:"fx,omitempty" max:"100"`
+	Plan     Plan      `json:"plan"`
+	Parts    []Part    `json:"parts" max:"100"`
+	Earnings *Earnings `json:"earnings,omitempty"`
 }
 
 // Scale is a valuation.Scale: bands from the highest floor down, and the rating below

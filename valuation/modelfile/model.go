@@ -186,6 +186,13 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	if m.Scale, err = f.Rating.scale(); err != nil {
 		return valuation.Model{}, err
 	}
+	switch f.Display {
+	case "", "millions":
+	case "hundred_millions":
+		m.Display = segments.HundredMillions
+	default:
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.display", Err: fmt.Errorf("%w: %s, want millions or hundred_millions", fault.ErrInvalid, strconv.Quote(clip(f.Display)))}
+	}
 	for c, sym := range f.Symbols {
 		at := childPath("$.symbols", c)
 		if err := comps.Currency(c).Check(); err != nil {
