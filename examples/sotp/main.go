@@ -4,13 +4,15 @@
 //	sotp figure [-format text|json] MODEL.json KEY...
 //	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
 //	sotp run [-format text|json] RUN.json
+//	sotp schema model|run|result
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc valuation.Key); grid sweeps one or two assumptions, each from
 // FROM to TO in N even steps, and prints the output at every point, invalid points with
 // their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
 // of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
-// modelfile.RunFile) and prints each analysis. A long grid shows a progress bar on standard error when it is a terminal;
+// modelfile.RunFile) and prints each analysis; schema prints the JSON Schema of model
+// files, run files or run results. A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
@@ -55,6 +57,7 @@ const usage = `usage:
   sotp figure [-format text|json] MODEL.json KEY...
   sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
   sotp run [-format text|json] RUN.json
+  sotp schema model|run|result
 `
 
 // run executes one command line and returns the exit status.
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format, err = grid(ctx, args[1:], stdout, stderr)
 	case "run":
 		format, err = runFile(ctx, args[1:], stdout)
+	case "schema":
+		err = schema(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -333,6 +338,15 @@ func readRun(ctx context.Context, path string) (modelfile.RunResult, error) {
 		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
 	}
 	return r, nil
+}
+
+func schema(args []string, w io.Writer) error {
+	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": modelfile.RunSchema, "result": modelfile.ResultSchema}
+	if len(args) != 1 || schemas[args[0]] == nil {
+		return fmt.Errorf("%w: schema takes model, run or result", errUsage)
+	}
+	_, err := w.Write(schemas[args[0]]())
+	return err
 }
 
 func writeJSON(w io.Writer, v any) error {

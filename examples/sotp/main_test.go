@@ -47,6 +47,7 @@ func TestCommand(t *testing.T) {
 		{"run-missing.txt", []string{"run", filepath.Join("testdata", "no-such-run.json")}, 1},
 		{"walkthrough-value.txt", []string{"value", filepath.Join("walkthrough", "model.json")}, 0},
 		{"walkthrough-run.txt", []string{"run", filepath.Join("walkthrough", "run.json")}, 0},
+		{"../../../valuation/modelfile/schema/model.schema.json", []string{"schema", "model"}, 0},
 		{"usage.txt", nil, 2},
 		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
 	} {

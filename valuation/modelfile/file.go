@@ -16,6 +16,8 @@ const (
 // segments, parts, FX rates and P&L lines 100, metrics of a company 1,000, companies,
 // weights and exclusions 10,000); one more is fault.ErrTooLarge at its path.
 type File struct {
+	// Schema may name the file's JSON Schema (ModelSchemaID) for editors; it is not read.
+	Schema   string   `json:"$schema,omitempty"`
 	Format   string   `json:"format"` // ModelFormat
 	Name     string   `json:"name"`
 	Ticker   string   `json:"ticker,omitempty"`

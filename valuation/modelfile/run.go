@@ -27,6 +27,8 @@ const RunFormat = "sotp/run/v1"
 // optional, but a run has one at least. Field names are the JSON keys; decimals are JSON
 // strings, as in model files, and decoding is as strict (DecodeRun).
 type RunFile struct {
+	// Schema may name the file's JSON Schema (RunSchemaID) for editors; it is not read.
+	Schema string `json:"$schema,omitempty"`
 	Format string `json:"format"` // RunFormat
 	// Model is the model, inline; ModelFile names a model file instead, a relative path
 	// inside the run file's directory. Exactly one of the two.
