@@ -5,31 +5,32 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Printed is one figure as a source printed it, and where to find it in a Result.
 type Printed struct {
-	Table  string // "Table 7"
-	Row    string // "Average monthly paying users"
-	Column string // "2021E"
-	Key    string // the Result.Figure key of the computed figure
-	Value  decimal.Decimal
-	Places int32 // digits printed after the point
+	Table  string          `json:"table"`  // "Table 7"
+	Row    string          `json:"row"`    // "Average monthly paying users"
+	Column string          `json:"column"` // "2021E"
+	Key    string          `json:"key"`    // the Result.Figure key of the computed figure
+	Value  decimal.Decimal `json:"value"`
+	Places int32           `json:"places"` // digits printed after the point
 	// Shift converts the computed figure to printed units: printed = computed × 10^Shift
 	// (2 for a fraction printed as a percentage, -2 for millions printed in 亿).
-	Shift int32
+	Shift int32 `json:"shift"`
 	// Exception, when set, says why the source is known to be inconsistent here; the
 	// figure is then expected not to match, and matching is reported as a surprise too.
-	Exception string
+	Exception string `json:"exception"`
 }
 
 // Check is one printed figure against the computed one.
 type Check struct {
-	Printed
-	Computed decimal.Decimal // unrounded, in printed units
-	Err      error           // the figure could not be computed
-	Match    bool            // Computed rounds to Printed.Value at Printed.Places
+	Printed  `json:"printed"`
+	Computed decimal.Decimal `json:"computed"` // unrounded, in printed units
+	Err      error           `json:"error"`    // the figure could not be computed; its message in JSON
+	Match    bool            `json:"match"`    // Computed rounds to Printed.Value at Printed.Places
 }
 
 // Surprise reports a check whose outcome is not what the figure list expects: a mismatch
@@ -38,7 +39,7 @@ func (c Check) Surprise() bool { return c.Match == (c.Exception != "") }
 
 // Reconciliation is a list of printed figures checked against a result.
 type Reconciliation struct {
-	Checks []Check
+	Checks []Check `json:"checks"`
 }
 
 // MaxPlaces bounds a printed figure's Places and Shift in magnitude: no table prints more
@@ -67,6 +68,10 @@ func (r Result) Reconcile(printed []Printed) Reconciliation {
 	}
 	return out
 }
+
+// MarshalJSON writes the reconciliation in sotp's JSON contract: snake_case keys, decimals
+// as exact strings, an error as its message.
+func (rc Reconciliation) MarshalJSON() ([]byte, error) { return jsonx.Marshal(rc) }
 
 // Surprises returns the checks whose outcome the figure list did not expect.
 func (rc Reconciliation) Surprises() []Check {

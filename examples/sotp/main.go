@@ -4,6 +4,7 @@
 //	sotp figure [-format text|json] MODEL.json KEY...
 //	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
 //	sotp run [-format text|json] RUN.json
+//	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
 //	sotp schema model|run|result
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
@@ -11,7 +12,10 @@
 // FROM to TO in N even steps, and prints the output at every point, invalid points with
 // their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
 // of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
-// modelfile.RunFile) and prints each analysis; schema prints the JSON Schema of model
+// modelfile.RunFile) and prints each analysis; reconcile checks the figures a source
+// printed (a CSV of table,row,column,key,printed,places,shift,exception; or the shipped
+// Western Securities figures, kuaishou2021) against the model's, at their printed
+// precision, and exits 1 on a surprise; schema prints the JSON Schema of model
 // files, run files or run results. A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
@@ -38,6 +42,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -57,6 +62,7 @@ const usage = `usage:
   sotp figure [-format text|json] MODEL.json KEY...
   sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
   sotp run [-format text|json] RUN.json
+  sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
   sotp schema model|run|result
 `
 
@@ -79,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format, err = runFile(ctx, args[1:], stdout)
 	case "schema":
 		err = schema(args[1:], stdout)
+	case "reconcile":
+		format, err = reconcile(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -98,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		b, _ := json.Marshal(fault.ToJSON(err))
 		fmt.Fprintln(stdout, string(b))
 	default:
-		fmt.Fprintln(stderr, "sotp:", err)
+		fmt.Fprintln(stderr, "sotp:", strings.TrimPrefix(err.Error(), "sotp: "))
 	}
 	return 1
 }
@@ -338,6 +346,85 @@ func readRun(ctx context.Context, path string) (modelfile.RunResult, error) {
 		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
 	}
 	return r, nil
+}
+
+// errSurprise reports printed figures that do not reproduce as their list expects.
+var errSurprise = errors.New("printed figures do not reproduce as expected")
+
+func reconcile(args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("reconcile", args, []string{"text", "markdown", "json"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 2 {
+		return format, fmt.Errorf("%w: reconcile takes a model file and a printed-figures CSV (or kuaishou2021)", errUsage)
+	}
+	_, r, err := load(rest[0])
+	if err != nil {
+		return format, err
+	}
+	printed, err := readPrinted(rest[1])
+	if err != nil {
+		return format, err
+	}
+	rc := r.Reconcile(printed)
+	switch format {
+	case "json":
+		err = writeJSON(w, rc)
+	case "markdown":
+		_, err = fmt.Fprint(w, rc.Markdown())
+	default:
+		_, err = fmt.Fprint(w, rc.Text())
+	}
+	if err != nil {
+		return format, err
+	}
+	if s := rc.Surprises(); len(s) > 0 {
+		return format, &fault.Error{Pkg: "sotp", Field: "reconcile", Value: fmt.Sprintf("%d of %d", len(s), len(rc.Checks)), Err: errSurprise}
+	}
+	return format, nil
+}
+
+// readPrinted reads printed figures from a CSV with the header
+// table,row,column,key,printed,places,shift,exception, or names the shipped ones.
+func readPrinted(path string) ([]valuation.Printed, error) {
+	if path == "kuaishou2021" {
+		return kuaishou2021.Figures(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &fault.Error{Pkg: "sotp", File: path, Err: err}
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(io.LimitReader(f, modelfile.MaxBytes)).ReadAll()
+	if err != nil {
+		return nil, &fault.Error{Pkg: "sotp", File: path, Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
+	}
+	want := []string{"table", "row", "column", "key", "printed", "places", "shift", "exception"}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
+		return nil, &fault.Error{Pkg: "sotp", File: path, Path: "line 1", Err: fmt.Errorf("%w: want the header %s", fault.ErrInvalid, strings.Join(want, ","))}
+	}
+	var out []valuation.Printed
+	for i, row := range rows[1:] {
+		at := func(col string, err error) error {
+			return &fault.Error{Pkg: "sotp", File: path, Path: fmt.Sprintf("line %d, column %s", i+2, col), Err: err}
+		}
+		v, err := modelfile.ParseDecimal(row[4])
+		if err != nil {
+			return nil, at("printed", err)
+		}
+		places, err := strconv.Atoi(row[5])
+		if err != nil {
+			return nil, at("places", fmt.Errorf("%w: %q", fault.ErrInvalid, row[5]))
+		}
+		shift, err := strconv.Atoi(row[6])
+		if err != nil {
+			return nil, at("shift", fmt.Errorf("%w: %q", fault.ErrInvalid, row[6]))
+		}
+		out = append(out, valuation.Printed{Table: row[0], Row: row[1], Column: row[2], Key: row[3], Value: v.Decimal,
+			Places: int32(places), Shift: int32(shift), Exception: row[7]})
+	}
+	return out, nil
 }
 
 func schema(args []string, w io.Writer) error {

@@ -48,6 +48,10 @@ func TestCommand(t *testing.T) {
 		{"walkthrough-value.txt", []string{"value", filepath.Join("walkthrough", "model.json")}, 0},
 		{"walkthrough-run.txt", []string{"run", filepath.Join("walkthrough", "run.json")}, 0},
 		{"../../../valuation/modelfile/schema/model.schema.json", []string{"schema", "model"}, 0},
+		{"walkthrough-reconcile.txt", []string{"reconcile", filepath.Join("walkthrough", "model.json"), filepath.Join("walkthrough", "printed.csv")}, 0},
+		{"walkthrough-reconcile.json", []string{"reconcile", "-format", "json", filepath.Join("walkthrough", "model.json"), filepath.Join("walkthrough", "printed.csv")}, 0},
+		{"reconcile-kuaishou.txt", []string{"reconcile", kuaishou, "kuaishou2021"}, 0},
+		{"reconcile-surprise.txt", []string{"reconcile", filepath.Join("walkthrough", "model.json"), filepath.Join("testdata", "printed-wrong.csv")}, 1},
 		{"usage.txt", nil, 2},
 		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
 	} {
