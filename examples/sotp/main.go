@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "grid":
 		format, err = grid(ctx, args[1:], stdout, stderr)
 	case "run":
-		format, err = runFile(ctx, args[1:], stdout)
+		format, err = runFile(ctx, args[1:], stdout, stderr)
 	case "schema":
 		err = schema(args[1:], stdout)
 	case "reconcile":
@@ -255,17 +255,7 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 		}
 		axis = append(axis, a)
 	}
-	o := sensitivity.Options{Workers: workers}
-	if isTerminal(stderr) {
-		o.Progress = func(done, total int) {
-			const width = 40
-			bar := strings.Repeat("#", done*width/max(total, 1))
-			fmt.Fprintf(stderr, "\r[%-*s] %d/%d", width, bar, done, total)
-			if done == total {
-				fmt.Fprintln(stderr)
-			}
-		}
-	}
+	o := sensitivity.Options{Workers: workers, Progress: progress(stderr)}
 	e, err := sensitivity.New(m, o)
 	if err != nil {
 		return format, err
@@ -287,7 +277,7 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 	return format, err
 }
 
-func runFile(ctx context.Context, args []string, w io.Writer) (string, error) {
+func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
 	format, rest, err := flags("run", args, []string{"text", "json"}, nil)
 	if err != nil {
 		return "", err
@@ -295,7 +285,7 @@ func runFile(ctx context.Context, args []string, w io.Writer) (string, error) {
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: run takes one run file", errUsage)
 	}
-	r, err := readRun(ctx, rest[0])
+	r, err := readRun(ctx, rest[0], progress(stderr))
 	if err != nil {
 		return format, err
 	}
@@ -330,7 +320,7 @@ func runFile(ctx context.Context, args []string, w io.Writer) (string, error) {
 
 // readRun reads the run file at path; a model file or comparables file it names is read
 // from its directory through an os.Root, as modelfile.LoadModel reads them.
-func readRun(ctx context.Context, path string) (modelfile.RunResult, error) {
+func readRun(ctx context.Context, path string, progress func(done, total int)) (modelfile.RunResult, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
@@ -341,7 +331,12 @@ func readRun(ctx context.Context, path string) (modelfile.RunResult, error) {
 		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
 	}
 	defer root.Close()
-	r, err := modelfile.ReadRun(ctx, f, root.FS())
+	run, err := modelfile.DecodeRun(f)
+	if err != nil {
+		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
+	}
+	run.Progress = progress
+	r, err := run.Run(ctx, root.FS())
 	if err != nil {
 		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
 	}
@@ -440,6 +435,21 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// progress is a progress bar on w when it is a terminal, else nil.
+func progress(w io.Writer) func(done, total int) {
+	if !isTerminal(w) {
+		return nil
+	}
+	return func(done, total int) {
+		const width = 40
+		bar := strings.Repeat("#", done*width/max(total, 1))
+		fmt.Fprintf(w, "\r[%-*s] %d/%d", width, bar, done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
 }
 
 // isTerminal reports whether w is a character device, such as a terminal.

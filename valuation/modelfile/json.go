@@ -266,7 +266,7 @@ func (r *reader) object(v reflect.Value) error {
 		}
 		f := -1
 		for j := range t.NumField() {
-			if name, _ := tag(t.Field(j)); name == k {
+			if name, _ := tag(t.Field(j)); name == k && name != "-" {
 				f = j
 			}
 		}
@@ -284,7 +284,7 @@ func (r *reader) object(v reflect.Value) error {
 		return err
 	}
 	for j := range t.NumField() {
-		if name, optional := tag(t.Field(j)); !found[j] && !optional {
+		if name, optional := tag(t.Field(j)); !found[j] && !optional && name != "-" {
 			r.path = append(r.path, step{key: name, isKey: true})
 			return r.fail(fault.ErrMissingField)
 		}

@@ -43,6 +43,9 @@ type RunFile struct {
 	Seek       *RunSeek       `json:"seek,omitempty"`
 	MonteCarlo *RunMonteCarlo `json:"monte_carlo,omitempty"`
 	Sobol      *RunSobol      `json:"sobol,omitempty"`
+	// Progress, if set, is the engine's progress callback for the run's analyses
+	// (sensitivity.Options.Progress); it is not part of the file.
+	Progress func(done, total int) `json:"-"`
 }
 
 // Limits bound a run: the most points it may evaluate (sensitivity.Options.MaxPoints;
@@ -256,7 +259,7 @@ func inPath(err error, at string) error {
 
 // run runs the file's analyses on m.
 func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) {
-	o := sensitivity.Options{LinkDAU: f.LinkDAU}
+	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: f.Progress}
 	if f.Limits != nil {
 		o.MaxPoints, o.Workers = f.Limits.MaxPoints, f.Limits.Workers
 	}

@@ -99,6 +99,7 @@ func TestRunErrors(t *testing.T) {
 		{"asymmetric correlation", edit(`["0.3", "1"]`, `["0.4", "1"]`), fault.ErrDistribution, "$.monte_carlo.correlation[0][1]"},
 		{"too many points", edit(`"max_points": 100000`, `"max_points": 10`), fault.ErrTooManyPoints, "$.grid"},
 		{"no analysis", `{"format": "sotp/run/v1", "model_file": "model.json"}`, fault.ErrInvalid, "$"},
+		{"the progress field", edit(`"format": "sotp/run/v1",`, `"format": "sotp/run/v1", "-": 1,`), fault.ErrUnknownField, `$["-"]`},
 	} {
 		_, err := readRun(t, c.doc)
 		var fe *fault.Error
