@@ -29,8 +29,12 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 		switch k.Name {
 		case KeySum:
 			return r.Sum, nil
+		case KeyEquity:
+			return r.Equity, nil
 		case KeyShares:
 			return r.Shares, nil
+		case KeyDiluted:
+			return r.Diluted, nil
 		case KeyTarget:
 			return r.Target, nil
 		case KeyPrice:
@@ -46,6 +50,12 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 		return r.pnlFigure(k, unknown)
 	case SpacePart, SpaceComp:
 		return r.partFigure(k, unknown)
+	case SpaceBridge:
+		for _, l := range r.Bridge {
+			if l.Name == k.Name {
+				return l.Value, nil
+			}
+		}
 	}
 	return decimal.Decimal{}, unknown.err()
 }
@@ -193,8 +203,11 @@ func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error
 // price): Lookup reports those as errors.
 func (r Result) Keys() []Key {
 	var out []Key
-	for _, s := range []string{KeySum, KeyShares, KeyTarget, KeyPrice, KeyUpside} {
+	for _, s := range []string{KeySum, KeyEquity, KeyShares, KeyDiluted, KeyTarget, KeyPrice, KeyUpside} {
 		out = append(out, Scalar(s))
+	}
+	for _, l := range r.Bridge {
+		out = append(out, Key{Space: SpaceBridge, Name: l.Name})
 	}
 	for _, y := range r.Forecast.Years {
 		for _, g := range []segments.Metric{segments.MAU, segments.DAU, segments.Revenue} {

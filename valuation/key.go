@@ -12,7 +12,9 @@ import (
 // move. Its text form, which ParseKey reads and String writes, is a path of names joined
 // by "/":
 //
-//	sum, shares, target, price, upside    the valuation's scalars
+//	sum, equity, shares, diluted,         the valuation's scalars: the sum of the parts, the
+//	target, price, upside                 equity value after the bridge, basic and diluted shares
+//	bridge/NAME                           a line of the bridge from the sum to equity
 //	forecast/YEAR/METRIC                  a group figure: mau, dau, revenue
 //	forecast/YEAR/METRIC/growth           its growth over the previous year
 //	forecast/YEAR/SEGMENT/METRIC          a segment's line, e.g. forecast/2021/ecommerce/gmv,
@@ -66,15 +68,18 @@ const (
 	SpacePart                      // part/SEGMENT/FIELD
 	SpaceComp                      // part/SEGMENT/comp/TICKER/FIELD
 	SpaceFX                        // fx/FROM/TO
+	SpaceBridge                    // bridge/NAME
 )
 
 // Names of the scalar keys.
 const (
-	KeySum    = "sum"
-	KeyShares = "shares"
-	KeyTarget = "target"
-	KeyPrice  = "price"
-	KeyUpside = "upside"
+	KeySum     = "sum"
+	KeyEquity  = "equity"
+	KeyShares  = "shares"
+	KeyDiluted = "diluted"
+	KeyTarget  = "target"
+	KeyPrice   = "price"
+	KeyUpside  = "upside"
 )
 
 // Scalar returns the key of one of the valuation's scalars: KeySum, KeyShares, KeyTarget,
@@ -107,9 +112,11 @@ func ParseKey(s string) (Key, error) {
 	switch {
 	case len(p) == 1:
 		switch s {
-		case KeySum, KeyShares, KeyTarget, KeyPrice, KeyUpside:
+		case KeySum, KeyEquity, KeyShares, KeyDiluted, KeyTarget, KeyPrice, KeyUpside:
 			return Scalar(s), nil
 		}
+	case p[0] == "bridge" && len(p) == 2:
+		return Key{Space: SpaceBridge, Name: p[1]}, nil
 	case p[0] == "fx" && len(p) == 3:
 		return FXKey(comps.Currency(p[1]), comps.Currency(p[2])), nil
 	case p[0] == "part" && len(p) == 3:
@@ -180,6 +187,8 @@ func (k Key) String() string {
 		return k.Name
 	case SpaceFX:
 		return "fx/" + string(k.From) + "/" + string(k.To)
+	case SpaceBridge:
+		return "bridge/" + k.Name
 	case SpacePart:
 		return "part/" + k.Segment + "/" + k.Name
 	case SpaceComp:
@@ -212,7 +221,7 @@ func (k Key) String() string {
 
 // MarshalText writes the key as String does, so that keys are JSON strings.
 func (k Key) MarshalText() ([]byte, error) {
-	if k.Space < SpaceScalar || k.Space > SpaceFX {
+	if k.Space < SpaceScalar || k.Space > SpaceBridge {
 		return nil, &fault.Error{Pkg: "valuation", Field: "key", Value: k.String(), Err: fault.ErrUnknownFigure}
 	}
 	return []byte(k.String()), nil

@@ -48,6 +48,12 @@ type Model struct {
 	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
 	// multiples are taken at Price, converted from the plan's currency through FX.
 	Earnings earnings.Plan
+	// Bridge turns the sum of the parts into equity value (cash, debt, stakes,
+	// minorities, a holding-company discount); the zero Bridge is none.
+	Bridge Bridge
+	// Dilution dilutes Shares for options and restricted units by the treasury stock
+	// method at the target price; the zero Dilution is none.
+	Dilution Dilution
 	// Display is the unit tables print part values, sums, market values and share counts
 	// in: segments.Millions (the zero value means it too), or segments.HundredMillions
 	// (亿), as Chinese research prints them. It changes printing only: figures stay in
@@ -67,8 +73,11 @@ type Result struct {
 	// forecast but adds nothing to Sum.
 	Unvalued []string                  `json:"unvalued"`
 	Sum      decimal.Decimal           `json:"sum"`      // of the part values, millions of Currency
-	Shares   decimal.Decimal           `json:"shares"`   // millions
-	Target   decimal.Decimal           `json:"target"`   // Sum / Shares, per share in Currency, to 16 places
+	Bridge   []BridgeLine              `json:"bridge"`   // from Sum to Equity; empty without a bridge
+	Equity   decimal.Decimal           `json:"equity"`   // Sum and the bridge, millions of Currency
+	Shares   decimal.Decimal           `json:"shares"`   // basic, millions
+	Diluted  decimal.Decimal           `json:"diluted"`  // Shares diluted at the target (treasury stock method), millions
+	Target   decimal.Decimal           `json:"target"`   // Equity / Diluted, per share in Currency, to 16 places
 	Price    decimal.Decimal           `json:"price"`    // zero when the model has none
 	Upside   decimal.NullDecimal       `json:"upside"`   // Target / Price - 1; not valid without a price
 	Rating   Rating                    `json:"rating"`   // empty without a price or a Scale
@@ -155,7 +164,17 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 			return Result{}, err
 		}
 	}
-	r.Target = r.Sum.DivRound(m.Shares, segments.DivPlaces)
+	r.Equity, r.Diluted = r.Sum, m.Shares
+	if !m.Bridge.IsZero() {
+		if r.Bridge, r.Equity, err = m.bridge(r.Sum); err != nil {
+			return Result{}, err
+		}
+	}
+	if m.Dilution.IsZero() {
+		r.Target = r.Equity.DivRound(m.Shares, segments.DivPlaces)
+	} else if r.Target, r.Diluted, err = m.dilute(r.Equity); err != nil {
+		return Result{}, err
+	}
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
@@ -201,6 +220,8 @@ func (m Model) Clone() Model {
 	out.Earnings = m.Earnings.Clone()
 	out.Scale.Bands = slices.Clone(m.Scale.Bands)
 	out.Symbols = maps.Clone(m.Symbols)
+	out.Bridge.Items = slices.Clone(m.Bridge.Items)
+	out.Dilution.Tranches = slices.Clone(m.Dilution.Tranches)
 	if m.Parts != nil {
 		out.Parts = make([]Part, len(m.Parts))
 		for i, p := range m.Parts {

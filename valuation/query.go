@@ -167,6 +167,9 @@ func newKernel(q *Query) *kernel {
 // what the kernel evaluates.
 func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 	p := k.q.p
+	if !p.m.Bridge.IsZero() || !p.m.Dilution.IsZero() {
+		return nil, nil // the bridge and dilution are valued by the decimal path
+	}
 	for _, part := range p.m.Parts {
 		if _, ok := part.Method.(Multiple); !ok {
 			return nil, nil
@@ -380,8 +383,8 @@ func (k *kernel) output(o Key) exact.Poly {
 	switch o.Space {
 	case SpaceScalar:
 		switch o.Name {
-		case KeyShares:
-			return k.leaf(o, p.m.Shares)
+		case KeyShares, KeyDiluted: // no dilution: the kernel has none
+			return k.leaf(Scalar(KeyShares), p.m.Shares)
 		case KeyPrice:
 			return k.leaf(o, p.m.Price)
 		}
@@ -390,7 +393,7 @@ func (k *kernel) output(o Key) exact.Poly {
 			_, _, v := k.part(i)
 			sum = b.PAdd(sum, v)
 		}
-		if o.Name == KeySum {
+		if o.Name == KeySum || o.Name == KeyEquity { // no bridge: the equity is the sum
 			return sum
 		}
 		target := b.PQuo(sum, k.leaf(Scalar(KeyShares), p.m.Shares), segments.DivPlaces)

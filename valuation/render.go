@@ -116,7 +116,13 @@ func (r Result) tables() []table.Table {
 		}
 		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s) is not valued by any part: its revenue adds nothing to the sum", title, name))
 	}
+	if len(r.Bridge) == 0 && r.Diluted.Equal(r.Shares) {
+		sum.Notes = append(sum.Notes, "No bridge: the target is the sum of the parts over the share count.")
+	}
 	ts = append(ts, sum)
+	if len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) {
+		ts = append(ts, r.bridgeTable())
+	}
 	if len(r.Earnings.Years) > 0 {
 		ts = append(ts, r.pnlTables(header)...)
 	}
@@ -303,4 +309,29 @@ func (r Result) display() (string, int32) {
 		return "亿", -2
 	}
 	return "m", 0
+}
+
+// bridgeTable is the bridge from the sum of the parts to equity value and the target over
+// the diluted share count.
+func (r Result) bridgeTable() table.Table {
+	unit, shift := r.display()
+	t := table.Table{
+		Title:  fmt.Sprintf("Bridge to equity value (%s %s)", r.Currency, unit),
+		Header: []string{"", "Source", "Value"},
+	}
+	t.Rows = append(t.Rows, []string{"Sum of the parts", "", table.Num(r.Sum.Shift(shift), 0)})
+	for _, l := range r.Bridge {
+		label := l.Name
+		if l.Kind != 0 {
+			label = l.Kind.String() + ": " + l.Name
+		}
+		t.Rows = append(t.Rows, []string{label, l.Note, table.Num(l.Value.Shift(shift), 0)})
+	}
+	t.Rows = append(t.Rows,
+		[]string{"Equity value", "", table.Num(r.Equity.Shift(shift), 0)},
+		[]string{"Basic shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
+		[]string{"Diluted shares (" + unit + ")", "treasury stock method at the target", table.Num(r.Diluted.Shift(shift), 2)},
+		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
+	)
+	return t
 }

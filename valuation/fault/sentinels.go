@@ -123,6 +123,10 @@ var (
 	ErrRatio = &Sentinel{code: "ratio", msg: "ratio outside its sane range"}
 	// ErrBase reports a P&L ratio of a segment the forecast does not have.
 	ErrBase = &Sentinel{code: "base", msg: "no such segment to take a ratio of"}
+	// ErrBridge reports a bridge item without a name or of no kind, or a name given twice.
+	ErrBridge = &Sentinel{code: "bridge", msg: "bad bridge item"}
+	// ErrDilution reports a dilution the treasury stock method cannot solve.
+	ErrDilution = &Sentinel{code: "dilution", msg: "dilution does not converge"}
 	// ErrLine reports a P&L line without a name or kind, or a name given twice.
 	ErrLine = &Sentinel{code: "line", msg: "bad line"}
 )
@@ -227,6 +231,8 @@ var sentinels = []*Sentinel{
 	ErrPoint,
 	ErrRatio,
 	ErrBase,
+	ErrBridge,
+	ErrDilution,
 	ErrLine,
 	ErrTooManyPoints,
 	ErrOption,

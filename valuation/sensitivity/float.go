@@ -234,6 +234,9 @@ func (c *compiler) output(name string) (poly, error) {
 		return nil, none
 	}
 	m := c.e.base
+	if key.Space == valuation.SpaceScalar && key.Name != valuation.KeySum && (!m.Bridge.IsZero() || !m.Dilution.IsZero()) {
+		return nil, none // the bridge and dilution have no float form yet
+	}
 	switch {
 	case key.Space == valuation.SpaceScalar && (key.Name == valuation.KeyTarget || key.Name == valuation.KeySum || key.Name == valuation.KeyUpside):
 		sum := poly{}

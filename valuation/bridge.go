@@ -1,0 +1,211 @@
+package valuation
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
+)
+
+// ItemKind is what a line of the bridge from the sum of the parts to equity value is,
+// and so its sign: cash and stakes add, debt, leases, minorities and preferred equity
+// subtract.
+type ItemKind int
+
+// Kinds of bridge item.
+const (
+	Cash          ItemKind = iota + 1 // cash and short-term investments: adds its Amount
+	Debt                              // borrowings: subtracts its Amount
+	Leases                            // lease liabilities: subtracts its Amount
+	ListedStake                       // a stake in a listed company: adds Shares × Price × FX × (1 − Discount)
+	UnlistedStake                     // a stake valued at carrying or last-round value: adds Amount × (1 − Discount)
+	Minority                          // minority interests: subtracts its Amount
+	Preferred                         // preferred equity: subtracts its Amount
+)
+
+var itemNames = [...]string{Cash: "cash", Debt: "debt", Leases: "leases", ListedStake: "listed_stake",
+	UnlistedStake: "unlisted_stake", Minority: "minority", Preferred: "preferred"}
+
+// String returns the kind's name, e.g. "listed_stake".
+func (k ItemKind) String() string {
+	if k >= Cash && k <= Preferred {
+		return itemNames[k]
+	}
+	return "ItemKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText writes the kind by name.
+func (k ItemKind) MarshalText() ([]byte, error) {
+	if k < Cash || k > Preferred {
+		return nil, &fault.Error{Pkg: "valuation", Field: "bridge kind", Value: k.String(), Err: fault.ErrBridge}
+	}
+	return []byte(itemNames[k]), nil
+}
+
+// UnmarshalText reads a kind written by MarshalText.
+func (k *ItemKind) UnmarshalText(b []byte) error {
+	for i, n := range itemNames {
+		if i > 0 && n == string(b) {
+			*k = ItemKind(i)
+			return nil
+		}
+	}
+	return &fault.Error{Pkg: "valuation", Field: "bridge kind", Value: strconv.Quote(string(b)), Err: fault.ErrBridge}
+}
+
+// Item is one line of the bridge, with its currency and where it comes from, like a
+// comparable.
+type Item struct {
+	Kind     ItemKind
+	Name     string          // stable key, unique in the bridge: the line's figure is bridge/NAME
+	Note     string          // the source: "2024 annual report, note 21"
+	Currency comps.Currency  // of Amount or Price; converted to the model's through its FX
+	Amount   decimal.Decimal // millions of Currency, not negative: the kind gives the sign
+	Shares   decimal.Decimal // a listed stake's shares held, millions
+	Price    decimal.Decimal // a listed stake's price per share, in Currency
+	Discount decimal.Decimal // of a stake, in [0, 1): e.g. the tax due on a sale
+}
+
+// HoldcoBase is what a holding-company discount applies to.
+type HoldcoBase int
+
+// Bases of the holding-company discount.
+const (
+	OnEquity HoldcoBase = iota // the equity value before the discount (the zero value)
+	OnStakes                   // the listed and unlisted stakes, after their own discounts
+)
+
+// Bridge turns the sum of the parts into equity value: its items, then a holding-company
+// discount in [0, 1) on a stated base. The zero Bridge is none: equity is the sum.
+type Bridge struct {
+	Items          []Item
+	HoldcoDiscount decimal.Decimal
+	HoldcoBase     HoldcoBase
+}
+
+// IsZero reports a bridge with no items and no discount.
+func (b Bridge) IsZero() bool { return len(b.Items) == 0 && b.HoldcoDiscount.IsZero() }
+
+// Tranche is a block of options or restricted units: Count millions of them at Strike
+// per share, in the model's currency (zero for restricted units).
+type Tranche struct {
+	Name   string
+	Count  decimal.Decimal
+	Strike decimal.Decimal
+}
+
+// Dilution is what the basic share count is diluted by, under the treasury stock method
+// at the target price: each tranche whose strike is below the target adds its count less
+// the shares its exercise money buys back (Count × (1 − Strike / target)).
+type Dilution struct {
+	Tranches []Tranche
+}
+
+// IsZero reports a dilution with no tranches.
+func (d Dilution) IsZero() bool { return len(d.Tranches) == 0 }
+
+// BridgeLine is one line of the bridge worked out: its value in millions of the model's
+// currency, signed as it adds to equity.
+type BridgeLine struct {
+	Kind  ItemKind        `json:"kind"`
+	Name  string          `json:"name"`
+	Note  string          `json:"note"`
+	Value decimal.Decimal `json:"value"`
+	FX    decimal.Decimal `json:"fx"` // the rate from the item's currency; 1 in the model's
+}
+
+// bridge works out the bridge lines of r's sum, in the model's currency.
+func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error) {
+	one := decimal.NewFromInt(1)
+	bad := func(i int, field, value string, err error) error {
+		return &fault.Error{Pkg: "valuation", Line: "bridge " + m.Bridge.Items[i].Name, Field: field, Value: value, Err: err}
+	}
+	var lines []BridgeLine
+	equity := sum
+	stakes := decimal.Decimal{}
+	for i, it := range m.Bridge.Items {
+		switch {
+		case it.Name == "" || slices.ContainsFunc(m.Bridge.Items[:i], func(o Item) bool { return o.Name == it.Name }):
+			return nil, decimal.Decimal{}, bad(i, "name", strconv.Quote(it.Name), fault.ErrBridge)
+		case it.Kind < Cash || it.Kind > Preferred:
+			return nil, decimal.Decimal{}, bad(i, "kind", it.Kind.String(), fault.ErrBridge)
+		case it.Amount.Sign() < 0:
+			return nil, decimal.Decimal{}, bad(i, "amount", it.Amount.String(), fault.ErrNegative)
+		case it.Discount.Sign() < 0 || !it.Discount.LessThan(one):
+			return nil, decimal.Decimal{}, bad(i, "discount", it.Discount.String(), fault.ErrRate)
+		case it.Kind == ListedStake && (it.Shares.Sign() < 0 || it.Price.Sign() < 0):
+			return nil, decimal.Decimal{}, bad(i, "shares and price", it.Shares.String()+" × "+it.Price.String(), fault.ErrNegative)
+		}
+		rate, err := m.FX.Rate(it.Currency, m.Currency)
+		if err != nil {
+			return nil, decimal.Decimal{}, fault.Within(err, fault.Error{Pkg: "valuation", Line: "bridge " + it.Name})
+		}
+		var v decimal.Decimal
+		switch it.Kind {
+		case Cash:
+			v = it.Amount.Mul(rate)
+		case Debt, Leases, Minority, Preferred:
+			v = it.Amount.Mul(rate).Neg()
+		case ListedStake:
+			v = it.Shares.Mul(it.Price).Mul(rate).Mul(one.Sub(it.Discount))
+		case UnlistedStake:
+			v = it.Amount.Mul(rate).Mul(one.Sub(it.Discount))
+		}
+		if it.Kind == ListedStake || it.Kind == UnlistedStake {
+			stakes = stakes.Add(v)
+		}
+		lines = append(lines, BridgeLine{Kind: it.Kind, Name: it.Name, Note: it.Note, Value: v, FX: rate})
+		equity = equity.Add(v)
+	}
+	if d := m.Bridge.HoldcoDiscount; !d.IsZero() {
+		if d.Sign() < 0 || !d.LessThan(one) {
+			return nil, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "bridge", Field: "holdco_discount", Value: d.String(), Err: fault.ErrRate}
+		}
+		base := equity
+		if m.Bridge.HoldcoBase == OnStakes {
+			base = stakes
+		}
+		v := base.Mul(d).Neg()
+		lines = append(lines, BridgeLine{Name: "holdco_discount", Note: "holding-company discount", Value: v, FX: one})
+		equity = equity.Add(v)
+	}
+	return lines, equity, nil
+}
+
+// dilute solves the treasury stock method at the target price in closed form: with the
+// tranches below the price in S, price = (equity + Σ_S count × strike) / (basic + Σ_S
+// count), and S is the set that this price leaves below it, tried from the lowest strikes
+// up. It returns the price and the diluted share count, both to DivPlaces.
+func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, err error) {
+	ts := slices.Clone(m.Dilution.Tranches)
+	for _, t := range ts {
+		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
+			return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
+				Value: t.Count.String() + " at " + t.Strike.String(), Err: fault.ErrNegative}
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b Tranche) int { return a.Strike.Cmp(b.Strike) })
+	num, den := equity, m.Shares
+	for k := 0; k <= len(ts); k++ {
+		if k > 0 {
+			num = num.Add(ts[k-1].Count.Mul(ts[k-1].Strike))
+			den = den.Add(ts[k-1].Count)
+		}
+		p := num.DivRound(den, segments.DivPlaces)
+		inside := k == 0 || ts[k-1].Strike.LessThan(p)
+		outside := k == len(ts) || !ts[k].Strike.LessThan(p)
+		if !inside || !outside {
+			continue
+		}
+		diluted = m.Shares
+		for _, t := range ts[:k] {
+			diluted = diluted.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(p, segments.DivPlaces)))
+		}
+		return p, diluted, nil
+	}
+	return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no price leaves the tranches it prices on one side", Err: fault.ErrDilution}
+}

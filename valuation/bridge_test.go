@@ -1,0 +1,213 @@
+package valuation_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+)
+
+// platform is a made-up platform whose one part is worth US$8,000m: advertising on
+// 100m MAU at US$80 per MAU, with 1,000m basic shares; FX: one HKD buys 0.128 USD.
+func platform() valuation.Model {
+	mau := comps.Metric{Name: "mau", Year: 2025}
+	set := comps.Set{Name: "peers", Metric: mau, Companies: []comps.Company{
+		{Ticker: "P", Currency: "USD", MarketValue: d("8000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")}}}}
+	fx, err := comps.NewFX(comps.Rate{From: "HKD", To: "USD", Rate: d("0.128")})
+	if err != nil {
+		panic(err)
+	}
+	return valuation.Model{Name: "Platform (made up)", Year: 2025, Currency: "USD", Shares: d("1000"), FX: fx,
+		Plan: segments.Plan{Currency: "USD", Years: []int{2025}, Users: map[int]segments.Users{2025: {MAU: d("100"), DAU: d("40")}},
+			Segments: []segments.Segment{{Name: "ads", Title: "Advertising", Drivers: map[int]segments.Driver{2025: segments.Advertising{RevenuePerDAU: d("20")}}}}},
+		Parts: []valuation.Part{{Segment: "ads", Method: valuation.PMAU(set)}}}
+}
+
+// TestBridge works each line out by hand, on a sum of the parts of US$8,000m:
+//
+//	cash                     +1,500
+//	debt                       -500
+//	leases                      -40
+//	listed stake  10m × HK$150 × 0.128 × (1 - 20%)    = +153.6
+//	unlisted stake 100 × (1 - 25%)                    =  +75
+//	minority                   -300
+//	preferred                   -50
+//	equity before the discount: 8,000 + 1,500 - 500 - 40 + 153.6 + 75 - 300 - 50 = 8,838.6
+//	holdco discount 10% of it: -883.86; equity 7,954.74; over 1,000m shares: US$7.95474
+func TestBridge(t *testing.T) {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{
+		{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("1500"), Note: "balance sheet"},
+		{Kind: valuation.Debt, Name: "bonds", Currency: "USD", Amount: d("500")},
+		{Kind: valuation.Leases, Name: "leases", Currency: "USD", Amount: d("40")},
+		{Kind: valuation.ListedStake, Name: "stake_hk", Currency: "HKD", Shares: d("10"), Price: d("150"), Discount: d("0.2"), Note: "tax on a sale"},
+		{Kind: valuation.UnlistedStake, Name: "venture", Currency: "USD", Amount: d("100"), Discount: d("0.25")},
+		{Kind: valuation.Minority, Name: "minorities", Currency: "USD", Amount: d("300")},
+		{Kind: valuation.Preferred, Name: "preferred", Currency: "USD", Amount: d("50")},
+	}, HoldcoDiscount: d("0.1")}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"sum": "8000", "bridge/cash": "1500", "bridge/bonds": "-500", "bridge/leases": "-40",
+		"bridge/stake_hk": "153.6", "bridge/venture": "75", "bridge/minorities": "-300", "bridge/preferred": "-50",
+		"bridge/holdco_discount": "-883.86", "equity": "7954.74", "diluted": "1000", "target": "7.95474"} {
+		got, err := r.Figure(key)
+		if err != nil || !got.Equal(d(want)) {
+			t.Errorf("%s = %s, %v; want %s", key, got, err, want)
+		}
+	}
+	// On the stakes only: 10% of 153.6 + 75 = 22.86; equity 8,838.6 - 22.86 = 8,815.74.
+	m.Bridge.HoldcoBase = valuation.OnStakes
+	if r, err = m.Value(); err != nil || !r.Equity.Equal(d("8815.74")) {
+		t.Errorf("discount on the stakes: equity %s, %v; want 8815.74", r.Equity, err)
+	}
+}
+
+// TestDilution works the treasury stock method out by hand. Equity US$10,000m, 1,000m
+// basic shares; 20m restricted units (strike 0), 100m options at US$5 and 50m at US$12.
+// With all three in the money the price would be (10,000 + 500 + 600) / 1,170 = 9.487,
+// below the US$12 strike: so only the units and the US$5 options are, and the price is
+// (10,000 + 0 + 500) / (1,000 + 20 + 100) = 9.375; diluted shares 1,000 + 20 + 100 ×
+// (1 - 5/9.375) = 1,066.67, and 10,000 / 1,066.67 = 9.375 again.
+func TestDilution(t *testing.T) {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("2000")}}}
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{
+		{Name: "options_12", Count: d("50"), Strike: d("12")},
+		{Name: "rsu", Count: d("20")},
+		{Name: "options_5", Count: d("100"), Strike: d("5")},
+	}}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Equity.Equal(d("10000")) || !r.Target.Equal(d("9.375")) || r.Diluted.StringFixed(2) != "1066.67" {
+		t.Errorf("equity %s, target %s, diluted %s; want 10000, 9.375, 1066.67", r.Equity, r.Target, r.Diluted)
+	}
+	// Out of the money at any price: the count is basic.
+	m.Dilution.Tranches = []valuation.Tranche{{Name: "deep", Count: d("100"), Strike: d("1000")}}
+	if r, err = m.Value(); err != nil || !r.Diluted.Equal(d("1000")) || !r.Target.Equal(d("10")) {
+		t.Errorf("out of the money: diluted %s, target %s, %v", r.Diluted, r.Target, err)
+	}
+}
+
+// TestBridgeErrors: bad bridge input is a located error.
+func TestBridgeErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(m *valuation.Model)
+		want error
+		line string
+	}{
+		{"negative debt", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.Debt, Name: "bonds", Currency: "USD", Amount: d("-5")}}
+		}, fault.ErrNegative, "bridge bonds"},
+		{"a stake in a currency without a rate", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.ListedStake, Name: "eu", Currency: "EUR", Shares: d("1"), Price: d("1")}}
+		}, fault.ErrNoRate, "bridge eu"},
+		{"holdco discount of 100%", func(m *valuation.Model) { m.Bridge.HoldcoDiscount = d("1") }, fault.ErrRate, "bridge"},
+		{"negative holdco discount", func(m *valuation.Model) { m.Bridge.HoldcoDiscount = d("-0.1") }, fault.ErrRate, "bridge"},
+		{"stake discount of 100%", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.UnlistedStake, Name: "v", Currency: "USD", Amount: d("1"), Discount: d("1")}}
+		}, fault.ErrRate, "bridge v"},
+		{"a name twice", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.Cash, Name: "c", Currency: "USD"}, {Kind: valuation.Debt, Name: "c", Currency: "USD"}}
+		}, fault.ErrBridge, "bridge c"},
+		{"no kind", func(m *valuation.Model) { m.Bridge.Items = []valuation.Item{{Name: "x", Currency: "USD"}} }, fault.ErrBridge, "bridge x"},
+		{"negative options", func(m *valuation.Model) {
+			m.Dilution.Tranches = []valuation.Tranche{{Name: "o", Count: d("-1")}}
+		}, fault.ErrNegative, "dilution o"},
+	} {
+		m := platform()
+		c.edit(&m)
+		_, err := m.Value()
+		var fe *fault.Error
+		if !errors.Is(err, c.want) || !errors.As(err, &fe) || fe.Line != c.line {
+			t.Errorf("%s: %v, want %v on %q", c.name, err, c.want, c.line)
+		}
+	}
+}
+
+// The bridge from the sum of the parts to equity value: net cash and a listed stake in
+// another currency, less minorities, and a holding-company discount.
+func ExampleBridge() {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{
+		{Kind: valuation.Cash, Name: "net_cash", Currency: "USD", Amount: d("1200"), Note: "2025 interim, net of debt"},
+		{Kind: valuation.ListedStake, Name: "stake_hk", Currency: "HKD", Shares: d("10"), Price: d("150"), Note: "HK$150 close"},
+		{Kind: valuation.Minority, Name: "minorities", Currency: "USD", Amount: d("300")},
+	}, HoldcoDiscount: d("0.05")}
+	r, err := m.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range r.Bridge {
+		fmt.Printf("%-16s %10s\n", l.Name, l.Value.StringFixed(1))
+	}
+	fmt.Println("equity", r.Equity.StringFixed(1), "target", r.Target.StringFixed(2))
+	// Output:
+	// net_cash             1200.0
+	// stake_hk              192.0
+	// minorities           -300.0
+	// holdco_discount      -454.6
+	// equity 8637.4 target 8.64
+}
+
+// Diluted shares by the treasury stock method at the target price.
+func ExampleDilution() {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("2000")}}}
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "rsu", Count: d("20")}, {Name: "options", Count: d("100"), Strike: d("5")}}}
+	r, err := m.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("basic", r.Shares, "diluted", r.Diluted.StringFixed(2), "target", r.Target.StringFixed(3))
+	// Output: basic 1000 diluted 1066.67 target 9.375
+}
+
+// TestBridgePrepared: a prepared model with a bridge and dilution values points as
+// Model.Value of the moved model does (by the decimal path: the kernel has no bridge).
+func TestBridgePrepared(t *testing.T) {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("2000")}}, HoldcoDiscount: d("0.1")}
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "options", Count: d("100"), Strike: d("5")}}}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau := valuation.ForecastKey(2025, "", "mau")
+	q, err := p.Query([]valuation.Key{mau}, []valuation.Key{valuation.Scalar("target"), valuation.Scalar("diluted")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Exact() {
+		t.Error("a model with a bridge compiled a kernel")
+	}
+	ev := q.Evaluator()
+	out := make([]decimal.Decimal, 2)
+	for _, v := range []string{"50", "120", "300"} {
+		if err := ev.Eval([]decimal.Decimal{d(v)}, out); err != nil {
+			t.Fatal(err)
+		}
+		moved := m.Clone()
+		u := moved.Plan.Users[2025]
+		u.MAU = d(v)
+		moved.Plan.Users[2025] = u
+		want, err := moved.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !identical(out[0], want.Target) || !identical(out[1], want.Diluted) {
+			t.Errorf("MAU %s: target %s, diluted %s; Model.Value %s, %s", v, out[0], out[1], want.Target, want.Diluted)
+		}
+	}
+}
