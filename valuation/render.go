@@ -104,11 +104,13 @@ func (r Result) tables() []table.Table {
 	for _, p := range r.Parts {
 		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
-	sum.Rows = append(sum.Rows,
-		[]string{"Sum", "", table.Num(r.Sum.Shift(shift), 0)},
-		[]string{"Shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
-		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
-	)
+	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares)
+	sum.Rows = append(sum.Rows, []string{"Sum", "", table.Num(r.Sum.Shift(shift), 0)})
+	if !bridged { // else the bridge's table goes on to the target
+		sum.Rows = append(sum.Rows,
+			[]string{"Shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
+			[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
+	}
 	for _, name := range r.Unvalued {
 		title := name
 		if s, err := r.year().Segment(name); err == nil {
@@ -116,11 +118,11 @@ func (r Result) tables() []table.Table {
 		}
 		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s) is not valued by any part: its revenue adds nothing to the sum", title, name))
 	}
-	if len(r.Bridge) == 0 && r.Diluted.Equal(r.Shares) {
+	if !bridged {
 		sum.Notes = append(sum.Notes, "No bridge: the target is the sum of the parts over the share count.")
 	}
 	ts = append(ts, sum)
-	if len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) {
+	if bridged {
 		ts = append(ts, r.bridgeTable())
 	}
 	if len(r.Earnings.Years) > 0 {

@@ -51,6 +51,29 @@ func FromModel(m valuation.Model) (File, error) {
 		}
 		f.Plan.Segments = append(f.Plan.Segments, seg)
 	}
+	if !m.Bridge.IsZero() {
+		f.Bridge = &Bridge{HoldcoDiscount: optional(m.Bridge.HoldcoDiscount)}
+		if m.Bridge.HoldcoBase == valuation.OnStakes {
+			f.Bridge.HoldcoBase = "stakes"
+		}
+		for _, it := range m.Bridge.Items {
+			item := BridgeItem{Kind: it.Kind.String(), Name: it.Name, Note: it.Note, Currency: string(it.Currency), Discount: optional(it.Discount)}
+			if it.Kind == valuation.ListedStake {
+				sh, pr := NewDecimal(it.Shares), NewDecimal(it.Price)
+				item.Shares, item.Price = &sh, &pr
+			} else {
+				a := NewDecimal(it.Amount)
+				item.Amount = &a
+			}
+			f.Bridge.Items = append(f.Bridge.Items, item)
+		}
+	}
+	if !m.Dilution.IsZero() {
+		f.Dilution = &Dilution{}
+		for _, t := range m.Dilution.Tranches {
+			f.Dilution.Tranches = append(f.Dilution.Tranches, Tranche{Name: t.Name, Count: NewDecimal(t.Count), Strike: optional(t.Strike)})
+		}
+	}
 	if !m.Earnings.IsZero() {
 		f.Earnings = fromEarnings(m.Earnings)
 	}

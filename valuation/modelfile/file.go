@@ -37,6 +37,44 @@ type File struct {
 	Plan     Plan      `json:"plan"`
 	Parts    []Part    `json:"parts" max:"100"`
 	Earnings *Earnings `json:"earnings,omitempty"`
+	Bridge   *Bridge   `json:"bridge,omitempty"`
+	Dilution *Dilution `json:"dilution,omitempty"`
+}
+
+// Bridge is a valuation.Bridge: items from the sum of the parts to equity value, then a
+// holding-company discount on "equity" (the default) or on "stakes".
+type Bridge struct {
+	Items          []BridgeItem `json:"items" max:"100"`
+	HoldcoDiscount *Decimal     `json:"holdco_discount,omitempty"`
+	HoldcoBase     string       `json:"holdco_base,omitempty"`
+}
+
+// BridgeItem is a valuation.Item. Kind is cash, debt, leases, listed_stake,
+// unlisted_stake, minority or preferred; a listed stake gives shares (millions) and a
+// price per share, every other kind an amount (millions of Currency, not negative: the
+// kind gives the sign). Discount applies to stakes.
+type BridgeItem struct {
+	Kind     string   `json:"kind"`
+	Name     string   `json:"name"`
+	Note     string   `json:"note,omitempty"`
+	Currency string   `json:"currency"`
+	Amount   *Decimal `json:"amount,omitempty"`
+	Shares   *Decimal `json:"shares,omitempty"`
+	Price    *Decimal `json:"price,omitempty"`
+	Discount *Decimal `json:"discount,omitempty"`
+}
+
+// Dilution is a valuation.Dilution: options and restricted units.
+type Dilution struct {
+	Tranches []Tranche `json:"tranches" max:"100"`
+}
+
+// Tranche is a valuation.Tranche: Count millions at Strike per share in the model's
+// currency (left out for restricted units: zero).
+type Tranche struct {
+	Name   string   `json:"name"`
+	Count  Decimal  `json:"count"`
+	Strike *Decimal `json:"strike,omitempty"`
 }
 
 // Scale is a valuation.Scale: bands from the highest floor down, and the rating below

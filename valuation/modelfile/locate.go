@@ -29,6 +29,10 @@ func (f File) locate(err error) string {
 		return "$"
 	case fe.Op != "" && fe.Segment != "":
 		return f.locatePart(fe, err)
+	case strings.HasPrefix(fe.Line, "bridge"):
+		return f.locateBridge(fe)
+	case strings.HasPrefix(fe.Line, "dilution"):
+		return f.locateDilution(fe)
 	case fe.Line != "" && f.Earnings != nil:
 		return f.locateEarnings(fe)
 	case fe.Pkg == "segments":
@@ -144,4 +148,44 @@ func (f File) locateEarnings(ee *fault.Error) string {
 		return at
 	}
 	return "$.earnings"
+}
+
+// locateBridge is the path of a bridge item's field, or of the holdco discount.
+func (f File) locateBridge(fe *fault.Error) string {
+	name, item := strings.CutPrefix(fe.Line, "bridge ")
+	if f.Bridge == nil {
+		return "$"
+	}
+	if !item {
+		return childPath("$.bridge", fe.Field)
+	}
+	for i, it := range f.Bridge.Items {
+		if it.Name == name {
+			at := fmt.Sprintf("$.bridge.items[%d]", i)
+			switch fe.Field {
+			case "amount", "discount", "name", "kind":
+				return at + "." + fe.Field
+			case "shares and price":
+				return at + ".shares"
+			}
+			if fe.Pkg == "comps" {
+				return at + ".currency"
+			}
+			return at
+		}
+	}
+	return "$.bridge"
+}
+
+// locateDilution is the path of a tranche, or of the dilution.
+func (f File) locateDilution(fe *fault.Error) string {
+	name, _ := strings.CutPrefix(fe.Line, "dilution ")
+	if f.Dilution != nil {
+		for i, t := range f.Dilution.Tranches {
+			if t.Name == name {
+				return fmt.Sprintf("$.dilution.tranches[%d]", i)
+			}
+		}
+	}
+	return "$.dilution"
 }

@@ -212,6 +212,14 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			return valuation.Model{}, err
 		}
 	}
+	if m.Bridge, err = f.Bridge.bridge(); err != nil {
+		return valuation.Model{}, err
+	}
+	if f.Dilution != nil {
+		for _, t := range f.Dilution.Tranches {
+			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: t.Name, Count: t.Count.Decimal, Strike: value(t.Strike)})
+		}
+	}
 	files := map[string][]comps.Company{}
 	priced := 0
 	for i, p := range f.Parts {
@@ -409,4 +417,39 @@ func inFile(err error, name string) error {
 		return &c
 	}
 	return &fault.Error{Pkg: "modelfile", File: name, Err: err}
+}
+
+// bridge is the valuation.Bridge of a file's bridge; nil is none.
+func (b *Bridge) bridge() (valuation.Bridge, error) {
+	if b == nil {
+		return valuation.Bridge{}, nil
+	}
+	out := valuation.Bridge{HoldcoDiscount: value(b.HoldcoDiscount)}
+	switch b.HoldcoBase {
+	case "", "equity":
+	case "stakes":
+		out.HoldcoBase = valuation.OnStakes
+	default:
+		return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: "$.bridge.holdco_base", Err: fmt.Errorf("%w: %s, want equity or stakes", fault.ErrInvalid, strconv.Quote(clip(b.HoldcoBase)))}
+	}
+	for i, it := range b.Items {
+		at := fmt.Sprintf("$.bridge.items[%d]", i)
+		var kind valuation.ItemKind
+		if err := kind.UnmarshalText([]byte(it.Kind)); err != nil {
+			return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: err}
+		}
+		if err := comps.Currency(it.Currency).Check(); err != nil {
+			return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: at + ".currency", Err: err}
+		}
+		listed := kind == valuation.ListedStake
+		switch {
+		case listed && (it.Shares == nil || it.Price == nil || it.Amount != nil):
+			return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: a listed stake gives shares and price, no amount", fault.ErrInvalid)}
+		case !listed && (it.Amount == nil || it.Shares != nil || it.Price != nil):
+			return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: a %s gives an amount, no shares or price", fault.ErrInvalid, it.Kind)}
+		}
+		out.Items = append(out.Items, valuation.Item{Kind: kind, Name: it.Name, Note: it.Note, Currency: comps.Currency(it.Currency),
+			Amount: value(it.Amount), Shares: value(it.Shares), Price: value(it.Price), Discount: value(it.Discount)})
+	}
+	return out, nil
 }

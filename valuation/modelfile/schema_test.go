@@ -90,6 +90,7 @@ func TestShippedFilesValidate(t *testing.T) {
 	for _, f := range []struct{ path, id string }{
 		{"../kuaishou2021/kuaishou2021.json", modelfile.ModelSchemaID},
 		{"testdata/model.json", modelfile.ModelSchemaID},
+		{"testdata/bridge.json", modelfile.ModelSchemaID},
 		{"../../segments/testdata/streamco.json", modelfile.ModelSchemaID},
 		{"../../examples/sotp/walkthrough/model.json", modelfile.ModelSchemaID},
 		{"testdata/run.json", modelfile.RunSchemaID},

@@ -1,0 +1,84 @@
+package modelfile_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+)
+
+// TestBridgeFile reads testdata/bridge.json: a sum of US$8,000m, then cash +1,500, bonds
+// -500, a listed stake 10m × HK$150 × 0.128 × 80% = +153.6, minorities -300: 8,853.6;
+// less a 10% holdco discount, 7,968.24; diluted by 20m units and 100m options at US$5:
+// price (7,968.24 + 500) / 1,120 = 7.5609... The file encodes back and reads again to the
+// same target.
+func TestBridgeFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/bridge.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := modelfile.Read(bytes.NewReader(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Equity.Equal(d("7968.24")) || r.Target.StringFixed(6) != "7.560929" {
+		t.Errorf("equity %s, target %s; want 7968.24 and 7.560929 (8,468.24 / 1,120)", r.Equity, r.Target)
+	}
+	f, err := modelfile.FromModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := modelfile.Encode(&out, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := modelfile.Read(&out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2, err := back.Value(); err != nil || !r2.Target.Equal(r.Target) {
+		t.Errorf("re-read: target %s, %v; want %s", r2.Target, err, r.Target)
+	}
+}
+
+// TestBridgeFileErrors: a bad bridge or dilution is an error at its JSON path.
+func TestBridgeFileErrors(t *testing.T) {
+	b, err := os.ReadFile("testdata/bridge.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(from, to string) string {
+		if !strings.Contains(string(b), from) {
+			t.Fatalf("no %q", from)
+		}
+		return strings.Replace(string(b), from, to, 1)
+	}
+	for _, c := range []struct {
+		name, doc string
+		want      error
+		at        string
+	}{
+		{"negative debt", edit(`"amount": "500"`, `"amount": "-500"`), fault.ErrNegative, "$.bridge.items[1].amount"},
+		{"unknown kind", edit(`"kind": "debt"`, `"kind": "loans"`), fault.ErrBridge, "$.bridge.items[1].kind"},
+		{"a stake in a currency without a rate", edit(`"currency": "HKD", "shares"`, `"currency": "EUR", "shares"`), fault.ErrNoRate, "$.bridge.items[2].currency"},
+		{"a listed stake with an amount", edit(`"shares": "10"`, `"amount": "1", "shares": "10"`), fault.ErrInvalid, "$.bridge.items[2]"},
+		{"holdco discount of 100%", edit(`"holdco_discount": "0.1"`, `"holdco_discount": "1"`), fault.ErrRate, "$.bridge.holdco_discount"},
+		{"stake discount of 100%", edit(`"discount": "0.2"`, `"discount": "1"`), fault.ErrRate, "$.bridge.items[2].discount"},
+		{"negative options", edit(`"count": "100"`, `"count": "-100"`), fault.ErrNegative, "$.dilution.tranches[1]"},
+		{"unknown field", edit(`"holdco_discount"`, `"holdco_discont"`), fault.ErrUnknownField, "$.bridge.holdco_discont"},
+	} {
+		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
+		var fe *fault.Error
+		if !errors.Is(err, c.want) || !errors.As(err, &fe) || fe.Path != c.at {
+			t.Errorf("%s: %v, want %v at %s", c.name, err, c.want, c.at)
+		}
+	}
+}
