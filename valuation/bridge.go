@@ -209,3 +209,61 @@ func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, e
 	}
 	return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no price leaves the tranches it prices on one side", Err: fault.ErrDilution}
 }
+
+// Horizon discounts a target priced on a later year's value back to today: the model's
+// Year is the year priced, and the target is that year's per-share value divided by
+// (1 + Rate)^Years, Rate the cost of equity and Years the period, which may be a
+// fraction (0.5 is six months). The zero Horizon discounts nothing.
+type Horizon struct {
+	Rate  decimal.Decimal // cost of equity, in [0, 1)
+	Years decimal.Decimal // the period, in [0, MaxHorizonYears]
+}
+
+// MaxHorizonYears bounds a Horizon's period.
+const MaxHorizonYears = 30
+
+// IsZero reports a horizon that discounts nothing.
+func (h Horizon) IsZero() bool { return h.Years.IsZero() }
+
+// discountPlaces is the precision the discount factor is worked out at before it is
+// rounded to DivPlaces: the series below converge to it.
+const discountPlaces = 40
+
+// factor returns (1 + Rate)^-Years to DivPlaces: exactly for a whole number of years, by
+// exp(−Years × ln(1 + Rate)) in decimal series otherwise (ln through atanh, which
+// converges fast for rates of equity), never through a float.
+func (h Horizon) factor() (decimal.Decimal, error) {
+	one := decimal.NewFromInt(1)
+	switch {
+	case h.Rate.Sign() < 0 || !h.Rate.LessThan(one):
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon rate", Value: h.Rate.String(), Err: fault.ErrRate}
+	case h.Years.Sign() < 0 || h.Years.GreaterThan(decimal.NewFromInt(MaxHorizonYears)):
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon years", Value: h.Years.String(), Err: fault.ErrHorizon}
+	}
+	base := one.Add(h.Rate)
+	if h.Years.IsInteger() {
+		growth := one
+		for range h.Years.IntPart() {
+			growth = growth.Mul(base)
+		}
+		return one.DivRound(growth, segments.DivPlaces), nil
+	}
+	// ln(base) = 2 atanh(z), z = (base − 1) / (base + 1) < 1/3: Σ z^(2k+1) / (2k+1).
+	z := h.Rate.DivRound(base.Add(one), discountPlaces)
+	z2 := z.Mul(z).Round(discountPlaces)
+	eps := decimal.New(1, -discountPlaces)
+	ln, term := decimal.Zero, z
+	for k := int64(0); term.Abs().GreaterThan(eps); k++ {
+		ln = ln.Add(term.DivRound(decimal.NewFromInt(2*k+1), discountPlaces))
+		term = term.Mul(z2).Round(discountPlaces)
+	}
+	ln = ln.Add(ln)
+	// exp(y) = Σ y^k / k!, y = −Years × ln(base), |y| ≤ 30 × ln 2 < 21.
+	y := h.Years.Mul(ln).Neg().Round(discountPlaces)
+	sum, t := one, one
+	for k := int64(1); t.Abs().GreaterThan(eps) || k < 3; k++ {
+		t = t.Mul(y).DivRound(decimal.NewFromInt(k), discountPlaces)
+		sum = sum.Add(t)
+	}
+	return sum.Round(segments.DivPlaces), nil
+}

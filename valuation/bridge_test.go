@@ -3,6 +3,7 @@ package valuation_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -210,4 +211,108 @@ func TestBridgePrepared(t *testing.T) {
 			t.Errorf("MAU %s: target %s, diluted %s; Model.Value %s, %s", v, out[0], out[1], want.Target, want.Diluted)
 		}
 	}
+}
+
+// TestHorizon: a target priced on a later year is discounted back at the cost of equity:
+// exactly for whole years (1 / 1.1 = 0.9090909090909091), and for a fraction of a year by
+// the decimal series, which give the digits Python's decimal module gives at 60 digits,
+// rounded to 16 places (and float64's pow to its own precision).
+func TestHorizon(t *testing.T) {
+	m := platform() // US$8.00 a share
+	for _, c := range []struct{ rate, years, want string }{
+		{"0.1", "1", "0.9090909090909091"},
+		{"0.1", "2", "0.8264462809917355"},
+		{"0.1", "0.5", "0.9534625892455923"}, // 1 / sqrt(1.1) = 0.95346258924559231544...
+		{"0.12", "0.75", "0.9185154863590003"},
+		{"0.085", "2.25", "0.8323061220027816"},
+		{"0.12", "0.75", ""},
+		{"0", "3", "1"},
+	} {
+		m.Horizon = valuation.Horizon{Rate: d(c.rate), Years: d(c.years)}
+		r, err := m.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.want
+		if want == "" {
+			rate, _ := d(c.rate).Float64()
+			years, _ := d(c.years).Float64()
+			want = decimal.NewFromFloat(math.Pow(1+rate, -years)).StringFixed(14)
+			if got := r.Discount.StringFixed(14); got != want {
+				t.Errorf("%s over %s: factor %s, float64 %s", c.rate, c.years, r.Discount, want)
+			}
+		} else if !r.Discount.Equal(d(want)) {
+			t.Errorf("%s over %s: factor %s, want %s", c.rate, c.years, r.Discount, want)
+		}
+		if !r.Undiscounted.Equal(d("8")) || !r.Target.Equal(d("8").Mul(r.Discount).Round(16)) {
+			t.Errorf("%s over %s: undiscounted %s, target %s", c.rate, c.years, r.Undiscounted, r.Target)
+		}
+	}
+	for _, h := range []valuation.Horizon{{Rate: d("1"), Years: d("1")}, {Rate: d("-0.1"), Years: d("1")},
+		{Rate: d("0.1"), Years: d("31")}, {Rate: d("0.1"), Years: d("-1")}} {
+		m.Horizon = h
+		if _, err := m.Value(); err == nil {
+			t.Errorf("horizon %+v valued", h)
+		}
+	}
+}
+
+// TestWeighted weights three cases of the made-up platform by hand: bear at 60m MAU
+// (US$4.80), base (US$8.00), bull at 130m (US$10.40); 25% × 4.8 + 50% × 8 + 25% × 10.4 =
+// 1.2 + 4 + 2.6 = US$7.80.
+func TestWeighted(t *testing.T) {
+	p, err := platform().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mau := valuation.ForecastKey(2025, "", "mau")
+	cases := []valuation.Case{
+		{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
+		{Name: "base", Weight: d("0.5")},
+		{Name: "bull", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("130")}}},
+	}
+	w, err := p.Weighted(cases...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.Target.Equal(d("7.8")) || len(w.Cases) != 3 || !w.Cases[0].Target.Equal(d("4.8")) || !w.Cases[2].Target.Equal(d("10.4")) {
+		t.Errorf("weighted %+v, want 7.8 from 4.8, 8 and 10.4", w)
+	}
+	cases[1].Weight = d("0.4") // weights sum to 0.9
+	if _, err := p.Weighted(cases...); !errors.Is(err, fault.ErrWeight) {
+		t.Errorf("weights of 0.9: %v, want ErrWeight", err)
+	}
+	cases[1].Weight = d("0.5")
+	cases[0].Set[0].Value = d("30") // DAU 40 above MAU 30
+	if _, err := p.Weighted(cases...); !errors.Is(err, fault.ErrDAUAboveMAU) {
+		t.Errorf("an invalid case: %v, want ErrDAUAboveMAU", err)
+	}
+}
+
+// A probability-weighted target over bear, base and bull cases.
+func ExamplePrepared_Weighted() {
+	p, err := platform().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	mau := valuation.ForecastKey(2025, "", "mau")
+	w, err := p.Weighted(
+		valuation.Case{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
+		valuation.Case{Name: "base", Weight: d("0.5")},
+		valuation.Case{Name: "bull", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("130")}}},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range w.Cases {
+		fmt.Printf("%-5s %4s%%  US$%s\n", c.Name, c.Weight.Shift(2).StringFixed(0), c.Target.StringFixed(2))
+	}
+	fmt.Println("weighted US$" + w.Target.StringFixed(2))
+	// Output:
+	// bear    25%  US$4.80
+	// base    50%  US$8.00
+	// bull    25%  US$10.40
+	// weighted US$7.80
 }

@@ -35,6 +35,10 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 			return r.Shares, nil
 		case KeyDiluted:
 			return r.Diluted, nil
+		case KeyUndiscounted:
+			return r.Undiscounted, nil
+		case KeyDiscount:
+			return r.Discount, nil
 		case KeyTarget:
 			return r.Target, nil
 		case KeyPrice:
@@ -203,7 +207,7 @@ func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error
 // price): Lookup reports those as errors.
 func (r Result) Keys() []Key {
 	var out []Key
-	for _, s := range []string{KeySum, KeyEquity, KeyShares, KeyDiluted, KeyTarget, KeyPrice, KeyUpside} {
+	for _, s := range []string{KeySum, KeyEquity, KeyShares, KeyDiluted, KeyUndiscounted, KeyDiscount, KeyTarget, KeyPrice, KeyUpside} {
 		out = append(out, Scalar(s))
 	}
 	for _, l := range r.Bridge {

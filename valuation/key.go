@@ -13,7 +13,8 @@ import (
 // by "/":
 //
 //	sum, equity, shares, diluted,         the valuation's scalars: the sum of the parts, the
-//	target, price, upside                 equity value after the bridge, basic and diluted shares
+//	undiscounted, discount,               equity value after the bridge, basic and diluted shares,
+//	target, price, upside                 the year's value a share, the horizon's discount factor
 //	bridge/NAME                           a line of the bridge from the sum to equity
 //	forecast/YEAR/METRIC                  a group figure: mau, dau, revenue
 //	forecast/YEAR/METRIC/growth           its growth over the previous year
@@ -77,9 +78,13 @@ const (
 	KeyEquity  = "equity"
 	KeyShares  = "shares"
 	KeyDiluted = "diluted"
-	KeyTarget  = "target"
-	KeyPrice   = "price"
-	KeyUpside  = "upside"
+	// KeyUndiscounted and KeyDiscount are the value a share of the year priced and the
+	// horizon's discount factor, whose product is the target.
+	KeyUndiscounted = "undiscounted"
+	KeyDiscount     = "discount"
+	KeyTarget       = "target"
+	KeyPrice        = "price"
+	KeyUpside       = "upside"
 )
 
 // Scalar returns the key of one of the valuation's scalars: KeySum, KeyShares, KeyTarget,
@@ -112,7 +117,7 @@ func ParseKey(s string) (Key, error) {
 	switch {
 	case len(p) == 1:
 		switch s {
-		case KeySum, KeyEquity, KeyShares, KeyDiluted, KeyTarget, KeyPrice, KeyUpside:
+		case KeySum, KeyEquity, KeyShares, KeyDiluted, KeyUndiscounted, KeyDiscount, KeyTarget, KeyPrice, KeyUpside:
 			return Scalar(s), nil
 		}
 	case p[0] == "bridge" && len(p) == 2:

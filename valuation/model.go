@@ -54,6 +54,9 @@ type Model struct {
 	// Dilution dilutes Shares for options and restricted units by the treasury stock
 	// method at the target price; the zero Dilution is none.
 	Dilution Dilution
+	// Horizon discounts the target, priced on Year's value, back to today at a cost of
+	// equity over a period; the zero Horizon is none.
+	Horizon Horizon
 	// Display is the unit tables print part values, sums, market values and share counts
 	// in: segments.Millions (the zero value means it too), or segments.HundredMillions
 	// (亿), as Chinese research prints them. It changes printing only: figures stay in
@@ -71,19 +74,23 @@ type Result struct {
 	Parts    []PartValue       `json:"parts"`
 	// Unvalued lists, in plan order, the segments that no part values: their revenue is
 	// forecast but adds nothing to Sum.
-	Unvalued []string                  `json:"unvalued"`
-	Sum      decimal.Decimal           `json:"sum"`      // of the part values, millions of Currency
-	Bridge   []BridgeLine              `json:"bridge"`   // from Sum to Equity; empty without a bridge
-	Equity   decimal.Decimal           `json:"equity"`   // Sum and the bridge, millions of Currency
-	Shares   decimal.Decimal           `json:"shares"`   // basic, millions
-	Diluted  decimal.Decimal           `json:"diluted"`  // Shares diluted at the target (treasury stock method), millions
-	Target   decimal.Decimal           `json:"target"`   // Equity / Diluted, per share in Currency, to 16 places
-	Price    decimal.Decimal           `json:"price"`    // zero when the model has none
-	Upside   decimal.NullDecimal       `json:"upside"`   // Target / Price - 1; not valid without a price
-	Rating   Rating                    `json:"rating"`   // empty without a price or a Scale
-	Earnings earnings.Statement        `json:"earnings"` // empty without an earnings plan
-	Symbols  map[comps.Currency]string `json:"symbols"`  // as the model's; read only
-	Display  segments.Unit             `json:"display"`  // as the model's; Millions when it has none
+	Unvalued []string        `json:"unvalued"`
+	Sum      decimal.Decimal `json:"sum"`     // of the part values, millions of Currency
+	Bridge   []BridgeLine    `json:"bridge"`  // from Sum to Equity; empty without a bridge
+	Equity   decimal.Decimal `json:"equity"`  // Sum and the bridge, millions of Currency
+	Shares   decimal.Decimal `json:"shares"`  // basic, millions
+	Diluted  decimal.Decimal `json:"diluted"` // Shares diluted at the target (treasury stock method), millions
+	// Undiscounted is Equity / Diluted, per share in Currency, to 16 places: the value of
+	// Year a share; Target is it discounted back by the model's Horizon (the same without).
+	Undiscounted decimal.Decimal           `json:"undiscounted"`
+	Discount     decimal.Decimal           `json:"discount"` // the factor, (1 + rate)^-years; 1 without a horizon
+	Target       decimal.Decimal           `json:"target"`
+	Price        decimal.Decimal           `json:"price"`    // zero when the model has none
+	Upside       decimal.NullDecimal       `json:"upside"`   // Target / Price - 1; not valid without a price
+	Rating       Rating                    `json:"rating"`   // empty without a price or a Scale
+	Earnings     earnings.Statement        `json:"earnings"` // empty without an earnings plan
+	Symbols      map[comps.Currency]string `json:"symbols"`  // as the model's; read only
+	Display      segments.Unit             `json:"display"`  // as the model's; Millions when it has none
 }
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case field names in the
@@ -174,6 +181,13 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 		r.Target = r.Equity.DivRound(m.Shares, segments.DivPlaces)
 	} else if r.Target, r.Diluted, err = m.dilute(r.Equity); err != nil {
 		return Result{}, err
+	}
+	r.Undiscounted, r.Discount = r.Target, decimal.NewFromInt(1)
+	if !m.Horizon.IsZero() {
+		if r.Discount, err = m.Horizon.factor(); err != nil {
+			return Result{}, err
+		}
+		r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
 	}
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))

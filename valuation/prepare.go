@@ -344,3 +344,50 @@ func cloneDrivers(d map[int]segments.Driver) map[int]segments.Driver {
 	}
 	return out
 }
+
+// Case is a named scenario of a probability-weighted target: its assumptions set by
+// key, and its probability.
+type Case struct {
+	Name   string
+	Weight decimal.Decimal // in [0, 1]; the cases' weights sum to 1
+	Set    []Override
+}
+
+// CaseTarget is one case valued.
+type CaseTarget struct {
+	Name   string          `json:"name"`
+	Weight decimal.Decimal `json:"weight"`
+	Target decimal.Decimal `json:"target"`
+}
+
+// Weighted is each case's target beside the probability-weighted target.
+type Weighted struct {
+	Cases  []CaseTarget    `json:"cases"`
+	Target decimal.Decimal `json:"target"` // Σ weight × target, exact
+}
+
+// Weighted values each case (Prepared.Value of its overrides) and weights the targets.
+// The weights must each lie in [0, 1] and sum to exactly 1 (fault.ErrWeight); a case
+// that cannot be valued fails the whole, naming it.
+func (p *Prepared) Weighted(cases ...Case) (Weighted, error) {
+	var out Weighted
+	total := decimal.Decimal{}
+	for _, c := range cases {
+		if c.Weight.Sign() < 0 || c.Weight.GreaterThan(decimal.NewFromInt(1)) {
+			return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case " + c.Name + " weight", Value: c.Weight.String(), Err: fault.ErrWeight}
+		}
+		total = total.Add(c.Weight)
+	}
+	if len(cases) == 0 || !total.Equal(decimal.NewFromInt(1)) {
+		return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case weights", Value: "sum " + total.String() + ", want 1", Err: fault.ErrWeight}
+	}
+	for _, c := range cases {
+		r, err := p.Value(c.Set...)
+		if err != nil {
+			return Weighted{}, fault.Within(err, fault.Error{Pkg: "valuation", Field: "case " + c.Name})
+		}
+		out.Cases = append(out.Cases, CaseTarget{Name: c.Name, Weight: c.Weight, Target: r.Target})
+		out.Target = out.Target.Add(c.Weight.Mul(r.Target))
+	}
+	return out, nil
+}

@@ -167,8 +167,8 @@ func newKernel(q *Query) *kernel {
 // what the kernel evaluates.
 func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 	p := k.q.p
-	if !p.m.Bridge.IsZero() || !p.m.Dilution.IsZero() {
-		return nil, nil // the bridge and dilution are valued by the decimal path
+	if !p.m.Bridge.IsZero() || !p.m.Dilution.IsZero() || !p.m.Horizon.IsZero() {
+		return nil, nil // the bridge, dilution and horizon are valued by the decimal path
 	}
 	for _, part := range p.m.Parts {
 		if _, ok := part.Method.(Multiple); !ok {
@@ -385,6 +385,10 @@ func (k *kernel) output(o Key) exact.Poly {
 		switch o.Name {
 		case KeyShares, KeyDiluted: // no dilution: the kernel has none
 			return k.leaf(Scalar(KeyShares), p.m.Shares)
+		case KeyDiscount:
+			return k.konst(decimal.NewFromInt(1))
+		case KeyUndiscounted:
+			o = Scalar(KeyTarget) // no horizon: the target itself
 		case KeyPrice:
 			return k.leaf(o, p.m.Price)
 		}

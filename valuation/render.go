@@ -104,7 +104,7 @@ func (r Result) tables() []table.Table {
 	for _, p := range r.Parts {
 		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
-	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares)
+	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) || !r.Discount.Equal(decimal.NewFromInt(1))
 	sum.Rows = append(sum.Rows, []string{"Sum", "", table.Num(r.Sum.Shift(shift), 0)})
 	if !bridged { // else the bridge's table goes on to the target
 		sum.Rows = append(sum.Rows,
@@ -333,7 +333,12 @@ func (r Result) bridgeTable() table.Table {
 		[]string{"Equity value", "", table.Num(r.Equity.Shift(shift), 0)},
 		[]string{"Basic shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
 		[]string{"Diluted shares (" + unit + ")", "treasury stock method at the target", table.Num(r.Diluted.Shift(shift), 2)},
-		[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)},
 	)
+	if !r.Discount.Equal(decimal.NewFromInt(1)) {
+		t.Rows = append(t.Rows,
+			[]string{fmt.Sprintf("Value per share in %d (%s)", r.Year, r.Currency), "", table.Num(r.Undiscounted, 2)},
+			[]string{"Discount factor", "the horizon's cost of equity over its period", table.Num(r.Discount, 4)})
+	}
+	t.Rows = append(t.Rows, []string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
 	return t
 }

@@ -127,6 +127,8 @@ var (
 	ErrBridge = &Sentinel{code: "bridge", msg: "bad bridge item"}
 	// ErrDilution reports a dilution the treasury stock method cannot solve.
 	ErrDilution = &Sentinel{code: "dilution", msg: "dilution does not converge"}
+	// ErrHorizon reports a horizon period outside [0, valuation.MaxHorizonYears].
+	ErrHorizon = &Sentinel{code: "horizon", msg: "horizon out of range"}
 	// ErrLine reports a P&L line without a name or kind, or a name given twice.
 	ErrLine = &Sentinel{code: "line", msg: "bad line"}
 )
@@ -233,6 +235,7 @@ var sentinels = []*Sentinel{
 	ErrBase,
 	ErrBridge,
 	ErrDilution,
+	ErrHorizon,
 	ErrLine,
 	ErrTooManyPoints,
 	ErrOption,

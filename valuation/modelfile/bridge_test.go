@@ -47,6 +47,14 @@ func TestBridgeFile(t *testing.T) {
 	if r2, err := back.Value(); err != nil || !r2.Target.Equal(r.Target) {
 		t.Errorf("re-read: target %s, %v; want %s", r2.Target, err, r.Target)
 	}
+	// A year's horizon at 10%: 7.5609286 / 1.1 = 6.8735714.
+	h, err := modelfile.Read(strings.NewReader(strings.Replace(string(b), `"bridge": {`, `"horizon": {"rate": "0.1", "years": "1"}, "bridge": {`, 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rh, err := h.Value(); err != nil || rh.Target.StringFixed(6) != "6.873571" || !rh.Undiscounted.Equal(r.Target) {
+		t.Errorf("with a horizon: %s (undiscounted %s), %v; want 6.873571", rh.Target, rh.Undiscounted, err)
+	}
 }
 
 // TestBridgeFileErrors: a bad bridge or dilution is an error at its JSON path.
@@ -74,6 +82,8 @@ func TestBridgeFileErrors(t *testing.T) {
 		{"stake discount of 100%", edit(`"discount": "0.2"`, `"discount": "1"`), fault.ErrRate, "$.bridge.items[2].discount"},
 		{"negative options", edit(`"count": "100"`, `"count": "-100"`), fault.ErrNegative, "$.dilution.tranches[1]"},
 		{"unknown field", edit(`"holdco_discount"`, `"holdco_discont"`), fault.ErrUnknownField, "$.bridge.holdco_discont"},
+		{"horizon rate of 100%", edit(`"bridge": {`, `"horizon": {"rate": "1", "years": "1"}, "bridge": {`), fault.ErrRate, "$.horizon.rate"},
+		{"horizon of 40 years", edit(`"bridge": {`, `"horizon": {"rate": "0.1", "years": "40"}, "bridge": {`), fault.ErrHorizon, "$.horizon.years"},
 	} {
 		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
 		var fe *fault.Error

@@ -68,6 +68,9 @@ func FromModel(m valuation.Model) (File, error) {
 			f.Bridge.Items = append(f.Bridge.Items, item)
 		}
 	}
+	if !m.Horizon.IsZero() {
+		f.Horizon = &Horizon{Rate: NewDecimal(m.Horizon.Rate), Years: NewDecimal(m.Horizon.Years)}
+	}
 	if !m.Dilution.IsZero() {
 		f.Dilution = &Dilution{}
 		for _, t := range m.Dilution.Tranches {

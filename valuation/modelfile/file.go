@@ -39,6 +39,14 @@ type File struct {
 	Earnings *Earnings `json:"earnings,omitempty"`
 	Bridge   *Bridge   `json:"bridge,omitempty"`
 	Dilution *Dilution `json:"dilution,omitempty"`
+	Horizon  *Horizon  `json:"horizon,omitempty"`
+}
+
+// Horizon is a valuation.Horizon: the target, priced on the file's year, discounted back
+// at the cost of equity Rate (a fraction) over Years (may be a fraction: "0.5").
+type Horizon struct {
+	Rate  Decimal `json:"rate"`
+	Years Decimal `json:"years"`
 }
 
 // Bridge is a valuation.Bridge: items from the sum of the parts to equity value, then a

@@ -39,6 +39,8 @@ func (f File) locate(err error) string {
 		return f.locateSegment(fe)
 	case fe.Pkg == "comps":
 		return "$.fx"
+	case strings.HasPrefix(fe.Field, "horizon "):
+		return "$.horizon." + strings.TrimPrefix(fe.Field, "horizon ")
 	}
 	return childPath("$", fe.Field)
 }

@@ -212,6 +212,9 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			return valuation.Model{}, err
 		}
 	}
+	if f.Horizon != nil {
+		m.Horizon = valuation.Horizon{Rate: f.Horizon.Rate.Decimal, Years: f.Horizon.Years.Decimal}
+	}
 	if m.Bridge, err = f.Bridge.bridge(); err != nil {
 		return valuation.Model{}, err
 	}

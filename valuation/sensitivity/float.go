@@ -234,7 +234,7 @@ func (c *compiler) output(name string) (poly, error) {
 		return nil, none
 	}
 	m := c.e.base
-	if key.Space == valuation.SpaceScalar && key.Name != valuation.KeySum && (!m.Bridge.IsZero() || !m.Dilution.IsZero()) {
+	if key.Space == valuation.SpaceScalar && key.Name != valuation.KeySum && (!m.Bridge.IsZero() || !m.Dilution.IsZero() || !m.Horizon.IsZero()) {
 		return nil, none // the bridge and dilution have no float form yet
 	}
 	switch {
