@@ -57,6 +57,9 @@ type Company struct {
 	ADSRatio decimal.Decimal
 	// MarketValue is in millions of Currency; zero means Close × Shares / ADSRatio.
 	MarketValue decimal.Decimal
+	// NetDebt is debt less cash, in millions of Currency (negative for net cash): an
+	// enterprise-value set prices MarketValue + NetDebt.
+	NetDebt decimal.Decimal
 	// Reporting is the currency of the company's money metrics (revenue, GMV, earnings);
 	// empty means Currency. A US-listed Chinese platform is listed in USD and reports in CNY.
 	Reporting Currency
@@ -95,6 +98,21 @@ func (c Company) MarketCap() (decimal.Decimal, error) {
 		mv = mv.DivRound(c.ADSRatio, segments.DivPlaces)
 	}
 	return mv, nil
+}
+
+// EnterpriseValue returns the market value plus net debt, in millions of Currency; it
+// must be positive.
+func (c Company) EnterpriseValue() (decimal.Decimal, error) {
+	mv, err := c.MarketCap()
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	ev := mv.Add(c.NetDebt)
+	if ev.Sign() <= 0 {
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "enterprise_value",
+			Value: mv.String() + " + net debt " + c.NetDebt.String(), Err: fault.ErrNonPositive}
+	}
+	return ev, nil
 }
 
 // reporting returns the currency of the company's money metrics.

@@ -21,6 +21,10 @@ type Set struct {
 	// company's reporting currency, so the multiple is a pure ratio (P/S, P/GMV, P/E).
 	// Otherwise the metric counts users and the multiple is Currency per user.
 	Money bool
+	// Enterprise prices each company's enterprise value (market value + net debt) rather
+	// than its market value: EV/Sales, EV/EBITDA. A part priced on such a set is an
+	// enterprise value, which the model's bridge turns into equity.
+	Enterprise bool
 	// Currency is the currency the multiple is worked out in: market values (and money
 	// metrics) are converted to it through the FX table. Empty means the first company's
 	// listing currency.
@@ -57,10 +61,11 @@ func (s Set) Without(ticker string) Set {
 
 // Multiple is a set's multiple worked out, with every input shown.
 type Multiple struct {
-	Set      string   `json:"set"`
-	Metric   Metric   `json:"metric"`
-	Money    bool     `json:"money"`    // the multiple is a ratio of money to money
-	Currency Currency `json:"currency"` // of market values; per-user multiples are Currency per user
+	Set        string   `json:"set"`
+	Metric     Metric   `json:"metric"`
+	Money      bool     `json:"money"`      // the multiple is a ratio of money to money
+	Enterprise bool     `json:"enterprise"` // of enterprise values: market value + net debt
+	Currency   Currency `json:"currency"`   // of market values; per-user multiples are Currency per user
 	// Companies are the comparables priced, in the set's order.
 	Companies []CompanyMultiple `json:"companies"`
 	// Excluded are the comparables left out, with the reason.
@@ -80,7 +85,7 @@ type CompanyMultiple struct {
 	Name        string          `json:"name"`
 	Currency    Currency        `json:"currency"`     // listing currency, of Close
 	Close       decimal.Decimal `json:"close"`        // in the listing currency
-	MarketValue decimal.Decimal `json:"market_value"` // millions of the set's currency
+	MarketValue decimal.Decimal `json:"market_value"` // millions of the set's currency; the enterprise value for an enterprise set
 	Metric      decimal.Decimal `json:"metric"`       // millions; of the set's currency for a money metric
 	Multiple    decimal.Decimal `json:"multiple"`     // the value used
 	Implied     decimal.Decimal `json:"implied"`      // MarketValue / Metric, to 16 places
@@ -111,7 +116,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 	if s.OutlierZ.Sign() < 0 {
 		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: fault.ErrNonPositive}
 	}
-	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Currency: s.Currency, Premium: s.Premium}
+	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
 		out.Currency = s.Companies[0].Currency
 	}
@@ -302,7 +307,11 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 	if metric.Sign() <= 0 {
 		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: metric.String(), Err: fault.ErrNonPositive})
 	}
-	mv, err := c.MarketCap()
+	value := c.MarketCap
+	if s.Enterprise {
+		value = c.EnterpriseValue
+	}
+	mv, err := value()
 	if err != nil {
 		return fail(err)
 	}

@@ -316,3 +316,50 @@ func ExamplePrepared_Weighted() {
 	// bull    25%  US$10.40
 	// weighted US$7.80
 }
+
+// TestEnterpriseValue prices a segment on EV/Sales, by hand: peer A's enterprise value is
+// 1,000 + 200 of net debt = 1,200 over 400 of revenue, 3.0x; B's 500 - 100 of net cash =
+// 400 over 200, 2.0x; mean 2.5x. Revenue of 300 (15m DAU × US$20 per DAU) is
+// worth 750 of enterprise value; cash 100 and debt 250 bridge it to 600 of equity, over
+// 100m shares US$6.00. A P/S label on the same set, or EV/S on market values, is refused.
+func TestEnterpriseValue(t *testing.T) {
+	rev := comps.Metric{Name: "revenue", Year: 2025}
+	set := comps.Set{Name: "ev peers", Metric: rev, Money: true, Enterprise: true, Companies: []comps.Company{
+		{Ticker: "A", Currency: "USD", MarketValue: d("1000"), NetDebt: d("200"), Metrics: map[comps.Metric]decimal.Decimal{rev: d("400")}},
+		{Ticker: "B", Currency: "USD", MarketValue: d("500"), NetDebt: d("-100"), Metrics: map[comps.Metric]decimal.Decimal{rev: d("200")}}}}
+	m := platform()
+	m.Shares = d("100")
+	u := m.Plan.Users[2025]
+	u.DAU = d("15")
+	m.Plan.Users[2025] = u
+	m.Parts = []valuation.Part{{Segment: "ads", Method: valuation.EVS(set)}}
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{
+		{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("100")},
+		{Kind: valuation.Debt, Name: "debt", Currency: "USD", Amount: d("250")}}}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Parts[0]
+	if !p.Enterprise || !p.Multiple.Average.Equal(d("2.5")) || !p.Value.Equal(d("750")) || !r.Equity.Equal(d("600")) || !r.Target.Equal(d("6")) {
+		t.Errorf("EV/S: enterprise %v, multiple %s, value %s, equity %s, target %s; want true, 2.5, 750, 600, 6", p.Enterprise, p.Multiple.Average, p.Value, r.Equity, r.Target)
+	}
+	if c := p.Multiple.Companies[0]; !c.MarketValue.Equal(d("1200")) {
+		t.Errorf("A's enterprise value %s, want 1200", c.MarketValue)
+	}
+	m.Parts[0].Method = valuation.PS(set)
+	if _, err := m.Value(); !errors.Is(err, fault.ErrMismatch) {
+		t.Errorf("P/S on enterprise values: %v, want ErrMismatch", err)
+	}
+	market := set
+	market.Enterprise = false
+	m.Parts[0].Method = valuation.EVS(market)
+	if _, err := m.Value(); !errors.Is(err, fault.ErrMismatch) {
+		t.Errorf("EV/S on market values: %v, want ErrMismatch", err)
+	}
+	set.Companies[1].NetDebt = d("-600") // net cash above the market value
+	m.Parts[0].Method = valuation.EVS(set)
+	if _, err := m.Value(); !errors.Is(err, fault.ErrNonPositive) {
+		t.Errorf("a negative enterprise value: %v, want ErrNonPositive", err)
+	}
+}

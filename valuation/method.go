@@ -3,6 +3,7 @@ package valuation
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -58,6 +59,8 @@ var labelMetrics = map[string][]segments.Metric{
 	"P/S":           {segments.Revenue},
 	"P/GMV":         {segments.GMV},
 	"P/E":           {segments.Earnings},
+	"EV/S":          {segments.Revenue},
+	"EV/EBITDA":     {"ebitda"},
 }
 
 // PMAU prices a segment's own users (segments.OwnUsers): the platform's MAU for live
@@ -80,6 +83,11 @@ func PS(set comps.Set) Multiple { return Multiple{"P/S", set, segments.Revenue} 
 // PGMV prices an e-commerce segment's GMV, so that the take rate does not move the
 // value; set must be a Money set.
 func PGMV(set comps.Set) Multiple { return Multiple{"P/GMV", set, segments.GMV} }
+
+// EVS prices a segment's revenue at an enterprise value to sales ratio: set must be a
+// Money set of enterprise values (Set.Enterprise), and the part is an enterprise value,
+// which the model's Bridge (net cash, debt) turns into equity.
+func EVS(set comps.Set) Multiple { return Multiple{"EV/S", set, segments.Revenue} }
 
 // PE prices a segment's earnings (see segments.NetMargin); set must be a Money set.
 func PE(set comps.Set) Multiple { return Multiple{"P/E", set, segments.Earnings} }
@@ -122,6 +130,11 @@ func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (Part
 	if figure.Sign() <= 0 {
 		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: figure.String(), Err: fault.ErrMetric}
 	}
+	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
+	// values. A label of one's own is free text.
+	if _, known := labelMetrics[m.Label]; known && strings.HasPrefix(m.Label, "EV/") != m.Comps.Enterprise {
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch}
+	}
 	if money != m.Comps.Money {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric),
 			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch}
@@ -145,6 +158,7 @@ func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (Part
 		MetricValue: figure,
 		FX:          comps.Rate{From: from, To: in.Currency, Rate: rate},
 		Value:       mult.Value.Mul(figure).Mul(rate),
+		Enterprise:  m.Comps.Enterprise,
 	}, nil
 }
 
@@ -165,4 +179,7 @@ type PartValue struct {
 	MetricValue decimal.Decimal `json:"metric_value"` // millions of users or of the reporting currency
 	FX          comps.Rate      `json:"fx"`           // converts multiple × figure to the target currency
 	Value       decimal.Decimal `json:"value"`        // millions of the target currency
+	// Enterprise says Value is an enterprise value (an EV multiple), not equity: the
+	// model's bridge of net cash and debt turns the sum into equity.
+	Enterprise bool `json:"enterprise"`
 }

@@ -197,9 +197,13 @@ func (r Result) partTable(p PartValue) table.Table {
 		metric = "Metric (" + string(m.Currency) + " m)"
 	}
 	unit, shift := r.display()
+	value, ratio := "Market value", "MV / metric"
+	if m.Enterprise {
+		value, ratio = "Enterprise value", "EV / metric"
+	}
 	t := table.Table{
 		Title:  fmt.Sprintf("%s: %s on %s (%s)", p.Title, p.Method, m.Set, m.Metric),
-		Header: []string{"Ticker", "Name", "Close", "Market value (" + string(m.Currency) + " " + unit + ")", metric, "Multiple", "MV / metric"},
+		Header: []string{"Ticker", "Name", "Close", value + " (" + string(m.Currency) + " " + unit + ")", metric, "Multiple", ratio},
 	}
 	outliers := false
 	for _, c := range m.Companies {

@@ -92,3 +92,38 @@ func TestBridgeFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEnterpriseFile: a set of enterprise values in a model file, net debt given per
+// comparable (inline here, a net_debt column in CSV): the same EV/S by hand as in
+// valuation's TestEnterpriseValue, 2.5x on 800 of revenue (40m DAU × US$20) = 2,000.
+func TestEnterpriseFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/bridge.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `{"segment": "ads", "method": "P/MAU", "metric": "mau",
+     "comps": {"name": "peers", "metric": "mau_2025",
+       "companies": [{"ticker": "P", "currency": "USD", "market_value": "8000", "metrics": {"mau_2025": "100"}}]}}`,
+		`{"segment": "ads", "method": "EV/S", "metric": "revenue",
+     "comps": {"name": "ev peers", "metric": "revenue_2025", "money": true, "enterprise": true,
+       "companies": [{"ticker": "A", "currency": "USD", "market_value": "1000", "net_debt": "200", "metrics": {"revenue_2025": "400"}},
+                     {"ticker": "B", "currency": "USD", "market_value": "500", "net_debt": "-100", "metrics": {"revenue_2025": "200"}}]}}`, 1)
+	if doc == string(b) {
+		t.Fatal("the part to replace is not in bridge.json")
+	}
+	m, err := modelfile.Read(strings.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Parts[0]; !p.Enterprise || !p.Value.Equal(d("2000")) {
+		t.Errorf("EV/S part %+v, want an enterprise value of 2000", p)
+	}
+	cs, err := modelfile.ReadCSV(strings.NewReader("ticker,currency,market_value,net_debt,revenue_2025\nA,USD,1000,200,400\nB,USD,500,-100,200\n"))
+	if err != nil || !cs[1].NetDebt.Equal(d("-100")) {
+		t.Errorf("CSV net debt: %+v, %v", cs, err)
+	}
+}

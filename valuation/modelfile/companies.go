@@ -89,11 +89,12 @@ func companies(cs []Company, at string) ([]comps.Company, error) {
 // CSV columns other than metrics. A metric column is named by its key ("mau_2021"), a
 // printed multiple by "multiple:" and the key ("multiple:mau_2021").
 var csvColumns = []string{"ticker", "name", "currency", "close", "shares", "ads_ratio", "market_value",
-	"reporting", "as_of", "source"}
+	"net_debt", "reporting", "as_of", "source"}
 
 // ReadCSV reads a CSV comparables file: a header row, then one company per row, at most
 // MaxBytes and MaxRows. Columns are those of Company ("ticker", "currency", "close",
-// "shares", "ads_ratio", "market_value", "reporting", "as_of", "source", "name"), metric
+// "shares", "ads_ratio", "market_value", "net_debt", "reporting", "as_of", "source",
+// "name"), metric
 // columns such as "mau_2021", and printed multiples such as "multiple:mau_2021". An
 // empty cell is a value not given.
 func ReadCSV(r io.Reader) ([]comps.Company, error) {
@@ -185,7 +186,7 @@ func csvCompany(header, rec []string, line int) (comps.Company, error) {
 		if err != nil {
 			return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 		}
-		num := map[string]**Decimal{"close": &c.Close, "shares": &c.Shares, "ads_ratio": &c.ADSRatio, "market_value": &c.MarketValue}
+		num := map[string]**Decimal{"close": &c.Close, "shares": &c.Shares, "ads_ratio": &c.ADSRatio, "market_value": &c.MarketValue, "net_debt": &c.NetDebt}
 		switch p, ok := num[h]; {
 		case ok:
 			*p = &d
@@ -238,7 +239,7 @@ func (c Company) company(at string) (comps.Company, error) {
 		}
 	}
 	out := comps.Company{Ticker: c.Ticker, Name: c.Name, Currency: comps.Currency(c.Currency), Close: value(c.Close),
-		Shares: value(c.Shares), ADSRatio: value(c.ADSRatio), MarketValue: value(c.MarketValue),
+		Shares: value(c.Shares), ADSRatio: value(c.ADSRatio), MarketValue: value(c.MarketValue), NetDebt: value(c.NetDebt),
 		Reporting: comps.Currency(c.Reporting), AsOf: c.AsOf, Source: c.Source}
 	var err error
 	if out.Metrics, err = metricMap(c.Metrics, field("metrics")); err != nil {

@@ -188,7 +188,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 }
 
 func fromSet(s comps.Set, at string) (Set, error) {
-	out := Set{Name: s.Name, Metric: s.Metric.Key(), Money: s.Money, Currency: string(s.Currency),
+	out := Set{Name: s.Name, Metric: s.Metric.Key(), Money: s.Money, Enterprise: s.Enterprise, Currency: string(s.Currency),
 		Premium: optional(s.Premium), Exclude: s.Exclude, SkipUnpriced: s.SkipUnpriced, OutlierZ: optional(s.OutlierZ)}
 	switch a := s.Aggregate.(type) {
 	case nil, comps.Mean:
@@ -211,7 +211,7 @@ func fromSet(s comps.Set, at string) (Set, error) {
 	for _, c := range s.Companies {
 		out.Companies = append(out.Companies, Company{Ticker: c.Ticker, Name: c.Name, Currency: string(c.Currency),
 			Close: optional(c.Close), Shares: optional(c.Shares), ADSRatio: optional(c.ADSRatio),
-			MarketValue: optional(c.MarketValue), Reporting: string(c.Reporting),
+			MarketValue: optional(c.MarketValue), NetDebt: optional(c.NetDebt), Reporting: string(c.Reporting),
 			Metrics: keyed(c.Metrics), Multiples: keyed(c.Multiples), AsOf: c.AsOf, Source: c.Source})
 	}
 	return out, nil

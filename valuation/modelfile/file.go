@@ -172,10 +172,12 @@ type Part struct {
 // Set is a comps.Set. Its companies are given inline, or read from File (CSV or JSON,
 // relative to the model file) — exactly one of the two.
 type Set struct {
-	Name     string `json:"name"`
-	Metric   string `json:"metric"` // NAME_YEAR, e.g. "mau_2021"
-	Money    bool   `json:"money,omitempty"`
-	Currency string `json:"currency,omitempty"`
+	Name   string `json:"name"`
+	Metric string `json:"metric"` // NAME_YEAR, e.g. "mau_2021"
+	Money  bool   `json:"money,omitempty"`
+	// Enterprise prices enterprise values (market value + net_debt): EV/S, EV/EBITDA.
+	Enterprise bool   `json:"enterprise,omitempty"`
+	Currency   string `json:"currency,omitempty"`
 	// Aggregate is mean (the default), median, harmonic, trimmed (with Trim),
 	// market_value_weighted or weighted (with Weights).
 	Aggregate    string             `json:"aggregate,omitempty"`
@@ -199,6 +201,7 @@ type Company struct {
 	Shares      *Decimal           `json:"shares,omitempty"`
 	ADSRatio    *Decimal           `json:"ads_ratio,omitempty"`
 	MarketValue *Decimal           `json:"market_value,omitempty"`
+	NetDebt     *Decimal           `json:"net_debt,omitempty"` // millions of Currency; negative for net cash
 	Reporting   string             `json:"reporting,omitempty"`
 	Metrics     map[string]Decimal `json:"metrics" max:"1000"`
 	Multiples   map[string]Decimal `json:"multiples,omitempty" max:"1000"`

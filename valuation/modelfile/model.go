@@ -336,7 +336,7 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 	if err != nil {
 		return comps.Set{}, &fault.Error{Pkg: "modelfile", Path: at + ".metric", Err: err}
 	}
-	out := comps.Set{Name: s.Name, Metric: metric, Money: s.Money, Currency: comps.Currency(s.Currency),
+	out := comps.Set{Name: s.Name, Metric: metric, Money: s.Money, Enterprise: s.Enterprise, Currency: comps.Currency(s.Currency),
 		Premium: value(s.Premium), Exclude: maps.Clone(s.Exclude), SkipUnpriced: s.SkipUnpriced, OutlierZ: value(s.OutlierZ)}
 	if s.Currency != "" {
 		if err := out.Currency.Check(); err != nil {
