@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -361,5 +362,64 @@ func TestEnterpriseValue(t *testing.T) {
 	m.Parts[0].Method = valuation.EVS(set)
 	if _, err := m.Value(); !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("a negative enterprise value: %v, want ErrNonPositive", err)
+	}
+}
+
+// TestBridgeAssumptions: every bridge, dilution and horizon input is an assumption of a
+// prepared model, and moving one gives Model.Value of the model moved by hand.
+func TestBridgeAssumptions(t *testing.T) {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{
+		{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("1500")},
+		{Kind: valuation.ListedStake, Name: "stake_hk", Currency: "HKD", Shares: d("10"), Price: d("150"), Discount: d("0.2")},
+	}, HoldcoDiscount: d("0.1")}
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "options", Count: d("100"), Strike: d("5")}}}
+	m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("1")}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := map[string]func(m *valuation.Model, v decimal.Decimal){
+		"bridge/cash/amount":       func(m *valuation.Model, v decimal.Decimal) { m.Bridge.Items[0].Amount = v },
+		"bridge/stake_hk/price":    func(m *valuation.Model, v decimal.Decimal) { m.Bridge.Items[1].Price = v },
+		"bridge/stake_hk/shares":   func(m *valuation.Model, v decimal.Decimal) { m.Bridge.Items[1].Shares = v },
+		"bridge/stake_hk/discount": func(m *valuation.Model, v decimal.Decimal) { m.Bridge.Items[1].Discount = v },
+		"bridge/holdco/discount":   func(m *valuation.Model, v decimal.Decimal) { m.Bridge.HoldcoDiscount = v },
+		"dilution/options/count":   func(m *valuation.Model, v decimal.Decimal) { m.Dilution.Tranches[0].Count = v },
+		"dilution/options/strike":  func(m *valuation.Model, v decimal.Decimal) { m.Dilution.Tranches[0].Strike = v },
+		"horizon/rate":             func(m *valuation.Model, v decimal.Decimal) { m.Horizon.Rate = v },
+		"horizon/years":            func(m *valuation.Model, v decimal.Decimal) { m.Horizon.Years = v },
+	}
+	listed := 0
+	for _, a := range p.Assumptions() {
+		if _, ok := moves[a.Key.String()]; ok {
+			listed++
+		}
+	}
+	if listed != len(moves) {
+		t.Errorf("%d of the %d bridge inputs are assumptions", listed, len(moves))
+	}
+	for name, move := range moves {
+		k, err := valuation.ParseKey(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := d("0.05")
+		if !strings.Contains(name, "discount") && !strings.Contains(name, "rate") {
+			v = d("7")
+		}
+		got, err := p.Value(valuation.Override{Key: k, Value: v})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		moved := m.Clone()
+		move(&moved, v)
+		want, err := moved.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !identical(got.Target, want.Target) {
+			t.Errorf("%s = %s: target %s, Model.Value %s", name, v, got.Target, want.Target)
+		}
 	}
 }

@@ -56,7 +56,7 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 		return r.partFigure(k, unknown)
 	case SpaceBridge:
 		for _, l := range r.Bridge {
-			if l.Name == k.Name {
+			if l.Name == k.Item && k.Name == "" {
 				return l.Value, nil
 			}
 		}
@@ -211,7 +211,7 @@ func (r Result) Keys() []Key {
 		out = append(out, Scalar(s))
 	}
 	for _, l := range r.Bridge {
-		out = append(out, Key{Space: SpaceBridge, Name: l.Name})
+		out = append(out, Key{Space: SpaceBridge, Item: l.Name})
 	}
 	for _, y := range r.Forecast.Years {
 		for _, g := range []segments.Metric{segments.MAU, segments.DAU, segments.Revenue} {

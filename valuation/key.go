@@ -16,6 +16,10 @@ import (
 //	undiscounted, discount,               equity value after the bridge, basic and diluted shares,
 //	target, price, upside                 the year's value a share, the horizon's discount factor
 //	bridge/NAME                           a line of the bridge from the sum to equity
+//	bridge/NAME/FIELD                     an input of a bridge item: amount, shares, price,
+//	                                      discount; bridge/holdco/discount, the holdco rate
+//	dilution/NAME/FIELD                   a tranche's count or strike
+//	horizon/FIELD                         the horizon's rate or years
 //	forecast/YEAR/METRIC                  a group figure: mau, dau, revenue
 //	forecast/YEAR/METRIC/growth           its growth over the previous year
 //	forecast/YEAR/SEGMENT/METRIC          a segment's line, e.g. forecast/2021/ecommerce/gmv,
@@ -55,6 +59,9 @@ type Key struct {
 	Name   string
 	Growth bool // .../growth, of SpaceForecast and SpacePnL
 	Ratio  bool // .../ratio, of SpacePnLLine
+	// Item is the bridge item (SpaceBridge) or tranche (SpaceDilution) a key names; its
+	// Name is then the input's field, empty for a bridge line's figure.
+	Item string
 }
 
 // Space is the part of a result or model a Key addresses.
@@ -69,7 +76,9 @@ const (
 	SpacePart                      // part/SEGMENT/FIELD
 	SpaceComp                      // part/SEGMENT/comp/TICKER/FIELD
 	SpaceFX                        // fx/FROM/TO
-	SpaceBridge                    // bridge/NAME
+	SpaceBridge                    // bridge/NAME, bridge/NAME/FIELD
+	SpaceDilution                  // dilution/NAME/FIELD
+	SpaceHorizon                   // horizon/FIELD
 )
 
 // Names of the scalar keys.
@@ -121,7 +130,13 @@ func ParseKey(s string) (Key, error) {
 			return Scalar(s), nil
 		}
 	case p[0] == "bridge" && len(p) == 2:
-		return Key{Space: SpaceBridge, Name: p[1]}, nil
+		return Key{Space: SpaceBridge, Item: p[1]}, nil
+	case p[0] == "bridge" && len(p) == 3:
+		return Key{Space: SpaceBridge, Item: p[1], Name: p[2]}, nil
+	case p[0] == "dilution" && len(p) == 3:
+		return Key{Space: SpaceDilution, Item: p[1], Name: p[2]}, nil
+	case p[0] == "horizon" && len(p) == 2:
+		return Key{Space: SpaceHorizon, Name: p[1]}, nil
 	case p[0] == "fx" && len(p) == 3:
 		return FXKey(comps.Currency(p[1]), comps.Currency(p[2])), nil
 	case p[0] == "part" && len(p) == 3:
@@ -193,7 +208,14 @@ func (k Key) String() string {
 	case SpaceFX:
 		return "fx/" + string(k.From) + "/" + string(k.To)
 	case SpaceBridge:
-		return "bridge/" + k.Name
+		if k.Name == "" {
+			return "bridge/" + k.Item
+		}
+		return "bridge/" + k.Item + "/" + k.Name
+	case SpaceDilution:
+		return "dilution/" + k.Item + "/" + k.Name
+	case SpaceHorizon:
+		return "horizon/" + k.Name
 	case SpacePart:
 		return "part/" + k.Segment + "/" + k.Name
 	case SpaceComp:
@@ -226,7 +248,7 @@ func (k Key) String() string {
 
 // MarshalText writes the key as String does, so that keys are JSON strings.
 func (k Key) MarshalText() ([]byte, error) {
-	if k.Space < SpaceScalar || k.Space > SpaceBridge {
+	if k.Space < SpaceScalar || k.Space > SpaceHorizon {
 		return nil, &fault.Error{Pkg: "valuation", Field: "key", Value: k.String(), Err: fault.ErrUnknownFigure}
 	}
 	return []byte(k.String()), nil

@@ -127,6 +127,31 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 			add(Key{Space: SpacePnL, Year: y, Name: "shares"}, KindShares, s)
 		}
 	}
+	for _, it := range m.Bridge.Items {
+		item := func(field string, kind Kind, v decimal.Decimal) {
+			add(Key{Space: SpaceBridge, Item: it.Name, Name: field}, kind, v)
+		}
+		if it.Kind == ListedStake {
+			item("shares", KindMoney, it.Shares)
+			item("price", KindPrice, it.Price)
+		} else {
+			item("amount", KindMoney, it.Amount)
+		}
+		if it.Kind == ListedStake || it.Kind == UnlistedStake {
+			item("discount", KindRate, it.Discount)
+		}
+	}
+	if !m.Bridge.IsZero() {
+		add(Key{Space: SpaceBridge, Item: "holdco", Name: "discount"}, KindRate, m.Bridge.HoldcoDiscount)
+	}
+	for _, t := range m.Dilution.Tranches {
+		add(Key{Space: SpaceDilution, Item: t.Name, Name: "count"}, KindMoney, t.Count)
+		add(Key{Space: SpaceDilution, Item: t.Name, Name: "strike"}, KindPrice, t.Strike)
+	}
+	if !m.Horizon.IsZero() {
+		add(Key{Space: SpaceHorizon, Name: "rate"}, KindRate, m.Horizon.Rate)
+		add(Key{Space: SpaceHorizon, Name: "years"}, KindMoney, m.Horizon.Years)
+	}
 	return p, nil
 }
 
@@ -256,6 +281,35 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 			} else {
 				premium[j] = &vals[i]
 			}
+		case k.Space == SpaceBridge && k.Item == "holdco":
+			m.Bridge.HoldcoDiscount = v
+		case k.Space == SpaceBridge:
+			items := slices.Clone(m.Bridge.Items)
+			j := slices.IndexFunc(items, func(it Item) bool { return it.Name == k.Item })
+			switch k.Name {
+			case "amount":
+				items[j].Amount = v
+			case "shares":
+				items[j].Shares = v
+			case "price":
+				items[j].Price = v
+			case "discount":
+				items[j].Discount = v
+			}
+			m.Bridge.Items = items
+		case k.Space == SpaceDilution:
+			ts := slices.Clone(m.Dilution.Tranches)
+			j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
+			if k.Name == "count" {
+				ts[j].Count = v
+			} else {
+				ts[j].Strike = v
+			}
+			m.Dilution.Tranches = ts
+		case k.Space == SpaceHorizon && k.Name == "rate":
+			m.Horizon.Rate = v
+		case k.Space == SpaceHorizon:
+			m.Horizon.Years = v
 		case k.Space == SpacePnL:
 			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))
 			for y, s := range m.Earnings.Shares {

@@ -234,11 +234,9 @@ func (c *compiler) output(name string) (poly, error) {
 		return nil, none
 	}
 	m := c.e.base
-	if key.Space == valuation.SpaceScalar && key.Name != valuation.KeySum && (!m.Bridge.IsZero() || !m.Dilution.IsZero() || !m.Horizon.IsZero()) {
-		return nil, none // the bridge and dilution have no float form yet
-	}
 	switch {
-	case key.Space == valuation.SpaceScalar && (key.Name == valuation.KeyTarget || key.Name == valuation.KeySum || key.Name == valuation.KeyUpside):
+	case key.Space == valuation.SpaceScalar && (key.Name == valuation.KeyTarget || key.Name == valuation.KeySum ||
+		key.Name == valuation.KeyUpside || key.Name == valuation.KeyEquity):
 		sum := poly{}
 		for i := range m.Parts {
 			v, err := c.part(i)
@@ -250,8 +248,24 @@ func (c *compiler) output(name string) (poly, error) {
 		if key.Name == valuation.KeySum {
 			return sum, nil
 		}
+		equity, err := c.bridge(sum)
+		if err != nil {
+			return nil, err
+		}
+		if key.Name == valuation.KeyEquity {
+			return equity, nil
+		}
+		if !m.Dilution.IsZero() {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: name, Value: "diluted by the treasury stock method", Err: fault.ErrFloat}
+		}
 		shares, _ := c.leaf(valuation.KeyShares, m.Shares).inv()
-		target := sum.mul(shares)
+		target := equity.mul(shares)
+		if !m.Horizon.IsZero() {
+			if c.drawn("horizon/rate") || c.drawn("horizon/years") {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: name, Value: "a horizon drawn", Err: fault.ErrFloat}
+			}
+			target = target.scale(f64(c.e.result.Discount))
+		}
 		if key.Name == valuation.KeyTarget {
 			return target, nil
 		}
@@ -303,6 +317,41 @@ func (c *compiler) output(name string) (poly, error) {
 		}
 	}
 	return nil, none
+}
+
+// bridge compiles equity: the sum and the bridge's lines, as valuation works them out,
+// each item's inputs variables where drawn, its FX rate a constant.
+func (c *compiler) bridge(sum poly) (poly, error) {
+	m := c.e.base
+	equity, stakes := sum, poly{}
+	one := constant(1)
+	for i, it := range m.Bridge.Items {
+		name := "bridge/" + it.Name + "/"
+		rate := constant(f64(c.e.result.Bridge[i].FX))
+		var v poly
+		switch it.Kind {
+		case valuation.Cash:
+			v = c.leaf(name+"amount", it.Amount).mul(rate)
+		case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
+			v = c.leaf(name+"amount", it.Amount).mul(rate).scale(-1)
+		case valuation.ListedStake:
+			v = c.leaf(name+"shares", it.Shares).mul(c.leaf(name+"price", it.Price)).mul(rate).mul(one.add(c.leaf(name+"discount", it.Discount).scale(-1)))
+		case valuation.UnlistedStake:
+			v = c.leaf(name+"amount", it.Amount).mul(rate).mul(one.add(c.leaf(name+"discount", it.Discount).scale(-1)))
+		}
+		if it.Kind == valuation.ListedStake || it.Kind == valuation.UnlistedStake {
+			stakes = stakes.add(v)
+		}
+		equity = equity.add(v)
+	}
+	if !m.Bridge.IsZero() {
+		base := equity
+		if m.Bridge.HoldcoBase == valuation.OnStakes {
+			base = stakes
+		}
+		equity = equity.add(base.mul(c.leaf("bridge/holdco/discount", m.Bridge.HoldcoDiscount)).scale(-1))
+	}
+	return equity, nil
 }
 
 // part compiles the value of part i: multiple × figure × FX rate.

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
@@ -357,5 +358,64 @@ func TestGuardAgrees(t *testing.T) {
 		if got, want := g.first(x), firstFailed(checks, x); got != want {
 			t.Fatalf("at %v: guard %d, checks %d", x, got, want)
 		}
+	}
+}
+
+// TestFloatBridge holds the float64 program of a model with a bridge and a horizon to the
+// decimal engine on 500 random points of the bridge's inputs and the Kuaishou MAU.
+func TestFloatBridge(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{
+		{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: decimal.NewFromInt(40000)},
+		{Kind: valuation.Debt, Name: "debt", Currency: "HKD", Amount: decimal.NewFromInt(9000)},
+		{Kind: valuation.ListedStake, Name: "stake", Currency: "USD", Shares: decimal.NewFromInt(50), Price: decimal.NewFromInt(40), Discount: decimal.New(2, -1)},
+		{Kind: valuation.UnlistedStake, Name: "venture", Currency: "HKD", Amount: decimal.NewFromInt(3000), Discount: decimal.New(3, -1)},
+		{Kind: valuation.Minority, Name: "minorities", Currency: "HKD", Amount: decimal.NewFromInt(1200)},
+	}, HoldcoDiscount: decimal.New(1, -1)}
+	m.Horizon = valuation.Horizon{Rate: decimal.New(1, -1), Years: decimal.New(5, -1)}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"forecast/2021/mau", "bridge/cash/amount", "bridge/stake/price", "bridge/stake/discount", "bridge/venture/amount", "bridge/holdco/discount"}
+	lo := []float64{450, 0, 10, 0, 0, 0}
+	hi := []float64{700, 90000, 80, 0.5, 9000, 0.3}
+	c := compiler{e: e, vars: names}
+	progs := map[string]*program{}
+	for _, o := range []string{"target", "equity"} {
+		p, err := c.output(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr := compile(p)
+		progs[o] = &pr
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, len(names))
+	for range 500 {
+		p := make(Point, len(names))
+		for j := range names {
+			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
+			p[j] = Set(names[j], decimal.NewFromFloat(x[j]))
+		}
+		want, err := e.Eval(p, "target", "equity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range []string{"target", "equity"} {
+			w := f64(want[i])
+			if got := progs[o].eval(x); math.Abs(got-w) > 1e-9*math.Abs(w) {
+				t.Fatalf("%s at %s: float %v, decimal %v", o, p, got, w)
+			}
+		}
+	}
+	// Dilution has no float form: the treasury stock method is piecewise.
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "o", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(300)}}}
+	e, err = New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&compiler{e: e, vars: names}).output("target"); !errors.Is(err, fault.ErrFloat) {
+		t.Errorf("a diluted target: %v, want ErrFloat", err)
 	}
 }
