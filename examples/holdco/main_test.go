@@ -1,0 +1,53 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// TestConglomo works every figure of the bridge out by hand.
+//
+// Parts: cloud EBITDA 300m MAU × US$20 × 25% = 1,500; its peers' EV/EBITDA (30,000 + 6,000)
+// / 3,000 = 12x and (20,000 − 2,000) / 2,000 = 9x, mean 10.5x: an enterprise value of
+// 15,750. Social: 150m DAU × the peers' mean P/DAU, (160 + 120) / 2 = 140: 21,000.
+// Sum 36,750.
+//
+// Bridge: cash +5,000; bonds −2,500; the HK stake 200m × HK$40 × 0.128 × (1 − 20%) =
+// +819.2; minorities −1,100; before the discount 38,969.2; holdco 10% of it −3,896.92;
+// equity 35,072.28.
+//
+// Shares, by the treasury stock method: at 2,000m basic shares the price would be 17.536,
+// above both strikes (0 for the units, 15 for the options), so both are in the money and
+// price = (35,072.28 + 100 × 15) / (2,000 + 30 + 100) = 36,572.28 / 2,130 = 17.1700845;
+// diluted shares 2,000 + 30 + 100 × (1 − 15 / 17.1700845) = 2,042.63875. Upside over
+// US$14: 22.6%.
+func TestConglomo(t *testing.T) {
+	r, err := Model().Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decimal.RequireFromString
+	for key, want := range map[string]string{
+		"forecast/2025/cloud/ebitda": "1500", "part/cloud/multiple": "10.5", "part/cloud/value": "15750",
+		"part/social/average": "140", "part/social/value": "21000", "sum": "36750",
+		"bridge/cash": "5000", "bridge/bonds": "-2500", "bridge/stake_hk": "819.2", "bridge/minorities": "-1100",
+		"bridge/holdco_discount": "-3896.92", "equity": "35072.28",
+	} {
+		if got, err := r.Figure(key); err != nil || !got.Equal(d(want)) {
+			t.Errorf("%s = %s, %v; want %s", key, got, err, want)
+		}
+	}
+	if got := r.Target.StringFixed(6); got != "17.170085" {
+		t.Errorf("target %s, want 17.170085", got)
+	}
+	if got := r.Diluted.StringFixed(4); got != "2042.6388" {
+		t.Errorf("diluted %s, want 2042.6388", got)
+	}
+	if !r.Parts[0].Enterprise || r.Parts[1].Enterprise {
+		t.Error("cloud is an enterprise value, social equity")
+	}
+	if got := r.Upside.Decimal.StringFixed(3); got != "0.226" {
+		t.Errorf("upside %s, want 0.226", got)
+	}
+}
