@@ -91,16 +91,26 @@ type Bridge struct {
 func (b Bridge) IsZero() bool { return len(b.Items) == 0 && b.HoldcoDiscount.IsZero() }
 
 // Tranche is a block of options or restricted units: Count millions of them at Strike
-// per share, in the model's currency (zero for restricted units).
+// per share, in the model's currency (zero for restricted units); or, with Convertible,
+// a convertible bond of Count millions of shares on conversion at Strike, its conversion
+// price (face value / shares).
 type Tranche struct {
 	Name   string
 	Count  decimal.Decimal
 	Strike decimal.Decimal
+	// Convertible converts the tranche if-converted: below the target it adds all Count
+	// shares, and its face value (Count × Strike) is debt no longer owed, so the equity
+	// the target divides rises by it. (Leave the bond out of the bridge's debt, or it
+	// is counted twice.)
+	Convertible bool
 }
 
 // Dilution is what the basic share count is diluted by, under the treasury stock method
-// at the target price: each tranche whose strike is below the target adds its count less
-// the shares its exercise money buys back (Count × (1 − Strike / target)).
+// at the target price: each option tranche whose strike is below the target adds its
+// count less the shares its exercise money buys back (Count × (1 − Strike / target)); a
+// convertible below the target adds its whole count and its face value to equity. Both
+// give the same target, (equity + Σ count × strike) / (basic + Σ count) over the
+// tranches in the money; the share counts differ.
 type Dilution struct {
 	Tranches []Tranche
 }
@@ -203,6 +213,10 @@ func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, e
 		}
 		diluted = m.Shares
 		for _, t := range ts[:k] {
+			if t.Convertible {
+				diluted = diluted.Add(t.Count)
+				continue
+			}
 			diluted = diluted.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(p, segments.DivPlaces)))
 		}
 		return p, diluted, nil

@@ -74,7 +74,7 @@ func FromModel(m valuation.Model) (File, error) {
 	if !m.Dilution.IsZero() {
 		f.Dilution = &Dilution{}
 		for _, t := range m.Dilution.Tranches {
-			f.Dilution.Tranches = append(f.Dilution.Tranches, Tranche{Name: t.Name, Count: NewDecimal(t.Count), Strike: optional(t.Strike)})
+			f.Dilution.Tranches = append(f.Dilution.Tranches, Tranche{Name: t.Name, Count: NewDecimal(t.Count), Strike: optional(t.Strike), Convertible: t.Convertible})
 		}
 	}
 	if !m.Earnings.IsZero() {

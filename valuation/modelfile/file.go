@@ -83,6 +83,9 @@ type Tranche struct {
 	Name   string   `json:"name"`
 	Count  Decimal  `json:"count"`
 	Strike *Decimal `json:"strike,omitempty"`
+	// Convertible makes the tranche a convertible bond: Count shares on conversion at
+	// Strike, its conversion price (valuation.Tranche.Convertible).
+	Convertible bool `json:"convertible,omitempty"`
 }
 
 // Scale is a valuation.Scale: bands from the highest floor down, and the rating below

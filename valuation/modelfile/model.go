@@ -220,7 +220,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	}
 	if f.Dilution != nil {
 		for _, t := range f.Dilution.Tranches {
-			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: t.Name, Count: t.Count.Decimal, Strike: value(t.Strike)})
+			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: t.Name, Count: t.Count.Decimal, Strike: value(t.Strike), Convertible: t.Convertible})
 		}
 	}
 	files := map[string][]comps.Company{}
