@@ -9,6 +9,8 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Kind says what an assumption counts, and so which values it may take.
@@ -445,3 +447,22 @@ func (p *Prepared) Weighted(cases ...Case) (Weighted, error) {
 	}
 	return out, nil
 }
+
+// Text renders the weighting as a plain-text table: each case's weight and target, then
+// the probability-weighted target.
+func (w Weighted) Text() string { return w.table().Text() }
+
+// Markdown renders the weighting as a Markdown table.
+func (w Weighted) Markdown() string { return w.table().Markdown() }
+
+func (w Weighted) table() table.Table {
+	t := table.Table{Title: "Probability-weighted target", Header: []string{"Case", "Weight", "Target"}}
+	for _, c := range w.Cases {
+		t.Rows = append(t.Rows, []string{c.Name, table.Pct(c.Weight, 1), table.Num(c.Target, 2)})
+	}
+	t.Rows = append(t.Rows, []string{"Weighted", "", table.Num(w.Target, 2)})
+	return t
+}
+
+// MarshalJSON writes the weighting in sotp's JSON contract.
+func (w Weighted) MarshalJSON() ([]byte, error) { return jsonx.Marshal(w) }

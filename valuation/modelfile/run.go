@@ -43,6 +43,9 @@ type RunFile struct {
 	Seek       *RunSeek       `json:"seek,omitempty"`
 	MonteCarlo *RunMonteCarlo `json:"monte_carlo,omitempty"`
 	Sobol      *RunSobol      `json:"sobol,omitempty"`
+	// Weighted is named cases with their probabilities: each case's target beside the
+	// probability-weighted one (valuation.Prepared.Weighted).
+	Weighted []RunCase `json:"weighted,omitempty" max:"1000"`
 	// Progress, if set, is the engine's progress callback for the run's analyses
 	// (sensitivity.Options.Progress); it is not part of the file.
 	Progress func(done, total int) `json:"-"`
@@ -96,6 +99,14 @@ type RunScenarios struct {
 type RunScenario struct {
 	Name string             `json:"name"`
 	Set  map[string]Decimal `json:"set" max:"1000"`
+}
+
+// RunCase is a named case of a weighted target: its assumptions by key and its
+// probability (the cases' weights sum to 1).
+type RunCase struct {
+	Name   string             `json:"name"`
+	Weight Decimal            `json:"weight"`
+	Set    map[string]Decimal `json:"set,omitempty" max:"1000"`
 }
 
 // RunSeek finds the assumption's value in [Low, High] at which the output is Target.
@@ -158,8 +169,8 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 		return invalid("$.format", strconv.Quote(clip(f.Format))+", want "+RunFormat)
 	case (f.Model == nil) == (f.ModelFile == ""):
 		return invalid("$.model", "give model or model_file, one of the two")
-	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil:
-		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo or sobol")
+	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && len(f.Weighted) == 0:
+		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol or weighted")
 	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
 		return invalid("$.model_file", "a relative path inside the run file's directory")
 	}
@@ -203,6 +214,7 @@ type RunResult struct {
 	Seek       *sensitivity.Solution   `json:"seek,omitempty"`
 	MonteCarlo *sensitivity.Summary    `json:"monte_carlo,omitempty"`
 	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
+	Weighted   *valuation.Weighted     `json:"weighted,omitempty"`
 }
 
 // ReadRun reads a run file from r (DecodeRun) and runs it (RunFile.Run).
@@ -366,6 +378,24 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 			return RunResult{}, at("$.monte_carlo", err)
 		}
 		out.MonteCarlo = &s
+	}
+	if len(f.Weighted) > 0 {
+		cases := make([]valuation.Case, len(f.Weighted))
+		for i, c := range f.Weighted {
+			cases[i] = valuation.Case{Name: c.Name, Weight: c.Weight.Decimal}
+			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
+				key, err := valuation.ParseKey(k)
+				if err != nil {
+					return RunResult{}, at(childPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
+				}
+				cases[i].Set = append(cases[i].Set, valuation.Override{Key: key, Value: c.Set[k].Decimal})
+			}
+		}
+		w, err := e.Prepared().Weighted(cases...)
+		if err != nil {
+			return RunResult{}, at("$.weighted", err)
+		}
+		out.Weighted = &w
 	}
 	if sb := f.Sobol; sb != nil {
 		inputs, err := runInputs(sb.Inputs, "$.sobol.inputs")

@@ -133,6 +133,22 @@ func TestRunInlineModel(t *testing.T) {
 	if r.Seek == nil || r.Seek.Value.Sub(d("0.125")).Abs().GreaterThan(d("0.000000001")) {
 		t.Errorf("seek %+v, want 0.125", r.Seek)
 	}
+	// Weighted cases: 25% at 5% subscribers (US$30), 50% base (US$40), 25% at 20% (US$60):
+	// 7.5 + 20 + 15 = US$42.50.
+	wdoc := `{"format": "sotp/run/v1", "model": ` + string(model) + `, "weighted": [
+	  {"name": "bear", "weight": "0.25", "set": {"forecast/2025/membership/subscriber_ratio": "0.05"}},
+	  {"name": "base", "weight": "0.5"},
+	  {"name": "bull", "weight": "0.25", "set": {"forecast/2025/membership/subscriber_ratio": "0.2"}}]}`
+	wr, err := readRun(t, wdoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wr.Weighted == nil || !wr.Weighted.Target.Equal(d("42.5")) {
+		t.Errorf("weighted %+v, want 42.5", wr.Weighted)
+	}
+	if _, err := readRun(t, strings.Replace(wdoc, `"weight": "0.5"`, `"weight": "0.4"`, 1)); !errors.Is(err, fault.ErrWeight) {
+		t.Errorf("weights of 0.9: %v, want ErrWeight", err)
+	}
 	bad := strings.Replace(doc, `"subscriber_ratio": "0.1"`, `"subscriber_ratio": "1.1"`, 1)
 	_, err = readRun(t, bad)
 	var fe *fault.Error
