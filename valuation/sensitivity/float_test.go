@@ -242,7 +242,7 @@ func TestSobolIshigami(t *testing.T) {
 			rows = append(rows, j)
 		}
 	}
-	x, err := jansen(context.Background(), &Engine{}, runs[0], rows, []string{"x1", "x2", "x3"}, 200, 0.99, 11)
+	x, err := indices(context.Background(), &Engine{}, runs[0], rows, []string{"x1", "x2", "x3"}, 200, 0.99, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,5 +417,35 @@ func TestFloatBridge(t *testing.T) {
 	}
 	if _, err := (&compiler{e: e, vars: names}).output("target"); !errors.Is(err, fault.ErrFloat) {
 		t.Errorf("a diluted target: %v, want ErrFloat", err)
+	}
+}
+
+// TestSobolNoBootstrap: NoBootstrap gives point estimates without intervals, the same
+// estimates as with them, and counts no resamples against MaxPoints.
+func TestSobolNoBootstrap(t *testing.T) {
+	in := []Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
+	}
+	s := Sobol{Outputs: []string{"target"}, Inputs: in, Samples: 1024, Seed: 5}
+	with, err := newEngine(t, Options{}).Sobol(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Bootstrap = NoBootstrap
+	// 1,024 × (2 inputs + 2) points: too few for the 200 default resamples, enough without.
+	without, err := newEngine(t, Options{MaxPoints: 1024 * 4}).Sobol(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range without[0].Inputs {
+		w := with[0].Inputs[i]
+		if x.First != w.First || x.Total != w.Total || !math.IsNaN(x.FirstLo) || !math.IsNaN(x.TotalHi) {
+			t.Errorf("%s: %+v without resamples, %+v with", x.Name, x, w)
+		}
+	}
+	s.Bootstrap = -2
+	if _, err := newEngine(t, Options{}).Sobol(context.Background(), s); !errors.Is(err, fault.ErrOption) {
+		t.Errorf("bootstrap -2: %v, want ErrOption", err)
 	}
 }

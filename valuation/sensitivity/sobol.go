@@ -22,7 +22,8 @@ type Sobol struct {
 	Samples int
 	Seed    uint64
 	// Bootstrap is the number of resamples behind the confidence intervals; zero means
-	// 200. Each resample counts as N points against MaxPoints.
+	// 200, NoBootstrap none (point estimates only: the intervals are NaN). Each resample
+	// counts as N points against MaxPoints.
 	Bootstrap int
 	// Confidence is the intervals' level, in (0, 1); zero means 0.95.
 	Confidence float64
@@ -31,6 +32,9 @@ type Sobol struct {
 	// in Indices.Invalid.
 	FailOnInvalid bool
 }
+
+// NoBootstrap asks a Sobol run for point estimates without intervals.
+const NoBootstrap = -1
 
 // Indices are one output's Sobol indices.
 type Indices struct {
@@ -56,8 +60,9 @@ type Index struct {
 
 // Sobol estimates first-order and total indices of each input for each output: Saltelli's
 // design (matrices A and B of N draws each, and A with column i from B for each input i)
-// with Jansen's estimators, S_i = (V - Σ(f(B) - f(A_B^i))² / 2N) / V and
-// S_Ti = Σ(f(A) - f(A_B^i))² / 2N / V, and percentile intervals from bootstrap resamples
+// with Saltelli's 2010 first-order estimator, S_i = Σ f(B) (f(A_B^i) − f(A)) / N / V
+// (outputs centred on their mean), Jansen's total one, S_Ti = Σ(f(A) − f(A_B^i))² / 2N
+// / V, and percentile intervals from bootstrap resamples
 // of the N rows. Rows come in seeded blocks, and resample b draws from a stream seeded
 // with (Seed, b), so results do not depend on the workers; the bootstrap runs on them too
 // and stops with the context. A row one of whose draws the decimal engine would refuse
@@ -66,8 +71,11 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	if s.Samples == 0 {
 		s.Samples = 4096
 	}
-	if s.Bootstrap == 0 {
+	switch s.Bootstrap {
+	case 0:
 		s.Bootstrap = 200
+	case NoBootstrap:
+		s.Bootstrap = 0
 	}
 	if s.Confidence == 0 {
 		s.Confidence = 0.95
@@ -75,7 +83,7 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	switch {
 	case s.Samples < 2:
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "samples", Value: strconv.Itoa(s.Samples) + ", want 2 or more", Err: fault.ErrOption}
-	case s.Bootstrap < 0:
+	case s.Bootstrap < 0: // below NoBootstrap
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "bootstrap", Value: strconv.Itoa(s.Bootstrap), Err: fault.ErrOption}
 	case !(s.Confidence > 0 && s.Confidence < 1):
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "confidence", Value: ftoa(s.Confidence) + ", want a level in (0, 1)", Err: fault.ErrOption}
@@ -141,7 +149,7 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	}
 	out := make([]Indices, len(s.Outputs))
 	for i, o := range s.Outputs {
-		if out[i], err = jansen(ctx, e, runs[i], rows, names, s.Bootstrap, s.Confidence, s.Seed); err != nil {
+		if out[i], err = indices(ctx, e, runs[i], rows, names, s.Bootstrap, s.Confidence, s.Seed); err != nil {
 			return nil, err
 		}
 		out[i].Output, out[i].Rows, out[i].Invalid = o, len(rows), counts
@@ -212,10 +220,10 @@ func saltelli(ctx context.Context, e *Engine, smp *sampler, d int, fns []func([]
 	return runs, bad, err
 }
 
-// jansen estimates the indices of one output over the given rows, and their bootstrap
+// indices estimates the indices of one output over the given rows, and their bootstrap
 // intervals: resample b draws its rows from a PCG stream seeded with (seed, b), on the
-// engine's workers.
-func jansen(ctx context.Context, e *Engine, r design, all []int, names []string, resamples int, level float64, seed uint64) (Indices, error) {
+// engine's workers. With no resamples the intervals are NaN.
+func indices(ctx context.Context, e *Engine, r design, all []int, names []string, resamples int, level float64, seed uint64) (Indices, error) {
 	estimate := func(rows []int, first, total []float64) (v float64) {
 		mean := 0.0
 		for _, j := range rows {
@@ -229,10 +237,10 @@ func jansen(ctx context.Context, e *Engine, r design, all []int, names []string,
 		for i, fab := range r.fAB {
 			sf, st := 0.0, 0.0
 			for _, j := range rows {
-				sf += (r.fB[j] - fab[j]) * (r.fB[j] - fab[j])
-				st += (r.fA[j] - fab[j]) * (r.fA[j] - fab[j])
+				sf += (r.fB[j] - mean) * (fab[j] - r.fA[j])   // Saltelli 2010
+				st += (r.fA[j] - fab[j]) * (r.fA[j] - fab[j]) // Jansen
 			}
-			first[i] = (v - sf/float64(2*len(rows))) / v
+			first[i] = sf / float64(len(rows)) / v
 			total[i] = st / float64(2*len(rows)) / v
 		}
 		return v
@@ -271,8 +279,11 @@ func jansen(ctx context.Context, e *Engine, r design, all []int, names []string,
 	}
 	tail := (1 - level) / 2
 	for i, name := range names {
-		fq := quantiles(finite(boot[i][:resamples]), tail, 1-tail)
-		tq := quantiles(finite(boot[i][resamples:]), tail, 1-tail)
+		fq, tq := []float64{math.NaN(), math.NaN()}, []float64{math.NaN(), math.NaN()}
+		if resamples > 0 {
+			fq = quantiles(finite(boot[i][:resamples]), tail, 1-tail)
+			tq = quantiles(finite(boot[i][resamples:]), tail, 1-tail)
+		}
 		out.Inputs[i] = Index{Name: name, First: first[i], Total: total[i], FirstLo: fq[0], FirstHi: fq[1], TotalLo: tq[0], TotalHi: tq[1]}
 	}
 	return out, nil
