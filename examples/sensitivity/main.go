@@ -163,11 +163,11 @@ func run(draws int, seed uint64, workers int, charts string) error {
 			{Name: "part/ecommerce/premium", Dist: distuv.NewTriangle(-0.4, 0, -0.2, nil)},
 			{Name: "forecast/2021/ecommerce/penetration", Dist: distuv.Beta{Alpha: 45, Beta: 55}},
 		},
-		Correlation:    corr,
-		Draws:          draws,
-		Seed:           seed,
-		LatinHypercube: true,
-		Bins:           12,
+		Correlation: corr,
+		Draws:       draws,
+		Seed:        seed,
+		Sampling:    sensitivity.LatinHypercube,
+		Bins:        12,
 	})
 	if err != nil {
 		return err

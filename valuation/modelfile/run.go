@@ -127,18 +127,26 @@ type RunMonteCarlo struct {
 	Correlation [][]Decimal `json:"correlation,omitempty" max:"100"`
 	Draws       int         `json:"draws"`
 	Seed        int         `json:"seed,omitempty"`
-	LHS         bool        `json:"lhs,omitempty"` // Latin hypercube sampling
-	Bins        int         `json:"bins,omitempty"`
-	Threshold   *Decimal    `json:"threshold,omitempty"`
+	// Sampling is plain (the default), latin_hypercube or quasi_random.
+	Sampling  *string  `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
+	Bins      int      `json:"bins,omitempty"`
+	Threshold *Decimal `json:"threshold,omitempty"`
 }
 
 // RunSobol estimates Sobol indices of the outputs.
 type RunSobol struct {
-	Outputs   []string   `json:"outputs" max:"100"`
-	Inputs    []RunInput `json:"inputs" max:"100"`
-	Samples   int        `json:"samples"`
-	Bootstrap int        `json:"bootstrap,omitempty"`
-	Seed      int        `json:"seed,omitempty"`
+	Outputs []string `json:"outputs" max:"100"`
+	// Inputs are the random inputs; those sharing a group have one index.
+	Inputs  []RunInput `json:"inputs" max:"100"`
+	Samples int        `json:"samples"`
+	// Sampling is plain (the default), latin_hypercube or quasi_random.
+	Sampling *string `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
+	// Bootstrap is the number of resamples behind plain and Latin hypercube intervals (-1:
+	// none); Replicates the number of quasi-random scrambles behind theirs.
+	Bootstrap  int  `json:"bootstrap,omitempty"`
+	Replicates int  `json:"replicates,omitempty"`
+	Second     bool `json:"second,omitempty"` // second-order indices too
+	Seed       int  `json:"seed,omitempty"`
 }
 
 // RunInput is an assumption drawn from a distribution by name, with its parameters:
@@ -151,6 +159,8 @@ type RunInput struct {
 	Params map[string]Decimal `json:"params" max:"10"`
 	Min    *Decimal           `json:"min,omitempty"`
 	Max    *Decimal           `json:"max,omitempty"`
+	// Group, in a Sobol run, names the factor the input belongs to.
+	Group string `json:"group,omitempty"`
 }
 
 // DecodeRun reads a run file strictly, as Decode reads a model file: at most MaxBytes of
@@ -173,6 +183,16 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol or weighted")
 	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
 		return invalid("$.model_file", "a relative path inside the run file's directory")
+	}
+	if mc := f.MonteCarlo; mc != nil {
+		if _, err := sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
+			return RunFile{}, err
+		}
+	}
+	if sb := f.Sobol; sb != nil {
+		if _, err := sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
+			return RunFile{}, err
+		}
 	}
 	if f.Model != nil && f.Model.Format != ModelFormat {
 		return invalid("$.model.format", strconv.Quote(clip(f.Model.Format))+", want "+ModelFormat)
@@ -353,7 +373,10 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 		if mc.Seed < 0 {
 			return RunResult{}, at("$.monte_carlo.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
 		}
-		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), LatinHypercube: mc.LHS, Bins: mc.Bins}
+		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), Bins: mc.Bins}
+		if run.Sampling, err = sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
+			return RunResult{}, err
+		}
 		if mc.Threshold != nil {
 			run.Threshold = mc.Threshold.InexactFloat64()
 		}
@@ -405,13 +428,30 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 		if sb.Seed < 0 {
 			return RunResult{}, at("$.sobol.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
 		}
-		ix, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: sb.Outputs, Inputs: inputs, Samples: sb.Samples, Bootstrap: sb.Bootstrap, Seed: uint64(sb.Seed)})
+		run := sensitivity.Sobol{Outputs: sb.Outputs, Inputs: inputs, Samples: sb.Samples, Bootstrap: sb.Bootstrap,
+			Replicates: sb.Replicates, Second: sb.Second, Seed: uint64(sb.Seed)}
+		if run.Sampling, err = sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
+			return RunResult{}, err
+		}
+		ix, err := e.Sobol(ctx, run)
 		if err != nil {
 			return RunResult{}, at("$.sobol", err)
 		}
 		out.Sobol = ix
 	}
 	return out, nil
+}
+
+// sampling is the sampling a run names at path; none is plain.
+func sampling(name *string, path string) (sensitivity.Sampling, error) {
+	if name == nil {
+		return sensitivity.Plain, nil
+	}
+	s, err := sensitivity.ParseSampling(*name)
+	if err != nil {
+		return 0, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: %w", fault.ErrInvalid, err)}
+	}
+	return s, nil
 }
 
 // runInputs builds the distributions of a run's inputs, refusing parameters the
@@ -479,7 +519,7 @@ func runInputs(in []RunInput, at string) ([]sensitivity.Input, error) {
 			}
 			d = distuv.Beta{Alpha: v[0], Beta: v[1]}
 		}
-		out[i] = sensitivity.Input{Name: x.Name, Dist: d}
+		out[i] = sensitivity.Input{Name: x.Name, Dist: d, Group: x.Group}
 		switch {
 		case (x.Min == nil) != (x.Max == nil):
 			return nil, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: give min and max, or neither", fault.ErrDistribution)}

@@ -88,7 +88,7 @@ func TestRunErrors(t *testing.T) {
 		{"no model", edit(`"model_file": "model.json",`, ``), fault.ErrInvalid, "$.model"},
 		{"model outside the directory", edit(`"model.json"`, `"../model.json"`), fault.ErrInvalid, "$.model_file"},
 		{"model missing", edit(`"model.json"`, `"nope.json"`), nil, "$.model_file"},
-		{"unknown field", edit(`"lhs": true`, `"lhs": true, "lsh": true`), fault.ErrUnknownField, "$.monte_carlo.lsh"},
+		{"unknown field", edit(`"sampling": "latin_hypercube"`, `"sampling": "latin_hypercube", "lsh": true`), fault.ErrUnknownField, "$.monte_carlo.lsh"},
 		{"axis with values and steps", edit(`"values": ["40", "50", "200"]`, `"values": ["40"], "steps": 3`), fault.ErrInvalid, "$.grid.axes[1]"},
 		{"swing with pct and low", edit(`"pct": "0.1"`, `"pct": "0.1", "low": "1"`), fault.ErrInvalid, "$.tornado.swings[0]"},
 		{"float for a decimal", edit(`"target": "50"`, `"target": 50`), fault.ErrNumber, "$.seek.target"},

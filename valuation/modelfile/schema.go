@@ -168,6 +168,9 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		}
 		max, _ := strconv.Atoi(f.Tag.Get("max"))
 		props[name] = g.of(f.Type, max)
+		if enum := f.Tag.Get("enum"); enum != "" {
+			props[name].(map[string]any)["enum"] = strings.Split(enum, "|")
+		}
 		if opts != "omitempty" {
 			required = append(required, name)
 		}

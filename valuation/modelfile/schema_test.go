@@ -177,3 +177,35 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSchemaAgreesOnSampling: DecodeRun and the run schema both take the three
+// samplings by name and both refuse another, in a Monte Carlo run and in a Sobol one.
+func TestRunSchemaAgreesOnSampling(t *testing.T) {
+	sch := compile(t)[modelfile.RunSchemaID]
+	raw, err := os.ReadFile("testdata/run.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(raw)
+	for _, c := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{`"sampling": "latin_hypercube"`, `"sampling": "quasi_random"`, true},
+		{`"sampling": "latin_hypercube"`, `"sampling": "plain"`, true},
+		{`"sampling": "latin_hypercube"`, `"sampling": "quasi-random"`, false},
+		{`"sampling": "latin_hypercube"`, `"sampling": ""`, false},
+		{`"samples": 256`, `"samples": 256, "sampling": "sobol"`, false},
+		{`"samples": 256`, `"samples": 256, "sampling": "quasi_random", "replicates": 8, "second": true`, true},
+	} {
+		if !strings.Contains(good, c.from) {
+			t.Fatalf("no %q in testdata/run.json", c.from)
+		}
+		doc := strings.Replace(good, c.from, c.to, 1)
+		_, derr := modelfile.DecodeRun(strings.NewReader(doc))
+		serr := valid(t, sch, []byte(doc))
+		if (derr == nil) != c.ok || (serr == nil) != c.ok {
+			t.Errorf("%s: DecodeRun %v; schema %v: want both to accept: %v", c.to, derr, serr, c.ok)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution,
 			moves = append(moves, Override{o.Name, base})
 		}
 	}
-	if err := e.admit(ctx, len(moves)+1); err != nil {
+	if err := e.opts.admit(ctx, len(moves)+1); err != nil {
 		return Attribution{}, err
 	}
 	perShare := func(p Point) (decimal.Decimal, []decimal.Decimal, error) {

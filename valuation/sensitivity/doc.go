@@ -20,14 +20,24 @@
 // formulas (segments.Spec) and the Multiple parts, into a program over the drawn inputs,
 // the one place where money passes through a float,
 // and a test holds it to the decimal engine within 1e-9 relative on 1,000 random points.
-// Draws go through each distribution's quantile function from uniforms of a PCG stream
-// per block of 1,024 draws, seeded with (Seed, block), so results are identical for any
-// number of workers; that is also how truncation to an assumption's range, Latin
-// hypercube strata and a Gaussian-copula correlation act. The float path applies the
+// Draws go through each distribution's quantile function from uniforms made as Sampling
+// says: a PCG stream per block of 1,024 draws, seeded with (Seed, block), Latin hypercube
+// strata, or a scrambled Sobol' sequence (QuasiRandom: Joe and Kuo's direction numbers,
+// seeded scrambles) whose points depend on their index only; results are identical for
+// any number of workers. That is also how truncation to an assumption's range and a
+// Gaussian-copula correlation act. The float path applies the
 // decimal path's validity rules: a draw the exact engine would refuse (DAU above MAU, a
 // rate outside [0, 1], a figure priced at zero or below, an output not finite) is never
 // valued; it is counted by reason in Summary.Invalid and Indices.Invalid, or fails the
 // run with fault.ErrInvalidDraw when FailOnInvalid is set.
+//
+// Models that are not sotp models. A SobolDesign runs the same Sobol analysis on any Go
+// function of float64 inputs (SobolDesign.Run), or on outputs computed elsewhere at its
+// exported points (Points, then Analyze); Engine.Sobol is that design run on a model's
+// compiled program. Quasi-random Sobol runs give intervals from independent scrambles
+// (Sobol.Replicates), not from a bootstrap of quasi-random points, which would not be
+// honest; grouped inputs (Input.Group) get one index, and Sobol.Second adds the
+// second-order ones.
 //
 // Service use. Every run takes a context (nil is an error) and stops within one point (or
 // block, or bootstrap resample) per worker of its cancellation; a run larger than

@@ -157,7 +157,7 @@ func (e *Engine) eval(q query, refs []ref, vals []decimal.Decimal, out []decimal
 // worker's number in [0, workers(n)). Each unit is unit points of total, for progress.
 // It stops early, returning the context's error, when ctx is done; callers admit the
 // points first.
-func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int)) error {
+func (o Options) run(ctx context.Context, n, unit, total int, work func(w, i int)) error {
 	var (
 		next, done atomic.Int64
 		mu         sync.Mutex
@@ -166,18 +166,18 @@ func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int
 	)
 	step := max(n/100, 1)
 	report := func(d int) {
-		if e.opts.Progress == nil || (d%step != 0 && d != n) {
+		if o.Progress == nil || (d%step != 0 && d != n) {
 			return
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		if p := min(d*unit, total); p > reported {
 			reported = p
-			e.opts.Progress(p, total)
+			o.Progress(p, total)
 		}
 	}
 	stop := ctx.Done() // read once: Err takes the context's lock at every call
-	for w := range e.workers(n) {
+	for w := range o.workers(n) {
 		wg.Go(func() {
 			for {
 				select {
@@ -200,14 +200,14 @@ func (e *Engine) run(ctx context.Context, n, unit, total int, work func(w, i int
 
 // admit refuses a run of n points above the engine's maximum, a nil context and one
 // already done.
-func (e *Engine) admit(ctx context.Context, n int) error {
+func (o Options) admit(ctx context.Context, n int) error {
 	if ctx == nil {
 		return &fault.Error{Pkg: "sensitivity", Field: "context", Value: "nil", Err: fault.ErrOption}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	limit := e.opts.MaxPoints
+	limit := o.MaxPoints
 	if limit == 0 {
 		limit = DefaultMaxPoints
 	}
@@ -217,8 +217,8 @@ func (e *Engine) admit(ctx context.Context, n int) error {
 	return nil
 }
 
-func (e *Engine) workers(n int) int {
-	w := e.opts.Workers
+func (o Options) workers(n int) int {
+	w := o.Workers
 	if w == 0 {
 		w = runtime.GOMAXPROCS(0)
 	}

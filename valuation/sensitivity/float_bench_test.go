@@ -26,7 +26,11 @@ const benchDraws = 1_000_000
 // 7.7 × MAU × (31.01 + 185.97 + penetration × avg × (1 + premium)) / 4159.
 func BenchmarkMonteCarloHandLoop(b *testing.B) {
 	e := newEngine(b, Options{Workers: 1})
-	s, _, err := e.sampler(context.Background(), benchInputs(), nil, benchDraws, 1, false)
+	bounds, err := e.bounds(benchInputs())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := newSampler(context.Background(), benchInputs(), bounds, nil, benchDraws, 1, Plain, 1, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,7 +43,7 @@ func BenchmarkMonteCarloHandLoop(b *testing.B) {
 		for blk := 0; blk*blockSize < benchDraws; blk++ {
 			rng.Seed(1, uint64(blk))
 			for i := blk * blockSize; i < min((blk+1)*blockSize, benchDraws); i++ {
-				s.draw(&rng, i, x, u, z)
+				s.draw(&rng, i, 0, x, u, z)
 				samples[i] = 7.7 * x[0] * (31.01 + 185.97 + x[2]*avg*(1+x[1])) / 4159
 			}
 		}

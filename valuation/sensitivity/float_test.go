@@ -118,10 +118,10 @@ func TestMonteCarloSameForAnyWorkers(t *testing.T) {
 	in := mcInputs()
 	in[2].Dist = distuv.NewTriangle(-0.4, 0, -0.2, nil)
 	corr := mat.NewSymDense(4, []float64{1, 0.9, 0, 0, 0.9, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1})
-	for _, lhs := range []bool{false, true} {
+	for _, lhs := range []Sampling{Plain, LatinHypercube, QuasiRandom} {
 		var runs []Summary
 		for _, w := range []int{1, 2, 3} {
-			mc := MonteCarlo{Output: "forecast/2021/revenue", Inputs: in, Correlation: corr, Draws: 5000, Seed: 7, LatinHypercube: lhs}
+			mc := MonteCarlo{Output: "forecast/2021/revenue", Inputs: in, Correlation: corr, Draws: 5000, Seed: 7, Sampling: lhs}
 			s, err := newEngine(t, Options{Workers: w}).MonteCarlo(context.Background(), mc)
 			if err != nil {
 				t.Fatal(err)
@@ -129,10 +129,10 @@ func TestMonteCarloSameForAnyWorkers(t *testing.T) {
 			runs = append(runs, s)
 		}
 		if diff := cmp.Diff(runs[0], runs[1]); diff != "" {
-			t.Errorf("lhs %v: 1 worker vs 2 (-1 +2):\n%s", lhs, diff)
+			t.Errorf("%v: 1 worker vs 2 (-1 +2):\n%s", lhs, diff)
 		}
 		if diff := cmp.Diff(runs[0], runs[2]); diff != "" {
-			t.Errorf("lhs %v: 1 worker vs 3 (-1 +3):\n%s", lhs, diff)
+			t.Errorf("%v: 1 worker vs 3 (-1 +3):\n%s", lhs, diff)
 		}
 	}
 }
@@ -143,8 +143,8 @@ func TestMonteCarloSameForAnyWorkers(t *testing.T) {
 func TestMonteCarloTarget(t *testing.T) {
 	e := newEngine(t, Options{})
 	base := f64(e.Result().Target)
-	for _, lhs := range []bool{false, true} {
-		mc := MonteCarlo{Output: "target", Draws: 100_000, Seed: 3, LatinHypercube: lhs, Bins: 8,
+	for _, lhs := range []Sampling{Plain, LatinHypercube, QuasiRandom} {
+		mc := MonteCarlo{Output: "target", Draws: 100_000, Seed: 3, Sampling: lhs, Bins: 8,
 			Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}}
 		s, err := e.MonteCarlo(context.Background(), mc)
 		if err != nil {
@@ -169,7 +169,7 @@ func TestMonteCarloTarget(t *testing.T) {
 		}
 		for _, c := range checks {
 			if math.Abs(c.got-c.want) > c.tol {
-				t.Errorf("lhs %v: %s %.4f, want %.4f ± %.4f", lhs, c.name, c.got, c.want, c.tol)
+				t.Errorf("%v: %s %.4f, want %.4f ± %.4f", lhs, c.name, c.got, c.want, c.tol)
 			}
 		}
 		// P(target > 319) = P(MAU > 319 / 404.559 × 571.68 = 450.78) = Φ((571.68 - 450.78) / 30).
@@ -213,49 +213,6 @@ func TestTruncationAndCorrelation(t *testing.T) {
 	// 50,000 draws (standard error (1 - 0.81) / sqrt(n) ≈ 0.001).
 	if r := stat.Correlation(draws[0], draws[1], nil); math.Abs(r-0.9) > 0.01 {
 		t.Errorf("correlation of MAU and DAU draws %.4f, want 0.9", r)
-	}
-}
-
-// TestSobolIshigami checks the estimators on the Ishigami function, f = sin x1 +
-// 7 sin² x2 + 0.1 x3⁴ sin x1 with x uniform on [-π, π]³, whose indices are known:
-// V = 49/8 + 0.1π⁴/5 + 0.01π⁸/18 + 1/2, S1 = (1 + 0.1π⁴/5)² / 2V, S2 = 49/8V, S3 = 0,
-// ST1 = S1 + V13/V, ST2 = S2, ST3 = V13/V with V13 = 8 × 0.01 π⁸ / 225.
-func TestSobolIshigami(t *testing.T) {
-	pi4, pi8 := math.Pow(math.Pi, 4), math.Pow(math.Pi, 8)
-	v := 49.0/8 + 0.1*pi4/5 + 0.01*pi8/18 + 0.5
-	v13 := 8 * 0.01 * pi8 / 225
-	s1 := 0.5 * (1 + 0.1*pi4/5) * (1 + 0.1*pi4/5) / v
-	wantFirst := []float64{s1, 49.0 / 8 / v, 0}
-	wantTotal := []float64{s1 + v13/v, 49.0 / 8 / v, v13 / v}
-	ishigami := func(x []float64) float64 {
-		return math.Sin(x[0]) + 7*math.Sin(x[1])*math.Sin(x[1]) + 0.1*math.Pow(x[2], 4)*math.Sin(x[0])
-	}
-	u := distuv.Uniform{Min: -math.Pi, Max: math.Pi}
-	smp := &sampler{n: 1 << 14, dists: []Distribution{u, u, u}, lo: []float64{0, 0, 0}, wid: []float64{1, 1, 1}, seed: 11}
-	runs, bad, err := saltelli(context.Background(), &Engine{}, smp, 3, []func([]float64) float64{ishigami}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := make([]int, 0, len(bad))
-	for j, k := range bad {
-		if k < 0 {
-			rows = append(rows, j)
-		}
-	}
-	x, err := indices(context.Background(), &Engine{}, runs[0], rows, []string{"x1", "x2", "x3"}, 200, 0.99, 11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(x.Variance-v)/v > 0.02 {
-		t.Errorf("variance %.3f, want %.3f", x.Variance, v)
-	}
-	for i, in := range x.Inputs {
-		if wantFirst[i] < in.FirstLo || wantFirst[i] > in.FirstHi {
-			t.Errorf("%s: S1 %.4f [%.4f, %.4f] misses %.4f", in.Name, in.First, in.FirstLo, in.FirstHi, wantFirst[i])
-		}
-		if wantTotal[i] < in.TotalLo || wantTotal[i] > in.TotalHi {
-			t.Errorf("%s: ST %.4f [%.4f, %.4f] misses %.4f", in.Name, in.Total, in.TotalLo, in.TotalHi, wantTotal[i])
-		}
 	}
 }
 

@@ -53,17 +53,31 @@ func FuzzOptions(f *testing.F) {
 			{Name: "forecast/2021/mau", Dist: dists[int(seed%5)], Min: min, Max: max},
 			{Name: "forecast/2021/dau", Dist: dists[int(seed/5%5)]},
 		}
-		mc := sensitivity.MonteCarlo{Output: "target", Inputs: in, Draws: draws, Seed: seed, Bins: bins, LatinHypercube: lhs}
+		sampling := sensitivity.Plain
+		if lhs {
+			sampling = sensitivity.LatinHypercube
+		}
+		if seed%7 == 3 {
+			sampling = sensitivity.QuasiRandom
+		}
+		mc := sensitivity.MonteCarlo{Output: "target", Inputs: in, Draws: draws, Seed: seed, Bins: bins, Sampling: sampling}
 		if s, err := e.MonteCarlo(ctx, mc); err == nil {
 			finite(s.Mean, s.SD, s.Min, s.Max, s.P5, s.P50, s.P95, s.PAbove)
 			_ = s.Text()
 		}
-		sob := sensitivity.Sobol{Outputs: []string{"target"}, Inputs: in, Samples: samples, Bootstrap: bootstrap, Confidence: confidence, Seed: seed}
+		sob := sensitivity.Sobol{Outputs: []string{"target"}, Inputs: in, Samples: samples, Bootstrap: bootstrap, Confidence: confidence, Seed: seed,
+			Sampling: sampling, Second: seed%2 == 0}
+		if sampling == sensitivity.QuasiRandom {
+			sob.Bootstrap, sob.Replicates = 0, bootstrap
+		}
 		if idx, err := e.Sobol(ctx, sob); err == nil {
 			for _, x := range idx {
 				finite(x.Variance)
 				for _, in := range x.Inputs {
 					finite(in.First, in.Total)
+				}
+				for _, p := range x.Pairs {
+					finite(p.Second)
 				}
 				_ = x.Text()
 			}

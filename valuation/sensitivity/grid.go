@@ -157,7 +157,7 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err := e.eval(q, nil, nil, g.Base); err != nil {
 		return Grid{}, err
 	}
-	if err := e.admit(ctx, n); err != nil {
+	if err := e.opts.admit(ctx, n); err != nil {
 		return Grid{}, err
 	}
 	vq, err := e.compile(q, refs)
@@ -165,14 +165,14 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 		return Grid{}, err
 	}
 	g.Cells = make([]Cell, n)
-	evs := make([]*valuation.Evaluator, e.workers(n))
+	evs := make([]*valuation.Evaluator, e.opts.workers(n))
 	vals := make([][]decimal.Decimal, len(evs))
 	for w := range evs {
 		evs[w], vals[w] = vq.Evaluator(), make([]decimal.Decimal, len(axes))
 	}
 	// A point's outputs share one allocation: a run of the exact kernel costs the
 	// outputs' decimals and this.
-	err = e.run(ctx, n, 1, n, func(w, i int) {
+	err = e.opts.run(ctx, n, 1, n, func(w, i int) {
 		for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
 			n := len(axes[k].Values)
 			vals[w][k] = axes[k].Values[rest%n]

@@ -256,7 +256,7 @@ func TestRunsCountAllTheirWork(t *testing.T) {
 		five = append(five, sensitivity.Input{Name: n, Dist: distuv.Uniform{Min: 0.5, Max: 1}})
 	}
 	// 10^7 draws: within MaxPoints; with Latin-hypercube strata of 5 inputs, 6 × 10^7.
-	lhs := sensitivity.MonteCarlo{Output: "target", Draws: 10_000_000, LatinHypercube: true, Inputs: five}
+	lhs := sensitivity.MonteCarlo{Output: "target", Draws: 10_000_000, Sampling: sensitivity.LatinHypercube, Inputs: five}
 	if _, err := e.MonteCarlo(context.Background(), lhs); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("LHS strata: %v, want ErrTooManyPoints", err)
 	}

@@ -26,10 +26,10 @@ type MonteCarlo struct {
 	Correlation *mat.SymDense
 	Draws       int
 	Seed        uint64
-	// LatinHypercube stratifies each input's draws into Draws equal-probability strata,
-	// one draw in each; otherwise draws are plain. Its strata count against MaxPoints:
-	// Draws × (1 + inputs) points in all.
-	LatinHypercube bool
+	// Sampling is how the draws are made: Plain (the default), LatinHypercube (its strata
+	// count against MaxPoints: Draws × (1 + inputs) points in all) or QuasiRandom (one
+	// scramble of a Sobol' sequence; best with Draws a power of two).
+	Sampling Sampling
 	// Threshold is the value whose exceedance the summary reports; zero means the model's
 	// price when the output is the target, and zero otherwise.
 	Threshold float64
@@ -112,22 +112,27 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
 	points := mc.Draws
-	if mc.LatinHypercube {
+	if mc.Sampling == LatinHypercube {
 		if len(mc.Inputs) > math.MaxInt32/mc.Draws {
 			return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 		}
 		points += mc.Draws * len(mc.Inputs)
 	}
-	if err := e.admit(ctx, points); err != nil {
+	if err := e.opts.admit(ctx, points); err != nil {
 		return Summary{}, err
 	}
 	if _, err := e.query([]string{mc.Output}); err != nil {
 		return Summary{}, err
 	}
-	s, names, err := e.sampler(ctx, mc.Inputs, mc.Correlation, mc.Draws, mc.Seed, mc.LatinHypercube)
+	bounds, err := e.bounds(mc.Inputs)
 	if err != nil {
 		return Summary{}, err
 	}
+	s, err := newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1)
+	if err != nil {
+		return Summary{}, err
+	}
+	names := inputNames(mc.Inputs)
 	c := compiler{e: e, vars: names}
 	p, err := c.output(mc.Output)
 	if err != nil {
@@ -141,18 +146,18 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	g := newGuard(checks)
 	samples := make([]float64, mc.Draws)
 	blocks := (mc.Draws + blockSize - 1) / blockSize
-	workers := make([]paddedWorker, e.workers(blocks))
+	workers := make([]paddedWorker, e.opts.workers(blocks))
 	for i := range workers {
 		d := len(names)
 		workers[i].x, workers[i].u, workers[i].z = make([]float64, d), make([]float64, d), make([]float64, d)
 		workers[i].invalid = make([]int, len(checks)+1)
 	}
-	err = e.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
+	err = e.opts.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
 		st := &workers[w]
 		rng, x, u, z := &st.rng, st.x, st.u, st.z
 		rng.Seed(mc.Seed, uint64(b))
 		for i := b * blockSize; i < min((b+1)*blockSize, mc.Draws); i++ {
-			s.draw(rng, i, x, u, z)
+			s.draw(rng, i, 0, x, u, z)
 			samples[i] = math.NaN() // marks an invalid draw
 			if k := g.first(x); k >= 0 {
 				st.invalid[k]++

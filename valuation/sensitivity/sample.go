@@ -8,6 +8,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/sensitivity/internal/qmc"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -21,10 +22,15 @@ type Distribution interface {
 	Quantile(p float64) float64
 }
 
-// Input is an assumption drawn at random in a Monte Carlo or Sobol run.
+// Input is an assumption drawn at random in a Monte Carlo or Sobol run (or, in a
+// SobolDesign or MorrisDesign, an input of a function, by any name).
 type Input struct {
 	Name string
 	Dist Distribution
+	// Group, in a Sobol run, names the factor the input belongs to: inputs of one Group
+	// move together and share one index (all of e-commerce, say). Empty, the input is a
+	// factor of its own. Monte Carlo and Morris runs do not use it.
+	Group string
 	// Min and Max truncate the distribution to [Min, Max]; Min == Max means no bounds but
 	// the assumption's kind's: a rate stays in [0, 1], a margin in [-1, 1], a premium above
 	// -1, and counts, money, multiples, FX rates, shares and prices at or above 0.
@@ -35,62 +41,122 @@ type Input struct {
 // only on the seed and the block's index, so results do not depend on the workers.
 const blockSize = 1024
 
-// sampler turns uniform draws into draws of the inputs.
+// Sampling is how a Monte Carlo or Sobol run makes the uniform draws behind its inputs'
+// draws (each goes through its distribution's quantile function).
+type Sampling int
+
+const (
+	// Plain draws are independent pseudo-random uniforms from seeded PCG streams.
+	Plain Sampling = iota
+	// LatinHypercube stratifies each input's n draws into n equal-probability strata,
+	// one draw in each. The strata count against MaxPoints: n per input.
+	LatinHypercube
+	// QuasiRandom draws the points of a scrambled Sobol' sequence: Joe and Kuo's direction
+	// numbers (new-joe-kuo-6.21201), a linear matrix scramble and a digital shift seeded
+	// with the run's seed, as SciPy's qmc.Sobol makes them. A run of 2^m draws is
+	// stratified in every input at once, and estimates converge at nearly 1/n rather than
+	// 1/√n. At most 1,024 uniforms a draw: 1,024 inputs for Monte Carlo, 512 for Sobol.
+	QuasiRandom
+)
+
+var samplingNames = [...]string{Plain: "plain", LatinHypercube: "latin_hypercube", QuasiRandom: "quasi_random"}
+
+// String returns the sampling's name: plain, latin_hypercube or quasi_random.
+func (s Sampling) String() string {
+	if s < 0 || int(s) >= len(samplingNames) {
+		return "Sampling(" + strconv.Itoa(int(s)) + ")"
+	}
+	return samplingNames[s]
+}
+
+// ParseSampling returns the sampling named by String.
+func ParseSampling(name string) (Sampling, error) {
+	for i, n := range samplingNames {
+		if n == name {
+			return Sampling(i), nil
+		}
+	}
+	return 0, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: strconv.Quote(name) + ", want plain, latin_hypercube or quasi_random", Err: fault.ErrOption}
+}
+
+// sampler turns uniform draws into draws of the inputs. A draw is one of n, and each has
+// halves sets of d inputs (Sobol's A and B: 2), each set with uniforms of its own.
 type sampler struct {
-	n       int // draws
+	n, d    int // draws, inputs
 	dists   []Distribution
 	lo, wid []float64 // each input's CDF at its lower bound, and the mass within bounds
 	chol    []float64 // lower Cholesky factor of the correlation, row-major; nil when independent
-	perms   [][]int32 // Latin hypercube: the stratum of draw i of input j; nil when plain
-	seed    uint64
+	perms   [][]int32 // Latin hypercube: the stratum of draw i of uniform j; nil when plain
+	// seqs are the quasi-random scrambles, each giving per consecutive draws; nil otherwise.
+	seqs []*qmc.Sobol
+	per  int
+	seed uint64
 }
 
-// sampler checks the inputs and prepares their draws; Latin hypercube strata are laid out
-// here, checking ctx as they are.
-func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense, n int, seed uint64, lhs bool) (*sampler, []string, error) {
-	s := &sampler{n: n, seed: seed}
-	names := make([]string, len(inputs))
+// bounds resolves the inputs' assumptions and returns the values each kind can take.
+func (e *Engine) bounds(inputs []Input) ([][2]float64, error) {
+	bounds := make([][2]float64, len(inputs))
 	for j, in := range inputs {
 		r, err := e.resolve(in.Name)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		for _, prev := range names[:j] {
-			if prev == in.Name {
-				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Err: fault.ErrDuplicateAssumption}
+		bounds[j][0], bounds[j][1] = kindBounds(r.Kind)
+	}
+	return bounds, nil
+}
+
+// inputNames returns the inputs' names, in order.
+func inputNames(inputs []Input) []string {
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.Name
+	}
+	return names
+}
+
+// newSampler checks the inputs and prepares n draws of halves sets of them: each input
+// bounded by bounds and by its own Min and Max, Latin hypercube strata laid out (checking
+// ctx as they are), and with QuasiRandom, replicates independent scrambles of n /
+// replicates draws each.
+func newSampler(ctx context.Context, inputs []Input, bounds [][2]float64, corr *mat.SymDense, n int, seed uint64, how Sampling, halves, replicates int) (*sampler, error) {
+	d := len(inputs)
+	s := &sampler{n: n, d: d, seed: seed}
+	for j, in := range inputs {
+		for _, prev := range inputs[:j] {
+			if prev.Name == in.Name {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Err: fault.ErrDuplicateAssumption}
 			}
 		}
-		names[j] = in.Name
 		if in.Dist == nil {
-			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no distribution", Err: fault.ErrDistribution}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no distribution", Err: fault.ErrDistribution}
 		}
-		lo, hi := kindBounds(r.Kind)
+		lo, hi := bounds[j][0], bounds[j][1]
 		if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
-			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: fault.ErrDistribution}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: fault.ErrDistribution}
 		}
 		if in.Min != in.Max {
 			lo, hi = math.Max(lo, in.Min), math.Min(hi, in.Max)
 		}
 		cl, ch, ok := mass(in.Dist, lo, hi)
 		if !ok {
-			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: fault.ErrDistribution}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: fault.ErrDistribution}
 		}
 		s.dists = append(s.dists, in.Dist)
 		s.lo, s.wid = append(s.lo, cl), append(s.wid, ch-cl)
 	}
-	d := len(inputs)
 	if corr != nil {
 		if r, c := corr.Dims(); r != d || c != d {
-			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: fault.ErrDistribution}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: fault.ErrDistribution}
 		}
 		for j := range d {
 			if corr.At(j, j) != 1 {
-				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: fault.ErrDistribution}
+				return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: fault.ErrDistribution}
 			}
 		}
 		var ch mat.Cholesky
 		if !ch.Factorize(corr) {
-			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
 		}
 		var l mat.TriDense
 		ch.LTo(&l)
@@ -101,12 +167,14 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 			}
 		}
 	}
-	if lhs {
+	switch how {
+	case Plain:
+	case LatinHypercube:
 		rng := rand.New(rand.NewPCG(seed, math.MaxUint64))
-		s.perms = make([][]int32, d)
+		s.perms = make([][]int32, halves*d)
 		for j := range s.perms {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			p := make([]int32, n)
 			for i := range p {
@@ -116,7 +184,7 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 			for i := n - 1; i > 0; i-- {
 				if i&0xffff == 0 {
 					if err := ctx.Err(); err != nil {
-						return nil, nil, err
+						return nil, err
 					}
 				}
 				k := int(rng.Uint64N(uint64(i + 1)))
@@ -124,8 +192,19 @@ func (e *Engine) sampler(ctx context.Context, inputs []Input, corr *mat.SymDense
 			}
 			s.perms[j] = p
 		}
+	case QuasiRandom:
+		s.per = n / replicates
+		for r := range replicates {
+			seq, err := qmc.Scrambled(halves*d, seed, uint64(r))
+			if err != nil {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: err.Error(), Err: fault.ErrOption}
+			}
+			s.seqs = append(s.seqs, seq)
+		}
+	default:
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: how.String(), Err: fault.ErrOption}
 	}
-	return s, names, nil
+	return s, nil
 }
 
 // mass returns the distribution's CDF at lo and hi, and whether the distribution is
@@ -166,12 +245,22 @@ func uniform(r *rand.PCG) float64 {
 	return (float64(r.Uint64()>>11) + 0.5) / (1 << 53)
 }
 
-// draw fills x with draw i of the inputs from rng; u and z are scratch of the same length.
-func (s *sampler) draw(rng *rand.PCG, i int, x, u, z []float64) {
-	for j := range u {
-		u[j] = uniform(rng)
-		if s.perms != nil {
-			u[j] = (float64(s.perms[j][i]) + u[j]) / float64(s.n)
+// draw fills x with set half of draw i of the inputs, its uniforms from rng unless they
+// are quasi-random; u and z are scratch of the inputs' length.
+func (s *sampler) draw(rng *rand.PCG, i, half int, x, u, z []float64) {
+	switch {
+	case s.seqs != nil:
+		seq, k := s.seqs[i/s.per], uint64(i%s.per)
+		for j := range u {
+			u[j] = (float64(seq.Bits(k, half*s.d+j)>>11) + 0.5) / (1 << 53)
+		}
+	case s.perms != nil:
+		for j := range u {
+			u[j] = (float64(s.perms[half*s.d+j][i]) + uniform(rng)) / float64(s.n)
+		}
+	default:
+		for j := range u {
+			u[j] = uniform(rng)
 		}
 	}
 	if s.chol != nil {

@@ -41,10 +41,10 @@ func (e *Engine) Scenarios(ctx context.Context, outputs []string, scenarios ...S
 	if err := e.eval(q, nil, nil, c.Base); err != nil {
 		return Comparison{}, err
 	}
-	if err := e.admit(ctx, len(scenarios)); err != nil {
+	if err := e.opts.admit(ctx, len(scenarios)); err != nil {
 		return Comparison{}, err
 	}
-	err = e.run(ctx, len(scenarios), 1, len(scenarios), func(_, i int) {
+	err = e.opts.run(ctx, len(scenarios), 1, len(scenarios), func(_, i int) {
 		out := make([]decimal.Decimal, len(outputs))
 		if err := e.eval(q, refs[i], vals[i], out); err != nil {
 			c.Cells[i] = Cell{Err: &PointError{Point: scenarios[i].Set, Err: err}}

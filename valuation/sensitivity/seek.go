@@ -66,7 +66,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	case maxIter < 0:
 		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "max_iterations", Value: strconv.Itoa(maxIter), Err: fault.ErrOption}
 	}
-	if err := e.admit(ctx, maxIter+2); err != nil {
+	if err := e.opts.admit(ctx, maxIter+2); err != nil {
 		return Solution{}, err
 	}
 	vq, err := e.compile(q, []ref{r})

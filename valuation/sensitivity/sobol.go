@@ -2,10 +2,15 @@ package sensitivity
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
@@ -15,25 +20,42 @@ import (
 // Sobol describes a variance-based global sensitivity analysis of outputs over
 // independent random inputs, run in float64 (see the package doc for the boundary).
 type Sobol struct {
+	// Outputs names the outputs: the model's, for Engine.Sobol; for a SobolDesign, labels
+	// of the function's outputs, in the order it returns them.
 	Outputs []string
-	Inputs  []Input
-	// Samples is the number of base samples N; the run evaluates the model N × (d + 2)
-	// times for d inputs. Zero means 4,096.
+	// Inputs are the random inputs, drawn independently. Inputs sharing a Group form one
+	// factor, with one index.
+	Inputs []Input
+	// Samples is the number of base samples N; the run evaluates the model N × (F + 2)
+	// times for F factors, N × (2F + 2) with Second. Zero means 4,096.
 	Samples int
 	Seed    uint64
-	// Bootstrap is the number of resamples behind the confidence intervals; zero means
-	// 200, NoBootstrap none (point estimates only: the intervals are NaN). Each resample
-	// counts as N points against MaxPoints.
+	// Sampling is how the matrices A and B are drawn: Plain (the default), LatinHypercube
+	// or QuasiRandom (A and B are the first and last inputs of one 2d-dimensional scrambled
+	// Sobol' sequence, as in SALib).
+	Sampling Sampling
+	// Replicates, with QuasiRandom sampling only, is the number of independent scrambles
+	// the N samples are split into, N / Replicates each (best a power of two): each index
+	// is the mean of its replicates' estimates and its interval Student's t interval over
+	// them, so the intervals stay honest where a bootstrap of quasi-random points is not.
+	// Zero means 16; 1 means one scramble and no intervals (NaN).
+	Replicates int
+	// Bootstrap, with Plain or LatinHypercube sampling, is the number of resamples behind
+	// the percentile intervals; zero means 200, NoBootstrap none (point estimates only:
+	// the intervals are NaN). Each resample counts as N points against MaxPoints.
 	Bootstrap int
 	// Confidence is the intervals' level, in (0, 1); zero means 0.95.
 	Confidence float64
-	// FailOnInvalid makes a row with a draw the decimal engine would refuse fail the run
-	// with fault.ErrInvalidDraw; otherwise such rows are left out of every estimate and counted
-	// in Indices.Invalid.
+	// Second asks for the second-order index of each pair of factors too (Saltelli's 2002
+	// estimator), at N × F more evaluations.
+	Second bool
+	// FailOnInvalid makes a row with a draw the decimal engine would refuse (or, for a
+	// SobolDesign, an output not finite) fail the run with fault.ErrInvalidDraw;
+	// otherwise such rows are left out of every estimate and counted in Indices.Invalid.
 	FailOnInvalid bool
 }
 
-// NoBootstrap asks a Sobol run for point estimates without intervals.
+// NoBootstrap asks a Sobol or Morris run for point estimates without intervals.
 const NoBootstrap = -1
 
 // Indices are one output's Sobol indices.
@@ -41,70 +63,399 @@ type Indices struct {
 	Output   string  `json:"output"`
 	Variance float64 `json:"variance"` // of the output over the 2N base draws of the valid rows
 	Rows     int     `json:"rows"`     // the base rows estimated from: N less the invalid ones
-	Inputs   []Index `json:"inputs"`
+	// Intervals says where the intervals come from: "bootstrap", "replicates" or "none".
+	Intervals string  `json:"intervals"`
+	Inputs    []Index `json:"inputs"` // one a factor: an input, or a group of them
+	// Pairs are the second-order indices, with Sobol.Second: each pair of factors once,
+	// in the order of the factors.
+	Pairs []Pair `json:"pairs"`
 	// Invalid counts the rows left out, by the first reason one of their draws failed.
 	Invalid []Invalid `json:"invalid"`
 }
 
-// Index is one input's first-order and total Sobol indices with bootstrap percentile
-// intervals.
+// Index is one factor's first-order and total Sobol indices with their intervals.
 type Index struct {
-	Name    string  `json:"name"`
-	First   float64 `json:"first"`
-	Total   float64 `json:"total"`
-	FirstLo float64 `json:"first_lo"`
-	FirstHi float64 `json:"first_hi"`
-	TotalLo float64 `json:"total_lo"`
-	TotalHi float64 `json:"total_hi"`
+	Name    string   `json:"name"`    // the input's name, or its group's
+	Members []string `json:"members"` // the inputs the factor moves
+	First   float64  `json:"first"`
+	Total   float64  `json:"total"`
+	FirstLo float64  `json:"first_lo"`
+	FirstHi float64  `json:"first_hi"`
+	TotalLo float64  `json:"total_lo"`
+	TotalHi float64  `json:"total_hi"`
 }
 
-// Sobol estimates first-order and total indices of each input for each output: Saltelli's
-// design (matrices A and B of N draws each, and A with column i from B for each input i)
-// with Saltelli's 2010 first-order estimator, S_i = Σ f(B) (f(A_B^i) − f(A)) / N / V
-// (outputs centred on their mean), Jansen's total one, S_Ti = Σ(f(A) − f(A_B^i))² / 2N
-// / V, and percentile intervals from bootstrap resamples
-// of the N rows. Rows come in seeded blocks, and resample b draws from a stream seeded
-// with (Seed, b), so results do not depend on the workers; the bootstrap runs on them too
-// and stops with the context. A row one of whose draws the decimal engine would refuse
-// is left out (or fails the run, with FailOnInvalid).
-func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
+// Pair is the second-order index of two factors: the share of the variance due to their
+// interaction alone.
+type Pair struct {
+	A      string  `json:"a"`
+	B      string  `json:"b"`
+	Second float64 `json:"second"`
+	Lo     float64 `json:"lo"`
+	Hi     float64 `json:"hi"`
+}
+
+// SobolDesign is the sample of a Sobol analysis, for a model that is not a sotp model: Run
+// evaluates a Go function at its points; Points and Analyze let the outputs be computed
+// elsewhere. Engine.Sobol runs the same design on a sotp model. A design is immutable and
+// safe for concurrent use.
+type SobolDesign struct {
+	s       Sobol // defaults filled in
+	o       Options
+	smp     *sampler
+	factors []Index // Name and Members; cols are the members' columns
+	cols    [][]int
+}
+
+// NewSobolDesign checks s and lays out its sample; o bounds its points (MaxPoints) and
+// gives Run its workers and progress. Inputs are bounded only by their own Min and Max.
+func NewSobolDesign(s Sobol, o Options) (*SobolDesign, error) {
+	inf := [2]float64{math.Inf(-1), math.Inf(1)}
+	bounds := make([][2]float64, len(s.Inputs))
+	for i := range bounds {
+		bounds[i] = inf
+	}
+	return newSobolDesign(context.Background(), s, o, bounds)
+}
+
+func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64) (*SobolDesign, error) {
 	if s.Samples == 0 {
 		s.Samples = 4096
-	}
-	switch s.Bootstrap {
-	case 0:
-		s.Bootstrap = 200
-	case NoBootstrap:
-		s.Bootstrap = 0
 	}
 	if s.Confidence == 0 {
 		s.Confidence = 0.95
 	}
+	opt := func(field, value string) (*SobolDesign, error) {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
+	}
 	switch {
 	case s.Samples < 2:
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "samples", Value: strconv.Itoa(s.Samples) + ", want 2 or more", Err: fault.ErrOption}
-	case s.Bootstrap < 0: // below NoBootstrap
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "bootstrap", Value: strconv.Itoa(s.Bootstrap), Err: fault.ErrOption}
+		return opt("samples", strconv.Itoa(s.Samples)+", want 2 or more")
 	case !(s.Confidence > 0 && s.Confidence < 1):
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "confidence", Value: ftoa(s.Confidence) + ", want a level in (0, 1)", Err: fault.ErrOption}
+		return opt("confidence", ftoa(s.Confidence)+", want a level in (0, 1)")
 	case len(s.Inputs) == 0:
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "inputs", Value: "none", Err: fault.ErrOption}
+		return opt("inputs", "none")
+	case len(s.Outputs) == 0:
+		return opt("outputs", "none")
 	}
-	if _, err := e.query(s.Outputs); err != nil {
-		return nil, err
+	if s.Sampling == QuasiRandom {
+		if s.Replicates == 0 {
+			s.Replicates = 16
+		}
+		switch {
+		case s.Bootstrap > 0:
+			return opt("bootstrap", strconv.Itoa(s.Bootstrap)+" resamples of quasi-random points: their intervals come from Replicates")
+		case s.Replicates < 1 || s.Samples%s.Replicates != 0 || s.Samples/s.Replicates < 2:
+			return opt("replicates", strconv.Itoa(s.Replicates)+" for "+strconv.Itoa(s.Samples)+" samples, want a divisor leaving 2 or more a replicate")
+		}
+		s.Bootstrap = 0
+	} else {
+		switch s.Bootstrap {
+		case 0:
+			s.Bootstrap = 200
+		case NoBootstrap:
+			s.Bootstrap = 0
+		}
+		switch {
+		case s.Bootstrap < 0: // below NoBootstrap
+			return opt("bootstrap", strconv.Itoa(s.Bootstrap))
+		case s.Replicates != 0:
+			return opt("replicates", strconv.Itoa(s.Replicates)+" with "+s.Sampling.String()+" sampling: replicates are scrambles of quasi-random samples")
+		}
 	}
-	d := len(s.Inputs)
-	if s.Samples > math.MaxInt32/(d+2+s.Bootstrap) {
+	d := &SobolDesign{s: s, o: o}
+	groups := map[string]int{}
+	for j, in := range s.Inputs {
+		k, ok := groups[in.Group]
+		if in.Group == "" || !ok {
+			k = len(d.factors)
+			name := in.Name
+			if in.Group != "" {
+				name, groups[in.Group] = in.Group, k
+			}
+			d.factors = append(d.factors, Index{Name: name})
+			d.cols = append(d.cols, nil)
+		}
+		d.factors[k].Members = append(d.factors[k].Members, in.Name)
+		d.cols[k] = append(d.cols[k], j)
+	}
+	for _, in := range s.Inputs {
+		if _, ok := groups[in.Name]; ok {
+			return opt("inputs", strconv.Quote(in.Name)+" names a group and an input")
+		}
+	}
+	per := d.perRow()
+	strata := 0
+	if s.Sampling == LatinHypercube {
+		strata = 2 * len(s.Inputs)
+	}
+	if s.Samples > math.MaxInt32/(per+s.Bootstrap+strata) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 	}
-	if err := e.admit(ctx, s.Samples*(d+2+s.Bootstrap)); err != nil {
+	if err := o.admit(ctx, s.Samples*(per+s.Bootstrap+strata)); err != nil {
 		return nil, err
 	}
-	smp, names, err := e.sampler(ctx, s.Inputs, nil, s.Samples, s.Seed, false)
+	smp, err := newSampler(ctx, s.Inputs, bounds, nil, s.Samples, s.Seed, s.Sampling, 2, max(s.Replicates, 1))
 	if err != nil {
 		return nil, err
 	}
-	c := compiler{e: e, vars: names}
+	d.smp = smp
+	return d, nil
+}
+
+// perRow is the number of points of one row: A, B, A_B for each factor and, with Second,
+// B_A for each factor.
+func (d *SobolDesign) perRow() int {
+	if d.s.Second {
+		return 2 + 2*len(d.factors)
+	}
+	return 2 + len(d.factors)
+}
+
+// Len returns the number of points in the design.
+func (d *SobolDesign) Len() int { return d.s.Samples * d.perRow() }
+
+// Points returns the design's points, each a value of every input in the order of
+// Sobol.Inputs. Row j of the design is points j × P to j × P + P − 1, P = Len() / N:
+// A_j, B_j, then A_j with factor i's inputs from B_j for each factor i, and with Second,
+// B_j with factor i's inputs from A_j for each factor i.
+func (d *SobolDesign) Points() [][]float64 {
+	n, p, in := d.s.Samples, d.perRow(), len(d.s.Inputs)
+	flat := make([]float64, n*p*in)
+	out := make([][]float64, n*p)
+	for i := range out {
+		out[i] = flat[i*in : (i+1)*in : (i+1)*in]
+	}
+	d.rows(context.Background(), Options{Workers: 1}, func(_, j int, pts [][]float64) {
+		for k, x := range pts {
+			copy(out[j*p+k], x)
+		}
+	})
+	return out
+}
+
+// rows lays out the design's rows on o's workers: row j's points, in the order Points
+// gives them, are handed to visit with the worker's index. Plain and Latin hypercube rows
+// come in blocks of 1,024, each from a PCG stream seeded with (Seed, block), A's draw of
+// a row first: the points do not depend on the workers.
+func (d *SobolDesign) rows(ctx context.Context, o Options, visit func(w, j int, pts [][]float64)) error {
+	n, p, in := d.s.Samples, d.perRow(), len(d.s.Inputs)
+	blocks := (n + blockSize - 1) / blockSize
+	type scratch struct {
+		_    [64]byte
+		rng  rand.PCG
+		pts  [][]float64
+		u, z []float64
+		_    [64]byte
+	}
+	ws := make([]scratch, o.workers(blocks))
+	for w := range ws {
+		flat := make([]float64, p*in)
+		ws[w].pts = make([][]float64, p)
+		for k := range p {
+			ws[w].pts[k] = flat[k*in : (k+1)*in : (k+1)*in]
+		}
+		ws[w].u, ws[w].z = make([]float64, in), make([]float64, in)
+	}
+	f := len(d.factors)
+	return o.run(ctx, blocks, blockSize*p, n*p, func(w, b int) {
+		st := &ws[w]
+		st.rng.Seed(d.s.Seed, uint64(b))
+		a, bb := st.pts[0], st.pts[1]
+		for j := b * blockSize; j < min((b+1)*blockSize, n); j++ {
+			d.smp.draw(&st.rng, j, 0, a, st.u, st.z)
+			d.smp.draw(&st.rng, j, 1, bb, st.u, st.z)
+			for i, cols := range d.cols {
+				ab := st.pts[2+i]
+				copy(ab, a)
+				for _, c := range cols {
+					ab[c] = bb[c]
+				}
+				if d.s.Second {
+					ba := st.pts[2+f+i]
+					copy(ba, bb)
+					for _, c := range cols {
+						ba[c] = a[c]
+					}
+				}
+			}
+			visit(w, j, st.pts)
+		}
+	})
+}
+
+// design is one output evaluated on Saltelli's design: fA[j], fB[j], fAB[i][j] and, with
+// second-order indices, fBA[i][j].
+type design struct {
+	fA, fB   []float64
+	fAB, fBA [][]float64
+}
+
+// evaluate runs a model of m outputs at every point of the design on o's workers: eval
+// writes the outputs at x to y and returns -1, or the index of the reason x is invalid.
+// bad[j] is the reason of row j's first invalid point, or -1.
+func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(x, y []float64) int) ([]design, []int, error) {
+	runs, bad := d.newRuns(m)
+	ys := make([][]float64, o.workers((d.s.Samples+blockSize-1)/blockSize))
+	for w := range ys {
+		ys[w] = make([]float64, m)
+	}
+	err := d.rows(ctx, o, func(w, j int, pts [][]float64) {
+		y := ys[w]
+		for q, x := range pts {
+			if bad[j] = eval(x, y); bad[j] >= 0 {
+				return
+			}
+			d.store(runs, q, j, y)
+		}
+	})
+	return runs, bad, err
+}
+
+// newRuns allocates the evaluations of m outputs, and the rows' reasons, all valid.
+func (d *SobolDesign) newRuns(m int) ([]design, []int) {
+	n, f := d.s.Samples, len(d.factors)
+	runs := make([]design, m)
+	for k := range runs {
+		r := &runs[k]
+		r.fA, r.fB, r.fAB = make([]float64, n), make([]float64, n), make([][]float64, f)
+		for i := range f {
+			r.fAB[i] = make([]float64, n)
+		}
+		if d.s.Second {
+			r.fBA = make([][]float64, f)
+			for i := range f {
+				r.fBA[i] = make([]float64, n)
+			}
+		}
+	}
+	bad := make([]int, n)
+	for j := range bad {
+		bad[j] = -1
+	}
+	return runs, bad
+}
+
+// store records the outputs y at point q of row j.
+func (d *SobolDesign) store(runs []design, q, j int, y []float64) {
+	f := len(d.factors)
+	for k := range runs {
+		r := &runs[k]
+		switch {
+		case q == 0:
+			r.fA[j] = y[k]
+		case q == 1:
+			r.fB[j] = y[k]
+		case q < 2+f:
+			r.fAB[q-2][j] = y[k]
+		default:
+			r.fBA[q-2-f][j] = y[k]
+		}
+	}
+}
+
+// Run evaluates f at every point of the design on the design's workers, and analyses
+// its outputs: f is given each point's input values in the order of Sobol.Inputs (a
+// slice f must not keep) and returns one value for each of Sobol.Outputs. An output not
+// finite makes its row invalid. f runs concurrently; a panic in f, or a result of the
+// wrong length, fails the run with an error.
+func (d *SobolDesign) Run(ctx context.Context, f func(x []float64) []float64) ([]Indices, error) {
+	if err := d.o.admit(ctx, 0); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var once sync.Once
+	var failed error
+	fail := func(err error) {
+		once.Do(func() { failed = err; cancel() })
+	}
+	m := len(d.s.Outputs)
+	eval := func(x, y []float64) (bad int) {
+		defer func() {
+			if r := recover(); r != nil {
+				fail(&fault.Error{Pkg: "sensitivity", Field: "function", Value: "panic: " + clipText(fmt.Sprint(r)), Err: fault.ErrOption})
+				bad = 0
+			}
+		}()
+		v := f(x)
+		if len(v) != m {
+			fail(&fault.Error{Pkg: "sensitivity", Field: "function", Value: strconv.Itoa(len(v)) + " outputs, want " + strconv.Itoa(m), Err: fault.ErrOption})
+			return 0
+		}
+		for k, vk := range v {
+			if math.IsNaN(vk) || math.IsInf(vk, 0) {
+				return 0
+			}
+			y[k] = vk
+		}
+		return -1
+	}
+	runs, bad, err := d.evaluate(ctx, d.o, m, eval)
+	if failed != nil {
+		return nil, failed
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.analyze(ctx, d.o, runs, bad, []string{notFinite})
+}
+
+// Analyze estimates the indices from outputs computed elsewhere: y[p] holds the outputs
+// at point p of Points, one for each of Sobol.Outputs. A value not finite (NaN for a
+// point the model refused, say) makes its row invalid.
+func (d *SobolDesign) Analyze(ctx context.Context, y [][]float64) ([]Indices, error) {
+	if err := d.o.admit(ctx, 0); err != nil {
+		return nil, err
+	}
+	p, m := d.perRow(), len(d.s.Outputs)
+	if len(y) != d.Len() {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: strconv.Itoa(len(y)) + " points, want " + strconv.Itoa(d.Len()), Err: fault.ErrOption}
+	}
+	for i, v := range y {
+		if len(v) != m {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: "point " + strconv.Itoa(i) + ": " + strconv.Itoa(len(v)) + " outputs, want " + strconv.Itoa(m), Err: fault.ErrOption}
+		}
+	}
+	runs, bad := d.newRuns(m)
+	for j := range d.s.Samples {
+	row:
+		for q := range p {
+			for _, v := range y[j*p+q] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					bad[j] = 0
+					break row
+				}
+			}
+			d.store(runs, q, j, y[j*p+q])
+		}
+	}
+	return d.analyze(ctx, d.o, runs, bad, []string{notFinite})
+}
+
+// Sobol estimates the first-order and total indices of each factor for each output:
+// Saltelli's design (matrices A and B of N draws each, and A with factor i's inputs from
+// B for each factor i), Saltelli's 2010 first-order estimator, S_i = Σ f(B) (f(A_B^i) −
+// f(A)) / N / V, Jansen's total one, S_Ti = Σ (f(A) − f(A_B^i))² / 2N / V (outputs
+// centred on their mean), and with Second, Saltelli's 2002 second-order one. Intervals
+// are bootstrap percentiles over resamples of the N rows (resample b draws from a stream
+// seeded with (Seed, b)), or with quasi-random sampling Student's t intervals over
+// independent scrambles. Results do not depend on the workers, and the run stops with the
+// context. A row one of whose draws the decimal engine would refuse is left out (or fails
+// the run, with FailOnInvalid).
+func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
+	if _, err := e.query(s.Outputs); err != nil {
+		return nil, err
+	}
+	bounds, err := e.bounds(s.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newSobolDesign(ctx, s, e.opts, bounds)
+	if err != nil {
+		return nil, err
+	}
+	c := compiler{e: e, vars: inputNames(s.Inputs)}
 	progs := make([]program, len(s.Outputs))
 	for i, o := range s.Outputs {
 		p, err := c.output(o)
@@ -117,16 +468,36 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	if err != nil {
 		return nil, err
 	}
-	fns := make([]func([]float64) float64, len(progs))
-	for i := range progs {
-		fns[i] = progs[i].eval
-	}
-	runs, bad, err := saltelli(ctx, e, smp, d, fns, checks)
+	g := newGuard(checks)
+	runs, bad, err := d.evaluate(ctx, e.opts, len(progs), func(x, y []float64) int {
+		if k := g.first(x); k >= 0 {
+			return k
+		}
+		for k := range progs {
+			v := progs[k].eval(x)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return len(checks)
+			}
+			y[k] = v
+		}
+		return -1
+	})
 	if err != nil {
 		return nil, err
 	}
+	reasons := make([]string, len(checks)+1)
+	for k := range checks {
+		reasons[k] = checks[k].reason
+	}
+	reasons[len(checks)] = notFinite
+	return d.analyze(ctx, e.opts, runs, bad, reasons)
+}
+
+// analyze estimates each output's indices from its evaluations, leaving out the rows
+// marked bad (by the index of their reason).
+func (d *SobolDesign) analyze(ctx context.Context, o Options, runs []design, bad []int, reasons []string) ([]Indices, error) {
 	var rows []int
-	invalid := map[int]int{}
+	invalid := make([]int, len(reasons))
 	for j, k := range bad {
 		if k < 0 {
 			rows = append(rows, j)
@@ -135,158 +506,210 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 		}
 	}
 	var counts []Invalid
-	for k := range len(checks) + 1 {
-		if n := invalid[k]; n > 0 {
-			reason := notFinite
-			if k < len(checks) {
-				reason = checks[k].reason
-			}
-			counts = append(counts, Invalid{Reason: reason, Count: n})
+	for k, n := range invalid {
+		if n > 0 {
+			counts = append(counts, Invalid{Reason: reasons[k], Count: n})
 		}
 	}
-	if len(counts) > 0 && (s.FailOnInvalid || len(rows) < 2) {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "sobol", Value: describeInvalid(counts, s.Samples), Err: fault.ErrInvalidDraw}
+	if len(counts) > 0 && (d.s.FailOnInvalid || len(rows) < 2) {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "sobol", Value: describeInvalid(counts, d.s.Samples), Err: fault.ErrInvalidDraw}
 	}
-	out := make([]Indices, len(s.Outputs))
-	for i, o := range s.Outputs {
-		if out[i], err = indices(ctx, e, runs[i], rows, names, s.Bootstrap, s.Confidence, s.Seed); err != nil {
+	out := make([]Indices, len(runs))
+	for i, o2 := range d.s.Outputs {
+		x, err := d.indices(ctx, o, &runs[i], rows)
+		if err != nil {
 			return nil, err
 		}
-		out[i].Output, out[i].Rows, out[i].Invalid = o, len(rows), counts
-		if v := out[i].Variance; !(v > 0) || math.IsInf(v, 0) {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: o, Value: "variance " + ftoa(v) + " over the draws: no indices to estimate", Err: fault.ErrInvalidDraw}
+		x.Output, x.Rows, x.Invalid = o2, len(rows), counts
+		if v := x.Variance; !(v > 0) || math.IsInf(v, 0) {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: o2, Value: "variance " + ftoa(v) + " over the draws: no indices to estimate", Err: fault.ErrInvalidDraw}
 		}
+		out[i] = x
 	}
 	return out, nil
 }
 
-// design is one output evaluated on Saltelli's design: fA[j], fB[j] and fAB[i][j].
-type design struct {
-	fA, fB []float64
-	fAB    [][]float64
+// estimate writes the indices' numerators over rows to num (F first-order ones, F total
+// ones, then with fBA each pair's closed second-order one: V_i + V_k + V_ik), and returns
+// the variance they divide; index turns them into indices. The variance divides by 2n −
+// 1 for random draws; by 2n for quasi-random ones (qmc), whose mean is so much nearer
+// the true one that the one degree of freedom's correction would bias it up by 1/2n.
+func (r *design) estimate(rows []int, num []float64, qmc bool) float64 {
+	n := float64(len(rows))
+	mean, v := 0.0, 0.0
+	for _, j := range rows {
+		mean += r.fA[j] + r.fB[j]
+	}
+	mean /= 2 * n
+	for _, j := range rows {
+		a, b := r.fA[j]-mean, r.fB[j]-mean
+		v += a*a + b*b
+	}
+	if qmc {
+		v /= 2 * n
+	} else {
+		v /= 2*n - 1
+	}
+	f := len(r.fAB)
+	for i, fab := range r.fAB {
+		sf, st := 0.0, 0.0
+		for _, j := range rows {
+			sf += (r.fB[j] - mean) * (fab[j] - r.fA[j])   // Saltelli 2010
+			st += (r.fA[j] - fab[j]) * (r.fA[j] - fab[j]) // Jansen
+		}
+		num[i], num[f+i] = sf/n, st/(2*n)
+	}
+	p := 2 * f
+	for i := range r.fBA {
+		for k := i + 1; k < f; k++ {
+			s := 0.0
+			for _, j := range rows { // Saltelli 2002
+				s += (r.fBA[i][j]-mean)*(r.fAB[k][j]-mean) - (r.fA[j]-mean)*(r.fB[j]-mean)
+			}
+			num[p] = s / n
+			p++
+		}
+	}
+	return v
 }
 
-// saltelli evaluates each function on the design of smp.n rows: row j of A and of B are
-// draws of a stream seeded with (seed, block of j), A's first. bad[j] is the index of the
-// first check a draw of row j failed (len(checks) for an output not finite), or -1.
-func saltelli(ctx context.Context, e *Engine, smp *sampler, d int, fns []func([]float64) float64, checks []check) ([]design, []int, error) {
-	n := smp.n
-	runs := make([]design, len(fns))
-	for k := range runs {
-		runs[k] = design{fA: make([]float64, n), fB: make([]float64, n), fAB: make([][]float64, d)}
-		for i := range d {
-			runs[k].fAB[i] = make([]float64, n)
+// index turns numerators over their variance v into indices, in est: each divided by v,
+// and each pair's closed index less the pair's first-order ones.
+func index(f int, num []float64, v float64, est []float64) {
+	for c := range num {
+		est[c] = num[c] / v
+	}
+	p := 2 * f
+	for i := range f {
+		for k := i + 1; k < f && p < len(est); k++ {
+			est[p] -= est[i] + est[k]
+			p++
 		}
 	}
-	bad := make([]int, n)
-	g := newGuard(checks)
-	blocks := (n + blockSize - 1) / blockSize
-	workers := make([]paddedWorker, e.workers(blocks))
-	for i := range workers {
-		workers[i].x, workers[i].u, workers[i].z = make([]float64, 3*d), make([]float64, d), make([]float64, d)
-	}
-	// eval writes each function's output at x to set, and reports the first failed check.
-	eval := func(x []float64, set func(k int, v float64)) int {
-		if k := g.first(x); k >= 0 {
-			return k
-		}
-		for k, f := range fns {
-			v := f(x)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return len(checks)
-			}
-			set(k, v)
-		}
-		return -1
-	}
-	err := e.run(ctx, blocks, blockSize*(d+2), n*(d+2), func(w, b int) {
-		st := &workers[w]
-		st.rng.Seed(smp.seed, uint64(b))
-		a, bb, ab := st.x[:d], st.x[d:2*d], st.x[2*d:]
-		for j := b * blockSize; j < min((b+1)*blockSize, n); j++ {
-			smp.draw(&st.rng, j, a, st.u, st.z)
-			smp.draw(&st.rng, j, bb, st.u, st.z)
-			bad[j] = eval(a, func(k int, v float64) { runs[k].fA[j] = v })
-			if bad[j] < 0 {
-				bad[j] = eval(bb, func(k int, v float64) { runs[k].fB[j] = v })
-			}
-			for i := 0; i < d && bad[j] < 0; i++ {
-				copy(ab, a)
-				ab[i] = bb[i]
-				bad[j] = eval(ab, func(k int, v float64) { runs[k].fAB[i][j] = v })
-			}
-		}
-	})
-	return runs, bad, err
 }
 
-// indices estimates the indices of one output over the given rows, and their bootstrap
-// intervals: resample b draws its rows from a PCG stream seeded with (seed, b), on the
-// engine's workers. With no resamples the intervals are NaN.
-func indices(ctx context.Context, e *Engine, r design, all []int, names []string, resamples int, level float64, seed uint64) (Indices, error) {
-	estimate := func(rows []int, first, total []float64) (v float64) {
-		mean := 0.0
-		for _, j := range rows {
-			mean += r.fA[j] + r.fB[j]
-		}
-		mean /= float64(2 * len(rows))
-		for _, j := range rows {
-			v += (r.fA[j]-mean)*(r.fA[j]-mean) + (r.fB[j]-mean)*(r.fB[j]-mean)
-		}
-		v /= float64(2*len(rows) - 1)
-		for i, fab := range r.fAB {
-			sf, st := 0.0, 0.0
-			for _, j := range rows {
-				sf += (r.fB[j] - mean) * (fab[j] - r.fA[j])   // Saltelli 2010
-				st += (r.fA[j] - fab[j]) * (r.fA[j] - fab[j]) // Jansen
+// indices estimates the indices of one output over the given rows, with their intervals:
+// bootstrap percentiles over resamples of the rows (resample b draws its rows from a PCG
+// stream seeded with (Seed, b), on o's workers), Student's t over quasi-random
+// replicates, or none (NaN).
+func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []int) (Indices, error) {
+	f := len(d.factors)
+	k := 2 * f
+	if r.fBA != nil {
+		k += f * (f - 1) / 2
+	}
+	est, num := make([]float64, k), make([]float64, k)
+	x := Indices{Variance: r.estimate(all, num, d.s.Sampling == QuasiRandom), Intervals: "none"}
+	index(f, num, x.Variance, est)
+	lo, hi := make([]float64, k), make([]float64, k)
+	for c := range k {
+		lo[c], hi[c] = math.NaN(), math.NaN()
+	}
+	tail := (1 - d.s.Confidence) / 2
+	switch reps := d.s.Replicates; {
+	case reps > 1:
+		// Each replicate's numerators and variance, weighted by its rows; the indices are
+		// the ratios of their pooled sums (a ratio of means: its bias falls as 1/N, where
+		// a mean of each replicate's ratios keeps a bias of 1/(N / Replicates)), and the
+		// intervals Student's t over the jackknife's leave-one-replicate-out ratios.
+		x.Intervals = "replicates"
+		per := d.s.Samples / reps
+		nums, vs, ws := make([][]float64, reps), make([]float64, reps), make([]float64, reps)
+		sum, vsum, wsum := make([]float64, k), 0.0, 0.0
+		for rep := range reps {
+			rows := all[lowerBound(all, rep*per):lowerBound(all, (rep+1)*per)]
+			if len(rows) < 2 {
+				return Indices{}, &fault.Error{Pkg: "sensitivity", Field: "replicates", Value: "replicate " + strconv.Itoa(rep) + " has " + strconv.Itoa(len(rows)) + " valid rows, want 2 or more", Err: fault.ErrInvalidDraw}
 			}
-			first[i] = sf / float64(len(rows)) / v
-			total[i] = st / float64(2*len(rows)) / v
+			nums[rep], ws[rep] = make([]float64, k), float64(len(rows))
+			vs[rep] = r.estimate(rows, nums[rep], true)
+			for c := range k {
+				sum[c] += ws[rep] * nums[rep][c]
+			}
+			vsum, wsum = vsum+ws[rep]*vs[rep], wsum+ws[rep]
 		}
-		return v
-	}
-	d := len(names)
-	out := Indices{Inputs: make([]Index, d)}
-	first, total := make([]float64, d), make([]float64, d)
-	out.Variance = estimate(all, first, total)
-	// boot[i] holds input i's first-order estimates, then its total ones, by resample.
-	boot := make([][]float64, d)
-	for i := range boot {
-		boot[i] = make([]float64, 2*resamples)
-	}
-	scratch := make([]struct {
-		rows       []int
-		first, tot []float64
-		rng        rand.PCG
-	}, e.workers(resamples))
-	for w := range scratch {
-		scratch[w].rows, scratch[w].first, scratch[w].tot = make([]int, len(all)), make([]float64, d), make([]float64, d)
-	}
-	err := e.run(ctx, resamples, len(all), resamples*len(all), func(w, b int) {
-		sc := &scratch[w]
-		sc.rng.Seed(seed, math.MaxUint64-uint64(b))
-		rng := rand.New(&sc.rng)
-		for j := range sc.rows {
-			sc.rows[j] = all[rng.IntN(len(all))]
+		pooled := make([]float64, k)
+		for c := range k {
+			pooled[c] = sum[c] / wsum
 		}
-		estimate(sc.rows, sc.first, sc.tot)
-		for i := range d {
-			boot[i][b], boot[i][resamples+b] = sc.first[i], sc.tot[i]
+		index(f, pooled, vsum/wsum, est)
+		jack := make([][]float64, reps) // jack[rep][c]: the indices without replicate rep
+		for rep := range reps {
+			w := wsum - ws[rep]
+			for c := range k {
+				pooled[c] = (sum[c] - ws[rep]*nums[rep][c]) / w
+			}
+			jack[rep] = make([]float64, k)
+			index(f, pooled, (vsum-ws[rep]*vs[rep])/w, jack[rep])
 		}
-	})
-	if err != nil {
-		return Indices{}, err
-	}
-	tail := (1 - level) / 2
-	for i, name := range names {
-		fq, tq := []float64{math.NaN(), math.NaN()}, []float64{math.NaN(), math.NaN()}
-		if resamples > 0 {
-			fq = quantiles(finite(boot[i][:resamples]), tail, 1-tail)
-			tq = quantiles(finite(boot[i][resamples:]), tail, 1-tail)
+		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(reps - 1)}.Quantile(1 - tail)
+		for c := range k {
+			mean, ss := 0.0, 0.0
+			for _, e := range jack {
+				mean += e[c]
+			}
+			mean /= float64(reps)
+			for _, e := range jack {
+				ss += (e[c] - mean) * (e[c] - mean)
+			}
+			half := t * math.Sqrt(ss*float64(reps-1)/float64(reps))
+			lo[c], hi[c] = est[c]-half, est[c]+half
 		}
-		out.Inputs[i] = Index{Name: name, First: first[i], Total: total[i], FirstLo: fq[0], FirstHi: fq[1], TotalLo: tq[0], TotalHi: tq[1]}
+	case d.s.Bootstrap > 0:
+		x.Intervals = "bootstrap"
+		b := d.s.Bootstrap
+		boot := make([][]float64, k) // boot[c][resample]
+		for c := range boot {
+			boot[c] = make([]float64, b)
+		}
+		scratch := make([]struct {
+			rows     []int
+			num, est []float64
+			rng      rand.PCG
+		}, o.workers(b))
+		for w := range scratch {
+			scratch[w].rows, scratch[w].num, scratch[w].est = make([]int, len(all)), make([]float64, k), make([]float64, k)
+		}
+		err := o.run(ctx, b, len(all), b*len(all), func(w, i int) {
+			sc := &scratch[w]
+			sc.rng.Seed(d.s.Seed, math.MaxUint64-uint64(i))
+			rng := rand.New(&sc.rng)
+			for j := range sc.rows {
+				sc.rows[j] = all[rng.IntN(len(all))]
+			}
+			index(f, sc.num, r.estimate(sc.rows, sc.num, false), sc.est)
+			for c := range k {
+				boot[c][i] = sc.est[c]
+			}
+		})
+		if err != nil {
+			return Indices{}, err
+		}
+		for c := range k {
+			q := quantiles(finite(boot[c]), tail, 1-tail)
+			lo[c], hi[c] = q[0], q[1]
+		}
 	}
-	return out, nil
+	for i, fc := range d.factors {
+		x.Inputs = append(x.Inputs, Index{Name: fc.Name, Members: fc.Members,
+			First: est[i], FirstLo: lo[i], FirstHi: hi[i], Total: est[f+i], TotalLo: lo[f+i], TotalHi: hi[f+i]})
+	}
+	if r.fBA != nil {
+		c := 2 * f
+		for i := range f {
+			for j := i + 1; j < f; j++ {
+				x.Pairs = append(x.Pairs, Pair{A: d.factors[i].Name, B: d.factors[j].Name, Second: est[c], Lo: lo[c], Hi: hi[c]})
+				c++
+			}
+		}
+	}
+	return x, nil
+}
+
+// lowerBound returns the index of the first of the sorted rows at or above j.
+func lowerBound(rows []int, j int) int {
+	i, _ := slices.BinarySearch(rows, j)
+	return i
 }
 
 // finite returns xs without NaN and infinities (a resample of rows whose outputs are all
@@ -315,9 +738,24 @@ func (x Indices) table() table.Table {
 		t.Rows = append(t.Rows, []string{in.Name, f(in.First), "[" + f(in.FirstLo) + ", " + f(in.FirstHi) + "]",
 			f(in.Total), "[" + f(in.TotalLo) + ", " + f(in.TotalHi) + "]"})
 	}
+	for _, p := range x.Pairs {
+		t.Notes = append(t.Notes, "second order, "+p.A+" × "+p.B+": "+f(p.Second)+" ["+f(p.Lo)+", "+f(p.Hi)+"]")
+	}
 	return t
 }
 
 // MarshalJSON writes the indices in sotp's JSON contract: snake_case keys, decimals as exact
 // strings, NaN as null, invalid cells as their errors.
 func (x Indices) MarshalJSON() ([]byte, error) { return jsonx.Marshal(x) }
+
+// clipText shortens s to at most 200 bytes, on a rune boundary, for an error message.
+func clipText(s string) string {
+	if len(s) <= 200 {
+		return s
+	}
+	i := 200
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

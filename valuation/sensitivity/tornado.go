@@ -78,10 +78,10 @@ func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (T
 		return Tornado{}, err
 	}
 	t.Base = base[0]
-	if err := e.admit(ctx, 2*len(swings)); err != nil {
+	if err := e.opts.admit(ctx, 2*len(swings)); err != nil {
 		return Tornado{}, err
 	}
-	err = e.run(ctx, 2*len(swings), 1, 2*len(swings), func(_, i int) {
+	err = e.opts.run(ctx, 2*len(swings), 1, 2*len(swings), func(_, i int) {
 		b := &t.Bars[i/2]
 		v, cell := b.Swing.Low, &b.Low
 		if i%2 == 1 {
