@@ -314,6 +314,9 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 	for _, ix := range r.Sobol {
 		b.WriteString("\n" + ix.Text())
 	}
+	for _, s := range r.Morris {
+		b.WriteString("\n" + s.Text())
+	}
 	if w := r.Weighted; w != nil {
 		b.WriteString("\n" + w.Text())
 	}

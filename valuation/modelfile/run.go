@@ -43,6 +43,7 @@ type RunFile struct {
 	Seek       *RunSeek       `json:"seek,omitempty"`
 	MonteCarlo *RunMonteCarlo `json:"monte_carlo,omitempty"`
 	Sobol      *RunSobol      `json:"sobol,omitempty"`
+	Morris     *RunMorris     `json:"morris,omitempty"`
 	// Weighted is named cases with their probabilities: each case's target beside the
 	// probability-weighted one (valuation.Prepared.Weighted).
 	Weighted []RunCase `json:"weighted,omitempty" max:"1000"`
@@ -149,6 +150,17 @@ type RunSobol struct {
 	Seed       int  `json:"seed,omitempty"`
 }
 
+// RunMorris screens the inputs' elementary effects on the outputs.
+type RunMorris struct {
+	Outputs []string `json:"outputs" max:"100"`
+	// Inputs give each assumption's range as a distribution; its levels are quantiles.
+	Inputs       []RunInput `json:"inputs" max:"1000"`
+	Trajectories int        `json:"trajectories,omitempty"`
+	Levels       int        `json:"levels,omitempty"`
+	Bootstrap    int        `json:"bootstrap,omitempty"` // -1: none
+	Seed         int        `json:"seed,omitempty"`
+}
+
 // RunInput is an assumption drawn from a distribution by name, with its parameters:
 // normal (mu, sigma), lognormal (mu, sigma of the log), uniform (min, max), triangle
 // (min, max, mode) or beta (alpha, beta), optionally truncated to [Min, Max] (both or
@@ -179,8 +191,8 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 		return invalid("$.format", strconv.Quote(clip(f.Format))+", want "+RunFormat)
 	case (f.Model == nil) == (f.ModelFile == ""):
 		return invalid("$.model", "give model or model_file, one of the two")
-	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && len(f.Weighted) == 0:
-		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol or weighted")
+	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && f.Morris == nil && len(f.Weighted) == 0:
+		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol, morris or weighted")
 	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
 		return invalid("$.model_file", "a relative path inside the run file's directory")
 	}
@@ -234,6 +246,7 @@ type RunResult struct {
 	Seek       *sensitivity.Solution   `json:"seek,omitempty"`
 	MonteCarlo *sensitivity.Summary    `json:"monte_carlo,omitempty"`
 	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
+	Morris     []sensitivity.Screening `json:"morris,omitempty"`
 	Weighted   *valuation.Weighted     `json:"weighted,omitempty"`
 }
 
@@ -438,6 +451,21 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 			return RunResult{}, at("$.sobol", err)
 		}
 		out.Sobol = ix
+	}
+	if mo := f.Morris; mo != nil {
+		inputs, err := runInputs(mo.Inputs, "$.morris.inputs")
+		if err != nil {
+			return RunResult{}, err
+		}
+		if mo.Seed < 0 {
+			return RunResult{}, at("$.morris.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		s, err := e.Morris(ctx, sensitivity.Morris{Outputs: mo.Outputs, Inputs: inputs, Trajectories: mo.Trajectories,
+			Levels: mo.Levels, Bootstrap: mo.Bootstrap, Seed: uint64(mo.Seed)})
+		if err != nil {
+			return RunResult{}, at("$.morris", err)
+		}
+		out.Morris = s
 	}
 	return out, nil
 }

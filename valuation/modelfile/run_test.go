@@ -54,11 +54,17 @@ func TestReadRun(t *testing.T) {
 	if r.MonteCarlo == nil || r.MonteCarlo.Valid != 2000 || len(r.Sobol) != 1 || len(r.Sobol[0].Inputs) != 2 {
 		t.Errorf("monte carlo %+v, sobol %+v", r.MonteCarlo, r.Sobol)
 	}
+	// Under P/MAU the target does not depend on DAU: its effects are exactly 0; more
+	// shares lower it.
+	if len(r.Morris) != 1 || len(r.Morris[0].Inputs) != 3 || r.Morris[0].Inputs[0].MuStar <= 0 ||
+		r.Morris[0].Inputs[1].MuStar != 0 || r.Morris[0].Inputs[2].Mu >= 0 {
+		t.Errorf("morris %+v", r.Morris)
+	}
 	out, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"result":`, `"grid":`, `"tornado":`, `"scenarios":`, `"seek":`, `"monte_carlo":`, `"sobol":`, `"code":"dau_above_mau"`} {
+	for _, key := range []string{`"result":`, `"grid":`, `"tornado":`, `"scenarios":`, `"seek":`, `"monte_carlo":`, `"sobol":`, `"morris":`, `"mu_star":`, `"code":"dau_above_mau"`} {
 		if !strings.Contains(string(out), key) {
 			t.Errorf("the run's JSON lacks %s", key)
 		}

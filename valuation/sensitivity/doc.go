@@ -1,7 +1,7 @@
 // Package sensitivity moves the assumptions of a valuation.Model and reads its outputs:
 // one-way sweeps and n-way grids (the analyst's data table), tornado charts, named
 // scenarios side by side, goal seek, attribution of a change in the target, Monte Carlo
-// runs and Sobol global sensitivity indices.
+// runs, Morris screening and Sobol global sensitivity indices.
 //
 // An Engine is built from a model that values. Assumptions are addressed by their
 // valuation.Key in text form, the grammar of figure keys ("forecast/2021/mau",
@@ -16,7 +16,7 @@
 // decimal, as exact as Model.Value: the engine is a client of valuation.Prepared, which
 // compiles each run's moves and outputs once into an exact kernel, so a point costs a
 // small fraction of a fresh Model.Value and gives the same figures, digit for digit.
-// Monte Carlo and Sobol runs are float64: float.go compiles the outputs, from the drivers'
+// Monte Carlo, Morris and Sobol runs are float64: float.go compiles the outputs, from the drivers'
 // formulas (segments.Spec) and the Multiple parts, into a program over the drawn inputs,
 // the one place where money passes through a float,
 // and a test holds it to the decimal engine within 1e-9 relative on 1,000 random points.
@@ -34,7 +34,8 @@
 // Models that are not sotp models. A SobolDesign runs the same Sobol analysis on any Go
 // function of float64 inputs (SobolDesign.Run), or on outputs computed elsewhere at its
 // exported points (Points, then Analyze); Engine.Sobol is that design run on a model's
-// compiled program. Quasi-random Sobol runs give intervals from independent scrambles
+// compiled program. A MorrisDesign does the same for Morris screening (Engine.Morris):
+// screen every assumption cheaply, then give the few that matter Sobol indices. Quasi-random Sobol runs give intervals from independent scrambles
 // (Sobol.Replicates), not from a bootstrap of quasi-random points, which would not be
 // honest; grouped inputs (Input.Group) get one index, and Sobol.Second adds the
 // second-order ones.

@@ -3,8 +3,10 @@ package sensitivity
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -72,15 +74,64 @@ func BenchmarkMonteCarlo(b *testing.B) {
 	}
 }
 
-// BenchmarkSobol runs 2^14 base samples of three inputs: 2^14 × 5 evaluations of the
-// target, with 200 bootstrap resamples.
+// BenchmarkSobol runs 2^14 base samples of three inputs (2^14 × 5 evaluations of the
+// target) with 200 bootstrap resamples, and with quasi-random sampling and its 16
+// replicates, on one worker and on two.
 func BenchmarkSobol(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		how  Sampling
+	}{{"bootstrap", Plain}, {"quasi", QuasiRandom}} {
+		for _, w := range []int{1, 2} {
+			b.Run(c.name+"/workers="+strconv.Itoa(w), func(b *testing.B) {
+				e := newEngine(b, Options{Workers: w})
+				s := Sobol{Outputs: []string{"target"}, Inputs: benchInputs(), Samples: 1 << 14, Seed: 1, Sampling: c.how}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Sobol(context.Background(), s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkMorris screens every assumption of the Kuaishou model with a non-zero base (53,
+// each uniform on ±20%) along 20 trajectories: 1,080 evaluations of the target.
+func BenchmarkMorris(b *testing.B) {
 	e := newEngine(b, Options{})
-	s := Sobol{Outputs: []string{"target"}, Inputs: benchInputs(), Samples: 1 << 14, Seed: 1}
+	var names []string
+	for _, a := range e.Assumptions() {
+		if !a.Base.IsZero() {
+			names = append(names, a.Key.String())
+		}
+	}
+	sw, err := e.Swings(decimal.RequireFromString("0.2"), names...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := Morris{Outputs: []string{"target"}, Inputs: Uniforms(sw), Trajectories: 20, Seed: 1}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.Sobol(context.Background(), s); err != nil {
+		if _, err := e.Morris(context.Background(), m); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFloatTarget is one evaluation of the target's compiled float64 program at a
+// draw of the three inputs, the cost every Monte Carlo, Sobol and Morris point pays.
+func BenchmarkFloatTarget(b *testing.B) {
+	e := newEngine(b, Options{})
+	eval, _, err := e.floatModel([]string{"target"}, benchInputs())
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, y := []float64{571.68, -0.2, 0.45}, make([]float64, 1)
+	for b.Loop() {
+		if eval(x, y) >= 0 {
+			b.Fatal("invalid")
 		}
 	}
 }

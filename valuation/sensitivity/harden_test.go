@@ -236,6 +236,10 @@ func TestNilContext(t *testing.T) {
 			_, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: []string{"target"}, Inputs: in})
 			return err
 		},
+		"Morris": func() error {
+			_, err := e.Morris(ctx, sensitivity.Morris{Outputs: []string{"target"}, Inputs: in})
+			return err
+		},
 	}
 	for name, run := range runs {
 		if err := run(); !errors.Is(err, fault.ErrOption) {

@@ -59,8 +59,9 @@ func TestGridJSON(t *testing.T) {
 	}
 }
 
-// TestRunJSON: tornados, scenarios, goal seeks, attributions and Monte Carlo summaries
-// write snake_case keys; a statistic that is not a number is null.
+// TestRunJSON: tornados, scenarios, goal seeks, attributions, Monte Carlo summaries, Morris
+// screenings and Sobol indices write snake_case keys; a statistic that is not a number is
+// null.
 func TestRunJSON(t *testing.T) {
 	ctx := context.Background()
 	e := engine(t, sensitivity.Options{})
@@ -86,7 +87,10 @@ func TestRunJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sensitivity.Summary{Output: "target", Mean: math.NaN()}
-	for name, v := range map[string]any{"tornado": tor, "scenarios": cmp, "seek": sol, "attribution": att, "summary": sum} {
+	screen := sensitivity.Screening{Output: "target", Inputs: []sensitivity.Effect{{Name: "shares", MuStarLo: math.NaN()}}}
+	sobol := sensitivity.Indices{Output: "target", Inputs: []sensitivity.Index{{Name: "g", Members: []string{"a", "b"}, FirstLo: math.NaN()}},
+		Pairs: []sensitivity.Pair{{A: "a", B: "b", Lo: math.NaN()}}}
+	for name, v := range map[string]any{"tornado": tor, "scenarios": cmp, "seek": sol, "attribution": att, "summary": sum, "screening": screen, "sobol": sobol} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -94,6 +98,9 @@ func TestRunJSON(t *testing.T) {
 		keysSnake(t, name, b)
 		if name == "summary" && !strings.Contains(string(b), `"mean":null`) {
 			t.Errorf("NaN mean: %s", b)
+		}
+		if name == "screening" && !strings.Contains(string(b), `"mu_star_lo":null`) || name == "sobol" && !strings.Contains(string(b), `"lo":null`) {
+			t.Errorf("%s: NaN bound not null: %s", name, b)
 		}
 	}
 }

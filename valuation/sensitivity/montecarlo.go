@@ -149,8 +149,8 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	workers := make([]paddedWorker, e.opts.workers(blocks))
 	for i := range workers {
 		d := len(names)
-		workers[i].x, workers[i].u, workers[i].z = make([]float64, d), make([]float64, d), make([]float64, d)
-		workers[i].invalid = make([]int, len(checks)+1)
+		workers[i].x, workers[i].u, workers[i].z = padded[float64](d), padded[float64](d), padded[float64](d)
+		workers[i].invalid = padded[int](len(checks) + 1)
 	}
 	err = e.opts.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
 		st := &workers[w]
@@ -279,11 +279,24 @@ func summarize(output string, samples []float64, threshold float64, bins int) Su
 }
 
 // quantiles returns the type-7 quantiles of xs at probabilities ps, leaving xs as it is.
-// It finds the order statistics it needs without sorting: a pass counts the values into
-// 65,536 buckets of their order-preserving bit patterns, and only the few buckets that
-// hold the wanted ranks are gathered and sorted. Its cost is a few passes over xs.
+// Up to 65,536 values it sorts a copy; above, it finds the order statistics it needs
+// without sorting: a pass counts the values into 65,536 buckets of their order-preserving
+// bit patterns, and only the few buckets that hold the wanted ranks are gathered and
+// sorted. Its cost is then a few passes over xs.
 func quantiles(xs []float64, ps ...float64) []float64 {
 	n := len(xs)
+	if n <= 1<<16 { // fewer values than buckets: sorting a copy is cheaper
+		sorted := slices.Clone(xs)
+		slices.Sort(sorted)
+		out := make([]float64, len(ps))
+		for i, p := range ps {
+			h := p * float64(n-1)
+			k := int(h)
+			lo, hi := sorted[k], sorted[min(k+1, n-1)]
+			out[i] = lo + (h-math.Floor(h))*(hi-lo)
+		}
+		return out
+	}
 	kmin, kmax := uint64(math.MaxUint64), uint64(0)
 	for _, v := range xs {
 		k := orderKey(v)
@@ -325,9 +338,11 @@ func quantiles(xs []float64, ps ...float64) []float64 {
 	start := make(map[int]int, len(gathered))
 	for b, vs := range gathered {
 		slices.Sort(vs)
+		first := 0
 		for _, c := range counts[:b] {
-			start[b] += c
+			first += c
 		}
+		start[b] = first
 	}
 	at := func(r int) float64 {
 		b := bucketOf[r]

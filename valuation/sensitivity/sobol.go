@@ -110,12 +110,7 @@ type SobolDesign struct {
 // NewSobolDesign checks s and lays out its sample; o bounds its points (MaxPoints) and
 // gives Run its workers and progress. Inputs are bounded only by their own Min and Max.
 func NewSobolDesign(s Sobol, o Options) (*SobolDesign, error) {
-	inf := [2]float64{math.Inf(-1), math.Inf(1)}
-	bounds := make([][2]float64, len(s.Inputs))
-	for i := range bounds {
-		bounds[i] = inf
-	}
-	return newSobolDesign(context.Background(), s, o, bounds)
+	return newSobolDesign(context.Background(), s, o, openBounds(len(s.Inputs)))
 }
 
 func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64) (*SobolDesign, error) {
@@ -250,12 +245,12 @@ func (d *SobolDesign) rows(ctx context.Context, o Options, visit func(w, j int, 
 	}
 	ws := make([]scratch, o.workers(blocks))
 	for w := range ws {
-		flat := make([]float64, p*in)
+		flat := padded[float64](p * in)
 		ws[w].pts = make([][]float64, p)
 		for k := range p {
 			ws[w].pts[k] = flat[k*in : (k+1)*in : (k+1)*in]
 		}
-		ws[w].u, ws[w].z = make([]float64, in), make([]float64, in)
+		ws[w].u, ws[w].z = padded[float64](in), padded[float64](in)
 	}
 	f := len(d.factors)
 	return o.run(ctx, blocks, blockSize*p, n*p, func(w, b int) {
@@ -298,7 +293,7 @@ func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(
 	runs, bad := d.newRuns(m)
 	ys := make([][]float64, o.workers((d.s.Samples+blockSize-1)/blockSize))
 	for w := range ys {
-		ys[w] = make([]float64, m)
+		ys[w] = padded[float64](m)
 	}
 	err := d.rows(ctx, o, func(w, j int, pts [][]float64) {
 		y := ys[w]
@@ -363,14 +358,29 @@ func (d *SobolDesign) Run(ctx context.Context, f func(x []float64) []float64) ([
 	if err := d.o.admit(ctx, 0); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, eval, failed, cancel := callFunc(ctx, f, len(d.s.Outputs))
 	defer cancel()
-	var once sync.Once
-	var failed error
-	fail := func(err error) {
-		once.Do(func() { failed = err; cancel() })
+	runs, bad, err := d.evaluate(ctx, d.o, len(d.s.Outputs), eval)
+	if err := failed(); err != nil {
+		return nil, err
 	}
-	m := len(d.s.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	return d.analyze(ctx, d.o, runs, bad, []string{notFinite})
+}
+
+// callFunc adapts f, a function of m outputs, to an evaluator: it writes f's outputs at x
+// to y and returns -1, or 0 for an output not finite. The context it returns is cancelled
+// at f's first misuse (a panic, a result of the wrong length), whose error failed returns
+// once the run is over.
+func callFunc(ctx context.Context, f func(x []float64) []float64, m int) (context.Context, func(x, y []float64) int, func() error, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	var once sync.Once
+	var failure error
+	fail := func(err error) {
+		once.Do(func() { failure = err; cancel() })
+	}
 	eval := func(x, y []float64) (bad int) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -391,14 +401,7 @@ func (d *SobolDesign) Run(ctx context.Context, f func(x []float64) []float64) ([
 		}
 		return -1
 	}
-	runs, bad, err := d.evaluate(ctx, d.o, m, eval)
-	if failed != nil {
-		return nil, failed
-	}
-	if err != nil {
-		return nil, err
-	}
-	return d.analyze(ctx, d.o, runs, bad, []string{notFinite})
+	return ctx, eval, func() error { return failure }, cancel
 }
 
 // Analyze estimates the indices from outputs computed elsewhere: y[p] holds the outputs
@@ -455,21 +458,41 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := compiler{e: e, vars: inputNames(s.Inputs)}
-	progs := make([]program, len(s.Outputs))
-	for i, o := range s.Outputs {
+	eval, reasons, err := e.floatModel(s.Outputs, s.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	runs, bad, err := d.evaluate(ctx, e.opts, len(s.Outputs), eval)
+	if err != nil {
+		return nil, err
+	}
+	return d.analyze(ctx, e.opts, runs, bad, reasons)
+}
+
+// floatModel compiles the outputs over the inputs into an evaluator: it writes the outputs
+// at x to y and returns -1, or the index in reasons of the first reason the decimal engine
+// would refuse x (the last: an output not finite).
+func (e *Engine) floatModel(outputs []string, inputs []Input) (func(x, y []float64) int, []string, error) {
+	c := compiler{e: e, vars: inputNames(inputs)}
+	progs := make([]program, len(outputs))
+	for i, o := range outputs {
 		p, err := c.output(o)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		progs[i] = compile(p)
 	}
 	checks, err := c.checks()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	g := newGuard(checks)
-	runs, bad, err := d.evaluate(ctx, e.opts, len(progs), func(x, y []float64) int {
+	reasons := make([]string, len(checks)+1)
+	for k := range checks {
+		reasons[k] = checks[k].reason
+	}
+	reasons[len(checks)] = notFinite
+	return func(x, y []float64) int {
 		if k := g.first(x); k >= 0 {
 			return k
 		}
@@ -481,36 +504,13 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 			y[k] = v
 		}
 		return -1
-	})
-	if err != nil {
-		return nil, err
-	}
-	reasons := make([]string, len(checks)+1)
-	for k := range checks {
-		reasons[k] = checks[k].reason
-	}
-	reasons[len(checks)] = notFinite
-	return d.analyze(ctx, e.opts, runs, bad, reasons)
+	}, reasons, nil
 }
 
 // analyze estimates each output's indices from its evaluations, leaving out the rows
 // marked bad (by the index of their reason).
 func (d *SobolDesign) analyze(ctx context.Context, o Options, runs []design, bad []int, reasons []string) ([]Indices, error) {
-	var rows []int
-	invalid := make([]int, len(reasons))
-	for j, k := range bad {
-		if k < 0 {
-			rows = append(rows, j)
-		} else {
-			invalid[k]++
-		}
-	}
-	var counts []Invalid
-	for k, n := range invalid {
-		if n > 0 {
-			counts = append(counts, Invalid{Reason: reasons[k], Count: n})
-		}
-	}
+	rows, counts := tally(bad, reasons)
 	if len(counts) > 0 && (d.s.FailOnInvalid || len(rows) < 2) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "sobol", Value: describeInvalid(counts, d.s.Samples), Err: fault.ErrInvalidDraw}
 	}
@@ -529,21 +529,50 @@ func (d *SobolDesign) analyze(ctx context.Context, o Options, runs []design, bad
 	return out, nil
 }
 
+// tally returns the indices of the valid rows (bad[j] < 0) and counts the others by the
+// reason bad[j] indexes.
+func tally(bad []int, reasons []string) ([]int, []Invalid) {
+	var rows []int
+	invalid := make([]int, len(reasons))
+	for j, k := range bad {
+		if k < 0 {
+			rows = append(rows, j)
+		} else {
+			invalid[k]++
+		}
+	}
+	var counts []Invalid
+	for k, n := range invalid {
+		if n > 0 {
+			counts = append(counts, Invalid{Reason: reasons[k], Count: n})
+		}
+	}
+	return rows, counts
+}
+
 // estimate writes the indices' numerators over rows to num (F first-order ones, F total
 // ones, then with fBA each pair's closed second-order one: V_i + V_k + V_ik), and returns
-// the variance they divide; index turns them into indices. The variance divides by 2n −
-// 1 for random draws; by 2n for quasi-random ones (qmc), whose mean is so much nearer
-// the true one that the one degree of freedom's correction would bias it up by 1/2n.
-func (r *design) estimate(rows []int, num []float64, qmc bool) float64 {
+// the variance they divide; index turns them into indices. times, if not nil, counts
+// each row's copies (a bootstrap resample: times[x] copies of rows[x]). The variance
+// divides by 2n − 1 for random draws; by 2n for quasi-random ones (qmc), whose mean is so
+// much nearer the true one that the one degree of freedom's correction would bias it up
+// by 1/2n.
+func (r *design) estimate(rows []int, times []int32, num []float64, qmc bool) float64 {
+	weight := func(x int) float64 {
+		if times == nil {
+			return 1
+		}
+		return float64(times[x])
+	}
 	n := float64(len(rows))
 	mean, v := 0.0, 0.0
-	for _, j := range rows {
-		mean += r.fA[j] + r.fB[j]
+	for x, j := range rows {
+		mean += weight(x) * (r.fA[j] + r.fB[j])
 	}
 	mean /= 2 * n
-	for _, j := range rows {
+	for x, j := range rows {
 		a, b := r.fA[j]-mean, r.fB[j]-mean
-		v += a*a + b*b
+		v += weight(x) * (a*a + b*b)
 	}
 	if qmc {
 		v /= 2 * n
@@ -553,9 +582,10 @@ func (r *design) estimate(rows []int, num []float64, qmc bool) float64 {
 	f := len(r.fAB)
 	for i, fab := range r.fAB {
 		sf, st := 0.0, 0.0
-		for _, j := range rows {
-			sf += (r.fB[j] - mean) * (fab[j] - r.fA[j])   // Saltelli 2010
-			st += (r.fA[j] - fab[j]) * (r.fA[j] - fab[j]) // Jansen
+		for x, j := range rows {
+			w := weight(x)
+			sf += w * (r.fB[j] - mean) * (fab[j] - r.fA[j])   // Saltelli 2010
+			st += w * (r.fA[j] - fab[j]) * (r.fA[j] - fab[j]) // Jansen
 		}
 		num[i], num[f+i] = sf/n, st/(2*n)
 	}
@@ -563,8 +593,8 @@ func (r *design) estimate(rows []int, num []float64, qmc bool) float64 {
 	for i := range r.fBA {
 		for k := i + 1; k < f; k++ {
 			s := 0.0
-			for _, j := range rows { // Saltelli 2002
-				s += (r.fBA[i][j]-mean)*(r.fAB[k][j]-mean) - (r.fA[j]-mean)*(r.fB[j]-mean)
+			for x, j := range rows { // Saltelli 2002
+				s += weight(x) * ((r.fBA[i][j]-mean)*(r.fAB[k][j]-mean) - (r.fA[j]-mean)*(r.fB[j]-mean))
 			}
 			num[p] = s / n
 			p++
@@ -599,7 +629,7 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 		k += f * (f - 1) / 2
 	}
 	est, num := make([]float64, k), make([]float64, k)
-	x := Indices{Variance: r.estimate(all, num, d.s.Sampling == QuasiRandom), Intervals: "none"}
+	x := Indices{Variance: r.estimate(all, nil, num, d.s.Sampling == QuasiRandom), Intervals: "none"}
 	index(f, num, x.Variance, est)
 	lo, hi := make([]float64, k), make([]float64, k)
 	for c := range k {
@@ -622,7 +652,7 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 				return Indices{}, &fault.Error{Pkg: "sensitivity", Field: "replicates", Value: "replicate " + strconv.Itoa(rep) + " has " + strconv.Itoa(len(rows)) + " valid rows, want 2 or more", Err: fault.ErrInvalidDraw}
 			}
 			nums[rep], ws[rep] = make([]float64, k), float64(len(rows))
-			vs[rep] = r.estimate(rows, nums[rep], true)
+			vs[rep] = r.estimate(rows, nil, nums[rep], true)
 			for c := range k {
 				sum[c] += ws[rep] * nums[rep][c]
 			}
@@ -663,21 +693,24 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 			boot[c] = make([]float64, b)
 		}
 		scratch := make([]struct {
-			rows     []int
+			_        [64]byte
+			times    []int32
 			num, est []float64
 			rng      rand.PCG
+			_        [64]byte
 		}, o.workers(b))
 		for w := range scratch {
-			scratch[w].rows, scratch[w].num, scratch[w].est = make([]int, len(all)), make([]float64, k), make([]float64, k)
+			scratch[w].times, scratch[w].num, scratch[w].est = padded[int32](len(all)), padded[float64](k), padded[float64](k)
 		}
 		err := o.run(ctx, b, len(all), b*len(all), func(w, i int) {
 			sc := &scratch[w]
 			sc.rng.Seed(d.s.Seed, math.MaxUint64-uint64(i))
 			rng := rand.New(&sc.rng)
-			for j := range sc.rows {
-				sc.rows[j] = all[rng.IntN(len(all))]
+			clear(sc.times)
+			for range all {
+				sc.times[rng.IntN(len(all))]++
 			}
-			index(f, sc.num, r.estimate(sc.rows, sc.num, false), sc.est)
+			index(f, sc.num, r.estimate(all, sc.times, sc.num, false), sc.est)
 			for c := range k {
 				boot[c][i] = sc.est[c]
 			}

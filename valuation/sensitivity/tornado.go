@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
@@ -35,6 +37,17 @@ func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
 		out[i] = Swing{Name: n, Low: lo, High: hi}
 	}
 	return out, nil
+}
+
+// Uniforms returns an input for each swing, uniform from its Low to its High: the ranges
+// of a Morris screening or a Sobol run over assumptions swung as a tornado swings them.
+func Uniforms(swings []Swing) []Input {
+	out := make([]Input, len(swings))
+	for i, s := range swings {
+		lo, hi := s.Low.InexactFloat64(), s.High.InexactFloat64()
+		out[i] = Input{Name: s.Name, Dist: distuv.Uniform{Min: lo, Max: hi}}
+	}
+	return out
 }
 
 // Tornado is one output's response to each assumption moved alone, ranked by the size of
