@@ -224,11 +224,3 @@ func (o Options) workers(n int) int {
 	}
 	return max(min(w, n), 1)
 }
-
-// padded returns a slice of n zero values that shares no cache line with any other
-// allocation: a worker's scratch, written at every point, next to another worker's would
-// make the two cores fight over the line (false sharing).
-func padded[T any](n int) []T {
-	const pad = 64 // bytes: a cache line, and then some for any T of 8 bytes or less
-	return make([]T, n+2*pad)[pad : pad+n : pad+n]
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -149,8 +150,8 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	workers := make([]paddedWorker, e.opts.workers(blocks))
 	for i := range workers {
 		d := len(names)
-		workers[i].x, workers[i].u, workers[i].z = padded[float64](d), padded[float64](d), padded[float64](d)
-		workers[i].invalid = padded[int](len(checks) + 1)
+		workers[i].x, workers[i].u, workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
+		workers[i].invalid = pad.Slice[int](len(checks) + 1)
 	}
 	err = e.opts.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
 		st := &workers[w]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -224,7 +225,7 @@ func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func
 	}
 	ws := make([]scratch, o.workers(r))
 	for w := range ws {
-		ws[w] = scratch{x: padded[float64](k), y: padded[float64](m), prev: padded[float64](m), lv: padded[int](k)}
+		ws[w] = scratch{x: pad.Slice[float64](k), y: pad.Slice[float64](m), prev: pad.Slice[float64](m), lv: pad.Slice[int](k)}
 	}
 	err := o.run(ctx, r, k+1, r*(k+1), func(w, t int) {
 		st := &ws[w]

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -245,12 +246,12 @@ func (d *SobolDesign) rows(ctx context.Context, o Options, visit func(w, j int, 
 	}
 	ws := make([]scratch, o.workers(blocks))
 	for w := range ws {
-		flat := padded[float64](p * in)
+		flat := pad.Slice[float64](p * in)
 		ws[w].pts = make([][]float64, p)
 		for k := range p {
 			ws[w].pts[k] = flat[k*in : (k+1)*in : (k+1)*in]
 		}
-		ws[w].u, ws[w].z = padded[float64](in), padded[float64](in)
+		ws[w].u, ws[w].z = pad.Slice[float64](in), pad.Slice[float64](in)
 	}
 	f := len(d.factors)
 	return o.run(ctx, blocks, blockSize*p, n*p, func(w, b int) {
@@ -293,7 +294,7 @@ func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(
 	runs, bad := d.newRuns(m)
 	ys := make([][]float64, o.workers((d.s.Samples+blockSize-1)/blockSize))
 	for w := range ys {
-		ys[w] = padded[float64](m)
+		ys[w] = pad.Slice[float64](m)
 	}
 	err := d.rows(ctx, o, func(w, j int, pts [][]float64) {
 		y := ys[w]
@@ -700,7 +701,7 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 			_        [64]byte
 		}, o.workers(b))
 		for w := range scratch {
-			scratch[w].times, scratch[w].num, scratch[w].est = padded[int32](len(all)), padded[float64](k), padded[float64](k)
+			scratch[w].times, scratch[w].num, scratch[w].est = pad.Slice[int32](len(all)), pad.Slice[float64](k), pad.Slice[float64](k)
 		}
 		err := o.run(ctx, b, len(all), b*len(all), func(w, i int) {
 			sc := &scratch[w]
