@@ -1,6 +1,6 @@
 // Package chart draws a valuation's analyses as charts an analyst reads: a tornado, a
 // heatmap of a two-axis grid, a one-axis sweep, the histogram of a Monte Carlo run, Sobol
-// indices, an attribution between scenarios, a leave-one-out table, a cross-check and the
+// indices, a Morris screening, an attribution between scenarios, a leave-one-out table, a cross-check and the
 // waterfall of the sum of the parts, each to SVG or PNG
 // at a size the caller picks. It draws with gonum.org/v1/plot, which ships its fonts, so
 // the same inputs give the same SVG bytes on every machine.

@@ -27,8 +27,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden SVG files in testdata")
 
 // charts are the report's analyses drawn: the tornado of five 2021E assumptions ±10%, the
-// heatmap of the target over MAU × e-commerce discount with the HK$319 contour, and the
-// histogram of 20,000 draws of the target.
+// heatmap of the target over MAU × e-commerce discount with the HK$319 contour, the
+// histogram of 20,000 draws of the target, Sobol indices with intervals and without (one
+// quasi-random scramble), a Morris screening of the tornado's five assumptions, and the
+// rest.
 func charts(t *testing.T) map[string]chart.Chart {
 	t.Helper()
 	ctx := context.Background()
@@ -73,6 +75,15 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
+	screen, err := e.Morris(ctx, sensitivity.Morris{Outputs: []string{"target"}, Trajectories: 20, Seed: 1, Inputs: sensitivity.Uniforms(swings)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quasi, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: []string{"target"}, Samples: 1024, Seed: 1, Sampling: sensitivity.QuasiRandom, Replicates: 1,
+		Inputs: sensitivity.Uniforms(swings[:2])})
+	if err != nil {
+		t.Fatal(err)
+	}
 	loo, err := kuaishou2021.Model().LeaveOneOut(ctx, kuaishou2021.Ecommerce)
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +115,8 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("waterfall")(chart.Waterfall(e.Result(), chart.Size{}))
 	add("sweep")(chart.Sweep(sweep, chart.Size{}, "target"))
 	add("indices")(chart.Indices(sob[0], chart.Size{}))
+	add("indices-points")(chart.Indices(quasi[0], chart.Size{}))
+	add("screening")(chart.Screening(screen[0], chart.Size{}))
 	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Size{}))
 	add("attribution")(chart.Attribution(att, false, chart.Size{}))
 	add("attribution-segments")(chart.Attribution(att, true, chart.Size{}))
@@ -189,8 +202,14 @@ func TestBadInput(t *testing.T) {
 	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
 		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
 	cases := map[string]func() (chart.Chart, error){
-		"sweep of two axes":     func() (chart.Chart, error) { return chart.Sweep(one, chart.Size{}) },
-		"no indices":            func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Size{}) },
+		"sweep of two axes": func() (chart.Chart, error) { return chart.Sweep(one, chart.Size{}) },
+		"no indices":        func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Size{}) },
+		"no effects": func() (chart.Chart, error) {
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "price"}}}, chart.Size{})
+		},
+		"NaN effect": func() (chart.Chart, error) {
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "mau", MuStar: math.NaN(), Sigma: 1}}}, chart.Size{})
+		},
 		"no rows":               func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Size{}) },
 		"no steps":              func() (chart.Chart, error) { return chart.Attribution(sensitivity.Attribution{}, false, chart.Size{}) },
 		"no cross-check":        func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Size{}) },

@@ -137,6 +137,24 @@ func ExampleIndices() {
 	// Output: true
 }
 
+// Draw a Morris screening: each assumption's mu* against its sigma.
+func ExampleScreening() {
+	e := engine()
+	swings, err := e.Swings(decimal.New(2, -1), "forecast/2021/mau", "shares", "part/ecommerce/premium")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := e.Morris(context.Background(), sensitivity.Morris{Outputs: []string{"target"}, Inputs: sensitivity.Uniforms(swings), Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Screening(s[0], chart.Size{}))
+	fmt.Println(strings.Contains(svg, "mu*"), strings.Contains(svg, "shares"))
+	// Output: true true
+}
+
 // Draw the sum of the parts as a waterfall to the target, and the change from the base
 // to a bull case by assumption.
 func ExampleWaterfall() {

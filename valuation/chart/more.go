@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -118,6 +119,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 	p.Title.Text = "Sobol indices of " + x.Output
 	p.Y.Label.Text = "share of variance"
 	names := make([]string, len(x.Inputs))
+	top := 0.0
 	for k, kind := range []struct {
 		name  string
 		shift float64
@@ -133,7 +135,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 		for i, in := range x.Inputs {
 			names[i] = in.Name
 			v, lo, hi := kind.get(in)
-			if !finite(v, lo, hi) {
+			if !finite(v) {
 				return fail(in.Name + ": an index is not a number")
 			}
 			bar, err := rect(float64(i)+kind.shift-0.18, float64(i)+kind.shift+0.18, 0, v, []color.Color{lowColor, highColor}[k])
@@ -144,19 +146,105 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 			if i == 0 {
 				p.Legend.Add(kind.name, bar)
 			}
+			top = math.Max(top, v)
+			if math.IsNaN(lo) && math.IsNaN(hi) {
+				continue // a point estimate: no interval to draw
+			}
+			if !finite(lo, hi) {
+				return fail(in.Name + ": an interval is not a number")
+			}
+			top = math.Max(top, hi)
 			errs.XYs = append(errs.XYs, plotter.XY{X: float64(i) + kind.shift, Y: v})
 			errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{v - lo, hi - v})
 		}
-		bars, err := plotter.NewYErrorBars(errs)
-		if err != nil {
-			return fail(err.Error())
+		if len(errs.XYs) > 0 {
+			bars, err := plotter.NewYErrorBars(errs)
+			if err != nil {
+				return fail(err.Error())
+			}
+			p.Add(bars)
 		}
-		p.Add(bars)
+	}
+	if top > 0 {
+		p.Y.Max = top * 1.2 // room for the legend above the tallest bar
 	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.3
 	p.Legend.Top = true
 	return newChart("indices", s, []*plot.Plot{p}, []float64{1})
+}
+
+// Screening draws a Morris screening as the usual plane: each input's mu* (its
+// importance) across, sigma (nonlinearity or interaction) up, labelled, with mu*'s
+// interval as a horizontal bar. Inputs with no effect at all are left out and counted in
+// the title.
+func Screening(x sensitivity.Screening, s Size) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &fault.Error{Pkg: "chart", Op: "screening", Field: what, Err: fault.ErrChart}
+	}
+	var pts plotter.XYs
+	var labels []string
+	var errs struct {
+		plotter.XYs
+		plotter.XErrors
+	}
+	none, right, top := 0, 0.0, 0.0
+	for _, e := range x.Ranked() {
+		if e.MuStar == 0 && e.Sigma == 0 {
+			none++
+			continue
+		}
+		if !finite(e.MuStar, e.Sigma) {
+			return fail(e.Name + ": an effect is not a number")
+		}
+		pts = append(pts, plotter.XY{X: e.MuStar, Y: e.Sigma})
+		labels = append(labels, e.Name)
+		right, top = math.Max(right, e.MuStar), math.Max(top, e.Sigma)
+		if finite(e.MuStarLo, e.MuStarHi) {
+			right = math.Max(right, e.MuStarHi)
+			errs.XYs = append(errs.XYs, plotter.XY{X: e.MuStar, Y: e.Sigma})
+			errs.XErrors = append(errs.XErrors, struct{ Low, High float64 }{e.MuStar - e.MuStarLo, e.MuStarHi - e.MuStar})
+		}
+	}
+	if len(pts) == 0 {
+		return fail("no input with an effect")
+	}
+	p := plot.New()
+	p.Title.Text = "Morris screening of " + x.Output + " (" + strconv.Itoa(x.Trajectories) + " trajectories)"
+	if none > 0 {
+		p.Title.Text += "; " + strconv.Itoa(none) + " inputs without effect left out"
+	}
+	p.X.Label.Text = "mu* (mean absolute effect)"
+	p.Y.Label.Text = "sigma (spread of the effects)"
+	p.X.Min, p.Y.Min = 0, 0
+	p.X.Max, p.Y.Max = right*1.45, top*1.15 // room for the labels right of the points and above them
+	if top == 0 {
+		p.Y.Max = 1 // effects all alike: sigma 0 throughout
+	}
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return fail(err.Error())
+	}
+	sc.GlyphStyle.Color = highColor
+	sc.GlyphStyle.Radius = vg.Points(3)
+	p.Add(sc)
+	if len(errs.XYs) > 0 {
+		bars, err := plotter.NewXErrorBars(errs)
+		if err != nil {
+			return fail(err.Error())
+		}
+		p.Add(bars)
+	}
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+	if err != nil {
+		return fail(err.Error())
+	}
+	for i := range lab.TextStyle {
+		lab.TextStyle[i].Font.Size = vg.Points(7)
+	}
+	lab.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
+	p.Add(lab)
+	return newChart("screening", s, []*plot.Plot{p}, []float64{1})
 }
 
 // LeaveOneOut draws a part's leave-one-out table: the target per share without each

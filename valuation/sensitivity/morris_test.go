@@ -188,3 +188,36 @@ func TestMorrisErrors(t *testing.T) {
 		t.Error("an unknown assumption: no error")
 	}
 }
+
+// TestMorrisInvalid: a trajectory that passes through a point the decimal engine would
+// refuse (2021E DAU above MAU) is left out and counted by its reason, or fails the run with
+// FailOnInvalid; the same holds for quasi-random Sobol rows.
+func TestMorrisInvalid(t *testing.T) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []sensitivity.Input{
+		{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 650}},
+		{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 300, Max: 600}},
+	}
+	m := sensitivity.Morris{Outputs: []string{"target"}, Inputs: in, Trajectories: 40, Seed: 3}
+	s, err := e.Morris(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s[0].Invalid) != 1 || !strings.Contains(s[0].Invalid[0].Reason, "dau") || s[0].Trajectories+s[0].Invalid[0].Count != 40 || s[0].Trajectories < 2 {
+		t.Errorf("%d trajectories, invalid %+v", s[0].Trajectories, s[0].Invalid)
+	}
+	m.FailOnInvalid = true
+	if _, err := e.Morris(context.Background(), m); !errors.Is(err, fault.ErrInvalidDraw) {
+		t.Errorf("FailOnInvalid: %v, want ErrInvalidDraw", err)
+	}
+	x, err := e.Sobol(context.Background(), sensitivity.Sobol{Outputs: []string{"target"}, Inputs: in, Samples: 1024, Sampling: sensitivity.QuasiRandom})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x[0].Invalid) != 1 || x[0].Rows+x[0].Invalid[0].Count != 1024 {
+		t.Errorf("sobol: %d rows, invalid %+v", x[0].Rows, x[0].Invalid)
+	}
+}
