@@ -82,5 +82,14 @@ func FuzzOptions(f *testing.F) {
 				_ = x.Text()
 			}
 		}
+		mo := sensitivity.Morris{Outputs: []string{"target"}, Inputs: in, Trajectories: samples, Levels: steps, Bootstrap: bootstrap, Confidence: confidence, Seed: seed}
+		if sc, err := e.Morris(ctx, mo); err == nil {
+			for _, x := range sc {
+				for _, in := range x.Inputs {
+					finite(in.Mu, in.MuStar, in.Sigma)
+				}
+				_ = x.Text()
+			}
+		}
 	})
 }
