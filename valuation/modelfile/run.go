@@ -171,7 +171,7 @@ type RunInput struct {
 	Params map[string]Decimal `json:"params" max:"10"`
 	Min    *Decimal           `json:"min,omitempty"`
 	Max    *Decimal           `json:"max,omitempty"`
-	// Group, in a Sobol run, names the factor the input belongs to.
+	// Group, in a Sobol or Morris run, names the factor the input belongs to.
 	Group string `json:"group,omitempty"`
 }
 

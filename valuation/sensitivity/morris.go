@@ -17,15 +17,16 @@ import (
 
 // Morris describes an elementary-effects screening (Morris 1991; mu* as Campolongo,
 // Cariboni and Saltelli 2007 give it) of outputs over inputs, run in float64: a cheap
-// first look at which of many assumptions matter, r (k + 1) evaluations for k inputs,
-// before precise Sobol indices on the few that do.
+// first look at which of many assumptions matter, r (k + 1) evaluations for k factors
+// (inputs, or groups of them), before precise Sobol indices on the few that do.
 type Morris struct {
 	// Outputs names the outputs: the model's, for Engine.Morris; for a MorrisDesign,
 	// labels of the function's outputs, in the order it returns them.
 	Outputs []string
 	// Inputs give each input's range as a distribution (truncated by Min and Max, and for
-	// Engine.Morris by the assumption's kind): the grid's levels are its quantiles.
-	// Input.Group is not used.
+	// Engine.Morris by the assumption's kind): the grid's levels are its quantiles. Inputs
+	// sharing a Group are one factor: they step together, all up or all down, and share
+	// one effect.
 	Inputs []Input
 	// Trajectories is the number r of one-at-a-time paths through the grid; zero means 10.
 	Trajectories int
@@ -51,7 +52,7 @@ type Screening struct {
 	// Trajectories is the number of valid trajectories the statistics come from.
 	Trajectories int      `json:"trajectories"`
 	Intervals    string   `json:"intervals"` // "bootstrap" or "none"
-	Inputs       []Effect `json:"inputs"`    // in the order of Morris.Inputs
+	Inputs       []Effect `json:"inputs"`    // one a factor, in the order of Morris.Inputs
 	// Invalid counts the trajectories left out, by the first reason one of their points
 	// failed.
 	Invalid []Invalid `json:"invalid"`
@@ -62,12 +63,13 @@ type Screening struct {
 // probability (½), so for an output linear in a uniform input it is the change over the
 // input's whole range; effects of inputs of any unit compare.
 type Effect struct {
-	Name     string  `json:"name"`
-	Mu       float64 `json:"mu"`      // mean effect: signed, so opposite effects cancel
-	MuStar   float64 `json:"mu_star"` // mean absolute effect: the importance measure
-	Sigma    float64 `json:"sigma"`   // sample standard deviation: nonlinearity or interaction
-	MuStarLo float64 `json:"mu_star_lo"`
-	MuStarHi float64 `json:"mu_star_hi"`
+	Name     string   `json:"name"`    // the input's name, or its group's
+	Members  []string `json:"members"` // the inputs the factor moves
+	Mu       float64  `json:"mu"`      // mean effect: signed, so opposite effects cancel
+	MuStar   float64  `json:"mu_star"` // mean absolute effect: the importance measure
+	Sigma    float64  `json:"sigma"`   // sample standard deviation: nonlinearity or interaction
+	MuStarLo float64  `json:"mu_star_lo"`
+	MuStarHi float64  `json:"mu_star_hi"`
 }
 
 // Ranked returns the effects by mu*, greatest first (ties in input order).
@@ -82,11 +84,13 @@ func (s Screening) Ranked() []Effect {
 // be computed elsewhere. Engine.Morris runs the same design on a sotp model. A design is
 // immutable and safe for concurrent use.
 type MorrisDesign struct {
-	m     Morris // defaults filled in
-	o     Options
-	smp   *sampler
-	start [][]int // each trajectory's starting level of each input
-	order [][]int // the order in which each trajectory steps the inputs
+	m       Morris // defaults filled in
+	o       Options
+	smp     *sampler
+	factors []Index // Name and Members
+	cols    [][]int // each factor's inputs' columns
+	start   [][]int // each trajectory's starting level of each input
+	order   [][]int // the order in which each trajectory steps the factors
 }
 
 // NewMorrisDesign checks m and lays out its trajectories; o bounds its points
@@ -124,7 +128,11 @@ func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float
 	opt := func(field, value string) (*MorrisDesign, error) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
 	}
-	k := len(m.Inputs)
+	factors, cols, err := factorsOf(m.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	k := len(factors)
 	switch {
 	case m.Trajectories < 2:
 		return opt("trajectories", strconv.Itoa(m.Trajectories)+", want 2 or more")
@@ -134,7 +142,7 @@ func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float
 		return opt("bootstrap", strconv.Itoa(m.Bootstrap))
 	case !(m.Confidence > 0 && m.Confidence < 1):
 		return opt("confidence", ftoa(m.Confidence)+", want a level in (0, 1)")
-	case k == 0:
+	case len(m.Inputs) == 0:
 		return opt("inputs", "none")
 	case len(m.Outputs) == 0:
 		return opt("outputs", "none")
@@ -149,23 +157,31 @@ func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float
 	if err != nil {
 		return nil, err
 	}
-	d := &MorrisDesign{m: m, o: o, smp: smp, start: make([][]int, m.Trajectories), order: make([][]int, m.Trajectories)}
+	d := &MorrisDesign{m: m, o: o, smp: smp, factors: factors, cols: cols, start: make([][]int, m.Trajectories), order: make([][]int, m.Trajectories)}
+	half := m.Levels / 2
 	for t := range d.start {
 		rng := rand.New(rand.NewPCG(m.Seed, uint64(t)))
-		d.start[t] = make([]int, k)
-		for i := range k {
-			d.start[t][i] = rng.IntN(m.Levels)
+		d.start[t] = make([]int, len(m.Inputs))
+		for _, c := range cols {
+			if len(c) == 1 { // a level of all p; the step goes up from the lower half
+				d.start[t][c[0]] = rng.IntN(m.Levels)
+				continue
+			}
+			down := rng.IntN(2) * half // a group: one direction, each member a level in its half
+			for _, j := range c {
+				d.start[t][j] = down + rng.IntN(half)
+			}
 		}
 		d.order[t] = rng.Perm(k)
 	}
 	return d, nil
 }
 
-// Len returns the number of points in the design: r (k + 1).
-func (d *MorrisDesign) Len() int { return d.m.Trajectories * (len(d.m.Inputs) + 1) }
+// Len returns the number of points in the design: r (k + 1) for k factors.
+func (d *MorrisDesign) Len() int { return d.m.Trajectories * (len(d.factors) + 1) }
 
 // Points returns the design's points, each a value of every input in the order of
-// Morris.Inputs: trajectory t is points t (k + 1) to t (k + 1) + k, each one input's step
+// Morris.Inputs: trajectory t is points t (k + 1) to t (k + 1) + k, each one factor's step
 // from the one before.
 func (d *MorrisDesign) Points() [][]float64 {
 	k := len(d.m.Inputs)
@@ -176,7 +192,7 @@ func (d *MorrisDesign) Points() [][]float64 {
 	return out
 }
 
-// walk visits trajectory t's points in order, with the index of the input stepped to
+// walk visits trajectory t's points in order, with the index of the factor stepped to
 // reach each (-1 for the first); x and lv are scratch of the inputs' length.
 func (d *MorrisDesign) walk(t int, visit func(stepped int, x []float64), x []float64, lv []int) {
 	p := d.m.Levels
@@ -185,14 +201,16 @@ func (d *MorrisDesign) walk(t int, visit func(stepped int, x []float64), x []flo
 		x[i] = d.smp.at(i, l, p)
 	}
 	visit(-1, x)
-	for _, i := range d.order[t] {
-		if lv[i] < p/2 {
-			lv[i] += p / 2
-		} else {
-			lv[i] -= p / 2
+	for _, f := range d.order[t] {
+		for _, i := range d.cols[f] {
+			if lv[i] < p/2 {
+				lv[i] += p / 2
+			} else {
+				lv[i] -= p / 2
+			}
+			x[i] = d.smp.at(i, lv[i], p)
 		}
-		x[i] = d.smp.at(i, lv[i], p)
-		visit(i, x)
+		visit(f, x)
 	}
 }
 
@@ -201,14 +219,14 @@ func (s *sampler) at(j, l, p int) float64 {
 	return s.dists[j].Quantile(math.Min(s.lo[j]+(float64(l)+0.5)/float64(p)*s.wid[j], 1))
 }
 
-// effects are one output's elementary effects: ee[t][i] for trajectory t and input i.
+// effects are one output's elementary effects: ee[t][f] for trajectory t and factor f.
 type effects [][]float64
 
 // evaluate runs a model of m outputs along every trajectory on o's workers (see
 // SobolDesign.evaluate for eval) and returns each output's elementary effects, and each
 // trajectory's reason for being left out (-1: none).
 func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func(x, y []float64) int) ([]effects, []int, error) {
-	r, k := d.m.Trajectories, len(d.m.Inputs)
+	r, k, in := d.m.Trajectories, len(d.factors), len(d.m.Inputs)
 	out := make([]effects, m)
 	for c := range out {
 		out[c] = make(effects, r)
@@ -225,7 +243,7 @@ func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func
 	}
 	ws := make([]scratch, o.workers(r))
 	for w := range ws {
-		ws[w] = scratch{x: pad.Slice[float64](k), y: pad.Slice[float64](m), prev: pad.Slice[float64](m), lv: pad.Slice[int](k)}
+		ws[w] = scratch{x: pad.Slice[float64](in), y: pad.Slice[float64](m), prev: pad.Slice[float64](m), lv: pad.Slice[int](in)}
 	}
 	err := o.run(ctx, r, k+1, r*(k+1), func(w, t int) {
 		st := &ws[w]
@@ -246,13 +264,14 @@ func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func
 	return out, bad, err
 }
 
-// effect records the elementary effects of trajectory t's step of input i, from outputs
-// prev to y.
-func (d *MorrisDesign) effect(out []effects, t, i int, prev, y []float64) {
-	step := 0.5 // in probability; negative when the step went down a level
-	if d.start[t][i] >= d.m.Levels/2 {
+// effect records the elementary effects of trajectory t's step of factor f, from
+// outputs prev to y.
+func (d *MorrisDesign) effect(out []effects, t, f int, prev, y []float64) {
+	step := 0.5 // in probability; negative when the step went down (a group's members all go one way)
+	if d.start[t][d.cols[f][0]] >= d.m.Levels/2 {
 		step = -0.5
 	}
+	i := f
 	for c := range out {
 		out[c][t][i] = (y[c] - prev[c]) / step
 	}
@@ -283,7 +302,7 @@ func (d *MorrisDesign) Analyze(ctx context.Context, y [][]float64) ([]Screening,
 	if err := d.o.admit(ctx, 0); err != nil {
 		return nil, err
 	}
-	m, k := len(d.m.Outputs), len(d.m.Inputs)
+	m, k := len(d.m.Outputs), len(d.factors)
 	if len(y) != d.Len() {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: strconv.Itoa(len(y)) + " points, want " + strconv.Itoa(d.Len()), Err: fault.ErrOption}
 	}
@@ -342,12 +361,12 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 	if len(counts) > 0 && (d.m.FailOnInvalid || len(valid) < 2) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "morris", Value: describeInvalid(counts, d.m.Trajectories) + " trajectories", Err: fault.ErrInvalidDraw}
 	}
-	k := len(d.m.Inputs)
+	k := len(d.factors)
 	tail := (1 - d.m.Confidence) / 2
 	out := make([]Screening, len(ee))
 	for c, e := range ee {
 		s := Screening{Output: d.m.Outputs[c], Trajectories: len(valid), Intervals: "none", Invalid: counts}
-		for i, in := range d.m.Inputs {
+		for i, fc := range d.factors {
 			mu, star, ss := 0.0, 0.0, 0.0
 			for _, t := range valid {
 				mu += e[t][i]
@@ -358,7 +377,7 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 			for _, t := range valid {
 				ss += (e[t][i] - mu) * (e[t][i] - mu)
 			}
-			s.Inputs = append(s.Inputs, Effect{Name: in.Name, Mu: mu, MuStar: star, Sigma: math.Sqrt(ss / (n - 1)), MuStarLo: math.NaN(), MuStarHi: math.NaN()})
+			s.Inputs = append(s.Inputs, Effect{Name: fc.Name, Members: fc.Members, Mu: mu, MuStar: star, Sigma: math.Sqrt(ss / (n - 1)), MuStarLo: math.NaN(), MuStarHi: math.NaN()})
 		}
 		if b := d.m.Bootstrap; b > 0 {
 			s.Intervals = "bootstrap"
@@ -413,6 +432,9 @@ func (s Screening) table() table.Table {
 			continue
 		}
 		t.Rows = append(t.Rows, []string{e.Name, f(e.MuStar), "[" + f(e.MuStarLo) + ", " + f(e.MuStarHi) + "]", f(e.Mu), f(e.Sigma)})
+		if len(e.Members) > 1 {
+			t.Notes = append(t.Notes, "group "+e.Name+": "+strings.Join(e.Members, ", "))
+		}
 	}
 	t.Notes = append(t.Notes, "an effect is the change in "+s.Output+" over a step of half an input's probability range, doubled: for a uniform input and a linear effect, the change over the whole range")
 	if len(none) > 0 {

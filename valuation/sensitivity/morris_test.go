@@ -44,6 +44,32 @@ func TestMorrisLinear(t *testing.T) {
 	if s[0].Trajectories != 30 || s[0].Intervals != "bootstrap" {
 		t.Errorf("%d trajectories, intervals %q", s[0].Trajectories, s[0].Intervals)
 	}
+	// x2 and x3 as one group step together, both up or both down by ½: the group's every
+	// effect is 2 + 3 = 5, signed, of y = x1 + 2 x2 + 3 x3; x1's stays 1.
+	m.Inputs[1].Group, m.Inputs[2].Group = "x2 and x3", "x2 and x3"
+	d, err = sensitivity.NewMorrisDesign(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 30*3 {
+		t.Errorf("Len %d, want 90: three points a trajectory for two factors", d.Len())
+	}
+	s, err = d.Run(context.Background(), func(x []float64) []float64 { return []float64{x[0] + 2*x[1] + 3*x[2]} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s[0].Inputs) != 2 {
+		t.Fatalf("%d factors, want 2", len(s[0].Inputs))
+	}
+	for i, want := range []float64{1, 5} {
+		e := s[0].Inputs[i]
+		if math.Abs(e.Mu-want) > 1e-12 || math.Abs(e.MuStar-want) > 1e-12 || e.Sigma > 1e-12 {
+			t.Errorf("%s %v: %+v, want mu = mu* = %v, sigma 0", e.Name, e.Members, e, want)
+		}
+	}
+	if g := s[0].Inputs[1]; g.Name != "x2 and x3" || !slices.Equal(g.Members, []string{"x2", "x3"}) {
+		t.Errorf("group %q of %v", g.Name, g.Members)
+	}
 }
 
 // TestMorrisG: on Sobol's G function the importance of x_i falls as a_i rises (0, 1,

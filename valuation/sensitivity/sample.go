@@ -27,9 +27,9 @@ type Distribution interface {
 type Input struct {
 	Name string
 	Dist Distribution
-	// Group, in a Sobol run, names the factor the input belongs to: inputs of one Group
-	// move together and share one index (all of e-commerce, say). Empty, the input is a
-	// factor of its own. Monte Carlo and Morris runs do not use it.
+	// Group, in a Sobol or Morris run, names the factor the input belongs to: inputs of one
+	// Group move together and share one index or effect (all of e-commerce, say). Empty,
+	// the input is a factor of its own. Monte Carlo runs do not use it.
 	Group string
 	// Min and Max truncate the distribution to [Min, Max]; Min == Max means no bounds but
 	// the assumption's kind's: a rate stays in [0, 1], a margin in [-1, 1], a premium above

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -160,25 +161,9 @@ func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64
 		}
 	}
 	d := &SobolDesign{s: s, o: o}
-	groups := map[string]int{}
-	for j, in := range s.Inputs {
-		k, ok := groups[in.Group]
-		if in.Group == "" || !ok {
-			k = len(d.factors)
-			name := in.Name
-			if in.Group != "" {
-				name, groups[in.Group] = in.Group, k
-			}
-			d.factors = append(d.factors, Index{Name: name})
-			d.cols = append(d.cols, nil)
-		}
-		d.factors[k].Members = append(d.factors[k].Members, in.Name)
-		d.cols[k] = append(d.cols[k], j)
-	}
-	for _, in := range s.Inputs {
-		if _, ok := groups[in.Name]; ok {
-			return opt("inputs", strconv.Quote(in.Name)+" names a group and an input")
-		}
+	var err error
+	if d.factors, d.cols, err = factorsOf(s.Inputs); err != nil {
+		return nil, err
 	}
 	per := d.perRow()
 	strata := 0
@@ -197,6 +182,32 @@ func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64
 	}
 	d.smp = smp
 	return d, nil
+}
+
+// factorsOf groups the inputs into factors, in order of first appearance: an input of
+// its own, or all the inputs of one Group. cols[k] are factor k's inputs' columns.
+func factorsOf(inputs []Input) (factors []Index, cols [][]int, err error) {
+	groups := map[string]int{}
+	for j, in := range inputs {
+		k, ok := groups[in.Group]
+		if in.Group == "" || !ok {
+			k = len(factors)
+			name := in.Name
+			if in.Group != "" {
+				name, groups[in.Group] = in.Group, k
+			}
+			factors = append(factors, Index{Name: name})
+			cols = append(cols, nil)
+		}
+		factors[k].Members = append(factors[k].Members, in.Name)
+		cols[k] = append(cols[k], j)
+	}
+	for _, in := range inputs {
+		if _, ok := groups[in.Name]; ok {
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "inputs", Value: strconv.Quote(in.Name) + " names a group and an input", Err: fault.ErrOption}
+		}
+	}
+	return factors, cols, nil
 }
 
 // perRow is the number of points of one row: A, B, A_B for each factor and, with Second,
@@ -771,6 +782,9 @@ func (x Indices) table() table.Table {
 	for _, in := range x.Inputs {
 		t.Rows = append(t.Rows, []string{in.Name, f(in.First), "[" + f(in.FirstLo) + ", " + f(in.FirstHi) + "]",
 			f(in.Total), "[" + f(in.TotalLo) + ", " + f(in.TotalHi) + "]"})
+		if len(in.Members) > 1 {
+			t.Notes = append(t.Notes, "group "+in.Name+": "+strings.Join(in.Members, ", "))
+		}
 	}
 	for _, p := range x.Pairs {
 		t.Notes = append(t.Notes, "second order, "+p.A+" × "+p.B+": "+f(p.Second)+" ["+f(p.Lo)+", "+f(p.Hi)+"]")
