@@ -175,7 +175,10 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, err
 	}
 	invalid := countInvalid(checks, workers)
-	valid := slices.DeleteFunc(samples, math.IsNaN)
+	valid := samples
+	if len(invalid) > 0 { // NaN marks the invalid draws
+		valid = slices.DeleteFunc(samples, math.IsNaN)
+	}
 	if len(invalid) > 0 && (mc.FailOnInvalid || len(valid) < 2) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, mc.Draws), Err: fault.ErrInvalidDraw}
 	}
@@ -327,13 +330,13 @@ func quantiles(xs []float64, ps ...float64) []float64 {
 		}
 	}
 	gathered := make(map[int][]float64, len(ranks))
+	want := make([]uint64, (len(counts)+63)/64) // a bit a bucket: a map lookup a value doubled the cost
 	for _, b := range bucketOf {
-		gathered[b] = nil
+		want[b>>6] |= 1 << (b & 63)
 	}
 	for _, v := range xs {
-		b := int((orderKey(v) - kmin) >> shift)
-		if vs, ok := gathered[b]; ok {
-			gathered[b] = append(vs, v)
+		if b := int((orderKey(v) - kmin) >> shift); want[b>>6]&(1<<(b&63)) != 0 {
+			gathered[b] = append(gathered[b], v)
 		}
 	}
 	start := make(map[int]int, len(gathered))
