@@ -1,6 +1,11 @@
 // Package exact evaluates straight-line programs of decimal arithmetic exactly as
 // shopspring/decimal does, value and exponent, without its allocations: registers are
 // big.Int coefficients with an int32 exponent, reused from one evaluation to the next.
+// While a register's value fits in 128 bits (inputs and constants stripped of their
+// trailing zeros, so that a sweep's 16-place steps stay short), the machine computes it
+// in two machine words instead (small.go) and keeps its exponent beside; it writes the
+// big.Int, at the register's own exponent, only when a result must be read or would not
+// fit.
 //
 // Multiplication and addition are exact in shopspring (a product's exponent is the sum
 // of its factors', a sum's the least of its terms'), so a Builder folds constants
@@ -246,6 +251,13 @@ type Machine struct {
 	last   []decimal.Decimal
 	loaded []bool
 	pow    []big.Int
+	// sm holds each register in 128 bits while it fits (small.go), at exponent ez (its
+	// trailing zeros stripped from inputs and constants, so ez ≥ exp), and st its state:
+	// coef[r] is the value when st[r] lacks isSmall, and a copy of it when st[r] has
+	// synced.
+	sm []small
+	ez []int32
+	st []uint8
 }
 
 type scaledDen struct {
@@ -256,7 +268,7 @@ type scaledDen struct {
 // Machine returns a machine for p with its registers allocated.
 func (p *Program) Machine() *Machine {
 	m := &Machine{p: p, coef: make([]big.Int, p.regs), exp: make([]int32, p.regs), den: make([]scaledDen, len(p.ops)),
-		last: make([]decimal.Decimal, p.inputs), loaded: make([]bool, p.inputs)}
+		last: make([]decimal.Decimal, p.inputs), loaded: make([]bool, p.inputs), sm: make([]small, p.regs), ez: make([]int32, p.regs), st: make([]uint8, p.regs)}
 	m.one.SetInt64(1)
 	for i := range m.den {
 		m.den[i].e = -1
@@ -264,8 +276,49 @@ func (p *Program) Machine() *Machine {
 	for _, c := range p.consts {
 		m.coef[c.reg].Set(c.val.Coefficient())
 		m.exp[c.reg] = c.val.Exponent()
+		m.stripped(c.reg)
 	}
 	return m
+}
+
+// fromBig takes register r's small from its big.Int, if it fits, at its exponent.
+func (m *Machine) fromBig(r Reg) {
+	m.st[r] = 0
+	if s, ok := smallOfBig(&m.coef[r]); ok {
+		m.sm[r], m.ez[r], m.st[r] = s, m.exp[r], isSmall|synced
+	}
+}
+
+// stripped takes register r's small from its big.Int without its trailing zeros, if it
+// then fits: the value is the same, the number shorter.
+func (m *Machine) stripped(r Reg) {
+	m.st[r] = 0
+	x, z := &m.t, int32(0)
+	x.Set(&m.coef[r])
+	for x.Sign() != 0 {
+		m.u.QuoRem(x, m.pow10(1), &m.r)
+		if m.r.Sign() != 0 {
+			break
+		}
+		x.Set(&m.u)
+		z++
+	}
+	if s, ok := smallOfBig(x); ok {
+		m.sm[r], m.ez[r], m.st[r] = s, m.exp[r]+z, isSmall|synced
+	}
+}
+
+// reg returns register r's big.Int, writing its small value there first if need be.
+func (m *Machine) reg(r Reg) *big.Int {
+	if m.st[r] == isSmall {
+		x := &m.coef[r]
+		m.sm[r].setBig(x)
+		if d := m.ez[r] - m.exp[r]; d > 0 { // back to the register's own exponent
+			x.Mul(x, m.pow10(int(d)))
+		}
+		m.st[r] |= synced
+	}
+	return &m.coef[r]
 }
 
 // pow10 returns 10^n from the machine's table, extending it as needed.
@@ -293,24 +346,42 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 			continue // a sweep holds most inputs from one point to the next
 		}
 		m.last[i], m.loaded[i] = v, true
-		switch n := v.NumDigits(); {
-		case n <= 18:
-			m.coef[i].SetInt64(v.CoefficientInt64())
-		case n <= maxDigits:
-			m.coef[i].Set(v.Coefficient())
-		default:
-			m.loaded[i] = false
-			return false
-		}
 		if e := v.Exponent(); e > maxExponent || e < -maxExponent {
 			m.loaded[i] = false
 			return false
 		}
 		m.exp[i] = v.Exponent()
+		switch n := v.NumDigits(); {
+		case n <= 18 && fastPath:
+			c, z := v.CoefficientInt64(), int32(0)
+			for c != 0 && c%1e4 == 0 { // a sweep's steps carry many trailing zeros
+				c, z = c/1e4, z+4
+			}
+			for c != 0 && c%10 == 0 {
+				c, z = c/10, z+1
+			}
+			m.sm[i], m.ez[i], m.st[i] = smallOf(c), m.exp[i]+z, isSmall
+		case n <= 18:
+			m.coef[i].SetInt64(v.CoefficientInt64())
+		case n <= maxDigits:
+			m.coef[i].Set(v.Coefficient())
+			m.stripped(Reg(i))
+		default:
+			m.loaded[i] = false
+			return false
+		}
 	}
 	for i, o := range m.p.ops {
-		a, b := &m.coef[o.a], &m.coef[o.b]
 		ea, eb := m.exp[o.a], m.exp[o.b]
+		if m.st[o.a]&m.st[o.b]&isSmall != 0 {
+			if ok, done := m.runSmall(o, ea, eb); done {
+				if !ok {
+					return false
+				}
+				continue
+			}
+		}
+		a, b := m.reg(o.a), m.reg(o.b)
 		switch o.code {
 		case opMul:
 			e := int64(ea) + int64(eb)
@@ -344,8 +415,80 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 				return false
 			}
 		}
+		if o.code <= opQuo { // the big path wrote dst: back to 128 bits if it fits
+			m.fromBig(o.dst)
+		}
 	}
 	return true
+}
+
+// runSmall runs o on small operands, whose exponents are ea and eb: done is false when a
+// result would not fit, and the big path must run it; ok is false when a check failed or
+// an exponent went out of bounds, as the big path decides from the same exponents. The
+// arithmetic is on the smalls at their own exponents: the values are the same.
+func (m *Machine) runSmall(o op, ea, eb int32) (ok, done bool) {
+	a, b := &m.sm[o.a], &m.sm[o.b]
+	za, zb := m.ez[o.a], m.ez[o.b]
+	var r small
+	var e, z int32 // the result's exponent, and its small's
+	switch o.code {
+	case opMul:
+		e64 := int64(ea) + int64(eb)
+		if e64 > 1<<30 || e64 < -(1<<30) {
+			return false, true
+		}
+		if r, ok = mulSmall(*a, *b); !ok {
+			return false, false
+		}
+		e, z = int32(e64), za+zb
+	case opAdd:
+		if d := int(ea) - int(eb); d > maxShift || d < -maxShift {
+			return false, true
+		}
+		x, y, fits := align(*a, za, *b, zb)
+		if !fits {
+			return false, false
+		}
+		if r, ok = addSmall(x, y); !ok {
+			return false, false
+		}
+		e, z = min(ea, eb), min(za, zb)
+	case opQuo:
+		if e64 := int64(ea) - int64(eb) + int64(o.precise); e64 > maxShift || e64 < -maxShift || b.isZero() {
+			return false, true
+		}
+		num, den, fits := *a, *b, true
+		switch s := int(za) - int(zb) + int(o.precise); {
+		case s < 0:
+			den, fits = b.scale(-s)
+		case s > 0:
+			num, fits = a.scale(s)
+		}
+		if !fits {
+			return false, false
+		}
+		if r, ok = quoSmall(num, den); !ok {
+			return false, false
+		}
+		e, z = -o.precise, -o.precise
+	case opPositive:
+		return a.sign() > 0, true
+	case opNonNegative:
+		return a.sign() >= 0, true
+	case opNonZero:
+		return a.sign() != 0, true
+	case opAtMost:
+		if d := int(ea) - int(eb); d > maxShift || d < -maxShift {
+			return false, true
+		}
+		x, y, fits := align(*a, za, *b, zb)
+		if !fits {
+			return false, false
+		}
+		return cmpSmall(x, y) <= 0, true
+	}
+	m.sm[o.dst], m.st[o.dst], m.exp[o.dst], m.ez[o.dst] = r, isSmall, e, z
+	return true, true
 }
 
 // add sets dst to a + b at the lesser exponent, as Decimal.Add does.
@@ -432,7 +575,7 @@ func (m *Machine) cmp(a *big.Int, ea int32, b *big.Int, eb int32) (int, bool) {
 
 // Decimal returns register r as a decimal of its own.
 func (m *Machine) Decimal(r Reg) decimal.Decimal {
-	return decimal.NewFromBigInt(&m.coef[r], m.exp[r])
+	return decimal.NewFromBigInt(m.reg(r), m.exp[r])
 }
 
 // String lists the program's operations, for debugging.

@@ -113,3 +113,107 @@ func TestBounds(t *testing.T) {
 		t.Error("an exponent gap of 2,000 was rescaled")
 	}
 }
+
+// TestSmallMatchesShopspring drives the 128-bit path (small.go) and its fallbacks: inputs
+// of 1 to 22 digits, a third of them with up to 24 trailing zeros more (the machine
+// computes on them stripped, and must give back each result at shopspring's exponent),
+// so that most products and quotients fit in 128 bits and some do not, sums of either
+// sign at exponent gaps up to 50, quotients at 0 to 20 places, and comparisons; every
+// result is identical, value and exponent, to shopspring's, and every comparison agrees
+// with Decimal.Cmp.
+func TestSmallMatchesShopspring(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	draw := func() decimal.Decimal {
+		digits := 1 + r.IntN(22)
+		c := r.Int64N(10)
+		s := ""
+		for range digits {
+			s += string(rune('0' + r.IntN(10)))
+		}
+		zeros := 0
+		if r.IntN(3) == 0 { // trailing zeros, as a sweep's steps carry them: the machine strips them
+			zeros = r.IntN(25)
+			for range zeros {
+				s += "0"
+			}
+		}
+		d, _ := decimal.NewFromString(s)
+		if r.IntN(10) == 0 {
+			d = decimal.NewFromInt(c)
+		}
+		d = decimal.NewFromBigInt(d.Coefficient(), int32(r.IntN(26)-20-zeros))
+		if r.IntN(2) == 0 {
+			d = d.Neg()
+		}
+		return d
+	}
+	for _, places := range []int32{0, 2, 16, 20} {
+		b := NewBuilder(3)
+		x, y, z := b.Input(0), b.Input(1), b.Input(2)
+		prod := b.Mul(x, y)
+		sum := b.Add(prod, z)
+		diff := b.Add(x, b.Mul(z, b.Const(decimal.NewFromInt(-1))))
+		quo := b.Quo(sum, z, places)
+		quo2 := b.Quo(b.Mul(quo, x), y, places)
+		p := b.Program(prod, sum, diff, quo, quo2)
+		m := p.Machine()
+		cb := NewBuilder(2)
+		cb.AtMost(cb.Input(0), cb.Input(1))
+		cm := cb.Program().Machine()
+		for i := range 30000 {
+			in := []decimal.Decimal{draw(), draw(), draw()}
+			if got, want := cm.Run(in[:2]), in[0].Cmp(in[1]) <= 0; got != want {
+				t.Fatalf("%d: %s ≤ %s: %v, want %v", i, in[0], in[1], got, want)
+			}
+			if in[1].IsZero() || in[2].IsZero() {
+				continue
+			}
+			if !m.Run(in) {
+				t.Fatalf("%d: run failed at %v", i, in)
+			}
+			wantProd := in[0].Mul(in[1])
+			wantSum := wantProd.Add(in[2])
+			wantQuo := wantSum.DivRound(in[2], places)
+			for _, c := range []struct {
+				name string
+				reg  Reg
+				want decimal.Decimal
+			}{
+				{"product", prod, wantProd},
+				{"sum", sum, wantSum},
+				{"difference", diff, in[0].Sub(in[2])},
+				{"quotient", quo, wantQuo},
+				{"quotient of a quotient", quo2, wantQuo.Mul(in[0]).DivRound(in[1], places)},
+			} {
+				if got := m.Decimal(c.reg); !same(got, c.want) {
+					t.Fatalf("%d, %d places: %s at %v = %s (exp %d), want %s (exp %d)", i, places, c.name, in, got, got.Exponent(), c.want, c.want.Exponent())
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkMachine runs the kernel of the Kuaishou target over 2021E MAU and the
+// e-commerce discount, as Engine.Grid compiles it (the constants are the prepared model's),
+// and reads the target: the exact work of one grid point.
+func BenchmarkMachine(b *testing.B) {
+	d := decimal.RequireFromString
+	bb := NewBuilder(2)
+	mau, prem := bb.Input(0), bb.Input(1)
+	bb.Positive(bb.Add(prem, bb.Const(d("1"))))
+	bb.Positive(mau)
+	bb.AtMost(bb.Const(d("344")), mau)
+	sum := bb.Add(bb.Mul(prem, bb.Const(d("1590.5504999999999998845"))), bb.Const(d("3261.2964999999999998845")))
+	target := bb.Quo(bb.Add(bb.Mul(mau, sum), bb.Const(d("0"))), bb.Const(d("4159")), 16)
+	m := bb.Program(target).Machine()
+	ins := [][]decimal.Decimal{{d("571.68"), d("-0.2")}, {d("500"), d("-0.25")}, {d("612.3"), d("-0.1")}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if !m.Run(ins[i%3]) {
+			b.Fatal("run failed")
+		}
+		_ = m.Decimal(target)
+		i++
+	}
+}
