@@ -170,15 +170,17 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	for w := range evs {
 		evs[w], vals[w] = vq.Evaluator(), make([]decimal.Decimal, len(axes))
 	}
-	// A point's outputs share one allocation: a run of the exact kernel costs the
-	// outputs' decimals and this.
+	// The cells' outputs share one allocation: a run of the exact kernel costs the
+	// outputs' decimals alone.
+	m := len(outputs)
+	flat := make([]decimal.Decimal, n*m)
 	err = e.opts.run(ctx, n, 1, n, func(w, i int) {
 		for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
 			n := len(axes[k].Values)
 			vals[w][k] = axes[k].Values[rest%n]
 			rest /= n
 		}
-		out := make([]decimal.Decimal, len(outputs))
+		out := flat[i*m : (i+1)*m : (i+1)*m]
 		if err := evs[w].Eval(vals[w], out); err != nil {
 			g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
 			return
