@@ -59,21 +59,24 @@ const (
 	QuasiRandom
 )
 
-var samplingNames = [...]string{Plain: "plain", LatinHypercube: "latin_hypercube", QuasiRandom: "quasi_random"}
-
 // String returns the sampling's name: plain, latin_hypercube or quasi_random.
 func (s Sampling) String() string {
-	if s < 0 || int(s) >= len(samplingNames) {
-		return "Sampling(" + strconv.Itoa(int(s)) + ")"
+	switch s {
+	case Plain:
+		return "plain"
+	case LatinHypercube:
+		return "latin_hypercube"
+	case QuasiRandom:
+		return "quasi_random"
 	}
-	return samplingNames[s]
+	return "Sampling(" + strconv.Itoa(int(s)) + ")"
 }
 
 // ParseSampling returns the sampling named by String.
 func ParseSampling(name string) (Sampling, error) {
-	for i, n := range samplingNames {
-		if n == name {
-			return Sampling(i), nil
+	for s := Plain; s <= QuasiRandom; s++ {
+		if s.String() == name {
+			return s, nil
 		}
 	}
 	return 0, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: strconv.Quote(name) + ", want plain, latin_hypercube or quasi_random", Err: fault.ErrOption}
