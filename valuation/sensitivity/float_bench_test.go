@@ -135,3 +135,22 @@ func BenchmarkFloatTarget(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSummarize is a Monte Carlo summary alone (statistics, histogram and
+// percentiles) of 10^6 normal values, on one worker and on two: the part of a run after
+// the draws.
+func BenchmarkSummarize(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	xs := make([]float64, benchDraws)
+	for i := range xs {
+		xs[i] = 404 + 21*rng.NormFloat64()
+	}
+	for _, w := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) {
+			o := Options{Workers: w}
+			for b.Loop() {
+				_ = o.summarize("target", xs, 319, 10)
+			}
+		})
+	}
+}

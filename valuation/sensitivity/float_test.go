@@ -272,7 +272,7 @@ func TestQuantiles(t *testing.T) {
 	ps := []float64{0, 0.05, 0.5, 0.95, 1}
 	for name, xs := range cases {
 		orig := append([]float64(nil), xs...)
-		got := quantiles(xs, ps...)
+		got := Options{Workers: 3}.quantiles(xs, ps...)
 		if diff := cmp.Diff(orig, xs); diff != "" {
 			t.Fatalf("%s: quantiles modified its input", name)
 		}

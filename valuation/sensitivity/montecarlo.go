@@ -186,7 +186,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if th == 0 && mc.Output == "target" {
 		th = f64(e.base.Price)
 	}
-	out := summarize(mc.Output, valid, th, mc.Bins)
+	out := e.opts.summarize(mc.Output, valid, th, mc.Bins)
 	if math.IsInf(out.Mean, 0) || math.IsInf(out.SD, 0) || math.IsNaN(out.SD) || math.IsInf(out.Max-out.Min, 0) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
@@ -237,32 +237,48 @@ func describeInvalid(invalid []Invalid, n int) string {
 	return strconv.Itoa(total) + " of " + strconv.Itoa(n) + " draws invalid (" + strings.Join(parts, "; ") + ")"
 }
 
-// summarize works out the summary of samples, leaving them in draw order.
-func summarize(output string, samples []float64, threshold float64, bins int) Summary {
+// summarize works out the summary of samples on o's workers, leaving them in draw order.
+// Its passes go over chunks of 65,536 samples; sums are added chunk by chunk in order, so
+// the summary does not depend on the workers.
+func (o Options) summarize(output string, samples []float64, threshold float64, bins int) Summary {
 	n := len(samples)
 	s := Summary{Output: output, Draws: n, Valid: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
+	type part struct {
+		_       [64]byte
+		sum, ss float64
+		lo, hi  float64
+		above   int
+		_       [64]byte
+	}
+	parts := make([]part, chunksOf(n))
+	o.chunks(n, func(_, c, from, to int) {
+		sum, lo, hi, above := 0.0, math.Inf(1), math.Inf(-1), 0 // in registers, not in parts
+		for _, v := range samples[from:to] {                    // finite: plain comparisons, not math.Min's NaN handling
+			sum += v
+			if v < lo {
+				lo = v
+			}
+			if v > hi {
+				hi = v
+			}
+			if v > threshold {
+				above++
+			}
+		}
+		parts[c].sum, parts[c].lo, parts[c].hi, parts[c].above = sum, lo, hi, above
+	})
 	sum, above := 0.0, 0
-	for _, v := range samples {
-		sum += v
-		if v < s.Min {
-			s.Min = v
+	for _, p := range parts {
+		sum, above = sum+p.sum, above+p.above
+		if p.lo < s.Min {
+			s.Min = p.lo
 		}
-		if v > s.Max {
-			s.Max = v
-		}
-		if v > threshold {
-			above++
+		if p.hi > s.Max {
+			s.Max = p.hi
 		}
 	}
 	s.Mean = sum / float64(n)
-	ss := 0.0
-	for _, v := range samples {
-		ss += (v - s.Mean) * (v - s.Mean)
-	}
-	s.SD = math.Sqrt(ss / float64(n-1))
 	s.PAbove = float64(above) / float64(n)
-	q := quantiles(samples, 0.05, 0.5, 0.95)
-	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
 	if bins == 0 {
 		bins = 10
 	}
@@ -272,14 +288,50 @@ func summarize(output string, samples []float64, threshold float64, bins int) Su
 		s.Histogram[i] = Bin{Lo: s.Min + float64(i)*width, Hi: s.Min + float64(i+1)*width}
 	}
 	s.Histogram[bins-1].Hi = s.Max
-	for _, v := range samples {
-		i := bins - 1
-		if f := (v - s.Min) / width; width > 0 && f < float64(bins-1) {
-			i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
-		}
-		s.Histogram[i].Count++
+	counts := make([][]int, o.workers(len(parts)))
+	for w := range counts {
+		counts[w] = pad.Slice[int](bins)
 	}
+	mean, least := s.Mean, s.Min
+	o.chunks(n, func(w, c, from, to int) {
+		ss, count := 0.0, counts[w]
+		for _, v := range samples[from:to] {
+			ss += (v - mean) * (v - mean)
+			i := bins - 1
+			if f := (v - least) / width; width > 0 && f < float64(bins-1) {
+				i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
+			}
+			count[i]++
+		}
+		parts[c].ss = ss
+	})
+	ss := 0.0
+	for _, p := range parts {
+		ss += p.ss
+	}
+	s.SD = math.Sqrt(ss / float64(n-1))
+	for _, c := range counts {
+		for i, k := range c {
+			s.Histogram[i].Count += k
+		}
+	}
+	q := o.quantiles(samples, 0.05, 0.5, 0.95)
+	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
 	return s
+}
+
+// chunkSize is the number of samples a summary pass takes at a time.
+const chunkSize = 1 << 16
+
+func chunksOf(n int) int { return (n + chunkSize - 1) / chunkSize }
+
+// chunks calls f(w, c, from, to) for each chunk c of [0, n) on o's workers, w being the
+// worker's number. It reports no progress: the passes follow a run that did.
+func (o Options) chunks(n int, f func(w, c, from, to int)) {
+	o.Progress = nil
+	_ = o.run(context.Background(), chunksOf(n), chunkSize, n, func(w, c int) {
+		f(w, c, c*chunkSize, min((c+1)*chunkSize, n))
+	})
 }
 
 // quantiles returns the type-7 quantiles of xs at probabilities ps, leaving xs as it is.
@@ -287,9 +339,9 @@ func summarize(output string, samples []float64, threshold float64, bins int) Su
 // without sorting: a pass counts the values into 65,536 buckets of their order-preserving
 // bit patterns, and only the few buckets that hold the wanted ranks are gathered and
 // sorted. Its cost is then a few passes over xs.
-func quantiles(xs []float64, ps ...float64) []float64 {
+func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	n := len(xs)
-	if n <= 1<<16 { // fewer values than buckets: sorting a copy is cheaper
+	if n <= chunkSize { // fewer values than buckets: sorting a copy is cheaper
 		sorted := slices.Clone(xs)
 		slices.Sort(sorted)
 		out := make([]float64, len(ps))
@@ -301,15 +353,45 @@ func quantiles(xs []float64, ps ...float64) []float64 {
 		}
 		return out
 	}
+	workers := o.workers(chunksOf(n))
+	type span struct {
+		_      [64]byte
+		lo, hi uint64
+		_      [64]byte
+	}
+	spans := make([]span, workers)
+	for w := range spans {
+		spans[w].lo = math.MaxUint64
+	}
+	o.chunks(n, func(w, _, from, to int) {
+		lo, hi := spans[w].lo, spans[w].hi
+		for _, v := range xs[from:to] {
+			k := orderKey(v)
+			lo, hi = min(lo, k), max(hi, k)
+		}
+		spans[w].lo, spans[w].hi = lo, hi
+	})
 	kmin, kmax := uint64(math.MaxUint64), uint64(0)
-	for _, v := range xs {
-		k := orderKey(v)
-		kmin, kmax = min(kmin, k), max(kmax, k)
+	for _, sp := range spans {
+		kmin, kmax = min(kmin, sp.lo), max(kmax, sp.hi)
 	}
 	shift := max(bits.Len64(kmax-kmin)-16, 0)
-	counts := make([]int, (kmax-kmin)>>shift+1)
-	for _, v := range xs {
-		counts[(orderKey(v)-kmin)>>shift]++
+	nb := int((kmax-kmin)>>shift + 1)
+	per := make([][]int, workers)
+	for w := range per {
+		per[w] = pad.Slice[int](nb)
+	}
+	o.chunks(n, func(w, _, from, to int) {
+		c := per[w]
+		for _, v := range xs[from:to] {
+			c[(orderKey(v)-kmin)>>shift]++
+		}
+	})
+	counts := per[0]
+	for _, c := range per[1:] {
+		for b, k := range c {
+			counts[b] += k
+		}
 	}
 	// The ranks wanted: floor(h) and the one above, for h = p × (n - 1).
 	ranks := make([]int, 0, 2*len(ps))
@@ -329,19 +411,30 @@ func quantiles(xs []float64, ps ...float64) []float64 {
 			seen += c
 		}
 	}
-	gathered := make(map[int][]float64, len(ranks))
-	want := make([]uint64, (len(counts)+63)/64) // a bit a bucket: a map lookup a value doubled the cost
+	want := make([]uint64, (nb+63)/64) // a bit a bucket: a map lookup a value doubled the cost
 	for _, b := range bucketOf {
 		want[b>>6] |= 1 << (b & 63)
 	}
-	for _, v := range xs {
-		if b := int((orderKey(v) - kmin) >> shift); want[b>>6]&(1<<(b&63)) != 0 {
-			gathered[b] = append(gathered[b], v)
+	found := make([]map[int][]float64, workers)
+	for w := range found {
+		found[w] = map[int][]float64{}
+	}
+	o.chunks(n, func(w, _, from, to int) {
+		for _, v := range xs[from:to] {
+			if b := int((orderKey(v) - kmin) >> shift); want[b>>6]&(1<<(b&63)) != 0 {
+				found[w][b] = append(found[w][b], v)
+			}
+		}
+	})
+	gathered := map[int][]float64{}
+	for _, f := range found {
+		for b, vs := range f {
+			gathered[b] = append(gathered[b], vs...)
 		}
 	}
 	start := make(map[int]int, len(gathered))
 	for b, vs := range gathered {
-		slices.Sort(vs)
+		slices.Sort(vs) // the bucket's values in order, whichever worker found them
 		first := 0
 		for _, c := range counts[:b] {
 			first += c

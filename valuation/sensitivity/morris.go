@@ -403,7 +403,7 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 				return nil, err
 			}
 			for i := range k {
-				q := quantiles(boot[i], tail, 1-tail)
+				q := o.quantiles(boot[i], tail, 1-tail)
 				s.Inputs[i].MuStarLo, s.Inputs[i].MuStarHi = q[0], q[1]
 			}
 		}

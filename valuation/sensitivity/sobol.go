@@ -731,7 +731,7 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 			return Indices{}, err
 		}
 		for c := range k {
-			q := quantiles(finite(boot[c]), tail, 1-tail)
+			q := o.quantiles(finite(boot[c]), tail, 1-tail)
 			lo[c], hi[c] = q[0], q[1]
 		}
 	}
