@@ -304,3 +304,33 @@ func ExampleEngine_Morris() {
 	// shares                    0.311  [0.309, 0.312]  0.322  [0.319, 0.324]
 	// part/advertising/average  0.071  [0.069, 0.072]  0.074  [0.073, 0.075]
 }
+
+// Screening a function that is not a sotp model: y = x1 + 2 x2 + x3 x4 with the inputs
+// uniform on [0, 1]. A linear input's every effect is its coefficient (sigma 0); x3 and
+// x4 interact, so their effects vary (sigma above 0): x3's effect is x4, about ½ on
+// average.
+func ExampleMorrisDesign() {
+	u := distuv.Uniform{Min: 0, Max: 1}
+	d, err := sensitivity.NewMorrisDesign(sensitivity.Morris{
+		Outputs:      []string{"y"},
+		Inputs:       []sensitivity.Input{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}, {Name: "x4", Dist: u}},
+		Trajectories: 50,
+		Seed:         1,
+		Bootstrap:    sensitivity.NoBootstrap,
+	}, sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	s, err := d.Run(context.Background(), func(x []float64) []float64 { return []float64{x[0] + 2*x[1] + x[2]*x[3]} })
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range s[0].Ranked() {
+		fmt.Printf("%s mu* %.3f sigma %.3f\n", e.Name, e.MuStar, e.Sigma)
+	}
+	// Output:
+	// x2 mu* 2.000 sigma 0.000
+	// x1 mu* 1.000 sigma 0.000
+	// x3 mu* 0.525 sigma 0.262
+	// x4 mu* 0.465 sigma 0.271
+}
