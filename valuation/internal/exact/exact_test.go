@@ -217,3 +217,62 @@ func BenchmarkMachine(b *testing.B) {
 		i++
 	}
 }
+
+// FuzzMachine holds the machine to shopspring on inputs the fuzzer picks: a product, a
+// sum, a difference, a rounded quotient and a comparison of three decimals, each result
+// identical in value and exponent (or the run refused, where the machine's bounds say so:
+// the caller then takes shopspring's path itself).
+func FuzzMachine(f *testing.F) {
+	f.Add("571.68", "-0.2", "4159", int8(16))
+	f.Add("-0.4950000000000000", "1590.5504999999999998845", "1e-20", int8(0))
+	f.Add("123456789012345678901234567890", "-9", "0.0003", int8(20))
+	b := NewBuilder(3)
+	x, y, z := b.Input(0), b.Input(1), b.Input(2)
+	prod := b.Mul(x, y)
+	sum := b.Add(prod, z)
+	diff := b.Add(x, b.Mul(z, b.Const(decimal.NewFromInt(-1))))
+	quos := map[int32]Reg{}
+	for _, places := range []int32{0, 2, 16, 20} {
+		quos[places] = b.Quo(sum, z, places)
+	}
+	p := b.Program(prod, sum, diff, quos[0], quos[2], quos[16], quos[20])
+	cb := NewBuilder(2)
+	cb.AtMost(cb.Input(0), cb.Input(1))
+	cmp := cb.Program()
+	f.Fuzz(func(t *testing.T, xs, ys, zs string, placesSeed int8) {
+		var in [3]decimal.Decimal
+		for i, s := range []string{xs, ys, zs} {
+			d, err := decimal.NewFromString(s)
+			if err != nil || d.NumDigits() > 60 || d.Exponent() > 60 || d.Exponent() < -60 {
+				return
+			}
+			in[i] = d
+		}
+		if got, want := cmp.Machine().Run(in[:2]), in[0].Cmp(in[1]) <= 0; got != want {
+			t.Fatalf("%s ≤ %s: %v, want %v", in[0], in[1], got, want)
+		}
+		if in[2].IsZero() {
+			return
+		}
+		m := p.Machine()
+		if !m.Run(in[:]) {
+			return // past the machine's bounds: refused, never wrong
+		}
+		places := []int32{0, 2, 16, 20}[int(uint8(placesSeed))%4]
+		wantSum := in[0].Mul(in[1]).Add(in[2])
+		for _, c := range []struct {
+			name string
+			reg  Reg
+			want decimal.Decimal
+		}{
+			{"product", prod, in[0].Mul(in[1])},
+			{"sum", sum, wantSum},
+			{"difference", diff, in[0].Sub(in[2])},
+			{"quotient", quos[places], wantSum.DivRound(in[2], places)},
+		} {
+			if got := m.Decimal(c.reg); !same(got, c.want) {
+				t.Fatalf("%s at %v = %s (exp %d), want %s (exp %d)", c.name, in, got, got.Exponent(), c.want, c.want.Exponent())
+			}
+		}
+	})
+}
