@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -267,6 +268,19 @@ func TestSobolDesignErrors(t *testing.T) {
 	cancel()
 	if _, err := d.Run(done, ishigami); !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled context: %v, want context.Canceled", err)
+	}
+	var wide []sensitivity.Input // 513 inputs: 1,026 uniforms a quasi-random row, over the 1,024 dimensions
+	for i := range 513 {
+		wide = append(wide, sensitivity.Input{Name: "x" + strconv.Itoa(i), Dist: distuv.Uniform{Max: 1}})
+	}
+	if _, err := sensitivity.NewSobolDesign(sensitivity.Sobol{Outputs: []string{"f"}, Inputs: wide, Samples: 16, Sampling: sensitivity.QuasiRandom, Replicates: 2},
+		sensitivity.Options{}); !errors.Is(err, fault.ErrOption) {
+		t.Errorf("513 quasi-random inputs: %v, want ErrOption", err)
+	}
+	wide = wide[:512]
+	if _, err := sensitivity.NewSobolDesign(sensitivity.Sobol{Outputs: []string{"f"}, Inputs: wide, Samples: 16, Sampling: sensitivity.QuasiRandom, Replicates: 2},
+		sensitivity.Options{}); err != nil {
+		t.Errorf("512 quasi-random inputs: %v", err)
 	}
 	for name, bad := range map[string]sensitivity.Sobol{
 		"bootstrap with quasi-random": {Sampling: sensitivity.QuasiRandom, Bootstrap: 10},
