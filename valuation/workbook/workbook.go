@@ -58,13 +58,15 @@ type book struct {
 }
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
-// colour scale), tornados, scenario comparisons, Monte Carlo summaries, and the
-// reconciliation of printed figures against the model.
+// colour scale), tornados, scenario comparisons, Monte Carlo summaries, Sobol indices,
+// Morris screenings, and the reconciliation of printed figures against the model.
 type Extras struct {
 	Grids       []GridSheet
 	Tornados    []sensitivity.Tornado
 	Scenarios   []sensitivity.Comparison
 	MonteCarlos []sensitivity.Summary
+	Sobols      []sensitivity.Indices
+	Screenings  []sensitivity.Screening
 	Printed     []valuation.Printed // reconciled against the model's result
 }
 
@@ -836,6 +838,47 @@ func (b *book) extras(x Extras) error {
 			rows = append(rows, []any{bin.Lo, bin.Hi, bin.Count})
 		}
 		for _, in := range mc.Invalid {
+			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	for i, ix := range x.Sobols {
+		sh := fmt.Sprintf("Sobol %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Sobol indices: " + ix.Output)}, {text("rows"), ix.Rows}, {text("variance"), ix.Variance},
+			{text("intervals"), text(ix.Intervals)}, {},
+			{text("input"), text("inputs moved"), text("first"), text("low"), text("high"), text("total"), text("low"), text("high")}}
+		for _, in := range ix.Inputs {
+			rows = append(rows, []any{text(in.Name), text(strings.Join(in.Members, ", ")), in.First, in.FirstLo, in.FirstHi, in.Total, in.TotalLo, in.TotalHi})
+		}
+		if len(ix.Pairs) > 0 {
+			rows = append(rows, []any{}, []any{text("pair"), text(""), text("second"), text("low"), text("high")})
+			for _, p := range ix.Pairs {
+				rows = append(rows, []any{text(p.A), text(p.B), p.Second, p.Lo, p.Hi})
+			}
+		}
+		for _, in := range ix.Invalid {
+			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	for i, sc := range x.Screenings {
+		sh := fmt.Sprintf("Morris %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Morris screening: " + sc.Output)}, {text("trajectories"), sc.Trajectories}, {},
+			{text("input"), text("inputs moved"), text("mu*"), text("low"), text("high"), text("mu"), text("sigma")}}
+		for _, e := range sc.Ranked() {
+			rows = append(rows, []any{text(e.Name), text(strings.Join(e.Members, ", ")), e.MuStar, e.MuStarLo, e.MuStarHi, e.Mu, e.Sigma})
+		}
+		for _, in := range sc.Invalid {
 			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
 		}
 		if err := b.rows(sh, rows); err != nil {

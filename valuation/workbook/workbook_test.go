@@ -296,9 +296,19 @@ func TestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	uni := sensitivity.Uniforms(sw)
+	sob, err := e.Sobol(context.Background(), sensitivity.Sobol{Outputs: []string{"target"}, Inputs: uni, Samples: 256, Sampling: sensitivity.QuasiRandom, Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mor, err := e.Morris(context.Background(), sensitivity.Morris{Outputs: []string{"target"}, Inputs: uni})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
 	x := workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "target"}}, Tornados: []sensitivity.Tornado{tor}, Printed: kuaishou2021.Figures(),
-		Scenarios: []sensitivity.Comparison{sc}, MonteCarlos: []sensitivity.Summary{{Output: "target", Draws: 2, Valid: 2, Mean: math.NaN()}}}
+		Scenarios: []sensitivity.Comparison{sc}, MonteCarlos: []sensitivity.Summary{{Output: "target", Draws: 2, Valid: 2, Mean: math.NaN()}},
+		Sobols: sob, Screenings: mor}
 	if err := workbook.Write(&b, m, x); err != nil {
 		t.Fatal(err)
 	}
@@ -327,13 +337,29 @@ func TestExtras(t *testing.T) {
 	if ok != 263 || len(rows) != 1+263+8 { // the README's 263 matches and 8 listed exceptions
 		t.Errorf("reconciliation sheet: %d ok of %d rows, want 263 of 271", ok, len(rows)-1)
 	}
-	for _, sh := range []string{"Tornado 1", "Scenarios 1", "Monte Carlo 1"} {
+	for _, sh := range []string{"Tornado 1", "Scenarios 1", "Monte Carlo 1", "Sobol 1", "Morris 1"} {
 		if _, err := f.GetRows(sh); err != nil {
 			t.Error(err)
 		}
 	}
 	if v, _ := f.GetCellValue("Monte Carlo 1", "B4"); v != "n/a" {
 		t.Errorf("a NaN mean is written %q, want n/a", v)
+	}
+	// Shares alone move the target over a Sobol run of shares: its first-order index is
+	// 1 up to the estimator's error, and one scramble leaves no interval (n/a).
+	if v, _ := f.GetCellValue("Sobol 1", "A7"); v != "shares" {
+		t.Errorf("Sobol sheet's first input %q, want shares", v)
+	}
+	if v, _ := f.GetCellValue("Sobol 1", "C7", excelize.Options{RawCellValue: true}); v == "" || v == "n/a" {
+		t.Errorf("Sobol sheet's first-order index %q", v)
+	} else if got, _ := strconv.ParseFloat(v, 64); math.Abs(got-1) > 0.01 {
+		t.Errorf("Sobol sheet's first-order index of shares %v, want 1 within 0.01", got)
+	}
+	if v, _ := f.GetCellValue("Sobol 1", "D7"); v != "n/a" {
+		t.Errorf("Sobol sheet's interval of one scramble %q, want n/a", v)
+	}
+	if v, _ := f.GetCellValue("Morris 1", "A5"); v != "shares" {
+		t.Errorf("Morris sheet's first input %q, want shares", v)
 	}
 	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, fault.ErrUnsupported) {
 		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
