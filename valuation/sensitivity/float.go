@@ -148,6 +148,10 @@ type compiler struct {
 
 func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
 
+// notNumber reports whether v is NaN or infinite: a draw, output or statistic that no
+// estimate can use.
+func notNumber(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+
 // leaf is the assumption as a variable if it is drawn, else its base value.
 func (c *compiler) leaf(name string, base decimal.Decimal) poly {
 	if i := slices.Index(c.vars, name); i >= 0 {

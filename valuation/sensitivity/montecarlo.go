@@ -109,7 +109,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: fault.ErrOption}
 	case mc.Bins < 0 || mc.Bins > MaxBins:
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
-	case math.IsNaN(mc.Threshold) || math.IsInf(mc.Threshold, 0):
+	case notNumber(mc.Threshold):
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
 	points := mc.Draws
@@ -164,7 +164,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 				st.invalid[k]++
 				continue
 			}
-			if v := pr.eval(x); !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if v := pr.eval(x); !notNumber(v) {
 				samples[i] = v
 			} else {
 				st.invalid[len(checks)]++

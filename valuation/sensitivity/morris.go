@@ -227,14 +227,7 @@ type effects [][]float64
 // trajectory's reason for being left out (-1: none).
 func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func(x, y []float64) int) ([]effects, []int, error) {
 	r, k, in := d.m.Trajectories, len(d.factors), len(d.m.Inputs)
-	out := make([]effects, m)
-	for c := range out {
-		out[c] = make(effects, r)
-		for t := range r {
-			out[c][t] = make([]float64, k)
-		}
-	}
-	bad := make([]int, r)
+	out, bad := d.newEffects(m)
 	type scratch struct {
 		_          [64]byte
 		x, y, prev []float64
@@ -262,6 +255,19 @@ func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func
 		}, st.x, st.lv)
 	})
 	return out, bad, err
+}
+
+// newEffects allocates the elementary effects of m outputs, and the trajectories'
+// reasons.
+func (d *MorrisDesign) newEffects(m int) ([]effects, []int) {
+	out := make([]effects, m)
+	for c := range out {
+		out[c] = make(effects, d.m.Trajectories)
+		for t := range out[c] {
+			out[c][t] = make([]float64, len(d.factors))
+		}
+	}
+	return out, make([]int, d.m.Trajectories)
 }
 
 // effect records the elementary effects of trajectory t's step of factor f, from
@@ -302,28 +308,25 @@ func (d *MorrisDesign) Analyze(ctx context.Context, y [][]float64) ([]Screening,
 	if err := d.o.admit(ctx, 0); err != nil {
 		return nil, err
 	}
-	m, k := len(d.m.Outputs), len(d.factors)
-	if len(y) != d.Len() {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: strconv.Itoa(len(y)) + " points, want " + strconv.Itoa(d.Len()), Err: fault.ErrOption}
+	if err := checkOutputs(y, d.Len(), len(d.m.Outputs)); err != nil {
+		return nil, err
 	}
-	for i, v := range y {
-		if len(v) != m {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: "point " + strconv.Itoa(i) + ": " + strconv.Itoa(len(v)) + " outputs, want " + strconv.Itoa(m), Err: fault.ErrOption}
-		}
-	}
-	next := 0 // the point Points gives next: evaluate walks trajectories in order on one worker
-	ee, bad, _ := d.evaluate(ctx, Options{Workers: 1}, m, func(_, out []float64) int {
-		t := next / (k + 1)
-		next++
-		for c, v := range y[next-1] {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				next = (t + 1) * (k + 1) // the trajectory is left out: on to the next
-				return 0
+	k := len(d.factors)
+	ee, bad := d.newEffects(len(d.m.Outputs))
+	for t := range bad {
+		pts := y[t*(k+1) : (t+1)*(k+1)]
+		bad[t] = -1
+		for _, p := range pts {
+			if slices.ContainsFunc(p, notNumber) {
+				bad[t] = 0
 			}
-			out[c] = v
 		}
-		return -1
-	})
+		for q, f := range d.order[t] {
+			if bad[t] < 0 {
+				d.effect(ee, t, f, pts[q], pts[q+1])
+			}
+		}
+	}
 	return d.analyze(ctx, d.o, ee, bad, []string{notFinite})
 }
 

@@ -227,7 +227,7 @@ func mass(d Distribution, lo, hi float64) (cl, ch float64, ok bool) {
 		ch = d.CDF(hi)
 	}
 	mid := d.Quantile(cl + (ch-cl)/2)
-	return cl, ch, ch-cl > 0 && !math.IsNaN(mid) && !math.IsInf(mid, 0)
+	return cl, ch, ch-cl > 0 && !notNumber(mid)
 }
 
 // kindBounds are the values an assumption of kind k can take.

@@ -406,7 +406,7 @@ func callFunc(ctx context.Context, f func(x []float64) []float64, m int) (contex
 			return 0
 		}
 		for k, vk := range v {
-			if math.IsNaN(vk) || math.IsInf(vk, 0) {
+			if notNumber(vk) {
 				return 0
 			}
 			y[k] = vk
@@ -424,28 +424,33 @@ func (d *SobolDesign) Analyze(ctx context.Context, y [][]float64) ([]Indices, er
 		return nil, err
 	}
 	p, m := d.perRow(), len(d.s.Outputs)
-	if len(y) != d.Len() {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: strconv.Itoa(len(y)) + " points, want " + strconv.Itoa(d.Len()), Err: fault.ErrOption}
-	}
-	for i, v := range y {
-		if len(v) != m {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: "point " + strconv.Itoa(i) + ": " + strconv.Itoa(len(v)) + " outputs, want " + strconv.Itoa(m), Err: fault.ErrOption}
-		}
+	if err := checkOutputs(y, d.Len(), m); err != nil {
+		return nil, err
 	}
 	runs, bad := d.newRuns(m)
 	for j := range d.s.Samples {
-	row:
 		for q := range p {
-			for _, v := range y[j*p+q] {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					bad[j] = 0
-					break row
-				}
+			if slices.ContainsFunc(y[j*p+q], notNumber) {
+				bad[j] = 0
+				break
 			}
 			d.store(runs, q, j, y[j*p+q])
 		}
 	}
 	return d.analyze(ctx, d.o, runs, bad, []string{notFinite})
+}
+
+// checkOutputs refuses outputs computed elsewhere unless there are m for each of n points.
+func checkOutputs(y [][]float64, n, m int) error {
+	if len(y) != n {
+		return &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: strconv.Itoa(len(y)) + " points, want " + strconv.Itoa(n), Err: fault.ErrOption}
+	}
+	for i, v := range y {
+		if len(v) != m {
+			return &fault.Error{Pkg: "sensitivity", Field: "outputs", Value: "point " + strconv.Itoa(i) + ": " + strconv.Itoa(len(v)) + " outputs, want " + strconv.Itoa(m), Err: fault.ErrOption}
+		}
+	}
+	return nil
 }
 
 // Sobol estimates the first-order and total indices of each factor for each output:
@@ -510,7 +515,7 @@ func (e *Engine) floatModel(outputs []string, inputs []Input) (func(x, y []float
 		}
 		for k := range progs {
 			v := progs[k].eval(x)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if notNumber(v) {
 				return len(checks)
 			}
 			y[k] = v
@@ -760,7 +765,7 @@ func lowerBound(rows []int, j int) int {
 // finite returns xs without NaN and infinities (a resample of rows whose outputs are all
 // equal has no variance to divide by); NaN bounds when none is left.
 func finite(xs []float64) []float64 {
-	out := slices.DeleteFunc(slices.Clone(xs), func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
+	out := slices.DeleteFunc(slices.Clone(xs), notNumber)
 	if len(out) == 0 {
 		return []float64{math.NaN()}
 	}
