@@ -197,12 +197,12 @@ func newSampler(ctx context.Context, inputs []Input, bounds [][2]float64, corr *
 		}
 	case QuasiRandom:
 		s.per = n / replicates
-		for r := range replicates {
-			seq, err := qmc.Scrambled(halves*d, seed, uint64(r))
-			if err != nil {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: err.Error(), Err: fault.ErrOption}
-			}
-			s.seqs = append(s.seqs, seq)
+		base, err := qmc.New(halves * d)
+		if err != nil {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: err.Error(), Err: fault.ErrOption}
+		}
+		for r := range replicates { // the direction numbers once, a scramble a replicate
+			s.seqs = append(s.seqs, base.Scramble(seed, uint64(r)))
 		}
 	default:
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: how.String(), Err: fault.ErrOption}

@@ -34,13 +34,7 @@ type Sobol struct {
 }
 
 // New returns the unscrambled sequence of dim dimensions, in [1, MaxDim].
-func New(dim int) (*Sobol, error) { return build(dim, false, 0, 0) }
-
-// Scrambled returns a scrambled sequence of dim dimensions, in [1, MaxDim]; seed and
-// stream pick the scramble (a PCG stream's two words): the same pair gives the same points.
-func Scrambled(dim int, seed, stream uint64) (*Sobol, error) { return build(dim, true, seed, stream) }
-
-func build(dim int, scramble bool, seed, stream uint64) (*Sobol, error) {
+func New(dim int) (*Sobol, error) {
 	if dim < 1 || dim > MaxDim {
 		return nil, errDim(dim)
 	}
@@ -48,12 +42,10 @@ func build(dim int, scramble bool, seed, stream uint64) (*Sobol, error) {
 	for k := range 32 { // dimension 1: van der Corput, m_k = 1
 		s.v[0][k] = 1 << (63 - k)
 	}
-	lines := strings.Split(directions, "\n")
-	j := 1
-	for _, line := range lines {
-		if j == dim {
-			break
-		}
+	rest := directions
+	for j := 1; j < dim; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -76,27 +68,32 @@ func build(dim int, scramble bool, seed, stream uint64) (*Sobol, error) {
 		}
 		j++
 	}
-	if scramble {
-		rng := rand.New(rand.NewPCG(seed, stream))
-		for j := range s.v {
-			// A random lower-triangular binary matrix with a unit diagonal: row b (bit b
-			// from the top) has bit b set and random bits above it.
-			var rows [64]uint64
-			for b := range rows {
-				top := uint64(1) << (63 - b)
-				rows[b] = top | rng.Uint64()&^(top|(top-1))
-			}
-			for k, x := range s.v[j] {
-				var y uint64
-				for b, r := range rows {
-					y |= uint64(bits.OnesCount64(r&x)&1) << (63 - b)
-				}
-				s.v[j][k] = y
-			}
-			s.shift[j] = rng.Uint64()
-		}
-	}
 	return s, nil
+}
+
+// Scramble returns the sequence scrambled; seed and stream pick the scramble (a PCG
+// stream's two words): the same pair gives the same points. s itself is unchanged.
+func (s *Sobol) Scramble(seed, stream uint64) *Sobol {
+	out := &Sobol{dim: s.dim, v: make([][32]uint64, s.dim), shift: make([]uint64, s.dim)}
+	rng := rand.New(rand.NewPCG(seed, stream))
+	for j := range s.v {
+		// A random lower-triangular binary matrix with a unit diagonal: row b (bit b from
+		// the top) has bit b set and random bits above it.
+		var rows [64]uint64
+		for b := range rows {
+			top := uint64(1) << (63 - b)
+			rows[b] = top | rng.Uint64()&^(top|(top-1))
+		}
+		for k, x := range s.v[j] {
+			var y uint64
+			for b, r := range rows {
+				y |= uint64(bits.OnesCount64(r&x)&1) << (63 - b)
+			}
+			out.v[j][k] = y
+		}
+		out.shift[j] = s.shift[j] ^ rng.Uint64()
+	}
+	return out
 }
 
 // Dim returns the sequence's number of dimensions.

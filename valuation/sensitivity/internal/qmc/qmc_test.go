@@ -50,10 +50,11 @@ func TestSciPy(t *testing.T) {
 func TestNet(t *testing.T) {
 	const m = 10
 	for seed := range uint64(5) {
-		s, err := Scrambled(64, seed, 0)
+		base, err := New(64)
 		if err != nil {
 			t.Fatal(err)
 		}
+		s := base.Scramble(seed, 0)
 		for j := range 64 {
 			seen := make([]bool, 1<<m)
 			for i := range uint64(1 << m) {
@@ -80,9 +81,11 @@ func TestNet(t *testing.T) {
 // TestScramble: seeds give different scrambles, the same seed the same one, and the
 // points lie strictly inside the unit cube.
 func TestScramble(t *testing.T) {
-	a, _ := Scrambled(3, 1, 0)
-	b, _ := Scrambled(3, 1, 0)
-	c, _ := Scrambled(3, 2, 0)
+	base, err := New(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := base.Scramble(1, 0), base.Scramble(1, 0), base.Scramble(2, 0)
 	ua, ub, uc := make([]float64, 3), make([]float64, 3), make([]float64, 3)
 	same := 0
 	for i := range uint64(256) {
@@ -101,7 +104,7 @@ func TestScramble(t *testing.T) {
 			}
 		}
 	}
-	d, _ := Scrambled(3, 1, 1)
+	d := base.Scramble(1, 1)
 	d.Point(0, uc)
 	a.Point(0, ua)
 	if ua[0] == uc[0] {
@@ -113,7 +116,7 @@ func TestScramble(t *testing.T) {
 	if _, err := New(MaxDim + 1); err == nil {
 		t.Errorf("%d dimensions: no error", MaxDim+1)
 	}
-	if _, err := Scrambled(0, 1, 1); err == nil {
+	if _, err := New(0); err == nil {
 		t.Error("0 dimensions: no error")
 	}
 }
