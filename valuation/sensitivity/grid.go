@@ -17,6 +17,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -119,6 +120,9 @@ func (c *Cell) UnmarshalJSON(b []byte) error {
 // exact strings, each cell as Cell.MarshalJSON writes it.
 func (g Grid) MarshalJSON() ([]byte, error) { return jsonx.Marshal(g) }
 
+// gridBlock bounds the number of consecutive cells a worker takes at a time.
+const gridBlock = 256
+
 // Grid evaluates the outputs at every combination of the axes' values, on the engine's
 // workers. Invalid points are cells with an error; the run itself fails only for bad
 // axes or outputs, a grid larger than MaxPoints, or a cancelled ctx.
@@ -168,24 +172,31 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	evs := make([]*valuation.Evaluator, e.opts.workers(n))
 	vals := make([][]decimal.Decimal, len(evs))
 	for w := range evs {
-		evs[w], vals[w] = vq.Evaluator(), make([]decimal.Decimal, len(axes))
+		evs[w], vals[w] = vq.Evaluator(), pad.Slice[decimal.Decimal](len(axes)) // written at every point
 	}
 	// The cells' outputs share one allocation: a run of the exact kernel costs the
 	// outputs' decimals alone.
 	m := len(outputs)
 	flat := make([]decimal.Decimal, n*m)
-	err = e.opts.run(ctx, n, 1, n, func(w, i int) {
-		for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
-			n := len(axes[k].Values)
-			vals[w][k] = axes[k].Values[rest%n]
-			rest /= n
+	// Workers take points in blocks of consecutive cells: one at a time, their shared
+	// counters and neighbouring cells cost more than a kernel's run. A block is at most
+	// 1% of the grid, the granularity of progress and cancellation.
+	size := min(gridBlock, max(n/100, 1))
+	blocks := (n + size - 1) / size
+	err = e.opts.run(ctx, blocks, size, n, func(w, b int) {
+		for i := b * size; i < min((b+1)*size, n); i++ {
+			for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
+				n := len(axes[k].Values)
+				vals[w][k] = axes[k].Values[rest%n]
+				rest /= n
+			}
+			out := flat[i*m : (i+1)*m : (i+1)*m]
+			if err := evs[w].Eval(vals[w], out); err != nil {
+				g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
+				continue
+			}
+			g.Cells[i] = Cell{Values: out}
 		}
-		out := flat[i*m : (i+1)*m : (i+1)*m]
-		if err := evs[w].Eval(vals[w], out); err != nil {
-			g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
-			return
-		}
-		g.Cells[i] = Cell{Values: out}
 	})
 	if err != nil {
 		return Grid{}, err

@@ -22,6 +22,8 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation/internal/pad"
 )
 
 // Reg is a register of a program: an input, a constant or the result of an operation.
@@ -238,26 +240,33 @@ const (
 // Machine evaluates one program; it is not safe for concurrent use.
 type Machine struct {
 	p       *Program
+	rs      []register
 	coef    []big.Int
-	exp     []int32
 	t, u, r big.Int // scratch
 	one     big.Int
 	// den caches, for each division by a constant, the divisor scaled to the last
 	// exponent gap it was used at: a sweep divides by the same share count at the same
 	// gap point after point.
 	den []scaledDen
-	// last holds the inputs loaded, so that one unchanged since the last run is not
-	// loaded again.
-	last   []decimal.Decimal
-	loaded []bool
-	pow    []big.Int
-	// sm holds each register in 128 bits while it fits (small.go), at exponent ez (its
-	// trailing zeros stripped from inputs and constants, so ez ≥ exp), and st its state:
-	// coef[r] is the value when st[r] lacks isSmall, and a copy of it when st[r] has
-	// synced.
-	sm []small
-	ez []int32
-	st []uint8
+	in  []input
+	pow []big.Int
+}
+
+// register is the state of a register beside its big.Int coef[r]: its exponent, and
+// its value in 128 bits while it fits (small.go) at exponent ez (trailing zeros stripped
+// from inputs and constants, so ez ≥ exp). st says which holds the value: coef[r] when
+// st lacks isSmall, and a copy of it when st has synced.
+type register struct {
+	sm      small
+	exp, ez int32
+	st      uint8
+}
+
+// input holds an input as last loaded, so that one unchanged since the last run is not
+// loaded again.
+type input struct {
+	last   decimal.Decimal
+	loaded bool
 }
 
 type scaledDen struct {
@@ -265,17 +274,31 @@ type scaledDen struct {
 	den big.Int
 }
 
+// regWords is the number of words a register's big.Int holds before it grows: a 128-bit
+// small written out, and room for a product of two.
+const regWords = 4
+
 // Machine returns a machine for p with its registers allocated.
 func (p *Program) Machine() *Machine {
-	m := &Machine{p: p, coef: make([]big.Int, p.regs), exp: make([]int32, p.regs), den: make([]scaledDen, len(p.ops)),
-		last: make([]decimal.Decimal, p.inputs), loaded: make([]bool, p.inputs), sm: make([]small, p.regs), ez: make([]int32, p.regs), st: make([]uint8, p.regs)}
+	// Machines run side by side on workers, written at every step: each part of one is
+	// allocated apart from other allocations (pad.Slice), lest two workers' machines share
+	// a cache line or a page. Sharing them made two workers slower than one.
+	m := &pad.Slice[Machine](1)[0]
+	*m = Machine{p: p, rs: pad.Slice[register](p.regs), coef: pad.Slice[big.Int](p.regs), den: pad.Slice[scaledDen](len(p.ops)),
+		in: pad.Slice[input](p.inputs)}
+	// Each register's words start in one padded block of the machine's own, so that
+	// writing a register's big.Int (to read it) touches no line another machine's does.
+	words := pad.Slice[big.Word](regWords * p.regs)
+	for r := range m.coef {
+		m.coef[r].SetBits(words[regWords*r : regWords*r : regWords*(r+1)])
+	}
 	m.one.SetInt64(1)
 	for i := range m.den {
 		m.den[i].e = -1
 	}
 	for _, c := range p.consts {
 		m.coef[c.reg].Set(c.val.Coefficient())
-		m.exp[c.reg] = c.val.Exponent()
+		m.rs[c.reg].exp = c.val.Exponent()
 		m.stripped(c.reg)
 	}
 	return m
@@ -283,16 +306,16 @@ func (p *Program) Machine() *Machine {
 
 // fromBig takes register r's small from its big.Int, if it fits, at its exponent.
 func (m *Machine) fromBig(r Reg) {
-	m.st[r] = 0
+	m.rs[r].st = 0
 	if s, ok := smallOfBig(&m.coef[r]); ok {
-		m.sm[r], m.ez[r], m.st[r] = s, m.exp[r], isSmall|synced
+		m.rs[r].sm, m.rs[r].ez, m.rs[r].st = s, m.rs[r].exp, isSmall|synced
 	}
 }
 
 // stripped takes register r's small from its big.Int without its trailing zeros, if it
 // then fits: the value is the same, the number shorter.
 func (m *Machine) stripped(r Reg) {
-	m.st[r] = 0
+	m.rs[r].st = 0
 	x, z := &m.t, int32(0)
 	x.Set(&m.coef[r])
 	for x.Sign() != 0 {
@@ -304,19 +327,19 @@ func (m *Machine) stripped(r Reg) {
 		z++
 	}
 	if s, ok := smallOfBig(x); ok {
-		m.sm[r], m.ez[r], m.st[r] = s, m.exp[r]+z, isSmall|synced
+		m.rs[r].sm, m.rs[r].ez, m.rs[r].st = s, m.rs[r].exp+z, isSmall|synced
 	}
 }
 
 // reg returns register r's big.Int, writing its small value there first if need be.
 func (m *Machine) reg(r Reg) *big.Int {
-	if m.st[r] == isSmall {
+	if m.rs[r].st == isSmall {
 		x := &m.coef[r]
-		m.sm[r].setBig(x)
-		if d := m.ez[r] - m.exp[r]; d > 0 { // back to the register's own exponent
+		m.rs[r].sm.setBig(x)
+		if d := m.rs[r].ez - m.rs[r].exp; d > 0 { // back to the register's own exponent
 			x.Mul(x, m.pow10(int(d)))
 		}
-		m.st[r] |= synced
+		m.rs[r].st |= synced
 	}
 	return &m.coef[r]
 }
@@ -342,15 +365,15 @@ const maxShift = 256
 // number stayed within bounds. Read results with Decimal.
 func (m *Machine) Run(inputs []decimal.Decimal) bool {
 	for i, v := range inputs {
-		if m.loaded[i] && v.Exponent() == m.last[i].Exponent() && v.Cmp(m.last[i]) == 0 {
+		if m.in[i].loaded && v.Exponent() == m.in[i].last.Exponent() && v.Cmp(m.in[i].last) == 0 {
 			continue // a sweep holds most inputs from one point to the next
 		}
-		m.last[i], m.loaded[i] = v, true
+		m.in[i].last, m.in[i].loaded = v, true
 		if e := v.Exponent(); e > maxExponent || e < -maxExponent {
-			m.loaded[i] = false
+			m.in[i].loaded = false
 			return false
 		}
-		m.exp[i] = v.Exponent()
+		m.rs[i].exp = v.Exponent()
 		switch n := v.NumDigits(); {
 		case n <= 18 && fastPath:
 			c, z := v.CoefficientInt64(), int32(0)
@@ -360,20 +383,20 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 			for c != 0 && c%10 == 0 {
 				c, z = c/10, z+1
 			}
-			m.sm[i], m.ez[i], m.st[i] = smallOf(c), m.exp[i]+z, isSmall
+			m.rs[i].sm, m.rs[i].ez, m.rs[i].st = smallOf(c), m.rs[i].exp+z, isSmall
 		case n <= 18:
 			m.coef[i].SetInt64(v.CoefficientInt64())
 		case n <= maxDigits:
 			m.coef[i].Set(v.Coefficient())
 			m.stripped(Reg(i))
 		default:
-			m.loaded[i] = false
+			m.in[i].loaded = false
 			return false
 		}
 	}
 	for i, o := range m.p.ops {
-		ea, eb := m.exp[o.a], m.exp[o.b]
-		if m.st[o.a]&m.st[o.b]&isSmall != 0 {
+		ea, eb := m.rs[o.a].exp, m.rs[o.b].exp
+		if m.rs[o.a].st&m.rs[o.b].st&isSmall != 0 {
 			if ok, done := m.runSmall(o, ea, eb); done {
 				if !ok {
 					return false
@@ -389,7 +412,7 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 				return false
 			}
 			m.coef[o.dst].Mul(a, b)
-			m.exp[o.dst] = int32(e)
+			m.rs[o.dst].exp = int32(e)
 		case opAdd:
 			if !m.add(o.dst, a, ea, b, eb) {
 				return false
@@ -427,8 +450,8 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 // an exponent went out of bounds, as the big path decides from the same exponents. The
 // arithmetic is on the smalls at their own exponents: the values are the same.
 func (m *Machine) runSmall(o op, ea, eb int32) (ok, done bool) {
-	a, b := &m.sm[o.a], &m.sm[o.b]
-	za, zb := m.ez[o.a], m.ez[o.b]
+	a, b := &m.rs[o.a].sm, &m.rs[o.b].sm
+	za, zb := m.rs[o.a].ez, m.rs[o.b].ez
 	var r small
 	var e, z int32 // the result's exponent, and its small's
 	switch o.code {
@@ -487,7 +510,7 @@ func (m *Machine) runSmall(o op, ea, eb int32) (ok, done bool) {
 		}
 		return cmpSmall(x, y) <= 0, true
 	}
-	m.sm[o.dst], m.st[o.dst], m.exp[o.dst], m.ez[o.dst] = r, isSmall, e, z
+	m.rs[o.dst].sm, m.rs[o.dst].st, m.rs[o.dst].exp, m.rs[o.dst].ez = r, isSmall, e, z
 	return true, true
 }
 
@@ -510,7 +533,7 @@ func (m *Machine) add(dst Reg, a *big.Int, ea int32, b *big.Int, eb int32) bool 
 		m.t.Mul(a, m.pow10(int(ea-eb)))
 		m.coef[dst].Add(&m.t, b)
 	}
-	m.exp[dst] = min(ea, eb)
+	m.rs[dst].exp = min(ea, eb)
 	return true
 }
 
@@ -549,7 +572,7 @@ func (m *Machine) quo(i int, o op, a *big.Int, ea int32, b *big.Int, eb int32) b
 			q.Add(q, &m.one)
 		}
 	}
-	m.exp[o.dst] = -o.precise
+	m.rs[o.dst].exp = -o.precise
 	return true
 }
 
@@ -575,7 +598,7 @@ func (m *Machine) cmp(a *big.Int, ea int32, b *big.Int, eb int32) (int, bool) {
 
 // Decimal returns register r as a decimal of its own.
 func (m *Machine) Decimal(r Reg) decimal.Decimal {
-	return decimal.NewFromBigInt(m.reg(r), m.exp[r])
+	return decimal.NewFromBigInt(m.reg(r), m.rs[r].exp)
 }
 
 // String lists the program's operations, for debugging.
