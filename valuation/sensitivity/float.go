@@ -558,6 +558,10 @@ type interval struct {
 	v                  int
 	lo, hi             float64
 	loStrict, hiStrict bool
+	// least and most are the closed bounds first compares with: lo and hi, or the next
+	// float64 inside when strict (no float64 lies between), so that one test each
+	// refuses what lo, hi and their strictness refuse, and NaN.
+	least, most float64
 }
 
 func (iv *interval) above(b float64, strict bool) {
@@ -609,6 +613,16 @@ func newGuard(checks []check) guard {
 			g.progs = append(g.progs, i)
 		}
 	}
+	for i := range g.bounds {
+		b := &g.bounds[i]
+		b.least, b.most = b.lo, b.hi
+		if b.loStrict {
+			b.least = math.Nextafter(b.lo, math.Inf(1))
+		}
+		if b.hiStrict {
+			b.most = math.Nextafter(b.hi, math.Inf(-1))
+		}
+	}
 	return g
 }
 
@@ -616,7 +630,7 @@ func newGuard(checks []check) guard {
 func (g *guard) first(x []float64) int {
 	for _, b := range g.bounds {
 		v := x[b.v]
-		if v < b.lo || v > b.hi || (b.loStrict && v == b.lo) || (b.hiStrict && v == b.hi) || math.IsNaN(v) {
+		if !(v >= b.least && v <= b.most) { // false for NaN too
 			return firstFailed(g.checks, x)
 		}
 	}

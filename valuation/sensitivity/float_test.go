@@ -286,8 +286,8 @@ func TestQuantiles(t *testing.T) {
 	}
 }
 
-// TestGuardAgrees draws points around every bound of a model's checks, and beyond, and
-// finds the guard's verdict the checks' own on each: the first failed check, or none.
+// TestGuardAgrees draws points at every bound of a model's checks, at the floats next to
+// them, and beyond (infinities and NaN too), and finds the guard's verdict the checks' own on each: the first failed check, or none.
 func TestGuardAgrees(t *testing.T) {
 	e := newEngine(t, Options{LinkDAU: true})
 	names := []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium",
@@ -308,12 +308,48 @@ func TestGuardAgrees(t *testing.T) {
 	for range 200000 {
 		for j := range x {
 			x[j] = edges[j][r.IntN(len(edges[j]))]
-			if r.IntN(4) == 0 {
+			// The floats next to an edge, where strict and closed bounds differ; not next
+			// to 0: a product of the least subnormal and 1e-300 underflows to 0, where the
+			// checks' float64 arithmetic fails a product of positives and the guard, which
+			// knows it positive as the decimal path does, rightly passes it.
+			switch r.IntN(8) {
+			case 0, 1:
 				x[j] = math.NaN()
+			case 2:
+				if x[j] != 0 {
+					x[j] = math.Nextafter(x[j], math.Inf(1))
+				}
+			case 3:
+				if x[j] != 0 {
+					x[j] = math.Nextafter(x[j], math.Inf(-1))
+				}
+			case 4:
+				x[j] = math.Inf(2*r.IntN(2) - 1)
 			}
 		}
 		if got, want := g.first(x), firstFailed(checks, x); got != want {
 			t.Fatalf("at %v: guard %d, checks %d", x, got, want)
+		}
+	}
+}
+
+// TestGuardStrictBounds: bounds of every kind, strict and not, above and below, on one
+// variable, each held to the checks' own verdict at the bound, the floats next to it,
+// the infinities and NaN.
+func TestGuardStrictBounds(t *testing.T) {
+	for _, upper := range []bool{false, true} {
+		for _, strict := range []bool{false, true} {
+			for _, bound := range []float64{-1, 0, 0.5, 1e300} {
+				checks := []check{{v: 0, bound: bound, upper: upper, strict: strict, reason: "k"}}
+				g := newGuard(checks)
+				for _, v := range []float64{bound, math.Nextafter(bound, math.Inf(1)), math.Nextafter(bound, math.Inf(-1)),
+					math.Inf(1), math.Inf(-1), math.NaN(), 0.25} {
+					x := []float64{v}
+					if got, want := g.first(x), firstFailed(checks, x); got != want {
+						t.Errorf("upper %v strict %v bound %v at %v: guard %d, check %d", upper, strict, bound, v, got, want)
+					}
+				}
+			}
 		}
 	}
 }
