@@ -80,6 +80,40 @@ func BenchmarkGrid101(b *testing.B) {
 	}
 }
 
+// BenchmarkGrid301 is a 301x301 grid of the same axes: steps of 250/300 MAU and 0.5/300
+// of discount carry 16 places, so that the kernel's products outgrow 128 bits and take
+// the big.Int path, as grids of steps that do not divide evenly do.
+func BenchmarkGrid301(b *testing.B) {
+	d := decimal.RequireFromString
+	mau, err := sensitivity.Steps(d("450"), d("700"), 301)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 301)
+	if err != nil {
+		b.Fatal(err)
+	}
+	axes := []sensitivity.Axis{{Name: "forecast/2021/mau", Values: mau}, {Name: "part/ecommerce/premium", Values: prem}}
+	for _, w := range []struct {
+		name    string
+		workers int
+	}{{"workers=1", 1}, {"workers=max", 0}} {
+		b.Run(w.name, func(b *testing.B) {
+			e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: w.workers})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Grid(context.Background(), []string{"target"}, axes...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(301*301), "ns/point")
+		})
+	}
+}
+
 func uniform(lo, hi float64) distuv.Uniform { return distuv.Uniform{Min: lo, Max: hi} }
 
 // BenchmarkEval is one point valued: 2021E MAU moved, the target read.
