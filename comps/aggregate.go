@@ -67,7 +67,7 @@ func (Harmonic) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	one, sum := decimal.NewFromInt(1), decimal.Decimal{}
 	for _, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: fault.ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive}
 		}
 		sum = sum.Add(one.DivRound(c.Multiple, 2*segments.DivPlaces))
 	}
@@ -93,7 +93,7 @@ func (t Trimmed) Name() string {
 // Of implements Aggregate.
 func (t Trimmed) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if t.Fraction.Sign() < 0 || t.Fraction.GreaterThanOrEqual(decimal.RequireFromString("0.5")) {
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "trim", Value: t.Fraction.String(), Err: fault.ErrTrim}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "trim", Value: fault.Plain(t.Fraction), Err: fault.ErrTrim}
 	}
 	xs := sorted(multiples(cs))
 	k := int(decimal.NewFromInt(int64(len(xs))).Mul(t.Fraction).IntPart())
@@ -145,7 +145,7 @@ func weighted(cs []CompanyMultiple, ws []decimal.Decimal) (decimal.Decimal, erro
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: fault.ErrWeight}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight}
 		}
 		num, den = num.Add(ws[i].Mul(c.Multiple)), den.Add(ws[i])
 	}
@@ -243,7 +243,7 @@ func (Harmonic) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	recips := make([]decimal.Decimal, len(cs))
 	for i, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: c.Multiple.String(), Err: fault.ErrNonPositive}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive}
 		}
 		recips[i] = one.DivRound(c.Multiple, 2*segments.DivPlaces)
 		sum = sum.Add(recips[i])
@@ -285,7 +285,7 @@ func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]deci
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: ws[i].String(), Err: fault.ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight}
 		}
 		num, den = num.Add(ws[i].Mul(xs[i])), den.Add(ws[i])
 	}

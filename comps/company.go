@@ -77,11 +77,11 @@ type Company struct {
 // else Close × Shares / ADSRatio (16 places).
 func (c Company) MarketCap() (decimal.Decimal, error) {
 	if c.ADSRatio.Sign() < 0 {
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "ads_ratio", Value: c.ADSRatio.String(), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "ads_ratio", Value: fault.Plain(c.ADSRatio), Err: fault.ErrNonPositive}
 	}
 	if !c.MarketValue.IsZero() {
 		if c.MarketValue.Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: c.MarketValue.String(), Err: fault.ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: fault.Plain(c.MarketValue), Err: fault.ErrNonPositive}
 		}
 		return c.MarketValue, nil
 	}
@@ -89,9 +89,9 @@ func (c Company) MarketCap() (decimal.Decimal, error) {
 	case c.Shares.IsZero():
 		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: fault.ErrNonPositive}
 	case c.Close.Sign() <= 0:
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "close", Value: c.Close.String(), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "close", Value: fault.Plain(c.Close), Err: fault.ErrNonPositive}
 	case c.Shares.Sign() <= 0:
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "shares", Value: c.Shares.String(), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "shares", Value: fault.Plain(c.Shares), Err: fault.ErrNonPositive}
 	}
 	mv := c.Close.Mul(c.Shares)
 	if c.ADSRatio.Sign() > 0 {
@@ -110,7 +110,7 @@ func (c Company) EnterpriseValue() (decimal.Decimal, error) {
 	ev := mv.Add(c.NetDebt)
 	if ev.Sign() <= 0 {
 		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "enterprise_value",
-			Value: mv.String() + " + net debt " + c.NetDebt.String(), Err: fault.ErrNonPositive}
+			Value: fault.Plain(mv) + " + net debt " + fault.Plain(c.NetDebt), Err: fault.ErrNonPositive}
 	}
 	return ev, nil
 }

@@ -114,7 +114,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 		return Multiple{}, err
 	}
 	if s.OutlierZ.Sign() < 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: s.OutlierZ.String(), Err: fault.ErrNonPositive}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive}
 	}
 	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
@@ -237,7 +237,7 @@ func (m Multiple) WithPremium(p decimal.Decimal) (Multiple, error) {
 // statistics and the aggregate's name are kept as worked out, for reference.
 func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
 	if a.Sign() <= 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: a.String(), Err: fault.ErrNonPositive}
+		return Multiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: fault.Plain(a), Err: fault.ErrNonPositive}
 	}
 	m.Average, m.Value = a, applyPremium(a, m.Premium)
 	return m, nil
@@ -245,7 +245,7 @@ func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
 
 func checkPremium(set string, p decimal.Decimal) error {
 	if p.LessThanOrEqual(decimal.NewFromInt(-1)) {
-		return &fault.Error{Pkg: "comps", Set: set, Field: "premium", Value: p.String(), Err: fault.ErrPremium}
+		return &fault.Error{Pkg: "comps", Set: set, Field: "premium", Value: fault.Plain(p), Err: fault.ErrPremium}
 	}
 	return nil
 }
@@ -305,7 +305,7 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Err: fault.ErrMissingMetric})
 	}
 	if metric.Sign() <= 0 {
-		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: metric.String(), Err: fault.ErrNonPositive})
+		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: fault.Plain(metric), Err: fault.ErrNonPositive})
 	}
 	value := c.MarketCap
 	if s.Enterprise {
@@ -332,7 +332,7 @@ func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
 	cm.Multiple = cm.Implied
 	if p, ok := c.Multiples[s.Metric]; ok {
 		if p.Sign() <= 0 {
-			return fail(&fault.Error{Pkg: "comps", Field: "multiple " + s.Metric.String(), Value: p.String(), Err: fault.ErrNonPositive})
+			return fail(&fault.Error{Pkg: "comps", Field: "multiple " + s.Metric.String(), Value: fault.Plain(p), Err: fault.ErrNonPositive})
 		}
 		if !s.Money {
 			p = convert(p, c.Currency, out.Currency, rate)

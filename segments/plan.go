@@ -20,11 +20,11 @@ type Users struct {
 func (u Users) Validate() error {
 	switch {
 	case u.MAU.Sign() <= 0:
-		return &fault.Error{Pkg: "segments", Field: string(MAU), Value: u.MAU.String(), Err: fault.ErrNonPositive}
+		return &fault.Error{Pkg: "segments", Field: string(MAU), Value: fault.Plain(u.MAU), Err: fault.ErrNonPositive}
 	case u.DAU.Sign() < 0:
-		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: u.DAU.String(), Err: fault.ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU), Err: fault.ErrNegative}
 	case u.DAU.GreaterThan(u.MAU):
-		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: u.DAU.String() + " > MAU " + u.MAU.String(), Err: fault.ErrDAUAboveMAU}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU) + " > MAU " + fault.Plain(u.MAU), Err: fault.ErrDAUAboveMAU}
 	}
 	return nil
 }

@@ -138,11 +138,11 @@ func (r Range) Check(m Metric, v decimal.Decimal) error {
 	one := decimal.NewFromInt(1)
 	switch {
 	case r == NonNegative && v.Sign() < 0:
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrNegative}
 	case r == UnitRate && (v.Sign() < 0 || v.GreaterThan(one)):
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate}
 	case r == SignedRate && v.Abs().GreaterThan(one):
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: v.String(), Err: fault.ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate}
 	case r < NonNegative || r > SignedRate:
 		return &fault.Error{Pkg: "segments", Field: string(m), Value: fmt.Sprintf("range %d", r), Err: fault.ErrSpec}
 	}

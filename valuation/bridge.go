@@ -144,11 +144,11 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 		case it.Kind < Cash || it.Kind > Preferred:
 			return nil, decimal.Decimal{}, bad(i, "kind", it.Kind.String(), fault.ErrBridge)
 		case it.Amount.Sign() < 0:
-			return nil, decimal.Decimal{}, bad(i, "amount", it.Amount.String(), fault.ErrNegative)
+			return nil, decimal.Decimal{}, bad(i, "amount", fault.Plain(it.Amount), fault.ErrNegative)
 		case it.Discount.Sign() < 0 || !it.Discount.LessThan(one):
-			return nil, decimal.Decimal{}, bad(i, "discount", it.Discount.String(), fault.ErrRate)
+			return nil, decimal.Decimal{}, bad(i, "discount", fault.Plain(it.Discount), fault.ErrRate)
 		case it.Kind == ListedStake && (it.Shares.Sign() < 0 || it.Price.Sign() < 0):
-			return nil, decimal.Decimal{}, bad(i, "shares and price", it.Shares.String()+" × "+it.Price.String(), fault.ErrNegative)
+			return nil, decimal.Decimal{}, bad(i, "shares and price", fault.Plain(it.Shares)+" × "+fault.Plain(it.Price), fault.ErrNegative)
 		}
 		rate, err := m.FX.Rate(it.Currency, m.Currency)
 		if err != nil {
@@ -173,7 +173,7 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	}
 	if d := m.Bridge.HoldcoDiscount; !d.IsZero() {
 		if d.Sign() < 0 || !d.LessThan(one) {
-			return nil, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "bridge", Field: "holdco_discount", Value: d.String(), Err: fault.ErrRate}
+			return nil, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "bridge", Field: "holdco_discount", Value: fault.Plain(d), Err: fault.ErrRate}
 		}
 		base := equity
 		if m.Bridge.HoldcoBase == OnStakes {
@@ -195,7 +195,7 @@ func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, e
 	for _, t := range ts {
 		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
 			return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
-				Value: t.Count.String() + " at " + t.Strike.String(), Err: fault.ErrNegative}
+				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative}
 		}
 	}
 	slices.SortStableFunc(ts, func(a, b Tranche) int { return a.Strike.Cmp(b.Strike) })
@@ -250,9 +250,9 @@ func (h Horizon) factor() (decimal.Decimal, error) {
 	one := decimal.NewFromInt(1)
 	switch {
 	case h.Rate.Sign() < 0 || !h.Rate.LessThan(one):
-		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon rate", Value: h.Rate.String(), Err: fault.ErrRate}
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon rate", Value: fault.Plain(h.Rate), Err: fault.ErrRate}
 	case h.Years.Sign() < 0 || h.Years.GreaterThan(decimal.NewFromInt(MaxHorizonYears)):
-		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon years", Value: h.Years.String(), Err: fault.ErrHorizon}
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon years", Value: fault.Plain(h.Years), Err: fault.ErrHorizon}
 	}
 	base := one.Add(h.Rate)
 	if h.Years.IsInteger() {

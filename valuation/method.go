@@ -128,7 +128,7 @@ func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (Part
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric}
 	}
 	if figure.Sign() <= 0 {
-		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: figure.String(), Err: fault.ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: fault.Plain(figure), Err: fault.ErrMetric}
 	}
 	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
 	// values. A label of one's own is free text.

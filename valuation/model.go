@@ -113,9 +113,9 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	case m.Display != segments.Millions && m.Display != segments.HundredMillions:
 		return Result{}, &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit}
 	case m.Shares.Sign() <= 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: m.Shares.String(), Err: fault.ErrShares}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: fault.Plain(m.Shares), Err: fault.ErrShares}
 	case m.Price.Sign() < 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: m.Price.String(), Err: fault.ErrPrice}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice}
 	case len(m.Parts) == 0:
 		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts}
 	case m.Currency == "":

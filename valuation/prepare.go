@@ -430,12 +430,12 @@ func (p *Prepared) Weighted(cases ...Case) (Weighted, error) {
 	total := decimal.Decimal{}
 	for _, c := range cases {
 		if c.Weight.Sign() < 0 || c.Weight.GreaterThan(decimal.NewFromInt(1)) {
-			return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case " + c.Name + " weight", Value: c.Weight.String(), Err: fault.ErrWeight}
+			return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case " + c.Name + " weight", Value: fault.Plain(c.Weight), Err: fault.ErrWeight}
 		}
 		total = total.Add(c.Weight)
 	}
 	if len(cases) == 0 || !total.Equal(decimal.NewFromInt(1)) {
-		return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case weights", Value: "sum " + total.String() + ", want 1", Err: fault.ErrWeight}
+		return Weighted{}, &fault.Error{Pkg: "valuation", Field: "case weights", Value: "sum " + fault.Plain(total) + ", want 1", Err: fault.ErrWeight}
 	}
 	for _, c := range cases {
 		r, err := p.Value(c.Set...)

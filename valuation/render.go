@@ -8,6 +8,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
@@ -237,9 +238,9 @@ func (r Result) partTable(p PartValue) table.Table {
 		t.Notes = append(t.Notes, fmt.Sprintf("excluded %s (%s): %s", x.Ticker, x.Name, x.Reason))
 	}
 	for _, fx := range m.Rates {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, table.Plain(fx.Rate)))
+		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, fault.Plain(fx.Rate)))
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, table.Plain(p.FX.Rate), p.Metric, r.Year))
+	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, fault.Plain(p.FX.Rate), p.Metric, r.Year))
 	return t
 }
 

@@ -183,7 +183,7 @@ func psSegment(m valuation.Model, seg string, self comps.Company, rate string) (
 // close over its revenue of the valuation year (for Kuaishou, HK$319 × 4,159m over 2021E
 // revenue, which the report's headline table prints as 12.25x).
 func selfPS(m valuation.Model, self comps.Company) valuation.Multiple {
-	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(m, self.Currency), self.Close.String()),
+	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(m, self.Currency), fault.Plain(self.Close)),
 		Metric: comps.Metric{Name: "revenue", Year: m.Year}, Money: true, Currency: m.Currency, Companies: []comps.Company{self}})
 }
 

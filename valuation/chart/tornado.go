@@ -31,7 +31,7 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	}
 	base := t.Base.InexactFloat64()
 	if !finite(base) {
-		return fail("base " + t.Base.String())
+		return fail("base " + fault.Plain(t.Base))
 	}
 	p := plot.New()
 	p.Title.Text = "Tornado: " + t.Output + " (base " + sensitivity.FormatValue(t.Output, t.Base) + ")"
@@ -53,7 +53,7 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 			}
 			v := end.c.Values[0].InexactFloat64()
 			if !finite(v) {
-				return fail(b.Name + " at one end: " + end.c.Values[0].String())
+				return fail(b.Name + " at one end: " + fault.Plain(end.c.Values[0]))
 			}
 			bar, err := rect(base, v, y-0.35, y+0.35, end.col)
 			if err != nil {

@@ -219,7 +219,7 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 	case !ok:
 		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing}
 	case shares.Sign() <= 0:
-		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: shares.String(), Err: fault.ErrShares}
+		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: fault.Plain(shares), Err: fault.ErrShares}
 	}
 	y.Shares = shares
 	y.EPS = y.NetProfit.DivRound(shares, segments.DivPlaces)
@@ -251,7 +251,7 @@ func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 	}
 	if !v.ByRatio {
 		if l.Kind != Other && v.Amount.Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "amount", Value: v.Amount.String(), Err: fault.ErrNegative}
+			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "amount", Value: fault.Plain(v.Amount), Err: fault.ErrNegative}
 		}
 		return v.Amount, nil
 	}
@@ -260,7 +260,7 @@ func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 		lo = decimal.Zero
 	}
 	if v.Ratio.LessThan(lo) || v.Ratio.GreaterThan(maxRatio) {
-		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "ratio", Value: v.Ratio.String(), Err: fault.ErrRatio}
+		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "ratio", Value: fault.Plain(v.Ratio), Err: fault.ErrRatio}
 	}
 	base := fy.Revenue
 	if v.Of != "" {

@@ -14,7 +14,8 @@
 //		log.Printf("%s %d: %s is not a rate: %s", fe.Segment, fe.Year, fe.Field, fe.Value)
 //	}
 //
-// The package imports nothing of sotp, so that every other package can import it.
+// The package imports nothing of sotp (shopspring/decimal only, for Plain), so that every
+// other package can import it.
 package fault
 
 import (
@@ -22,6 +23,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Error is a problem located by what it names. Fields that do not apply are empty.
@@ -215,4 +218,17 @@ func FromJSON(j JSON) error {
 		e.msg = "sotp: error"
 	}
 	return e
+}
+
+// Plain formats d exactly, without an exponent or trailing zeros: 571.68, -0.2, 4159,
+// 0.0000001. It reads none of shopspring's package variables (TrimTrailingZeros,
+// UseScientificNotation), as Decimal.String does, so the same decimal gives the same
+// text in every program: errors' values, model files, JSON and tables are written with
+// it.
+func Plain(d decimal.Decimal) string {
+	if d.Exponent() >= 0 {
+		return d.StringFixed(0)
+	}
+	s := d.StringFixed(-d.Exponent())
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }

@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
 // outputs is every text sotp makes of the report's model: the model file written back,
-// the result's JSON, text and Markdown, the reconciliation, and a grid's text and CSV.
+// the result's JSON, text and Markdown, the reconciliation, a grid's text and CSV, and
+// error messages of valuation, segments and comps.
 func outputs(t *testing.T) map[string]string {
 	t.Helper()
 	m := kuaishou2021.Model()
@@ -57,7 +61,24 @@ func outputs(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{"tiny decimal": tiny.String() + " " + tiny.Decimal.StringFixed(31), "model file": file.String(), "result JSON": string(js), "text": r.Text(), "markdown": r.Markdown(),
+	// Error messages: values with trailing zeros and positive exponents, which
+	// Decimal.String would print as TrimTrailingZeros and UseScientificNotation say.
+	var errs []string
+	bad := kuaishou2021.Model()
+	bad.Shares, bad.Price = decimal.New(-415950, -2), decimal.New(-15, 2)
+	if _, err := bad.Value(); err != nil {
+		errs = append(errs, err.Error())
+	}
+	bad = kuaishou2021.Model()
+	bad.Price = decimal.New(-15, 2)
+	if _, err := bad.Value(); err != nil {
+		errs = append(errs, err.Error())
+	}
+	errs = append(errs, segments.Users{MAU: decimal.New(57168, -2), DAU: decimal.New(6, 2)}.Validate().Error())
+	if _, err := (comps.Company{Ticker: "X", Close: decimal.New(-3190, -1), Shares: decimal.New(1, 3)}).MarketCap(); err != nil {
+		errs = append(errs, err.Error())
+	}
+	return map[string]string{"errors": strings.Join(errs, "\n"), "tiny decimal": tiny.String() + " " + tiny.Decimal.StringFixed(31), "model file": file.String(), "result JSON": string(js), "text": r.Text(), "markdown": r.Markdown(),
 		"reconciliation": r.Reconcile(kuaishou2021.Figures()).Text(), "grid": g.Text("target"), "grid CSV": csv.String()}
 }
 

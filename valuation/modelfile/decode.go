@@ -10,7 +10,6 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Bounds on decimal strings, so that a hostile "1e1000000000" is an error rather than a
@@ -41,7 +40,7 @@ func (d Decimal) String() string {
 	if d.text != "" {
 		return d.text
 	}
-	return table.Plain(d.Decimal)
+	return fault.Plain(d.Decimal)
 }
 
 // MarshalJSON writes the decimal as a JSON string. It does not read shopspring's package

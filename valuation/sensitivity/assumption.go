@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Override sets one assumption to a value.
@@ -29,7 +28,7 @@ type Point []Override
 func (p Point) String() string {
 	parts := make([]string, len(p))
 	for i, o := range p {
-		parts[i] = o.Name + "=" + plain(o.Value)
+		parts[i] = o.Name + "=" + fault.Plain(o.Value)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -97,9 +96,6 @@ func checkValue(name string, v decimal.Decimal) error {
 	}
 	return nil
 }
-
-// plain formats a decimal exactly, without trailing zeros: 571.68, -0.2, 4159.
-func plain(d decimal.Decimal) string { return table.Plain(d) }
 
 // describe names a point for an error message.
 func describe(p Point) string {

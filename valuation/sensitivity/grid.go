@@ -359,14 +359,14 @@ func (g Grid) CSV(w io.Writer) error {
 		row := make([]string, 0, len(header))
 		base := true
 		for k, j := range g.Index(i) {
-			row = append(row, plain(g.Axes[k].Values[j]))
+			row = append(row, fault.Plain(g.Axes[k].Values[j]))
 			base = base && g.isBase(k, j)
 		}
 		for o := range g.Outputs {
 			if c.Err != nil || o >= len(c.Values) {
 				row = append(row, "")
 			} else {
-				row = append(row, plain(c.Values[o]))
+				row = append(row, fault.Plain(c.Values[o]))
 			}
 		}
 		msg := ""

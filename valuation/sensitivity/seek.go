@@ -62,7 +62,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	}
 	switch {
 	case tol.Sign() < 0:
-		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: plain(tol), Err: fault.ErrOption}
+		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: fault.Plain(tol), Err: fault.ErrOption}
 	case maxIter < 0:
 		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "max_iterations", Value: strconv.Itoa(maxIter), Err: fault.ErrOption}
 	}
@@ -98,7 +98,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	}
 	if fa.Sign() == fb.Sign() {
 		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: g.Assumption,
-			Value: "[" + plain(a) + ", " + plain(b) + "] gives " + g.Output + " " + plain(fa.Add(g.Target)) + " to " + plain(fb.Add(g.Target)) + ", target " + plain(g.Target),
+			Value: "[" + fault.Plain(a) + ", " + fault.Plain(b) + "] gives " + g.Output + " " + fault.Plain(fa.Add(g.Target)) + " to " + fault.Plain(fb.Add(g.Target)) + ", target " + fault.Plain(g.Target),
 			Err:   fault.ErrNoBracket}
 	}
 	half := decimal.New(5, -1)

@@ -31,7 +31,6 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -373,7 +372,7 @@ func excel(f segments.Formula, at func(segments.Metric) string) string {
 	case segments.OpRef:
 		return at(f.Ref)
 	case segments.OpConst:
-		return table.Plain(f.Const)
+		return fault.Plain(f.Const)
 	case segments.OpQuo:
 		return "(" + excel(f.Args[0], at) + ")/(" + excel(f.Args[1], at) + ")"
 	}

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 var (
@@ -49,11 +49,11 @@ func encode(b *bytes.Buffer, v reflect.Value, top bool) error {
 	t := v.Type()
 	switch {
 	case t == decimalType:
-		b.WriteString(strconv.Quote(table.Plain(v.Interface().(decimal.Decimal))))
+		b.WriteString(strconv.Quote(fault.Plain(v.Interface().(decimal.Decimal))))
 		return nil
 	case t == nullDecimalType:
 		if n := v.Interface().(decimal.NullDecimal); n.Valid {
-			b.WriteString(strconv.Quote(table.Plain(n.Decimal)))
+			b.WriteString(strconv.Quote(fault.Plain(n.Decimal)))
 		} else {
 			b.WriteString("null")
 		}

@@ -176,14 +176,3 @@ func Num(d decimal.Decimal, places int32) string {
 func Pct(d decimal.Decimal, places int32) string {
 	return Num(d.Shift(2), places) + "%"
 }
-
-// Plain formats d exactly, without an exponent or trailing zeros: 571.68, -0.2, 4159,
-// 0.0000001. It reads none of shopspring's package variables (TrimTrailingZeros,
-// UseScientificNotation), so the same decimal gives the same text in every program.
-func Plain(d decimal.Decimal) string {
-	if d.Exponent() >= 0 {
-		return d.StringFixed(0)
-	}
-	s := d.StringFixed(-d.Exponent())
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
-}
