@@ -14,13 +14,16 @@ import (
 )
 
 // gridAxes is the benchmark grid: 101 MAU values × 101 e-commerce premiums.
-func gridAxes(b *testing.B) (sensitivity.Axis, sensitivity.Axis) {
+func gridAxes(b *testing.B) (sensitivity.Axis, sensitivity.Axis) { return gridAxesOf(b, 101) }
+
+// gridAxesOf is n MAU values in [450, 700] × n e-commerce premiums in [-0.5, 0].
+func gridAxesOf(b *testing.B, n int) (sensitivity.Axis, sensitivity.Axis) {
 	d := decimal.RequireFromString
-	mau, err := sensitivity.Steps(d("450"), d("700"), 101)
+	mau, err := sensitivity.Steps(d("450"), d("700"), n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 101)
+	prem, err := sensitivity.Steps(d("-0.5"), d("0"), n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,8 +61,17 @@ func BenchmarkGrid101Naive(b *testing.B) {
 
 // BenchmarkGrid101 is the same grid through Engine.Grid on one worker and on the default
 // number (GOMAXPROCS).
-func BenchmarkGrid101(b *testing.B) {
-	mau, prem := gridAxes(b)
+func BenchmarkGrid101(b *testing.B) { benchGrid(b, 101) }
+
+// BenchmarkGrid301 is a 301x301 grid of the same axes: steps of 250/300 MAU and 0.5/300
+// of discount carry 16 places, so that the kernel's products outgrow 128 bits and take
+// the big.Int path, as grids of steps that do not divide evenly do.
+func BenchmarkGrid301(b *testing.B) { benchGrid(b, 301) }
+
+// benchGrid runs the n×n grid of gridAxesOf through Engine.Grid on one worker and on
+// GOMAXPROCS, reporting the time a point.
+func benchGrid(b *testing.B, n int) {
+	mau, prem := gridAxesOf(b, n)
 	for _, w := range []struct {
 		name    string
 		workers int
@@ -75,41 +87,7 @@ func BenchmarkGrid101(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(101*101), "ns/point")
-		})
-	}
-}
-
-// BenchmarkGrid301 is a 301x301 grid of the same axes: steps of 250/300 MAU and 0.5/300
-// of discount carry 16 places, so that the kernel's products outgrow 128 bits and take
-// the big.Int path, as grids of steps that do not divide evenly do.
-func BenchmarkGrid301(b *testing.B) {
-	d := decimal.RequireFromString
-	mau, err := sensitivity.Steps(d("450"), d("700"), 301)
-	if err != nil {
-		b.Fatal(err)
-	}
-	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 301)
-	if err != nil {
-		b.Fatal(err)
-	}
-	axes := []sensitivity.Axis{{Name: "forecast/2021/mau", Values: mau}, {Name: "part/ecommerce/premium", Values: prem}}
-	for _, w := range []struct {
-		name    string
-		workers int
-	}{{"workers=1", 1}, {"workers=max", 0}} {
-		b.Run(w.name, func(b *testing.B) {
-			e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: w.workers})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := e.Grid(context.Background(), []string{"target"}, axes...); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(301*301), "ns/point")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n*n), "ns/point")
 		})
 	}
 }
