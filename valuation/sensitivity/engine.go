@@ -177,23 +177,26 @@ func (o Options) run(ctx context.Context, n, unit, total int, work func(w, i int
 		}
 	}
 	stop := ctx.Done() // read once: Err takes the context's lock at every call
-	for w := range o.workers(n) {
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				work(w, i)
-				report(int(done.Add(1)))
+	worker := func(w int) {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
 			}
-		})
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			work(w, i)
+			report(int(done.Add(1)))
+		}
 	}
+	// The calling goroutine is worker 0: it starts at once, while the others' cores wake.
+	for w := 1; w < o.workers(n); w++ {
+		wg.Go(func() { worker(w) })
+	}
+	worker(0)
 	wg.Wait()
 	return ctx.Err()
 }

@@ -168,29 +168,32 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err != nil {
 		return Grid{}, err
 	}
-	g.Cells = make([]Cell, n)
-	evs := make([]*valuation.Evaluator, e.opts.workers(n))
-	vals := make([][]decimal.Decimal, len(evs))
-	for w := range evs {
-		evs[w], vals[w] = vq.Evaluator(), pad.Slice[decimal.Decimal](len(axes)) // written at every point
-	}
-	// The cells' outputs share one allocation: a run of the exact kernel costs the
-	// outputs' decimals alone.
-	m := len(outputs)
-	flat := make([]decimal.Decimal, n*m)
 	// Workers take points in blocks of consecutive cells: one at a time, their shared
 	// counters and neighbouring cells cost more than a kernel's run. A block is at most
 	// 1% of the grid, the granularity of progress and cancellation.
 	size := min(gridBlock, max(n/100, 1))
 	blocks := (n + size - 1) / size
+	m := len(outputs)
+	evs := make([]*valuation.Evaluator, e.opts.workers(blocks))
+	vals := make([][]decimal.Decimal, len(evs))
+	g.Cells = make([]Cell, n)
 	err = e.opts.run(ctx, blocks, size, n, func(w, b int) {
-		for i := b * size; i < min((b+1)*size, n); i++ {
+		// Each worker builds its evaluator, and each block its outputs, on the worker: a
+		// second worker's machine is built after its core wakes, not before the run, and
+		// a block's outputs are one allocation, zeroed in parallel.
+		if evs[w] == nil {
+			evs[w], vals[w] = vq.Evaluator(), pad.Slice[decimal.Decimal](len(axes)) // written at every point
+		}
+		first, end := b*size, min((b+1)*size, n)
+		flat := make([]decimal.Decimal, (end-first)*m)
+		for i := first; i < end; i++ {
 			for k, rest := len(axes)-1, i; k >= 0; k-- { // Index, without its allocation
 				n := len(axes[k].Values)
 				vals[w][k] = axes[k].Values[rest%n]
 				rest /= n
 			}
-			out := flat[i*m : (i+1)*m : (i+1)*m]
+			j := i - first
+			out := flat[j*m : (j+1)*m : (j+1)*m]
 			if err := evs[w].Eval(vals[w], out); err != nil {
 				g.Cells[i] = Cell{Err: &PointError{Point: g.Point(i), Err: err}}
 				continue
