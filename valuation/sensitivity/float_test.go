@@ -442,3 +442,40 @@ func TestSobolNoBootstrap(t *testing.T) {
 		t.Errorf("bootstrap -2: %v, want ErrOption", err)
 	}
 }
+
+// TestProgramTerms: a program's unrolled terms give, bit for bit, what multiplying and
+// dividing its factors one by one in a loop gives, for monomials of degree 0 to 6 with
+// and without divisions (which, like more than four factors, take the loop).
+func TestProgramTerms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float64, 5)
+	for range 2000 {
+		var p poly
+		for range 1 + rng.IntN(4) {
+			m := mono{c: rng.NormFloat64()}
+			for range rng.IntN(7) {
+				m.f = append(m.f, factor{v: rng.IntN(len(x)), inv: rng.IntN(5) == 0})
+			}
+			p = append(p, m)
+		}
+		for i := range x {
+			x[i] = 0.5 + 2*rng.Float64()
+		}
+		pr := compile(p)
+		want := 0.0
+		for _, m := range p.simplify() { // the order compile keeps
+			v := m.c
+			for _, f := range m.f {
+				if f.inv {
+					v /= x[f.v]
+				} else {
+					v *= x[f.v]
+				}
+			}
+			want += v
+		}
+		if got := pr.eval(x); got != want {
+			t.Fatalf("%+v at %v: %v, want %v", p, x, got, want)
+		}
+	}
+}
