@@ -479,3 +479,34 @@ func TestProgramTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryPercentiles: a summary's P5, P50 and P95, whose buckets are counted in the
+// histogram's pass from the least and greatest values, are the type-7 quantiles of the
+// sorted samples, on more samples than are sorted whole, with both zeros at either end
+// (-0 orders below 0 though neither is less: a least value found by comparison may be
+// the wrong zero for the buckets' range).
+func TestSummaryPercentiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 3*chunkSize + 17
+	negZero := math.Copysign(0, -1)
+	cases := map[string][]float64{}
+	normal, zerosLow, zerosHigh := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		normal[i] = rng.NormFloat64()*21 + 404
+		zerosLow[i] = []float64{0, negZero, 1, 2}[rng.IntN(4)]
+		zerosHigh[i] = []float64{negZero, 0, -1, -2}[rng.IntN(4)]
+	}
+	zerosLow[0], zerosHigh[0] = 0, negZero // the first zero seen is the one kept
+	cases["normal"], cases["zeros low"], cases["zeros high"] = normal, zerosLow, zerosHigh
+	for name, xs := range cases {
+		for _, w := range []int{1, 3} {
+			s := Options{Workers: w}.summarize("x", xs, 0, 10)
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			want := sortedQuantiles(sorted, []float64{0.05, 0.5, 0.95})
+			if got := []float64{s.P5, s.P50, s.P95}; !slices.Equal(got, want) {
+				t.Errorf("%s, %d workers: P5, P50, P95 = %v, want %v", name, w, got, want)
+			}
+		}
+	}
+}

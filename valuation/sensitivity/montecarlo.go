@@ -292,9 +292,22 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 	for w := range counts {
 		counts[w] = pad.Slice[int](bins)
 	}
+	// The percentiles' buckets are counted in the same pass as the histogram: with the
+	// least and greatest values known, the first pass over the samples that quantiles
+	// makes (for their range) is not needed.
+	sorting := n <= chunkSize
+	b := bucketsBetween(s.Min, s.Max)
+	var per [][]int
+	if !sorting {
+		per = b.counters(len(counts))
+	}
 	mean, least := s.Mean, s.Min
 	o.chunks(n, func(w, c, from, to int) {
 		ss, count := 0.0, counts[w]
+		var ranked []int
+		if !sorting {
+			ranked = per[w]
+		}
 		for _, v := range samples[from:to] {
 			ss += (v - mean) * (v - mean)
 			i := bins - 1
@@ -302,6 +315,9 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 				i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
 			}
 			count[i]++
+			if ranked != nil {
+				ranked[b.of(v)]++
+			}
 		}
 		parts[c].ss = ss
 	})
@@ -315,7 +331,13 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 			s.Histogram[i].Count += k
 		}
 	}
-	q := o.quantiles(samples, 0.05, 0.5, 0.95)
+	ps := []float64{0.05, 0.5, 0.95}
+	var q []float64
+	if sorting {
+		q = sortedQuantiles(samples, ps)
+	} else {
+		q = o.selectRanks(samples, b, per, ps)
+	}
 	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
 	return s
 }
@@ -342,16 +364,7 @@ func (o Options) chunks(n int, f func(w, c, from, to int)) {
 func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	n := len(xs)
 	if n <= chunkSize { // fewer values than buckets: sorting a copy is cheaper
-		sorted := slices.Clone(xs)
-		slices.Sort(sorted)
-		out := make([]float64, len(ps))
-		for i, p := range ps {
-			h := p * float64(n-1)
-			k := int(h)
-			lo, hi := sorted[k], sorted[min(k+1, n-1)]
-			out[i] = lo + (h-math.Floor(h))*(hi-lo)
-		}
-		return out
+		return sortedQuantiles(xs, ps)
 	}
 	workers := o.workers(chunksOf(n))
 	type span struct {
@@ -375,22 +388,80 @@ func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	for _, sp := range spans {
 		kmin, kmax = min(kmin, sp.lo), max(kmax, sp.hi)
 	}
-	shift := max(bits.Len64(kmax-kmin)-16, 0)
-	nb := int((kmax-kmin)>>shift + 1)
-	per := make([][]int, workers)
-	for w := range per {
-		per[w] = pad.Slice[int](nb)
-	}
+	b := newBuckets(kmin, kmax)
+	per := b.counters(workers)
 	o.chunks(n, func(w, _, from, to int) {
 		c := per[w]
 		for _, v := range xs[from:to] {
-			c[(orderKey(v)-kmin)>>shift]++
+			c[b.of(v)]++
 		}
 	})
+	return o.selectRanks(xs, b, per, ps)
+}
+
+// sortedQuantiles is quantiles by sorting a copy of xs.
+func sortedQuantiles(xs, ps []float64) []float64 {
+	n := len(xs)
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		h := p * float64(n-1)
+		k := int(h)
+		lo, hi := sorted[k], sorted[min(k+1, n-1)]
+		out[i] = lo + (h-math.Floor(h))*(hi-lo)
+	}
+	return out
+}
+
+// buckets divides the order keys from kmin up into n buckets of 2^shift keys each, at
+// most 65,537 of them.
+type buckets struct {
+	kmin  uint64
+	shift int
+	n     int
+}
+
+func newBuckets(kmin, kmax uint64) buckets {
+	shift := max(bits.Len64(kmax-kmin)-16, 0)
+	return buckets{kmin: kmin, shift: shift, n: int((kmax-kmin)>>shift + 1)}
+}
+
+// bucketsBetween returns the buckets of values from lo to hi, finite: their keys, with a
+// bound at zero widened to both zeros (-0 orders below 0, yet neither is less than the
+// other, so a minimum found by comparison may be either).
+func bucketsBetween(lo, hi float64) buckets {
+	klo, khi := orderKey(lo), orderKey(hi)
+	if lo == 0 {
+		klo = orderKey(math.Copysign(0, -1))
+	}
+	if hi == 0 {
+		khi = orderKey(0)
+	}
+	return newBuckets(klo, khi)
+}
+
+// of returns v's bucket.
+func (b buckets) of(v float64) int { return int((orderKey(v) - b.kmin) >> b.shift) }
+
+// counters returns a padded count a bucket for each worker.
+func (b buckets) counters(workers int) [][]int {
+	per := make([][]int, workers)
+	for w := range per {
+		per[w] = pad.Slice[int](b.n)
+	}
+	return per
+}
+
+// selectRanks returns the type-7 quantiles of xs at ps from per, the workers' counts of
+// xs in the buckets b: it gathers and sorts the values of the buckets that hold the
+// wanted ranks, in one pass over xs.
+func (o Options) selectRanks(xs []float64, b buckets, per [][]int, ps []float64) []float64 {
+	n, workers := len(xs), len(per)
 	counts := per[0]
 	for _, c := range per[1:] {
-		for b, k := range c {
-			counts[b] += k
+		for i, k := range c {
+			counts[i] += k
 		}
 	}
 	// The ranks wanted: floor(h) and the one above, for h = p × (n - 1).
@@ -403,17 +474,17 @@ func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	bucketOf := make(map[int]int, len(ranks))
 	for _, r := range ranks {
 		seen := 0
-		for b, c := range counts {
+		for i, c := range counts {
 			if r < seen+c {
-				bucketOf[r] = b
+				bucketOf[r] = i
 				break
 			}
 			seen += c
 		}
 	}
-	want := make([]uint64, (nb+63)/64) // a bit a bucket: a map lookup a value doubled the cost
-	for _, b := range bucketOf {
-		want[b>>6] |= 1 << (b & 63)
+	want := make([]uint64, (b.n+63)/64) // a bit a bucket: a map lookup a value doubled the cost
+	for _, i := range bucketOf {
+		want[i>>6] |= 1 << (i & 63)
 	}
 	found := make([]map[int][]float64, workers)
 	for w := range found {
@@ -421,29 +492,29 @@ func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	}
 	o.chunks(n, func(w, _, from, to int) {
 		for _, v := range xs[from:to] {
-			if b := int((orderKey(v) - kmin) >> shift); want[b>>6]&(1<<(b&63)) != 0 {
-				found[w][b] = append(found[w][b], v)
+			if i := b.of(v); want[i>>6]&(1<<(i&63)) != 0 {
+				found[w][i] = append(found[w][i], v)
 			}
 		}
 	})
 	gathered := map[int][]float64{}
 	for _, f := range found {
-		for b, vs := range f {
-			gathered[b] = append(gathered[b], vs...)
+		for i, vs := range f {
+			gathered[i] = append(gathered[i], vs...)
 		}
 	}
 	start := make(map[int]int, len(gathered))
-	for b, vs := range gathered {
+	for i, vs := range gathered {
 		slices.Sort(vs) // the bucket's values in order, whichever worker found them
 		first := 0
-		for _, c := range counts[:b] {
+		for _, c := range counts[:i] {
 			first += c
 		}
-		start[b] = first
+		start[i] = first
 	}
 	at := func(r int) float64 {
-		b := bucketOf[r]
-		return gathered[b][r-start[b]]
+		i := bucketOf[r]
+		return gathered[i][r-start[i]]
 	}
 	out := make([]float64, len(ps))
 	for i, p := range ps {
