@@ -149,7 +149,9 @@ func BenchmarkSummarize(b *testing.B) {
 		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) {
 			o := Options{Workers: w}
 			for b.Loop() {
-				_ = o.summarize("target", xs, 319, 10)
+				if _, err := o.summarize(context.Background(), "target", xs, 319, 10); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -272,7 +272,10 @@ func TestQuantiles(t *testing.T) {
 	ps := []float64{0, 0.05, 0.5, 0.95, 1}
 	for name, xs := range cases {
 		orig := append([]float64(nil), xs...)
-		got := Options{Workers: 3}.quantiles(xs, ps...)
+		got, err := Options{Workers: 3}.quantiles(context.Background(), xs, ps...)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if diff := cmp.Diff(orig, xs); diff != "" {
 			t.Fatalf("%s: quantiles modified its input", name)
 		}
@@ -500,7 +503,10 @@ func TestSummaryPercentiles(t *testing.T) {
 	cases["normal"], cases["zeros low"], cases["zeros high"] = normal, zerosLow, zerosHigh
 	for name, xs := range cases {
 		for _, w := range []int{1, 3} {
-			s := Options{Workers: w}.summarize("x", xs, 0, 10)
+			s, err := Options{Workers: w}.summarize(context.Background(), "x", xs, 0, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			sorted := slices.Clone(xs)
 			slices.Sort(sorted)
 			want := sortedQuantiles(sorted, []float64{0.05, 0.5, 0.95})
@@ -508,5 +514,24 @@ func TestSummaryPercentiles(t *testing.T) {
 				t.Errorf("%s, %d workers: P5, P50, P95 = %v, want %v", name, w, got, want)
 			}
 		}
+	}
+}
+
+// TestSummaryCancelled: a summary's passes, and quantiles' above 65,536 values, stop
+// with the context's error when it is done (a Monte Carlo run cancelled after its draws
+// does not go on to summarise 10^7 samples).
+func TestSummaryCancelled(t *testing.T) {
+	xs := make([]float64, 4*chunkSize)
+	for i := range xs {
+		xs[i] = float64(i % 1000)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	o := Options{Workers: 2}
+	if _, err := o.summarize(ctx, "x", xs, 0, 10); !errors.Is(err, context.Canceled) {
+		t.Errorf("summarize: %v, want context.Canceled", err)
+	}
+	if _, err := o.quantiles(ctx, xs, 0.5); !errors.Is(err, context.Canceled) {
+		t.Errorf("quantiles: %v, want context.Canceled", err)
 	}
 }

@@ -186,7 +186,10 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if th == 0 && mc.Output == "target" {
 		th = f64(e.base.Price)
 	}
-	out := e.opts.summarize(mc.Output, valid, th, mc.Bins)
+	out, err := e.opts.summarize(ctx, mc.Output, valid, th, mc.Bins)
+	if err != nil {
+		return Summary{}, err
+	}
 	if math.IsInf(out.Mean, 0) || math.IsInf(out.SD, 0) || math.IsNaN(out.SD) || math.IsInf(out.Max-out.Min, 0) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
@@ -240,7 +243,7 @@ func describeInvalid(invalid []Invalid, n int) string {
 // summarize works out the summary of samples on o's workers, leaving them in draw order.
 // Its passes go over chunks of 65,536 samples; sums are added chunk by chunk in order, so
 // the summary does not depend on the workers.
-func (o Options) summarize(output string, samples []float64, threshold float64, bins int) Summary {
+func (o Options) summarize(ctx context.Context, output string, samples []float64, threshold float64, bins int) (Summary, error) {
 	n := len(samples)
 	s := Summary{Output: output, Draws: n, Valid: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
 	type part struct {
@@ -251,7 +254,7 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 		_       [64]byte
 	}
 	parts := make([]part, chunksOf(n))
-	o.chunks(n, func(_, c, from, to int) {
+	err := o.chunks(ctx, n, func(_, c, from, to int) {
 		sum, lo, hi, above := 0.0, math.Inf(1), math.Inf(-1), 0 // in registers, not in parts
 		for _, v := range samples[from:to] {                    // finite: plain comparisons, not math.Min's NaN handling
 			sum += v
@@ -267,6 +270,9 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 		}
 		parts[c].sum, parts[c].lo, parts[c].hi, parts[c].above = sum, lo, hi, above
 	})
+	if err != nil {
+		return Summary{}, err
+	}
 	sum, above := 0.0, 0
 	for _, p := range parts {
 		sum, above = sum+p.sum, above+p.above
@@ -302,7 +308,7 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 		per = b.counters(len(counts))
 	}
 	mean, least := s.Mean, s.Min
-	o.chunks(n, func(w, c, from, to int) {
+	err = o.chunks(ctx, n, func(w, c, from, to int) {
 		ss, count := 0.0, counts[w]
 		var ranked []int
 		if !sorting {
@@ -321,6 +327,9 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 		}
 		parts[c].ss = ss
 	})
+	if err != nil {
+		return Summary{}, err
+	}
 	ss := 0.0
 	for _, p := range parts {
 		ss += p.ss
@@ -335,11 +344,11 @@ func (o Options) summarize(output string, samples []float64, threshold float64, 
 	var q []float64
 	if sorting {
 		q = sortedQuantiles(samples, ps)
-	} else {
-		q = o.selectRanks(samples, b, per, ps)
+	} else if q, err = o.selectRanks(ctx, samples, b, per, ps); err != nil {
+		return Summary{}, err
 	}
 	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
-	return s
+	return s, nil
 }
 
 // chunkSize is the number of samples a summary pass takes at a time.
@@ -348,10 +357,11 @@ const chunkSize = 1 << 16
 func chunksOf(n int) int { return (n + chunkSize - 1) / chunkSize }
 
 // chunks calls f(w, c, from, to) for each chunk c of [0, n) on o's workers, w being the
-// worker's number. It reports no progress: the passes follow a run that did.
-func (o Options) chunks(n int, f func(w, c, from, to int)) {
+// worker's number, and returns ctx's error if it is done before the last. It reports no
+// progress: the passes follow a run that did.
+func (o Options) chunks(ctx context.Context, n int, f func(w, c, from, to int)) error {
 	o.Progress = nil
-	_ = o.run(context.Background(), chunksOf(n), chunkSize, n, func(w, c int) {
+	return o.run(ctx, chunksOf(n), chunkSize, n, func(w, c int) {
 		f(w, c, c*chunkSize, min((c+1)*chunkSize, n))
 	})
 }
@@ -361,10 +371,10 @@ func (o Options) chunks(n int, f func(w, c, from, to int)) {
 // without sorting: a pass counts the values into 65,536 buckets of their order-preserving
 // bit patterns, and only the few buckets that hold the wanted ranks are gathered and
 // sorted. Its cost is then a few passes over xs.
-func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
+func (o Options) quantiles(ctx context.Context, xs []float64, ps ...float64) ([]float64, error) {
 	n := len(xs)
 	if n <= chunkSize { // fewer values than buckets: sorting a copy is cheaper
-		return sortedQuantiles(xs, ps)
+		return sortedQuantiles(xs, ps), nil
 	}
 	workers := o.workers(chunksOf(n))
 	type span struct {
@@ -376,7 +386,7 @@ func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 	for w := range spans {
 		spans[w].lo = math.MaxUint64
 	}
-	o.chunks(n, func(w, _, from, to int) {
+	err := o.chunks(ctx, n, func(w, _, from, to int) {
 		lo, hi := spans[w].lo, spans[w].hi
 		for _, v := range xs[from:to] {
 			k := orderKey(v)
@@ -384,19 +394,25 @@ func (o Options) quantiles(xs []float64, ps ...float64) []float64 {
 		}
 		spans[w].lo, spans[w].hi = lo, hi
 	})
+	if err != nil {
+		return nil, err
+	}
 	kmin, kmax := uint64(math.MaxUint64), uint64(0)
 	for _, sp := range spans {
 		kmin, kmax = min(kmin, sp.lo), max(kmax, sp.hi)
 	}
 	b := newBuckets(kmin, kmax)
 	per := b.counters(workers)
-	o.chunks(n, func(w, _, from, to int) {
+	err = o.chunks(ctx, n, func(w, _, from, to int) {
 		c := per[w]
 		for _, v := range xs[from:to] {
 			c[b.of(v)]++
 		}
 	})
-	return o.selectRanks(xs, b, per, ps)
+	if err != nil {
+		return nil, err
+	}
+	return o.selectRanks(ctx, xs, b, per, ps)
 }
 
 // sortedQuantiles is quantiles by sorting a copy of xs.
@@ -456,7 +472,7 @@ func (b buckets) counters(workers int) [][]int {
 // selectRanks returns the type-7 quantiles of xs at ps from per, the workers' counts of
 // xs in the buckets b: it gathers and sorts the values of the buckets that hold the
 // wanted ranks, in one pass over xs.
-func (o Options) selectRanks(xs []float64, b buckets, per [][]int, ps []float64) []float64 {
+func (o Options) selectRanks(ctx context.Context, xs []float64, b buckets, per [][]int, ps []float64) ([]float64, error) {
 	n, workers := len(xs), len(per)
 	counts := per[0]
 	for _, c := range per[1:] {
@@ -490,13 +506,16 @@ func (o Options) selectRanks(xs []float64, b buckets, per [][]int, ps []float64)
 	for w := range found {
 		found[w] = map[int][]float64{}
 	}
-	o.chunks(n, func(w, _, from, to int) {
+	err := o.chunks(ctx, n, func(w, _, from, to int) {
 		for _, v := range xs[from:to] {
 			if i := b.of(v); want[i>>6]&(1<<(i&63)) != 0 {
 				found[w][i] = append(found[w][i], v)
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	gathered := map[int][]float64{}
 	for _, f := range found {
 		for i, vs := range f {
@@ -522,7 +541,7 @@ func (o Options) selectRanks(xs []float64, b buckets, per [][]int, ps []float64)
 		lo, hi := at(ranks[2*i]), at(ranks[2*i+1])
 		out[i] = lo + (h-math.Floor(h))*(hi-lo)
 	}
-	return out
+	return out, nil
 }
 
 // orderKey maps a float64 to a uint64 in the same order (NaN aside).

@@ -406,7 +406,10 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 				return nil, err
 			}
 			for i := range k {
-				q := o.quantiles(boot[i], tail, 1-tail)
+				q, err := o.quantiles(ctx, boot[i], tail, 1-tail)
+				if err != nil {
+					return nil, err
+				}
 				s.Inputs[i].MuStarLo, s.Inputs[i].MuStarHi = q[0], q[1]
 			}
 		}

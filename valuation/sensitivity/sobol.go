@@ -736,7 +736,10 @@ func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []i
 			return Indices{}, err
 		}
 		for c := range k {
-			q := o.quantiles(finite(boot[c]), tail, 1-tail)
+			q, err := o.quantiles(ctx, finite(boot[c]), tail, 1-tail)
+			if err != nil {
+				return Indices{}, err
+			}
 			lo[c], hi[c] = q[0], q[1]
 		}
 	}
