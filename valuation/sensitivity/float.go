@@ -184,7 +184,7 @@ func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
 
 // notNumber reports whether v is NaN or infinite: a draw, output or statistic that no
 // estimate can use.
-func notNumber(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+func notNumber(v float64) bool { return !(math.Abs(v) <= math.MaxFloat64) } // one comparison, false for NaN
 
 // leaf is the assumption as a variable if it is drawn, else its base value.
 func (c *compiler) leaf(name string, base decimal.Decimal) poly {
@@ -582,8 +582,16 @@ func (c *compiler) checks() ([]check, error) {
 // check that fails, found again among them in their order.
 type guard struct {
 	checks []check
-	bounds []interval
-	progs  []int // checks that stay programs
+	limits []limit // one for each variable with bounds
+	progs  []int   // checks that stay programs
+}
+
+// limit is the closed bounds first compares a variable with: an interval's lo and hi, or
+// the next float64 inside when strict (no float64 lies between), so that one test each
+// refuses what lo, hi and their strictness refuse, and NaN.
+type limit struct {
+	v           int
+	least, most float64
 }
 
 // interval is the values a variable may take: above lo (or at it, unless loStrict) and
@@ -592,10 +600,6 @@ type interval struct {
 	v                  int
 	lo, hi             float64
 	loStrict, hiStrict bool
-	// least and most are the closed bounds first compares with: lo and hi, or the next
-	// float64 inside when strict (no float64 lies between), so that one test each
-	// refuses what lo, hi and their strictness refuse, and NaN.
-	least, most float64
 }
 
 func (iv *interval) above(b float64, strict bool) {
@@ -612,15 +616,16 @@ func (iv *interval) below(b float64, strict bool) {
 
 func newGuard(checks []check) guard {
 	g := guard{checks: checks}
+	var bounds []interval
 	at := map[int]int{} // variable → its interval
 	bound := func(v int) *interval {
 		i, ok := at[v]
 		if !ok {
-			i = len(g.bounds)
+			i = len(bounds)
 			at[v] = i
-			g.bounds = append(g.bounds, interval{v: v, lo: math.Inf(-1), hi: math.Inf(1)})
+			bounds = append(bounds, interval{v: v, lo: math.Inf(-1), hi: math.Inf(1)})
 		}
-		return &g.bounds[i]
+		return &bounds[i]
 	}
 	for _, k := range checks {
 		switch {
@@ -630,7 +635,7 @@ func newGuard(checks []check) guard {
 			bound(k.v).above(k.bound, k.strict)
 		}
 	}
-	nonNegative := func(v int) bool { i, ok := at[v]; return ok && g.bounds[i].lo >= 0 }
+	nonNegative := func(v int) bool { i, ok := at[v]; return ok && bounds[i].lo >= 0 }
 	for i, k := range checks {
 		if k.v >= 0 {
 			continue
@@ -647,24 +652,24 @@ func newGuard(checks []check) guard {
 			g.progs = append(g.progs, i)
 		}
 	}
-	for i := range g.bounds {
-		b := &g.bounds[i]
-		b.least, b.most = b.lo, b.hi
+	for _, b := range bounds {
+		l := limit{v: b.v, least: b.lo, most: b.hi}
 		if b.loStrict {
-			b.least = math.Nextafter(b.lo, math.Inf(1))
+			l.least = math.Nextafter(b.lo, math.Inf(1))
 		}
 		if b.hiStrict {
-			b.most = math.Nextafter(b.hi, math.Inf(-1))
+			l.most = math.Nextafter(b.hi, math.Inf(-1))
 		}
+		g.limits = append(g.limits, l)
 	}
 	return g
 }
 
 // first returns the index of the first check x fails, or -1.
 func (g *guard) first(x []float64) int {
-	for _, b := range g.bounds {
-		v := x[b.v]
-		if !(v >= b.least && v <= b.most) { // false for NaN too
+	for i := range g.limits {
+		b := &g.limits[i]
+		if v := x[b.v]; !(v >= b.least && v <= b.most) { // false for NaN too
 			return firstFailed(g.checks, x)
 		}
 	}

@@ -535,3 +535,18 @@ func TestSummaryCancelled(t *testing.T) {
 		t.Errorf("quantiles: %v, want context.Canceled", err)
 	}
 }
+
+// TestNotNumber: NaN and both infinities are not numbers; every finite float64 is,
+// the largest and the smallest included.
+func TestNotNumber(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if !notNumber(v) {
+			t.Errorf("notNumber(%v) = false", v)
+		}
+	}
+	for _, v := range []float64{0, math.Copysign(0, -1), math.SmallestNonzeroFloat64, math.MaxFloat64, -math.MaxFloat64, 404.6} {
+		if notNumber(v) {
+			t.Errorf("notNumber(%v) = true", v)
+		}
+	}
+}

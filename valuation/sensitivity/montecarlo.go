@@ -157,18 +157,16 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		st := &workers[w]
 		rng, x, u, z := &st.rng, st.x, st.u, st.z
 		rng.Seed(mc.Seed, uint64(b))
-		for i := b * blockSize; i < min((b+1)*blockSize, mc.Draws); i++ {
+		for i, end := b*blockSize, min((b+1)*blockSize, mc.Draws); i < end; i++ {
 			s.draw(rng, i, 0, x, u, z)
-			samples[i] = math.NaN() // marks an invalid draw
+			v := math.NaN() // marks an invalid draw
 			if k := g.first(x); k >= 0 {
 				st.invalid[k]++
-				continue
-			}
-			if v := pr.eval(x); !notNumber(v) {
-				samples[i] = v
-			} else {
+			} else if v = pr.eval(x); notNumber(v) {
+				v = math.NaN()
 				st.invalid[len(checks)]++
 			}
+			samples[i] = v
 		}
 	})
 	if err != nil {
