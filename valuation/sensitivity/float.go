@@ -107,8 +107,8 @@ type program struct {
 // term is a monomial as eval runs it: c times up to four variables, multiplied one after
 // another (most of a model's monomials), or, when n is general, the factors
 // fvars[start:end] in their loop. Both multiply in the same order, so the values are the
-// same; the unrolled form saves the loop's bookkeeping, a third of a Monte Carlo draw's
-// evaluation.
+// same; the unrolled form saves the loop's bookkeeping (the target's evaluation, checks
+// included, took 0.84 times as long).
 type term struct {
 	c          float64
 	n          int32
