@@ -221,11 +221,7 @@ func parseAxis(s string) (sensitivity.Axis, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return sensitivity.Axis{}, &fault.Error{Pkg: "sotp", Field: "-axis " + name, Value: strconv.Quote(spec), Err: fault.ErrOption}
 	}
-	values, err := sensitivity.Steps(lo.Decimal, hi.Decimal, n)
-	if err != nil {
-		return sensitivity.Axis{}, err
-	}
-	return sensitivity.Axis{Name: name, Values: values}, nil
+	return sensitivity.Span(name, lo.Decimal, hi.Decimal, n), nil // spelled out once its points are admitted
 }
 
 func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
@@ -243,10 +239,6 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 	if len(rest) != 1 || len(as) == 0 || len(as) > 2 {
 		return format, fmt.Errorf("%w: grid takes one model file and one or two -axis", errUsage)
 	}
-	m, _, err := load(rest[0])
-	if err != nil {
-		return format, err
-	}
 	var axis []sensitivity.Axis
 	for _, s := range as {
 		a, err := parseAxis(s)
@@ -254,6 +246,13 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 			return format, err
 		}
 		axis = append(axis, a)
+	}
+	if _, err := sensitivity.GridPoints(axis...); err != nil {
+		return format, err
+	}
+	m, _, err := load(rest[0])
+	if err != nil {
+		return format, err
 	}
 	o := sensitivity.Options{Workers: workers, Progress: progress(stderr)}
 	e, err := sensitivity.New(m, o)

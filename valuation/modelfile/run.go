@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -52,8 +53,9 @@ type RunFile struct {
 	Progress func(done, total int) `json:"-"`
 }
 
-// Limits bound a run: the most points it may evaluate (sensitivity.Options.MaxPoints;
-// zero is sensitivity.DefaultMaxPoints) and its goroutines (zero: GOMAXPROCS).
+// Limits bound a run: the most points its analyses may evaluate in all
+// (sensitivity.Options.MaxPoints; zero is sensitivity.DefaultMaxPoints) and its
+// goroutines (at most sensitivity.MaxWorkers; zero: GOMAXPROCS).
 type Limits struct {
 	MaxPoints int `json:"max_points,omitempty"`
 	Workers   int `json:"workers,omitempty"`
@@ -196,6 +198,9 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
 		return invalid("$.model_file", "a relative path inside the run file's directory")
 	}
+	if l := f.Limits; l != nil && (l.MaxPoints < 0 || l.Workers < 0 || l.Workers > sensitivity.MaxWorkers) {
+		return invalid("$.limits", fmt.Sprintf("max_points %d, workers %d: want max_points 0 or more, workers 0 to %d", l.MaxPoints, l.Workers, sensitivity.MaxWorkers))
+	}
 	if mc := f.MonteCarlo; mc != nil {
 		if _, err := sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
 			return RunFile{}, err
@@ -261,12 +266,27 @@ func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
 
 // Run builds the run's model (inline, or the model file it names, read from fsys as Read
 // reads one, comparables files included; a nil fsys reads no file) and runs each
-// analysis under ctx, with the file's limits. Errors are *fault.Error located at the
-// JSON path of what they name, as far as the run file says where; a cancelled or expired
-// ctx returns its error.
+// analysis under ctx, with the file's limits. The points of every analysis are counted
+// first, before the model is built or any value spelled out: a run asking for more than
+// its MaxPoints in all, however few its bytes, is refused with fault.ErrTooManyPoints at
+// once. Errors are *fault.Error located at the JSON path of what they name, as far as the
+// run file says where; a cancelled or expired ctx returns its error.
 func (f RunFile) Run(ctx context.Context, fsys fs.FS) (RunResult, error) {
+	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: f.Progress}
+	if f.Limits != nil {
+		o.MaxPoints, o.Workers = f.Limits.MaxPoints, f.Limits.Workers
+	}
+	rq, err := f.requests()
+	if err != nil {
+		return RunResult{}, err
+	}
+	if err := rq.admit(o.MaxPoints); err != nil {
+		return RunResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return RunResult{}, err
+	}
 	var m valuation.Model
-	var err error
 	if f.Model != nil {
 		if m, err = f.Model.Model(fsys); err != nil {
 			return RunResult{}, inPath(err, "$.model")
@@ -289,7 +309,11 @@ func (f RunFile) Run(ctx context.Context, fsys fs.FS) (RunResult, error) {
 			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
 		}
 	}
-	return f.run(ctx, m)
+	e, err := sensitivity.New(m, o)
+	if err != nil {
+		return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
+	}
+	return rq.run(ctx, e)
 }
 
 // inPath prefixes the JSON path of a model file's error with where the model sits.
@@ -302,39 +326,191 @@ func inPath(err error, at string) error {
 	return &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 }
 
-// run runs the file's analyses on m.
-func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) {
-	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: f.Progress}
-	if f.Limits != nil {
-		o.MaxPoints, o.Workers = f.Limits.MaxPoints, f.Limits.Workers
-	}
-	e, err := sensitivity.New(m, o)
-	if err != nil {
-		return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
-	}
-	out := RunResult{Result: e.Result()}
-	at := func(path string, err error) error { return &fault.Error{Pkg: "modelfile", Path: path, Err: err} }
+// requests are a run file's analyses as the sensitivity engine's requests: everything a
+// run asks for that can be known without its model, so that its points are counted
+// before any work. A tornado's swings given as a percentage of the base are resolved on
+// the engine.
+type requests struct {
+	axes      []sensitivity.Axis
+	outputs   []string // the grid's
+	tornado   *RunTornado
+	scenarios *RunScenarios
+	seek      *sensitivity.Goal
+	mc        *sensitivity.MonteCarlo
+	sobol     *sensitivity.Sobol
+	morris    *sensitivity.Morris
+	cases     []valuation.Case
+}
+
+// at locates err at a run file's path.
+func at(path string, err error) error { return &fault.Error{Pkg: "modelfile", Path: path, Err: err} }
+
+// requests builds the file's analyses as requests, checking what can be checked without
+// the model: distributions, correlation, seeds, keys.
+func (f RunFile) requests() (requests, error) {
+	var rq requests
 	if g := f.Grid; g != nil {
-		axes := make([]sensitivity.Axis, len(g.Axes))
+		rq.outputs = g.Outputs
+		rq.axes = make([]sensitivity.Axis, len(g.Axes))
 		for i, a := range g.Axes {
-			axes[i].Name = a.Name
-			if len(a.Values) > 0 {
-				for _, v := range a.Values {
-					axes[i].Values = append(axes[i].Values, v.Decimal)
-				}
+			if len(a.Values) == 0 {
+				rq.axes[i] = sensitivity.Span(a.Name, a.From.Decimal, a.To.Decimal, a.Steps)
 				continue
 			}
-			if axes[i].Values, err = sensitivity.Steps(a.From.Decimal, a.To.Decimal, a.Steps); err != nil {
-				return RunResult{}, at(fmt.Sprintf("$.grid.axes[%d].steps", i), err)
+			rq.axes[i] = sensitivity.Axis{Name: a.Name, Values: make([]decimal.Decimal, len(a.Values))}
+			for j, v := range a.Values {
+				rq.axes[i].Values[j] = v.Decimal
 			}
 		}
-		grid, err := e.Grid(ctx, g.Outputs, axes...)
+	}
+	rq.tornado, rq.scenarios = f.Tornado, f.Scenarios
+	if s := f.Seek; s != nil {
+		rq.seek = &sensitivity.Goal{Assumption: s.Assumption, Output: s.Output, Target: s.Target.Decimal, Low: s.Low.Decimal, High: s.High.Decimal}
+		if s.Tolerance != nil {
+			rq.seek.Tolerance = s.Tolerance.Decimal
+		}
+	}
+	if mc := f.MonteCarlo; mc != nil {
+		inputs, err := runInputs(mc.Inputs, "$.monte_carlo.inputs")
+		if err != nil {
+			return requests{}, err
+		}
+		if mc.Seed < 0 {
+			return requests{}, at("$.monte_carlo.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), Bins: mc.Bins}
+		if run.Sampling, err = sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
+			return requests{}, err
+		}
+		if mc.Threshold != nil {
+			run.Threshold = mc.Threshold.InexactFloat64()
+		}
+		if len(mc.Correlation) > 0 {
+			n := len(mc.Correlation)
+			data := make([]float64, 0, n*n)
+			for i, row := range mc.Correlation {
+				if len(row) != n {
+					return requests{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d]", i), fmt.Errorf("%w: %d values in a row of %d", fault.ErrDistribution, len(row), n))
+				}
+				for j, v := range row {
+					if !v.Equal(mc.Correlation[j][i].Decimal) {
+						return requests{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d][%d]", i, j), fmt.Errorf("%w: not symmetric", fault.ErrDistribution))
+					}
+					data = append(data, v.InexactFloat64())
+				}
+			}
+			run.Correlation = mat.NewSymDense(n, data)
+		}
+		rq.mc = &run
+	}
+	if len(f.Weighted) > 0 {
+		rq.cases = make([]valuation.Case, len(f.Weighted))
+		for i, c := range f.Weighted {
+			rq.cases[i] = valuation.Case{Name: c.Name, Weight: c.Weight.Decimal}
+			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
+				key, err := valuation.ParseKey(k)
+				if err != nil {
+					return requests{}, at(childPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
+				}
+				rq.cases[i].Set = append(rq.cases[i].Set, valuation.Override{Key: key, Value: c.Set[k].Decimal})
+			}
+		}
+	}
+	if sb := f.Sobol; sb != nil {
+		inputs, err := runInputs(sb.Inputs, "$.sobol.inputs")
+		if err != nil {
+			return requests{}, err
+		}
+		if sb.Seed < 0 {
+			return requests{}, at("$.sobol.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		run := sensitivity.Sobol{Outputs: sb.Outputs, Inputs: inputs, Samples: sb.Samples, Bootstrap: sb.Bootstrap,
+			Replicates: sb.Replicates, Second: sb.Second, Seed: uint64(sb.Seed)}
+		if run.Sampling, err = sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
+			return requests{}, err
+		}
+		rq.sobol = &run
+	}
+	if mo := f.Morris; mo != nil {
+		inputs, err := runInputs(mo.Inputs, "$.morris.inputs")
+		if err != nil {
+			return requests{}, err
+		}
+		if mo.Seed < 0 {
+			return requests{}, at("$.morris.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
+		}
+		rq.morris = &sensitivity.Morris{Outputs: mo.Outputs, Inputs: inputs, Trajectories: mo.Trajectories,
+			Levels: mo.Levels, Bootstrap: mo.Bootstrap, Seed: uint64(mo.Seed)}
+	}
+	return rq, nil
+}
+
+// admit counts the points of every analysis, as the engine will, and refuses a run of
+// more than limit in all (sensitivity.DefaultMaxPoints when zero) with
+// fault.ErrTooManyPoints at the path of the analysis that passes it.
+func (rq requests) admit(limit int) error {
+	if limit == 0 {
+		limit = sensitivity.DefaultMaxPoints
+	}
+	total := 0
+	add := func(path string, n int, err error) error {
+		if err != nil {
+			return at(path, err)
+		}
+		if total += n; n > limit || total > limit {
+			return at(path, &fault.Error{Pkg: "modelfile", Field: "points", Value: strconv.Itoa(total) + " in all > " + strconv.Itoa(limit), Err: fault.ErrTooManyPoints})
+		}
+		return nil
+	}
+	var errs []error
+	if rq.axes != nil {
+		n, err := sensitivity.GridPoints(rq.axes...)
+		errs = append(errs, add("$.grid", n, err))
+	}
+	if rq.tornado != nil {
+		errs = append(errs, add("$.tornado", 2*len(rq.tornado.Swings), nil))
+	}
+	if rq.scenarios != nil {
+		errs = append(errs, add("$.scenarios", len(rq.scenarios.Sets), nil))
+	}
+	if rq.seek != nil {
+		n, err := rq.seek.Cost()
+		errs = append(errs, add("$.seek", n, err))
+	}
+	if rq.mc != nil {
+		n, err := rq.mc.Cost()
+		errs = append(errs, add("$.monte_carlo", n, err))
+	}
+	if rq.cases != nil {
+		errs = append(errs, add("$.weighted", len(rq.cases), nil))
+	}
+	if rq.sobol != nil {
+		n, err := rq.sobol.Cost()
+		errs = append(errs, add("$.sobol", n, err))
+	}
+	if rq.morris != nil {
+		n, err := rq.morris.Cost()
+		errs = append(errs, add("$.morris", n, err))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run runs the requests on e.
+func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, error) {
+	out := RunResult{Result: e.Result()}
+	if rq.axes != nil {
+		grid, err := e.Grid(ctx, rq.outputs, rq.axes...)
 		if err != nil {
 			return RunResult{}, at("$.grid", err)
 		}
 		out.Grid = &grid
 	}
-	if t := f.Tornado; t != nil {
+	if t := rq.tornado; t != nil {
 		swings := make([]sensitivity.Swing, len(t.Swings))
 		for i, s := range t.Swings {
 			if s.Pct == nil {
@@ -353,7 +529,7 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 		}
 		out.Tornado = &tor
 	}
-	if s := f.Scenarios; s != nil {
+	if s := rq.scenarios; s != nil {
 		scenarios := make([]sensitivity.Scenario, len(s.Sets))
 		for i, sc := range s.Sets {
 			scenarios[i].Name = sc.Name
@@ -367,101 +543,39 @@ func (f RunFile) run(ctx context.Context, m valuation.Model) (RunResult, error) 
 		}
 		out.Scenarios = &c
 	}
-	if s := f.Seek; s != nil {
-		g := sensitivity.Goal{Assumption: s.Assumption, Output: s.Output, Target: s.Target.Decimal, Low: s.Low.Decimal, High: s.High.Decimal}
-		if s.Tolerance != nil {
-			g.Tolerance = s.Tolerance.Decimal
-		}
-		sol, err := e.Seek(ctx, g)
+	if rq.seek != nil {
+		sol, err := e.Seek(ctx, *rq.seek)
 		if err != nil {
 			return RunResult{}, at("$.seek", err)
 		}
 		out.Seek = &sol
 	}
-	if mc := f.MonteCarlo; mc != nil {
-		inputs, err := runInputs(mc.Inputs, "$.monte_carlo.inputs")
-		if err != nil {
-			return RunResult{}, err
-		}
-		if mc.Seed < 0 {
-			return RunResult{}, at("$.monte_carlo.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
-		}
-		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), Bins: mc.Bins}
-		if run.Sampling, err = sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
-			return RunResult{}, err
-		}
-		if mc.Threshold != nil {
-			run.Threshold = mc.Threshold.InexactFloat64()
-		}
-		if len(mc.Correlation) > 0 {
-			n := len(mc.Correlation)
-			data := make([]float64, 0, n*n)
-			for i, row := range mc.Correlation {
-				if len(row) != n {
-					return RunResult{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d]", i), fmt.Errorf("%w: %d values in a row of %d", fault.ErrDistribution, len(row), n))
-				}
-				for j, v := range row {
-					if !v.Equal(mc.Correlation[j][i].Decimal) {
-						return RunResult{}, at(fmt.Sprintf("$.monte_carlo.correlation[%d][%d]", i, j), fmt.Errorf("%w: not symmetric", fault.ErrDistribution))
-					}
-					data = append(data, v.InexactFloat64())
-				}
-			}
-			run.Correlation = mat.NewSymDense(n, data)
-		}
-		s, err := e.MonteCarlo(ctx, run)
+	if rq.mc != nil {
+		s, err := e.MonteCarlo(ctx, *rq.mc)
 		if err != nil {
 			return RunResult{}, at("$.monte_carlo", err)
 		}
 		out.MonteCarlo = &s
 	}
-	if len(f.Weighted) > 0 {
-		cases := make([]valuation.Case, len(f.Weighted))
-		for i, c := range f.Weighted {
-			cases[i] = valuation.Case{Name: c.Name, Weight: c.Weight.Decimal}
-			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
-				key, err := valuation.ParseKey(k)
-				if err != nil {
-					return RunResult{}, at(childPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
-				}
-				cases[i].Set = append(cases[i].Set, valuation.Override{Key: key, Value: c.Set[k].Decimal})
-			}
+	if rq.cases != nil {
+		if err := ctx.Err(); err != nil {
+			return RunResult{}, err
 		}
-		w, err := e.Prepared().Weighted(cases...)
+		w, err := e.Prepared().Weighted(rq.cases...)
 		if err != nil {
 			return RunResult{}, at("$.weighted", err)
 		}
 		out.Weighted = &w
 	}
-	if sb := f.Sobol; sb != nil {
-		inputs, err := runInputs(sb.Inputs, "$.sobol.inputs")
-		if err != nil {
-			return RunResult{}, err
-		}
-		if sb.Seed < 0 {
-			return RunResult{}, at("$.sobol.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
-		}
-		run := sensitivity.Sobol{Outputs: sb.Outputs, Inputs: inputs, Samples: sb.Samples, Bootstrap: sb.Bootstrap,
-			Replicates: sb.Replicates, Second: sb.Second, Seed: uint64(sb.Seed)}
-		if run.Sampling, err = sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
-			return RunResult{}, err
-		}
-		ix, err := e.Sobol(ctx, run)
+	if rq.sobol != nil {
+		ix, err := e.Sobol(ctx, *rq.sobol)
 		if err != nil {
 			return RunResult{}, at("$.sobol", err)
 		}
 		out.Sobol = ix
 	}
-	if mo := f.Morris; mo != nil {
-		inputs, err := runInputs(mo.Inputs, "$.morris.inputs")
-		if err != nil {
-			return RunResult{}, err
-		}
-		if mo.Seed < 0 {
-			return RunResult{}, at("$.morris.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
-		}
-		s, err := e.Morris(ctx, sensitivity.Morris{Outputs: mo.Outputs, Inputs: inputs, Trajectories: mo.Trajectories,
-			Levels: mo.Levels, Bootstrap: mo.Bootstrap, Seed: uint64(mo.Seed)})
+	if rq.morris != nil {
+		s, err := e.Morris(ctx, *rq.morris)
 		if err != nil {
 			return RunResult{}, at("$.morris", err)
 		}

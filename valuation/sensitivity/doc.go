@@ -43,7 +43,8 @@
 // Service use. Every run takes a context (nil is an error) and stops within one point (or
 // block, bootstrap resample, or chunk of 65,536 samples being summarised) per worker of
 // its cancellation; a run larger than Options.MaxPoints, counting Latin-hypercube strata
-// and bootstrap resamples, is refused before any work; Options.Progress reports
+// and bootstrap resamples, is refused before any work (each request's Cost, and
+// GridPoints, count without drawing or spelling out an axis); Options.Progress reports
 // progress. A Monte Carlo summary keeps the draws only when asked (KeepSamples). Engines
 // work on their own copy of the model, are immutable and safe for concurrent use.
 package sensitivity

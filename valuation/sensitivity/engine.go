@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"strconv"
 	"sync"
@@ -16,6 +17,9 @@ import (
 // when Options.MaxPoints is zero.
 const DefaultMaxPoints = 10_000_000
 
+// MaxWorkers is the most goroutines Options.Workers may ask a run for.
+const MaxWorkers = 1024
+
 // Options configures an Engine; the zero Options is the default.
 type Options struct {
 	// LinkDAU holds each year's DAU/MAU ratio when its MAU moves and its DAU is not set
@@ -24,8 +28,8 @@ type Options struct {
 	// MaxPoints is the most points one run may ask for; a larger request is refused with
 	// fault.ErrTooManyPoints before any work. Zero means DefaultMaxPoints.
 	MaxPoints int
-	// Workers is the number of goroutines a run uses; zero means runtime.GOMAXPROCS(0).
-	// Results do not depend on it.
+	// Workers is the number of goroutines a run uses, at most MaxWorkers; zero means
+	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Workers int
 	// Progress, if set, is called with the points done and the total, from one goroutine
 	// at a time, about every 1% of a run and at its end.
@@ -52,7 +56,7 @@ func New(m valuation.Model, o Options) (*Engine, error) {
 	switch {
 	case o.MaxPoints < 0:
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "options.MaxPoints", Value: strconv.Itoa(o.MaxPoints), Err: fault.ErrOption}
-	case o.Workers < 0:
+	case o.Workers < 0 || o.Workers > MaxWorkers:
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "options.Workers", Value: strconv.Itoa(o.Workers), Err: fault.ErrOption}
 	}
 	p, err := m.Prepare(valuation.PrepareOptions{LinkDAU: o.LinkDAU})
@@ -199,6 +203,25 @@ func (o Options) run(ctx context.Context, n, unit, total int, work func(w, i int
 	worker(0)
 	wg.Wait()
 	return ctx.Err()
+}
+
+// maxCount is the most points any run may ask for, whatever its MaxPoints: counts are
+// taken in overflow-safe steps that stop here, so that no product of a request's counts
+// can wrap around.
+const maxCount = math.MaxInt32
+
+// tooMany is the error of a count past maxCount.
+func tooMany() error {
+	return &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(maxCount), Err: fault.ErrTooManyPoints}
+}
+
+// count multiplies and adds counts of points, non-negative each: a × b + c, or tooMany
+// when that, or a step on the way, would pass maxCount.
+func count(a, b, c int) (int, error) {
+	if a < 0 || b < 0 || c < 0 || (b > 0 && a > maxCount/b) || a*b > maxCount-c {
+		return 0, tooMany()
+	}
+	return a*b + c, nil
 }
 
 // admit refuses a run of n points above the engine's maximum, a nil context and one

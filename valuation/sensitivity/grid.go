@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,21 +20,79 @@ import (
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
-// Axis is one assumption swept over a list of values.
+// Axis is one assumption swept over a list of values: Values, or Steps values evenly
+// spaced From To (both included, as the Steps function spaces them), which Engine.Grid
+// spells out only once the grid's points are counted and admitted, under the run's
+// context. So a hostile "steps": 9999999 costs nothing before it is refused. Give one of
+// the two: Values, or Steps (two or more) with From and To.
 type Axis struct {
 	Name   string            `json:"name"`
 	Values []decimal.Decimal `json:"values"`
+	From   decimal.Decimal   `json:"-"`
+	To     decimal.Decimal   `json:"-"`
+	Steps  int               `json:"-"`
+}
+
+// Span returns the axis of the named assumption from lo to hi in n even steps, to be
+// spelled out by Engine.Grid once its points are admitted.
+func Span(name string, lo, hi decimal.Decimal, n int) Axis {
+	return Axis{Name: name, From: lo, To: hi, Steps: n}
+}
+
+// size is the number of values on the axis, or an error naming it when it gives neither
+// or both of Values and Steps.
+func (a Axis) size() (int, error) {
+	switch {
+	case len(a.Values) > 0 && a.Steps == 0:
+		return len(a.Values), nil
+	case len(a.Values) == 0 && a.Steps >= 2:
+		return a.Steps, nil
+	case len(a.Values) == 0 && a.Steps == 0:
+		return 0, &fault.Error{Pkg: "sensitivity", Field: a.Name, Value: "no values", Err: fault.ErrOption}
+	}
+	return 0, &fault.Error{Pkg: "sensitivity", Field: a.Name, Value: "steps " + strconv.Itoa(a.Steps) + ": give values, or two or more steps from, to", Err: fault.ErrOption}
+}
+
+// GridPoints returns the number of points of a grid over the axes, the product of their
+// sizes, or a *fault.Error: fault.ErrTooManyPoints past 2^31 - 1, fault.ErrOption for no
+// axis or an axis of no values. It spells out no axis.
+func GridPoints(axes ...Axis) (int, error) {
+	if len(axes) == 0 {
+		return 0, &fault.Error{Pkg: "sensitivity", Field: "axes", Err: fault.ErrOption}
+	}
+	n := 1
+	for _, a := range axes {
+		k, err := a.size()
+		if err != nil {
+			return 0, err
+		}
+		if n, err = count(n, k, 0); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // Steps returns n values evenly spaced from lo to hi, both included, 2 ≤ n ≤
 // DefaultMaxPoints; the step is (hi - lo) / (n - 1) to 16 decimal places.
 func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
+	return steps(context.Background(), lo, hi, n)
+}
+
+// steps is Steps under ctx, checked every 4,096 values: an axis of millions of values
+// stops when its run is cancelled.
+func steps(ctx context.Context, lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
 	if n < 2 || n > DefaultMaxPoints {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
 	}
 	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), segments.DivPlaces)
 	out := make([]decimal.Decimal, n)
 	for i := range out {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		out[i] = lo.Add(step.Mul(decimal.NewFromInt(int64(i))))
 	}
 	out[n-1] = hi
@@ -131,17 +188,14 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err != nil {
 		return Grid{}, err
 	}
-	if len(axes) == 0 {
-		return Grid{}, &fault.Error{Pkg: "sensitivity", Field: "axes", Err: fault.ErrOption}
+	n, err := GridPoints(axes...)
+	if err != nil {
+		return Grid{}, err
 	}
-	g := Grid{Axes: axes, Bases: make([]decimal.Decimal, len(axes)), Outputs: outputs, Base: make([]decimal.Decimal, len(outputs))}
+	g := Grid{Axes: slices.Clone(axes), Bases: make([]decimal.Decimal, len(axes)), Outputs: outputs, Base: make([]decimal.Decimal, len(outputs))}
 	refs := make([]ref, len(axes))
-	n := 1
 	for i, a := range axes {
-		if len(a.Values) == 0 {
-			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: a.Name, Value: "no values", Err: fault.ErrOption}
-		}
-		for _, v := range a.Values {
+		for _, v := range append([]decimal.Decimal{a.From, a.To}, a.Values...) {
 			if err := checkValue(a.Name, v); err != nil {
 				return Grid{}, err
 			}
@@ -153,10 +207,6 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: a.Name, Err: fault.ErrDuplicateAssumption}
 		}
 		g.Bases[i] = refs[i].Base
-		if n > math.MaxInt32/len(a.Values) { // refuse before the count can overflow
-			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
-		}
-		n *= len(a.Values)
 	}
 	if err := e.eval(q, nil, nil, g.Base); err != nil {
 		return Grid{}, err
@@ -164,6 +214,22 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err := e.opts.admit(ctx, n); err != nil {
 		return Grid{}, err
 	}
+	for i, a := range g.Axes { // spelled out now that the points are admitted
+		if a.Steps == 0 {
+			continue
+		}
+		values, err := steps(ctx, a.From, a.To, a.Steps)
+		if err != nil {
+			return Grid{}, err
+		}
+		for _, v := range values {
+			if err := checkValue(a.Name, v); err != nil {
+				return Grid{}, err
+			}
+		}
+		g.Axes[i] = Axis{Name: a.Name, Values: values}
+	}
+	axes = g.Axes
 	vq, err := e.compile(q, refs)
 	if err != nil {
 		return Grid{}, err

@@ -98,26 +98,35 @@ type paddedWorker struct {
 // notFinite is the reason of a draw whose output is NaN or infinite.
 const notFinite = "output not finite"
 
+// Cost returns the points mc counts against Options.MaxPoints: its draws, and with
+// LatinHypercube sampling a stratum of each input for each draw; or the *fault.Error of
+// fewer than two draws or a count past 2^31 - 1. It draws nothing.
+func (mc MonteCarlo) Cost() (int, error) {
+	if mc.Draws < 2 {
+		return 0, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: fault.ErrOption}
+	}
+	strata := 0
+	if mc.Sampling == LatinHypercube {
+		strata = len(mc.Inputs)
+	}
+	return count(mc.Draws, 1+strata, 0)
+}
+
 // MonteCarlo draws the inputs mc.Draws times and evaluates the output at each draw in
 // float64. Draws come in blocks of 1,024, each from a PCG stream seeded with (Seed, block
 // number), so the samples are identical for any number of workers. A draw the decimal
 // engine would refuse is never valued: it is counted in Summary.Invalid (or fails the run,
 // with FailOnInvalid); a run with fewer than two valid draws fails with fault.ErrInvalidDraw.
 func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
+	points, err := mc.Cost()
+	if err != nil {
+		return Summary{}, err
+	}
 	switch {
-	case mc.Draws < 2:
-		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + ", want 2 or more", Err: fault.ErrOption}
 	case mc.Bins < 0 || mc.Bins > MaxBins:
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
 	case notNumber(mc.Threshold):
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
-	}
-	points := mc.Draws
-	if mc.Sampling == LatinHypercube {
-		if len(mc.Inputs) > math.MaxInt32/mc.Draws {
-			return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
-		}
-		points += mc.Draws * len(mc.Inputs)
 	}
 	if err := e.opts.admit(ctx, points); err != nil {
 		return Summary{}, err

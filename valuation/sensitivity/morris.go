@@ -109,7 +109,33 @@ func openBounds(n int) [][2]float64 {
 	return bounds
 }
 
-func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float64) (*MorrisDesign, error) {
+// Cost returns the points a screening of m counts against Options.MaxPoints: r (k + 1)
+// evaluations for r trajectories over k factors, r more for each bootstrap resample; or
+// the *fault.Error of an option out of range or a count past 2^31 - 1. It draws nothing.
+func (m Morris) Cost() (int, error) {
+	m, err := m.defaults()
+	if err != nil {
+		return 0, err
+	}
+	factors, _, err := factorsOf(m.Inputs)
+	if err != nil {
+		return 0, err
+	}
+	return m.cost(len(factors))
+}
+
+// cost is Cost of m with its defaults filled in, for k factors.
+func (m Morris) cost(k int) (int, error) {
+	per, err := count(1, k+1, m.Bootstrap)
+	if err != nil {
+		return 0, err
+	}
+	return count(m.Trajectories, per, 0)
+}
+
+// defaults returns m with its defaults filled in, or the error of an option out of
+// range.
+func (m Morris) defaults() (Morris, error) {
 	if m.Trajectories == 0 {
 		m.Trajectories = 10
 	}
@@ -125,14 +151,9 @@ func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float
 	case NoBootstrap:
 		m.Bootstrap = 0
 	}
-	opt := func(field, value string) (*MorrisDesign, error) {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
+	opt := func(field, value string) (Morris, error) {
+		return Morris{}, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
 	}
-	factors, cols, err := factorsOf(m.Inputs)
-	if err != nil {
-		return nil, err
-	}
-	k := len(factors)
 	switch {
 	case m.Trajectories < 2:
 		return opt("trajectories", strconv.Itoa(m.Trajectories)+", want 2 or more")
@@ -147,10 +168,24 @@ func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float
 	case len(m.Outputs) == 0:
 		return opt("outputs", "none")
 	}
-	if m.Trajectories > math.MaxInt32/(k+1+m.Bootstrap) {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
+	return m, nil
+}
+
+func newMorrisDesign(ctx context.Context, m Morris, o Options, bounds [][2]float64) (*MorrisDesign, error) {
+	m, err := m.defaults()
+	if err != nil {
+		return nil, err
 	}
-	if err := o.admit(ctx, m.Trajectories*(k+1+m.Bootstrap)); err != nil {
+	factors, cols, err := factorsOf(m.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	k := len(factors)
+	n, err := m.cost(k)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.admit(ctx, n); err != nil {
 		return nil, err
 	}
 	smp, err := newSampler(ctx, m.Inputs, bounds, nil, m.Trajectories, m.Seed, Plain, 1, 1)

@@ -32,6 +32,20 @@ type Solution struct {
 	Iterations int             `json:"iterations"` // model evaluations after the two ends of the bracket
 }
 
+// Cost returns the most points a search for g counts against Options.MaxPoints: the two
+// ends of the bracket and MaxIterations (200 when zero); or the *fault.Error of a negative
+// MaxIterations or a count past 2^31 - 1.
+func (g Goal) Cost() (int, error) {
+	n := g.MaxIterations
+	switch {
+	case n == 0:
+		n = 200
+	case n < 0:
+		return 0, &fault.Error{Pkg: "sensitivity", Field: "max_iterations", Value: strconv.Itoa(n), Err: fault.ErrOption}
+	}
+	return count(n, 1, 2)
+}
+
 // Seek finds the assumption's value in [Low, High] at which the output comes within the
 // tolerance of the target, by regula falsi with the Illinois modification in decimal
 // arithmetic (divisions to 16 places). An output linear in the assumption, as the P/MAU
@@ -56,19 +70,17 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if tol.IsZero() {
 		tol = decimal.New(1, -9)
 	}
-	maxIter := g.MaxIterations
-	if maxIter == 0 {
-		maxIter = 200
-	}
-	switch {
-	case tol.Sign() < 0:
+	if tol.Sign() < 0 {
 		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: fault.Plain(tol), Err: fault.ErrOption}
-	case maxIter < 0:
-		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "max_iterations", Value: strconv.Itoa(maxIter), Err: fault.ErrOption}
 	}
-	if err := e.opts.admit(ctx, maxIter+2); err != nil {
+	points, err := g.Cost()
+	if err != nil {
 		return Solution{}, err
 	}
+	if err := e.opts.admit(ctx, points); err != nil {
+		return Solution{}, err
+	}
+	maxIter := points - 2
 	vq, err := e.compile(q, []ref{r})
 	if err != nil {
 		return Solution{}, err

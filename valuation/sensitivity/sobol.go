@@ -115,15 +115,53 @@ func NewSobolDesign(s Sobol, o Options) (*SobolDesign, error) {
 	return newSobolDesign(context.Background(), s, o, openBounds(len(s.Inputs)))
 }
 
-func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64) (*SobolDesign, error) {
+// Cost returns the points a run of s counts against Options.MaxPoints: N × (F + 2)
+// evaluations for F factors (N × (2F + 2) with Second), N more for each bootstrap
+// resample and, with LatinHypercube sampling, 2N strata for each input; or the
+// *fault.Error of an option out of range or a count past 2^31 - 1. It draws nothing.
+func (s Sobol) Cost() (int, error) {
+	s, err := s.defaults()
+	if err != nil {
+		return 0, err
+	}
+	factors, _, err := factorsOf(s.Inputs)
+	if err != nil {
+		return 0, err
+	}
+	return s.cost(len(factors))
+}
+
+// cost is Cost of s with its defaults filled in, for the number of its factors.
+func (s Sobol) cost(factors int) (int, error) {
+	per := 2 + factors
+	if s.Second {
+		per = 2 + 2*factors
+	}
+	strata := 0
+	if s.Sampling == LatinHypercube {
+		strata = 2 * len(s.Inputs)
+	}
+	row, err := count(1, per, s.Bootstrap)
+	if err == nil {
+		row, err = count(row, 1, strata)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return count(s.Samples, row, 0)
+}
+
+// defaults returns s with its defaults filled in, or the error of an option out of
+// range.
+func (s Sobol) defaults() (Sobol, error) {
 	if s.Samples == 0 {
 		s.Samples = 4096
 	}
 	if s.Confidence == 0 {
 		s.Confidence = 0.95
 	}
-	opt := func(field, value string) (*SobolDesign, error) {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
+	opt := func(field, value string) (Sobol, error) {
+		return Sobol{}, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
 	}
 	switch {
 	case s.Samples < 2:
@@ -160,20 +198,23 @@ func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64
 			return opt("replicates", strconv.Itoa(s.Replicates)+" with "+s.Sampling.String()+" sampling: replicates are scrambles of quasi-random samples")
 		}
 	}
+	return s, nil
+}
+
+func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64) (*SobolDesign, error) {
+	s, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
 	d := &SobolDesign{s: s, o: o}
-	var err error
 	if d.factors, d.cols, err = factorsOf(s.Inputs); err != nil {
 		return nil, err
 	}
-	per := d.perRow()
-	strata := 0
-	if s.Sampling == LatinHypercube {
-		strata = 2 * len(s.Inputs)
+	n, err := s.cost(len(d.factors))
+	if err != nil {
+		return nil, err
 	}
-	if s.Samples > math.MaxInt32/(per+s.Bootstrap+strata) {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
-	}
-	if err := o.admit(ctx, s.Samples*(per+s.Bootstrap+strata)); err != nil {
+	if err := o.admit(ctx, n); err != nil {
 		return nil, err
 	}
 	smp, err := newSampler(ctx, s.Inputs, bounds, nil, s.Samples, s.Seed, s.Sampling, 2, max(s.Replicates, 1))

@@ -1,0 +1,140 @@
+package sensitivity_test
+
+// Regression tests of issue 22, item 1: counts are taken before any work, in
+// overflow-safe steps, and an axis is spelled out only once its grid is admitted.
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// TestSpanAxis: a grid over Span axes is the grid over their Steps, cell for cell; the
+// caller's axes are left as given; an axis of both values and steps, or of neither, is
+// an option error.
+func TestSpanAxis(t *testing.T) {
+	e := engine(t, sensitivity.Options{})
+	ctx := context.Background()
+	mau, err := sensitivity.Steps(d("450"), d("700"), 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "forecast/2021/mau", Values: mau})
+	if err != nil {
+		t.Fatal(err)
+	}
+	axes := []sensitivity.Axis{sensitivity.Span("forecast/2021/mau", d("450"), d("700"), 6)}
+	got, err := e.Grid(ctx, []string{"target"}, axes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Text("target"), got.Text("target")); diff != "" {
+		t.Errorf("span grid (-steps +span):\n%s", diff)
+	}
+	if axes[0].Values != nil || axes[0].Steps != 6 {
+		t.Errorf("the caller's axis was changed: %+v", axes[0])
+	}
+	for _, bad := range []sensitivity.Axis{
+		{Name: "shares", Values: mau, Steps: 3},
+		{Name: "shares"},
+		{Name: "shares", Steps: 1},
+	} {
+		if _, err := e.Grid(ctx, []string{"target"}, bad); !errors.Is(err, fault.ErrOption) {
+			t.Errorf("axis %+v: %v, want fault.ErrOption", bad, err)
+		}
+	}
+}
+
+// TestCostsOverflowSafe: counts whose products pass 2^31 - 1, or would wrap around an
+// int, are fault.ErrTooManyPoints from Cost and GridPoints, never a small or negative
+// count; counts within range are the documented formulas.
+func TestCostsOverflowSafe(t *testing.T) {
+	in := []sensitivity.Input{{Name: "a", Dist: distuv.Uniform{Min: 0, Max: 1}}, {Name: "b", Dist: distuv.Uniform{Min: 0, Max: 1}}}
+	huge := math.MaxInt
+	span := func(n int) sensitivity.Axis { return sensitivity.Span("x", d("1"), d("2"), n) }
+	cost := map[string]func() (int, error){
+		"grid of 3 x 4":       func() (int, error) { return sensitivity.GridPoints(span(3), span(4)) },
+		"grid of huge x 2":    func() (int, error) { return sensitivity.GridPoints(span(huge), span(2)) },
+		"grid of 2^16 x 2^16": func() (int, error) { return sensitivity.GridPoints(span(1<<16), span(1<<16)) },
+		"monte carlo, latin hypercube": func() (int, error) {
+			return sensitivity.MonteCarlo{Inputs: in, Draws: 10, Sampling: sensitivity.LatinHypercube}.Cost()
+		},
+		"monte carlo, huge draws, latin hypercube": func() (int, error) {
+			return sensitivity.MonteCarlo{Inputs: in, Draws: huge / 2, Sampling: sensitivity.LatinHypercube}.Cost()
+		},
+		"sobol": func() (int, error) {
+			return sensitivity.Sobol{Outputs: []string{"y"}, Inputs: in, Samples: 8, Bootstrap: 3}.Cost()
+		},
+		"sobol, second order, latin hypercube": func() (int, error) {
+			return sensitivity.Sobol{Outputs: []string{"y"}, Inputs: in, Samples: 8, Bootstrap: sensitivity.NoBootstrap, Second: true, Sampling: sensitivity.LatinHypercube}.Cost()
+		},
+		"sobol, huge bootstrap": func() (int, error) {
+			return sensitivity.Sobol{Outputs: []string{"y"}, Inputs: in, Samples: 2, Bootstrap: huge}.Cost()
+		},
+		"morris": func() (int, error) {
+			return sensitivity.Morris{Outputs: []string{"y"}, Inputs: in, Trajectories: 5, Bootstrap: 7}.Cost()
+		},
+		"morris, huge bootstrap": func() (int, error) {
+			return sensitivity.Morris{Outputs: []string{"y"}, Inputs: in, Bootstrap: huge}.Cost()
+		},
+		"seek":                  func() (int, error) { return sensitivity.Goal{}.Cost() },
+		"seek, huge iterations": func() (int, error) { return sensitivity.Goal{MaxIterations: huge}.Cost() },
+	}
+	want := map[string]int{
+		"grid of 3 x 4":                        12,
+		"monte carlo, latin hypercube":         10 * (1 + 2), // a stratum of each input a draw
+		"sobol":                                8 * (2 + 2 + 3),
+		"sobol, second order, latin hypercube": 8*(2+2*2) + 8*2*2, // N (2F + 2), 2N strata an input
+		"morris":                               5 * (2 + 1 + 7),   // r (k + 1), r a resample
+		"seek":                                 200 + 2,
+	}
+	for name, f := range cost {
+		n, err := f()
+		if w, ok := want[name]; ok {
+			if err != nil || n != w {
+				t.Errorf("%s: %d, %v; want %d", name, n, err, w)
+			}
+			continue
+		}
+		if !errors.Is(err, fault.ErrTooManyPoints) {
+			t.Errorf("%s: %d, %v; want fault.ErrTooManyPoints", name, n, err)
+		}
+	}
+}
+
+// countdown is a context whose Err is nil for its first n calls and context.Canceled
+// after: a cancellation that arrives at a known point of a run. Its Done channel is nil,
+// so only the checks that call Err see it.
+type countdown struct {
+	context.Context
+	n atomic.Int32
+}
+
+func (c *countdown) Err() error {
+	if c.n.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestSpanCancelled: an axis of a million steps stops being spelled out when the run's
+// context is done: admitting the grid reads Err once, spelling out the axis reads it
+// every 4,096 values, and the third read is a cancellation. Without the reads in the
+// axis's loop the grid would run its million points and succeed.
+func TestSpanCancelled(t *testing.T) {
+	e := engine(t, sensitivity.Options{Workers: 1})
+	ctx := &countdown{Context: context.Background()}
+	ctx.n.Store(2)
+	_, err := e.Grid(ctx, []string{"target"}, sensitivity.Span("forecast/2021/mau", d("450"), d("700"), 1_000_000))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("%v, want context.Canceled", err)
+	}
+}
