@@ -2,6 +2,7 @@ package comps_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -67,8 +68,34 @@ func TestFX(t *testing.T) {
 			t.Errorf("Rate(%s, %s) = %s, %v; want %s", c.from, c.to, got, err, c.want)
 		}
 	}
-	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, fault.ErrNoRate) || err.Error() != "comps: fx CNY/HKD: no FX rate" {
-		t.Errorf("CNY/HKD: %v, want ErrNoRate as \"comps: fx CNY/HKD: no FX rate\"", err)
+	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, fault.ErrNoRate) || err.Error() != "comps: fx CNY/HKD (the table has USD/HKD: give CNY/HKD or HKD/CNY): no FX rate" {
+		t.Errorf("CNY/HKD: %v, want ErrNoRate naming the rates the table has", err)
+	}
+}
+
+// TestFXMissingSaysHow: the error for a pair the table lacks names the rates it has, the
+// currency through which the pair could be crossed (issue 22: "fx CNY/USD: no FX rate"
+// when CNY/HKD and USD/HKD were given), and, from a set, its currency field.
+func TestFXMissingSaysHow(t *testing.T) {
+	fx, err := comps.NewFX(comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d("1.2")}, comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "comps: fx CNY/USD (the table has CNY/HKD, USD/HKD; it could be crossed through HKD, which sotp does not do: give CNY/USD or USD/CNY): no FX rate"
+	if _, err := fx.Rate(comps.CNY, comps.USD); !errors.Is(err, fault.ErrNoRate) || err.Error() != want {
+		t.Errorf("CNY/USD: %v\nwant %s", err, want)
+	}
+	if _, err := (comps.FX{}).Rate(comps.CNY, comps.USD); err == nil || !strings.Contains(err.Error(), "(the table has no rates: give CNY/USD)") {
+		t.Errorf("empty table: %v", err)
+	}
+	mau := comps.Metric{Name: "mau", Year: 2021}
+	s := comps.Set{Name: "peers", Metric: mau, Currency: comps.USD, Companies: []comps.Company{
+		{Ticker: "A", Currency: comps.CNY, MarketValue: d("300"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("3")}},
+	}}
+	_, err = s.Multiple(fx)
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Ticker != "A" || fe.Field != "fx CNY/USD" || !strings.HasPrefix(fe.Value, "(to the set's currency, USD; the table has CNY/HKD, USD/HKD;") {
+		t.Errorf("from a set: %v (%+v)", err, fe)
 	}
 	for _, bad := range [][]comps.Rate{
 		{{From: comps.USD, To: comps.HKD, Rate: d("0")}},

@@ -1,7 +1,9 @@
 package comps
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
@@ -94,7 +96,51 @@ func (fx FX) Rate(from, to Currency) (decimal.Decimal, error) {
 			return decimal.NewFromInt(1).DivRound(r.Rate, segments.DivPlaces+max(0, intDigits-1)), nil
 		}
 	}
-	return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Err: fault.ErrNoRate}
+	return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Value: fx.missing(from, to), Err: fault.ErrNoRate}
+}
+
+// missing says what the table holds when it has no rate from one currency to another,
+// and how to give one: the rates it has, and a currency through which the two could be
+// crossed (sotp takes no crossed rate: give the pair itself).
+func (fx FX) missing(from, to Currency) string {
+	if len(fx.rates) == 0 {
+		return "(the table has no rates: give " + string(from) + "/" + string(to) + ")"
+	}
+	var has []string
+	for _, r := range fx.rates {
+		has = append(has, string(r.From)+"/"+string(r.To))
+	}
+	msg := "(the table has " + strings.Join(has, ", ")
+	for _, via := range fx.currencies() {
+		if via != from && via != to && fx.direct(from, via) && fx.direct(via, to) {
+			msg += "; it could be crossed through " + string(via) + ", which sotp does not do"
+			break
+		}
+	}
+	return msg + ": give " + string(from) + "/" + string(to) + " or " + string(to) + "/" + string(from) + ")"
+}
+
+// direct reports whether the table gives a rate between a and b, in either direction.
+func (fx FX) direct(a, b Currency) bool {
+	for _, r := range fx.rates {
+		if r.From == a && r.To == b || r.From == b && r.To == a {
+			return true
+		}
+	}
+	return false
+}
+
+// currencies returns the table's currencies in order of first appearance.
+func (fx FX) currencies() []Currency {
+	var out []Currency
+	for _, r := range fx.rates {
+		for _, c := range []Currency{r.From, r.To} {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // Rates returns a copy of the table's rates, in the order given.

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
@@ -353,8 +354,14 @@ func convert(x decimal.Decimal, from, to Currency, rate decimal.Decimal) decimal
 // rate returns the rate from c to the multiple's currency and records it.
 func (m *Multiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
 	r, err := fx.Rate(c, m.Currency)
-	if err != nil || c == m.Currency {
-		return r, err
+	var fe *fault.Error
+	if errors.As(err, &fe) { // say where the pair comes from: the set's currency field
+		named := *fe
+		named.Value = "(to the set's currency, " + string(m.Currency) + "; " + strings.TrimPrefix(fe.Value, "(")
+		return r, &named
+	}
+	if c == m.Currency {
+		return r, nil
 	}
 	for _, seen := range m.Rates {
 		if seen.From == c {

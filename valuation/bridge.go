@@ -25,14 +25,17 @@ const (
 	UnlistedStake                     // a stake valued at carrying or last-round value: adds Amount × (1 − Discount)
 	Minority                          // minority interests: subtracts its Amount
 	Preferred                         // preferred equity: subtracts its Amount
+	// Holdco is the line of the holding-company discount, which the bridge works out
+	// from Bridge.HoldcoDiscount: a BridgeLine's kind, never an Item's.
+	Holdco
 )
 
 var itemNames = [...]string{Cash: "cash", Debt: "debt", Leases: "leases", ListedStake: "listed_stake",
-	UnlistedStake: "unlisted_stake", Minority: "minority", Preferred: "preferred"}
+	UnlistedStake: "unlisted_stake", Minority: "minority", Preferred: "preferred", Holdco: "holdco_discount"}
 
 // String returns the kind's name, e.g. "listed_stake".
 func (k ItemKind) String() string {
-	if k >= Cash && k <= Preferred {
+	if k >= Cash && k <= Holdco {
 		return itemNames[k]
 	}
 	return "ItemKind(" + strconv.Itoa(int(k)) + ")"
@@ -40,7 +43,7 @@ func (k ItemKind) String() string {
 
 // MarshalText writes the kind by name.
 func (k ItemKind) MarshalText() ([]byte, error) {
-	if k < Cash || k > Preferred {
+	if k < Cash || k > Holdco {
 		return nil, &fault.Error{Pkg: "valuation", Field: "bridge kind", Value: k.String(), Err: fault.ErrBridge}
 	}
 	return []byte(itemNames[k]), nil
@@ -180,7 +183,7 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 			base = stakes
 		}
 		v := base.Mul(d).Neg()
-		lines = append(lines, BridgeLine{Name: "holdco_discount", Note: "holding-company discount", Value: v, FX: one})
+		lines = append(lines, BridgeLine{Kind: Holdco, Name: "holdco_discount", Note: "holding-company discount", Value: v, FX: one})
 		equity = equity.Add(v)
 	}
 	return lines, equity, nil

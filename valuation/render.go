@@ -329,7 +329,7 @@ func (r Result) bridgeTable() table.Table {
 	t.Rows = append(t.Rows, []string{"Sum of the parts", "", table.Num(r.Sum.Shift(shift), 0)})
 	for _, l := range r.Bridge {
 		label := l.Name
-		if l.Kind != 0 {
+		if l.Kind != Holdco {
 			label = l.Kind.String() + ": " + l.Name
 		}
 		t.Rows = append(t.Rows, []string{label, l.Note, table.Num(l.Value.Shift(shift), 0)})

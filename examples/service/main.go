@@ -1,35 +1,51 @@
 // Command service serves sotp over HTTP.
 //
-//	go run ./examples/service [-addr 127.0.0.1:8080] [-timeout 10s] [-concurrent N] [-max-points N]
+//	go run ./examples/service [-addr 127.0.0.1:8080] [-timeout 10s] [-concurrent N] [-queue N] [-max-points N]
 //
-// Routes:
+// Routes (described in OpenAPI 3.1 at GET /openapi.json, the file openapi.json beside
+// this one):
 //
-//	POST /v1/value   a model file (format sotp/model/v1, comparables inline) → the Result as JSON
-//	POST /v1/run     a run file (format sotp/run/v1, its model inline) → the run's results as JSON
-//	GET  /healthz    200 "ok"
+//	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
+//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its RunResult
+//	GET  /healthz      200 "ok"
+//	GET  /openapi.json the service's OpenAPI description
 //
-// Bad input is 400 with {"error", "code", "path", ...} (fault.ToJSON): the JSON path of
-// what is wrong. A body above modelfile.MaxBytes is 413; a request past its deadline
-// (-timeout) is 504; when -concurrent requests are already running, 503 with
-// Retry-After. A run may ask for at most -max-points points, whatever its limits say.
+// A request goes through three stages, each bounded. Its body is read whole first, at
+// most modelfile.MaxBytes (else 413) before the request's deadline (else 408), as JSON
+// (a Content-Type other than application/json or application/*+json is 415): a slow
+// client holds its own connection, never a slot. Then it is admitted: -concurrent
+// requests are valued at once and up to -queue more wait for a slot, in order of
+// arrival, until their deadline; only when the queue is full is a request refused with
+// 503 and Retry-After. Then it is valued under its deadline (-timeout, from the request's
+// arrival): past it, the answer is 504 at once, whatever the valuation is doing, and the
+// valuation, which honours the deadline too, stops and frees its slot and memory. A run
+// may ask for at most -max-points points in all, whatever its limits say.
+//
+// The answer is encoded whole before anything is written: a 200 always carries its body,
+// and a result that cannot be encoded is a 500. Every error is an RFC 9457 problem
+// (application/problem+json: type, title, status, detail) with sotp's "code" and, where
+// it applies, the "path" of the value at fault and the other members of fault.JSON.
 // Logs are JSON lines on standard error (log/slog). SIGTERM or SIGINT stops the server
 // gracefully: it stops accepting, lets running requests finish (up to -timeout), exits 0.
 package main
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,29 +53,64 @@ import (
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
+// openAPI is the service's OpenAPI 3.1 description, served at /openapi.json. The test
+// holds it to what the code serves (TestOpenAPIUpToDate; -update rewrites it).
+//
+//go:embed openapi.json
+var openAPI []byte
+
 // Config is what a server allows.
 type Config struct {
-	Timeout    time.Duration // each request's deadline
-	Concurrent int           // requests valued at once; more are refused with 503
-	MaxPoints  int           // the most points one run may evaluate
+	Timeout    time.Duration // each request's deadline, from its arrival to its answer
+	Concurrent int           // requests valued at once
+	Queue      int           // requests that may wait for a slot; one more is refused with 503
+	MaxPoints  int           // the most points one run may evaluate in all
 	Workers    int           // goroutines per run; zero: one (requests run side by side)
 }
 
+// Defaults, measured on a 2-core machine with 8 clients posting the Kuaishou model file
+// (see the README): one request per core keeps the cores busy, and a queue of 64 holds
+// far more clients than the cores can serve in a deadline, so ordinary load is queued,
+// not refused.
+const (
+	defaultQueue = 64
+	// writeGrace is how long after its deadline a request's answer may still be written:
+	// the 504 itself must get out.
+	writeGrace = 2 * time.Second
+)
+
 // server handles sotp's routes under a Config.
 type server struct {
-	cfg  Config
-	slot chan struct{} // one token per request being valued
-	log  *slog.Logger
-	mux  *http.ServeMux
+	cfg   Config
+	slots chan struct{} // one token per request being valued
+	queue chan struct{} // one token per request admitted: valued or waiting for a slot
+	log   *slog.Logger
+	mux   *http.ServeMux
 }
 
 func newServer(cfg Config, log *slog.Logger) *server {
-	s := &server{cfg: cfg, slot: make(chan struct{}, max(cfg.Concurrent, 1)), log: log, mux: http.NewServeMux()}
-	s.mux.HandleFunc("POST /v1/value", s.limited(s.value))
-	s.mux.HandleFunc("POST /v1/run", s.limited(s.run))
+	cfg.Concurrent = max(cfg.Concurrent, 1)
+	cfg.Queue = max(cfg.Queue, 0)
+	s := &server{cfg: cfg, slots: make(chan struct{}, cfg.Concurrent), queue: make(chan struct{}, cfg.Concurrent+cfg.Queue),
+		log: log, mux: http.NewServeMux()}
+	s.mux.HandleFunc("POST /v1/value", s.handle(s.value))
+	s.mux.HandleFunc("POST /v1/run", s.handle(s.run))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
+	})
+	s.mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPI)
+	})
+	for path, allow := range map[string]string{"/v1/value": "POST", "/v1/run": "POST", "/healthz": "GET, HEAD", "/openapi.json": "GET, HEAD"} {
+		s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, problem(http.StatusMethodNotAllowed, codeMethod, r.Method+" "+path+": the route takes "+allow))
+		})
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, problem(http.StatusNotFound, codeNotFound, "no route "+strconv.Quote(r.URL.Path)))
 	})
 	return s
 }
@@ -75,6 +126,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap gives http.ResponseController the connection's writer, for its deadlines.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // ServeHTTP logs each request and turns a panic into a 500, never a dropped connection.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -82,46 +136,121 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p))
-			writeError(sw, http.StatusInternalServerError, errors.New("internal error"))
+			writeProblem(sw, problem(http.StatusInternalServerError, codeInternal, "internal error"))
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	}()
 	s.mux.ServeHTTP(sw, r)
 }
 
-// limited runs h with a slot and the request's deadline, or answers 503 when every
-// slot is taken.
-func (s *server) limited(h func(ctx context.Context, body io.Reader) (any, error)) http.HandlerFunc {
+// route values one request's body under its context.
+type route func(ctx context.Context, body []byte) (marshaler, error)
+
+// marshaler is what a route answers: a value that encodes itself in sotp's JSON
+// contract, without encoding/json's second pass over the bytes.
+type marshaler interface{ MarshalJSON() ([]byte, error) }
+
+// answer is a route's outcome: its encoded body, or its error and whether that error is
+// the encoder's (a 500, not the client's fault).
+type answer struct {
+	body    []byte
+	err     error
+	encoder bool
+}
+
+// handle reads the body, admits the request and runs h on it, answering at the
+// request's deadline at the latest.
+func (s *server) handle(h route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case s.slot <- struct{}{}:
-			defer func() { <-s.slot }()
-		default:
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusServiceUnavailable, errors.New("server busy: every slot is taken, retry shortly"))
-			return
-		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 		defer cancel()
-		body := http.MaxBytesReader(w, r.Body, modelfile.MaxBytes)
-		out, err := h(ctx, body)
-		if err != nil {
-			writeError(w, status(ctx, err), err)
+		deadline, _ := ctx.Deadline()
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(deadline)
+		_ = rc.SetWriteDeadline(deadline.Add(writeGrace))
+		if p, ok := jsonBody(r.Header.Get("Content-Type")); !ok {
+			writeProblem(w, p)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if err := json.NewEncoder(w).Encode(out); err != nil {
-			s.log.Error("encode", "path", r.URL.Path, "error", err.Error())
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, modelfile.MaxBytes))
+		if err != nil {
+			writeProblem(w, readProblem(err))
+			return
+		}
+		release, p := s.admit(ctx)
+		if p != nil {
+			writeProblem(w, *p)
+			return
+		}
+		done := make(chan answer, 1)
+		go func() {
+			defer release() // when the work stops, not when the client is answered
+			done <- s.serve(ctx, h, body)
+		}()
+		select {
+		case a := <-done:
+			switch {
+			case a.err == nil:
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+				_, _ = w.Write(a.body)
+			case a.encoder:
+				s.log.Error("encode", "path", r.URL.Path, "error", a.err.Error())
+				writeProblem(w, errorProblem(http.StatusInternalServerError, codeEncode, a.err))
+			default:
+				writeProblem(w, errorProblem(status(ctx, a.err), "", a.err))
+			}
+		case <-ctx.Done():
+			writeProblem(w, errorProblem(status(ctx, ctx.Err()), "", ctx.Err()))
 		}
 	}
 }
 
-// status is the HTTP status of an error: 413 for a body too large, 504 past the deadline,
-// 400 for anything else the input caused.
+// serve runs h and encodes its result whole, turning a panic into an error.
+func (s *server) serve(ctx context.Context, h route, body []byte) (a answer) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "panic", fmt.Sprint(p))
+			a = answer{err: fmt.Errorf("internal error: %v", p), encoder: true}
+		}
+	}()
+	out, err := h(ctx, body)
+	if err != nil {
+		return answer{err: err}
+	}
+	b, err := out.MarshalJSON()
+	if err != nil {
+		return answer{err: err, encoder: true}
+	}
+	return answer{body: append(b, '\n')}
+}
+
+// admit waits for a slot until ctx is done, and returns its release; a request that
+// finds the queue full is refused at once with 503 and Retry-After, one whose deadline
+// passes in the queue is 504.
+func (s *server) admit(ctx context.Context) (func(), *problemJSON) {
+	select {
+	case s.queue <- struct{}{}:
+	default:
+		p := problem(http.StatusServiceUnavailable, codeBusy, fmt.Sprintf("server busy: %d requests running and %d waiting, retry shortly", cap(s.slots), cap(s.queue)-cap(s.slots)))
+		p.retryAfter = "1"
+		return nil, &p
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots; <-s.queue }, nil
+	case <-ctx.Done():
+		<-s.queue
+		p := errorProblem(status(ctx, ctx.Err()), "", fmt.Errorf("waiting for a slot: %w", ctx.Err()))
+		return nil, &p
+	}
+}
+
+// status is the HTTP status of a route's error: 413 for a body too large, 504 past the
+// deadline, 499 when the client went away, 400 for anything else the input caused.
 func status(ctx context.Context, err error) int {
-	var tooLarge *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge) || errors.Is(err, fault.ErrTooLarge):
+	case errors.Is(err, fault.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
@@ -131,25 +260,41 @@ func status(ctx context.Context, err error) int {
 	return http.StatusBadRequest
 }
 
-func writeError(w http.ResponseWriter, code int, err error) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(fault.ToJSON(err))
+// jsonBody accepts a request body declared as JSON (application/json, or a structured
+// syntax application/*+json) or declared as nothing, and otherwise gives the 415.
+func jsonBody(contentType string) (problemJSON, bool) {
+	if contentType == "" {
+		return problemJSON{}, true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		return problemJSON{}, true
+	}
+	return problem(http.StatusUnsupportedMediaType, codeMediaType, "Content-Type "+strconv.Quote(contentType)+": the body must be JSON (application/json)"), false
 }
 
-// value reads a model file and values it. Comparables must be inline: the service reads
-// no file of its host.
-func (s *server) value(_ context.Context, body io.Reader) (any, error) {
-	m, err := modelfile.Read(body, nil)
-	if err != nil {
-		return nil, err
+// readProblem is the answer to a body that could not be read: too large, too slow, or
+// cut short.
+func readProblem(err error) problemJSON {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return problem(http.StatusRequestEntityTooLarge, fault.Code(fault.ErrTooLarge), fmt.Sprintf("the body is above %d bytes", tooLarge.Limit))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return problem(http.StatusRequestTimeout, codeReadTimeout, "the body did not arrive before the request's deadline")
 	}
-	return m.Value()
+	return problem(http.StatusBadRequest, fault.Code(fault.ErrSyntax), "reading the body: "+err.Error())
+}
+
+// value reads a model file and values it, once. Comparables must be inline: the service
+// reads no file of its host.
+func (s *server) value(_ context.Context, body []byte) (marshaler, error) {
+	return modelfile.Value(bytes.NewReader(body), nil)
 }
 
 // run reads a run file and runs it, within the server's limits.
-func (s *server) run(ctx context.Context, body io.Reader) (any, error) {
-	f, err := modelfile.DecodeRun(body)
+func (s *server) run(ctx context.Context, body []byte) (marshaler, error) {
+	f, err := modelfile.DecodeRun(bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
@@ -164,13 +309,16 @@ func (s *server) run(ctx context.Context, body io.Reader) (any, error) {
 }
 
 func main() {
+	concurrent := runtime.GOMAXPROCS(0)
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	timeout := flag.Duration("timeout", 10*time.Second, "each request's deadline")
-	concurrent := flag.Int("concurrent", runtime.GOMAXPROCS(0), "requests valued at once")
-	maxPoints := flag.Int("max-points", 1_000_000, "the most points one run may evaluate")
+	timeout := flag.Duration("timeout", 10*time.Second, "each request's deadline, from its arrival to its answer (504 past it)")
+	flag.IntVar(&concurrent, "concurrent", concurrent, "requests valued at once (default GOMAXPROCS, one a core)")
+	queue := flag.Int("queue", defaultQueue, "requests that may wait for a slot; one more is refused with 503")
+	maxPoints := flag.Int("max-points", 1_000_000, "the most points one run may evaluate in all")
 	flag.Parse()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := serve(*addr, Config{Timeout: *timeout, Concurrent: *concurrent, MaxPoints: *maxPoints}, log); err != nil {
+	cfg := Config{Timeout: *timeout, Concurrent: concurrent, Queue: *queue, MaxPoints: *maxPoints}
+	if err := serve(*addr, cfg, log); err != nil {
 		log.Error("serve", "error", err.Error())
 		os.Exit(1)
 	}
@@ -184,9 +332,12 @@ func serve(addr string, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// The server's read and write timeouts are backstops for routes that set no deadline
+	// of their own; the valuing routes set theirs from the request's deadline.
 	srv := &http.Server{Handler: newServer(cfg, log), ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: cfg.Timeout, WriteTimeout: 2 * cfg.Timeout, IdleTimeout: time.Minute}
-	log.Info("listening", "addr", ln.Addr().String(), "timeout", cfg.Timeout.String(), "concurrent", strconv.Itoa(cfg.Concurrent))
+		ReadTimeout: cfg.Timeout, WriteTimeout: cfg.Timeout + writeGrace, IdleTimeout: time.Minute}
+	log.Info("listening", "addr", ln.Addr().String(), "timeout", cfg.Timeout.String(),
+		"concurrent", strconv.Itoa(cfg.Concurrent), "queue", strconv.Itoa(cfg.Queue))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

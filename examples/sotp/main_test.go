@@ -45,6 +45,8 @@ func TestCommand(t *testing.T) {
 		{"unknown-figure.txt", []string{"figure", kuaishou, "forecast/2021/tiktok/revenue"}, 1},
 		{"run.txt", []string{"run", filepath.Join("..", "..", "valuation", "modelfile", "testdata", "run.json")}, 0},
 		{"run-missing.txt", []string{"run", filepath.Join("testdata", "no-such-run.json")}, 1},
+		{"value-missing.json", []string{"value", "-format", "json", filepath.Join("testdata", "no-such-model.json")}, 1},
+		{"grid-too-many.json", []string{"grid", "-format", "json", "-axis", "forecast/2021/mau=1:2:9999999", "-axis", "shares=1:2:9999999", kuaishou}, 1},
 		{"walkthrough-value.txt", []string{"value", filepath.Join("walkthrough", "model.json")}, 0},
 		{"walkthrough-run.txt", []string{"run", filepath.Join("walkthrough", "run.json")}, 0},
 		{"../../../valuation/modelfile/schema/model.schema.json", []string{"schema", "model"}, 0},

@@ -19,8 +19,11 @@
 package fault
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 
@@ -168,9 +171,15 @@ type JSON struct {
 	Value   string `json:"value,omitempty"`
 }
 
-// ToJSON flattens err, of any type, into its JSON form.
+// ToJSON flattens err, of any type, into its JSON form. Every error has a code: its
+// sentinel's, or for an error that wraps none the class of what failed: "file" for the
+// file system's errors (a file missing, unreadable, a path refused), "deadline" and
+// "canceled" for a context's, "internal" for anything else.
 func ToJSON(err error) JSON {
 	out := JSON{Error: err.Error(), Code: Code(err)}
+	if out.Code == "" {
+		out.Code = class(err)
+	}
 	fill := func(dst *string, src string) {
 		if *dst == "" {
 			*dst = src
@@ -198,6 +207,21 @@ func ToJSON(err error) JSON {
 		out.Path = out.Field // an assumption or figure key
 	}
 	return out
+}
+
+// class is the code of an error that wraps no sentinel.
+func class(err error) string {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission):
+		return "file"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return "internal"
 }
 
 // MarshalJSON writes the error as ToJSON flattens it.

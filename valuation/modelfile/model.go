@@ -101,18 +101,33 @@ const MaxCompanies = 50_000
 // Files are read only if they are regular files: a FIFO or device named as
 // comparables is refused rather than read. A file named by several parts is read once.
 func Read(r io.Reader, fsys fs.FS) (valuation.Model, error) {
+	m, _, err := read(r, fsys)
+	return m, err
+}
+
+// Value reads a model file as Read does and returns its valuation: the Result Read
+// computes to check the model, so that a caller who wants only the result (a service)
+// values the model once.
+func Value(r io.Reader, fsys fs.FS) (valuation.Result, error) {
+	_, res, err := read(r, fsys)
+	return res, err
+}
+
+// read is Read, keeping the valuation it checks the model with.
+func read(r io.Reader, fsys fs.FS) (valuation.Model, valuation.Result, error) {
 	f, err := Decode(r)
 	if err != nil {
-		return valuation.Model{}, err
+		return valuation.Model{}, valuation.Result{}, err
 	}
 	m, err := f.Model(fsys)
 	if err != nil {
-		return valuation.Model{}, err
+		return valuation.Model{}, valuation.Result{}, err
 	}
-	if _, err := m.Value(); err != nil {
-		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: f.locate(err), Err: err}
+	res, err := m.Value()
+	if err != nil {
+		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.locate(err), Err: err}
 	}
-	return m, nil
+	return m, res, nil
 }
 
 // LoadModel reads the model file at name with Read. Comparables files it names are read

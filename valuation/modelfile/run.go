@@ -17,6 +17,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -254,6 +255,10 @@ type RunResult struct {
 	Morris     []sensitivity.Screening `json:"morris,omitempty"`
 	Weighted   *valuation.Weighted     `json:"weighted,omitempty"`
 }
+
+// MarshalJSON writes the result in sotp's JSON contract: snake_case keys, decimals as
+// exact strings, whatever shopspring's package variables hold.
+func (r RunResult) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
 // ReadRun reads a run file from r (DecodeRun) and runs it (RunFile.Run).
 func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
