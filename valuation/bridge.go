@@ -101,21 +101,89 @@ type Tranche struct {
 	Name   string
 	Count  decimal.Decimal
 	Strike decimal.Decimal
-	// Convertible converts the tranche if-converted: below the target it adds all Count
-	// shares, and its face value (Count × Strike) is debt no longer owed, so the equity
-	// the target divides rises by it. (Leave the bond out of the bridge's debt, or it
-	// is counted twice.)
+	// Convertible values the tranche as a convertible bond by the if-converted method:
+	// its face value, Count × Strike, is debt unless converting is worth more than the
+	// face at the price the dilution is taken at (that price above Strike); then the face
+	// leaves debt and all Count shares join the count. Leave the bond out of the bridge's
+	// debt: the dilution deducts it when it stays debt.
 	Convertible bool
 }
 
-// Dilution is what the basic share count is diluted by, under the treasury stock method
-// at the target price: each option tranche whose strike is below the target adds its
-// count less the shares its exercise money buys back (Count × (1 − Strike / target)); a
-// convertible below the target adds its whole count and its face value to equity. Both
-// give the same target, (equity + Σ count × strike) / (basic + Σ count) over the
-// tranches in the money; the share counts differ.
+// DilutionBasis is the price at which options and convertibles dilute: a tranche is in
+// the money when its strike is below it, and the treasury stock method buys shares back
+// at it.
+type DilutionBasis int
+
+// Bases of the dilution.
+const (
+	// AtValue, the default, dilutes at the value per share of the year priced, before any
+	// horizon's discount: the price the dilution itself produces, a fixed point (without
+	// a horizon, the target). The treasury stock method at the estimated value per share,
+	// not the market price, is Damodaran's (Investment Valuation, 3rd ed., 2012, ch. 16,
+	// on options outstanding): a value per share taken at the market price counts the
+	// options the market, not the analyst, thinks are in the money.
+	AtValue DilutionBasis = iota
+	// AtTarget dilutes at the target itself: with a horizon, the value discounted back,
+	// so an option struck between the discounted and the undiscounted value stays out.
+	// A fixed point too.
+	AtTarget
+	// AtPrice dilutes at the current share price (Model.Price): the fully diluted count
+	// of a filing and of a trading-comparables sheet (Rosenbaum and Pearl, Investment
+	// Banking, 2nd ed., 2013, ch. 1: the treasury stock method and the if-converted
+	// method at the current share price), common sell-side practice for the share count
+	// a target divides by.
+	AtPrice
+)
+
+var basisNames = [...]string{AtValue: "value", AtTarget: "target", AtPrice: "price"}
+
+// String returns the basis's name: "value", "target" or "price".
+func (b DilutionBasis) String() string {
+	if b >= AtValue && b <= AtPrice {
+		return basisNames[b]
+	}
+	return "DilutionBasis(" + strconv.Itoa(int(b)) + ")"
+}
+
+// MarshalText writes the basis by name.
+func (b DilutionBasis) MarshalText() ([]byte, error) {
+	if b < AtValue || b > AtPrice {
+		return nil, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: b.String(), Err: fault.ErrDilution}
+	}
+	return []byte(basisNames[b]), nil
+}
+
+// UnmarshalText reads a basis written by MarshalText.
+func (b *DilutionBasis) UnmarshalText(text []byte) error {
+	v, err := ParseDilutionBasis(string(text))
+	if err == nil {
+		*b = v
+	}
+	return err
+}
+
+// ParseDilutionBasis reads a basis by its name; "" is AtValue.
+func ParseDilutionBasis(s string) (DilutionBasis, error) {
+	if s == "" {
+		return AtValue, nil
+	}
+	for i, n := range basisNames {
+		if n == s {
+			return DilutionBasis(i), nil
+		}
+	}
+	return 0, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: strconv.Quote(s) + ", want value, target or price", Err: fault.ErrDilution}
+}
+
+// Dilution is what the basic share count is diluted by: options and restricted units by
+// the treasury stock method, convertible bonds by the if-converted method, each at the
+// price Basis names. An option in the money (its strike below that price) adds its count
+// less the shares its exercise money buys back at the price, Count × (1 − Strike /
+// price); a convertible in the money adds its whole count, and its face value, deducted
+// as debt while it is out, is no longer owed.
 type Dilution struct {
 	Tranches []Tranche
+	Basis    DilutionBasis
 }
 
 // IsZero reports a dilution with no tranches.
@@ -189,24 +257,85 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	return lines, equity, nil
 }
 
-// dilute solves the treasury stock method at the target price in closed form: with the
-// tranches below the price in S, price = (equity + Σ_S count × strike) / (basic + Σ_S
-// count), and S is the set that this price leaves below it, tried from the lowest strikes
-// up. It returns the price and the diluted share count, both to DivPlaces.
-func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, err error) {
+// diluted is the dilution worked out: the price it was taken at, the tranches in the
+// money there, the equity after the convertibles that stay debt, and the diluted count.
+type diluted struct {
+	price, equity, shares decimal.Decimal
+}
+
+// dilute dilutes the share count of equity (after the bridge, before any convertible is
+// deducted) at the model's basis; discount is the horizon's factor (1 without one). It
+// returns the value per share of the year priced, the target and the diluted count, each
+// to DivPlaces.
+//
+// At the price, the tranches in the money are those struck below it. At the value or
+// the target the price depends on the tranches in the money and they on the price: with
+// the tranches sorted by strike, in the money are a prefix of them, the first k, and the
+// price they give is in closed form,
+//
+//	p_k = (λ (equity − F + Σ_{conv ≤ k} face) + Σ_{options ≤ k} count × strike) / (basic + Σ_{≤ k} count),
+//
+// F the face of every convertible and λ 1 at the value, the discount factor at the
+// target (an option's exercise money buys shares back at the target; a bond's face is
+// owed in the year priced). The fixed point is the k with strike_k < p_k ≤ strike_k+1.
+// It exists and is unique when λ is 1: p_k is a weighted average of p_k−1 and strike_k
+// (the price falls as the share count grows, towards the strikes of those who pay to
+// join it), so while p_k−1 is above strike_k so is p_k, and once p_k is at or below
+// strike_k+1, every later p stays at or below its own strike; the first k whose price is
+// at or below the next strike is the one. At the target with a horizon a convertible
+// pulls the price towards discount × strike, below its own strike, so there may be no
+// fixed point or two: every prefix is tried, and anything but exactly one is
+// fault.ErrDilution.
+func (m Model) dilute(equity, discount decimal.Decimal) (undiscounted, target, shares decimal.Decimal, err error) {
+	zero := decimal.Decimal{}
 	ts := slices.Clone(m.Dilution.Tranches)
+	face := decimal.Decimal{}
 	for _, t := range ts {
 		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
-			return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
+			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
 				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative}
+		}
+		if t.Convertible {
+			face = face.Add(t.Count.Mul(t.Strike))
 		}
 	}
 	slices.SortStableFunc(ts, func(a, b Tranche) int { return a.Strike.Cmp(b.Strike) })
-	num, den := equity, m.Shares
+	base := equity.Sub(face) // every bond as debt
+	var dl diluted
+	switch m.Dilution.Basis {
+	case AtPrice:
+		if m.Price.Sign() <= 0 {
+			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: "price: the model has no price", Err: fault.ErrDilution}
+		}
+		k := 0
+		for k < len(ts) && ts[k].Strike.LessThan(m.Price) {
+			k++
+		}
+		dl = m.Dilution.at(m.Shares, base, ts[:k], m.Price)
+		undiscounted = dl.equity.DivRound(dl.shares, segments.DivPlaces)
+		return undiscounted, undiscounted.Mul(discount).Round(segments.DivPlaces), dl.shares, nil
+	case AtValue, AtTarget:
+	default:
+		return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution}
+	}
+	lambda := decimal.NewFromInt(1)
+	if m.Dilution.Basis == AtTarget {
+		lambda = discount
+	}
+	num, den := lambda.Mul(base), m.Shares
+	found := -1
+	var price decimal.Decimal
 	for k := 0; k <= len(ts); k++ {
 		if k > 0 {
-			num = num.Add(ts[k-1].Count.Mul(ts[k-1].Strike))
-			den = den.Add(ts[k-1].Count)
+			t := ts[k-1]
+			paid := t.Count.Mul(t.Strike)
+			if t.Convertible {
+				paid = lambda.Mul(paid)
+			}
+			num, den = num.Add(paid), den.Add(t.Count)
+		}
+		if k > 0 && k < len(ts) && ts[k].Strike.Equal(ts[k-1].Strike) {
+			continue // tranches of one strike are in or out together
 		}
 		p := num.DivRound(den, segments.DivPlaces)
 		inside := k == 0 || ts[k-1].Strike.LessThan(p)
@@ -214,17 +343,37 @@ func (m Model) dilute(equity decimal.Decimal) (price, diluted decimal.Decimal, e
 		if !inside || !outside {
 			continue
 		}
-		diluted = m.Shares
-		for _, t := range ts[:k] {
-			if t.Convertible {
-				diluted = diluted.Add(t.Count)
-				continue
-			}
-			diluted = diluted.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(p, segments.DivPlaces)))
+		if found >= 0 {
+			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "two prices each leave the tranches they price on one side: " + fault.Plain(price) + " and " + fault.Plain(p), Err: fault.ErrDilution}
 		}
-		return p, diluted, nil
+		found, price = k, p
+		if lambda.Equal(decimal.NewFromInt(1)) {
+			break // unique: see above
+		}
 	}
-	return decimal.Decimal{}, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no price leaves the tranches it prices on one side", Err: fault.ErrDilution}
+	if found < 0 {
+		return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no price leaves the tranches it prices on one side", Err: fault.ErrDilution}
+	}
+	dl = m.Dilution.at(m.Shares, base, ts[:found], price)
+	if m.Dilution.Basis == AtTarget {
+		return dl.equity.DivRound(dl.shares, segments.DivPlaces), price, dl.shares, nil
+	}
+	return price, price.Mul(discount).Round(segments.DivPlaces), dl.shares, nil
+}
+
+// at is the dilution with the tranches in the money at price: the diluted share count
+// and the equity once the bonds in the money have converted (base has every bond as debt).
+func (Dilution) at(basic, base decimal.Decimal, in []Tranche, price decimal.Decimal) diluted {
+	dl := diluted{price: price, equity: base, shares: basic}
+	for _, t := range in {
+		if t.Convertible {
+			dl.shares = dl.shares.Add(t.Count)
+			dl.equity = dl.equity.Add(t.Count.Mul(t.Strike))
+			continue
+		}
+		dl.shares = dl.shares.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(price, segments.DivPlaces)))
+	}
+	return dl
 }
 
 // Horizon discounts a target priced on a later year's value back to today: the model's

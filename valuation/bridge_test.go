@@ -423,24 +423,3 @@ func TestBridgeAssumptions(t *testing.T) {
 		}
 	}
 }
-
-// TestConvertible works a convertible bond out by hand, if-converted. Equity US$10,000m
-// (8,000 of parts and 2,000 of cash; the bond is not in the bridge), 1,000m basic
-// shares; a bond of US$600m face converting into 50m shares, US$12 a share. At a price
-// of 10 the bond does not convert: the target is 10 on 1,000m shares. With 7,000 of cash
-// the equity is 15,000 and the price 15, above 12, so it converts: (15,000 + 600) /
-// (1,000 + 50) = 14.857143, still above 12, on 1,050m diluted shares (all 50m of it).
-func TestConvertible(t *testing.T) {
-	m := platform()
-	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d("2000")}}}
-	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "cb", Count: d("50"), Strike: d("12"), Convertible: true}}}
-	r, err := m.Value()
-	if err != nil || !r.Target.Equal(d("10")) || !r.Diluted.Equal(d("1000")) {
-		t.Errorf("out of the money: target %s, diluted %s, %v; want 10, 1000", r.Target, r.Diluted, err)
-	}
-	m.Bridge.Items[0].Amount = d("7000")
-	r, err = m.Value()
-	if err != nil || r.Target.StringFixed(6) != "14.857143" || !r.Diluted.Equal(d("1050")) {
-		t.Errorf("converted: target %s, diluted %s, %v; want 14.857143, 1050", r.Target, r.Diluted, err)
-	}
-}

@@ -52,7 +52,8 @@ type Model struct {
 	// minorities, a holding-company discount); the zero Bridge is none.
 	Bridge Bridge
 	// Dilution dilutes Shares for options and restricted units by the treasury stock
-	// method at the target price; the zero Dilution is none.
+	// method and for convertible bonds by the if-converted method, at the price its Basis
+	// names; the zero Dilution is none.
 	Dilution Dilution
 	// Horizon discounts the target, priced on Year's value, back to today at a cost of
 	// equity over a period; the zero Horizon is none.
@@ -79,7 +80,9 @@ type Result struct {
 	Bridge   []BridgeLine    `json:"bridge"`  // from Sum to Equity; empty without a bridge
 	Equity   decimal.Decimal `json:"equity"`  // Sum and the bridge, millions of Currency
 	Shares   decimal.Decimal `json:"shares"`  // basic, millions
-	Diluted  decimal.Decimal `json:"diluted"` // Shares diluted at the target (treasury stock method), millions
+	Diluted  decimal.Decimal `json:"diluted"` // Shares diluted at the dilution's basis, millions
+	// DilutionBasis is the price the dilution was taken at (the model's Dilution.Basis).
+	DilutionBasis DilutionBasis `json:"dilution_basis"`
 	// Undiscounted is Equity / Diluted, per share in Currency, to 16 places: the value of
 	// Year a share; Target is it discounted back by the model's Horizon (the same without).
 	Undiscounted decimal.Decimal           `json:"undiscounted"`
@@ -132,6 +135,7 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 	r := Result{
 		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
 		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols, Display: m.Display,
+		DilutionBasis: m.Dilution.Basis,
 	}
 	valued := make(map[string]bool, len(m.Parts))
 	for i, p := range m.Parts {
@@ -177,17 +181,20 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if m.Dilution.IsZero() {
-		r.Target = r.Equity.DivRound(m.Shares, segments.DivPlaces)
-	} else if r.Target, r.Diluted, err = m.dilute(r.Equity); err != nil {
-		return Result{}, err
-	}
-	r.Undiscounted, r.Discount = r.Target, decimal.NewFromInt(1)
+	r.Discount = decimal.NewFromInt(1)
 	if !m.Horizon.IsZero() {
 		if r.Discount, err = m.Horizon.factor(); err != nil {
 			return Result{}, err
 		}
-		r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
+	}
+	if m.Dilution.IsZero() {
+		r.Undiscounted = r.Equity.DivRound(m.Shares, segments.DivPlaces)
+		r.Target = r.Undiscounted
+		if !m.Horizon.IsZero() {
+			r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
+		}
+	} else if r.Undiscounted, r.Target, r.Diluted, err = m.dilute(r.Equity, r.Discount); err != nil {
+		return Result{}, err
 	}
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
@@ -235,7 +242,7 @@ func (m Model) Clone() Model {
 	out.Scale.Bands = slices.Clone(m.Scale.Bands)
 	out.Symbols = maps.Clone(m.Symbols)
 	out.Bridge.Items = slices.Clone(m.Bridge.Items)
-	out.Dilution.Tranches = slices.Clone(m.Dilution.Tranches)
+	out.Dilution = Dilution{Tranches: slices.Clone(m.Dilution.Tranches), Basis: m.Dilution.Basis}
 	if m.Parts != nil {
 		out.Parts = make([]Part, len(m.Parts))
 		for i, p := range m.Parts {

@@ -337,7 +337,7 @@ func (r Result) bridgeTable() table.Table {
 	t.Rows = append(t.Rows,
 		[]string{"Equity value", "", table.Num(r.Equity.Shift(shift), 0)},
 		[]string{"Basic shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
-		[]string{"Diluted shares (" + unit + ")", "treasury stock method at the target", table.Num(r.Diluted.Shift(shift), 2)},
+		[]string{"Diluted shares (" + unit + ")", "treasury stock and if-converted methods at the " + r.DilutionBasis.String(), table.Num(r.Diluted.Shift(shift), 2)},
 	)
 	if !r.Discount.Equal(decimal.NewFromInt(1)) {
 		t.Rows = append(t.Rows,

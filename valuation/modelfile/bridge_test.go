@@ -55,6 +55,21 @@ func TestBridgeFile(t *testing.T) {
 	if rh, err := h.Value(); err != nil || rh.Target.StringFixed(6) != "6.873571" || !rh.Undiscounted.Equal(r.Target) {
 		t.Errorf("with a horizon: %s (undiscounted %s), %v; want 6.873571", rh.Target, rh.Undiscounted, err)
 	}
+	// The dilution at the current price, US$6 (issue 23): both tranches in the money; the
+	// options buy back 100 × 5 / 6 = 83.333333m shares, 1,000 + 20 + 16.666667 =
+	// 1,036.666667m shares, 7,968.24 / 1,036.666667 = 7.686405. The basis encodes back.
+	atPrice := strings.Replace(strings.Replace(string(b), `"dilution": {`, `"dilution": {"basis": "price",`, 1), `"shares":`, `"price": "6", "shares":`, 1)
+	p, err := modelfile.Read(strings.NewReader(atPrice), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp, err := p.Value()
+	if err != nil || rp.Target.StringFixed(6) != "7.686405" || rp.Diluted.StringFixed(6) != "1036.666667" {
+		t.Errorf("at the price: %s on %s, %v; want 7.686405 on 1036.666667", rp.Target, rp.Diluted, err)
+	}
+	if f, err := modelfile.FromModel(p); err != nil || f.Dilution.Basis != "price" {
+		t.Errorf("encoded basis: %+v, %v", f.Dilution, err)
+	}
 }
 
 // TestBridgeFileErrors: a bad bridge or dilution is an error at its JSON path.
@@ -84,6 +99,7 @@ func TestBridgeFileErrors(t *testing.T) {
 		{"unknown field", edit(`"holdco_discount"`, `"holdco_discont"`), fault.ErrUnknownField, "$.bridge.holdco_discont"},
 		{"horizon rate of 100%", edit(`"bridge": {`, `"horizon": {"rate": "1", "years": "1"}, "bridge": {`), fault.ErrRate, "$.horizon.rate"},
 		{"horizon of 40 years", edit(`"bridge": {`, `"horizon": {"rate": "0.1", "years": "40"}, "bridge": {`), fault.ErrHorizon, "$.horizon.years"},
+		{"unknown dilution basis", edit(`"dilution": {`, `"dilution": {"basis": "market",`), fault.ErrDilution, "$.dilution.basis"},
 	} {
 		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
 		var fe *fault.Error

@@ -73,6 +73,9 @@ func FromModel(m valuation.Model) (File, error) {
 	}
 	if !m.Dilution.IsZero() {
 		f.Dilution = &Dilution{}
+		if m.Dilution.Basis != valuation.AtValue {
+			f.Dilution.Basis = m.Dilution.Basis.String()
+		}
 		for _, t := range m.Dilution.Tranches {
 			f.Dilution.Tranches = append(f.Dilution.Tranches, Tranche{Name: t.Name, Count: NewDecimal(t.Count), Strike: optional(t.Strike), Convertible: t.Convertible})
 		}

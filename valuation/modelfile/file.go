@@ -72,9 +72,12 @@ type BridgeItem struct {
 	Discount *Decimal `json:"discount,omitempty"`
 }
 
-// Dilution is a valuation.Dilution: options and restricted units.
+// Dilution is a valuation.Dilution: options, restricted units and convertible bonds, and
+// the price they dilute at: "value" (the default: the value per share of the year
+// priced), "target" or "price" (valuation.DilutionBasis).
 type Dilution struct {
 	Tranches []Tranche `json:"tranches" max:"100"`
+	Basis    string    `json:"basis,omitempty" enum:"value|target|price"`
 }
 
 // Tranche is a valuation.Tranche: Count millions at Strike per share in the model's
@@ -84,7 +87,8 @@ type Tranche struct {
 	Count  Decimal  `json:"count"`
 	Strike *Decimal `json:"strike,omitempty"`
 	// Convertible makes the tranche a convertible bond: Count shares on conversion at
-	// Strike, its conversion price (valuation.Tranche.Convertible).
+	// Strike, its conversion price, valued if-converted (valuation.Tranche.Convertible):
+	// leave it out of the bridge's debt.
 	Convertible bool `json:"convertible,omitempty"`
 }
 

@@ -234,6 +234,9 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, err
 	}
 	if f.Dilution != nil {
+		if m.Dilution.Basis, err = valuation.ParseDilutionBasis(f.Dilution.Basis); err != nil {
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.dilution.basis", Err: err}
+		}
 		for _, t := range f.Dilution.Tranches {
 			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: t.Name, Count: t.Count.Decimal, Strike: value(t.Strike), Convertible: t.Convertible})
 		}

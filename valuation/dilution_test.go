@@ -1,0 +1,162 @@
+package valuation_test
+
+// Tests of issue 23, items 1 and 2: convertibles by the if-converted method, and the
+// price the dilution is taken at.
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+)
+
+// withCash is the made-up platform (parts US$8,000m, 1,000m basic shares) with cash in
+// its bridge and a convertible bond of US$600m face converting into 50m shares at US$12,
+// left out of the bridge's debt as Tranche.Convertible asks.
+func withCash(cash string) valuation.Model {
+	m := platform()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "USD", Amount: d(cash)}}}
+	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "cb", Count: d("50"), Strike: d("12"), Convertible: true}}}
+	return m
+}
+
+// TestConvertible works the bond out by hand, if-converted (issue 23: sotp gave 14.857
+// and 10.00, never deducting the face of a bond that stays debt).
+//
+// In the money: cash 7,000, equity 15,000. As debt the bond leaves (15,000 − 600) / 1,000
+// = 14.40 a share, above 12, so it converts: 15,000 / 1,050 = 14.285714, still above 12;
+// converting is worth 50 × 14.29 = 714 against the 600 face.
+//
+// Out of the money: cash 2,000, equity 10,000. Converted, 10,000 / 1,050 = 9.52, below
+// 12: it stays debt, (10,000 − 600) / 1,000 = 9.40 on 1,000m shares.
+//
+// At the boundary: cash 4,600, equity 12,600: as debt (12,600 − 600) / 1,000 = 12.00,
+// converted 12,600 / 1,050 = 12.00; converting is worth exactly the face, so the bond
+// stays debt (it converts when worth more), and the target is 12 either way.
+func TestConvertible(t *testing.T) {
+	for _, c := range []struct{ cash, target, diluted string }{
+		{"7000", "14.285714", "1050"},
+		{"2000", "9.400000", "1000"},
+		{"4600", "12.000000", "1000"},
+	} {
+		r, err := withCash(c.cash).Value()
+		if err != nil || r.Target.StringFixed(6) != c.target || !r.Diluted.Equal(d(c.diluted)) {
+			t.Errorf("cash %s: target %s, diluted %s, %v; want %s on %s", c.cash, r.Target, r.Diluted, err, c.target, c.diluted)
+		}
+	}
+}
+
+// TestDilutionUnique searches both branches of every tranche, options and convertibles
+// mixed, by brute force: of the 2^n sets of tranches in the money, exactly one is
+// consistent (each tranche in it struck below the price it gives, each other at or
+// above), and its price is the target Model.Value finds. 300 random models of up to six
+// tranches, at the value (no horizon) and with a horizon.
+func TestDilutionUnique(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 1))
+	for trial := range 300 {
+		m := withCash(fmt.Sprint(rng.IntN(10000)))
+		m.Dilution.Tranches = nil
+		for i := range 1 + rng.IntN(6) {
+			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: fmt.Sprint("t", i),
+				Count: decimal.NewFromInt(int64(1 + rng.IntN(400))), Strike: decimal.New(int64(rng.IntN(2000)), -2), Convertible: rng.IntN(2) == 0})
+		}
+		if trial%2 == 1 {
+			m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("1")}
+		}
+		r, err := m.Value()
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		equity, ts := r.Equity, m.Dilution.Tranches
+		var consistent []decimal.Decimal
+		for set := range 1 << len(ts) {
+			num, den := equity, m.Shares
+			for i, tr := range ts {
+				face := tr.Count.Mul(tr.Strike)
+				switch in := set&(1<<i) != 0; {
+				case in:
+					num, den = num.Add(face), den.Add(tr.Count)
+					if tr.Convertible {
+						num = num.Sub(face) // converted: its face is not owed, and no money comes in
+					}
+				case tr.Convertible:
+					num = num.Sub(face) // debt
+				}
+			}
+			p := num.DivRound(den, segments.DivPlaces)
+			ok := true
+			for i, tr := range ts {
+				ok = ok && (set&(1<<i) != 0) == tr.Strike.LessThan(p)
+			}
+			if ok {
+				consistent = append(consistent, p)
+			}
+		}
+		if len(consistent) != 1 {
+			t.Fatalf("trial %d: %d consistent sets %v", trial, len(consistent), consistent)
+		}
+		if !consistent[0].Equal(r.Undiscounted) {
+			t.Errorf("trial %d: brute force %s, Value %s (undiscounted)", trial, consistent[0], r.Undiscounted)
+		}
+	}
+}
+
+// TestDilutionBasis dilutes options struck between the discounted and the undiscounted
+// value at each basis, worked by hand. The platform is worth 8.00 a share in 2025; one
+// year at 10% discounts by 0.9090909090909091; 100m options are struck at 7.60.
+//
+//   - value (the default): at 8.00 the options are in the money; with them the value is
+//     (8,000 + 100 × 7.6) / 1,100 = 7.963636, still above 7.60, and the target 7.963636 /
+//     1.1 = 7.239669, below the strike the options were exercised at (issue 23 found
+//     this as sotp's only behaviour with a horizon, where the README said "at the target").
+//   - target: without the options the target is 8 / 1.1 = 7.272727, below 7.60, so they
+//     stay out; with them it would be (0.9090909 × 8,000 + 760) / 1,100 = 7.302479, still
+//     below 7.60: out, and the target is 7.272727 on 1,000m shares.
+//   - price 7.50: below the strike, out: 7.272727 on 1,000m shares. Price 10: in; the
+//     treasury stock method at 10 buys back 76m shares, 1,000 + 100 − 76 = 1,024m shares,
+//     8,000 / 1,024 = 7.8125 a share in 2025, 7.102273 today.
+func TestDilutionBasis(t *testing.T) {
+	for _, c := range []struct {
+		basis                         valuation.DilutionBasis
+		price                         string
+		target, undiscounted, diluted string
+	}{
+		{valuation.AtValue, "", "7.239669", "7.963636", "1004.566210"},
+		{valuation.AtTarget, "", "7.272727", "8.000000", "1000.000000"},
+		{valuation.AtPrice, "7.5", "7.272727", "8.000000", "1000.000000"},
+		{valuation.AtPrice, "10", "7.102273", "7.812500", "1024.000000"},
+	} {
+		m := platform()
+		m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("1")}
+		m.Dilution = valuation.Dilution{Basis: c.basis, Tranches: []valuation.Tranche{{Name: "options", Count: d("100"), Strike: d("7.6")}}}
+		if c.price != "" {
+			m.Price = d(c.price)
+		}
+		r, err := m.Value()
+		if err != nil || r.Target.StringFixed(6) != c.target || r.Undiscounted.StringFixed(6) != c.undiscounted || r.Diluted.StringFixed(6) != c.diluted {
+			t.Errorf("%s at %s: target %s, undiscounted %s, diluted %s, %v; want %s, %s, %s",
+				c.basis, c.price, r.Target, r.Undiscounted, r.Diluted, err, c.target, c.undiscounted, c.diluted)
+		}
+	}
+	// Value: 1,000 + 100 × (1 − 7.6 / 7.963636) = 1,004.566210 shares. A convertible at
+	// the price converts when the price is above its conversion price, whatever the value:
+	// at 13 the bond of withCash("2000") converts, 10,000 / 1,050 = 9.523810.
+	m := withCash("2000")
+	m.Price, m.Dilution.Basis = d("13"), valuation.AtPrice
+	if r, err := m.Value(); err != nil || r.Target.StringFixed(6) != "9.523810" {
+		t.Errorf("convertible at the price 13: %s, %v; want 9.523810", r.Target, err)
+	}
+	m.Price = decimal.Decimal{}
+	if _, err := m.Value(); !errors.Is(err, fault.ErrDilution) {
+		t.Errorf("at the price without one: %v, want fault.ErrDilution", err)
+	}
+	if _, err := valuation.ParseDilutionBasis("market"); !errors.Is(err, fault.ErrDilution) {
+		t.Errorf("an unknown basis: %v", err)
+	}
+}
