@@ -3,6 +3,7 @@ package valuation
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -197,6 +198,58 @@ type BridgeLine struct {
 	Note  string          `json:"note"`
 	Value decimal.Decimal `json:"value"`
 	FX    decimal.Decimal `json:"fx"` // the rate from the item's currency; 1 in the model's
+}
+
+// Claim reports a line that takes an enterprise value to equity value: cash, debt,
+// leases, minority interests and preferred equity. Stakes and the holding-company
+// discount act on equity.
+func (l BridgeLine) Claim() bool {
+	switch l.Kind {
+	case Cash, Debt, Leases, Minority, Preferred:
+		return true
+	}
+	return false
+}
+
+// Warning is what a result's reader should know that is not an error: the figures stand,
+// but a convention of the trade may be broken. Code is stable, for programs.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// WarnClaimsOnEquity is the code of a bridge that deducts net debt or another claim, or
+// adds cash, when no part is an enterprise value.
+const WarnClaimsOnEquity = "claims_on_equity_parts"
+
+// basisWarnings says when the bridge's claims (net debt, minorities, preferred) are
+// applied to parts that are equity values already. By the convention of sum-of-the-parts
+// work (Koller, Goedhart and Wessels, Valuation, McKinsey, 7th ed., 2020, on multibusiness
+// companies: business units valued at enterprise value, then corporate net debt and other claims deducted
+// once), claims are deducted from enterprise values: a part priced on its peers'
+// market values is an equity value, from which its own debt is already gone, and the
+// group's cash is in the peers' prices. With enterprise-value parts in the model the
+// claims are theirs (the bridge table applies them there); with none, they fall on
+// equity values and are likely counted twice. A sum of equity-value parts with no
+// claims (the Western Securities note's own practice) is warning-free.
+func (r Result) basisWarnings() []Warning {
+	if r.EnterpriseParts.Sign() != 0 || len(r.Parts) == 0 {
+		return nil
+	}
+	var claims []string
+	net := decimal.Decimal{}
+	for _, l := range r.Bridge {
+		if l.Claim() {
+			claims = append(claims, l.Kind.String()+": "+l.Name)
+			net = net.Add(l.Value)
+		}
+	}
+	if len(claims) == 0 {
+		return nil
+	}
+	return []Warning{{Code: WarnClaimsOnEquity, Message: "the bridge applies " + strings.Join(claims, ", ") + " (" + fault.Plain(net) +
+		" in all) to parts that are all equity values (multiples of market values), which hold their own net debt and cash already: " +
+		"value a part on an enterprise-value multiple (EV/...) for the claims to be its, or leave them out"}}
 }
 
 // bridge works out the bridge lines of r's sum, in the model's currency.

@@ -76,11 +76,17 @@ type Result struct {
 	// Unvalued lists, in plan order, the segments that no part values: their revenue is
 	// forecast but adds nothing to Sum.
 	Unvalued []string        `json:"unvalued"`
-	Sum      decimal.Decimal `json:"sum"`     // of the part values, millions of Currency
-	Bridge   []BridgeLine    `json:"bridge"`  // from Sum to Equity; empty without a bridge
-	Equity   decimal.Decimal `json:"equity"`  // Sum and the bridge, millions of Currency
-	Shares   decimal.Decimal `json:"shares"`  // basic, millions
-	Diluted  decimal.Decimal `json:"diluted"` // Shares diluted at the dilution's basis, millions
+	Sum      decimal.Decimal `json:"sum"` // of the part values, millions of Currency
+	// EnterpriseParts and EquityParts split Sum by the parts' basis: enterprise values
+	// (an EV multiple: PartValue.Enterprise), from which net debt and the other claims
+	// are deducted to reach equity, and equity values (a multiple of market values), which
+	// are equity already.
+	EnterpriseParts decimal.Decimal `json:"enterprise_parts"`
+	EquityParts     decimal.Decimal `json:"equity_parts"`
+	Bridge          []BridgeLine    `json:"bridge"`  // from Sum to Equity; empty without a bridge
+	Equity          decimal.Decimal `json:"equity"`  // Sum and the bridge, millions of Currency
+	Shares          decimal.Decimal `json:"shares"`  // basic, millions
+	Diluted         decimal.Decimal `json:"diluted"` // Shares diluted at the dilution's basis, millions
 	// DilutionBasis is the price the dilution was taken at (the model's Dilution.Basis).
 	DilutionBasis DilutionBasis `json:"dilution_basis"`
 	// Undiscounted is Equity / Diluted, per share in Currency, to 16 places: the value of
@@ -93,7 +99,10 @@ type Result struct {
 	Rating       Rating                    `json:"rating"`   // empty without a price or a Scale
 	Earnings     earnings.Statement        `json:"earnings"` // empty without an earnings plan
 	Symbols      map[comps.Currency]string `json:"symbols"`  // as the model's; read only
-	Display      segments.Unit             `json:"display"`  // as the model's; Millions when it has none
+	// Warnings are what a reader should know that is not an error: the figures stand,
+	// but a convention may be broken (see Warning).
+	Warnings []Warning     `json:"warnings"`
+	Display  segments.Unit `json:"display"` // as the model's; Millions when it has none
 }
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case field names in the
@@ -164,6 +173,11 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 		v.Segment, v.Title = seg.Name, seg.Title
 		r.Parts[i] = v
 		r.Sum = r.Sum.Add(v.Value)
+		if v.Enterprise {
+			r.EnterpriseParts = r.EnterpriseParts.Add(v.Value)
+		} else {
+			r.EquityParts = r.EquityParts.Add(v.Value)
+		}
 	}
 	for _, s := range year.Segments {
 		if !valued[s.Name] {
@@ -180,6 +194,7 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 		if r.Bridge, r.Equity, err = m.bridge(r.Sum); err != nil {
 			return Result{}, err
 		}
+		r.Warnings = append(r.Warnings, r.basisWarnings()...)
 	}
 	r.Discount = decimal.NewFromInt(1)
 	if !m.Horizon.IsZero() {

@@ -106,6 +106,11 @@ func (r Result) tables() []table.Table {
 		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
 	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) || !r.Discount.Equal(decimal.NewFromInt(1))
+	if r.EnterpriseParts.Sign() != 0 && r.EquityParts.Sign() != 0 {
+		sum.Rows = append(sum.Rows,
+			[]string{"Enterprise-value parts", "", table.Num(r.EnterpriseParts.Shift(shift), 0)},
+			[]string{"Equity-value parts", "", table.Num(r.EquityParts.Shift(shift), 0)})
+	}
 	sum.Rows = append(sum.Rows, []string{"Sum", "", table.Num(r.Sum.Shift(shift), 0)})
 	if !bridged { // else the bridge's table goes on to the target
 		sum.Rows = append(sum.Rows,
@@ -326,13 +331,44 @@ func (r Result) bridgeTable() table.Table {
 		Title:  fmt.Sprintf("Bridge to equity value (%s %s)", r.Currency, unit),
 		Header: []string{"", "Source", "Value"},
 	}
-	t.Rows = append(t.Rows, []string{"Sum of the parts", "", table.Num(r.Sum.Shift(shift), 0)})
-	for _, l := range r.Bridge {
+	line := func(l BridgeLine) {
 		label := l.Name
 		if l.Kind != Holdco {
 			label = l.Kind.String() + ": " + l.Name
 		}
 		t.Rows = append(t.Rows, []string{label, l.Note, table.Num(l.Value.Shift(shift), 0)})
+	}
+	// Claims take enterprise values to equity: with enterprise-value parts they are
+	// deducted from those, then the equity-value parts, stakes and the holding-company
+	// discount follow; with none, from the sum (and the result warns).
+	if r.EnterpriseParts.Sign() != 0 {
+		t.Rows = append(t.Rows, []string{"Enterprise-value parts", "", table.Num(r.EnterpriseParts.Shift(shift), 0)})
+		ev := r.EnterpriseParts
+		for _, l := range r.Bridge {
+			if l.Claim() {
+				line(l)
+				ev = ev.Add(l.Value)
+			}
+		}
+		t.Rows = append(t.Rows, []string{"Equity of the enterprise-value parts", "", table.Num(ev.Shift(shift), 0)})
+		if r.EquityParts.Sign() != 0 {
+			t.Rows = append(t.Rows, []string{"Equity-value parts", "", table.Num(r.EquityParts.Shift(shift), 0)})
+		}
+	} else {
+		t.Rows = append(t.Rows, []string{"Sum of the parts", "", table.Num(r.Sum.Shift(shift), 0)})
+		for _, l := range r.Bridge {
+			if l.Claim() {
+				line(l)
+			}
+		}
+	}
+	for _, l := range r.Bridge {
+		if !l.Claim() {
+			line(l)
+		}
+	}
+	for _, w := range r.Warnings {
+		t.Notes = append(t.Notes, "Warning: "+w.Message)
 	}
 	t.Rows = append(t.Rows,
 		[]string{"Equity value", "", table.Num(r.Equity.Shift(shift), 0)},

@@ -47,6 +47,12 @@ func TestConglomo(t *testing.T) {
 	if !r.Parts[0].Enterprise || r.Parts[1].Enterprise {
 		t.Error("cloud is an enterprise value, social equity")
 	}
+	// The claims (cash, bonds, minorities: +1,400) are the cloud business's: 15,750 +
+	// 1,400 = 17,150 of equity from it; the social network's 21,000 is equity already, so
+	// the result warns of nothing.
+	if !r.EnterpriseParts.Equal(d("15750")) || !r.EquityParts.Equal(d("21000")) || len(r.Warnings) != 0 {
+		t.Errorf("enterprise parts %s, equity parts %s, warnings %v", r.EnterpriseParts, r.EquityParts, r.Warnings)
+	}
 	if got := r.Upside.Decimal.StringFixed(3); got != "0.226" {
 		t.Errorf("upside %s, want 0.226", got)
 	}
