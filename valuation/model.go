@@ -58,6 +58,9 @@ type Model struct {
 	// Horizon discounts the target, priced on Year's value, back to today at a cost of
 	// equity over a period; the zero Horizon is none.
 	Horizon Horizon
+	// Actuals are figures as they were later reported, by key and year (years after the
+	// forecast's too): Value reviews the forecast against them (Result.Review).
+	Actuals []Actual
 	// Display is the unit tables print part values, sums, market values and share counts
 	// in: segments.Millions (the zero value means it too), or segments.HundredMillions
 	// (亿), as Chinese research prints them. It changes printing only: figures stay in
@@ -99,6 +102,9 @@ type Result struct {
 	Rating       Rating                    `json:"rating"`   // empty without a price or a Scale
 	Earnings     earnings.Statement        `json:"earnings"` // empty without an earnings plan
 	Symbols      map[comps.Currency]string `json:"symbols"`  // as the model's; read only
+	// Review is the forecast against the model's actuals, one line an actual; empty
+	// without them. A prepared model's points do not review: the review is the base's.
+	Review []ReviewLine `json:"review"`
 	// Warnings are what a reader should know that is not an error: the figures stand,
 	// but a convention may be broken (see Warning).
 	Warnings []Warning     `json:"warnings"`
@@ -112,8 +118,18 @@ type Result struct {
 // encoding/json decodes it back into a Result.
 func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
-// Value forecasts the plan and values every part in the valuation year.
-func (m Model) Value() (Result, error) { return m.value(nil) }
+// Value forecasts the plan, values every part in the valuation year and reviews the
+// forecast against the model's actuals.
+func (m Model) Value() (Result, error) {
+	r, err := m.value(nil)
+	if err != nil || len(m.Actuals) == 0 {
+		return r, err
+	}
+	if r.Review, err = m.review(r); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
 
 // value is Value with, when mults is not nil, the multiple of each Multiple part already
 // worked out (a prepared model's, perhaps moved): what the part's comparables would give.
@@ -258,6 +274,7 @@ func (m Model) Clone() Model {
 	out.Symbols = maps.Clone(m.Symbols)
 	out.Bridge.Items = slices.Clone(m.Bridge.Items)
 	out.Dilution = Dilution{Tranches: slices.Clone(m.Dilution.Tranches), Basis: m.Dilution.Basis}
+	out.Actuals = slices.Clone(m.Actuals)
 	if m.Parts != nil {
 		out.Parts = make([]Part, len(m.Parts))
 		for i, p := range m.Parts {

@@ -134,6 +134,9 @@ func (r Result) tables() []table.Table {
 	if len(r.Earnings.Years) > 0 {
 		ts = append(ts, r.pnlTables(header)...)
 	}
+	if len(r.Review) > 0 {
+		ts = append(ts, r.reviewTable())
+	}
 	return ts
 }
 

@@ -1,6 +1,7 @@
 // Command kuaishou2021 reproduces the Western Securities initiation on Kuaishou (1024.HK,
 // 2021-03-03): the segment forecasts of Tables 7-9, the P/MAU valuation of Tables 11-14,
-// the reconciliation of every printed figure against the computed one, and the target.
+// the reconciliation of every printed figure against the computed one, the report's
+// forecast held against what later happened (kuaishou2021.Actuals), and the target.
 //
 //	go run ./examples/kuaishou2021            plain text
 //	go run ./examples/kuaishou2021 -markdown  Markdown tables
@@ -31,7 +32,9 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	r, err := kuaishou2021.Model().Value()
+	m := kuaishou2021.Model()
+	m.Actuals = kuaishou2021.Actuals()
+	r, err := m.Value()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kuaishou2021:", err)
 		os.Exit(1)
@@ -46,7 +49,7 @@ func main() {
 		return
 	}
 	rc := r.Reconcile(kuaishou2021.Figures())
-	if *markdown {
+	if *markdown { // the result's tables end with the forecast review
 		fmt.Print(r.Markdown(), "\n", rc.Markdown(), "\n")
 	} else {
 		fmt.Print(r.Text(), "\n", rc.Text(), "\n")

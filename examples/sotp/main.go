@@ -5,6 +5,7 @@
 //	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
 //	sotp run [-format text|json] RUN.json
 //	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
+//	sotp review [-format text|markdown|json|csv] MODEL.json
 //	sotp schema model|run|result
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
@@ -15,7 +16,9 @@
 // modelfile.RunFile) and prints each analysis; reconcile checks the figures a source
 // printed (a CSV of table,row,column,key,printed,places,shift,exception; or the shipped
 // Western Securities figures, kuaishou2021) against the model's, at their printed
-// precision, and exits 1 on a surprise; schema prints the JSON Schema of model
+// precision, and exits 1 on a surprise; review prints the model's forecast against the
+// actuals it carries ("actuals" in the model file: each figure's forecast, actual,
+// difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
 // files, run files or run results. A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
@@ -63,6 +66,7 @@ const usage = `usage:
   sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
   sotp run [-format text|json] RUN.json
   sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
+  sotp review [-format text|markdown|json|csv] MODEL.json
   sotp schema model|run|result
 `
 
@@ -87,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = schema(args[1:], stdout)
 	case "reconcile":
 		format, err = reconcile(args[1:], stdout)
+	case "review":
+		format, err = review(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -138,6 +144,48 @@ func load(path string) (valuation.Model, valuation.Result, error) {
 	}
 	r, err := m.Value()
 	return m, r, err
+}
+
+// review prints the model's forecast against its actuals.
+func review(args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("review", args, []string{"text", "markdown", "json", "csv"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		return format, fmt.Errorf("%w: review takes one model file", errUsage)
+	}
+	_, r, err := load(rest[0])
+	if err != nil {
+		return format, err
+	}
+	if len(r.Review) == 0 {
+		return format, &fault.Error{Pkg: "sotp", File: rest[0], Field: "actuals", Value: "none: give the model file's \"actuals\"", Err: fault.ErrMissing}
+	}
+	null := func(d decimal.NullDecimal) string {
+		if !d.Valid {
+			return ""
+		}
+		return exact(d.Decimal)
+	}
+	switch format {
+	case "markdown":
+		_, err = fmt.Fprint(w, r.ReviewMarkdown())
+	case "json":
+		err = writeJSON(w, r.Review)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"key", "forecast", "actual", "difference", "pct", "verdict", "target", "tolerance", "source", "derived", "note"})
+		for _, l := range r.Review {
+			_ = cw.Write([]string{l.Key.String(), null(l.Forecast), exact(l.Actual), null(l.Difference), null(l.Pct), l.Verdict,
+				null(l.Target), exact(l.Tolerance), l.Source, l.Derived, l.Note})
+		}
+		cw.Flush()
+		err = cw.Error()
+	default:
+		_, err = fmt.Fprint(w, r.ReviewText())
+	}
+	return format, err
 }
 
 func value(args []string, w io.Writer) (string, error) {

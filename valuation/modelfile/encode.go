@@ -71,6 +71,9 @@ func FromModel(m valuation.Model) (File, error) {
 	if !m.Horizon.IsZero() {
 		f.Horizon = &Horizon{Rate: NewDecimal(m.Horizon.Rate), Years: NewDecimal(m.Horizon.Years)}
 	}
+	for _, a := range m.Actuals {
+		f.Actuals = append(f.Actuals, Actual{Key: a.Key.String(), Value: NewDecimal(a.Value), Source: a.Source, Derived: a.Derived, Tolerance: optional(a.Tolerance)})
+	}
 	if !m.Dilution.IsZero() {
 		f.Dilution = &Dilution{}
 		if m.Dilution.Basis != valuation.AtValue {

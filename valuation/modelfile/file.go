@@ -40,6 +40,21 @@ type File struct {
 	Bridge   *Bridge   `json:"bridge,omitempty"`
 	Dilution *Dilution `json:"dilution,omitempty"`
 	Horizon  *Horizon  `json:"horizon,omitempty"`
+	// Actuals are figures as they were later reported, to review the forecast against
+	// (valuation.Model.Actuals).
+	Actuals []Actual `json:"actuals,omitempty" max:"1000"`
+}
+
+// Actual is a valuation.Actual: a figure by its key, its year included
+// ("forecast/2022/mau"), as later reported, with the document and line it comes from,
+// the arithmetic of a figure worked out from reported ones, and an optional tolerance (a
+// fraction of the forecast).
+type Actual struct {
+	Key       string   `json:"key"`
+	Value     Decimal  `json:"value"`
+	Source    string   `json:"source"`
+	Derived   string   `json:"derived,omitempty"`
+	Tolerance *Decimal `json:"tolerance,omitempty"`
 }
 
 // Horizon is a valuation.Horizon: the target, priced on the file's year, discounted back

@@ -233,6 +233,20 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	if m.Bridge, err = f.Bridge.bridge(); err != nil {
 		return valuation.Model{}, err
 	}
+	for i, a := range f.Actuals {
+		at := fmt.Sprintf("$.actuals[%d]", i)
+		k, err := valuation.ParseKey(a.Key)
+		if err != nil {
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: err}
+		}
+		if slices.ContainsFunc(m.Actuals, func(o valuation.Actual) bool { return o.Key == k }) {
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: fmt.Errorf("%w: %s given twice", fault.ErrDuplicateAssumption, strconv.Quote(clip(a.Key)))}
+		}
+		if a.Tolerance != nil && a.Tolerance.Sign() < 0 {
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".tolerance", Err: fault.ErrNegative}
+		}
+		m.Actuals = append(m.Actuals, valuation.Actual{Key: k, Value: a.Value.Decimal, Source: a.Source, Derived: a.Derived, Tolerance: value(a.Tolerance)})
+	}
 	if f.Dilution != nil {
 		if m.Dilution.Basis, err = valuation.ParseDilutionBasis(f.Dilution.Basis); err != nil {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.dilution.basis", Err: err}

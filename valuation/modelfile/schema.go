@@ -94,7 +94,7 @@ func (g *schemaGen) of(t reflect.Type, max int) map[string]any {
 	if t.Kind() == reflect.Pointer {
 		return g.of(t.Elem(), max)
 	}
-	if !g.strict && t.Kind() != reflect.Struct && (t.Implements(textMarsh) || reflect.PointerTo(t).Implements(textMarsh)) {
+	if !g.strict && (t.Implements(textMarsh) || t.Kind() != reflect.Struct && reflect.PointerTo(t).Implements(textMarsh)) {
 		return map[string]any{"type": "string"}
 	}
 	if !g.strict && t.Kind() == reflect.Struct && t.Implements(jsonMarsh) && t.PkgPath() == "github.com/sotpkit/sotp/valuation/sensitivity" && t.Name() == "Cell" {
