@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
@@ -23,6 +25,20 @@ type Printed struct {
 	// Exception, when set, says why the source is known to be inconsistent here; the
 	// figure is then expected not to match, and matching is reported as a surprise too.
 	Exception string `json:"exception"`
+	// Prior, when set, is the base-year figure of a printed growth whose base year the
+	// result does not hold (the year before its first): Key is then a growth key, and the
+	// growth is taken over Prior instead of over the result's previous year (see
+	// Reconcile).
+	Prior *Prior `json:"prior,omitempty"`
+}
+
+// Prior is the figure a printed growth grows from, as the source prints it or as it
+// follows from what the source prints.
+type Prior struct {
+	Value decimal.Decimal `json:"value"` // in the result's units: millions, fractions; not shifted
+	// Source says where the source prints the figure, or how it is derived, so that the
+	// reconciliation shows what the growth was checked against.
+	Source string `json:"source"`
 }
 
 // Check is one printed figure against the computed one.
@@ -47,26 +63,68 @@ type Reconciliation struct {
 const MaxPlaces = 40
 
 // Reconcile checks each printed figure against the result, at the figure's printed
-// precision, rounding half away from zero as spreadsheets do. A figure whose Places is
-// negative or whose Places or Shift exceeds MaxPlaces is not computed: its Err wraps
-// fault.ErrPlaces.
+// precision. The computed figure, shifted to printed units, is rounded to Places digits
+// after the point by decimal.Round: to the nearest, and a tie (exactly half a unit of the
+// last printed digit) away from zero, as a spreadsheet's ROUND does. So 11.75% prints
+// 11.8 and 175.5 prints 176, as they would half to even too, but 0.125 prints 0.13 and
+// -0.125 prints -0.13 at two places, where half to even prints 0.12 and -0.12; truncating
+// or rounding a tie towards zero would print 11.7 and 175.
+//
+// A figure with a Prior is a growth over a base year the result need not hold: Reconcile
+// looks up the figure Key names without its /growth, cur, and takes its growth over the
+// prior by the convention the result uses for that key, as if the result had held the
+// base year: cur / prior - 1 for a forecast figure (segments.Forecast.Growth), (cur -
+// prior) / |prior| for a P&L figure (earnings.Growth), so that a loss narrowing from -200
+// to -124 is +38%. The two agree over a positive prior. A Prior on a key without /growth
+// is not computed (its Err wraps fault.ErrInvalid), nor is one over a zero prior
+// (fault.ErrNoGrowth).
+//
+// A figure whose Places is negative or whose Places or Shift exceeds MaxPlaces is not
+// computed: its Err wraps fault.ErrPlaces.
 func (r Result) Reconcile(printed []Printed) Reconciliation {
 	out := Reconciliation{Checks: make([]Check, len(printed))}
 	for i, p := range printed {
 		c := Check{Printed: p}
-		v, err := r.Figure(p.Key)
-		switch {
-		case p.Places < 0 || p.Places > MaxPlaces || p.Shift < -MaxPlaces || p.Shift > MaxPlaces:
+		if p.Places < 0 || p.Places > MaxPlaces || p.Shift < -MaxPlaces || p.Shift > MaxPlaces {
 			c.Err = &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: fmt.Sprintf("places %d, shift %d", p.Places, p.Shift), Err: fault.ErrPlaces}
-		case err != nil:
+		} else if v, err := r.printedFigure(p); err != nil {
 			c.Err = err
-		default:
+		} else {
 			c.Computed = v.Shift(p.Shift)
 			c.Match = c.Computed.Round(p.Places).Equal(p.Value)
 		}
 		out.Checks[i] = c
 	}
 	return out
+}
+
+// printedFigure returns the figure p is checked against, in the result's units: the one
+// its key names, or with a Prior the growth over it.
+func (r Result) printedFigure(p Printed) (decimal.Decimal, error) {
+	if p.Prior == nil {
+		return r.Figure(p.Key)
+	}
+	k, err := ParseKey(p.Key)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if !k.Growth {
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: "prior " + fault.Plain(p.Prior.Value),
+			Err: fmt.Errorf("%w: a prior needs a growth key", fault.ErrInvalid)}
+	}
+	k.Growth = false
+	cur, err := r.Lookup(k)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	prior := p.Prior.Value
+	if prior.IsZero() {
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: "prior 0", Err: fault.ErrNoGrowth}
+	}
+	if k.Space == SpaceForecast {
+		return cur.DivRound(prior, segments.DivPlaces).Sub(decimal.NewFromInt(1)), nil
+	}
+	return earnings.Growth(cur, prior).Decimal, nil
 }
 
 // MarshalJSON writes the reconciliation in sotp's JSON contract: snake_case keys, decimals
@@ -119,6 +177,12 @@ func (rc Reconciliation) table() table.Table {
 			reasons = append(reasons, c.Exception)
 			ref = fmt.Sprintf(" [%d]", len(reasons))
 		}
+		if c.Prior != nil {
+			// The prior as given, to at most MaxPlaces digits after the point.
+			v := table.Num(c.Prior.Value, min(max(-c.Prior.Value.Exponent(), 0), MaxPlaces))
+			reasons = append(reasons, "growth over "+v+", "+c.Prior.Source)
+			ref += fmt.Sprintf(" [%d]", len(reasons))
+		}
 		if c.Err != nil {
 			status = "not computable: " + c.Err.Error()
 		} else {
@@ -134,6 +198,9 @@ func (rc Reconciliation) table() table.Table {
 			status = "MISMATCH"
 		case !c.Match:
 			status = "MISMATCH, " + status
+		}
+		if c.Exception == "" {
+			status += ref // a prior's note; an exception's status names its notes already
 		}
 		t.Rows = append(t.Rows, []string{c.Table, c.Row, c.Column, table.Num(c.Value, min(max(c.Places, 0), MaxPlaces)), computed, unrounded, status})
 	}

@@ -40,15 +40,18 @@
 // margin print as printed. The printed lines do not add up to the printed net profit (the
 // report omits other gains and losses, such as the fair-value changes of its preferred
 // shares before the IPO, and tax), so a line named "Other items not printed
-// (reconciling)" holds the difference, an amount per year. Not printed, and derived:
+// (reconciling)" holds the difference, an amount per year. The financial summary prints
+// share counts and equity, and both are its (text lines 2571 and 2609-2610), shares
+// unrounded where EPS and BVPS need it: 934.1m for 2018 and 2019 (the printed BVPS with
+// the printed equity need (934.035, 934.123]), 931.4m for 2020E and 4,159m; equity
+// -35,704 / -55,729 / -159,774 / 45,590 / 49,534. The RMB/HKD rate of the multiples at
+// HK$319 is not printed: 1.2049, as every P/S fits "about 1.205" and the 2022E P/E of
+// 173.73 narrows it to [1.20489, 1.20496].
 //
-//   - share counts 934m (2018, 2019), 931.4m (2020E) and 4,159m: the printed EPS need
-//     (933.8, 934.2] for 2018-2019 and (931.37, 931.46] for 2020E;
-//   - HKD per RMB 1.2049 for the multiples at HK$319: every P/S fits "about 1.205", and the
-//     2022E P/E of 173.73 narrows the rate to [1.20489, 1.20496];
-//   - equity, RMB m, -35,702 / -55,727 / -159,777 / 45,585 / 49,522: BVPS × shares, where
-//     the printed BVPS and P/B both reproduce.
-//
-// One printed figure cannot: 2022E gross profit 77,876, where revenue 125,034 less cost of
-// sales 47,159 is 77,875. Figures lists it as an exception, with the 2018 growth rows.
+// 2022E gross profit, printed 77,876, reproduces with the 2022E ARPPU at 43.0446 and the
+// cost of sales at 0.3771676 of revenue, values that still print 43.0 and -47,159 (see
+// their comments): the P/E of 173.73 caps net profit, which forces revenue up to
+// 125,034.46. The 2018 growth rows grow from 2017 figures the text prints (Figures gives
+// each with its line). Two printed figures cannot be reproduced, and Figures lists them
+// as exceptions with their arithmetic: 2021E paying users and Table 13's average P/MAU.
 package kuaishou2021

@@ -78,6 +78,11 @@ var rows = []row{
 	{"Key assumptions", "Ad revenue per DAU growth (%)", "forecast/%d/advertising/revenue_per_dau/growth", 0, pct, [5]string{"", "", "102", "60", "40"}},
 	{"Key assumptions", "GMV growth (%)", "forecast/%d/ecommerce/gmv/growth", 0, pct, [5]string{"", "", "571", "75", "40"}},
 	{"Key assumptions", "Monetization rate (%)", "forecast/%d/ecommerce/take_rate", 1, pct, [5]string{"", "", "0.8", "1.0", "1.5"}},
+
+	// The financial summary's share count, text line 2571 (its 2022E, scrambled out of the
+	// row, line 2609). Its equity (lines 2571 and 2610) has no result key: Earnings
+	// carries it as printed, and the BVPS and P/B rows check it.
+	{"Financial summary", "Share count (m)", "pnl/%d/shares", 0, 0, [5]string{"934", "934", "931", "4159", "4159"}},
 }
 
 // comp is one comparable's printed row of Tables 11-13.
@@ -97,34 +102,79 @@ var compRows = []comp{
 	{"Table 13", Ecommerce, "JD US", "98.0", "1534", "520", "294.98", 0},
 }
 
-// exceptions are the report's known inconsistencies, by table, row label and column.
+// exceptions are the printed figures the dataset does not reproduce, by table, row label
+// and column, each with its arithmetic: figures the report's own printed figures cannot
+// satisfy. The paying users cannot be had from any values within the printed rounding of
+// the rest of their column. The average P/MAU is not the average of the multiples the
+// same table prints: the report averaged its unrounded multiples, and the dataset
+// carries the multiples as printed, since they are what the table shows.
 var exceptions = map[string]string{
-	"Table 7|Average monthly paying users (m)|2021E": "printed 66, but 572 × 11.8% = 67.5, and only about 67.5 " +
-		"reproduces the printed revenue of 35,927 at the printed ARPPU of 44.4: the 66 is inconsistent with its column",
-	"Table 7|YoY (%)|2018":                "growth over 2017, whose revenue the report does not print",
-	"Table 8|YoY (%)|2018":                "growth over 2017, whose revenue the report does not print",
-	"Table 10|YoY (%)|2018":               "growth over 2017, whose revenue the report does not print",
-	"Headline|Revenue growth (%)|2018":    "growth over 2017, whose revenue the report does not print",
-	"Headline|Net profit growth (%)|2018": "growth over 2017, whose net profit the report does not print",
-	"Table 10|Gross profit|2022E": "revenue 125,034 less cost of sales 47,159 is 77,875: the printed 77,876 is one off " +
-		"its own column. Cost of sales, the gross margin and every line below reproduce; gross profit cannot with them",
-	"Table 13|Average P/MAU|2021E": "the mean of the printed multiples (267.04 + 815.08 + 294.98) / 3 = 459.033 prints " +
-		"459.03; the report's 459.04 comes from its unrounded multiples. The printed multiples are used, and 80% of " +
-		"either average prints as the report's 367.23",
+	"Table 7|Average monthly paying users (m)|2021E": "printed 66, but the column's MAU (572) and paying ratio (11.8%) " +
+		"put paying users in [571.5 × 11.75%, 572.5 × 11.85%) = [67.15, 67.84), and fewer than 66.5 paying users at an " +
+		"ARPPU under 44.45 give at most 66.5 × 44.45 × 12 = 35,471 of revenue, not the printed 35,927",
+	"Table 13|Average P/MAU|2021E": "the table's printed multiples average (267.04 + 815.08 + 294.98) / 3 = 459.033, which " +
+		"prints 459.03, not the printed 459.04: the report averaged its unrounded multiples (each within 0.005 of its " +
+		"printed one, so their mean lies in [459.028, 459.038), and 459.04 needs a sum of 1,377.105 or more). The " +
+		"dataset keeps the multiples as printed; 80% of either mean prints as the report's 367.23",
 }
 
+// The report prints no 2017 column, but its text gives 2017 figures (line numbers of
+// seeds/westsec-kuaishou-initiation-2021-03-03.txt, the report's page in brackets):
+//
+//   - net loss RMB 200亿 (line 480, p. 11);
+//   - adjusted net profit RMB 7.77亿 (lines 484-485, p. 11), an adjusted net margin of 9.3%
+//     (lines 486-487) and an adjusted EBITDA margin of 12.2% (lines 486-487);
+//   - live streaming 95.3% of revenue (lines 312-316, p. 9), online marketing 4.7% (lines
+//     321-322), other revenue under 1% (line 329, p. 10);
+//   - a gross margin of about 30-35% over 2017-2019 (line 397, p. 10).
+//
+// Revenue follows from the adjusted figures: 7.77亿 / 9.3% = RMB 8,354.84m (to the
+// hundredth; their rounding allows (8,305, 8,405)). These are the priors of the 2018
+// growth rows, which the result cannot compute: its first year is 2018.
+var (
+	revenue2017 = decimal.NewFromInt(777).DivRound(decimal.RequireFromString("0.093"), 2)
+	priors      = map[string]valuation.Prior{
+		"Table 10|YoY (%)|2018":               {Value: revenue2017, Source: revenueSource},
+		"Headline|Revenue growth (%)|2018":    {Value: revenue2017, Source: revenueSource},
+		"Headline|Net profit growth (%)|2018": {Value: decimal.NewFromInt(-20000), Source: "2017 net loss, RMB 200亿 (text line 480)"},
+		"Table 7|YoY (%)|2018": {
+			Value:  revenue2017.Mul(decimal.RequireFromString("0.953")),
+			Source: "2017 live streaming revenue: 95.3% (text line 316) of 2017 revenue 8,354.84",
+		},
+		// The printed 4.7% gives 4.7% × 8,354.84 = 392.68 and 1,665.03 / 392.68 - 1 = 324.0%,
+		// not the printed 326%. 326% needs 2017 advertising revenue in (1,665.03 / 4.265,
+		// 1,665.03 / 4.255] = (390.39, 391.31], a share of (4.6727%, 4.6836%] of revenue,
+		// inside the [4.65%, 4.75%) that prints 4.7%: 4.68% is the shortest share in it, as
+		// for the drivers (doc.go). It gives 391.01 and 325.8%.
+		"Table 8|YoY (%)|2018": {
+			Value: revenue2017.Mul(decimal.RequireFromString("0.0468")),
+			Source: "2017 online marketing revenue: 4.68% of 2017 revenue 8,354.84, printed 4.7% (text line 322); " +
+				"of the shares that print 4.7%, only those in (4.6727%, 4.6836%] give the printed 326%",
+		},
+	}
+)
+
+const revenueSource = "2017 revenue: adjusted net profit RMB 7.77亿 / adjusted net margin 9.3% (text lines 484-487), " +
+	"to two places"
+
 // Figures returns every figure the report printed in Tables 7-14, the headline table (its
-// "-" cells excepted), the key assumptions and the valuation summary, each with the Result
-// key it is checked against and, for the report's known inconsistencies, the reason it
-// differs.
+// "-" cells excepted), the key assumptions, the valuation summary and the financial
+// summary's share counts, each with the Result key it is checked against, for the 2018
+// growth rows the 2017 figure they grow from, and for the report's inconsistencies the
+// reason it differs.
 func Figures() []valuation.Printed {
 	var out []valuation.Printed
 	add := func(table, label, column, key, value string, places, shift int32) {
-		out = append(out, valuation.Printed{
+		at := table + "|" + label + "|" + column
+		p := valuation.Printed{
 			Table: table, Row: label, Column: column, Key: key,
 			Value: decimal.RequireFromString(value), Places: places, Shift: shift,
-			Exception: exceptions[table+"|"+label+"|"+column],
-		})
+			Exception: exceptions[at],
+		}
+		if prior, ok := priors[at]; ok {
+			p.Prior = &prior
+		}
+		out = append(out, p)
 	}
 	for _, r := range rows {
 		for i, v := range r.values {

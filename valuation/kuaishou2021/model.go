@@ -36,7 +36,20 @@ var drivers = [...]year{
 	{2019, "330.4", "175.5", "0.148", "53.5828", "42.271", "0.3", "601.2", "0.004356", "0"},
 	{2020, "489", "284", "0.12", "48.239", "85.479", "0.4", "2045", "0.008", "0"},
 	{2021, "571.68", "344", "0.118", "44.3815", "136.5459", "0.45", "2726.7", "0.01", "0"},
-	{2022, "616.9", "384", "0.116", "43.044", "190.917", "0.5", "3189.9", "0.015", "0"},
+	// 2022E ARPPU 43.0446 (printed 43.0, text line 2381) puts revenue where the printed
+	// gross profit can hold with the rest of Table 10. Gross profit 77,876 (line 2444) on
+	// cost of sales printed -47,159 (line 2443, so at least 47,158.5) needs revenue of at
+	// least 77,875.5 + 47,158.5 = 125,034.0. The P/E of 173.73 (line 67) caps net profit
+	// at 6,338.205 (EPS 319 / (173.725 × 1.2049) on 4,159m shares), and net profit is
+	// gross profit - 58.2522% of revenue (the S&M, admin and R&D ratios) + 1,298 (finance
+	// 275, unprinted 1,023): so 0.582522 × revenue ≥ 77,875.5 + 1,298 - 6,338.205, revenue
+	// ≥ 125,034.411, while it prints 125,034 (line 2441), below 125,034.5. That is 0.463
+	// above the 125,033.948 of the shortest drivers. Advertising can rise 0.372 before it
+	// prints 73,313 (line 2398), e-commerce 0.38 before its GMV prints 9,840亿: neither
+	// alone. Live streaming can rise 0.550 (36,962.950 up to 36,963.5, printed 36,963,
+	// line 2382): an ARPPU in [43.04453, 43.04464) at 616.9 × 11.6% × 12 = 858.7248 paying
+	// user-months. 43.0446 is the shortest: live 36,963.466, revenue 125,034.463.
+	{2022, "616.9", "384", "0.116", "43.0446", "190.917", "0.5", "3189.9", "0.015", "0"},
 }
 
 // Plan returns the segment forecast of Tables 7-9 for 2018-2022E, in RMB.
