@@ -24,6 +24,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -249,10 +250,77 @@ func FromJSON(j JSON) error {
 // UseScientificNotation), as Decimal.String does, so the same decimal gives the same
 // text in every program: errors' values, model files, JSON and tables are written with
 // it.
-func Plain(d decimal.Decimal) string {
-	if d.Exponent() >= 0 {
-		return d.StringFixed(0)
+func Plain(d decimal.Decimal) string { return string(AppendPlain(nil, d)) }
+
+// AppendPlain appends d to dst as Plain formats it. A coefficient of up to 18 digits is
+// written without allocating; a longer one through one copy of its big.Int.
+func AppendPlain(dst []byte, d decimal.Decimal) []byte {
+	exp := int(d.Exponent())
+	if d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		switch {
+		case c == 0:
+			dst = append(dst, '0')
+		case c < 0:
+			dst = appendPlain(append(dst, '-'), -uint64(c), exp) // exact for math.MinInt64 too
+		default:
+			dst = appendPlain(dst, uint64(c), exp)
+		}
+		return dst
 	}
-	s := d.StringFixed(-d.Exponent())
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	c := d.Coefficient()
+	if c.Sign() < 0 {
+		dst = append(dst, '-')
+		c.Neg(c)
+	}
+	if c.IsUint64() {
+		dst = appendPlain(dst, c.Uint64(), exp)
+	} else {
+		start := len(dst)
+		dst = placePoint(c.Append(dst, 10), start, exp)
+	}
+	return dst
+}
+
+// appendPlain appends u × 10^exp, u > 0, as Plain writes it: exactly, without an
+// exponent or trailing zeros.
+func appendPlain(dst []byte, u uint64, exp int) []byte {
+	start := len(dst)
+	return placePoint(strconv.AppendUint(dst, u, 10), start, exp)
+}
+
+// placePoint turns the digits dst[start:] of a coefficient, not zero, into the plain
+// form of the coefficient × 10^exp: exp zeros appended when exp ≥ 0; otherwise the
+// point placed -exp digits from the end and the fraction's trailing zeros dropped, with
+// the point too when nothing is left after it.
+func placePoint(dst []byte, start, exp int) []byte {
+	if exp >= 0 {
+		for range exp {
+			dst = append(dst, '0')
+		}
+		return dst
+	}
+	digits, places := len(dst)-start, -exp
+	for places > 0 && dst[len(dst)-1] == '0' {
+		dst = dst[:len(dst)-1]
+		digits--
+		places--
+	}
+	switch {
+	case places == 0: // an integer
+	case digits > places: // 12.34
+		dst = append(dst, 0)
+		point := len(dst) - 1 - places
+		copy(dst[point+1:], dst[point:len(dst)-1])
+		dst[point] = '.'
+	default: // 0.0012
+		lead := 2 + places - digits // "0." and the zeros after the point
+		dst = slices.Grow(dst, lead)[:len(dst)+lead]
+		copy(dst[start+lead:], dst[start:start+digits])
+		dst[start], dst[start+1] = '0', '.'
+		for i := start + 2; i < start+lead; i++ {
+			dst[i] = '0'
+		}
+	}
+	return dst
 }

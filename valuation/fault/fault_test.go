@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 )
@@ -140,4 +143,43 @@ func TestFromJSON(t *testing.T) {
 	if unknown := fault.FromJSON(fault.JSON{Error: "x", Code: "nope"}); unknown.Error() != "x" {
 		t.Errorf("unknown code: %v", unknown)
 	}
+}
+
+// plainByStringFixed is Plain as it was first written, through shopspring's StringFixed:
+// the reference AppendPlain's digit arithmetic is held to.
+func plainByStringFixed(d decimal.Decimal) string {
+	if d.Exponent() >= 0 {
+		return d.StringFixed(0)
+	}
+	return strings.TrimSuffix(strings.TrimRight(d.StringFixed(-d.Exponent()), "0"), ".")
+}
+
+// FuzzPlain: AppendPlain, which writes a decimal without allocating while its
+// coefficient fits 18 digits, gives what StringFixed gives, for any coefficient and
+// exponent; CI runs it.
+func FuzzPlain(f *testing.F) {
+	f.Add(int64(0), int32(0), "")
+	f.Add(int64(-5), int32(-1), "")
+	f.Add(int64(math.MinInt64), int32(-30), "")
+	f.Add(int64(math.MaxInt64), int32(3), "")
+	f.Add(int64(1), int32(0), "-123456789012345678901234567890.1234567890")
+	f.Add(int64(1), int32(0), "9223372036854775808e-19")
+	f.Add(int64(1), int32(0), "1000000000000000000000e-25")
+	f.Add(int64(1), int32(0), "0.000")
+	f.Fuzz(func(t *testing.T, c int64, exp int32, s string) {
+		v := decimal.New(c, exp%64)
+		if s != "" {
+			var err error
+			if v, err = decimal.NewFromString(s); err != nil || v.Exponent() < -1000 || v.Exponent() > 1000 || len(s) > 200 {
+				t.Skip()
+			}
+		}
+		want := plainByStringFixed(v)
+		if got := string(fault.AppendPlain([]byte("x"), v)); got != "x"+want {
+			t.Fatalf("AppendPlain(%s × 10^%d) = %s, want x%s", v.Coefficient(), v.Exponent(), got, want)
+		}
+		if got := fault.Plain(v); got != want {
+			t.Fatalf("Plain(%s × 10^%d) = %s, want %s", v.Coefficient(), v.Exponent(), got, want)
+		}
+	})
 }

@@ -58,3 +58,18 @@ func TestMarshal(t *testing.T) {
 		t.Errorf("encoding/json writes %s, the expectation above assumes %s", std, want)
 	}
 }
+
+// TestErrorIsJSON: an error's message with control characters, markup and invalid UTF-8
+// is written as a valid JSON string (strconv's quoting, used before, wrote \x01 and \a).
+func TestErrorIsJSON(t *testing.T) {
+	v := struct {
+		Err error `json:"error"`
+	}{errors.New("bad \x01\a <b> \xff")}
+	b, err := Marshal(v)
+	if err != nil || !json.Valid(b) {
+		t.Fatalf("%s, %v: not JSON", b, err)
+	}
+	if want := `{"error":"bad \u0001\u0007 \u003cb\u003e \ufffd"}`; string(b) != want {
+		t.Errorf("%s, want %s", b, want)
+	}
+}
