@@ -239,3 +239,17 @@ func TestSpecCheck(t *testing.T) {
 		t.Errorf("no values: %v, want ErrSpec", err)
 	}
 }
+
+// TestKindNames: each shipped kind's name is its Spec's Kind, so that Kind finds a
+// driver model by name without building the others.
+func TestKindNames(t *testing.T) {
+	for _, s := range segments.Kinds() {
+		got, ok := segments.Kind(s.Kind)
+		if !ok || got.Kind != s.Kind {
+			t.Errorf("Kind(%q) = %q, %v", s.Kind, got.Kind, ok)
+		}
+	}
+	if len(segments.Kinds()) != 4 {
+		t.Errorf("%d kinds, want 4", len(segments.Kinds()))
+	}
+}

@@ -52,35 +52,64 @@ func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.S
 // zero's written exponent must lie within the bounds too ("0e-9999" is refused). It
 // reads none of shopspring's package variables (MaxDecodeExponent among them).
 func ParseDecimal(s string) (Decimal, error) {
-	bad := fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(clip(s)))
-	digits, exp, ok := splitDecimal(s)
+	whole, frac, exp, ok := splitDecimal(s)
 	if !ok {
-		return Decimal{}, bad
+		return Decimal{}, badDecimal(s)
 	}
-	sig := strings.TrimLeft(digits, "0")
-	n := int64(max(len(sig), 1))
-	lead := exp + n - 1 // the exponent of the leading digit; of the last for a zero
-	if sig == "" {
+	// sig counts the significant digits: those after the leading zeros of whole+frac.
+	sig := len(strings.TrimLeft(whole, "0"))
+	if sig == 0 {
+		sig = len(strings.TrimLeft(frac, "0"))
+	} else {
+		sig += len(frac)
+	}
+	lead := exp + int64(max(sig, 1)) - 1 // the exponent of the leading digit; of the last for a zero
+	if sig == 0 {
 		lead = exp
 	}
-	if n > MaxDigits || lead > MaxExponent || lead < -MaxExponent-MaxDigits || (sig != "" && lead < -MaxExponent) {
-		return Decimal{}, bad
+	if sig > MaxDigits || lead > MaxExponent || lead < -MaxExponent-MaxDigits || (sig != 0 && lead < -MaxExponent) {
+		return Decimal{}, badDecimal(s)
 	}
-	v, ok := new(big.Int).SetString(digits, 10)
+	neg := strings.HasPrefix(s, "-")
+	if sig <= maxInt64Digits {
+		// Most decimals fit an int64: no big.Int to parse into and copy. The value is the
+		// one the big.Int path gives, to the bit.
+		var v int64
+		for _, run := range [2]string{whole, frac} {
+			for i := range len(run) {
+				v = v*10 + int64(run[i]-'0')
+			}
+		}
+		if neg {
+			v = -v
+		}
+		return Decimal{Decimal: decimal.New(v, int32(exp)), text: s}, nil
+	}
+	v, ok := new(big.Int).SetString(whole+frac, 10)
 	if !ok {
-		return Decimal{}, bad
+		return Decimal{}, badDecimal(s)
 	}
-	if strings.HasPrefix(s, "-") {
+	if neg {
 		v.Neg(v)
 	}
 	return Decimal{Decimal: decimal.NewFromBigInt(v, int32(exp)), text: s}, nil
 }
 
+// maxInt64Digits is the most significant digits whose every value an int64 holds.
+const maxInt64Digits = 18
+
+// badDecimal is the error of a string ParseDecimal refuses; it is made only when one is,
+// since formatting it costs more than the parse.
+func badDecimal(s string) error {
+	return fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(clip(s)))
+}
+
 // splitDecimal splits s, of the form -?D+(.D+)?([eE][+-]?D{1,4})? and at most
-// 2×MaxDigits+16 bytes, into its digits without the point and the exponent of the last.
-func splitDecimal(s string) (digits string, exp int64, ok bool) {
+// 2×MaxDigits+16 bytes, into the digits before and after the point and the exponent of
+// the last digit. The digits are s's own bytes, so splitting allocates nothing.
+func splitDecimal(s string) (whole, frac string, exp int64, ok bool) {
 	if len(s) > 2*MaxDigits+16 {
-		return "", 0, false
+		return "", "", 0, false
 	}
 	rest := strings.TrimPrefix(s, "-")
 	run := func() string {
@@ -92,18 +121,17 @@ func splitDecimal(s string) (digits string, exp int64, ok bool) {
 		rest = rest[n:]
 		return d
 	}
-	whole := run()
+	whole = run()
 	if whole == "" {
-		return "", 0, false
+		return "", "", 0, false
 	}
-	digits = whole
 	if strings.HasPrefix(rest, ".") {
 		rest = rest[1:]
-		frac := run()
+		frac = run()
 		if frac == "" {
-			return "", 0, false
+			return "", "", 0, false
 		}
-		digits, exp = whole+frac, -int64(len(frac))
+		exp = -int64(len(frac))
 	}
 	if strings.HasPrefix(rest, "e") || strings.HasPrefix(rest, "E") {
 		rest = rest[1:]
@@ -116,12 +144,12 @@ func splitDecimal(s string) (digits string, exp int64, ok bool) {
 		}
 		e := run()
 		if e == "" || len(e) > 4 {
-			return "", 0, false
+			return "", "", 0, false
 		}
 		k, _ := strconv.ParseInt(e, 10, 64)
 		exp += sign * k
 	}
-	return digits, exp, rest == ""
+	return whole, frac, exp, rest == ""
 }
 
 // clip shortens a hostile value for an error message.

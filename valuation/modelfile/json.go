@@ -2,32 +2,50 @@ package modelfile
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // The JSON reader decodes a document straight into the file's Go types from the token
-// stream: no tree of the document is built, and a value's JSON path is spelled out only
-// when an error is reported. So decoding holds the input, the decoded value and one path
-// of keys, whatever the document's shape: a 20,000-character key over an array of a
-// million zeros costs what the key and the array cost, not a path per element.
+// stream of a jsontext.Decoder: no tree of the document is built, and a value's JSON path
+// is spelled out only when an error is reported. So decoding holds the input, the decoded
+// value and one path of keys, whatever the document's shape: a 20,000-character key over
+// an array of a million zeros costs what the key and the array cost, not a path per
+// element.
+//
+// The syntax is jsontext's to check: it reads tokens in place without an allocation per
+// token, and refuses duplicate names (RFC 7493), escapes that are not Unicode (half a
+// surrogate pair) and malformed JSON, each with the byte it found it at. Invalid UTF-8
+// never reaches it: readAll, which the CSV reader shares, refuses it first. What the
+// formats add (required fields, no unknown keys, no nulls, decimals as strings, limits on
+// sizes) is checked here against a plan of each Go type, worked out once rather than
+// from the struct tags at every object.
 
 // readAll reads r up to limit bytes; more is fault.ErrTooLarge. A leading UTF-8 byte order mark
 // is dropped; invalid UTF-8 is fault.ErrSyntax, so that two different byte strings can never
 // decode to the same text.
 func readAll(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	// A reader that knows its size (a bytes.Reader, a file) is read into one buffer of
+	// that size, not into ever larger copies; MinRead spare lets ReadFrom see the end
+	// without growing it.
+	if n, ok := size(r); ok {
+		buf.Grow(int(min(n, limit+1)) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("above %d bytes", limit), Err: fault.ErrTooLarge}
 	}
@@ -46,32 +64,202 @@ func readAll(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// step is one step of a JSON path: an object key, or an array index when key is unset.
-type step struct {
-	key   string
-	index int
-	isKey bool
+// size returns how many bytes r holds, when it can say: a bytes.Reader or strings.Reader
+// its unread length, a file its size. It is a hint: r is read to its end whatever it
+// says.
+func size(r io.Reader) (int64, bool) {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(max(r.Len(), 0)), true
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			return max(fi.Size(), 0), true
+		}
+	}
+	return 0, false
 }
 
-// reader decodes one JSON document from a token stream, keeping the path of the value
-// it is reading.
+// planKind says how the reader decodes a Go type.
+type planKind uint8
+
+// The kinds of plan: one per Go type the formats use, and unsupported for any other,
+// which is an error when the document reaches it.
+const (
+	unsupported planKind = iota
+	decimalKind          // Decimal, from a JSON string
+	stringKind           // a string kind, from a JSON string
+	boolKind             // a bool kind, from true or false
+	intKind              // int, from an integer literal
+	pointerKind          // a pointer, to a value of elem
+	structKind           // a struct, from an object with fields
+	sliceKind            // a slice, from an array of elem
+	mapKind              // a map keyed by strings or years, from an object of elem
+)
+
+// plan is how the reader decodes one Go type, worked out once from the type so that
+// reading an object does not parse its struct tags again. Plans are built by compile and
+// never changed after, so one plan could serve any number of documents at once.
+type plan struct {
+	kind planKind
+	typ  reflect.Type
+	// elem is the plan of a pointer's, slice's or map's element.
+	elem *plan
+	// years is set for a map keyed by int: its keys are years.
+	years bool
+	// fields are a struct's fields in declaration order, those tagged "-" left out.
+	fields []field
+}
+
+// field is one struct field as the document names it.
+type field struct {
+	name     string // the JSON key: the json tag's name
+	index    int    // the field's index in the struct
+	optional bool   // tagged omitempty: the key may be left out
+	limit    int    // the max tag: most elements or keys, or zero for no limit
+	plan     *plan
+	// shadowed is set when a later field has the same name: the key is that field's.
+	shadowed bool
+}
+
+// plans holds the plan of each document the package reads: model, run and comparables
+// files. It is built at init and never written after, so decoders on any number of
+// goroutines read it without locks and every call decodes the same way; decodeJSON plans
+// a type not in it for the one call. Building the plans takes longer than decoding a
+// small file, which is why they are not built per call.
+var plans = compileAll(reflect.TypeFor[File](), reflect.TypeFor[RunFile](), reflect.TypeFor[CompsFile]())
+
+// compileAll returns the plans of types, keyed by type.
+func compileAll(types ...reflect.Type) map[reflect.Type]*plan {
+	memo := map[reflect.Type]*plan{}
+	out := make(map[reflect.Type]*plan, len(types))
+	for _, t := range types {
+		out[t] = compile(t, memo)
+	}
+	return out
+}
+
+// compile returns the plan of t. It is a pure function of t: plans of the types t
+// reaches are built once each (memo holds them, so recursive types end), and nothing
+// outside the returned plans is kept.
+func compile(t reflect.Type, memo map[reflect.Type]*plan) *plan {
+	if p, ok := memo[t]; ok {
+		return p
+	}
+	p := &plan{typ: t}
+	memo[t] = p
+	if t == decimalType {
+		p.kind = decimalKind
+		return p
+	}
+	switch t.Kind() {
+	case reflect.String:
+		p.kind = stringKind
+	case reflect.Bool:
+		p.kind = boolKind
+	case reflect.Int:
+		p.kind = intKind
+	case reflect.Pointer:
+		p.kind, p.elem = pointerKind, compile(t.Elem(), memo)
+	case reflect.Slice:
+		p.kind, p.elem = sliceKind, compile(t.Elem(), memo)
+	case reflect.Map:
+		switch t.Key().Kind() {
+		case reflect.Int:
+			p.kind, p.years = mapKind, true
+		case reflect.String:
+			p.kind = mapKind
+		}
+		if p.kind == mapKind {
+			p.elem = compile(t.Elem(), memo)
+		}
+	case reflect.Struct:
+		p.kind = structKind
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, optional := tag(f)
+			if name == "-" {
+				continue
+			}
+			limit, _ := strconv.Atoi(f.Tag.Get("max"))
+			for j := range p.fields {
+				p.fields[j].shadowed = p.fields[j].shadowed || p.fields[j].name == name
+			}
+			p.fields = append(p.fields, field{name: name, index: i, optional: optional, limit: limit, plan: compile(f.Type, memo)})
+		}
+	}
+	return p
+}
+
+// lookup returns the index in p.fields of the field keyed name, or -1. Of two fields
+// with one name the last wins, as it always has. The field at hint is tried first: files
+// list a struct's keys mostly in the order of its fields, so the one after the field
+// read last is nearly always the next.
+func (p *plan) lookup(name string, hint int) int {
+	if hint < len(p.fields) && p.fields[hint].name == name && !p.fields[hint].shadowed {
+		return hint
+	}
+	for i := len(p.fields) - 1; i >= 0; i-- {
+		if p.fields[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// step is one step of a JSON path: an object key, a year key of a map keyed by int, or
+// an array index. A year is kept as a number so that reading a map of years spells no
+// key until an error needs it.
+type step struct {
+	kind  stepKind
+	key   string
+	index int // an array index or a year
+}
+
+// stepKind tells the steps of a path apart.
+type stepKind uint8
+
+// The kinds of step.
+const (
+	indexStep stepKind = iota // an array index
+	keyStep                   // an object key
+	yearStep                  // a year key of a map keyed by int
+)
+
+// reader decodes one JSON document into Go values, keeping the path of the value it is
+// reading.
 type reader struct {
-	dec  *json.Decoder
+	dec  *jsontext.Decoder
+	data []byte
+	// src is data as a string, copied once: the strings the document holds are cut from
+	// it, so that reading one allocates nothing. The price is that a decoded value keeps
+	// the whole of src (at most MaxBytes) alive as long as it keeps any of its strings.
+	src  string
 	path []step
+	// start and end delimit in data the text of the token read last if it is a string
+	// (with its quotes and escapes) or a number. They are offsets, not a slice, so that
+	// setting them costs no write barrier while the collector runs.
+	start, end int
 }
 
 // decodeJSON reads data, one JSON document, into v strictly: every struct field without
 // omitempty is required, no unknown or duplicate keys, no nulls, decimals only from
 // strings, integers only from integer literals, nothing after the document.
 func decodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	r := &reader{dec: dec}
-	if err := r.value(reflect.ValueOf(v).Elem(), 0); err != nil {
+	rv := reflect.ValueOf(v).Elem()
+	// A bytes.Buffer lets the decoder parse data in place instead of copying it.
+	r := &reader{dec: jsontext.NewDecoder(bytes.NewBuffer(data)), data: data, src: string(data)}
+	p, ok := plans[rv.Type()]
+	if !ok {
+		p = compile(rv.Type(), map[reflect.Type]*plan{})
+	}
+	if err := r.value(rv, p, 0); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return r.syntax(errors.New("data after the document"))
+	end := int(r.dec.InputOffset())
+	if _, err := r.dec.ReadToken(); err != io.EOF {
+		// The extra data starts at the first byte that is not white space.
+		at := len(data) - len(bytes.TrimLeft(data[end:], " \t\r\n"))
+		return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s (byte %d)", r.at(), at), Err: fmt.Errorf("%w: data after the document", fault.ErrSyntax)}
 	}
 	return nil
 }
@@ -81,252 +269,402 @@ func (r *reader) at() string {
 	var b strings.Builder
 	b.WriteString("$")
 	for _, s := range r.path {
-		if s.isKey {
+		switch s.kind {
+		case keyStep:
 			b.WriteString(childPath("", s.key))
-		} else {
+		case yearStep:
+			b.WriteString(childPath("", strconv.Itoa(s.index)))
+		default:
 			b.WriteString("[" + strconv.Itoa(s.index) + "]")
 		}
 	}
 	return b.String()
 }
 
-func (r *reader) fail(err error) error { return &fault.Error{Pkg: "modelfile", Path: r.at(), Err: err} }
+// push adds a step to the path, before the value it leads to is read.
+func (r *reader) push(s step) { r.path = append(r.path, s) }
 
-// syntax reports malformed JSON at the current path and the byte the decoder reached.
+// pop drops the last step of the path, once its value is read.
+func (r *reader) pop() { r.path = r.path[:len(r.path)-1] }
+
+// fail reports err at the current path.
+func (r *reader) fail(err error) error {
+	return &fault.Error{Pkg: "modelfile", Path: r.at(), Err: err}
+}
+
+// syntax reports an error of the decoder: a duplicate name is fault.ErrDuplicateKey at its
+// path, anything else malformed JSON at the current path and the byte the decoder found
+// it at.
 func (r *reader) syntax(err error) error {
-	return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s (byte %d)", r.at(), r.dec.InputOffset()), Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
-}
-
-func (r *reader) token() (json.Token, error) {
-	t, err := r.dec.Token()
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	if err != nil {
-		return nil, r.syntax(err)
-	}
-	return t, nil
-}
-
-// close reads the delimiter that ends an object or array.
-func (r *reader) close() error {
-	_, err := r.token()
-	return err
-}
-
-// wrong reports a value of the wrong JSON type; a JSON number where a decimal string is
-// wanted is fault.ErrNumber.
-func (r *reader) wrong(t json.Token, want string) error {
-	if n, ok := t.(json.Number); ok && want == "decimal string" {
-		return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, clip(string(n))))
-	}
-	return r.fail(fmt.Errorf("%w: %s, want %s", fault.ErrType, typeName(t), want))
-}
-
-func typeName(t json.Token) string {
-	switch t := t.(type) {
-	case json.Delim:
-		if t == '[' {
-			return "array"
+	at, cause := int64(len(r.data)), err // io.EOF, the one error not wrapped, is at the end
+	if serr, ok := errors.AsType[*jsontext.SyntacticError](err); ok {
+		if serr.Err == jsontext.ErrDuplicateName {
+			r.push(step{kind: keyStep, key: serr.JSONPointer.LastToken()})
+			return r.fail(fault.ErrDuplicateKey)
 		}
-		return "object"
-	case string:
-		return "string"
-	case json.Number:
-		return "number"
-	case bool:
-		return "boolean"
+		at = serr.ByteOffset
+		if serr.Err != nil {
+			cause = serr.Err
+		}
 	}
-	return "null"
+	if cause == io.EOF {
+		cause = io.ErrUnexpectedEOF
+	}
+	return &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s (byte %d)", r.at(), at), Err: fmt.Errorf("%w: %w", fault.ErrSyntax, cause)}
 }
 
-// open reads the delimiter that starts an object ('{') or array ('[').
-func (r *reader) open(delim json.Delim, want string) error {
-	t, err := r.token()
+// next reads the next token and returns its kind; for a string or a number, r.start and
+// r.end delimit its text (raw). Only one token is read, so a value of the wrong type is refused at its first
+// byte, however deep an array or object it starts. An error is the decoder's, for the
+// caller to report at the path it chooses.
+func (r *reader) next() (jsontext.Kind, error) {
+	start := int(r.dec.InputOffset())
+	tok, err := r.dec.ReadToken()
 	if err != nil {
-		return err
+		return jsontext.KindInvalid, err
 	}
-	if d, ok := t.(json.Delim); !ok || d != delim {
-		return r.wrong(t, want)
+	k := tok.Kind()
+	if k == '"' || k == '0' {
+		// Between the token before and this one lie only white space and a comma or a
+		// colon, none of which starts a string or a number.
+		for isSpace(r.data[start]) || r.data[start] == ',' || r.data[start] == ':' {
+			start++
+		}
+		r.start, r.end = start, int(r.dec.InputOffset())
 	}
-	return nil
-}
-
-// key reads an object's next key, refusing one seen before.
-func (r *reader) key(seen map[string]bool) (string, error) {
-	t, err := r.token()
-	if err != nil {
-		return "", err
-	}
-	k, _ := t.(string) // the decoder returns only strings in key position
-	r.path = append(r.path, step{key: k, isKey: true})
-	if seen[k] {
-		return "", r.fail(fault.ErrDuplicateKey)
-	}
-	seen[k] = true
 	return k, nil
 }
 
-func (r *reader) pop() { r.path = r.path[:len(r.path)-1] }
+// isSpace reports whether c is JSON white space.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// value reads the next JSON value into v; an array or object read into a slice or map
-// may hold at most limit elements (no limit when it is zero).
-func (r *reader) value(v reflect.Value, limit int) error {
-	if v.Type() == decimalType {
-		t, err := r.token()
-		if err != nil {
-			return err
-		}
-		s, ok := t.(string)
-		if !ok {
-			return r.wrong(t, "decimal string")
-		}
-		d, err := ParseDecimal(s)
-		if err != nil {
-			return r.fail(err)
-		}
-		v.Set(reflect.ValueOf(d))
-		return nil
+// raw returns the text of the string or number just read.
+func (r *reader) raw() string { return r.src[r.start:r.end] }
+
+// text returns the string just read, unescaped. A string without escapes, as nearly all
+// are, is a substring of r.src: no copy is made.
+func (r *reader) text() string {
+	s := r.src[r.start+1 : r.end-1]
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
 	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		p := reflect.New(v.Type().Elem())
-		if err := r.value(p.Elem(), limit); err != nil {
-			return err
+	// The decoder has checked the string, so it unquotes without error.
+	b, _ := jsontext.AppendUnquote(nil, r.raw())
+	return string(b)
+}
+
+// wrong reports the value just read, of kind k, where want was expected; a JSON number
+// where a decimal string is wanted is fault.ErrNumber.
+func (r *reader) wrong(k jsontext.Kind, want string) error {
+	var name string
+	switch k {
+	case '{':
+		name = "object"
+	case '[':
+		name = "array"
+	case 'n':
+		name = "null"
+	case 't', 'f':
+		name = "boolean"
+	case '"':
+		name = "string"
+	default:
+		if want == "decimal string" {
+			return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, clip(r.raw())))
 		}
-		v.Set(p)
-		return nil
-	case reflect.Struct:
-		return r.object(v)
-	case reflect.Slice:
-		if err := r.open('[', "array"); err != nil {
-			return err
-		}
-		s := reflect.MakeSlice(v.Type(), 0, 0)
-		for i := 0; r.dec.More(); i++ {
-			r.path = append(r.path, step{index: i})
-			if limit > 0 && i == limit {
-				return r.fail(fmt.Errorf("%w: more than %d elements", fault.ErrTooLarge, limit))
-			}
-			s = reflect.Append(s, reflect.Zero(v.Type().Elem()))
-			if err := r.value(s.Index(i), 0); err != nil {
-				return err
-			}
-			r.pop()
-		}
-		v.Set(s)
-		return r.close()
-	case reflect.Map:
-		return r.mapping(v, limit)
+		name = "number"
 	}
-	t, err := r.token()
+	return r.fail(fmt.Errorf("%w: %s, want %s", fault.ErrType, name, want))
+}
+
+// value reads the next JSON value into v, of p's type; an array or object read into a
+// slice or map may hold at most limit elements (no limit when it is zero).
+func (r *reader) value(v reflect.Value, p *plan, limit int) error {
+	k, err := r.next()
 	if err != nil {
-		return err
+		return r.syntax(err)
 	}
-	switch v.Kind() {
-	case reflect.String:
-		s, ok := t.(string)
-		if !ok {
-			return r.wrong(t, "string")
+	return r.valueFrom(k, v, p, limit)
+}
+
+// valueFrom reads into v, as value does, the JSON value whose first token, of kind k, is
+// read.
+func (r *reader) valueFrom(k jsontext.Kind, v reflect.Value, p *plan, limit int) error {
+	switch p.kind {
+	case pointerKind:
+		e := reflect.New(p.elem.typ)
+		if err := r.valueFrom(k, e.Elem(), p.elem, limit); err != nil {
+			return err
 		}
-		v.SetString(s)
-	case reflect.Bool:
-		b, ok := t.(bool)
-		if !ok {
-			return r.wrong(t, "boolean")
-		}
-		v.SetBool(b)
-	case reflect.Int:
-		n, ok := t.(json.Number)
-		if !ok {
-			return r.wrong(t, "integer")
-		}
-		i, err := strconv.Atoi(string(n))
+		v.Set(e)
+	case decimalKind:
+		d, err := r.decimalFrom(k)
 		if err != nil {
-			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, clip(string(n))))
+			return err
+		}
+		// Through the pointer, so that d is not boxed in an interface to be set.
+		*v.Addr().Interface().(*Decimal) = d
+	case stringKind:
+		if k != '"' {
+			return r.wrong(k, "string")
+		}
+		v.SetString(r.text())
+	case boolKind:
+		if k != 't' && k != 'f' {
+			return r.wrong(k, "boolean")
+		}
+		v.SetBool(k == 't')
+	case intKind:
+		if k != '0' {
+			return r.wrong(k, "integer")
+		}
+		i, err := strconv.Atoi(r.raw())
+		if err != nil {
+			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, clip(r.raw())))
 		}
 		v.SetInt(int64(i))
+	case structKind:
+		if k != '{' {
+			return r.wrong(k, "object")
+		}
+		return r.object(v, p)
+	case sliceKind:
+		if k != '[' {
+			return r.wrong(k, "array")
+		}
+		return r.array(v, p, limit)
+	case mapKind:
+		if k != '{' {
+			return r.wrong(k, "object")
+		}
+		return r.mapping(v, p, limit)
 	default:
-		return r.fail(fmt.Errorf("%w: no decoding for %s", fault.ErrUnsupported, v.Type()))
+		// A type the formats do not use is an error where the document reaches it,
+		// after its first token, so that malformed JSON is still a syntax error.
+		return r.fail(fmt.Errorf("%w: no decoding for %s", fault.ErrUnsupported, p.typ))
 	}
 	return nil
 }
 
-func (r *reader) object(v reflect.Value) error {
-	if err := r.open('{', "object"); err != nil {
-		return err
+// decimal reads a decimal string, keeping its text (ParseDecimal).
+func (r *reader) decimal() (Decimal, error) {
+	k, err := r.next()
+	if err != nil {
+		return Decimal{}, r.syntax(err)
 	}
-	t := v.Type()
-	found := make([]bool, t.NumField())
-	seen := map[string]bool{}
-	for r.dec.More() {
-		k, err := r.key(seen)
+	return r.decimalFrom(k)
+}
+
+// decimalFrom returns the decimal string just read, of kind k.
+func (r *reader) decimalFrom(k jsontext.Kind) (Decimal, error) {
+	if k != '"' {
+		return Decimal{}, r.wrong(k, "decimal string")
+	}
+	d, err := ParseDecimal(r.text())
+	if err != nil {
+		return Decimal{}, r.fail(err)
+	}
+	return d, nil
+}
+
+// str reads a string; anything else is fault.ErrType.
+func (r *reader) str() (string, error) {
+	k, err := r.next()
+	if err != nil {
+		return "", r.syntax(err)
+	}
+	if k != '"' {
+		return "", r.wrong(k, "string")
+	}
+	return r.text(), nil
+}
+
+// object reads the members of an object whose '{' is read into v, a struct of plan p:
+// each key one of its fields, each field without omitempty given.
+func (r *reader) object(v reflect.Value, p *plan) error {
+	// found marks the fields read, a bit each; a struct of more than 64 fields takes
+	// more words.
+	var small [1]uint64
+	found := small[:]
+	if len(p.fields) > 64 {
+		found = make([]uint64, (len(p.fields)+63)/64)
+	}
+	last := -1 // the field read last
+	for {
+		// The decoder reads nothing but a name or the end here.
+		k, err := r.next()
 		if err != nil {
-			return err
+			return r.syntax(err)
 		}
-		f := -1
-		for j := range t.NumField() {
-			if name, _ := tag(t.Field(j)); name == k && name != "-" {
-				f = j
+		if k == '}' {
+			for i, f := range p.fields {
+				if found[i/64]&(1<<(i%64)) == 0 && !f.optional {
+					r.push(step{kind: keyStep, key: f.name})
+					return r.fail(fault.ErrMissingField)
+				}
 			}
+			return nil
 		}
-		if f < 0 {
+		name := r.text()
+		i := p.lookup(name, last+1)
+		if i < 0 {
+			r.push(step{kind: keyStep, key: name})
 			return r.fail(fault.ErrUnknownField)
 		}
-		limit, _ := strconv.Atoi(t.Field(f).Tag.Get("max"))
-		if err := r.value(v.Field(f), limit); err != nil {
+		f := &p.fields[i]
+		r.push(step{kind: keyStep, key: f.name})
+		if err := r.value(v.Field(f.index), f.plan, f.limit); err != nil {
 			return err
 		}
-		found[f] = true
+		found[i/64] |= 1 << (i % 64)
+		last = i
 		r.pop()
 	}
-	if err := r.close(); err != nil {
-		return err
-	}
-	for j := range t.NumField() {
-		if name, optional := tag(t.Field(j)); !found[j] && !optional && name != "-" {
-			r.path = append(r.path, step{key: name, isKey: true})
-			return r.fail(fault.ErrMissingField)
-		}
-	}
-	return nil
 }
 
-// mapping reads an object into a map keyed by strings or, for int keys, by years written
-// as decimal integers without a sign or leading zeros.
-func (r *reader) mapping(v reflect.Value, limit int) error {
-	if err := r.open('{', "object"); err != nil {
-		return err
-	}
-	m := reflect.MakeMap(v.Type())
-	seen := map[string]bool{}
-	for r.dec.More() {
-		k, err := r.key(seen)
+// array reads the elements of an array whose '[' is read, at most limit (any number for
+// zero), into v, a slice of plan p. The elements are read in place, in the slice grown
+// as it fills.
+func (r *reader) array(v reflect.Value, p *plan, limit int) error {
+	for i := 0; ; i++ {
+		before := r.dec.InputOffset()
+		k, err := r.next()
 		if err != nil {
+			// Malformed JSON is reported at the element it stands for, a comma or a
+			// stray byte, or at the array if nothing or a '}' follows, as it always was.
+			rest := bytes.TrimLeft(r.data[before:], " \t\r\n")
+			if len(rest) > 0 && rest[0] != '}' && rest[0] != ']' {
+				r.push(step{kind: indexStep, index: i})
+			}
+			return r.syntax(err)
+		}
+		if k == ']' {
+			if i == 0 {
+				// An empty array is an empty slice, not nil, so that it encodes as [].
+				v.Set(reflect.MakeSlice(p.typ, 0, 0))
+			}
+			return nil
+		}
+		r.push(step{kind: indexStep, index: i})
+		if limit > 0 && i == limit {
+			return r.fail(fmt.Errorf("%w: more than %d elements", fault.ErrTooLarge, limit))
+		}
+		if i == v.Cap() {
+			// Room for four elements first, then twice as many each time: most arrays
+			// are short, and growing one at a time from none would copy them thrice.
+			v.Grow(max(i, 4))
+		}
+		v.SetLen(i + 1)
+		if err := r.valueFrom(k, v.Index(i), p.elem, 0); err != nil {
 			return err
 		}
-		if limit > 0 && len(seen) > limit {
-			return r.fail(fmt.Errorf("%w: more than %d keys", fault.ErrTooLarge, limit))
+		r.pop()
+	}
+}
+
+// mapping reads the entries of an object whose '{' is read, at most limit (any number
+// for zero), into v, a map of plan p, keyed by strings or, for int keys, by years written
+// as decimal integers without a sign or leading zeros.
+func (r *reader) mapping(v reflect.Value, p *plan, limit int) error {
+	// The maps of decimals and of strings, most of a file's maps, are filled as Go maps;
+	// any other through reflect. Both read their entries with entries, so the two check
+	// the same.
+	switch m := v.Addr().Interface().(type) {
+	case *map[string]Decimal:
+		*m = map[string]Decimal{}
+		return r.entries(p, limit, func(k string, _ int) (err error) {
+			(*m)[k], err = r.decimal()
+			return err
+		})
+	case *map[int]Decimal:
+		*m = map[int]Decimal{}
+		return r.entries(p, limit, func(_ string, y int) (err error) {
+			(*m)[y], err = r.decimal()
+			return err
+		})
+	case *map[string]string:
+		*m = map[string]string{}
+		return r.entries(p, limit, func(k string, _ int) (err error) {
+			(*m)[k], err = r.str()
+			return err
+		})
+	}
+	m := reflect.MakeMap(p.typ)
+	v.Set(m)
+	// One key and one value are set for each entry and copied into the map, rather than
+	// two allocated per entry.
+	key := reflect.New(p.typ.Key()).Elem()
+	val := reflect.New(p.typ.Elem()).Elem()
+	return r.entries(p, limit, func(k string, y int) error {
+		val.SetZero()
+		if err := r.value(val, p.elem, 0); err != nil {
+			return err
 		}
-		key := reflect.New(v.Type().Key()).Elem()
-		if key.Kind() == reflect.Int {
-			y, err := strconv.Atoi(k)
-			if err != nil || strconv.Itoa(y) != k || y < 0 {
-				return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(clip(k))))
-			}
+		if p.years {
 			key.SetInt(int64(y))
 		} else {
 			key.SetString(k)
 		}
-		val := reflect.New(v.Type().Elem()).Elem()
-		if err := r.value(val, 0); err != nil {
+		m.SetMapIndex(key, val)
+		return nil
+	})
+}
+
+// entries reads the entries of an object whose '{' is read, at most limit (any number
+// for zero), keyed by strings or, for a map of years (p.years), by years. For each it
+// calls read with the key, and for years the year, to read the value with the key on
+// the path.
+func (r *reader) entries(p *plan, limit int, read func(key string, year int) error) error {
+	for n := 1; ; n++ {
+		// The decoder reads nothing but a name or the end here.
+		k, err := r.next()
+		if err != nil {
+			return r.syntax(err)
+		}
+		if k == '}' {
+			return nil
+		}
+		name := r.text()
+		y, isYear := 0, false
+		if p.years {
+			y, isYear = year(name)
+		}
+		if isYear {
+			r.push(step{kind: yearStep, index: y})
+		} else {
+			r.push(step{kind: keyStep, key: name})
+		}
+		if limit > 0 && n > limit {
+			return r.fail(fmt.Errorf("%w: more than %d keys", fault.ErrTooLarge, limit))
+		}
+		if p.years && !isYear {
+			return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(clip(name))))
+		}
+		if err := read(name, y); err != nil {
 			return err
 		}
-		m.SetMapIndex(key, val)
 		r.pop()
 	}
-	v.Set(m)
-	return r.close()
+}
+
+// year parses a year key: a decimal integer without a sign or leading zeros that fits
+// an int.
+func year(k string) (int, bool) {
+	if len(k) == 0 || len(k) > 1 && k[0] == '0' {
+		return 0, false
+	}
+	y := 0
+	for _, c := range []byte(k) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := int(c - '0')
+		if y > (math.MaxInt-d)/10 {
+			return 0, false
+		}
+		y = y*10 + d
+	}
+	return y, true
 }
 
 // childPath appends an object key to a path: $.plan.years, or $.users["2021"] for keys
@@ -342,6 +680,7 @@ func childPath(path, key string) string {
 	return path + "[" + strconv.Quote(clip(key)) + "]"
 }
 
+// tag returns a struct field's JSON key and whether it may be left out (omitempty).
 func tag(f reflect.StructField) (name string, optional bool) {
 	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 	return name, opts == "omitempty"

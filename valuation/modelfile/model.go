@@ -54,7 +54,10 @@ func (s Segment) check(at string) error {
 		}
 		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", fault.ErrInvalid, strconv.Quote(clip(s.Driver)), strings.Join(kinds, ", "))}
 	}
-	for _, y := range slices.Sorted(maps.Keys(s.Inputs)) {
+	if s.inputsFit(spec) {
+		return nil
+	}
+	for _, y := range slices.Sorted(maps.Keys(s.Inputs)) { // find the first misfit, in file order
 		in, year := s.Inputs[y], childPath(at+".inputs", strconv.Itoa(y))
 		for _, name := range slices.Sorted(maps.Keys(in)) {
 			if !slices.ContainsFunc(spec.Inputs, func(i segments.Input) bool { return string(i.Metric) == name }) {
@@ -68,6 +71,27 @@ func (s Segment) check(at string) error {
 		}
 	}
 	return nil
+}
+
+// inputsFit reports whether every year's inputs are inputs of spec and hold each input
+// it requires: the common case, checked without sorting or spelling out a path.
+func (s Segment) inputsFit(spec segments.Spec) bool {
+	for _, in := range s.Inputs {
+		known := 0
+		for _, i := range spec.Inputs {
+			_, ok := in[string(i.Metric)]
+			switch {
+			case ok:
+				known++
+			case !i.Optional:
+				return false
+			}
+		}
+		if known != len(in) { // an input the spec does not name
+			return false
+		}
+	}
+	return true
 }
 
 func decodeDoc(r io.Reader, v any) error {
