@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // platform is a made-up platform whose one part is worth US$8,000m: advertising on
@@ -186,8 +188,8 @@ func TestBridgePrepared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mau := valuation.ForecastKey(2025, "", "mau")
-	q, err := p.Query([]valuation.Key{mau}, []valuation.Key{valuation.Scalar("target"), valuation.Scalar("diluted")})
+	mau := key.Forecast(2025, "", "mau")
+	q, err := p.Query([]key.Key{mau}, []key.Key{key.Scalar("target"), key.Scalar("diluted")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +268,7 @@ func TestWeighted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mau := valuation.ForecastKey(2025, "", "mau")
+	mau := key.Forecast(2025, "", "mau")
 	cases := []valuation.Case{
 		{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
 		{Name: "base", Weight: d("0.5")},
@@ -297,7 +299,7 @@ func ExamplePrepared_Weighted() {
 		fmt.Println(err)
 		return
 	}
-	mau := valuation.ForecastKey(2025, "", "mau")
+	mau := key.Forecast(2025, "", "mau")
 	w, err := p.Weighted(
 		valuation.Case{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
 		valuation.Case{Name: "base", Weight: d("0.5")},
@@ -400,7 +402,7 @@ func TestBridgeAssumptions(t *testing.T) {
 		t.Errorf("%d of the %d bridge inputs are assumptions", listed, len(moves))
 	}
 	for name, move := range moves {
-		k, err := valuation.ParseKey(name)
+		k, err := key.Parse(name)
 		if err != nil {
 			t.Fatal(err)
 		}

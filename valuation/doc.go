@@ -10,14 +10,14 @@
 // valuation/kuaishou2021.Scale is the report's). Amounts print with the model's Symbols
 // ("HK$"), else the currency code.
 // The Result keeps every intermediate figure, renders as plain-text and Markdown tables,
-// encodes to JSON with decimals as strings, and names each figure by a Key (one grammar,
-// documented on Key; Result.Figure and Result.Lookup) so that printed figures can be
+// encodes to JSON with decimals as strings, and names each figure by a key.Key (one grammar,
+// documented on key.Key; Result.Figure and Result.Lookup) so that printed figures can be
 // reconciled against it (see Reconcile).
 // Model.CrossCheck values every segment under other methods beside the model's choice, and
 // Model.LeaveOneOut values a part again without each of its comparables.
 //
 // Value at these assumptions. Model.Prepare values a model once and lists its
-// assumptions by Key (users and driver inputs by year, each Multiple's average and
+// assumptions by key.Key (users and driver inputs by year, each Multiple's average and
 // premium, FX rates, share counts, the price). Prepared.Value values it at a point in
 // full; Prepared.Query compiles a list of moves and outputs into an exact kernel
 // (valuation/internal/exact) derived from the drivers' formulas, which an Evaluator runs

@@ -5,9 +5,11 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -184,8 +186,8 @@ func ExampleModel_Prepare() {
 		fmt.Println(err)
 		return
 	}
-	mau := valuation.ForecastKey(2021, "", "mau")
-	q, err := p.Query([]valuation.Key{mau}, []valuation.Key{valuation.Scalar(valuation.KeyTarget)})
+	mau := key.Forecast(2021, "", "mau")
+	q, err := p.Query([]key.Key{mau}, []key.Key{key.Scalar(key.Target)})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -203,18 +205,4 @@ func ExampleModel_Prepare() {
 	// MAU 500: HK$353.8
 	// MAU 600: HK$424.6
 	// MAU 0: segments: 2021: mau 0: must be positive
-}
-
-// ParseKey reads a figure or assumption key; String writes it back.
-func ExampleParseKey() {
-	k, err := valuation.ParseKey("forecast/2021/ecommerce/gmv/growth")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(k.Space == valuation.SpaceForecast, k.Year, k.Segment, k.Name, k.Growth)
-	fmt.Println(k)
-	// Output:
-	// true 2021 ecommerce gmv true
-	// forecast/2021/ecommerce/gmv/growth
 }

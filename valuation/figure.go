@@ -1,60 +1,72 @@
 package valuation
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
-// Figure returns one figure of the result by its key in text form (see Key): ParseKey
-// then Lookup.
-func (r Result) Figure(key string) (decimal.Decimal, error) {
-	k, err := ParseKey(key)
-	if err != nil {
-		return decimal.Decimal{}, err
+// Figure returns one figure of the result by its key in text form (see key.Key): Parse
+// then Lookup. A key outside the grammar, or naming no figure of the result, is a
+// *fault.Error wrapping fault.ErrUnknownFigure that suggests the result's nearest keys.
+func (r Result) Figure(text string) (decimal.Decimal, error) {
+	k, err := key.Parse(text)
+	if err == nil {
+		var v decimal.Decimal
+		if v, err = r.Lookup(k); err == nil || !errors.Is(err, fault.ErrUnknownFigure) {
+			return v, err
+		}
 	}
-	return r.Lookup(k)
+	known := make([]string, 0, 64)
+	for _, k := range r.Keys() {
+		known = append(known, k.String())
+	}
+	return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "figure", Value: strings.TrimSpace(strconv.Quote(text) + " " + key.Suggest(text, known)), Err: fault.ErrUnknownFigure}
 }
 
 // Lookup returns the figure of the result that k names. A key that names nothing in the
 // result is a *fault.Error wrapping fault.ErrUnknownFigure, or a *fault.Error for a year,
 // segment or metric the forecast does not hold.
-func (r Result) Lookup(k Key) (decimal.Decimal, error) {
+func (r Result) Lookup(k key.Key) (decimal.Decimal, error) {
 	unknown := unknownFigure{k}
 	switch k.Space {
-	case SpaceScalar:
+	case key.SpaceScalar:
 		switch k.Name {
-		case KeySum:
+		case key.Sum:
 			return r.Sum, nil
-		case KeyEquity:
+		case key.Equity:
 			return r.Equity, nil
-		case KeyShares:
+		case key.Shares:
 			return r.Shares, nil
-		case KeyDiluted:
+		case key.Diluted:
 			return r.Diluted, nil
-		case KeyUndiscounted:
+		case key.Undiscounted:
 			return r.Undiscounted, nil
-		case KeyDiscount:
+		case key.Discount:
 			return r.Discount, nil
-		case KeyTarget:
+		case key.Target:
 			return r.Target, nil
-		case KeyPrice:
+		case key.Price:
 			return r.Price, nil
-		case KeyUpside:
+		case key.Upside:
 			if r.Upside.Valid {
 				return r.Upside.Decimal, nil
 			}
 		}
-	case SpaceForecast:
+	case key.SpaceForecast:
 		return r.forecastFigure(k, unknown)
-	case SpacePnL, SpacePnLLine:
+	case key.SpacePnL, key.SpacePnLLine:
 		return r.pnlFigure(k, unknown)
-	case SpacePart, SpaceComp:
+	case key.SpacePart, key.SpaceComp:
 		return r.partFigure(k, unknown)
-	case SpaceBridge:
+	case key.SpaceBridge:
 		for _, l := range r.Bridge {
 			if l.Name == k.Item && k.Name == "" {
 				return l.Value, nil
@@ -66,13 +78,13 @@ func (r Result) Lookup(k Key) (decimal.Decimal, error) {
 
 // unknownFigure is the error of a key that names nothing in a result, made only when it
 // is returned: Lookup is on the path of every point of a sweep.
-type unknownFigure struct{ k Key }
+type unknownFigure struct{ k key.Key }
 
 func (u unknownFigure) err() error {
 	return &fault.Error{Pkg: "valuation", Field: "figure", Value: strconv.Quote(u.k.String()), Err: fault.ErrUnknownFigure}
 }
 
-func (r Result) forecastFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
+func (r Result) forecastFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
 	y, err := r.Forecast.Year(k.Year)
 	if err != nil {
 		return decimal.Decimal{}, err
@@ -94,7 +106,7 @@ func (r Result) forecastFigure(k Key, unknown unknownFigure) (decimal.Decimal, e
 	return r.Forecast.Figure(k.Year, k.Segment, m)
 }
 
-func (r Result) pnlFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
+func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
 	var y *earnings.Year
 	for i := range r.Earnings.Years {
 		if r.Earnings.Years[i].Year == k.Year {
@@ -110,7 +122,7 @@ func (r Result) pnlFigure(k Key, unknown unknownFigure) (decimal.Decimal, error)
 		}
 		return decimal.Decimal{}, unknown.err()
 	}
-	if k.Space == SpacePnLLine {
+	if k.Space == key.SpacePnLLine {
 		for _, l := range y.Lines {
 			switch {
 			case l.Name != k.Name:
@@ -157,12 +169,12 @@ func (r Result) pnlFigure(k Key, unknown unknownFigure) (decimal.Decimal, error)
 	return decimal.Decimal{}, unknown.err()
 }
 
-func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error) {
+func (r Result) partFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
 	for _, pv := range r.Parts {
 		if pv.Segment != k.Segment {
 			continue
 		}
-		if k.Space == SpacePart {
+		if k.Space == key.SpacePart {
 			switch k.Name {
 			case "value":
 				return pv.Value, nil
@@ -205,25 +217,25 @@ func (r Result) partFigure(k Key, unknown unknownFigure) (decimal.Decimal, error
 // their growth, the P&L's fields and lines, each part's fields and its comparables'. A
 // key may name a figure without a value (a first year's growth, an upside without a
 // price): Lookup reports those as errors.
-func (r Result) Keys() []Key {
-	var out []Key
-	for _, s := range []string{KeySum, KeyEquity, KeyShares, KeyDiluted, KeyUndiscounted, KeyDiscount, KeyTarget, KeyPrice, KeyUpside} {
-		out = append(out, Scalar(s))
+func (r Result) Keys() []key.Key {
+	var out []key.Key
+	for _, s := range []string{key.Sum, key.Equity, key.Shares, key.Diluted, key.Undiscounted, key.Discount, key.Target, key.Price, key.Upside} {
+		out = append(out, key.Scalar(s))
 	}
 	for _, l := range r.Bridge {
-		out = append(out, Key{Space: SpaceBridge, Item: l.Name})
+		out = append(out, key.Key{Space: key.SpaceBridge, Item: l.Name})
 	}
 	for _, y := range r.Forecast.Years {
 		for _, g := range []segments.Metric{segments.MAU, segments.DAU, segments.Revenue} {
-			k := ForecastKey(y.Year, "", string(g))
+			k := key.Forecast(y.Year, "", string(g))
 			grow := k
 			grow.Growth = true
 			out = append(out, k, grow)
 		}
 		for _, s := range y.Segments {
-			out = append(out, ForecastKey(y.Year, s.Name, "share"), ForecastKey(y.Year, s.Name, string(segments.OwnUsers)))
+			out = append(out, key.Forecast(y.Year, s.Name, "share"), key.Forecast(y.Year, s.Name, string(segments.OwnUsers)))
 			for _, l := range s.Lines {
-				k := ForecastKey(y.Year, s.Name, string(l.Metric))
+				k := key.Forecast(y.Year, s.Name, string(l.Metric))
 				grow := k
 				grow.Growth = true
 				out = append(out, k, grow)
@@ -232,22 +244,22 @@ func (r Result) Keys() []Key {
 	}
 	for _, y := range r.Earnings.Years {
 		for _, f := range []string{"revenue", "cost_of_sales", "gross_profit", "gross_margin", "net_profit", "shares", "eps", "bvps", "pe", "pb", "ps"} {
-			out = append(out, Key{Space: SpacePnL, Year: y.Year, Name: f})
+			out = append(out, key.Key{Space: key.SpacePnL, Year: y.Year, Name: f})
 		}
 		for _, f := range []string{"revenue", "net_profit"} {
-			out = append(out, Key{Space: SpacePnL, Year: y.Year, Name: f, Growth: true})
+			out = append(out, key.Key{Space: key.SpacePnL, Year: y.Year, Name: f, Growth: true})
 		}
 		for _, l := range y.Lines {
-			out = append(out, Key{Space: SpacePnLLine, Year: y.Year, Name: l.Name}, Key{Space: SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
+			out = append(out, key.Key{Space: key.SpacePnLLine, Year: y.Year, Name: l.Name}, key.Key{Space: key.SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
 		}
 	}
 	for _, p := range r.Parts {
 		for _, f := range []string{"value", "multiple", "average", "premium", "metric", "fx"} {
-			out = append(out, PartKey(p.Segment, f))
+			out = append(out, key.Part(p.Segment, f))
 		}
 		for _, c := range p.Multiple.Companies {
 			for _, f := range []string{"multiple", "implied", "market_value", "metric", "close"} {
-				out = append(out, Key{Space: SpaceComp, Segment: p.Segment, Ticker: c.Ticker, Name: f})
+				out = append(out, key.Key{Space: key.SpaceComp, Segment: p.Segment, Ticker: c.Ticker, Name: f})
 			}
 		}
 	}

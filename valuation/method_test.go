@@ -8,10 +8,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -235,7 +237,7 @@ func TestPreparedPremium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	undiscounted, err := p.Value(valuation.Override{Key: valuation.PartKey("ecommerce", "premium"), Value: decimal.Zero})
+	undiscounted, err := p.Value(valuation.Override{Key: key.Part("ecommerce", "premium"), Value: decimal.Zero})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,14 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Kind says what an assumption counts, and so which values it may take.
@@ -53,14 +55,14 @@ func kindOf(r segments.Range) Kind {
 
 // Assumption is one input of a model that a point can move, with its base value.
 type Assumption struct {
-	Key  Key
+	Key  key.Key
 	Kind Kind
 	Base decimal.Decimal
 }
 
 // Override sets one assumption to a value.
 type Override struct {
-	Key   Key
+	Key   key.Key
 	Value decimal.Decimal
 }
 
@@ -84,7 +86,7 @@ type Prepared struct {
 	base  Result
 	opts  PrepareOptions
 	list  []Assumption
-	index map[Key]int
+	index map[key.Key]int
 }
 
 // Prepare values m in full and returns it prepared; m must value without error. The
@@ -96,42 +98,42 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Prepared{m: m, base: r, opts: o, index: map[Key]int{}}
-	add := func(k Key, kind Kind, base decimal.Decimal) {
+	p := &Prepared{m: m, base: r, opts: o, index: map[key.Key]int{}}
+	add := func(k key.Key, kind Kind, base decimal.Decimal) {
 		p.index[k] = len(p.list)
 		p.list = append(p.list, Assumption{Key: k, Kind: kind, Base: base})
 	}
 	for _, y := range m.Plan.Years {
 		u := m.Plan.Users[y]
-		add(ForecastKey(y, "", string(segments.MAU)), KindUsers, u.MAU)
-		add(ForecastKey(y, "", string(segments.DAU)), KindUsers, u.DAU)
+		add(key.Forecast(y, "", string(segments.MAU)), KindUsers, u.MAU)
+		add(key.Forecast(y, "", string(segments.DAU)), KindUsers, u.DAU)
 		for _, s := range m.Plan.Segments {
 			d := s.Drivers[y]
 			vals := d.Values()
 			for i, in := range d.Spec().Inputs {
-				add(ForecastKey(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])
+				add(key.Forecast(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])
 			}
 		}
 	}
 	for i, part := range m.Parts {
 		if _, ok := part.Method.(Multiple); ok {
-			add(PartKey(part.Segment, "average"), KindMultiple, r.Parts[i].Multiple.Average)
-			add(PartKey(part.Segment, "premium"), KindPremium, r.Parts[i].Multiple.Premium)
+			add(key.Part(part.Segment, "average"), KindMultiple, r.Parts[i].Multiple.Average)
+			add(key.Part(part.Segment, "premium"), KindPremium, r.Parts[i].Multiple.Premium)
 		}
 	}
 	for _, rate := range m.FX.Rates() {
-		add(FXKey(rate.From, rate.To), KindFX, rate.Rate)
+		add(key.FX(string(rate.From), string(rate.To)), KindFX, rate.Rate)
 	}
-	add(Scalar(KeyShares), KindShares, m.Shares)
-	add(Scalar(KeyPrice), KindPrice, m.Price)
+	add(key.Scalar(key.Shares), KindShares, m.Shares)
+	add(key.Scalar(key.Price), KindPrice, m.Price)
 	for _, y := range m.Plan.Years {
 		if s, ok := m.Earnings.Shares[y]; ok {
-			add(Key{Space: SpacePnL, Year: y, Name: "shares"}, KindShares, s)
+			add(key.Key{Space: key.SpacePnL, Year: y, Name: "shares"}, KindShares, s)
 		}
 	}
 	for _, it := range m.Bridge.Items {
 		item := func(field string, kind Kind, v decimal.Decimal) {
-			add(Key{Space: SpaceBridge, Item: it.Name, Name: field}, kind, v)
+			add(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: field}, kind, v)
 		}
 		if it.Kind == ListedStake {
 			item("shares", KindMoney, it.Shares)
@@ -144,15 +146,15 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 		}
 	}
 	if !m.Bridge.IsZero() {
-		add(Key{Space: SpaceBridge, Item: "holdco", Name: "discount"}, KindRate, m.Bridge.HoldcoDiscount)
+		add(key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}, KindRate, m.Bridge.HoldcoDiscount)
 	}
 	for _, t := range m.Dilution.Tranches {
-		add(Key{Space: SpaceDilution, Item: t.Name, Name: "count"}, KindMoney, t.Count)
-		add(Key{Space: SpaceDilution, Item: t.Name, Name: "strike"}, KindPrice, t.Strike)
+		add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "count"}, KindMoney, t.Count)
+		add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "strike"}, KindPrice, t.Strike)
 	}
 	if !m.Horizon.IsZero() {
-		add(Key{Space: SpaceHorizon, Name: "rate"}, KindRate, m.Horizon.Rate)
-		add(Key{Space: SpaceHorizon, Name: "years"}, KindMoney, m.Horizon.Years)
+		add(key.Key{Space: key.SpaceHorizon, Name: "rate"}, KindRate, m.Horizon.Rate)
+		add(key.Key{Space: key.SpaceHorizon, Name: "years"}, KindMoney, m.Horizon.Years)
 	}
 	return p, nil
 }
@@ -172,11 +174,11 @@ func (p *Prepared) Assumptions() []Assumption { return slices.Clone(p.list) }
 // Assumption returns the assumption k names. A key that names none is a *fault.Error
 // wrapping fault.ErrUnknownAssumption; the average or premium of a part whose method is not a
 // Multiple wraps fault.ErrNotMovable.
-func (p *Prepared) Assumption(k Key) (Assumption, error) {
+func (p *Prepared) Assumption(k key.Key) (Assumption, error) {
 	if i, ok := p.index[k]; ok {
 		return p.list[i], nil
 	}
-	if k.Space == SpacePart && (k.Name == "average" || k.Name == "premium") {
+	if k.Space == key.SpacePart && (k.Name == "average" || k.Name == "premium") {
 		for _, part := range p.m.Parts {
 			if part.Segment == k.Segment {
 				return Assumption{}, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(k.String()), Err: fault.ErrNotMovable}
@@ -241,7 +243,7 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 		}
 		years := sc.years
 		for _, a := range moves {
-			if (a.Key.Space == SpaceForecast || a.Key.Space == SpacePnL) && !slices.Contains(years, a.Key.Year) {
+			if (a.Key.Space == key.SpaceForecast || a.Key.Space == key.SpacePnL) && !slices.Contains(years, a.Key.Year) {
 				years = append(slices.Clip(years), a.Key.Year)
 			}
 		}
@@ -263,29 +265,29 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 	for i, a := range moves {
 		v, k := vals[i], a.Key
 		switch {
-		case k == Scalar(KeyShares):
+		case k == key.Scalar(key.Shares):
 			m.Shares = v
-		case k == Scalar(KeyPrice):
+		case k == key.Scalar(key.Price):
 			m.Price = v
-		case k.Space == SpaceFX:
+		case k.Space == key.SpaceFX:
 			if fxRates == nil {
 				fxRates = m.FX.Rates()
 			}
 			for j := range fxRates {
-				if fxRates[j].From == k.From && fxRates[j].To == k.To {
+				if string(fxRates[j].From) == k.From && string(fxRates[j].To) == k.To {
 					fxRates[j].Rate = v
 				}
 			}
-		case k.Space == SpacePart:
+		case k.Space == key.SpacePart:
 			j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
 			if k.Name == "average" {
 				average[j] = &vals[i]
 			} else {
 				premium[j] = &vals[i]
 			}
-		case k.Space == SpaceBridge && k.Item == "holdco":
+		case k.Space == key.SpaceBridge && k.Item == "holdco":
 			m.Bridge.HoldcoDiscount = v
-		case k.Space == SpaceBridge:
+		case k.Space == key.SpaceBridge:
 			items := slices.Clone(m.Bridge.Items)
 			j := slices.IndexFunc(items, func(it Item) bool { return it.Name == k.Item })
 			switch k.Name {
@@ -299,7 +301,7 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 				items[j].Discount = v
 			}
 			m.Bridge.Items = items
-		case k.Space == SpaceDilution:
+		case k.Space == key.SpaceDilution:
 			ts := slices.Clone(m.Dilution.Tranches)
 			j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
 			if k.Name == "count" {
@@ -308,11 +310,11 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 				ts[j].Strike = v
 			}
 			m.Dilution.Tranches = ts
-		case k.Space == SpaceHorizon && k.Name == "rate":
+		case k.Space == key.SpaceHorizon && k.Name == "rate":
 			m.Horizon.Rate = v
-		case k.Space == SpaceHorizon:
+		case k.Space == key.SpaceHorizon:
 			m.Horizon.Years = v
-		case k.Space == SpacePnL:
+		case k.Space == key.SpacePnL:
 			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))
 			for y, s := range m.Earnings.Shares {
 				shares[y] = s

@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -23,14 +25,14 @@ func identical(a, b decimal.Decimal) bool { return a.Equal(b) && a.Exponent() ==
 func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.Decimal) (valuation.Model, error) {
 	k := a.Key
 	switch {
-	case k == valuation.Scalar(valuation.KeyShares):
+	case k == key.Scalar(key.Shares):
 		m.Shares = v
-	case k == valuation.Scalar(valuation.KeyPrice):
+	case k == key.Scalar(key.Price):
 		m.Price = v
-	case k.Space == valuation.SpaceFX:
+	case k.Space == key.SpaceFX:
 		rates := m.FX.Rates()
 		for i := range rates {
-			if rates[i].From == k.From && rates[i].To == k.To {
+			if string(rates[i].From) == k.From && string(rates[i].To) == k.To {
 				rates[i].Rate = v
 			}
 		}
@@ -39,7 +41,7 @@ func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.De
 			return m, err
 		}
 		m.FX = fx
-	case k.Space == valuation.SpacePart && k.Name == "premium":
+	case k.Space == key.SpacePart && k.Name == "premium":
 		for i, p := range m.Parts {
 			if p.Segment == k.Segment {
 				mm := p.Method.(valuation.Multiple)
@@ -47,7 +49,7 @@ func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.De
 				m.Parts[i].Method = mm
 			}
 		}
-	case k.Space == valuation.SpacePnL:
+	case k.Space == key.SpacePnL:
 		m.Earnings.Shares[k.Year] = v
 	case k.Segment == "":
 		u := m.Plan.Users[k.Year]
@@ -72,7 +74,7 @@ func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.De
 }
 
 // figureKeys lists every figure key of a result.
-func figureKeys(r valuation.Result) []valuation.Key { return r.Keys() }
+func figureKeys(r valuation.Result) []key.Key { return r.Keys() }
 
 // draw returns a value for an assumption: mostly within 40% of its base, rounded to a
 // random number of places, sometimes outside its kind's range so that errors are
@@ -111,12 +113,12 @@ func TestPreparedIdentity(t *testing.T) {
 			list = append(list, a)
 		}
 	}
-	outputs := []valuation.Key{valuation.Scalar("target"), valuation.Scalar("sum"), valuation.Scalar("upside")}
+	outputs := []key.Key{key.Scalar("target"), key.Scalar("sum"), key.Scalar("upside")}
 	for _, part := range base.Parts {
-		outputs = append(outputs, valuation.PartKey(part.Segment, "value"), valuation.PartKey(part.Segment, "metric"))
+		outputs = append(outputs, key.Part(part.Segment, "value"), key.Part(part.Segment, "metric"))
 	}
 	for _, s := range base.Plan.Segments {
-		outputs = append(outputs, valuation.ForecastKey(base.Year, s.Name, "revenue"))
+		outputs = append(outputs, key.Forecast(base.Year, s.Name, "revenue"))
 	}
 	r := rand.New(rand.NewPCG(12, 2021))
 	var checked, kernel, invalid int
@@ -124,7 +126,7 @@ func TestPreparedIdentity(t *testing.T) {
 		n := 1 + r.IntN(3)
 		m := base.Clone()
 		var point []valuation.Override
-		var keys []valuation.Key
+		var keys []key.Key
 		var fxErr error
 		for _, j := range r.Perm(len(list))[:n] {
 			a := list[j]
@@ -228,24 +230,24 @@ func TestPreparedRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mau := valuation.ForecastKey(2021, "", "mau")
-	target := []valuation.Key{valuation.Scalar("target")}
+	mau := key.Forecast(2021, "", "mau")
+	target := []key.Key{key.Scalar("target")}
 	for _, c := range []struct {
 		name    string
-		moves   []valuation.Key
-		outputs []valuation.Key
+		moves   []key.Key
+		outputs []key.Key
 		want    error
 	}{
-		{"unknown assumption", []valuation.Key{valuation.ForecastKey(2021, "", "wau")}, target, fault.ErrUnknownAssumption},
-		{"twice", []valuation.Key{mau, mau}, target, fault.ErrDuplicateAssumption},
-		{"no outputs", []valuation.Key{mau}, nil, fault.ErrNoOutput},
-		{"unknown output", []valuation.Key{mau}, []valuation.Key{valuation.Scalar("sums")}, fault.ErrUnknownFigure},
+		{"unknown assumption", []key.Key{key.Forecast(2021, "", "wau")}, target, fault.ErrUnknownAssumption},
+		{"twice", []key.Key{mau, mau}, target, fault.ErrDuplicateAssumption},
+		{"no outputs", []key.Key{mau}, nil, fault.ErrNoOutput},
+		{"unknown output", []key.Key{mau}, []key.Key{key.Scalar("sums")}, fault.ErrUnknownFigure},
 	} {
 		if _, err := p.Query(c.moves, c.outputs); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
 	}
-	q, err := p.Query([]valuation.Key{mau}, target)
+	q, err := p.Query([]key.Key{mau}, target)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,11 @@ import (
 	"sync"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/exact"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Query is a list of moved assumptions and of outputs, compiled once for a prepared
@@ -27,7 +29,7 @@ import (
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
-	outputs []Key
+	outputs []key.Key
 	scope   scope
 	once    sync.Once      // compiles the kernel for the first Evaluator
 	prog    *exact.Program // nil when the query has no kernel
@@ -36,7 +38,7 @@ type Query struct {
 
 // Query compiles moves and outputs. Each move must name an assumption of the model, at
 // most once; each output a figure of the base result.
-func (p *Prepared) Query(moves []Key, outputs []Key) (*Query, error) {
+func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 	if len(outputs) == 0 {
 		return nil, &fault.Error{Pkg: "valuation", Field: "outputs", Err: fault.ErrNoOutput}
 	}
@@ -51,18 +53,18 @@ func (p *Prepared) Query(moves []Key, outputs []Key) (*Query, error) {
 		}
 		q.moves[i] = a
 		// a P&L share count is checked when the P&L is worked out: work it out when one moves
-		q.scope.pnl = q.scope.pnl || k.Space == SpacePnL
+		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL
 	}
 	q.scope.years = []int{p.m.Year}
 	for _, k := range outputs {
 		if _, err := p.base.Lookup(k); err != nil {
 			return nil, err
 		}
-		q.scope.price = q.scope.price || k == Scalar(KeyPrice) || k == Scalar(KeyUpside) || k.Space == SpacePnL || k.Space == SpacePnLLine
-		if k.Space != SpaceForecast && k.Space != SpacePnL && k.Space != SpacePnLLine {
+		q.scope.price = q.scope.price || k == key.Scalar(key.Price) || k == key.Scalar(key.Upside) || k.Space == key.SpacePnL || k.Space == key.SpacePnLLine
+		if k.Space != key.SpaceForecast && k.Space != key.SpacePnL && k.Space != key.SpacePnLLine {
 			continue
 		}
-		q.scope.pnl = q.scope.pnl || k.Space != SpaceForecast
+		q.scope.pnl = q.scope.pnl || k.Space != key.SpaceForecast
 		q.scope.years = append(q.scope.years, k.Year)
 		if k.Growth {
 			if i := slices.Index(p.m.Plan.Years, k.Year); i > 0 {
@@ -84,7 +86,7 @@ func (q *Query) kernel() *exact.Program {
 func (q *Query) Moves() []Assumption { return slices.Clone(q.moves) }
 
 // Outputs returns the query's outputs.
-func (q *Query) Outputs() []Key { return slices.Clone(q.outputs) }
+func (q *Query) Outputs() []key.Key { return slices.Clone(q.outputs) }
 
 // Exact reports whether the query has an exact kernel (see Query), compiling it.
 func (q *Query) Exact() bool { return q.kernel() != nil }
@@ -147,7 +149,7 @@ func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 type kernel struct {
 	q     *Query
 	b     *exact.Builder
-	move  map[Key]exact.Reg
+	move  map[key.Key]exact.Reg
 	users map[int][2]exact.Poly            // MAU and DAU of a year
 	lines map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig   map[int]exact.Poly               // of a part, checked
@@ -155,7 +157,7 @@ type kernel struct {
 }
 
 func newKernel(q *Query) *kernel {
-	k := &kernel{q: q, b: exact.NewBuilder(len(q.moves)), move: map[Key]exact.Reg{}, users: map[int][2]exact.Poly{},
+	k := &kernel{q: q, b: exact.NewBuilder(len(q.moves)), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
 		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true}
 	for i, a := range q.moves {
 		k.move[a.Key] = k.b.Input(i)
@@ -177,7 +179,7 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 	}
 	for _, a := range k.q.moves {
 		switch a.Key.Space {
-		case SpaceFX, SpacePnL:
+		case key.SpaceFX, key.SpacePnL:
 			return nil, nil
 		}
 	}
@@ -199,7 +201,7 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 func (k *kernel) konst(d decimal.Decimal) exact.Poly { return exact.PConst(d) }
 
 // leaf is an assumption: the point's value if it moves, else its base.
-func (k *kernel) leaf(key Key, base decimal.Decimal) exact.Poly {
+func (k *kernel) leaf(key key.Key, base decimal.Decimal) exact.Poly {
 	if r, ok := k.move[key]; ok {
 		return exact.PReg(r)
 	}
@@ -231,7 +233,7 @@ func (k *kernel) checks() {
 		case KindPremium:
 			b.PPositive(b.PAdd(one, x))
 		}
-		if a.Key.Space == SpaceForecast {
+		if a.Key.Space == key.SpaceForecast {
 			years[a.Key.Year] = true
 		}
 	}
@@ -258,7 +260,7 @@ func (k *kernel) user(y int) (exact.Poly, exact.Poly) {
 	}
 	p := k.q.p
 	u := p.m.Plan.Users[y]
-	mauKey, dauKey := ForecastKey(y, "", string(segments.MAU)), ForecastKey(y, "", string(segments.DAU))
+	mauKey, dauKey := key.Forecast(y, "", string(segments.MAU)), key.Forecast(y, "", string(segments.DAU))
 	mau, dau := k.leaf(mauKey, u.MAU), k.leaf(dauKey, u.DAU)
 	_, mauMoved := k.move[mauKey]
 	_, dauMoved := k.move[dauKey]
@@ -283,7 +285,7 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	mau, dau := k.user(y)
 	env := map[segments.Metric]exact.Poly{segments.MAU: mau, segments.DAU: dau}
 	for i, in := range spec.Inputs {
-		env[in.Metric] = k.leaf(ForecastKey(y, s.Name, string(in.Metric)), vals[i])
+		env[in.Metric] = k.leaf(key.Forecast(y, s.Name, string(in.Metric)), vals[i])
 	}
 	out := map[string]exact.Poly{}
 	for _, l := range spec.Lines {
@@ -348,7 +350,7 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 	p := k.q.p
 	part, pv := p.m.Parts[i], p.base.Parts[i]
 	figure = k.partFigure(i)
-	avgKey, premKey := PartKey(part.Segment, "average"), PartKey(part.Segment, "premium")
+	avgKey, premKey := key.Part(part.Segment, "average"), key.Part(part.Segment, "premium")
 	_, avgMoved := k.move[avgKey]
 	_, premMoved := k.move[premKey]
 	multiple = k.konst(pv.Multiple.Value)
@@ -377,19 +379,19 @@ func (k *kernel) partFigure(i int) exact.Poly {
 }
 
 // output compiles one output key; outside the kernel's reach it marks the kernel not ok.
-func (k *kernel) output(o Key) exact.Poly {
+func (k *kernel) output(o key.Key) exact.Poly {
 	p := k.q.p
 	b := k.b
 	switch o.Space {
-	case SpaceScalar:
+	case key.SpaceScalar:
 		switch o.Name {
-		case KeyShares, KeyDiluted: // no dilution: the kernel has none
-			return k.leaf(Scalar(KeyShares), p.m.Shares)
-		case KeyDiscount:
+		case key.Shares, key.Diluted: // no dilution: the kernel has none
+			return k.leaf(key.Scalar(key.Shares), p.m.Shares)
+		case key.Discount:
 			return k.konst(decimal.NewFromInt(1))
-		case KeyUndiscounted:
-			o = Scalar(KeyTarget) // no horizon: the target itself
-		case KeyPrice:
+		case key.Undiscounted:
+			o = key.Scalar(key.Target) // no horizon: the target itself
+		case key.Price:
 			return k.leaf(o, p.m.Price)
 		}
 		sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
@@ -397,17 +399,17 @@ func (k *kernel) output(o Key) exact.Poly {
 			_, _, v := k.part(i)
 			sum = b.PAdd(sum, v)
 		}
-		if o.Name == KeySum || o.Name == KeyEquity { // no bridge: the equity is the sum
+		if o.Name == key.Sum || o.Name == key.Equity { // no bridge: the equity is the sum
 			return sum
 		}
-		target := b.PQuo(sum, k.leaf(Scalar(KeyShares), p.m.Shares), segments.DivPlaces)
-		if o.Name == KeyTarget {
+		target := b.PQuo(sum, k.leaf(key.Scalar(key.Shares), p.m.Shares), segments.DivPlaces)
+		if o.Name == key.Target {
 			return target
 		}
-		price := k.leaf(Scalar(KeyPrice), p.m.Price)
+		price := k.leaf(key.Scalar(key.Price), p.m.Price)
 		b.PPositive(price)
 		return b.PAdd(b.PQuo(target, price, segments.DivPlaces), k.konst(decimal.NewFromInt(-1)))
-	case SpacePart:
+	case key.SpacePart:
 		i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
 		figure, multiple, value := k.part(i)
 		switch o.Name {
@@ -422,7 +424,7 @@ func (k *kernel) output(o Key) exact.Poly {
 		case "fx":
 			return k.konst(p.base.Parts[i].FX.Rate)
 		}
-	case SpaceForecast:
+	case key.SpaceForecast:
 		if o.Growth || o.Name == "share" {
 			break
 		}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Printed is one figure as a source printed it, and where to find it in a Result.
@@ -104,9 +106,9 @@ func (r Result) printedFigure(p Printed) (decimal.Decimal, error) {
 	if p.Prior == nil {
 		return r.Figure(p.Key)
 	}
-	k, err := ParseKey(p.Key)
+	k, err := key.Parse(p.Key)
 	if err != nil {
-		return decimal.Decimal{}, err
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Err: err}
 	}
 	if !k.Growth {
 		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: "prior " + fault.Plain(p.Prior.Value),
@@ -121,7 +123,7 @@ func (r Result) printedFigure(p Printed) (decimal.Decimal, error) {
 	if prior.IsZero() {
 		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "printed " + p.Key, Value: "prior 0", Err: fault.ErrNoGrowth}
 	}
-	if k.Space == SpaceForecast {
+	if k.Space == key.SpaceForecast {
 		return cur.DivRound(prior, segments.DivPlaces).Sub(decimal.NewFromInt(1)), nil
 	}
 	return earnings.Growth(cur, prior).Decimal, nil

@@ -4,14 +4,16 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Actual is a figure as it was later reported: what a forecast is reviewed against.
 type Actual struct {
-	Key   Key             // the figure, its year included: forecast/2022/mau
+	Key   key.Key         // the figure, its year included: forecast/2022/mau
 	Value decimal.Decimal // in the figure's units: millions, millions of users, fractions
 	// Source is the document and line the figure comes from; Derived, for a figure
 	// worked out from reported ones, the arithmetic ("113,470 / 1.39").
@@ -30,7 +32,7 @@ const (
 
 // ReviewLine is one actual against the model's forecast of it.
 type ReviewLine struct {
-	Key       Key             `json:"key"`
+	Key       key.Key         `json:"key"`
 	Actual    decimal.Decimal `json:"actual"`
 	Source    string          `json:"source"`
 	Derived   string          `json:"derived"`
@@ -57,7 +59,7 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 	plain.Actuals = nil
 	var p *Prepared
 	out := make([]ReviewLine, 0, len(m.Actuals))
-	seen := make(map[Key]bool, len(m.Actuals))
+	seen := make(map[key.Key]bool, len(m.Actuals))
 	for _, a := range m.Actuals {
 		if seen[a.Key] {
 			return nil, &fault.Error{Pkg: "valuation", Line: "actuals", Field: a.Key.String(), Value: "given twice", Err: fault.ErrDuplicateAssumption}
@@ -130,7 +132,7 @@ func (r Result) ReviewMarkdown() string {
 func (r Result) reviewTable() table.Table {
 	t := table.Table{Title: "Forecast review: what happened",
 		Header: []string{"Figure", "Forecast", "Actual", "Difference", "%", "Verdict", "Target with it"}}
-	num := func(d decimal.NullDecimal, k Key) string {
+	num := func(d decimal.NullDecimal, k key.Key) string {
 		if !d.Valid {
 			return "-"
 		}
@@ -166,11 +168,11 @@ func (r Result) reviewTable() table.Table {
 
 // figureText formats a figure of the result by its kind: a rate or growth as a
 // percentage, any other figure to the places its forecast line prints, else two.
-func (r Result) figureText(k Key, v decimal.Decimal) string {
+func (r Result) figureText(k key.Key, v decimal.Decimal) string {
 	if k.Growth || k.Ratio {
 		return table.Pct(v, 1)
 	}
-	if k.Space == SpaceForecast && k.Segment != "" {
+	if k.Space == key.SpaceForecast && k.Segment != "" {
 		for _, y := range r.Forecast.Years { // any year's line: an actual's year may be past the forecast
 			if s, err := y.Segment(k.Segment); err == nil {
 				for _, l := range s.Lines {

@@ -10,10 +10,11 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
-func key(s string) valuation.Key {
-	k, err := valuation.ParseKey(s)
+func mustKey(s string) key.Key {
+	k, err := key.Parse(s)
 	if err != nil {
 		panic(err)
 	}
@@ -31,9 +32,9 @@ func key(s string) valuation.Key {
 func TestReview(t *testing.T) {
 	m := platform()
 	m.Actuals = []valuation.Actual{
-		{Key: key("forecast/2025/mau"), Value: d("90"), Source: "annual report 2025, p. 3", Tolerance: d("0.05")},
-		{Key: key("forecast/2025/ads/revenue"), Value: d("700"), Source: "annual report 2025, p. 5", Derived: "350 × 2"},
-		{Key: key("forecast/2026/mau"), Value: d("120"), Source: "annual report 2026, p. 3"},
+		{Key: mustKey("forecast/2025/mau"), Value: d("90"), Source: "annual report 2025, p. 3", Tolerance: d("0.05")},
+		{Key: mustKey("forecast/2025/ads/revenue"), Value: d("700"), Source: "annual report 2025, p. 5", Derived: "350 × 2"},
+		{Key: mustKey("forecast/2026/mau"), Value: d("120"), Source: "annual report 2026, p. 3"},
 	}
 	r, err := m.Value()
 	if err != nil {

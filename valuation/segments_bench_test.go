@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // manySegments is a made-up model of n advertising segments, each priced on the
@@ -41,7 +43,7 @@ func BenchmarkSegments(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			q, err := p.Query([]valuation.Key{valuation.PartKey("s0001", "premium")}, []valuation.Key{valuation.Scalar(valuation.KeyTarget)})
+			q, err := p.Query([]key.Key{key.Part("s0001", "premium")}, []key.Key{key.Scalar(key.Target)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,7 +9,7 @@
 //	sotp schema model|run|result
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
-// named by key (see go doc valuation.Key); grid sweeps one or two assumptions, each from
+// named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
 // FROM to TO in N even steps, and prints the output at every point, invalid points with
 // their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
 // of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see

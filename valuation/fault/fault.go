@@ -146,9 +146,9 @@ func Within(err error, where Error) error {
 // Code returns the code of the sentinel err wraps ("rate", "dau_above_mau"), or "" when
 // it wraps none.
 func Code(err error) string {
-	var s *Sentinel
-	if errors.As(err, &s) {
-		return s.Code()
+	var c interface{ Code() string } // a Sentinel, or an error of a package fault does not import (key.ParseError)
+	if errors.As(err, &c) {
+		return c.Code()
 	}
 	return ""
 }

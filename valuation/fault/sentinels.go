@@ -104,7 +104,7 @@ var (
 	// ErrPlaces reports a printed figure whose places or shift are out of range.
 	ErrPlaces = &Sentinel{code: "places", msg: "printed places out of range"}
 	// ErrUnknownFigure reports a figure key that names nothing in a result, or a string
-	// outside the grammar of valuation.Key.
+	// outside the grammar of key.Key.
 	ErrUnknownFigure = &Sentinel{code: "unknown_figure", msg: "unknown figure"}
 	// ErrUnknownAssumption reports a key that names no assumption of a prepared model.
 	ErrUnknownAssumption = &Sentinel{code: "unknown_assumption", msg: "unknown assumption"}

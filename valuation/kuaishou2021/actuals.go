@@ -2,7 +2,9 @@ package kuaishou2021
 
 import (
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Sources of the actuals, in /work/shared/reference/seeds of the project's reference
@@ -24,8 +26,8 @@ const (
 func Actuals() []valuation.Actual {
 	d := decimal.RequireFromString
 	usersTolerance, moneyTolerance := d("0.05"), d("0.1")
-	key := func(s string) valuation.Key {
-		k, err := valuation.ParseKey(s)
+	key := func(s string) key.Key {
+		k, err := key.Parse(s)
 		if err != nil {
 			panic(err) // a constant key of the grammar
 		}

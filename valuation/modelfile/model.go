@@ -14,11 +14,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // MaxBytes is the size limit of a model or comparables file.
@@ -259,7 +261,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	}
 	for i, a := range f.Actuals {
 		at := fmt.Sprintf("$.actuals[%d]", i)
-		k, err := valuation.ParseKey(a.Key)
+		k, err := key.Parse(a.Key)
 		if err != nil {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: err}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -413,11 +414,11 @@ func (f RunFile) requests() (requests, error) {
 		for i, c := range f.Weighted {
 			rq.cases[i] = valuation.Case{Name: c.Name, Weight: c.Weight.Decimal}
 			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
-				key, err := valuation.ParseKey(k)
+				parsed, err := key.Parse(k)
 				if err != nil {
 					return requests{}, at(childPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
 				}
-				rq.cases[i].Set = append(rq.cases[i].Set, valuation.Override{Key: key, Value: c.Set[k].Decimal})
+				rq.cases[i].Set = append(rq.cases[i].Set, valuation.Override{Key: parsed, Value: c.Set[k].Decimal})
 			}
 		}
 	}

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Override sets one assumption to a value.
@@ -33,7 +35,7 @@ func (p Point) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// Assumptions are named by their valuation.Key in text form (see valuation.Key for the
+// Assumptions are named by their key.Key in text form (see key.Key for the
 // grammar): forecast/YEAR/mau and forecast/YEAR/dau (the platform's users),
 // forecast/YEAR/SEGMENT/INPUT (an input of the segment's driver, as its segments.Spec
 // lists them: paying_ratio, take_rate, ...), part/SEGMENT/average (the aggregate of a
@@ -50,17 +52,20 @@ type ref struct {
 
 // resolve finds the assumption a name addresses in the base model.
 func (e *Engine) resolve(name string) (ref, error) {
-	k, err := valuation.ParseKey(name)
-	if err != nil {
-		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrUnknownAssumption}
+	k, err := key.Parse(name)
+	var a valuation.Assumption
+	if err == nil {
+		a, err = e.prep.Assumption(k)
 	}
-	a, err := e.prep.Assumption(k)
+	if errors.Is(err, fault.ErrNotMovable) {
+		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrNotMovable}
+	}
 	if err != nil {
-		sentinel := fault.ErrUnknownAssumption
-		if errors.Is(err, fault.ErrNotMovable) {
-			sentinel = fault.ErrNotMovable
+		var known []string
+		for _, a := range e.prep.Assumptions() {
+			known = append(known, a.Key.String())
 		}
-		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: sentinel}
+		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Value: key.Suggest(name, known), Err: fault.ErrUnknownAssumption}
 	}
 	return ref{name: name, Assumption: a}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -136,5 +137,19 @@ func TestSpanCancelled(t *testing.T) {
 	_, err := e.Grid(ctx, []string{"target"}, sensitivity.Span("forecast/2021/mau", d("450"), d("700"), 1_000_000))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("%v, want context.Canceled", err)
+	}
+}
+
+// TestUnknownNamesSuggest: an assumption or output that is not the model's names the
+// nearest that are (issue 24: "did you mean forecast/2021/ecommerce/take_rate?").
+func TestUnknownNamesSuggest(t *testing.T) {
+	e := engine(t, sensitivity.Options{})
+	_, err := e.Base("forecast/2021/ecommerce/takerate")
+	if !errors.Is(err, fault.ErrUnknownAssumption) || !strings.Contains(err.Error(), "(did you mean forecast/2021/ecommerce/take_rate or") {
+		t.Errorf("assumption: %v", err)
+	}
+	_, err = e.Eval(nil, "targte")
+	if !errors.Is(err, fault.ErrUnknownFigure) || !strings.Contains(err.Error(), "did you mean target?") {
+		t.Errorf("output: %v", err)
 	}
 }

@@ -4,7 +4,7 @@
 // runs, Morris screening and Sobol global sensitivity indices.
 //
 // An Engine is built from a model that values. Assumptions are addressed by their
-// valuation.Key in text form, the grammar of figure keys ("forecast/2021/mau",
+// key.Key in text form, the grammar of figure keys ("forecast/2021/mau",
 // "forecast/2021/ecommerce/take_rate", "part/ecommerce/premium", "fx/USD/HKD", "shares";
 // Engine.Assumptions lists them), and any Figure key is an output ("target",
 // "part/ecommerce/value", "forecast/2021/revenue", "pnl/2021/net_profit", "pnl/2021/eps").

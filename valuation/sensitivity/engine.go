@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"context"
+	"errors"
 	"math"
 	"runtime"
 	"strconv"
@@ -9,8 +10,10 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask for
@@ -72,7 +75,7 @@ func (e *Engine) Result() valuation.Result { return e.result }
 // Prepared returns the prepared model the engine evaluates.
 func (e *Engine) Prepared() *valuation.Prepared { return e.prep }
 
-// Eval values the model at p and returns the outputs, each a valuation.Key such as
+// Eval values the model at p and returns the outputs, each a key.Key such as
 // "target", "part/ecommerce/value", "forecast/2021/revenue" or "pnl/2021/net_profit".
 // An invalid point returns a *PointError.
 func (e *Engine) Eval(p Point, outputs ...string) ([]decimal.Decimal, error) {
@@ -94,7 +97,7 @@ func (e *Engine) Eval(p Point, outputs ...string) ([]decimal.Decimal, error) {
 // query is a run's outputs, parsed once.
 type query struct {
 	names []string
-	keys  []valuation.Key
+	keys  []key.Key
 }
 
 // query parses the outputs and checks that each is a figure of the base result.
@@ -102,11 +105,14 @@ func (e *Engine) query(outputs []string) (query, error) {
 	if len(outputs) == 0 {
 		return query{}, &fault.Error{Pkg: "sensitivity", Field: "outputs", Err: fault.ErrNoOutput}
 	}
-	q := query{names: outputs, keys: make([]valuation.Key, len(outputs))}
+	q := query{names: outputs, keys: make([]key.Key, len(outputs))}
 	for i, o := range outputs {
-		k, err := valuation.ParseKey(o)
+		k, err := key.Parse(o)
 		if err == nil {
 			_, err = e.result.Lookup(k)
+		}
+		if errors.Is(err, fault.ErrUnknownFigure) {
+			_, err = e.result.Figure(o) // the same error, with the nearest keys suggested
 		}
 		if err != nil {
 			return query{}, &fault.Error{Pkg: "sensitivity", Field: o, Err: err}
@@ -140,7 +146,7 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 
 // compile compiles the outputs of q at points that move refs.
 func (e *Engine) compile(q query, refs []ref) (*valuation.Query, error) {
-	moves := make([]valuation.Key, len(refs))
+	moves := make([]key.Key, len(refs))
 	for i, r := range refs {
 		moves[i] = r.Key
 	}

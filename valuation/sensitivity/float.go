@@ -15,10 +15,12 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // factor is one variable of a monomial, multiplied or (inv) divided.
@@ -267,14 +269,14 @@ func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
 // output compiles one output key.
 func (c *compiler) output(name string) (poly, error) {
 	none := &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrFloat}
-	key, err := valuation.ParseKey(name)
+	k, err := key.Parse(name)
 	if err != nil {
 		return nil, none
 	}
 	m := c.e.base
 	switch {
-	case key.Space == valuation.SpaceScalar && (key.Name == valuation.KeyTarget || key.Name == valuation.KeySum ||
-		key.Name == valuation.KeyUpside || key.Name == valuation.KeyEquity):
+	case k.Space == key.SpaceScalar && (k.Name == key.Target || k.Name == key.Sum ||
+		k.Name == key.Upside || k.Name == key.Equity):
 		sum := poly{}
 		for i := range m.Parts {
 			v, err := c.part(i)
@@ -283,20 +285,20 @@ func (c *compiler) output(name string) (poly, error) {
 			}
 			sum = sum.add(v)
 		}
-		if key.Name == valuation.KeySum {
+		if k.Name == key.Sum {
 			return sum, nil
 		}
 		equity, err := c.bridge(sum)
 		if err != nil {
 			return nil, err
 		}
-		if key.Name == valuation.KeyEquity {
+		if k.Name == key.Equity {
 			return equity, nil
 		}
 		if !m.Dilution.IsZero() {
 			return nil, &fault.Error{Pkg: "sensitivity", Field: name, Value: "diluted by the treasury stock method", Err: fault.ErrFloat}
 		}
-		shares, _ := c.leaf(valuation.KeyShares, m.Shares).inv()
+		shares, _ := c.leaf(key.Shares, m.Shares).inv()
 		target := equity.mul(shares)
 		if !m.Horizon.IsZero() {
 			if c.drawn("horizon/rate") || c.drawn("horizon/years") {
@@ -304,28 +306,28 @@ func (c *compiler) output(name string) (poly, error) {
 			}
 			target = target.scale(f64(c.e.result.Discount))
 		}
-		if key.Name == valuation.KeyTarget {
+		if k.Name == key.Target {
 			return target, nil
 		}
-		price, ok := c.leaf(valuation.KeyPrice, m.Price).inv()
+		price, ok := c.leaf(key.Price, m.Price).inv()
 		if !ok {
 			return nil, none
 		}
 		return target.mul(price).add(constant(-1)), nil
-	case key.Space == valuation.SpacePart && key.Name == "value":
+	case k.Space == key.SpacePart && k.Name == "value":
 		for i, part := range m.Parts {
-			if part.Segment == key.Segment {
+			if part.Segment == k.Segment {
 				return c.part(i)
 			}
 		}
-	case key.Space == valuation.SpaceForecast && !key.Growth:
-		y := key.Year
+	case k.Space == key.SpaceForecast && !k.Growth:
+		y := k.Year
 		if _, ok := m.Plan.Users[y]; !ok {
 			return nil, none
 		}
-		if key.Segment == "" {
+		if k.Segment == "" {
 			mau, dau := c.users(y)
-			switch segments.Metric(key.Name) {
+			switch segments.Metric(k.Name) {
 			case segments.MAU:
 				return mau, nil
 			case segments.DAU:
@@ -343,12 +345,12 @@ func (c *compiler) output(name string) (poly, error) {
 			}
 		}
 		for _, s := range m.Plan.Segments {
-			if s.Name == key.Segment {
+			if s.Name == k.Segment {
 				l, err := c.lines(s, y)
 				if err != nil {
 					return nil, err
 				}
-				if v, ok := l[segments.Metric(key.Name)]; ok {
+				if v, ok := l[segments.Metric(k.Name)]; ok {
 					return v, nil
 				}
 			}

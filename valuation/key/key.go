@@ -1,15 +1,17 @@
-package valuation
+// Package key names the figures of a valuation and the assumptions that move it: one
+// grammar (see Key), read by Parse at the edges (files, command lines, HTTP) and carried
+// as a comparable value everywhere else, errors included. It imports nothing of sotp, so
+// that every package, fault among them, can hold a key.
+package key
 
 import (
+	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/sotpkit/sotp/comps"
-	"github.com/sotpkit/sotp/valuation/fault"
 )
 
-// Key names one figure of a Result, or one assumption of a Model that an analysis can
-// move. Its text form, which ParseKey reads and String writes, is a path of names joined
+// Key names one figure of a valuation.Result, or one assumption of a valuation.Model that an analysis can
+// move. Its text form, which Parse reads and String writes, is a path of names joined
 // by "/":
 //
 //	sum, equity, shares, diluted,         the valuation's scalars: the sum of the parts, the
@@ -40,7 +42,7 @@ import (
 // model to be read. Units are those of the result: millions of users or currency,
 // fractions for rates.
 //
-// As assumptions (see Model.Prepare), keys name: forecast/YEAR/mau and forecast/YEAR/dau
+// As assumptions (see valuation.Model.Prepare), keys name: forecast/YEAR/mau and forecast/YEAR/dau
 // (the platform's users), forecast/YEAR/SEGMENT/INPUT (an input of a segment's driver),
 // part/SEGMENT/average (the aggregate of a Multiple's comparables, in the set's currency
 // per user or as a ratio) and part/SEGMENT/premium (-0.2 is "80% of the average"),
@@ -49,11 +51,11 @@ import (
 // Keys are comparable values: they can be map keys, and two keys that print alike are ==.
 type Key struct {
 	Space   Space
-	Year    int            // of SpaceForecast and SpacePnL
-	Segment string         // of SpaceForecast (empty for a group figure), SpacePart and SpaceComp
-	Ticker  string         // of SpaceComp
-	From    comps.Currency // of SpaceFX
-	To      comps.Currency // of SpaceFX
+	Year    int    // of SpaceForecast, SpacePnL and SpacePnLLine
+	Segment string // of SpaceForecast (empty for a group figure), SpacePart and SpaceComp
+	Ticker  string // of SpaceComp
+	From    string // of SpaceFX: an ISO 4217 currency code
+	To      string // of SpaceFX
 	// Name is the scalar (SpaceScalar), metric (SpaceForecast), P&L field (SpacePnL), line
 	// (SpacePnLLine) or field of a part or comparable.
 	Name   string
@@ -83,39 +85,61 @@ const (
 
 // Names of the scalar keys.
 const (
-	KeySum     = "sum"
-	KeyEquity  = "equity"
-	KeyShares  = "shares"
-	KeyDiluted = "diluted"
-	// KeyUndiscounted and KeyDiscount are the value a share of the year priced and the
+	Sum     = "sum"
+	Equity  = "equity"
+	Shares  = "shares"
+	Diluted = "diluted"
+	// Undiscounted and Discount are the value a share of the year priced and the
 	// horizon's discount factor, whose product is the target.
-	KeyUndiscounted = "undiscounted"
-	KeyDiscount     = "discount"
-	KeyTarget       = "target"
-	KeyPrice        = "price"
-	KeyUpside       = "upside"
+	Undiscounted = "undiscounted"
+	Discount     = "discount"
+	Target       = "target"
+	Price        = "price"
+	Upside       = "upside"
 )
 
-// Scalar returns the key of one of the valuation's scalars: KeySum, KeyShares, KeyTarget,
-// KeyPrice or KeyUpside.
+// Scalar returns the key of one of the valuation's scalars: Sum, Shares, Target, Price,
+// Upside, ...
 func Scalar(name string) Key { return Key{Space: SpaceScalar, Name: name} }
 
-// ForecastKey returns the key of a segment's line or driver input in year, or with
-// segment "" a group figure.
-func ForecastKey(year int, segment, metric string) Key {
+// Forecast returns the key of a segment's line or driver input in year, or with segment
+// "" a group figure.
+func Forecast(year int, segment, metric string) Key {
 	return Key{Space: SpaceForecast, Year: year, Segment: segment, Name: metric}
 }
 
-// PartKey returns the key of a field of the part that values segment.
-func PartKey(segment, field string) Key { return Key{Space: SpacePart, Segment: segment, Name: field} }
+// Part returns the key of a field of the part that values segment.
+func Part(segment, field string) Key { return Key{Space: SpacePart, Segment: segment, Name: field} }
 
-// FXKey returns the key of the FX rate from one currency to another.
-func FXKey(from, to comps.Currency) Key { return Key{Space: SpaceFX, From: from, To: to} }
+// FX returns the key of the FX rate from one currency to another.
+func FX(from, to string) Key { return Key{Space: SpaceFX, From: from, To: to} }
 
-// ParseKey reads a key in the grammar of Key. A string outside it is a *fault.Error
-// wrapping fault.ErrUnknownFigure.
-func ParseKey(s string) (Key, error) {
-	bad := &fault.Error{Pkg: "valuation", Field: "key", Value: strconv.Quote(s), Err: fault.ErrUnknownFigure}
+// ParseError is a text outside the grammar of Key. Its code is "unknown_figure": it
+// matches, with errors.Is, any error whose Code method gives that code (the fault
+// package's ErrUnknownFigure), without this package importing the one that declares it.
+type ParseError struct {
+	Text string // the text read, shortened to 80 bytes
+}
+
+// Error says what was read.
+func (e *ParseError) Error() string { return "unknown figure " + strconv.Quote(e.Text) }
+
+// Code returns "unknown_figure", the code of fault.ErrUnknownFigure.
+func (e *ParseError) Code() string { return "unknown_figure" }
+
+// Is reports whether target is an error of the same code: fault.ErrUnknownFigure.
+func (e *ParseError) Is(target error) bool {
+	c, ok := target.(interface{ Code() string })
+	return ok && c.Code() == e.Code()
+}
+
+// Parse reads a key in the grammar of Key. A text outside it is a *ParseError.
+func Parse(s string) (Key, error) {
+	text := s
+	if len(text) > 80 {
+		text = text[:80] + "..."
+	}
+	bad := &ParseError{Text: text}
 	p := strings.Split(s, "/")
 	for _, name := range p {
 		if name == "" {
@@ -126,7 +150,7 @@ func ParseKey(s string) (Key, error) {
 	switch {
 	case len(p) == 1:
 		switch s {
-		case KeySum, KeyEquity, KeyShares, KeyDiluted, KeyUndiscounted, KeyDiscount, KeyTarget, KeyPrice, KeyUpside:
+		case Sum, Equity, Shares, Diluted, Undiscounted, Discount, Target, Price, Upside:
 			return Scalar(s), nil
 		}
 	case p[0] == "bridge" && len(p) == 2:
@@ -138,9 +162,9 @@ func ParseKey(s string) (Key, error) {
 	case p[0] == "horizon" && len(p) == 2:
 		return Key{Space: SpaceHorizon, Name: p[1]}, nil
 	case p[0] == "fx" && len(p) == 3:
-		return FXKey(comps.Currency(p[1]), comps.Currency(p[2])), nil
+		return FX(p[1], p[2]), nil
 	case p[0] == "part" && len(p) == 3:
-		return PartKey(p[1], p[2]), nil
+		return Part(p[1], p[2]), nil
 	case p[0] == "part" && len(p) == 5 && p[2] == "comp":
 		return Key{Space: SpaceComp, Segment: p[1], Ticker: p[3], Name: p[4]}, nil
 	case (p[0] == "forecast" || p[0] == "pnl") && len(p) >= 3:
@@ -194,7 +218,7 @@ func pnlKey(k Key, p []string, bad error) (Key, error) {
 	return k, nil
 }
 
-// String writes the key in the grammar ParseKey reads.
+// String writes the key in the grammar Parse reads.
 func (k Key) String() string {
 	var b strings.Builder
 	year := func(prefix string) {
@@ -206,7 +230,7 @@ func (k Key) String() string {
 	case SpaceScalar:
 		return k.Name
 	case SpaceFX:
-		return "fx/" + string(k.From) + "/" + string(k.To)
+		return "fx/" + k.From + "/" + k.To
 	case SpaceBridge:
 		if k.Name == "" {
 			return "bridge/" + k.Item
@@ -246,19 +270,86 @@ func (k Key) String() string {
 	return b.String()
 }
 
-// MarshalText writes the key as String does, so that keys are JSON strings.
+// MarshalText writes the key as String does, so that keys are JSON strings. A key of no
+// Space is an error.
 func (k Key) MarshalText() ([]byte, error) {
 	if k.Space < SpaceScalar || k.Space > SpaceHorizon {
-		return nil, &fault.Error{Pkg: "valuation", Field: "key", Value: k.String(), Err: fault.ErrUnknownFigure}
+		return nil, &ParseError{Text: k.String()}
 	}
 	return []byte(k.String()), nil
 }
 
-// UnmarshalText reads a key as ParseKey does.
+// UnmarshalText reads a key as Parse does.
 func (k *Key) UnmarshalText(b []byte) error {
-	p, err := ParseKey(string(b))
+	p, err := Parse(string(b))
 	if err == nil {
 		*k = p
 	}
 	return err
+}
+
+// Suggest returns "(did you mean A or B?)" naming up to three of the known keys nearest
+// to text, or "" when none is near: for the error of a key that is not found, made only
+// then. Near is within an edit distance of a third of text's length (two at least): a
+// typo's reach, not another key's. It looks at no more than 10,000 known keys.
+func Suggest(text string, known []string) string {
+	near := nearest(text, known, 3)
+	if len(near) == 0 {
+		return ""
+	}
+	return "(did you mean " + strings.Join(near, " or ") + "?)"
+}
+
+// nearest returns up to n of the known keys nearest to text, nearest first (ties in the
+// order given), as Suggest describes them.
+func nearest(text string, known []string, n int) []string {
+	limit := max(len(text)/3, 2)
+	type near struct {
+		key  string
+		dist int
+	}
+	var found []near
+	for _, k := range known[:min(len(known), 10_000)] {
+		if k == text {
+			continue
+		}
+		if d := distance(text, k, limit); d <= limit {
+			found = append(found, near{k, d})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b near) int { return a.dist - b.dist })
+	out := make([]string, 0, min(n, len(found)))
+	for _, f := range found[:min(n, len(found))] {
+		out = append(out, f.key)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance of a and b in bytes, or limit + 1 once it is sure
+// to be above limit.
+func distance(a, b string, limit int) int {
+	if len(a)-len(b) > limit || len(b)-len(a) > limit {
+		return limit + 1
+	}
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		least := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			least = min(least, cur[j])
+		}
+		if least > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
