@@ -346,7 +346,7 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 			b.WriteString("\n" + g.Text(o))
 		}
 	}
-	if t := r.Tornado; t != nil {
+	for _, t := range r.Tornado {
 		b.WriteString("\n" + t.Text())
 	}
 	if c := r.Scenarios; c != nil {
@@ -355,7 +355,7 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 	if s := r.Seek; s != nil {
 		fmt.Fprintf(&b, "\nGoal seek: the assumption at %s gives the output %s (%d evaluations)\n", exact(s.Value), exact(s.Output), s.Iterations)
 	}
-	if s := r.MonteCarlo; s != nil {
+	for _, s := range r.MonteCarlo {
 		b.WriteString("\n" + s.Text())
 	}
 	for _, ix := range r.Sobol {
@@ -366,6 +366,9 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 	}
 	if w := r.Weighted; w != nil {
 		b.WriteString("\n" + w.Text())
+	}
+	for _, warning := range r.Warnings {
+		fmt.Fprintln(stderr, "sotp: warning:", warning.Message)
 	}
 	_, err = fmt.Fprint(w, b.String())
 	return format, err

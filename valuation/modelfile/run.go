@@ -79,9 +79,13 @@ type RunAxis struct {
 	Steps  int       `json:"steps,omitempty"`
 }
 
-// RunTornado moves each swing's assumption alone to its low and high value.
+// RunTornado moves each swing's assumption alone to its low and high value, a tornado an
+// output.
 type RunTornado struct {
-	Output string     `json:"output"`
+	Outputs []string `json:"outputs,omitempty" max:"100"`
+	// Output is the one output of files written before outputs: still read, with a
+	// deprecation warning in the result; give one of the two.
+	Output string     `json:"output,omitempty"`
 	Swings []RunSwing `json:"swings" max:"1000"`
 }
 
@@ -124,9 +128,12 @@ type RunSeek struct {
 	Tolerance  *Decimal `json:"tolerance,omitempty"`
 }
 
-// RunMonteCarlo draws the inputs and summarises the output.
+// RunMonteCarlo draws the inputs and summarises each output over the same draws.
 type RunMonteCarlo struct {
-	Output string     `json:"output"`
+	Outputs []string `json:"outputs,omitempty" max:"100"`
+	// Output is the one output of files written before outputs: still read, with a
+	// deprecation warning in the result; give one of the two.
+	Output string     `json:"output,omitempty"`
 	Inputs []RunInput `json:"inputs" max:"100"`
 	// Correlation is the inputs' correlation matrix, rows in the order of Inputs.
 	Correlation [][]Decimal `json:"correlation,omitempty" max:"100"`
@@ -207,6 +214,12 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 		if _, err := sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
 			return RunFile{}, err
 		}
+		if (mc.Output == "") == (len(mc.Outputs) == 0) {
+			return invalid("$.monte_carlo.outputs", "give outputs (or, as files before it did, output), one of the two")
+		}
+	}
+	if t := f.Tornado; t != nil && (t.Output == "") == (len(t.Outputs) == 0) {
+		return invalid("$.tornado.outputs", "give outputs (or, as files before it did, output), one of the two")
 	}
 	if sb := f.Sobol; sb != nil {
 		if _, err := sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
@@ -248,13 +261,15 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 type RunResult struct {
 	Result     valuation.Result        `json:"result"`
 	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
-	Tornado    *sensitivity.Tornado    `json:"tornado,omitempty"`
+	Tornado    []sensitivity.Tornado   `json:"tornado,omitempty"` // one an output
 	Scenarios  *sensitivity.Comparison `json:"scenarios,omitempty"`
 	Seek       *sensitivity.Solution   `json:"seek,omitempty"`
-	MonteCarlo *sensitivity.Summary    `json:"monte_carlo,omitempty"`
+	MonteCarlo []sensitivity.Summary   `json:"monte_carlo,omitempty"` // one an output
 	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
 	Morris     []sensitivity.Screening `json:"morris,omitempty"`
 	Weighted   *valuation.Weighted     `json:"weighted,omitempty"`
+	// Warnings are what the run's reader should know: a deprecated spelling the file used.
+	Warnings []valuation.Warning `json:"warnings,omitempty"`
 }
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case keys, decimals as
@@ -343,9 +358,13 @@ type requests struct {
 	scenarios *RunScenarios
 	seek      *sensitivity.Goal
 	mc        *sensitivity.MonteCarlo
-	sobol     *sensitivity.Sobol
-	morris    *sensitivity.Morris
-	cases     []valuation.Case
+	// tornadoOutputs and mcOutputs are the outputs of the tornado and the Monte Carlo
+	// run, one analysis each; warnings, the deprecated spellings the file used.
+	tornadoOutputs, mcOutputs []string
+	warnings                  []valuation.Warning
+	sobol                     *sensitivity.Sobol
+	morris                    *sensitivity.Morris
+	cases                     []valuation.Case
 }
 
 // at locates err at a run file's path.
@@ -370,6 +389,9 @@ func (f RunFile) requests() (requests, error) {
 		}
 	}
 	rq.tornado, rq.scenarios = f.Tornado, f.Scenarios
+	if t := f.Tornado; t != nil {
+		rq.tornadoOutputs = rq.outputsOf("$.tornado", t.Outputs, t.Output)
+	}
 	if s := f.Seek; s != nil {
 		rq.seek = &sensitivity.Goal{Assumption: s.Assumption, Output: s.Output, Target: s.Target.Decimal, Low: s.Low.Decimal, High: s.High.Decimal}
 		if s.Tolerance != nil {
@@ -384,7 +406,8 @@ func (f RunFile) requests() (requests, error) {
 		if mc.Seed < 0 {
 			return requests{}, at("$.monte_carlo.seed", fmt.Errorf("%w: negative", fault.ErrInvalid))
 		}
-		run := sensitivity.MonteCarlo{Output: mc.Output, Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), Bins: mc.Bins}
+		rq.mcOutputs = rq.outputsOf("$.monte_carlo", mc.Outputs, mc.Output)
+		run := sensitivity.MonteCarlo{Inputs: inputs, Draws: mc.Draws, Seed: uint64(mc.Seed), Bins: mc.Bins}
 		if run.Sampling, err = sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
 			return requests{}, err
 		}
@@ -451,6 +474,21 @@ func (f RunFile) requests() (requests, error) {
 	return rq, nil
 }
 
+// WarnDeprecated is the code of a warning that a run file uses a spelling that is still
+// read, for one release, but no longer written.
+const WarnDeprecated = "deprecated"
+
+// outputsOf is an analysis's outputs: the list, or the one output of the spelling before
+// it, with a warning.
+func (rq *requests) outputsOf(at string, outputs []string, output string) []string {
+	if output == "" {
+		return outputs
+	}
+	rq.warnings = append(rq.warnings, valuation.Warning{Code: WarnDeprecated,
+		Message: at + ".output is deprecated: write \"outputs\": [" + strconv.Quote(output) + "], as every analysis does"})
+	return []string{output}
+}
+
 // admit counts the points of every analysis, as the engine will, and refuses a run of
 // more than limit in all (sensitivity.DefaultMaxPoints when zero) with
 // fault.ErrTooManyPoints at the path of the analysis that passes it.
@@ -474,7 +512,7 @@ func (rq requests) admit(limit int) error {
 		errs = append(errs, add("$.grid", n, err))
 	}
 	if rq.tornado != nil {
-		errs = append(errs, add("$.tornado", 2*len(rq.tornado.Swings), nil))
+		errs = append(errs, add("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil))
 	}
 	if rq.scenarios != nil {
 		errs = append(errs, add("$.scenarios", len(rq.scenarios.Sets), nil))
@@ -485,7 +523,10 @@ func (rq requests) admit(limit int) error {
 	}
 	if rq.mc != nil {
 		n, err := rq.mc.Cost()
-		errs = append(errs, add("$.monte_carlo", n, err))
+		if err == nil && n > 0 && len(rq.mcOutputs) > math.MaxInt32/n {
+			err = &fault.Error{Pkg: "modelfile", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
+		}
+		errs = append(errs, add("$.monte_carlo", n*len(rq.mcOutputs), err))
 	}
 	if rq.cases != nil {
 		errs = append(errs, add("$.weighted", len(rq.cases), nil))
@@ -508,7 +549,7 @@ func (rq requests) admit(limit int) error {
 
 // run runs the requests on e.
 func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, error) {
-	out := RunResult{Result: e.Result()}
+	out := RunResult{Result: e.Result(), Warnings: rq.warnings}
 	if rq.axes != nil {
 		grid, err := e.Grid(ctx, rq.outputs, rq.axes...)
 		if err != nil {
@@ -529,11 +570,13 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, e
 			}
 			swings[i] = sw[0]
 		}
-		tor, err := e.Tornado(ctx, t.Output, swings...)
-		if err != nil {
-			return RunResult{}, at("$.tornado", err)
+		for _, o := range rq.tornadoOutputs {
+			tor, err := e.Tornado(ctx, o, swings...)
+			if err != nil {
+				return RunResult{}, at("$.tornado", err)
+			}
+			out.Tornado = append(out.Tornado, tor)
 		}
-		out.Tornado = &tor
 	}
 	if s := rq.scenarios; s != nil {
 		scenarios := make([]sensitivity.Scenario, len(s.Sets))
@@ -557,11 +600,15 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, e
 		out.Seek = &sol
 	}
 	if rq.mc != nil {
-		s, err := e.MonteCarlo(ctx, *rq.mc)
-		if err != nil {
-			return RunResult{}, at("$.monte_carlo", err)
+		for _, o := range rq.mcOutputs {
+			mc := *rq.mc
+			mc.Output = o
+			s, err := e.MonteCarlo(ctx, mc)
+			if err != nil {
+				return RunResult{}, at("$.monte_carlo", err)
+			}
+			out.MonteCarlo = append(out.MonteCarlo, s)
 		}
-		out.MonteCarlo = &s
 	}
 	if rq.cases != nil {
 		if err := ctx.Err(); err != nil {

@@ -42,7 +42,7 @@ func TestReadRun(t *testing.T) {
 	if invalid != 5 { // DAU 200 above every MAU of the axis
 		t.Errorf("%d cells with DAU above MAU, want 5", invalid)
 	}
-	if r.Tornado == nil || len(r.Tornado.Bars) != 2 || r.Scenarios == nil || len(r.Scenarios.Cells) != 2 || r.Scenarios.Cells[1].Err == nil {
+	if len(r.Tornado) != 1 || len(r.Tornado[0].Bars) != 2 || r.Scenarios == nil || len(r.Scenarios.Cells) != 2 || r.Scenarios.Cells[1].Err == nil {
 		t.Errorf("tornado %+v, scenarios %+v", r.Tornado, r.Scenarios)
 	}
 	// The target is linear in MAU through the origin, so the seek lands on 50 within its
@@ -51,7 +51,7 @@ func TestReadRun(t *testing.T) {
 		r.Seek.Value.Sub(d("5000").DivRound(r.Result.Target, 16)).Abs().GreaterThan(d("0.000001")) {
 		t.Errorf("seek %+v, want the target at 50", r.Seek)
 	}
-	if r.MonteCarlo == nil || r.MonteCarlo.Valid != 2000 || len(r.Sobol) != 1 || len(r.Sobol[0].Inputs) != 2 {
+	if len(r.MonteCarlo) != 1 || r.MonteCarlo[0].Valid != 2000 || len(r.Sobol) != 1 || len(r.Sobol[0].Inputs) != 2 {
 		t.Errorf("monte carlo %+v, sobol %+v", r.MonteCarlo, r.Sobol)
 	}
 	// Under P/MAU the target does not depend on DAU: its effects are exactly 0; more
@@ -174,4 +174,51 @@ func FuzzDecodeRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = modelfile.DecodeRun(strings.NewReader(string(data)))
 	})
+}
+
+// TestOutputsEverywhere: the tornado and the Monte Carlo run take outputs, as every
+// analysis does, one result an output; the one output of files written before (issue 24)
+// is still read, gives the same result, and the run warns that it is deprecated.
+func TestOutputsEverywhere(t *testing.T) {
+	b, err := os.ReadFile("testdata/run.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := strings.ReplaceAll(string(b), `"outputs": ["target"],
+    "swings"`, `"outputs": ["target", "part/ads/value"],
+    "swings"`)
+	two = strings.Replace(two, `"outputs": ["target"],
+    "inputs": [
+      {"name": "forecast/2025/mau", "dist": "normal"`, `"outputs": ["target", "sum"],
+    "inputs": [
+      {"name": "forecast/2025/mau", "dist": "normal"`, 1)
+	r, err := readRun(t, two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Tornado) != 2 || r.Tornado[1].Output != "part/ads/value" || len(r.MonteCarlo) != 2 || r.MonteCarlo[1].Output != "sum" || len(r.Warnings) != 0 {
+		t.Fatalf("tornados %d, summaries %d, warnings %v; want 2, 2, none", len(r.Tornado), len(r.MonteCarlo), r.Warnings)
+	}
+	old := strings.ReplaceAll(string(b), `"outputs": ["target"],
+    "swings"`, `"output": "target",
+    "swings"`)
+	old = strings.Replace(old, `"outputs": ["target"],
+    "inputs": [
+      {"name": "forecast/2025/mau", "dist": "normal"`, `"output": "target",
+    "inputs": [
+      {"name": "forecast/2025/mau", "dist": "normal"`, 1)
+	o, err := readRun(t, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Warnings) != 2 || o.Warnings[0].Code != modelfile.WarnDeprecated || !strings.Contains(o.Warnings[0].Message, "$.tornado.output is deprecated") ||
+		o.MonteCarlo[0].Mean != r.MonteCarlo[0].Mean || !o.Tornado[0].Base.Equal(r.Tornado[0].Base) {
+		t.Errorf("deprecated spelling: warnings %v, mean %v against %v", o.Warnings, o.MonteCarlo[0].Mean, r.MonteCarlo[0].Mean)
+	}
+	both := strings.Replace(string(b), `"outputs": ["target"],
+    "swings"`, `"outputs": ["target"], "output": "target",
+    "swings"`, 1)
+	if _, err := modelfile.DecodeRun(strings.NewReader(both)); !errors.Is(err, fault.ErrInvalid) {
+		t.Errorf("output and outputs: %v, want fault.ErrInvalid", err)
+	}
 }
