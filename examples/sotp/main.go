@@ -166,7 +166,7 @@ func review(args []string, w io.Writer) (string, error) {
 		if !d.Valid {
 			return ""
 		}
-		return exact(d.Decimal)
+		return fault.Plain(d.Decimal)
 	}
 	switch format {
 	case "markdown":
@@ -177,8 +177,8 @@ func review(args []string, w io.Writer) (string, error) {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"key", "forecast", "actual", "difference", "pct", "verdict", "target", "tolerance", "source", "derived", "note"})
 		for _, l := range r.Review {
-			_ = cw.Write([]string{l.Key.String(), null(l.Forecast), exact(l.Actual), null(l.Difference), null(l.Pct), l.Verdict,
-				null(l.Target), exact(l.Tolerance), l.Source, l.Derived, l.Note})
+			_ = cw.Write([]string{l.Key.String(), null(l.Forecast), fault.Plain(l.Actual), null(l.Difference), null(l.Pct), l.Verdict,
+				null(l.Target), fault.Plain(l.Tolerance), l.Source, l.Derived, l.Note})
 		}
 		cw.Flush()
 		err = cw.Error()
@@ -210,7 +210,7 @@ func value(args []string, w io.Writer) (string, error) {
 		_ = cw.Write([]string{"key", "value"})
 		for _, k := range r.Keys() {
 			if v, err := r.Lookup(k); err == nil {
-				_ = cw.Write([]string{k.String(), exact(v)})
+				_ = cw.Write([]string{k.String(), fault.Plain(v)})
 			}
 		}
 		cw.Flush()
@@ -240,7 +240,7 @@ func figure(args []string, w io.Writer) (string, error) {
 		if err != nil {
 			return format, err
 		}
-		out[s] = exact(v)
+		out[s] = fault.Plain(v)
 		lines = append(lines, s+"\t"+out[s])
 	}
 	if format == "json" {
@@ -353,7 +353,7 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 		b.WriteString("\n" + c.Text())
 	}
 	if s := r.Seek; s != nil {
-		fmt.Fprintf(&b, "\nGoal seek: the assumption at %s gives the output %s (%d evaluations)\n", exact(s.Value), exact(s.Output), s.Iterations)
+		fmt.Fprintf(&b, "\nGoal seek: the assumption at %s gives the output %s (%d evaluations)\n", fault.Plain(s.Value), fault.Plain(s.Output), s.Iterations)
 	}
 	for _, s := range r.MonteCarlo {
 		b.WriteString("\n" + s.Text())
@@ -516,14 +516,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// exact writes a decimal with every digit it holds and no trailing zeros (StringFixed, not
-// String, which shopspring's package variables can change).
-func exact(d decimal.Decimal) string {
-	s := d.StringFixed(max(-d.Exponent(), 0))
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
 }
