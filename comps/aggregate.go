@@ -22,7 +22,7 @@ var (
 	_ Aggregate = Harmonic{}
 	_ Aggregate = Trimmed{}
 	_ Aggregate = MarketValueWeighted{}
-	_ Aggregate = Weighted{}
+	_ Aggregate = WeightedMean{}
 )
 
 // Mean is the arithmetic mean, the sell-side default and the report's.
@@ -116,17 +116,17 @@ func (MarketValueWeighted) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	return weighted(cs, ws)
 }
 
-// Weighted is the mean of the multiples with weights given per ticker: Σ(w × x) / Σw.
+// WeightedMean is the mean of the multiples with weights given per ticker: Σ(w × x) / Σw.
 // Every comparable priced needs a weight; weights are not negative and need not sum to 1.
-type Weighted struct {
+type WeightedMean struct {
 	Weights map[string]decimal.Decimal
 }
 
 // Name implements Aggregate.
-func (Weighted) Name() string { return "weighted mean" }
+func (WeightedMean) Name() string { return "weighted mean" }
 
 // Of implements Aggregate.
-func (w Weighted) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
+func (w WeightedMean) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	ws := make([]decimal.Decimal, len(cs))
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]
@@ -190,7 +190,7 @@ var (
 	_ withoutEacher = Median{}
 	_ withoutEacher = Harmonic{}
 	_ withoutEacher = MarketValueWeighted{}
-	_ withoutEacher = Weighted{}
+	_ withoutEacher = WeightedMean{}
 )
 
 // withoutEach: the sum of the others is the sum less one, exactly.
@@ -264,7 +264,7 @@ func (MarketValueWeighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal,
 	return weightedWithoutEach(cs, ws, multiples(cs))
 }
 
-func (w Weighted) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
+func (w WeightedMean) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	ws := make([]decimal.Decimal, len(cs))
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]

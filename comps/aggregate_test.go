@@ -36,9 +36,9 @@ func TestAggregates(t *testing.T) {
 		// = 632725952 / 1028200 = 615.37244893989496207...
 		{comps.MarketValueWeighted{}, "market-value weighted mean", "615.3724489398949621"},
 		// Alibaba at weight 0: (267.04 + 294.98) / 2 = 281.01.
-		{comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("0"), "JD US": d("1")}}, "weighted mean", "281.01"},
+		{comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("0"), "JD US": d("1")}}, "weighted mean", "281.01"},
 		// 1:2:1 → (267.04 + 2 × 815.08 + 294.98) / 4 = 2192.18 / 4 = 548.045.
-		{comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("2"), "JD US": d("1")}}, "weighted mean", "548.045"},
+		{comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("2"), "JD US": d("1")}}, "weighted mean", "548.045"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := ecom
@@ -68,9 +68,9 @@ func TestAggregateErrors(t *testing.T) {
 	}{
 		{"trim of a half", comps.Trimmed{Fraction: d("0.5")}, fault.ErrTrim, ""},
 		{"negative trim", comps.Trimmed{Fraction: d("-0.1")}, fault.ErrTrim, ""},
-		{"missing weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
-		{"negative weight", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("-1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
-		{"zero weights", comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("0"), "9988.HK": d("0"), "JD US": d("0")}}, fault.ErrWeight, ""},
+		{"missing weight", comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
+		{"negative weight", comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("-1"), "JD US": d("1")}}, fault.ErrWeight, "9988.HK"},
+		{"zero weights", comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("0"), "9988.HK": d("0"), "JD US": d("0")}}, fault.ErrWeight, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := ecom
@@ -83,7 +83,7 @@ func TestAggregateErrors(t *testing.T) {
 		})
 	}
 	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}, comps.Trimmed{},
-		comps.MarketValueWeighted{}, comps.Weighted{}} {
+		comps.MarketValueWeighted{}, comps.WeightedMean{}} {
 		if _, err := agg.Of(nil); !errors.Is(err, fault.ErrEmptySet) {
 			t.Errorf("%s of nothing: %v, want ErrEmptySet", agg.Name(), err)
 		}
@@ -93,7 +93,7 @@ func TestAggregateErrors(t *testing.T) {
 // BenchmarkAggregates works out Table 13's multiple under each aggregate.
 func BenchmarkAggregates(b *testing.B) {
 	for _, agg := range []comps.Aggregate{comps.Mean{}, comps.Median{}, comps.Harmonic{}, comps.Trimmed{Fraction: d("0.34")},
-		comps.MarketValueWeighted{}, comps.Weighted{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("1"), "JD US": d("1")}}} {
+		comps.MarketValueWeighted{}, comps.WeightedMean{Weights: map[string]decimal.Decimal{"PDD US": d("1"), "9988.HK": d("1"), "JD US": d("1")}}} {
 		s := kuaishou2021.EcommercePeers()
 		s.Aggregate = agg
 		b.Run(agg.Name(), func(b *testing.B) {
@@ -111,11 +111,11 @@ func BenchmarkAggregates(b *testing.B) {
 // excluded by ticker: exclusions are looked up in the set, so the two cost about the same
 // (issue 12: each excluded ticker used to scan the whole set, 9.9 s against 0.57 s).
 func BenchmarkExclusions(b *testing.B) {
-	mau := comps.Metric{Name: "mau", Year: 2021}
+	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	base := comps.Set{Name: "many", Metric: mau}
 	for i := range 100_000 {
 		base.Companies = append(base.Companies, comps.Company{Ticker: fmt.Sprint("T", i), Currency: comps.USD,
-			MarketValue: decimal.NewFromInt(int64(1000 + i)), Metrics: map[comps.Metric]decimal.Decimal{mau: decimal.NewFromInt(int64(10 + i%7))}})
+			MarketValue: decimal.NewFromInt(int64(1000 + i)), Metrics: map[comps.MetricYear]decimal.Decimal{mau: decimal.NewFromInt(int64(10 + i%7))}})
 	}
 	for _, pct := range []int{0, 10} {
 		s := base

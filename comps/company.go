@@ -11,36 +11,36 @@ import (
 	"github.com/sotpkit/sotp/valuation/fault"
 )
 
-// Metric names what a comparable is priced on, and for which year: {"mau", 2021}.
-type Metric struct {
+// MetricYear names what a comparable is priced on, and for which year: {"mau", 2021}.
+type MetricYear struct {
 	Name string `json:"name"`
 	Year int    `json:"year"`
 }
 
 // String returns the metric as errors and tables show it: "mau 2021".
-func (m Metric) String() string { return fmt.Sprintf("%s %d", m.Name, m.Year) }
+func (m MetricYear) String() string { return fmt.Sprintf("%s %d", m.Name, m.Year) }
 
 // Key returns the metric as files name it: "mau_2021".
-func (m Metric) Key() string { return fmt.Sprintf("%s_%d", m.Name, m.Year) }
+func (m MetricYear) Key() string { return fmt.Sprintf("%s_%d", m.Name, m.Year) }
 
-// ParseMetric parses a key written by Metric.Key: a lower-case name of letters, digits and
+// ParseMetric parses a key written by MetricYear.Key: a lower-case name of letters, digits and
 // underscores, an underscore, and a four-digit year.
-func ParseMetric(key string) (Metric, error) {
+func ParseMetric(key string) (MetricYear, error) {
 	bad := &fault.Error{Pkg: "comps", Field: "metric", Value: strconv.Quote(key), Err: fault.ErrMetricKey}
 	i := strings.LastIndexByte(key, '_')
 	if i < 1 || len(key)-i-1 != 4 {
-		return Metric{}, bad
+		return MetricYear{}, bad
 	}
 	for _, r := range key[:i] {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return Metric{}, bad
+			return MetricYear{}, bad
 		}
 	}
 	year, err := strconv.Atoi(key[i+1:])
 	if err != nil || year < 1000 {
-		return Metric{}, bad
+		return MetricYear{}, bad
 	}
-	return Metric{Name: key[:i], Year: year}, nil
+	return MetricYear{Name: key[:i], Year: year}, nil
 }
 
 // Company is one listed comparable as of a date.
@@ -65,10 +65,10 @@ type Company struct {
 	Reporting Currency
 	// Metrics are the figures the company can be priced on, in millions (of users, or of
 	// the Reporting currency).
-	Metrics map[Metric]decimal.Decimal
+	Metrics map[MetricYear]decimal.Decimal
 	// Multiples are multiples as the source printed them. Where one is given for a set's
 	// metric it is used in place of MarketValue / metric, which stays as evidence.
-	Multiples map[Metric]decimal.Decimal
+	Multiples map[MetricYear]decimal.Decimal
 	AsOf      string // date of Close, YYYY-MM-DD
 	Source    string // where the figures come from
 }

@@ -39,10 +39,10 @@ func TestReportSets(t *testing.T) {
 }
 
 func TestComputedMultiple(t *testing.T) {
-	mau := comps.Metric{Name: "mau", Year: 2021}
+	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	s := comps.Set{Name: "s", Metric: mau, Premium: d("0.1"), Companies: []comps.Company{
-		{Ticker: "A", Currency: comps.USD, MarketValue: d("300"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("3")}},
-		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("4")}},
+		{Ticker: "A", Currency: comps.USD, MarketValue: d("300"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("3")}},
+		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("4")}},
 	}}
 	// 300/3 = 100, 100/4 = 25; mean 62.5; +10% = 68.75.
 	m, err := s.Multiple(comps.FX{})
@@ -88,9 +88,9 @@ func TestFXMissingSaysHow(t *testing.T) {
 	if _, err := (comps.FX{}).Rate(comps.CNY, comps.USD); err == nil || !strings.Contains(err.Error(), "(the table has no rates: give CNY/USD)") {
 		t.Errorf("empty table: %v", err)
 	}
-	mau := comps.Metric{Name: "mau", Year: 2021}
+	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	s := comps.Set{Name: "peers", Metric: mau, Currency: comps.USD, Companies: []comps.Company{
-		{Ticker: "A", Currency: comps.CNY, MarketValue: d("300"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("3")}},
+		{Ticker: "A", Currency: comps.CNY, MarketValue: d("300"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("3")}},
 	}}
 	_, err = s.Multiple(fx)
 	var fe *fault.Error
@@ -113,7 +113,7 @@ func TestFXMissingSaysHow(t *testing.T) {
 func TestSetErrors(t *testing.T) {
 	s := kuaishou2021.StreamingPeers()
 	s.Companies = append([]comps.Company(nil), s.Companies...)
-	s.Companies[0].Multiples = map[comps.Metric]decimal.Decimal{s.Metric: d("-1")}
+	s.Companies[0].Multiples = map[comps.MetricYear]decimal.Decimal{s.Metric: d("-1")}
 	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrNonPositive) {
 		t.Errorf("negative printed multiple: %v", err)
 	}

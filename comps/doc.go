@@ -6,8 +6,8 @@
 // source printed them, the multiples as printed. A Set prices each company on the set's
 // metric, converts market values and money metrics to the set's currency through an
 // explicit FX table, reduces the multiples with an Aggregate (Mean, Median, Harmonic,
-// Trimmed, MarketValueWeighted, Weighted), and applies an optional premium or discount.
-// The resulting Multiple shows every input: each company's multiple and its modified
+// Trimmed, MarketValueWeighted, WeightedMean), and applies an optional premium or discount.
+// The resulting SetMultiple shows every input: each company's multiple and its modified
 // z-score (outliers are flagged, never dropped silently), the five-number summary, the
 // comparables excluded and why, and the FX rates used.
 //

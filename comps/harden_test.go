@@ -63,7 +63,7 @@ func TestCurrencyCodes(t *testing.T) {
 // its doc says (it was ignored); a ticker given twice is an error (both were averaged).
 func TestTickersOfASet(t *testing.T) {
 	s := kuaishou2021.StreamingPeers()
-	s.Aggregate = comps.Weighted{Weights: map[string]decimal.Decimal{"HUYA US": d("1"), "DOYU US": d("1"), "NOPE": d("5")}}
+	s.Aggregate = comps.WeightedMean{Weights: map[string]decimal.Decimal{"HUYA US": d("1"), "DOYU US": d("1"), "NOPE": d("5")}}
 	var ce *fault.Error
 	if _, err := s.Multiple(comps.FX{}); !errors.Is(err, fault.ErrUnknownTicker) || !errors.As(err, &ce) || ce.Ticker != "NOPE" || ce.Field != "weight" {
 		t.Errorf("weight of NOPE: %v, want ErrUnknownTicker naming the weight of NOPE", err)

@@ -26,7 +26,7 @@ func TestWithoutEachIsOfEachRemainder(t *testing.T) {
 		}
 		weights["T0"] = decimal.NewFromInt(1) // no remainder weighs nothing
 		weights["T1"] = decimal.NewFromInt(1)
-		for _, agg := range []Aggregate{Mean{}, Median{}, Harmonic{}, MarketValueWeighted{}, Weighted{Weights: weights}} {
+		for _, agg := range []Aggregate{Mean{}, Median{}, Harmonic{}, MarketValueWeighted{}, WeightedMean{Weights: weights}} {
 			got, err := agg.(withoutEacher).withoutEach(cs)
 			if err != nil {
 				t.Fatalf("trial %d, %s: %v", trial, agg.Name(), err)

@@ -17,7 +17,7 @@ import (
 // Set is a group of comparables priced on one metric.
 type Set struct {
 	Name   string
-	Metric Metric
+	Metric MetricYear
 	// Money says the metric is an amount of money (revenue, GMV, earnings) in each
 	// company's reporting currency, so the multiple is a pure ratio (P/S, P/GMV, P/E).
 	// Otherwise the metric counts users and the multiple is Currency per user.
@@ -60,13 +60,13 @@ func (s Set) Without(ticker string) Set {
 	return out
 }
 
-// Multiple is a set's multiple worked out, with every input shown.
-type Multiple struct {
-	Set        string   `json:"set"`
-	Metric     Metric   `json:"metric"`
-	Money      bool     `json:"money"`      // the multiple is a ratio of money to money
-	Enterprise bool     `json:"enterprise"` // of enterprise values: market value + net debt
-	Currency   Currency `json:"currency"`   // of market values; per-user multiples are Currency per user
+// SetMultiple is a set's multiple worked out, with every input shown.
+type SetMultiple struct {
+	Set        string     `json:"set"`
+	Metric     MetricYear `json:"metric"`
+	Money      bool       `json:"money"`      // the multiple is a ratio of money to money
+	Enterprise bool       `json:"enterprise"` // of enterprise values: market value + net debt
+	Currency   Currency   `json:"currency"`   // of market values; per-user multiples are Currency per user
 	// Companies are the comparables priced, in the set's order.
 	Companies []CompanyMultiple `json:"companies"`
 	// Excluded are the comparables left out, with the reason.
@@ -107,22 +107,22 @@ type Exclusion struct {
 // Multiple works out the set's multiple. Market values, money metrics and printed
 // per-user multiples are converted to the set's currency through fx; a printed multiple
 // of a money set is a ratio and is used as printed.
-func (s Set) Multiple(fx FX) (Multiple, error) {
+func (s Set) Multiple(fx FX) (SetMultiple, error) {
 	if len(s.Companies) == 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet}
 	}
 	if err := checkPremium(s.Name, s.Premium); err != nil {
-		return Multiple{}, err
+		return SetMultiple{}, err
 	}
 	if s.OutlierZ.Sign() < 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive}
 	}
-	out := Multiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
+	out := SetMultiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
 		out.Currency = s.Companies[0].Currency
 	}
 	if err := s.checkTickers(); err != nil {
-		return Multiple{}, err
+		return SetMultiple{}, err
 	}
 	for _, c := range s.Companies {
 		if reason, ok := s.Exclude[c.Ticker]; ok {
@@ -136,12 +136,12 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 			continue
 		}
 		if err != nil {
-			return Multiple{}, err
+			return SetMultiple{}, err
 		}
 		out.Companies = append(out.Companies, cm)
 	}
 	if len(out.Companies) == 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet}
 	}
 	xs := make([]decimal.Decimal, len(out.Companies))
 	for i, c := range out.Companies {
@@ -159,7 +159,7 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 	agg := s.aggregate()
 	avg, err := agg.Of(out.Companies)
 	if err != nil {
-		return Multiple{}, s.aggregateError(agg, err)
+		return SetMultiple{}, s.aggregateError(agg, err)
 	}
 	out.Aggregate, out.Average = agg.Name(), avg
 	out.Value = applyPremium(avg, s.Premium)
@@ -172,21 +172,21 @@ func (s Set) Multiple(fx FX) (Multiple, error) {
 // remainders out in one pass (the sum less one term), others cost one aggregate per
 // comparable. The averages are exactly those Aggregate.Of gives on each remainder. It
 // stops with ctx's error when ctx is done, and needs two or more comparables priced.
-func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []decimal.Decimal, err error) {
+func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full SetMultiple, averages []decimal.Decimal, err error) {
 	if ctx == nil {
-		return Multiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Field: "context", Err: fault.ErrMissingContext}
+		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Field: "context", Err: fault.ErrMissingContext}
 	}
 	full, err = s.Multiple(fx)
 	if err != nil {
-		return Multiple{}, nil, err
+		return SetMultiple{}, nil, err
 	}
 	if len(full.Companies) < 2 {
-		return Multiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: fault.ErrEmptySet}
+		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: fault.ErrEmptySet}
 	}
 	agg := s.aggregate()
 	if fast, ok := agg.(withoutEacher); ok {
 		if averages, err = fast.withoutEach(full.Companies); err != nil {
-			return Multiple{}, nil, s.aggregateError(agg, err)
+			return SetMultiple{}, nil, s.aggregateError(agg, err)
 		}
 		return full, averages, ctx.Err()
 	}
@@ -194,11 +194,11 @@ func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full Multiple, averages []
 	averages = make([]decimal.Decimal, len(full.Companies))
 	for i := range full.Companies {
 		if err := ctx.Err(); err != nil {
-			return Multiple{}, nil, err
+			return SetMultiple{}, nil, err
 		}
 		others = append(append(others[:0], full.Companies[:i]...), full.Companies[i+1:]...)
 		if averages[i], err = agg.Of(others); err != nil {
-			return Multiple{}, nil, s.aggregateError(agg, err)
+			return SetMultiple{}, nil, s.aggregateError(agg, err)
 		}
 	}
 	return full, averages, nil
@@ -225,9 +225,9 @@ func (s Set) aggregateError(agg Aggregate, err error) error {
 
 // WithPremium returns the multiple at another premium over the same aggregate, as if the
 // set had been given it: sweeps of a discount need not work the comparables out again.
-func (m Multiple) WithPremium(p decimal.Decimal) (Multiple, error) {
+func (m SetMultiple) WithPremium(p decimal.Decimal) (SetMultiple, error) {
 	if err := checkPremium(m.Set, p); err != nil {
-		return Multiple{}, err
+		return SetMultiple{}, err
 	}
 	m.Premium, m.Value = p, applyPremium(m.Average, p)
 	return m, nil
@@ -236,9 +236,9 @@ func (m Multiple) WithPremium(p decimal.Decimal) (Multiple, error) {
 // WithAverage returns the multiple with its aggregate replaced by a, which must be
 // positive, at the same premium: "what if the peers traded at a". The companies, their
 // statistics and the aggregate's name are kept as worked out, for reference.
-func (m Multiple) WithAverage(a decimal.Decimal) (Multiple, error) {
+func (m SetMultiple) WithAverage(a decimal.Decimal) (SetMultiple, error) {
 	if a.Sign() <= 0 {
-		return Multiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: fault.Plain(a), Err: fault.ErrNonPositive}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: fault.Plain(a), Err: fault.ErrNonPositive}
 	}
 	m.Average, m.Value = a, applyPremium(a, m.Premium)
 	return m, nil
@@ -278,7 +278,7 @@ func (s Set) checkTickers() error {
 	if err := named("exclude", slices.Collect(maps.Keys(s.Exclude))); err != nil {
 		return err
 	}
-	if w, ok := s.Aggregate.(Weighted); ok {
+	if w, ok := s.Aggregate.(WeightedMean); ok {
 		return named("weight", slices.Collect(maps.Keys(w.Weights)))
 	}
 	return nil
@@ -293,7 +293,7 @@ func unpriced(e *fault.Error) string {
 
 // price works out one company's multiple in the set's currency, recording the FX rates
 // it uses in out.
-func (s Set) price(c Company, fx FX, out *Multiple) (CompanyMultiple, error) {
+func (s Set) price(c Company, fx FX, out *SetMultiple) (CompanyMultiple, error) {
 	fail := func(err error) (CompanyMultiple, error) {
 		var ce *fault.Error
 		if errors.As(err, &ce) {
@@ -352,7 +352,7 @@ func convert(x decimal.Decimal, from, to Currency, rate decimal.Decimal) decimal
 }
 
 // rate returns the rate from c to the multiple's currency and records it.
-func (m *Multiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
+func (m *SetMultiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
 	r, err := fx.Rate(c, m.Currency)
 	var fe *fault.Error
 	if errors.As(err, &fe) { // say where the pair comes from: the set's currency field
@@ -373,7 +373,7 @@ func (m *Multiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
 }
 
 // Clone returns a deep copy of the set: its companies, their metrics and printed
-// multiples, its exclusions and the weights of a Weighted aggregate are its own, so that
+// multiples, its exclusions and the weights of a WeightedMean aggregate are its own, so that
 // writing to one of them leaves s as it was.
 func (s Set) Clone() Set {
 	out := s
@@ -384,8 +384,8 @@ func (s Set) Clone() Set {
 		}
 	}
 	out.Exclude = maps.Clone(s.Exclude)
-	if w, ok := s.Aggregate.(Weighted); ok {
-		out.Aggregate = Weighted{Weights: maps.Clone(w.Weights)}
+	if w, ok := s.Aggregate.(WeightedMean); ok {
+		out.Aggregate = WeightedMean{Weights: maps.Clone(w.Weights)}
 	}
 	return out
 }

@@ -13,14 +13,14 @@ import (
 )
 
 var (
-	mau21 = comps.Metric{Name: "mau", Year: 2021}
-	rev21 = comps.Metric{Name: "revenue", Year: 2021}
+	mau21 = comps.MetricYear{Name: "mau", Year: 2021}
+	rev21 = comps.MetricYear{Name: "revenue", Year: 2021}
 )
 
-func metrics(kv ...any) map[comps.Metric]decimal.Decimal {
-	m := map[comps.Metric]decimal.Decimal{}
+func metrics(kv ...any) map[comps.MetricYear]decimal.Decimal {
+	m := map[comps.MetricYear]decimal.Decimal{}
 	for i := 0; i < len(kv); i += 2 {
-		m[kv[i].(comps.Metric)] = d(kv[i+1].(string))
+		m[kv[i].(comps.MetricYear)] = d(kv[i+1].(string))
 	}
 	return m
 }
@@ -89,7 +89,7 @@ func TestExclusions(t *testing.T) {
 	}
 
 	// A loss-making peer under P/E, and one without the metric.
-	eps := comps.Metric{Name: "earnings", Year: 2021}
+	eps := comps.MetricYear{Name: "earnings", Year: 2021}
 	pe := comps.Set{Name: "pe", Metric: eps, Money: true, Companies: []comps.Company{
 		{Ticker: "A", Currency: comps.USD, MarketValue: d("300"), Metrics: metrics(eps, "20")},
 		{Ticker: "B", Currency: comps.USD, MarketValue: d("100"), Metrics: metrics(eps, "-5")},
@@ -133,7 +133,7 @@ func TestMarketValueAndFX(t *testing.T) {
 	// Ordinary shares in Hong Kong at HK$77.5 × 400m = HK$31,000m = US$4,000m.
 	hk := comps.Company{Ticker: "0001.HK", Currency: comps.HKD, Close: d("77.5"), Shares: d("400"),
 		Reporting: comps.CNY, Metrics: metrics(mau21, "100", rev21, "6500"),
-		Multiples: map[comps.Metric]decimal.Decimal{mau21: d("310")}}
+		Multiples: map[comps.MetricYear]decimal.Decimal{mau21: d("310")}}
 	if mv, err := ads.MarketCap(); err != nil || !mv.Equal(d("6000")) {
 		t.Errorf("ADS market value %s, %v; want 6000", mv, err)
 	}

@@ -29,9 +29,9 @@ func Kinds() []Spec {
 	return out
 }
 
-// Kind returns the Spec of the shipped driver model of that kind; false when there is
+// SpecOf returns the Spec of the shipped driver model of that kind; false when there is
 // none.
-func Kind(name string) (Spec, bool) {
+func SpecOf(name string) (Spec, bool) {
 	for _, k := range drivers() {
 		if k.kind == name {
 			return k.spec(), true

@@ -244,7 +244,7 @@ func TestSpecCheck(t *testing.T) {
 // driver model by name without building the others.
 func TestKindNames(t *testing.T) {
 	for _, s := range segments.Kinds() {
-		got, ok := segments.Kind(s.Kind)
+		got, ok := segments.SpecOf(s.Kind)
 		if !ok || got.Kind != s.Kind {
 			t.Errorf("Kind(%q) = %q, %v", s.Kind, got.Kind, ok)
 		}

@@ -89,7 +89,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	// The float64 program: target = 20 + 200 × ratio, exactly linear, so a
 	// Monte Carlo mean over a uniform ratio on [0.05, 0.15] is 40 within sampling error.
 	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target",
-		Inputs: []sensitivity.Input{{Name: ratio, Dist: distuv.Uniform{Min: 0.05, Max: 0.15}}}, Draws: 20000, Seed: 1})
+		Inputs: []sensitivity.Variable{{Name: ratio, Dist: distuv.Uniform{Min: 0.05, Max: 0.15}}}, Draws: 20000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,9 +20,9 @@ import (
 // advertising part's 8,000 of equity value. Cash 1,000 and debt 1,500.
 func mixed() valuation.Model {
 	m := platform()
-	rev := comps.Metric{Name: "revenue", Year: 2025}
+	rev := comps.MetricYear{Name: "revenue", Year: 2025}
 	ev := comps.Set{Name: "ev peers", Metric: rev, Money: true, Enterprise: true, Companies: []comps.Company{
-		{Ticker: "E", Currency: "USD", MarketValue: d("1000"), NetDebt: d("200"), Metrics: map[comps.Metric]decimal.Decimal{rev: d("400")}}}}
+		{Ticker: "E", Currency: "USD", MarketValue: d("1000"), NetDebt: d("200"), Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("400")}}}}
 	m.Plan.Segments = append(m.Plan.Segments, segments.Segment{Name: "shop", Title: "Shop",
 		Drivers: map[int]segments.Driver{2025: segments.Advertising{RevenuePerDAU: d("20")}}})
 	m.Parts = append(m.Parts, valuation.Part{Segment: "shop", Method: valuation.EVS(ev)})

@@ -19,9 +19,9 @@ import (
 // platform is a made-up platform whose one part is worth US$8,000m: advertising on
 // 100m MAU at US$80 per MAU, with 1,000m basic shares; FX: one HKD buys 0.128 USD.
 func platform() valuation.Model {
-	mau := comps.Metric{Name: "mau", Year: 2025}
+	mau := comps.MetricYear{Name: "mau", Year: 2025}
 	set := comps.Set{Name: "peers", Metric: mau, Companies: []comps.Company{
-		{Ticker: "P", Currency: "USD", MarketValue: d("8000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")}}}}
+		{Ticker: "P", Currency: "USD", MarketValue: d("8000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("100")}}}}
 	fx, err := comps.NewFX(comps.Rate{From: "HKD", To: "USD", Rate: d("0.128")})
 	if err != nil {
 		panic(err)
@@ -326,10 +326,10 @@ func ExamplePrepared_Weighted() {
 // worth 750 of enterprise value; cash 100 and debt 250 bridge it to 600 of equity, over
 // 100m shares US$6.00. A P/S label on the same set, or EV/S on market values, is refused.
 func TestEnterpriseValue(t *testing.T) {
-	rev := comps.Metric{Name: "revenue", Year: 2025}
+	rev := comps.MetricYear{Name: "revenue", Year: 2025}
 	set := comps.Set{Name: "ev peers", Metric: rev, Money: true, Enterprise: true, Companies: []comps.Company{
-		{Ticker: "A", Currency: "USD", MarketValue: d("1000"), NetDebt: d("200"), Metrics: map[comps.Metric]decimal.Decimal{rev: d("400")}},
-		{Ticker: "B", Currency: "USD", MarketValue: d("500"), NetDebt: d("-100"), Metrics: map[comps.Metric]decimal.Decimal{rev: d("200")}}}}
+		{Ticker: "A", Currency: "USD", MarketValue: d("1000"), NetDebt: d("200"), Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("400")}},
+		{Ticker: "B", Currency: "USD", MarketValue: d("500"), NetDebt: d("-100"), Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("200")}}}}
 	m := platform()
 	m.Shares = d("100")
 	u := m.Plan.Users[2025]

@@ -184,7 +184,7 @@ func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, er
 			if err != nil {
 				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
 			}
-			v, err := mult.value(m.input(r, year, segment), func() (comps.Multiple, error) { return without, nil })
+			v, err := mult.value(m.input(r, year, segment), func() (comps.SetMultiple, error) { return without, nil })
 			if err != nil {
 				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
 			}

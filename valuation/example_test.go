@@ -28,16 +28,16 @@ func madeUp() valuation.Model {
 				2025: segments.Advertising{RevenuePerDAU: d("40")}}},
 		},
 	}
-	mau := comps.Metric{Name: "mau", Year: 2025}
+	mau := comps.MetricYear{Name: "mau", Year: 2025}
 	streamers := comps.Set{Name: "streamers", Metric: mau, Companies: []comps.Company{
-		{Ticker: "AAA", Currency: comps.USD, MarketValue: d("1000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("50")}},
-		{Ticker: "BBB", Currency: comps.USD, MarketValue: d("3000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")}},
+		{Ticker: "AAA", Currency: comps.USD, MarketValue: d("1000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("50")}},
+		{Ticker: "BBB", Currency: comps.USD, MarketValue: d("3000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("100")}},
 	}}
 	ads := comps.Set{Name: "ad platforms", Metric: mau, Premium: d("-0.1"), Companies: []comps.Company{
-		{Ticker: "CCC", Currency: comps.USD, MarketValue: d("10000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("100")},
-			Multiples: map[comps.Metric]decimal.Decimal{mau: d("100")}},
-		{Ticker: "DDD", Currency: comps.USD, MarketValue: d("40000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("200")},
-			Multiples: map[comps.Metric]decimal.Decimal{mau: d("200")}},
+		{Ticker: "CCC", Currency: comps.USD, MarketValue: d("10000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("100")},
+			Multiples: map[comps.MetricYear]decimal.Decimal{mau: d("100")}},
+		{Ticker: "DDD", Currency: comps.USD, MarketValue: d("40000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("200")},
+			Multiples: map[comps.MetricYear]decimal.Decimal{mau: d("200")}},
 	}}
 	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.8")})
 	if err != nil {
@@ -100,14 +100,14 @@ func ExampleResult_Reconcile() {
 // that list in US dollars and report in renminbi. The ratio is worked out in CNY through
 // the FX table, then the value is converted to the target currency.
 func ExamplePS() {
-	rev := comps.Metric{Name: "revenue", Year: 2025}
+	rev := comps.MetricYear{Name: "revenue", Year: 2025}
 	peers := comps.Set{Name: "ad peers", Metric: rev, Money: true, Currency: comps.CNY, Companies: []comps.Company{
 		// US$1,300m = CNY 8,450m on revenue CNY 2,600m: 3.25x.
 		{Ticker: "KKK", Currency: comps.USD, Reporting: comps.CNY, MarketValue: d("1300"),
-			Metrics: map[comps.Metric]decimal.Decimal{rev: d("2600")}},
+			Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("2600")}},
 		// US$2,000m = CNY 13,000m on revenue CNY 2,000m: 6.5x.
 		{Ticker: "LLL", Currency: comps.USD, Reporting: comps.CNY, MarketValue: d("2000"),
-			Metrics: map[comps.Metric]decimal.Decimal{rev: d("2000")}},
+			Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("2000")}},
 	}}
 	m := madeUp()
 	fx, err := comps.NewFX(

@@ -107,7 +107,7 @@ func (r Result) forecastFigure(k key.Key, unknown unknownFigure) (decimal.Decima
 }
 
 func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
-	var y *earnings.Year
+	var y *earnings.Period
 	for i := range r.Earnings.Years {
 		if r.Earnings.Years[i].Year == k.Year {
 			y = &r.Earnings.Years[i]

@@ -103,11 +103,11 @@ func TestLeaveOneOutContext(t *testing.T) {
 	}
 	// 2,000 comparables, comparable i at i+1 USD per MAU: the mean is 1,000.5, and
 	// without comparable i it is (2,001,000 - (i+1)) / 1,999.
-	mau := comps.Metric{Name: "mau", Year: 2025}
+	mau := comps.MetricYear{Name: "mau", Year: 2025}
 	set := comps.Set{Name: "many", Metric: mau}
 	for i := range 2000 {
 		set.Companies = append(set.Companies, comps.Company{Ticker: fmt.Sprint("T", i), Currency: comps.USD,
-			MarketValue: decimal.NewFromInt(int64(i + 1)), Metrics: map[comps.Metric]decimal.Decimal{mau: d("1")}})
+			MarketValue: decimal.NewFromInt(int64(i + 1)), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("1")}})
 	}
 	m.Parts[0] = valuation.Part{Segment: "live", Method: valuation.PMAU(set)}
 	l, err := m.LeaveOneOut(context.Background(), "live")

@@ -14,11 +14,11 @@ import (
 // turn: one pricing of the set and one pass of sums less one term.
 func BenchmarkLeaveOneOut1000(b *testing.B) {
 	m := madeUp()
-	mau := comps.Metric{Name: "mau", Year: 2025}
+	mau := comps.MetricYear{Name: "mau", Year: 2025}
 	set := comps.Set{Name: "many", Metric: mau}
 	for i := range 1000 {
 		set.Companies = append(set.Companies, comps.Company{Ticker: fmt.Sprint("T", i), Currency: comps.USD,
-			MarketValue: decimal.NewFromInt(int64(1000 + i)), Metrics: map[comps.Metric]decimal.Decimal{mau: decimal.NewFromInt(int64(10 + i%7))}})
+			MarketValue: decimal.NewFromInt(int64(1000 + i)), Metrics: map[comps.MetricYear]decimal.Decimal{mau: decimal.NewFromInt(int64(10 + i%7))}})
 	}
 	m.Parts[0] = valuation.Part{Segment: "live", Method: valuation.PMAU(set)}
 	b.ReportAllocs()

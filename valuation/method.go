@@ -17,11 +17,11 @@ type Method interface {
 	Name() string
 	// Value prices in.Segment in the year in.Forecast and converts the value to
 	// in.Currency through in.FX.
-	Value(in Input) (PartValue, error)
+	Value(in Subject) (PartValue, error)
 }
 
-// Input is what a Method is given to value one segment.
-type Input struct {
+// Subject is what a Method is given to value one segment.
+type Subject struct {
 	Forecast  segments.Year  // the valuation year, every segment worked out
 	Segment   string         // the segment to value
 	Reporting comps.Currency // currency of the forecast's money figures
@@ -101,12 +101,12 @@ func (m Multiple) Name() string {
 }
 
 // Value implements Method.
-func (m Multiple) Value(in Input) (PartValue, error) {
-	return m.value(in, func() (comps.Multiple, error) { return m.Comps.Multiple(in.FX) })
+func (m Multiple) Value(in Subject) (PartValue, error) {
+	return m.value(in, func() (comps.SetMultiple, error) { return m.Comps.Multiple(in.FX) })
 }
 
 // value prices in.Segment at the multiple that multiple returns.
-func (m Multiple) value(in Input, multiple func() (comps.Multiple, error)) (PartValue, error) {
+func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) (PartValue, error) {
 	if m.Metric == "" {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "metric", Value: "none given", Err: fault.ErrMetric}
 	}
@@ -171,14 +171,14 @@ func kind(money bool) string {
 
 // PartValue is one segment valued, with everything that went into it.
 type PartValue struct {
-	Segment     string          `json:"segment"`
-	Title       string          `json:"title"`
-	Method      string          `json:"method"`
-	Multiple    comps.Multiple  `json:"multiple"`     // the comparables, their aggregate and premium
-	Metric      segments.Metric `json:"metric"`       // what was priced
-	MetricValue decimal.Decimal `json:"metric_value"` // millions of users or of the reporting currency
-	FX          comps.Rate      `json:"fx"`           // converts multiple × figure to the target currency
-	Value       decimal.Decimal `json:"value"`        // millions of the target currency
+	Segment     string            `json:"segment"`
+	Title       string            `json:"title"`
+	Method      string            `json:"method"`
+	Multiple    comps.SetMultiple `json:"multiple"`     // the comparables, their aggregate and premium
+	Metric      segments.Metric   `json:"metric"`       // what was priced
+	MetricValue decimal.Decimal   `json:"metric_value"` // millions of users or of the reporting currency
+	FX          comps.Rate        `json:"fx"`           // converts multiple × figure to the target currency
+	Value       decimal.Decimal   `json:"value"`        // millions of the target currency
 	// Enterprise says Value is an enterprise value (an EV multiple), not equity: the
 	// model's bridge of net cash and debt turns the sum into equity.
 	Enterprise bool `json:"enterprise"`

@@ -39,17 +39,17 @@ func withShop(margin string) valuation.Model {
 	return m
 }
 
-func company(ticker string, ccy, reporting comps.Currency, mv string, metric comps.Metric, value string) comps.Company {
+func company(ticker string, ccy, reporting comps.Currency, mv string, metric comps.MetricYear, value string) comps.Company {
 	return comps.Company{Ticker: ticker, Currency: ccy, Reporting: reporting, MarketValue: d(mv),
-		Metrics: map[comps.Metric]decimal.Decimal{metric: d(value)}}
+		Metrics: map[comps.MetricYear]decimal.Decimal{metric: d(value)}}
 }
 
 var (
-	rev25      = comps.Metric{Name: "revenue", Year: 2025}
-	gmv25      = comps.Metric{Name: "gmv", Year: 2025}
-	earnings25 = comps.Metric{Name: "earnings", Year: 2025}
-	dau25      = comps.Metric{Name: "dau", Year: 2025}
-	payers25   = comps.Metric{Name: "paying_users", Year: 2025}
+	rev25      = comps.MetricYear{Name: "revenue", Year: 2025}
+	gmv25      = comps.MetricYear{Name: "gmv", Year: 2025}
+	earnings25 = comps.MetricYear{Name: "earnings", Year: 2025}
+	dau25      = comps.MetricYear{Name: "dau", Year: 2025}
+	payers25   = comps.MetricYear{Name: "paying_users", Year: 2025}
 	// EEE: US$900m = CNY 5,850m on revenue CNY 1,950m: 3.0x. FFF: US$500m on US$100m: 5.0x.
 	// Mean P/S 4.0x, worked out in CNY.
 	sales = comps.Set{Name: "sales", Metric: rev25, Money: true, Currency: comps.CNY, Companies: []comps.Company{

@@ -47,7 +47,7 @@ type Model struct {
 	Symbols map[comps.Currency]string
 	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
 	// multiples are taken at Price, converted from the plan's currency through FX.
-	Earnings earnings.Plan
+	Earnings earnings.PnL
 	// Bridge turns the sum of the parts into equity value (cash, debt, stakes,
 	// minorities, a holding-company discount); the zero Bridge is none.
 	Bridge Bridge
@@ -133,7 +133,7 @@ func (m Model) Value() (Result, error) {
 
 // value is Value with, when mults is not nil, the multiple of each Multiple part already
 // worked out (a prepared model's, perhaps moved): what the part's comparables would give.
-func (m Model) value(mults []*comps.Multiple) (Result, error) {
+func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	if m.Display == 0 {
 		m.Display = segments.Millions
 	}
@@ -179,7 +179,7 @@ func (m Model) value(mults []*comps.Multiple) (Result, error) {
 		in := m.input(r, year, p.Segment)
 		var v PartValue
 		if mm, ok := p.Method.(Multiple); ok && mults != nil && mults[i] != nil {
-			v, err = mm.value(in, func() (comps.Multiple, error) { return *mults[i], nil })
+			v, err = mm.value(in, func() (comps.SetMultiple, error) { return *mults[i], nil })
 		} else {
 			v, err = p.Method.Value(in)
 		}
@@ -251,8 +251,8 @@ func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
 }
 
 // input is what a method is given to value segment in the result's valuation year.
-func (m Model) input(r Result, year segments.Year, segment string) Input {
-	return Input{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency}
+func (m Model) input(r Result, year segments.Year, segment string) Subject {
+	return Subject{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency}
 }
 
 func methodName(m Method) string {

@@ -232,11 +232,11 @@ type scope struct {
 // the whole model), and the multiple of each part worked out (nil for a part whose
 // method is not a Multiple). Maps and slices of the prepared model are copied before
 // they are changed, never written to.
-func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) (Model, []*comps.Multiple, error) {
+func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) (Model, []*comps.SetMultiple, error) {
 	m := p.m
 	if sc != nil {
 		if !sc.pnl {
-			m.Earnings = earnings.Plan{}
+			m.Earnings = earnings.PnL{}
 		}
 		if !sc.price {
 			m.Price = decimal.Decimal{} // no upside or rating to work out
@@ -367,7 +367,7 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 		}
 		m.FX = fx
 	}
-	mults := make([]*comps.Multiple, len(m.Parts))
+	mults := make([]*comps.SetMultiple, len(m.Parts))
 	for i, part := range m.Parts {
 		mm, ok := part.Method.(Multiple)
 		if !ok {

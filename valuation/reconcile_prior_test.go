@@ -25,8 +25,8 @@ func withLoss(t *testing.T) valuation.Result {
 		t.Fatal(err)
 	}
 	m.FX = fx
-	m.Earnings = earnings.Plan{
-		Lines: []earnings.Line{{Name: "opex", Label: "Operating expenses", Kind: earnings.Expense,
+	m.Earnings = earnings.PnL{
+		Lines: []earnings.LineItem{{Name: "opex", Label: "Operating expenses", Kind: earnings.Expense,
 			Years: map[int]earnings.Value{2025: earnings.Amount(d("10500"))}}},
 		Shares: map[int]decimal.Decimal{2025: d("1000")},
 	}

@@ -143,7 +143,7 @@ func (r Result) tables() []table.Table {
 // pnlTables renders the P&L (as the report's Table 10) and the headline table.
 func (r Result) pnlTables(header []string) []table.Table {
 	st := r.Earnings
-	row := func(label string, cell func(y earnings.Year) string) []string {
+	row := func(label string, cell func(y earnings.Period) string) []string {
 		out := []string{label}
 		for _, y := range st.Years {
 			out = append(out, cell(y))
@@ -159,41 +159,41 @@ func (r Result) pnlTables(header []string) []table.Table {
 	}
 	pnl := table.Table{Title: fmt.Sprintf("Profit and loss (%s m)", r.Forecast.Currency), Header: header}
 	pnl.Rows = append(pnl.Rows,
-		row("Revenue", func(y earnings.Year) string { return table.Num(y.Revenue, 0) }),
-		row("YoY", func(y earnings.Year) string { return nullPct(y.RevenueGrowth) }))
-	line := func(kind earnings.Kind, ratios bool) {
+		row("Revenue", func(y earnings.Period) string { return table.Num(y.Revenue, 0) }),
+		row("YoY", func(y earnings.Period) string { return nullPct(y.RevenueGrowth) }))
+	line := func(kind earnings.LineKind, ratios bool) {
 		for i, l := range st.Lines {
 			if l.Kind != kind {
 				continue
 			}
-			pnl.Rows = append(pnl.Rows, row(l.Label, func(y earnings.Year) string { return table.Num(y.Lines[i].Value, 0) }))
+			pnl.Rows = append(pnl.Rows, row(l.Label, func(y earnings.Period) string { return table.Num(y.Lines[i].Value, 0) }))
 			if ratios {
-				pnl.Rows = append(pnl.Rows, row(l.Label+" ratio", func(y earnings.Year) string { return nullPct(y.Lines[i].Ratio) }))
+				pnl.Rows = append(pnl.Rows, row(l.Label+" ratio", func(y earnings.Period) string { return nullPct(y.Lines[i].Ratio) }))
 			}
 		}
 	}
 	line(earnings.CostOfSales, false)
 	pnl.Rows = append(pnl.Rows,
-		row("Gross profit", func(y earnings.Year) string { return table.Num(y.GrossProfit, 0) }),
-		row("Gross margin", func(y earnings.Year) string { return nullPct(y.GrossMargin) }))
+		row("Gross profit", func(y earnings.Period) string { return table.Num(y.GrossProfit, 0) }),
+		row("Gross margin", func(y earnings.Period) string { return nullPct(y.GrossMargin) }))
 	line(earnings.Expense, true)
 	line(earnings.Other, false)
 	pnl.Rows = append(pnl.Rows,
-		row("Net profit attributable", func(y earnings.Year) string { return table.Num(y.NetProfit, 0) }),
-		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Year) string { return nullPct(y.NetGrowth) }))
+		row("Net profit attributable", func(y earnings.Period) string { return table.Num(y.NetProfit, 0) }),
+		row("Growth (of a loss: (cur - prev) / |prev|)", func(y earnings.Period) string { return nullPct(y.NetGrowth) }))
 
 	head := table.Table{Title: fmt.Sprintf("Headline figures (multiples at %s%s)", r.money(r.Currency), table.Num(r.Price, 2)), Header: header}
 	head.Rows = [][]string{
-		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return table.Num(y.Revenue, 0) }),
-		row("Growth", func(y earnings.Year) string { return nullPct(y.RevenueGrowth) }),
-		row("Net profit attributable ("+r.Forecast.Currency+" m)", func(y earnings.Year) string { return table.Num(y.NetProfit, 0) }),
-		row("Growth", func(y earnings.Year) string { return nullPct(y.NetGrowth) }),
-		row("Shares (m)", func(y earnings.Year) string { return table.Num(y.Shares, 1) }),
-		row("EPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return table.Num(y.EPS, 2) }),
-		row("BVPS ("+r.Forecast.Currency+")", func(y earnings.Year) string { return orDash(y.BVPS) }),
-		row("P/E", func(y earnings.Year) string { return orDash(y.PE) }),
-		row("P/B", func(y earnings.Year) string { return orDash(y.PB) }),
-		row("P/S", func(y earnings.Year) string { return orDash(y.PS) }),
+		row("Revenue ("+r.Forecast.Currency+" m)", func(y earnings.Period) string { return table.Num(y.Revenue, 0) }),
+		row("Growth", func(y earnings.Period) string { return nullPct(y.RevenueGrowth) }),
+		row("Net profit attributable ("+r.Forecast.Currency+" m)", func(y earnings.Period) string { return table.Num(y.NetProfit, 0) }),
+		row("Growth", func(y earnings.Period) string { return nullPct(y.NetGrowth) }),
+		row("Shares (m)", func(y earnings.Period) string { return table.Num(y.Shares, 1) }),
+		row("EPS ("+r.Forecast.Currency+")", func(y earnings.Period) string { return table.Num(y.EPS, 2) }),
+		row("BVPS ("+r.Forecast.Currency+")", func(y earnings.Period) string { return orDash(y.BVPS) }),
+		row("P/E", func(y earnings.Period) string { return orDash(y.PE) }),
+		row("P/B", func(y earnings.Period) string { return orDash(y.PB) }),
+		row("P/S", func(y earnings.Period) string { return orDash(y.PS) }),
 	}
 	head.Notes = []string{"P/E and P/B are not meaningful (-) over a loss or negative book value"}
 	return []table.Table{pnl, head}

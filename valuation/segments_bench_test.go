@@ -15,9 +15,9 @@ import (
 // manySegments is a made-up model of n advertising segments, each priced on the
 // platform's MAU at one peer's multiple.
 func manySegments(n int) valuation.Model {
-	mau := comps.Metric{Name: "mau", Year: 2025}
+	mau := comps.MetricYear{Name: "mau", Year: 2025}
 	set := comps.Set{Name: "peers", Metric: mau, Companies: []comps.Company{
-		{Ticker: "P", Currency: "USD", MarketValue: d("60000"), Metrics: map[comps.Metric]decimal.Decimal{mau: d("600")}}}}
+		{Ticker: "P", Currency: "USD", MarketValue: d("60000"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("600")}}}}
 	m := valuation.Model{Name: "many", Year: 2025, Currency: "USD", Shares: d("1000"),
 		Plan: segments.Plan{Currency: "USD", Years: []int{2025}, Users: map[int]segments.Users{2025: {MAU: d("200"), DAU: d("80")}}}}
 	for i := range n {

@@ -75,10 +75,10 @@ func TestBadInput(t *testing.T) {
 		}(), fault.ErrMissing, "live_streaming"},
 		{"empty comparable set", withSet(base(), 0, func(s *comps.Set) { s.Companies = nil }), fault.ErrEmptySet, "live streaming (Table 11)"},
 		{"comparable with zero MAU", withSet(base(), 0, func(s *comps.Set) {
-			s.Companies[1].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: decimal.Zero}
+			s.Companies[1].Metrics = map[comps.MetricYear]decimal.Decimal{s.Metric: decimal.Zero}
 		}), fault.ErrNonPositive, "DOYU US: mau 2021 0"},
 		{"comparable with negative MAU", withSet(base(), 1, func(s *comps.Set) {
-			s.Companies[0].Metrics = map[comps.Metric]decimal.Decimal{s.Metric: d("-5")}
+			s.Companies[0].Metrics = map[comps.MetricYear]decimal.Decimal{s.Metric: d("-5")}
 		}), fault.ErrNonPositive, "FB US"},
 		{"comparable missing its metric", withSet(base(), 2, func(s *comps.Set) { s.Companies[1].Metrics = nil }), fault.ErrMissingMetric, "9988.HK: active_buyers 2021"},
 		{"comparable with zero market value", withSet(base(), 2, func(s *comps.Set) { s.Companies[0].MarketValue = decimal.Zero }), fault.ErrNonPositive, "PDD US: market_value"},

@@ -184,7 +184,7 @@ func psSegment(m valuation.Model, seg string, self comps.Company, rate string) (
 // revenue, which the report's headline table prints as 12.25x).
 func selfPS(m valuation.Model, self comps.Company) valuation.Multiple {
 	return valuation.PS(comps.Set{Name: fmt.Sprintf("%s at %s%s", m.Name, symbol(m, self.Currency), fault.Plain(self.Close)),
-		Metric: comps.Metric{Name: "revenue", Year: m.Year}, Money: true, Currency: m.Currency, Companies: []comps.Company{self}})
+		Metric: comps.MetricYear{Name: "revenue", Year: m.Year}, Money: true, Currency: m.Currency, Companies: []comps.Company{self}})
 }
 
 // symbol is how the model prints an amount of a currency: its symbol, or its code.

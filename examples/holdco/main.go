@@ -41,15 +41,15 @@ func cloudSpec() segments.Spec {
 
 // Model is Conglomo's valuation for 2025.
 func Model() valuation.Model {
-	ebitda := comps.Metric{Name: "ebitda", Year: 2025}
-	dau := comps.Metric{Name: "dau", Year: 2025}
+	ebitda := comps.MetricYear{Name: "ebitda", Year: 2025}
+	dau := comps.MetricYear{Name: "dau", Year: 2025}
 	cloudPeers := comps.Set{Name: "cloud peers", Metric: ebitda, Money: true, Enterprise: true, Companies: []comps.Company{
-		{Ticker: "CLDA", Name: "Clouda (made up)", Currency: "USD", MarketValue: d("30000"), NetDebt: d("6000"), Metrics: map[comps.Metric]decimal.Decimal{ebitda: d("3000")}},
-		{Ticker: "CLDB", Name: "Cloudb (made up)", Currency: "USD", MarketValue: d("20000"), NetDebt: d("-2000"), Metrics: map[comps.Metric]decimal.Decimal{ebitda: d("2000")}},
+		{Ticker: "CLDA", Name: "Clouda (made up)", Currency: "USD", MarketValue: d("30000"), NetDebt: d("6000"), Metrics: map[comps.MetricYear]decimal.Decimal{ebitda: d("3000")}},
+		{Ticker: "CLDB", Name: "Cloudb (made up)", Currency: "USD", MarketValue: d("20000"), NetDebt: d("-2000"), Metrics: map[comps.MetricYear]decimal.Decimal{ebitda: d("2000")}},
 	}}
 	socialPeers := comps.Set{Name: "social peers", Metric: dau, Companies: []comps.Company{
-		{Ticker: "SOCA", Name: "Sociala (made up)", Currency: "USD", MarketValue: d("40000"), Metrics: map[comps.Metric]decimal.Decimal{dau: d("250")}},
-		{Ticker: "SOCB", Name: "Socialb (made up)", Currency: "USD", MarketValue: d("24000"), Metrics: map[comps.Metric]decimal.Decimal{dau: d("200")}},
+		{Ticker: "SOCA", Name: "Sociala (made up)", Currency: "USD", MarketValue: d("40000"), Metrics: map[comps.MetricYear]decimal.Decimal{dau: d("250")}},
+		{Ticker: "SOCB", Name: "Socialb (made up)", Currency: "USD", MarketValue: d("24000"), Metrics: map[comps.MetricYear]decimal.Decimal{dau: d("200")}},
 	}}
 	fx, err := comps.NewFX(comps.Rate{From: "HKD", To: "USD", Rate: d("0.128")})
 	if err != nil {

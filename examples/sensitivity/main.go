@@ -158,7 +158,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 	})
 	s, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{
 		Output: "target",
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: mau, Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: dau, Dist: distuv.Normal{Mu: 344, Sigma: 20}},
 			{Name: "part/ecommerce/premium", Dist: distuv.NewTriangle(-0.4, 0, -0.2, nil)},
@@ -201,7 +201,7 @@ func screen(ctx context.Context, e *sensitivity.Engine) error {
 		return err
 	}
 	fmt.Println(m[0].Text())
-	var top []sensitivity.Input
+	var top []sensitivity.Variable
 	for _, x := range m[0].Ranked()[:4] {
 		for _, in := range inputs {
 			if in.Name == x.Name {

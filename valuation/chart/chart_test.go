@@ -58,7 +58,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{Output: "target", Draws: 20000, Seed: 1, Bins: 30, Inputs: []sensitivity.Input{
+	mc, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{Output: "target", Draws: 20000, Seed: 1, Bins: 30, Inputs: []sensitivity.Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}}}})
 	if err != nil {
@@ -68,7 +68,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sob, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: []string{"target"}, Samples: 1024, Bootstrap: 50, Seed: 1, Inputs: []sensitivity.Input{
+	sob, err := e.Sobol(ctx, sensitivity.Sobol{Outputs: []string{"target"}, Samples: 1024, Bootstrap: 50, Seed: 1, Inputs: []sensitivity.Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}}}})

@@ -107,7 +107,7 @@ func ExampleSweep() {
 func ExampleHistogram() {
 	e := engine()
 	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 2000, Seed: 1,
-		Inputs: []sensitivity.Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}}}})
+		Inputs: []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -125,7 +125,7 @@ func ExampleHistogram() {
 func ExampleIndices() {
 	e := engine()
 	ix, err := e.Sobol(context.Background(), sensitivity.Sobol{Outputs: []string{"target"}, Samples: 256, Bootstrap: 20, Seed: 1,
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}}}})
 	if err != nil {

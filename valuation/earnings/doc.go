@@ -1,7 +1,7 @@
 // Package earnings forecasts a profit and loss statement on top of segment revenues, and
 // the per-share figures and multiples that go with it.
 //
-// A Plan lists the lines of the statement (cost of sales, operating expenses, finance and
+// A PnL lists the lines of the statement (cost of sales, operating expenses, finance and
 // other items) with, for each year, either an amount or a ratio of a base: group revenue,
 // or one segment's revenue (a streamer revenue share is a ratio of live-streaming
 // revenue). Ratios make a sweep of the segment drivers flow through to profit. The

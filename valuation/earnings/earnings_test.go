@@ -38,10 +38,10 @@ func forecast(t *testing.T) segments.Forecast {
 	return f
 }
 
-func plan() earnings.Plan {
+func plan() earnings.PnL {
 	both := func(a, b earnings.Value) map[int]earnings.Value { return map[int]earnings.Value{2025: a, 2026: b} }
-	return earnings.Plan{
-		Lines: []earnings.Line{
+	return earnings.PnL{
+		Lines: []earnings.LineItem{
 			// Streamers take 50% of live revenue: 3,000 then 3,600.
 			{Name: "streamers", Label: "Revenue share", Kind: earnings.CostOfSales,
 				Years: both(earnings.Ratio(d("0.5"), "live"), earnings.Ratio(d("0.5"), "live"))},
@@ -68,7 +68,7 @@ func TestStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	nd := decimal.NewNullDecimal
-	want := []earnings.Year{
+	want := []earnings.Period{
 		{
 			// 8,000 − (3,000 + 800) = 4,200 gross (52.5%); − 4,000 − 200 = 0 net: EPS 0,
 			// so no P/E; P/S = 100 / (8,000 / 100 × 1.25) = 1.
@@ -125,26 +125,26 @@ func TestGrowth(t *testing.T) {
 func TestStatementErrors(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		edit   func(*earnings.Plan)
+		edit   func(*earnings.PnL)
 		want   error
 		naming string
 	}{
-		{"cost ratio above the range", func(p *earnings.Plan) { p.Lines[2].Years[2026] = earnings.Ratio(d("7"), "") }, fault.ErrRatio, "marketing 2026: ratio 7"},
-		{"negative cost ratio", func(p *earnings.Plan) { p.Lines[1].Years[2025] = earnings.Ratio(d("-0.1"), "") }, fault.ErrRatio, "bandwidth 2025: ratio -0.1"},
-		{"negative cost amount", func(p *earnings.Plan) { p.Lines[2].Years[2025] = earnings.Amount(d("-4000")) }, fault.ErrNegative, "marketing 2025: amount -4000"},
-		{"other ratio below the range", func(p *earnings.Plan) { p.Lines[3].Years[2025] = earnings.Ratio(d("-6"), "") }, fault.ErrRatio, "finance 2025: ratio -6"},
-		{"ratio of an unknown segment", func(p *earnings.Plan) { p.Lines[0].Years[2026] = earnings.Ratio(d("0.5"), "shop") }, fault.ErrBase, "streamers 2026: of shop"},
-		{"a year missing", func(p *earnings.Plan) { delete(p.Lines[1].Years, 2026) }, fault.ErrMissing, "bandwidth 2026"},
-		{"share count missing", func(p *earnings.Plan) { delete(p.Shares, 2026) }, fault.ErrMissing, "shares 2026"},
-		{"zero share count", func(p *earnings.Plan) { p.Shares[2025] = decimal.Zero }, fault.ErrShares, "shares 2025 0"},
-		{"negative share count", func(p *earnings.Plan) { p.Shares[2025] = d("-1") }, fault.ErrShares, "shares 2025 -1"},
-		{"duplicate line", func(p *earnings.Plan) { p.Lines[1].Name = "streamers" }, fault.ErrLine, `streamers: name "streamers"`},
-		{"no kind", func(p *earnings.Plan) { p.Lines[1].Kind = 0 }, fault.ErrLine, "bandwidth: kind 0"},
+		{"cost ratio above the range", func(p *earnings.PnL) { p.Lines[2].Years[2026] = earnings.Ratio(d("7"), "") }, fault.ErrRatio, "marketing 2026: ratio 7"},
+		{"negative cost ratio", func(p *earnings.PnL) { p.Lines[1].Years[2025] = earnings.Ratio(d("-0.1"), "") }, fault.ErrRatio, "bandwidth 2025: ratio -0.1"},
+		{"negative cost amount", func(p *earnings.PnL) { p.Lines[2].Years[2025] = earnings.Amount(d("-4000")) }, fault.ErrNegative, "marketing 2025: amount -4000"},
+		{"other ratio below the range", func(p *earnings.PnL) { p.Lines[3].Years[2025] = earnings.Ratio(d("-6"), "") }, fault.ErrRatio, "finance 2025: ratio -6"},
+		{"ratio of an unknown segment", func(p *earnings.PnL) { p.Lines[0].Years[2026] = earnings.Ratio(d("0.5"), "shop") }, fault.ErrBase, "streamers 2026: of shop"},
+		{"a year missing", func(p *earnings.PnL) { delete(p.Lines[1].Years, 2026) }, fault.ErrMissing, "bandwidth 2026"},
+		{"share count missing", func(p *earnings.PnL) { delete(p.Shares, 2026) }, fault.ErrMissing, "shares 2026"},
+		{"zero share count", func(p *earnings.PnL) { p.Shares[2025] = decimal.Zero }, fault.ErrShares, "shares 2025 0"},
+		{"negative share count", func(p *earnings.PnL) { p.Shares[2025] = d("-1") }, fault.ErrShares, "shares 2025 -1"},
+		{"duplicate line", func(p *earnings.PnL) { p.Lines[1].Name = "streamers" }, fault.ErrLine, `streamers: name "streamers"`},
+		{"no kind", func(p *earnings.PnL) { p.Lines[1].Kind = 0 }, fault.ErrLine, "bandwidth: kind 0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := plan()
 			// Copy the maps the case edits.
-			lines := make([]earnings.Line, len(p.Lines))
+			lines := make([]earnings.LineItem, len(p.Lines))
 			for i, l := range p.Lines {
 				years := map[int]earnings.Value{}
 				for y, v := range l.Years {

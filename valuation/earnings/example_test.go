@@ -12,7 +12,7 @@ import (
 // 50m DAU × 40 = 2,000; costs are 40% + 30% + 10% of it, leaving 400 over 100m shares: EPS
 // 4.00. At a price of 60 in a currency of which one reporting unit buys 1.25, P/E is
 // 60 / (4 × 1.25) = 12.
-func ExamplePlan_Statement() {
+func ExamplePnL_Statement() {
 	d := decimal.RequireFromString
 	f, err := segments.Plan{
 		Currency: "CNY", Years: []int{2025},
@@ -25,8 +25,8 @@ func ExamplePlan_Statement() {
 		return
 	}
 	ratio := func(r string) map[int]earnings.Value { return map[int]earnings.Value{2025: earnings.Ratio(d(r), "")} }
-	p := earnings.Plan{
-		Lines: []earnings.Line{
+	p := earnings.PnL{
+		Lines: []earnings.LineItem{
 			{Name: "cost_of_sales", Label: "Cost of sales", Kind: earnings.CostOfSales, Years: ratio("0.4")},
 			{Name: "marketing", Label: "Marketing", Kind: earnings.Expense, Years: ratio("0.3")},
 			{Name: "rnd", Label: "R&D", Kind: earnings.Expense, Years: ratio("0.1")},

@@ -16,13 +16,13 @@ const MaxRatio = 5
 
 var maxRatio = decimal.NewFromInt(MaxRatio)
 
-// Kind is where a line sits in the statement and how its value is signed.
-type Kind int
+// LineKind is where a line sits in the statement and how its value is signed.
+type LineKind int
 
 // Kinds of line.
 const (
 	// CostOfSales lines are given positive and subtracted from revenue to gross profit.
-	CostOfSales Kind = iota + 1
+	CostOfSales LineKind = iota + 1
 	// Expense lines (selling, administrative, R&D) are given positive and subtracted from
 	// gross profit.
 	Expense
@@ -34,7 +34,7 @@ const (
 var kindNames = [...]string{CostOfSales: "cost_of_sales", Expense: "expense", Other: "other"}
 
 // String returns the kind's name, as model files write it: cost_of_sales, expense, other.
-func (k Kind) String() string {
+func (k LineKind) String() string {
 	if k >= CostOfSales && k <= Other {
 		return kindNames[k]
 	}
@@ -42,7 +42,7 @@ func (k Kind) String() string {
 }
 
 // MarshalText writes the kind by name.
-func (k Kind) MarshalText() ([]byte, error) {
+func (k LineKind) MarshalText() ([]byte, error) {
 	if k < CostOfSales || k > Other {
 		return nil, &fault.Error{Pkg: "earnings", Field: "kind", Value: k.String(), Err: fault.ErrLine}
 	}
@@ -50,10 +50,10 @@ func (k Kind) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText reads a kind written by MarshalText.
-func (k *Kind) UnmarshalText(b []byte) error {
+func (k *LineKind) UnmarshalText(b []byte) error {
 	for i, n := range kindNames {
 		if i > 0 && n == string(b) {
-			*k = Kind(i)
+			*k = LineKind(i)
 			return nil
 		}
 	}
@@ -75,17 +75,17 @@ func Amount(x decimal.Decimal) Value { return Value{Amount: x} }
 // Ratio returns a value given as r × the revenue of segment of ("" for the group).
 func Ratio(r decimal.Decimal, of string) Value { return Value{Ratio: r, Of: of, ByRatio: true} }
 
-// Line is one line of the statement with its value for each year.
-type Line struct {
+// LineItem is one line of the statement with its value for each year.
+type LineItem struct {
 	Name  string        `json:"name"`  // stable key, e.g. "selling_marketing"; unique in a plan
 	Label string        `json:"label"` // as tables print it
-	Kind  Kind          `json:"kind"`
+	Kind  LineKind      `json:"kind"`
 	Years map[int]Value `json:"years"`
 }
 
-// Plan is a P&L forecast on top of a segments.Forecast.
-type Plan struct {
-	Lines []Line
+// PnL is a P&L forecast on top of a segments.Forecast.
+type PnL struct {
+	Lines []LineItem
 	// Shares is the share count each year's EPS divides by, in millions.
 	Shares map[int]decimal.Decimal
 	// Equity is equity attributable to shareholders at year end, in millions; a year
@@ -101,16 +101,16 @@ type Market struct {
 }
 
 // IsZero reports whether the plan has no lines: a model without a P&L.
-func (p Plan) IsZero() bool { return len(p.Lines) == 0 }
+func (p PnL) IsZero() bool { return len(p.Lines) == 0 }
 
 // Statement is the plan worked out for every year of the forecast.
 type Statement struct {
-	Lines []Line `json:"lines"` // the plan's lines, for labels and order
-	Years []Year `json:"years"`
+	Lines []LineItem `json:"lines"` // the plan's lines, for labels and order
+	Years []Period   `json:"years"`
 }
 
-// Year is one year of the statement. Amounts are millions of the reporting currency.
-type Year struct {
+// Period is one year of the statement. Amounts are millions of the reporting currency.
+type Period struct {
 	Year          int                 `json:"year"`
 	Revenue       decimal.Decimal     `json:"revenue"`
 	RevenueGrowth decimal.NullDecimal `json:"revenue_growth"`
@@ -147,11 +147,11 @@ func Growth(cur, prev decimal.Decimal) decimal.NullDecimal {
 }
 
 // Statement works out the plan for every year of f at market m.
-func (p Plan) Statement(f segments.Forecast, m Market) (Statement, error) {
+func (p PnL) Statement(f segments.Forecast, m Market) (Statement, error) {
 	if err := p.check(); err != nil {
 		return Statement{}, err
 	}
-	st := Statement{Lines: p.Lines, Years: make([]Year, len(f.Years))}
+	st := Statement{Lines: p.Lines, Years: make([]Period, len(f.Years))}
 	for i, fy := range f.Years {
 		y, err := p.year(fy, m)
 		if err != nil {
@@ -167,7 +167,7 @@ func (p Plan) Statement(f segments.Forecast, m Market) (Statement, error) {
 	return st, nil
 }
 
-func (p Plan) check() error {
+func (p PnL) check() error {
 	seen := map[string]bool{}
 	for _, l := range p.Lines {
 		switch {
@@ -181,13 +181,13 @@ func (p Plan) check() error {
 	return nil
 }
 
-func (p Plan) year(fy segments.Year, m Market) (Year, error) {
-	y := Year{Year: fy.Year, Revenue: fy.Revenue, Lines: make([]LineValue, len(p.Lines))}
+func (p PnL) year(fy segments.Year, m Market) (Period, error) {
+	y := Period{Year: fy.Year, Revenue: fy.Revenue, Lines: make([]LineValue, len(p.Lines))}
 	var expenses, other decimal.Decimal
 	for i, l := range p.Lines {
 		v, err := l.value(fy)
 		if err != nil {
-			return Year{}, err
+			return Period{}, err
 		}
 		lv := LineValue{Name: l.Name, Value: v}
 		if l.Kind != Other {
@@ -217,9 +217,9 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 	shares, ok := p.Shares[fy.Year]
 	switch {
 	case !ok:
-		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing}
+		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing}
 	case shares.Sign() <= 0:
-		return Year{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: fault.Plain(shares), Err: fault.ErrShares}
+		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: fault.Plain(shares), Err: fault.ErrShares}
 	}
 	y.Shares = shares
 	y.EPS = y.NetProfit.DivRound(shares, segments.DivPlaces)
@@ -244,7 +244,7 @@ func (p Plan) year(fy segments.Year, m Market) (Year, error) {
 	return y, nil
 }
 
-func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
+func (l LineItem) value(fy segments.Year) (decimal.Decimal, error) {
 	v, ok := l.Years[fy.Year]
 	if !ok {
 		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Err: fault.ErrMissing}
@@ -275,10 +275,10 @@ func (l Line) value(fy segments.Year) (decimal.Decimal, error) {
 
 // Clone returns a deep copy of the plan: lines, their years, share counts and equity are
 // its own, so that writing to one of them leaves p as it was.
-func (p Plan) Clone() Plan {
-	out := Plan{Shares: maps.Clone(p.Shares), Equity: maps.Clone(p.Equity)}
+func (p PnL) Clone() PnL {
+	out := PnL{Shares: maps.Clone(p.Shares), Equity: maps.Clone(p.Equity)}
 	if p.Lines != nil {
-		out.Lines = make([]Line, len(p.Lines))
+		out.Lines = make([]LineItem, len(p.Lines))
 		for i, l := range p.Lines {
 			l.Years = maps.Clone(l.Years)
 			out.Lines[i] = l

@@ -15,11 +15,11 @@ import (
 const westSec2021 = "Western Securities, Kuaishou initiation 2021-03-03, "
 
 // MAU returns the metric of Tables 11 and 12: 2021E average MAU.
-func MAU() comps.Metric { return comps.Metric{Name: "mau", Year: 2021} }
+func MAU() comps.MetricYear { return comps.MetricYear{Name: "mau", Year: 2021} }
 
 // ActiveBuyers returns the metric of Table 13: 2021E annual active buyers, which the
 // report prints in its "MAU" column for the e-commerce platforms.
-func ActiveBuyers() comps.Metric { return comps.Metric{Name: "active_buyers", Year: 2021} }
+func ActiveBuyers() comps.MetricYear { return comps.MetricYear{Name: "active_buyers", Year: 2021} }
 
 // StreamingPeers returns Table 11: live-streaming peers Huya and DouYu, mean P/MAU.
 func StreamingPeers() comps.Set {
@@ -61,15 +61,15 @@ func EcommercePeers() comps.Set {
 	}
 }
 
-func peer(ticker, name, close, mvMillions, metric, printed string, m comps.Metric, table string) comps.Company {
+func peer(ticker, name, close, mvMillions, metric, printed string, m comps.MetricYear, table string) comps.Company {
 	return comps.Company{
 		Ticker:      ticker,
 		Name:        name,
 		Currency:    comps.USD,
 		Close:       decimal.RequireFromString(close),
 		MarketValue: decimal.RequireFromString(mvMillions),
-		Metrics:     map[comps.Metric]decimal.Decimal{m: decimal.RequireFromString(metric)},
-		Multiples:   map[comps.Metric]decimal.Decimal{m: decimal.RequireFromString(printed)},
+		Metrics:     map[comps.MetricYear]decimal.Decimal{m: decimal.RequireFromString(metric)},
+		Multiples:   map[comps.MetricYear]decimal.Decimal{m: decimal.RequireFromString(printed)},
 		AsOf:        "2021-03-02",
 		Source:      westSec2021 + table,
 	}

@@ -16,7 +16,7 @@ const CNYHKD = "1.2049"
 // printed precision (the line, its ratio row, gross profit and margin); see doc.go.
 var pnl = []struct {
 	name, label string
-	kind        earnings.Kind
+	kind        earnings.LineKind
 	values      [5]string // 2018 and 2019 amounts, then 2020E-2022E ratios of revenue (amounts for Other lines)
 }{
 	// 2022E cost of sales 0.3771676 of revenue: on revenue of 125,034.463 (see the 2022E
@@ -57,11 +57,11 @@ var pnl = []struct {
 var shares, equity = [5]string{"934.1", "934.1", "931.4", "4159", "4159"}, [5]string{"-35704", "-55729", "-159774", "45590", "49534"}
 
 // Earnings returns Table 10 and the headline table's inputs as an earnings plan.
-func Earnings() earnings.Plan {
+func Earnings() earnings.PnL {
 	d := decimal.RequireFromString
-	p := earnings.Plan{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}
+	p := earnings.PnL{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}
 	for _, l := range pnl {
-		line := earnings.Line{Name: l.name, Label: l.label, Kind: l.kind, Years: map[int]earnings.Value{}}
+		line := earnings.LineItem{Name: l.name, Label: l.label, Kind: l.kind, Years: map[int]earnings.Value{}}
 		for i, v := range l.values {
 			year := 2018 + i
 			if year >= 2020 && l.kind != earnings.Other {

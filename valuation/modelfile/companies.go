@@ -251,11 +251,11 @@ func (c Company) company(at string) (comps.Company, error) {
 	return out, nil
 }
 
-func metricMap(m map[string]Decimal, at string) (map[comps.Metric]decimal.Decimal, error) {
+func metricMap(m map[string]Decimal, at string) (map[comps.MetricYear]decimal.Decimal, error) {
 	if m == nil {
 		return nil, nil
 	}
-	out := make(map[comps.Metric]decimal.Decimal, len(m))
+	out := make(map[comps.MetricYear]decimal.Decimal, len(m))
 	for k, v := range m {
 		metric, err := comps.ParseMetric(k)
 		if err != nil {

@@ -120,7 +120,7 @@ func userBase(p segments.Plan, segment string, year int) segments.Metric {
 	return segments.MAU
 }
 
-func fromEarnings(p earnings.Plan) *Earnings {
+func fromEarnings(p earnings.PnL) *Earnings {
 	out := &Earnings{Shares: map[int]Decimal{}}
 	for y, s := range p.Shares {
 		out.Shares[y] = NewDecimal(s)
@@ -167,7 +167,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 			}
 			kind, out.NetMargin[y], v = k, NewDecimal(v[len(v)-1]), v[:len(v)-1]
 		}
-		shipped, ok := segments.Kind(kind)
+		shipped, ok := segments.SpecOf(kind)
 		want := shipped
 		if margin {
 			want = segments.NetMargin{Driver: segments.Generic{Model: shipped}}.Spec()
@@ -206,7 +206,7 @@ func fromSet(s comps.Set, at string) (Set, error) {
 		out.Aggregate, out.Trim = "trimmed", optional(a.Fraction)
 	case comps.MarketValueWeighted:
 		out.Aggregate = "market_value_weighted"
-	case comps.Weighted:
+	case comps.WeightedMean:
 		out.Aggregate, out.Weights = "weighted", map[string]Decimal{}
 		for t, w := range a.Weights {
 			out.Weights[t] = NewDecimal(w)
@@ -223,7 +223,7 @@ func fromSet(s comps.Set, at string) (Set, error) {
 	return out, nil
 }
 
-func keyed(m map[comps.Metric]decimal.Decimal) map[string]Decimal {
+func keyed(m map[comps.MetricYear]decimal.Decimal) map[string]Decimal {
 	if m == nil {
 		return nil
 	}

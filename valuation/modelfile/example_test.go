@@ -22,7 +22,7 @@ ABC US,An ADS,USD,30,600,3,,200,
 		fmt.Println(err)
 		return
 	}
-	set := comps.Set{Name: "streamers", Metric: comps.Metric{Name: "mau", Year: 2021}, Companies: cs, Aggregate: comps.Median{}}
+	set := comps.Set{Name: "streamers", Metric: comps.MetricYear{Name: "mau", Year: 2021}, Companies: cs, Aggregate: comps.Median{}}
 	m, err := set.Multiple(comps.FX{})
 	if err != nil {
 		fmt.Println(err)

@@ -122,14 +122,14 @@ type Band struct {
 	Inclusive bool    `json:"inclusive,omitempty"`
 }
 
-// Earnings is an earnings.Plan: P&L lines by year, share counts, and equity for BVPS.
+// Earnings is an earnings.PnL: P&L lines by year, share counts, and equity for BVPS.
 type Earnings struct {
 	Lines  []PnLLine       `json:"lines" max:"100"`
 	Shares map[int]Decimal `json:"shares" max:"50"`
 	Equity map[int]Decimal `json:"equity,omitempty" max:"50"`
 }
 
-// PnLLine is an earnings.Line. Kind is cost_of_sales, expense or other.
+// PnLLine is an earnings.LineItem. Kind is cost_of_sales, expense or other.
 type PnLLine struct {
 	Name  string           `json:"name"`
 	Label string           `json:"label"`

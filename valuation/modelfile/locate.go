@@ -111,7 +111,7 @@ func (f File) locateSegment(se *fault.Error) string {
 			return childPath(at, "driver")
 		}
 		at = childPath(childPath(at, "inputs"), year) // a year without inputs, or one of them
-		spec, _ := segments.Kind(s.Driver)
+		spec, _ := segments.SpecOf(s.Driver)
 		if slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return string(in.Metric) == se.Field }) {
 			return childPath(at, se.Field)
 		}

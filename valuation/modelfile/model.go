@@ -48,7 +48,7 @@ func Decode(r io.Reader) (File, error) {
 // check refuses a driver kind that segments does not ship, and inputs that its Spec does
 // not name or that it needs and are missing.
 func (s Segment) check(at string) error {
-	spec, ok := segments.Kind(s.Driver)
+	spec, ok := segments.SpecOf(s.Driver)
 	if !ok {
 		var kinds []string
 		for _, k := range segments.Kinds() {
@@ -336,7 +336,7 @@ func (p Plan) plan() segments.Plan {
 	}
 	for _, s := range p.Segments {
 		seg := segments.Segment{Name: s.Name, Title: s.Title, Drivers: map[int]segments.Driver{}}
-		spec, _ := segments.Kind(s.Driver) // Decode checked it
+		spec, _ := segments.SpecOf(s.Driver) // Decode checked it
 		for y, in := range s.Inputs {
 			vals := make([]decimal.Decimal, len(spec.Inputs))
 			for i, input := range spec.Inputs {
@@ -353,10 +353,10 @@ func (p Plan) plan() segments.Plan {
 }
 
 // kinds are the P&L line kinds by their file names.
-var kinds = map[string]earnings.Kind{"cost_of_sales": earnings.CostOfSales, "expense": earnings.Expense, "other": earnings.Other}
+var kinds = map[string]earnings.LineKind{"cost_of_sales": earnings.CostOfSales, "expense": earnings.Expense, "other": earnings.Other}
 
-func (e Earnings) plan() (earnings.Plan, error) {
-	p := earnings.Plan{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}
+func (e Earnings) plan() (earnings.PnL, error) {
+	p := earnings.PnL{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}
 	for y, s := range e.Shares {
 		p.Shares[y] = s.Decimal
 	}
@@ -367,15 +367,15 @@ func (e Earnings) plan() (earnings.Plan, error) {
 		at := fmt.Sprintf("$.earnings.lines[%d]", i)
 		kind, ok := kinds[l.Kind]
 		if !ok {
-			return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", fault.ErrInvalid, strconv.Quote(clip(l.Kind)))}
+			return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", fault.ErrInvalid, strconv.Quote(clip(l.Kind)))}
 		}
-		line := earnings.Line{Name: l.Name, Label: l.Label, Kind: kind, Years: map[int]earnings.Value{}}
+		line := earnings.LineItem{Name: l.Name, Label: l.Label, Kind: kind, Years: map[int]earnings.Value{}}
 		for y, v := range l.Years {
 			switch {
 			case (v.Amount == nil) == (v.Ratio == nil):
-				return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", fault.ErrInvalid)}
+				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", fault.ErrInvalid)}
 			case v.Amount != nil && v.Of != "":
-				return earnings.Plan{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", fault.ErrInvalid)}
+				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", fault.ErrInvalid)}
 			case v.Amount != nil:
 				line.Years[y] = earnings.Amount(v.Amount.Decimal)
 			default:
@@ -426,7 +426,7 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 		for t, x := range s.Weights {
 			w[t] = x.Decimal
 		}
-		out.Aggregate = comps.Weighted{Weights: w}
+		out.Aggregate = comps.WeightedMean{Weights: w}
 	default:
 		return comps.Set{}, invalid("aggregate", fmt.Sprintf("%s, want one of %v", strconv.Quote(clip(s.Aggregate)), aggregates))
 	}

@@ -46,9 +46,9 @@ func TestReadCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mau, rev := comps.Metric{Name: "mau", Year: 2021}, comps.Metric{Name: "revenue", Year: 2021}
+	mau, rev := comps.MetricYear{Name: "mau", Year: 2021}, comps.MetricYear{Name: "revenue", Year: 2021}
 	want := comps.Company{Ticker: "AAA US", Name: "Alpha ADS", Currency: comps.USD, Close: d("30"), Shares: d("600"),
-		ADSRatio: d("3"), Reporting: comps.CNY, Metrics: map[comps.Metric]decimal.Decimal{rev: d("13000"), mau: d("200")},
+		ADSRatio: d("3"), Reporting: comps.CNY, Metrics: map[comps.MetricYear]decimal.Decimal{rev: d("13000"), mau: d("200")},
 		AsOf: "2021-03-02", Source: "made up: an ADS of 3 shares"}
 	if diff := cmp.Diff(want, cs[0], cmp.Comparer(decimal.Decimal.Equal)); diff != "" {
 		t.Errorf("first row (-want +got)\n%s", diff)
@@ -94,7 +94,7 @@ func TestHostileCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := comps.Set{Name: "s", Metric: comps.Metric{Name: "mau", Year: 2021}, Companies: cs}
+	set := comps.Set{Name: "s", Metric: comps.MetricYear{Name: "mau", Year: 2021}, Companies: cs}
 	if _, err := set.Multiple(comps.FX{}); !errors.Is(err, fault.ErrNonPositive) || !strings.Contains(err.Error(), "A: mau 2021 0") {
 		t.Errorf("zero MAU: %v", err)
 	}
@@ -230,7 +230,7 @@ func TestDecodeCompanies(t *testing.T) {
 	doc := `{"format": "sotp/comps/v1", "companies": [
 	  {"ticker": "A", "currency": "USD", "market_value": "100", "metrics": {"mau_2021": "10"}, "multiples": {"mau_2021": "9.5"}}]}`
 	cs, err := modelfile.DecodeCompanies(strings.NewReader(doc))
-	mau := comps.Metric{Name: "mau", Year: 2021}
+	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	if err != nil || len(cs) != 1 || !cs[0].Metrics[mau].Equal(d("10")) || !cs[0].Multiples[mau].Equal(d("9.5")) {
 		t.Errorf("DecodeCompanies = %+v, %v", cs, err)
 	}

@@ -651,8 +651,8 @@ func sampling(name *string, path string) (sensitivity.Sampling, error) {
 
 // runInputs builds the distributions of a run's inputs, refusing parameters the
 // distribution cannot take (gonum's constructors would panic on some).
-func runInputs(in []RunInput, at string) ([]sensitivity.Input, error) {
-	out := make([]sensitivity.Input, len(in))
+func runInputs(in []RunInput, at string) ([]sensitivity.Variable, error) {
+	out := make([]sensitivity.Variable, len(in))
 	for i, x := range in {
 		path := fmt.Sprintf("%s[%d]", at, i)
 		p := func(name string) (float64, error) {
@@ -714,7 +714,7 @@ func runInputs(in []RunInput, at string) ([]sensitivity.Input, error) {
 			}
 			d = distuv.Beta{Alpha: v[0], Beta: v[1]}
 		}
-		out[i] = sensitivity.Input{Name: x.Name, Dist: d, Group: x.Group}
+		out[i] = sensitivity.Variable{Name: x.Name, Dist: d, Group: x.Group}
 		switch {
 		case (x.Min == nil) != (x.Max == nil):
 			return nil, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: give min and max, or neither", fault.ErrDistribution)}

@@ -58,7 +58,7 @@ func TestSpanAxis(t *testing.T) {
 // int, are fault.ErrTooManyPoints from Cost and GridPoints, never a small or negative
 // count; counts within range are the documented formulas.
 func TestCostsOverflowSafe(t *testing.T) {
-	in := []sensitivity.Input{{Name: "a", Dist: distuv.Uniform{Min: 0, Max: 1}}, {Name: "b", Dist: distuv.Uniform{Min: 0, Max: 1}}}
+	in := []sensitivity.Variable{{Name: "a", Dist: distuv.Uniform{Min: 0, Max: 1}}, {Name: "b", Dist: distuv.Uniform{Min: 0, Max: 1}}}
 	huge := math.MaxInt
 	span := func(n int) sensitivity.Axis { return sensitivity.Span("x", d("1"), d("2"), n) }
 	cost := map[string]func() (int, error){

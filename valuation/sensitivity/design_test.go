@@ -21,9 +21,9 @@ func ishigami(x []float64) []float64 {
 	return []float64{math.Sin(x[0]) + 7*math.Sin(x[1])*math.Sin(x[1]) + 0.1*math.Pow(x[2], 4)*math.Sin(x[0])}
 }
 
-func ishigamiInputs() []sensitivity.Input {
+func ishigamiInputs() []sensitivity.Variable {
 	u := distuv.Uniform{Min: -math.Pi, Max: math.Pi}
-	return []sensitivity.Input{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}}
+	return []sensitivity.Variable{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}}
 }
 
 // ishigamiIndices returns the analytic first-order and total indices, and V13 / V.
@@ -68,10 +68,10 @@ func sobolGIndices() (first, total []float64, second [][]float64) {
 	return first, total, second
 }
 
-func gInputs() []sensitivity.Input {
-	var in []sensitivity.Input
+func gInputs() []sensitivity.Variable {
+	var in []sensitivity.Variable
 	for i := range gA {
-		in = append(in, sensitivity.Input{Name: "x" + string(rune('1'+i)), Dist: distuv.Uniform{Min: 0, Max: 1}})
+		in = append(in, sensitivity.Variable{Name: "x" + string(rune('1'+i)), Dist: distuv.Uniform{Min: 0, Max: 1}})
 	}
 	return in
 }
@@ -269,9 +269,9 @@ func TestSobolDesignErrors(t *testing.T) {
 	if _, err := d.Run(done, ishigami); !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled context: %v, want context.Canceled", err)
 	}
-	var wide []sensitivity.Input // 513 inputs: 1,026 uniforms a quasi-random row, over the 1,024 dimensions
+	var wide []sensitivity.Variable // 513 inputs: 1,026 uniforms a quasi-random row, over the 1,024 dimensions
 	for i := range 513 {
-		wide = append(wide, sensitivity.Input{Name: "x" + strconv.Itoa(i), Dist: distuv.Uniform{Max: 1}})
+		wide = append(wide, sensitivity.Variable{Name: "x" + strconv.Itoa(i), Dist: distuv.Uniform{Max: 1}})
 	}
 	if _, err := sensitivity.NewSobolDesign(sensitivity.Sobol{Outputs: []string{"f"}, Inputs: wide, Samples: 16, Sampling: sensitivity.QuasiRandom, Replicates: 2},
 		sensitivity.Options{}); !errors.Is(err, fault.ErrOption) {

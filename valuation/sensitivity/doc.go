@@ -37,7 +37,7 @@
 // compiled program. A MorrisDesign does the same for Morris screening (Engine.Morris):
 // screen every assumption cheaply, then give the few that matter Sobol indices. Quasi-random Sobol runs give intervals from independent scrambles
 // (Sobol.Replicates), not from a bootstrap of quasi-random points, which would not be
-// honest; grouped inputs (Input.Group) get one index, and Sobol.Second adds the
+// honest; grouped inputs (Variable.Group) get one index, and Sobol.Second adds the
 // second-order ones.
 //
 // Service use. Every run takes a context (nil is an error) and stops within one point (or

@@ -187,7 +187,7 @@ func TestTooManyPointsRefused(t *testing.T) {
 	if _, err := e.Grid(context.Background(), []string{"target"}, axes[0], axes[1]); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("10^6-point grid over MaxPoints 1000: %v, want ErrTooManyPoints", err)
 	}
-	mc := sensitivity.MonteCarlo{Output: "target", Draws: 1_000_000_000, Inputs: []sensitivity.Input{{Name: "shares", Dist: uniform(4000, 4300)}}}
+	mc := sensitivity.MonteCarlo{Output: "target", Draws: 1_000_000_000, Inputs: []sensitivity.Variable{{Name: "shares", Dist: uniform(4000, 4300)}}}
 	if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrTooManyPoints) {
 		t.Errorf("10^9 draws: %v, want ErrTooManyPoints", err)
 	}

@@ -88,7 +88,7 @@ func ExampleEngine_MonteCarlo() {
 	}
 	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{
 		Output: "target",
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 			{Name: "forecast/2021/ecommerce/penetration", Dist: distuv.Beta{Alpha: 45, Beta: 55}},
@@ -164,7 +164,7 @@ func ExampleEngine_Sobol() {
 	}
 	x, err := e.Sobol(context.Background(), sensitivity.Sobol{
 		Outputs: []string{"target"},
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
@@ -194,7 +194,7 @@ func ExampleSobolDesign() {
 	u := distuv.Uniform{Min: -math.Pi, Max: math.Pi}
 	d, err := sensitivity.NewSobolDesign(sensitivity.Sobol{
 		Outputs:  []string{"ishigami"},
-		Inputs:   []sensitivity.Input{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}},
+		Inputs:   []sensitivity.Variable{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}},
 		Samples:  1 << 14,
 		Seed:     1,
 		Sampling: sensitivity.QuasiRandom,
@@ -224,7 +224,7 @@ func ExampleSobolDesign() {
 func ExampleSobolDesign_Analyze() {
 	d, err := sensitivity.NewSobolDesign(sensitivity.Sobol{
 		Outputs:    []string{"y"},
-		Inputs:     []sensitivity.Input{{Name: "x1", Dist: distuv.Uniform{Max: 1}}, {Name: "x2", Dist: distuv.Uniform{Max: 1}}},
+		Inputs:     []sensitivity.Variable{{Name: "x1", Dist: distuv.Uniform{Max: 1}}, {Name: "x2", Dist: distuv.Uniform{Max: 1}}},
 		Samples:    4096,
 		Sampling:   sensitivity.QuasiRandom,
 		Replicates: 8,
@@ -275,7 +275,7 @@ func ExampleEngine_Morris() {
 		panic(err)
 	}
 	fmt.Printf("%d assumptions screened in %d evaluations\n", len(inputs), 20*(len(inputs)+1))
-	var top []sensitivity.Input
+	var top []sensitivity.Variable
 	for _, x := range s[0].Ranked()[:4] {
 		fmt.Printf("%-26s mu* %5.1f  sigma %4.1f\n", x.Name, x.MuStar, x.Sigma)
 		for _, in := range inputs {
@@ -313,7 +313,7 @@ func ExampleMorrisDesign() {
 	u := distuv.Uniform{Min: 0, Max: 1}
 	d, err := sensitivity.NewMorrisDesign(sensitivity.Morris{
 		Outputs:      []string{"y"},
-		Inputs:       []sensitivity.Input{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}, {Name: "x4", Dist: u}},
+		Inputs:       []sensitivity.Variable{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}, {Name: "x4", Dist: u}},
 		Trajectories: 50,
 		Seed:         1,
 		Bootstrap:    sensitivity.NoBootstrap,

@@ -13,8 +13,8 @@ import (
 // benchInputs are the three inputs of the Monte Carlo benchmarks: 2021E MAU, the
 // e-commerce discount and shopping penetration. (A Beta penetration, drawn through
 // gonum's inverse regularized incomplete beta, costs about 1.3 µs a draw on its own.)
-func benchInputs() []Input {
-	return []Input{
+func benchInputs() []Variable {
+	return []Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 		{Name: "forecast/2021/ecommerce/penetration", Dist: distuv.NewTriangle(0.35, 0.55, 0.45, nil)},

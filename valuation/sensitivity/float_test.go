@@ -71,13 +71,13 @@ func TestFloatMatchesDecimal(t *testing.T) {
 func TestFloatRefuses(t *testing.T) {
 	e := newEngine(t, Options{})
 	// The P&L has no float form.
-	mc := MonteCarlo{Output: "pnl/2021/net_profit", Draws: 10, Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
+	mc := MonteCarlo{Output: "pnl/2021/net_profit", Draws: 10, Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
 	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrFloat) {
 		t.Errorf("net profit: %v, want fault.ErrFloat", err)
 	}
 	// The CNY/HKD rate prices no part (only the P&L's multiples): drawn, it leaves the
 	// target at its base.
-	mc = MonteCarlo{Output: "target", Draws: 10, Inputs: []Input{{Name: "fx/CNY/HKD", Dist: distuv.Uniform{Min: 1, Max: 2}}}}
+	mc = MonteCarlo{Output: "target", Draws: 10, Inputs: []Variable{{Name: "fx/CNY/HKD", Dist: distuv.Uniform{Min: 1, Max: 2}}}}
 	s, err := e.MonteCarlo(context.Background(), mc)
 	if base := f64(e.Result().Target); err != nil || s.Min != base || s.Max != base {
 		t.Errorf("target over CNY/HKD: [%v, %v] %v, want %v throughout", s.Min, s.Max, err, base)
@@ -86,27 +86,27 @@ func TestFloatRefuses(t *testing.T) {
 
 func TestDistributionErrors(t *testing.T) {
 	e := newEngine(t, Options{})
-	for name, in := range map[string]Input{
+	for name, in := range map[string]Variable{
 		"no mass in [0,1]": {Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: -10, Sigma: 0.001}},
 		"bad beta":         {Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Beta{Alpha: -1, Beta: 2}},
 		"no distribution":  {Name: "shares"},
 		"empty bounds":     {Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}, Min: 5000, Max: 6000},
 	} {
-		_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Inputs: []Input{in}})
+		_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Inputs: []Variable{in}})
 		if !errors.Is(err, fault.ErrDistribution) {
 			t.Errorf("%s: %v, want fault.ErrDistribution", name, err)
 		}
 	}
 	corr := mat.NewSymDense(2, []float64{1, 2, 2, 1}) // not positive definite
-	_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Correlation: corr, Inputs: []Input{
+	_, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 10, Correlation: corr, Inputs: []Variable{
 		{Name: "shares", Dist: distuv.Uniform{Min: 4000, Max: 4300}}, {Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}})
 	if !errors.Is(err, fault.ErrDistribution) {
 		t.Errorf("correlation 2: %v, want fault.ErrDistribution", err)
 	}
 }
 
-func mcInputs() []Input {
-	return []Input{
+func mcInputs() []Variable {
+	return []Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Triangle{}}, // set below
@@ -145,7 +145,7 @@ func TestMonteCarloTarget(t *testing.T) {
 	base := f64(e.Result().Target)
 	for _, lhs := range []Sampling{Plain, LatinHypercube, QuasiRandom} {
 		mc := MonteCarlo{Output: "target", Draws: 100_000, Seed: 3, Sampling: lhs, Bins: 8,
-			Inputs: []Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}}
+			Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}}
 		s, err := e.MonteCarlo(context.Background(), mc)
 		if err != nil {
 			t.Fatal(err)
@@ -191,7 +191,7 @@ func TestMonteCarloTarget(t *testing.T) {
 // (half its mass lies below 0.5%, a third below zero) and MAU, DAU correlated at 0.9.
 func TestTruncationAndCorrelation(t *testing.T) {
 	e := newEngine(t, Options{})
-	in := []Input{{Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: 0.01, Sigma: 0.02}}}
+	in := []Variable{{Name: "forecast/2021/ecommerce/take_rate", Dist: distuv.Normal{Mu: 0.01, Sigma: 0.02}}}
 	s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "forecast/2021/ecommerce/take_rate", Inputs: in, Draws: 20000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestTruncationAndCorrelation(t *testing.T) {
 		t.Errorf("take rates in [%v, %v], want within [0, 1]", s.Min, s.Max)
 	}
 	corr := mat.NewSymDense(2, []float64{1, 0.9, 0.9, 1})
-	users := []Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}, {Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}}}
+	users := []Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}, {Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}}}
 	var draws [2][]float64
 	for i, out := range []string{"forecast/2021/mau", "forecast/2021/dau"} {
 		s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: out, Inputs: users, Correlation: corr, Draws: 50000, Seed: 5})
@@ -218,7 +218,7 @@ func TestTruncationAndCorrelation(t *testing.T) {
 
 func TestSobolKuaishou(t *testing.T) {
 	e := newEngine(t, Options{})
-	in := []Input{
+	in := []Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 		{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 344, Sigma: 20}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
@@ -419,7 +419,7 @@ func TestFloatBridge(t *testing.T) {
 // TestSobolNoBootstrap: NoBootstrap gives point estimates without intervals, the same
 // estimates as with them, and counts no resamples against MaxPoints.
 func TestSobolNoBootstrap(t *testing.T) {
-	in := []Input{
+	in := []Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 	}

@@ -49,7 +49,7 @@ func FuzzOptions(f *testing.F) {
 		}
 		dists := []sensitivity.Distribution{distuv.Normal{Mu: mu, Sigma: sigma}, distuv.Uniform{Min: lo, Max: hi},
 			distuv.LogNormal{Mu: mu, Sigma: sigma}, distuv.Triangle{}, distuv.Beta{Alpha: lo, Beta: hi}}
-		in := []sensitivity.Input{
+		in := []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: dists[int(seed%5)], Min: min, Max: max},
 			{Name: "forecast/2021/dau", Dist: dists[int(seed/5%5)]},
 		}

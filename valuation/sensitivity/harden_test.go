@@ -121,7 +121,7 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
 	mc := sensitivity.MonteCarlo{Output: "forecast/2021/revenue", Draws: 10000, Seed: 3,
-		Inputs: []sensitivity.Input{{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 500, Max: 900}}}}
+		Inputs: []sensitivity.Variable{{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 500, Max: 900}}}}
 	s, err := e.MonteCarlo(ctx, mc)
 	if err != nil {
 		t.Fatal(err)
@@ -150,12 +150,12 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 	if _, err := e.MonteCarlo(ctx, mc); !errors.Is(err, fault.ErrInvalidDraw) || !strings.Contains(err.Error(), "dau above") {
 		t.Errorf("FailOnInvalid: %v, want ErrInvalidDraw naming the reason", err)
 	}
-	neg := sensitivity.MonteCarlo{Output: "target", Draws: 1000, Inputs: []sensitivity.Input{{Name: "forecast/2021/mau", Dist: negative{}}}}
+	neg := sensitivity.MonteCarlo{Output: "target", Draws: 1000, Inputs: []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: negative{}}}}
 	if _, err := e.MonteCarlo(ctx, neg); !errors.Is(err, fault.ErrInvalidDraw) || !strings.Contains(err.Error(), "forecast/2021/mau not above 0") {
 		t.Errorf("negative MAU: %v, want ErrInvalidDraw", err)
 	}
 	sob := sensitivity.Sobol{Outputs: []string{"forecast/2021/revenue"}, Samples: 2048, Bootstrap: 20,
-		Inputs: []sensitivity.Input{{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 500, Max: 900}},
+		Inputs: []sensitivity.Variable{{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 500, Max: 900}},
 			{Name: "forecast/2021/advertising/revenue_per_dau", Dist: distuv.Uniform{Min: 120, Max: 150}}}}
 	idx, err := e.Sobol(ctx, sob)
 	if err != nil {
@@ -174,15 +174,15 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 func TestRunOptionsDoNotPanic(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
-	mau := func(dist sensitivity.Distribution) []sensitivity.Input {
-		return []sensitivity.Input{{Name: "forecast/2021/mau", Dist: dist}}
+	mau := func(dist sensitivity.Distribution) []sensitivity.Variable {
+		return []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: dist}}
 	}
 	for name, mc := range map[string]sensitivity.MonteCarlo{
 		"outputs that overflow": {Output: "target", Draws: 1000, Inputs: mau(distuv.LogNormal{Mu: 6, Sigma: 1000})},
 		"2^62 bins":             {Output: "target", Draws: 100, Bins: 1 << 62, Inputs: mau(distuv.Normal{Mu: 571, Sigma: 1})},
 		"2^40 bins":             {Output: "target", Draws: 100, Bins: 1 << 40, Inputs: mau(distuv.Normal{Mu: 571, Sigma: 1})},
 		"NaN threshold":         {Output: "target", Draws: 100, Threshold: math.NaN(), Inputs: mau(distuv.Normal{Mu: 571, Sigma: 1})},
-		"NaN bounds":            {Output: "target", Draws: 100, Inputs: []sensitivity.Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 1}, Min: math.NaN(), Max: 600}}},
+		"NaN bounds":            {Output: "target", Draws: 100, Inputs: []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 1}, Min: math.NaN(), Max: 600}}},
 	} {
 		s, err := e.MonteCarlo(ctx, mc)
 		if err == nil && (math.IsNaN(s.Mean) || math.IsInf(s.Mean, 0)) {
@@ -218,7 +218,7 @@ func TestNilContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ctx context.Context // nil
-	in := []sensitivity.Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 10}}}
+	in := []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 10}}}
 	runs := map[string]func() error{
 		"Grid":      func() error { _, err := e.Grid(ctx, []string{"target"}, axis); return err },
 		"Tornado":   func() error { _, err := e.Tornado(ctx, "target"); return err },
@@ -252,12 +252,12 @@ func TestNilContext(t *testing.T) {
 // resamples, Latin-hypercube strata), and honours its context in the bootstrap.
 func TestRunsCountAllTheirWork(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
-	in := []sensitivity.Input{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 10}}}
+	in := []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571, Sigma: 10}}}
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
-	five := []sensitivity.Input{}
+	five := []sensitivity.Variable{}
 	for _, n := range []string{"forecast/2021/mau", "forecast/2021/dau", "shares", "fx/USD/HKD", "part/ecommerce/premium"} {
-		five = append(five, sensitivity.Input{Name: n, Dist: distuv.Uniform{Min: 0.5, Max: 1}})
+		five = append(five, sensitivity.Variable{Name: n, Dist: distuv.Uniform{Min: 0.5, Max: 1}})
 	}
 	// 10^7 draws: within MaxPoints; with Latin-hypercube strata of 5 inputs, 6 × 10^7.
 	lhs := sensitivity.MonteCarlo{Output: "target", Draws: 10_000_000, Sampling: sensitivity.LatinHypercube, Inputs: five}

@@ -21,7 +21,7 @@ import (
 // float64 (see the package doc for the boundary).
 type MonteCarlo struct {
 	Output string
-	Inputs []Input
+	Inputs []Variable
 	// Correlation, if set, is the inputs' correlation matrix, in the order of Inputs,
 	// applied through a Gaussian copula: each input keeps its own distribution.
 	Correlation *mat.SymDense

@@ -27,7 +27,7 @@ type Morris struct {
 	// Engine.Morris by the assumption's kind): the grid's levels are its quantiles. Inputs
 	// sharing a Group are one factor: they step together, all up or all down, and share
 	// one effect.
-	Inputs []Input
+	Inputs []Variable
 	// Trajectories is the number r of one-at-a-time paths through the grid; zero means 10.
 	Trajectories int
 	// Levels is the number p of grid levels of each input, even; zero means 4. Level l is

@@ -22,7 +22,7 @@ import (
 // coefficient: mu = mu* = 1, 2 and 0, sigma 0, whatever the trajectories.
 func TestMorrisLinear(t *testing.T) {
 	u := distuv.Uniform{Min: 0, Max: 1}
-	m := sensitivity.Morris{Outputs: []string{"y"}, Inputs: []sensitivity.Input{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}},
+	m := sensitivity.Morris{Outputs: []string{"y"}, Inputs: []sensitivity.Variable{{Name: "x1", Dist: u}, {Name: "x2", Dist: u}, {Name: "x3", Dist: u}},
 		Trajectories: 30, Levels: 6, Seed: 4}
 	d, err := sensitivity.NewMorrisDesign(m, sensitivity.Options{})
 	if err != nil {
@@ -156,7 +156,7 @@ func TestMorrisKuaishou(t *testing.T) {
 
 // everyAssumption returns each of the engine's assumptions with a non-zero base as an
 // input uniform on base × (1 ± pct).
-func everyAssumption(t *testing.T, e *sensitivity.Engine, pct string) []sensitivity.Input {
+func everyAssumption(t *testing.T, e *sensitivity.Engine, pct string) []sensitivity.Variable {
 	t.Helper()
 	var names []string
 	for _, a := range e.Assumptions() {
@@ -175,7 +175,7 @@ func everyAssumption(t *testing.T, e *sensitivity.Engine, pct string) []sensitiv
 // errors.
 func TestMorrisErrors(t *testing.T) {
 	u := distuv.Uniform{Min: 0, Max: 1}
-	in := []sensitivity.Input{{Name: "a", Dist: u}, {Name: "b", Dist: u}}
+	in := []sensitivity.Variable{{Name: "a", Dist: u}, {Name: "b", Dist: u}}
 	for name, m := range map[string]sensitivity.Morris{
 		"odd levels":      {Levels: 5},
 		"one trajectory":  {Trajectories: 1},
@@ -210,7 +210,7 @@ func TestMorrisErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Morris(ctx, sensitivity.Morris{Outputs: []string{"target"}, Inputs: []sensitivity.Input{{Name: "nope", Dist: u}}}); err == nil {
+	if _, err := e.Morris(ctx, sensitivity.Morris{Outputs: []string{"target"}, Inputs: []sensitivity.Variable{{Name: "nope", Dist: u}}}); err == nil {
 		t.Error("an unknown assumption: no error")
 	}
 }
@@ -223,7 +223,7 @@ func TestMorrisInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := []sensitivity.Input{
+	in := []sensitivity.Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 650}},
 		{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 300, Max: 600}},
 	}

@@ -12,8 +12,8 @@ import (
 // kuaishou4 is the four-input Kuaishou case of issue 14: 2021E MAU, the e-commerce
 // premium, the advertising average and USD/HKD, each uniform on a range about its base
 // (USD/HKD on the peg's band).
-func kuaishou4() []Input {
-	return []Input{
+func kuaishou4() []Variable {
+	return []Variable{
 		{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 650}},
 		{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 		{Name: "part/advertising/average", Dist: distuv.Uniform{Min: 150, Max: 220}},

@@ -22,9 +22,9 @@ type Distribution interface {
 	Quantile(p float64) float64
 }
 
-// Input is an assumption drawn at random in a Monte Carlo or Sobol run (or, in a
+// Variable is an assumption drawn at random in a Monte Carlo or Sobol run (or, in a
 // SobolDesign or MorrisDesign, an input of a function, by any name).
-type Input struct {
+type Variable struct {
 	Name string
 	Dist Distribution
 	// Group, in a Sobol or Morris run, names the factor the input belongs to: inputs of one
@@ -97,7 +97,7 @@ type sampler struct {
 }
 
 // bounds resolves the inputs' assumptions and returns the values each kind can take.
-func (e *Engine) bounds(inputs []Input) ([][2]float64, error) {
+func (e *Engine) bounds(inputs []Variable) ([][2]float64, error) {
 	bounds := make([][2]float64, len(inputs))
 	for j, in := range inputs {
 		r, err := e.resolve(in.Name)
@@ -110,7 +110,7 @@ func (e *Engine) bounds(inputs []Input) ([][2]float64, error) {
 }
 
 // inputNames returns the inputs' names, in order.
-func inputNames(inputs []Input) []string {
+func inputNames(inputs []Variable) []string {
 	names := make([]string, len(inputs))
 	for i, in := range inputs {
 		names[i] = in.Name
@@ -122,7 +122,7 @@ func inputNames(inputs []Input) []string {
 // bounded by bounds and by its own Min and Max, Latin hypercube strata laid out (checking
 // ctx as they are), and with QuasiRandom, replicates independent scrambles of n /
 // replicates draws each.
-func newSampler(ctx context.Context, inputs []Input, bounds [][2]float64, corr *mat.SymDense, n int, seed uint64, how Sampling, halves, replicates int) (*sampler, error) {
+func newSampler(ctx context.Context, inputs []Variable, bounds [][2]float64, corr *mat.SymDense, n int, seed uint64, how Sampling, halves, replicates int) (*sampler, error) {
 	d := len(inputs)
 	s := &sampler{n: n, d: d, seed: seed}
 	for j, in := range inputs {

@@ -27,7 +27,7 @@ type Sobol struct {
 	Outputs []string
 	// Inputs are the random inputs, drawn independently. Inputs sharing a Group form one
 	// factor, with one index.
-	Inputs []Input
+	Inputs []Variable
 	// Samples is the number of base samples N; the run evaluates the model N × (F + 2)
 	// times for F factors, N × (2F + 2) with Second. Zero means 4,096.
 	Samples int
@@ -227,7 +227,7 @@ func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64
 
 // factorsOf groups the inputs into factors, in order of first appearance: an input of
 // its own, or all the inputs of one Group. cols[k] are factor k's inputs' columns.
-func factorsOf(inputs []Input) (factors []Index, cols [][]int, err error) {
+func factorsOf(inputs []Variable) (factors []Index, cols [][]int, err error) {
 	groups := map[string]int{}
 	for j, in := range inputs {
 		k, ok := groups[in.Group]
@@ -530,7 +530,7 @@ func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 // floatModel compiles the outputs over the inputs into an evaluator: it writes the outputs
 // at x to y and returns -1, or the index in reasons of the first reason the decimal engine
 // would refuse x (the last: an output not finite).
-func (e *Engine) floatModel(outputs []string, inputs []Input) (func(x, y []float64) int, []string, error) {
+func (e *Engine) floatModel(outputs []string, inputs []Variable) (func(x, y []float64) int, []string, error) {
 	c := compiler{e: e, vars: inputNames(inputs)}
 	progs := make([]program, len(outputs))
 	for i, o := range outputs {

@@ -41,11 +41,11 @@ func (e *Engine) Swings(pct decimal.Decimal, names ...string) ([]Swing, error) {
 
 // Uniforms returns an input for each swing, uniform from its Low to its High: the ranges
 // of a Morris screening or a Sobol run over assumptions swung as a tornado swings them.
-func Uniforms(swings []Swing) []Input {
-	out := make([]Input, len(swings))
+func Uniforms(swings []Swing) []Variable {
+	out := make([]Variable, len(swings))
 	for i, s := range swings {
 		lo, hi := s.Low.InexactFloat64(), s.High.InexactFloat64()
-		out[i] = Input{Name: s.Name, Dist: distuv.Uniform{Min: lo, Max: hi}}
+		out[i] = Variable{Name: s.Name, Dist: distuv.Uniform{Min: lo, Max: hi}}
 	}
 	return out
 }

@@ -427,7 +427,7 @@ func (b *book) comps() error {
 			row++
 		}
 		set := b.m.Parts[i].Method.(valuation.Multiple).Comps
-		if w, ok := set.Aggregate.(comps.Weighted); ok { // the weights beside the multiples
+		if w, ok := set.Aggregate.(comps.WeightedMean); ok { // the weights beside the multiples
 			if err := b.put(sh, 6, first-1, text("Weight")); err != nil {
 				return err
 			}
@@ -461,7 +461,7 @@ func (b *book) comps() error {
 }
 
 // aggregateFormula is the set's aggregate of the multiples in column E, rows first to last.
-func aggregateFormula(set comps.Set, mult comps.Multiple, first, last int) (string, error) {
+func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (string, error) {
 	rng := cell(5, first) + ":" + cell(5, last)
 	switch a := set.Aggregate.(type) {
 	case nil, comps.Mean:
@@ -476,7 +476,7 @@ func aggregateFormula(set comps.Set, mult comps.Multiple, first, last int) (stri
 	case comps.MarketValueWeighted:
 		mv := cell(3, first) + ":" + cell(3, last)
 		return "SUMPRODUCT(" + mv + "," + rng + ")/SUM(" + mv + ")", nil
-	case comps.Weighted:
+	case comps.WeightedMean:
 		w := cell(6, first) + ":" + cell(6, last)
 		return "SUMPRODUCT(" + w + "," + rng + ")/SUM(" + w + ")", nil
 	}

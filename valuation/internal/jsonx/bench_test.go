@@ -69,7 +69,7 @@ func BenchmarkSummary(b *testing.B) {
 	}
 	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{
 		Output: "target",
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.4, Max: 0}},
 		},

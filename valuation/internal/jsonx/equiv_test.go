@@ -301,7 +301,7 @@ func TestEquivalentResults(t *testing.T) {
 	t.Run("grid with invalid cells", func(t *testing.T) { sameAsOld(t, g) })
 	s, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{
 		Output: "target",
-		Inputs: []sensitivity.Input{
+		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "forecast/2021/dau", Dist: distuv.Normal{Mu: 300, Sigma: 150}},
 		},
@@ -332,15 +332,15 @@ func TestEquivalentResults(t *testing.T) {
 // holdco is the Conglomo model of examples/holdco, with its holding-company discount or
 // without.
 func holdco(discount bool) valuation.Model {
-	ebitda := comps.Metric{Name: "ebitda", Year: 2025}
-	dau := comps.Metric{Name: "dau", Year: 2025}
+	ebitda := comps.MetricYear{Name: "ebitda", Year: 2025}
+	dau := comps.MetricYear{Name: "dau", Year: 2025}
 	cloudPeers := comps.Set{Name: "cloud peers", Metric: ebitda, Money: true, Enterprise: true, Companies: []comps.Company{
-		{Ticker: "CLDA", Name: "Clouda (made up)", Currency: "USD", MarketValue: d("30000"), NetDebt: d("6000"), Metrics: map[comps.Metric]decimal.Decimal{ebitda: d("3000")}},
-		{Ticker: "CLDB", Name: "Cloudb (made up)", Currency: "USD", MarketValue: d("20000"), NetDebt: d("-2000"), Metrics: map[comps.Metric]decimal.Decimal{ebitda: d("2000")}},
+		{Ticker: "CLDA", Name: "Clouda (made up)", Currency: "USD", MarketValue: d("30000"), NetDebt: d("6000"), Metrics: map[comps.MetricYear]decimal.Decimal{ebitda: d("3000")}},
+		{Ticker: "CLDB", Name: "Cloudb (made up)", Currency: "USD", MarketValue: d("20000"), NetDebt: d("-2000"), Metrics: map[comps.MetricYear]decimal.Decimal{ebitda: d("2000")}},
 	}}
 	socialPeers := comps.Set{Name: "social peers", Metric: dau, Companies: []comps.Company{
-		{Ticker: "SOCA", Name: "Sociala (made up)", Currency: "USD", MarketValue: d("40000"), Metrics: map[comps.Metric]decimal.Decimal{dau: d("250")}},
-		{Ticker: "SOCB", Name: "Socialb (made up)", Currency: "USD", MarketValue: d("24000"), Metrics: map[comps.Metric]decimal.Decimal{dau: d("200")}},
+		{Ticker: "SOCA", Name: "Sociala (made up)", Currency: "USD", MarketValue: d("40000"), Metrics: map[comps.MetricYear]decimal.Decimal{dau: d("250")}},
+		{Ticker: "SOCB", Name: "Socialb (made up)", Currency: "USD", MarketValue: d("24000"), Metrics: map[comps.MetricYear]decimal.Decimal{dau: d("200")}},
 	}}
 	fx, err := comps.NewFX(comps.Rate{From: "HKD", To: "USD", Rate: d("0.128")})
 	if err != nil {
