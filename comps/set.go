@@ -15,6 +15,12 @@ import (
 )
 
 // Set is a group of comparables priced on one metric.
+//
+// Its SetMultiple shows every input: each company's multiple and its modified z-score
+// (outliers are flagged, never dropped silently), the five-number summary, the
+// comparables excluded and why, and the FX rates used. A multiple printed by the source
+// is used as printed, so that a valuation reproduces its source; the market value and
+// metric stay beside it as evidence.
 type Set struct {
 	Name   string
 	Metric MetricYear

@@ -21,6 +21,15 @@ type Part struct {
 // Model is a complete sum-of-the-parts valuation: the forecast, how each part is valued,
 // and what turns the sum into a per-share target.
 //
+// Values of parts and their sum are in millions of the target currency, the share count
+// in millions, the target per share, carried to 16 decimal places. The rating scale is
+// the model's data (none by default: a broker's scale is its own, as
+// valuation/kuaishou2021.Scale is the report's); amounts print with its Symbols ("HK$"),
+// else the currency code. Value does not modify the model and caches nothing, so one model
+// can be valued from many goroutines. Model.CrossCheck values every segment under other
+// methods beside the model's choice, and Model.LeaveOneOut a part without each of its
+// comparables.
+//
 // Each segment is valued by at most one part: two parts on one segment are an error
 // (fault.ErrDuplicatePart), never counted twice. A segment that no part values adds nothing to
 // the sum and is listed in Result.Unvalued, which the tables print.

@@ -81,6 +81,13 @@ type PrepareOptions struct {
 // moves reach. Every figure it gives is identical, value and exponent, to Model.Value
 // of the model with the point's values set. A Prepared is immutable and safe for
 // concurrent use.
+//
+// Query compiles into an exact kernel (valuation/internal/exact) derived from the
+// drivers' formulas: every figure the point does not move is folded into exact
+// constants, the rest is a polynomial in the moved assumptions, and an Evaluator runs it
+// point after point in reused registers of two machine words, falling back to big.Int
+// past them. A point the kernel cannot vouch for takes Model.Value's own path, so the two
+// agree in value and exponent. The sensitivity package is a client of it.
 type Prepared struct {
 	m     Model // the model's own deep copy, never written to
 	base  Result

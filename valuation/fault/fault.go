@@ -1,21 +1,9 @@
-// Package fault holds sotp's one located error type and its one set of sentinels.
-//
-// Every package of sotp reports bad input as an *Error: the package that found the
-// problem, where it is (the segment and year of a forecast, the set and ticker of a
-// comparable, the part and its method, a P&L line, an assumption's key, a file and the
-// JSON path or CSV line in it), the field and the value at fault, and a sentinel of this
-// package. Each layer that knows more fills in more: a comparable's error names its set
-// and ticker, valuing a part adds the segment and method, reading a model file adds the
-// file and the JSON path. So one errors.As finds the location, and errors.Is matches the
-// sentinel, whichever package the error came from:
-//
-//	var fe *fault.Error
-//	if errors.As(err, &fe) && errors.Is(err, fault.ErrRate) {
-//		log.Printf("%s %d: %s is not a rate: %s", fe.Segment, fe.Year, fe.Field, fe.Value)
-//	}
-//
-// The package imports nothing of sotp (shopspring/decimal only, for Plain), so that every
-// other package can import it.
+// Package fault holds sotp's one located error type, Error, and its one set of
+// sentinels: every package reports bad input as an *Error that says where the problem is
+// and wraps a sentinel, so one errors.As finds the location and errors.Is the sentinel,
+// whichever package the error came from. ToJSON gives each error its JSON form, with a
+// code. The package imports nothing of sotp, so that every other
+// package can import it; Plain is the one exact formatter of a decimal.
 package fault
 
 import (
@@ -32,6 +20,15 @@ import (
 )
 
 // Error is a problem located by what it names. Fields that do not apply are empty.
+//
+// Each layer that knows more fills in more (Within): a comparable's error names its set
+// and ticker, valuing a part adds the segment and method, reading a model file adds the
+// file and the JSON path.
+//
+//	var fe *fault.Error
+//	if errors.As(err, &fe) && errors.Is(err, fault.ErrRate) {
+//		log.Printf("%s %d: %s is not a rate: %s", fe.Segment, fe.Year, fe.Field, fe.Value)
+//	}
 type Error struct {
 	Pkg     string // the package that found the problem: "segments", "comps", "valuation", ...
 	File    string // a file's path

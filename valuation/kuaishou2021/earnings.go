@@ -57,6 +57,27 @@ var pnl = []struct {
 var shares, equity = [5]string{"934.1", "934.1", "931.4", "4159", "4159"}, [5]string{"-35704", "-55729", "-159774", "45590", "49534"}
 
 // Earnings returns Table 10 and the headline table's inputs as an earnings plan.
+//
+// Earnings carries Table 10 by the same rule. 2018 and 2019 lines are amounts; 2020E-2022E
+// costs and expenses are ratios of revenue, so that a sweep of the drivers reaches profit.
+// Each is the shortest decimal with which the line, its ratio row, gross profit and gross
+// margin print as printed. The printed lines do not add up to the printed net profit (the
+// report omits other gains and losses, such as the fair-value changes of its preferred
+// shares before the IPO, and tax), so a line named "Other items not printed
+// (reconciling)" holds the difference, an amount per year. The financial summary prints
+// share counts and equity, and both are its (text lines 2571 and 2609-2610), shares
+// unrounded where EPS and BVPS need it: 934.1m for 2018 and 2019 (the printed BVPS with
+// the printed equity need (934.035, 934.123]), 931.4m for 2020E and 4,159m; equity
+// -35,704 / -55,729 / -159,774 / 45,590 / 49,534. The RMB/HKD rate of the multiples at
+// HK$319 is not printed: 1.2049, as every P/S fits "about 1.205" and the 2022E P/E of
+// 173.73 narrows it to [1.20489, 1.20496].
+//
+// 2022E gross profit, printed 77,876, reproduces with the 2022E ARPPU at 43.0446 and the
+// cost of sales at 0.3771676 of revenue, values that still print 43.0 and -47,159 (see
+// their comments): the P/E of 173.73 caps net profit, which forces revenue up to
+// 125,034.46. The 2018 growth rows grow from 2017 figures the text prints (Figures gives
+// each with its line). Two printed figures cannot be reproduced, and Figures lists them
+// as exceptions with their arithmetic: 2021E paying users and Table 13's average P/MAU.
 func Earnings() earnings.PnL {
 	d := decimal.RequireFromString
 	p := earnings.PnL{Shares: map[int]decimal.Decimal{}, Equity: map[int]decimal.Decimal{}}

@@ -53,6 +53,31 @@ var drivers = [...]year{
 }
 
 // Plan returns the segment forecast of Tables 7-9 for 2018-2022E, in RMB.
+//
+// The report prints rounded drivers, and their naive products miss its printed outputs
+// (572m MAU gives HK$404.8, not 404.6). The drivers here are unrounded values that
+// reproduce every printed figure at its printed precision. Each was found as follows: keep
+// the printed driver where it works; otherwise take the shortest decimal in the interval
+// where it still prints as printed and every figure it feeds (revenue, YoY, share of
+// revenue, Table 10 revenue, the valuation) prints as printed. In particular:
+//
+//   - 2021E MAU 571.68m: the valuation (1,365 / 8,186 / 7,274 / 16,826 亿, 257.3m shopping
+//     MAU, HK$404.6) holds for MAU in [571.6764, 571.6953]; 571.68 is the shortest value.
+//   - 2018 MAU 240.6m and paying ratio 11.75%: 2018 live revenue 18,615 at ARPPU 54.9 needs
+//     MAU × ratio near 28.25, which a ratio printing 11.8% reaches only at its lower edge.
+//   - 2019 MAU 330.4m and GMV per shopper 601.2: 330 × 30% × 601 = 59,499 prints 595, not
+//     596 亿; 2022E MAU 616.9m: 617 × 50% = 308.5 prints 309, not 308 shopping MAU.
+//   - 2019 DAU 175.5m: the key assumption of +102% ad revenue per DAU in 2020E.
+//   - ARPPU, revenue per DAU, GMV per shopper and the 2019 take rate: the shortest decimal
+//     putting revenue where it, the YoY rows and the Table 10 totals print as printed (the
+//     printed segment revenues sum to 20,300 / 39,121 / 89,914 where Table 10 prints
+//     20,301 / 39,120 / 89,913, so the unrounded revenues sit near their rounding edges).
+//   - 2018 other revenue of RMB 20.42m is carried as the e-commerce segment's OtherRevenue
+//     at a zero take rate: the report prints no 2018 take rate ("-") against GMV of about
+//     1亿, and 20.42 gives the printed 2019 growth of 1171%.
+//
+// Share count: 4,159m, derived (16,826亿 / 404.6), printed "42" (亿) in Table 14 and used
+// as 4,159m in the report's financial summary. FX: HKD:USD = 7.7:1 as printed.
 func Plan() segments.Plan {
 	d := decimal.RequireFromString
 	p := segments.Plan{

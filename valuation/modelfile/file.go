@@ -15,6 +15,15 @@ const (
 // tagged max holds at most that many elements or keys (years and driver maps 50,
 // segments, parts, FX rates and P&L lines 100, metrics of a company 1,000, companies,
 // weights and exclusions 10,000); one more is fault.ErrTooLarge at its path.
+//
+// A model file gives the forecast years, the users and each segment's driver inputs by
+// year, the method and comparable set of each part, the FX table, share count, price and
+// target currency, and optionally the rating scale, the currency symbols tables print,
+// the P&L, the bridge, the dilution, the horizon and the actuals. A set lists its
+// companies inline or names a comparables file beside the model file. Decimals keep the
+// text they were read from, so a decoded file encodes to the same bytes. The Kuaishou
+// 2021 model ships as such a file (kuaishou2021.ModelFile), held identical to the in-code
+// dataset by a test.
 type File struct {
 	// Schema may name the file's JSON Schema (ModelSchemaID) for editors; it is not read.
 	Schema   string   `json:"$schema,omitempty"`

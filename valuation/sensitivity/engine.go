@@ -24,6 +24,14 @@ const DefaultMaxPoints = 10_000_000
 const MaxWorkers = 1024
 
 // Options configures an Engine; the zero Options is the default.
+//
+// For a service: every run takes a context (nil is an error) and stops within one point
+// (or block of 1,024 draws, bootstrap resample, or chunk of 65,536 samples being
+// summarised) per worker of its cancellation; a run larger than MaxPoints, counting
+// Latin-hypercube strata and bootstrap resamples, is refused before any work (each
+// request's Cost, and GridPoints, count without drawing or spelling out an axis);
+// Progress reports progress. A Monte Carlo summary keeps its draws only when asked
+// (MonteCarlo.KeepSamples).
 type Options struct {
 	// LinkDAU holds each year's DAU/MAU ratio when its MAU moves and its DAU is not set
 	// too: DAU moves with MAU. Without it MAU moves alone.
@@ -41,7 +49,7 @@ type Options struct {
 
 // Engine moves the assumptions of one model and reads its outputs. It is a client of
 // valuation.Prepared: the model is prepared once when the engine is built, each run
-// parses its names once (valuation.ParseKey) and compiles a valuation.Query, and each
+// parses its names once (key.Parse) and compiles a valuation.Query, and each
 // worker evaluates points with its own valuation.Evaluator, so that a point costs what
 // its moves reach, through the exact kernel where the query has one. An Engine is
 // immutable and safe for concurrent use.

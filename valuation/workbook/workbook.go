@@ -1,19 +1,8 @@
-// Package workbook writes a valued model as the analyst's Excel workbook: an Inputs sheet
-// (users, every driver input by year, FX rates, premiums, share count and price, styled as
-// inputs and named), and Forecast, Comps, SOTP and (for a model with an earnings plan)
-// P&L sheets whose figures are live formulas of those inputs, so that changing 2021E MAU
-// in the workbook moves the target and the P&L as sotp computes them. Each figure is
-// formatted by its unit: millions to one decimal, users and money per user or share to
-// two, rates as percentages, multiples with an x. It writes with
-// github.com/xuri/excelize/v2.
-//
-// Conventions. Users and money are in millions, as in the library; rates are fractions,
-// formatted as percentages. Each comparable's market value and metric are written as
-// values in the set's currency, its multiple as printed or as market value / metric; the
-// set's aggregate is AVERAGE, MEDIAN, HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. A spreadsheet
-// divides in binary floating point where sotp divides to 16 decimal places, so figures
-// agree to about 1e-12 relative, not to the last digit. Text cells are written as text:
-// a name beginning with "=" never becomes a formula.
+// Package workbook writes a valued model as the analyst's Excel workbook (with
+// github.com/xuri/excelize/v2): an Inputs sheet of named, styled inputs, and Forecast,
+// Comps, SOTP and P&L sheets of live formulas of them, so that changing an input in the
+// workbook moves the target as sotp computes it (Write says what is written, and how it
+// agrees with sotp).
 package workbook
 
 import (
@@ -76,6 +65,17 @@ type GridSheet struct {
 }
 
 // Write values m and writes its workbook to w, with the extra sheets x asks for.
+//
+// The Inputs sheet holds users, every driver input by year, FX rates, premiums, share
+// count and price; the Forecast, Comps, SOTP and (for a model with an earnings plan) P&L
+// sheets are formulas of them. Each figure is formatted by its unit: millions to one
+// decimal, users and money per user or share to two, rates as percentages, multiples
+// with an x. Users and money are in millions, rates fractions. Each comparable's market
+// value and metric are written as values in the set's currency, its multiple as printed
+// or as market value / metric; the set's aggregate is AVERAGE, MEDIAN, HARMEAN, TRIMMEAN
+// or SUMPRODUCT / SUM. A spreadsheet divides in binary floating point where sotp divides
+// to 16 decimal places, so figures agree to about 1e-12 relative, not to the last digit.
+// Text cells are written as text: a name beginning with "=" never becomes a formula.
 func Write(w io.Writer, m valuation.Model, x Extras) error {
 	r, err := m.Value()
 	if err != nil {

@@ -3,9 +3,8 @@
 // big.Int coefficients with an int32 exponent, reused from one evaluation to the next.
 // While a register's value fits in 128 bits (inputs and constants stripped of their
 // trailing zeros, so that a sweep's 16-place steps stay short), the machine computes it
-// in two machine words instead (small.go) and keeps its exponent beside; it writes the
-// big.Int, at the register's own exponent, only when a result must be read or would not
-// fit.
+// in two machine words instead (small.go), writing the big.Int only when a result must
+// be read or would not fit.
 //
 // Multiplication and addition are exact in shopspring (a product's exponent is the sum
 // of its factors', a sum's the least of its terms'), so a Builder folds constants
