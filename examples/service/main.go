@@ -70,17 +70,20 @@ type Config struct {
 	Workers    int           // goroutines per run; zero: one (requests run side by side)
 }
 
-// Defaults, measured on a 2-core machine with 8 clients posting the Kuaishou model file
-// (see the README): one request per core keeps the cores busy, and a queue of 64 holds
-// far more clients than the cores can serve in a deadline, so ordinary load is queued,
-// not refused.
+// Defaults, chosen on the 2-core machine by loading the built binary from a Go load
+// generator on the same machine (1,000 requests of the Kuaishou model file from 8 clients,
+// three rounds a setting): -concurrent 1, 2, 4 and 8 gave 1,378-1,612, 1,574-1,994,
+// 1,769-1,867 and 1,657-1,905 requests/s, so one request a core (GOMAXPROCS) stays; the
+// queue of 64 holds far more clients than the cores can serve in a deadline, so ordinary
+// load is queued, not refused.
 const (
 	defaultQueue = 64
 	// defaultGCPercent is the garbage collector's target the service runs with. A request
-	// allocates about 280 KB and keeps none of it, so the live heap is small and the
+	// allocates about 270 KB and keeps none of it, so the live heap is small and the
 	// collector, at Go's default of 100, runs every dozen requests, a fifth of the CPU
-	// (profile of BenchmarkValueRequest); at 400 it runs a quarter as often. The process
-	// is the service's to tune: the library sets nothing.
+	// (profile of BenchmarkValueRequest); at 400 it runs a quarter as often, and the
+	// load above gave 2,213-2,731 requests/s against 1,706-1,891 at 100. The process is
+	// the service's to tune: the library sets nothing.
 	defaultGCPercent = 400
 	// writeGrace is how long after its deadline a request's answer may still be written:
 	// the 504 itself must get out.

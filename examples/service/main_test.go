@@ -504,6 +504,15 @@ var build struct {
 	err  error
 }
 
+// TestMain removes the built service's directory once the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if build.bin != "" {
+		_ = os.RemoveAll(filepath.Dir(build.bin))
+	}
+	os.Exit(code)
+}
+
 func binary(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {

@@ -126,6 +126,28 @@ const MaxCompanies = 50_000
 // nil fsys a model that names a comparables file is an error saying none was given.
 // Files are read only if they are regular files: a FIFO or device named as
 // comparables is refused rather than read. A file named by several parts is read once.
+//
+// Read is the entry point for a service, and these are the limits it can rely on: each is
+// an error (errors.Is a sentinel, located at the JSON path or CSV line), never a panic, a
+// hang or a silently wrong number, and each has a regression test.
+//
+//   - a model or comparables file: MaxBytes (1 MiB) of valid UTF-8, a leading BOM
+//     dropped; peak heap while decoding under 32 times the input plus 4 MiB
+//     (TestDecodeMemoryBounded, TestManyPartsOneBigFile);
+//   - rows of a comparables file: MaxRows; comparables priced by one model in all its
+//     parts: MaxCompanies;
+//   - arrays and maps of a model file: years and driver maps 50; segments, parts, FX
+//     rates, P&L lines 100; metrics of a company 1,000; companies, weights and
+//     exclusions 10,000; nesting only as deep as the format's types allow;
+//   - decimals: strings only, at most MaxDigits significant digits, the leading digit
+//     within 1e±MaxExponent (a zero's exponent too); FX rates in [1e-9, 1e9] between
+//     ISO 4217 codes;
+//   - comparables files named by a model: relative paths inside the model's directory,
+//     read through os.Root (LoadModel): links out of it, FIFOs and devices are refused;
+//   - a run file's points: its analyses in all, counted in overflow-safe steps before
+//     the model is built (RunFile.Run; sensitivity.Options.MaxPoints); goroutines at
+//     most sensitivity.MaxWorkers; histogram bins sensitivity.MaxBins; a reconciliation's
+//     printed places valuation.MaxPlaces.
 func Read(r io.Reader, fsys fs.FS) (valuation.Model, error) {
 	m, _, err := read(r, fsys)
 	return m, err
