@@ -26,33 +26,26 @@ const (
 func Actuals() []valuation.Actual {
 	d := decimal.RequireFromString
 	usersTolerance, moneyTolerance := d("0.05"), d("0.1")
-	key := func(s string) key.Key {
-		k, err := key.Parse(s)
-		if err != nil {
-			panic(err) // a constant key of the grammar
-		}
-		return k
-	}
 	return []valuation.Actual{
-		{Key: key("forecast/2022/mau"), Value: d("597"), Tolerance: usersTolerance,
+		{Key: key.Forecast(2022, "", "mau"), Value: d("597"), Tolerance: usersTolerance,
 			Source:  dongwu + ", line 139: 2022Q1 MAU 5.97亿",
 			Derived: "the first quarter's average MAU, the latest 2022 figure the documents give"},
-		{Key: key("forecast/2022/dau"), Value: d("345"), Tolerance: usersTolerance,
+		{Key: key.Forecast(2022, "", "dau"), Value: d("345"), Tolerance: usersTolerance,
 			Source:  dongwu + ", line 139: 2022Q1 DAU 3.45亿",
 			Derived: "the first quarter's average DAU, the latest 2022 figure the documents give"},
-		{Key: key("forecast/2022/advertising/revenue"), Value: d("49024.3902"), Tolerance: moneyTolerance,
+		{Key: key.Forecast(2022, Advertising, "revenue"), Value: d("49024.3902"), Tolerance: moneyTolerance,
 			Source:  xueqiu + ", line 47: 2023 online marketing revenue 603亿, up 23%",
 			Derived: "60,300 / 1.23 = 49,024.39 (RMB m)"},
-		{Key: key("forecast/2022/ecommerce/gmv"), Value: d("898021.3090"), Tolerance: moneyTolerance,
+		{Key: key.Forecast(2022, Ecommerce, "gmv"), Value: d("898021.3090"), Tolerance: moneyTolerance,
 			Source:  xueqiu + ", lines 47 and 397: 2023 e-commerce GMV 1.18万亿, up 31.4%",
 			Derived: "1,180,000 / 1.314 = 898,021.31 (RMB m, 8,980亿)"},
-		{Key: key("forecast/2023/mau"), Value: d("700"), Tolerance: usersTolerance,
+		{Key: key.Forecast(2023, "", "mau"), Value: d("700"), Tolerance: usersTolerance,
 			Source: xueqiu + ", line 47: MAU above 7亿 (\"月活冲破7亿\")", Derived: "a lower bound: above 700m"},
-		{Key: key("forecast/2023/revenue"), Value: d("113470"), Tolerance: moneyTolerance,
+		{Key: key.Forecast(2023, "", "revenue"), Value: d("113470"), Tolerance: moneyTolerance,
 			Source: xueqiu + ", line 47: 2023 revenue 1134.7亿"},
-		{Key: key("forecast/2023/advertising/revenue"), Value: d("60300"), Tolerance: moneyTolerance,
+		{Key: key.Forecast(2023, Advertising, "revenue"), Value: d("60300"), Tolerance: moneyTolerance,
 			Source: xueqiu + ", lines 47 and 280: 2023 online marketing revenue 603亿"},
-		{Key: key("forecast/2023/ecommerce/gmv"), Value: d("1180000"), Tolerance: moneyTolerance,
+		{Key: key.Forecast(2023, Ecommerce, "gmv"), Value: d("1180000"), Tolerance: moneyTolerance,
 			Source: xueqiu + ", line 47: 2023 e-commerce GMV 1.18万亿"},
 	}
 }
