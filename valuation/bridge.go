@@ -29,14 +29,18 @@ const (
 	// Holdco is the line of the holding-company discount, which the bridge works out
 	// from Bridge.HoldcoDiscount: a BridgeLine's kind, never an Item's.
 	Holdco
+	// Convertible is the line of a convertible bond that stays debt, which the dilution
+	// works out (Tranche.Convertible): a BridgeLine's kind, never an Item's.
+	Convertible
 )
 
 var itemNames = [...]string{Cash: "cash", Debt: "debt", Leases: "leases", ListedStake: "listed_stake",
-	UnlistedStake: "unlisted_stake", Minority: "minority", Preferred: "preferred", Holdco: "holdco_discount"}
+	UnlistedStake: "unlisted_stake", Minority: "minority", Preferred: "preferred", Holdco: "holdco_discount",
+	Convertible: "convertible"}
 
 // String returns the kind's name, e.g. "listed_stake".
 func (k ItemKind) String() string {
-	if k >= Cash && k <= Holdco {
+	if k >= Cash && k <= Convertible {
 		return itemNames[k]
 	}
 	return "ItemKind(" + strconv.Itoa(int(k)) + ")"
@@ -44,7 +48,7 @@ func (k ItemKind) String() string {
 
 // MarshalText writes the kind by name.
 func (k ItemKind) MarshalText() ([]byte, error) {
-	if k < Cash || k > Holdco {
+	if k < Cash || k > Convertible {
 		return nil, &fault.Error{Pkg: "valuation", Field: "bridge kind", Value: k.String(), Err: fault.ErrBridge}
 	}
 	return []byte(itemNames[k]), nil
@@ -104,9 +108,10 @@ type Tranche struct {
 	Strike decimal.Decimal
 	// Convertible values the tranche as a convertible bond by the if-converted method:
 	// its face value, Count × Strike, is debt unless converting is worth more than the
-	// face at the price the dilution is taken at (that price above Strike); then the face
-	// leaves debt and all Count shares join the count. Leave the bond out of the bridge's
-	// debt: the dilution deducts it when it stays debt.
+	// face (the share price above Strike), the price being the value a share of the year
+	// priced (the current price with AtPrice); then the face leaves debt and all Count
+	// shares join the count. Leave the bond out of the bridge's debt: the dilution deducts
+	// it when it stays debt, as a line of the bridge (kind Convertible).
 	Convertible bool
 }
 
@@ -124,9 +129,10 @@ const (
 	// on options outstanding): a value per share taken at the market price counts the
 	// options the market, not the analyst, thinks are in the money.
 	AtValue DilutionBasis = iota
-	// AtTarget dilutes at the target itself: with a horizon, the value discounted back,
-	// so an option struck between the discounted and the undiscounted value stays out.
-	// A fixed point too.
+	// AtTarget dilutes options at the target itself: with a horizon, the value
+	// discounted back, so an option struck between the discounted and the undiscounted
+	// value stays out. A bond still converts at the value of the year it is owed in. A
+	// fixed point too, and unique (see Model.dilute).
 	AtTarget
 	// AtPrice dilutes at the current share price (Model.Price): the fully diluted count
 	// of a filing and of a trading-comparables sheet (Rosenbaum and Pearl, Investment
@@ -201,11 +207,11 @@ type BridgeLine struct {
 }
 
 // Claim reports a line that takes an enterprise value to equity value: cash, debt,
-// leases, minority interests and preferred equity. Stakes and the holding-company
-// discount act on equity.
+// leases, minority interests, preferred equity and a convertible bond that stays debt.
+// Stakes and the holding-company discount act on equity.
 func (l BridgeLine) Claim() bool {
 	switch l.Kind {
-	case Cash, Debt, Leases, Minority, Preferred:
+	case Cash, Debt, Leases, Minority, Preferred, Convertible:
 		return true
 	}
 	return false
@@ -233,7 +239,7 @@ const WarnClaimsOnEquity = "claims_on_equity_parts"
 // equity values and are likely counted twice. A sum of equity-value parts with no
 // claims (the Western Securities note's own practice) is warning-free.
 func (r Result) basisWarnings() []Warning {
-	if r.EnterpriseParts.Sign() != 0 || len(r.Parts) == 0 {
+	if len(r.Parts) == 0 || slices.ContainsFunc(r.Parts, func(p PartValue) bool { return p.Enterprise }) {
 		return nil
 	}
 	var claims []string
@@ -310,121 +316,139 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	return lines, equity, nil
 }
 
-// diluted is the dilution worked out: the price it was taken at, the tranches in the
-// money there, the equity after the convertibles that stay debt, and the diluted count.
+// diluted is the dilution worked out: the value a share of the year priced, the target,
+// the diluted count, the equity the count divides (the bridge's, less the face of every
+// convertible that stays debt) and the bonds that stay debt, as lines of the bridge.
 type diluted struct {
-	price, equity, shares decimal.Decimal
+	undiscounted, target, shares, equity decimal.Decimal
+	debt                                 []BridgeLine
 }
 
 // dilute dilutes the share count of equity (after the bridge, before any convertible is
-// deducted) at the model's basis; discount is the horizon's factor (1 without one). It
-// returns the value per share of the year priced, the target and the diluted count, each
-// to DivPlaces.
+// deducted) at the model's basis; discount is the horizon's factor (1 without one).
+// Figures are to DivPlaces.
 //
 // At the price, the tranches in the money are those struck below it. At the value or
-// the target the price depends on the tranches in the money and they on the price: with
-// the tranches sorted by strike, in the money are a prefix of them, the first k, and the
-// price they give is in closed form,
+// the target, the price depends on the tranches in the money and they on the price; it is
+// solved exactly in the value u a share of the year priced. An option is in the money
+// when its strike is below the price it is taken at, u at the value and the target
+// discount × u at the target, so when its effective strike, strike at the value and
+// strike / discount at the target, is below u; a bond converts when its conversion price
+// is below u, the value of the shares its holders would own in the year it is owed (at
+// the target too: the bond's face and its conversion fall in the year priced). With the
+// tranches sorted by effective strike e, those in the money are a prefix, the first k,
+// and the value they give is in closed form,
 //
-//	p_k = (λ (equity − F + Σ_{conv ≤ k} face) + Σ_{options ≤ k} count × strike) / (basic + Σ_{≤ k} count),
+//	u_k = (equity − F + Σ_{≤k} count × e) / (basic + Σ_{≤k} count),
 //
-// F the face of every convertible and λ 1 at the value, the discount factor at the
-// target (an option's exercise money buys shares back at the target; a bond's face is
-// owed in the year priced). The fixed point is the k with strike_k < p_k ≤ strike_k+1.
-// It exists and is unique when λ is 1: p_k is a weighted average of p_k−1 and strike_k
-// (the price falls as the share count grows, towards the strikes of those who pay to
-// join it), so while p_k−1 is above strike_k so is p_k, and once p_k is at or below
-// strike_k+1, every later p stays at or below its own strike; the first k whose price is
-// at or below the next strike is the one. At the target with a horizon a convertible
-// pulls the price towards discount × strike, below its own strike, so there may be no
-// fixed point or two: every prefix is tried, and anything but exactly one is
-// fault.ErrDilution.
-func (m Model) dilute(equity, discount decimal.Decimal) (undiscounted, target, shares decimal.Decimal, err error) {
-	zero := decimal.Decimal{}
+// F the face of every bond (an option's exercise money buys shares back at its price:
+// count × strike / (discount × u) shares at the target, which is count × e / u). The
+// fixed point is the k with e_k < u_k ≤ e_k+1. It exists and is unique: u_k is a weighted
+// average of u_k−1 and e_k (the value falls as the share count grows, towards the strikes
+// of those who pay to join it), so while u_k−1 is above e_k so is u_k, and once u_k is at
+// or below e_k+1, every later u stays at or below its own effective strike; the first k
+// whose value is at or below the next effective strike is the one (TestDilutionUnique
+// searches every set by brute force).
+func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 	ts := slices.Clone(m.Dilution.Tranches)
 	face := decimal.Decimal{}
 	for _, t := range ts {
 		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
-			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
+			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
 				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative}
 		}
 		if t.Convertible {
 			face = face.Add(t.Count.Mul(t.Strike))
 		}
 	}
-	slices.SortStableFunc(ts, func(a, b Tranche) int { return a.Strike.Cmp(b.Strike) })
 	base := equity.Sub(face) // every bond as debt
-	var dl diluted
+	// effective is a tranche's strike on the scale of u (see above).
+	effective := func(t Tranche) decimal.Decimal {
+		if t.Convertible || m.Dilution.Basis != AtTarget {
+			return t.Strike
+		}
+		return t.Strike.DivRound(discount, segments.DivPlaces)
+	}
 	switch m.Dilution.Basis {
 	case AtPrice:
 		if m.Price.Sign() <= 0 {
-			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: "price: the model has no price", Err: fault.ErrDilution}
+			return diluted{}, &fault.Error{Pkg: "valuation", Field: "price", Value: "(the dilution is at the price)", Err: fault.ErrMissing}
 		}
-		k := 0
-		for k < len(ts) && ts[k].Strike.LessThan(m.Price) {
-			k++
+		var in []Tranche
+		for _, t := range ts {
+			if t.Strike.LessThan(m.Price) {
+				in = append(in, t)
+			}
 		}
-		dl = m.Dilution.at(m.Shares, base, ts[:k], m.Price)
-		undiscounted = dl.equity.DivRound(dl.shares, segments.DivPlaces)
-		return undiscounted, undiscounted.Mul(discount).Round(segments.DivPlaces), dl.shares, nil
+		dl := m.Dilution.at(m.Shares, base, ts, in, m.Price)
+		dl.undiscounted = dl.equity.DivRound(dl.shares, segments.DivPlaces)
+		dl.target = dl.undiscounted.Mul(discount).Round(segments.DivPlaces)
+		return dl, nil
 	case AtValue, AtTarget:
 	default:
-		return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution}
+		return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution}
 	}
-	lambda := decimal.NewFromInt(1)
-	if m.Dilution.Basis == AtTarget {
-		lambda = discount
+	es := make([]decimal.Decimal, len(ts))
+	for i, t := range ts {
+		es[i] = effective(t)
 	}
-	num, den := lambda.Mul(base), m.Shares
-	found := -1
-	var price decimal.Decimal
-	for k := 0; k <= len(ts); k++ {
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return es[a].Cmp(es[b]) })
+	num, den := base, m.Shares
+	for k := 0; k <= len(order); k++ {
 		if k > 0 {
-			t := ts[k-1]
-			paid := t.Count.Mul(t.Strike)
-			if t.Convertible {
-				paid = lambda.Mul(paid)
-			}
-			num, den = num.Add(paid), den.Add(t.Count)
+			i := order[k-1]
+			num, den = num.Add(ts[i].Count.Mul(es[i])), den.Add(ts[i].Count)
 		}
-		if k > 0 && k < len(ts) && ts[k].Strike.Equal(ts[k-1].Strike) {
-			continue // tranches of one strike are in or out together
+		if k > 0 && k < len(order) && es[order[k]].Equal(es[order[k-1]]) {
+			continue // tranches of one effective strike are in or out together
 		}
-		p := num.DivRound(den, segments.DivPlaces)
-		inside := k == 0 || ts[k-1].Strike.LessThan(p)
-		outside := k == len(ts) || !ts[k].Strike.LessThan(p)
+		u := num.DivRound(den, segments.DivPlaces)
+		inside := k == 0 || es[order[k-1]].LessThan(u)
+		outside := k == len(order) || !es[order[k]].LessThan(u)
 		if !inside || !outside {
 			continue
 		}
-		if found >= 0 {
-			return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "two prices each leave the tranches they price on one side: " + fault.Plain(price) + " and " + fault.Plain(p), Err: fault.ErrDilution}
+		in := make([]Tranche, k)
+		for j, i := range order[:k] {
+			in[j] = ts[i]
 		}
-		found, price = k, p
-		if lambda.Equal(decimal.NewFromInt(1)) {
-			break // unique: see above
+		price := u
+		if m.Dilution.Basis == AtTarget {
+			price = u.Mul(discount).Round(segments.DivPlaces)
 		}
+		dl := m.Dilution.at(m.Shares, base, ts, in, price)
+		dl.undiscounted, dl.target = u, u.Mul(discount).Round(segments.DivPlaces)
+		return dl, nil
 	}
-	if found < 0 {
-		return zero, zero, zero, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no price leaves the tranches it prices on one side", Err: fault.ErrDilution}
-	}
-	dl = m.Dilution.at(m.Shares, base, ts[:found], price)
-	if m.Dilution.Basis == AtTarget {
-		return dl.equity.DivRound(dl.shares, segments.DivPlaces), price, dl.shares, nil
-	}
-	return price, price.Mul(discount).Round(segments.DivPlaces), dl.shares, nil
+	// Unreachable by the argument above; an error rather than a wrong number if not.
+	return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no value leaves the tranches it prices on one side", Err: fault.ErrDilution}
 }
 
-// at is the dilution with the tranches in the money at price: the diluted share count
-// and the equity once the bonds in the money have converted (base has every bond as debt).
-func (Dilution) at(basic, base decimal.Decimal, in []Tranche, price decimal.Decimal) diluted {
-	dl := diluted{price: price, equity: base, shares: basic}
+// at is the dilution with the tranches in the money at price, an option's price of
+// buying shares back: the diluted share count, the equity once the bonds in the money
+// have converted (base has every bond as debt), and a line of debt for each bond that
+// has not (of all, the model's tranches).
+func (Dilution) at(basic, base decimal.Decimal, all, in []Tranche, price decimal.Decimal) diluted {
+	dl := diluted{equity: base, shares: basic}
+	converts := map[string]bool{}
 	for _, t := range in {
 		if t.Convertible {
+			converts[t.Name] = true
 			dl.shares = dl.shares.Add(t.Count)
 			dl.equity = dl.equity.Add(t.Count.Mul(t.Strike))
 			continue
 		}
 		dl.shares = dl.shares.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(price, segments.DivPlaces)))
+	}
+	for _, t := range all {
+		if t.Convertible && !converts[t.Name] {
+			dl.debt = append(dl.debt, BridgeLine{Kind: Convertible, Name: t.Name, Value: t.Count.Mul(t.Strike).Neg(), FX: decimal.NewFromInt(1),
+				Note: "convertible bond at face: not worth converting at " + fault.Plain(price.Round(2))})
+		}
 	}
 	return dl
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -14,6 +15,7 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // withCash is the made-up platform (parts US$8,000m, 1,000m basic shares) with cash in
@@ -58,33 +60,47 @@ func TestConvertible(t *testing.T) {
 // above), and its price is the target Model.Value finds. 300 random models of up to six
 // tranches, at the value (no horizon) and with a horizon.
 func TestDilutionUnique(t *testing.T) {
+	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget} {
+		t.Run(basis.String(), func(t *testing.T) { dilutionUnique(t, basis) })
+	}
+}
+
+// dilutionUnique is TestDilutionUnique at one basis. At the target an option is in the
+// money when its strike is below discount × u, a bond when its conversion price is below
+// u, and an option's exercise money buys shares back at discount × u.
+func dilutionUnique(t *testing.T, basis valuation.DilutionBasis) {
 	rng := rand.New(rand.NewPCG(23, 1))
 	for trial := range 300 {
-		m := withCash(fmt.Sprint(rng.IntN(10000)))
+		cash := rng.IntN(10000)
+		m := withCash(fmt.Sprint(cash))
 		m.Dilution.Tranches = nil
 		for i := range 1 + rng.IntN(6) {
 			m.Dilution.Tranches = append(m.Dilution.Tranches, valuation.Tranche{Name: fmt.Sprint("t", i),
 				Count: decimal.NewFromInt(int64(1 + rng.IntN(400))), Strike: decimal.New(int64(rng.IntN(2000)), -2), Convertible: rng.IntN(2) == 0})
 		}
+		lambda := d("1")
 		if trial%2 == 1 {
 			m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("1")}
+			if basis == valuation.AtTarget {
+				lambda = d("0.9090909090909091") // the factor (1.1)^-1 to 16 places
+			}
 		}
+		m.Dilution.Basis = basis
 		r, err := m.Value()
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
-		equity, ts := r.Equity, m.Dilution.Tranches
+		equity, ts := d("8000").Add(decimal.NewFromInt(int64(cash))), m.Dilution.Tranches // the parts and the cash
 		var consistent []decimal.Decimal
 		for set := range 1 << len(ts) {
 			num, den := equity, m.Shares
 			for i, tr := range ts {
 				face := tr.Count.Mul(tr.Strike)
 				switch in := set&(1<<i) != 0; {
-				case in:
-					num, den = num.Add(face), den.Add(tr.Count)
-					if tr.Convertible {
-						num = num.Sub(face) // converted: its face is not owed, and no money comes in
-					}
+				case in && tr.Convertible: // converted: its face is not owed, and no money comes in
+					den = den.Add(tr.Count)
+				case in: // exercised: count × strike / (λ u) shares bought back, the strike / λ to 16 places
+					num, den = num.Add(tr.Count.Mul(tr.Strike.DivRound(lambda, segments.DivPlaces))), den.Add(tr.Count)
 				case tr.Convertible:
 					num = num.Sub(face) // debt
 				}
@@ -92,7 +108,11 @@ func TestDilutionUnique(t *testing.T) {
 			p := num.DivRound(den, segments.DivPlaces)
 			ok := true
 			for i, tr := range ts {
-				ok = ok && (set&(1<<i) != 0) == tr.Strike.LessThan(p)
+				at := p.Mul(lambda) // an option's price: the target at that basis
+				if tr.Convertible {
+					at = p
+				}
+				ok = ok && (set&(1<<i) != 0) == tr.Strike.LessThan(at)
 			}
 			if ok {
 				consistent = append(consistent, p)
@@ -153,10 +173,60 @@ func TestDilutionBasis(t *testing.T) {
 		t.Errorf("convertible at the price 13: %s, %v; want 9.523810", r.Target, err)
 	}
 	m.Price = decimal.Decimal{}
-	if _, err := m.Value(); !errors.Is(err, fault.ErrDilution) {
-		t.Errorf("at the price without one: %v, want fault.ErrDilution", err)
+	if _, err := m.Value(); !errors.Is(err, fault.ErrMissing) {
+		t.Errorf("at the price without one: %v, want fault.ErrMissing", err)
 	}
 	if _, err := valuation.ParseDilutionBasis("market"); !errors.Is(err, fault.ErrDilution) {
 		t.Errorf("an unknown basis: %v", err)
+	}
+}
+
+// TestConvertibleAsDebt: a bond that stays debt is a line of the bridge at its face, and
+// the equity is what the diluted count divides: with cash 2,000, equity 10,000 less the
+// bond's 600 is 9,400, over 1,000m shares 9.40 (issue 23's review found the table read
+// 10,000 over 1,000 beside a target of 9.40). A bond that converts is no line.
+func TestConvertibleAsDebt(t *testing.T) {
+	r, err := withCash("2000").Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := r.Figure("bridge/cb"); err != nil || !got.Equal(d("-600")) || !r.Equity.Equal(d("9400")) ||
+		!r.Equity.DivRound(r.Diluted, 16).Equal(r.Undiscounted) {
+		t.Errorf("bridge/cb %s (%v), equity %s, diluted %s, undiscounted %s; want -600, 9400 and equity / diluted", got, err, r.Equity, r.Diluted, r.Undiscounted)
+	}
+	if !strings.Contains(r.Text(), "convertible: cb") {
+		t.Error("the bridge table has no line for the bond")
+	}
+	r, err = withCash("7000").Value()
+	if err != nil || !r.Equity.Equal(d("15000")) || len(r.Bridge) != 1 {
+		t.Errorf("converted: equity %s, bridge %v, %v; want 15000 and the cash alone", r.Equity, r.Bridge, err)
+	}
+}
+
+// TestPreparedAtPrice: a model diluted at the current price values the same through a
+// prepared query, whose points otherwise leave the price out (issue 23's review: every
+// sweep of such a model failed).
+func TestPreparedAtPrice(t *testing.T) {
+	m := withCash("7000")
+	m.Price, m.Dilution.Basis = d("13"), valuation.AtPrice
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := p.Query([]key.Key{key.Scalar(key.Shares)}, []key.Key{key.Scalar(key.Target)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]decimal.Decimal, 1)
+	if err := q.Eval([]decimal.Decimal{d("1000")}, out); err != nil || !out[0].Equal(p.Result().Target) {
+		t.Errorf("query: %s, %v; want %s", out[0], err, p.Result().Target)
+	}
+	m.Shares = d("1100")
+	want, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Eval([]decimal.Decimal{d("1100")}, out); err != nil || !out[0].Equal(want.Target) {
+		t.Errorf("query at 1,100m shares: %s, %v; want %s", out[0], err, want.Target)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
@@ -219,7 +220,6 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		if r.Bridge, r.Equity, err = m.bridge(r.Sum); err != nil {
 			return Result{}, err
 		}
-		r.Warnings = append(r.Warnings, r.basisWarnings()...)
 	}
 	r.Discount = decimal.NewFromInt(1)
 	if !m.Horizon.IsZero() {
@@ -233,9 +233,15 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		if !m.Horizon.IsZero() {
 			r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
 		}
-	} else if r.Undiscounted, r.Target, r.Diluted, err = m.dilute(r.Equity, r.Discount); err != nil {
-		return Result{}, err
+	} else {
+		dl, err := m.dilute(r.Equity, r.Discount)
+		if err != nil {
+			return Result{}, err
+		}
+		r.Undiscounted, r.Target, r.Diluted, r.Equity = dl.undiscounted, dl.target, dl.shares, dl.equity
+		r.Bridge = append(r.Bridge, dl.debt...) // bonds that stay debt: Equity is what the count divides
 	}
+	r.Warnings = append(r.Warnings, r.basisWarnings()...)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)

@@ -56,6 +56,8 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL
 	}
 	q.scope.years = []int{p.m.Year}
+	// A dilution at the price needs the price, whatever the outputs.
+	q.scope.price = !p.m.Dilution.IsZero() && p.m.Dilution.Basis == AtPrice
 	for _, k := range outputs {
 		if _, err := p.base.Lookup(k); err != nil {
 			return nil, err

@@ -2,9 +2,11 @@ package valuation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
@@ -106,7 +108,8 @@ func (r Result) tables() []table.Table {
 		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
 	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) || !r.Discount.Equal(decimal.NewFromInt(1))
-	if r.EnterpriseParts.Sign() != 0 && r.EquityParts.Sign() != 0 {
+	if mixed := slices.ContainsFunc(r.Parts, func(p PartValue) bool { return p.Enterprise }) &&
+		slices.ContainsFunc(r.Parts, func(p PartValue) bool { return !p.Enterprise }); mixed {
 		sum.Rows = append(sum.Rows,
 			[]string{"Enterprise-value parts", "", table.Num(r.EnterpriseParts.Shift(shift), 0)},
 			[]string{"Equity-value parts", "", table.Num(r.EquityParts.Shift(shift), 0)})
@@ -344,7 +347,7 @@ func (r Result) bridgeTable() table.Table {
 	// Claims take enterprise values to equity: with enterprise-value parts they are
 	// deducted from those, then the equity-value parts, stakes and the holding-company
 	// discount follow; with none, from the sum (and the result warns).
-	if r.EnterpriseParts.Sign() != 0 {
+	if slices.ContainsFunc(r.Parts, func(p PartValue) bool { return p.Enterprise }) {
 		t.Rows = append(t.Rows, []string{"Enterprise-value parts", "", table.Num(r.EnterpriseParts.Shift(shift), 0)})
 		ev := r.EnterpriseParts
 		for _, l := range r.Bridge {
@@ -354,7 +357,7 @@ func (r Result) bridgeTable() table.Table {
 			}
 		}
 		t.Rows = append(t.Rows, []string{"Equity of the enterprise-value parts", "", table.Num(ev.Shift(shift), 0)})
-		if r.EquityParts.Sign() != 0 {
+		if slices.ContainsFunc(r.Parts, func(p PartValue) bool { return !p.Enterprise }) {
 			t.Rows = append(t.Rows, []string{"Equity-value parts", "", table.Num(r.EquityParts.Shift(shift), 0)})
 		}
 	} else {

@@ -71,7 +71,7 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 		l := ReviewLine{Key: a.Key, Actual: a.Value, Source: a.Source, Derived: a.Derived, Tolerance: a.Tolerance}
 		f, err := base.Lookup(a.Key)
 		if err != nil {
-			l.Note = "no forecast: " + reason(err)
+			l.Note = "no forecast: " + err.Error()
 			out = append(out, l)
 			continue
 		}
@@ -98,7 +98,7 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 		}
 		r, err := p.Value(Override{Key: a.Key, Value: a.Value})
 		if err != nil {
-			l.Note = "the model cannot be valued with it: " + reason(err)
+			l.Note = "the model cannot be valued with it: " + err.Error()
 		} else {
 			l.Target = decimal.NewNullDecimal(r.Target)
 		}
@@ -106,9 +106,6 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 	}
 	return out, nil
 }
-
-// reason is an error's message, for a note.
-func reason(err error) string { return err.Error() }
 
 // ReviewText renders the forecast review (Review) as a plain-text table, with each
 // actual's source and derivation as notes; "" without actuals.
