@@ -17,9 +17,10 @@
 // requests are valued at once and up to -queue more wait for a slot, in order of
 // arrival, until their deadline; only when the queue is full is a request refused with
 // 503 and Retry-After. Then it is valued under its deadline (-timeout, from the request's
-// arrival): past it, the answer is 504 at once, whatever the valuation is doing, and the
-// valuation, which honours the deadline too, stops and frees its slot and memory. A run
-// may ask for at most -max-points points in all, whatever its limits say.
+// arrival): past it, the answer is 504 at once, whatever the valuation is doing; a run,
+// which honours the deadline too, then stops and frees its slot and memory (a model's
+// valuation, a fraction of a millisecond, runs to its end). A run may ask for at most
+// -max-points points in all, whatever its limits say.
 //
 // The answer is encoded whole before anything is written: a 200 always carries its body,
 // and a result that cannot be encoded is a 500. Every error is an RFC 9457 problem
@@ -162,11 +163,12 @@ type route func(ctx context.Context, body []byte) (marshaler, error)
 type marshaler interface{ MarshalJSON() ([]byte, error) }
 
 // answer is a route's outcome: its encoded body, or its error and whether that error is
-// the encoder's (a 500, not the client's fault).
+// the encoder's or a panic's (a 500 encode or internal, not the client's fault).
 type answer struct {
-	body    []byte
-	err     error
-	encoder bool
+	body     []byte
+	err      error
+	encoder  bool
+	internal bool
 }
 
 // handle reads the body, admits the request and runs h on it, answering at the
@@ -188,6 +190,10 @@ func (s *server) handle(h route) http.HandlerFunc {
 			writeProblem(w, readProblem(err))
 			return
 		}
+		// The body is in: no read may now cancel the request's context (net/http reads the
+		// connection in the background), so that the deadline, not a read timeout at the
+		// same instant, decides a 504.
+		_ = rc.SetReadDeadline(time.Time{})
 		release, p := s.admit(ctx)
 		if p != nil {
 			writeProblem(w, *p)
@@ -222,6 +228,8 @@ func (s *server) handle(h route) http.HandlerFunc {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
 			_, _ = w.Write(a.body)
+		case a.internal:
+			writeProblem(w, problem(http.StatusInternalServerError, codeInternal, "internal error"))
 		case a.encoder:
 			s.log.Error("encode", "path", r.URL.Path, "error", a.err.Error())
 			writeProblem(w, errorProblem(http.StatusInternalServerError, codeEncode, a.err))
@@ -236,7 +244,7 @@ func (s *server) serve(ctx context.Context, h route, body []byte) (a answer) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "panic", fmt.Sprint(p))
-			a = answer{err: fmt.Errorf("internal error: %v", p), encoder: true}
+			a = answer{err: fmt.Errorf("internal error: %v", p), internal: true}
 		}
 	}()
 	out, err := h(ctx, body)
@@ -299,11 +307,12 @@ func jsonBody(contentType string) (problemJSON, bool) {
 }
 
 // readBody reads the request's body whole, at most modelfile.MaxBytes, into one buffer
-// of the size its Content-Length declares (bounded, so a false length costs nothing).
+// sized from its Content-Length up to 64 KiB: a client that declares a megabyte and sends
+// nothing holds no more than that, and a model file needs no regrowth.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	var b bytes.Buffer
 	if n := r.ContentLength; n > 0 {
-		b.Grow(int(min(n, modelfile.MaxBytes) + bytes.MinRead))
+		b.Grow(int(min(n, 64<<10) + bytes.MinRead))
 	}
 	_, err := b.ReadFrom(http.MaxBytesReader(w, r.Body, modelfile.MaxBytes))
 	return b.Bytes(), err
@@ -353,6 +362,10 @@ func main() {
 	maxPoints := flag.Int("max-points", 1_000_000, "the most points one run may evaluate in all")
 	gcPercent := flag.Int("gc-percent", defaultGCPercent, "the garbage collector's target (debug.SetGCPercent); GOGC in the environment overrides it")
 	flag.Parse()
+	if *timeout <= 0 || *maxPoints <= 0 || concurrent <= 0 || *queue < 0 {
+		fmt.Fprintln(os.Stderr, "service: -timeout, -max-points and -concurrent must be positive, -queue not negative")
+		os.Exit(2)
+	}
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(*gcPercent)
 	}

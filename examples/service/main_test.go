@@ -413,7 +413,7 @@ func (failing) MarshalJSON() ([]byte, error) {
 }
 
 // TestEncodeFailure: a result that cannot be encoded is a 500 problem naming what
-// failed, never a 200 without its body.
+// failed, never a 200 without its body; a route that panics is a 500 too.
 func TestEncodeFailure(t *testing.T) {
 	s := newServer(testConfig(), quiet())
 	srv := httptest.NewServer(s.handle(func(context.Context, []byte) (marshaler, error) { return failing{}, nil }))
@@ -426,6 +426,17 @@ func TestEncodeFailure(t *testing.T) {
 	var p problemJSON
 	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || resp.StatusCode != 500 || p.Code != "encode" || !strings.Contains(p.Detail, "part/x/value") {
 		t.Errorf("%d %+v %v; want a 500 problem naming the figure", resp.StatusCode, p, err)
+	}
+	// A route that panics is a 500 internal problem, not an encoding failure.
+	srv2 := httptest.NewServer(s.handle(func(context.Context, []byte) (marshaler, error) { panic("a bug") }))
+	defer srv2.Close()
+	resp2, err := http.Post(srv2.URL, "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	if err := json.NewDecoder(resp2.Body).Decode(&p); err != nil || resp2.StatusCode != 500 || p.Code != "internal" {
+		t.Errorf("a panic: %d %+v %v; want a 500 internal problem", resp2.StatusCode, p, err)
 	}
 }
 

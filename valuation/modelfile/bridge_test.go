@@ -91,6 +91,7 @@ func TestBridgeFileErrors(t *testing.T) {
 	}{
 		{"negative debt", edit(`"amount": "500"`, `"amount": "-500"`), fault.ErrNegative, "$.bridge.items[1].amount"},
 		{"unknown kind", edit(`"kind": "debt"`, `"kind": "loans"`), fault.ErrBridge, "$.bridge.items[1].kind"},
+		{"a line the model works out as an item", edit(`"kind": "debt"`, `"kind": "holdco_discount"`), fault.ErrBridge, "$.bridge.items[1].kind"},
 		{"a stake in a currency without a rate", edit(`"currency": "HKD", "shares"`, `"currency": "EUR", "shares"`), fault.ErrNoRate, "$.bridge.items[2].currency"},
 		{"a listed stake with an amount", edit(`"shares": "10"`, `"amount": "1", "shares": "10"`), fault.ErrInvalid, "$.bridge.items[2]"},
 		{"holdco discount of 100%", edit(`"holdco_discount": "0.1"`, `"holdco_discount": "1"`), fault.ErrRate, "$.bridge.holdco_discount"},

@@ -518,7 +518,11 @@ func (b *Bridge) bridge() (valuation.Bridge, error) {
 	for i, it := range b.Items {
 		at := fmt.Sprintf("$.bridge.items[%d]", i)
 		var kind valuation.ItemKind
-		if err := kind.UnmarshalText([]byte(it.Kind)); err != nil {
+		err := kind.UnmarshalText([]byte(it.Kind))
+		if err == nil && (kind == valuation.Holdco || kind == valuation.Convertible) { // lines the model works out
+			err = fmt.Errorf("%w: %s is a line the model works out, not an item (holdco_discount; a tranche's convertible)", fault.ErrBridge, it.Kind)
+		}
+		if err != nil {
 			return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: err}
 		}
 		if err := comps.Currency(it.Currency).Check(); err != nil {

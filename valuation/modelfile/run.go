@@ -497,50 +497,62 @@ func (rq requests) admit(limit int) error {
 		limit = sensitivity.DefaultMaxPoints
 	}
 	total := 0
-	add := func(path string, n int, err error) error {
-		if err != nil {
+	check := func(path string, n int, err error) error {
+		switch {
+		case err != nil:
 			return at(path, err)
+		case n > limit-total: // total ≤ limit, so the test cannot wrap
+			return at(path, &fault.Error{Pkg: "modelfile", Field: "points", Value: strconv.Itoa(n) + " after " + strconv.Itoa(total) +
+				", in all above " + strconv.Itoa(limit), Err: fault.ErrTooManyPoints})
 		}
-		if total += n; n > limit || total > limit {
-			return at(path, &fault.Error{Pkg: "modelfile", Field: "points", Value: strconv.Itoa(total) + " in all > " + strconv.Itoa(limit), Err: fault.ErrTooManyPoints})
-		}
+		total += n
 		return nil
 	}
-	var errs []error
 	if rq.axes != nil {
 		n, err := sensitivity.GridPoints(rq.axes...)
-		errs = append(errs, add("$.grid", n, err))
+		if err := check("$.grid", n, err); err != nil {
+			return err
+		}
 	}
 	if rq.tornado != nil {
-		errs = append(errs, add("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil))
+		if err := check("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil); err != nil {
+			return err
+		}
 	}
 	if rq.scenarios != nil {
-		errs = append(errs, add("$.scenarios", len(rq.scenarios.Sets), nil))
+		if err := check("$.scenarios", len(rq.scenarios.Sets), nil); err != nil {
+			return err
+		}
 	}
 	if rq.seek != nil {
 		n, err := rq.seek.Cost()
-		errs = append(errs, add("$.seek", n, err))
+		if err := check("$.seek", n, err); err != nil {
+			return err
+		}
 	}
 	if rq.mc != nil {
 		n, err := rq.mc.Cost()
 		if err == nil && n > 0 && len(rq.mcOutputs) > math.MaxInt32/n {
 			err = &fault.Error{Pkg: "modelfile", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 		}
-		errs = append(errs, add("$.monte_carlo", n*len(rq.mcOutputs), err))
+		if err := check("$.monte_carlo", n*len(rq.mcOutputs), err); err != nil {
+			return err
+		}
 	}
 	if rq.cases != nil {
-		errs = append(errs, add("$.weighted", len(rq.cases), nil))
+		if err := check("$.weighted", len(rq.cases), nil); err != nil {
+			return err
+		}
 	}
 	if rq.sobol != nil {
 		n, err := rq.sobol.Cost()
-		errs = append(errs, add("$.sobol", n, err))
+		if err := check("$.sobol", n, err); err != nil {
+			return err
+		}
 	}
 	if rq.morris != nil {
 		n, err := rq.morris.Cost()
-		errs = append(errs, add("$.morris", n, err))
-	}
-	for _, err := range errs {
-		if err != nil {
+		if err := check("$.morris", n, err); err != nil {
 			return err
 		}
 	}

@@ -76,13 +76,17 @@ func GridPoints(axes ...Axis) (int, error) {
 // Steps returns n values evenly spaced from lo to hi, both included, 2 ≤ n ≤
 // DefaultMaxPoints; the step is (hi - lo) / (n - 1) to 16 decimal places.
 func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
+	if n > DefaultMaxPoints {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
+	}
 	return steps(context.Background(), lo, hi, n)
 }
 
 // steps is Steps under ctx, checked every 4,096 values: an axis of millions of values
-// stops when its run is cancelled.
+// stops when its run is cancelled. Its n is bounded by the caller: Steps by
+// DefaultMaxPoints, Engine.Grid by the points it admitted.
 func steps(ctx context.Context, lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
-	if n < 2 || n > DefaultMaxPoints {
+	if n < 2 {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
 	}
 	step := hi.Sub(lo).DivRound(decimal.NewFromInt(int64(n-1)), segments.DivPlaces)
