@@ -67,7 +67,7 @@ func (Harmonic) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	one, sum := decimal.NewFromInt(1), decimal.Decimal{}
 	for _, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "multiple")}
 		}
 		sum = sum.Add(one.DivRound(c.Multiple, 2*segments.DivPlaces))
 	}
@@ -93,7 +93,7 @@ func (t Trimmed) Name() string {
 // Of implements Aggregate.
 func (t Trimmed) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	if t.Fraction.Sign() < 0 || t.Fraction.GreaterThanOrEqual(decimal.RequireFromString("0.5")) {
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "trim", Value: fault.Plain(t.Fraction), Err: fault.ErrTrim}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "trim", Value: fault.Plain(t.Fraction), Err: fault.ErrTrim, Key: setKey("trim")}
 	}
 	xs := sorted(multiples(cs))
 	k := int(decimal.NewFromInt(int64(len(xs))).Mul(t.Fraction).IntPart())
@@ -131,7 +131,7 @@ func (w WeightedMean) Of(cs []CompanyMultiple) (decimal.Decimal, error) {
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]
 		if !ok {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight, Key: compKey(c.Ticker, "weight")}
 		}
 		ws[i] = x
 	}
@@ -145,12 +145,12 @@ func weighted(cs []CompanyMultiple, ws []decimal.Decimal) (decimal.Decimal, erro
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight, Key: compKey(c.Ticker, "weight")}
 		}
 		num, den = num.Add(ws[i].Mul(c.Multiple)), den.Add(ws[i])
 	}
 	if den.Sign() <= 0 {
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights sum to 0", Err: fault.ErrWeight}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights sum to 0", Err: fault.ErrWeight, Key: setKey("weights")}
 	}
 	return num.DivRound(den, segments.DivPlaces), nil
 }
@@ -243,7 +243,7 @@ func (Harmonic) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, error) {
 	recips := make([]decimal.Decimal, len(cs))
 	for i, c := range cs {
 		if c.Multiple.Sign() <= 0 {
-			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "multiple", Value: fault.Plain(c.Multiple), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "multiple")}
 		}
 		recips[i] = one.DivRound(c.Multiple, 2*segments.DivPlaces)
 		sum = sum.Add(recips[i])
@@ -269,7 +269,7 @@ func (w WeightedMean) withoutEach(cs []CompanyMultiple) ([]decimal.Decimal, erro
 	for i, c := range cs {
 		x, ok := w.Weights[c.Ticker]
 		if !ok {
-			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Err: fault.ErrWeight, Key: compKey(c.Ticker, "weight")}
 		}
 		ws[i] = x
 	}
@@ -285,7 +285,7 @@ func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]deci
 	var num, den decimal.Decimal
 	for i, c := range cs {
 		if ws[i].Sign() < 0 {
-			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "weight", Value: fault.Plain(ws[i]), Err: fault.ErrWeight, Key: compKey(c.Ticker, "weight")}
 		}
 		num, den = num.Add(ws[i].Mul(xs[i])), den.Add(ws[i])
 	}
@@ -293,7 +293,7 @@ func weightedWithoutEach(cs []CompanyMultiple, ws, xs []decimal.Decimal) ([]deci
 	for i := range cs {
 		d := den.Sub(ws[i])
 		if d.Sign() <= 0 {
-			return nil, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights of the others sum to 0", Err: fault.ErrWeight}
+			return nil, &fault.Error{Pkg: "comps", Field: "weight", Value: "weights of the others sum to 0", Err: fault.ErrWeight, Key: setKey("weights")}
 		}
 		out[i] = num.Sub(ws[i].Mul(xs[i])).DivRound(d, segments.DivPlaces)
 	}

@@ -77,21 +77,21 @@ type Company struct {
 // else Close × Shares / ADSRatio (16 places).
 func (c Company) MarketCap() (decimal.Decimal, error) {
 	if c.ADSRatio.Sign() < 0 {
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "ads_ratio", Value: fault.Plain(c.ADSRatio), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "ads_ratio", Value: fault.Plain(c.ADSRatio), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "ads_ratio")}
 	}
 	if !c.MarketValue.IsZero() {
 		if c.MarketValue.Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: fault.Plain(c.MarketValue), Err: fault.ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: fault.Plain(c.MarketValue), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "market_value")}
 		}
 		return c.MarketValue, nil
 	}
 	switch {
 	case c.Shares.IsZero():
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value", Value: "0, and no shares to derive it", Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "market_value")}
 	case c.Close.Sign() <= 0:
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "close", Value: fault.Plain(c.Close), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "close", Value: fault.Plain(c.Close), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "close")}
 	case c.Shares.Sign() <= 0:
-		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "shares", Value: fault.Plain(c.Shares), Err: fault.ErrNonPositive}
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "shares", Value: fault.Plain(c.Shares), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "shares")}
 	}
 	mv := c.Close.Mul(c.Shares)
 	if c.ADSRatio.Sign() > 0 {
@@ -110,7 +110,7 @@ func (c Company) EnterpriseValue() (decimal.Decimal, error) {
 	ev := mv.Add(c.NetDebt)
 	if ev.Sign() <= 0 {
 		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "enterprise_value",
-			Value: fault.Plain(mv) + " + net debt " + fault.Plain(c.NetDebt), Err: fault.ErrNonPositive}
+			Value: fault.Plain(mv) + " + net debt " + fault.Plain(c.NetDebt), Err: fault.ErrNonPositive, Key: compKey(c.Ticker, "enterprise_value")}
 	}
 	return ev, nil
 }

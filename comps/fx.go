@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Currency is an ISO 4217 currency code.
@@ -60,18 +61,18 @@ type FX struct {
 func NewFX(rates ...Rate) (FX, error) {
 	own := make([]Rate, 0, len(rates))
 	for _, r := range rates {
-		field := "fx " + string(r.From) + "/" + string(r.To)
+		field, k := "fx "+string(r.From)+"/"+string(r.To), key.FX(string(r.From), string(r.To))
 		for _, c := range []Currency{r.From, r.To} {
 			if err := c.Check(); err != nil {
-				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: fault.ErrBadRate}
+				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: fault.ErrBadRate, Key: k}
 			}
 		}
 		if r.From == r.To || r.Rate.LessThan(MinRate) || r.Rate.GreaterThan(MaxRate) {
-			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: fault.ErrBadRate}
+			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: fault.ErrBadRate, Key: k}
 		}
 		for _, o := range own {
 			if (o.From == r.From && o.To == r.To) || (o.From == r.To && o.To == r.From) {
-				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "given twice", Err: fault.ErrBadRate}
+				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "given twice", Err: fault.ErrBadRate, Key: k}
 			}
 		}
 		own = append(own, r)
@@ -96,7 +97,8 @@ func (fx FX) Rate(from, to Currency) (decimal.Decimal, error) {
 			return decimal.NewFromInt(1).DivRound(r.Rate, segments.DivPlaces+max(0, intDigits-1)), nil
 		}
 	}
-	return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Value: fx.missing(from, to), Err: fault.ErrNoRate}
+	return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Value: fx.missing(from, to), Err: fault.ErrNoRate,
+		Key: key.FX(string(from), string(to))}
 }
 
 // missing says what the table holds when it has no rate from one currency to another,

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Set is a group of comparables priced on one metric.
@@ -115,13 +116,13 @@ type Exclusion struct {
 // of a money set is a ratio and is used as printed.
 func (s Set) Multiple(fx FX) (SetMultiple, error) {
 	if len(s.Companies) == 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet, Key: setKey("comps")}
 	}
 	if err := checkPremium(s.Name, s.Premium); err != nil {
 		return SetMultiple{}, err
 	}
 	if s.OutlierZ.Sign() < 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive, Key: setKey("outlier_z")}
 	}
 	out := SetMultiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
@@ -137,7 +138,7 @@ func (s Set) Multiple(fx FX) (SetMultiple, error) {
 		}
 		cm, err := s.price(c, fx, &out)
 		var ce *fault.Error
-		if s.SkipUnpriced && errors.As(err, &ce) && ce.Field == s.Metric.String() {
+		if s.SkipUnpriced && errors.As(err, &ce) && ce.Key == compKey(c.Ticker, "metric") {
 			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: unpriced(ce)})
 			continue
 		}
@@ -147,7 +148,7 @@ func (s Set) Multiple(fx FX) (SetMultiple, error) {
 		out.Companies = append(out.Companies, cm)
 	}
 	if len(out.Companies) == 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet, Key: setKey("comps")}
 	}
 	xs := make([]decimal.Decimal, len(out.Companies))
 	for i, c := range out.Companies {
@@ -180,14 +181,14 @@ func (s Set) Multiple(fx FX) (SetMultiple, error) {
 // stops with ctx's error when ctx is done, and needs two or more comparables priced.
 func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full SetMultiple, averages []decimal.Decimal, err error) {
 	if ctx == nil {
-		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Field: "context", Err: fault.ErrMissingContext}
+		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Field: "context", Err: fault.ErrMissingContext, Key: setKey("comps")}
 	}
 	full, err = s.Multiple(fx)
 	if err != nil {
 		return SetMultiple{}, nil, err
 	}
 	if len(full.Companies) < 2 {
-		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: fault.ErrEmptySet}
+		return SetMultiple{}, nil, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("%d comparable priced; leaving one out needs two", len(full.Companies)), Err: fault.ErrEmptySet, Key: setKey("comps")}
 	}
 	agg := s.aggregate()
 	if fast, ok := agg.(withoutEacher); ok {
@@ -226,7 +227,7 @@ func (s Set) aggregateError(agg Aggregate, err error) error {
 		c.Set = s.Name
 		return &c
 	}
-	return &fault.Error{Pkg: "comps", Set: s.Name, Field: "aggregate " + agg.Name(), Err: err}
+	return &fault.Error{Pkg: "comps", Set: s.Name, Field: "aggregate " + agg.Name(), Err: err, Key: setKey("aggregate")}
 }
 
 // WithPremium returns the multiple at another premium over the same aggregate, as if the
@@ -244,7 +245,7 @@ func (m SetMultiple) WithPremium(p decimal.Decimal) (SetMultiple, error) {
 // statistics and the aggregate's name are kept as worked out, for reference.
 func (m SetMultiple) WithAverage(a decimal.Decimal) (SetMultiple, error) {
 	if a.Sign() <= 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: fault.Plain(a), Err: fault.ErrNonPositive}
+		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: m.Set, Field: "average", Value: fault.Plain(a), Err: fault.ErrNonPositive, Key: setKey("average")}
 	}
 	m.Average, m.Value = a, applyPremium(a, m.Premium)
 	return m, nil
@@ -252,7 +253,7 @@ func (m SetMultiple) WithAverage(a decimal.Decimal) (SetMultiple, error) {
 
 func checkPremium(set string, p decimal.Decimal) error {
 	if p.LessThanOrEqual(decimal.NewFromInt(-1)) {
-		return &fault.Error{Pkg: "comps", Set: set, Field: "premium", Value: fault.Plain(p), Err: fault.ErrPremium}
+		return &fault.Error{Pkg: "comps", Set: set, Field: "premium", Value: fault.Plain(p), Err: fault.ErrPremium, Key: setKey("premium")}
 	}
 	return nil
 }
@@ -268,7 +269,7 @@ func (s Set) checkTickers() error {
 	held := make(map[string]bool, len(s.Companies))
 	for _, c := range s.Companies {
 		if held[c.Ticker] {
-			return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: c.Ticker, Field: "ticker", Err: fault.ErrDuplicateTicker}
+			return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: c.Ticker, Field: "ticker", Err: fault.ErrDuplicateTicker, Key: compKey(c.Ticker, "ticker")}
 		}
 		held[c.Ticker] = true
 	}
@@ -276,7 +277,7 @@ func (s Set) checkTickers() error {
 		sort.Strings(tickers)
 		for _, t := range tickers {
 			if !held[t] {
-				return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: t, Field: field, Err: fault.ErrUnknownTicker}
+				return &fault.Error{Pkg: "comps", Set: s.Name, Ticker: t, Field: field, Err: fault.ErrUnknownTicker, Key: compKey(t, field)}
 			}
 		}
 		return nil
@@ -300,19 +301,24 @@ func unpriced(e *fault.Error) string {
 // price works out one company's multiple in the set's currency, recording the FX rates
 // it uses in out.
 func (s Set) price(c Company, fx FX, out *SetMultiple) (CompanyMultiple, error) {
-	fail := func(err error) (CompanyMultiple, error) {
+	// fail locates an error of pricing c in the set; a field names the company's field at
+	// fault when the error names another (a missing FX rate: the company's currency).
+	fail := func(err error, field string) (CompanyMultiple, error) {
 		var ce *fault.Error
 		if errors.As(err, &ce) {
 			ce.Set, ce.Ticker = s.Name, c.Ticker
+			if field != "" {
+				ce.Key = compKey(c.Ticker, field)
+			}
 		}
 		return CompanyMultiple{}, err
 	}
 	metric, ok := c.Metrics[s.Metric]
 	if !ok {
-		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Err: fault.ErrMissingMetric})
+		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Err: fault.ErrMissingMetric}, "metric")
 	}
 	if metric.Sign() <= 0 {
-		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: fault.Plain(metric), Err: fault.ErrNonPositive})
+		return fail(&fault.Error{Pkg: "comps", Field: s.Metric.String(), Value: fault.Plain(metric), Err: fault.ErrNonPositive}, "metric")
 	}
 	value := c.MarketCap
 	if s.Enterprise {
@@ -320,18 +326,18 @@ func (s Set) price(c Company, fx FX, out *SetMultiple) (CompanyMultiple, error) 
 	}
 	mv, err := value()
 	if err != nil {
-		return fail(err)
+		return fail(err, "")
 	}
 	rate, err := out.rate(fx, c.Currency)
 	if err != nil {
-		return fail(err)
+		return fail(err, "currency")
 	}
 	cm := CompanyMultiple{Ticker: c.Ticker, Name: c.Name, Currency: c.Currency, Close: c.Close,
 		MarketValue: convert(mv, c.Currency, out.Currency, rate), Metric: metric}
 	if s.Money {
 		mrate, err := out.rate(fx, c.reporting())
 		if err != nil {
-			return fail(err)
+			return fail(err, "reporting")
 		}
 		cm.Metric = convert(metric, c.reporting(), out.Currency, mrate)
 	}
@@ -339,7 +345,7 @@ func (s Set) price(c Company, fx FX, out *SetMultiple) (CompanyMultiple, error) 
 	cm.Multiple = cm.Implied
 	if p, ok := c.Multiples[s.Metric]; ok {
 		if p.Sign() <= 0 {
-			return fail(&fault.Error{Pkg: "comps", Field: "multiple " + s.Metric.String(), Value: fault.Plain(p), Err: fault.ErrNonPositive})
+			return fail(&fault.Error{Pkg: "comps", Field: "multiple " + s.Metric.String(), Value: fault.Plain(p), Err: fault.ErrNonPositive}, "multiple")
 		}
 		if !s.Money {
 			p = convert(p, c.Currency, out.Currency, rate)
@@ -356,6 +362,16 @@ func convert(x decimal.Decimal, from, to Currency, rate decimal.Decimal) decimal
 	}
 	return x.Mul(rate)
 }
+
+// compKey is the key of a comparable's field in an error. Its segment is that of the part
+// the set is priced for, which the part fills in (fault.Within); a set knows none.
+func compKey(ticker, field string) key.Key {
+	return key.Key{Space: key.SpaceComp, Ticker: ticker, Name: field}
+}
+
+// setKey is the key of a set's field in an error: a field of the part the set is priced
+// for, its segment filled in by the part as compKey's is; "comps" names the set itself.
+func setKey(field string) key.Key { return key.Part("", field) }
 
 // rate returns the rate from c to the multiple's currency and records it.
 func (m *SetMultiple) rate(fx FX, c Currency) (decimal.Decimal, error) {

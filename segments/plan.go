@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Users is a platform's user base in one year, in millions of users.
@@ -16,15 +17,15 @@ type Users struct {
 }
 
 // Validate reports users that no platform can have: MAU not above zero, DAU below zero or
-// above MAU.
+// above MAU. The error's Key is the group figure's with no year: Plan.Forecast fills it in.
 func (u Users) Validate() error {
 	switch {
 	case u.MAU.Sign() <= 0:
-		return &fault.Error{Pkg: "segments", Field: string(MAU), Value: fault.Plain(u.MAU), Err: fault.ErrNonPositive}
+		return &fault.Error{Pkg: "segments", Field: string(MAU), Value: fault.Plain(u.MAU), Err: fault.ErrNonPositive, Key: unplaced(MAU)}
 	case u.DAU.Sign() < 0:
-		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU), Err: fault.ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU), Err: fault.ErrNegative, Key: unplaced(DAU)}
 	case u.DAU.GreaterThan(u.MAU):
-		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU) + " > MAU " + fault.Plain(u.MAU), Err: fault.ErrDAUAboveMAU}
+		return &fault.Error{Pkg: "segments", Field: string(DAU), Value: fault.Plain(u.DAU) + " > MAU " + fault.Plain(u.MAU), Err: fault.ErrDAUAboveMAU, Key: unplaced(DAU)}
 	}
 	return nil
 }
@@ -96,7 +97,8 @@ func (p Plan) Forecast() (Forecast, error) {
 			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {
-				return Forecast{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: string(Revenue), Err: fault.ErrMissing}
+				return Forecast{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: string(Revenue), Err: fault.ErrMissing,
+					Key: key.Forecast(y, s.Name, string(Revenue))}
 			}
 			sy.Revenue = rev
 			if i > 0 {
@@ -118,41 +120,50 @@ func (p Plan) Forecast() (Forecast, error) {
 	return f, nil
 }
 
+// check reports a plan that cannot be forecast. Its errors' keys name the plan's parts
+// as forecast keys that no figure has, for a caller to locate them by: the plan itself
+// (no year, no segment) named "years" or "segments", a year's users (a year, no name),
+// a segment's name (no year) and a segment's year (no name).
 func (p Plan) check() error {
 	if len(p.Years) == 0 {
-		return &fault.Error{Pkg: "segments", Field: "years", Err: fault.ErrPlan}
+		return &fault.Error{Pkg: "segments", Field: "years", Err: fault.ErrPlan, Key: unplaced("years")}
 	}
 	for i, y := range p.Years {
 		if i > 0 && y <= p.Years[i-1] {
-			return &fault.Error{Pkg: "segments", Field: "years", Value: fmt.Sprint(p.Years), Err: fault.ErrPlan}
+			return &fault.Error{Pkg: "segments", Field: "years", Value: fmt.Sprint(p.Years), Err: fault.ErrPlan, Key: unplaced("years")}
 		}
 		if _, ok := p.Users[y]; !ok {
-			return &fault.Error{Pkg: "segments", Year: y, Field: "users", Err: fault.ErrMissing}
+			return &fault.Error{Pkg: "segments", Year: y, Field: "users", Err: fault.ErrMissing, Key: key.Forecast(y, "", "")}
 		}
 	}
 	if len(p.Segments) == 0 {
-		return &fault.Error{Pkg: "segments", Field: "segments", Err: fault.ErrPlan}
+		return &fault.Error{Pkg: "segments", Field: "segments", Err: fault.ErrPlan, Key: unplaced("segments")}
 	}
 	seen := make(map[string]bool, len(p.Segments))
 	for _, s := range p.Segments {
 		if s.Name == "" || seen[s.Name] {
-			return &fault.Error{Pkg: "segments", Segment: s.Name, Field: "name", Value: fmt.Sprintf("%q", s.Name), Err: fault.ErrPlan}
+			return &fault.Error{Pkg: "segments", Segment: s.Name, Field: "name", Value: fmt.Sprintf("%q", s.Name), Err: fault.ErrPlan,
+				Key: key.Forecast(0, s.Name, "name")}
 		}
 		seen[s.Name] = true
 		for _, y := range p.Years {
 			if s.Drivers[y] == nil {
-				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Err: fault.ErrMissing}
+				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Err: fault.ErrMissing, Key: key.Forecast(y, s.Name, "")}
 			}
 		}
 	}
 	return nil
 }
 
-// locate fills in the segment and year of a *fault.Error a driver returned.
+// locate fills in the segment and year of a *fault.Error a driver returned, in its
+// location and in its key (unplaced) when it has one.
 func locate(err error, segment string, year int) error {
 	if e, ok := err.(*fault.Error); ok {
 		c := *e
 		c.Segment, c.Year = segment, year
+		if c.Key.Space == key.SpaceForecast {
+			c.Key.Segment, c.Key.Year = segment, year
+		}
 		return &c
 	}
 	return fmt.Errorf("segments: %s %d: %w", segment, year, err)

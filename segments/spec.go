@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // DivPlaces is the number of decimal places every division in sotp keeps: a Formula's
@@ -78,7 +79,7 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.De
 			return decimal.Decimal{}, err
 		}
 		if den.IsZero() {
-			return decimal.Decimal{}, &fault.Error{Pkg: "segments", Field: string(line), Value: "a division by zero", Err: fault.ErrNonPositive}
+			return decimal.Decimal{}, &fault.Error{Pkg: "segments", Field: string(line), Value: "a division by zero", Err: fault.ErrNonPositive, Key: unplaced(line)}
 		}
 		return num.DivRound(den, DivPlaces), nil
 	}
@@ -133,21 +134,30 @@ const (
 	SignedRate                   // in [-1, 1]: a margin
 )
 
-// Check reports v outside the range as a *fault.Error naming m.
+// Check reports v outside the range as a *fault.Error naming m, whose Key is m's with
+// no year or segment: Plan.Forecast fills them in.
 func (r Range) Check(m Metric, v decimal.Decimal) error {
 	one := decimal.NewFromInt(1)
 	switch {
 	case r == NonNegative && v.Sign() < 0:
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrNegative}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrNegative, Key: unplaced(m)}
 	case r == UnitRate && (v.Sign() < 0 || v.GreaterThan(one)):
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate, Key: unplaced(m)}
 	case r == SignedRate && v.Abs().GreaterThan(one):
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fault.Plain(v), Err: fault.ErrRate, Key: unplaced(m)}
 	case r < NonNegative || r > SignedRate:
-		return &fault.Error{Pkg: "segments", Field: string(m), Value: fmt.Sprintf("range %d", r), Err: fault.ErrSpec}
+		return &fault.Error{Pkg: "segments", Field: string(m), Value: fmt.Sprintf("range %d", r), Err: fault.ErrSpec, Key: unplaced(m)}
 	}
 	return nil
 }
+
+// unplaced is the key of a driver's input or line m in an error of a driver, which knows
+// neither the year nor the segment it serves: Plan.Forecast fills them in (locate).
+func unplaced(m Metric) key.Key { return key.Forecast(0, "", string(m)) }
+
+// driverKey is the key of a segment's driver in an error, as unplaced: a forecast key
+// named "driver", the name of no input or line.
+func driverKey() key.Key { return unplaced("driver") }
 
 // LineSpec is one line of a driver model: how a table prints it and its formula.
 type LineSpec struct {
@@ -167,7 +177,7 @@ type LineSpec struct {
 // constant zero, no revenue line in millions, or a user base that is not a line of users.
 func (s Spec) Check() error {
 	bad := func(field, what string) error {
-		return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec}
+		return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec, Key: driverKey()}
 	}
 	if s.Kind == "" {
 		return bad("kind", "none given")
@@ -243,7 +253,7 @@ func forecast(d Driver, u Users) ([]Line, Metric, error) {
 		}
 	}
 	if len(vals) != len(s.Inputs) {
-		return nil, "", &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec}
+		return nil, "", &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec, Key: driverKey()}
 	}
 	// env holds the figures known so far, latest last; a lookup scans it from the end, so
 	// that a line shadows the input it shows (they are equal) and MAU and DAU come last.

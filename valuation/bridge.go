@@ -10,6 +10,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // ItemKind is what a line of the bridge from the sum of the parts to equity value is,
@@ -155,7 +156,7 @@ func (b DilutionBasis) String() string {
 // MarshalText writes the basis by name.
 func (b DilutionBasis) MarshalText() ([]byte, error) {
 	if b < AtValue || b > AtPrice {
-		return nil, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: b.String(), Err: fault.ErrDilution}
+		return nil, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: b.String(), Err: fault.ErrDilution, Key: basisKey()}
 	}
 	return []byte(basisNames[b]), nil
 }
@@ -179,8 +180,13 @@ func ParseDilutionBasis(s string) (DilutionBasis, error) {
 			return DilutionBasis(i), nil
 		}
 	}
-	return 0, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: strconv.Quote(s) + ", want value, target or price", Err: fault.ErrDilution}
+	return 0, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: strconv.Quote(s) + ", want value, target or price", Err: fault.ErrDilution,
+		Key: basisKey()}
 }
+
+// basisKey is the key of the dilution's basis in an error: a dilution key of no tranche,
+// outside the grammar of figures (key.Key.Complete), to locate the basis by.
+func basisKey() key.Key { return key.Key{Space: key.SpaceDilution, Name: "basis"} }
 
 // Dilution is what the basic share count is diluted by: options and restricted units by
 // the treasury stock method, convertible bonds by the if-converted method, each at the
@@ -261,8 +267,11 @@ func (r Result) basisWarnings() []Warning {
 // bridge works out the bridge lines of r's sum, in the model's currency.
 func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error) {
 	one := decimal.NewFromInt(1)
-	bad := func(i int, field, value string, err error) error {
-		return &fault.Error{Pkg: "valuation", Line: "bridge " + m.Bridge.Items[i].Name, Field: field, Value: value, Err: err}
+	// bad is an error of item i's field, which its key names as a model file does: by
+	// the first of the fields the message names ("shares and price" is "shares").
+	bad := func(i int, name, field, value string, err error) error {
+		k := key.Key{Space: key.SpaceBridge, Item: m.Bridge.Items[i].Name, Name: name}
+		return &fault.Error{Pkg: "valuation", Line: "bridge " + m.Bridge.Items[i].Name, Field: field, Value: value, Err: err, Key: k}
 	}
 	var lines []BridgeLine
 	equity := sum
@@ -270,18 +279,25 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	for i, it := range m.Bridge.Items {
 		switch {
 		case it.Name == "" || slices.ContainsFunc(m.Bridge.Items[:i], func(o Item) bool { return o.Name == it.Name }):
-			return nil, decimal.Decimal{}, bad(i, "name", strconv.Quote(it.Name), fault.ErrBridge)
+			return nil, decimal.Decimal{}, bad(i, "name", "name", strconv.Quote(it.Name), fault.ErrBridge)
 		case it.Kind < Cash || it.Kind > Preferred:
-			return nil, decimal.Decimal{}, bad(i, "kind", it.Kind.String(), fault.ErrBridge)
+			return nil, decimal.Decimal{}, bad(i, "kind", "kind", it.Kind.String(), fault.ErrBridge)
 		case it.Amount.Sign() < 0:
-			return nil, decimal.Decimal{}, bad(i, "amount", fault.Plain(it.Amount), fault.ErrNegative)
+			return nil, decimal.Decimal{}, bad(i, "amount", "amount", fault.Plain(it.Amount), fault.ErrNegative)
 		case it.Discount.Sign() < 0 || !it.Discount.LessThan(one):
-			return nil, decimal.Decimal{}, bad(i, "discount", fault.Plain(it.Discount), fault.ErrRate)
+			return nil, decimal.Decimal{}, bad(i, "discount", "discount", fault.Plain(it.Discount), fault.ErrRate)
 		case it.Kind == ListedStake && (it.Shares.Sign() < 0 || it.Price.Sign() < 0):
-			return nil, decimal.Decimal{}, bad(i, "shares and price", fault.Plain(it.Shares)+" × "+fault.Plain(it.Price), fault.ErrNegative)
+			return nil, decimal.Decimal{}, bad(i, "shares", "shares and price", fault.Plain(it.Shares)+" × "+fault.Plain(it.Price), fault.ErrNegative)
 		}
 		rate, err := m.FX.Rate(it.Currency, m.Currency)
 		if err != nil {
+			// The item's currency is what its line can change: the key names it, not
+			// the rate the table lacks.
+			if fe, ok := err.(*fault.Error); ok {
+				c := *fe
+				c.Key = key.Key{Space: key.SpaceBridge, Item: it.Name, Name: "currency"}
+				err = &c
+			}
 			return nil, decimal.Decimal{}, fault.Within(err, fault.Error{Pkg: "valuation", Line: "bridge " + it.Name})
 		}
 		var v decimal.Decimal
@@ -303,7 +319,8 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	}
 	if d := m.Bridge.HoldcoDiscount; !d.IsZero() {
 		if d.Sign() < 0 || !d.LessThan(one) {
-			return nil, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "bridge", Field: "holdco_discount", Value: fault.Plain(d), Err: fault.ErrRate}
+			return nil, decimal.Decimal{}, &fault.Error{Pkg: "valuation", Line: "bridge", Field: "holdco_discount", Value: fault.Plain(d), Err: fault.ErrRate,
+				Key: key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}}
 		}
 		base := equity
 		if m.Bridge.HoldcoBase == OnStakes {
@@ -354,8 +371,13 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 	face := decimal.Decimal{}
 	for _, t := range ts {
 		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
+			field := "count"
+			if t.Count.Sign() >= 0 {
+				field = "strike"
+			}
 			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
-				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative}
+				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative,
+				Key: key.Key{Space: key.SpaceDilution, Item: t.Name, Name: field}}
 		}
 		if t.Convertible {
 			face = face.Add(t.Count.Mul(t.Strike))
@@ -372,7 +394,8 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 	switch m.Dilution.Basis {
 	case AtPrice:
 		if m.Price.Sign() <= 0 {
-			return diluted{}, &fault.Error{Pkg: "valuation", Field: "price", Value: "(the dilution is at the price)", Err: fault.ErrMissing}
+			return diluted{}, &fault.Error{Pkg: "valuation", Field: "price", Value: "(the dilution is at the price)", Err: fault.ErrMissing,
+				Key: key.Scalar(key.Price)}
 		}
 		var in []Tranche
 		for _, t := range ts {
@@ -386,7 +409,8 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 		return dl, nil
 	case AtValue, AtTarget:
 	default:
-		return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution}
+		return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution,
+			Key: basisKey()}
 	}
 	es := make([]decimal.Decimal, len(ts))
 	for i, t := range ts {
@@ -425,7 +449,8 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 		return dl, nil
 	}
 	// Unreachable by the argument above; an error rather than a wrong number if not.
-	return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no value leaves the tranches it prices on one side", Err: fault.ErrDilution}
+	return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no value leaves the tranches it prices on one side", Err: fault.ErrDilution,
+		Key: key.Key{Space: key.SpaceDilution}}
 }
 
 // at is the dilution with the tranches in the money at price, an option's price of
@@ -479,9 +504,11 @@ func (h Horizon) factor() (decimal.Decimal, error) {
 	one := decimal.NewFromInt(1)
 	switch {
 	case h.Rate.Sign() < 0 || !h.Rate.LessThan(one):
-		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon rate", Value: fault.Plain(h.Rate), Err: fault.ErrRate}
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon rate", Value: fault.Plain(h.Rate), Err: fault.ErrRate,
+			Key: key.Key{Space: key.SpaceHorizon, Name: "rate"}}
 	case h.Years.Sign() < 0 || h.Years.GreaterThan(decimal.NewFromInt(MaxHorizonYears)):
-		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon years", Value: fault.Plain(h.Years), Err: fault.ErrHorizon}
+		return decimal.Decimal{}, &fault.Error{Pkg: "valuation", Field: "horizon years", Value: fault.Plain(h.Years), Err: fault.ErrHorizon,
+			Key: key.Key{Space: key.SpaceHorizon, Name: "years"}}
 	}
 	base := one.Add(h.Rate)
 	if h.Years.IsInteger() {

@@ -41,7 +41,7 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 	year, _ := r.Forecast.Year(m.Year)
 	for _, p := range alternatives {
 		if _, err := year.Segment(p.Segment); err != nil {
-			return CrossCheck{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: methodName(p.Method)})
+			return CrossCheck{}, fault.Within(err, inPart(p.Segment, methodName(p.Method)))
 		}
 	}
 	cc := CrossCheck{Year: m.Year, Currency: m.Currency}
@@ -57,7 +57,7 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 				continue
 			}
 			if p.Method == nil {
-				return CrossCheck{}, fault.Within(fault.ErrMissing, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: "<nil>"})
+				return CrossCheck{}, fault.Within(fault.ErrMissing, inPart(p.Segment, "<nil>"))
 			}
 			cv := CrossValue{Segment: s.Name, Title: s.Title, Method: p.Method.Name()}
 			v, err := p.Method.Value(m.input(r, year, p.Segment))
@@ -65,7 +65,7 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 			case errors.Is(err, fault.ErrMetric) || errors.Is(err, fault.ErrMismatch):
 				cv.Reason = err.Error()
 			case err != nil:
-				return CrossCheck{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: cv.Method})
+				return CrossCheck{}, fault.Within(err, inPart(p.Segment, cv.Method))
 			default:
 				cv.Value = decimal.NewNullDecimal(v.Value)
 			}
@@ -168,10 +168,10 @@ func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, er
 		full := r.Parts[i]
 		mult, ok := p.Method.(Multiple)
 		if !ok || len(full.Multiple.Companies) < 2 {
-			return LeaveOneOut{}, fault.Within(fault.ErrLeaveOneOut, fault.Error{Pkg: "valuation", Segment: segment, Op: full.Method})
+			return LeaveOneOut{}, fault.Within(fault.ErrLeaveOneOut, inPart(segment, full.Method))
 		}
 		fail := func(err error) (LeaveOneOut, error) {
-			return LeaveOneOut{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: segment, Op: full.Method})
+			return LeaveOneOut{}, fault.Within(err, inPart(segment, full.Method))
 		}
 		_, averages, err := mult.Comps.LeaveOneOut(ctx, m.FX)
 		if err != nil {

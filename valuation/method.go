@@ -9,6 +9,7 @@ import (
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Method values one segment in one year. Implementations must be safe for concurrent use.
@@ -107,15 +108,16 @@ func (m Multiple) Value(in Subject) (PartValue, error) {
 
 // value prices in.Segment at the multiple that multiple returns.
 func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) (PartValue, error) {
+	metricKey, methodKey := key.Part(in.Segment, "metric"), key.Part(in.Segment, "method")
 	if m.Metric == "" {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "metric", Value: "none given", Err: fault.ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "metric", Value: "none given", Err: fault.ErrMetric, Key: metricKey}
 	}
 	if want, ok := labelMetrics[m.Label]; ok && !slices.Contains(want, m.Metric) {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: fault.ErrLabel}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: fault.ErrLabel, Key: methodKey}
 	}
 	line, err := in.Forecast.Line(in.Segment, m.Metric)
-	if err != nil {
-		return PartValue{}, fmt.Errorf("%w: %w", fault.ErrMetric, err)
+	if err != nil { // the metric the part prices is at fault: the plan's lookup has no key
+		return PartValue{}, fmt.Errorf("%w: %w", fault.ErrMetric, fault.Within(err, fault.Error{Key: metricKey}))
 	}
 	metric := line.Metric
 	figure := line.Value
@@ -125,19 +127,21 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	case segments.Millions:
 		money = true
 	default:
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric, Key: metricKey}
 	}
 	if figure.Sign() <= 0 {
-		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: fault.Plain(figure), Err: fault.ErrMetric}
+		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: fault.Plain(figure), Err: fault.ErrMetric,
+			Key: metricKey}
 	}
 	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
 	// values. A label of one's own is free text.
 	if _, known := labelMetrics[m.Label]; known && strings.HasPrefix(m.Label, "EV/") != m.Comps.Enterprise {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch}
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch,
+			Key: methodKey}
 	}
 	if money != m.Comps.Money {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric),
-			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch}
+			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch, Key: metricKey}
 	}
 	mult, err := multiple()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Part values one segment of the plan with a method.
@@ -149,23 +150,23 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	}
 	switch {
 	case m.Display != segments.Millions && m.Display != segments.HundredMillions:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit, Key: modelKey("display")}
 	case m.Shares.Sign() <= 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: fault.Plain(m.Shares), Err: fault.ErrShares}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: fault.Plain(m.Shares), Err: fault.ErrShares, Key: key.Scalar(key.Shares)}
 	case m.Price.Sign() < 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice, Key: key.Scalar(key.Price)}
 	case len(m.Parts) == 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts, Key: key.Key{Space: key.SpacePart}}
 	case m.Currency == "":
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency}
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency, Key: modelKey("currency")}
 	}
 	f, err := m.Plan.Forecast()
 	if err != nil {
 		return Result{}, err
 	}
 	year, err := f.Year(m.Year)
-	if err != nil {
-		return Result{}, err
+	if err != nil { // the model's year is at fault, not the plan: the plan's lookup has no key
+		return Result{}, fault.Within(err, fault.Error{Key: modelKey("year")})
 	}
 	r := Result{
 		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
@@ -176,15 +177,17 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	for i, p := range m.Parts {
 		name := methodName(p.Method)
 		if valued[p.Segment] {
-			return Result{}, fault.Within(fault.ErrDuplicatePart, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
+			return Result{}, fault.Within(fault.ErrDuplicatePart, inPart(p.Segment, name))
 		}
 		valued[p.Segment] = true
 		seg, err := year.Segment(p.Segment)
-		if err != nil {
-			return Result{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
+		if err != nil { // the part's segment is at fault: the plan's lookup has no key
+			where := inPart(p.Segment, name)
+			where.Key.Name = "segment"
+			return Result{}, fault.Within(err, where)
 		}
 		if p.Method == nil {
-			return Result{}, fault.Within(fault.ErrMissing, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
+			return Result{}, fault.Within(fault.ErrMissing, inPart(p.Segment, name))
 		}
 		in := m.input(r, year, p.Segment)
 		var v PartValue
@@ -194,7 +197,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 			v, err = p.Method.Value(in)
 		}
 		if err != nil {
-			return Result{}, fault.Within(err, fault.Error{Pkg: "valuation", Segment: p.Segment, Op: name})
+			return Result{}, fault.Within(err, inPart(p.Segment, name))
 		}
 		v.Segment, v.Title = seg.Name, seg.Title
 		r.Parts[i] = v
@@ -269,6 +272,18 @@ func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
 func (m Model) input(r Result, year segments.Year, segment string) Subject {
 	return Subject{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency}
 }
+
+// inPart is where an error of valuing segment's part by the method named op is: the
+// part, whose key fills in the segment of a comparable's key or a part field's (a
+// method or set does not know the segment it values).
+func inPart(segment, op string) fault.Error {
+	return fault.Error{Pkg: "valuation", Segment: segment, Op: op, Key: key.Part(segment, "")}
+}
+
+// modelKey is the key, in an error, of a field of the model that no figure has: the
+// model's year, currency or display unit. It is a scalar's key outside the grammar of
+// keys (key.Key.Complete), to locate the field by, never printed as a key.
+func modelKey(field string) key.Key { return key.Scalar(field) }
 
 func methodName(m Method) string {
 	if m == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // MaxRatio is the largest ratio a line may have to its base, in absolute value: a cost
@@ -172,9 +173,9 @@ func (p PnL) check() error {
 	for _, l := range p.Lines {
 		switch {
 		case l.Name == "" || seen[l.Name]:
-			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "name", Value: fmt.Sprintf("%q", l.Name), Err: fault.ErrLine}
+			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "name", Value: fmt.Sprintf("%q", l.Name), Err: fault.ErrLine, Key: lineKey(0, l.Name)}
 		case l.Kind < CostOfSales || l.Kind > Other:
-			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "kind", Value: fmt.Sprint(int(l.Kind)), Err: fault.ErrLine}
+			return &fault.Error{Pkg: "earnings", Line: l.Name, Field: "kind", Value: fmt.Sprint(int(l.Kind)), Err: fault.ErrLine, Key: lineKey(0, l.Name)}
 		}
 		seen[l.Name] = true
 	}
@@ -215,11 +216,12 @@ func (p PnL) year(fy segments.Year, m Market) (Period, error) {
 		y.GrossMargin = decimal.NewNullDecimal(y.GrossProfit.DivRound(y.Revenue, segments.DivPlaces))
 	}
 	shares, ok := p.Shares[fy.Year]
+	sharesKey := key.Key{Space: key.SpacePnL, Year: fy.Year, Name: "shares"}
 	switch {
 	case !ok:
-		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing}
+		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Err: fault.ErrMissing, Key: sharesKey}
 	case shares.Sign() <= 0:
-		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: fault.Plain(shares), Err: fault.ErrShares}
+		return Period{}, &fault.Error{Pkg: "earnings", Line: "shares", Year: fy.Year, Value: fault.Plain(shares), Err: fault.ErrShares, Key: sharesKey}
 	}
 	y.Shares = shares
 	y.EPS = y.NetProfit.DivRound(shares, segments.DivPlaces)
@@ -244,14 +246,18 @@ func (p PnL) year(fy segments.Year, m Market) (Period, error) {
 	return y, nil
 }
 
+// value is the line's value in the year. The key of an error names the line's value in
+// the year, or for a ratio out of range the ratio; a ratio's unknown base is an error of
+// the value, whose base it names.
 func (l LineItem) value(fy segments.Year) (decimal.Decimal, error) {
+	k := lineKey(fy.Year, l.Name)
 	v, ok := l.Years[fy.Year]
 	if !ok {
-		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Err: fault.ErrMissing}
+		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Err: fault.ErrMissing, Key: k}
 	}
 	if !v.ByRatio {
 		if l.Kind != Other && v.Amount.Sign() < 0 {
-			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "amount", Value: fault.Plain(v.Amount), Err: fault.ErrNegative}
+			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "amount", Value: fault.Plain(v.Amount), Err: fault.ErrNegative, Key: k}
 		}
 		return v.Amount, nil
 	}
@@ -260,17 +266,23 @@ func (l LineItem) value(fy segments.Year) (decimal.Decimal, error) {
 		lo = decimal.Zero
 	}
 	if v.Ratio.LessThan(lo) || v.Ratio.GreaterThan(maxRatio) {
-		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "ratio", Value: fault.Plain(v.Ratio), Err: fault.ErrRatio}
+		return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "ratio", Value: fault.Plain(v.Ratio), Err: fault.ErrRatio,
+			Key: key.Key{Space: key.SpacePnLLine, Year: fy.Year, Name: l.Name, Ratio: true}}
 	}
 	base := fy.Revenue
 	if v.Of != "" {
 		s, err := fy.Segment(v.Of)
 		if err != nil {
-			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "of", Value: v.Of, Err: fault.ErrBase}
+			return decimal.Decimal{}, &fault.Error{Pkg: "earnings", Line: l.Name, Year: fy.Year, Field: "of", Value: v.Of, Err: fault.ErrBase, Key: k}
 		}
 		base = s.Revenue
 	}
 	return v.Ratio.Mul(base), nil
+}
+
+// lineKey is the key of the line named name in year, in an error; year 0 names the line.
+func lineKey(year int, name string) key.Key {
+	return key.Key{Space: key.SpacePnLLine, Year: year, Name: name}
 }
 
 // Clone returns a deep copy of the plan: lines, their years, share counts and equity are

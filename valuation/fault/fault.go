@@ -2,8 +2,8 @@
 // sentinels: every package reports bad input as an *Error that says where the problem is
 // and wraps a sentinel, so one errors.As finds the location and errors.Is the sentinel,
 // whichever package the error came from. ToJSON gives each error its JSON form, with a
-// code. The package imports nothing of sotp, so that every other
-// package can import it; Plain is the one exact formatter of a decimal.
+// code. The package imports nothing of sotp but the leaf package key, so that every
+// other package can import it; Plain is the one exact formatter of a decimal.
 package fault
 
 import (
@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Error is a problem located by what it names. Fields that do not apply are empty.
@@ -24,6 +26,11 @@ import (
 // Each layer that knows more fills in more (Within): a comparable's error names its set
 // and ticker, valuing a part adds the segment and method, reading a model file adds the
 // file and the JSON path.
+//
+// Key is the location as a value: the figure or input at fault (a driver input by year
+// and segment, a comparable's field, a bridge item's amount), for a program to look up
+// rather than to read back out of the text. The text fields say the same for people, and
+// the message is made of them alone.
 //
 //	var fe *fault.Error
 //	if errors.As(err, &fe) && errors.Is(err, fault.ErrRate) {
@@ -42,6 +49,14 @@ type Error struct {
 	Field   string // the field, metric or assumption key at fault
 	Value   string // the offending value, as given
 	Err     error  // a sentinel of this package, or the error this one locates
+
+	// Key is the figure or input at fault, zero when none: set where it is known, its
+	// zero parts filled in by Within as the error passes up (a comparable's key gets the
+	// segment of the part that values it). A key may be built in steps: a driver input's
+	// has its year and segment filled in by the forecast that meets it. It is not part
+	// of the message, nor of the JSON form but as the path of an error that has no other
+	// location (ToJSON).
+	Key key.Key
 
 	msg string // the message of an error read back from JSON (FromJSON)
 }
@@ -109,6 +124,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Within locates err further: when err is an *Error, a copy of it with each empty field
 // of its location that where sets filled in (err itself is not modified); otherwise
 // where itself, wrapping err. A nil err stays nil.
+//
+// A key is filled in part by part: a zero Key takes where's; a key of the same space
+// takes the parts of where's that it lacks (a part's field gets the part's segment); a
+// comparable's key takes the segment of the part where names. A key of another space is
+// kept as it is: it names what is at fault more closely than where does (a missing FX
+// rate met while valuing a part).
 func Within(err error, where Error) error {
 	if err == nil {
 		return nil
@@ -137,7 +158,34 @@ func Within(err error, where Error) error {
 	if c.Year == 0 {
 		c.Year = where.Year
 	}
+	c.Key = fillKey(c.Key, where.Key)
 	return &c
+}
+
+// fillKey fills the zero parts of k from w, as Within describes.
+func fillKey(k, w key.Key) key.Key {
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	switch {
+	case k.Space == 0:
+		return w
+	case k.Space == key.SpaceComp && w.Space == key.SpacePart:
+		fill(&k.Segment, w.Segment)
+	case k.Space == w.Space:
+		if k.Year == 0 {
+			k.Year = w.Year
+		}
+		fill(&k.Segment, w.Segment)
+		fill(&k.Ticker, w.Ticker)
+		fill(&k.From, w.From)
+		fill(&k.To, w.To)
+		fill(&k.Name, w.Name)
+		fill(&k.Item, w.Item)
+	}
+	return k
 }
 
 // Code returns the code of the sentinel err wraps ("rate", "dau_above_mau"), or "" when
@@ -154,6 +202,8 @@ func Code(err error) string {
 // (the JSON path in a file, else the key of the assumption or figure at fault) and the
 // location, each field left out when empty. An error chain is flattened into one: the
 // outermost file and path, and each location field from the first error that sets it.
+// The key written as the path is the innermost error's that has a complete one
+// (key.Key.Complete).
 type JSON struct {
 	Error   string `json:"error"`
 	Code    string `json:"code,omitempty"`
@@ -183,10 +233,14 @@ func ToJSON(err error) JSON {
 			*dst = src
 		}
 	}
+	var k key.Key
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		fe, ok := e.(*Error)
 		if !ok {
 			continue
+		}
+		if fe.Key.Complete() {
+			k = fe.Key
 		}
 		fill(&out.File, fe.File)
 		fill(&out.Path, fe.Path)
@@ -201,8 +255,15 @@ func ToJSON(err error) JSON {
 			out.Year = fe.Year
 		}
 	}
-	if out.Path == "" && out.Segment == "" && out.Set == "" && out.Line == "" && strings.Contains(out.Field, "/") {
-		out.Path = out.Field // an assumption or figure key
+	if out.Path == "" && out.Segment == "" && out.Set == "" && out.Line == "" {
+		switch {
+		case k.Space != 0:
+			out.Path = k.String()
+		case strings.Contains(out.Field, "/"):
+			// An error made without a Key that names an assumption by its text, as
+			// callers outside sotp may make one: the text is the key as it was given.
+			out.Path = out.Field
+		}
 	}
 	return out
 }

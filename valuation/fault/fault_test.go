@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 func TestErrorFormat(t *testing.T) {
@@ -73,6 +74,63 @@ func Example() {
 	// Output:
 	// live_streaming 2021: paying_ratio is not a rate: 1.18
 	// valuing: segments: live_streaming 2021: paying_ratio 1.18: rate out of range
+}
+
+// TestWithinKey: Within fills in the parts of an error's key that it lacks from the key
+// of where it is met, only when the two keys name one kind of thing or a comparable in
+// its part; a key of another kind names what is at fault more closely and is kept.
+func TestWithinKey(t *testing.T) {
+	part := key.Part("ads", "")
+	comp := key.Key{Space: key.SpaceComp, Ticker: "FB US", Name: "metric"}
+	for _, c := range []struct {
+		name       string
+		inner, out key.Key
+		want       key.Key
+	}{
+		{"no key takes where's", key.Key{}, part, part},
+		{"a comparable takes its part's segment", comp, part,
+			key.Key{Space: key.SpaceComp, Segment: "ads", Ticker: "FB US", Name: "metric"}},
+		{"a part's field takes its segment", key.Part("", "premium"), part, key.Part("ads", "premium")},
+		{"parts set are kept", key.Part("ads", "metric"), key.Part("other", "method"), key.Part("ads", "metric")},
+		{"a key of another space is kept", key.FX("EUR", "HKD"), part, key.FX("EUR", "HKD")},
+		{"a comparable in no part is kept", comp, key.Forecast(2021, "ads", "mau"), comp},
+		{"where without a key leaves it", comp, key.Key{}, comp},
+	} {
+		inner := &fault.Error{Pkg: "comps", Err: fault.ErrNonPositive, Key: c.inner}
+		var fe *fault.Error
+		if err := fault.Within(inner, fault.Error{Pkg: "valuation", Key: c.out}); !errors.As(err, &fe) || fe.Key != c.want {
+			t.Errorf("%s: key %+v, want %+v", c.name, fe.Key, c.want)
+		}
+		if inner.Key != c.inner {
+			t.Errorf("%s: Within modified the key of the error it was given", c.name)
+		}
+	}
+}
+
+// TestJSONKey: an error with no other location writes its complete key as the path; a
+// key still partial (a driver input's before the forecast fills in its year) or outside
+// the grammar is not written, and the key of an error located otherwise neither.
+func TestJSONKey(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		path string
+	}{
+		{"a group figure", &fault.Error{Pkg: "segments", Year: 2021, Field: "dau", Err: fault.ErrDAUAboveMAU, Key: key.Forecast(2021, "", "dau")},
+			"forecast/2021/dau"},
+		{"the innermost key", &fault.Error{Pkg: "valuation", Field: "earnings", Key: key.Scalar(key.Price),
+			Err: &fault.Error{Pkg: "comps", Field: "fx CNY/HKD", Err: fault.ErrNoRate, Key: key.FX("CNY", "HKD")}}, "fx/CNY/HKD"},
+		{"a partial key", &fault.Error{Pkg: "segments", Field: "paying_ratio", Err: fault.ErrRate, Key: key.Forecast(0, "", "paying_ratio")}, ""},
+		{"a key outside the grammar", &fault.Error{Pkg: "segments", Year: 2030, Err: fault.ErrUnknownYear, Key: key.Scalar("year")}, ""},
+		{"a located error", &fault.Error{Pkg: "segments", Segment: "ads", Year: 2021, Field: "paying_ratio", Err: fault.ErrRate,
+			Key: key.Forecast(2021, "ads", "paying_ratio")}, ""},
+		{"a file's path first", &fault.Error{Pkg: "modelfile", Path: "$.shares",
+			Err: &fault.Error{Pkg: "valuation", Field: "shares", Err: fault.ErrShares, Key: key.Scalar(key.Shares)}}, "$.shares"},
+	} {
+		if got := fault.ToJSON(c.err).Path; got != c.path {
+			t.Errorf("%s: path %q, want %q", c.name, got, c.path)
+		}
+	}
 }
 
 // TestJSON writes a file error that locates a plan error as one object: the file's path

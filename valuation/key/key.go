@@ -270,6 +270,22 @@ func (k Key) String() string {
 	return b.String()
 }
 
+// Complete reports whether k names one figure or assumption in full: a key that Parse
+// reads back from its String, with a year where its space has one. A key built in steps
+// is not complete until the last: an error's key of a driver input has its year and
+// segment filled in by the forecast that meets it, and an error's key may name what the
+// grammar has no figure for (the model's year), to be looked up, not printed.
+func (k Key) Complete() bool {
+	switch k.Space {
+	case SpaceForecast, SpacePnL, SpacePnLLine:
+		if k.Year == 0 {
+			return false
+		}
+	}
+	p, err := Parse(k.String())
+	return err == nil && p == k
+}
+
 // MarshalText writes the key as String does, so that keys are JSON strings. A key of no
 // Space is an error.
 func (k Key) MarshalText() ([]byte, error) {

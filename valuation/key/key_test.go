@@ -59,6 +59,30 @@ func TestGrammar(t *testing.T) {
 	}
 }
 
+// TestComplete: a key is complete when it reads back from its text and has its year; the
+// keys errors build in steps are not until the last.
+func TestComplete(t *testing.T) {
+	for _, c := range []struct {
+		k    key.Key
+		want bool
+	}{
+		{key.Forecast(2021, "ads", "paying_ratio"), true},
+		{key.Forecast(0, "", "paying_ratio"), false}, // a driver's input before the forecast places it
+		{key.Forecast(2021, "ads", ""), false},       // a segment's year
+		{key.Part("", "premium"), false},             // a set's field before its part fills in the segment
+		{key.Key{Space: key.SpacePnLLine, Year: 2021, Name: "selling", Ratio: true}, true},
+		{key.Key{Space: key.SpacePnLLine, Name: "selling"}, false}, // a line
+		{key.Scalar(key.Shares), true},
+		{key.Scalar("year"), false}, // the model's year: no figure
+		{key.FX("EUR", "HKD"), true},
+		{key.Key{}, false},
+	} {
+		if got := c.k.Complete(); got != c.want {
+			t.Errorf("%+v.Complete() = %v, want %v", c.k, got, c.want)
+		}
+	}
+}
+
 func TestParseRefuses(t *testing.T) {
 	for _, s := range []string{"", "/", "target/", "Target", "forecast", "forecast/2021",
 		"forecast/02021/mau", "forecast/+2021/mau", "forecast/x/mau", "forecast/2021//mau",

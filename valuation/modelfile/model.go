@@ -173,7 +173,7 @@ func read(r io.Reader, fsys fs.FS) (valuation.Model, valuation.Result, error) {
 	}
 	res, err := m.Value()
 	if err != nil {
-		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.locate(err), Err: err}
+		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.locate("$", err), Err: err}
 	}
 	return m, res, nil
 }

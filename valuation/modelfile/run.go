@@ -313,7 +313,7 @@ func (f RunFile) Run(ctx context.Context, fsys fs.FS) (RunResult, error) {
 			return RunResult{}, inPath(err, "$.model")
 		}
 		if _, err := m.Value(); err != nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model" + f.Model.locate(err)[1:], Err: err}
+			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: f.Model.locate("$.model", err), Err: err}
 		}
 	} else {
 		if fsys == nil {
