@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sotpkit/sotp/examples/internal/shipped"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
@@ -149,7 +149,7 @@ func TestRoutes(t *testing.T) {
 func TestShippedFiles(t *testing.T) {
 	srv := httptest.NewServer(newServer(testConfig(), quiet()))
 	defer srv.Close()
-	models, runs := shipped(t)
+	models, runs := shipped.Files(t, filepath.Join("..", ".."))
 	inline := func(path string) string {
 		m, err := modelfile.LoadModel(path)
 		if err != nil {
@@ -190,32 +190,6 @@ func TestShippedFiles(t *testing.T) {
 			t.Errorf("%s: %d %.300s", path, r.status, r.body)
 		}
 	}
-}
-
-// shipped lists the repository's model and run files, by their format.
-func shipped(t testing.TB) (models, runs []string) {
-	err := filepath.WalkDir(filepath.Join("..", ".."), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() && (d.Name() == ".git" || d.Name() == "fuzz") || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		switch {
-		case err != nil:
-			return err
-		case bytes.Contains(b, []byte(`"format": "sotp/model/v1"`)) && !bytes.Contains(b, []byte(`"sotp/run/v1"`)):
-			models = append(models, path)
-		case bytes.Contains(b, []byte(`"format": "sotp/run/v1"`)):
-			runs = append(runs, path)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(models) < 5 || len(runs) < 2 {
-		t.Fatalf("found %d model and %d run files: the walk went wrong", len(models), len(runs))
-	}
-	return models, runs
 }
 
 // heavyRun is a run whose grid takes seconds: 2,000 × 2,000 points.

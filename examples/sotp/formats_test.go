@@ -5,44 +5,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/sotpkit/sotp/examples/internal/shipped"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 )
-
-// shippedFiles lists the repository's model and run files, by their format.
-func shippedFiles(t *testing.T) (models, runs []string) {
-	t.Helper()
-	err := filepath.WalkDir(filepath.Join("..", ".."), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() && (d.Name() == ".git" || d.Name() == "fuzz") || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		switch {
-		case err != nil:
-			return err
-		case bytes.Contains(b, []byte(`"format": "sotp/run/v1"`)):
-			runs = append(runs, path)
-		case bytes.Contains(b, []byte(`"format": "sotp/model/v1"`)):
-			models = append(models, path)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(models) < 5 || len(runs) < 2 {
-		t.Fatalf("found %d model and %d run files: the walk went wrong", len(models), len(runs))
-	}
-	return models, runs
-}
 
 // sotp runs one command line in process and returns its standard output.
 func sotp(t *testing.T, args ...string) string {
@@ -60,7 +32,7 @@ func sotp(t *testing.T, args ...string) string {
 // JSON holds at the same value. Before issue 22 the holding-company example
 // (valuation/modelfile/testdata/bridge.json) could not be written as JSON.
 func TestShippedFormats(t *testing.T) {
-	models, runs := shippedFiles(t)
+	models, runs := shipped.Files(t, filepath.Join("..", ".."))
 	for _, path := range models {
 		var r valuation.Result
 		out := sotp(t, "value", "-format", "json", path)
