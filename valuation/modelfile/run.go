@@ -497,66 +497,54 @@ func (rq requests) admit(limit int) error {
 		limit = sensitivity.DefaultMaxPoints
 	}
 	total := 0
-	check := func(path string, n int, err error) error {
+	var refused error
+	// count adds the n points of the analysis at path, or refuses it for err or for
+	// passing limit; once one analysis is refused the rest are not counted.
+	count := func(path string, n int, err error) {
 		switch {
+		case refused != nil:
 		case err != nil:
-			return at(path, err)
+			refused = at(path, err)
 		case n > limit-total: // total ≤ limit, so the test cannot wrap
-			return at(path, &fault.Error{Pkg: "modelfile", Field: "points", Value: strconv.Itoa(n) + " after " + strconv.Itoa(total) +
+			refused = at(path, &fault.Error{Pkg: "modelfile", Field: "points", Value: strconv.Itoa(n) + " after " + strconv.Itoa(total) +
 				", in all above " + strconv.Itoa(limit), Err: fault.ErrTooManyPoints})
+		default:
+			total += n
 		}
-		total += n
-		return nil
 	}
 	if rq.axes != nil {
 		n, err := sensitivity.GridPoints(rq.axes...)
-		if err := check("$.grid", n, err); err != nil {
-			return err
-		}
+		count("$.grid", n, err)
 	}
 	if rq.tornado != nil {
-		if err := check("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil); err != nil {
-			return err
-		}
+		count("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil)
 	}
 	if rq.scenarios != nil {
-		if err := check("$.scenarios", len(rq.scenarios.Sets), nil); err != nil {
-			return err
-		}
+		count("$.scenarios", len(rq.scenarios.Sets), nil)
 	}
 	if rq.seek != nil {
 		n, err := rq.seek.Cost()
-		if err := check("$.seek", n, err); err != nil {
-			return err
-		}
+		count("$.seek", n, err)
 	}
 	if rq.mc != nil {
 		n, err := rq.mc.Cost()
 		if err == nil && n > 0 && len(rq.mcOutputs) > math.MaxInt32/n {
 			err = &fault.Error{Pkg: "modelfile", Field: "points", Value: "over " + strconv.Itoa(math.MaxInt32), Err: fault.ErrTooManyPoints}
 		}
-		if err := check("$.monte_carlo", n*len(rq.mcOutputs), err); err != nil {
-			return err
-		}
+		count("$.monte_carlo", n*len(rq.mcOutputs), err)
 	}
 	if rq.cases != nil {
-		if err := check("$.weighted", len(rq.cases), nil); err != nil {
-			return err
-		}
+		count("$.weighted", len(rq.cases), nil)
 	}
 	if rq.sobol != nil {
 		n, err := rq.sobol.Cost()
-		if err := check("$.sobol", n, err); err != nil {
-			return err
-		}
+		count("$.sobol", n, err)
 	}
 	if rq.morris != nil {
 		n, err := rq.morris.Cost()
-		if err := check("$.morris", n, err); err != nil {
-			return err
-		}
+		count("$.morris", n, err)
 	}
-	return nil
+	return refused
 }
 
 // run runs the requests on e.
