@@ -5,6 +5,7 @@ package valuation_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -76,4 +77,30 @@ func TestReview(t *testing.T) {
 	if _, err := m.Value(); !errors.Is(err, fault.ErrDuplicateAssumption) {
 		t.Errorf("an actual given twice: %v", err)
 	}
+}
+
+// A forecast reviewed against what was later reported: each actual's difference, its
+// verdict against a tolerance, and the target the model gives with the actual in place.
+func ExampleResult_ReviewText() {
+	m := platform()
+	m.Actuals = []valuation.Actual{
+		{Key: mustKey("forecast/2025/mau"), Value: d("90"), Source: "annual report 2025, p. 3", Tolerance: d("0.05")},
+		{Key: mustKey("forecast/2025/ads/revenue"), Value: d("700"), Source: "annual report 2025, p. 5", Derived: "350 × 2"},
+	}
+	r, err := m.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(r.ReviewText())
+	// Output:
+	// Forecast review: what happened
+	// Figure                         Forecast  Actual  Difference       %  Verdict  Target with it
+	// --------------------------------------------------------------------------------------------
+	// [1] forecast/2025/mau               100      90         -10  -10.0%  outside             7.2
+	// [2] forecast/2025/ads/revenue       800     700        -100  -12.5%                        -
+	// Note: [1] annual report 2025, p. 3; tolerance 5.0%
+	// Note: [2] annual report 2025, p. 5; 350 × 2; not an assumption of the model: its drivers compute it
+	// Note: Figures in the model's units: money in millions, users in millions, rates as percentages; % is the difference over the forecast
+	// Note: Target with it: the target (USD) with the actual in the forecast's place, for a figure that is an assumption; base target 8.0
 }
