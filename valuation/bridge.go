@@ -104,7 +104,7 @@ func (b Bridge) IsZero() bool { return len(b.Items) == 0 && b.HoldcoDiscount.IsZ
 // a convertible bond of Count millions of shares on conversion at Strike, its conversion
 // price (face value / shares).
 type Tranche struct {
-	Name   string
+	Name   string // stable key, unique among the tranches (and a bond's, among the bridge items): dilution/NAME/count
 	Count  decimal.Decimal
 	Strike decimal.Decimal
 	// Convertible values the tranche as a convertible bond by the if-converted method:
@@ -369,7 +369,15 @@ type diluted struct {
 func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 	ts := slices.Clone(m.Dilution.Tranches)
 	face := decimal.Decimal{}
-	for _, t := range ts {
+	for i, t := range ts {
+		// A tranche is known by its name (its keys, its line of debt), so the name is
+		// unique; a bond's line of debt stands among the bridge's items.
+		named := func(o Tranche) bool { return o.Name == t.Name }
+		if t.Name == "" || slices.ContainsFunc(ts[:i], named) ||
+			t.Convertible && slices.ContainsFunc(m.Bridge.Items, func(it Item) bool { return it.Name == t.Name }) {
+			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "name", Value: strconv.Quote(t.Name),
+				Err: fault.ErrDilution, Key: key.Key{Space: key.SpaceDilution, Item: t.Name}}
+		}
 		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
 			field := "count"
 			if t.Count.Sign() >= 0 {

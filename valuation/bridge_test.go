@@ -127,6 +127,20 @@ func TestBridgeErrors(t *testing.T) {
 		{"negative options", func(m *valuation.Model) {
 			m.Dilution.Tranches = []valuation.Tranche{{Name: "o", Count: d("-1")}}
 		}, fault.ErrNegative, "dilution o"},
+		// Before the check a second convertible of one name was taken to convert with the
+		// first: a bond out of the money, US$10,000m of debt, left no line and the equity
+		// was US$10,000m too high.
+		{"a tranche's name twice", func(m *valuation.Model) {
+			m.Dilution.Tranches = []valuation.Tranche{{Name: "cb", Count: d("10"), Strike: d("1"), Convertible: true},
+				{Name: "cb", Count: d("10"), Strike: d("1000"), Convertible: true}}
+		}, fault.ErrDilution, "dilution cb"},
+		{"a tranche without a name", func(m *valuation.Model) {
+			m.Dilution.Tranches = []valuation.Tranche{{Count: d("10")}}
+		}, fault.ErrDilution, "dilution "},
+		{"a bond named as a bridge item", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.Debt, Name: "cb", Currency: "USD", Amount: d("5")}}
+			m.Dilution.Tranches = []valuation.Tranche{{Name: "cb", Count: d("10"), Strike: d("1000"), Convertible: true}}
+		}, fault.ErrDilution, "dilution cb"},
 	} {
 		m := platform()
 		c.edit(&m)

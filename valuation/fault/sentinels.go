@@ -125,8 +125,10 @@ var (
 	ErrBase = &Sentinel{code: "base", msg: "no such segment to take a ratio of"}
 	// ErrBridge reports a bridge item without a name or of no kind, or a name given twice.
 	ErrBridge = &Sentinel{code: "bridge", msg: "bad bridge item"}
-	// ErrDilution reports a dilution the treasury stock method cannot solve.
-	ErrDilution = &Sentinel{code: "dilution", msg: "dilution does not converge"}
+	// ErrDilution reports a dilution that cannot be worked out: a tranche without a name,
+	// a name given twice or, for a convertible bond, a bridge item's name; a basis
+	// unknown; a dilution the treasury stock method cannot solve.
+	ErrDilution = &Sentinel{code: "dilution", msg: "bad dilution"}
 	// ErrHorizon reports a horizon period outside [0, valuation.MaxHorizonYears].
 	ErrHorizon = &Sentinel{code: "horizon", msg: "horizon out of range"}
 	// ErrLine reports a P&L line without a name or kind, or a name given twice.

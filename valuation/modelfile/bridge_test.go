@@ -100,6 +100,8 @@ func TestBridgeFileErrors(t *testing.T) {
 		{"unknown field", edit(`"holdco_discount"`, `"holdco_discont"`), fault.ErrUnknownField, "$.bridge.holdco_discont"},
 		{"horizon rate of 100%", edit(`"bridge": {`, `"horizon": {"rate": "1", "years": "1"}, "bridge": {`), fault.ErrRate, "$.horizon.rate"},
 		{"horizon of 40 years", edit(`"bridge": {`, `"horizon": {"rate": "0.1", "years": "40"}, "bridge": {`), fault.ErrHorizon, "$.horizon.years"},
+		// Both tranches are named "rsu": the key names the tranche, located at the first.
+		{"a tranche's name twice", edit(`"name": "options"`, `"name": "rsu"`), fault.ErrDilution, "$.dilution.tranches[0]"},
 		{"unknown dilution basis", edit(`"dilution": {`, `"dilution": {"basis": "market",`), fault.ErrDilution, "$.dilution.basis"},
 	} {
 		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
