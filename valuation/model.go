@@ -56,7 +56,7 @@ type Model struct {
 	// Symbols are how tables print an amount of each currency, e.g. HKD: "HK$"; a
 	// currency without one prints as its code and a space ("HKD 404.6").
 	Symbols map[comps.Currency]string
-	// Earnings is the P&L forecast on the plan's revenues; the zero Plan means none. Its
+	// Earnings is the P&L forecast on the plan's revenues; the zero PnL means none. Its
 	// multiples are taken at Price, converted from the plan's currency through FX.
 	Earnings earnings.PnL
 	// Bridge turns the sum of the parts into equity value (cash, debt, stakes,

@@ -175,7 +175,9 @@ func (p *Prepared) Model() Model { return p.m.Clone() }
 
 // Assumptions lists every assumption of the model that a point can move, with its base
 // value: users and driver inputs year by year, then each Multiple part's average and
-// premium, the FX rates, the share count, the price and the P&L's share counts.
+// premium, the FX rates, the share count, the price, the P&L's share counts, the bridge
+// items' figures and the holding-company discount, the tranches' counts and strikes and
+// the horizon's rate and period.
 func (p *Prepared) Assumptions() []Assumption { return slices.Clone(p.list) }
 
 // Assumption returns the assumption k names. A key that names none is a *fault.Error

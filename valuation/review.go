@@ -53,7 +53,7 @@ type ReviewLine struct {
 
 // review reviews the model's forecast, valued as base, against its actuals. The target
 // with each actual comes from a prepared copy of the model without its actuals, made
-// once and only when an actual is an assumption.
+// once, at the first actual the model forecasts.
 func (m Model) review(base Result) ([]ReviewLine, error) {
 	plain := m
 	plain.Actuals = nil

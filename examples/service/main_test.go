@@ -635,7 +635,7 @@ func TestLoadDefaults(t *testing.T) {
 // with its default flags, as TestLoadDefaults does, and reports the requests a second,
 // the median and the 99th-percentile latency:
 //
-//	go test -run '^$' -bench Load -count 6 ./examples/service/
+//	go test -run '^$' -bench Load -benchtime 3x -count 6 ./examples/service/
 func BenchmarkLoad(b *testing.B) {
 	for _, c := range []struct{ name, path, body string }{
 		{"value/kuaishou", "/v1/value", string(kuaishou2021.ModelFile())},

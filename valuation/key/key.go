@@ -46,7 +46,9 @@ import (
 // (the platform's users), forecast/YEAR/SEGMENT/INPUT (an input of a segment's driver),
 // part/SEGMENT/average (the aggregate of a Multiple's comparables, in the set's currency
 // per user or as a ratio) and part/SEGMENT/premium (-0.2 is "80% of the average"),
-// fx/FROM/TO, shares, price and pnl/YEAR/shares.
+// fx/FROM/TO, shares, price, pnl/YEAR/shares, bridge/NAME/FIELD (an item's amount, or a
+// listed stake's shares and price, and a stake's discount), bridge/holdco/discount,
+// dilution/NAME/count and dilution/NAME/strike, horizon/rate and horizon/years.
 //
 // Keys are comparable values: they can be map keys, and two keys that print alike are ==.
 type Key struct {

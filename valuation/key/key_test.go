@@ -97,7 +97,7 @@ func TestParseRefuses(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that every key ParseKey accepts writes back as it was read.
+// FuzzParse checks that every key Parse accepts writes back as it was read.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"target", "forecast/2021/ecommerce/gmv/growth", "pnl/2021/line/x/ratio", "part/a/comp/T/close", "fx/A/B"} {
 		f.Add(s)

@@ -26,8 +26,8 @@ const MaxWorkers = 1024
 // Options configures an Engine; the zero Options is the default.
 //
 // For a service: every run takes a context (nil is an error) and stops within one point
-// (or block of 1,024 draws, bootstrap resample, or chunk of 65,536 samples being
-// summarised) per worker of its cancellation; a run larger than MaxPoints, counting
+// (or block of up to 256 grid cells or 1,024 draws, bootstrap resample, or chunk of
+// 65,536 samples being summarised) per worker of its cancellation; a run larger than MaxPoints, counting
 // Latin-hypercube strata and bootstrap resamples, is refused before any work (each
 // request's Cost, and GridPoints, count without drawing or spelling out an axis);
 // Progress reports progress. A Monte Carlo summary keeps its draws only when asked
