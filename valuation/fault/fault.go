@@ -140,11 +140,6 @@ func Within(err error, where Error) error {
 		return &where
 	}
 	c := *e
-	fill := func(dst *string, src string) {
-		if *dst == "" {
-			*dst = src
-		}
-	}
 	fill(&c.Pkg, where.Pkg)
 	fill(&c.File, where.File)
 	fill(&c.Path, where.Path)
@@ -162,13 +157,15 @@ func Within(err error, where Error) error {
 	return &c
 }
 
+// fill sets *dst to src when *dst is empty: a location an inner error gave is kept.
+func fill(dst *string, src string) {
+	if *dst == "" {
+		*dst = src
+	}
+}
+
 // fillKey fills the zero parts of k from w, as Within describes.
 func fillKey(k, w key.Key) key.Key {
-	fill := func(dst *string, src string) {
-		if *dst == "" {
-			*dst = src
-		}
-	}
 	switch {
 	case k.Space == 0:
 		return w
@@ -227,11 +224,6 @@ func ToJSON(err error) JSON {
 	out := JSON{Error: err.Error(), Code: Code(err)}
 	if out.Code == "" {
 		out.Code = class(err)
-	}
-	fill := func(dst *string, src string) {
-		if *dst == "" {
-			*dst = src
-		}
 	}
 	var k key.Key
 	for e := err; e != nil; e = errors.Unwrap(e) {
