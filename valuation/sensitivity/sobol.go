@@ -143,10 +143,7 @@ func (s Sobol) Cost() (int, error) {
 
 // cost is Cost of s with its defaults filled in, for the number of its factors.
 func (s Sobol) cost(factors int) (int, error) {
-	per := 2 + factors
-	if s.Second {
-		per = 2 + 2*factors
-	}
+	per := s.perRow(factors)
 	strata := 0
 	if s.Sampling == LatinHypercube {
 		strata = 2 * len(s.Inputs)
@@ -261,14 +258,17 @@ func factorsOf(inputs []Variable) (factors []Index, cols [][]int, err error) {
 	return factors, cols, nil
 }
 
-// perRow is the number of points of one row: A, B, A_B for each factor and, with Second,
-// B_A for each factor.
-func (d *SobolDesign) perRow() int {
-	if d.s.Second {
-		return 2 + 2*len(d.factors)
+// perRow is the number of points of one row over the given factors: A, B, A_B for
+// each factor and, with Second, B_A for each factor.
+func (s Sobol) perRow(factors int) int {
+	if s.Second {
+		return 2 + 2*factors
 	}
-	return 2 + len(d.factors)
+	return 2 + factors
 }
+
+// perRow is the number of points of one row of the design.
+func (d *SobolDesign) perRow() int { return d.s.perRow(len(d.factors)) }
 
 // Len returns the number of points in the design.
 func (d *SobolDesign) Len() int { return d.s.Samples * d.perRow() }
