@@ -1,13 +1,15 @@
 // Package key names the figures of a valuation and the assumptions that move it: one
 // grammar (see Key), read by Parse at the edges (files, command lines, HTTP) and carried
-// as a comparable value everywhere else, errors included. It imports nothing of sotp, so
-// that every package, fault among them, can hold a key.
+// as a comparable value everywhere else, errors included. It imports nothing of sotp but
+// internal/clip (a leaf), so that every package, fault among them, can hold a key.
 package key
 
 import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sotpkit/sotp/valuation/internal/clip"
 )
 
 // Key names one figure of a valuation.Result, or one assumption of a valuation.Model that an analysis can
@@ -120,7 +122,7 @@ func FX(from, to string) Key { return Key{Space: SpaceFX, From: from, To: to} }
 // matches, with errors.Is, any error whose Code method gives that code (the fault
 // package's ErrUnknownFigure), without this package importing the one that declares it.
 type ParseError struct {
-	Text string // the text read, shortened to 80 bytes
+	Text string // the text read, cut to at most 80 bytes at a character (internal/clip)
 }
 
 // Error says what was read.
@@ -137,11 +139,7 @@ func (e *ParseError) Is(target error) bool {
 
 // Parse reads a key in the grammar of Key. A text outside it is a *ParseError.
 func Parse(s string) (Key, error) {
-	text := s
-	if len(text) > 80 {
-		text = text[:80] + "..."
-	}
-	bad := &ParseError{Text: text}
+	bad := &ParseError{Text: clip.String(s, 80)}
 	p := strings.Split(s, "/")
 	for _, name := range p {
 		if name == "" {

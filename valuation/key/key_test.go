@@ -2,7 +2,9 @@ package key_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -94,6 +96,23 @@ func TestParseRefuses(t *testing.T) {
 		if !errors.Is(err, fault.ErrUnknownFigure) {
 			t.Errorf("Parse(%q) = %+v, %v; want ErrUnknownFigure", s, k, err)
 		}
+	}
+}
+
+// TestParseErrorText: the text a ParseError quotes is cut to at most 80 bytes at a
+// character. In "forecast/2021/x" (15 bytes) and sixty "直" (3 bytes a character) byte
+// 80 is the third byte of the 22nd character (bytes 78-80), so the text keeps 15 + 21×3 =
+// 78 bytes. Before, the text was cut at byte 80 and ended in two bytes of a character:
+// invalid UTF-8.
+func TestParseErrorText(t *testing.T) {
+	s := "forecast/2021/x" + strings.Repeat("直", 60) + "/y/z"
+	_, err := key.Parse(s)
+	var pe *key.ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Parse(%q) = %v, want a *ParseError", s, err)
+	}
+	if want := s[:78] + "..."; pe.Text != want || !utf8.ValidString(pe.Text) {
+		t.Errorf("Text %q, want %q", pe.Text, want)
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
+	textclip "github.com/sotpkit/sotp/valuation/internal/clip"
 )
 
 // Bounds on decimal strings, so that a hostile "1e1000000000" is an error rather than a
@@ -152,13 +154,8 @@ func splitDecimal(s string) (whole, frac string, exp int64, ok bool) {
 	return whole, frac, exp, rest == ""
 }
 
-// clip shortens a hostile value for an error message.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
-}
+// clip shortens a hostile value for an error message: to 40 bytes, at a character.
+func clip(s string) string { return textclip.String(s, 40) }
 
 var decimalType = reflect.TypeOf(Decimal{})
 

@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/clip"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
@@ -447,7 +447,7 @@ func callFunc(ctx context.Context, f func(x []float64) []float64, m int) (contex
 	eval := func(x, y []float64) (bad int) {
 		defer func() {
 			if r := recover(); r != nil {
-				fail(&fault.Error{Pkg: "sensitivity", Field: "function", Value: "panic: " + clipText(fmt.Sprint(r)), Err: fault.ErrOption})
+				fail(&fault.Error{Pkg: "sensitivity", Field: "function", Value: "panic: " + clip.String(fmt.Sprint(r), 200), Err: fault.ErrOption})
 				bad = 0
 			}
 		}()
@@ -854,15 +854,3 @@ func (x Indices) table() table.Table {
 // MarshalJSON writes the indices in sotp's JSON contract: snake_case keys, decimals as exact
 // strings, NaN as null, invalid cells as their errors.
 func (x Indices) MarshalJSON() ([]byte, error) { return jsonx.Marshal(x) }
-
-// clipText shortens s to at most 200 bytes, on a rune boundary, for an error message.
-func clipText(s string) string {
-	if len(s) <= 200 {
-		return s
-	}
-	i := 200
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
