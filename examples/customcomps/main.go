@@ -113,7 +113,7 @@ func loadPeers(path string) (map[string]comps.Company, error) {
 	if path != "" {
 		cs, err = modelfile.LoadCompanies(path)
 	} else {
-		cs, err = modelfile.ReadCSV(bytes.NewReader(peersCSV))
+		cs, err = modelfile.ReadCompanies(bytes.NewReader(peersCSV), ".csv")
 	}
 	if err != nil {
 		return nil, err

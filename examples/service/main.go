@@ -6,7 +6,7 @@
 // this one):
 //
 //	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
-//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its RunResult
+//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Result
 //	GET  /healthz      200 "ok"
 //	GET  /openapi.json the service's OpenAPI description
 //
@@ -54,6 +54,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
 // openAPI is the service's OpenAPI 3.1 description, served at /openapi.json. The test
@@ -341,12 +342,9 @@ func (s *server) value(_ context.Context, body []byte) (marshaler, error) {
 
 // run reads a run file and runs it, within the server's limits.
 func (s *server) run(ctx context.Context, body []byte) (marshaler, error) {
-	f, err := modelfile.DecodeRun(bytes.NewReader(body))
+	f, err := run.Decode(bytes.NewReader(body))
 	if err != nil {
 		return nil, err
-	}
-	if f.Limits == nil {
-		f.Limits = &modelfile.Limits{}
 	}
 	if f.Limits.MaxPoints == 0 || f.Limits.MaxPoints > s.cfg.MaxPoints {
 		f.Limits.MaxPoints = s.cfg.MaxPoints

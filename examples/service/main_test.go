@@ -143,7 +143,7 @@ func TestRoutes(t *testing.T) {
 
 // TestShippedFiles: every model and run file the repository ships is answered 200 by
 // /v1/value and /v1/run, its answer conforming to openapi.json. The service reads no file
-// of its host, so comparables files are inlined (modelfile.FromModel) and a run's model
+// of its host, so comparables files are inlined (modelfile.Write) and a run's model
 // file is put in its place. The holding-company example (bridge.json) was answered 200
 // with an empty body before issue 22: its result could not be encoded.
 func TestShippedFiles(t *testing.T) {
@@ -155,12 +155,8 @@ func TestShippedFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := modelfile.FromModel(m)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var b bytes.Buffer
-		if err := modelfile.Encode(&b, f); err != nil {
+		if err := modelfile.Write(&b, m); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()

@@ -19,12 +19,13 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the code")
 
 // describe builds the service's OpenAPI 3.1 description. The request and result schemas
-// are sotp's own JSON Schemas (modelfile.ModelSchema, RunSchema, ResultSchema) with their
+// are sotp's own JSON Schemas (modelfile.ModelSchema, run.Schema, run.ResultSchema) with their
 // $defs moved into components.schemas, so the description says what the decoders accept
 // and the encoders write, and follows them when they change.
 func describe(t testing.TB) []byte {
@@ -47,8 +48,8 @@ func describe(t testing.TB) []byte {
 		schemas[name] = s
 	}
 	hoist("ModelFile", modelfile.ModelSchema())
-	hoist("RunFile", modelfile.RunSchema())
-	hoist("RunResult", modelfile.ResultSchema())
+	hoist("RunFile", run.Schema())
+	hoist("RunResult", run.ResultSchema())
 	schemas["Problem"] = map[string]any{
 		"type":        "object",
 		"description": "An RFC 9457 problem detail, with sotp's code and the location of the value at fault as extension members.",

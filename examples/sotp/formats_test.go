@@ -13,14 +13,14 @@ import (
 
 	"github.com/sotpkit/sotp/examples/internal/shipped"
 	"github.com/sotpkit/sotp/valuation"
-	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
 // sotp runs one command line in process and returns its standard output.
 func sotp(t *testing.T, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+	if code := command(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("sotp %s: exit %d: %s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 	}
 	return stdout.String()
@@ -63,7 +63,7 @@ func TestShippedFormats(t *testing.T) {
 		}
 	}
 	for _, path := range runs {
-		var r modelfile.RunResult
+		var r run.Result
 		out := sotp(t, "run", "-format", "json", path)
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%s: JSON does not decode: %v", path, err)

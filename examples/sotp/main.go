@@ -13,7 +13,7 @@
 // FROM to TO in N even steps, and prints the output at every point, invalid points with
 // their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
 // of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
-// modelfile.RunFile) and prints each analysis; reconcile checks the figures a source
+// run.File) and prints each analysis; reconcile checks the figures a source
 // printed (a CSV of table,row,column,key,printed,places,shift,exception; or the shipped
 // Western Securities figures, kuaishou2021) against the model's, at their printed
 // precision, and exits 1 on a surprise; review prints the model's forecast against the
@@ -47,12 +47,13 @@ import (
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := command(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -70,8 +71,8 @@ const usage = `usage:
   sotp schema model|run|result
 `
 
-// run executes one command line and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// command executes one command line and returns the exit status.
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -269,7 +270,7 @@ func parseAxis(s string) (sensitivity.Axis, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return sensitivity.Axis{}, &fault.Error{Pkg: "sotp", Field: "-axis " + name, Value: strconv.Quote(spec), Err: fault.ErrOption}
 	}
-	return sensitivity.Span(name, lo.Decimal, hi.Decimal, n), nil // spelled out once its points are admitted
+	return sensitivity.Span(name, lo, hi, n), nil // spelled out once its points are admitted
 }
 
 func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
@@ -376,25 +377,25 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 
 // readRun reads the run file at path; a model file or comparables file it names is read
 // from its directory through an os.Root, as modelfile.LoadModel reads them.
-func readRun(ctx context.Context, path string, progress func(done, total int)) (modelfile.RunResult, error) {
+func readRun(ctx context.Context, path string, progress func(done, total int)) (run.Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+		return run.Result{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
 	}
 	defer f.Close()
 	root, err := os.OpenRoot(filepath.Dir(path))
 	if err != nil {
-		return modelfile.RunResult{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+		return run.Result{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
 	}
 	defer root.Close()
-	run, err := modelfile.DecodeRun(f)
+	rf, err := run.Decode(f)
 	if err != nil {
-		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
+		return run.Result{}, fault.Within(err, fault.Error{File: path})
 	}
-	run.Progress = progress
-	r, err := run.Run(ctx, root.FS())
+	rf.Progress = progress
+	r, err := rf.Run(ctx, root.FS())
 	if err != nil {
-		return modelfile.RunResult{}, fault.Within(err, fault.Error{File: path})
+		return run.Result{}, fault.Within(err, fault.Error{File: path})
 	}
 	return r, nil
 }
@@ -472,14 +473,14 @@ func readPrinted(path string) ([]valuation.Printed, error) {
 		if err != nil {
 			return nil, at("shift", fmt.Errorf("%w: %q", fault.ErrInvalid, row[6]))
 		}
-		out = append(out, valuation.Printed{Table: row[0], Row: row[1], Column: row[2], Key: row[3], Value: v.Decimal,
+		out = append(out, valuation.Printed{Table: row[0], Row: row[1], Column: row[2], Key: row[3], Value: v,
 			Places: int32(places), Shift: int32(shift), Exception: row[7]})
 	}
 	return out, nil
 }
 
 func schema(args []string, w io.Writer) error {
-	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": modelfile.RunSchema, "result": modelfile.ResultSchema}
+	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": run.Schema, "result": run.ResultSchema}
 	if len(args) != 1 || schemas[args[0]] == nil {
 		return fmt.Errorf("%w: schema takes model, run or result", errUsage)
 	}

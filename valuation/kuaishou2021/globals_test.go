@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -21,12 +23,8 @@ import (
 func outputs(t *testing.T) map[string]string {
 	t.Helper()
 	m := kuaishou2021.Model()
-	f, err := modelfile.FromModel(m)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var file bytes.Buffer
-	if err := modelfile.Encode(&file, f); err != nil {
+	if err := modelfile.Write(&file, m); err != nil {
 		t.Fatal(err)
 	}
 	decoded, err := modelfile.Read(bytes.NewReader(kuaishou2021.ModelFile()), nil)
@@ -78,7 +76,7 @@ func outputs(t *testing.T) map[string]string {
 	if _, err := (comps.Company{Ticker: "X", Close: decimal.New(-3190, -1), Shares: decimal.New(1, 3)}).MarketCap(); err != nil {
 		errs = append(errs, err.Error())
 	}
-	return map[string]string{"errors": strings.Join(errs, "\n"), "tiny decimal": tiny.String() + " " + tiny.Decimal.StringFixed(31), "model file": file.String(), "result JSON": string(js), "text": r.Text(), "markdown": r.Markdown(),
+	return map[string]string{"errors": strings.Join(errs, "\n"), "tiny decimal": fault.Plain(tiny) + " " + tiny.StringFixed(31), "model file": file.String(), "result JSON": string(js), "text": r.Text(), "markdown": r.Markdown(),
 		"reconciliation": r.Reconcile(kuaishou2021.Figures()).Text(), "grid": g.Text("target"), "grid CSV": csv.String()}
 }
 

@@ -1,6 +1,7 @@
 package modelfile_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -11,13 +12,13 @@ import (
 
 // Load comparables from CSV: market value from close × shares / ADS ratio where it is not
 // given, printed multiples in "multiple:" columns, then aggregate them.
-func ExampleReadCSV() {
+func ExampleReadCompanies() {
 	const peers = `ticker,name,currency,close,shares,ads_ratio,market_value,mau_2021,multiple:mau_2021
 HUYA US,Huya,USD,27.6,,,6500,188.4,34.41
 DOYU US,DouYu,USD,15.3,,,4800,175.4,27.61
 ABC US,An ADS,USD,30,600,3,,200,
 `
-	cs, err := modelfile.ReadCSV(strings.NewReader(peers))
+	cs, err := modelfile.ReadCompanies(strings.NewReader(peers), ".csv")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -39,32 +40,6 @@ ABC US,An ADS,USD,30,600,3,,200,
 	// median 30.00
 }
 
-// Load a model file and value it: here the Kuaishou 2021 model as it ships.
-func ExampleDecode() {
-	f, err := modelfile.Decode(strings.NewReader(string(kuaishou2021.ModelFile())))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	m, err := f.Model(nil) // nil: the file names no comparables files
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	r, err := m.Value()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(r.Summary())
-	// A bad file is an error at the JSON path of the offending value.
-	_, err = modelfile.Decode(strings.NewReader(strings.Replace(string(kuaishou2021.ModelFile()), `"4159"`, `4159`, 1)))
-	fmt.Println(err)
-	// Output:
-	// Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
-	// modelfile: $.shares: decimal must be a JSON string, not a number: 4159
-}
-
 // Read a model from a request body, as a service would: decoded, built and valued at
 // once, every error located at its JSON path. Comparables files, if the model names any,
 // come from the fs.FS given (here none: the Kuaishou file holds its comparables).
@@ -83,7 +58,26 @@ func ExampleRead() {
 	// DAU above MAU is the platform's error, located at the year's users.
 	_, err = modelfile.Read(strings.NewReader(strings.Replace(string(kuaishou2021.ModelFile()), `"dau": "344"`, `"dau": "800"`, 1)), nil)
 	fmt.Println(err)
+	// A bad file is an error at the JSON path of the offending value.
+	_, err = modelfile.Read(strings.NewReader(strings.Replace(string(kuaishou2021.ModelFile()), `"4159"`, `4159`, 1)), nil)
+	fmt.Println(err)
 	// Output:
 	// Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)
 	// modelfile: $.plan.users["2021"].dau: segments: 2021: dau 800 > MAU 571.68: DAU exceeds MAU
+	// modelfile: $.shares: decimal must be a JSON string, not a number: 4159
+}
+
+// Write a model built in Go as a model file: here the report's, which writes to the
+// bytes of the file that ships with it.
+func ExampleWrite() {
+	var b bytes.Buffer
+	if err := modelfile.Write(&b, kuaishou2021.Model()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(bytes.Equal(b.Bytes(), kuaishou2021.ModelFile()))
+	fmt.Println(strings.SplitN(b.String(), "\n", 3)[1])
+	// Output:
+	// true
+	//   "format": "sotp/model/v1",
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
 var update = flag.Bool("update", false, "rewrite the schema files in schema/")
@@ -24,8 +25,8 @@ var schemas = []struct {
 	make     func() []byte
 }{
 	{"model.schema.json", modelfile.ModelSchemaID, modelfile.ModelSchema},
-	{"run.schema.json", modelfile.RunSchemaID, modelfile.RunSchema},
-	{"run-result.schema.json", modelfile.ResultSchemaID, modelfile.ResultSchema},
+	{"run.schema.json", run.SchemaID, run.Schema},
+	{"run-result.schema.json", run.ResultSchemaID, run.ResultSchema},
 }
 
 // compile compiles the schema files of schema/ with a real JSON Schema validator
@@ -62,7 +63,7 @@ func valid(t *testing.T, sch *jsonschema.Schema, doc []byte) error {
 	return sch.Validate(v)
 }
 
-// TestSchemaFiles: the schema files in schema/ are what ModelSchema, RunSchema and
+// TestSchemaFiles: the schema files in schema/ are what modelfile.ModelSchema, run.Schema and
 // ResultSchema derive from the Go types (go test -update rewrites them).
 func TestSchemaFiles(t *testing.T) {
 	for _, s := range schemas {
@@ -93,8 +94,8 @@ func TestShippedFilesValidate(t *testing.T) {
 		{"testdata/bridge.json", modelfile.ModelSchemaID},
 		{"../../segments/testdata/streamco.json", modelfile.ModelSchemaID},
 		{"../../examples/sotp/walkthrough/model.json", modelfile.ModelSchemaID},
-		{"testdata/run.json", modelfile.RunSchemaID},
-		{"../../examples/sotp/walkthrough/run.json", modelfile.RunSchemaID},
+		{"testdata/run.json", run.SchemaID},
+		{"../../examples/sotp/walkthrough/run.json", run.SchemaID},
 	} {
 		b, err := os.ReadFile(f.path)
 		if err != nil {
@@ -108,7 +109,7 @@ func TestShippedFilesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := modelfile.ReadRun(context.Background(), bytes.NewReader(b), os.DirFS("testdata"))
+	r, err := run.Read(context.Background(), bytes.NewReader(b), os.DirFS("testdata"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,24 +117,24 @@ func TestShippedFilesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := valid(t, sch[modelfile.ResultSchemaID], out); err != nil {
+	if err := valid(t, sch[run.ResultSchemaID], out); err != nil {
 		t.Errorf("the run's result: %v", err)
 	}
 	kr, err := kuaishou2021.Model().Value()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err = json.Marshal(modelfile.RunResult{Result: kr})
+	out, err = json.Marshal(run.Result{Result: kr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := valid(t, sch[modelfile.ResultSchemaID], out); err != nil {
+	if err := valid(t, sch[run.ResultSchemaID], out); err != nil {
 		t.Errorf("the Kuaishou result: %v", err)
 	}
 }
 
 // TestSchemaAgreesWithDecoder: on a table of bad model files, the schema and the strict
-// decoder both refuse each; on the good one, both accept. (Decode checks more than a
+// reader both refuse each; on the good one, both accept. (Decode checks more than a
 // schema can say, such as a driver kind's inputs; the table holds what both can.)
 func TestSchemaAgreesWithDecoder(t *testing.T) {
 	sch := compile(t)[modelfile.ModelSchemaID]
@@ -146,8 +147,8 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 	}
 	withSchema := edit(`"format": "sotp/model/v1",`, `"$schema": "`+modelfile.ModelSchemaID+`", "format": "sotp/model/v1",`)
 	for _, doc := range []string{good, withSchema} {
-		if _, err := modelfile.Decode(strings.NewReader(doc)); err != nil {
-			t.Fatalf("Decode refuses a good file: %v", err)
+		if _, err := modelfile.Read(strings.NewReader(doc), nil); err != nil {
+			t.Fatalf("Read refuses a good file: %v", err)
 		}
 		if err := valid(t, sch, []byte(doc)); err != nil {
 			t.Fatalf("the schema refuses a good file: %v", err)
@@ -170,18 +171,18 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 		"input of another kind":  edit(`"revenue_per_dau": "136.5459"`, `"revenue_per_dau": "136.5459", "take_rate": "0.1"`),
 		"required input missing": edit(`"penetration": "0.45",`, ``),
 	} {
-		_, derr := modelfile.Decode(strings.NewReader(doc))
+		_, derr := modelfile.Read(strings.NewReader(doc), nil)
 		serr := valid(t, sch, []byte(doc))
 		if derr == nil || serr == nil {
-			t.Errorf("%s: Decode %v; schema %v: both should refuse", name, derr, serr)
+			t.Errorf("%s: Read %v; schema %v: both should refuse", name, derr, serr)
 		}
 	}
 }
 
-// TestRunSchemaAgreesOnSampling: DecodeRun and the run schema both take the three
+// TestRunSchemaAgreesOnSampling: run.Decode and the run schema both take the three
 // samplings by name and both refuse another, in a Monte Carlo run and in a Sobol one.
 func TestRunSchemaAgreesOnSampling(t *testing.T) {
-	sch := compile(t)[modelfile.RunSchemaID]
+	sch := compile(t)[run.SchemaID]
 	raw, err := os.ReadFile("testdata/run.json")
 	if err != nil {
 		t.Fatal(err)
@@ -202,10 +203,10 @@ func TestRunSchemaAgreesOnSampling(t *testing.T) {
 			t.Fatalf("no %q in testdata/run.json", c.from)
 		}
 		doc := strings.Replace(good, c.from, c.to, 1)
-		_, derr := modelfile.DecodeRun(strings.NewReader(doc))
+		_, derr := run.Decode(strings.NewReader(doc))
 		serr := valid(t, sch, []byte(doc))
 		if (derr == nil) != c.ok || (serr == nil) != c.ok {
-			t.Errorf("%s: DecodeRun %v; schema %v: want both to accept: %v", c.to, derr, serr, c.ok)
+			t.Errorf("%s: run.Decode %v; schema %v: want both to accept: %v", c.to, derr, serr, c.ok)
 		}
 	}
 }

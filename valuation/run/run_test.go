@@ -1,4 +1,4 @@
-package modelfile_test
+package run_test
 
 import (
 	"context"
@@ -8,13 +8,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
-func readRun(t *testing.T, doc string) (modelfile.RunResult, error) {
+var d = decimal.RequireFromString
+
+func readRun(t *testing.T, doc string) (run.Result, error) {
 	t.Helper()
-	return modelfile.ReadRun(context.Background(), strings.NewReader(doc), os.DirFS("testdata"))
+	return run.Read(context.Background(), strings.NewReader(doc), os.DirFS("../modelfile/testdata"))
 }
 
 // TestReadRun runs testdata/run.json, which names testdata/model.json (one advertising
@@ -22,7 +26,7 @@ func readRun(t *testing.T, doc string) (modelfile.RunResult, error) {
 // invalid cells (DAU above MAU), the goal seek on the line through the target, and the
 // result writes as JSON.
 func TestReadRun(t *testing.T) {
-	b, err := os.ReadFile("testdata/run.json")
+	b, err := os.ReadFile("../modelfile/testdata/run.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func TestReadRun(t *testing.T) {
 // TestRunErrors: a bad run file is an error at the JSON path of what is wrong, decoded as
 // strictly as a model file.
 func TestRunErrors(t *testing.T) {
-	base, err := os.ReadFile("testdata/run.json")
+	base, err := os.ReadFile("../modelfile/testdata/run.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,14 +169,14 @@ func TestRunInlineModel(t *testing.T) {
 
 // FuzzDecodeRun checks that no run file crashes the decoder.
 func FuzzDecodeRun(f *testing.F) {
-	b, err := os.ReadFile("testdata/run.json")
+	b, err := os.ReadFile("../modelfile/testdata/run.json")
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(b)
 	f.Add([]byte(`{"format": "sotp/run/v1", "model_file": "m.json", "grid": {"outputs": [], "axes": [{"name": "x", "from": "1", "to": "2", "steps": 2}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = modelfile.DecodeRun(strings.NewReader(string(data)))
+		_, _ = run.Decode(strings.NewReader(string(data)))
 	})
 }
 
@@ -180,7 +184,7 @@ func FuzzDecodeRun(f *testing.F) {
 // analysis does, one result an output; the one output of files written before (issue 24)
 // is still read, gives the same result, and the run warns that it is deprecated.
 func TestOutputsEverywhere(t *testing.T) {
-	b, err := os.ReadFile("testdata/run.json")
+	b, err := os.ReadFile("../modelfile/testdata/run.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,14 +215,14 @@ func TestOutputsEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Warnings) != 2 || o.Warnings[0].Code != modelfile.WarnDeprecated || !strings.Contains(o.Warnings[0].Message, "$.tornado.output is deprecated") ||
+	if len(o.Warnings) != 2 || o.Warnings[0].Code != run.WarnDeprecated || !strings.Contains(o.Warnings[0].Message, "$.tornado.output is deprecated") ||
 		o.MonteCarlo[0].Mean != r.MonteCarlo[0].Mean || !o.Tornado[0].Base.Equal(r.Tornado[0].Base) {
 		t.Errorf("deprecated spelling: warnings %v, mean %v against %v", o.Warnings, o.MonteCarlo[0].Mean, r.MonteCarlo[0].Mean)
 	}
 	both := strings.Replace(string(b), `"outputs": ["target"],
     "swings"`, `"outputs": ["target"], "output": "target",
     "swings"`, 1)
-	if _, err := modelfile.DecodeRun(strings.NewReader(both)); !errors.Is(err, fault.ErrInvalid) {
+	if _, err := run.Decode(strings.NewReader(both)); !errors.Is(err, fault.ErrInvalid) {
 		t.Errorf("output and outputs: %v, want fault.ErrInvalid", err)
 	}
 }

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"fmt"
@@ -11,14 +11,14 @@ import (
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
-// locate returns the JSON path in f, under root ("$", or "$.model" for a run's inline
+// Locate returns the JSON path in f, under root ("$", or "$.model" for a run's inline
 // model), of what an error of valuing f's model names. The error's key (fault.Error.Key:
 // the figure or input at fault, its innermost in the chain) is looked up among the paths
 // of the keys f gives (paths); a key f does not give, or gives no path of its own (a
 // tranche's count), is located at the nearest key that holds it (parent): a driver input
 // at its segment's year, a comparable's field at the comparable, a part's figure at the
 // part. An error without a key, or with one nothing in f holds, is at root.
-func (f File) locate(root string, err error) string {
+func (f File) Locate(root string, err error) string {
 	k := innermostKey(err)
 	if k.Space == 0 {
 		return root
@@ -120,7 +120,7 @@ func (f File) paths(root string) map[key.Key]string {
 	}
 
 	for _, name := range []string{key.Shares, key.Price, "year", "currency", "display"} { // valuation's modelKey
-		add(key.Scalar(name), childPath(root, name))
+		add(key.Scalar(name), ChildPath(root, name))
 	}
 	add(key.Key{Space: key.SpaceFX}, root+".fx") // a missing rate
 
@@ -129,7 +129,7 @@ func (f File) paths(root string) map[key.Key]string {
 	add(key.Forecast(0, "", "years"), plan+".years")
 	add(key.Forecast(0, "", "segments"), plan+".segments")
 	byYear(maps.Keys(f.Plan.Users), func(y int, year string) {
-		users := childPath(plan+".users", year)
+		users := ChildPath(plan+".users", year)
 		add(key.Forecast(y, "", ""), users)
 		add(key.Forecast(y, "", string(segments.MAU)), users+".mau")
 		add(key.Forecast(y, "", string(segments.DAU)), users+".dau")
@@ -139,15 +139,15 @@ func (f File) paths(root string) map[key.Key]string {
 		add(key.Forecast(0, s.Name, ""), seg)
 		add(key.Forecast(0, s.Name, "name"), seg+".name")
 		for y := range s.NetMargin {
-			add(key.Forecast(y, s.Name, string(segments.NetMarginRate)), childPath(seg+".net_margin", strconv.Itoa(y)))
+			add(key.Forecast(y, s.Name, string(segments.NetMarginRate)), ChildPath(seg+".net_margin", strconv.Itoa(y)))
 		}
 		spec, _ := segments.SpecOf(s.Driver) // Decode checked it
 		byYear(maps.Keys(s.Inputs), func(y int, year string) {
-			inputs := childPath(seg+".inputs", year)
+			inputs := ChildPath(seg+".inputs", year)
 			add(key.Forecast(y, s.Name, ""), inputs)
 			add(key.Forecast(y, s.Name, "driver"), seg+".driver") // the key of segments' errors of a driver
 			for _, in := range spec.Inputs {
-				add(key.Forecast(y, s.Name, string(in.Metric)), childPath(inputs, string(in.Metric)))
+				add(key.Forecast(y, s.Name, string(in.Metric)), ChildPath(inputs, string(in.Metric)))
 			}
 		})
 	}
@@ -176,10 +176,10 @@ func (f File) paths(root string) map[key.Key]string {
 			add(comp(c.Ticker, ""), fmt.Sprintf("%s.companies[%d]", set, j))
 		}
 		for t := range p.Comps.Weights {
-			add(comp(t, "weight"), childPath(set+".weights", t))
+			add(comp(t, "weight"), ChildPath(set+".weights", t))
 		}
 		for t := range p.Comps.Exclude {
-			add(comp(t, "exclude"), childPath(set+".exclude", t))
+			add(comp(t, "exclude"), ChildPath(set+".exclude", t))
 		}
 	}
 
@@ -189,13 +189,13 @@ func (f File) paths(root string) map[key.Key]string {
 		add(key.Key{Space: key.SpacePnLLine}, pnl)
 		add(key.Key{Space: key.SpacePnL, Name: "shares"}, pnl+".shares")
 		byYear(maps.Keys(e.Shares), func(y int, year string) {
-			add(key.Key{Space: key.SpacePnL, Year: y, Name: "shares"}, childPath(pnl+".shares", year))
+			add(key.Key{Space: key.SpacePnL, Year: y, Name: "shares"}, ChildPath(pnl+".shares", year))
 		})
 		for i, l := range e.Lines {
 			line := fmt.Sprintf("%s.lines[%d]", pnl, i)
 			add(key.Key{Space: key.SpacePnLLine, Name: l.Name}, line)
 			byYear(maps.Keys(l.Years), func(y int, year string) {
-				value := childPath(line+".years", year)
+				value := ChildPath(line+".years", year)
 				// The line's value in the year is at fault through its amount or, for a
 				// ratio, through its base; a ratio's own key names the ratio.
 				v, given := l.Years[y]

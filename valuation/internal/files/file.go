@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"github.com/shopspring/decimal"

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"encoding"
@@ -13,9 +13,7 @@ import (
 
 // Schema URLs: the $id of each schema, which a file may name in its "$schema" field.
 const (
-	ModelSchemaID  = "https://sotpkit.github.io/schema/model-v1.json"
-	RunSchemaID    = "https://sotpkit.github.io/schema/run-v1.json"
-	ResultSchemaID = "https://sotpkit.github.io/schema/run-result-v1.json"
+	ModelSchemaID = "https://sotpkit.github.io/schema/model-v1.json"
 )
 
 // ModelSchema returns the JSON Schema (draft 2020-12) of model files, derived from File
@@ -25,20 +23,7 @@ const (
 // inputs a driver kind takes, the decimal bounds); what the schema refuses, Decode
 // refuses too.
 func ModelSchema() []byte {
-	return schemaOf(reflect.TypeFor[File](), ModelSchemaID, "sotp model file", ModelFormat, true)
-}
-
-// RunSchema returns the JSON Schema of run files, derived from RunFile as ModelSchema is
-// from File.
-func RunSchema() []byte {
-	return schemaOf(reflect.TypeFor[RunFile](), RunSchemaID, "sotp run file", RunFormat, true)
-}
-
-// ResultSchema returns the JSON Schema of what a run gives (RunResult, its valued model
-// inside) as sotp writes it: snake_case fields, decimals as exact strings, a figure
-// without a value as null.
-func ResultSchema() []byte {
-	return schemaOf(reflect.TypeFor[RunResult](), ResultSchemaID, "sotp run result", "", false)
+	return Schema(reflect.TypeFor[File](), ModelSchemaID, "sotp model file", ModelFormat, true)
 }
 
 // decimalPattern is the grammar of decimals in files (ParseDecimal), as a regular
@@ -54,9 +39,10 @@ var (
 	errType     = reflect.TypeFor[error]()
 )
 
-// schemaOf derives the schema of t. A strict schema (for files read) requires every field
+// Schema derives the schema of t, with its $id, title and format (the const of its
+// "format" field; none when empty). A strict schema (for files read) requires every field
 // without omitempty and forbids others; a result schema allows what encoders add.
-func schemaOf(t reflect.Type, id, title, format string, strict bool) []byte {
+func Schema(t reflect.Type, id, title, format string, strict bool) []byte {
 	g := &schemaGen{strict: strict, defs: map[string]any{}}
 	root := g.object(t) // the document itself, not a reference
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -138,9 +124,13 @@ func (g *schemaGen) of(t reflect.Type, max int) map[string]any {
 
 // ref is a reference to the named struct's schema in $defs, made once.
 func (g *schemaGen) ref(t reflect.Type, build func() map[string]any) map[string]any {
-	name := t.Name()
+	name := strings.ToUpper(t.Name()[:1]) + t.Name()[1:] // run's types are unexported
 	if p := t.PkgPath(); p != "" {
-		name = p[strings.LastIndex(p, "/")+1:] + "." + name
+		pkg := p[strings.LastIndex(p, "/")+1:]
+		if pkg == "files" {
+			pkg = "modelfile" // the types of model files, as the format's package names them
+		}
+		name = pkg + "." + name
 	}
 	if _, ok := g.defs[name]; !ok {
 		g.defs[name] = map[string]any{} // a placeholder, for types that hold themselves

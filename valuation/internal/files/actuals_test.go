@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 import (
 	"bytes"
@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/internal/files"
 )
 
 // TestActualsFile reads the walkthrough's model, which carries four actuals: each
 // becomes a review line, the file encodes back and reads again to the same review, and a
 // bad actual is an error at its JSON path.
 func TestActualsFile(t *testing.T) {
-	m, err := modelfile.LoadModel("../../examples/sotp/walkthrough/model.json")
+	m, err := files.LoadModel("../../../examples/sotp/walkthrough/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,15 +27,15 @@ func TestActualsFile(t *testing.T) {
 		r.Review[2].Derived == "" {
 		t.Fatalf("review %+v", r.Review)
 	}
-	f, err := modelfile.FromModel(m)
+	f, err := files.FromModel(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := modelfile.Encode(&out, f); err != nil {
+	if err := files.Encode(&out, f); err != nil {
 		t.Fatal(err)
 	}
-	back, err := modelfile.Read(&out, nil)
+	back, err := files.Read(&out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestActualsFile(t *testing.T) {
 		t.Errorf("re-read: %+v, %v", r2.Review, err)
 	}
 
-	b, err := os.ReadFile("../../segments/testdata/streamco.json")
+	b, err := os.ReadFile("../../../segments/testdata/streamco.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestActualsFile(t *testing.T) {
 		{"a negative tolerance", with(`{"key": "forecast/2025/mau", "value": "1", "source": "x", "tolerance": "-0.1"}`), fault.ErrNegative, "$.actuals[0].tolerance"},
 		{"no source", with(`{"key": "forecast/2025/mau", "value": "1"}`), fault.ErrMissingField, "$.actuals[0].source"},
 	} {
-		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
+		_, err := files.Read(strings.NewReader(c.doc), nil)
 		var fe *fault.Error
 		if !errors.Is(err, c.want) || !errors.As(err, &fe) || fe.Path != c.at {
 			t.Errorf("%s: %v, want %v at %s", c.name, err, c.want, c.at)

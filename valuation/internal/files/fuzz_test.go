@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 import (
 	"bytes"
@@ -6,33 +6,33 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sotpkit/sotp/valuation/internal/files"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
-	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 // FuzzDecode: no input panics or hangs the decoder, the model builder or a valuation;
 // whatever decodes encodes to a fixed point.
 func FuzzDecode(f *testing.F) {
 	f.Add(kuaishou2021.ModelFile())
-	if b, err := os.ReadFile("testdata/model.json"); err == nil {
+	if b, err := os.ReadFile("../../modelfile/testdata/model.json"); err == nil {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"format": "sotp/model/v1", "shares": "1e1000000000"}`))
 	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		file, err := modelfile.Decode(bytes.NewReader(b))
+		file, err := files.Decode(bytes.NewReader(b))
 		if err != nil {
 			return
 		}
 		var once, twice bytes.Buffer
-		if err := modelfile.Encode(&once, file); err != nil {
+		if err := files.Encode(&once, file); err != nil {
 			t.Fatal(err)
 		}
-		again, err := modelfile.Decode(bytes.NewReader(once.Bytes()))
+		again, err := files.Decode(bytes.NewReader(once.Bytes()))
 		if err != nil {
 			t.Fatalf("encoded file does not decode: %v\n%s", err, once.String())
 		}
-		if err := modelfile.Encode(&twice, again); err != nil || !bytes.Equal(once.Bytes(), twice.Bytes()) {
+		if err := files.Encode(&twice, again); err != nil || !bytes.Equal(once.Bytes(), twice.Bytes()) {
 			t.Fatalf("encoding is not a fixed point (%v)", err)
 		}
 		if m, err := file.Model(nil); err == nil {
@@ -43,13 +43,13 @@ func FuzzDecode(f *testing.F) {
 
 // FuzzReadCSV: no input panics or hangs the CSV reader.
 func FuzzReadCSV(f *testing.F) {
-	if b, err := os.ReadFile("testdata/peers.csv"); err == nil {
+	if b, err := os.ReadFile("../../modelfile/testdata/peers.csv"); err == nil {
 		f.Add(string(b))
 	}
 	f.Add("ticker,currency,market_value,mau_2021\nA,USD,1e1000000000,0\n")
 	f.Add("ticker,currency,\"multiple:mau_2021\nA")
 	f.Fuzz(func(t *testing.T, s string) {
-		cs, err := modelfile.ReadCSV(strings.NewReader(s))
+		cs, err := files.ReadCSV(strings.NewReader(s))
 		for _, c := range cs {
 			if err == nil && (c.Ticker == "" || c.Currency == "") {
 				t.Fatalf("company without ticker or currency: %+v", c)
@@ -63,7 +63,7 @@ func FuzzDecodeCompanies(f *testing.F) {
 	f.Add(`{"format": "sotp/comps/v1", "companies": [{"ticker": "A", "currency": "USD", "market_value": "100", "metrics": {"mau_2021": "10"}}]}`)
 	f.Add(`{"format": "sotp/comps/v1", "companies": [{"ticker": "A", "currency": "USD", "ads_ratio": "0", "metrics": {}}]}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		cs, err := modelfile.DecodeCompanies(strings.NewReader(s))
+		cs, err := files.DecodeCompanies(strings.NewReader(s))
 		for _, c := range cs {
 			if err == nil && (c.Ticker == "" || c.Currency == "") {
 				t.Fatalf("company without ticker or currency: %+v", c)

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"encoding/json"
@@ -103,7 +103,7 @@ const maxInt64Digits = 18
 // badDecimal is the error of a string ParseDecimal refuses; it is made only when one is,
 // since formatting it costs more than the parse.
 func badDecimal(s string) error {
-	return fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(clip(s)))
+	return fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(Clip(s)))
 }
 
 // splitDecimal splits s, of the form -?D+(.D+)?([eE][+-]?D{1,4})? and at most
@@ -154,8 +154,8 @@ func splitDecimal(s string) (whole, frac string, exp int64, ok bool) {
 	return whole, frac, exp, rest == ""
 }
 
-// clip shortens a hostile value for an error message: to 40 bytes, at a character.
-func clip(s string) string { return textclip.String(s, 40) }
+// Clip shortens a hostile value for an error message: to 40 bytes, at a character.
+func Clip(s string) string { return textclip.String(s, 40) }
 
 var decimalType = reflect.TypeOf(Decimal{})
 

@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 import (
 	"bytes"
@@ -10,19 +10,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/files"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
-	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 var d = decimal.RequireFromString
 
 // TestLoadModel: a model file whose comparables come from a CSV beside it.
 func TestLoadModel(t *testing.T) {
-	m, err := modelfile.LoadModel("testdata/model.json")
+	m, err := files.LoadModel("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestLoadModel(t *testing.T) {
 }
 
 func TestReadCSV(t *testing.T) {
-	cs, err := modelfile.LoadCompanies("testdata/peers.csv")
+	cs, err := files.LoadCompanies("../../modelfile/testdata/peers.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +80,10 @@ func TestHostileCSV(t *testing.T) {
 		{"no market value", head + "A,USD,,10\n", fault.ErrInvalid, "line 2, column market_value"},
 		{"empty ticker", head + ",USD,1,10\n", fault.ErrInvalid, "line 2, column ticker"},
 		{"bad date", "ticker,currency,market_value,as_of\nA,USD,1,2021-02-30\n", fault.ErrInvalid, "line 2, column as_of"},
-		{"above the size limit", head + strings.Repeat("A,USD,1,10\n", modelfile.MaxBytes/10), fault.ErrTooLarge, ""},
+		{"above the size limit", head + strings.Repeat("A,USD,1,10\n", files.MaxBytes/10), fault.ErrTooLarge, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := modelfile.ReadCSV(strings.NewReader(c.csv))
+			_, err := files.ReadCSV(strings.NewReader(c.csv))
 			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, c.at) {
 				t.Errorf("error %v, want %v at %q", err, c.want, c.at)
@@ -90,7 +91,7 @@ func TestHostileCSV(t *testing.T) {
 		})
 	}
 	// A zero MAU reads (it is data), and pricing it is a comps error naming the comparable.
-	cs, err := modelfile.ReadCSV(strings.NewReader(head + "A,USD,100,0\n"))
+	cs, err := files.ReadCSV(strings.NewReader(head + "A,USD,100,0\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,10 +157,10 @@ func TestHostileModel(t *testing.T) {
 		// first value the format does not allow, however deep the rest would go.
 		{"nested too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), fault.ErrType, "$"},
 		{"nested too deep in a field", edit(`"fx": [`, `"fx": [`+strings.Repeat("[", 1000)), fault.ErrType, "$.fx[0]"},
-		{"above the size limit", good + strings.Repeat(" ", modelfile.MaxBytes), fault.ErrTooLarge, ""},
+		{"above the size limit", good + strings.Repeat(" ", files.MaxBytes), fault.ErrTooLarge, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f, err := modelfile.Decode(strings.NewReader(c.file))
+			f, err := files.Decode(strings.NewReader(c.file))
 			if err == nil {
 				_, err = f.Model(nil)
 			}
@@ -194,7 +195,7 @@ func TestLoadErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(strings.Replace(good, c.old, c.new, 1)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := modelfile.LoadModel(path)
+			_, err := files.LoadModel(path)
 			var e *fault.Error
 			for _, w := range c.want {
 				if !errors.Is(err, w) {
@@ -211,7 +212,7 @@ func TestLoadErrors(t *testing.T) {
 // TestCompsFileEscape: a model may read comparables only from its own directory.
 func TestCompsFileEscape(t *testing.T) {
 	dir := t.TempDir()
-	model, err := os.ReadFile("testdata/model.json")
+	model, err := os.ReadFile("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +221,7 @@ func TestCompsFileEscape(t *testing.T) {
 		if err := os.WriteFile(path, bytes.Replace(model, []byte(`"peers.csv"`), []byte(`"`+name+`"`), 1), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := modelfile.LoadModel(path); err == nil {
+		if _, err := files.LoadModel(path); err == nil {
 			t.Errorf("comparables file %q: no error", name)
 		}
 	}
@@ -229,7 +230,7 @@ func TestCompsFileEscape(t *testing.T) {
 func TestDecodeCompanies(t *testing.T) {
 	doc := `{"format": "sotp/comps/v1", "companies": [
 	  {"ticker": "A", "currency": "USD", "market_value": "100", "metrics": {"mau_2021": "10"}, "multiples": {"mau_2021": "9.5"}}]}`
-	cs, err := modelfile.DecodeCompanies(strings.NewReader(doc))
+	cs, err := files.DecodeCompanies(strings.NewReader(doc))
 	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	if err != nil || len(cs) != 1 || !cs[0].Metrics[mau].Equal(d("10")) || !cs[0].Multiples[mau].Equal(d("9.5")) {
 		t.Errorf("DecodeCompanies = %+v, %v", cs, err)
@@ -239,7 +240,7 @@ func TestDecodeCompanies(t *testing.T) {
 		{`{"format": "sotp/comps/v1", "companies": [{"ticker": "A", "currency": "USD", "market_value": 100, "metrics": {}}]}`, "$.companies[0].market_value"},
 		{`{"format": "sotp/comps/v1"}`, "$.companies"},
 	} {
-		_, err := modelfile.DecodeCompanies(strings.NewReader(bad.doc))
+		_, err := files.DecodeCompanies(strings.NewReader(bad.doc))
 		var e *fault.Error
 		if !errors.As(err, &e) || e.Path != bad.at {
 			t.Errorf("%s: %v, want an error at %s", bad.doc, err, bad.at)
@@ -249,17 +250,17 @@ func TestDecodeCompanies(t *testing.T) {
 
 // TestRoundTrip: every file the tests read encodes back to its own bytes.
 func TestRoundTrip(t *testing.T) {
-	for _, name := range []string{"testdata/model.json"} {
+	for _, name := range []string{"../../modelfile/testdata/model.json"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := modelfile.Decode(bytes.NewReader(b))
+		f, err := files.Decode(bytes.NewReader(b))
 		if err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		if err := modelfile.Encode(&out, f); err != nil {
+		if err := files.Encode(&out, f); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(string(b), out.String()); diff != "" {
@@ -267,7 +268,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	// Decimals keep their text: "7.70" stays "7.70".
-	x, err := modelfile.ParseDecimal("7.70")
+	x, err := files.ParseDecimal("7.70")
 	if err != nil || x.String() != "7.70" || !x.Equal(d("7.7")) {
 		t.Errorf("ParseDecimal(7.70) = %s, %v", x, err)
 	}
@@ -277,7 +278,7 @@ func TestFromModelUnsupported(t *testing.T) {
 	m := kuaishou2021.Model()
 	m.Parts = append([]valuation.Part(nil), m.Parts...)
 	m.Parts[0].Method = otherMethod{}
-	if _, err := modelfile.FromModel(m); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.parts[0]") {
+	if _, err := files.FromModel(m); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.parts[0]") {
 		t.Errorf("custom method: %v", err)
 	}
 }
@@ -298,7 +299,7 @@ func TestFromModelDrivers(t *testing.T) {
 		g, _ := segments.With(dr, segments.RevenuePerDAU, d("137"))
 		return g
 	})
-	f, err := modelfile.FromModel(generic)
+	f, err := files.FromModel(generic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +318,7 @@ func TestFromModelDrivers(t *testing.T) {
 			return segments.Generic{Model: s, In: d.Values()}
 		},
 	} {
-		if _, err := modelfile.FromModel(moved(edit)); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.plan.segments[1]") {
+		if _, err := files.FromModel(moved(edit)); !errors.Is(err, fault.ErrUnsupported) || !strings.Contains(err.Error(), "$.plan.segments[1]") {
 			t.Errorf("%s: %v, want ErrUnsupported at $.plan.segments[1]", name, err)
 		}
 	}
@@ -329,7 +330,7 @@ func BenchmarkDecodeKuaishou(b *testing.B) {
 	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
 	for b.Loop() {
-		f, err := modelfile.Decode(bytes.NewReader(file))
+		f, err := files.Decode(bytes.NewReader(file))
 		if err != nil {
 			b.Fatal(err)
 		}

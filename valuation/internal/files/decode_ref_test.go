@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 // The decoder as it was before issue 22 (encoding/json's Token API), kept as the
 // reference the new one is checked against: every document either decodes to the same
@@ -56,7 +56,7 @@ func (r *refReader) at() string {
 	b.WriteString("$")
 	for _, s := range r.path {
 		if s.isKey {
-			b.WriteString(childPath("", s.key))
+			b.WriteString(ChildPath("", s.key))
 		} else {
 			b.WriteString("[" + strconv.Itoa(s.index) + "]")
 		}
@@ -96,7 +96,7 @@ func (r *refReader) close() error {
 // wanted is fault.ErrNumber.
 func (r *refReader) wrong(t json.Token, want string) error {
 	if n, ok := t.(json.Number); ok && want == "decimal string" {
-		return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, clip(string(n))))
+		return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, Clip(string(n))))
 	}
 	return r.fail(fmt.Errorf("%w: %s, want %s", fault.ErrType, refTypeName(t), want))
 }
@@ -223,7 +223,7 @@ func (r *refReader) value(v reflect.Value, limit int) error {
 		}
 		i, err := strconv.Atoi(string(n))
 		if err != nil {
-			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, clip(string(n))))
+			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, Clip(string(n))))
 		}
 		v.SetInt(int64(i))
 	default:
@@ -293,7 +293,7 @@ func (r *refReader) mapping(v reflect.Value, limit int) error {
 		if key.Kind() == reflect.Int {
 			y, err := strconv.Atoi(k)
 			if err != nil || strconv.Itoa(y) != k || y < 0 {
-				return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(clip(k))))
+				return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(Clip(k))))
 			}
 			key.SetInt(int64(y))
 		} else {
@@ -316,7 +316,7 @@ func (r *refReader) mapping(v reflect.Value, limit int) error {
 // syntax error's byte and wording are the JSON library's and may differ.
 func sameDecoding(t *testing.T, data []byte) {
 	t.Helper()
-	for _, typ := range []reflect.Type{reflect.TypeFor[File](), reflect.TypeFor[RunFile](), reflect.TypeFor[CompsFile]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[File](), reflect.TypeFor[CompsFile]()} {
 		got, want := reflect.New(typ), reflect.New(typ)
 		gotErr, wantErr := decodeJSON(data, got.Interface()), refDecodeJSON(data, want.Interface())
 		switch {
@@ -380,14 +380,14 @@ func loneSurrogate(data []byte) bool {
 // the model file that break it in each way the format refuses and in some it allows.
 func referenceDocs(t testing.TB) map[string][]byte {
 	docs := map[string][]byte{}
-	for _, name := range []string{"testdata/model.json", "testdata/run.json", "../kuaishou2021/kuaishou2021.json"} {
+	for _, name := range []string{"../../modelfile/testdata/model.json", "../../modelfile/testdata/run.json", "../../kuaishou2021/kuaishou2021.json"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		docs[name] = b
 	}
-	good := string(docs["../kuaishou2021/kuaishou2021.json"])
+	good := string(docs["../../kuaishou2021/kuaishou2021.json"])
 	edits := [][2]string{
 		{`"year": 2021,`, `"year": 2021, "year": 2021,`},
 		{`"year": 2021,`, `"year": 2021, "y\u0065ar": 2021,`},
@@ -470,7 +470,7 @@ func distinctKeys(n int) string {
 // it fails, with the same sentinel at the same path.
 func TestDecodeMatchesReference(t *testing.T) {
 	for name, doc := range referenceDocs(t) {
-		t.Run(clip(name), func(t *testing.T) {
+		t.Run(Clip(name), func(t *testing.T) {
 			data, err := readAll(bytes.NewReader(doc), MaxBytes)
 			if err != nil {
 				t.Fatal(err)

@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 // Regression tests of issue 22 (a decoder five times as fast): what the strict decoder
 // guarantees, pinned where the older tests left it unpinned, and benchmarks that part
@@ -12,9 +12,10 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/files"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
-	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 // TestDecodeGuarantees: each edit of the Kuaishou file fails with its sentinel at exactly
@@ -60,7 +61,7 @@ func TestDecodeGuarantees(t *testing.T) {
 		{"unknown key not an identifier", edit(`"year": 2021,`, `"year": 2021, "a.b": 1,`), fault.ErrUnknownField, `$["a.b"]`, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := modelfile.Decode(strings.NewReader(c.file))
+			_, err := files.Decode(strings.NewReader(c.file))
 			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || e.Pkg != "modelfile" || e.Path != c.at {
 				t.Fatalf("error %v, want %v at %s", err, c.want, c.at)
@@ -70,7 +71,7 @@ func TestDecodeGuarantees(t *testing.T) {
 			}
 		})
 	}
-	if _, err := modelfile.Decode(strings.NewReader(good)); err != nil {
+	if _, err := files.Decode(strings.NewReader(good)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -89,12 +90,12 @@ func keys(n int) string {
 // were one text), is a syntax error.
 func TestDecodeEscapes(t *testing.T) {
 	edit := kuaishouEdit(t)
-	f, err := modelfile.Decode(strings.NewReader(edit(`"name": "Kuaishou"`, `"n\u0061me": "Kuai\"sh\u00f6u\ud83d\ude00\n"`)))
+	f, err := files.Decode(strings.NewReader(edit(`"name": "Kuaishou"`, `"n\u0061me": "Kuai\"sh\u00f6u\ud83d\ude00\n"`)))
 	if err != nil || f.Name != "Kuai\"shöu😀\n" {
 		t.Errorf("name %q, %v; want %q", f.Name, err, "Kuai\"shöu😀\n")
 	}
 	for _, s := range []string{`\ud800`, `\udc00`, `\ud800\u0041`, `\ud800x`} {
-		_, err := modelfile.Decode(strings.NewReader(edit(`"name": "Kuaishou"`, `"name": "`+s+`"`)))
+		_, err := files.Decode(strings.NewReader(edit(`"name": "Kuaishou"`, `"name": "`+s+`"`)))
 		var e *fault.Error
 		if !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || !strings.HasPrefix(e.Path, "$.name (byte ") {
 			t.Errorf("%s: %v, want a syntax error at $.name", s, err)
@@ -117,7 +118,7 @@ func TestSyntaxErrorBytes(t *testing.T) {
 		{"missing comma", comma, fmt.Sprintf("$ (byte %d)", strings.Index(comma, `"currency": "HKD"`))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := modelfile.Decode(strings.NewReader(c.file))
+			_, err := files.Decode(strings.NewReader(c.file))
 			var e *fault.Error
 			if !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || e.Path != c.at {
 				t.Errorf("error %v, want a syntax error at %s", err, c.at)
@@ -136,7 +137,7 @@ func TestParseDecimalExact(t *testing.T) {
 		"0.000000000000000000000000000001", "00000000000000000000000000000000000000000000000001",
 		"-0.123456789012345678901234567890123456789e+5",
 	} {
-		got, err := modelfile.ParseDecimal(s)
+		got, err := files.ParseDecimal(s)
 		if err != nil {
 			t.Errorf("%s: %v", s, err)
 			continue
@@ -147,7 +148,7 @@ func TestParseDecimalExact(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"", "-", "1.", ".5", "1e", "1e12345", "+1", "1_0", "0x10", "1e-31", "1e31", strings.Repeat("9", 41)} {
-		if _, err := modelfile.ParseDecimal(s); !errors.Is(err, fault.ErrDecimal) {
+		if _, err := files.ParseDecimal(s); !errors.Is(err, fault.ErrDecimal) {
 			t.Errorf("%q: %v, want ErrDecimal", s, err)
 		}
 	}
@@ -160,7 +161,7 @@ func BenchmarkDecodeOnlyKuaishou(b *testing.B) {
 	b.SetBytes(int64(len(file)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := modelfile.Decode(bytes.NewReader(file)); err != nil {
+		if _, err := files.Decode(bytes.NewReader(file)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -169,7 +170,7 @@ func BenchmarkDecodeOnlyKuaishou(b *testing.B) {
 // BenchmarkModelKuaishou builds the model of the decoded shipped file: f.Model's part of
 // BenchmarkDecodeKuaishou.
 func BenchmarkModelKuaishou(b *testing.B) {
-	f, err := modelfile.Decode(bytes.NewReader(kuaishou2021.ModelFile()))
+	f, err := files.Decode(bytes.NewReader(kuaishou2021.ModelFile()))
 	if err != nil {
 		b.Fatal(err)
 	}

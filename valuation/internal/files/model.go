@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"errors"
@@ -26,23 +26,36 @@ import (
 // MaxBytes is the size limit of a model or comparables file.
 const MaxBytes = 1 << 20
 
+// modelDoc reads model files.
+var modelDoc = NewDoc[File]()
+
 // Decode reads a model file strictly: at most MaxBytes of JSON, no duplicate keys,
 // unknown fields, nulls or missing required fields, decimals only as bounded strings.
 // Errors are *fault.Error with the JSON path of the offending value.
 func Decode(r io.Reader) (File, error) {
-	var f File
-	if err := decodeDoc(r, &f); err != nil {
+	f, err := modelDoc.Decode(r)
+	if err != nil {
 		return File{}, err
 	}
-	if f.Format != ModelFormat {
-		return File{}, &fault.Error{Pkg: "modelfile", Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(clip(f.Format)), ModelFormat)}
-	}
-	for i, s := range f.Plan.Segments {
-		if err := s.check(fmt.Sprintf("$.plan.segments[%d]", i)); err != nil {
-			return File{}, err
-		}
+	if err := f.Check("$"); err != nil {
+		return File{}, err
 	}
 	return f, nil
+}
+
+// Check refuses what a schema cannot: a format other than ModelFormat, a driver kind
+// that segments does not ship, inputs of a segment that its kind does not take. root is
+// where the file sits in its document ("$", or "$.model" inside a run file).
+func (f File) Check(root string) error {
+	if f.Format != ModelFormat {
+		return &fault.Error{Pkg: "modelfile", Path: root + ".format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(Clip(f.Format)), ModelFormat)}
+	}
+	for i, s := range f.Plan.Segments {
+		if err := s.check(fmt.Sprintf("%s.plan.segments[%d]", root, i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // check refuses a driver kind that segments does not ship, and inputs that its Spec does
@@ -54,21 +67,21 @@ func (s Segment) check(at string) error {
 		for _, k := range segments.Kinds() {
 			kinds = append(kinds, k.Kind)
 		}
-		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", fault.ErrInvalid, strconv.Quote(clip(s.Driver)), strings.Join(kinds, ", "))}
+		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", fault.ErrInvalid, strconv.Quote(Clip(s.Driver)), strings.Join(kinds, ", "))}
 	}
 	if s.inputsFit(spec) {
 		return nil
 	}
 	for _, y := range slices.Sorted(maps.Keys(s.Inputs)) { // find the first misfit, in file order
-		in, year := s.Inputs[y], childPath(at+".inputs", strconv.Itoa(y))
+		in, year := s.Inputs[y], ChildPath(at+".inputs", strconv.Itoa(y))
 		for _, name := range slices.Sorted(maps.Keys(in)) {
 			if !slices.ContainsFunc(spec.Inputs, func(i segments.Input) bool { return string(i.Metric) == name }) {
-				return &fault.Error{Pkg: "modelfile", Path: childPath(year, name), Err: fmt.Errorf("%w: not an input of %s", fault.ErrUnknownField, s.Driver)}
+				return &fault.Error{Pkg: "modelfile", Path: ChildPath(year, name), Err: fmt.Errorf("%w: not an input of %s", fault.ErrUnknownField, s.Driver)}
 			}
 		}
 		for _, i := range spec.Inputs {
 			if _, ok := in[string(i.Metric)]; !ok && !i.Optional {
-				return &fault.Error{Pkg: "modelfile", Path: childPath(year, string(i.Metric)), Err: fault.ErrMissingField}
+				return &fault.Error{Pkg: "modelfile", Path: ChildPath(year, string(i.Metric)), Err: fault.ErrMissingField}
 			}
 		}
 	}
@@ -96,14 +109,6 @@ func (s Segment) inputsFit(spec segments.Spec) bool {
 	return true
 }
 
-func decodeDoc(r io.Reader, v any) error {
-	data, err := readAll(r, MaxBytes)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(data, v)
-}
-
 // Encode writes f as indented JSON. A File that Decode returned encodes to the bytes it
 // was decoded from when those were written by Encode.
 func Encode(w io.Writer, f File) error {
@@ -119,43 +124,13 @@ func Encode(w io.Writer, f File) error {
 // comparables file once for each part that names it.
 const MaxCompanies = 50_000
 
-// Read reads a model file from r (as Decode does), builds its model with the comparables
-// files it names read from fsys, and values the model once, so that bad drivers,
-// comparables or rates are reported at once. Every error is a *fault.Error located at the
-// JSON path of what it names (a comparables file's errors also name that file). With a
-// nil fsys a model that names a comparables file is an error saying none was given.
-// Files are read only if they are regular files: a FIFO or device named as
-// comparables is refused rather than read. A file named by several parts is read once.
-//
-// Read is the entry point for a service, and these are the limits it can rely on: each is
-// an error (errors.Is a sentinel, located at the JSON path or CSV line), never a panic, a
-// hang or a silently wrong number, and each has a regression test.
-//
-//   - a model or comparables file: MaxBytes (1 MiB) of valid UTF-8, a leading BOM
-//     dropped; peak heap while decoding under 32 times the input plus 4 MiB
-//     (TestDecodeMemoryBounded, TestManyPartsOneBigFile);
-//   - rows of a comparables file: MaxRows; comparables priced by one model in all its
-//     parts: MaxCompanies;
-//   - arrays and maps of a model file: years and driver maps 50; segments, parts, FX
-//     rates, P&L lines 100; metrics of a company 1,000; companies, weights and
-//     exclusions 10,000; nesting only as deep as the format's types allow;
-//   - decimals: strings only, at most MaxDigits significant digits, the leading digit
-//     within 1e±MaxExponent (a zero's exponent too); FX rates in [1e-9, 1e9] between
-//     ISO 4217 codes;
-//   - comparables files named by a model: relative paths inside the model's directory,
-//     read through os.Root (LoadModel): links out of it, FIFOs and devices are refused;
-//   - a run file's points: its analyses in all, counted in overflow-safe steps before
-//     the model is built (RunFile.Run; sensitivity.Options.MaxPoints); goroutines at
-//     most sensitivity.MaxWorkers; histogram bins sensitivity.MaxBins; a reconciliation's
-//     printed places valuation.MaxPlaces.
+// Read is modelfile.Read, which documents it.
 func Read(r io.Reader, fsys fs.FS) (valuation.Model, error) {
 	m, _, err := read(r, fsys)
 	return m, err
 }
 
-// Value reads a model file as Read does and returns its valuation: the Result Read
-// computes to check the model, so that a caller who wants only the result (a service)
-// values the model once.
+// Value is modelfile.Value.
 func Value(r io.Reader, fsys fs.FS) (valuation.Result, error) {
 	_, res, err := read(r, fsys)
 	return res, err
@@ -173,17 +148,14 @@ func read(r io.Reader, fsys fs.FS) (valuation.Model, valuation.Result, error) {
 	}
 	res, err := m.Value()
 	if err != nil {
-		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.locate("$", err), Err: err}
+		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.Locate("$", err), Err: err}
 	}
 	return m, res, nil
 }
 
-// LoadModel reads the model file at name with Read. Comparables files it names are read
-// from its directory through an os.Root: a path or symbolic link that leads out of the
-// directory is refused, and so is anything but a regular file. Errors carry the file's
-// name.
+// LoadModel is modelfile.LoadModel.
 func LoadModel(name string) (valuation.Model, error) {
-	fail := func(err error) (valuation.Model, error) { return valuation.Model{}, inFile(err, name) }
+	fail := func(err error) (valuation.Model, error) { return valuation.Model{}, InFile(err, name) }
 	r, err := openRegular(name)
 	if err != nil {
 		return fail(err)
@@ -204,13 +176,15 @@ func LoadModel(name string) (valuation.Model, error) {
 // openRegular opens the named file if it is a regular file of at most MaxBytes; stating
 // first means a FIFO is never opened, which would block until a writer came.
 func openRegular(name string) (*os.File, error) {
-	if err := checkRegular(os.Stat(name)); err != nil {
+	if err := CheckRegular(os.Stat(name)); err != nil {
 		return nil, err
 	}
 	return os.Open(name)
 }
 
-func checkRegular(fi fs.FileInfo, err error) error {
+// CheckRegular refuses what fs.Stat or os.Stat gave when it is not a regular file of
+// at most MaxBytes, or when stating failed (err).
+func CheckRegular(fi fs.FileInfo, err error) error {
 	switch {
 	case err != nil:
 		return err
@@ -254,10 +228,10 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	case "hundred_millions":
 		m.Display = segments.HundredMillions
 	default:
-		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.display", Err: fmt.Errorf("%w: %s, want millions or hundred_millions", fault.ErrInvalid, strconv.Quote(clip(f.Display)))}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.display", Err: fmt.Errorf("%w: %s, want millions or hundred_millions", fault.ErrInvalid, strconv.Quote(Clip(f.Display)))}
 	}
 	for c, sym := range f.Symbols {
-		at := childPath("$.symbols", c)
+		at := ChildPath("$.symbols", c)
 		if err := comps.Currency(c).Check(); err != nil {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 		}
@@ -288,7 +262,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: err}
 		}
 		if slices.ContainsFunc(m.Actuals, func(o valuation.Actual) bool { return o.Key == k }) {
-			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: fmt.Errorf("%w: %s given twice", fault.ErrDuplicateAssumption, strconv.Quote(clip(a.Key)))}
+			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".key", Err: fmt.Errorf("%w: %s given twice", fault.ErrDuplicateAssumption, strconv.Quote(Clip(a.Key)))}
 		}
 		if a.Tolerance != nil && a.Tolerance.Sign() < 0 {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".tolerance", Err: fault.ErrNegative}
@@ -309,7 +283,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		at := fmt.Sprintf("$.parts[%d]", i)
 		for j, q := range f.Parts[:i] {
 			if q.Segment == p.Segment {
-				return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", fault.ErrDuplicatePart, strconv.Quote(clip(p.Segment)), j)}
+				return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", fault.ErrDuplicatePart, strconv.Quote(Clip(p.Segment)), j)}
 			}
 		}
 		if p.Metric == "" {
@@ -389,15 +363,15 @@ func (e Earnings) plan() (earnings.PnL, error) {
 		at := fmt.Sprintf("$.earnings.lines[%d]", i)
 		kind, ok := kinds[l.Kind]
 		if !ok {
-			return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", fault.ErrInvalid, strconv.Quote(clip(l.Kind)))}
+			return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: at + ".kind", Err: fmt.Errorf("%w: %s, want cost_of_sales, expense or other", fault.ErrInvalid, strconv.Quote(Clip(l.Kind)))}
 		}
 		line := earnings.LineItem{Name: l.Name, Label: l.Label, Kind: kind, Years: map[int]earnings.Value{}}
 		for y, v := range l.Years {
 			switch {
 			case (v.Amount == nil) == (v.Ratio == nil):
-				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", fault.ErrInvalid)}
+				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at+".years", strconv.Itoa(y)), Err: fmt.Errorf("%w: give amount or ratio, one of the two", fault.ErrInvalid)}
 			case v.Amount != nil && v.Of != "":
-				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: childPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", fault.ErrInvalid)}
+				return earnings.PnL{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at+".years", strconv.Itoa(y)) + ".of", Err: fmt.Errorf("%w: only with a ratio", fault.ErrInvalid)}
 			case v.Amount != nil:
 				line.Years[y] = earnings.Amount(v.Amount.Decimal)
 			default:
@@ -450,7 +424,7 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 		}
 		out.Aggregate = comps.WeightedMean{Weights: w}
 	default:
-		return comps.Set{}, invalid("aggregate", fmt.Sprintf("%s, want one of %v", strconv.Quote(clip(s.Aggregate)), aggregates))
+		return comps.Set{}, invalid("aggregate", fmt.Sprintf("%s, want one of %v", strconv.Quote(Clip(s.Aggregate)), aggregates))
 	}
 	switch {
 	case (s.File == "") == (len(s.Companies) == 0):
@@ -481,8 +455,8 @@ func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 	case !fs.ValidPath(name):
 		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: comparables file must be a relative path inside the model's directory", fault.ErrInvalid)}
 	}
-	if err := checkRegular(fs.Stat(fsys, name)); err != nil {
-		return nil, inFile(err, name)
+	if err := CheckRegular(fs.Stat(fsys, name)); err != nil {
+		return nil, InFile(err, name)
 	}
 	r, err := fsys.Open(name)
 	if err != nil {
@@ -491,8 +465,8 @@ func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 	return readNamed(r, name)
 }
 
-// inFile sets the file of a *fault.Error that has none.
-func inFile(err error, name string) error {
+// InFile sets the file of a *fault.Error that has none.
+func InFile(err error, name string) error {
 	var e *fault.Error
 	if errors.As(err, &e) && e.File == "" {
 		c := *e
@@ -513,7 +487,7 @@ func (b *Bridge) bridge() (valuation.Bridge, error) {
 	case "stakes":
 		out.HoldcoBase = valuation.OnStakes
 	default:
-		return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: "$.bridge.holdco_base", Err: fmt.Errorf("%w: %s, want equity or stakes", fault.ErrInvalid, strconv.Quote(clip(b.HoldcoBase)))}
+		return valuation.Bridge{}, &fault.Error{Pkg: "modelfile", Path: "$.bridge.holdco_base", Err: fmt.Errorf("%w: %s, want equity or stakes", fault.ErrInvalid, strconv.Quote(Clip(b.HoldcoBase)))}
 	}
 	for i, it := range b.Items {
 		at := fmt.Sprintf("$.bridge.items[%d]", i)

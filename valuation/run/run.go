@@ -1,4 +1,4 @@
-package modelfile
+package run
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 
@@ -17,42 +18,77 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/files"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
-// RunFormat names a run file in its "format" field.
-const RunFormat = "sotp/run/v1"
+// Format names a run file in its "format" field; the schema URLs are the $id of each
+// schema, which a file may name in its "$schema" field.
+const (
+	Format         = "sotp/run/v1"
+	SchemaID       = "https://sotpkit.github.io/schema/run-v1.json"
+	ResultSchemaID = "https://sotpkit.github.io/schema/run-result-v1.json"
+	// WarnDeprecated is the code of a warning that a run file uses a spelling that is
+	// still read, for one release, but no longer written.
+	WarnDeprecated = "deprecated"
+)
 
-// RunFile is a run file: a model (given inline, or named as a model file beside the run
-// file) and the analyses to run on it, each with its outputs. Every analysis is
-// optional, but a run has one at least. Field names are the JSON keys; decimals are JSON
-// strings, as in model files, and decoding is as strict (DecodeRun).
-type RunFile struct {
-	// Schema may name the file's JSON Schema (RunSchemaID) for editors; it is not read.
+// File is a decoded run file, ready to run: its model and analyses as the file gives
+// them (Schema describes the format), the limits it asks for and a progress callback.
+type File struct {
+	// Limits are the file's own; a caller may lower them before running it (a service
+	// caps the points and sets its workers).
+	Limits Limits
+	// Progress, if set, is the engine's progress callback for the run's analyses
+	// (sensitivity.Options.Progress).
+	Progress func(done, total int)
+
+	doc document
+}
+
+// document is a run file as JSON: a model (given inline, or named as a model file
+// beside the run file) and the analyses to run on it, each with its outputs. Every
+// analysis is optional, but a run has one at least. Field names are the JSON keys;
+// decimals are JSON strings, as in model files, and decoding is as strict (Decode).
+type document struct {
+	// Schema may name the file's JSON Schema (SchemaID) for editors; it is not read.
 	Schema string `json:"$schema,omitempty"`
-	Format string `json:"format"` // RunFormat
+	Format string `json:"format"` // Format
 	// Model is the model, inline; ModelFile names a model file instead, a relative path
 	// inside the run file's directory. Exactly one of the two.
-	Model     *File   `json:"model,omitempty"`
-	ModelFile string  `json:"model_file,omitempty"`
-	Limits    *Limits `json:"limits,omitempty"`
+	Model     *files.File `json:"model,omitempty"`
+	ModelFile string      `json:"model_file,omitempty"`
+	Limits    *Limits     `json:"limits,omitempty"`
 	// LinkDAU holds each year's DAU/MAU when its MAU moves (sensitivity.Options.LinkDAU).
-	LinkDAU    bool           `json:"link_dau,omitempty"`
-	Grid       *RunGrid       `json:"grid,omitempty"`
-	Tornado    *RunTornado    `json:"tornado,omitempty"`
-	Scenarios  *RunScenarios  `json:"scenarios,omitempty"`
-	Seek       *RunSeek       `json:"seek,omitempty"`
-	MonteCarlo *RunMonteCarlo `json:"monte_carlo,omitempty"`
-	Sobol      *RunSobol      `json:"sobol,omitempty"`
-	Morris     *RunMorris     `json:"morris,omitempty"`
+	LinkDAU    bool        `json:"link_dau,omitempty"`
+	Grid       *grid       `json:"grid,omitempty"`
+	Tornado    *tornado    `json:"tornado,omitempty"`
+	Scenarios  *scenarios  `json:"scenarios,omitempty"`
+	Seek       *seek       `json:"seek,omitempty"`
+	MonteCarlo *monteCarlo `json:"monte_carlo,omitempty"`
+	Sobol      *sobol      `json:"sobol,omitempty"`
+	Morris     *morris     `json:"morris,omitempty"`
 	// Weighted is named cases with their probabilities: each case's target beside the
 	// probability-weighted one (valuation.Prepared.Weighted).
-	Weighted []RunCase `json:"weighted,omitempty" max:"1000"`
-	// Progress, if set, is the engine's progress callback for the run's analyses
-	// (sensitivity.Options.Progress); it is not part of the file.
-	Progress func(done, total int) `json:"-"`
+	Weighted []weightedCase `json:"weighted,omitempty" max:"1000"`
+}
+
+// runDoc reads run files.
+var runDoc = files.NewDoc[document]()
+
+// Schema returns the JSON Schema (draft 2020-12) of run files, derived as
+// modelfile.ModelSchema is: what the schema refuses, Decode refuses too.
+func Schema() []byte {
+	return files.Schema(reflect.TypeFor[document](), SchemaID, "sotp run file", Format, true)
+}
+
+// ResultSchema returns the JSON Schema of what a run gives (Result, its valued model
+// inside) as sotp writes it: snake_case fields, decimals as exact strings, a figure
+// without a value as null.
+func ResultSchema() []byte {
+	return files.Schema(reflect.TypeFor[Result](), ResultSchemaID, "sotp run result", "", false)
 }
 
 // Limits bound a run: the most points its analyses may evaluate in all
@@ -64,93 +100,93 @@ type Limits struct {
 }
 
 // RunGrid is a grid of one or more axes.
-type RunGrid struct {
-	Outputs []string  `json:"outputs" max:"100"`
-	Axes    []RunAxis `json:"axes" max:"10"`
+type grid struct {
+	Outputs []string `json:"outputs" max:"100"`
+	Axes    []axis   `json:"axes" max:"10"`
 }
 
 // RunAxis is one assumption swept: its values listed, or from From to To in Steps even
 // steps (both ends included) — one of the two.
-type RunAxis struct {
-	Name   string    `json:"name"`
-	Values []Decimal `json:"values,omitempty" max:"100000"`
-	From   *Decimal  `json:"from,omitempty"`
-	To     *Decimal  `json:"to,omitempty"`
-	Steps  int       `json:"steps,omitempty"`
+type axis struct {
+	Name   string          `json:"name"`
+	Values []files.Decimal `json:"values,omitempty" max:"100000"`
+	From   *files.Decimal  `json:"from,omitempty"`
+	To     *files.Decimal  `json:"to,omitempty"`
+	Steps  int             `json:"steps,omitempty"`
 }
 
 // RunTornado moves each swing's assumption alone to its low and high value, a tornado an
 // output.
-type RunTornado struct {
+type tornado struct {
 	Outputs []string `json:"outputs,omitempty" max:"100"`
 	// Output is the one output of files written before outputs: still read, with a
 	// deprecation warning in the result; give one of the two.
-	Output string     `json:"output,omitempty"`
-	Swings []RunSwing `json:"swings" max:"1000"`
+	Output string  `json:"output,omitempty"`
+	Swings []swing `json:"swings" max:"1000"`
 }
 
 // RunSwing is one assumption's low and high value, or its base ± Pct (a fraction: "0.1"
 // is ±10%) — one of the two.
-type RunSwing struct {
-	Name string   `json:"name"`
-	Low  *Decimal `json:"low,omitempty"`
-	High *Decimal `json:"high,omitempty"`
-	Pct  *Decimal `json:"pct,omitempty"`
+type swing struct {
+	Name string         `json:"name"`
+	Low  *files.Decimal `json:"low,omitempty"`
+	High *files.Decimal `json:"high,omitempty"`
+	Pct  *files.Decimal `json:"pct,omitempty"`
 }
 
 // RunScenarios evaluates the outputs under named scenarios.
-type RunScenarios struct {
-	Outputs []string      `json:"outputs" max:"100"`
-	Sets    []RunScenario `json:"sets" max:"1000"`
+type scenarios struct {
+	Outputs []string   `json:"outputs" max:"100"`
+	Sets    []scenario `json:"sets" max:"1000"`
 }
 
 // RunScenario is a named set of assumptions, by key.
-type RunScenario struct {
-	Name string             `json:"name"`
-	Set  map[string]Decimal `json:"set" max:"1000"`
+type scenario struct {
+	Name string                   `json:"name"`
+	Set  map[string]files.Decimal `json:"set" max:"1000"`
 }
 
 // RunCase is a named case of a weighted target: its assumptions by key and its
 // probability (the cases' weights sum to 1).
-type RunCase struct {
-	Name   string             `json:"name"`
-	Weight Decimal            `json:"weight"`
-	Set    map[string]Decimal `json:"set,omitempty" max:"1000"`
+type weightedCase struct {
+	Name   string                   `json:"name"`
+	Weight files.Decimal            `json:"weight"`
+	Set    map[string]files.Decimal `json:"set,omitempty" max:"1000"`
 }
 
 // RunSeek finds the assumption's value in [Low, High] at which the output is Target.
-type RunSeek struct {
-	Assumption string   `json:"assumption"`
-	Output     string   `json:"output"`
-	Target     Decimal  `json:"target"`
-	Low        Decimal  `json:"low"`
-	High       Decimal  `json:"high"`
-	Tolerance  *Decimal `json:"tolerance,omitempty"`
+type seek struct {
+	Assumption string         `json:"assumption"`
+	Output     string         `json:"output"`
+	Target     files.Decimal  `json:"target"`
+	Low        files.Decimal  `json:"low"`
+	High       files.Decimal  `json:"high"`
+	Tolerance  *files.Decimal `json:"tolerance,omitempty"`
 }
 
 // RunMonteCarlo draws the inputs and summarises each output over the same draws.
-type RunMonteCarlo struct {
+type monteCarlo struct {
 	Outputs []string `json:"outputs,omitempty" max:"100"`
 	// Output is the one output of files written before outputs: still read, with a
 	// deprecation warning in the result; give one of the two.
-	Output string     `json:"output,omitempty"`
-	Inputs []RunInput `json:"inputs" max:"100"`
+	Output string  `json:"output,omitempty"`
+	Inputs []input `json:"inputs" max:"100"`
 	// Correlation is the inputs' correlation matrix, rows in the order of Inputs.
-	Correlation [][]Decimal `json:"correlation,omitempty" max:"100"`
-	Draws       int         `json:"draws"`
-	Seed        int         `json:"seed,omitempty"`
+	Correlation [][]files.Decimal `json:"correlation,omitempty" max:"100"`
+	Draws       int               `json:"draws"`
+	Seed        int               `json:"seed,omitempty"`
 	// Sampling is plain (the default), latin_hypercube or quasi_random.
-	Sampling  *string  `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
-	Bins      int      `json:"bins,omitempty"`
-	Threshold *Decimal `json:"threshold,omitempty"`
+	Sampling  *string        `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
+	Bins      int            `json:"bins,omitempty"`
+	Threshold *files.Decimal `json:"threshold,omitempty"`
 }
 
 // RunSobol estimates Sobol indices of the outputs.
-type RunSobol struct {
+type sobol struct {
 	Outputs []string `json:"outputs" max:"100"`
 	// Inputs are the random inputs; those sharing a group have one index.
-	Inputs  []RunInput `json:"inputs" max:"100"`
-	Samples int        `json:"samples"`
+	Inputs  []input `json:"inputs" max:"100"`
+	Samples int     `json:"samples"`
 	// Sampling is plain (the default), latin_hypercube or quasi_random.
 	Sampling *string `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
 	// Bootstrap is the number of resamples behind plain and Latin hypercube intervals (-1:
@@ -162,44 +198,57 @@ type RunSobol struct {
 }
 
 // RunMorris screens the inputs' elementary effects on the outputs.
-type RunMorris struct {
+type morris struct {
 	Outputs []string `json:"outputs" max:"100"`
 	// Inputs give each assumption's range as a distribution; its levels are quantiles.
-	Inputs       []RunInput `json:"inputs" max:"1000"`
-	Trajectories int        `json:"trajectories,omitempty"`
-	Levels       int        `json:"levels,omitempty"`
-	Bootstrap    int        `json:"bootstrap,omitempty"` // -1: none
-	Seed         int        `json:"seed,omitempty"`
+	Inputs       []input `json:"inputs" max:"1000"`
+	Trajectories int     `json:"trajectories,omitempty"`
+	Levels       int     `json:"levels,omitempty"`
+	Bootstrap    int     `json:"bootstrap,omitempty"` // -1: none
+	Seed         int     `json:"seed,omitempty"`
 }
 
 // RunInput is an assumption drawn from a distribution by name, with its parameters:
 // normal (mu, sigma), lognormal (mu, sigma of the log), uniform (min, max), triangle
 // (min, max, mode) or beta (alpha, beta), optionally truncated to [Min, Max] (both or
 // neither).
-type RunInput struct {
-	Name   string             `json:"name"`
-	Dist   string             `json:"dist"`
-	Params map[string]Decimal `json:"params" max:"10"`
-	Min    *Decimal           `json:"min,omitempty"`
-	Max    *Decimal           `json:"max,omitempty"`
+type input struct {
+	Name   string                   `json:"name"`
+	Dist   string                   `json:"dist"`
+	Params map[string]files.Decimal `json:"params" max:"10"`
+	Min    *files.Decimal           `json:"min,omitempty"`
+	Max    *files.Decimal           `json:"max,omitempty"`
 	// Group, in a Sobol or Morris run, names the factor the input belongs to.
 	Group string `json:"group,omitempty"`
 }
 
-// DecodeRun reads a run file strictly, as Decode reads a model file: at most MaxBytes of
-// JSON, no unknown fields, duplicate keys or nulls, decimals as bounded strings; errors
-// are *fault.Error at the JSON path of the offending value.
-func DecodeRun(r io.Reader) (RunFile, error) {
-	var f RunFile
-	if err := decodeDoc(r, &f); err != nil {
-		return RunFile{}, err
+// Decode reads a run file strictly, as modelfile reads a model file: at most
+// modelfile.MaxBytes of JSON, no unknown fields, duplicate keys or nulls, decimals as
+// bounded strings; errors are *fault.Error at the JSON path of the offending value.
+func Decode(r io.Reader) (File, error) {
+	f, err := runDoc.Decode(r)
+	if err != nil {
+		return File{}, err
 	}
-	invalid := func(path, what string) (RunFile, error) {
-		return RunFile{}, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, what)}
+	if err := f.check(); err != nil {
+		return File{}, err
+	}
+	out := File{doc: f}
+	if f.Limits != nil {
+		out.Limits = *f.Limits
+	}
+	return out, nil
+}
+
+// check refuses what the schema cannot: a run without an analysis or with two spellings
+// of one field, a model given twice or not at all, a bad path, limits or sampling.
+func (f document) check() error {
+	invalid := func(path, what string) error {
+		return &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, what)}
 	}
 	switch {
-	case f.Format != RunFormat:
-		return invalid("$.format", strconv.Quote(clip(f.Format))+", want "+RunFormat)
+	case f.Format != Format:
+		return invalid("$.format", strconv.Quote(files.Clip(f.Format))+", want "+Format)
 	case (f.Model == nil) == (f.ModelFile == ""):
 		return invalid("$.model", "give model or model_file, one of the two")
 	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && f.Morris == nil && len(f.Weighted) == 0:
@@ -212,7 +261,7 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 	}
 	if mc := f.MonteCarlo; mc != nil {
 		if _, err := sampling(mc.Sampling, "$.monte_carlo.sampling"); err != nil {
-			return RunFile{}, err
+			return err
 		}
 		if (mc.Output == "") == (len(mc.Outputs) == 0) {
 			return invalid("$.monte_carlo.outputs", "give outputs (or, as files before it did, output), one of the two")
@@ -223,17 +272,12 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 	}
 	if sb := f.Sobol; sb != nil {
 		if _, err := sampling(sb.Sampling, "$.sobol.sampling"); err != nil {
-			return RunFile{}, err
+			return err
 		}
 	}
-	if f.Model != nil && f.Model.Format != ModelFormat {
-		return invalid("$.model.format", strconv.Quote(clip(f.Model.Format))+", want "+ModelFormat)
-	}
 	if f.Model != nil {
-		for i, s := range f.Model.Plan.Segments {
-			if err := s.check(fmt.Sprintf("$.model.plan.segments[%d]", i)); err != nil {
-				return RunFile{}, err
-			}
+		if err := f.Model.Check("$.model"); err != nil {
+			return err
 		}
 	}
 	if g := f.Grid; g != nil {
@@ -253,12 +297,12 @@ func DecodeRun(r io.Reader) (RunFile, error) {
 			}
 		}
 	}
-	return f, nil
+	return nil
 }
 
-// RunResult is what a run gives: the valued model and each analysis asked for. It writes
+// Result is what a run gives: the valued model and each analysis asked for. It writes
 // as JSON in sotp's contract (snake_case, decimals as strings).
-type RunResult struct {
+type Result struct {
 	Result     valuation.Result        `json:"result"`
 	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
 	Tornado    []sensitivity.Tornado   `json:"tornado,omitempty"` // one an output
@@ -274,13 +318,13 @@ type RunResult struct {
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case keys, decimals as
 // exact strings, whatever shopspring's package variables hold.
-func (r RunResult) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
+func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
-// ReadRun reads a run file from r (DecodeRun) and runs it (RunFile.Run).
-func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
-	f, err := DecodeRun(r)
+// Read reads a run file from r (Decode) and runs it (File.Run).
+func Read(ctx context.Context, r io.Reader, fsys fs.FS) (Result, error) {
+	f, err := Decode(r)
 	if err != nil {
-		return RunResult{}, err
+		return Result{}, err
 	}
 	return f.Run(ctx, fsys)
 }
@@ -292,47 +336,45 @@ func ReadRun(ctx context.Context, r io.Reader, fsys fs.FS) (RunResult, error) {
 // its MaxPoints in all, however few its bytes, is refused with fault.ErrTooManyPoints at
 // once. Errors are *fault.Error located at the JSON path of what they name, as far as the
 // run file says where; a cancelled or expired ctx returns its error.
-func (f RunFile) Run(ctx context.Context, fsys fs.FS) (RunResult, error) {
-	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: f.Progress}
-	if f.Limits != nil {
-		o.MaxPoints, o.Workers = f.Limits.MaxPoints, f.Limits.Workers
-	}
+func (r File) Run(ctx context.Context, fsys fs.FS) (Result, error) {
+	f := r.doc
+	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: r.Progress, MaxPoints: r.Limits.MaxPoints, Workers: r.Limits.Workers}
 	rq, err := f.requests()
 	if err != nil {
-		return RunResult{}, err
+		return Result{}, err
 	}
 	if err := rq.admit(o.MaxPoints); err != nil {
-		return RunResult{}, err
+		return Result{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return RunResult{}, err
+		return Result{}, err
 	}
 	var m valuation.Model
 	if f.Model != nil {
 		if m, err = f.Model.Model(fsys); err != nil {
-			return RunResult{}, inPath(err, "$.model")
+			return Result{}, inPath(err, "$.model")
 		}
 		if _, err := m.Value(); err != nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: f.Model.locate("$.model", err), Err: err}
+			return Result{}, &fault.Error{Pkg: "modelfile", Path: f.Model.Locate("$.model", err), Err: err}
 		}
 	} else {
 		if fsys == nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: fmt.Errorf("%w: the run names a model file, and no file system was given to read it from", fault.ErrInvalid)}
+			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: fmt.Errorf("%w: the run names a model file, and no file system was given to read it from", fault.ErrInvalid)}
 		}
-		if err := checkRegular(fs.Stat(fsys, f.ModelFile)); err != nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+		if err := files.CheckRegular(fs.Stat(fsys, f.ModelFile)); err != nil {
+			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 		b, err := fs.ReadFile(fsys, f.ModelFile)
 		if err != nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
-		if m, err = Read(bytes.NewReader(b), fsys); err != nil {
-			return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: inFile(err, f.ModelFile)}
+		if m, err = files.Read(bytes.NewReader(b), fsys); err != nil {
+			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 	}
 	e, err := sensitivity.New(m, o)
 	if err != nil {
-		return RunResult{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
+		return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
 	}
 	return rq.run(ctx, e)
 }
@@ -354,8 +396,8 @@ func inPath(err error, at string) error {
 type requests struct {
 	axes      []sensitivity.Axis
 	outputs   []string // the grid's
-	tornado   *RunTornado
-	scenarios *RunScenarios
+	tornado   *tornado
+	scenarios *scenarios
 	seek      *sensitivity.Goal
 	mc        *sensitivity.MonteCarlo
 	// tornadoOutputs and mcOutputs are the outputs of the tornado and the Monte Carlo
@@ -372,7 +414,7 @@ func at(path string, err error) error { return &fault.Error{Pkg: "modelfile", Pa
 
 // requests builds the file's analyses as requests, checking what can be checked without
 // the model: distributions, correlation, seeds, keys.
-func (f RunFile) requests() (requests, error) {
+func (f document) requests() (requests, error) {
 	var rq requests
 	if g := f.Grid; g != nil {
 		rq.outputs = g.Outputs
@@ -439,7 +481,7 @@ func (f RunFile) requests() (requests, error) {
 			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
 				parsed, err := key.Parse(k)
 				if err != nil {
-					return requests{}, at(childPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
+					return requests{}, at(files.ChildPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
 				}
 				rq.cases[i].Set = append(rq.cases[i].Set, valuation.Override{Key: parsed, Value: c.Set[k].Decimal})
 			}
@@ -473,10 +515,6 @@ func (f RunFile) requests() (requests, error) {
 	}
 	return rq, nil
 }
-
-// WarnDeprecated is the code of a warning that a run file uses a spelling that is still
-// read, for one release, but no longer written.
-const WarnDeprecated = "deprecated"
 
 // outputsOf is an analysis's outputs: the list, or the one output of the spelling before
 // it, with a warning.
@@ -548,12 +586,12 @@ func (rq requests) admit(limit int) error {
 }
 
 // run runs the requests on e.
-func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, error) {
-	out := RunResult{Result: e.Result(), Warnings: rq.warnings}
+func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, error) {
+	out := Result{Result: e.Result(), Warnings: rq.warnings}
 	if rq.axes != nil {
 		grid, err := e.Grid(ctx, rq.outputs, rq.axes...)
 		if err != nil {
-			return RunResult{}, at("$.grid", err)
+			return Result{}, at("$.grid", err)
 		}
 		out.Grid = &grid
 	}
@@ -566,14 +604,14 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, e
 			}
 			sw, err := e.Swings(s.Pct.Decimal, s.Name)
 			if err != nil {
-				return RunResult{}, at(fmt.Sprintf("$.tornado.swings[%d]", i), err)
+				return Result{}, at(fmt.Sprintf("$.tornado.swings[%d]", i), err)
 			}
 			swings[i] = sw[0]
 		}
 		for _, o := range rq.tornadoOutputs {
 			tor, err := e.Tornado(ctx, o, swings...)
 			if err != nil {
-				return RunResult{}, at("$.tornado", err)
+				return Result{}, at("$.tornado", err)
 			}
 			out.Tornado = append(out.Tornado, tor)
 		}
@@ -588,14 +626,14 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, e
 		}
 		c, err := e.Scenarios(ctx, s.Outputs, scenarios...)
 		if err != nil {
-			return RunResult{}, at("$.scenarios", err)
+			return Result{}, at("$.scenarios", err)
 		}
 		out.Scenarios = &c
 	}
 	if rq.seek != nil {
 		sol, err := e.Seek(ctx, *rq.seek)
 		if err != nil {
-			return RunResult{}, at("$.seek", err)
+			return Result{}, at("$.seek", err)
 		}
 		out.Seek = &sol
 	}
@@ -605,32 +643,32 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (RunResult, e
 			mc.Output = o
 			s, err := e.MonteCarlo(ctx, mc)
 			if err != nil {
-				return RunResult{}, at("$.monte_carlo", err)
+				return Result{}, at("$.monte_carlo", err)
 			}
 			out.MonteCarlo = append(out.MonteCarlo, s)
 		}
 	}
 	if rq.cases != nil {
 		if err := ctx.Err(); err != nil {
-			return RunResult{}, err
+			return Result{}, err
 		}
 		w, err := e.Prepared().Weighted(rq.cases...)
 		if err != nil {
-			return RunResult{}, at("$.weighted", err)
+			return Result{}, at("$.weighted", err)
 		}
 		out.Weighted = &w
 	}
 	if rq.sobol != nil {
 		ix, err := e.Sobol(ctx, *rq.sobol)
 		if err != nil {
-			return RunResult{}, at("$.sobol", err)
+			return Result{}, at("$.sobol", err)
 		}
 		out.Sobol = ix
 	}
 	if rq.morris != nil {
 		s, err := e.Morris(ctx, *rq.morris)
 		if err != nil {
-			return RunResult{}, at("$.morris", err)
+			return Result{}, at("$.morris", err)
 		}
 		out.Morris = s
 	}
@@ -651,7 +689,7 @@ func sampling(name *string, path string) (sensitivity.Sampling, error) {
 
 // runInputs builds the distributions of a run's inputs, refusing parameters the
 // distribution cannot take (gonum's constructors would panic on some).
-func runInputs(in []RunInput, at string) ([]sensitivity.Variable, error) {
+func runInputs(in []input, at string) ([]sensitivity.Variable, error) {
 	out := make([]sensitivity.Variable, len(in))
 	for i, x := range in {
 		path := fmt.Sprintf("%s[%d]", at, i)
@@ -668,11 +706,11 @@ func runInputs(in []RunInput, at string) ([]sensitivity.Variable, error) {
 		want := map[string][]string{"normal": {"mu", "sigma"}, "lognormal": {"mu", "sigma"}, "uniform": {"min", "max"},
 			"triangle": {"min", "max", "mode"}, "beta": {"alpha", "beta"}}[x.Dist]
 		if want == nil {
-			return nil, &fault.Error{Pkg: "modelfile", Path: path + ".dist", Err: fmt.Errorf("%w: %s, want normal, lognormal, uniform, triangle or beta", fault.ErrDistribution, strconv.Quote(clip(x.Dist)))}
+			return nil, &fault.Error{Pkg: "modelfile", Path: path + ".dist", Err: fmt.Errorf("%w: %s, want normal, lognormal, uniform, triangle or beta", fault.ErrDistribution, strconv.Quote(files.Clip(x.Dist)))}
 		}
 		for name := range x.Params {
 			if !slices.Contains(want, name) {
-				return nil, &fault.Error{Pkg: "modelfile", Path: childPath(path+".params", name), Err: fmt.Errorf("%w: not a parameter of %s", fault.ErrUnknownField, x.Dist)}
+				return nil, &fault.Error{Pkg: "modelfile", Path: files.ChildPath(path+".params", name), Err: fmt.Errorf("%w: not a parameter of %s", fault.ErrUnknownField, x.Dist)}
 			}
 		}
 		v := make([]float64, len(want))

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"fmt"
@@ -156,7 +156,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 	out := Segment{Name: s.Name, Title: s.Title}
 	for y, d := range s.Drivers {
 		if d == nil {
-			return Segment{}, &fault.Error{Pkg: "modelfile", Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", fault.ErrUnsupported)}
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", fault.ErrUnsupported)}
 		}
 		spec, v := d.Spec(), d.Values()
 		kind := spec.Kind
@@ -174,7 +174,7 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 		}
 		switch {
 		case !ok || len(shipped.Inputs) != len(v) || !reflect.DeepEqual(spec, want): // a file names the kind, not the formulas
-			return Segment{}, &fault.Error{Pkg: "modelfile", Path: childPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", fault.ErrUnsupported, spec.Kind)}
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", fault.ErrUnsupported, spec.Kind)}
 		case out.Driver != "" && out.Driver != kind:
 			return Segment{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: drivers of more than one model (%s, %s)", fault.ErrUnsupported, out.Driver, kind)}
 		}

@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/internal/files"
 )
 
 // TestBridgeFile reads testdata/bridge.json: a sum of US$8,000m, then cash +1,500, bonds
@@ -17,11 +17,11 @@ import (
 // price (7,968.24 + 500) / 1,120 = 7.5609... The file encodes back and reads again to the
 // same target.
 func TestBridgeFile(t *testing.T) {
-	b, err := os.ReadFile("testdata/bridge.json")
+	b, err := os.ReadFile("../../modelfile/testdata/bridge.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := modelfile.Read(bytes.NewReader(b), nil)
+	m, err := files.Read(bytes.NewReader(b), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,15 +32,15 @@ func TestBridgeFile(t *testing.T) {
 	if !r.Equity.Equal(d("7968.24")) || r.Target.StringFixed(6) != "7.560929" {
 		t.Errorf("equity %s, target %s; want 7968.24 and 7.560929 (8,468.24 / 1,120)", r.Equity, r.Target)
 	}
-	f, err := modelfile.FromModel(m)
+	f, err := files.FromModel(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := modelfile.Encode(&out, f); err != nil {
+	if err := files.Encode(&out, f); err != nil {
 		t.Fatal(err)
 	}
-	back, err := modelfile.Read(&out, nil)
+	back, err := files.Read(&out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestBridgeFile(t *testing.T) {
 		t.Errorf("re-read: target %s, %v; want %s", r2.Target, err, r.Target)
 	}
 	// A year's horizon at 10%: 7.5609286 / 1.1 = 6.8735714.
-	h, err := modelfile.Read(strings.NewReader(strings.Replace(string(b), `"bridge": {`, `"horizon": {"rate": "0.1", "years": "1"}, "bridge": {`, 1)), nil)
+	h, err := files.Read(strings.NewReader(strings.Replace(string(b), `"bridge": {`, `"horizon": {"rate": "0.1", "years": "1"}, "bridge": {`, 1)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestBridgeFile(t *testing.T) {
 	// options buy back 100 × 5 / 6 = 83.333333m shares, 1,000 + 20 + 16.666667 =
 	// 1,036.666667m shares, 7,968.24 / 1,036.666667 = 7.686405. The basis encodes back.
 	atPrice := strings.Replace(strings.Replace(string(b), `"dilution": {`, `"dilution": {"basis": "price",`, 1), `"shares":`, `"price": "6", "shares":`, 1)
-	p, err := modelfile.Read(strings.NewReader(atPrice), nil)
+	p, err := files.Read(strings.NewReader(atPrice), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,14 +67,14 @@ func TestBridgeFile(t *testing.T) {
 	if err != nil || rp.Target.StringFixed(6) != "7.686405" || rp.Diluted.StringFixed(6) != "1036.666667" {
 		t.Errorf("at the price: %s on %s, %v; want 7.686405 on 1036.666667", rp.Target, rp.Diluted, err)
 	}
-	if f, err := modelfile.FromModel(p); err != nil || f.Dilution.Basis != "price" {
+	if f, err := files.FromModel(p); err != nil || f.Dilution.Basis != "price" {
 		t.Errorf("encoded basis: %+v, %v", f.Dilution, err)
 	}
 }
 
 // TestBridgeFileErrors: a bad bridge or dilution is an error at its JSON path.
 func TestBridgeFileErrors(t *testing.T) {
-	b, err := os.ReadFile("testdata/bridge.json")
+	b, err := os.ReadFile("../../modelfile/testdata/bridge.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestBridgeFileErrors(t *testing.T) {
 		{"a tranche's name twice", edit(`"name": "options"`, `"name": "rsu"`), fault.ErrDilution, "$.dilution.tranches[0]"},
 		{"unknown dilution basis", edit(`"dilution": {`, `"dilution": {"basis": "market",`), fault.ErrDilution, "$.dilution.basis"},
 	} {
-		_, err := modelfile.Read(strings.NewReader(c.doc), nil)
+		_, err := files.Read(strings.NewReader(c.doc), nil)
 		var fe *fault.Error
 		if !errors.Is(err, c.want) || !errors.As(err, &fe) || fe.Path != c.at {
 			t.Errorf("%s: %v, want %v at %s", c.name, err, c.want, c.at)
@@ -116,7 +116,7 @@ func TestBridgeFileErrors(t *testing.T) {
 // comparable (inline here, a net_debt column in CSV): the same EV/S by hand as in
 // valuation's TestEnterpriseValue, 2.5x on 800 of revenue (40m DAU × US$20) = 2,000.
 func TestEnterpriseFile(t *testing.T) {
-	b, err := os.ReadFile("testdata/bridge.json")
+	b, err := os.ReadFile("../../modelfile/testdata/bridge.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestEnterpriseFile(t *testing.T) {
 	if doc == string(b) {
 		t.Fatal("the part to replace is not in bridge.json")
 	}
-	m, err := modelfile.Read(strings.NewReader(doc), nil)
+	m, err := files.Read(strings.NewReader(doc), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestEnterpriseFile(t *testing.T) {
 	if p := r.Parts[0]; !p.Enterprise || !p.Value.Equal(d("2000")) {
 		t.Errorf("EV/S part %+v, want an enterprise value of 2000", p)
 	}
-	cs, err := modelfile.ReadCSV(strings.NewReader("ticker,currency,market_value,net_debt,revenue_2025\nA,USD,1000,200,400\nB,USD,500,-100,200\n"))
+	cs, err := files.ReadCSV(strings.NewReader("ticker,currency,market_value,net_debt,revenue_2025\nA,USD,1000,200,400\nB,USD,500,-100,200\n"))
 	if err != nil || !cs[1].NetDebt.Equal(d("-100")) {
 		t.Errorf("CSV net debt: %+v, %v", cs, err)
 	}

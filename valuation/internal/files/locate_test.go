@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // paths their entry.
 func TestLocate(t *testing.T) {
 	kuaishou := kuaishou2021.ModelFile()
-	holdco, err := os.ReadFile("testdata/bridge.json")
+	holdco, err := os.ReadFile("../../modelfile/testdata/bridge.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,10 +158,10 @@ func TestLocate(t *testing.T) {
 			if got := innermostKey(err).String(); got != c.key {
 				t.Errorf("key %s, want %s (%v)", got, c.key, err)
 			}
-			if got := f.locate("$", err); got != c.at {
+			if got := f.Locate("$", err); got != c.at {
 				t.Errorf("at %s, want %s (%v)", got, c.at, err)
 			}
-			if got, want := f.locate("$.model", err), "$.model"+c.at[1:]; got != want {
+			if got, want := f.Locate("$.model", err), "$.model"+c.at[1:]; got != want {
 				t.Errorf("in a run: at %s, want %s", got, want)
 			}
 		})

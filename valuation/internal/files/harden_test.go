@@ -1,4 +1,4 @@
-package modelfile_test
+package files_test
 
 // Regression tests of issue 11 (hardening): each names the item it guards.
 
@@ -9,17 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/files"
+	"github.com/sotpkit/sotp/valuation/internal/heap"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
-	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 // fill repeats unit between head and tail up to about n bytes in all.
@@ -33,7 +31,7 @@ const modelHead = `{"format": "sotp/model/v1", "name": "x", "year": 2021, "curre
 // adversarial are documents of just under MaxBytes shaped to make a decoder build much
 // more than it reads (item 8: a 4,000-character key over an array of zeros took 2.2 GB).
 func adversarial() map[string]string {
-	n := modelfile.MaxBytes - 64
+	n := files.MaxBytes - 64
 	key := strings.Repeat("k", 4000)
 	return map[string]string{
 		"long key over zeros":      fill(`{"`+key+`": [`, "0", ",", "]}", n),
@@ -68,47 +66,17 @@ func itoa(i int) string {
 	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
-// peakHeap runs f and returns the most heap its objects held above what they held before,
-// sampled by another goroutine as fast as it can read the runtime's metrics: the garbage
-// the decoder makes counts until the collector frees it.
-func peakHeap(f func()) uint64 {
-	const heap = "/memory/classes/heap/objects:bytes"
-	read := func(s []metrics.Sample) uint64 { metrics.Read(s); return s[0].Value.Uint64() }
-	runtime.GC()
-	base := read([]metrics.Sample{{Name: heap}})
-	var peak atomic.Uint64
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: heap}}
-		for {
-			if v := read(s); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
-		}
-	}()
-	f()
-	close(stop)
-	<-done
-	return max(peak.Load(), base) - base
-}
-
 // TestDecodeMemoryBounded: decoding any input within MaxBytes holds at its peak under 32
 // times the input in heap, plus a small constant: the bound the README states.
 func TestDecodeMemoryBounded(t *testing.T) {
 	for name, doc := range adversarial() {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			got := peakHeap(func() {
+			got := heap.Peak(func() {
 				if strings.Contains(doc, "sotp/comps/v1") {
-					_, err = modelfile.DecodeCompanies(strings.NewReader(doc))
+					_, err = files.DecodeCompanies(strings.NewReader(doc))
 				} else {
-					_, err = modelfile.Decode(strings.NewReader(doc))
+					_, err = files.Decode(strings.NewReader(doc))
 				}
 			})
 			if err == nil {
@@ -128,20 +96,20 @@ func TestDecodeMemoryBounded(t *testing.T) {
 // ticker), is a syntax error at its byte; every syntax error gives the byte.
 func TestEncodingErrors(t *testing.T) {
 	good := string(kuaishou2021.ModelFile())
-	if _, err := modelfile.Decode(strings.NewReader("\ufeff" + good)); err != nil {
+	if _, err := files.Decode(strings.NewReader("\ufeff" + good)); err != nil {
 		t.Errorf("with a BOM: %v", err)
 	}
 	doc := `{"format": "sotp/comps/v1", "companies": [{"ticker": "A` + "\xff" + `", "currency": "USD", "market_value": "1", "metrics": {}}]}`
-	_, err := modelfile.DecodeCompanies(strings.NewReader(doc))
+	_, err := files.DecodeCompanies(strings.NewReader(doc))
 	var e *fault.Error
 	if at := fmt.Sprintf("byte %d", strings.IndexByte(doc, 0xff)); !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || e.Path != at {
 		t.Errorf("invalid UTF-8: %v, want ErrSyntax at %s", err, at)
 	}
-	if _, err := modelfile.ReadCSV(strings.NewReader("ticker,currency,market_value\nA\xfe,USD,1\n")); !errors.Is(err, fault.ErrSyntax) {
+	if _, err := files.ReadCSV(strings.NewReader("ticker,currency,market_value\nA\xfe,USD,1\n")); !errors.Is(err, fault.ErrSyntax) {
 		t.Errorf("invalid UTF-8 in CSV: %v, want ErrSyntax", err)
 	}
 	for _, doc := range []string{"", "{", `{"format": }`, "   "} {
-		_, err := modelfile.Decode(strings.NewReader(doc))
+		_, err := files.Decode(strings.NewReader(doc))
 		if !errors.Is(err, fault.ErrSyntax) || !errors.As(err, &e) || !strings.Contains(e.Path, "(byte ") {
 			t.Errorf("%q: %v, want ErrSyntax with a byte offset", doc, err)
 		}
@@ -165,11 +133,11 @@ func (c countingFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS
 // part priced on peers.csv.
 func hundredParts(t *testing.T) []byte {
 	t.Helper()
-	model, err := os.ReadFile("testdata/model.json")
+	model, err := os.ReadFile("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := modelfile.Decode(bytes.NewReader(model))
+	f, err := files.Decode(bytes.NewReader(model))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +150,7 @@ func hundredParts(t *testing.T) []byte {
 		f.Parts = append(f.Parts, part)
 	}
 	var b bytes.Buffer
-	if err := modelfile.Encode(&b, f); err != nil {
+	if err := files.Encode(&b, f); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -203,8 +171,8 @@ func kuaishouEdit(t *testing.T) func(old, new string) string {
 
 // Item 9: a comparables file named by many parts is read once, and the model shares it.
 func TestCompsFileReadOnce(t *testing.T) {
-	cfs := countingFS{os.DirFS("testdata"), map[string]int{}}
-	m, err := modelfile.Read(bytes.NewReader(hundredParts(t)), cfs)
+	cfs := countingFS{os.DirFS("../../modelfile/testdata"), map[string]int{}}
+	m, err := files.Read(bytes.NewReader(hundredParts(t)), cfs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +185,7 @@ func TestCompsFileReadOnce(t *testing.T) {
 // directory: a symbolic link out of it is refused without echoing what it points to, and
 // a FIFO is refused at once rather than blocking.
 func TestLoadModelConfined(t *testing.T) {
-	model, err := os.ReadFile("testdata/model.json")
+	model, err := os.ReadFile("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +207,7 @@ func TestLoadModelConfined(t *testing.T) {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
-		go func() { _, err := modelfile.LoadModel(path); done <- err }()
+		go func() { _, err := files.LoadModel(path); done <- err }()
 		select {
 		case err := <-done:
 			if err == nil || strings.Contains(err.Error(), "SECRET") {
@@ -249,7 +217,7 @@ func TestLoadModelConfined(t *testing.T) {
 			t.Fatalf("%s: LoadModel still blocked after 10 s", name)
 		}
 	}
-	if _, err := modelfile.LoadModel(filepath.Join(dir, "fifo.csv")); err == nil {
+	if _, err := files.LoadModel(filepath.Join(dir, "fifo.csv")); err == nil {
 		t.Error("a FIFO as the model file: no error")
 	}
 }
@@ -280,7 +248,7 @@ func TestReadLocatesErrors(t *testing.T) {
 		{"zero with a huge exponent", edit(`"shares": "4159"`, `"shares": "0e-9999"`), fault.ErrDecimal, "$.shares"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := modelfile.Read(strings.NewReader(c.file), nil)
+			_, err := files.Read(strings.NewReader(c.file), nil)
 			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || e.Path != c.at {
 				t.Errorf("error %v, want %v at %s", err, c.want, c.at)
@@ -293,7 +261,7 @@ func TestReadLocatesErrors(t *testing.T) {
 // each, with one "modelfile:" prefix.
 func TestErrorPrefixOnce(t *testing.T) {
 	dir := t.TempDir()
-	model, err := os.ReadFile("testdata/model.json")
+	model, err := os.ReadFile("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +271,7 @@ func TestErrorPrefixOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "peers.csv"), []byte("ticker,currency,market_value\nA,USD,x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = modelfile.LoadModel(filepath.Join(dir, "model.json"))
+	_, err = files.LoadModel(filepath.Join(dir, "model.json"))
 	if err == nil || strings.Count(err.Error(), "modelfile:") != 1 || !strings.Contains(err.Error(), "model.json: $.parts[0].comps.file: peers.csv: line 2, column market_value") {
 		t.Errorf("error %q: want one prefix, naming the part, peers.csv and its line 2", err)
 	}
@@ -317,7 +285,7 @@ func TestManyPartsOneBigFile(t *testing.T) {
 	dir := t.TempDir()
 	var csv strings.Builder
 	csv.WriteString("ticker,name,currency,market_value,mau_2021,source\n")
-	for i := 0; i < modelfile.MaxRows; i++ {
+	for i := 0; i < files.MaxRows; i++ {
 		fmt.Fprintf(&csv, "T%05d,Company number %05d,USD,%d,%d,made up for a test of size bounds\n", i, i, 1000+i, 10+i%7)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "peers.csv"), []byte(csv.String()), 0o644); err != nil {
@@ -329,7 +297,7 @@ func TestManyPartsOneBigFile(t *testing.T) {
 	}
 	var e *fault.Error
 	var err error
-	peak := peakHeap(func() { _, err = modelfile.LoadModel(filepath.Join(dir, "model.json")) })
+	peak := heap.Peak(func() { _, err = files.LoadModel(filepath.Join(dir, "model.json")) })
 	if !errors.Is(err, fault.ErrTooLarge) || !errors.As(err, &e) || e.Path != "$.parts[5].comps" {
 		t.Errorf("error %v, want ErrTooLarge at $.parts[5].comps", err)
 	}
@@ -343,11 +311,11 @@ func TestManyPartsOneBigFile(t *testing.T) {
 // The error list: Read with no file system says that a comparables file was named and
 // none given, at the part that names it.
 func TestReadWithoutFS(t *testing.T) {
-	model, err := os.ReadFile("testdata/model.json")
+	model, err := os.ReadFile("../../modelfile/testdata/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = modelfile.Read(bytes.NewReader(model), nil)
+	_, err = files.Read(bytes.NewReader(model), nil)
 	var e *fault.Error
 	if !errors.Is(err, fault.ErrInvalid) || !errors.As(err, &e) || e.Path != "$.parts[0].comps.file" || !strings.Contains(err.Error(), "no file system was given") {
 		t.Errorf("error %v, want ErrInvalid at $.parts[0].comps.file saying no file system was given", err)

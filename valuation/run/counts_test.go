@@ -1,4 +1,4 @@
-package modelfile_test
+package run_test
 
 // Regression tests of issue 22, item 1: every count a run file asks for is checked
 // before any work, however few its bytes.
@@ -11,7 +11,8 @@ import (
 	"testing"
 
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/internal/heap"
+	"github.com/sotpkit/sotp/valuation/run"
 )
 
 // extremeRuns are run files of at most 1 KiB, each asking for far more work than its
@@ -58,15 +59,15 @@ func extremeRuns() []struct{ name, run string } {
 // fault.ErrTooManyPoints at the path of its analysis, holding under 64 MiB of heap at its
 // peak: nothing is spelled out point by point before the points are counted.
 func TestExtremeCountsRefused(t *testing.T) {
-	fsys := os.DirFS("testdata")
+	fsys := os.DirFS("../modelfile/testdata")
 	for _, c := range extremeRuns() {
 		t.Run(c.name, func(t *testing.T) {
 			if len(c.run) > 1024 {
 				t.Fatalf("%d bytes: the case must fit in 1 KiB", len(c.run))
 			}
 			var err error
-			peak := peakHeap(func() {
-				_, err = modelfile.ReadRun(context.Background(), strings.NewReader(c.run), fsys)
+			peak := heap.Peak(func() {
+				_, err = run.Read(context.Background(), strings.NewReader(c.run), fsys)
 			})
 			var fe *fault.Error
 			if !errors.Is(err, fault.ErrTooManyPoints) || !errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "$.") {
@@ -83,9 +84,9 @@ func TestExtremeCountsRefused(t *testing.T) {
 // workers than sensitivity.MaxWorkers (each a goroutine) is refused when it is decoded.
 func TestRunLimitsChecked(t *testing.T) {
 	for _, limits := range []string{`{"workers": 100000000}`, `{"workers": -1}`, `{"max_points": -5}`} {
-		run := `{"format": "sotp/run/v1", "model_file": "model.json", "limits": ` + limits +
+		doc := `{"format": "sotp/run/v1", "model_file": "model.json", "limits": ` + limits +
 			`, "scenarios": {"outputs": ["target"], "sets": [{"name": "a", "set": {}}]}}`
-		_, err := modelfile.DecodeRun(strings.NewReader(run))
+		_, err := run.Decode(strings.NewReader(doc))
 		var fe *fault.Error
 		if !errors.Is(err, fault.ErrInvalid) || !errors.As(err, &fe) || fe.Path != "$.limits" {
 			t.Errorf("%s: %v, want fault.ErrInvalid at $.limits", limits, err)
@@ -96,11 +97,11 @@ func TestRunLimitsChecked(t *testing.T) {
 // BenchmarkRefuseExtremeRun is the cost of refusing the first extreme run file (one grid
 // axis of 9,999,999 steps): decoding it and counting its points, no model built.
 func BenchmarkRefuseExtremeRun(b *testing.B) {
-	run := extremeRuns()[0].run
-	fsys := os.DirFS("testdata")
+	doc := extremeRuns()[0].run
+	fsys := os.DirFS("../modelfile/testdata")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := modelfile.ReadRun(context.Background(), strings.NewReader(run), fsys); !errors.Is(err, fault.ErrTooManyPoints) {
+		if _, err := run.Read(context.Background(), strings.NewReader(doc), fsys); !errors.Is(err, fault.ErrTooManyPoints) {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"bytes"
@@ -121,21 +121,27 @@ type field struct {
 	shadowed bool
 }
 
-// plans holds the plan of each document the package reads: model, run and comparables
-// files. It is built at init and never written after, so decoders on any number of
-// goroutines read it without locks and every call decodes the same way; decodeJSON plans
-// a type not in it for the one call. Building the plans takes longer than decoding a
-// small file, which is why they are not built per call.
-var plans = compileAll(reflect.TypeFor[File](), reflect.TypeFor[RunFile](), reflect.TypeFor[CompsFile]())
+// Doc reads documents of type T: the plan of T is worked out once, when the Doc is made
+// (a package variable of the package that reads the format), and never written after, so
+// decoders on any number of goroutines share it without locks and every call decodes the
+// same way. Building a plan takes longer than decoding a small file, which is why it is
+// not built per call.
+type Doc[T any] struct{ p *plan }
 
-// compileAll returns the plans of types, keyed by type.
-func compileAll(types ...reflect.Type) map[reflect.Type]*plan {
-	memo := map[reflect.Type]*plan{}
-	out := make(map[reflect.Type]*plan, len(types))
-	for _, t := range types {
-		out[t] = compile(t, memo)
+// NewDoc returns the reader of documents of type T.
+func NewDoc[T any]() Doc[T] {
+	return Doc[T]{p: compile(reflect.TypeFor[T](), map[reflect.Type]*plan{})}
+}
+
+// Decode reads one document from r strictly (decodeJSON), at most MaxBytes of valid
+// UTF-8.
+func (d Doc[T]) Decode(r io.Reader) (T, error) {
+	var v T
+	data, err := readAll(r, MaxBytes)
+	if err != nil {
+		return v, err
 	}
-	return out
+	return v, decodeWith(data, reflect.ValueOf(&v).Elem(), d.p)
 }
 
 // compile returns the plan of t. It is a pure function of t: plans of the types t
@@ -246,12 +252,13 @@ type reader struct {
 // strings, integers only from integer literals, nothing after the document.
 func decodeJSON(data []byte, v any) error {
 	rv := reflect.ValueOf(v).Elem()
+	return decodeWith(data, rv, compile(rv.Type(), map[reflect.Type]*plan{}))
+}
+
+// decodeWith is decodeJSON into rv, whose plan is p.
+func decodeWith(data []byte, rv reflect.Value, p *plan) error {
 	// A bytes.Buffer lets the decoder parse data in place instead of copying it.
 	r := &reader{dec: jsontext.NewDecoder(bytes.NewBuffer(data)), data: data, src: string(data)}
-	p, ok := plans[rv.Type()]
-	if !ok {
-		p = compile(rv.Type(), map[reflect.Type]*plan{})
-	}
 	if err := r.value(rv, p, 0); err != nil {
 		return err
 	}
@@ -271,9 +278,9 @@ func (r *reader) at() string {
 	for _, s := range r.path {
 		switch s.kind {
 		case keyStep:
-			b.WriteString(childPath("", s.key))
+			b.WriteString(ChildPath("", s.key))
 		case yearStep:
-			b.WriteString(childPath("", strconv.Itoa(s.index)))
+			b.WriteString(ChildPath("", strconv.Itoa(s.index)))
 		default:
 			b.WriteString("[" + strconv.Itoa(s.index) + "]")
 		}
@@ -370,7 +377,7 @@ func (r *reader) wrong(k jsontext.Kind, want string) error {
 		name = "string"
 	default:
 		if want == "decimal string" {
-			return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, clip(r.raw())))
+			return r.fail(fmt.Errorf("%w: %s", fault.ErrNumber, Clip(r.raw())))
 		}
 		name = "number"
 	}
@@ -420,7 +427,7 @@ func (r *reader) valueFrom(k jsontext.Kind, v reflect.Value, p *plan, limit int)
 		}
 		i, err := strconv.Atoi(r.raw())
 		if err != nil {
-			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, clip(r.raw())))
+			return r.fail(fmt.Errorf("%w: %s, want an integer", fault.ErrType, Clip(r.raw())))
 		}
 		v.SetInt(int64(i))
 	case structKind:
@@ -638,7 +645,7 @@ func (r *reader) entries(p *plan, limit int, read func(key string, year int) err
 			return r.fail(fmt.Errorf("%w: more than %d keys", fault.ErrTooLarge, limit))
 		}
 		if p.years && !isYear {
-			return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(clip(name))))
+			return r.fail(fmt.Errorf("%w: key %s is not a year", fault.ErrInvalid, strconv.Quote(Clip(name))))
 		}
 		if err := read(name, y); err != nil {
 			return err
@@ -667,9 +674,9 @@ func year(k string) (int, bool) {
 	return y, true
 }
 
-// childPath appends an object key to a path: $.plan.years, or $.users["2021"] for keys
+// ChildPath appends an object key to a path: $.plan.years, or $.users["2021"] for keys
 // that are not identifiers.
-func childPath(path, key string) string {
+func ChildPath(path, key string) string {
 	ident := key != "" && len(key) <= 40
 	for i, r := range key {
 		ident = ident && (r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9')
@@ -677,7 +684,7 @@ func childPath(path, key string) string {
 	if ident {
 		return path + "." + key
 	}
-	return path + "[" + strconv.Quote(clip(key)) + "]"
+	return path + "[" + strconv.Quote(Clip(key)) + "]"
 }
 
 // tag returns a struct field's JSON key and whether it may be left out (omitempty).

@@ -1,4 +1,4 @@
-package modelfile
+package files
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func readNamed(r io.ReadCloser, name string) ([]comps.Company, error) {
 	defer r.Close()
 	cs, err := ReadCompanies(r, filepath.Ext(name))
 	if err != nil {
-		return nil, inFile(err, name)
+		return nil, InFile(err, name)
 	}
 	return cs, nil
 }
@@ -48,17 +48,20 @@ func ReadCompanies(r io.Reader, ext string) ([]comps.Company, error) {
 	case ".json":
 		return DecodeCompanies(r)
 	}
-	return nil, &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: comparables file extension %s, want .csv or .json", fault.ErrInvalid, strconv.Quote(clip(ext)))}
+	return nil, &fault.Error{Pkg: "modelfile", Err: fmt.Errorf("%w: comparables file extension %s, want .csv or .json", fault.ErrInvalid, strconv.Quote(Clip(ext)))}
 }
+
+// compsDoc reads JSON comparables files.
+var compsDoc = NewDoc[CompsFile]()
 
 // DecodeCompanies reads a JSON comparables file (a CompsFile) as strictly as Decode.
 func DecodeCompanies(r io.Reader) ([]comps.Company, error) {
-	var f CompsFile
-	if err := decodeDoc(r, &f); err != nil {
+	f, err := compsDoc.Decode(r)
+	if err != nil {
 		return nil, err
 	}
 	if f.Format != CompsFormat {
-		return nil, &fault.Error{Pkg: "modelfile", Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(clip(f.Format)), CompsFormat)}
+		return nil, &fault.Error{Pkg: "modelfile", Path: "$.format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(Clip(f.Format)), CompsFormat)}
 	}
 	if len(f.Companies) > MaxRows {
 		return nil, &fault.Error{Pkg: "modelfile", Path: "$.companies", Err: fmt.Errorf("%w: more than %d companies", fault.ErrTooLarge, MaxRows)}
@@ -78,7 +81,7 @@ func companies(cs []Company, at string) ([]comps.Company, error) {
 			return nil, err
 		}
 		if tickers[c.Ticker] {
-			return nil, &fault.Error{Pkg: "modelfile", Path: here + ".ticker", Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+			return nil, &fault.Error{Pkg: "modelfile", Path: here + ".ticker", Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(Clip(c.Ticker)))}
 		}
 		tickers[c.Ticker] = true
 		out[i] = cc
@@ -112,11 +115,11 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 		h = strings.TrimSpace(h)
 		header[i] = h
 		if seen[h] {
-			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(clip(h)), Err: fault.ErrDuplicateKey}
+			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(Clip(h)), Err: fault.ErrDuplicateKey}
 		}
 		seen[h] = true
 		if !known(h) {
-			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(clip(h)), Err: fault.ErrUnknownField}
+			return nil, &fault.Error{Pkg: "modelfile", Path: "line 1, column " + strconv.Quote(Clip(h)), Err: fault.ErrUnknownField}
 		}
 	}
 	for _, h := range []string{"ticker", "currency"} {
@@ -143,7 +146,7 @@ func ReadCSV(r io.Reader) ([]comps.Company, error) {
 			return nil, err
 		}
 		if tickers[c.Ticker] {
-			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("line %d, column ticker", line), Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(clip(c.Ticker)))}
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("line %d, column ticker", line), Err: fmt.Errorf("%w: ticker %s", fault.ErrDuplicateKey, strconv.Quote(Clip(c.Ticker)))}
 		}
 		tickers[c.Ticker] = true
 		out = append(out, c)
@@ -209,7 +212,7 @@ func (c Company) company(at string) (comps.Company, error) {
 		if strings.HasPrefix(at, "line") {
 			return at + ", column " + name
 		}
-		return childPath(at, name)
+		return ChildPath(at, name)
 	}
 	invalid := func(name, why string) error {
 		return &fault.Error{Pkg: "modelfile", Path: field(name), Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
@@ -235,7 +238,7 @@ func (c Company) company(at string) (comps.Company, error) {
 	}
 	if c.AsOf != "" {
 		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
-			return comps.Company{}, invalid("as_of", strconv.Quote(clip(c.AsOf))+" is not YYYY-MM-DD")
+			return comps.Company{}, invalid("as_of", strconv.Quote(Clip(c.AsOf))+" is not YYYY-MM-DD")
 		}
 	}
 	out := comps.Company{Ticker: c.Ticker, Name: c.Name, Currency: comps.Currency(c.Currency), Close: value(c.Close),
