@@ -283,7 +283,7 @@ func TestWeighted(t *testing.T) {
 		t.Fatal(err)
 	}
 	mau := key.Forecast(2025, "", "mau")
-	cases := []valuation.Case{
+	cases := []valuation.Scenario{
 		{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
 		{Name: "base", Weight: d("0.5")},
 		{Name: "bull", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("130")}}},
@@ -315,9 +315,9 @@ func ExamplePrepared_Weighted() {
 	}
 	mau := key.Forecast(2025, "", "mau")
 	w, err := p.Weighted(
-		valuation.Case{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
-		valuation.Case{Name: "base", Weight: d("0.5")},
-		valuation.Case{Name: "bull", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("130")}}},
+		valuation.Scenario{Name: "bear", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("60")}}},
+		valuation.Scenario{Name: "base", Weight: d("0.5")},
+		valuation.Scenario{Name: "bull", Weight: d("0.25"), Set: []valuation.Override{{Key: mau, Value: d("130")}}},
 	)
 	if err != nil {
 		fmt.Println(err)

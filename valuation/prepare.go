@@ -60,10 +60,11 @@ type Assumption struct {
 	Base decimal.Decimal
 }
 
-// Override sets one assumption to a value.
+// Override sets one assumption to a value. In JSON it is {"name": KEY, "value": DECIMAL},
+// the key in its text form.
 type Override struct {
-	Key   key.Key
-	Value decimal.Decimal
+	Key   key.Key         `json:"name"`
+	Value decimal.Decimal `json:"value"`
 }
 
 // PrepareOptions configures a prepared model; the zero value is the default.
@@ -412,16 +413,20 @@ func cloneDrivers(d map[int]segments.Driver) map[int]segments.Driver {
 	return out
 }
 
-// Case is a named scenario of a probability-weighted target: its assumptions set by
-// key, and its probability.
-type Case struct {
-	Name   string
-	Weight decimal.Decimal // in [0, 1]; the cases' weights sum to 1
-	Set    []Override
+// Scenario is a named set of overrides, such as "bear" or "bull": what a comparison of
+// scenarios (sensitivity.Engine.Scenarios) and an attribution move, and, with its
+// probability, a case of a probability-weighted target (Prepared.Weighted). Each override
+// names a different assumption; everything not named keeps its base value.
+type Scenario struct {
+	Name string `json:"name"`
+	// Weight is the scenario's probability, in [0, 1], read only by Weighted (whose
+	// scenarios' weights sum to 1); zero, and left out of JSON, elsewhere.
+	Weight decimal.Decimal `json:"weight,omitzero"`
+	Set    []Override      `json:"set"`
 }
 
-// CaseTarget is one case valued.
-type CaseTarget struct {
+// ScenarioTarget is one scenario of a weighted target, valued.
+type ScenarioTarget struct {
 	Name   string          `json:"name"`
 	Weight decimal.Decimal `json:"weight"`
 	Target decimal.Decimal `json:"target"`
@@ -429,14 +434,14 @@ type CaseTarget struct {
 
 // Weighted is each case's target beside the probability-weighted target.
 type Weighted struct {
-	Cases  []CaseTarget    `json:"cases"`
-	Target decimal.Decimal `json:"target"` // Σ weight × target, exact
+	Cases  []ScenarioTarget `json:"cases"`
+	Target decimal.Decimal  `json:"target"` // Σ weight × target, exact
 }
 
 // Weighted values each case (Prepared.Value of its overrides) and weights the targets.
 // The weights must each lie in [0, 1] and sum to exactly 1 (fault.ErrWeight); a case
 // that cannot be valued fails the whole, naming it.
-func (p *Prepared) Weighted(cases ...Case) (Weighted, error) {
+func (p *Prepared) Weighted(cases ...Scenario) (Weighted, error) {
 	var out Weighted
 	total := decimal.Decimal{}
 	for _, c := range cases {
@@ -453,7 +458,7 @@ func (p *Prepared) Weighted(cases ...Case) (Weighted, error) {
 		if err != nil {
 			return Weighted{}, fault.Within(err, fault.Error{Pkg: "valuation", Field: "case " + c.Name})
 		}
-		out.Cases = append(out.Cases, CaseTarget{Name: c.Name, Weight: c.Weight, Target: r.Target})
+		out.Cases = append(out.Cases, ScenarioTarget{Name: c.Name, Weight: c.Weight, Target: r.Target})
 		out.Target = out.Target.Add(c.Weight.Mul(r.Target))
 	}
 	return out, nil

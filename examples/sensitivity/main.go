@@ -25,7 +25,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -131,19 +133,19 @@ func run(draws int, seed uint64, workers int, charts string) error {
 
 	// 5. Scenarios, with their 2021E P&L: under the report's cost ratios (109.6% of 2021E
 	// revenue) more revenue deepens the 2021E loss.
-	bear := sensitivity.Scenario{Name: "bear", Set: sensitivity.Point{
-		sensitivity.Set(mau, d("520")), sensitivity.Set(dau, d("310")),
-		sensitivity.Set("part/ecommerce/premium", d("-0.4")), sensitivity.Set("forecast/2021/ecommerce/take_rate", d("0.008"))}}
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{
-		sensitivity.Set(mau, d("620")), sensitivity.Set(dau, d("380")),
-		sensitivity.Set("part/ecommerce/premium", d("0")), sensitivity.Set("forecast/2021/ecommerce/take_rate", d("0.015"))}}
+	bear := valuation.Scenario{Name: "bear", Set: []valuation.Override{
+		{Key: key.Forecast(2021, "", "mau"), Value: d("520")}, {Key: key.Forecast(2021, "", "dau"), Value: d("310")},
+		{Key: key.Part("ecommerce", "premium"), Value: d("-0.4")}, {Key: key.Forecast(2021, "ecommerce", "take_rate"), Value: d("0.008")}}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{
+		{Key: key.Forecast(2021, "", "mau"), Value: d("620")}, {Key: key.Forecast(2021, "", "dau"), Value: d("380")},
+		{Key: key.Part("ecommerce", "premium"), Value: d("0")}, {Key: key.Forecast(2021, "ecommerce", "take_rate"), Value: d("0.015")}}}
 	c, err := e.Scenarios(ctx, []string{"target", "upside", revenue, "forecast/2021/ecommerce/gmv",
 		"pnl/2021/net_profit", "pnl/2021/eps"}, bear, bull)
 	if err != nil {
 		return err
 	}
 	fmt.Println(c.Text())
-	a, err := e.Attribute(ctx, sensitivity.Scenario{Name: "base"}, bull)
+	a, err := e.Attribute(ctx, valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -88,9 +89,9 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.NewFromInt(620)),
-		sensitivity.Set("part/ecommerce/premium", decimal.Zero), sensitivity.Set("forecast/2021/ecommerce/penetration", decimal.New(5, -1))}}
-	att, err := e.Attribute(ctx, sensitivity.Scenario{Name: "base"}, bull)
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", decimal.NewFromInt(620)),
+		testkit.Set("part/ecommerce/premium", decimal.Zero), testkit.Set("forecast/2021/ecommerce/penetration", decimal.New(5, -1))}}
+	att, err := e.Attribute(ctx, valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -160,8 +161,8 @@ func ExampleScreening() {
 func ExampleWaterfall() {
 	e := engine()
 	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Size{})), "Live streaming"))
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.NewFromInt(620))}}
-	a, err := e.Attribute(context.Background(), sensitivity.Scenario{Name: "base"}, bull)
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{{Key: key.Forecast(2021, "", "mau"), Value: decimal.NewFromInt(620)}}}
+	a, err := e.Attribute(context.Background(), valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -394,19 +394,21 @@ func inPath(err error, at string) error {
 // before any work. A tornado's swings given as a percentage of the base are resolved on
 // the engine.
 type requests struct {
-	axes      []sensitivity.Axis
-	outputs   []string // the grid's
-	tornado   *tornado
-	scenarios *scenarios
-	seek      *sensitivity.Goal
-	mc        *sensitivity.MonteCarlo
+	axes    []sensitivity.Axis
+	outputs []string // the grid's
+	tornado *tornado
+	// scenarios are the scenarios compared on scenarioOutputs; cases, the weighted ones.
+	scenarios       []valuation.Scenario
+	scenarioOutputs []string
+	seek            *sensitivity.Goal
+	mc              *sensitivity.MonteCarlo
 	// tornadoOutputs and mcOutputs are the outputs of the tornado and the Monte Carlo
 	// run, one analysis each; warnings, the deprecated spellings the file used.
 	tornadoOutputs, mcOutputs []string
 	warnings                  []valuation.Warning
 	sobol                     *sensitivity.Sobol
 	morris                    *sensitivity.Morris
-	cases                     []valuation.Case
+	cases                     []valuation.Scenario
 }
 
 // at locates err at a run file's path.
@@ -430,7 +432,18 @@ func (f document) requests() (requests, error) {
 			}
 		}
 	}
-	rq.tornado, rq.scenarios = f.Tornado, f.Scenarios
+	rq.tornado = f.Tornado
+	if sc := f.Scenarios; sc != nil {
+		rq.scenarioOutputs = sc.Outputs
+		rq.scenarios = make([]valuation.Scenario, len(sc.Sets))
+		for i, c := range sc.Sets {
+			set, err := overrides(c.Set, fmt.Sprintf("$.scenarios.sets[%d].set", i))
+			if err != nil {
+				return requests{}, err
+			}
+			rq.scenarios[i] = valuation.Scenario{Name: c.Name, Set: set}
+		}
+	}
 	if t := f.Tornado; t != nil {
 		rq.tornadoOutputs = rq.outputsOf("$.tornado", t.Outputs, t.Output)
 	}
@@ -475,16 +488,13 @@ func (f document) requests() (requests, error) {
 		rq.mc = &run
 	}
 	if len(f.Weighted) > 0 {
-		rq.cases = make([]valuation.Case, len(f.Weighted))
+		rq.cases = make([]valuation.Scenario, len(f.Weighted))
 		for i, c := range f.Weighted {
-			rq.cases[i] = valuation.Case{Name: c.Name, Weight: c.Weight.Decimal}
-			for _, k := range slices.Sorted(maps.Keys(c.Set)) {
-				parsed, err := key.Parse(k)
-				if err != nil {
-					return requests{}, at(files.ChildPath(fmt.Sprintf("$.weighted[%d].set", i), k), err)
-				}
-				rq.cases[i].Set = append(rq.cases[i].Set, valuation.Override{Key: parsed, Value: c.Set[k].Decimal})
+			set, err := overrides(c.Set, fmt.Sprintf("$.weighted[%d].set", i))
+			if err != nil {
+				return requests{}, err
 			}
+			rq.cases[i] = valuation.Scenario{Name: c.Name, Weight: c.Weight.Decimal, Set: set}
 		}
 	}
 	if sb := f.Sobol; sb != nil {
@@ -558,7 +568,7 @@ func (rq requests) admit(limit int) error {
 		count("$.tornado", 2*len(rq.tornado.Swings)*len(rq.tornadoOutputs), nil)
 	}
 	if rq.scenarios != nil {
-		count("$.scenarios", len(rq.scenarios.Sets), nil)
+		count("$.scenarios", len(rq.scenarios), nil)
 	}
 	if rq.seek != nil {
 		n, err := rq.seek.Cost()
@@ -616,15 +626,8 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, erro
 			out.Tornado = append(out.Tornado, tor)
 		}
 	}
-	if s := rq.scenarios; s != nil {
-		scenarios := make([]sensitivity.Scenario, len(s.Sets))
-		for i, sc := range s.Sets {
-			scenarios[i].Name = sc.Name
-			for _, k := range slices.Sorted(maps.Keys(sc.Set)) {
-				scenarios[i].Set = append(scenarios[i].Set, sensitivity.Set(k, sc.Set[k].Decimal))
-			}
-		}
-		c, err := e.Scenarios(ctx, s.Outputs, scenarios...)
+	if rq.scenarios != nil {
+		c, err := e.Scenarios(ctx, rq.scenarioOutputs, rq.scenarios...)
 		if err != nil {
 			return Result{}, at("$.scenarios", err)
 		}
@@ -671,6 +674,19 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, erro
 			return Result{}, at("$.morris", err)
 		}
 		out.Morris = s
+	}
+	return out, nil
+}
+
+// overrides are a scenario's assumptions, the set at path, in the order of their keys.
+func overrides(set map[string]files.Decimal, path string) ([]valuation.Override, error) {
+	var out []valuation.Override
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		parsed, err := key.Parse(k)
+		if err != nil {
+			return nil, at(files.ChildPath(path, k), err)
+		}
+		out = append(out, valuation.Override{Key: parsed, Value: set[k].Decimal})
 	}
 	return out, nil
 }

@@ -13,24 +13,15 @@ import (
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
-// Override sets one assumption to a value.
-type Override struct {
-	Name  string          `json:"name"`
-	Value decimal.Decimal `json:"value"`
-}
-
-// Set returns the override of assumption name to v.
-func Set(name string, v decimal.Decimal) Override { return Override{name, v} }
-
 // Point is a model moved away from its base: each override names a different assumption;
 // everything not named keeps its base value.
-type Point []Override
+type Point []valuation.Override
 
-// String formats the point as "name=value, ...", with values as given.
+// String formats the point as "key=value, ...", with values as given.
 func (p Point) String() string {
 	parts := make([]string, len(p))
 	for i, o := range p {
-		parts[i] = o.Name + "=" + fault.Plain(o.Value)
+		parts[i] = o.Key.String() + "=" + fault.Plain(o.Value)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -53,21 +44,32 @@ type ref struct {
 // resolve finds the assumption a name addresses in the base model.
 func (e *Engine) resolve(name string) (ref, error) {
 	k, err := key.Parse(name)
-	var a valuation.Assumption
-	if err == nil {
-		a, err = e.prep.Assumption(k)
+	if err != nil {
+		return ref{}, e.unknown(name)
 	}
+	return e.resolveKey(name, k)
+}
+
+// resolveKey finds the assumption k addresses, named name in errors.
+func (e *Engine) resolveKey(name string, k key.Key) (ref, error) {
+	a, err := e.prep.Assumption(k)
 	if errors.Is(err, fault.ErrNotMovable) {
 		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrNotMovable}
 	}
 	if err != nil {
-		var known []string
-		for _, a := range e.prep.Assumptions() {
-			known = append(known, a.Key.String())
-		}
-		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Value: key.Suggest(name, known), Err: fault.ErrUnknownAssumption}
+		return ref{}, e.unknown(name)
 	}
 	return ref{name: name, Assumption: a}, nil
+}
+
+// unknown is the error of a name that addresses no assumption: the nearest known ones
+// suggested.
+func (e *Engine) unknown(name string) error {
+	var known []string
+	for _, a := range e.prep.Assumptions() {
+		known = append(known, a.Key.String())
+	}
+	return &fault.Error{Pkg: "sensitivity", Field: name, Value: key.Suggest(name, known), Err: fault.ErrUnknownAssumption}
 }
 
 // Assumptions lists every assumption of the model that an analysis can move, with its

@@ -5,9 +5,12 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Attribution splits the change in the per-share target between two scenarios by
@@ -39,7 +42,7 @@ type Step struct {
 // whole change exactly. The split depends on the order when assumptions interact (the
 // value of a segment is MAU × multiple, so moving MAU before the multiple credits MAU with
 // less); order to's overrides as the story should be told.
-func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution, error) {
+func (e *Engine) Attribute(ctx context.Context, from, to valuation.Scenario) (Attribution, error) {
 	outputs := []string{"target", "shares"}
 	a := Attribution{From: from.Name, To: to.Name}
 	for _, p := range e.base.Parts {
@@ -57,20 +60,23 @@ func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution,
 	if _, _, err := e.point(to.Set); err != nil {
 		return Attribution{}, err
 	}
-	var moves []Override
-	valueIn := func(p Point, name string) (decimal.Decimal, bool) {
+	var moves []valuation.Override
+	valueIn := func(p []valuation.Override, k key.Key) (decimal.Decimal, bool) {
 		for _, o := range p {
-			if o.Name == name {
+			if o.Key == k {
 				return o.Value, true
 			}
 		}
 		return decimal.Decimal{}, false
 	}
+	base := func(k key.Key) decimal.Decimal {
+		r, _ := e.resolveKey("", k) // resolved above
+		return r.Base
+	}
 	moves = append(moves, to.Set...)
 	for _, o := range from.Set {
-		if _, ok := valueIn(to.Set, o.Name); !ok {
-			base, _ := e.Base(o.Name) // resolved above
-			moves = append(moves, Override{o.Name, base})
+		if _, ok := valueIn(to.Set, o.Key); !ok {
+			moves = append(moves, valuation.Override{Key: o.Key, Value: base(o.Key)})
 		}
 	}
 	if err := e.opts.admit(ctx, len(moves)+1); err != nil {
@@ -97,14 +103,14 @@ func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution,
 		if err := ctx.Err(); err != nil {
 			return Attribution{}, err
 		}
-		was, ok := valueIn(state, mv.Name)
+		was, ok := valueIn(state, mv.Key)
 		if !ok {
-			was, _ = e.Base(mv.Name)
+			was = base(mv.Key)
 		}
 		if was.Equal(mv.Value) {
 			continue
 		}
-		if i := slices.IndexFunc(state, func(o Override) bool { return o.Name == mv.Name }); i >= 0 {
+		if i := slices.IndexFunc(state, func(o valuation.Override) bool { return o.Key == mv.Key }); i >= 0 {
 			state[i].Value = mv.Value
 		} else {
 			state = append(state, mv)
@@ -113,7 +119,7 @@ func (e *Engine) Attribute(ctx context.Context, from, to Scenario) (Attribution,
 		if err != nil {
 			return Attribution{}, err
 		}
-		s := Step{Name: mv.Name, From: was, To: mv.Value, Change: next.Sub(target), BySegment: make([]decimal.Decimal, len(segs))}
+		s := Step{Name: mv.Key.String(), From: was, To: mv.Value, Change: next.Sub(target), BySegment: make([]decimal.Decimal, len(segs))}
 		for i := range segs {
 			s.BySegment[i] = nextSegs[i].Sub(segs[i])
 		}

@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // gridAxes is the benchmark grid: 101 MAU values × 101 e-commerce premiums.
@@ -100,7 +102,7 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.RequireFromString("600"))}
+	p := sensitivity.Point{testkit.Set("forecast/2021/mau", decimal.RequireFromString("600"))}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.Eval(p, "target"); err != nil {

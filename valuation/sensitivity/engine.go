@@ -130,21 +130,22 @@ func (e *Engine) query(outputs []string) (query, error) {
 	return q, nil
 }
 
-// point resolves the names of p.
+// point resolves the keys of p.
 func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 	refs := make([]ref, len(p))
 	vals := make([]decimal.Decimal, len(p))
 	for i, o := range p {
-		r, err := e.resolve(o.Name)
+		name := o.Key.String()
+		r, err := e.resolveKey(name, o.Key)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, prev := range refs[:i] {
 			if prev.Key == r.Key {
-				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: o.Name, Err: fault.ErrDuplicateAssumption}
+				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrDuplicateAssumption}
 			}
 		}
-		if err := checkValue(o.Name, o.Value); err != nil {
+		if err := checkValue(name, o.Value); err != nil {
 			return nil, nil, err
 		}
 		refs[i], vals[i] = r, o.Value

@@ -9,7 +9,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -126,9 +129,9 @@ func TestLinkDAU(t *testing.T) {
 		p    sensitivity.Point
 		want decimal.Decimal
 	}{
-		{"alone", false, sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("600"))}, d("344")},
-		{"linked", true, sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("600"))}, linked},
-		{"both set", true, sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("600")), sensitivity.Set("forecast/2021/dau", d("350"))}, d("350")},
+		{"alone", false, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600"))}, d("344")},
+		{"linked", true, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600"))}, linked},
+		{"both set", true, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600")), testkit.Set("forecast/2021/dau", d("350"))}, d("350")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := engine(t, sensitivity.Options{LinkDAU: tc.link}).Eval(tc.p, "forecast/2021/dau")
@@ -150,17 +153,17 @@ func TestEvalErrors(t *testing.T) {
 		output string
 		want   error
 	}{
-		{"rate above one", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", fault.ErrRate},
-		{"negative penetration", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", fault.ErrRate},
-		{"DAU above MAU", sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("300"))}, "target", fault.ErrDAUAboveMAU},
-		{"zero shares", sensitivity.Point{sensitivity.Set("shares", d("0"))}, "target", fault.ErrShares},
-		{"zero EPS shares", sensitivity.Point{sensitivity.Set("pnl/2021/shares", d("0"))}, "pnl/2021/eps", fault.ErrShares},
-		{"premium -100%", sensitivity.Point{sensitivity.Set("part/ecommerce/premium", d("-1"))}, "target", fault.ErrPremium},
-		{"zero average", sensitivity.Point{sensitivity.Set("part/advertising/average", d("0"))}, "target", fault.ErrNonPositive},
-		{"zero FX rate", sensitivity.Point{sensitivity.Set("fx/USD/HKD", d("0"))}, "target", fault.ErrBadRate},
-		{"unknown", sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", fault.ErrUnknownAssumption},
-		{"unknown year", sensitivity.Point{sensitivity.Set("forecast/2030/mau", d("1"))}, "target", fault.ErrUnknownAssumption},
-		{"twice", sensitivity.Point{sensitivity.Set("shares", d("1")), sensitivity.Set("shares", d("2"))}, "target", fault.ErrDuplicateAssumption},
+		{"rate above one", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", fault.ErrRate},
+		{"negative penetration", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", fault.ErrRate},
+		{"DAU above MAU", sensitivity.Point{testkit.Set("forecast/2021/mau", d("300"))}, "target", fault.ErrDAUAboveMAU},
+		{"zero shares", sensitivity.Point{testkit.Set("shares", d("0"))}, "target", fault.ErrShares},
+		{"zero EPS shares", sensitivity.Point{testkit.Set("pnl/2021/shares", d("0"))}, "pnl/2021/eps", fault.ErrShares},
+		{"premium -100%", sensitivity.Point{testkit.Set("part/ecommerce/premium", d("-1"))}, "target", fault.ErrPremium},
+		{"zero average", sensitivity.Point{testkit.Set("part/advertising/average", d("0"))}, "target", fault.ErrNonPositive},
+		{"zero FX rate", sensitivity.Point{testkit.Set("fx/USD/HKD", d("0"))}, "target", fault.ErrBadRate},
+		{"unknown", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"unknown year", sensitivity.Point{testkit.Set("forecast/2030/mau", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"twice", sensitivity.Point{testkit.Set("shares", d("1")), testkit.Set("shares", d("2"))}, "target", fault.ErrDuplicateAssumption},
 		{"unknown output", nil, "forecast/2021/ecommerce/churn", fault.ErrUnknownMetric},
 		{"unknown figure", nil, "part/ecommerce/churn", fault.ErrUnknownFigure},
 	} {
@@ -313,7 +316,7 @@ func TestSeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/ecommerce/take_rate", sol.Value)}, "forecast/2021/revenue/growth")
+	out, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/ecommerce/take_rate", sol.Value)}, "forecast/2021/revenue/growth")
 	if err != nil || out[0].Sub(d("0.4")).Abs().GreaterThan(d("1e-9")) {
 		t.Errorf("growth at take rate %s: %v %v, want 40%%", sol.Value, out, err)
 	}
@@ -322,9 +325,9 @@ func TestSeek(t *testing.T) {
 func TestScenariosAndAttribution(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
-	bear := sensitivity.Scenario{Name: "bear", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("520")), sensitivity.Set("part/ecommerce/premium", d("-0.4"))}}
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("620")), sensitivity.Set("part/ecommerce/premium", d("0")), sensitivity.Set("forecast/2021/ecommerce/take_rate", d("0.015"))}}
-	broken := sensitivity.Scenario{Name: "broken", Set: sensitivity.Point{sensitivity.Set("shares", d("-1"))}}
+	bear := valuation.Scenario{Name: "bear", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("520")), testkit.Set("part/ecommerce/premium", d("-0.4"))}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("620")), testkit.Set("part/ecommerce/premium", d("0")), testkit.Set("forecast/2021/ecommerce/take_rate", d("0.015"))}}
+	broken := valuation.Scenario{Name: "broken", Set: []valuation.Override{testkit.Set("shares", d("-1"))}}
 	c, err := e.Scenarios(ctx, []string{"target", "pnl/2021/net_profit"}, bear, bull, broken)
 	if err != nil {
 		t.Fatal(err)

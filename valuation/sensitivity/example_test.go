@@ -8,6 +8,8 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -112,10 +114,10 @@ func ExampleEngine_Scenarios() {
 		panic(err)
 	}
 	d := decimal.RequireFromString
-	bear := sensitivity.Scenario{Name: "bear", Set: sensitivity.Point{
-		sensitivity.Set("forecast/2021/mau", d("520")), sensitivity.Set("part/ecommerce/premium", d("-0.4"))}}
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{
-		sensitivity.Set("forecast/2021/mau", d("620")), sensitivity.Set("part/ecommerce/premium", d("0"))}}
+	bear := valuation.Scenario{Name: "bear", Set: []valuation.Override{
+		{Key: key.Forecast(2021, "", "mau"), Value: d("520")}, {Key: key.Part("ecommerce", "premium"), Value: d("-0.4")}}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{
+		{Key: key.Forecast(2021, "", "mau"), Value: d("620")}, {Key: key.Part("ecommerce", "premium"), Value: d("0")}}}
 	c, err := e.Scenarios(context.Background(), []string{"target", "pnl/2021/eps"}, bear, bull)
 	if err != nil {
 		panic(err)
@@ -138,9 +140,9 @@ func ExampleEngine_Attribute() {
 		panic(err)
 	}
 	d := decimal.RequireFromString
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{
-		sensitivity.Set("forecast/2021/mau", d("620")), sensitivity.Set("part/ecommerce/premium", d("0"))}}
-	a, err := e.Attribute(context.Background(), sensitivity.Scenario{Name: "report"}, bull)
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{
+		{Key: key.Forecast(2021, "", "mau"), Value: d("620")}, {Key: key.Part("ecommerce", "premium"), Value: d("0")}}}
+	a, err := e.Attribute(context.Background(), valuation.Scenario{Name: "report"}, bull)
 	if err != nil {
 		panic(err)
 	}

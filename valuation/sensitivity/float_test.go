@@ -16,6 +16,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
@@ -53,7 +54,7 @@ func TestFloatMatchesDecimal(t *testing.T) {
 		p := make(Point, len(names))
 		for j := range names {
 			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
-			p[j] = Set(names[j], decimal.NewFromFloat(x[j]))
+			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
 		}
 		want, err := e.Eval(p, outputs...)
 		if err != nil {
@@ -392,7 +393,7 @@ func TestFloatBridge(t *testing.T) {
 		p := make(Point, len(names))
 		for j := range names {
 			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
-			p[j] = Set(names[j], decimal.NewFromFloat(x[j]))
+			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
 		}
 		want, err := e.Eval(p, "target", "equity")
 		if err != nil {

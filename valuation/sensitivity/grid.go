@@ -12,12 +12,14 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Axis is one assumption swept over a list of values: Values, or Steps values evenly
@@ -323,14 +325,19 @@ func (g Grid) Cell(idx ...int) (Cell, error) {
 	return g.Cells[i], nil
 }
 
-// Point returns the overrides of cell i, or nil when i is not a cell of the grid.
+// Point returns the overrides of cell i, or nil when i is not a cell of the grid (or one
+// of its axes names no key: a grid built by hand; Engine.Grid refuses such an axis).
 func (g Grid) Point(i int) Point {
 	if !g.consistent() || i < 0 || i >= len(g.Cells) {
 		return nil
 	}
 	p := make(Point, len(g.Axes))
 	for k, j := range g.Index(i) {
-		p[k] = Override{g.Axes[k].Name, g.Axes[k].Values[j]}
+		ak, err := key.Parse(g.Axes[k].Name)
+		if err != nil {
+			return nil
+		}
+		p[k] = valuation.Override{Key: ak, Value: g.Axes[k].Values[j]}
 	}
 	return p
 }

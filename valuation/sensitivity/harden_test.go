@@ -13,7 +13,9 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -132,11 +134,11 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 		t.Fatalf("invalid draws %+v, valid %d", s.Invalid, s.Valid)
 	}
 	// Every valid draw has DAU in [500, 571.68]: revenue lies between its values there.
-	lo, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/dau", d("500"))}, "forecast/2021/revenue")
+	lo, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/dau", d("500"))}, "forecast/2021/revenue")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hi, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/dau", d("571.68"))}, "forecast/2021/revenue")
+	hi, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/dau", d("571.68"))}, "forecast/2021/revenue")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +229,7 @@ func TestNilContext(t *testing.T) {
 			_, err := e.Seek(ctx, sensitivity.Goal{Assumption: "shares", Output: "target"})
 			return err
 		},
-		"Attribute": func() error { _, err := e.Attribute(ctx, sensitivity.Scenario{}, sensitivity.Scenario{}); return err },
+		"Attribute": func() error { _, err := e.Attribute(ctx, valuation.Scenario{}, valuation.Scenario{}); return err },
 		"MonteCarlo": func() error {
 			_, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{Output: "target", Draws: 10, Inputs: in})
 			return err
@@ -286,7 +288,7 @@ func TestHostileValues(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
 	huge := decimal.New(1, 100_000_000)
-	if _, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, fault.ErrOption) {
+	if _, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Eval at 1e100000000: %v, want ErrOption", err)
 	}
 	if _, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "shares", Values: []decimal.Decimal{huge}}); !errors.Is(err, fault.ErrOption) {

@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -73,7 +76,7 @@ func TestRunJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bull := sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("620"))}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("620"))}}
 	cmp, err := e.Scenarios(ctx, []string{"target"}, bull)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +85,7 @@ func TestRunJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	att, err := e.Attribute(ctx, sensitivity.Scenario{Name: "base"}, bull)
+	att, err := e.Attribute(ctx, valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		t.Fatal(err)
 	}

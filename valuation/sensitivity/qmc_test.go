@@ -7,6 +7,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 )
 
 // kuaishou4 is the four-input Kuaishou case of issue 14: 2021E MAU, the e-commerce
@@ -34,8 +36,8 @@ func kuaishou4Indices(t *testing.T, e *Engine) (first, total []float64) {
 	t.Helper()
 	eval := func(mau, prem, avg, fx float64) float64 {
 		v, err := e.Eval(Point{
-			Set("forecast/2021/mau", decimal.NewFromFloat(mau)), Set("part/ecommerce/premium", decimal.NewFromFloat(prem)),
-			Set("part/advertising/average", decimal.NewFromFloat(avg)), Set("fx/USD/HKD", decimal.NewFromFloat(fx))}, "target")
+			testkit.Set("forecast/2021/mau", decimal.NewFromFloat(mau)), testkit.Set("part/ecommerce/premium", decimal.NewFromFloat(prem)),
+			testkit.Set("part/advertising/average", decimal.NewFromFloat(avg)), testkit.Set("fx/USD/HKD", decimal.NewFromFloat(fx))}, "target")
 		if err != nil {
 			t.Fatal(err)
 		}

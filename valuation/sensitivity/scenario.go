@@ -5,27 +5,23 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
-// Scenario is a named set of overrides, such as "bear" or "bull".
-type Scenario struct {
-	Name string `json:"name"`
-	Set  Point  `json:"set"`
-}
-
 // Comparison is the outputs under each scenario, side by side.
 type Comparison struct {
-	Outputs   []string          `json:"outputs"`
-	Scenarios []Scenario        `json:"scenarios"`
-	Base      []decimal.Decimal `json:"base"`  // the outputs at the base model
-	Cells     []Cell            `json:"cells"` // one per scenario
+	Outputs   []string             `json:"outputs"`
+	Scenarios []valuation.Scenario `json:"scenarios"`
+	Base      []decimal.Decimal    `json:"base"`  // the outputs at the base model
+	Cells     []Cell               `json:"cells"` // one per scenario
 }
 
 // Scenarios evaluates the outputs under each scenario. An invalid scenario is a cell with
 // its error; an unknown or duplicated assumption fails the run.
-func (e *Engine) Scenarios(ctx context.Context, outputs []string, scenarios ...Scenario) (Comparison, error) {
+func (e *Engine) Scenarios(ctx context.Context, outputs []string, scenarios ...valuation.Scenario) (Comparison, error) {
 	q, err := e.query(outputs)
 	if err != nil {
 		return Comparison{}, err
@@ -71,8 +67,8 @@ func (c Comparison) table() table.Table {
 	for _, s := range c.Scenarios {
 		t.Header = append(t.Header, s.Name)
 		for _, o := range s.Set {
-			if !slices.Contains(names, o.Name) {
-				names = append(names, o.Name)
+			if n := o.Key.String(); !slices.Contains(names, n) {
+				names = append(names, n)
 			}
 		}
 	}
@@ -93,7 +89,7 @@ func (c Comparison) table() table.Table {
 		for _, s := range c.Scenarios {
 			v := ""
 			for _, o := range s.Set {
-				if o.Name == n {
+				if o.Key.String() == n {
 					v = FormatValue(n, o.Value)
 				}
 			}

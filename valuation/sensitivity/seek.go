@@ -89,7 +89,7 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	f := func(x decimal.Decimal) (decimal.Decimal, error) {
 		out := make([]decimal.Decimal, 1)
 		if err := ev.Eval([]decimal.Decimal{x}, out); err != nil {
-			return decimal.Decimal{}, &PointError{Point: Point{{g.Assumption, x}}, Err: err}
+			return decimal.Decimal{}, &PointError{Point: Point{{Key: r.Key, Value: x}}, Err: err}
 		}
 		return out[0].Sub(g.Target), nil
 	}

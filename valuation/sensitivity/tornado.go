@@ -102,7 +102,7 @@ func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (T
 		}
 		out := make([]decimal.Decimal, 1)
 		if err := e.eval(q, refs[i/2:i/2+1], []decimal.Decimal{v}, out); err != nil {
-			*cell = Cell{Err: &PointError{Point: Point{{b.Name, v}}, Err: err}}
+			*cell = Cell{Err: &PointError{Point: Point{{Key: refs[i/2].Key, Value: v}}, Err: err}}
 			return
 		}
 		*cell = Cell{Values: out}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 	"github.com/sotpkit/sotp/valuation/workbook"
@@ -206,7 +207,7 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 		if err := f.SaveAs(moved); err != nil {
 			t.Fatal(err)
 		}
-		want, err := e.Eval(sensitivity.Point{sensitivity.Set("forecast/2021/mau", decimal.RequireFromString(mau))}, "target")
+		want, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/mau", decimal.RequireFromString(mau))}, "target")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +293,7 @@ func TestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := e.Scenarios(context.Background(), []string{"target"}, sensitivity.Scenario{Name: "bull", Set: sensitivity.Point{sensitivity.Set("shares", decimal.NewFromInt(4000))}})
+	sc, err := e.Scenarios(context.Background(), []string{"target"}, valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("shares", decimal.NewFromInt(4000))}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,7 +161,7 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		if enum := f.Tag.Get("enum"); enum != "" {
 			props[name].(map[string]any)["enum"] = strings.Split(enum, "|")
 		}
-		if opts != "omitempty" {
+		if opts != "omitempty" && opts != "omitzero" {
 			required = append(required, name)
 		}
 	}

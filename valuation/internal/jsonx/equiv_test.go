@@ -12,8 +12,10 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -118,6 +120,11 @@ type tagged struct {
 	EmptyArr   [0]int          `json:",omitempty"`
 	ZeroStruct struct{}        `json:",omitempty"`
 	ZeroDec    decimal.Decimal `json:",omitempty"`
+	// omitzero leaves out a value whose IsZero says so, else its type's zero value.
+	OmitDec    decimal.Decimal `json:"od,omitzero"`
+	OmitDecNeg decimal.Decimal `json:"odn,omitzero"` // -0 written as a decimal is zero
+	OmitInt    int             `json:"oi,omitzero"`
+	OmitStruct struct{ A int } `json:"os,omitzero"`
 }
 
 type kinds struct {
@@ -204,8 +211,9 @@ func TestEquivalentValues(t *testing.T) {
 		{"pointer to kinds", "a pointer at the top: its element's fields are addressable", &full},
 		{"tags", "names, -, omitempty and options as encoding/json reads them; embedded structs are plain fields", tagged{
 			Plain: "p", Renamed: "r", Skipped: "s", Dash: "d", StringOpt: 5, Escaped: 1, Unicode: 2, Embedded: Embedded{E: 3},
-			NegZero: math.Copysign(0, -1)}},
-		{"tags filled", "omitempty fields that are not empty", tagged{Omitted: "o", Kept: "k", BothOpts: 1, ZeroInt: 1,
+			NegZero: math.Copysign(0, -1), OmitDecNeg: d("-0.000")}},
+		{"tags filled", "omitempty and omitzero fields that are not empty", tagged{Omitted: "o", Kept: "k", BothOpts: 1, ZeroInt: 1,
+			OmitDec: d("0.5"), OmitInt: 2, OmitStruct: struct{ A int }{1},
 			ZeroFloat: 0.5, False: true, NilPtr: &n, NilAny: 0, EmptyMap: map[string]int{"a": 1}, ptrMarshaler: &ptrMarshaler{}}},
 		{"nil", "a nil interface", nil},
 		{"nil pointer", "a nil pointer at the top", (*kinds)(nil)},
@@ -317,8 +325,8 @@ func TestEquivalentResults(t *testing.T) {
 	}
 	t.Run("tornado", func(t *testing.T) { sameAsOld(t, tor) })
 	cmp, err := e.Scenarios(ctx, []string{"target", "pnl/2021/eps"},
-		sensitivity.Scenario{Name: "bear <&>", Set: sensitivity.Point{sensitivity.Set("forecast/2021/mau", d("520"))}},
-		sensitivity.Scenario{Name: "bad", Set: sensitivity.Point{sensitivity.Set("forecast/2021/dau", d("900"))}})
+		valuation.Scenario{Name: "bear <&>", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("520"))}},
+		valuation.Scenario{Name: "bad", Set: []valuation.Override{testkit.Set("forecast/2021/dau", d("900"))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,6 +417,32 @@ func TestConcurrent(t *testing.T) {
 	for range 4 {
 		if err := <-done; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestOmitZeroAsEncodingJSON: which omitzero fields are written is what encoding/json
+// decides, the decimal's IsZero included (the values' text aside, which is sotp's).
+func TestOmitZeroAsEncodingJSON(t *testing.T) {
+	type omits struct {
+		OmitDec    decimal.Decimal `json:"od,omitzero"`
+		OmitDecNeg decimal.Decimal `json:"odn,omitzero"`
+		OmitInt    int             `json:"oi,omitzero"`
+		OmitStruct struct{ A int } `json:"os,omitzero"`
+	}
+	for _, v := range []omits{{}, {OmitDecNeg: d("-0.000")}, {OmitDec: d("0.5"), OmitInt: 2, OmitStruct: struct{ A int }{1}}} {
+		got, err := jsonx.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{`"od":`, `"odn":`, `"oi":`, `"os":`} {
+			if strings.Contains(string(got), k) != strings.Contains(string(want), k) {
+				t.Errorf("%s: %s written %v by jsonx, %v by encoding/json", want, k, strings.Contains(string(got), k), strings.Contains(string(want), k))
+			}
 		}
 	}
 }

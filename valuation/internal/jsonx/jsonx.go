@@ -38,7 +38,7 @@ var (
 )
 
 // Marshal returns the JSON of v. Struct fields follow encoding/json's rules for names and
-// the json tag's name, "-" and omitempty; nil slices and maps are written [] and {}, so
+// the json tag's name, "-", omitempty and omitzero; nil slices and maps are written [] and {}, so
 // that a field has one shape whether it holds anything or not; v's own MarshalJSON, if any, is not called (so
 // that a MarshalJSON method can call Marshal on its receiver), those of values inside it
 // are; an error value is written as its message; a float that is NaN or infinite, null.
@@ -139,6 +139,7 @@ type field struct {
 	// plain reports that name needs no escaping: it is written between quotes as it is.
 	plain     bool
 	omitEmpty bool
+	omitZero  bool
 	info      *typeInfo // resolved on first use
 }
 
@@ -413,7 +414,7 @@ func (e *encoder) structValue(v reflect.Value, ti *typeInfo) error {
 	for i := range e.fieldsOf(ti) {
 		f := &ti.fields[i]
 		fv := v.Field(int(f.index))
-		if f.omitEmpty && empty(fv) {
+		if f.omitEmpty && empty(fv) || f.omitZero && zero(fv) {
 			continue
 		}
 		if !first {
@@ -472,7 +473,7 @@ func (e *encoder) fieldsOf(ti *typeInfo) []field {
 		for j := range len(name) {
 			plain = plain && safe(name[j])
 		}
-		fields = append(fields, field{index: int32(i), typ: f.Type, name: name, plain: plain, omitEmpty: opts == "omitempty"})
+		fields = append(fields, field{index: int32(i), typ: f.Type, name: name, plain: plain, omitEmpty: opts == "omitempty", omitZero: opts == "omitzero"})
 	}
 	e.fields = e.fields[len(fields):len(fields)]
 	ti.fields, ti.done = fields, true
@@ -569,6 +570,15 @@ type entry struct {
 	key    string
 	val    int
 	lo, hi int // an int key's digits, before key is set
+}
+
+// zero reports what encoding/json's omitzero leaves out: a value whose IsZero method
+// says it is zero (a decimal.Decimal of 0), else the zero value of its type.
+func zero(v reflect.Value) bool {
+	if z, ok := v.Interface().(interface{ IsZero() bool }); ok {
+		return z.IsZero()
+	}
+	return v.IsZero()
 }
 
 // empty reports what encoding/json's omitempty leaves out: false, 0, "", a nil pointer or

@@ -143,6 +143,11 @@ func oldEncodeStruct(b *bytes.Buffer, v reflect.Value) error {
 		if opts == "omitempty" && oldEmpty(fv) {
 			continue
 		}
+		// omitzero as encoding/json has it since Go 1.24: the field's IsZero method, else
+		// its type's zero value (added to the oracle with the option, issue 24).
+		if z, ok := fv.Interface().(interface{ IsZero() bool }); opts == "omitzero" && (ok && z.IsZero() || !ok && fv.IsZero()) {
+			continue
+		}
 		if !first {
 			b.WriteByte(',')
 		}
