@@ -85,8 +85,8 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	if g.Cells[1].Err == nil {
 		t.Error("a subscriber ratio of 120% was valued")
 	}
-	if got := sensitivity.FormatValue(ratio, d("0.15")); got != "15.0%" {
-		t.Errorf("the ratio prints as %q, want 15.0%%", got)
+	if text := g.Text("target"); !strings.Contains(text, "15.0%") {
+		t.Errorf("the ratio does not print as 15.0%% in the grid:\n%s", text)
 	}
 	// The float64 program: target = 20 + 200 × ratio, exactly linear, so a
 	// Monte Carlo mean over a uniform ratio on [0.05, 0.15] is 40 within sampling error.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -75,7 +76,7 @@ func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 	}
 	base.Color, base.Dashes = baseColor, []vg.Length{vg.Points(3), vg.Points(2)}
 	p.Add(base)
-	p.Legend.Add("base "+sensitivity.FormatValue(g.Axes[0].Name, g.Bases[0]), base)
+	p.Legend.Add("base "+table.Value(g.Axes[0].Name, g.Bases[0]), base)
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Y.Label.Text = strings.Join(outputs, ", ")
 	p.Y.Tick.Marker = valueTicks{outputs[0]}
@@ -281,7 +282,7 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 	}
 	line.Color = baseColor
 	p.Add(line)
-	p.Legend.Add("with all: "+sensitivity.FormatValue("target", l.Target), line)
+	p.Legend.Add("with all: "+table.Value("target", l.Target), line)
 	p.NominalX(names...)
 	p.Legend.Top = true
 	return newChart("leave-one-out", s, []*plot.Plot{p}, []float64{1})

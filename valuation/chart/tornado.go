@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -34,14 +35,14 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 		return fail("base " + fault.Plain(t.Base))
 	}
 	p := plot.New()
-	p.Title.Text = "Tornado: " + t.Output + " (base " + sensitivity.FormatValue(t.Output, t.Base) + ")"
+	p.Title.Text = "Tornado: " + t.Output + " (base " + table.Value(t.Output, t.Base) + ")"
 	p.X.Label.Text = t.Output
 	names := make([]string, len(t.Bars))
 	var marks plotter.XYLabels
 	n := len(t.Bars)
 	for i, b := range t.Bars {
 		y := float64(n - 1 - i) // widest on top
-		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", b.Name, sensitivity.FormatValue(b.Name, b.Swing.Low), sensitivity.FormatValue(b.Name, b.Swing.High))
+		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", b.Name, table.Value(b.Name, b.Swing.Low), table.Value(b.Name, b.Swing.High))
 		for _, end := range []struct {
 			c   sensitivity.Cell
 			col color.Color
@@ -102,7 +103,7 @@ func (v valueTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = sensitivity.FormatValue(v.name, decimal.NewFromFloat(ticks[i].Value))
+			ticks[i].Label = table.Value(v.name, decimal.NewFromFloat(ticks[i].Value))
 		}
 	}
 	return ticks

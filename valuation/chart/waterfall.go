@@ -10,7 +10,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
-	"github.com/sotpkit/sotp/valuation/sensitivity"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 )
 
 // Waterfall draws the sum of the parts of a valued model: a bar per part from the running
@@ -24,7 +24,7 @@ func Waterfall(r valuation.Result, s Size) (Chart, error) {
 		return fail("no parts")
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Sum of the parts (%s m): target %s per share", r.Currency, sensitivity.FormatValue("target", r.Target))
+	p.Title.Text = fmt.Sprintf("Sum of the parts (%s m): target %s per share", r.Currency, table.Value("target", r.Target))
 	p.Y.Label.Text = string(r.Currency) + " m"
 	names := make([]string, 0, len(r.Parts)+1)
 	var values plotter.XYLabels
@@ -41,14 +41,14 @@ func Waterfall(r valuation.Result, s Size) (Chart, error) {
 		run += v
 		names = append(names, fmt.Sprintf("%s (%s)", pv.Title, pv.Method))
 		values.XYs = append(values.XYs, plotter.XY{X: float64(i), Y: run})
-		values.Labels = append(values.Labels, sensitivity.FormatValue("sum", pv.Value))
+		values.Labels = append(values.Labels, table.Value("sum", pv.Value))
 	}
 	if err := column(p, float64(len(r.Parts)), 0, r.Sum.InexactFloat64(), baseColor); err != nil {
 		return fail("sum: " + err.Error())
 	}
 	names = append(names, "Sum")
 	values.XYs = append(values.XYs, plotter.XY{X: float64(len(r.Parts)), Y: r.Sum.InexactFloat64()})
-	values.Labels = append(values.Labels, sensitivity.FormatValue("sum", r.Sum))
+	values.Labels = append(values.Labels, table.Value("sum", r.Sum))
 	if err := addBarLabels(p, values); err != nil {
 		return fail(err.Error())
 	}

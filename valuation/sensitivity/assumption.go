@@ -83,14 +83,6 @@ func (e *Engine) Base(name string) (decimal.Decimal, error) {
 	return r.Base, err
 }
 
-// Bounds on the values a run is given (overrides, axis values, swing ends, goal-seek
-// brackets and targets), so that a hostile 1e100000000 is refused rather than
-// multiplied into a number too big to compute with.
-const (
-	MaxValueDigits   = 100 // significant digits
-	MaxValueExponent = 100 // the leading digit lies within 1e±MaxValueExponent
-)
-
 // checkValue refuses a value beyond MaxValueDigits or MaxValueExponent, naming it.
 func checkValue(name string, v decimal.Decimal) error {
 	if v.IsZero() {

@@ -141,24 +141,24 @@ func (a Attribution) table() table.Table {
 	t := table.Table{Title: "Attribution of the target: " + a.From + " to " + a.To, Header: []string{"step", "from", "to"}}
 	t.Header = append(append(t.Header, a.Segments...), "change", "target")
 	blank := make([]string, len(a.Segments)+3)
-	t.Rows = append(t.Rows, append(append([]string{a.From}, blank...), FormatValue("target", a.Start)))
+	t.Rows = append(t.Rows, append(append([]string{a.From}, blank...), table.Value("target", a.Start)))
 	run := a.Start
 	for _, s := range a.Steps {
-		row := []string{s.Name, FormatValue(s.Name, s.From), FormatValue(s.Name, s.To)}
+		row := []string{s.Name, table.Value(s.Name, s.From), table.Value(s.Name, s.To)}
 		for _, v := range s.BySegment {
 			row = append(row, signed(v))
 		}
 		run = run.Add(s.Change)
-		t.Rows = append(t.Rows, append(row, signed(s.Change), FormatValue("target", run)))
+		t.Rows = append(t.Rows, append(row, signed(s.Change), table.Value("target", run)))
 	}
-	t.Rows = append(t.Rows, append(append([]string{a.To}, blank[:len(blank)-1]...), signed(a.End.Sub(a.Start)), FormatValue("target", a.End)))
+	t.Rows = append(t.Rows, append(append([]string{a.To}, blank[:len(blank)-1]...), signed(a.End.Sub(a.Start)), table.Value("target", a.End)))
 	t.Notes = []string{"changes are per share, in the target's currency; each step moves one assumption, those above it moved already"}
 	return t
 }
 
 // signed formats a change of the target with its sign: +12.3, -4.5.
 func signed(v decimal.Decimal) string {
-	s := FormatValue("target", v)
+	s := table.Value("target", v)
 	if v.Round(1).Sign() > 0 {
 		s = "+" + s
 	}

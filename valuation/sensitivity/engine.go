@@ -16,12 +16,22 @@ import (
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
-// DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask for
-// when Options.MaxPoints is zero.
-const DefaultMaxPoints = 10_000_000
-
-// MaxWorkers is the most goroutines Options.Workers may ask a run for.
-const MaxWorkers = 1024
+// Bounds on what a run may ask for, each refused with a *fault.Error before any work.
+const (
+	// DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask
+	// for when Options.MaxPoints is zero.
+	DefaultMaxPoints = 10_000_000
+	// MaxWorkers is the most goroutines Options.Workers may ask a run for.
+	MaxWorkers = 1024
+	// MaxBins is the most histogram bins a Monte Carlo summary may ask for.
+	MaxBins = 10_000
+	// MaxValueDigits and MaxValueExponent bound the values a run is given (overrides,
+	// axis values, swing ends, goal-seek brackets and targets): at most MaxValueDigits
+	// significant digits, the leading one within 1e±MaxValueExponent, so that a hostile
+	// 1e100000000 is refused rather than multiplied into a number too big to compute with.
+	MaxValueDigits   = 100
+	MaxValueExponent = 100
+)
 
 // Options configures an Engine; the zero Options is the default.
 //

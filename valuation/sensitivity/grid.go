@@ -369,7 +369,7 @@ func (g Grid) table(output string) table.Table {
 	}
 	reasons := &notes{}
 	axisValue := func(k, j int) string {
-		s := FormatValue(g.Axes[k].Name, g.Axes[k].Values[j])
+		s := table.Value(g.Axes[k].Name, g.Axes[k].Values[j])
 		if g.isBase(k, j) {
 			s += "*"
 		}
@@ -383,7 +383,7 @@ func (g Grid) table(output string) table.Table {
 		if o >= len(c.Values) {
 			return "n/a"
 		}
-		s := FormatValue(output, c.Values[o])
+		s := table.Value(output, c.Values[o])
 		base := true
 		for k, j := range g.Index(i) {
 			base = base && g.isBase(k, j)
@@ -416,7 +416,7 @@ func (g Grid) table(output string) table.Table {
 			t.Rows = append(t.Rows, append(row, cell(i)))
 		}
 	}
-	t.Notes = append([]string{"* base case; base " + output + " " + FormatValue(output, g.Base[o])}, reasons.list...)
+	t.Notes = append([]string{"* base case; base " + output + " " + table.Value(output, g.Base[o])}, reasons.list...)
 	return t
 }
 
@@ -486,32 +486,4 @@ func (n *notes) ref(err error) string {
 		n.list = append(n.list, "("+strconv.Itoa(i)+") "+msg)
 	}
 	return "n/a (" + strconv.Itoa(i) + ")"
-}
-
-// FormatValue prints an assumption or output the way research tables do, judged by its
-// name: rates, ratios, margins, shares, growth and upside as percentages (take rates to
-// two places, others to one); per-share figures, multiples, per-user money and fees to
-// two places, except the target to one; users to two places; money in millions to none.
-// A driver input's name says what it is by its suffix ("subscriber_ratio" is a rate,
-// "monthly_fee" money per user), so a new driver model prints without a change here.
-func FormatValue(name string, v decimal.Decimal) string {
-	p := strings.Split(name, "/")
-	last := p[len(p)-1]
-	switch {
-	case last == "take_rate":
-		return table.Pct(v, 2)
-	case last == "penetration" || strings.HasSuffix(last, "ratio") || strings.HasSuffix(last, "_rate") ||
-		strings.HasSuffix(last, "margin") || slices.Contains([]string{"growth", "upside", "share", "premium"}, last):
-		return table.Pct(v, 1)
-	case last == "target":
-		return table.Num(v, 1)
-	case strings.HasSuffix(last, "_fee") || strings.HasSuffix(last, "arppu") || strings.Contains(last, "per_") ||
-		strings.HasSuffix(last, "mau") || strings.HasSuffix(last, "dau") || strings.HasSuffix(last, "users") ||
-		strings.HasSuffix(last, "subscribers") ||
-		slices.Contains([]string{"price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average"}, last):
-		return table.Num(v, 2)
-	case p[0] == "fx":
-		return table.Num(v, 4)
-	}
-	return table.Num(v, 0)
 }

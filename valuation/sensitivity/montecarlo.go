@@ -61,9 +61,6 @@ type MonteCarlo struct {
 	KeepSamples bool
 }
 
-// MaxBins is the most histogram bins a Monte Carlo summary may ask for.
-const MaxBins = 10_000
-
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
 	Output    string  `json:"output"`

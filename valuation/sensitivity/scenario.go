@@ -74,12 +74,12 @@ func (c Comparison) table() table.Table {
 	}
 	reasons := &notes{}
 	for o, out := range c.Outputs {
-		row := []string{out, FormatValue(out, c.Base[o])}
+		row := []string{out, table.Value(out, c.Base[o])}
 		for _, cell := range c.Cells {
 			if cell.Err != nil {
 				row = append(row, reasons.ref(cell.Err))
 			} else {
-				row = append(row, FormatValue(out, cell.Values[o]))
+				row = append(row, table.Value(out, cell.Values[o]))
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -90,7 +90,7 @@ func (c Comparison) table() table.Table {
 			v := ""
 			for _, o := range s.Set {
 				if o.Key.String() == n {
-					v = FormatValue(n, o.Value)
+					v = table.Value(n, o.Value)
 				}
 			}
 			row = append(row, v)

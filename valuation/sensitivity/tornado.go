@@ -135,7 +135,7 @@ func (t Tornado) Markdown() string { return t.table().Markdown() }
 
 func (t Tornado) table() table.Table {
 	tb := table.Table{
-		Title:  "Tornado: " + t.Output + ", base " + FormatValue(t.Output, t.Base),
+		Title:  "Tornado: " + t.Output + ", base " + table.Value(t.Output, t.Base),
 		Header: []string{"assumption", "base", "low", "high", t.Output + " at low", "at high", "range"},
 	}
 	reasons := &notes{}
@@ -143,15 +143,15 @@ func (t Tornado) table() table.Table {
 		if c.Err != nil {
 			return reasons.ref(c.Err)
 		}
-		return FormatValue(t.Output, c.Values[0])
+		return table.Value(t.Output, c.Values[0])
 	}
 	for _, b := range t.Bars {
 		rng := ""
 		if b.Low.Err == nil && b.High.Err == nil {
-			rng = FormatValue(t.Output, b.Range)
+			rng = table.Value(t.Output, b.Range)
 		}
-		tb.Rows = append(tb.Rows, []string{b.Name, FormatValue(b.Name, b.Input), FormatValue(b.Name, b.Swing.Low),
-			FormatValue(b.Name, b.Swing.High), at(b.Low), at(b.High), rng})
+		tb.Rows = append(tb.Rows, []string{b.Name, table.Value(b.Name, b.Input), table.Value(b.Name, b.Swing.Low),
+			table.Value(b.Name, b.Swing.High), at(b.Low), at(b.High), rng})
 	}
 	tb.Notes = reasons.list
 	return tb

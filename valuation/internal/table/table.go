@@ -3,6 +3,7 @@
 package table
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -175,4 +176,32 @@ func Num(d decimal.Decimal, places int32) string {
 // Pct formats a fraction as a percentage with places digits: 0.118 -> "11.8%".
 func Pct(d decimal.Decimal, places int32) string {
 	return Num(d.Shift(2), places) + "%"
+}
+
+// Value prints an assumption or output the way research tables do, judged by its
+// name: rates, ratios, margins, shares, growth and upside as percentages (take rates to
+// two places, others to one); per-share figures, multiples, per-user money and fees to
+// two places, except the target to one; users to two places; money in millions to none.
+// A driver input's name says what it is by its suffix ("subscriber_ratio" is a rate,
+// "monthly_fee" money per user), so a new driver model prints without a change here.
+func Value(name string, v decimal.Decimal) string {
+	p := strings.Split(name, "/")
+	last := p[len(p)-1]
+	switch {
+	case last == "take_rate":
+		return Pct(v, 2)
+	case last == "penetration" || strings.HasSuffix(last, "ratio") || strings.HasSuffix(last, "_rate") ||
+		strings.HasSuffix(last, "margin") || slices.Contains([]string{"growth", "upside", "share", "premium"}, last):
+		return Pct(v, 1)
+	case last == "target":
+		return Num(v, 1)
+	case strings.HasSuffix(last, "_fee") || strings.HasSuffix(last, "arppu") || strings.Contains(last, "per_") ||
+		strings.HasSuffix(last, "mau") || strings.HasSuffix(last, "dau") || strings.HasSuffix(last, "users") ||
+		strings.HasSuffix(last, "subscribers") ||
+		slices.Contains([]string{"price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average"}, last):
+		return Num(v, 2)
+	case p[0] == "fx":
+		return Num(v, 4)
+	}
+	return Num(v, 0)
 }

@@ -31,6 +31,28 @@ func TestNum(t *testing.T) {
 	}
 }
 
+// TestValue: each kind of key prints at its places, by hand: take rates as percentages
+// to two places, other rates to one, the target to one place, multiples and users to
+// two, FX to four, money in millions to none.
+func TestValue(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"forecast/2021/ecommerce/take_rate", "0.01175", "1.18%"},
+		{"forecast/2025/membership/subscriber_ratio", "0.15", "15.0%"},
+		{"part/ecommerce/premium", "-0.2", "-20.0%"},
+		{"upside", "0.26845", "26.8%"},
+		{"target", "404.5590", "404.6"},
+		{"part/advertising/average", "35.875", "35.88"},
+		{"forecast/2021/mau", "571.68", "571.68"},
+		{"forecast/2021/ecommerce/monthly_fee", "18", "18.00"},
+		{"fx/USD/HKD", "7.75671", "7.7567"},
+		{"part/ecommerce/value", "105883.2", "105,883"},
+	} {
+		if got := Value(c.name, decimal.RequireFromString(c.in)); got != c.want {
+			t.Errorf("Value(%s, %s) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+}
+
 func TestRender(t *testing.T) {
 	tb := Table{Title: "T", Header: []string{"", "2021E"}, Rows: [][]string{{"MAU", "572"}, {"Revenue", "35,927"}}, Notes: []string{"n"}}
 	// Widths: "Revenue" 7, "35,927" 6, two spaces between: 15 in all.
