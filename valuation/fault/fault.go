@@ -247,15 +247,8 @@ func ToJSON(err error) JSON {
 			out.Year = fe.Year
 		}
 	}
-	if out.Path == "" && out.Segment == "" && out.Set == "" && out.Line == "" {
-		switch {
-		case k.Space != 0:
-			out.Path = k.String()
-		case strings.Contains(out.Field, "/"):
-			// An error made without a Key that names an assumption by its text, as
-			// callers outside sotp may make one: the text is the key as it was given.
-			out.Path = out.Field
-		}
+	if out.Path == "" && out.Segment == "" && out.Set == "" && out.Line == "" && k.Space != 0 {
+		out.Path = k.String()
 	}
 	return out
 }

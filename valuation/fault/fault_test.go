@@ -147,9 +147,14 @@ func TestJSON(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
-	key := fault.ToJSON(&fault.Error{Pkg: "sensitivity", Field: "forecast/2021/mau", Err: fault.ErrUnknownAssumption})
-	if key.Path != "forecast/2021/mau" || key.Code != "unknown_assumption" {
-		t.Errorf("an assumption's error: %+v", key)
+	// An error located by its key alone has the key as its path; the text of a field is
+	// not read for one (a name that is not a key has no path).
+	j := fault.ToJSON(&fault.Error{Pkg: "sensitivity", Field: "forecast/2021/mau", Key: key.Forecast(2021, "", "mau"), Err: fault.ErrUnknownAssumption})
+	if j.Path != "forecast/2021/mau" || j.Code != "unknown_assumption" {
+		t.Errorf("an assumption's error: %+v", j)
+	}
+	if j := fault.ToJSON(&fault.Error{Pkg: "sensitivity", Field: "forecast/2021/mau", Err: fault.ErrUnknownAssumption}); j.Path != "" {
+		t.Errorf("a path read from a field's text: %+v", j)
 	}
 	if c := fault.Code(io.EOF); c != "" {
 		t.Errorf("Code(EOF) = %q", c)

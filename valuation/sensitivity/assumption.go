@@ -45,7 +45,7 @@ type ref struct {
 func (e *Engine) resolve(name string) (ref, error) {
 	k, err := key.Parse(name)
 	if err != nil {
-		return ref{}, e.unknown(name)
+		return ref{}, e.unknown(name, key.Key{})
 	}
 	return e.resolveKey(name, k)
 }
@@ -54,22 +54,22 @@ func (e *Engine) resolve(name string) (ref, error) {
 func (e *Engine) resolveKey(name string, k key.Key) (ref, error) {
 	a, err := e.prep.Assumption(k)
 	if errors.Is(err, fault.ErrNotMovable) {
-		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrNotMovable}
+		return ref{}, &fault.Error{Pkg: "sensitivity", Field: name, Key: k, Err: fault.ErrNotMovable}
 	}
 	if err != nil {
-		return ref{}, e.unknown(name)
+		return ref{}, e.unknown(name, k)
 	}
 	return ref{name: name, Assumption: a}, nil
 }
 
-// unknown is the error of a name that addresses no assumption: the nearest known ones
-// suggested.
-func (e *Engine) unknown(name string) error {
+// unknown is the error of a name that addresses no assumption (k, when it is a key):
+// the nearest known ones suggested.
+func (e *Engine) unknown(name string, k key.Key) error {
 	var known []string
 	for _, a := range e.prep.Assumptions() {
 		known = append(known, a.Key.String())
 	}
-	return &fault.Error{Pkg: "sensitivity", Field: name, Value: key.Suggest(name, known), Err: fault.ErrUnknownAssumption}
+	return &fault.Error{Pkg: "sensitivity", Field: name, Key: k, Value: key.Suggest(name, known), Err: fault.ErrUnknownAssumption}
 }
 
 // Assumptions lists every assumption of the model that an analysis can move, with its

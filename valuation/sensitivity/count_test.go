@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -151,5 +152,14 @@ func TestUnknownNamesSuggest(t *testing.T) {
 	_, err = e.Eval(nil, "targte")
 	if !errors.Is(err, fault.ErrUnknownFigure) || !strings.Contains(err.Error(), "did you mean target?") {
 		t.Errorf("output: %v", err)
+	}
+	// The error of a name that is a key is located by the key, as a value: its JSON path.
+	_, err = e.Base("forecast/2021/ecommerce/takerate")
+	if j := fault.ToJSON(err); j.Path != "forecast/2021/ecommerce/takerate" {
+		t.Errorf("the unknown assumption's path: %+v", j)
+	}
+	_, err = e.Eval(sensitivity.Point{testkit.Set("shares", d("1")), testkit.Set("shares", d("2"))}, "target")
+	if j := fault.ToJSON(err); !errors.Is(err, fault.ErrDuplicateAssumption) || j.Path != "shares" {
+		t.Errorf("the duplicated assumption's path: %+v", j)
 	}
 }

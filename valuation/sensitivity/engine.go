@@ -133,7 +133,7 @@ func (e *Engine) query(outputs []string) (query, error) {
 			_, err = e.result.Figure(o) // the same error, with the nearest keys suggested
 		}
 		if err != nil {
-			return query{}, &fault.Error{Pkg: "sensitivity", Field: o, Err: err}
+			return query{}, &fault.Error{Pkg: "sensitivity", Field: o, Key: k, Err: err}
 		}
 		q.keys[i] = k
 	}
@@ -152,7 +152,7 @@ func (e *Engine) point(p Point) ([]ref, []decimal.Decimal, error) {
 		}
 		for _, prev := range refs[:i] {
 			if prev.Key == r.Key {
-				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrDuplicateAssumption}
+				return nil, nil, &fault.Error{Pkg: "sensitivity", Field: name, Key: o.Key, Err: fault.ErrDuplicateAssumption}
 			}
 		}
 		if err := checkValue(name, o.Value); err != nil {
