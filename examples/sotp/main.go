@@ -2,7 +2,7 @@
 //
 //	sotp value [-format text|markdown|json|csv] MODEL.json
 //	sotp figure [-format text|json] MODEL.json KEY...
-//	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+//	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N|NAME=V1,V2,... [-axis ...] MODEL.json
 //	sotp run [-format text|json] RUN.json
 //	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
 //	sotp review [-format text|markdown|json|csv] MODEL.json
@@ -64,7 +64,7 @@ var errUsage = errors.New("usage")
 const usage = `usage:
   sotp value [-format text|markdown|json|csv] MODEL.json
   sotp figure [-format text|json] MODEL.json KEY...
-  sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N [-axis ...] MODEL.json
+  sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N|NAME=V1,V2,... [-axis ...] MODEL.json
   sotp run [-format text|json] RUN.json
   sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
   sotp review [-format text|markdown|json|csv] MODEL.json
@@ -257,28 +257,12 @@ type axes []string
 func (a *axes) String() string     { return strings.Join(*a, " ") }
 func (a *axes) Set(s string) error { *a = append(*a, s); return nil }
 
-// parseAxis reads NAME=FROM:TO:N.
-func parseAxis(s string) (sensitivity.Axis, error) {
-	name, spec, ok := strings.Cut(s, "=")
-	parts := strings.Split(spec, ":")
-	if !ok || name == "" || len(parts) != 3 {
-		return sensitivity.Axis{}, fmt.Errorf("%w: -axis %q, want NAME=FROM:TO:N", errUsage, s)
-	}
-	lo, err1 := modelfile.ParseDecimal(parts[0])
-	hi, err2 := modelfile.ParseDecimal(parts[1])
-	n, err3 := strconv.Atoi(parts[2])
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return sensitivity.Axis{}, &fault.Error{Pkg: "sotp", Field: "-axis " + name, Value: strconv.Quote(spec), Err: fault.ErrOption}
-	}
-	return sensitivity.Span(name, lo, hi, n), nil // spelled out once its points are admitted
-}
-
 func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
 	var as axes
 	var output string
 	var workers int
 	format, rest, err := flags("grid", args, []string{"text", "markdown", "json", "csv"}, func(fs *flag.FlagSet) {
-		fs.Var(&as, "axis", "NAME=FROM:TO:N, once or twice")
+		fs.Var(&as, "axis", "NAME=FROM:TO:N (N even steps) or NAME=V1,V2,..., once or twice")
 		fs.StringVar(&output, "output", "target", "the figure to read at each point")
 		fs.IntVar(&workers, "workers", 0, "goroutines (0: GOMAXPROCS); results do not depend on it")
 	})
@@ -290,7 +274,7 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 	}
 	var axis []sensitivity.Axis
 	for _, s := range as {
-		a, err := parseAxis(s)
+		a, err := sensitivity.ParseAxis(s)
 		if err != nil {
 			return format, err
 		}

@@ -163,3 +163,22 @@ func TestUnknownNamesSuggest(t *testing.T) {
 		t.Errorf("the duplicated assumption's path: %+v", j)
 	}
 }
+
+// TestParseAxis: an axis from text is the one Span or a list of values gives; what is not
+// an axis is fault.ErrOption, refused before any value is read when the list is too long.
+func TestParseAxis(t *testing.T) {
+	got, err := sensitivity.ParseAxis("shares=4000:4400:3")
+	if err != nil || got.Name != "shares" || !got.From.Equal(d("4000")) || !got.To.Equal(d("4400")) || got.Steps != 3 || got.Values != nil {
+		t.Errorf("span: %+v, %v", got, err)
+	}
+	got, err = sensitivity.ParseAxis("fx/USD/HKD=7.75,7.8,5e0")
+	if err != nil || len(got.Values) != 3 || !got.Values[2].Equal(d("5")) || got.Steps != 0 {
+		t.Errorf("list: %+v, %v", got, err)
+	}
+	for _, bad := range []string{"", "shares", "=1:2:3", "shares=", "shares=1:2", "shares=1:2:x", "shares=1,,2", "shares=0x10",
+		"shares=1e999", "shares=" + strings.Repeat("1,", sensitivity.MaxAxisValues) + "1"} {
+		if _, err := sensitivity.ParseAxis(bad); !errors.Is(err, fault.ErrOption) {
+			t.Errorf("%.40q: %v, want fault.ErrOption", bad, err)
+		}
+	}
+}

@@ -25,6 +25,9 @@ const (
 	MaxWorkers = 1024
 	// MaxBins is the most histogram bins a Monte Carlo summary may ask for.
 	MaxBins = 10_000
+	// MaxAxisValues is the most values ParseAxis reads in a list (a span is counted by
+	// GridPoints, as any axis is).
+	MaxAxisValues = 100_000
 	// MaxValueDigits and MaxValueExponent bound the values a run is given (overrides,
 	// axis values, swing ends, goal-seek brackets and targets): at most MaxValueDigits
 	// significant digits, the leading one within 1e±MaxValueExponent, so that a hostile

@@ -336,3 +336,35 @@ func ExampleMorrisDesign() {
 	// x3 mu* 0.525 sigma 0.262
 	// x4 mu* 0.465 sigma 0.271
 }
+
+// Axes written as text, without a decimal in hand: a span of 2021E MAU and a list of
+// e-commerce premiums, as the command line and run files write them.
+func ExampleParseAxis() {
+	mau, err := sensitivity.ParseAxis("forecast/2021/mau=450:700:6")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	premium, err := sensitivity.ParseAxis("part/ecommerce/premium=-0.4,-0.2,0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, premium)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := g.Cell(5, 1)
+	fmt.Println("target at 700m MAU and 80% of the peers:", c.Values[0].StringFixed(1))
+	_, err = sensitivity.ParseAxis("forecast/2021/mau=450:seven hundred:6")
+	fmt.Println(err)
+	// Output:
+	// target at 700m MAU and 80% of the peers: 495.4
+	// sensitivity: axis forecast/2021/mau "450:seven hundred:6": want FROM:TO:N, two decimals and a count: bad option
+}

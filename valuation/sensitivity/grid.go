@@ -16,6 +16,8 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/clip"
+	"github.com/sotpkit/sotp/valuation/internal/decimals"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/pad"
 	"github.com/sotpkit/sotp/valuation/internal/table"
@@ -39,6 +41,51 @@ type Axis struct {
 // spelled out by Engine.Grid once its points are admitted.
 func Span(name string, lo, hi decimal.Decimal, n int) Axis {
 	return Axis{Name: name, From: lo, To: hi, Steps: n}
+}
+
+// ParseAxis reads an axis written as text, for a caller who holds no decimal: a span
+// "NAME=FROM:TO:N" (N even steps, both ends included, spelled out once the grid's points
+// are admitted, as Span's) or a list "NAME=V1,V2,...". Values are decimals as sotp's files
+// write them ("0.0125", "-0.5", "5e2"), within MaxValueDigits and MaxValueExponent. A
+// malformed axis is a *fault.Error wrapping fault.ErrOption that names the axis and the
+// value at fault.
+func ParseAxis(s string) (Axis, error) {
+	name, spec, ok := strings.Cut(s, "=")
+	if !ok || name == "" || spec == "" {
+		return Axis{}, &fault.Error{Pkg: "sensitivity", Field: "axis", Value: strconv.Quote(clip.String(s, 80)) + ": want NAME=FROM:TO:N or NAME=V1,V2,...", Err: fault.ErrOption}
+	}
+	bad := func(what string) (Axis, error) {
+		return Axis{}, &fault.Error{Pkg: "sensitivity", Field: "axis " + clip.String(name, 80), Value: what, Err: fault.ErrOption}
+	}
+	number := func(text string) (decimal.Decimal, error) {
+		v, err := decimals.Parse(text)
+		if err == nil {
+			err = checkValue(name, v)
+		}
+		return v, err
+	}
+	if parts := strings.Split(spec, ":"); len(parts) == 3 {
+		lo, err1 := number(parts[0])
+		hi, err2 := number(parts[1])
+		n, err3 := strconv.Atoi(parts[2])
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return bad(strconv.Quote(clip.String(spec, 80)) + ": want FROM:TO:N, two decimals and a count")
+		}
+		return Span(name, lo, hi, n), nil
+	}
+	if n := strings.Count(spec, ",") + 1; n > MaxAxisValues {
+		return bad(strconv.Itoa(n) + " values, above " + strconv.Itoa(MaxAxisValues))
+	}
+	texts := strings.Split(spec, ",")
+	a := Axis{Name: name, Values: make([]decimal.Decimal, len(texts))}
+	for i, t := range texts {
+		v, err := number(t)
+		if err != nil {
+			return bad("value " + strconv.Itoa(i+1) + " " + strconv.Quote(clip.String(t, 80)) + ": not a decimal")
+		}
+		a.Values[i] = v
+	}
+	return a, nil
 }
 
 // size is the number of values on the axis, or an error naming it when it gives neither

@@ -2,8 +2,6 @@ package files
 
 import (
 	"encoding/json"
-	"fmt"
-	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
@@ -12,16 +10,13 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	textclip "github.com/sotpkit/sotp/valuation/internal/clip"
+	"github.com/sotpkit/sotp/valuation/internal/decimals"
 )
 
-// Bounds on decimal strings, so that a hostile "1e1000000000" is an error rather than a
-// billion-digit number that hangs whatever formats it.
+// Bounds on decimal strings: see decimals.MaxDigits.
 const (
-	// MaxDigits is the most significant digits a decimal may have.
-	MaxDigits = 40
-	// MaxExponent bounds the decimal exponent of the leading digit: values lie in
-	// [1e-MaxExponent, 1e+MaxExponent] in magnitude, or are zero.
-	MaxExponent = 30
+	MaxDigits   = decimals.MaxDigits
+	MaxExponent = decimals.MaxExponent
 )
 
 // Decimal is a decimal as the formats write it: a JSON string such as "0.1175", never a
@@ -49,109 +44,14 @@ func (d Decimal) String() string {
 // variables, so no other importer's settings change the file.
 func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.String())), nil }
 
-// ParseDecimal parses a decimal as the formats accept it: an optional minus, digits, an
-// optional fraction and exponent ("-12.5", "3e2"), within MaxDigits and MaxExponent; a
-// zero's written exponent must lie within the bounds too ("0e-9999" is refused). It
-// reads none of shopspring's package variables (MaxDecodeExponent among them).
+// ParseDecimal parses a decimal as the formats accept it (decimals.Parse), keeping its
+// text.
 func ParseDecimal(s string) (Decimal, error) {
-	whole, frac, exp, ok := splitDecimal(s)
-	if !ok {
-		return Decimal{}, badDecimal(s)
+	d, err := decimals.Parse(s)
+	if err != nil {
+		return Decimal{}, err
 	}
-	// sig counts the significant digits: those after the leading zeros of whole+frac.
-	sig := len(strings.TrimLeft(whole, "0"))
-	if sig == 0 {
-		sig = len(strings.TrimLeft(frac, "0"))
-	} else {
-		sig += len(frac)
-	}
-	lead := exp + int64(max(sig, 1)) - 1 // the exponent of the leading digit; of the last for a zero
-	if sig == 0 {
-		lead = exp
-	}
-	if sig > MaxDigits || lead > MaxExponent || lead < -MaxExponent-MaxDigits || (sig != 0 && lead < -MaxExponent) {
-		return Decimal{}, badDecimal(s)
-	}
-	neg := strings.HasPrefix(s, "-")
-	if sig <= maxInt64Digits {
-		// Most decimals fit an int64: no big.Int to parse into and copy. The value is the
-		// one the big.Int path gives, to the bit.
-		var v int64
-		for _, run := range [2]string{whole, frac} {
-			for i := range len(run) {
-				v = v*10 + int64(run[i]-'0')
-			}
-		}
-		if neg {
-			v = -v
-		}
-		return Decimal{Decimal: decimal.New(v, int32(exp)), text: s}, nil
-	}
-	v, ok := new(big.Int).SetString(whole+frac, 10)
-	if !ok {
-		return Decimal{}, badDecimal(s)
-	}
-	if neg {
-		v.Neg(v)
-	}
-	return Decimal{Decimal: decimal.NewFromBigInt(v, int32(exp)), text: s}, nil
-}
-
-// maxInt64Digits is the most significant digits whose every value an int64 holds.
-const maxInt64Digits = 18
-
-// badDecimal is the error of a string ParseDecimal refuses; it is made only when one is,
-// since formatting it costs more than the parse.
-func badDecimal(s string) error {
-	return fmt.Errorf("%w: %s", fault.ErrDecimal, strconv.Quote(Clip(s)))
-}
-
-// splitDecimal splits s, of the form -?D+(.D+)?([eE][+-]?D{1,4})? and at most
-// 2×MaxDigits+16 bytes, into the digits before and after the point and the exponent of
-// the last digit. The digits are s's own bytes, so splitting allocates nothing.
-func splitDecimal(s string) (whole, frac string, exp int64, ok bool) {
-	if len(s) > 2*MaxDigits+16 {
-		return "", "", 0, false
-	}
-	rest := strings.TrimPrefix(s, "-")
-	run := func() string {
-		n := 0
-		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-			n++
-		}
-		d := rest[:n]
-		rest = rest[n:]
-		return d
-	}
-	whole = run()
-	if whole == "" {
-		return "", "", 0, false
-	}
-	if strings.HasPrefix(rest, ".") {
-		rest = rest[1:]
-		frac = run()
-		if frac == "" {
-			return "", "", 0, false
-		}
-		exp = -int64(len(frac))
-	}
-	if strings.HasPrefix(rest, "e") || strings.HasPrefix(rest, "E") {
-		rest = rest[1:]
-		sign := int64(1)
-		switch {
-		case strings.HasPrefix(rest, "-"):
-			sign, rest = -1, rest[1:]
-		case strings.HasPrefix(rest, "+"):
-			rest = rest[1:]
-		}
-		e := run()
-		if e == "" || len(e) > 4 {
-			return "", "", 0, false
-		}
-		k, _ := strconv.ParseInt(e, 10, 64)
-		exp += sign * k
-	}
-	return whole, frac, exp, rest == ""
+	return Decimal{Decimal: d, text: s}, nil
 }
 
 // Clip shortens a hostile value for an error message: to 40 bytes, at a character.
