@@ -38,7 +38,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -432,33 +431,9 @@ func readPrinted(path string) ([]valuation.Printed, error) {
 		return nil, &fault.Error{Pkg: "sotp", File: path, Err: err}
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(io.LimitReader(f, modelfile.MaxBytes)).ReadAll()
+	out, err := modelfile.ReadPrinted(f)
 	if err != nil {
-		return nil, &fault.Error{Pkg: "sotp", File: path, Err: fmt.Errorf("%w: %w", fault.ErrSyntax, err)}
-	}
-	want := []string{"table", "row", "column", "key", "printed", "places", "shift", "exception"}
-	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
-		return nil, &fault.Error{Pkg: "sotp", File: path, Path: "line 1", Err: fmt.Errorf("%w: want the header %s", fault.ErrInvalid, strings.Join(want, ","))}
-	}
-	var out []valuation.Printed
-	for i, row := range rows[1:] {
-		at := func(col string, err error) error {
-			return &fault.Error{Pkg: "sotp", File: path, Path: fmt.Sprintf("line %d, column %s", i+2, col), Err: err}
-		}
-		v, err := modelfile.ParseDecimal(row[4])
-		if err != nil {
-			return nil, at("printed", err)
-		}
-		places, err := strconv.Atoi(row[5])
-		if err != nil {
-			return nil, at("places", fmt.Errorf("%w: %q", fault.ErrInvalid, row[5]))
-		}
-		shift, err := strconv.Atoi(row[6])
-		if err != nil {
-			return nil, at("shift", fmt.Errorf("%w: %q", fault.ErrInvalid, row[6]))
-		}
-		out = append(out, valuation.Printed{Table: row[0], Row: row[1], Column: row[2], Key: row[3], Value: v,
-			Places: int32(places), Shift: int32(shift), Exception: row[7]})
+		return nil, fault.Within(err, fault.Error{File: path})
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 // Package modelfile reads and writes sotp's file formats: model files (format
-// "sotp/model/v1"), which hold a complete valuation.Model as JSON, and the comparables
-// files (CSV or JSON) they may name. Run files, of analyses on a model, are package run's.
+// "sotp/model/v1"), which hold a complete valuation.Model as JSON, the comparables files
+// (CSV or JSON) they may name, and printed-figures files (CSV) that valuation.Result.Reconcile
+// checks a model against. Run files, of analyses on a model, are package run's.
 //
 // Reading is strict, for files that come from outside: at most MaxBytes of valid UTF-8,
 // no duplicate keys, unknown fields or nulls, every required field present, decimals as

@@ -114,3 +114,11 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	d, err := files.ParseDecimal(s)
 	return d.Decimal, err
 }
+
+// ReadPrinted reads a printed-figures file: CSV with the header
+// table,row,column,key,printed,places,shift,exception and one figure a row, as
+// valuation.Printed holds it (printed is the figure as the source printed it, a decimal;
+// places and shift integers within ±valuation.MaxPlaces; exception empty or the reason the
+// source is known to be inconsistent there). At most MaxBytes and MaxRows; errors name the
+// line and column.
+func ReadPrinted(r io.Reader) ([]valuation.Printed, error) { return files.ReadPrinted(r) }
