@@ -112,7 +112,11 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		b, _ := json.Marshal(fault.ToJSON(err))
 		fmt.Fprintln(stdout, string(b))
 	default:
-		fmt.Fprintln(stderr, "sotp:", strings.TrimPrefix(err.Error(), "sotp: "))
+		if fe, ok := err.(*fault.Error); ok && fe.Pkg == "sotp" {
+			fmt.Fprintln(stderr, err) // the command's own error says "sotp:" already
+		} else {
+			fmt.Fprintln(stderr, "sotp:", err)
+		}
 	}
 	return 1
 }
@@ -360,25 +364,25 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 
 // readRun reads the run file at path; a model file or comparables file it names is read
 // from its directory through an os.Root, as modelfile.LoadModel reads them.
-func readRun(ctx context.Context, path string, progress func(done, total int)) (run.Result, error) {
+func readRun(ctx context.Context, path string, progress func(done, total int)) (run.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return run.Result{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+		return run.Report{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
 	}
 	defer f.Close()
 	root, err := os.OpenRoot(filepath.Dir(path))
 	if err != nil {
-		return run.Result{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
+		return run.Report{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
 	}
 	defer root.Close()
 	rf, err := run.Decode(f)
 	if err != nil {
-		return run.Result{}, fault.Within(err, fault.Error{File: path})
+		return run.Report{}, fault.Within(err, fault.Error{File: path})
 	}
 	rf.Progress = progress
 	r, err := rf.Run(ctx, root.FS())
 	if err != nil {
-		return run.Result{}, fault.Within(err, fault.Error{File: path})
+		return run.Report{}, fault.Within(err, fault.Error{File: path})
 	}
 	return r, nil
 }
@@ -439,7 +443,7 @@ func readPrinted(path string) ([]valuation.Printed, error) {
 }
 
 func schema(args []string, w io.Writer) error {
-	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": run.Schema, "result": run.ResultSchema}
+	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": run.Schema, "result": run.ReportSchema}
 	if len(args) != 1 || schemas[args[0]] == nil {
 		return fmt.Errorf("%w: schema takes model, run or result", errUsage)
 	}
