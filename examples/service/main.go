@@ -6,7 +6,7 @@
 // this one):
 //
 //	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
-//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Result
+//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Report
 //	GET  /healthz      200 "ok"
 //	GET  /openapi.json the service's OpenAPI description
 //

@@ -25,7 +25,7 @@ import (
 var update = flag.Bool("update", false, "rewrite openapi.json from the code")
 
 // describe builds the service's OpenAPI 3.1 description. The request and result schemas
-// are sotp's own JSON Schemas (modelfile.ModelSchema, run.Schema, run.ResultSchema) with their
+// are sotp's own JSON Schemas (modelfile.ModelSchema, run.Schema, run.ReportSchema) with their
 // $defs moved into components.schemas, so the description says what the decoders accept
 // and the encoders write, and follows them when they change.
 func describe(t testing.TB) []byte {
@@ -49,7 +49,7 @@ func describe(t testing.TB) []byte {
 	}
 	hoist("ModelFile", modelfile.ModelSchema())
 	hoist("RunFile", run.Schema())
-	hoist("RunResult", run.ResultSchema())
+	hoist("RunResult", run.ReportSchema())
 	schemas["Problem"] = map[string]any{
 		"type":        "object",
 		"description": "An RFC 9457 problem detail, with sotp's code and the location of the value at fault as extension members.",

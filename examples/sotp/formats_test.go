@@ -63,7 +63,7 @@ func TestShippedFormats(t *testing.T) {
 		}
 	}
 	for _, path := range runs {
-		var r run.Result
+		var r run.Report
 		out := sotp(t, "run", "-format", "json", path)
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%s: JSON does not decode: %v", path, err)

@@ -26,7 +26,7 @@ var schemas = []struct {
 }{
 	{"model.schema.json", modelfile.ModelSchemaID, modelfile.ModelSchema},
 	{"run.schema.json", run.SchemaID, run.Schema},
-	{"run-result.schema.json", run.ResultSchemaID, run.ResultSchema},
+	{"run-result.schema.json", run.ReportSchemaID, run.ReportSchema},
 }
 
 // compile compiles the schema files of schema/ with a real JSON Schema validator
@@ -117,18 +117,18 @@ func TestShippedFilesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := valid(t, sch[run.ResultSchemaID], out); err != nil {
+	if err := valid(t, sch[run.ReportSchemaID], out); err != nil {
 		t.Errorf("the run's result: %v", err)
 	}
 	kr, err := kuaishou2021.Model().Value()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err = json.Marshal(run.Result{Result: kr})
+	out, err = json.Marshal(run.Report{Result: kr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := valid(t, sch[run.ResultSchemaID], out); err != nil {
+	if err := valid(t, sch[run.ReportSchemaID], out); err != nil {
 		t.Errorf("the Kuaishou result: %v", err)
 	}
 }

@@ -7,5 +7,5 @@
 // analysis's points are counted before the model is built or any value spelled out, so
 // that a file of a few bytes asking for more than its limit is refused at once
 // (fault.ErrTooManyPoints). Errors are *fault.Error at the JSON path of what they name.
-// Result writes as JSON in sotp's contract: snake_case keys, decimals as exact strings.
+// Report writes as JSON in sotp's contract: snake_case keys, decimals as exact strings.
 package run

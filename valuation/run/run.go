@@ -29,7 +29,7 @@ import (
 const (
 	Format         = "sotp/run/v1"
 	SchemaID       = "https://sotpkit.github.io/schema/run-v1.json"
-	ResultSchemaID = "https://sotpkit.github.io/schema/run-result-v1.json"
+	ReportSchemaID = "https://sotpkit.github.io/schema/run-result-v1.json"
 	// WarnDeprecated is the code of a warning that a run file uses a spelling that is
 	// still read, for one release, but no longer written.
 	WarnDeprecated = "deprecated"
@@ -84,11 +84,11 @@ func Schema() []byte {
 	return files.Schema(reflect.TypeFor[document](), SchemaID, "sotp run file", Format, true)
 }
 
-// ResultSchema returns the JSON Schema of what a run gives (Result, its valued model
+// ReportSchema returns the JSON Schema of what a run gives (Report, its valued model
 // inside) as sotp writes it: snake_case fields, decimals as exact strings, a figure
 // without a value as null.
-func ResultSchema() []byte {
-	return files.Schema(reflect.TypeFor[Result](), ResultSchemaID, "sotp run result", "", false)
+func ReportSchema() []byte {
+	return files.Schema(reflect.TypeFor[Report](), ReportSchemaID, "sotp run result", "", false)
 }
 
 // Limits bound a run: the most points its analyses may evaluate in all
@@ -300,9 +300,9 @@ func (f document) check() error {
 	return nil
 }
 
-// Result is what a run gives: the valued model and each analysis asked for. It writes
+// Report is what a run gives: the valued model and each analysis asked for. It writes
 // as JSON in sotp's contract (snake_case, decimals as strings).
-type Result struct {
+type Report struct {
 	Result     valuation.Result        `json:"result"`
 	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
 	Tornado    []sensitivity.Tornado   `json:"tornado,omitempty"` // one an output
@@ -318,13 +318,13 @@ type Result struct {
 
 // MarshalJSON writes the result in sotp's JSON contract: snake_case keys, decimals as
 // exact strings, whatever shopspring's package variables hold.
-func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
+func (r Report) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 
 // Read reads a run file from r (Decode) and runs it (File.Run).
-func Read(ctx context.Context, r io.Reader, fsys fs.FS) (Result, error) {
+func Read(ctx context.Context, r io.Reader, fsys fs.FS) (Report, error) {
 	f, err := Decode(r)
 	if err != nil {
-		return Result{}, err
+		return Report{}, err
 	}
 	return f.Run(ctx, fsys)
 }
@@ -336,45 +336,45 @@ func Read(ctx context.Context, r io.Reader, fsys fs.FS) (Result, error) {
 // its MaxPoints in all, however few its bytes, is refused with fault.ErrTooManyPoints at
 // once. Errors are *fault.Error located at the JSON path of what they name, as far as the
 // run file says where; a cancelled or expired ctx returns its error.
-func (r File) Run(ctx context.Context, fsys fs.FS) (Result, error) {
+func (r File) Run(ctx context.Context, fsys fs.FS) (Report, error) {
 	f := r.doc
 	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: r.Progress, MaxPoints: r.Limits.MaxPoints, Workers: r.Limits.Workers}
 	rq, err := f.requests()
 	if err != nil {
-		return Result{}, err
+		return Report{}, err
 	}
 	if err := rq.admit(o.MaxPoints); err != nil {
-		return Result{}, err
+		return Report{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Report{}, err
 	}
 	var m valuation.Model
 	if f.Model != nil {
 		if m, err = f.Model.Model(fsys); err != nil {
-			return Result{}, inPath(err, "$.model")
+			return Report{}, inPath(err, "$.model")
 		}
 		if _, err := m.Value(); err != nil {
-			return Result{}, &fault.Error{Pkg: "modelfile", Path: f.Model.Locate("$.model", err), Err: err}
+			return Report{}, &fault.Error{Pkg: "modelfile", Path: f.Model.Locate("$.model", err), Err: err}
 		}
 	} else {
 		if fsys == nil {
-			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: fmt.Errorf("%w: the run names a model file, and no file system was given to read it from", fault.ErrInvalid)}
+			return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: fmt.Errorf("%w: the run names a model file, and no file system was given to read it from", fault.ErrInvalid)}
 		}
 		if err := files.CheckRegular(fs.Stat(fsys, f.ModelFile)); err != nil {
-			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
+			return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 		b, err := fs.ReadFile(fsys, f.ModelFile)
 		if err != nil {
-			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
+			return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 		if m, err = files.Read(bytes.NewReader(b), fsys); err != nil {
-			return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
+			return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 	}
 	e, err := sensitivity.New(m, o)
 	if err != nil {
-		return Result{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
+		return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
 	}
 	return rq.run(ctx, e)
 }
@@ -596,12 +596,12 @@ func (rq requests) admit(limit int) error {
 }
 
 // run runs the requests on e.
-func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, error) {
-	out := Result{Result: e.Result(), Warnings: rq.warnings}
+func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Report, error) {
+	out := Report{Result: e.Result(), Warnings: rq.warnings}
 	if rq.axes != nil {
 		grid, err := e.Grid(ctx, rq.outputs, rq.axes...)
 		if err != nil {
-			return Result{}, at("$.grid", err)
+			return Report{}, at("$.grid", err)
 		}
 		out.Grid = &grid
 	}
@@ -614,14 +614,14 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, erro
 			}
 			sw, err := e.Swings(s.Pct.Decimal, s.Name)
 			if err != nil {
-				return Result{}, at(fmt.Sprintf("$.tornado.swings[%d]", i), err)
+				return Report{}, at(fmt.Sprintf("$.tornado.swings[%d]", i), err)
 			}
 			swings[i] = sw[0]
 		}
 		for _, o := range rq.tornadoOutputs {
 			tor, err := e.Tornado(ctx, o, swings...)
 			if err != nil {
-				return Result{}, at("$.tornado", err)
+				return Report{}, at("$.tornado", err)
 			}
 			out.Tornado = append(out.Tornado, tor)
 		}
@@ -629,14 +629,14 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, erro
 	if rq.scenarios != nil {
 		c, err := e.Scenarios(ctx, rq.scenarioOutputs, rq.scenarios...)
 		if err != nil {
-			return Result{}, at("$.scenarios", err)
+			return Report{}, at("$.scenarios", err)
 		}
 		out.Scenarios = &c
 	}
 	if rq.seek != nil {
 		sol, err := e.Seek(ctx, *rq.seek)
 		if err != nil {
-			return Result{}, at("$.seek", err)
+			return Report{}, at("$.seek", err)
 		}
 		out.Seek = &sol
 	}
@@ -646,32 +646,32 @@ func (rq requests) run(ctx context.Context, e *sensitivity.Engine) (Result, erro
 			mc.Output = o
 			s, err := e.MonteCarlo(ctx, mc)
 			if err != nil {
-				return Result{}, at("$.monte_carlo", err)
+				return Report{}, at("$.monte_carlo", err)
 			}
 			out.MonteCarlo = append(out.MonteCarlo, s)
 		}
 	}
 	if rq.cases != nil {
 		if err := ctx.Err(); err != nil {
-			return Result{}, err
+			return Report{}, err
 		}
 		w, err := e.Prepared().Weighted(rq.cases...)
 		if err != nil {
-			return Result{}, at("$.weighted", err)
+			return Report{}, at("$.weighted", err)
 		}
 		out.Weighted = &w
 	}
 	if rq.sobol != nil {
 		ix, err := e.Sobol(ctx, *rq.sobol)
 		if err != nil {
-			return Result{}, at("$.sobol", err)
+			return Report{}, at("$.sobol", err)
 		}
 		out.Sobol = ix
 	}
 	if rq.morris != nil {
 		s, err := e.Morris(ctx, *rq.morris)
 		if err != nil {
-			return Result{}, at("$.morris", err)
+			return Report{}, at("$.morris", err)
 		}
 		out.Morris = s
 	}

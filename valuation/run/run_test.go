@@ -16,7 +16,7 @@ import (
 
 var d = decimal.RequireFromString
 
-func readRun(t *testing.T, doc string) (run.Result, error) {
+func readRun(t *testing.T, doc string) (run.Report, error) {
 	t.Helper()
 	return run.Read(context.Background(), strings.NewReader(doc), os.DirFS("../modelfile/testdata"))
 }
