@@ -7,6 +7,9 @@
 //	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
 //	sotp review [-format text|markdown|json|csv] MODEL.json
 //	sotp schema model|run|result
+//	sotp chart [-format svg|png] [-width W] [-height H] -out DIR MODEL.json|RUN.json
+//	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
+//	sotp inline MODEL.json
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
@@ -19,7 +22,11 @@
 // precision, and exits 1 on a surprise; review prints the model's forecast against the
 // actuals it carries ("actuals" in the model file: each figure's forecast, actual,
 // difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
-// files, run files or run results. A long grid shows a progress bar on standard error when it is a terminal;
+// files, run files or run results; chart draws every chart a model or run file supports
+// (the waterfall; a run's tornados, heatmaps or sweep, histograms, Sobol and Morris
+// indices) into DIR and prints the files written; xlsx writes the model's workbook of live
+// formulas, with a sheet of each of a run's analyses; inline writes a model file with its
+// comparables files inlined (for the service, which reads no file of its host). A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
@@ -68,6 +75,9 @@ const usage = `usage:
   sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
   sotp review [-format text|markdown|json|csv] MODEL.json
   sotp schema model|run|result
+  sotp chart [-format svg|png] [-width W] [-height H] -out DIR MODEL.json|RUN.json
+  sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
+  sotp inline MODEL.json
 `
 
 // command executes one command line and returns the exit status.
@@ -93,6 +103,12 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format, err = reconcile(args[1:], stdout)
 	case "review":
 		format, err = review(args[1:], stdout)
+	case "chart":
+		err = charts(ctx, args[1:], stdout)
+	case "xlsx":
+		err = xlsx(ctx, args[1:], stdout)
+	case "inline":
+		err = inline(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -143,6 +143,9 @@ func (f document) check() error {
 // Report is what a run gives: the valued model and each analysis asked for. It writes
 // as JSON in sotp's contract (snake_case, decimals as strings).
 type Report struct {
+	// Model is the model the run valued, as built from the file (for a workbook of it);
+	// it is not written as JSON.
+	Model      valuation.Model         `json:"-"`
 	Result     valuation.Result        `json:"result"`
 	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
 	Tornado    []sensitivity.Tornado   `json:"tornado,omitempty"` // one an output
@@ -213,7 +216,7 @@ func (r File) Run(ctx context.Context, fsys fs.FS) (Report, error) {
 	if err != nil {
 		return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
 	}
-	out := Report{Result: e.Result(), Warnings: r.warnings}
+	out := Report{Model: m, Result: e.Result(), Warnings: r.warnings}
 	for _, s := range r.analyses {
 		if err := s.run(ctx, e, &out); err != nil {
 			return Report{}, within(s.path, err)
