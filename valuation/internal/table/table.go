@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Table is a titled grid of cells. The first column is left-aligned, the rest right-aligned.
@@ -179,11 +181,13 @@ func Pct(d decimal.Decimal, places int32) string {
 }
 
 // Value prints an assumption or output the way research tables do, judged by its
-// name: rates, ratios, margins, shares, growth and upside as percentages (take rates to
-// two places, others to one); per-share figures, multiples, per-user money and fees to
-// two places, except the target to one; users to two places; money in millions to none.
-// A driver input's name says what it is by its suffix ("subscriber_ratio" is a rate,
-// "monthly_fee" money per user), so a new driver model prints without a change here.
+// name: rates, ratios, margins, discounts, shares, growth and upside as percentages (take
+// rates to two places, others to one); per-share figures, multiples, per-user money,
+// fees and strikes to two places, except the target to one; users to two places; FX to
+// four; money in millions to none. A driver input's name says what it is by its suffix
+// ("subscriber_ratio" is a rate, "monthly_fee" money per user), so a new driver model
+// prints without a change here. A figure printed to places of money that would show
+// fewer than three significant digits (a multiple of 0.0375) is printed with them.
 func Value(name string, v decimal.Decimal) string {
 	p := strings.Split(name, "/")
 	last := p[len(p)-1]
@@ -191,17 +195,33 @@ func Value(name string, v decimal.Decimal) string {
 	case last == "take_rate":
 		return Pct(v, 2)
 	case last == "penetration" || strings.HasSuffix(last, "ratio") || strings.HasSuffix(last, "_rate") ||
-		strings.HasSuffix(last, "margin") || slices.Contains([]string{"growth", "upside", "share", "premium"}, last):
+		strings.HasSuffix(last, "margin") ||
+		slices.Contains([]string{"growth", "upside", "share", "premium", "discount", "rate"}, last):
 		return Pct(v, 1)
 	case last == "target":
 		return Num(v, 1)
 	case strings.HasSuffix(last, "_fee") || strings.HasSuffix(last, "arppu") || strings.Contains(last, "per_") ||
 		strings.HasSuffix(last, "mau") || strings.HasSuffix(last, "dau") || strings.HasSuffix(last, "users") ||
 		strings.HasSuffix(last, "subscribers") ||
-		slices.Contains([]string{"price", "eps", "bvps", "pe", "pb", "ps", "multiple", "average"}, last):
-		return Num(v, 2)
+		slices.Contains([]string{"price", "strike", "eps", "bvps", "pe", "pb", "ps", "multiple", "average"}, last):
+		return Num(v, significant(v, 2))
 	case p[0] == "fx":
-		return Num(v, 4)
+		return Num(v, significant(v, 4))
 	}
-	return Num(v, 0)
+	return Num(v, significant(v, 0))
+}
+
+// significant returns places, or more when v printed to places would lose digits and
+// keep fewer than three significant ones (0.0375 to two places is 0.04): enough for
+// three, or for v exactly if that takes fewer, at most 10.
+func significant(v decimal.Decimal, places int32) int32 {
+	if v.IsZero() {
+		return places
+	}
+	lead := v.Exponent() + int32(v.NumDigits()) - 1 // the exponent of the leading digit
+	exact := int32(0)                               // the places v has, trailing zeros aside
+	if _, frac, ok := strings.Cut(fault.Plain(v), "."); ok {
+		exact = int32(len(frac))
+	}
+	return max(places, min(2-lead, exact, 10))
 }

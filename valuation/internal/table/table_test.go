@@ -46,6 +46,18 @@ func TestValue(t *testing.T) {
 		{"forecast/2021/ecommerce/monthly_fee", "18", "18.00"},
 		{"fx/USD/HKD", "7.75671", "7.7567"},
 		{"part/ecommerce/value", "105883.2", "105,883"},
+		// Rates and discounts of the bridge and horizon are percentages (a holdco discount
+		// of 0.3 once printed 0); small multiples keep three significant digits.
+		{"bridge/holdco/discount", "0.3", "30.0%"},
+		{"horizon/rate", "0.1", "10.0%"},
+		{"part/ads/average", "0.0375", "0.0375"},
+		{"part/ads/average", "0.0267", "0.0267"},
+		{"part/ads/average", "0.5", "0.50"},
+		{"dilution/options/strike", "12.5", "12.50"},
+		{"bridge/cash/amount", "0.4", "0.4"},
+		{"bridge/cash/amount", "0.123456", "0.123"},
+		{"fx/CNY/USD", "0.000154", "0.000154"},
+		{"part/ads/average", "0", "0.00"},
 	} {
 		if got := Value(c.name, decimal.RequireFromString(c.in)); got != c.want {
 			t.Errorf("Value(%s, %s) = %q, want %q", c.name, c.in, got, c.want)
