@@ -230,9 +230,17 @@ type Warning struct {
 	Message string `json:"message"`
 }
 
-// WarnClaimsOnEquity is the code of a bridge that deducts net debt or another claim, or
-// adds cash, when no part is an enterprise value.
-const WarnClaimsOnEquity = "claims_on_equity_parts"
+// The codes of warnings, stable for programs.
+const (
+	// WarnClaimsOnEquity is the code of a bridge that deducts net debt or another claim,
+	// or adds cash, when no part is an enterprise value.
+	WarnClaimsOnEquity = "claims_on_equity_parts"
+	// WarnNoEffect is the code of a warning that an assumption an analysis moved did not
+	// move an output: the output is the same, exactly, at every value it was given (a
+	// take rate under a P/MAU part; DAU when no part or output reads it). Sweep an output
+	// it does move (the segment's revenue, group revenue, the P&L) to see it.
+	WarnNoEffect = "no_effect"
+)
 
 // basisWarnings says when the bridge's claims (net debt, minorities, preferred) are
 // applied to parts that are equity values already. By the convention of sum-of-the-parts

@@ -34,19 +34,16 @@ func Example_run() {
 	// Note: * base case; base target 404.6
 	//
 	// Tornado: target, base 404.6
-	// assumption                                   base     low    high  target at low  at high  range
-	// ------------------------------------------------------------------------------------------------
-	// shares                                      4,159   3,743   4,575          449.5    367.8   81.7
-	// forecast/2021/mau                          571.68  514.51  628.85          364.1    445.0   80.9
-	// fx/USD/HKD                                 7.7000  6.9300  8.4700          364.1    445.0   80.9
-	// part/advertising/average                   185.97  167.37  204.57          384.9    424.2   39.4
-	// forecast/2021/ecommerce/penetration         45.0%   40.5%   49.5%          387.1    422.0   35.0
-	// part/ecommerce/average                     459.03  413.13  504.94          387.1    422.0   35.0
-	// part/live_streaming/average                 31.01   27.91   34.11          401.3    407.8    6.6
-	// forecast/2021/dau                          344.00  309.60  378.40          404.6    404.6    0.0
-	// forecast/2021/live_streaming/paying_ratio   11.8%   10.6%   13.0%          404.6    404.6    0.0
-	// forecast/2021/advertising/revenue_per_dau  136.55  122.89  150.20          404.6    404.6    0.0
-	// forecast/2021/ecommerce/take_rate           1.00%   0.90%   1.10%          404.6    404.6    0.0
+	// assumption                             base     low    high  target at low  at high  range
+	// ------------------------------------------------------------------------------------------
+	// shares                                4,159   3,743   4,575          449.5    367.8   81.7
+	// forecast/2021/mau                    571.68  514.51  628.85          364.1    445.0   80.9
+	// fx/USD/HKD                           7.7000  6.9300  8.4700          364.1    445.0   80.9
+	// part/advertising/average             185.97  167.37  204.57          384.9    424.2   39.4
+	// forecast/2021/ecommerce/penetration   45.0%   40.5%   49.5%          387.1    422.0   35.0
+	// part/ecommerce/average               459.03  413.13  504.94          387.1    422.0   35.0
+	// part/live_streaming/average           31.01   27.91   34.11          401.3    407.8    6.6
+	// Note: no effect on target: forecast/2021/dau, forecast/2021/live_streaming/paying_ratio, forecast/2021/advertising/revenue_per_dau, forecast/2021/ecommerce/take_rate
 	//
 	// HK$319 is justified by forecast/2021/mau = 450.78 (report 571.68), in 1 step(s)
 	// HK$319 is justified by part/ecommerce/average = 234.49 (report 459.03), in 1 step(s)

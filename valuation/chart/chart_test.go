@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -265,5 +266,42 @@ func BenchmarkHeatmap101(b *testing.B) {
 		if err := c.SVG(io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTornadoLeavesOutStill: an assumption that does not move the output (DAU, which no
+// part of the report's reads) draws no bar: it is named under the axis instead; a tornado
+// of such assumptions alone is an error, not an empty chart.
+func TestTornadoLeavesOutStill(t *testing.T) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swings, err := e.Swings(decimal.New(1, -1), "forecast/2021/mau", "forecast/2021/dau")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tor, err := e.Tornado(context.Background(), "target", swings...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tor.Warnings) != 1 || tor.Warnings[0].Code != valuation.WarnNoEffect || !strings.Contains(tor.Warnings[0].Message, "forecast/2021/dau") {
+		t.Errorf("warnings %+v", tor.Warnings)
+	}
+	ch, err := chart.Tornado(tor, chart.Size{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := ch.SVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	if svg := b.String(); !strings.Contains(svg, "no effect: forecast/2021/dau") || strings.Contains(svg, "forecast/2021/dau (") ||
+		!strings.Contains(svg, "forecast/2021/mau (") {
+		t.Errorf("the tornado draws DAU or does not name it under the axis:\n%.2000s", svg)
+	}
+	tor.Bars = tor.Bars[1:] // DAU alone
+	if _, err := chart.Tornado(tor, chart.Size{}); !errors.Is(err, fault.ErrChart) {
+		t.Errorf("a tornado of DAU alone: %v, want fault.ErrChart", err)
 	}
 }

@@ -108,6 +108,11 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	// The key goes under the title, not in a legend: a legend would sit on the cells.
 	p.Title.Text = output + " by " + g.Axes[0].Name + " × " + g.Axes[1].Name + "\n× base case"
 	p.X.Label.Text, p.Y.Label.Text = g.Axes[1].Name, g.Axes[0].Name
+	for k, a := range g.Axes {
+		if !g.Moves(k, output) {
+			p.Title.Text += "\n" + a.Name + ": no effect on " + output
+		}
+	}
 	hm := plotter.NewHeatMap(data, pal)
 	hm.Min, hm.Max = lo, hi
 	p.Add(hm)

@@ -39,6 +39,15 @@ func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 	p := plot.New()
 	p.Title.Text = "Sweep of " + g.Axes[0].Name
 	p.X.Label.Text = g.Axes[0].Name
+	var still []string
+	for _, o := range outputs {
+		if !g.Moves(0, o) {
+			still = append(still, o)
+		}
+	}
+	if len(still) > 0 {
+		p.Title.Text += "\n" + wrap("no effect on: ", still, 80)
+	}
 	p.X.Tick.Marker = valueTicks{g.Axes[0].Name}
 	for k, o := range outputs {
 		i := indexOf(g.Outputs, o)

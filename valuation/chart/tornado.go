@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/plot"
@@ -22,7 +23,9 @@ var (
 
 // Tornado draws a tornado: a bar per assumption from the base output to the output at
 // each end of its swing, widest at the top, each labelled with the assumption's low and
-// high values. An end that could not be valued draws no bar and is marked "n/a".
+// high values. An end that could not be valued draws no bar and is marked "n/a". An
+// assumption that did not move the output (sensitivity.Bar.Moves) draws no bar either:
+// it is named under the axis.
 func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "tornado", Field: what, Err: fault.ErrChart}
@@ -34,13 +37,32 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	if !finite(base) {
 		return fail("base " + fault.Plain(t.Base))
 	}
+	var bars []sensitivity.Bar
+	var still []string
+	for _, b := range t.Bars {
+		if b.Moves(t.Base) {
+			bars = append(bars, b)
+		} else {
+			still = append(still, b.Name)
+		}
+	}
+	if len(bars) == 0 {
+		return fail("no assumption moves " + t.Output + ": " + strings.Join(still, ", "))
+	}
 	p := plot.New()
 	p.Title.Text = "Tornado: " + t.Output + " (base " + table.Value(t.Output, t.Base) + ")"
 	p.X.Label.Text = t.Output
-	names := make([]string, len(t.Bars))
+	if len(still) > 0 {
+		width := s.Width
+		if width == 0 {
+			width = 576 // the zero Size's
+		}
+		p.X.Label.Text += "\n" + wrap("no effect: ", still, int(width/6.5))
+	}
+	names := make([]string, len(bars))
 	var marks plotter.XYLabels
-	n := len(t.Bars)
-	for i, b := range t.Bars {
+	n := len(bars)
+	for i, b := range bars {
 		y := float64(n - 1 - i) // widest on top
 		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", b.Name, table.Value(b.Name, b.Swing.Low), table.Value(b.Name, b.Swing.High))
 		for _, end := range []struct {
@@ -86,6 +108,28 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	p.Legend.Add("at the high value", hi)
 	p.X.Tick.Marker = valueTicks{t.Output}
 	return newChart("tornado", s, []*plot.Plot{p}, []float64{1})
+}
+
+// wrap lists names after prefix, comma-separated, broken into lines of at most width
+// characters where it can be (a name longer than a line has a line of its own).
+func wrap(prefix string, names []string, width int) string {
+	var lines []string
+	line := prefix
+	for i, n := range names {
+		if i < len(names)-1 {
+			n += ","
+		}
+		switch {
+		case line == prefix:
+			line += n
+		case len(line)+1+len(n) > width:
+			lines = append(lines, line)
+			line = n
+		default:
+			line += " " + n
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 // legendBox is a legend thumbnail of a filled colour.

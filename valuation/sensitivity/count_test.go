@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
@@ -180,5 +181,49 @@ func TestParseAxis(t *testing.T) {
 		if _, err := sensitivity.ParseAxis(bad); !errors.Is(err, fault.ErrOption) {
 			t.Errorf("%.40q: %v, want fault.ErrOption", bad, err)
 		}
+	}
+}
+
+// TestNoEffect: an assumption that does not move an output is reported, not drawn as a
+// flat line or a zero bar. DAU, which no part of the report's prices, does not move the
+// target; it moves group revenue (advertising is DAU × revenue per DAU). An axis valid at
+// one value only shows nothing either way and is not reported.
+func TestNoEffect(t *testing.T) {
+	e := engine(t, sensitivity.Options{})
+	ctx := context.Background()
+	dau, err := sensitivity.ParseAxis("forecast/2021/dau=300,344,380")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Grid(ctx, []string{"target", "forecast/2021/revenue"}, dau)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Moves(0, "target") || !g.Moves(0, "forecast/2021/revenue") || len(g.Warnings) != 1 ||
+		g.Warnings[0].Code != valuation.WarnNoEffect || g.Warnings[0].Message != "forecast/2021/dau does not move target: the same at each of its values" {
+		t.Errorf("grid over DAU: moves target %v, revenue %v; warnings %+v", g.Moves(0, "target"), g.Moves(0, "forecast/2021/revenue"), g.Warnings)
+	}
+	if text := g.Text("target"); !strings.Contains(text, "no effect on target: forecast/2021/dau") {
+		t.Errorf("the grid's table does not say so:\n%s", text)
+	}
+	// DAU above MAU (571.68) at 600 and 700: one valid value, nothing to compare.
+	one, err := sensitivity.ParseAxis("forecast/2021/dau=344,600,700")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err := e.Grid(ctx, []string{"target"}, one); err != nil || len(g.Warnings) != 0 || !g.Moves(0, "target") {
+		t.Errorf("an axis valid at one value: %+v, %v", g.Warnings, err)
+	}
+	swings, err := e.Swings(d("0.1"), "forecast/2021/mau", "forecast/2021/ecommerce/take_rate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tor, err := e.Tornado(ctx, "target", swings...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tor.Warnings) != 1 || !strings.HasPrefix(tor.Warnings[0].Message, "forecast/2021/ecommerce/take_rate does not move target") ||
+		tor.Bars[1].Moves(tor.Base) || !tor.Bars[0].Moves(tor.Base) {
+		t.Errorf("tornado warnings %+v", tor.Warnings)
 	}
 }

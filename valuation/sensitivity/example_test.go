@@ -38,7 +38,8 @@ func ExampleEngine_Grid() {
 	// Note: * base case; base target 404.6
 }
 
-// Which assumptions move the target most, each moved ±10% alone.
+// Which assumptions move the target most, each moved ±10% alone. DAU moves it not at
+// all (no part of the report's is priced on DAU): it is listed, not drawn as a zero bar.
 func ExampleEngine_Tornado() {
 	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
 	if err != nil {
@@ -61,7 +62,7 @@ func ExampleEngine_Tornado() {
 	// forecast/2021/mau                    571.68  514.51  628.85          364.1    445.0   80.9
 	// part/advertising/average             185.97  167.37  204.57          384.9    424.2   39.4
 	// forecast/2021/ecommerce/penetration   45.0%   40.5%   49.5%          387.1    422.0   35.0
-	// forecast/2021/dau                    344.00  309.60  378.40          404.6    404.6    0.0
+	// Note: no effect on target: forecast/2021/dau
 }
 
 // The 2021E MAU at which the report's method gives the market price of HK$319.

@@ -180,6 +180,9 @@ type Grid struct {
 	// Cells holds one cell per combination, in row-major order: the last axis varies
 	// fastest. Cell and Index convert between positions and axis indices.
 	Cells []Cell `json:"cells"`
+	// Warnings name each axis that did not move an output (valuation.WarnNoEffect): the
+	// output is the same at every value of the axis, whatever the other axes hold.
+	Warnings []valuation.Warning `json:"warnings,omitempty"`
 }
 
 // Cell is the outputs at one point, or why the point could not be valued.
@@ -323,7 +326,64 @@ func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err != nil {
 		return Grid{}, err
 	}
+	for k, a := range g.Axes {
+		var still []string
+		for o, name := range g.Outputs {
+			if !g.moves(k, o) {
+				still = append(still, name)
+			}
+		}
+		if len(still) > 0 {
+			g.Warnings = append(g.Warnings, valuation.Warning{Code: valuation.WarnNoEffect,
+				Message: a.Name + " does not move " + strings.Join(still, ", ") + ": the same at each of its values"})
+		}
+	}
 	return g, nil
+}
+
+// Moves reports whether axis k may move the named output: false only when the grid shows
+// it does not (see Warnings), true for an axis or output the grid does not have.
+func (g Grid) Moves(k int, output string) bool {
+	o := slices.Index(g.Outputs, output)
+	if k < 0 || k >= len(g.Axes) || o < 0 {
+		return true
+	}
+	return g.moves(k, o)
+}
+
+// moves reports whether axis k may move output o: false only when some two valid cells
+// differ in their value of the axis alone and every such two agree in the output. With
+// no such two (an axis valid at one value only) nothing is known, and it may move; so
+// may the axes of a grid that is not consistent.
+func (g Grid) moves(k, o int) bool {
+	if !g.consistent() {
+		return true
+	}
+	n := len(g.Axes[k].Values)
+	stride := 1 // cells between two values of axis k: the product of the later axes' sizes
+	for _, a := range g.Axes[k+1:] {
+		stride *= len(a.Values)
+	}
+	compared := false
+	for i, c := range g.Cells {
+		if c.Err != nil || o >= len(c.Values) {
+			continue
+		}
+		// The first valid cell on c's line along the axis, before c.
+		j := i / stride % n
+		for first := i - j*stride; first < i; first += stride {
+			f := g.Cells[first]
+			if f.Err != nil || o >= len(f.Values) {
+				continue
+			}
+			if !f.Values[o].Equal(c.Values[o]) {
+				return true
+			}
+			compared = true
+			break
+		}
+	}
+	return !compared
 }
 
 // consistent reports whether the grid is as Engine.Grid makes it: a base value per axis,
@@ -464,6 +524,11 @@ func (g Grid) table(output string) table.Table {
 		}
 	}
 	t.Notes = append([]string{"* base case; base " + output + " " + table.Value(output, g.Base[o])}, reasons.list...)
+	for k, a := range g.Axes {
+		if !g.moves(k, o) {
+			t.Notes = append(t.Notes, "no effect on "+output+": "+a.Name)
+		}
+	}
 	return t
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/table"
 )
@@ -56,6 +58,18 @@ type Tornado struct {
 	Output string          `json:"output"`
 	Base   decimal.Decimal `json:"base"` // the output at the base model
 	Bars   []Bar           `json:"bars"` // widest range first; bars with an invalid end last
+	// Warnings name each assumption that did not move the output (valuation.WarnNoEffect):
+	// its bar is kept, of zero width, but tables and charts list it instead of drawing it.
+	Warnings []valuation.Warning `json:"warnings,omitempty"`
+}
+
+// Moves reports whether the bar's assumption moved the output: both ends valued and at
+// least one of them away from base. A bar with an invalid end counts as moving.
+func (b Bar) Moves(base decimal.Decimal) bool {
+	if b.Low.Err != nil || b.High.Err != nil || len(b.Low.Values) == 0 || len(b.High.Values) == 0 {
+		return true
+	}
+	return !b.Low.Values[0].Equal(base) || !b.High.Values[0].Equal(base)
 }
 
 // Bar is one assumption's swing and the output at each end.
@@ -124,6 +138,12 @@ func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (T
 		}
 		return bi.Range.GreaterThan(bj.Range)
 	})
+	for _, b := range t.Bars {
+		if !b.Moves(t.Base) {
+			t.Warnings = append(t.Warnings, valuation.Warning{Code: valuation.WarnNoEffect, Message: b.Name + " does not move " + t.Output +
+				": it is " + table.Value(t.Output, t.Base) + " at " + table.Value(b.Name, b.Swing.Low) + " and at " + table.Value(b.Name, b.Swing.High)})
+		}
+	}
 	return t, nil
 }
 
@@ -145,7 +165,12 @@ func (t Tornado) table() table.Table {
 		}
 		return table.Value(t.Output, c.Values[0])
 	}
+	var still []string
 	for _, b := range t.Bars {
+		if !b.Moves(t.Base) {
+			still = append(still, b.Name)
+			continue
+		}
 		rng := ""
 		if b.Low.Err == nil && b.High.Err == nil {
 			rng = table.Value(t.Output, b.Range)
@@ -154,6 +179,9 @@ func (t Tornado) table() table.Table {
 			table.Value(b.Name, b.Swing.High), at(b.Low), at(b.High), rng})
 	}
 	tb.Notes = reasons.list
+	if len(still) > 0 {
+		tb.Notes = append(tb.Notes, "no effect on "+t.Output+": "+strings.Join(still, ", "))
+	}
 	return tb
 }
 
