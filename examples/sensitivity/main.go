@@ -75,7 +75,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 	fmt.Println(g.Text("target"))
 	price := kuaishou2021.Model().Price.InexactFloat64()
 	if err := draw(charts, "heatmap", func() (chart.Chart, error) {
-		return chart.Heatmap(g, "target", price, chart.Size{Width: 576, Height: 432})
+		return chart.Heatmap(g, "target", price, chart.Options{Width: 576, Height: 432})
 	}); err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Println(t.Text())
-	if err := draw(charts, "tornado", func() (chart.Chart, error) { return chart.Tornado(t, chart.Size{Width: 720, Height: 432}) }); err != nil {
+	if err := draw(charts, "tornado", func() (chart.Chart, error) { return chart.Tornado(t, chart.Options{Width: 720, Height: 432}) }); err != nil {
 		return err
 	}
 
@@ -176,7 +176,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Print(s.Text())
-	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Size{}) }); err != nil {
+	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Options{}) }); err != nil {
 		return err
 	}
 	fmt.Println()

@@ -7,7 +7,7 @@
 //	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
 //	sotp review [-format text|markdown|json|csv] MODEL.json
 //	sotp schema model|run|result
-//	sotp chart [-format svg|png] [-width W] [-height H] -out DIR MODEL.json|RUN.json
+//	sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
 //	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
 //	sotp inline MODEL.json
 //
@@ -24,7 +24,8 @@
 // difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
 // files, run files or run results; chart draws every chart a model or run file supports
 // (the waterfall; a run's tornados, heatmaps or sweep, histograms, Sobol and Morris
-// indices) into DIR and prints the files written; xlsx writes the model's workbook of live
+// indices) into DIR and prints the files written, each figure named by its title and
+// unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
 // formulas, with a sheet of each of a run's analyses; inline writes a model file with its
 // comparables files inlined (for the service, which reads no file of its host). A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
@@ -75,7 +76,7 @@ const usage = `usage:
   sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
   sotp review [-format text|markdown|json|csv] MODEL.json
   sotp schema model|run|result
-  sotp chart [-format svg|png] [-width W] [-height H] -out DIR MODEL.json|RUN.json
+  sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
   sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
   sotp inline MODEL.json
 `

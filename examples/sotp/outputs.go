@@ -14,6 +14,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/run"
 	"github.com/sotpkit/sotp/valuation/workbook"
@@ -49,13 +50,18 @@ func readAny(ctx context.Context, path string) (run.Report, error) {
 // Morris indices. It prints the files written, one a line.
 func charts(ctx context.Context, args []string, w io.Writer) error {
 	var dir, kind string
-	var width, height float64
+	var o chart.Options
+	var keys bool
 	fs := flag.NewFlagSet("chart", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&dir, "out", "", "directory to write the charts into (made if absent)")
 	fs.StringVar(&kind, "format", "svg", "svg or png")
-	fs.Float64Var(&width, "width", 0, "width in points (0: 576)")
-	fs.Float64Var(&height, "height", 0, "height in points (0: 360)")
+	fs.Float64Var(&o.Width, "width", 0, "width in points (0: 576)")
+	fs.Float64Var(&o.Height, "height", 0, "height in points (0: 360)")
+	fs.StringVar(&o.Title, "title", "", "a title for every chart, in place of its own")
+	fs.StringVar(&o.Subtitle, "subtitle", "", "a line under each chart's title")
+	fs.StringVar(&o.Source, "source", "", "a line at the foot of each chart (\"Source: ...\")")
+	fs.BoolVar(&keys, "keys", false, "name figures and assumptions by their keys, not their titles and units")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -66,7 +72,16 @@ func charts(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	size := chart.Size{Width: width, Height: height}
+	if !keys {
+		o.Label = func(text string) string {
+			k, err := key.Parse(text)
+			if err != nil {
+				return text
+			}
+			return rep.Result.Caption(k)
+		}
+	}
+	size := o
 	type drawn struct {
 		name string
 		draw func() (chart.Chart, error)

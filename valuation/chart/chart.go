@@ -6,7 +6,7 @@
 // the same inputs give the same SVG bytes on every machine.
 //
 // Conventions. Titles and axis labels come from the figures' keys and the analysis
-// itself, never from a company; values are formatted as the sensitivity tables format
+// itself, or from Options.Label (valuation.Result.Caption names them as tables do); values are formatted as the sensitivity tables format
 // them (percentages for rates, two places for users and per-share figures). Bad input is
 // a *fault.Error wrapping fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis,
 // NaN or infinite values, a summary with no draws, a size of zero or above MaxSize.
@@ -18,6 +18,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"gonum.org/v1/plot"
@@ -31,9 +32,29 @@ import (
 // MaxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
 const MaxSize = 2880
 
-// Size is a chart's width and height in points; the zero Size is 576 × 360 (8 × 5 inches).
-type Size struct {
-	Width, Height float64
+// Options are a chart's size and words. The zero Options draws a chart of 576 × 360
+// points (8 × 5 inches), titled and labelled by the figures' keys.
+type Options struct {
+	Width, Height float64 // in points; both zero for 576 × 360
+	// Title, when set, replaces the chart's own title; Subtitle is a line under it.
+	Title, Subtitle string
+	// Source is a line at the foot of the chart: "Source: company data, sotp".
+	Source string
+	// Label, when set, is how a figure or assumption is named, by its key:
+	// valuation.Result.Caption gives "2021E MAU (m)" for forecast/2021/mau. Without it
+	// the keys are shown.
+	Label func(key string) string
+}
+
+// label is how o names the figure or assumption k.
+func (o Options) label(k string) string {
+	if o.Label == nil {
+		return k
+	}
+	if l := o.Label(k); l != "" {
+		return l
+	}
+	return k
 }
 
 // Chart is a chart drawn, ready to be written. It is immutable and safe for concurrent
@@ -44,16 +65,29 @@ type Chart struct {
 	w, h    vg.Length
 }
 
-func newChart(kind string, s Size, plots []*plot.Plot, weights []float64) (Chart, error) {
-	if s == (Size{}) {
-		s = Size{576, 360}
+// newChart lays out plots, from top to bottom with their weights of the height, at the
+// size o gives and with its title, subtitle and source.
+func newChart(kind string, o Options, plots []*plot.Plot, weights []float64) (Chart, error) {
+	w, h := o.Width, o.Height
+	if w == 0 && h == 0 {
+		w, h = 576, 360
 	}
-	for _, v := range []float64{s.Width, s.Height} {
+	for _, v := range []float64{w, h} {
 		if !(v > 0 && v <= MaxSize) {
-			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", s.Width, s.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, MaxSize)}
+			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", o.Width, o.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, MaxSize)}
 		}
 	}
-	return Chart{plots: plots, weights: weights, w: vg.Length(s.Width), h: vg.Length(s.Height)}, nil
+	if o.Title != "" {
+		plots[0].Title.Text = o.Title
+	}
+	if o.Subtitle != "" {
+		plots[0].Title.Text += "\n" + o.Subtitle
+	}
+	if o.Source != "" {
+		last := plots[len(plots)-1]
+		last.X.Label.Text = strings.TrimPrefix(last.X.Label.Text+"\n"+o.Source, "\n")
+	}
+	return Chart{plots: plots, weights: weights, w: vg.Length(w), h: vg.Length(h)}, nil
 }
 
 // draw lays the plots out on c from top to bottom, each its share of the height.

@@ -22,6 +22,7 @@ import (
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -111,18 +112,18 @@ func charts(t *testing.T) map[string]chart.Chart {
 			out[name] = c
 		}
 	}
-	add("tornado")(chart.Tornado(tor, chart.Size{}))
-	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Size{Width: 576, Height: 432}))
-	add("histogram")(chart.Histogram(mc, chart.Size{}))
-	add("waterfall")(chart.Waterfall(e.Result(), chart.Size{}))
-	add("sweep")(chart.Sweep(sweep, chart.Size{}, "target"))
-	add("indices")(chart.Indices(sob[0], chart.Size{}))
-	add("indices-points")(chart.Indices(quasi[0], chart.Size{}))
-	add("screening")(chart.Screening(screen[0], chart.Size{}))
-	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Size{}))
-	add("attribution")(chart.Attribution(att, false, chart.Size{}))
-	add("attribution-segments")(chart.Attribution(att, true, chart.Size{}))
-	add("crosscheck")(chart.CrossCheck(cc, chart.Size{}))
+	add("tornado")(chart.Tornado(tor, chart.Options{}))
+	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Options{Width: 576, Height: 432}))
+	add("histogram")(chart.Histogram(mc, chart.Options{}))
+	add("waterfall")(chart.Waterfall(e.Result(), chart.Options{}))
+	add("sweep")(chart.Sweep(sweep, chart.Options{}, "target"))
+	add("indices")(chart.Indices(sob[0], chart.Options{}))
+	add("indices-points")(chart.Indices(quasi[0], chart.Options{}))
+	add("screening")(chart.Screening(screen[0], chart.Options{}))
+	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Options{}))
+	add("attribution")(chart.Attribution(att, false, chart.Options{}))
+	add("attribution-segments")(chart.Attribution(att, true, chart.Options{}))
+	add("crosscheck")(chart.CrossCheck(cc, chart.Options{}))
 	return out
 }
 
@@ -204,31 +205,33 @@ func TestBadInput(t *testing.T) {
 	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
 		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
 	cases := map[string]func() (chart.Chart, error){
-		"sweep of two axes": func() (chart.Chart, error) { return chart.Sweep(one, chart.Size{}) },
-		"no indices":        func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Size{}) },
+		"sweep of two axes": func() (chart.Chart, error) { return chart.Sweep(one, chart.Options{}) },
+		"no indices":        func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Options{}) },
 		"no effects": func() (chart.Chart, error) {
-			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "price"}}}, chart.Size{})
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "price"}}}, chart.Options{})
 		},
 		"NaN effect": func() (chart.Chart, error) {
-			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "mau", MuStar: math.NaN(), Sigma: 1}}}, chart.Size{})
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "mau", MuStar: math.NaN(), Sigma: 1}}}, chart.Options{})
 		},
-		"no rows":               func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Size{}) },
-		"no steps":              func() (chart.Chart, error) { return chart.Attribution(sensitivity.Attribution{}, false, chart.Size{}) },
-		"no cross-check":        func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Size{}) },
-		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Size{}) },
-		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Size{}) },
-		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Size{}) },
-		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Size{}) },
-		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Size{}) },
-		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Size{}) },
+		"no rows": func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Options{}) },
+		"no steps": func() (chart.Chart, error) {
+			return chart.Attribution(sensitivity.Attribution{}, false, chart.Options{})
+		},
+		"no cross-check":        func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Options{}) },
+		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Options{}) },
+		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Options{}) },
+		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Options{}) },
+		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Options{}) },
+		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Options{}) },
 		"NaN statistics": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Size{})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Options{})
 		},
 		"zero size": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Size{Width: 0, Height: 10})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Options{Width: 0, Height: 10})
 		},
 		"huge size": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Size{Width: 1e9, Height: 10})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Options{Width: 1e9, Height: 10})
 		},
 	}
 	for name, f := range cases {
@@ -259,7 +262,7 @@ func BenchmarkHeatmap101(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		c, err := chart.Heatmap(g, "target", 319, chart.Size{})
+		c, err := chart.Heatmap(g, "target", 319, chart.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -288,7 +291,7 @@ func TestTornadoLeavesOutStill(t *testing.T) {
 	if len(tor.Warnings) != 1 || tor.Warnings[0].Code != valuation.WarnNoEffect || !strings.Contains(tor.Warnings[0].Message, "forecast/2021/dau") {
 		t.Errorf("warnings %+v", tor.Warnings)
 	}
-	ch, err := chart.Tornado(tor, chart.Size{})
+	ch, err := chart.Tornado(tor, chart.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,52 @@ func TestTornadoLeavesOutStill(t *testing.T) {
 		t.Errorf("the tornado draws DAU or does not name it under the axis:\n%.2000s", svg)
 	}
 	tor.Bars = tor.Bars[1:] // DAU alone
-	if _, err := chart.Tornado(tor, chart.Size{}); !errors.Is(err, fault.ErrChart) {
+	if _, err := chart.Tornado(tor, chart.Options{}); !errors.Is(err, fault.ErrChart) {
 		t.Errorf("a tornado of DAU alone: %v, want fault.ErrChart", err)
+	}
+}
+
+// TestOptions: a chart's words are the caller's when given: the title replaced, a
+// subtitle under it, a source line at the foot, and each key named by Label (here the
+// result's captions), on the axes and the bars alike.
+func TestOptions(t *testing.T) {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	swings, err := e.Swings(decimal.New(1, -1), "forecast/2021/mau", "fx/USD/HKD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tor, err := e.Tornado(context.Background(), "target", swings...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Result()
+	o := chart.Options{Title: "What moves the target", Subtitle: "each assumption ±10%", Source: "Source: Western Securities, sotp",
+		Label: func(k string) string {
+			parsed, err := key.Parse(k)
+			if err != nil {
+				return ""
+			}
+			return r.Caption(parsed)
+		}}
+	ch, err := chart.Tornado(tor, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := ch.SVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	svg := b.String()
+	for _, want := range []string{"What moves the target", "each assumption ±10%", "Source: Western Securities, sotp",
+		"2021E MAU (m) (514.51 / 628.85)", "HKD per USD (6.9300 / 8.4700)", "Target price (HK$)"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the tornado lacks %q", want)
+		}
+	}
+	if strings.Contains(svg, "Tornado: target") || strings.Contains(svg, "forecast/2021/mau") {
+		t.Error("the tornado keeps its own title or a key")
 	}
 }

@@ -33,7 +33,7 @@ func ExampleTornado() {
 		fmt.Println(err)
 		return
 	}
-	c, err := chart.Tornado(t, chart.Size{Width: 576, Height: 288})
+	c, err := chart.Tornado(t, chart.Options{Width: 576, Height: 288})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -45,7 +45,7 @@ func ExampleTornado() {
 	}
 	fmt.Println(strings.Contains(svg.String(), `width="576pt" height="288pt"`), strings.Contains(svg.String(), "Tornado: target (base 404.6)"))
 	// A tornado of nothing is an error, not an empty picture.
-	_, err = chart.Tornado(sensitivity.Tornado{}, chart.Size{})
+	_, err = chart.Tornado(sensitivity.Tornado{}, chart.Options{})
 	fmt.Println(err)
 	// Output:
 	// true true
@@ -84,7 +84,7 @@ func ExampleHeatmap() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Heatmap(g, "target", 319, chart.Size{}))
+	svg := svgOf(chart.Heatmap(g, "target", 319, chart.Options{}))
 	fmt.Println(strings.Contains(svg, "where it crosses 319.0"), strings.Contains(svg, "base case"))
 	// Output: true true
 }
@@ -98,7 +98,7 @@ func ExampleSweep() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Sweep(g, chart.Size{}, "target"))
+	svg := svgOf(chart.Sweep(g, chart.Options{}, "target"))
 	fmt.Println(strings.Contains(svg, "forecast/2021/ecommerce/penetration"))
 	// Output: true
 }
@@ -113,9 +113,9 @@ func ExampleHistogram() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Histogram(s, chart.Size{}))
+	svg := svgOf(chart.Histogram(s, chart.Options{}))
 	fmt.Println(strings.Contains(svg, "above 319.0"), strings.Contains(svg, "share of draws at or below"))
-	_, err = chart.Histogram(sensitivity.Summary{}, chart.Size{})
+	_, err = chart.Histogram(sensitivity.Summary{}, chart.Options{})
 	fmt.Println(err)
 	// Output:
 	// true true
@@ -133,7 +133,7 @@ func ExampleIndices() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Indices(ix[0], chart.Size{}))
+	svg := svgOf(chart.Indices(ix[0], chart.Options{}))
 	fmt.Println(strings.Contains(svg, "part/ecommerce/premium"))
 	// Output: true
 }
@@ -151,7 +151,7 @@ func ExampleScreening() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Screening(s[0], chart.Size{}))
+	svg := svgOf(chart.Screening(s[0], chart.Options{}))
 	fmt.Println(strings.Contains(svg, "mu*"), strings.Contains(svg, "shares"))
 	// Output: true true
 }
@@ -160,14 +160,14 @@ func ExampleScreening() {
 // to a bull case by assumption.
 func ExampleWaterfall() {
 	e := engine()
-	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Size{})), "Live streaming"))
+	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Options{})), "Live streaming"))
 	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{{Key: key.Forecast(2021, "", "mau"), Value: decimal.NewFromInt(620)}}}
 	a, err := e.Attribute(context.Background(), valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.Attribution(a, false, chart.Size{})), "forecast/2021/mau"))
+	fmt.Println(strings.Contains(svgOf(chart.Attribution(a, false, chart.Options{})), "forecast/2021/mau"))
 	// Output:
 	// true
 	// true
@@ -182,13 +182,13 @@ func ExampleLeaveOneOut() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Size{})), "PDD US"))
+	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Options{})), "PDD US"))
 	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.PDAU(kuaishou2021.AdvertisingPeers())})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Size{})), "P/DAU"))
+	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Options{})), "P/DAU"))
 	// Output:
 	// true
 	// true

@@ -55,7 +55,7 @@ var nan = math.NaN()
 // across, a colour scale beneath, the base case marked, and, when level is finite, the
 // contour where the output crosses it (the share price, for the target: where the price
 // is justified). Axes must hold two values or more, in ascending order.
-func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, error) {
+func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "heatmap", Field: what, Err: fault.ErrChart}
 	}
@@ -106,11 +106,11 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	pal := cmap.Palette(64)
 	p := plot.New()
 	// The key goes under the title, not in a legend: a legend would sit on the cells.
-	p.Title.Text = output + " by " + g.Axes[0].Name + " × " + g.Axes[1].Name + "\n× base case"
-	p.X.Label.Text, p.Y.Label.Text = g.Axes[1].Name, g.Axes[0].Name
+	p.Title.Text = s.label(output) + " by " + s.label(g.Axes[0].Name) + " × " + s.label(g.Axes[1].Name) + "\n× base case"
+	p.X.Label.Text, p.Y.Label.Text = s.label(g.Axes[1].Name), s.label(g.Axes[0].Name)
 	for k, a := range g.Axes {
 		if !g.Moves(k, output) {
-			p.Title.Text += "\n" + a.Name + ": no effect on " + output
+			p.Title.Text += "\n" + s.label(a.Name) + ": no effect on " + s.label(output)
 		}
 	}
 	hm := plotter.NewHeatMap(data, pal)
@@ -132,7 +132,7 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Size) (Chart, e
 	p.Y.Tick.Marker = valueTicks{g.Axes[0].Name}
 	bar := plot.New()
 	bar.HideY()
-	bar.X.Label.Text = output
+	bar.X.Label.Text = s.label(output)
 	bar.X.Tick.Marker = valueTicks{output}
 	bar.Add(&plotter.ColorBar{ColorMap: cmap})
 	return newChart("heatmap", s, []*plot.Plot{p, bar}, []float64{5, 1})

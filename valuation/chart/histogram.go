@@ -18,7 +18,7 @@ import (
 // above the threshold in the title; beneath it, the cumulative distribution (the share
 // of draws at or below each bin's upper edge, joined by lines) with the threshold, and
 // P5, P50 and P95 marked at 5%, 50% and 95%.
-func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
+func Histogram(s sensitivity.Summary, size Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "histogram", Field: what, Err: fault.ErrChart}
 	}
@@ -29,8 +29,8 @@ func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 		return fail("a statistic is not a number")
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Monte Carlo: %s, %d draws; %.1f%% above %s", s.Output, s.Valid, 100*s.PAbove, ftoa(s.Threshold))
-	p.X.Label.Text = s.Output
+	p.Title.Text = fmt.Sprintf("Monte Carlo: %s, %d draws; %.1f%% above %s", size.label(s.Output), s.Valid, 100*s.PAbove, ftoa(s.Threshold))
+	p.X.Label.Text = size.label(s.Output)
 	p.Y.Label.Text = "draws"
 	for _, b := range s.Histogram {
 		if !finite(b.Lo, b.Hi) {
@@ -68,21 +68,22 @@ func Histogram(s sensitivity.Summary, size Size) (Chart, error) {
 		p.Legend.Add(fmt.Sprintf("%s %s", l.name, ftoa(l.x)), line)
 	}
 	p.Legend.Top = true
-	cdf, err := cumulative(s)
+	cdf, err := cumulative(s, size.label(s.Output))
 	if err != nil {
 		return fail(err.Error())
 	}
 	return newChart("histogram", size, []*plot.Plot{p, cdf}, []float64{3, 2})
 }
 
-// cumulative is the plot of a summary's cumulative distribution, from its histogram.
-func cumulative(s sensitivity.Summary) (*plot.Plot, error) {
+// cumulative is the plot of a summary's cumulative distribution, from its histogram,
+// its axis labelled output.
+func cumulative(s sensitivity.Summary, output string) (*plot.Plot, error) {
 	total := 0
 	for _, b := range s.Histogram {
 		total += b.Count
 	}
 	p := plot.New()
-	p.X.Label.Text = s.Output
+	p.X.Label.Text = output
 	p.Y.Label.Text = "share of draws at or below"
 	pts := plotter.XYs{{X: s.Histogram[0].Lo, Y: 0}}
 	seen := 0

@@ -23,7 +23,7 @@ import (
 // against the swept assumption, a line each, the base value marked. Outputs share one
 // axis, so draw together only outputs of one kind (targets, or revenues). An invalid
 // point breaks its line.
-func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
+func Sweep(g sensitivity.Grid, s Options, outputs ...string) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "sweep", Field: what, Err: fault.ErrChart}
 	}
@@ -37,12 +37,12 @@ func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 		outputs = g.Outputs
 	}
 	p := plot.New()
-	p.Title.Text = "Sweep of " + g.Axes[0].Name
-	p.X.Label.Text = g.Axes[0].Name
+	p.Title.Text = "Sweep of " + s.label(g.Axes[0].Name)
+	p.X.Label.Text = s.label(g.Axes[0].Name)
 	var still []string
 	for _, o := range outputs {
 		if !g.Moves(0, o) {
-			still = append(still, o)
+			still = append(still, s.label(o))
 		}
 	}
 	if len(still) > 0 {
@@ -75,7 +75,7 @@ func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 			line.Color, line.Width = plotutil.Color(k), vg.Points(1.5)
 			p.Add(line)
 			if n == 0 {
-				p.Legend.Add(o, line)
+				p.Legend.Add(s.label(o), line)
 			}
 		}
 	}
@@ -87,7 +87,11 @@ func Sweep(g sensitivity.Grid, s Size, outputs ...string) (Chart, error) {
 	p.Add(base)
 	p.Legend.Add("base "+table.Value(g.Axes[0].Name, g.Bases[0]), base)
 	p.Legend.Top, p.Legend.Left = true, true
-	p.Y.Label.Text = strings.Join(outputs, ", ")
+	labels := make([]string, len(outputs))
+	for i, o := range outputs {
+		labels[i] = s.label(o)
+	}
+	p.Y.Label.Text = strings.Join(labels, ", ")
 	p.Y.Tick.Marker = valueTicks{outputs[0]}
 	return newChart("sweep", s, []*plot.Plot{p}, []float64{1})
 }
@@ -118,7 +122,7 @@ func indexOf(ss []string, s string) int {
 
 // Indices draws one output's Sobol indices: for each input a first-order and a total
 // bar, each with its bootstrap interval.
-func Indices(x sensitivity.Indices, s Size) (Chart, error) {
+func Indices(x sensitivity.Indices, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "indices", Field: what, Err: fault.ErrChart}
 	}
@@ -126,7 +130,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 		return fail("no inputs")
 	}
 	p := plot.New()
-	p.Title.Text = "Sobol indices of " + x.Output
+	p.Title.Text = "Sobol indices of " + s.label(x.Output)
 	p.Y.Label.Text = "share of variance"
 	names := make([]string, len(x.Inputs))
 	top := 0.0
@@ -143,7 +147,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 			plotter.YErrors
 		}
 		for i, in := range x.Inputs {
-			names[i] = in.Name
+			names[i] = s.label(in.Name)
 			v, lo, hi := kind.get(in)
 			if !finite(v) {
 				return fail(in.Name + ": an index is not a number")
@@ -188,7 +192,7 @@ func Indices(x sensitivity.Indices, s Size) (Chart, error) {
 // importance) across, sigma (nonlinearity or interaction) up, labelled, with mu*'s
 // interval as a horizontal bar. Inputs with no effect at all are left out and counted in
 // the title.
-func Screening(x sensitivity.Screening, s Size) (Chart, error) {
+func Screening(x sensitivity.Screening, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "screening", Field: what, Err: fault.ErrChart}
 	}
@@ -220,7 +224,7 @@ func Screening(x sensitivity.Screening, s Size) (Chart, error) {
 		return fail("no input with an effect")
 	}
 	p := plot.New()
-	p.Title.Text = "Morris screening of " + x.Output + " (" + strconv.Itoa(x.Trajectories) + " trajectories)"
+	p.Title.Text = "Morris screening of " + s.label(x.Output) + " (" + strconv.Itoa(x.Trajectories) + " trajectories)"
 	if none > 0 {
 		p.Title.Text += "; " + strconv.Itoa(none) + " inputs without effect left out"
 	}
@@ -259,7 +263,7 @@ func Screening(x sensitivity.Screening, s Size) (Chart, error) {
 
 // LeaveOneOut draws a part's leave-one-out table: the target per share without each
 // comparable, against the model's target.
-func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
+func LeaveOneOut(l valuation.LeaveOneOut, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "leave-one-out", Field: what, Err: fault.ErrChart}
 	}
@@ -300,7 +304,7 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Size) (Chart, error) {
 // Attribution draws the waterfall of an attribution between two scenarios: the target
 // under the first, a bar per assumption moved, and the target under the second; with
 // bySegment, a bar per segment instead, each the sum of its changes over the steps.
-func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, error) {
+func Attribution(a sensitivity.Attribution, bySegment bool, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "attribution", Field: what, Err: fault.ErrChart}
 	}
@@ -372,7 +376,7 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Size) (Chart, erro
 
 // CrossCheck draws a cross-check: for each segment a bar per method tried, the model's
 // choice in the dark colour; a method that does not apply draws no bar.
-func CrossCheck(c valuation.CrossCheck, s Size) (Chart, error) {
+func CrossCheck(c valuation.CrossCheck, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "cross-check", Field: what, Err: fault.ErrChart}
 	}

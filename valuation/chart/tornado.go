@@ -26,7 +26,7 @@ var (
 // high values. An end that could not be valued draws no bar and is marked "n/a". An
 // assumption that did not move the output (sensitivity.Bar.Moves) draws no bar either:
 // it is named under the axis.
-func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
+func Tornado(t sensitivity.Tornado, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "tornado", Field: what, Err: fault.ErrChart}
 	}
@@ -43,15 +43,15 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 		if b.Moves(t.Base) {
 			bars = append(bars, b)
 		} else {
-			still = append(still, b.Name)
+			still = append(still, s.label(b.Name))
 		}
 	}
 	if len(bars) == 0 {
 		return fail("no assumption moves " + t.Output + ": " + strings.Join(still, ", "))
 	}
 	p := plot.New()
-	p.Title.Text = "Tornado: " + t.Output + " (base " + table.Value(t.Output, t.Base) + ")"
-	p.X.Label.Text = t.Output
+	p.Title.Text = "Tornado: " + s.label(t.Output) + " (base " + table.Value(t.Output, t.Base) + ")"
+	p.X.Label.Text = s.label(t.Output)
 	if len(still) > 0 {
 		width := s.Width
 		if width == 0 {
@@ -64,7 +64,7 @@ func Tornado(t sensitivity.Tornado, s Size) (Chart, error) {
 	n := len(bars)
 	for i, b := range bars {
 		y := float64(n - 1 - i) // widest on top
-		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", b.Name, table.Value(b.Name, b.Swing.Low), table.Value(b.Name, b.Swing.High))
+		names[n-1-i] = fmt.Sprintf("%s (%s / %s)", s.label(b.Name), table.Value(b.Name, b.Swing.Low), table.Value(b.Name, b.Swing.High))
 		for _, end := range []struct {
 			c   sensitivity.Cell
 			col color.Color
