@@ -213,6 +213,41 @@ func (p *Prepared) Value(point ...Override) (Result, error) {
 	return m.value(mults)
 }
 
+// With returns the model with each override's assumption set to its value: the model
+// that Value values, as a model of its own (to write as a file or a workbook). A part's
+// premium is set on its comparable set. A peers' average is worked out from the
+// comparables, not held by the model, and cannot be set: fault.ErrUnsupported naming it
+// (move the part's premium instead). The model shares no map or slice that it changes
+// with the prepared one.
+func (p *Prepared) With(point ...Override) (Model, error) {
+	moves, vals, err := p.split(point)
+	if err != nil {
+		return Model{}, err
+	}
+	m, _, err := p.apply(nil, moves, vals)
+	if err != nil {
+		return Model{}, err
+	}
+	copied := false
+	for i, a := range moves {
+		if a.Key.Space != key.SpacePart {
+			continue
+		}
+		if a.Key.Name == "average" {
+			return Model{}, &fault.Error{Pkg: "valuation", Key: a.Key, Field: a.Key.String(),
+				Value: "a peers' average is worked out from the comparables: move part/" + a.Key.Segment + "/premium instead", Err: fault.ErrUnsupported}
+		}
+		if !copied { // the prepared model's parts are not written to
+			m.Parts, copied = slices.Clone(m.Parts), true
+		}
+		j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == a.Key.Segment })
+		mm := m.Parts[j].Method.(Multiple) // Assumption found a premium: the part is a Multiple
+		mm.Comps.Premium = vals[i]
+		m.Parts[j].Method = mm
+	}
+	return m, nil
+}
+
 // split resolves a point's keys.
 func (p *Prepared) split(point []Override) ([]Assumption, []decimal.Decimal, error) {
 	moves := make([]Assumption, len(point))

@@ -259,3 +259,36 @@ func TestPreparedRefuses(t *testing.T) {
 		t.Errorf("zero MAU: %v, want ErrNonPositive", err)
 	}
 }
+
+// TestWith: the model With gives values as Prepared.Value does at the same point, a
+// premium included, and leaves the prepared model as it was; a peers' average, which no
+// model holds, is fault.ErrUnsupported.
+func TestWith(t *testing.T) {
+	p, err := kuaishou2021.Model().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	point := []valuation.Override{{Key: key.Forecast(2021, "", "mau"), Value: d("500")},
+		{Key: key.Part("ecommerce", "premium"), Value: d("-0.3")}, {Key: key.FX("USD", "HKD"), Value: d("7.8")}}
+	want, err := p.Value(point...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.With(point...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Target.Equal(want.Target) || got.Target.Equal(p.Result().Target) {
+		t.Errorf("With values to %s, Value to %s (base %s)", got.Target, want.Target, p.Result().Target)
+	}
+	if again, err := p.Value(); err != nil || !again.Target.Equal(p.Result().Target) {
+		t.Errorf("the prepared model moved: %s, %v", again.Target, err)
+	}
+	if _, err := p.With(valuation.Override{Key: key.Part("ecommerce", "average"), Value: d("400")}); !errors.Is(err, fault.ErrUnsupported) {
+		t.Errorf("an average: %v, want fault.ErrUnsupported", err)
+	}
+}
