@@ -24,6 +24,8 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/v1/run", "text/plain", `{}`)
 	f.Add("GET", "/healthz", "", "")
 	f.Add("GET", "/v1/value", "", "")
+	f.Add("POST", "/v1/eval", "application/json", `{"model": `+string(kuaishou2021.ModelFile())+`, "set": {"forecast/2021/mau": "500"}, "describe": true}`)
+	f.Add("POST", "/v1/chart", "application/json", `{"model_hash": "sha256:00", "chart": "heatmap", "x": "shares"}`)
 	f.Add("PUT", "/openapi.json", "application/problem+json", "[")
 	f.Add("POST", "/x/../v1/value", "application/json; charset=\"", "\xff")
 	cfg := testConfig()

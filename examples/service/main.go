@@ -1,12 +1,19 @@
 // Command service serves sotp over HTTP.
 //
-//	go run ./examples/service [-addr 127.0.0.1:8080] [-timeout 10s] [-concurrent N] [-queue N] [-max-points N] [-gc-percent N]
+//	go run ./examples/service [-addr 127.0.0.1:8080] [-timeout 10s] [-concurrent N] [-queue N] [-max-points N]
+//	    [-cache-models N] [-cache-bytes N] [-gc-percent N]
 //
 // Routes (described in OpenAPI 3.1 at GET /openapi.json, the file openapi.json beside
 // this one):
 //
 //	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
 //	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Report
+//	GET  /             the what-if page (page.html, embedded)
+//	POST /v1/eval      a model (inline, or its hash) and assumptions set by key → its Result there
+//	POST /v1/chart     the same and a chart → the tornado, heatmap or waterfall around the point (SVG)
+//	POST /v1/download  the same → the model file with the assumptions set
+//	POST /v1/workbook  the same → its workbook (xlsx)
+//	GET  /v1/models/kuaishou2021  the report's model file, which the page opens on
 //	GET  /healthz      200 "ok"
 //	GET  /openapi.json the service's OpenAPI description
 //
@@ -20,7 +27,11 @@
 // arrival): past it, the answer is 504 at once, whatever the valuation is doing; a run,
 // which honours the deadline too, then stops and frees its slot and memory (a model's
 // valuation, a fraction of a millisecond, runs to its end). A run may ask for at most
-// -max-points points in all, whatever its limits say.
+// -max-points points in all, whatever its limits say. The what-if routes keep each model
+// they read prepared, by the SHA-256 of its bytes (the answer's model_hash), at most
+// -cache-models of them and -cache-bytes of their files, the least recently used going
+// first; a request that names a hash no longer kept is 404 unknown_model, and the page
+// sends the model again.
 //
 // The answer is encoded whole before anything is written: a 200 always carries its body,
 // and a result that cannot be encoded is a 500. Every error is an RFC 9457 problem
@@ -53,6 +64,7 @@ import (
 	"time"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/run"
 )
@@ -70,6 +82,10 @@ type Config struct {
 	Queue      int           // requests that may wait for a slot; one more is refused with 503
 	MaxPoints  int           // the most points one run may evaluate in all
 	Workers    int           // goroutines per run; zero: one (requests run side by side)
+	// CacheModels and CacheBytes bound the prepared models the what-if routes keep: at
+	// most so many, and so many bytes of their model files in all (zero: 64 and 64 MiB).
+	CacheModels int
+	CacheBytes  int64
 }
 
 // Defaults, chosen on the 2-core machine by loading the built binary from a Go load
@@ -96,20 +112,36 @@ const (
 
 // server handles sotp's routes under a Config.
 type server struct {
-	cfg   Config
-	slots chan struct{} // one token per request being valued
-	queue chan struct{} // one token per request admitted: valued or waiting for a slot
-	log   *slog.Logger
-	mux   *http.ServeMux
+	cfg    Config
+	models *modelCache
+	slots  chan struct{} // one token per request being valued
+	queue  chan struct{} // one token per request admitted: valued or waiting for a slot
+	log    *slog.Logger
+	mux    *http.ServeMux
 }
 
 func newServer(cfg Config, log *slog.Logger) *server {
 	cfg.Concurrent = max(cfg.Concurrent, 1)
 	cfg.Queue = max(cfg.Queue, 0)
+	if cfg.CacheModels == 0 {
+		cfg.CacheModels = 64
+	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = 64 << 20
+	}
 	s := &server{cfg: cfg, slots: make(chan struct{}, cfg.Concurrent), queue: make(chan struct{}, cfg.Concurrent+cfg.Queue),
-		log: log, mux: http.NewServeMux()}
+		log: log, mux: http.NewServeMux(), models: newModelCache(cfg.CacheModels, cfg.CacheBytes)}
 	s.mux.HandleFunc("POST /v1/value", s.handle(s.value))
 	s.mux.HandleFunc("POST /v1/run", s.handle(s.run))
+	s.mux.HandleFunc("POST /v1/eval", s.handle(s.eval))
+	s.mux.HandleFunc("POST /v1/chart", s.handle(s.chartAround))
+	s.mux.HandleFunc("POST /v1/download", s.handle(s.download))
+	s.mux.HandleFunc("POST /v1/workbook", s.handle(s.book))
+	s.mux.HandleFunc("GET /{$}", page)
+	s.mux.HandleFunc("GET /v1/models/kuaishou2021", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(kuaishou2021.ModelFile())
+	})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -118,7 +150,9 @@ func newServer(cfg Config, log *slog.Logger) *server {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openAPI)
 	})
-	for path, allow := range map[string]string{"/v1/value": "POST", "/v1/run": "POST", "/healthz": "GET, HEAD", "/openapi.json": "GET, HEAD"} {
+	for path, allow := range map[string]string{"/v1/value": "POST", "/v1/run": "POST", "/v1/eval": "POST", "/v1/chart": "POST",
+		"/v1/download": "POST", "/v1/workbook": "POST", "/healthz": "GET, HEAD", "/openapi.json": "GET, HEAD",
+		"/v1/models/kuaishou2021": "GET, HEAD"} {
 		s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeProblem(w, problem(http.StatusMethodNotAllowed, codeMethod, r.Method+" "+path+": the route takes "+allow))
@@ -168,10 +202,11 @@ type marshaler interface{ MarshalJSON() ([]byte, error) }
 // answer is a route's outcome: its encoded body, or its error and whether that error is
 // the encoder's or a panic's (a 500 encode or internal, not the client's fault).
 type answer struct {
-	body     []byte
-	err      error
-	encoder  bool
-	internal bool
+	body        []byte
+	contentType string
+	err         error
+	encoder     bool
+	internal    bool
 }
 
 // handle reads the body, admits the request and runs h on it, answering at the
@@ -228,7 +263,7 @@ func (s *server) handle(h route) http.HandlerFunc {
 		answered = true
 		switch {
 		case a.err == nil:
-			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Type", a.contentType)
 			w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
 			_, _ = w.Write(a.body)
 		case a.internal:
@@ -236,6 +271,8 @@ func (s *server) handle(h route) http.HandlerFunc {
 		case a.encoder:
 			s.log.Error("encode", "path", r.URL.Path, "error", a.err.Error())
 			writeProblem(w, errorProblem(http.StatusInternalServerError, codeEncode, a.err))
+		case errors.Is(a.err, errUnknownModel):
+			writeProblem(w, errorProblem(http.StatusNotFound, codeUnknownModel, a.err))
 		default:
 			writeProblem(w, errorProblem(status(ctx, a.err), "", a.err))
 		}
@@ -258,7 +295,10 @@ func (s *server) serve(ctx context.Context, h route, body []byte) (a answer) {
 	if err != nil {
 		return answer{err: err, encoder: true}
 	}
-	return answer{body: append(b, '\n')}
+	if t, ok := out.(interface{ ContentType() string }); ok {
+		return answer{body: b, contentType: t.ContentType()}
+	}
+	return answer{body: append(b, '\n'), contentType: "application/json"}
 }
 
 // admit waits for a slot until ctx is done, and returns its release; a request that
@@ -360,17 +400,20 @@ func main() {
 	flag.IntVar(&concurrent, "concurrent", concurrent, "requests valued at once (default GOMAXPROCS, one a core)")
 	queue := flag.Int("queue", defaultQueue, "requests that may wait for a slot; one more is refused with 503")
 	maxPoints := flag.Int("max-points", 1_000_000, "the most points one run may evaluate in all")
+	cacheModels := flag.Int("cache-models", 64, "prepared models the what-if routes keep")
+	cacheBytes := flag.Int64("cache-bytes", 64<<20, "bytes of model files the what-if routes keep prepared, in all")
 	gcPercent := flag.Int("gc-percent", defaultGCPercent, "the garbage collector's target (debug.SetGCPercent); GOGC in the environment overrides it")
 	flag.Parse()
-	if *timeout <= 0 || *maxPoints <= 0 || concurrent <= 0 || *queue < 0 {
-		fmt.Fprintln(os.Stderr, "service: -timeout, -max-points and -concurrent must be positive, -queue not negative")
+	if *timeout <= 0 || *maxPoints <= 0 || concurrent <= 0 || *queue < 0 || *cacheModels <= 0 || *cacheBytes <= 0 {
+		fmt.Fprintln(os.Stderr, "service: -timeout, -max-points, -concurrent and the -cache flags must be positive, -queue not negative")
 		os.Exit(2)
 	}
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(*gcPercent)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	cfg := Config{Timeout: *timeout, Concurrent: concurrent, Queue: *queue, MaxPoints: *maxPoints}
+	cfg := Config{Timeout: *timeout, Concurrent: concurrent, Queue: *queue, MaxPoints: *maxPoints,
+		CacheModels: *cacheModels, CacheBytes: *cacheBytes}
 	if err := serve(*addr, cfg, log); err != nil {
 		log.Error("serve", "error", err.Error())
 		os.Exit(1)

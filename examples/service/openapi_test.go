@@ -73,6 +73,40 @@ func describe(t testing.TB) []byte {
 		},
 	}
 	ref := func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+	str := map[string]any{"type": "string"}
+	decimalString := map[string]any{"type": "string", "pattern": `^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,4})?$`}
+	schemas["EvalRequest"] = map[string]any{
+		"type":        "object",
+		"description": "A model inline (a model file, comparables inline) or by the model_hash an answer gave, one of the two; the assumptions set, by key; for /v1/eval the figures wanted and whether to describe the assumptions; for /v1/chart the chart and a heatmap's axes.",
+		"properties": map[string]any{
+			"model":      ref("ModelFile"),
+			"model_hash": map[string]any{"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+			"set":        map[string]any{"type": "object", "maxProperties": maxSet, "additionalProperties": decimalString},
+			"outputs":    map[string]any{"type": "array", "maxItems": maxOutputs, "items": str},
+			"describe":   map[string]any{"type": "boolean"},
+			"chart":      map[string]any{"enum": []string{"tornado", "heatmap", "waterfall"}},
+			"x":          str,
+			"y":          str,
+		},
+		"additionalProperties": false,
+	}
+	schemas["EvalAnswer"] = map[string]any{
+		"type":     "object",
+		"required": []string{"model_hash", "result"},
+		"properties": map[string]any{
+			"model_hash": str,
+			"outputs":    map[string]any{"type": "object", "additionalProperties": decimalString},
+			"result":     ref("valuation.Result"),
+			"assumptions": map[string]any{"type": "array", "items": map[string]any{
+				"type":     "object",
+				"required": []string{"key", "title", "unit", "kind", "base", "group", "rank", "effect"},
+				"properties": map[string]any{"key": str, "title": str, "unit": str, "kind": str, "base": decimalString, "group": str,
+					"rank": map[string]any{"type": "integer", "minimum": 1}, "effect": map[string]any{"type": "number", "minimum": 0}},
+				"additionalProperties": false,
+			}},
+		},
+		"additionalProperties": false,
+	}
 	problemResponse := func(what string) map[string]any {
 		return map[string]any{"description": what, "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 	}
@@ -92,6 +126,9 @@ func describe(t testing.TB) []byte {
 		responses := map[string]any{"200": map[string]any{"description": "the result, encoded whole before it is sent",
 			"content": map[string]any{"application/json": map[string]any{"schema": ref(out)}}}}
 		maps.Copy(responses, errors)
+		if in == "EvalRequest" {
+			responses["404"] = problemResponse("a model_hash the server does not hold (code unknown_model): send the model itself")
+		}
 		return map[string]any{"post": map[string]any{"operationId": id, "summary": summary,
 			"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(in)}}},
 			"responses":   responses}}
@@ -102,6 +139,16 @@ func describe(t testing.TB) []byte {
 			"405": errors["405"],
 		}}}
 	}
+	// binary makes a POST route's answer a document of another media type.
+	binary := func(route map[string]any, mediaType string) map[string]any {
+		responses := route["post"].(map[string]any)["responses"].(map[string]any)
+		schema := map[string]any{"type": "string", "format": "binary"}
+		if mediaType == "application/json" {
+			schema = ref("ModelFile")
+		}
+		responses["200"] = map[string]any{"description": "the document", "content": map[string]any{mediaType: map[string]any{"schema": schema}}}
+		return route
+	}
 	doc := map[string]any{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -109,10 +156,16 @@ func describe(t testing.TB) []byte {
 			"summary": "Sum-of-the-parts valuations of model files and sensitivity runs of run files.",
 			"license": map[string]any{"name": "MIT", "identifier": "MIT"}},
 		"paths": map[string]any{
-			"/v1/value":     post("value", "Value a model file (its comparables inline)", "ModelFile", "valuation.Result"),
-			"/v1/run":       post("run", "Run a run file (its model inline)", "RunFile", "RunResult"),
-			"/healthz":      get("healthz", "the server is up", "text/plain", map[string]any{"type": "string"}),
-			"/openapi.json": get("openapi", "this description", "application/json", map[string]any{"type": "object"}),
+			"/v1/value":               post("value", "Value a model file (its comparables inline)", "ModelFile", "valuation.Result"),
+			"/v1/run":                 post("run", "Run a run file (its model inline)", "RunFile", "RunResult"),
+			"/v1/eval":                post("eval", "Value a model at a point: assumptions set by key", "EvalRequest", "EvalAnswer"),
+			"/v1/chart":               binary(post("chart", "Chart a model around a point, as SVG", "EvalRequest", ""), "image/svg+xml"),
+			"/v1/download":            binary(post("download", "The model file with the assumptions set", "EvalRequest", ""), "application/json"),
+			"/v1/workbook":            binary(post("workbook", "The model's workbook with the assumptions set", "EvalRequest", ""), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+			"/v1/models/kuaishou2021": get("model", "the report's model file", "application/json", ref("ModelFile")),
+			"/":                       get("page", "the what-if page", "text/html", map[string]any{"type": "string"}),
+			"/healthz":                get("healthz", "the server is up", "text/plain", map[string]any{"type": "string"}),
+			"/openapi.json":           get("openapi", "this description", "application/json", map[string]any{"type": "object"}),
 		},
 		"components": map[string]any{"schemas": schemas},
 	}
@@ -159,6 +212,11 @@ var spec struct {
 func loadSpec(t testing.TB) (routers.Router, error) {
 	t.Helper()
 	spec.once.Do(func() {
+		// The binary answers (charts, workbooks) are checked as files: kin-openapi
+		// decodes only the media types it is told of.
+		for _, mt := range []string{"image/svg+xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} {
+			openapi3filter.RegisterBodyDecoder(mt, openapi3filter.FileBodyDecoder)
+		}
 		doc, err := openapi3.NewLoader().LoadFromData(openAPI)
 		if err == nil {
 			err = doc.Validate(context.Background())

@@ -2,23 +2,26 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // Codes of the problems the service itself finds, beside those of sotp's sentinels
 // (fault.Code: "rate", "too_many_points", "too_large", "syntax", ...) and of errors that
 // wrap none (fault.ToJSON: "file", "deadline", "canceled", "internal").
 const (
-	codeBusy        = "busy"         // 503: every slot taken and the queue full
-	codeMediaType   = "media_type"   // 415: a body that is not declared JSON
-	codeReadTimeout = "read_timeout" // 408: the body did not arrive in time
-	codeNotFound    = "not_found"    // 404
-	codeMethod      = "method"       // 405
-	codeInternal    = "internal"     // 500: a bug; the log has it
-	codeEncode      = "encode"       // 500: a result that could not be written as JSON
+	codeBusy         = "busy"          // 503: every slot taken and the queue full
+	codeMediaType    = "media_type"    // 415: a body that is not declared JSON
+	codeReadTimeout  = "read_timeout"  // 408: the body did not arrive in time
+	codeNotFound     = "not_found"     // 404
+	codeMethod       = "method"        // 405
+	codeInternal     = "internal"      // 500: a bug; the log has it
+	codeEncode       = "encode"        // 500: a result that could not be written as JSON
+	codeUnknownModel = "unknown_model" // 404: a model hash the cache does not hold: send the model
 )
 
 // title is a problem type's title: the sentinel's message for sotp's codes.
@@ -38,6 +41,8 @@ func title(status int, code string) string {
 		return "internal error"
 	case codeEncode:
 		return "result cannot be encoded"
+	case codeUnknownModel:
+		return "unknown model"
 	case "file":
 		return "file error"
 	case "deadline":
@@ -91,9 +96,27 @@ func errorProblem(status int, code string, err error) problemJSON {
 		code = j.Code
 	}
 	p := problem(status, code, j.Error)
+	if j.Path == "" {
+		j.Path = innermostKey(err) // an assumption's error, located by its key only
+	}
 	p.Path, p.File, p.Set, p.Ticker, p.Segment, p.Year = j.Path, j.File, j.Set, j.Ticker, j.Segment, j.Year
 	p.Line, p.Method, p.Field, p.Value = j.Line, j.Method, j.Field, j.Value
 	return p
+}
+
+// innermostKey is the key of the innermost *fault.Error in err's chain that has a
+// complete one, in text, or "".
+func innermostKey(err error) string {
+	var k key.Key
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if fe, ok := e.(*fault.Error); ok && fe.Key.Complete() {
+			k = fe.Key
+		}
+	}
+	if k.Space == 0 {
+		return ""
+	}
+	return k.String()
 }
 
 // writeProblem writes p as application/problem+json.
