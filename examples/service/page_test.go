@@ -78,7 +78,8 @@ func typeInto(t *testing.T, ctx context.Context, sel, text string) {
 // HK$404.6; typing 500 into 2021E MAU (Enter) gives HK$353.8 (404.559 × 500 / 571.68 ≈
 // 353.8: the target is linear in MAU under P/MAU); a 2021E DAU of 600, above the MAU,
 // is refused and the reason shown beside the DAU field; back at 344 the target returns;
-// its charts are drawn; and the model file the page downloads values to what it shows.
+// its charts are drawn; the model file the page downloads values to what it shows; and a
+// model file the user uploads (Streamco, made up) replaces the report's.
 func TestPage(t *testing.T) {
 	ctx := chromium(t)
 	srv := httptest.NewServer(newServer(testConfig(), quiet()))
@@ -149,6 +150,20 @@ func TestPage(t *testing.T) {
 	if got := "HK$" + r.Target.StringFixed(1); got != shown {
 		t.Errorf("the downloaded model values to %s, the page showed %s", got, shown)
 	}
+
+	// A model file of the user's own: Streamco (made up), its target 40 (USD, which the
+	// file gives no symbol).
+	streamco, err := filepath.Abs(filepath.Join("..", "..", "segments", "testdata", "streamco.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#model-choice"), "upload"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#model-choice").dispatchEvent(new Event("change"))`),
+		chromedp.SetUploadFiles(chromedp.CSS("#model-file"), []string{streamco})); err != nil {
+		t.Fatal(err)
+	}
+	textIs(t, ctx, "#target", "USD 40.0")
+	textIs(t, ctx, "#moved li", "Nothing yet: every assumption is at its base value.")
 }
 
 // shot writes a screenshot of the page's viewport to screenshots/name, for the README,
