@@ -40,15 +40,20 @@ type Unit int
 
 // Units of figures.
 const (
-	MillionUsers    Unit = iota + 1 // millions of users
-	Fraction                        // a rate as a fraction; printed as a percentage
-	PerUser                         // currency units per user
-	Millions                        // millions of currency
-	HundredMillions                 // 亿: hundreds of millions of currency; a display unit only (Line.Display)
+	MillionUsers        Unit = iota + 1 // millions of users
+	Fraction                            // a rate as a fraction; printed as a percentage
+	PerUser                             // currency units per user
+	Millions                            // millions of currency
+	HundredMillions                     // 亿: hundreds of millions of currency; a display unit only (Line.Display)
+	MillionOrders                       // millions of orders: a delivery platform's, a marketplace's
+	PerOrder                            // currency units per order: an average order value
+	MillionTransactions                 // millions of transactions: a payment network's
+	PerTransaction                      // currency units per transaction
 )
 
 var unitNames = [...]string{MillionUsers: "million_users", Fraction: "fraction", PerUser: "per_user",
-	Millions: "millions", HundredMillions: "hundred_millions"}
+	Millions: "millions", HundredMillions: "hundred_millions", MillionOrders: "million_orders", PerOrder: "per_order",
+	MillionTransactions: "million_transactions", PerTransaction: "per_transaction"}
 
 // String returns the unit's stable name, e.g. "million_users".
 func (u Unit) String() string {

@@ -112,12 +112,16 @@ func (r Result) symbol(c comps.Currency) string {
 // unitOf is a segment line's unit as a label prints it.
 func unitOf(u segments.Unit, money string) string {
 	switch u {
-	case segments.MillionUsers:
+	case segments.MillionUsers, segments.MillionOrders, segments.MillionTransactions:
 		return "m"
 	case segments.Fraction:
 		return "%"
 	case segments.PerUser:
 		return money + " per user"
+	case segments.PerOrder:
+		return money + " per order"
+	case segments.PerTransaction:
+		return money + " per transaction"
 	case segments.Millions, segments.HundredMillions:
 		return money + " m"
 	}

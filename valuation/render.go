@@ -285,9 +285,9 @@ func segmentMetrics(f segments.Forecast, j int) []segments.Metric {
 
 func lineLabel(l segments.Line, currency string) string {
 	switch displayUnit(l) {
-	case segments.MillionUsers:
+	case segments.MillionUsers, segments.MillionOrders, segments.MillionTransactions:
 		return l.Label + " (m)"
-	case segments.PerUser:
+	case segments.PerUser, segments.PerOrder, segments.PerTransaction:
 		return l.Label + " (" + currency + ")"
 	case segments.HundredMillions:
 		return l.Label + " (" + currency + " 亿)"

@@ -132,7 +132,7 @@ func (b *book) unitStyle(u segments.Unit) int {
 		return b.pct
 	case segments.Millions:
 		return b.money
-	case segments.MillionUsers:
+	case segments.MillionUsers, segments.MillionOrders, segments.MillionTransactions:
 		return b.users
 	}
 	return b.perShare
@@ -331,7 +331,7 @@ func (b *book) forecast() error {
 				continue
 			}
 			label := l.Label
-			if l.Unit == segments.MillionUsers || l.Unit == segments.Millions {
+			if l.Unit == segments.MillionUsers || l.Unit == segments.Millions || l.Unit == segments.MillionOrders || l.Unit == segments.MillionTransactions {
 				label += " (m)"
 			}
 			if err := b.put(sh, 1, row, text("  "+label)); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 	"github.com/sotpkit/sotp/valuation/workbook"
 )
@@ -161,18 +163,7 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	path := filepath.Join(dir, "kuaishou.xlsx")
-	var b bytes.Buffer
-	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rows := recalc(t, path)
-	for _, pv := range r.Parts {
-		near(t, pv.Segment, value(t, rows, pv.Title), pv.Value)
-	}
+	b, rows := recalcParts(t, m, r, dir)
 	near(t, "sum", value(t, rows, "Sum"), r.Sum)
 	target := value(t, rows, "Target per share")
 	near(t, "target", target, r.Target)
@@ -365,4 +356,85 @@ func TestExtras(t *testing.T) {
 	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, fault.ErrUnsupported) {
 		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
 	}
+}
+
+// recalcParts writes m's workbook into dir, has LibreOffice recalculate its SOTP sheet
+// and holds each part's value to r's; it returns the workbook and the sheet's rows.
+func recalcParts(t *testing.T, m valuation.Model, r valuation.Result, dir string) (*bytes.Buffer, [][]string) {
+	t.Helper()
+	path := filepath.Join(dir, "book.xlsx")
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := recalc(t, path)
+	for _, pv := range r.Parts {
+		near(t, pv.Segment, value(t, rows, pv.Title), pv.Value)
+	}
+	return &b, rows
+}
+
+// TestFileDriverRecalculated: a driver model the model file defines (Deliverco's food
+// delivery: orders × average order value × take rate, an EBITDA margin, priced at
+// EV/EBITDA) is written as formulas like a shipped one: recalculated by LibreOffice, the
+// parts, sum and target are sotp's to 1e-9 relative (66.0 by hand: EBITDA 2,000 × 40 ×
+// 0.15 × 0.2 = 2,400 at 15x is 36,000; advertising 300m MAU at 100 is 30,000; over
+// 1,000m shares); and with the 2026 take rate set to 0.2 in the workbook's Inputs sheet
+// the target is 78.0, as Engine.Eval gives it (EBITDA 3,200 at 15x is 48,000).
+func TestFileDriverRecalculated(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "modelfile", "testdata", "delivery.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	b, rows := recalcParts(t, m, r, dir)
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
+	if !r.Target.Equal(decimal.NewFromInt(66)) {
+		t.Errorf("target %s, want 66 by hand", r.Target)
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, err := f.GetRows(workbook.Inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coord string
+	for i, row := range inputs {
+		if len(row) > 0 && row[0] == "Food delivery: take_rate" {
+			col := slices.Index(inputs[0], "2026") + 1
+			coord, _ = excelize.CoordinatesToCellName(col, i+1)
+		}
+	}
+	if coord == "" {
+		t.Fatalf("no 2026 take rate in the Inputs sheet: %q", inputs)
+	}
+	if err := f.SetCellValue(workbook.Inputs, coord, 0.2); err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(dir, "take-rate.xlsx")
+	if err := f.SaveAs(moved); err != nil {
+		t.Fatal(err)
+	}
+	e, err := sensitivity.New(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2026/delivery/take_rate", decimal.New(2, -1))}, "target")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !want[0].Equal(decimal.NewFromInt(78)) {
+		t.Errorf("sotp's target at a 20%% take rate: %s, want 78 by hand", want[0])
+	}
+	near(t, "target at a 20% take rate", value(t, recalc(t, moved), "Target per share"), want[0])
 }

@@ -2,11 +2,13 @@ package files
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
@@ -45,7 +47,7 @@ func FromModel(m valuation.Model) (File, error) {
 		f.Plan.Users[y] = Users{MAU: NewDecimal(u.MAU), DAU: NewDecimal(u.DAU)}
 	}
 	for i, s := range p.Segments {
-		seg, err := fromSegment(s, fmt.Sprintf("$.plan.segments[%d]", i))
+		seg, err := fromSegment(s, fmt.Sprintf("$.plan.segments[%d]", i), &f.Drivers)
 		if err != nil {
 			return File{}, err
 		}
@@ -152,35 +154,39 @@ func fromEarnings(p earnings.PnL) *Earnings {
 	return out
 }
 
-func fromSegment(s segments.Segment, at string) (Segment, error) {
+// fromSegment is a segment's file form. A driver model segments does not ship is written
+// as a driver of the file (defs, once a kind), when the format can hold it.
+func fromSegment(s segments.Segment, at string, defs *[]Driver) (Segment, error) {
 	out := Segment{Name: s.Name, Title: s.Title}
-	for y, d := range s.Drivers {
+	for _, y := range slices.Sorted(maps.Keys(s.Drivers)) {
+		d := s.Drivers[y]
 		if d == nil {
 			return Segment{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: no driver", fault.ErrUnsupported)}
 		}
 		spec, v := d.Spec(), d.Values()
-		kind := spec.Kind
-		k, margin := strings.CutSuffix(kind, "+"+string(segments.NetMarginRate))
-		if margin && len(v) > 0 {
+		if nm, ok := d.(segments.NetMargin); ok && nm.Driver != nil && len(v) > 0 {
 			if out.NetMargin == nil {
 				out.NetMargin = map[int]Decimal{}
 			}
-			kind, out.NetMargin[y], v = k, NewDecimal(v[len(v)-1]), v[:len(v)-1]
+			out.NetMargin[y], spec, v = NewDecimal(nm.Margin), nm.Driver.Spec(), nm.Driver.Values()
 		}
-		shipped, ok := segments.SpecOf(kind)
-		want := shipped
-		if margin {
-			want = segments.NetMargin{Driver: segments.Generic{Model: shipped}}.Spec()
+		kind := spec.Kind
+		base, shipped := segments.SpecOf(kind)
+		if !shipped {
+			if err := define(spec, defs, ChildPath(at, strconv.Itoa(y))); err != nil {
+				return Segment{}, err
+			}
+			base = spec
 		}
 		switch {
-		case !ok || len(shipped.Inputs) != len(v) || !reflect.DeepEqual(spec, want): // a file names the kind, not the formulas
-			return Segment{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q, not one segments ships", fault.ErrUnsupported, spec.Kind)}
+		case len(base.Inputs) != len(v) || !reflect.DeepEqual(spec, base): // a file names the kind, not the formulas
+			return Segment{}, &fault.Error{Pkg: "modelfile", Path: ChildPath(at, strconv.Itoa(y)), Err: fmt.Errorf("%w: driver %q is not the one segments ships under its name", fault.ErrUnsupported, spec.Kind)}
 		case out.Driver != "" && out.Driver != kind:
 			return Segment{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: drivers of more than one model (%s, %s)", fault.ErrUnsupported, out.Driver, kind)}
 		}
 		out.Driver = kind
 		in := map[string]Decimal{}
-		for i, input := range shipped.Inputs {
+		for i, input := range base.Inputs {
 			if !input.Optional || !v[i].IsZero() {
 				in[string(input.Metric)] = NewDecimal(v[i])
 			}
@@ -191,6 +197,58 @@ func fromSegment(s segments.Segment, at string) (Segment, error) {
 		out.Inputs[y] = in
 	}
 	return out, nil
+}
+
+// define adds spec to the file's drivers, once a kind; two specs of one kind that differ
+// cannot both be written, nor a spec the format cannot hold (a display unit, lines left
+// out when zero).
+func define(spec segments.Spec, defs *[]Driver, at string) error {
+	d := Driver{Kind: spec.Kind, UserBase: string(spec.UserBase)}
+	unsupported := func(what string) error {
+		return &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: driver %q: %s", fault.ErrUnsupported, spec.Kind, what)}
+	}
+	for _, in := range spec.Inputs {
+		r := ""
+		for name, v := range rangeNames {
+			if v == in.Range {
+				r = name
+			}
+		}
+		d.Inputs = append(d.Inputs, DriverInput{Name: string(in.Metric), Title: in.Label, Unit: in.Unit.String(), Range: r, Optional: in.Optional})
+	}
+	for _, l := range spec.Lines {
+		if l.Display != 0 || l.OmitZero {
+			return unsupported("line " + string(l.Metric) + " has a display unit or is left out when zero")
+		}
+		d.Lines = append(d.Lines, DriverLine{Name: string(l.Metric), Title: l.Label, Unit: l.Unit.String(), Places: int(l.Places), Formula: FormulaText(l.Formula)})
+	}
+	back, err := d.spec(at)
+	if err != nil {
+		return unsupported(err.Error())
+	}
+	if !reflect.DeepEqual(specShape(back), specShape(spec)) {
+		return unsupported("it does not read back as it is (a unit or range the format does not name)")
+	}
+	for _, old := range *defs {
+		if old.Kind == d.Kind {
+			if !reflect.DeepEqual(old, d) {
+				return unsupported("two driver models of one kind")
+			}
+			return nil
+		}
+	}
+	*defs = append(*defs, d)
+	return nil
+}
+
+// specShape is a spec with its formulas as text, to compare two specs by what they
+// compute rather than by how their constants are held.
+func specShape(s segments.Spec) any {
+	lines := make([]string, len(s.Lines))
+	for i, l := range s.Lines {
+		lines[i] = fmt.Sprint(l.Metric, l.Label, l.Unit, l.Places, l.Display, l.OmitZero, strict(l.Formula))
+	}
+	return []any{s.Kind, s.Inputs, s.UserBase, lines}
 }
 
 func fromSet(s comps.Set, at string) (Set, error) {

@@ -41,8 +41,11 @@ type File struct {
 	Symbols map[string]string `json:"symbols,omitempty" max:"100"`
 	// Display is the unit tables print money and share counts in: "millions" (the
 	// default) or "hundred_millions" (亿), as Chinese research prints them.
-	Display  string    `json:"display,omitempty"`
-	FX       []Rate    `json:"fx,omitempty" max:"100"`
+	Display string `json:"display,omitempty"`
+	FX      []Rate `json:"fx,omitempty" max:"100"`
+	// Drivers are driver models the file defines, beside the shipped ones: a segment
+	// names one by its kind, as it names a shipped one.
+	Drivers  []Driver  `json:"drivers,omitempty" max:"20"`
 	Plan     Plan      `json:"plan"`
 	Parts    []Part    `json:"parts" max:"100"`
 	Earnings *Earnings `json:"earnings,omitempty"`

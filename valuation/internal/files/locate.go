@@ -134,6 +134,10 @@ func (f File) paths(root string) map[key.Key]string {
 		add(key.Forecast(y, "", string(segments.MAU)), users+".mau")
 		add(key.Forecast(y, "", string(segments.DAU)), users+".dau")
 	})
+	specOf, _ := f.specs(root) // Check has built them
+	if specOf == nil {
+		specOf = segments.SpecOf
+	}
 	for i, s := range f.Plan.Segments {
 		seg := fmt.Sprintf("%s.segments[%d]", plan, i)
 		add(key.Forecast(0, s.Name, ""), seg)
@@ -141,7 +145,7 @@ func (f File) paths(root string) map[key.Key]string {
 		for y := range s.NetMargin {
 			add(key.Forecast(y, s.Name, string(segments.NetMarginRate)), ChildPath(seg+".net_margin", strconv.Itoa(y)))
 		}
-		spec, _ := segments.SpecOf(s.Driver) // Decode checked it
+		spec, _ := specOf(s.Driver) // Decode checked it
 		byYear(maps.Keys(s.Inputs), func(y int, year string) {
 			inputs := ChildPath(seg+".inputs", year)
 			add(key.Forecast(y, s.Name, ""), inputs)

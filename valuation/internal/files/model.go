@@ -43,31 +43,37 @@ func Decode(r io.Reader) (File, error) {
 	return f, nil
 }
 
-// Check refuses what a schema cannot: a format other than ModelFormat, a driver kind
-// that segments does not ship, inputs of a segment that its kind does not take. root is
-// where the file sits in its document ("$", or "$.model" inside a run file).
+// Check refuses what a schema cannot: a format other than ModelFormat, a driver the
+// file defines that cannot forecast (a formula that does not parse, reads an unknown
+// name or mixes units), a driver kind neither shipped nor defined, inputs of a segment
+// that its kind does not take. root is where the file sits in its document ("$", or
+// "$.model" inside a run file).
 func (f File) Check(root string) error {
 	if f.Format != ModelFormat {
 		return &fault.Error{Pkg: "modelfile", Path: root + ".format", Err: fmt.Errorf("%w: %s, want %s", fault.ErrInvalid, strconv.Quote(Clip(f.Format)), ModelFormat)}
 	}
+	specOf, err := f.specs(root)
+	if err != nil {
+		return err
+	}
 	for i, s := range f.Plan.Segments {
-		if err := s.check(fmt.Sprintf("%s.plan.segments[%d]", root, i)); err != nil {
+		if err := s.check(fmt.Sprintf("%s.plan.segments[%d]", root, i), specOf); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// check refuses a driver kind that segments does not ship, and inputs that its Spec does
-// not name or that it needs and are missing.
-func (s Segment) check(at string) error {
-	spec, ok := segments.SpecOf(s.Driver)
+// check refuses a driver kind that is neither shipped nor defined by the file, and
+// inputs that its Spec does not name or that it needs and are missing.
+func (s Segment) check(at string, specOf func(string) (segments.Spec, bool)) error {
+	spec, ok := specOf(s.Driver)
 	if !ok {
 		var kinds []string
 		for _, k := range segments.Kinds() {
 			kinds = append(kinds, k.Kind)
 		}
-		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s", fault.ErrInvalid, strconv.Quote(Clip(s.Driver)), strings.Join(kinds, ", "))}
+		return &fault.Error{Pkg: "modelfile", Path: at + ".driver", Err: fmt.Errorf("%w: %s, want one of %s or a kind the file's drivers define", fault.ErrInvalid, strconv.Quote(Clip(s.Driver)), strings.Join(kinds, ", "))}
 	}
 	if s.inputsFit(spec) {
 		return nil
@@ -243,7 +249,11 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		}
 		m.Symbols[comps.Currency(c)] = sym
 	}
-	m.Plan = f.Plan.plan()
+	specOf, err := f.specs("$")
+	if err != nil {
+		return valuation.Model{}, err
+	}
+	m.Plan = f.Plan.plan(specOf)
 	if f.Earnings != nil {
 		if m.Earnings, err = f.Earnings.plan(); err != nil {
 			return valuation.Model{}, err
@@ -325,14 +335,14 @@ func (s *Scale) scale() (valuation.Scale, error) {
 	return out, nil
 }
 
-func (p Plan) plan() segments.Plan {
+func (p Plan) plan(specOf func(string) (segments.Spec, bool)) segments.Plan {
 	out := segments.Plan{Currency: p.Currency, Years: slices.Clone(p.Years), FirstEstimate: p.FirstEstimate, Users: map[int]segments.Users{}}
 	for y, u := range p.Users {
 		out.Users[y] = segments.Users{MAU: u.MAU.Decimal, DAU: u.DAU.Decimal}
 	}
 	for _, s := range p.Segments {
 		seg := segments.Segment{Name: s.Name, Title: s.Title, Drivers: map[int]segments.Driver{}}
-		spec, _ := segments.SpecOf(s.Driver) // Decode checked it
+		spec, _ := specOf(s.Driver) // Decode checked it
 		for y, in := range s.Inputs {
 			vals := make([]decimal.Decimal, len(spec.Inputs))
 			for i, input := range spec.Inputs {

@@ -175,9 +175,10 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 	return out
 }
 
-// drivers makes a segment's schema as strict as Decode about its driver: the kind one of
-// segments.Kinds, and each year's inputs exactly those of the kind's Spec, the optional
-// ones optional. A driver model added to segments appears here without a change.
+// drivers makes a segment's schema as strict as it can be about its driver: each year's
+// inputs of a shipped kind exactly those of the kind's Spec, the optional ones optional.
+// A kind the file's drivers define is checked by Decode alone. A driver model added to
+// segments appears here without a change.
 func drivers(seg map[string]any) {
 	props := seg["properties"].(map[string]any)
 	var kinds []string
@@ -201,6 +202,7 @@ func drivers(seg map[string]any) {
 			"then": map[string]any{"properties": map[string]any{"inputs": map[string]any{"additionalProperties": year}}},
 		})
 	}
-	props["driver"] = map[string]any{"enum": kinds}
+	// A kind the file's drivers define is any other name: Read checks it is defined.
+	props["driver"] = map[string]any{"type": "string", "minLength": 1, "examples": kinds}
 	seg["allOf"] = rules
 }

@@ -1,0 +1,117 @@
+package modelfile_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// TestFileDriver: a driver model defined in the model file alone (testdata/delivery.json:
+// orders × average order value × take rate, with an EBITDA margin, priced at EV/EBITDA)
+// values, sweeps on the exact kernel, runs Monte Carlo and writes back to the same
+// bytes. By hand: EBITDA 2026 is 2,000 × 40 × 0.15 × 0.2 = 2,400, at the peer's 15x
+// (30,000 / 2,000) 36,000; advertising's 300m MAU at 100 a user is 30,000; 66,000 over
+// 1,000m shares is 66. The target is linear in the take rate (a 0.2 rate gives 78), so
+// its mean over a uniform rate on [0.1, 0.2] is 66.
+func TestFileDriver(t *testing.T) {
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := modelfile.Read(bytes.NewReader(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Target.String() != "66" || r.Caption(key.Forecast(2026, "delivery", "aov")) != "2026E Food delivery: Average order value (USD per order)" {
+		t.Errorf("target %s, caption %q", r.Target, r.Caption(key.Forecast(2026, "delivery", "aov")))
+	}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := p.Query([]key.Key{key.Forecast(2026, "delivery", "take_rate")}, []key.Key{key.Scalar(key.Target)})
+	if err != nil || !q.Exact() {
+		t.Fatalf("a query of the take rate: exact %v, %v", q != nil && q.Exact(), err)
+	}
+	e, err := sensitivity.New(m, sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	axis, err := sensitivity.ParseAxis("forecast/2026/delivery/take_rate=0.1,0.15,0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, axis)
+	if err != nil || g.Cells[0].Values[0].String() != "54" || g.Cells[2].Values[0].String() != "78" {
+		t.Fatalf("grid %+v, %v; want 54, 66, 78", g.Cells, err)
+	}
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 20000, Seed: 1,
+		Inputs: []sensitivity.Variable{{Name: "forecast/2026/delivery/take_rate", Dist: distuv.Uniform{Min: 0.1, Max: 0.2}}}})
+	if err != nil || s.Mean < 65.8 || s.Mean > 66.2 {
+		t.Errorf("Monte Carlo mean %g, %v; want 66 ± 0.2", s.Mean, err)
+	}
+	var out bytes.Buffer
+	if err := modelfile.Write(&out, m); err != nil {
+		t.Fatal(err)
+	}
+	written := out.String()
+	again, err := modelfile.Read(strings.NewReader(written), nil)
+	if err != nil {
+		t.Fatalf("written back: %v\n%s", err, written)
+	}
+	if r2, err := again.Value(); err != nil || !r2.Target.Equal(r.Target) || !strings.Contains(written, `"formula": "gmv * take_rate"`) {
+		t.Errorf("written back: %v, %v", r2.Target, err)
+	}
+}
+
+// TestFileDriverErrors: a driver the file defines is checked when the file is read, each
+// error at the JSON path of what is wrong: a formula that does not parse or names what is
+// not known before it, mixes units or calls a function; a line in the wrong unit; a kind
+// defined twice or a shipped one's; a unit or range the format does not name.
+func TestFileDriverErrors(t *testing.T) {
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(b)
+	for _, c := range []struct {
+		name, from, to, path string
+		want                 error
+	}{
+		{"syntax", `"orders * aov"`, `"orders * * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"unknown name", `"orders * aov"`, `"orders * price"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
+		{"a later line", `"orders * aov"`, `"orders * aov + revenue"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
+		{"orders plus money", `"orders * aov"`, `"orders + aov"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
+		{"line in the wrong unit", `"formula": "revenue * ebitda_margin"`, `"formula": "orders * ebitda_margin"`, "$.drivers[0].lines[6].formula", fault.ErrSpec},
+		{"a function", `"orders * aov"`, `"max(orders, 0) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"shipped kind", `"kind": "delivery"`, `"kind": "advertising"`, "$.drivers[0].kind", fault.ErrDuplicateKey},
+		{"unknown unit", `"unit": "per_order"`, `"unit": "per_parcel"`, "$.drivers[0].inputs[1].unit", fault.ErrUnknownUnit},
+		{"unknown range", `"range": "signed_rate"`, `"range": "any"`, "$.drivers[0].inputs[3].range", fault.ErrInvalid},
+		{"undefined kind", `"driver": "delivery"`, `"driver": "deliveries"`, "$.plan.segments[0].driver", fault.ErrInvalid},
+		{"input of the kind missing", `"orders": "1800", `, ``, `$.plan.segments[0].inputs["2025"].orders`, fault.ErrMissingField},
+	} {
+		if !strings.Contains(good, c.from) {
+			t.Fatalf("%s: no %q", c.name, c.from)
+		}
+		_, err := modelfile.Read(strings.NewReader(strings.Replace(good, c.from, c.to, 1)), nil)
+		var fe *fault.Error
+		if !errors.Is(err, c.want) || !errors.As(err, &fe) || fe.Path != c.path {
+			t.Errorf("%s: %v; want %v at %s", c.name, err, c.want, c.path)
+		}
+	}
+}
