@@ -503,8 +503,13 @@ type Horizon struct {
 	Years decimal.Decimal // the period, in [0, MaxHorizonYears]
 }
 
-// MaxHorizonYears bounds a Horizon's period.
-const MaxHorizonYears = 30
+// Bounds on a model's inputs: MaxHorizonYears bounds a Horizon's period; MaxPlaces a
+// printed figure's Places and Shift in magnitude (no table prints more digits, and a
+// larger count would make rounding build an enormous number).
+const (
+	MaxHorizonYears = 30
+	MaxPlaces       = 40
+)
 
 // IsZero reports a horizon that discounts nothing.
 func (h Horizon) IsZero() bool { return h.Years.IsZero() }

@@ -175,6 +175,9 @@ func (r Result) partFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, e
 			continue
 		}
 		if k.Space == key.SpacePart {
+			if k.Name != "value" && !pv.priced() {
+				return decimal.Decimal{}, unknown.err() // a fixed amount: no multiple, metric or FX
+			}
 			switch k.Name {
 			case "value":
 				return pv.Value, nil
@@ -254,7 +257,11 @@ func (r Result) Keys() []key.Key {
 		}
 	}
 	for _, p := range r.Parts {
-		for _, f := range []string{"value", "multiple", "average", "premium", "metric", "fx"} {
+		fields := []string{"value", "multiple", "average", "premium", "metric", "fx"}
+		if !p.priced() {
+			fields = fields[:1] // a fixed amount has a value, no multiple
+		}
+		for _, f := range fields {
 			out = append(out, key.Part(p.Segment, f))
 		}
 		for _, c := range p.Multiple.Companies {

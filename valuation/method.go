@@ -93,6 +93,26 @@ func EVS(set comps.Set) Multiple { return Multiple{"EV/S", set, segments.Revenue
 // PE prices a segment's earnings (see segments.NetMargin); set must be a Money set.
 func PE(set comps.Set) Multiple { return Multiple{"P/E", set, segments.Earnings} }
 
+// Fixed values a part at an amount given rather than from comparables: a business at
+// cost or at its last funding round, a stake that trades nowhere, a loss-making new
+// initiative at zero or below (a negative amount is taken from the sum of the parts, as
+// sell-side SOTPs deduct the losses of new businesses). Amount is millions of the model's
+// currency; Note says where it comes from. The part is an equity value unless
+// Enterprise says the amount is an enterprise value, which the bridge turns into equity.
+type Fixed struct {
+	Amount     decimal.Decimal
+	Note       string
+	Enterprise bool
+}
+
+// Name implements Method.
+func (Fixed) Name() string { return "Fixed" }
+
+// Value implements Method: the amount, whatever the forecast.
+func (f Fixed) Value(Subject) (PartValue, error) {
+	return PartValue{Method: f.Name(), Value: f.Amount, Note: f.Note, Enterprise: f.Enterprise}, nil
+}
+
 // Name implements Method.
 func (m Multiple) Name() string {
 	if m.Label != "" {
@@ -186,4 +206,10 @@ type PartValue struct {
 	// Enterprise says Value is an enterprise value (an EV multiple), not equity: the
 	// model's bridge of net cash and debt turns the sum into equity.
 	Enterprise bool `json:"enterprise"`
+	// Note is where a part valued at a fixed amount (Fixed) takes it from.
+	Note string `json:"note,omitempty"`
 }
+
+// priced reports a part valued at a multiple of a figure, as Multiple values one: it has
+// a comparable set; a Fixed part has none.
+func (p PartValue) priced() bool { return p.Multiple.Set != "" || len(p.Multiple.Companies) > 0 }

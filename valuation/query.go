@@ -175,8 +175,10 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 		return nil, nil // the bridge, dilution and horizon are valued by the decimal path
 	}
 	for _, part := range p.m.Parts {
-		if _, ok := part.Method.(Multiple); !ok {
-			return nil, nil
+		switch part.Method.(type) {
+		case Multiple, Fixed:
+		default:
+			return nil, nil // a Method of the caller's: the decimal path values it
 		}
 	}
 	for _, a := range k.q.moves {
@@ -186,8 +188,10 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 		}
 	}
 	k.checks()
-	for i := range p.m.Parts {
-		k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
+	for i, part := range p.m.Parts {
+		if _, ok := part.Method.(Multiple); ok {
+			k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
+		}
 	}
 	regs := make([]exact.Reg, len(k.q.outputs))
 	for i, o := range k.q.outputs {
@@ -347,10 +351,15 @@ func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly)
 }
 
 // part returns part i's figure, multiple and value, as Multiple values it: value =
-// multiple × figure × FX, the multiple average × (1 + premium) when either moves.
+// multiple × figure × FX, the multiple average × (1 + premium) when either moves; a
+// Fixed part's value is its amount.
 func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 	p := k.q.p
 	part, pv := p.m.Parts[i], p.base.Parts[i]
+	if f, ok := part.Method.(Fixed); ok { // the amount, whatever moves: no figure or multiple
+		zero := k.konst(decimal.Decimal{})
+		return zero, zero, k.konst(f.Amount)
+	}
 	figure = k.partFigure(i)
 	avgKey, premKey := key.Part(part.Segment, "average"), key.Part(part.Segment, "premium")
 	_, avgMoved := k.move[avgKey]

@@ -60,10 +60,6 @@ type Reconciliation struct {
 	Checks []Check `json:"checks"`
 }
 
-// MaxPlaces bounds a printed figure's Places and Shift in magnitude: no table prints more
-// digits, and a larger count would make rounding build an enormous number.
-const MaxPlaces = 40
-
 // Reconcile checks each printed figure against the result, at the figure's printed
 // precision. The computed figure, shifted to printed units, is rounded to Places digits
 // after the point by decimal.Round: to the nearest, and a tie (exactly half a unit of the

@@ -97,7 +97,9 @@ func (r Result) tables() []table.Table {
 	ts = append(ts, group)
 
 	for _, p := range r.Parts {
-		ts = append(ts, r.partTable(p))
+		if p.priced() {
+			ts = append(ts, r.partTable(p))
+		}
 	}
 	unit, shift := r.display()
 	sum := table.Table{
@@ -119,6 +121,11 @@ func (r Result) tables() []table.Table {
 		sum.Rows = append(sum.Rows,
 			[]string{"Shares (" + unit + ")", "", table.Num(r.Shares.Shift(shift), 2)},
 			[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
+	}
+	for _, p := range r.Parts {
+		if p.Note != "" {
+			sum.Notes = append(sum.Notes, p.Title+": "+p.Method+", "+p.Note)
+		}
 	}
 	for _, name := range r.Unvalued {
 		title := name

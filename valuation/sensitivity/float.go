@@ -399,6 +399,9 @@ func (c *compiler) part(i int) (poly, error) {
 	m := c.e.base
 	part := m.Parts[i]
 	pv := c.e.result.Parts[i]
+	if f, ok := part.Method.(valuation.Fixed); ok { // the amount, whatever is drawn
+		return constant(f64(f.Amount)), nil
+	}
 	_, ok := part.Method.(valuation.Multiple)
 	name := "part/" + part.Segment + "/"
 	if !ok {

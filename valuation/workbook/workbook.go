@@ -396,7 +396,11 @@ func (b *book) comps() error {
 	row := 1
 	for i, pv := range b.r.Parts {
 		mult := pv.Multiple
-		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
+		switch b.m.Parts[i].Method.(type) {
+		case valuation.Multiple:
+		case valuation.Fixed:
+			continue // no comparables: the SOTP sheet holds its amount
+		default:
 			return fmt.Errorf("%w: part %s: method %s", fault.ErrUnsupported, pv.Segment, pv.Method)
 		}
 		if err := b.put(sh, 1, row, text(fmt.Sprintf("%s: %s on %s (%s)", pv.Title, pv.Method, mult.Set, mult.Metric))); err != nil {
@@ -497,7 +501,19 @@ func (b *book) sotp() error {
 	}
 	row := 2
 	year := strconv.Itoa(b.m.Year)
-	for _, pv := range b.r.Parts {
+	for i, pv := range b.r.Parts {
+		if f, ok := b.m.Parts[i].Method.(valuation.Fixed); ok { // an amount, an input of its own
+			for c, v := range []any{text(pv.Title), text(pv.Method), text(""), text(""), text(""), num(f.Amount)} {
+				if err := b.put(sh, 1+c, row, v); err != nil {
+					return err
+				}
+			}
+			if err := b.f.SetCellStyle(sh, cell(6, row), cell(6, row), b.inStyle); err != nil {
+				return err
+			}
+			row++
+			continue
+		}
 		figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
 		if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
 			figure, ok = b.input[string(pv.Metric)+" "+year]

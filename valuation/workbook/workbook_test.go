@@ -438,3 +438,19 @@ func TestFileDriverRecalculated(t *testing.T) {
 	}
 	near(t, "target at a 20% take rate", value(t, recalc(t, moved), "Target per share"), want[0])
 }
+
+// TestFixedRecalculated: a part valued at a fixed amount (the report's live streaming at
+// minus HK$10,000m, made up) is an input of the SOTP sheet; LibreOffice's sum and target
+// are sotp's.
+func TestFixedRecalculated(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Parts = slices.Clone(m.Parts)
+	m.Parts[0].Method = valuation.Fixed{Amount: decimal.NewFromInt(-10000), Note: "made up"}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows := recalcParts(t, m, r, t.TempDir())
+	near(t, "sum", value(t, rows, "Sum"), r.Sum)
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
+}

@@ -90,6 +90,10 @@ func FromModel(m valuation.Model) (File, error) {
 	}
 	for i, part := range m.Parts {
 		at := fmt.Sprintf("$.parts[%d]", i)
+		if fx, ok := part.Method.(valuation.Fixed); ok {
+			f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: fixed, Value: optionalAlways(fx.Amount), Note: fx.Note, Enterprise: fx.Enterprise})
+			continue
+		}
 		mult, ok := part.Method.(valuation.Multiple)
 		if !ok {
 			return File{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: method %T", fault.ErrUnsupported, part.Method)}
@@ -105,7 +109,7 @@ func FromModel(m valuation.Model) (File, error) {
 		if err != nil {
 			return File{}, err
 		}
-		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: set})
+		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: &set})
 	}
 	return f, nil
 }
@@ -197,6 +201,12 @@ func fromSegment(s segments.Segment, at string, defs *[]Driver) (Segment, error)
 		out.Inputs[y] = in
 	}
 	return out, nil
+}
+
+// optionalAlways is d as a file decimal, zero included.
+func optionalAlways(d decimal.Decimal) *Decimal {
+	v := NewDecimal(d)
+	return &v
 }
 
 // define adds spec to the file's drivers, once a kind; two specs of one kind that differ

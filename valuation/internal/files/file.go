@@ -1,7 +1,11 @@
 package files
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 // Formats name what a file holds, in its "format" field.
@@ -198,9 +202,48 @@ type Segment struct {
 // Part values one segment: a valuation.Multiple of the segment's Metric on a set.
 type Part struct {
 	Segment string `json:"segment"`
-	Method  string `json:"method"` // label, e.g. "P/MAU"
-	Metric  string `json:"metric"` // the segment figure priced, e.g. "mau", "revenue"
-	Comps   Set    `json:"comps"`
+	// Method is the method's label, e.g. "P/MAU", "EV/EBITDA"; "fixed" for a part
+	// valued at an amount given (Value), not from comparables.
+	Method string `json:"method"`
+	// Metric is the segment figure priced, e.g. "mau", "revenue"; Comps the comparables
+	// that price it. Both are needed but for a fixed part, which has neither.
+	Metric string `json:"metric,omitempty"`
+	Comps  *Set   `json:"comps,omitempty"`
+	// Value is a fixed part's amount, millions of the model's currency (negative for a
+	// loss-making business); Note, where it comes from; Enterprise, that it is an
+	// enterprise value, not equity (valuation.Fixed).
+	Value      *Decimal `json:"value,omitempty"`
+	Note       string   `json:"note,omitempty"`
+	Enterprise bool     `json:"enterprise,omitempty"`
+}
+
+// fixed is the Method of a part valued at an amount given.
+const fixed = "fixed"
+
+// check refuses a part that is neither priced on comparables (method, metric, comps)
+// nor fixed (method fixed, value), or that mixes the two.
+func (p Part) check(at string) error {
+	missing := func(field string) error {
+		return &fault.Error{Pkg: "modelfile", Path: at + "." + field, Err: fault.ErrMissingField}
+	}
+	extra := func(field, why string) error {
+		return &fault.Error{Pkg: "modelfile", Path: at + "." + field, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
+	}
+	switch {
+	case p.Method == fixed && p.Value == nil:
+		return missing("value")
+	case p.Method == fixed && p.Comps != nil:
+		return extra("comps", "a fixed part has no comparables")
+	case p.Method == fixed && p.Metric != "":
+		return extra("metric", "a fixed part prices no figure")
+	case p.Method != fixed && p.Comps == nil:
+		return missing("comps")
+	case p.Method != fixed && p.Metric == "":
+		return extra("metric", "empty or missing; name the segment figure priced, e.g. mau or shopping_mau")
+	case p.Method != fixed && (p.Value != nil || p.Note != "" || p.Enterprise):
+		return extra("value", `value, note and enterprise are a fixed part's: give "method": "fixed"`)
+	}
+	return nil
 }
 
 // Set is a comps.Set. Its companies are given inline, or read from File (CSV or JSON,

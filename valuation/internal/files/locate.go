@@ -161,8 +161,11 @@ func (f File) paths(root string) map[key.Key]string {
 	for i, p := range f.Parts {
 		part := fmt.Sprintf("%s[%d]", parts, i)
 		add(key.Part(p.Segment, ""), part)
-		for _, field := range []string{"segment", "method", "metric"} {
+		for _, field := range []string{"segment", "method", "metric", "value"} {
 			add(key.Part(p.Segment, field), part+"."+field)
+		}
+		if p.Comps == nil {
+			continue // a fixed part
 		}
 		set := part + ".comps"
 		if p.Comps.File != "" { // its comparables are the file's: an error of one is the file's

@@ -61,6 +61,11 @@ func (f File) Check(root string) error {
 			return err
 		}
 	}
+	for i, p := range f.Parts {
+		if err := p.check(fmt.Sprintf("%s.parts[%d]", root, i)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -296,8 +301,10 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 				return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".segment", Err: fmt.Errorf("%w: %s is valued by $.parts[%d] too", fault.ErrDuplicatePart, strconv.Quote(Clip(p.Segment)), j)}
 			}
 		}
-		if p.Metric == "" {
-			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".metric", Err: fmt.Errorf("%w: empty; name the segment figure priced, e.g. mau or shopping_mau", fault.ErrInvalid)}
+		if p.Method == fixed {
+			m.Parts = append(m.Parts, valuation.Part{Segment: p.Segment,
+				Method: valuation.Fixed{Amount: p.Value.Decimal, Note: p.Note, Enterprise: p.Enterprise}})
+			continue
 		}
 		set, err := p.Comps.set(at+".comps", fsys, files)
 		if err != nil {
