@@ -47,7 +47,8 @@ type book struct {
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
 // colour scale), tornados, scenario comparisons, Monte Carlo summaries, Sobol indices,
-// Morris screenings, and the reconciliation of printed figures against the model.
+// Morris screenings, and the reconciliation of printed figures against the model. Each
+// says in its first row that its values do not recalculate.
 type Extras struct {
 	Grids       []GridSheet
 	Tornados    []sensitivity.Tornado
@@ -67,8 +68,8 @@ type GridSheet struct {
 // Write values m and writes its workbook to w, with the extra sheets x asks for.
 //
 // The Inputs sheet holds users, every driver input by year, FX rates, premiums, share
-// count and price; the Forecast, Comps, SOTP and (for a model with an earnings plan) P&L
-// sheets are formulas of them. Each figure is formatted by its unit: millions to one
+// count and price; the Forecast (ending on the group's revenue), Comps, SOTP and (for a
+// model with an earnings plan) P&L sheets are formulas of them. Each figure is formatted by its unit: millions to one
 // decimal, users and money per user or share to two, rates as percentages, multiples
 // with an x. Users and money are in millions, rates fractions. Each comparable's market
 // value and metric are written as values in the set's currency, its multiple as printed
@@ -362,6 +363,28 @@ func (b *book) forecast() error {
 			row++
 		}
 		row++
+	}
+	// The group's revenue: the segments' revenue lines summed, year by year.
+	if err := b.put(sh, 1, row, text("Group revenue ("+p.Currency+" m)")); err != nil {
+		return err
+	}
+	for j, y := range p.Years {
+		var terms []string
+		for _, s := range p.Segments {
+			if f, ok := b.figure[s.Name+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]; ok {
+				terms = append(terms, f)
+			}
+		}
+		if len(terms) == 0 {
+			continue
+		}
+		b.figure["group revenue "+strconv.Itoa(y)] = ref(sh, 2+j, row)
+		if err := b.put(sh, 2+j, row, "="+strings.Join(terms, "+")); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.money); err != nil {
+			return err
+		}
 	}
 	return b.f.SetColWidth(sh, "A", "A", 36)
 }
@@ -792,6 +815,10 @@ func (b *book) pnl() error {
 	return b.f.SetColWidth(sh, "A", "A", 40)
 }
 
+// staticNote heads every sheet of values: unlike the model's sheets, they do not follow
+// a change of the Inputs sheet.
+const staticNote = "Values worked out by sotp when the workbook was written: they do not recalculate when the Inputs sheet changes."
+
 // extras writes the sheets of values x asks for.
 func (b *book) extras(x Extras) error {
 	for i, gs := range x.Grids {
@@ -936,6 +963,7 @@ func cellValue(c sensitivity.Cell) any {
 // rows writes rows of values and texts into sheet from A1; a float that is not a number
 // is written as the text "n/a", which every spreadsheet can hold.
 func (b *book) rows(sheet string, rows [][]any) error {
+	rows = append([][]any{{text(staticNote)}}, rows...)
 	for r, row := range rows {
 		for c, v := range row {
 			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {

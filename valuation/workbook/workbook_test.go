@@ -309,7 +309,7 @@ func TestExtras(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The base cell, the middle of the 3 × 3 grid, is the report's target.
-	v, err := f.GetCellValue("Grid 1", "C4", excelize.Options{RawCellValue: true})
+	v, err := f.GetCellValue("Grid 1", "C5", excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,36 +321,37 @@ func TestExtras(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := 0
-	for _, r := range rows[1:] {
+	for _, r := range rows[2:] { // under the static sheet's note and the header
 		if r[5] == "ok" {
 			ok++
 		}
 	}
-	if ok != 274 || len(rows) != 1+274+2 { // the README's 274 matches and 2 listed exceptions
-		t.Errorf("reconciliation sheet: %d ok of %d rows, want 274 of 276", ok, len(rows)-1)
+	if ok != 274 || len(rows) != 2+274+2 { // the README's 274 matches and 2 listed exceptions
+		t.Errorf("reconciliation sheet: %d ok of %d rows, want 274 of 276", ok, len(rows)-2)
 	}
-	for _, sh := range []string{"Tornado 1", "Scenarios 1", "Monte Carlo 1", "Sobol 1", "Morris 1"} {
-		if _, err := f.GetRows(sh); err != nil {
-			t.Error(err)
+	// Each sheet of values says in its first row that it does not recalculate.
+	for _, sh := range []string{"Grid 1", "Tornado 1", "Scenarios 1", "Monte Carlo 1", "Sobol 1", "Morris 1", "Reconciliation"} {
+		if v, err := f.GetCellValue(sh, "A1"); err != nil || !strings.Contains(v, "do not recalculate") {
+			t.Errorf("%s: first row %q, %v", sh, v, err)
 		}
 	}
-	if v, _ := f.GetCellValue("Monte Carlo 1", "B4"); v != "n/a" {
+	if v, _ := f.GetCellValue("Monte Carlo 1", "B5"); v != "n/a" {
 		t.Errorf("a NaN mean is written %q, want n/a", v)
 	}
 	// Shares alone move the target over a Sobol run of shares: its first-order index is
 	// 1 up to the estimator's error, and one scramble leaves no interval (n/a).
-	if v, _ := f.GetCellValue("Sobol 1", "A7"); v != "shares" {
+	if v, _ := f.GetCellValue("Sobol 1", "A8"); v != "shares" {
 		t.Errorf("Sobol sheet's first input %q, want shares", v)
 	}
-	if v, _ := f.GetCellValue("Sobol 1", "C7", excelize.Options{RawCellValue: true}); v == "" || v == "n/a" {
+	if v, _ := f.GetCellValue("Sobol 1", "C8", excelize.Options{RawCellValue: true}); v == "" || v == "n/a" {
 		t.Errorf("Sobol sheet's first-order index %q", v)
 	} else if got, _ := strconv.ParseFloat(v, 64); math.Abs(got-1) > 0.01 {
 		t.Errorf("Sobol sheet's first-order index of shares %v, want 1 within 0.01", got)
 	}
-	if v, _ := f.GetCellValue("Sobol 1", "D7"); v != "n/a" {
+	if v, _ := f.GetCellValue("Sobol 1", "D8"); v != "n/a" {
 		t.Errorf("Sobol sheet's interval of one scramble %q, want n/a", v)
 	}
-	if v, _ := f.GetCellValue("Morris 1", "A5"); v != "shares" {
+	if v, _ := f.GetCellValue("Morris 1", "A6"); v != "shares" {
 		t.Errorf("Morris sheet's first input %q, want shares", v)
 	}
 	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, fault.ErrUnsupported) {
@@ -396,6 +397,17 @@ func TestFileDriverRecalculated(t *testing.T) {
 	dir := t.TempDir()
 	b, rows := recalcParts(t, m, r, dir)
 	near(t, "target", value(t, rows, "Target per share"), r.Target)
+	// The Forecast sheet totals the segments' revenue: 12,000 + 3,000 in 2026.
+	forecast := recalcSheet(t, filepath.Join(dir, "book.xlsx"), workbook.Forecast)
+	var group []string
+	for _, row := range forecast {
+		if len(row) > 0 && row[0] == "Group revenue (USD m)" {
+			group = row
+		}
+	}
+	if col := slices.Index(forecast[0], "2026"); col < 0 || col >= len(group) || strings.ReplaceAll(group[col], ",", "") != "15000.0" && strings.ReplaceAll(group[col], ",", "") != "15000" {
+		t.Errorf("group revenue row %q under %q, want 15,000 in 2026", group, forecast[0])
+	}
 	if !r.Target.Equal(decimal.NewFromInt(66)) {
 		t.Errorf("target %s, want 66 by hand", r.Target)
 	}
