@@ -122,16 +122,16 @@ func (b bytesAnswer) ContentType() string          { return b.contentType }
 // prepared is a model read and prepared, as the cache keeps it.
 type prepared struct {
 	hash string
-	size int64 // the model file's bytes, what the cache counts
+	heap int64 // estimated: heapPerByte × the model file's bytes, what the cache counts
 	prep *valuation.Prepared
 
-	describe sync.Once
-	ranked   []assumptionJSON // the assumptions described, by rank
+	ranked atomic.Pointer[[]assumptionJSON] // the assumptions described, by rank, once whole
 }
 
-// modelCache keeps prepared models by hash, at most entries of them and bytes of their
-// files in all, the least recently used going first. A model is read and prepared once
-// while it is kept, however many requests ask for it at once.
+// modelCache keeps prepared models by hash, at most entries of them and bytes of heap in
+// all (estimated as heapPerByte times each model file's bytes), the least recently used
+// going first. A model is read and prepared once while it is kept, however many requests
+// ask for it at once; a model still being prepared is never let go.
 type modelCache struct {
 	entries int
 	bytes   int64
@@ -139,19 +139,26 @@ type modelCache struct {
 	mu    sync.Mutex
 	byKey map[string]*list.Element // of *cacheEntry
 	order *list.List               // most recently used first
-	held  int64
+	held  int64                    // of the entries ready and listed
 
 	prepares atomic.Int64 // models read and prepared, for tests
+	// prepare reads and prepares a model file: the package's prepare, or a test's.
+	prepare func(hash string, raw []byte) (*prepared, error)
 }
 
+// heapPerByte estimates a prepared model's heap from its file's size: a 268 KB model
+// file held 10 MB prepared (about 37 bytes a byte), a 10 KB one 0.3 MB.
+const heapPerByte = 40
+
 type cacheEntry struct {
+	hash  string
 	ready chan struct{} // closed when p or err is set
 	p     *prepared
 	err   error
 }
 
 func newModelCache(entries int, bytes int64) *modelCache {
-	return &modelCache{entries: max(entries, 1), bytes: max(bytes, 1), byKey: map[string]*list.Element{}, order: list.New()}
+	return &modelCache{entries: max(entries, 1), bytes: max(bytes, 1), byKey: map[string]*list.Element{}, order: list.New(), prepare: prepare}
 }
 
 // errUnknownModel is a hash the cache does not hold: the client sends the model again.
@@ -176,36 +183,50 @@ func (c *modelCache) get(ctx context.Context, hash string, raw []byte) (*prepare
 		c.mu.Unlock()
 		return nil, errUnknownModel
 	}
-	e := &cacheEntry{ready: make(chan struct{})}
+	e := &cacheEntry{hash: hash, ready: make(chan struct{})}
 	el := c.order.PushFront(e)
 	c.byKey[hash] = el
 	c.mu.Unlock()
 
 	c.prepares.Add(1)
-	e.p, e.err = prepare(hash, raw)
-	close(e.ready)
+	p, err := c.prepare(hash, raw)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.err != nil { // not kept: the next request reads it again and gets the error again
-		delete(c.byKey, hash)
-		c.order.Remove(el)
-		return nil, e.err
+	e.p, e.err = p, err
+	close(e.ready)
+	if err != nil { // not kept: the next request reads it again and gets the error again
+		c.remove(el)
+		return nil, err
 	}
-	c.held += e.p.size
-	for c.order.Len() > c.entries || c.held > c.bytes {
-		last := c.order.Back()
-		if last == el && c.order.Len() == 1 {
-			break // one model larger than the bound is kept alone
-		}
-		old := last.Value.(*cacheEntry)
-		c.order.Remove(last)
-		if old.p != nil {
-			delete(c.byKey, old.p.hash)
-			c.held -= old.p.size
-		}
+	c.held += p.heap
+	c.evict(el)
+	return p, nil
+}
+
+// remove takes el off the cache, its heap with it when it was counted.
+func (c *modelCache) remove(el *list.Element) {
+	e := el.Value.(*cacheEntry)
+	if c.byKey[e.hash] == el {
+		delete(c.byKey, e.hash)
 	}
-	return e.p, nil
+	c.order.Remove(el)
+	if e.p != nil {
+		c.held -= e.p.heap
+	}
+}
+
+// evict lets the least recently used ready models go until the bounds hold, keeping
+// keep (the model just prepared, even alone above the bytes) and models still being
+// prepared.
+func (c *modelCache) evict(keep *list.Element) {
+	for el := c.order.Back(); el != nil && (c.order.Len() > c.entries || c.held > c.bytes); {
+		prev := el.Prev()
+		if e := el.Value.(*cacheEntry); el != keep && e.p != nil {
+			c.remove(el)
+		}
+		el = prev
+	}
 }
 
 // prepare reads a model file and prepares its model.
@@ -218,7 +239,7 @@ func prepare(hash string, raw []byte) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &prepared{hash: hash, size: int64(len(raw)), prep: p}, nil
+	return &prepared{hash: hash, heap: heapPerByte * int64(len(raw)), prep: p}, nil
 }
 
 // inModel puts a model file's JSON path under the request's "model".
@@ -301,43 +322,77 @@ func (s *server) eval(ctx context.Context, body []byte) (marshaler, error) {
 		}
 	}
 	if rq.Describe {
-		a.Assumptions = p.assumptions()
+		if a.Assumptions, err = p.assumptions(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
 
-// assumptions describes the model's assumptions once: titles, units, groups, and their
-// rank by a tornado of the target at ±10% of each base.
-func (p *prepared) assumptions() []assumptionJSON {
-	p.describe.Do(func() {
-		r := p.prep.Result()
-		all := p.prep.Assumptions()
-		effect := make(map[key.Key]float64, len(all))
-		target := r.Target.InexactFloat64()
-		for _, a := range all {
-			moved := 0.0
-			for _, f := range []decimal.Decimal{decimal.New(9, -1), decimal.New(11, -1)} {
-				v := a.Base.Mul(f)
-				if a.Kind == valuation.KindPremium || a.Kind == valuation.KindMargin {
-					v = a.Base.Add(f.Sub(decimal.NewFromInt(1))) // ±10 points
-				}
-				if at, err := p.prep.Value(valuation.Override{Key: a.Key, Value: v}); err == nil && target != 0 {
-					moved = math.Max(moved, math.Abs(at.Target.InexactFloat64()-target)/math.Abs(target))
-				}
+// rankBudget bounds the work of ranking a model's assumptions by their effect, two
+// valuations each: the assumptions times the model file's bytes (a valuation's cost grows
+// with the file), counted before any is made. The report's model, 60 assumptions of 10 KB,
+// is 0.6 M of it; a model past the budget lists its assumptions in its own order, each
+// effect zero, unranked.
+const rankBudget = 32 << 20
+
+// assumptions describes the model's assumptions, once it has been done in full: titles,
+// units, groups, and their rank by how far each moves the target at ±10% of its base
+// (±10 points for a premium or margin). The work stops when ctx is done, and is kept only
+// when it is whole.
+func (p *prepared) assumptions(ctx context.Context) ([]assumptionJSON, error) {
+	if done := p.ranked.Load(); done != nil {
+		return *done, nil
+	}
+	r := p.prep.Result()
+	all := p.prep.Assumptions()
+	out := make([]assumptionJSON, len(all))
+	for i, a := range all {
+		title, unit := r.Label(a.Key)
+		out[i] = assumptionJSON{Key: a.Key.String(), Title: title, Unit: unit, Kind: a.Kind.String(), Base: fault.Plain(a.Base), Group: group(r, a.Key)}
+	}
+	if p.rankable(len(all)) {
+		for i, a := range all {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			effect[a.Key] = moved
+			out[i].Effect = effect(p.prep, r.Target, a)
 		}
-		for _, a := range all {
-			title, unit := r.Label(a.Key)
-			p.ranked = append(p.ranked, assumptionJSON{Key: a.Key.String(), Title: title, Unit: unit, Kind: a.Kind.String(),
-				Base: fault.Plain(a.Base), Group: group(r, a.Key), Effect: effect[a.Key]})
+		slices.SortStableFunc(out, func(a, b assumptionJSON) int { return cmp.Compare(b.Effect, a.Effect) })
+	}
+	for i := range out {
+		out[i].Rank = i + 1
+	}
+	p.ranked.Store(&out)
+	return out, nil
+}
+
+// rankable reports whether n assumptions of the model are within rankBudget.
+func (p *prepared) rankable(n int) bool { return int64(n)*(p.heap/heapPerByte) <= rankBudget }
+
+// effect is how far a moves the target at ±10% of its base (±10 points for a premium or
+// margin), as a share of the target (of 1 when the target is zero), worked out in
+// decimal: the largest move of the two, 0 when neither end values.
+func effect(prep *valuation.Prepared, target decimal.Decimal, a valuation.Assumption) float64 {
+	one := decimal.NewFromInt(1)
+	moved := decimal.Decimal{}
+	for _, f := range []decimal.Decimal{decimal.New(9, -1), decimal.New(11, -1)} {
+		v := a.Base.Mul(f)
+		if a.Kind == valuation.KindPremium || a.Kind == valuation.KindMargin {
+			v = a.Base.Add(f.Sub(one))
 		}
-		slices.SortStableFunc(p.ranked, func(a, b assumptionJSON) int { return cmp.Compare(b.Effect, a.Effect) })
-		for i := range p.ranked {
-			p.ranked[i].Rank = i + 1
+		if at, err := prep.Value(valuation.Override{Key: a.Key, Value: v}); err == nil {
+			moved = decimal.Max(moved, at.Target.Sub(target).Abs())
 		}
-	})
-	return p.ranked
+	}
+	if !target.IsZero() {
+		moved = moved.DivRound(target.Abs(), segmentsDivPlaces)
+	}
+	e := moved.InexactFloat64()
+	if math.IsInf(e, 0) || math.IsNaN(e) {
+		return math.MaxFloat64
+	}
+	return e
 }
 
 // group is the heading an assumption is shown under: its year and segment, or what it
@@ -447,14 +502,22 @@ func cell(p *prepared, point []valuation.Override) sensitivity.Cell {
 func tornadoAround(ctx context.Context, p *prepared, point []valuation.Override, at valuation.Result) (sensitivity.Tornado, error) {
 	t := sensitivity.Tornado{Output: "target", Base: at.Target}
 	ten := decimal.New(1, -1)
-	for _, a := range p.assumptions() {
-		if len(t.Bars) == tornadoBars || a.Effect == 0 {
+	ranked, err := p.assumptions(ctx)
+	if err != nil {
+		return t, err
+	}
+	unranked := !p.rankable(len(ranked))
+	for _, a := range ranked {
+		if len(t.Bars) == tornadoBars || a.Effect == 0 && !unranked {
 			break
 		}
 		if err := ctx.Err(); err != nil {
 			return t, err
 		}
-		k, _ := key.Parse(a.Key) // the model's own
+		k, err := key.Parse(a.Key) // the model's own: it parses
+		if err != nil {
+			return t, err
+		}
 		v, err := current(p, point, k)
 		if err != nil {
 			return t, err
@@ -483,26 +546,35 @@ func tornadoAround(ctx context.Context, p *prepared, point []valuation.Override,
 }
 
 func heatmapAround(ctx context.Context, p *prepared, point []valuation.Override, at valuation.Result, x, y string) (sensitivity.Grid, error) {
-	ranked := p.assumptions()
-	if x == "" && len(ranked) > 1 {
-		x = ranked[1].Key
+	if x == "" || y == "" { // the two assumptions that move the target most
+		ranked, err := p.assumptions(ctx)
+		if err != nil {
+			return sensitivity.Grid{}, err
+		}
+		if x == "" && len(ranked) > 1 {
+			x = ranked[1].Key
+		}
+		if y == "" && len(ranked) > 0 {
+			y = ranked[0].Key
+		}
 	}
-	if y == "" && len(ranked) > 0 {
-		y = ranked[0].Key
+	if x == y {
+		return sensitivity.Grid{}, &fault.Error{Pkg: "service", Path: "$.y", Value: strconv.Quote(y), Err: fmt.Errorf("%w: the heatmap's two axes are one assumption", fault.ErrInvalid)}
 	}
 	g := sensitivity.Grid{Outputs: []string{"target"}, Base: []decimal.Decimal{at.Target}}
 	keys := make([]key.Key, 2)
 	for i, name := range []string{y, x} {
+		path := []string{"$.y", "$.x"}[i]
 		k, err := key.Parse(name)
 		if err != nil {
-			return g, &fault.Error{Pkg: "service", Path: "$.x", Value: strconv.Quote(name), Err: err}
+			return g, &fault.Error{Pkg: "service", Path: path, Value: strconv.Quote(name), Err: err}
 		}
 		v, err := current(p, point, k)
 		if err != nil {
-			return g, &fault.Error{Pkg: "service", Path: "$.x", Key: k, Err: err}
+			return g, &fault.Error{Pkg: "service", Path: path, Key: k, Err: err}
 		}
 		if v.IsZero() {
-			return g, &fault.Error{Pkg: "service", Path: "$.x", Key: k, Value: "0: no range around a zero value", Err: fault.ErrInvalid}
+			return g, &fault.Error{Pkg: "service", Path: path, Key: k, Value: "0: no range around a zero value", Err: fault.ErrInvalid}
 		}
 		keys[i] = k
 		axis := sensitivity.Axis{Name: k.String()}

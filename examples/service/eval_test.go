@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -135,5 +136,110 @@ func TestModelCache(t *testing.T) {
 	}
 	if r := post(t, srv.URL+"/v1/eval", evalBody(kuaishou, ``)); r.status != 200 || s.models.prepares.Load() != 4 {
 		t.Errorf("sent again: %d, %d prepares, want 4", r.status, s.models.prepares.Load())
+	}
+}
+
+// TestCacheEvictsOnlyReady: a model still being prepared is never let go, and the cache's
+// books stay straight when models finish out of order: with room for two, A starts, B and
+// C finish (pushing nothing out but each other), then A finishes. Before, A was dropped
+// from the list while preparing, its heap counted for ever, and a model larger than the
+// bound emptied the list and panicked.
+func TestCacheEvictsOnlyReady(t *testing.T) {
+	c := newModelCache(2, 1<<40)
+	release := make(chan struct{})
+	started := make(chan struct{})
+	c.prepare = func(hash string, raw []byte) (*prepared, error) {
+		if hash == "A" {
+			close(started)
+			<-release
+		}
+		return &prepared{hash: hash, heap: 100}, nil
+	}
+	done := make(chan error)
+	go func() {
+		_, err := c.get(context.Background(), "A", []byte("a"))
+		done <- err
+	}()
+	<-started
+	for _, h := range []string{"B", "C"} {
+		if _, err := c.get(context.Background(), h, []byte(h)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byKey) != c.order.Len() || c.order.Len() != 2 || c.held != 200 {
+		t.Errorf("byKey %d, listed %d, held %d; want 2, 2, 200", len(c.byKey), c.order.Len(), c.held)
+	}
+	if _, ok := c.byKey["A"]; !ok {
+		t.Error("the model just prepared was let go")
+	}
+	// One model above the bytes bound is kept alone, without a panic.
+	big := newModelCache(2, 10)
+	big.prepare = func(hash string, _ []byte) (*prepared, error) { return &prepared{hash: hash, heap: 100}, nil }
+	for _, h := range []string{"X", "Y"} {
+		if _, err := big.get(context.Background(), h, []byte(h)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if big.order.Len() != 1 || big.held != 100 {
+		t.Errorf("above the bound: listed %d, held %d; want the last alone", big.order.Len(), big.held)
+	}
+}
+
+// TestDescribeBounded: the assumptions of a model too large to rank within rankBudget
+// (24 segments of a 40-input driver the file defines, 30 years: 28,860 assumptions) are
+// described in the model's order, unranked, rather than valued 57,720 times; its tornado
+// swings the first ten (none of which moves this model's fixed parts: a chart error).
+func TestDescribeBounded(t *testing.T) {
+	var inputs, lines, segs []string
+	for i := range 40 {
+		inputs = append(inputs, fmt.Sprintf(`{"name": "x%d", "title": "X%d", "unit": "millions", "range": "non_negative"}`, i, i))
+		lines = append(lines, fmt.Sprintf("x%d", i))
+	}
+	years, users := []string{}, []string{}
+	for y := 2001; y <= 2030; y++ {
+		years = append(years, fmt.Sprint(y))
+		users = append(users, fmt.Sprintf(`"%d": {"mau": "100", "dau": "50"}`, y))
+	}
+	var in []string
+	for i := range 40 {
+		in = append(in, fmt.Sprintf(`"x%d": "1"`, i))
+	}
+	yearInputs := []string{}
+	for _, y := range years {
+		yearInputs = append(yearInputs, `"`+y+`": {`+strings.Join(in, ", ")+`}`)
+	}
+	var parts []string
+	for s := range 24 {
+		segs = append(segs, fmt.Sprintf(`{"name": "s%d", "title": "S%d", "driver": "big", "inputs": {%s}}`, s, s, strings.Join(yearInputs, ", ")))
+		parts = append(parts, fmt.Sprintf(`{"segment": "s%d", "method": "fixed", "value": "1"}`, s))
+	}
+	model := `{"format": "sotp/model/v1", "name": "Big", "year": 2030, "currency": "USD", "shares": "1",
+	  "drivers": [{"kind": "big", "inputs": [` + strings.Join(inputs, ", ") + `],
+	    "lines": [{"name": "revenue", "title": "Revenue", "unit": "millions", "formula": "` + strings.Join(lines, " + ") + `"}]}],
+	  "plan": {"currency": "USD", "years": [` + strings.Join(years, ", ") + `], "first_estimate": 2001,
+	    "users": {` + strings.Join(users, ", ") + `}, "segments": [` + strings.Join(segs, ", ") + `]},
+	  "parts": [` + strings.Join(parts, ", ") + `]}`
+	srv := httptest.NewServer(newServer(testConfig(), quiet()))
+	defer srv.Close()
+	r := post(t, srv.URL+"/v1/eval", evalBody(model, `, "describe": true`))
+	as, _ := r.json["assumptions"].([]any)
+	if r.status != 200 || len(as) < 28_000 {
+		t.Fatalf("%d, %d assumptions: %.300s", r.status, len(as), r.body)
+	}
+	for i, a := range as[:5] {
+		m := a.(map[string]any)
+		if m["effect"] != float64(0) || m["rank"] != float64(i+1) {
+			t.Errorf("assumption %d ranked: %v", i, m)
+		}
+	}
+	if r := post(t, srv.URL+"/v1/chart", evalBody(fmt.Sprint(r.json["model_hash"]), `, "chart": "tornado"`)); !r.problem(400, "chart") ||
+		!strings.Contains(fmt.Sprint(r.json["detail"]), "forecast/2001/s0/x0") {
+		t.Errorf("tornado of an unranked model: %d %.300s", r.status, r.body)
 	}
 }

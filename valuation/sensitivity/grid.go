@@ -364,23 +364,22 @@ func (g Grid) moves(k, o int) bool {
 	for _, a := range g.Axes[k+1:] {
 		stride *= len(a.Values)
 	}
+	// first holds each line's first valid value of the output, a line being the cells
+	// that differ in their value of axis k alone: one pass over the cells.
+	first := make([]*decimal.Decimal, len(g.Cells)/n)
 	compared := false
 	for i, c := range g.Cells {
 		if c.Err != nil || o >= len(c.Values) {
 			continue
 		}
-		// The first valid cell on c's line along the axis, before c.
-		j := i / stride % n
-		for first := i - j*stride; first < i; first += stride {
-			f := g.Cells[first]
-			if f.Err != nil || o >= len(f.Values) {
-				continue
-			}
-			if !f.Values[o].Equal(c.Values[o]) {
-				return true
-			}
+		line := i/(stride*n)*stride + i%stride
+		switch f := first[line]; {
+		case f == nil:
+			first[line] = &c.Values[o]
+		case !f.Equal(c.Values[o]):
+			return true
+		default:
 			compared = true
-			break
 		}
 	}
 	return !compared
