@@ -25,7 +25,7 @@ func Evaluate(d Driver, u Users) ([]Line, error) {
 	if d == nil {
 		return nil, &fault.Error{Pkg: "segments", Field: "driver", Err: fault.ErrMissing}
 	}
-	lines, _, err := forecast(d, u)
+	lines, _, _, err := forecast(d, u)
 	return lines, err
 }
 

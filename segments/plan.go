@@ -75,6 +75,9 @@ type SegmentYear struct {
 	// driver's (Spec.UserBase), or the platform's MAU.
 	UserBase Metric              `json:"user_base"`
 	Share    decimal.NullDecimal `json:"share"` // Revenue / total revenue; not valid when the total is zero
+	// Inputs are the inputs of the year's driver, as its Spec lists them: how a label
+	// names an input that no line shows. They are not written as JSON.
+	Inputs []Input `json:"-"`
 }
 
 // Forecast works out every year of the plan. It fails with a *fault.Error on the first bad
@@ -90,11 +93,11 @@ func (p Plan) Forecast() (Forecast, error) {
 			return Forecast{}, locate(err, "", y)
 		}
 		for j, s := range p.Segments {
-			lines, base, err := forecast(s.Drivers[y], yr.Users)
+			lines, base, inputs, err := forecast(s.Drivers[y], yr.Users)
 			if err != nil {
 				return Forecast{}, locate(err, s.Name, y)
 			}
-			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base}
+			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base, Inputs: inputs}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {
 				return Forecast{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: string(Revenue), Err: fault.ErrMissing,

@@ -240,20 +240,20 @@ func shipped(d Driver) bool {
 }
 
 // forecast works out the lines of a driver from its values and the year's users.
-// It returns the driver's user base too (MAU when the spec names none).
-func forecast(d Driver, u Users) ([]Line, Metric, error) {
+// It returns the driver's user base too (MAU when the spec names none), and its inputs.
+func forecast(d Driver, u Users) ([]Line, Metric, []Input, error) {
 	if err := u.Validate(); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	s := d.Spec()
 	vals := d.Values()
 	if !shipped(d) { // the shipped specs are checked by their tests, not at every forecast
 		if err := s.Check(); err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 	}
 	if len(vals) != len(s.Inputs) {
-		return nil, "", &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec, Key: driverKey()}
+		return nil, "", nil, &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec, Key: driverKey()}
 	}
 	// env holds the figures known so far, latest last; a lookup scans it from the end, so
 	// that a line shadows the input it shows (they are equal) and MAU and DAU come last.
@@ -265,7 +265,7 @@ func forecast(d Driver, u Users) ([]Line, Metric, error) {
 	env[0], env[1] = named{MAU, u.MAU}, named{DAU, u.DAU}
 	for i, in := range s.Inputs {
 		if err := in.Range.Check(in.Metric, vals[i]); err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		env = append(env, named{in.Metric, vals[i]})
 	}
@@ -281,7 +281,7 @@ func forecast(d Driver, u Users) ([]Line, Metric, error) {
 	for _, l := range s.Lines {
 		v, err := l.Formula.Eval(get, l.Metric)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		env = append(env, named{l.Metric, v})
 		if l.OmitZero && v.IsZero() {
@@ -292,5 +292,5 @@ func forecast(d Driver, u Users) ([]Line, Metric, error) {
 	if s.UserBase == "" {
 		s.UserBase = MAU
 	}
-	return lines, s.UserBase, nil
+	return lines, s.UserBase, s.Inputs, nil
 }

@@ -168,11 +168,9 @@ func (r Result) forecastLabel(k key.Key, money string) (string, string) {
 	if l, err := y.Line(k.Segment, segments.Metric(k.Name)); err == nil {
 		return growth(year+" "+segment+": "+l.Label, unitOf(l.Unit, money))
 	}
-	for _, spec := range segments.Kinds() { // an input no line prints
-		for _, in := range spec.Inputs {
-			if string(in.Metric) == k.Name {
-				return growth(year+" "+segment+": "+in.Label, unitOf(in.Unit, money))
-			}
+	for _, in := range s.Inputs { // an input of the segment's driver that no line prints
+		if string(in.Metric) == k.Name {
+			return growth(year+" "+segment+": "+in.Label, unitOf(in.Unit, money))
 		}
 	}
 	return k.String(), ""

@@ -239,7 +239,7 @@ func TestDescribeBounded(t *testing.T) {
 		}
 	}
 	if r := post(t, srv.URL+"/v1/chart", evalBody(fmt.Sprint(r.json["model_hash"]), `, "chart": "tornado"`)); !r.problem(400, "chart") ||
-		!strings.Contains(fmt.Sprint(r.json["detail"]), "forecast/2001/s0/x0") {
+		!strings.Contains(fmt.Sprint(r.json["detail"]), "2001E S0: X0 (USD m)") {
 		t.Errorf("tornado of an unranked model: %d %.300s", r.status, r.body)
 	}
 }

@@ -97,24 +97,25 @@ func TestPage(t *testing.T) {
 	textIs(t, ctx, "#target", "HK$404.6")
 	textIs(t, ctx, "#rating", "Buy")
 
-	mau, dau := "#in-forecast-2021-mau", "#in-forecast-2021-dau"
+	mau, dau := `input[data-key="forecast/2021/mau"]`, `input[data-key="forecast/2021/dau"]`
+	dauErr := `.err[data-key="forecast/2021/dau"]`
 	typeInto(t, ctx, mau, "500")
 	textIs(t, ctx, "#target", "HK$353.8")
 
 	typeInto(t, ctx, dau, "600")
-	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector("#err-forecast-2021-dau").textContent.includes("DAU exceeds MAU")`,
+	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector(`+quoteJS(dauErr)+`).textContent.includes("DAU exceeds MAU")`,
 		chromedp.WithPollingTimeout(20*time.Second)))
 	invalid, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(dau), "aria-invalid"))
 	if err != nil || invalid.Value != "true" {
-		reason, _ := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("#err-forecast-2021-dau")))
+		reason, _ := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(dauErr)))
 		t.Fatalf("DAU above MAU: beside the field %q, aria-invalid %q (%v)", reason, invalid.Value, err)
 	}
 	if *updateScreenshots {
-		shot(t, ctx, "whatif-error.png", `document.querySelector("#err-forecast-2021-dau").scrollIntoView({block: "center"})`)
+		shot(t, ctx, "whatif-error.png", `document.querySelector(`+quoteJS(dauErr)+`).scrollIntoView({block: "center"})`)
 	}
 	typeInto(t, ctx, dau, "344")
 	textIs(t, ctx, "#target", "HK$353.8")
-	textIs(t, ctx, "#err-forecast-2021-dau", "")
+	textIs(t, ctx, dauErr, "")
 
 	// The charts around the point are drawn: each image holds a decoded SVG.
 	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`["waterfall", "tornado", "heatmap"].every((id) => document.getElementById(id).naturalWidth > 0)`,

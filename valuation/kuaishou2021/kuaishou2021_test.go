@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
@@ -190,7 +191,9 @@ func TestJSONRoundTrip(t *testing.T) {
 	if strings.Contains(string(b), `"excluded":null`) || strings.Contains(string(b), `"unvalued":null`) {
 		t.Error("an empty list is written null")
 	}
-	if diff := cmp.Diff(r, back, decimalEqual, cmpopts.EquateEmpty()); diff != "" {
+	// A segment's driver inputs are not written (segments.SegmentYear.Inputs): labels
+	// read them from a result in hand, not from its JSON.
+	if diff := cmp.Diff(r, back, decimalEqual, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(segments.SegmentYear{}, "Inputs")); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	b2, err := json.Marshal(back)

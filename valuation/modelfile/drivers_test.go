@@ -104,6 +104,8 @@ func TestFileDriverErrors(t *testing.T) {
 		{"shipped kind", `"kind": "delivery"`, `"kind": "advertising"`, "$.drivers[0].kind", fault.ErrDuplicateKey},
 		{"unknown unit", `"unit": "per_order"`, `"unit": "per_parcel"`, "$.drivers[0].inputs[1].unit", fault.ErrUnknownUnit},
 		{"unknown range", `"range": "signed_rate"`, `"range": "any"`, "$.drivers[0].inputs[3].range", fault.ErrInvalid},
+		{"a reserved name", `"name": "ebitda_margin", "title": "EBITDA margin", "unit": "fraction", "range"`, `"name": "growth", "title": "EBITDA margin", "unit": "fraction", "range"`, "$.drivers[0].inputs[3].name", fault.ErrInvalid},
+		{"a name not a word", `"name": "orders", "title": "Orders", "unit": "million_orders", "range"`, `"name": "Orders/m", "title": "Orders", "unit": "million_orders", "range"`, "$.drivers[0].inputs[0].name", fault.ErrInvalid},
 		{"undefined kind", `"driver": "delivery"`, `"driver": "deliveries"`, "$.plan.segments[0].driver", fault.ErrInvalid},
 		{"input of the kind missing", `"orders": "1800", `, ``, `$.plan.segments[0].inputs["2025"].orders`, fault.ErrMissingField},
 	} {
@@ -185,5 +187,30 @@ func TestFixedPart(t *testing.T) {
 		if _, err := modelfile.Read(strings.NewReader(bad), nil); err == nil {
 			t.Errorf("%s: read", name)
 		}
+	}
+}
+
+// TestFileDriverLabels: an input of a file's driver that no line prints is labelled from
+// the driver itself, not from a shipped driver's input of the same name (an input called
+// penetration in millions once took the e-commerce driver's "Shopping penetration" and
+// "%", and the what-if page sent a typed value 100 times too small).
+func TestFileDriverLabels(t *testing.T) {
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `{"name": "aov", "title": "Average order value", "unit": "per_order", "places": 2, "formula": "aov"},`, ``, 1)
+	doc = strings.ReplaceAll(doc, `"aov"`, `"penetration"`)
+	doc = strings.ReplaceAll(doc, `orders * aov`, `orders * penetration`)
+	m, err := modelfile.Read(strings.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Caption(key.Forecast(2026, "delivery", "penetration")); got != "2026E Food delivery: Average order value (USD per order)" {
+		t.Errorf("caption %q", got)
 	}
 }

@@ -54,6 +54,27 @@ type DriverLine struct {
 	Formula string `json:"formula"`
 }
 
+// reserved are the names a driver's input or line may not take: the key grammar's
+// words (forecast/YEAR/SEGMENT/NAME/growth, .../share), a segment's driver and its own
+// users.
+var reserved = []string{"growth", "share", "driver", "users", "line"}
+
+// checkName refuses a kind, input or line name that is not a lower-case identifier of at
+// most maxName bytes, or is reserved: a name becomes a key (forecast/2021/SEGMENT/NAME)
+// and a formula's word.
+func checkName(name string) error {
+	ok := name != "" && len(name) <= maxName && !slices.Contains(reserved, name) && (name[0] == '_' || name[0] >= 'a' && name[0] <= 'z')
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s: want a lower-case name of letters, digits and _ (at most %d bytes), not %s", fault.ErrInvalid,
+			strconv.Quote(Clip(name)), maxName, strings.Join(reserved, ", "))
+	}
+	return nil
+}
+
 var rangeNames = map[string]segments.Range{"non_negative": segments.NonNegative, "rate": segments.UnitRate, "signed_rate": segments.SignedRate}
 
 // unitOf reads a unit's file name; hundred_millions is a display unit only.
@@ -71,10 +92,16 @@ func (d Driver) spec(at string) (segments.Spec, error) {
 	bad := func(path string, err error) (segments.Spec, error) {
 		return segments.Spec{}, &fault.Error{Pkg: "modelfile", Path: path, Err: err}
 	}
+	if err := checkName(d.Kind); err != nil {
+		return bad(at+".kind", err)
+	}
 	s := segments.Spec{Kind: d.Kind, UserBase: segments.Metric(d.UserBase)}
 	units := map[segments.Metric]dims{segments.MAU: usersDims, segments.DAU: usersDims}
 	for i, in := range d.Inputs {
 		path := fmt.Sprintf("%s.inputs[%d]", at, i)
+		if err := checkName(in.Name); err != nil {
+			return bad(path+".name", err)
+		}
 		u, ok := unitOf(in.Unit)
 		if !ok {
 			return bad(path+".unit", fmt.Errorf("%w: %s", fault.ErrUnknownUnit, strconv.Quote(Clip(in.Unit))))
@@ -89,6 +116,9 @@ func (d Driver) spec(at string) (segments.Spec, error) {
 	}
 	for i, l := range d.Lines {
 		path := fmt.Sprintf("%s.lines[%d]", at, i)
+		if err := checkName(l.Name); err != nil {
+			return bad(path+".name", err)
+		}
 		u, ok := unitOf(l.Unit)
 		if !ok {
 			return bad(path+".unit", fmt.Errorf("%w: %s", fault.ErrUnknownUnit, strconv.Quote(Clip(l.Unit))))
@@ -143,7 +173,7 @@ func (f File) specs(root string) (func(string) (segments.Spec, bool), error) {
 // dims are a unit's dimensions: the powers of money, users, orders and transactions
 // (millions of each, and currency units a user, order or transaction, agree in scale:
 // millions of users × currency a user is millions of currency).
-type dims [4]int8
+type dims [4]int
 
 var (
 	usersDims  = dims{0, 1, 0, 0}
@@ -219,10 +249,18 @@ func unitsOf(f segments.Formula, units map[segments.Metric]dims) (dims, error) {
 	return out, nil
 }
 
-// maxFormula bounds a formula's text and nesting.
+// Bounds on a formula: its text, its names, its operations and their nesting. They
+// bound the formula parsed, not only its text, so that what FormulaText writes of any
+// formula ParseFormula takes reads back within them: at most maxNodes operations and
+// names of maxName bytes, written with spaces and every parenthesis, stay under
+// maxFormula; the parser's own nesting (parentheses and minus signs) may reach
+// maxParseDepth, twice the formula's.
 const (
-	maxFormula      = 1000
+	maxFormula      = 32 << 10
+	maxName         = 64
+	maxNodes        = 256
 	maxFormulaDepth = 32
+	maxParseDepth   = 2 * maxFormulaDepth
 )
 
 // ParseFormula reads a line's formula: decimal numbers, the names of inputs, users and
@@ -246,7 +284,23 @@ func ParseFormula(text string) (segments.Formula, error) {
 	if err == nil && p.peek() != 0 {
 		err = p.fail("unexpected " + strconv.QuoteRune(rune(p.peek())))
 	}
+	if err == nil {
+		if nodes, depth := formulaSize(f); nodes > maxNodes || depth > maxFormulaDepth {
+			f, err = segments.Formula{}, fmt.Errorf("%w: a formula of %d operations and names nested %d deep, at most %d and %d", fault.ErrTooLarge, nodes, depth, maxNodes, maxFormulaDepth)
+		}
+	}
 	return f, err
+}
+
+// formulaSize counts a formula's operations and names, and its nesting.
+func formulaSize(f segments.Formula) (nodes, depth int) {
+	nodes = 1
+	for _, a := range f.Args {
+		n, d := formulaSize(a)
+		nodes += n
+		depth = max(depth, d)
+	}
+	return nodes, depth + 1
 }
 
 type formulaParser struct {
@@ -330,8 +384,8 @@ func (p *formulaParser) term(depth int) (segments.Formula, error) {
 
 // factor is a number, a name, '-' factor or '(' sum ')'; grouped reports the last.
 func (p *formulaParser) factor(depth int) (f segments.Formula, grouped bool, err error) {
-	if depth > maxFormulaDepth {
-		return segments.Formula{}, false, p.fail("nesting deeper than " + strconv.Itoa(maxFormulaDepth))
+	if depth > maxParseDepth {
+		return segments.Formula{}, false, p.fail("nesting deeper than " + strconv.Itoa(maxParseDepth))
 	}
 	switch c := p.peek(); {
 	case c == '-':
@@ -371,6 +425,9 @@ func (p *formulaParser) factor(depth int) (f segments.Formula, grouped bool, err
 			p.at++
 		}
 		name := p.src[start:p.at]
+		if len(name) > maxName {
+			return segments.Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
+		}
 		if p.peek() == '(' {
 			return segments.Formula{}, false, p.fail(name + "(...): functions (min, max, prev) are not taken yet")
 		}

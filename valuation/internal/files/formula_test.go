@@ -37,7 +37,8 @@ func TestParseFormula(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "a +", "(a", "a)", "a * * b", "max(a, b)", "prev(revenue)", "a $ b", "A", "1e5",
-		strings.Repeat("a + ", 300) + "a", strings.Repeat("(", 40) + "a" + strings.Repeat(")", 40)} {
+		strings.Repeat("a + ", 300) + "a", strings.Repeat("(", 70) + "a" + strings.Repeat(")", 70),
+		"a" + strings.Repeat(" / d", 40), strings.Repeat("x", 65)} {
 		if _, err := ParseFormula(bad); !errors.Is(err, fault.ErrSyntax) && !errors.Is(err, fault.ErrTooLarge) {
 			t.Errorf("%.40q: %v, want a syntax error", bad, err)
 		}
@@ -68,6 +69,20 @@ func TestFormulaTextReadsBack(t *testing.T) {
 		back, err := ParseFormula(text)
 		if err != nil || !sameFormula(back, f) {
 			t.Errorf("%q reads back as %+v, %v; want %+v", text, back, err, f)
+		}
+	}
+	// The shapes a review found written beyond the parser's limits: a long difference of
+	// products, and a product in parentheses divided 29 times (32 deep, the most).
+	// 999 bytes as typed, 1,197 as written with spaces: the writer once went past the 1,000
+	// bytes the reader took.
+	long, err1 := ParseFormula(strings.Repeat("order_count*aov_usd-", 49) + "order_count*aov_usd")
+	deep, err2 := ParseFormula("(a*b)*c" + strings.Repeat("/d", 29))
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []segments.Formula{long, deep} {
+		if back, err := ParseFormula(FormulaText(f)); err != nil || !sameFormula(back, f) {
+			t.Errorf("%.60q does not read back: %v", FormulaText(f), err)
 		}
 	}
 	if got := FormulaText(segments.Add(a, segments.Mul(minus, b, c))); got != "a - b * c" {
