@@ -178,6 +178,11 @@ type monteCarlo struct {
 	Sampling  *string        `json:"sampling,omitempty" enum:"plain|latin_hypercube|quasi_random"`
 	Bins      int            `json:"bins,omitempty"`
 	Threshold *files.Decimal `json:"threshold,omitempty"`
+	// MeanHalfWidth or MeanRelative, one of the two, runs to a precision of the mean at
+	// Confidence (sensitivity.MonteCarlo): draws is then the most it may draw.
+	MeanHalfWidth *files.Decimal `json:"mean_half_width,omitempty"`
+	MeanRelative  *files.Decimal `json:"mean_relative,omitempty"`
+	Confidence    *files.Decimal `json:"confidence,omitempty"`
 }
 
 // sobol estimates Sobol indices of the outputs.
@@ -376,6 +381,14 @@ func (mc *monteCarlo) build(warn func(valuation.Warning)) (analysis, error) {
 	}
 	if mc.Threshold != nil {
 		r.mc.Threshold = mc.Threshold.InexactFloat64()
+	}
+	for _, f := range []struct {
+		v   *files.Decimal
+		out *float64
+	}{{mc.MeanHalfWidth, &r.mc.MeanHalfWidth}, {mc.MeanRelative, &r.mc.MeanRelative}, {mc.Confidence, &r.mc.Confidence}} {
+		if f.v != nil {
+			*f.out = f.v.InexactFloat64()
+		}
 	}
 	if len(mc.Correlation) > 0 {
 		n := len(mc.Correlation)

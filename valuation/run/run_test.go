@@ -226,3 +226,27 @@ func TestOutputsEverywhere(t *testing.T) {
 		t.Errorf("output and outputs: %v, want fault.ErrInvalid", err)
 	}
 }
+
+// TestMonteCarloPrecisionInRunFiles: a run file's Monte Carlo section takes a precision of
+// the mean (mean_half_width, mean_relative, confidence), and its summary says what it
+// reached; two at once are refused at the section's path.
+func TestMonteCarloPrecisionInRunFiles(t *testing.T) {
+	b, err := os.ReadFile("../modelfile/testdata/run.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `"draws": 2000`, `"draws": 50000, "mean_relative": "0.001", "confidence": "0.9"`, 1)
+	doc = strings.Replace(doc, `"sampling": "latin_hypercube"`, `"sampling": "plain"`, 1) // strata depend on the draws
+	r, err := readRun(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.MonteCarlo[0]
+	if s.HalfWidth <= 0 || s.HalfWidth > 0.001*s.Mean || s.Draws%4096 != 0 || s.Draws >= 50000 || s.Unmet {
+		t.Errorf("summary %d draws, mean %g ± %g, unmet %v", s.Draws, s.Mean, s.HalfWidth, s.Unmet)
+	}
+	both := strings.Replace(doc, `"confidence": "0.9"`, `"mean_half_width": "1"`, 1)
+	if _, err := readRun(t, both); !errors.Is(err, fault.ErrOption) || !strings.Contains(err.Error(), "$.monte_carlo") {
+		t.Errorf("both precisions: %v", err)
+	}
+}

@@ -227,3 +227,55 @@ func TestNoEffect(t *testing.T) {
 		t.Errorf("tornado warnings %+v", tor.Warnings)
 	}
 }
+
+// TestMonteCarloToPrecision: on the report's model, a run asking the mean target to ±0.5
+// HK$ at 95% stops after the first round of 4,096 draws at whose end its half-width is
+// within 0.5 (one round fewer, drawn as a plain run, is not), and gives the same summary
+// on 1, 2 and 7 workers; a precision out of reach draws the most it may and says so.
+func TestMonteCarloToPrecision(t *testing.T) {
+	mc := sensitivity.MonteCarlo{Output: "target", Draws: 1 << 20, Seed: 7, MeanHalfWidth: 0.5,
+		Inputs: []sensitivity.Variable{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}}}}
+	var first sensitivity.Summary
+	for _, workers := range []int{1, 2, 7} {
+		s, err := engine(t, sensitivity.Options{Workers: workers}).MonteCarlo(context.Background(), mc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if workers == 1 {
+			first = s
+			continue
+		}
+		if s.Mean != first.Mean || s.Draws != first.Draws || s.HalfWidth != first.HalfWidth || s.P95 != first.P95 {
+			t.Errorf("%d workers: %+v, want the 1-worker run's %+v", workers, s, first)
+		}
+	}
+	t.Logf("stopped at %d draws: mean %.3f ± %.3f", first.Draws, first.Mean, first.HalfWidth)
+	if first.Unmet || first.HalfWidth > 0.5 || first.Draws%4096 != 0 || first.Draws >= mc.Draws {
+		t.Fatalf("stopped at %d draws, half-width %g, unmet %v", first.Draws, first.HalfWidth, first.Unmet)
+	}
+	fewer := mc
+	fewer.MeanHalfWidth, fewer.Draws = 0, first.Draws-4096
+	s, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), fewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hw := 1.959963984540054 * s.SD / math.Sqrt(float64(s.Valid)); hw <= 0.5 {
+		t.Errorf("one round fewer (%d draws) was within the precision already: %g", fewer.Draws, hw)
+	}
+	far := mc
+	far.Draws, far.MeanHalfWidth = 8192, 0.001
+	if s, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), far); err != nil || !s.Unmet || s.Draws != 8192 {
+		t.Errorf("out of reach: %d draws, unmet %v, %v", s.Draws, s.Unmet, err)
+	}
+	for _, bad := range []sensitivity.MonteCarlo{
+		{MeanHalfWidth: -1}, {MeanHalfWidth: 1, MeanRelative: 0.1}, {MeanRelative: 0.1, Confidence: 1},
+		{MeanHalfWidth: 1, Sampling: sensitivity.LatinHypercube},
+	} {
+		bad.Output, bad.Draws, bad.Inputs = "target", 100, mc.Inputs
+		if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), bad); !errors.Is(err, fault.ErrOption) {
+			t.Errorf("%+v: %v, want fault.ErrOption", bad, err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
@@ -59,7 +60,21 @@ type MonteCarlo struct {
 	// KeepSamples keeps each valid draw's output in Summary.Samples; without it the
 	// summary holds statistics only, whatever the number of draws.
 	KeepSamples bool
+	// MeanHalfWidth (in the output's units) or MeanRelative (a fraction of the mean),
+	// one of the two, asks for the mean to that precision at Confidence (zero: 0.95): the
+	// run draws in rounds of 4,096 draws and stops after the first round at
+	// whose end the confidence interval's half-width, z × SD / √valid draws (the normal
+	// approximation of the mean's sampling error), is within it; Draws is then the most
+	// it may draw, and what is counted against MaxPoints. The rounds are cut by draw
+	// number, so the draws made, and the summary, are the same for any number of
+	// workers. Plain and QuasiRandom sampling only: a Latin hypercube's strata depend
+	// on the number of draws.
+	MeanHalfWidth, MeanRelative, Confidence float64
 }
+
+// precisionRound is the draws a Monte Carlo run to a precision makes between two looks
+// at its mean: four blocks of draws, a power of two for quasi-random sampling.
+const precisionRound = 4 * blockSize
 
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
@@ -81,6 +96,11 @@ type Summary struct {
 	Invalid []Invalid `json:"invalid"`
 	// Samples is each valid draw's output in draw order, with MonteCarlo.KeepSamples.
 	Samples []float64 `json:"samples"`
+	// HalfWidth, for a run to a precision, is the half-width of the mean's confidence
+	// interval at the run's confidence after its last draw; Unmet says the run drew its
+	// most (MonteCarlo.Draws) without reaching the precision asked for.
+	HalfWidth float64 `json:"half_width,omitempty"`
+	Unmet     bool    `json:"unmet,omitempty"`
 }
 
 // Invalid is a count of draws left out of a run for one reason.
@@ -139,6 +159,10 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	case notNumber(mc.Threshold):
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
+	z, precise, err := mc.precision()
+	if err != nil {
+		return Summary{}, err
+	}
 	if err := e.opts.admit(ctx, points); err != nil {
 		return Summary{}, err
 	}
@@ -173,25 +197,57 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		workers[i].x, workers[i].u, workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
 		workers[i].invalid = pad.Slice[int](len(checks) + 1)
 	}
-	err = e.opts.run(ctx, blocks, blockSize, mc.Draws, func(w, b int) {
-		st := &workers[w]
-		rng, x, u, z := &st.rng, st.x, st.u, st.z
-		rng.Seed(mc.Seed, uint64(b))
-		for i, end := b*blockSize, min((b+1)*blockSize, mc.Draws); i < end; i++ {
-			s.draw(rng, i, 0, x, u, z)
-			v := math.NaN() // marks an invalid draw
-			if k := g.first(x); k >= 0 {
-				st.invalid[k]++
-			} else if v = pr.eval(x); notNumber(v) {
-				v = math.NaN()
-				st.invalid[len(checks)]++
-			}
-			samples[i] = v
-		}
-	})
-	if err != nil {
-		return Summary{}, err
+	// The draws come in rounds: one of them all, or of precisionRound draws when the run
+	// stops at a precision; stats follow the valid draws in draw order (Welford's update).
+	round, drawn := mc.Draws, 0
+	if precise {
+		round = precisionRound
 	}
+	var n, mean, m2 float64
+	for drawn < mc.Draws {
+		first, end := drawn, min(drawn+round, mc.Draws)
+		o := e.opts
+		if progress := o.Progress; progress != nil {
+			o.Progress = func(done, total int) { progress(first+done, total) }
+		}
+		b0 := first / blockSize
+		err = o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
+			b := b0 + bi
+			st := &workers[w]
+			rng, x, u, z := &st.rng, st.x, st.u, st.z
+			rng.Seed(mc.Seed, uint64(b))
+			for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
+				s.draw(rng, i, 0, x, u, z)
+				v := math.NaN() // marks an invalid draw
+				if k := g.first(x); k >= 0 {
+					st.invalid[k]++
+				} else if v = pr.eval(x); notNumber(v) {
+					v = math.NaN()
+					st.invalid[len(checks)]++
+				}
+				samples[i] = v
+			}
+		})
+		if err != nil {
+			return Summary{}, err
+		}
+		drawn = end
+		if !precise {
+			break
+		}
+		for _, v := range samples[first:end] {
+			if !math.IsNaN(v) {
+				n++
+				d := v - mean
+				mean += d / n
+				m2 += d * (v - mean)
+			}
+		}
+		if n >= 2 && z*math.Sqrt(m2/(n-1)/n) <= mc.target(mean) {
+			break
+		}
+	}
+	samples = samples[:drawn]
 	invalid := countInvalid(checks, workers)
 	valid := samples
 	if len(invalid) > 0 { // NaN marks the invalid draws
@@ -211,11 +267,51 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if math.IsInf(out.Mean, 0) || math.IsInf(out.SD, 0) || math.IsNaN(out.SD) || math.IsInf(out.Max-out.Min, 0) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
-	out.Draws, out.Invalid = mc.Draws, invalid
+	out.Draws, out.Invalid = drawn, invalid
+	if precise {
+		out.HalfWidth = z * out.SD / math.Sqrt(float64(out.Valid))
+		out.Unmet = out.HalfWidth > mc.target(out.Mean)
+	}
 	if !mc.KeepSamples {
 		out.Samples = nil
 	}
 	return out, nil
+}
+
+// precision checks a run's precision options and returns the normal quantile of its
+// confidence, and whether it runs to a precision at all.
+func (mc MonteCarlo) precision() (z float64, precise bool, err error) {
+	bad := func(field string, v float64, want string) error {
+		return &fault.Error{Pkg: "sensitivity", Field: field, Value: ftoa(v) + ", want " + want, Err: fault.ErrOption}
+	}
+	switch {
+	case notNumber(mc.MeanHalfWidth) || mc.MeanHalfWidth < 0:
+		return 0, false, bad("mean_half_width", mc.MeanHalfWidth, "0 or more")
+	case notNumber(mc.MeanRelative) || mc.MeanRelative < 0:
+		return 0, false, bad("mean_relative", mc.MeanRelative, "0 or more")
+	case mc.MeanHalfWidth > 0 && mc.MeanRelative > 0:
+		return 0, false, bad("mean_relative", mc.MeanRelative, "0 with a mean_half_width: one of the two")
+	case notNumber(mc.Confidence) || mc.Confidence < 0 || mc.Confidence >= 1:
+		return 0, false, bad("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
+	}
+	precise = mc.MeanHalfWidth > 0 || mc.MeanRelative > 0
+	if precise && mc.Sampling == LatinHypercube {
+		return 0, false, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: "latin_hypercube with a precision: its strata depend on the draws", Err: fault.ErrOption}
+	}
+	c := mc.Confidence
+	if c == 0 {
+		c = 0.95
+	}
+	return distuv.UnitNormal.Quantile(0.5 + c/2), precise, nil
+}
+
+// target is the half-width the run asks of the mean: the absolute one, or the relative
+// one of mean.
+func (mc MonteCarlo) target(mean float64) float64 {
+	if mc.MeanHalfWidth > 0 {
+		return mc.MeanHalfWidth
+	}
+	return mc.MeanRelative * math.Abs(mean)
 }
 
 // firstFailed returns the index of the first check x fails, or -1.
@@ -593,6 +689,12 @@ func (s Summary) tables() (table.Table, table.Table) {
 	}
 	for _, in := range s.Invalid {
 		st.Notes = append(st.Notes, strconv.Itoa(in.Count)+" draws left out: "+in.Reason)
+	}
+	switch {
+	case s.Unmet:
+		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws: the mean is known to ±"+strconv.FormatFloat(s.HalfWidth, 'g', 3, 64))
+	case s.HalfWidth > 0:
+		st.Notes = append(st.Notes, "stopped when the mean was known to ±"+strconv.FormatFloat(s.HalfWidth, 'g', 3, 64))
 	}
 	hist := table.Table{Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
 	peak := 0
