@@ -57,6 +57,9 @@ func TestCommand(t *testing.T) {
 		{"walkthrough-reconcile.json", []string{"reconcile", "-format", "json", filepath.Join("walkthrough", "model.json"), filepath.Join("walkthrough", "printed.csv")}, 0},
 		{"reconcile-kuaishou.txt", []string{"reconcile", kuaishou, "kuaishou2021"}, 0},
 		{"reconcile-surprise.txt", []string{"reconcile", filepath.Join("walkthrough", "model.json"), filepath.Join("testdata", "printed-wrong.csv")}, 1},
+		{"models-gameco-run.txt", []string{"run", filepath.Join("..", "models", "gameco-run.json")}, 0},
+		{"models-holdco-tech-run.txt", []string{"run", filepath.Join("..", "models", "holdco-tech-run.json")}, 0},
+		{"models-localco-run.txt", []string{"run", filepath.Join("..", "models", "localco-run.json")}, 0},
 		{"usage.txt", nil, 2},
 		{"usage-format.txt", []string{"value", "-format", "yaml", kuaishou}, 2},
 	} {
