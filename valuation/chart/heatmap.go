@@ -3,6 +3,7 @@ package chart
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -14,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/table"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -52,9 +54,10 @@ func (g grid) Z(c, r int) float64 { return g.z[r*len(g.xs)+c] }
 var nan = math.NaN()
 
 // Heatmap draws one output of a two-axis grid as a heatmap: the first axis up, the second
-// across, a colour scale beneath, the base case marked, and, when level is finite, the
-// contour where the output crosses it (the share price, for the target: where the price
-// is justified). Axes must hold two values or more, in ascending order.
+// across, a colour scale beneath, each cell's value written on it when every value fits
+// its cell (the base case's with a *; else the base case is a cross), and, when level is
+// finite, the contour where the output crosses it (the share price, for the target: where
+// the price is justified). Axes must hold two values or more, in ascending order.
 func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "heatmap", Field: what, Err: fault.ErrChart}
@@ -122,12 +125,17 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart
 		p.Add(ct)
 		p.Title.Text += "; the line: where it crosses " + ftoa(level)
 	}
-	base, err := plotter.NewScatter(plotter.XYs{{X: g.Bases[1].InexactFloat64(), Y: g.Bases[0].InexactFloat64()}})
-	if err != nil {
-		return fail(err.Error())
+	if labels := cellLabels(g, o, output, s, len(g.Axes[1].Values), len(g.Axes[0].Values)); labels != nil {
+		p.Add(labels) // the base cell's value carries a *, as the tables mark it
+		p.Title.Text = strings.Replace(p.Title.Text, "\n× base case", "\n* base case", 1)
+	} else {
+		base, err := plotter.NewScatter(plotter.XYs{{X: g.Bases[1].InexactFloat64(), Y: g.Bases[0].InexactFloat64()}})
+		if err != nil {
+			return fail(err.Error())
+		}
+		base.GlyphStyle = draw.GlyphStyle{Color: baseColor, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
+		p.Add(base)
 	}
-	base.GlyphStyle = draw.GlyphStyle{Color: baseColor, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}
-	p.Add(base)
 	p.X.Tick.Marker = valueTicks{g.Axes[1].Name}
 	p.Y.Tick.Marker = valueTicks{g.Axes[0].Name}
 	bar := plot.New()
@@ -136,4 +144,46 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart
 	bar.X.Tick.Marker = valueTicks{output}
 	bar.Add(&plotter.ColorBar{ColorMap: cmap})
 	return newChart("heatmap", s, []*plot.Plot{p, bar}, []float64{5, 1})
+}
+
+// cellLabels writes each valid cell's value on it, as an analyst's data table shows them
+// (the base case's with a *), when every value's text fits its cell at the chart's size
+// (cols × rows cells over the plot's share of it): about 5 points a character at 8
+// points, with a margin; nil when one does not, and the base case is then a cross.
+func cellLabels(g sensitivity.Grid, o int, output string, s Options, cols, rows int) *plotter.Labels {
+	w, h := s.Width, s.Height
+	if w == 0 && h == 0 {
+		w, h = 576, 360
+	}
+	cellW, cellH := 0.8*w/float64(cols), 0.55*h/float64(rows) // the heat map's part of the chart
+	var xys plotter.XYLabels
+	for r, y := range g.Axes[0].Values {
+		for c, x := range g.Axes[1].Values {
+			cell, err := g.Cell(r, c)
+			if err != nil || cell.Err != nil || o >= len(cell.Values) {
+				continue
+			}
+			text := table.Value(output, cell.Values[o])
+			if x.Equal(g.Bases[1]) && y.Equal(g.Bases[0]) {
+				text += "*"
+			}
+			if 5*float64(len(text))+6 > cellW || cellH < 11 {
+				return nil
+			}
+			xys.XYs = append(xys.XYs, plotter.XY{X: x.InexactFloat64(), Y: y.InexactFloat64()})
+			xys.Labels = append(xys.Labels, text)
+		}
+	}
+	if len(xys.XYs) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLabels(xys)
+	if err != nil {
+		return nil
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font.Size = vg.Points(8)
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+	}
+	return l
 }
