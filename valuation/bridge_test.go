@@ -1,9 +1,12 @@
 package valuation_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
+	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 // platform is a made-up platform whose one part is worth US$8,000m: advertising on
@@ -436,6 +440,36 @@ func TestBridgeAssumptions(t *testing.T) {
 		}
 		if !identical(got.Target, want.Target) {
 			t.Errorf("%s = %s: target %s, Model.Value %s", name, v, got.Target, want.Target)
+		}
+	}
+}
+
+// TestLeaveOneOutThroughTheBridge: each leave-one-out target is the model's own target
+// with the comparable left out of the set (Model.Value with it excluded), through the
+// bridge and its holding-company discount: examples/models/holdco-tech.json, social
+// advertising without each of its two peers. The rows once took the sum's change over the
+// shares alone, as if there were no bridge (70.3 for 73.5).
+func TestLeaveOneOutThroughTheBridge(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "examples", "models", "holdco-tech.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := m.LeaveOneOut(context.Background(), "social_ads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range l.Rows {
+		without := m
+		without.Parts = slices.Clone(m.Parts)
+		mult := without.Parts[0].Method.(valuation.Multiple)
+		mult.Comps.Exclude = map[string]string{row.Ticker: "left out"}
+		without.Parts[0].Method = mult
+		r, err := without.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row.Target.StringFixed(9) != r.Target.StringFixed(9) {
+			t.Errorf("without %s: %s, want Model.Value's %s", row.Ticker, row.Target.StringFixed(9), r.Target.StringFixed(9))
 		}
 	}
 }

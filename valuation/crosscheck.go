@@ -188,10 +188,18 @@ func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, er
 			if err != nil {
 				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
 			}
+			// The target without the comparable is the model's, valued through its bridge,
+			// dilution and horizon with the part at that multiple.
+			mults := make([]*comps.SetMultiple, len(m.Parts))
+			mults[i] = &without
+			at, err := m.value(mults)
+			if err != nil {
+				return fail(fmt.Errorf("without %s: %w", c.Ticker, err))
+			}
 			out.Rows = append(out.Rows, LeftOut{
 				Ticker: c.Ticker, Name: c.Name, Multiple: v.Multiple.Value, Value: v.Value,
 				Change: v.Value.DivRound(full.Value, segments.DivPlaces).Sub(decimal.NewFromInt(1)),
-				Target: r.Sum.Sub(full.Value).Add(v.Value).DivRound(m.Shares, segments.DivPlaces),
+				Target: at.Target,
 			})
 		}
 		return out, nil

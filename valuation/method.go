@@ -210,6 +210,8 @@ type PartValue struct {
 	Note string `json:"note,omitempty"`
 }
 
-// priced reports a part valued at a multiple of a figure, as Multiple values one: it has
-// a comparable set; a Fixed part has none.
-func (p PartValue) priced() bool { return p.Multiple.Set != "" || len(p.Multiple.Companies) > 0 }
+// priced reports a part valued on a figure (a Multiple, or a Method of the caller's):
+// all but a Fixed part, which has an amount and no comparables, figure or FX.
+func (p PartValue) priced() bool {
+	return p.Method != (Fixed{}).Name() || p.Multiple.Set != "" || len(p.Multiple.Companies) > 0
+}

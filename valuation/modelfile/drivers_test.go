@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,6 +188,21 @@ func TestFixedPart(t *testing.T) {
 		if _, err := modelfile.Read(strings.NewReader(bad), nil); err == nil {
 			t.Errorf("%s: read", name)
 		}
+	}
+	// A priced part with a fixed part's note is refused at the note, where it is.
+	_, err = modelfile.Read(strings.NewReader(strings.Replace(doc, `"method": "EV/EBITDA",`, `"method": "EV/EBITDA", "note": "x",`, 1)), nil)
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Path != "$.parts[1].note" {
+		t.Errorf("a note on a priced part: %v", err)
+	}
+	// A Multiple labelled "fixed" cannot be written: a file would read it as a fixed part.
+	labelled := m
+	labelled.Parts = slices.Clone(m.Parts)
+	mult := labelled.Parts[1].Method.(valuation.Multiple)
+	mult.Label = "fixed"
+	labelled.Parts[1].Method = mult
+	if err := modelfile.Write(&bytes.Buffer{}, labelled); !errors.Is(err, fault.ErrUnsupported) {
+		t.Errorf("a Multiple labelled fixed: %v", err)
 	}
 }
 

@@ -279,3 +279,31 @@ func TestMonteCarloToPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestMonteCarloPrecisionProgress: a run that stops early reports its progress up to its
+// most draws, never past them, and ends on them (the CLI's bar ends its line there); a
+// run that fails on an invalid draw counts the draws it made, not its most.
+func TestMonteCarloPrecisionProgress(t *testing.T) {
+	var last, total, over int
+	o := sensitivity.Options{Progress: func(done, all int) {
+		if done > all {
+			over++
+		}
+		last, total = done, all
+	}}
+	mc := sensitivity.MonteCarlo{Output: "target", Draws: 90000, Seed: 7, MeanHalfWidth: 1,
+		Inputs: []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}}
+	s, err := engine(t, o).MonteCarlo(context.Background(), mc)
+	if err != nil || s.Draws >= 90000 {
+		t.Fatalf("%d draws, %v", s.Draws, err)
+	}
+	if over > 0 || last != 90000 || total != 90000 {
+		t.Errorf("progress: last %d of %d, %d reports past the total", last, total, over)
+	}
+	bad := mc
+	bad.FailOnInvalid, bad.Inputs = true, []sensitivity.Variable{{Name: "forecast/2021/dau", Dist: distuv.Uniform{Min: 300, Max: 700}}}
+	_, err = engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), bad)
+	if !errors.Is(err, fault.ErrInvalidDraw) || !strings.Contains(err.Error(), "of 4096 draws") {
+		t.Errorf("a failed run: %v, want the 4,096 draws it made", err)
+	}
+}

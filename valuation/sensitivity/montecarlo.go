@@ -73,8 +73,13 @@ type MonteCarlo struct {
 }
 
 // precisionRound is the draws a Monte Carlo run to a precision makes between two looks
-// at its mean: four blocks of draws, a power of two for quasi-random sampling.
-const precisionRound = 4 * blockSize
+// at its mean: four blocks of draws, a power of two for quasi-random sampling; a run
+// stops on no fewer than minPrecise valid draws, where the normal approximation of the
+// mean's error holds.
+const (
+	precisionRound = 4 * blockSize
+	minPrecise     = 100
+)
 
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
@@ -203,12 +208,13 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if precise {
 		round = precisionRound
 	}
-	var n, mean, m2 float64
+	var n, mean, m2, halfWidth float64
+	met := false
 	for drawn < mc.Draws {
 		first, end := drawn, min(drawn+round, mc.Draws)
 		o := e.opts
 		if progress := o.Progress; progress != nil {
-			o.Progress = func(done, total int) { progress(first+done, total) }
+			o.Progress = func(done, total int) { progress(min(first+done, mc.Draws), mc.Draws) }
 		}
 		b0 := first / blockSize
 		err = o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
@@ -243,9 +249,18 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 				m2 += d * (v - mean)
 			}
 		}
-		if n >= 2 && z*math.Sqrt(m2/(n-1)/n) <= mc.target(mean) {
-			break
+		if mc.FailOnInvalid && slices.ContainsFunc(workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
+			break // the run fails: no more rounds
 		}
+		if n >= minPrecise {
+			halfWidth = z * math.Sqrt(m2/(n-1)/n)
+			if met = halfWidth <= mc.target(mean); met {
+				break
+			}
+		}
+	}
+	if precise && e.opts.Progress != nil && drawn < mc.Draws {
+		e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
 	}
 	samples = samples[:drawn]
 	invalid := countInvalid(checks, workers)
@@ -254,7 +269,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		valid = slices.DeleteFunc(samples, math.IsNaN)
 	}
 	if len(invalid) > 0 && (mc.FailOnInvalid || len(valid) < 2) {
-		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, mc.Draws), Err: fault.ErrInvalidDraw}
+		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, drawn), Err: fault.ErrInvalidDraw}
 	}
 	th := mc.Threshold
 	if th == 0 && mc.Output == "target" {
@@ -269,8 +284,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	}
 	out.Draws, out.Invalid = drawn, invalid
 	if precise {
-		out.HalfWidth = z * out.SD / math.Sqrt(float64(out.Valid))
-		out.Unmet = out.HalfWidth > mc.target(out.Mean)
+		out.HalfWidth, out.Unmet = halfWidth, !met // as the stopping rule reckoned them
 	}
 	if !mc.KeepSamples {
 		out.Samples = nil

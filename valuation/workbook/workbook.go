@@ -263,7 +263,10 @@ func (b *book) inputs() error {
 			return err
 		}
 	}
-	for _, pv := range b.r.Parts {
+	for i, pv := range b.r.Parts {
+		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
+			continue // a fixed part has no peers: its amount is on the SOTP sheet
+		}
 		if err := single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
 			return err
 		}
@@ -557,17 +560,40 @@ func (b *book) sotp() error {
 		row++
 	}
 	last := row - 1
+	// The bridge, dilution and horizon are not written as formulas yet: for a model that
+	// has any, the sheet's per-share figure is the sum over the basic shares, and sotp's
+	// target follows it as a value, marked static.
+	bridged := !b.m.Bridge.IsZero() || !b.m.Dilution.IsZero() || !b.m.Horizon.IsZero()
+	perShare := "Target per share (" + string(b.m.Currency) + ")"
+	if bridged {
+		perShare = "Sum per basic share, before the bridge (" + string(b.m.Currency) + ")"
+	}
 	rows := []struct {
 		label string
-		expr  string
+		expr  any
 		style int
 	}{
 		{"Sum", "=SUM(" + cell(6, 2) + ":" + cell(6, last) + ")", b.num},
 		{"Shares (m)", "=" + b.input["shares"], b.num},
-		{"Target per share (" + string(b.m.Currency) + ")", "=" + cell(6, last+1) + "/" + cell(6, last+2), b.num},
-		{"Price", "=" + b.input["price"], b.num},
-		{"Upside", "=" + cell(6, last+3) + "/" + cell(6, last+4) + "-1", b.pct},
+		{perShare, "=" + cell(6, last+1) + "/" + cell(6, last+2), b.num},
 	}
+	target := last + 3
+	if bridged {
+		rows = append(rows, struct {
+			label string
+			expr  any
+			style int
+		}{"Target per share after the bridge, dilution and horizon (" + string(b.m.Currency) + "; sotp's value, static)", num(b.r.Target), b.num})
+		target++
+	}
+	rows = append(rows, []struct {
+		label string
+		expr  any
+		style int
+	}{
+		{"Price", "=" + b.input["price"], b.num},
+		{"Upside", "=" + cell(6, target) + "/" + cell(6, target+1) + "-1", b.pct},
+	}...)
 	for i, r := range rows {
 		if err := b.put(sh, 1, last+1+i, text(r.label)); err != nil {
 			return err
@@ -579,9 +605,10 @@ func (b *book) sotp() error {
 			return err
 		}
 	}
-	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, last+3)}); err != nil {
+	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, target)}); err != nil {
 		return err
 	}
+	last = target - 3 // the rows below follow the target as they do without a bridge
 	if sc := b.m.Scale; !sc.IsZero() {
 		upside := cell(6, last+5)
 		expr := strconv.Quote(string(sc.Below))

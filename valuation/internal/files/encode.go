@@ -95,6 +95,9 @@ func FromModel(m valuation.Model) (File, error) {
 			continue
 		}
 		mult, ok := part.Method.(valuation.Multiple)
+		if ok && mult.Name() == fixed { // a file would read it as a fixed part
+			return File{}, &fault.Error{Pkg: "modelfile", Path: at + ".method", Err: fmt.Errorf("%w: a Multiple labelled %q, which names a fixed part in a file", fault.ErrUnsupported, fixed)}
+		}
 		if !ok {
 			return File{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: method %T", fault.ErrUnsupported, part.Method)}
 		}

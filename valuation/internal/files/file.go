@@ -241,7 +241,14 @@ func (p Part) check(at string) error {
 	case p.Method != fixed && p.Metric == "":
 		return extra("metric", "empty or missing; name the segment figure priced, e.g. mau or shopping_mau")
 	case p.Method != fixed && (p.Value != nil || p.Note != "" || p.Enterprise):
-		return extra("value", `value, note and enterprise are a fixed part's: give "method": "fixed"`)
+		field := "enterprise"
+		switch {
+		case p.Value != nil:
+			field = "value"
+		case p.Note != "":
+			field = "note"
+		}
+		return extra(field, `value, note and enterprise are a fixed part's: give "method": "fixed"`)
 	}
 	return nil
 }
