@@ -34,13 +34,11 @@ func (c Currency) Check() error {
 	return nil
 }
 
-// Bounds of an FX rate: no currency pair trades outside [MinRate, MaxRate] (the widest
-// spreads, such as IRR per USD, are near 1e6), and a rate beyond them is a typing error
-// whose inverse would carry few significant digits.
-var (
-	MinRate = decimal.New(1, -9)
-	MaxRate = decimal.New(1, 9)
-)
+// RateBounds returns the bounds of an FX rate, 1e-9 and 1e9: no currency pair trades
+// outside them (the widest spreads, such as IRR per USD, are near 1e6), and a rate beyond
+// them is a typing error whose inverse would carry few significant digits. They are a
+// function's results, not package variables, so that no importer can move them.
+func RateBounds() (lo, hi decimal.Decimal) { return decimal.New(1, -9), decimal.New(1, 9) }
 
 // Rate says that one unit of From buys Rate units of To.
 type Rate struct {
@@ -55,7 +53,7 @@ type FX struct {
 	rates []Rate
 }
 
-// NewFX returns a table of the given rates. Each rate must lie in [MinRate, MaxRate],
+// NewFX returns a table of the given rates. Each rate must lie within RateBounds,
 // between two different currencies that pass Currency.Check, and each pair may be given
 // once, in either direction.
 func NewFX(rates ...Rate) (FX, error) {
@@ -67,7 +65,7 @@ func NewFX(rates ...Rate) (FX, error) {
 				return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "currency " + strconv.Quote(string(c)) + " is not an ISO 4217 code", Err: fault.ErrBadRate, Key: k}
 			}
 		}
-		if r.From == r.To || r.Rate.LessThan(MinRate) || r.Rate.GreaterThan(MaxRate) {
+		if lo, hi := RateBounds(); r.From == r.To || r.Rate.LessThan(lo) || r.Rate.GreaterThan(hi) {
 			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: fault.ErrBadRate, Key: k}
 		}
 		for _, o := range own {

@@ -505,7 +505,7 @@ func (k *check) ok(x []float64) bool {
 
 // checks compiles the conditions the decimal path puts on a point into float64 checks
 // over the drawn variables: each drawn assumption within its kind's range (MAU above 0,
-// a rate in [0, 1], a premium above -1, an FX rate in [comps.MinRate, comps.MaxRate],
+// a rate in [0, 1], a premium above -1, an FX rate within comps.RateBounds,
 // ...), DAU at most MAU in each year whose users are drawn, and every part's priced
 // figure above 0. Conditions that no drawn variable enters hold at the base and are left
 // out.
@@ -525,7 +525,8 @@ func (c *compiler) checks() ([]check, error) {
 		seen = append(seen, p)
 		out = append(out, newCheck(p, strict, reason))
 	}
-	minRate, maxRate := f64(comps.MinRate), f64(comps.MaxRate)
+	lo, hi := comps.RateBounds()
+	minRate, maxRate := f64(lo), f64(hi)
 	for i, name := range c.vars {
 		r, err := c.e.resolve(name)
 		if err != nil {
