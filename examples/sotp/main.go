@@ -10,6 +10,7 @@
 //	sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
 //	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
 //	sotp inline MODEL.json
+//	sotp diff [-format text|json] OLD.json NEW.json
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
@@ -27,7 +28,10 @@
 // indices) into DIR and prints the files written, each figure named by its title and
 // unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
 // formulas, with a sheet of each of a run's analyses; inline writes a model file with its
-// comparables files inlined (for the service, which reads no file of its host). A long grid shows a progress bar on standard error when it is a terminal;
+// comparables files inlined (for the service, which reads no file of its host); diff
+// attributes the change of the target between two models of one structure to its causes
+// (users, drivers, peer multiples, premiums, FX, the bridge, shares), each step an exact
+// revaluation, the steps and the rest summing to the change exactly. A long grid shows a progress bar on standard error when it is a terminal;
 // Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
@@ -79,6 +83,7 @@ const usage = `usage:
   sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
   sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
   sotp inline MODEL.json
+  sotp diff [-format text|json] OLD.json NEW.json
 `
 
 // command executes one command line and returns the exit status.
@@ -110,6 +115,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = xlsx(ctx, args[1:], stdout)
 	case "inline":
 		err = inline(args[1:], stdout)
+	case "diff":
+		format, err = diff(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

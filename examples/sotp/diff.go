@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
+)
+
+// The groups a change of the target is told in, in the order the steps are taken: the
+// forecast's drivers segment by segment (the platform's users first), then the peers'
+// multiples, the premiums on them, FX, the bridge, dilution and horizon, the share counts
+// and, last, what is not an assumption.
+var diffGroups = []string{"users", "drivers", "peer multiples", "premiums", "FX", "bridge, dilution and horizon", "shares"}
+
+// diffGroup is the group an assumption's change is told in.
+func diffGroup(k key.Key) string {
+	switch {
+	case k.Space == key.SpaceForecast && k.Segment == "":
+		return "users"
+	case k.Space == key.SpaceForecast:
+		return "drivers"
+	case k.Space == key.SpacePart && k.Name == "average":
+		return "peer multiples"
+	case k.Space == key.SpacePart:
+		return "premiums"
+	case k.Space == key.SpaceFX:
+		return "FX"
+	case k.Space == key.SpaceBridge || k.Space == key.SpaceDilution || k.Space == key.SpaceHorizon:
+		return "bridge, dilution and horizon"
+	}
+	return "shares"
+}
+
+// diffReport is what sotp diff writes as JSON: the two targets, the change by group, and
+// each assumption's step.
+type diffReport struct {
+	From    string                  `json:"from"`
+	To      string                  `json:"to"`
+	Old     string                  `json:"old"` // decimals as exact strings (fault.Plain)
+	New     string                  `json:"new"`
+	Groups  []diffGroupChange       `json:"groups"`
+	Details sensitivity.Attribution `json:"steps"`
+}
+
+type diffGroupChange struct {
+	Group  string `json:"group"`
+	Change string `json:"change"`
+}
+
+// diff attributes the change of the target between two models of one structure to its
+// causes: the old model's assumptions are moved to the new model's values one at a time,
+// group by group (diffGroups), each step an exact revaluation, so that the steps and the
+// rest (what no assumption holds: a peer's market value moves the multiple, which is an
+// assumption; a new peer's text, nothing) sum to the change exactly.
+func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
+	format, rest, err := flags("diff", args, []string{"text", "json"}, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 2 {
+		return format, fmt.Errorf("%w: diff takes an old and a new model file", errUsage)
+	}
+	old, err := modelfile.LoadModel(rest[0])
+	if err != nil {
+		return format, err
+	}
+	nu, err := modelfile.LoadModel(rest[1])
+	if err != nil {
+		return format, err
+	}
+	oldPrep, err := old.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		return format, err
+	}
+	newPrep, err := nu.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		return format, err
+	}
+	newValue := map[key.Key]decimal.Decimal{}
+	for _, a := range newPrep.Assumptions() {
+		newValue[a.Key] = a.Base
+	}
+	oldAs := oldPrep.Assumptions()
+	if len(oldAs) != len(newValue) {
+		return format, &fault.Error{Pkg: "sotp", File: rest[1], Field: "assumptions",
+			Value: fmt.Sprintf("%d against the old model's %d: diff compares models of one structure (the same years, segments, parts and bridge)", len(newValue), len(oldAs)), Err: fault.ErrUnsupported}
+	}
+	var set []valuation.Override
+	for _, g := range diffGroups {
+		for _, a := range oldAs {
+			v, ok := newValue[a.Key]
+			if !ok {
+				return format, &fault.Error{Pkg: "sotp", File: rest[1], Key: a.Key, Field: a.Key.String(),
+					Value: "not in the new model: diff compares models of one structure", Err: fault.ErrUnsupported}
+			}
+			if diffGroup(a.Key) == g && !v.Equal(a.Base) {
+				set = append(set, valuation.Override{Key: a.Key, Value: v})
+			}
+		}
+	}
+	e, err := sensitivity.New(old, sensitivity.Options{})
+	if err != nil {
+		return format, err
+	}
+	att, err := e.Attribute(ctx, valuation.Scenario{Name: rest[0]}, valuation.Scenario{Name: rest[1], Set: set})
+	if err != nil {
+		return format, err
+	}
+	oldTarget, newTarget := oldPrep.Result().Target, newPrep.Result().Target
+	rep := diffReport{From: rest[0], To: rest[1], Old: fault.Plain(oldTarget), New: fault.Plain(newTarget), Details: att}
+	var changes []decimal.Decimal
+	for _, g := range diffGroups {
+		change := decimal.Decimal{}
+		for _, s := range att.Steps {
+			if k, err := key.Parse(s.Name); err == nil && diffGroup(k) == g {
+				change = change.Add(s.Change)
+			}
+		}
+		if !change.IsZero() {
+			rep.Groups = append(rep.Groups, diffGroupChange{Group: g, Change: fault.Plain(change)})
+			changes = append(changes, change)
+		}
+	}
+	if other := newTarget.Sub(att.End); !other.IsZero() {
+		rep.Groups = append(rep.Groups, diffGroupChange{Group: "other (not an assumption)", Change: fault.Plain(other)})
+		changes = append(changes, other)
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return format, err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return format, err
+	}
+	fmt.Fprintf(w, "Target from %s to %s: %s to %s (%s)\n", rest[0], rest[1], oldTarget.StringFixed(1), newTarget.StringFixed(1), signed(newTarget.Sub(oldTarget)))
+	width := 0
+	for _, g := range rep.Groups {
+		width = max(width, len(g.Group))
+	}
+	for i, g := range rep.Groups {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, g.Group, signed(changes[i]))
+	}
+	fmt.Fprintln(w)
+	_, err = fmt.Fprint(w, att.Text())
+	return format, err
+}
+
+// signed prints a change of the target to one place with its sign.
+func signed(d decimal.Decimal) string {
+	s := d.StringFixed(1)
+	if d.Sign() >= 0 && !slices.Contains([]string{"0.0", "-0.0"}, s) {
+		s = "+" + s
+	}
+	return s
+}
