@@ -360,14 +360,14 @@ func (c *compiler) output(name string) (poly, error) {
 }
 
 // bridge compiles equity: the sum and the bridge's lines, as valuation works them out,
-// each item's inputs variables where drawn, its FX rate a constant.
+// each item's inputs and its FX rate variables where drawn.
 func (c *compiler) bridge(sum poly) (poly, error) {
 	m := c.e.base
 	equity, stakes := sum, poly{}
 	one := constant(1)
 	for i, it := range m.Bridge.Items {
 		name := "bridge/" + it.Name + "/"
-		rate := constant(f64(c.e.result.Bridge[i].FX))
+		rate := c.rate(comps.Rate{From: it.Currency, To: m.Currency, Rate: c.e.result.Bridge[i].FX})
 		var v poly
 		switch it.Kind {
 		case valuation.Cash:

@@ -359,7 +359,8 @@ func TestGuardStrictBounds(t *testing.T) {
 }
 
 // TestFloatBridge holds the float64 program of a model with a bridge and a horizon to the
-// decimal engine on 500 random points of the bridge's inputs and the Kuaishou MAU.
+// decimal engine on 500 random points of the bridge's inputs, the FX rates its items are
+// converted at, and the Kuaishou MAU.
 func TestFloatBridge(t *testing.T) {
 	m := kuaishou2021.Model()
 	m.Bridge = valuation.Bridge{Items: []valuation.Item{
@@ -374,9 +375,10 @@ func TestFloatBridge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := []string{"forecast/2021/mau", "bridge/cash/amount", "bridge/stake/price", "bridge/stake/discount", "bridge/venture/amount", "bridge/holdco/discount"}
-	lo := []float64{450, 0, 10, 0, 0, 0}
-	hi := []float64{700, 90000, 80, 0.5, 9000, 0.3}
+	names := []string{"forecast/2021/mau", "bridge/cash/amount", "bridge/stake/price", "bridge/stake/discount", "bridge/venture/amount", "bridge/holdco/discount",
+		"fx/USD/HKD", "fx/CNY/HKD"}
+	lo := []float64{450, 0, 10, 0, 0, 0, 7, 1}
+	hi := []float64{700, 90000, 80, 0.5, 9000, 0.3, 9, 1.4}
 	c := compiler{e: e, vars: names}
 	progs := map[string]*program{}
 	for _, o := range []string{"target", "equity"} {
