@@ -68,35 +68,101 @@ func TestFX(t *testing.T) {
 			t.Errorf("Rate(%s, %s) = %s, %v; want %s", c.from, c.to, got, err, c.want)
 		}
 	}
-	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, fault.ErrNoRate) || err.Error() != "comps: fx CNY/HKD (the table has USD/HKD: give CNY/HKD or HKD/CNY): no FX rate" {
+	if _, err := fx.Rate(comps.CNY, comps.HKD); !errors.Is(err, fault.ErrNoRate) || err.Error() != "comps: fx CNY/HKD (the table has USD/HKD, which neither give nor cross it: give CNY/HKD or HKD/CNY): no FX rate" {
 		t.Errorf("CNY/HKD: %v, want ErrNoRate naming the rates the table has", err)
 	}
 }
 
-// TestFXMissingSaysHow: the error for a pair the table lacks names the rates it has, the
-// currency through which the pair could be crossed (issue 22: "fx CNY/USD: no FX rate"
-// when CNY/HKD and USD/HKD were given), and, from a set, its currency field.
-func TestFXMissingSaysHow(t *testing.T) {
+// TestFXCrossed: a pair the table does not give is crossed through one common currency
+// (issue 22: "fx CNY/USD: no FX rate" when CNY/HKD and USD/HKD were given), USD first;
+// the rate is the product of the legs, each given or inverted at 16 places, and names the
+// currency it went through. A pair that cannot be crossed names the rates the table has
+// and, from a set, the set's currency.
+func TestFXCrossed(t *testing.T) {
 	fx, err := comps.NewFX(comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d("1.2")}, comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "comps: fx CNY/USD (the table has CNY/HKD, USD/HKD; it could be crossed through HKD, which sotp does not do: give CNY/USD or USD/CNY): no FX rate"
-	if _, err := fx.Rate(comps.CNY, comps.USD); !errors.Is(err, fault.ErrNoRate) || err.Error() != want {
-		t.Errorf("CNY/USD: %v\nwant %s", err, want)
+	for _, c := range []struct {
+		from, to  comps.Currency
+		want, via string
+	}{
+		{comps.CNY, comps.USD, "0.15483870967741932", "HKD"},  // 1.2 × 0.1290322580645161 (1/7.75)
+		{comps.USD, comps.CNY, "6.458333333333333075", "HKD"}, // 7.75 × 0.8333333333333333 (1/1.2)
+		{comps.CNY, comps.HKD, "1.2", ""},                     // given
+		{comps.HKD, comps.CNY, "0.8333333333333333", ""},      // inverted
+	} {
+		got, err := fx.Pair(c.from, c.to)
+		if err != nil || got.Rate.String() != c.want || string(got.Via) != c.via || got.From != c.from || got.To != c.to {
+			t.Errorf("Pair(%s, %s) = %+v, %v; want %s via %q", c.from, c.to, got, err, c.want, c.via)
+		}
+	}
+	// USD is tried first, whatever the order of the table: EUR/JPY through USD is
+	// 1.1 × 150 = 165, through GBP 0.85 × 190 = 161.5.
+	g, err := comps.NewFX(comps.Rate{From: "EUR", To: "GBP", Rate: d("0.85")}, comps.Rate{From: "GBP", To: "JPY", Rate: d("190")},
+		comps.Rate{From: "EUR", To: comps.USD, Rate: d("1.1")}, comps.Rate{From: comps.USD, To: "JPY", Rate: d("150")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := g.Pair("EUR", "JPY"); err != nil || !r.Rate.Equal(d("165")) || r.Via != comps.USD {
+		t.Errorf("EUR/JPY = %+v, %v; want 165 via USD", r, err)
+	}
+	if r, err := g.Pair("GBP", comps.USD); err != nil || r.Via != "EUR" && r.Via != "JPY" {
+		t.Errorf("GBP/USD = %+v, %v; want a cross through EUR or JPY", r, err)
+	} else if r.Via != "EUR" { // EUR appears before JPY
+		t.Errorf("GBP/USD through %s, want EUR (first in the table)", r.Via)
 	}
 	if _, err := (comps.FX{}).Rate(comps.CNY, comps.USD); err == nil || !strings.Contains(err.Error(), "(the table has no rates: give CNY/USD)") {
 		t.Errorf("empty table: %v", err)
+	}
+	only, err := comps.NewFX(comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d("1.2")})
+	if err != nil {
+		t.Fatal(err)
 	}
 	mau := comps.MetricYear{Name: "mau", Year: 2021}
 	s := comps.Set{Name: "peers", Metric: mau, Currency: comps.USD, Companies: []comps.Company{
 		{Ticker: "A", Currency: comps.CNY, MarketValue: d("300"), Metrics: map[comps.MetricYear]decimal.Decimal{mau: d("3")}},
 	}}
-	_, err = s.Multiple(fx)
+	_, err = s.Multiple(only)
 	var fe *fault.Error
-	if !errors.As(err, &fe) || fe.Ticker != "A" || fe.Field != "fx CNY/USD" || !strings.HasPrefix(fe.Value, "(to the set's currency, USD; the table has CNY/HKD, USD/HKD;") {
+	if !errors.As(err, &fe) || fe.Ticker != "A" || fe.Field != "fx CNY/USD" ||
+		fe.Value != "(to the set's currency, USD; the table has CNY/HKD, which neither give nor cross it: give CNY/USD or USD/CNY)" {
 		t.Errorf("from a set: %v (%+v)", err, fe)
 	}
+	m, err := s.Multiple(fx) // crossed through HKD: 300 × 0.15483870967741932 / 3
+	if err != nil || m.Value.String() != "15.483870967741932" || len(m.Rates) != 1 || m.Rates[0].Via != comps.HKD {
+		t.Errorf("crossed set: %+v, %v", m, err)
+	}
+	if _, err := comps.NewFX(comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.15"), Via: comps.HKD}); !errors.Is(err, fault.ErrBadRate) {
+		t.Errorf("a rate given as crossed: %v, want ErrBadRate", err)
+	}
+}
+
+// TestTriangles: USD/HKD 7.75 and CNY/USD 0.16 cross CNY/HKD at 1.24; a table that gives
+// CNY/HKD at 5 disagrees and is reported, 1.2462 (0.498% off) is within the default 0.5%
+// and 1.2463 (0.5055%) is not, but is within a tolerance of 1%.
+func TestTriangles(t *testing.T) {
+	for _, c := range []struct {
+		cnyhkd, tol string
+		bad         bool
+	}{{"5", "0", true}, {"1.24", "0", false}, {"1.2462", "0", false}, {"1.2463", "0", true}, {"1.2463", "0.01", false}} {
+		fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")}, comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.16")},
+			comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d(c.cnyhkd)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fx.Triangles(d(c.tol))
+		if (len(got) == 1) != c.bad || len(got) > 1 {
+			t.Errorf("CNY/HKD %s at %s: %v, want a triangle reported: %v", c.cnyhkd, c.tol, got, c.bad)
+			continue
+		}
+		if c.bad && (got[0][0].Rate.String() != "7.75" || got[0][1].Rate.String() != c.cnyhkd || got[0][2].Rate.String() != "0.16") {
+			t.Errorf("triangle %v, want the three rates as given", got[0])
+		}
+	}
+}
+
+func TestNewFXRefuses(t *testing.T) {
 	for _, bad := range [][]comps.Rate{
 		{{From: comps.USD, To: comps.HKD, Rate: d("0")}},
 		{{From: comps.USD, To: comps.HKD, Rate: d("-7.7")}},

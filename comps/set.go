@@ -78,7 +78,8 @@ type SetMultiple struct {
 	Companies []CompanyMultiple `json:"companies"`
 	// Excluded are the comparables left out, with the reason.
 	Excluded []Exclusion `json:"excluded"`
-	// Rates are the FX rates used, each once, in order of first use.
+	// Rates are the FX rates used, each once, in order of first use; a crossed rate
+	// names the currency it was crossed through.
 	Rates     []Rate          `json:"rates"`
 	Stats     Stats           `json:"stats"`     // of the companies' multiples
 	Aggregate string          `json:"aggregate"` // name of the aggregate
@@ -375,23 +376,18 @@ func setKey(field string) key.Key { return key.Part("", field) }
 
 // rate returns the rate from c to the multiple's currency and records it.
 func (m *SetMultiple) rate(fx FX, c Currency) (decimal.Decimal, error) {
-	r, err := fx.Rate(c, m.Currency)
+	r, err := fx.Pair(c, m.Currency)
 	var fe *fault.Error
 	if errors.As(err, &fe) { // say where the pair comes from: the set's currency field
 		named := *fe
 		named.Value = "(to the set's currency, " + string(m.Currency) + "; " + strings.TrimPrefix(fe.Value, "(")
-		return r, &named
+		return decimal.Decimal{}, &named
 	}
-	if c == m.Currency {
-		return r, nil
+	if c == m.Currency || slices.ContainsFunc(m.Rates, func(seen Rate) bool { return seen.From == c }) {
+		return r.Rate, nil
 	}
-	for _, seen := range m.Rates {
-		if seen.From == c {
-			return r, nil
-		}
-	}
-	m.Rates = append(m.Rates, Rate{From: c, To: m.Currency, Rate: r})
-	return r, nil
+	m.Rates = append(m.Rates, r)
+	return r.Rate, nil
 }
 
 // Clone returns a deep copy of the set: its companies, their metrics and printed

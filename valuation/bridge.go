@@ -240,6 +240,9 @@ const (
 	// take rate under a P/MAU part; DAU when no part or output reads it). Sweep an output
 	// it does move (the segment's revenue, group revenue, the P&L) to see it.
 	WarnNoEffect = "no_effect"
+	// WarnFXTriangle is the code of three FX rates given around a triangle of currencies
+	// that disagree by more than the model's FXTolerance.
+	WarnFXTriangle = "fx_triangle"
 )
 
 // basisWarnings says when the bridge's claims (net debt, minorities, preferred) are

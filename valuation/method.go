@@ -171,7 +171,7 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	if money {
 		from = in.Reporting
 	}
-	rate, err := in.FX.Rate(from, in.Currency)
+	rate, err := in.FX.Pair(from, in.Currency)
 	if err != nil {
 		return PartValue{}, err
 	}
@@ -180,8 +180,8 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 		Multiple:    mult,
 		Metric:      metric,
 		MetricValue: figure,
-		FX:          comps.Rate{From: from, To: in.Currency, Rate: rate},
-		Value:       mult.Value.Mul(figure).Mul(rate),
+		FX:          rate,
+		Value:       mult.Value.Mul(figure).Mul(rate.Rate),
 		Enterprise:  m.Comps.Enterprise,
 	}, nil
 }

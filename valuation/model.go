@@ -3,6 +3,7 @@ package valuation
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -45,6 +46,10 @@ type Model struct {
 	Year   int // the forecast year whose figures are priced
 	Parts  []Part
 	FX     comps.FX
+	// FXTolerance is how far, as a fraction, three rates of FX given around a triangle
+	// of currencies may disagree before Value warns (WarnFXTriangle); zero means 0.5%
+	// (comps.FX.Triangles).
+	FXTolerance decimal.Decimal
 	// Currency is the target currency of part values, the sum and the target price.
 	Currency comps.Currency
 	// Shares is the share count the sum is divided by, in millions.
@@ -159,6 +164,8 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts, Key: key.Key{Space: key.SpacePart}}
 	case m.Currency == "":
 		return Result{}, &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency, Key: modelKey("currency")}
+	case m.FXTolerance.Sign() < 0:
+		return Result{}, &fault.Error{Pkg: "valuation", Field: "fx_tolerance", Value: fault.Plain(m.FXTolerance), Err: fault.ErrNegative, Key: modelKey("fx_tolerance")}
 	}
 	f, err := m.Plan.Forecast()
 	if err != nil {
@@ -245,6 +252,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		r.Bridge = append(r.Bridge, dl.debt...) // bonds that stay debt: Equity is what the count divides
 	}
 	r.Warnings = append(r.Warnings, r.basisWarnings()...)
+	r.Warnings = append(r.Warnings, m.fxWarnings()...)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
@@ -276,6 +284,36 @@ func (m Model) input(r Result, year segments.Year, segment string) Subject {
 // inPart is where an error of valuing segment's part by the method named op is: the
 // part, whose key fills in the segment of a comparable's key or a part field's (a
 // method or set does not know the segment it values).
+// fxWarnings names each triangle of the FX table whose rates disagree by more than the
+// model's tolerance: going round it (a→b × b→c × c→a) does not come back to 1. Whichever
+// pair a conversion crosses, the table gives two answers for it.
+func (m Model) fxWarnings() []Warning {
+	var out []Warning
+	tol := m.FXTolerance
+	if tol.IsZero() {
+		tol = decimal.New(5, -3)
+	}
+	for _, t := range m.FX.Triangles(tol) {
+		a, b := t[0].From, t[0].To
+		c := t[1].From
+		if c == a || c == b {
+			c = t[1].To
+		}
+		loop := decimal.NewFromInt(1)
+		for _, leg := range [][2]comps.Currency{{a, b}, {b, c}, {c, a}} {
+			r, _ := m.FX.Rate(leg[0], leg[1]) // given, or the inverse of a given rate
+			loop = loop.Mul(r)
+		}
+		var rates []string
+		for _, r := range t {
+			rates = append(rates, string(r.From)+"/"+string(r.To)+" "+fault.Plain(r.Rate))
+		}
+		out = append(out, Warning{Code: WarnFXTriangle, Message: "FX rates " + strings.Join(rates, ", ") + " disagree: " + string(a) + " to " + string(b) +
+			" to " + string(c) + " and back gives " + loop.StringFixed(4) + ", not 1 (tolerance " + fault.Plain(tol.Shift(2)) + "%)"})
+	}
+	return out
+}
+
 func inPart(segment, op string) fault.Error {
 	return fault.Error{Pkg: "valuation", Segment: segment, Op: op, Key: key.Part(segment, "")}
 }

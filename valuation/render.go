@@ -256,10 +256,18 @@ func (r Result) partTable(p PartValue) table.Table {
 		t.Notes = append(t.Notes, fmt.Sprintf("excluded %s (%s): %s", x.Ticker, x.Name, x.Reason))
 	}
 	for _, fx := range m.Rates {
-		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1 (comparables)", fx.To, fx.From, fault.Plain(fx.Rate)))
+		t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1%s (comparables)", fx.To, fx.From, fault.Plain(fx.Rate), crossed(fx)))
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1; value = multiple × %s %d × FX", p.FX.To, p.FX.From, fault.Plain(p.FX.Rate), p.Metric, r.Year))
+	t.Notes = append(t.Notes, fmt.Sprintf("%s:%s = %s:1%s; value = multiple × %s %d × FX", p.FX.To, p.FX.From, fault.Plain(p.FX.Rate), crossed(p.FX), p.Metric, r.Year))
 	return t
+}
+
+// crossed says through which currency a rate was crossed, if it was.
+func crossed(r comps.Rate) string {
+	if r.Via == "" {
+		return ""
+	}
+	return ", crossed through " + string(r.Via)
 }
 
 // year returns the forecast of the valuation year.

@@ -99,6 +99,7 @@ func TestBadInput(t *testing.T) {
 		{"DAU above MAU", withUsers(base(), 2021, segments.Users{MAU: d("344"), DAU: d("571.68")}), fault.ErrDAUAboveMAU, "2021: dau 571.68 > MAU 344"},
 		{"zero MAU", withUsers(base(), 2018, segments.Users{MAU: decimal.Zero}), fault.ErrNonPositive, "2018: mau 0"},
 		{"negative DAU", withUsers(base(), 2022, segments.Users{MAU: d("617"), DAU: d("-1")}), fault.ErrNegative, "dau -1"},
+		{"negative FX tolerance", func() valuation.Model { m := base(); m.FXTolerance = d("-0.01"); return m }(), fault.ErrNegative, "fx_tolerance -0.01"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := c.model.Value()
@@ -109,6 +110,48 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("error %q does not name %q", err, c.naming)
 			}
 		})
+	}
+}
+
+// TestFXTriangleWarning: USD/HKD 7.75 and CNY/USD 0.16 cross CNY/HKD at 1.24; a table
+// that also gives CNY/HKD 5 disagrees (7.75 × 1/5 × 0.16 = 0.248 round the triangle) and
+// the result says so, naming the three rates, while the figures stand; CNY/HKD 1.2462 is
+// within the default 0.5% (7.75 × 0.16 / 1.2462 = 0.99502) and 1.2463 is not (0.994945),
+// unless the model allows 1%.
+func TestFXTriangleWarning(t *testing.T) {
+	for _, c := range []struct {
+		cnyhkd, tol string
+		want        string
+	}{
+		{"5", "", "FX rates USD/HKD 7.75, CNY/HKD 5, CNY/USD 0.16 disagree: USD to HKD to CNY and back gives 0.2480, not 1 (tolerance 0.5%)"},
+		{"1.24", "", ""},
+		{"1.2462", "", ""},
+		{"1.2463", "", "FX rates USD/HKD 7.75, CNY/HKD 1.2463, CNY/USD 0.16 disagree: USD to HKD to CNY and back gives 0.9949, not 1 (tolerance 0.5%)"},
+		{"1.2463", "0.01", ""},
+	} {
+		m := kuaishou2021.Model()
+		fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")}, comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d(c.cnyhkd)},
+			comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.16")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.FX = fx
+		if c.tol != "" {
+			m.FXTolerance = d(c.tol)
+		}
+		r, err := m.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range r.Warnings {
+			if w.Code == valuation.WarnFXTriangle {
+				got = append(got, w.Message)
+			}
+		}
+		if c.want == "" && len(got) != 0 || c.want != "" && (len(got) != 1 || got[0] != c.want) {
+			t.Errorf("CNY/HKD %s, tolerance %q: %q, want %q", c.cnyhkd, c.tol, got, c.want)
+		}
 	}
 }
 

@@ -365,9 +365,18 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 	m := c.e.base
 	equity, stakes := sum, poly{}
 	one := constant(1)
-	for i, it := range m.Bridge.Items {
+	for _, it := range m.Bridge.Items {
 		name := "bridge/" + it.Name + "/"
-		rate := c.rate(comps.Rate{From: it.Currency, To: m.Currency, Rate: c.e.result.Bridge[i].FX})
+		rate := constant(1)
+		if it.Currency != "" && it.Currency != m.Currency {
+			r, err := m.FX.Pair(it.Currency, m.Currency)
+			if err != nil {
+				return nil, err
+			}
+			if rate, err = c.rate(r); err != nil {
+				return nil, err
+			}
+		}
 		var v poly
 		switch it.Kind {
 		case valuation.Cash:
@@ -408,8 +417,14 @@ func (c *compiler) part(i int) (poly, error) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + "value", Err: fault.ErrFloat}
 	}
 	for _, r := range pv.Multiple.Rates { // rates inside the multiple are not drawn
-		if c.drawn(fxName(r.From, r.To)) || c.drawn(fxName(r.To, r.From)) {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: fxName(r.From, r.To), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
+		legs, err := c.legs(r)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range legs {
+			if c.drawn(fxName(l.From, l.To)) || c.drawn(fxName(l.To, l.From)) {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: fxName(l.From, l.To), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
+			}
 		}
 	}
 	var seg segments.Segment
@@ -427,20 +442,51 @@ func (c *compiler) part(i int) (poly, error) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + string(pv.Metric), Err: fault.ErrFloat}
 	}
 	mult := c.leaf(name+"average", pv.Multiple.Average).mul(constant(1).add(c.leaf(name+"premium", pv.Multiple.Premium)))
-	return mult.mul(figure).mul(c.rate(pv.FX)), nil
+	rate, err := c.rate(pv.FX)
+	if err != nil {
+		return nil, err
+	}
+	return mult.mul(figure).mul(rate), nil
 }
 
-// rate is an FX rate of the model as a variable when drawn: the rate given, or its
-// inverse when the table holds the opposite pair.
-func (c *compiler) rate(r comps.Rate) poly {
-	if c.drawn(fxName(r.From, r.To)) {
-		return c.leaf(fxName(r.From, r.To), r.Rate)
+// rate is an FX rate of the model (comps.FX.Pair's) as a product of its legs, each a
+// variable when drawn: the rate given, or its inverse when the table holds the opposite
+// pair.
+func (c *compiler) rate(r comps.Rate) (poly, error) {
+	if c.drawn(fxName(r.From, r.To)) || c.drawn(fxName(r.To, r.From)) || r.Via != "" {
+		legs, err := c.legs(r)
+		if err != nil {
+			return nil, err
+		}
+		out := constant(1)
+		for _, l := range legs {
+			switch {
+			case c.drawn(fxName(l.From, l.To)):
+				out = out.mul(c.leaf(fxName(l.From, l.To), l.Rate))
+			case c.drawn(fxName(l.To, l.From)):
+				inv, _ := c.leaf(fxName(l.To, l.From), decimal.Zero).inv()
+				out = out.mul(inv)
+			default:
+				out = out.mul(constant(f64(l.Rate)))
+			}
+		}
+		return out, nil
 	}
-	if c.drawn(fxName(r.To, r.From)) {
-		p, _ := c.leaf(fxName(r.To, r.From), r.Rate).inv()
-		return p
+	return constant(f64(r.Rate)), nil
+}
+
+// legs returns the rates a rate of the model is the product of: itself, or the two legs
+// of a rate crossed through a third currency.
+func (c *compiler) legs(r comps.Rate) ([]comps.Rate, error) {
+	if r.Via == "" {
+		return []comps.Rate{r}, nil
 	}
-	return constant(f64(r.Rate))
+	a, err := c.e.base.FX.Pair(r.From, r.Via)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.e.base.FX.Pair(r.Via, r.To)
+	return []comps.Rate{a, b}, err
 }
 
 func fxName(from, to comps.Currency) string { return "fx/" + string(from) + "/" + string(to) }

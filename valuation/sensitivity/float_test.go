@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
@@ -39,34 +40,7 @@ func TestFloatMatchesDecimal(t *testing.T) {
 	lo := []float64{400, 0.05, 50, 0.2, 0.005, 200, -0.5, 7.5, 3000}
 	hi := []float64{650, 0.2, 250, 0.7, 0.05, 700, 0.5, 7.9, 5000}
 	outputs := []string{"target", "upside", "part/ecommerce/value", "forecast/2021/revenue", "forecast/2021/ecommerce/gmv", "forecast/2021/dau"}
-	c := compiler{e: e, vars: names}
-	progs := make([]program, len(outputs))
-	for i, o := range outputs {
-		p, err := c.output(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		progs[i] = compile(p)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	x := make([]float64, len(names))
-	for range 1000 {
-		p := make(Point, len(names))
-		for j := range names {
-			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
-			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
-		}
-		want, err := e.Eval(p, outputs...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, o := range outputs {
-			w := f64(want[i])
-			if got := progs[i].eval(x); math.Abs(got-w) > 1e-9*math.Abs(w) {
-				t.Fatalf("%s at %s: float %v, decimal %v", o, p, got, w)
-			}
-		}
-	}
+	floatAgrees(t, e, names, lo, hi, outputs, 1000, 1)
 }
 
 func TestFloatRefuses(t *testing.T) {
@@ -379,35 +353,7 @@ func TestFloatBridge(t *testing.T) {
 		"fx/USD/HKD", "fx/CNY/HKD"}
 	lo := []float64{450, 0, 10, 0, 0, 0, 7, 1}
 	hi := []float64{700, 90000, 80, 0.5, 9000, 0.3, 9, 1.4}
-	c := compiler{e: e, vars: names}
-	progs := map[string]*program{}
-	for _, o := range []string{"target", "equity"} {
-		p, err := c.output(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pr := compile(p)
-		progs[o] = &pr
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	x := make([]float64, len(names))
-	for range 500 {
-		p := make(Point, len(names))
-		for j := range names {
-			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
-			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
-		}
-		want, err := e.Eval(p, "target", "equity")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, o := range []string{"target", "equity"} {
-			w := f64(want[i])
-			if got := progs[o].eval(x); math.Abs(got-w) > 1e-9*math.Abs(w) {
-				t.Fatalf("%s at %s: float %v, decimal %v", o, p, got, w)
-			}
-		}
-	}
+	floatAgrees(t, e, names, lo, hi, []string{"target", "equity"}, 500, 3)
 	// Dilution has no float form: the treasury stock method is piecewise.
 	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "o", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(300)}}}
 	e, err = New(m, Options{})
@@ -550,6 +496,72 @@ func TestNotNumber(t *testing.T) {
 	for _, v := range []float64{0, math.Copysign(0, -1), math.SmallestNonzeroFloat64, math.MaxFloat64, -math.MaxFloat64, 404.6} {
 		if notNumber(v) {
 			t.Errorf("notNumber(%v) = true", v)
+		}
+	}
+}
+
+// TestFloatCrossedFX: with USD/HKD not given but crossed through CNY (USD/CNY and
+// CNY/HKD given), the float64 program of the Kuaishou target moves with both legs as the
+// decimal engine does, on 300 random points; the parts, priced in USD, are converted at
+// the crossed rate, which each part's result names.
+func TestFloatCrossedFX(t *testing.T) {
+	m := kuaishou2021.Model()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.CNY, Rate: decimal.RequireFromString("6.4")},
+		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString("1.2049")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.FX = fx
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossed := 0
+	for _, pv := range e.result.Parts {
+		if pv.FX.Via == comps.CNY {
+			crossed++
+			if want := decimal.RequireFromString("7.71136"); !pv.FX.Rate.Equal(want) { // 6.4 × 1.2049
+				t.Errorf("%s: USD/HKD %s, want %s", pv.Segment, pv.FX.Rate, want)
+			}
+		}
+	}
+	if crossed == 0 {
+		t.Fatal("no part converted at the crossed rate")
+	}
+	names := []string{"forecast/2021/mau", "fx/USD/CNY", "fx/CNY/HKD"}
+	lo, hi := []float64{450, 6, 1.05}, []float64{700, 7.3, 1.25}
+	floatAgrees(t, e, names, lo, hi, []string{"target", "part/ecommerce/value"}, 300, 5)
+}
+
+// floatAgrees holds the float64 programs of outputs, with names drawn, to the decimal
+// engine at n random points of the box [lo, hi], to 1e-9 relative.
+func floatAgrees(t *testing.T, e *Engine, names []string, lo, hi []float64, outputs []string, n int, seed uint64) {
+	t.Helper()
+	c := compiler{e: e, vars: names}
+	progs := make([]program, len(outputs))
+	for i, o := range outputs {
+		p, err := c.output(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs[i] = compile(p)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	x := make([]float64, len(names))
+	for range n {
+		p := make(Point, len(names))
+		for j := range names {
+			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
+			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
+		}
+		want, err := e.Eval(p, outputs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range outputs {
+			if got, w := progs[i].eval(x), f64(want[i]); math.Abs(got-w) > 1e-9*math.Abs(w) {
+				t.Fatalf("%s at %s: float %v, decimal %v", o, p, got, w)
+			}
 		}
 	}
 }

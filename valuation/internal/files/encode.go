@@ -41,6 +41,7 @@ func FromModel(m valuation.Model) (File, error) {
 	for _, r := range m.FX.Rates() {
 		f.FX = append(f.FX, Rate{From: string(r.From), To: string(r.To), Rate: NewDecimal(r.Rate)})
 	}
+	f.FXTolerance = optional(m.FXTolerance)
 	p := m.Plan
 	f.Plan = Plan{Currency: p.Currency, Years: p.Years, FirstEstimate: p.FirstEstimate, Users: map[int]Users{}}
 	for y, u := range p.Users {

@@ -47,6 +47,9 @@ type File struct {
 	// default) or "hundred_millions" (亿), as Chinese research prints them.
 	Display string `json:"display,omitempty"`
 	FX      []Rate `json:"fx,omitempty" max:"100"`
+	// FXTolerance is how far, as a fraction, three rates given around a triangle of
+	// currencies may disagree before the result warns (fx_triangle); 0.005 when absent.
+	FXTolerance *Decimal `json:"fx_tolerance,omitempty"`
 	// Drivers are driver models the file defines, beside the shipped ones: a segment
 	// names one by its kind, as it names a shipped one.
 	Drivers  []Driver  `json:"drivers,omitempty" max:"20"`

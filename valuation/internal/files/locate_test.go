@@ -103,8 +103,8 @@ func TestLocate(t *testing.T) {
 			"part/live_streaming/comps", "$.parts[0].comps"},
 		{"set's currency without a rate", kuaishou, func(f *File) {
 			f.Parts[0].Comps.Currency = "EUR"
-			f.FX = append(f.FX, Rate{From: "USD", To: "EUR", Rate: decimal("0.9")})
-		}, "fx/EUR/HKD", "$.fx"},
+			f.FX = append(f.FX, Rate{From: "USD", To: "GBP", Rate: decimal("0.8")}, Rate{From: "GBP", To: "EUR", Rate: decimal("1.15")})
+		}, "fx/EUR/HKD", "$.fx"}, // USD/EUR crosses through GBP; EUR/HKD would take three legs
 		{"comparable of a file", kuaishou, func(f *File) {
 			f.Parts[0].Comps.Companies, f.Parts[0].Comps.File, f.Parts[0].Comps.Metric = nil, "peers.csv", "mau_2022"
 		}, "part/live_streaming/comp/A/metric", "$.parts[0].comps.file"},

@@ -231,6 +231,9 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx", Err: err}
 	}
 	m.FX = fx
+	if m.FXTolerance = value(f.FXTolerance); m.FXTolerance.Sign() < 0 {
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx_tolerance", Err: fault.ErrNegative}
+	}
 	if m.Scale, err = f.Rating.scale(); err != nil {
 		return valuation.Model{}, err
 	}

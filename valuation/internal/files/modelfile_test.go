@@ -129,6 +129,7 @@ func TestHostileModel(t *testing.T) {
 		{"NaN", edit(`"shares": "4159"`, `"shares": NaN`), fault.ErrSyntax, "$.shares"},
 		{"NaN string", edit(`"shares": "4159"`, `"shares": "NaN"`), fault.ErrDecimal, "$.shares"},
 		{"Infinity", edit(`"shares": "4159"`, `"shares": "Infinity"`), fault.ErrDecimal, "$.shares"},
+		{"negative FX tolerance", edit(`"shares": "4159"`, `"shares": "4159", "fx_tolerance": "-0.01"`), fault.ErrNegative, "$.fx_tolerance"},
 		{"fractional year", edit(`"year": 2021`, `"year": 2021.0`), fault.ErrType, "$.year"},
 		{"string for a year", edit(`"year": 2021`, `"year": "2021"`), fault.ErrType, "$.year"},
 		{"year key not a year", edit(`"2018": {`, `"18x": {`), fault.ErrInvalid, `$.plan.users["18x"]`},
@@ -337,5 +338,26 @@ func BenchmarkDecodeKuaishou(b *testing.B) {
 		if _, err := f.Model(nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFXToleranceRoundTrip: a model's FX tolerance is written to its file and read back.
+func TestFXToleranceRoundTrip(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.FXTolerance = d("0.01")
+	f, err := files.FromModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := files.Encode(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"fx_tolerance": "0.01"`) {
+		t.Fatalf("no fx_tolerance written:\n%s", b.String())
+	}
+	back, err := files.Read(&b, nil)
+	if err != nil || !back.FXTolerance.Equal(m.FXTolerance) {
+		t.Errorf("read back: %s, %v", back.FXTolerance, err)
 	}
 }
