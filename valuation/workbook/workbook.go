@@ -71,10 +71,12 @@ type GridSheet struct {
 // count and price; the Forecast (ending on the group's revenue), Comps, SOTP and (for a
 // model with an earnings plan) P&L sheets are formulas of them. Each figure is formatted by its unit: millions to one
 // decimal, users and money per user or share to two, rates as percentages, multiples
-// with an x. Users and money are in millions, rates fractions. Each comparable's market
-// value and metric are written as values in the set's currency, its multiple as printed
-// or as market value / metric; the set's aggregate is AVERAGE, MEDIAN, HARMEAN, TRIMMEAN
-// or SUMPRODUCT / SUM. A spreadsheet divides in binary floating point where sotp divides
+// with an x. Users and money are in millions, rates fractions. Each comparable's close,
+// shares, market value, net debt and metric are written in its own currencies, as its
+// source gives them, and converted to the set's currency by formulas of the Inputs
+// sheet's rates (a pair the table does not give crossed as comps.FX.Pair crosses it), its
+// multiple as printed or as value / metric; the set's aggregate is AVERAGE, MEDIAN,
+// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. A spreadsheet divides in binary floating point where sotp divides
 // to 16 decimal places, so figures agree to about 1e-12 relative, not to the last digit.
 // Text cells are written as text: a name beginning with "=" never becomes a formula.
 func Write(w io.Writer, m valuation.Model, x Extras) error {
@@ -413,6 +415,30 @@ func excel(f segments.Formula, at func(segments.Metric) string) string {
 	return "(" + strings.Join(parts, sep) + ")"
 }
 
+// Columns of the Comps sheet: each comparable's figures in its own currencies as its
+// source gives them, the FX formulas that convert them to the set's currency, and its
+// multiple, so that a rate or a close changed in the workbook moves the multiple as sotp
+// would move it.
+const (
+	colTicker      = iota + 1
+	colName        //
+	colCurrency    // listing currency
+	colClose       // per share or ADS, listing currency
+	colShares      // millions of ordinary shares
+	colADS         // ordinary shares an ADS represents
+	colMarketValue // millions of the listing currency: given, or close × shares / ADS ratio
+	colNetDebt     // of an enterprise-value set
+	colFX          // listing currency to the set's
+	colValue       // (market value + net debt) × FX: millions of the set's currency
+	colReporting   // currency of a money metric
+	colMetric      // millions, of the reporting currency for a money metric
+	colMetricFX    // reporting currency to the set's
+	colMetricSet   // the metric in the set's currency
+	colPrinted     // the multiple as the source printed it
+	colMultiple    // value / metric, or the printed multiple (× FX for one per user)
+	colWeight      // of a weighted mean
+)
+
 // comps writes each part's comparables and the set's multiple.
 func (b *book) comps() error {
 	sh := Comps
@@ -422,8 +448,10 @@ func (b *book) comps() error {
 	row := 1
 	for i, pv := range b.r.Parts {
 		mult := pv.Multiple
-		switch b.m.Parts[i].Method.(type) {
+		var set comps.Set
+		switch m := b.m.Parts[i].Method.(type) {
 		case valuation.Multiple:
+			set = m.Comps
 		case valuation.Fixed:
 			continue // no comparables: the SOTP sheet holds its amount
 		default:
@@ -433,66 +461,128 @@ func (b *book) comps() error {
 			return err
 		}
 		row++
-		for c, h := range []string{"Ticker", "Name", "Market value (" + string(mult.Currency) + " m)", "Metric (m)", "Multiple"} {
-			if err := b.put(sh, 1+c, row, text(h)); err != nil {
+		value := "Market value"
+		if mult.Enterprise {
+			value = "Enterprise value"
+		}
+		heads := map[int]string{colTicker: "Ticker", colName: "Name", colCurrency: "Currency", colClose: "Close", colShares: "Shares (m)",
+			colADS: "Shares an ADS", colMarketValue: "Market value (m)", colNetDebt: "Net debt (m)", colFX: "FX to " + string(mult.Currency),
+			colValue: value + " (" + string(mult.Currency) + " m)", colMetric: "Metric (m)", colMetricSet: "Metric (" + string(mult.Currency) + ")",
+			colPrinted: "Printed multiple", colMultiple: "Multiple"}
+		if mult.Money {
+			heads[colReporting], heads[colMetricFX] = "Reporting", "FX to "+string(mult.Currency)
+			heads[colMetricSet] = "Metric (" + string(mult.Currency) + " m)"
+		}
+		if _, ok := set.Aggregate.(comps.WeightedMean); ok {
+			heads[colWeight] = "Weight"
+		}
+		for c, h := range heads {
+			if err := b.put(sh, c, row, text(h)); err != nil {
 				return err
 			}
 		}
 		row++
 		first := row
-		for _, c := range mult.Companies {
-			vals := []any{text(c.Ticker), text(c.Name), num(c.MarketValue), num(c.Metric)}
-			for k, v := range vals {
-				if err := b.put(sh, 1+k, row, v); err != nil {
-					return err
-				}
-			}
-			var m any = "=" + cell(3, row) + "/" + cell(4, row)
-			if c.Printed {
-				m = num(c.Multiple)
-			}
-			if err := b.put(sh, 5, row, m); err != nil {
-				return err
+		for _, cm := range mult.Companies {
+			if err := b.company(set, mult, cm, row); err != nil {
+				return fmt.Errorf("part %s: %w", pv.Segment, err)
 			}
 			row++
-		}
-		set := b.m.Parts[i].Method.(valuation.Multiple).Comps
-		if w, ok := set.Aggregate.(comps.WeightedMean); ok { // the weights beside the multiples
-			if err := b.put(sh, 6, first-1, text("Weight")); err != nil {
-				return err
-			}
-			for k, c := range mult.Companies {
-				if err := b.put(sh, 6, first+k, num(w.Weights[c.Ticker])); err != nil {
-					return err
-				}
-			}
 		}
 		agg, err := aggregateFormula(set, mult, first, row-1)
 		if err != nil {
 			return fmt.Errorf("part %s: %w", pv.Segment, err)
 		}
-		if err := b.put(sh, 2, row, text("Aggregate ("+mult.Aggregate+")")); err != nil {
+		if err := b.put(sh, colName, row, text("Aggregate ("+mult.Aggregate+")")); err != nil {
 			return err
 		}
-		if err := b.put(sh, 5, row, "="+agg); err != nil {
+		if err := b.put(sh, colMultiple, row, "="+agg); err != nil {
 			return err
 		}
 		row++
-		if err := b.put(sh, 2, row, text("Multiple: aggregate × (1 + premium)")); err != nil {
+		if err := b.put(sh, colName, row, text("Multiple: aggregate × (1 + premium)")); err != nil {
 			return err
 		}
-		if err := b.put(sh, 5, row, "="+cell(5, row-1)+"*(1+"+b.input["premium "+pv.Segment]+")"); err != nil {
+		if err := b.put(sh, colMultiple, row, "="+cell(colMultiple, row-1)+"*(1+"+b.input["premium "+pv.Segment]+")"); err != nil {
 			return err
 		}
-		b.figure["multiple "+pv.Segment] = ref(sh, 5, row)
+		b.figure["multiple "+pv.Segment] = ref(sh, colMultiple, row)
 		row += 2
 	}
 	return b.f.SetColWidth(sh, "A", "B", 24)
 }
 
-// aggregateFormula is the set's aggregate of the multiples in column E, rows first to last.
+// company writes one comparable of a set on row of the Comps sheet, as comps.Set.Multiple
+// prices it: its value in the set's currency over its metric in the set's currency, or
+// the multiple the source printed.
+func (b *book) company(set comps.Set, mult comps.SetMultiple, cm comps.CompanyMultiple, row int) error {
+	i := slices.IndexFunc(set.Companies, func(c comps.Company) bool { return c.Ticker == cm.Ticker })
+	if i < 0 {
+		return fmt.Errorf("%w: comparable %s is not in its set", fault.ErrUnsupported, cm.Ticker)
+	}
+	c := set.Companies[i]
+	at := func(col int) string { return cell(col, row) }
+	fx, ok := b.fx(c.Currency, mult.Currency)
+	if !ok {
+		return fmt.Errorf("%w: comparable %s: no FX rate %s/%s", fault.ErrUnsupported, c.Ticker, c.Currency, mult.Currency)
+	}
+	cells := map[int]any{colTicker: text(c.Ticker), colName: text(c.Name), colCurrency: text(string(c.Currency)), colFX: "=" + fx,
+		colMetric: num(c.Metrics[set.Metric]), colValue: "=" + at(colMarketValue) + "*" + at(colFX), colMetricSet: "=" + at(colMetric),
+		colMultiple: "=" + at(colValue) + "/" + at(colMetricSet)}
+	if !c.Close.IsZero() {
+		cells[colClose] = num(c.Close)
+	}
+	if !c.Shares.IsZero() {
+		cells[colShares] = num(c.Shares)
+	}
+	if c.ADSRatio.Sign() > 0 {
+		cells[colADS] = num(c.ADSRatio)
+	}
+	switch {
+	case !c.MarketValue.IsZero():
+		cells[colMarketValue] = num(c.MarketValue)
+	case c.ADSRatio.Sign() > 0:
+		cells[colMarketValue] = "=" + at(colClose) + "*" + at(colShares) + "/" + at(colADS)
+	default:
+		cells[colMarketValue] = "=" + at(colClose) + "*" + at(colShares)
+	}
+	if mult.Enterprise {
+		cells[colNetDebt] = num(c.NetDebt)
+		cells[colValue] = "=(" + at(colMarketValue) + "+" + at(colNetDebt) + ")*" + at(colFX)
+	}
+	if mult.Money {
+		rep := c.Reporting
+		if rep == "" {
+			rep = c.Currency
+		}
+		mfx, ok := b.fx(rep, mult.Currency)
+		if !ok {
+			return fmt.Errorf("%w: comparable %s: no FX rate %s/%s", fault.ErrUnsupported, c.Ticker, rep, mult.Currency)
+		}
+		cells[colReporting], cells[colMetricFX] = text(string(rep)), "="+mfx
+		cells[colMetricSet] = "=" + at(colMetric) + "*" + at(colMetricFX)
+	}
+	if cm.Printed {
+		cells[colPrinted] = num(c.Multiples[set.Metric])
+		cells[colMultiple] = "=" + at(colPrinted)
+		if !mult.Money { // a price per user, in the listing currency
+			cells[colMultiple] = "=" + at(colPrinted) + "*" + at(colFX)
+		}
+	}
+	if w, ok := set.Aggregate.(comps.WeightedMean); ok {
+		cells[colWeight] = num(w.Weights[c.Ticker])
+	}
+	for col, v := range cells {
+		if err := b.put(Comps, col, row, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// aggregateFormula is the set's aggregate of the multiples of rows first to last.
 func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (string, error) {
-	rng := cell(5, first) + ":" + cell(5, last)
+	rng := cell(colMultiple, first) + ":" + cell(colMultiple, last)
 	switch a := set.Aggregate.(type) {
 	case nil, comps.Mean:
 		return "AVERAGE(" + rng + ")", nil
@@ -504,10 +594,10 @@ func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (s
 		// TRIMMEAN drops floor(n × p / 2) from each end; sotp drops floor(n × f): p = 2f.
 		return "TRIMMEAN(" + rng + "," + strconv.FormatFloat(2*a.Fraction.InexactFloat64(), 'g', -1, 64) + ")", nil
 	case comps.MarketValueWeighted:
-		mv := cell(3, first) + ":" + cell(3, last)
+		mv := cell(colValue, first) + ":" + cell(colValue, last)
 		return "SUMPRODUCT(" + mv + "," + rng + ")/SUM(" + mv + ")", nil
 	case comps.WeightedMean:
-		w := cell(6, first) + ":" + cell(6, last)
+		w := cell(colWeight, first) + ":" + cell(colWeight, last)
 		return "SUMPRODUCT(" + w + "," + rng + ")/SUM(" + w + ")", nil
 	}
 	return "", fmt.Errorf("%w: aggregate %s", fault.ErrUnsupported, mult.Aggregate)
@@ -635,8 +725,10 @@ func (b *book) sotp() error {
 	return b.f.SetColWidth(sh, "A", "A", 36)
 }
 
-// fx is the expression of the rate from one currency to another: 1, an Inputs cell, or
-// one over the opposite pair's; false when the Inputs sheet has neither.
+// fx is the expression of the rate from one currency to another, as comps.FX.Pair works
+// it out: 1, an Inputs cell, one over the opposite pair's, or the product of the two
+// legs of a rate crossed through a third currency; false when the Inputs sheet has none
+// of them.
 func (b *book) fx(from, to comps.Currency) (string, bool) {
 	if from == to {
 		return "1", true
@@ -645,9 +737,15 @@ func (b *book) fx(from, to comps.Currency) (string, bool) {
 		return r, true
 	}
 	if r, ok := b.input["fx "+string(to)+"/"+string(from)]; ok {
-		return "1/" + r, true
+		return "(1/" + r + ")", true
 	}
-	return "", false
+	p, err := b.m.FX.Pair(from, to)
+	if err != nil || p.Via == "" {
+		return "", false
+	}
+	a, okA := b.fx(from, p.Via)
+	c, okC := b.fx(p.Via, to)
+	return a + "*" + c, okA && okC
 }
 
 // pnl writes the P&L as formulas: each line's given amount or ratio as an input, its

@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
@@ -386,14 +387,7 @@ func recalcParts(t *testing.T, m valuation.Model, r valuation.Result, dir string
 // 1,000m shares); and with the 2026 take rate set to 0.2 in the workbook's Inputs sheet
 // the target is 78.0, as Engine.Eval gives it (EBITDA 3,200 at 15x is 48,000).
 func TestFileDriverRecalculated(t *testing.T) {
-	m, err := modelfile.LoadModel(filepath.Join("..", "modelfile", "testdata", "delivery.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := m.Value()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, r := load(t, filepath.Join("..", "modelfile", "testdata", "delivery.json"))
 	dir := t.TempDir()
 	b, rows := recalcParts(t, m, r, dir)
 	near(t, "target", value(t, rows, "Target per share"), r.Target)
@@ -473,14 +467,7 @@ func TestFixedRecalculated(t *testing.T) {
 // value marked static, and the upside is taken on it. Recalculated by LibreOffice, the
 // sheet once gave 81.38 as the target where sotp gives 84.53.
 func TestBridgedWorkbook(t *testing.T) {
-	m, err := modelfile.LoadModel(filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := m.Value()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, r := load(t, filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
 	_, rows := recalcParts(t, m, r, t.TempDir())
 	near(t, "sum per basic share", value(t, rows, "Sum per basic share, before the bridge"), r.Sum.DivRound(r.Shares, 16))
 	near(t, "target", value(t, rows, "Target per share after the bridge"), r.Target)
@@ -496,4 +483,84 @@ func TestBridgedWorkbook(t *testing.T) {
 			t.Errorf("a row passes the sum over the shares off as the target: %q", row)
 		}
 	}
+}
+
+// TestCompsFXRecalculated: comparables are written in their own currencies with FX
+// formulas (testdata/currencies.json, made up: HK-listed and US-listed peers in a USD
+// set, an ADS, a printed per-user multiple in HK$, CNY revenue converted to USD through
+// a rate crossed via HKD). Recalculated by LibreOffice the parts and sum are sotp's; with
+// USD/HKD moved from 7.8 to 8.2, HKD per CNY from 1.085 to 1.11755 and STR1's close from
+// 50 to 55 in the workbook's cells, they are still sotp's for the model so moved. The
+// sheet once held market values already converted, which no change of a rate reached.
+func TestCompsFXRecalculated(t *testing.T) {
+	m, r := load(t, filepath.Join("testdata", "currencies.json"))
+	dir := t.TempDir()
+	b, rows := recalcParts(t, m, r, dir)
+	near(t, "sum", value(t, rows, "Sum"), r.Sum)
+
+	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(sheet, label string, col int, v float64) {
+		t.Helper()
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, row := range rows {
+			if len(row) > 0 && row[0] == label {
+				name, _ := excelize.CoordinatesToCellName(col, i+1)
+				if err := f.SetCellValue(sheet, name, v); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+		t.Fatalf("%s: no row %q", sheet, label)
+	}
+	set(workbook.Inputs, "FX: HKD per USD", 2, 8.2)
+	set(workbook.Inputs, "FX: HKD per CNY", 2, 1.11755)
+	set(workbook.Comps, "STR1", 4, 55)
+	moved := filepath.Join(dir, "moved.xlsx")
+	if err := f.SaveAs(moved); err != nil {
+		t.Fatal(err)
+	}
+	mm := m.Clone()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString("8.2")},
+		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString("1.11755")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mm.FX = fx
+	live := mm.Parts[0].Method.(valuation.Multiple)
+	live.Comps = live.Comps.Clone()
+	live.Comps.Companies[0].Close = decimal.NewFromInt(55)
+	mm.Parts[0].Method = live
+	want, err := mm.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Sum.Equal(r.Sum) {
+		t.Fatal("the moves do not move sotp's sum")
+	}
+	got := recalc(t, moved)
+	for _, pv := range want.Parts {
+		near(t, pv.Segment+" moved", value(t, got, pv.Title), pv.Value)
+	}
+	near(t, "sum moved", value(t, got, "Sum"), want.Sum)
+}
+
+// load reads the model file at path and values it.
+func load(t *testing.T, path string) (valuation.Model, valuation.Result) {
+	t.Helper()
+	m, err := modelfile.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, r
 }
