@@ -231,6 +231,12 @@ func (y Year) Line(segment string, m Metric) (Line, error) {
 	if err != nil {
 		return Line{}, err
 	}
+	return y.LineOf(s, m)
+}
+
+// LineOf is Line for a segment already found (by Segment, or by position in Segments):
+// a caller that values every segment finds each once, not once per line it reads.
+func (y Year) LineOf(s SegmentYear, m Metric) (Line, error) {
 	if m == OwnUsers {
 		m = s.UserBase
 		if m == "" {
@@ -248,7 +254,7 @@ func (y Year) Line(segment string, m Metric) (Line, error) {
 	case DAU:
 		return Line{DAU, "Average DAU", MillionUsers, 0, y.Users.DAU, 0}, nil
 	}
-	return Line{}, &fault.Error{Pkg: "segments", Segment: segment, Year: y.Year, Field: string(m), Err: fault.ErrUnknownMetric}
+	return Line{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y.Year, Field: string(m), Err: fault.ErrUnknownMetric}
 }
 
 // Figure returns one figure of the forecast by segment and metric; with segment "" it

@@ -28,6 +28,18 @@ type Subject struct {
 	Reporting comps.Currency // currency of the forecast's money figures
 	FX        comps.FX
 	Currency  comps.Currency // target currency of the value
+
+	// at is where Segment is in Forecast.Segments, when the model found it: a hint
+	// checked before use, so that a Subject built by hand (at 0) still finds its segment.
+	at int
+}
+
+// line returns the subject's segment's line m, as segments.Year.Line finds it.
+func (in Subject) line(m segments.Metric) (segments.Line, error) {
+	if in.at >= 0 && in.at < len(in.Forecast.Segments) && in.Forecast.Segments[in.at].Name == in.Segment {
+		return in.Forecast.LineOf(in.Forecast.Segments[in.at], m)
+	}
+	return in.Forecast.Line(in.Segment, m)
 }
 
 var _ Method = Multiple{}
@@ -135,7 +147,7 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	if want, ok := labelMetrics[m.Label]; ok && !slices.Contains(want, m.Metric) {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: fault.ErrLabel, Key: methodKey}
 	}
-	line, err := in.Forecast.Line(in.Segment, m.Metric)
+	line, err := in.line(m.Metric)
 	if err != nil { // the metric the part prices is at fault: the plan's lookup has no key
 		return PartValue{}, fmt.Errorf("%w: %w", fault.ErrMetric, fault.Within(err, fault.Error{Key: metricKey}))
 	}

@@ -181,22 +181,29 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		DilutionBasis: m.Dilution.Basis,
 	}
 	valued := make(map[string]bool, len(m.Parts))
+	at := make(map[string]int, len(year.Segments)) // each segment found once, not once a part
+	for j, s := range year.Segments {
+		at[s.Name] = j
+	}
 	for i, p := range m.Parts {
 		name := methodName(p.Method)
 		if valued[p.Segment] {
 			return Result{}, fault.Within(fault.ErrDuplicatePart, inPart(p.Segment, name))
 		}
 		valued[p.Segment] = true
-		seg, err := year.Segment(p.Segment)
-		if err != nil { // the part's segment is at fault: the plan's lookup has no key
+		j, ok := at[p.Segment]
+		if !ok { // the part's segment is at fault: the plan's lookup has no key
+			_, err := year.Segment(p.Segment)
 			where := inPart(p.Segment, name)
 			where.Key.Name = "segment"
 			return Result{}, fault.Within(err, where)
 		}
+		seg := year.Segments[j]
 		if p.Method == nil {
 			return Result{}, fault.Within(fault.ErrMissing, inPart(p.Segment, name))
 		}
 		in := m.input(r, year, p.Segment)
+		in.at = j
 		var v PartValue
 		if mm, ok := p.Method.(Multiple); ok && mults != nil && mults[i] != nil {
 			v, err = mm.value(in, func() (comps.SetMultiple, error) { return *mults[i], nil })
@@ -278,12 +285,9 @@ func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
 
 // input is what a method is given to value segment in the result's valuation year.
 func (m Model) input(r Result, year segments.Year, segment string) Subject {
-	return Subject{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency}
+	return Subject{Forecast: year, Segment: segment, Reporting: comps.Currency(r.Forecast.Currency), FX: m.FX, Currency: m.Currency, at: -1}
 }
 
-// inPart is where an error of valuing segment's part by the method named op is: the
-// part, whose key fills in the segment of a comparable's key or a part field's (a
-// method or set does not know the segment it values).
 // fxWarnings names each triangle of the FX table whose rates disagree by more than the
 // model's tolerance: going round it (a→b × b→c × c→a) does not come back to 1. Whichever
 // pair a conversion crosses, the table gives two answers for it.
@@ -314,6 +318,9 @@ func (m Model) fxWarnings() []Warning {
 	return out
 }
 
+// inPart is where an error of valuing segment's part by the method named op is: the
+// part, whose key fills in the segment of a comparable's key or a part field's (a
+// method or set does not know the segment it values).
 func inPart(segment, op string) fault.Error {
 	return fault.Error{Pkg: "valuation", Segment: segment, Op: op, Key: key.Part(segment, "")}
 }

@@ -61,3 +61,19 @@ func BenchmarkSegments(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValueSegments values generated models of 3, 30, 300 and 3,000 segments in
+// full: the cost of Model.Value should grow with the segments, not with their square.
+func BenchmarkValueSegments(b *testing.B) {
+	for _, n := range []int{3, 30, 300, 3000} {
+		b.Run(fmt.Sprintf("segments=%d", n), func(b *testing.B) {
+			m := manySegments(n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.Value(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
