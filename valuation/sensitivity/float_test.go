@@ -354,14 +354,38 @@ func TestFloatBridge(t *testing.T) {
 	lo := []float64{450, 0, 10, 0, 0, 0, 7, 1}
 	hi := []float64{700, 90000, 80, 0.5, 9000, 0.3, 9, 1.4}
 	floatAgrees(t, e, names, lo, hi, []string{"target", "equity"}, 500, 3)
-	// Dilution has no float form: the treasury stock method is piecewise.
-	m.Dilution = valuation.Dilution{Tranches: []valuation.Tranche{{Name: "o", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(300)}}}
-	e, err = New(m, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&compiler{e: e, vars: names}).output("target"); !errors.Is(err, fault.ErrFloat) {
-		t.Errorf("a diluted target: %v, want ErrFloat", err)
+}
+
+// TestFloatDilution holds the float64 program of a model that dilutes to the decimal
+// engine, at each basis (the value, the target under a horizon, the price), on 400
+// random points each: the Kuaishou model (target near HK$405) with options struck at 300
+// and 380, restricted units (strike 0) and a convertible converting at 420, all in
+// HKD, so that as MAU moves from 400 to 700 tranches pass in and out of the money; the
+// first option's strike and count, a convertible's count, the basic shares and the
+// price are drawn too. The outputs are the target, the upside and the equity (which the
+// convertible's conversion moves). Before, a model that diluted had no float form.
+func TestFloatDilution(t *testing.T) {
+	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget, valuation.AtPrice} {
+		t.Run(basis.String(), func(t *testing.T) {
+			m := kuaishou2021.Model()
+			m.Dilution = valuation.Dilution{Basis: basis, Tranches: []valuation.Tranche{
+				{Name: "options_a", Count: decimal.NewFromInt(150), Strike: decimal.NewFromInt(300)},
+				{Name: "options_b", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(380)},
+				{Name: "rsu", Count: decimal.NewFromInt(40)},
+				{Name: "cb", Count: decimal.NewFromInt(60), Strike: decimal.NewFromInt(420), Convertible: true},
+			}}
+			if basis == valuation.AtTarget {
+				m.Horizon = valuation.Horizon{Rate: decimal.New(12, -2), Years: decimal.New(5, -1)}
+			}
+			e, err := New(m, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := []string{"forecast/2021/mau", "dilution/options_a/strike", "dilution/options_a/count", "dilution/cb/count", "shares", "price"}
+			lo := []float64{400, 200, 0, 0, 3800, 250}
+			hi := []float64{700, 500, 300, 120, 4500, 450}
+			floatAgrees(t, e, names, lo, hi, []string{"target", "upside", "equity"}, 400, 7)
+		})
 	}
 }
 
@@ -540,11 +564,10 @@ func floatAgrees(t *testing.T, e *Engine, names []string, lo, hi []float64, outp
 	c := compiler{e: e, vars: names}
 	progs := make([]program, len(outputs))
 	for i, o := range outputs {
-		p, err := c.output(o)
-		if err != nil {
+		var err error
+		if progs[i], err = c.program(o); err != nil {
 			t.Fatal(err)
 		}
-		progs[i] = compile(p)
 	}
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	x := make([]float64, len(names))

@@ -184,7 +184,7 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	}
 	names := inputNames(mc.Inputs)
 	c := compiler{e: e, vars: names}
-	p, err := c.output(mc.Output)
+	pr, err := c.program(mc.Output)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -192,7 +192,6 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if err != nil {
 		return Summary{}, err
 	}
-	pr := compile(p)
 	g := newGuard(checks)
 	samples := make([]float64, mc.Draws)
 	blocks := (mc.Draws + blockSize - 1) / blockSize

@@ -544,11 +544,10 @@ func (e *Engine) floatModel(outputs []string, inputs []Variable) (func(x, y []fl
 	c := compiler{e: e, vars: inputNames(inputs)}
 	progs := make([]program, len(outputs))
 	for i, o := range outputs {
-		p, err := c.output(o)
-		if err != nil {
+		var err error
+		if progs[i], err = c.program(o); err != nil {
 			return nil, nil, err
 		}
-		progs[i] = compile(p)
 	}
 	checks, err := c.checks()
 	if err != nil {

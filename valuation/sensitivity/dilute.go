@@ -1,0 +1,147 @@
+package sensitivity
+
+// This file is the float64 form of the model's dilution (valuation.Dilution): the
+// treasury stock method for options and the if-converted method for convertibles at the
+// model's basis, run after the program of equity, as valuation works them out in
+// decimal. It is piecewise in equity (which tranches are in the money), so it is a stage
+// after the polynomial, not a polynomial.
+
+import (
+	"strconv"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
+)
+
+// maxFloatTranches bounds the tranches the float64 dilution sorts on the stack at each
+// evaluation; a model with more is valued by the decimal engine only (fault.ErrFloat).
+const maxFloatTranches = 32
+
+// operand is a figure of the stage: the variable v when it is drawn, else c.
+type operand struct {
+	c float64
+	v int
+}
+
+func (o operand) at(x []float64) float64 {
+	if o.v >= 0 {
+		return x[o.v]
+	}
+	return o.c
+}
+
+// diluting is the dilution stage of a program: from equity (after the bridge, before any
+// convertible's face is deducted) to the output named by out.
+type diluting struct {
+	basic, price  operand
+	count, strike []operand
+	convertible   []bool
+	basis         valuation.DilutionBasis
+	discount      float64 // the horizon's factor, 1 without one
+	out           string  // key.Target, key.Upside or key.Equity
+}
+
+// dilution compiles the model's dilution for output out, or refuses a model it cannot
+// follow: a drawn horizon (the discount would be a variable of the strikes' order), or
+// more tranches than maxFloatTranches.
+func (c *compiler) dilution(out string) (*diluting, error) {
+	m := c.e.base
+	if n := len(m.Dilution.Tranches); n > maxFloatTranches {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: strconv.Itoa(n) + " tranches of dilution, more than " + strconv.Itoa(maxFloatTranches), Err: fault.ErrFloat}
+	}
+	if c.drawn("horizon/rate") || c.drawn("horizon/years") {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: "a horizon drawn", Err: fault.ErrFloat}
+	}
+	if out == key.Upside && m.Price.Sign() <= 0 && !c.drawn(key.Price) {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: "no price", Err: fault.ErrFloat}
+	}
+	operandOf := func(name string, base float64) operand {
+		for i, v := range c.vars {
+			if v == name {
+				return operand{v: i}
+			}
+		}
+		return operand{c: base, v: -1}
+	}
+	d := &diluting{basic: operandOf(key.Shares, f64(m.Shares)), price: operandOf(key.Price, f64(m.Price)),
+		basis: m.Dilution.Basis, discount: f64(c.e.result.Discount), out: out}
+	for _, t := range m.Dilution.Tranches {
+		d.count = append(d.count, operandOf("dilution/"+t.Name+"/count", f64(t.Count)))
+		d.strike = append(d.strike, operandOf("dilution/"+t.Name+"/strike", f64(t.Strike)))
+		d.convertible = append(d.convertible, t.Convertible)
+	}
+	return d, nil
+}
+
+// eval returns the output at x, given equity at x.
+func (d *diluting) eval(equity float64, x []float64) float64 {
+	n := len(d.count)
+	var count, strike, eff [maxFloatTranches]float64
+	face := 0.0
+	for i := range n {
+		count[i], strike[i] = d.count[i].at(x), d.strike[i].at(x)
+		eff[i] = strike[i]
+		if d.convertible[i] {
+			face += count[i] * strike[i]
+		} else if d.basis == valuation.AtTarget {
+			eff[i] = strike[i] / d.discount
+		}
+	}
+	base, basic := equity-face, d.basic.at(x)
+	var u, eq float64 // the value a share of the year priced, and the equity it divides
+	if d.basis == valuation.AtPrice {
+		price := d.price.at(x)
+		shares := basic
+		eq = base
+		for i := range n {
+			switch {
+			case !(strike[i] < price):
+			case d.convertible[i]:
+				shares += count[i]
+				eq += count[i] * strike[i]
+			default:
+				shares += count[i] - count[i]*strike[i]/price
+			}
+		}
+		u = eq / shares
+	} else {
+		// The tranches by effective strike, stably, as valuation sorts them; the first k
+		// are in the money at the k whose value leaves them on either side.
+		var order [maxFloatTranches]int
+		for i := range n {
+			j := i
+			for ; j > 0 && eff[order[j-1]] > eff[i]; j-- {
+				order[j] = order[j-1]
+			}
+			order[j] = i
+		}
+		num, den := base, basic
+		eq = base
+		for k := 0; k <= n; k++ {
+			if k > 0 {
+				i := order[k-1]
+				num, den = num+count[i]*eff[i], den+count[i]
+			}
+			if k > 0 && k < n && eff[order[k]] == eff[order[k-1]] {
+				continue // tranches of one effective strike are in or out together
+			}
+			u = num / den
+			if (k == 0 || eff[order[k-1]] < u) && (k == n || !(eff[order[k]] < u)) {
+				for _, i := range order[:k] {
+					if d.convertible[i] {
+						eq += count[i] * strike[i]
+					}
+				}
+				break
+			}
+		}
+	}
+	switch d.out {
+	case key.Equity:
+		return eq
+	case key.Upside:
+		return u*d.discount/d.price.at(x) - 1
+	}
+	return u * d.discount
+}
