@@ -31,5 +31,5 @@ func ExampleWrite() {
 	// Output:
 	// [Inputs Forecast Comps SOTP P&L]
 	// MAU_2021 Inputs!$E$2
-	// TARGET SOTP!$F$7
+	// TARGET SOTP!$F$8
 }

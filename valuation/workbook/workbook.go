@@ -76,7 +76,11 @@ type GridSheet struct {
 // source gives them, and converted to the set's currency by formulas of the Inputs
 // sheet's rates (a pair the table does not give crossed as comps.FX.Pair crosses it), its
 // multiple as printed or as value / metric; the set's aggregate is AVERAGE, MEDIAN,
-// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. A spreadsheet divides in binary floating point where sotp divides
+// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. The SOTP sheet goes on from the sum through the
+// bridge (each item's amount, price and discount, the holding-company discount), the
+// horizon's discount factor and the dilution (each tranche's count and strike, the
+// treasury stock and if-converted methods at the model's basis, the fixed point in
+// closed form) to the target, all as formulas of inputs on the sheet. A spreadsheet divides in binary floating point where sotp divides
 // to 16 decimal places, so figures agree to about 1e-12 relative, not to the last digit.
 // Text cells are written as text: a name beginning with "=" never becomes a formula.
 func Write(w io.Writer, m valuation.Model, x Extras) error {
@@ -650,55 +654,43 @@ func (b *book) sotp() error {
 		row++
 	}
 	last := row - 1
-	// The bridge, dilution and horizon are not written as formulas yet: for a model that
-	// has any, the sheet's per-share figure is the sum over the basic shares, and sotp's
-	// target follows it as a value, marked static.
-	bridged := !b.m.Bridge.IsZero() || !b.m.Dilution.IsZero() || !b.m.Horizon.IsZero()
-	perShare := "Target per share (" + string(b.m.Currency) + ")"
-	if bridged {
-		perShare = "Sum per basic share, before the bridge (" + string(b.m.Currency) + ")"
+	sum := cell(6, last+1)
+	if err := b.total(last+1, "Sum", "=SUM("+cell(6, 2)+":"+cell(6, last)+")", b.num); err != nil {
+		return err
 	}
-	rows := []struct {
-		label string
-		expr  any
-		style int
-	}{
-		{"Sum", "=SUM(" + cell(6, 2) + ":" + cell(6, last) + ")", b.num},
-		{"Shares (m)", "=" + b.input["shares"], b.num},
-		{perShare, "=" + cell(6, last+1) + "/" + cell(6, last+2), b.num},
+	row = last + 2
+	equity, row, err := b.bridge(sum, row)
+	if err != nil {
+		return err
 	}
-	target := last + 3
-	if bridged {
-		rows = append(rows, struct {
-			label string
-			expr  any
-			style int
-		}{"Target per share after the bridge, dilution and horizon (" + string(b.m.Currency) + "; sotp's value, static)", num(b.r.Target), b.num})
-		target++
+	if err := b.total(row, "Shares (m)", "="+b.input["shares"], b.num); err != nil {
+		return err
 	}
-	rows = append(rows, []struct {
-		label string
-		expr  any
-		style int
-	}{
-		{"Price", "=" + b.input["price"], b.num},
-		{"Upside", "=" + cell(6, target) + "/" + cell(6, target+1) + "-1", b.pct},
-	}...)
-	for i, r := range rows {
-		if err := b.put(sh, 1, last+1+i, text(r.label)); err != nil {
-			return err
-		}
-		if err := b.put(sh, 6, last+1+i, r.expr); err != nil {
-			return err
-		}
-		if err := b.f.SetCellStyle(sh, cell(6, last+1+i), cell(6, last+1+i), r.style); err != nil {
-			return err
-		}
+	shares := cell(6, row)
+	row++
+	discount, row, err := b.horizon(row)
+	if err != nil {
+		return err
+	}
+	perShare, row, err := b.dilution(equity, shares, discount, row)
+	if err != nil {
+		return err
+	}
+	label := "Target per share (" + string(b.m.Currency) + ")"
+	if err := b.total(row, label, "="+perShare+"*"+discount, b.num); err != nil {
+		return err
+	}
+	target := row
+	if err := b.total(row+1, "Price", "="+b.input["price"], b.num); err != nil {
+		return err
+	}
+	if err := b.total(row+2, "Upside", "="+cell(6, target)+"/"+cell(6, target+1)+"-1", b.pct); err != nil {
+		return err
 	}
 	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, target)}); err != nil {
 		return err
 	}
-	last = target - 3 // the rows below follow the target as they do without a bridge
+	last = target - 3 // the rating and note follow the upside
 	if sc := b.m.Scale; !sc.IsZero() {
 		upside := cell(6, last+5)
 		expr := strconv.Quote(string(sc.Below))
@@ -723,6 +715,256 @@ func (b *book) sotp() error {
 		return err
 	}
 	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// total writes a labelled figure of the SOTP sheet: its label in column A, its value or
+// formula in column F, in style.
+func (b *book) total(row int, label string, v any, style int) error {
+	if err := b.put(SOTP, 1, row, text(label)); err != nil {
+		return err
+	}
+	if err := b.put(SOTP, 6, row, v); err != nil {
+		return err
+	}
+	return b.f.SetCellStyle(SOTP, cell(6, row), cell(6, row), style)
+}
+
+// sotpInput writes an input of the SOTP sheet (a bridge item's amount, a tranche's count),
+// styled as the Inputs sheet's are, and returns its cell.
+func (b *book) sotpInput(col, row int, v float64, style int) (string, error) {
+	if err := b.put(SOTP, col, row, v); err != nil {
+		return "", err
+	}
+	if err := b.f.SetCellStyle(SOTP, cell(col, row), cell(col, row), style); err != nil {
+		return "", err
+	}
+	return cell(col, row), nil
+}
+
+// bridge writes the bridge from the sum (a cell) to equity, as valuation.Model works it
+// out: each item's amount (a listed stake's shares and price), FX and discount as inputs
+// and its value as a formula, then the holding-company discount on its base; it returns
+// the cell of equity (the sum, without a bridge) and the next free row.
+func (b *book) bridge(sum string, row int) (string, int, error) {
+	br := b.m.Bridge
+	if br.IsZero() {
+		return sum, row, nil
+	}
+	for c, h := range []string{"Bridge", "Kind", "Amount or shares (m)", "Price", "FX", "Value (" + string(b.m.Currency) + " m)", "Discount"} {
+		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
+			return "", 0, err
+		}
+	}
+	row++
+	first := row
+	var stakes []string
+	for _, it := range br.Items {
+		fx, ok := b.fx(it.Currency, b.m.Currency)
+		if it.Currency == "" {
+			fx, ok = "1", true
+		}
+		if !ok {
+			return "", 0, fmt.Errorf("%w: bridge %s: no FX rate %s/%s", fault.ErrUnsupported, it.Name, it.Currency, b.m.Currency)
+		}
+		label := it.Name
+		if it.Note != "" {
+			label += " (" + it.Note + ")"
+		}
+		if err := b.put(SOTP, 1, row, text(label)); err != nil {
+			return "", 0, err
+		}
+		if err := b.put(SOTP, 2, row, text(it.Kind.String())); err != nil {
+			return "", 0, err
+		}
+		if err := b.put(SOTP, 5, row, "="+fx); err != nil {
+			return "", 0, err
+		}
+		amount := it.Amount
+		if it.Kind == valuation.ListedStake {
+			amount = it.Shares
+		}
+		a, err := b.sotpInput(3, row, num(amount), b.inStyle)
+		if err != nil {
+			return "", 0, err
+		}
+		v := a + "*" + cell(5, row)
+		switch it.Kind {
+		case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
+			v = "-" + v
+		case valuation.ListedStake, valuation.UnlistedStake:
+			if it.Kind == valuation.ListedStake {
+				p, err := b.sotpInput(4, row, num(it.Price), b.inStyle)
+				if err != nil {
+					return "", 0, err
+				}
+				v += "*" + p
+			}
+			d, err := b.sotpInput(7, row, num(it.Discount), b.pctInput())
+			if err != nil {
+				return "", 0, err
+			}
+			v += "*(1-" + d + ")"
+			stakes = append(stakes, cell(6, row))
+		}
+		if err := b.put(SOTP, 6, row, "="+v); err != nil {
+			return "", 0, err
+		}
+		row++
+	}
+	before := sum + "+SUM(" + cell(6, first) + ":" + cell(6, row-1) + ")"
+	if len(br.Items) == 0 {
+		before = sum
+	}
+	base, on := "("+before+")", "on equity"
+	if br.HoldcoBase == valuation.OnStakes {
+		base, on = "(0", "on the stakes"
+		for _, s := range stakes {
+			base += "+" + s
+		}
+		base += ")"
+	}
+	if err := b.put(SOTP, 1, row, text("Holding-company discount, "+on)); err != nil {
+		return "", 0, err
+	}
+	d, err := b.sotpInput(7, row, num(br.HoldcoDiscount), b.pctInput())
+	if err != nil {
+		return "", 0, err
+	}
+	if err := b.put(SOTP, 6, row, "=-"+base+"*"+d); err != nil {
+		return "", 0, err
+	}
+	if err := b.total(row+1, "Equity ("+string(b.m.Currency)+" m)", "="+before+"+"+cell(6, row), b.num); err != nil {
+		return "", 0, err
+	}
+	return cell(6, row+1), row + 2, nil
+}
+
+// horizon writes the horizon's discount factor, (1 + rate)^-years of its two inputs, and
+// returns its expression ("1" without a horizon) and the next free row.
+func (b *book) horizon(row int) (string, int, error) {
+	h := b.m.Horizon
+	if h.IsZero() {
+		return "1", row, nil
+	}
+	if err := b.put(SOTP, 1, row, text("Horizon: cost of equity (C) over years (D), discounted back")); err != nil {
+		return "", 0, err
+	}
+	r, err := b.sotpInput(3, row, num(h.Rate), b.pctInput())
+	if err != nil {
+		return "", 0, err
+	}
+	y, err := b.sotpInput(4, row, num(h.Years), b.inStyle)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := b.put(SOTP, 6, row, "=(1+"+r+")^(-"+y+")"); err != nil {
+		return "", 0, err
+	}
+	return cell(6, row), row + 1, nil
+}
+
+// dilution writes the value a share of the year priced: equity over the shares without a
+// dilution; with one, each tranche's count and strike as inputs and the treasury stock
+// and if-converted methods at the model's basis as valuation works them out. At the
+// price, a tranche is in the money when struck below it. At the value or the target,
+// the candidate value with the k tranches of lowest effective strike in the money, u_k =
+// (equity − faces + Σ count × strike') / (shares + Σ count), is written for every k, and
+// the value is the one candidate that leaves those k below it and the others at or
+// above (valuation.Model's closed form; the order is taken by SMALL at each
+// recalculation, so a strike changed in the workbook reorders the tranches).
+func (b *book) dilution(equity, shares, discount string, row int) (string, int, error) {
+	dl := b.m.Dilution
+	if dl.IsZero() {
+		if err := b.total(row, "Value a share of the year priced", "="+equity+"/"+shares, b.num); err != nil {
+			return "", 0, err
+		}
+		return cell(6, row), row + 1, nil
+	}
+	for c, h := range []string{"Dilution (" + dl.Basis.String() + ")", "Kind", "Count (m)", "Strike", "Effective strike", "Face of a bond", "Convertible"} {
+		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
+			return "", 0, err
+		}
+	}
+	row++
+	first := row
+	for _, t := range dl.Tranches {
+		kind, conv := "option", 0
+		if t.Convertible {
+			kind, conv = "convertible", 1
+		}
+		for c, v := range []any{text(t.Name), text(kind)} {
+			if err := b.put(SOTP, 1+c, row, v); err != nil {
+				return "", 0, err
+			}
+		}
+		count, err := b.sotpInput(3, row, num(t.Count), b.inStyle)
+		if err != nil {
+			return "", 0, err
+		}
+		strike, err := b.sotpInput(4, row, num(t.Strike), b.inStyle)
+		if err != nil {
+			return "", 0, err
+		}
+		eff := "=" + strike
+		if !t.Convertible && dl.Basis == valuation.AtTarget {
+			eff = "=" + strike + "/" + discount
+		}
+		for c, v := range []any{eff, "=" + count + "*" + strike + "*" + strconv.Itoa(conv), conv} {
+			if err := b.put(SOTP, 5+c, row, v); err != nil {
+				return "", 0, err
+			}
+		}
+		row++
+	}
+	last := row - 1
+	col := func(c int) string { return cell(c, first) + ":" + cell(c, last) }
+	count, strike, eff, face, conv := col(3), col(4), col(5), col(6), col(7)
+	base := "(" + equity + "-SUM(" + face + "))"
+	if dl.Basis == valuation.AtPrice {
+		price := b.input["price"]
+		in := "(" + strike + "<" + price + ")"
+		u := "=(" + base + "+SUMPRODUCT(" + in + "*" + conv + "*" + count + "*" + strike + "))/(" + shares +
+			"+SUMPRODUCT(" + in + "*(1-" + conv + ")*(" + count + "-" + count + "*" + strike + "/" + price + "))" +
+			"+SUMPRODUCT(" + in + "*" + conv + "*" + count + "))"
+		if err := b.total(row, "Value a share of the year priced, diluted at the price", u, b.num); err != nil {
+			return "", 0, err
+		}
+		return cell(6, row), row + 1, nil
+	}
+	for c, h := range []string{"Tranches in the money (k)", "Strike of the k-th", "Strike of the next", "", "Value with k in (u_k)", "The one"} {
+		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
+			return "", 0, err
+		}
+	}
+	row++
+	n := len(dl.Tranches)
+	kFirst := row
+	for k := 0; k <= n; k++ {
+		lo, hi := "-1E+300", "1E+300"
+		if k > 0 {
+			lo = "SMALL(" + eff + "," + strconv.Itoa(k) + ")"
+		}
+		if k < n {
+			hi = "SMALL(" + eff + "," + strconv.Itoa(k+1) + ")"
+		}
+		in := "(" + eff + "<=" + cell(2, row) + ")"
+		u := "=(" + base + "+SUMPRODUCT(" + in + "*" + count + "*" + eff + "))/(" + shares + "+SUMPRODUCT(" + in + "*" + count + "))"
+		if k == 0 {
+			u = "=" + base + "/" + shares
+		}
+		one := "=IF(AND(" + cell(2, row) + "<" + cell(5, row) + "," + cell(5, row) + "<=" + cell(3, row) + "),1,0)"
+		for c, v := range map[int]any{1: k, 2: "=" + lo, 3: "=" + hi, 5: u, 6: one} {
+			if err := b.put(SOTP, c, row, v); err != nil {
+				return "", 0, err
+			}
+		}
+		row++
+	}
+	us, ones := cell(5, kFirst)+":"+cell(5, row-1), cell(6, kFirst)+":"+cell(6, row-1)
+	if err := b.total(row, "Value a share of the year priced, diluted at the "+dl.Basis.String(), "=SUMPRODUCT("+ones+","+us+")/SUM("+ones+")", b.num); err != nil {
+		return "", 0, err
+	}
+	return cell(6, row), row + 1, nil
 }
 
 // fx is the expression of the rate from one currency to another, as comps.FX.Pair works

@@ -461,16 +461,18 @@ func TestFixedRecalculated(t *testing.T) {
 	near(t, "target", value(t, rows, "Target per share"), r.Target)
 }
 
-// TestBridgedWorkbook: a model with a bridge (examples/models/holdco-tech.json: net cash,
-// a listed stake, a holding-company discount) does not pass the sum over the shares off
-// as its target: that row says it is before the bridge, sotp's target follows it as a
-// value marked static, and the upside is taken on it. Recalculated by LibreOffice, the
-// sheet once gave 81.38 as the target where sotp gives 84.53.
+// TestBridgedWorkbook: the bridge of examples/models/holdco-tech.json (net cash, a listed
+// stake in HK$, an unlisted stake, a holding-company discount on the stakes) is written
+// as formulas: recalculated by LibreOffice, equity, target and upside are sotp's; with
+// the holding-company discount set to 30%, the stake's price to 75 and USD/HKD to 8.1
+// in the workbook's cells, the target is Engine.Eval's at that point. The sheet once
+// held sotp's target as a static value beside the sum over the basic shares.
 func TestBridgedWorkbook(t *testing.T) {
 	m, r := load(t, filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
-	_, rows := recalcParts(t, m, r, t.TempDir())
-	near(t, "sum per basic share", value(t, rows, "Sum per basic share, before the bridge"), r.Sum.DivRound(r.Shares, 16))
-	near(t, "target", value(t, rows, "Target per share after the bridge"), r.Target)
+	dir := t.TempDir()
+	b, rows := recalcParts(t, m, r, dir)
+	near(t, "equity", value(t, rows, "Equity"), r.Equity)
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
 	for _, row := range rows {
 		if len(row) >= 6 && row[0] == "Upside" {
 			v, err := strconv.ParseFloat(strings.TrimSuffix(row[5], "%"), 64)
@@ -479,10 +481,114 @@ func TestBridgedWorkbook(t *testing.T) {
 			}
 			near(t, "upside", v/100, r.Upside.Decimal)
 		}
-		if len(row) > 0 && strings.HasPrefix(row[0], "Target per share (") {
-			t.Errorf("a row passes the sum over the shares off as the target: %q", row)
+	}
+	f := open(t, b)
+	setCell(t, f, workbook.SOTP, "Holding-company discount", 7, 0.3)
+	setCell(t, f, workbook.SOTP, "stake_music", 4, 75)
+	setCell(t, f, workbook.Inputs, "FX: HKD per USD", 2, 8.1)
+	got := recalc(t, save(t, f, filepath.Join(dir, "moved.xlsx")))
+	want := eval(t, m, "target", "bridge/holdco/discount", "0.3", "bridge/stake_music/price", "75", "fx/USD/HKD", "8.1")
+	near(t, "target moved", value(t, got, "Target per share"), want)
+}
+
+// TestDilutedWorkbook: the dilution is written as formulas at each basis (options struck
+// at 300 and 380, RSUs and a convertible converting at 420 on the Kuaishou model; at the
+// target under a 12% horizon of half a year): recalculated by LibreOffice, the target
+// is sotp's, and with 2021E MAU set to 420, 520 and 680 in the workbook (tranches
+// passing in and out of the money) and the first option's strike to 450 (which reorders
+// the tranches), it is Engine.Eval's.
+func TestDilutedWorkbook(t *testing.T) {
+	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget, valuation.AtPrice} {
+		t.Run(basis.String(), func(t *testing.T) {
+			m := kuaishou2021.Model()
+			m.Dilution = valuation.Dilution{Basis: basis, Tranches: []valuation.Tranche{
+				{Name: "options_a", Count: decimal.NewFromInt(150), Strike: decimal.NewFromInt(300)},
+				{Name: "options_b", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(380)},
+				{Name: "rsu", Count: decimal.NewFromInt(40)},
+				{Name: "cb", Count: decimal.NewFromInt(60), Strike: decimal.NewFromInt(420), Convertible: true},
+			}}
+			if basis == valuation.AtTarget {
+				m.Horizon = valuation.Horizon{Rate: decimal.New(12, -2), Years: decimal.New(5, -1)}
+			}
+			r, err := m.Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			b, rows := recalcParts(t, m, r, dir)
+			near(t, "target", value(t, rows, "Target per share"), r.Target)
+			for _, mau := range []string{"420", "520", "680"} {
+				f := open(t, b)
+				setCell(t, f, workbook.Inputs, "MAU (m)", 5, decimal.RequireFromString(mau).InexactFloat64())
+				if mau == "680" {
+					setCell(t, f, workbook.SOTP, "options_a", 4, 450)
+				}
+				got := recalc(t, save(t, f, filepath.Join(dir, "mau"+mau+".xlsx")))
+				args := []string{"forecast/2021/mau", mau}
+				if mau == "680" {
+					args = append(args, "dilution/options_a/strike", "450")
+				}
+				near(t, "target at MAU "+mau, value(t, got, "Target per share"), eval(t, m, "target", args...))
+			}
+		})
+	}
+}
+
+// open opens a workbook written to b.
+func open(t *testing.T, b *bytes.Buffer) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// save writes f to path and returns the path.
+func save(t *testing.T, f *excelize.File, path string) string {
+	t.Helper()
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// setCell sets column col of the first row of sheet whose label (column A) begins with
+// label.
+func setCell(t *testing.T, f *excelize.File, sheet, label string, col int, v float64) {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) > 0 && strings.HasPrefix(row[0], label) {
+			name, _ := excelize.CoordinatesToCellName(col, i+1)
+			if err := f.SetCellValue(sheet, name, v); err != nil {
+				t.Fatal(err)
+			}
+			return
 		}
 	}
+	t.Fatalf("%s: no row %q", sheet, label)
+}
+
+// eval is Engine.Eval of output at the point given as key, value pairs.
+func eval(t *testing.T, m valuation.Model, output string, kv ...string) decimal.Decimal {
+	t.Helper()
+	e, err := sensitivity.New(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p sensitivity.Point
+	for i := 0; i < len(kv); i += 2 {
+		p = append(p, testkit.Set(kv[i], decimal.RequireFromString(kv[i+1])))
+	}
+	got, err := e.Eval(p, output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got[0]
 }
 
 // TestCompsFXRecalculated: comparables are written in their own currencies with FX
@@ -498,34 +604,11 @@ func TestCompsFXRecalculated(t *testing.T) {
 	b, rows := recalcParts(t, m, r, dir)
 	near(t, "sum", value(t, rows, "Sum"), r.Sum)
 
-	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := func(sheet, label string, col int, v float64) {
-		t.Helper()
-		rows, err := f.GetRows(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, row := range rows {
-			if len(row) > 0 && row[0] == label {
-				name, _ := excelize.CoordinatesToCellName(col, i+1)
-				if err := f.SetCellValue(sheet, name, v); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-		}
-		t.Fatalf("%s: no row %q", sheet, label)
-	}
-	set(workbook.Inputs, "FX: HKD per USD", 2, 8.2)
-	set(workbook.Inputs, "FX: HKD per CNY", 2, 1.11755)
-	set(workbook.Comps, "STR1", 4, 55)
-	moved := filepath.Join(dir, "moved.xlsx")
-	if err := f.SaveAs(moved); err != nil {
-		t.Fatal(err)
-	}
+	f := open(t, b)
+	setCell(t, f, workbook.Inputs, "FX: HKD per USD", 2, 8.2)
+	setCell(t, f, workbook.Inputs, "FX: HKD per CNY", 2, 1.11755)
+	setCell(t, f, workbook.Comps, "STR1", 4, 55)
+	moved := save(t, f, filepath.Join(dir, "moved.xlsx"))
 	mm := m.Clone()
 	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString("8.2")},
 		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString("1.11755")})
