@@ -500,16 +500,7 @@ func TestBridgedWorkbook(t *testing.T) {
 func TestDilutedWorkbook(t *testing.T) {
 	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget, valuation.AtPrice} {
 		t.Run(basis.String(), func(t *testing.T) {
-			m := kuaishou2021.Model()
-			m.Dilution = valuation.Dilution{Basis: basis, Tranches: []valuation.Tranche{
-				{Name: "options_a", Count: decimal.NewFromInt(150), Strike: decimal.NewFromInt(300)},
-				{Name: "options_b", Count: decimal.NewFromInt(100), Strike: decimal.NewFromInt(380)},
-				{Name: "rsu", Count: decimal.NewFromInt(40)},
-				{Name: "cb", Count: decimal.NewFromInt(60), Strike: decimal.NewFromInt(420), Convertible: true},
-			}}
-			if basis == valuation.AtTarget {
-				m.Horizon = valuation.Horizon{Rate: decimal.New(12, -2), Years: decimal.New(5, -1)}
-			}
+			m := testkit.Diluted(basis)
 			r, err := m.Value()
 			if err != nil {
 				t.Fatal(err)
