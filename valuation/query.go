@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/exact"
@@ -17,15 +18,19 @@ import (
 // model, to be evaluated at many points. It is immutable and safe for concurrent use;
 // a goroutine that evaluates many points takes an Evaluator of its own.
 //
-// A point that moves users, driver inputs, a part's average or premium, the share count
-// or the price, and reads the target, the sum, the upside, part figures or forecast
-// lines, is evaluated by an exact kernel compiled from the drivers' formulas (see
-// segments.Formula): registers of big.Int coefficients reused from point to point, the
-// same multiplications, additions and rounded divisions as Model.Value, so results are
-// identical to it, value and exponent. Other queries (FX rates or P&L shares moved, P&L,
-// growth or comparables' figures read), and any point that fails a check of the kernel
-// (a value out of its range, a figure priced that is not positive), take the full decimal
-// path: the model with the point set, cut down to the years the outputs read, valued.
+// A point that moves users, driver inputs, a part's average or premium, an FX rate that
+// converts parts or bridge items (not comparables), a bridge item, the holding-company
+// discount, the share count or the price, and reads the target, the sum, equity, the
+// upside, part figures or forecast lines, is evaluated by an exact kernel compiled from
+// the drivers' formulas (see segments.Formula) and the bridge and horizon: registers of
+// big.Int coefficients reused from point to point, the same multiplications, additions
+// and rounded divisions as Model.Value, so results are identical to it, value and
+// exponent. Other queries (a model that dilutes; an FX rate that converts comparables,
+// or one taken inverted; the horizon or P&L shares moved; P&L, growth or comparables'
+// figures read), and any point that fails a check of the kernel (a value out of its
+// range, a figure priced that is not positive, the holding-company discount moved to
+// zero), take the full decimal path: the model with the point set, cut down to the
+// years the outputs read, valued.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -171,8 +176,8 @@ func newKernel(q *Query) *kernel {
 // what the kernel evaluates.
 func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 	p := k.q.p
-	if !p.m.Bridge.IsZero() || !p.m.Dilution.IsZero() || !p.m.Horizon.IsZero() {
-		return nil, nil // the bridge, dilution and horizon are valued by the decimal path
+	if !p.m.Dilution.IsZero() {
+		return nil, nil // the dilution, piecewise, is valued by the decimal path
 	}
 	for _, part := range p.m.Parts {
 		switch part.Method.(type) {
@@ -183,8 +188,12 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 	}
 	for _, a := range k.q.moves {
 		switch a.Key.Space {
-		case key.SpaceFX, key.SpacePnL:
+		case key.SpacePnL, key.SpaceHorizon:
 			return nil, nil
+		case key.SpaceFX:
+			if k.convertsComparables(a.Key) {
+				return nil, nil // the sets' multiples move with it: the decimal path works them out
+			}
 		}
 	}
 	k.checks()
@@ -238,6 +247,16 @@ func (k *kernel) checks() {
 			b.PPositive(x)
 		case KindPremium:
 			b.PPositive(b.PAdd(one, x))
+		case KindFX: // within comps.RateBounds
+			lo, hi := comps.RateBounds()
+			b.PNonNegative(b.PAdd(x, k.konst(lo.Neg())))
+			b.PAtMost(x, k.konst(hi))
+		}
+		if a.Key.Space == key.SpaceBridge && a.Key.Name == "discount" {
+			b.PPositive(b.PAdd(one, b.PMul(k.konst(decimal.NewFromInt(-1)), x))) // a discount below 1
+		}
+		if isHoldco(a.Key) {
+			b.PNonZero(x) // at zero the bridge has no line of it: the decimal path values that
 		}
 		if a.Key.Space == key.SpaceForecast {
 			years[a.Key.Year] = true
@@ -369,8 +388,116 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 		avg, prem := k.leaf(avgKey, pv.Multiple.Average), k.leaf(premKey, pv.Multiple.Premium)
 		multiple = k.b.PMul(avg, k.b.PAdd(k.konst(decimal.NewFromInt(1)), prem))
 	}
-	value = k.b.PMul(k.b.PMul(multiple, figure), k.konst(pv.FX.Rate))
+	value = k.b.PMul(k.b.PMul(multiple, figure), k.rate(pv.FX))
 	return figure, multiple, value
+}
+
+// rate is an FX rate as comps.FX.Pair works it out (a crossed rate the product of its
+// legs), each leg the point's value when it moves. A leg that moves and is taken
+// inverted is outside the kernel: the inverse's places follow the rate's digits.
+func (k *kernel) rate(r comps.Rate) exact.Poly {
+	legs := []comps.Rate{r}
+	if r.Via != "" {
+		a, errA := k.q.p.m.FX.Pair(r.From, r.Via)
+		b, errB := k.q.p.m.FX.Pair(r.Via, r.To)
+		if errA != nil || errB != nil {
+			k.ok = false
+			return exact.Poly{}
+		}
+		legs = []comps.Rate{a, b}
+	}
+	var out exact.Poly
+	for i, l := range legs {
+		x := k.konst(l.Rate)
+		if _, ok := k.move[key.FX(string(l.To), string(l.From))]; ok {
+			k.ok = false
+			return exact.Poly{}
+		}
+		if _, ok := k.move[key.FX(string(l.From), string(l.To))]; ok {
+			x = k.leaf(key.FX(string(l.From), string(l.To)), l.Rate)
+		}
+		if i == 0 {
+			out = x
+		} else {
+			out = k.b.PMul(out, x)
+		}
+	}
+	return out
+}
+
+// convertsComparables reports whether an FX rate converts the comparables of a part:
+// its sets' multiples move with it.
+func (k *kernel) convertsComparables(fx key.Key) bool {
+	p := k.q.p
+	for _, pv := range p.base.Parts {
+		for _, r := range pv.Multiple.Rates {
+			legs := [][2]comps.Currency{{r.From, r.To}}
+			if r.Via != "" {
+				legs = [][2]comps.Currency{{r.From, r.Via}, {r.Via, r.To}}
+			}
+			for _, l := range legs {
+				if fx == key.FX(string(l[0]), string(l[1])) || fx == key.FX(string(l[1]), string(l[0])) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isHoldco reports the key of the holding-company discount.
+func isHoldco(k key.Key) bool {
+	return k.Space == key.SpaceBridge && k.Item == "holdco" && k.Name == "discount"
+}
+
+// equity is the bridge from the sum to equity, as Model.bridge works it out, line by
+// line in the same order; the sum itself without a bridge.
+func (k *kernel) equity(sum exact.Poly) exact.Poly {
+	p := k.q.p
+	br := p.m.Bridge
+	if br.IsZero() {
+		return sum
+	}
+	b := k.b
+	one, minus := k.konst(decimal.NewFromInt(1)), k.konst(decimal.NewFromInt(-1))
+	equity, stakes := sum, k.konst(decimal.Decimal{})
+	for _, it := range br.Items {
+		leaf := func(field string, base decimal.Decimal) exact.Poly {
+			return k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: field}, base)
+		}
+		r, err := p.m.FX.Pair(it.Currency, p.m.Currency)
+		if err != nil {
+			k.ok = false
+			return exact.Poly{}
+		}
+		rate := k.rate(r)
+		var v exact.Poly
+		switch it.Kind {
+		case Cash:
+			v = b.PMul(leaf("amount", it.Amount), rate)
+		case Debt, Leases, Minority, Preferred:
+			v = b.PMul(b.PMul(leaf("amount", it.Amount), rate), minus)
+		case ListedStake:
+			v = b.PMul(b.PMul(b.PMul(leaf("shares", it.Shares), leaf("price", it.Price)), rate), b.PAdd(one, b.PMul(leaf("discount", it.Discount), minus)))
+			stakes = b.PAdd(stakes, v)
+		case UnlistedStake:
+			v = b.PMul(b.PMul(leaf("amount", it.Amount), rate), b.PAdd(one, b.PMul(leaf("discount", it.Discount), minus)))
+			stakes = b.PAdd(stakes, v)
+		default:
+			k.ok = false
+			return exact.Poly{}
+		}
+		equity = b.PAdd(equity, v)
+	}
+	hk := key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}
+	if _, moved := k.move[hk]; moved || !br.HoldcoDiscount.IsZero() {
+		base := equity
+		if br.HoldcoBase == OnStakes {
+			base = stakes
+		}
+		equity = b.PAdd(equity, b.PMul(b.PMul(base, k.leaf(hk, br.HoldcoDiscount)), minus))
+	}
+	return equity
 }
 
 // partFigure returns the figure part i prices, checked positive.
@@ -399,9 +526,7 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		case key.Shares, key.Diluted: // no dilution: the kernel has none
 			return k.leaf(key.Scalar(key.Shares), p.m.Shares)
 		case key.Discount:
-			return k.konst(decimal.NewFromInt(1))
-		case key.Undiscounted:
-			o = key.Scalar(key.Target) // no horizon: the target itself
+			return k.konst(p.base.Discount) // the horizon does not move in the kernel
 		case key.Price:
 			return k.leaf(o, p.m.Price)
 		}
@@ -410,12 +535,26 @@ func (k *kernel) output(o key.Key) exact.Poly {
 			_, _, v := k.part(i)
 			sum = b.PAdd(sum, v)
 		}
-		if o.Name == key.Sum || o.Name == key.Equity { // no bridge: the equity is the sum
+		if o.Name == key.Sum {
 			return sum
 		}
-		target := b.PQuo(sum, k.leaf(key.Scalar(key.Shares), p.m.Shares), segments.DivPlaces)
+		equity := k.equity(sum)
+		if o.Name == key.Equity {
+			return equity
+		}
+		undiscounted := b.PQuo(equity, k.leaf(key.Scalar(key.Shares), p.m.Shares), segments.DivPlaces)
+		if o.Name == key.Undiscounted {
+			return undiscounted
+		}
+		target := undiscounted
+		if !p.m.Horizon.IsZero() { // Round(DivPlaces), as DivRound by 1 rounds: half away from zero
+			target = b.PQuo(b.PMul(undiscounted, k.konst(p.base.Discount)), k.konst(decimal.NewFromInt(1)), segments.DivPlaces)
+		}
 		if o.Name == key.Target {
 			return target
+		}
+		if o.Name != key.Upside {
+			break
 		}
 		price := k.leaf(key.Scalar(key.Price), p.m.Price)
 		b.PPositive(price)
@@ -433,7 +572,10 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		case "average", "premium":
 			return k.leaf(o, must(p.base.Lookup(o)))
 		case "fx":
-			return k.konst(p.base.Parts[i].FX.Rate)
+			if _, fixed := p.m.Parts[i].Method.(Fixed); fixed {
+				break
+			}
+			return k.rate(p.base.Parts[i].FX)
 		}
 	case key.SpaceForecast:
 		if o.Growth || o.Name == "share" {

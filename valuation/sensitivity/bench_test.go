@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -171,5 +172,36 @@ func BenchmarkNoEffectAxis(b *testing.B) {
 		if err != nil || len(g.Warnings) != 1 {
 			b.Fatal(g.Warnings, err)
 		}
+	}
+}
+
+// BenchmarkGridAxis is a 101×101 grid of the target over one assumption × the
+// e-commerce premium, one worker, for an axis of users, of an FX rate (USD/HKD, which
+// converts every part) and of a bridge item (cash, on the Kuaishou model given a
+// bridge): the exact kernel takes all three, so a point should cost about the same.
+func BenchmarkGridAxis(b *testing.B) {
+	d := decimal.RequireFromString
+	m := kuaishou2021.Model()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: d("40000")}}}
+	_, prem := gridAxesOf(b, 101)
+	for _, a := range []struct{ name, lo, hi string }{
+		{"forecast/2021/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"bridge/cash/amount", "0", "80000"}} {
+		b.Run(strings.ReplaceAll(a.name, "/", "_"), func(b *testing.B) {
+			vals, err := sensitivity.Steps(d(a.lo), d(a.hi), 101)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e, err := sensitivity.New(m, sensitivity.Options{Workers: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Grid(context.Background(), []string{"target"}, sensitivity.Axis{Name: a.name, Values: vals}, prem); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(101*101), "ns/point")
+		})
 	}
 }
