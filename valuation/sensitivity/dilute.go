@@ -1,12 +1,14 @@
 package sensitivity
 
-// This file is the float64 form of the model's dilution (valuation.Dilution): the
-// treasury stock method for options and the if-converted method for convertibles at the
-// model's basis, run after the program of equity, as valuation works them out in
-// decimal. It is piecewise in equity (which tranches are in the money), so it is a stage
-// after the polynomial, not a polynomial.
+// This file is the float64 form of what follows equity in valuation: the dilution
+// (valuation.Dilution: the treasury stock method for options and the if-converted method
+// for convertibles at the model's basis) and the horizon's discount, run after the
+// program of equity as valuation works them out in decimal. The dilution is piecewise in
+// equity (which tranches are in the money) and the discount a power of drawn variables,
+// so they are a stage after the polynomial, not a polynomial.
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/sotpkit/sotp/valuation"
@@ -31,27 +33,28 @@ func (o operand) at(x []float64) float64 {
 	return o.c
 }
 
-// diluting is the dilution stage of a program: from equity (after the bridge, before any
-// convertible's face is deducted) to the output named by out.
+// diluting is the stage of a program after equity (after the bridge, before any
+// convertible's face is deducted) to the output named by out: the dilution, then the
+// horizon's discount.
 type diluting struct {
 	basic, price  operand
 	count, strike []operand
 	convertible   []bool
 	basis         valuation.DilutionBasis
-	discount      float64 // the horizon's factor, 1 without one
-	out           string  // key.Target, key.Upside or key.Equity
+	discount      float64 // the horizon's factor, 1 without one, when it is not drawn
+	// rate and years are the horizon's, when either is drawn (drawn is set): the factor
+	// is then (1 + rate)^-years at each evaluation.
+	rate, years operand
+	drawn       bool
+	out         string // key.Target, key.Upside or key.Equity
 }
 
-// dilution compiles the model's dilution for output out, or refuses a model it cannot
-// follow: a drawn horizon (the discount would be a variable of the strikes' order), or
-// more tranches than maxFloatTranches.
-func (c *compiler) dilution(out string) (*diluting, error) {
+// stage compiles what follows equity for output out, or refuses a model it cannot
+// follow: more tranches than maxFloatTranches.
+func (c *compiler) stage(out string) (*diluting, error) {
 	m := c.e.base
 	if n := len(m.Dilution.Tranches); n > maxFloatTranches {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: strconv.Itoa(n) + " tranches of dilution, more than " + strconv.Itoa(maxFloatTranches), Err: fault.ErrFloat}
-	}
-	if c.drawn("horizon/rate") || c.drawn("horizon/years") {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: "a horizon drawn", Err: fault.ErrFloat}
 	}
 	if out == key.Upside && m.Price.Sign() <= 0 && !c.drawn(key.Price) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: "no price", Err: fault.ErrFloat}
@@ -65,7 +68,9 @@ func (c *compiler) dilution(out string) (*diluting, error) {
 		return operand{c: base, v: -1}
 	}
 	d := &diluting{basic: operandOf(key.Shares, f64(m.Shares)), price: operandOf(key.Price, f64(m.Price)),
-		basis: m.Dilution.Basis, discount: f64(c.e.result.Discount), out: out}
+		basis: m.Dilution.Basis, discount: f64(c.e.result.Discount), out: out,
+		rate: operandOf("horizon/rate", f64(m.Horizon.Rate)), years: operandOf("horizon/years", f64(m.Horizon.Years)),
+		drawn: c.drawn("horizon/rate") || c.drawn("horizon/years")}
 	for _, t := range m.Dilution.Tranches {
 		d.count = append(d.count, operandOf("dilution/"+t.Name+"/count", f64(t.Count)))
 		d.strike = append(d.strike, operandOf("dilution/"+t.Name+"/strike", f64(t.Strike)))
@@ -76,6 +81,28 @@ func (c *compiler) dilution(out string) (*diluting, error) {
 
 // eval returns the output at x, given equity at x.
 func (d *diluting) eval(equity float64, x []float64) float64 {
+	discount := d.discount
+	if d.drawn { // valuation.Horizon's factor, (1 + rate)^-years
+		discount = math.Pow(1+d.rate.at(x), -d.years.at(x))
+	}
+	u, eq := equity/d.basic.at(x), equity // without a dilution
+	if len(d.count) > 0 {
+		u, eq = d.dilute(equity, discount, x)
+	}
+	switch d.out {
+	case key.Equity:
+		return eq
+	case key.Undiscounted:
+		return u
+	case key.Upside:
+		return u*discount/d.price.at(x) - 1
+	}
+	return u * discount
+}
+
+// dilute returns the value a share of the year priced and the equity it divides, as
+// valuation's dilution works them out at the model's basis.
+func (d *diluting) dilute(equity, discount float64, x []float64) (u, eq float64) {
 	n := len(d.count)
 	var count, strike, eff [maxFloatTranches]float64
 	face := 0.0
@@ -85,11 +112,10 @@ func (d *diluting) eval(equity float64, x []float64) float64 {
 		if d.convertible[i] {
 			face += count[i] * strike[i]
 		} else if d.basis == valuation.AtTarget {
-			eff[i] = strike[i] / d.discount
+			eff[i] = strike[i] / discount
 		}
 	}
 	base, basic := equity-face, d.basic.at(x)
-	var u, eq float64 // the value a share of the year priced, and the equity it divides
 	if d.basis == valuation.AtPrice {
 		price := d.price.at(x)
 		shares := basic
@@ -104,44 +130,37 @@ func (d *diluting) eval(equity float64, x []float64) float64 {
 				shares += count[i] - count[i]*strike[i]/price
 			}
 		}
-		u = eq / shares
-	} else {
-		// The tranches by effective strike, stably, as valuation sorts them; the first k
-		// are in the money at the k whose value leaves them on either side.
-		var order [maxFloatTranches]int
-		for i := range n {
-			j := i
-			for ; j > 0 && eff[order[j-1]] > eff[i]; j-- {
-				order[j] = order[j-1]
-			}
-			order[j] = i
+		return eq / shares, eq
+	}
+	// The tranches by effective strike, stably, as valuation sorts them; the first k are
+	// in the money at the k whose value leaves them on either side.
+	var order [maxFloatTranches]int
+	for i := range n {
+		j := i
+		for ; j > 0 && eff[order[j-1]] > eff[i]; j-- {
+			order[j] = order[j-1]
 		}
-		num, den := base, basic
-		eq = base
-		for k := 0; k <= n; k++ {
-			if k > 0 {
-				i := order[k-1]
-				num, den = num+count[i]*eff[i], den+count[i]
-			}
-			if k > 0 && k < n && eff[order[k]] == eff[order[k-1]] {
-				continue // tranches of one effective strike are in or out together
-			}
-			u = num / den
-			if (k == 0 || eff[order[k-1]] < u) && (k == n || !(eff[order[k]] < u)) {
-				for _, i := range order[:k] {
-					if d.convertible[i] {
-						eq += count[i] * strike[i]
-					}
+		order[j] = i
+	}
+	num, den := base, basic
+	eq = base
+	for k := 0; k <= n; k++ {
+		if k > 0 {
+			i := order[k-1]
+			num, den = num+count[i]*eff[i], den+count[i]
+		}
+		if k > 0 && k < n && eff[order[k]] == eff[order[k-1]] {
+			continue // tranches of one effective strike are in or out together
+		}
+		u = num / den
+		if (k == 0 || eff[order[k-1]] < u) && (k == n || !(eff[order[k]] < u)) {
+			for _, i := range order[:k] {
+				if d.convertible[i] {
+					eq += count[i] * strike[i]
 				}
-				break
 			}
+			break
 		}
 	}
-	switch d.out {
-	case key.Equity:
-		return eq
-	case key.Upside:
-		return u*d.discount/d.price.at(x) - 1
-	}
-	return u * d.discount
+	return u, eq
 }

@@ -5,10 +5,10 @@ package sensitivity
 // decimal model, and nowhere else does a money figure pass through a float. The program
 // is derived from each driver's segments.Spec (the formulas the decimal forecast
 // evaluates, never a second copy) and from valuation.Multiple parts, with every
-// assumption not drawn folded into coefficients from its decimal base value; a model's
-// dilution, piecewise in equity, is a stage run after the polynomial of equity
-// (dilute.go). Other methods, a formula that divides by a sum, and a drawn horizon have
-// no float form (fault.ErrFloat). TestFloatMatchesDecimal holds the
+// assumption not drawn folded into coefficients from its decimal base value; what follows
+// equity (the dilution, piecewise in equity, and the horizon's discount, a power) is a
+// stage run after the polynomial of equity (dilute.go). Other methods and a formula that
+// divides by a sum have no float form (fault.ErrFloat). TestFloatMatchesDecimal holds the
 // program to the decimal Engine.Eval within 1e-9 relative on 1,000 random points.
 
 import (
@@ -190,17 +190,19 @@ type compiler struct {
 
 func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
 
-// program compiles an output: its polynomial, and for the target, upside or equity of a
-// model that dilutes, the polynomial of equity before the dilution and the dilution's
-// stage after it.
+// program compiles an output: its polynomial; for the target, the upside and the value a
+// share before the horizon's discount (and equity, when a model's convertibles may
+// convert), the polynomial of equity and the stage after it: the dilution and the
+// discount (dilute.go).
 func (c *compiler) program(name string) (program, error) {
-	if k, err := key.Parse(name); err == nil && k.Space == key.SpaceScalar && !c.e.base.Dilution.IsZero() &&
-		(k.Name == key.Target || k.Name == key.Upside || k.Name == key.Equity) {
+	k, err := key.Parse(name)
+	staged := k.Name == key.Target || k.Name == key.Upside || k.Name == key.Undiscounted || k.Name == key.Equity && !c.e.base.Dilution.IsZero()
+	if err == nil && k.Space == key.SpaceScalar && staged {
 		eq, err := c.output(key.Equity)
 		if err != nil {
 			return program{}, err
 		}
-		d, err := c.dilution(k.Name)
+		d, err := c.stage(k.Name)
 		if err != nil {
 			return program{}, err
 		}
@@ -299,8 +301,8 @@ func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
 
 // output compiles one output key.
 func (c *compiler) output(name string) (poly, error) {
-	// The target, upside and equity of a model that dilutes are a stage after the
-	// polynomial of equity: program compiles them.
+	// The target and upside (and the equity of a model that dilutes) are a stage after
+	// the polynomial of equity: program compiles them.
 	none := &fault.Error{Pkg: "sensitivity", Field: name, Err: fault.ErrFloat}
 	k, err := key.Parse(name)
 	if err != nil {
@@ -308,8 +310,7 @@ func (c *compiler) output(name string) (poly, error) {
 	}
 	m := c.e.base
 	switch {
-	case k.Space == key.SpaceScalar && (k.Name == key.Target || k.Name == key.Sum ||
-		k.Name == key.Upside || k.Name == key.Equity):
+	case k.Space == key.SpaceScalar && (k.Name == key.Sum || k.Name == key.Equity):
 		sum := poly{}
 		for i := range m.Parts {
 			v, err := c.part(i)
@@ -321,32 +322,7 @@ func (c *compiler) output(name string) (poly, error) {
 		if k.Name == key.Sum {
 			return sum, nil
 		}
-		equity, err := c.bridge(sum)
-		if err != nil {
-			return nil, err
-		}
-		if k.Name == key.Equity {
-			return equity, nil
-		}
-		if !m.Dilution.IsZero() {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: name, Value: "diluted by the treasury stock method", Err: fault.ErrFloat}
-		}
-		shares, _ := c.leaf(key.Shares, m.Shares).inv()
-		target := equity.mul(shares)
-		if !m.Horizon.IsZero() {
-			if c.drawn("horizon/rate") || c.drawn("horizon/years") {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: name, Value: "a horizon drawn", Err: fault.ErrFloat}
-			}
-			target = target.scale(f64(c.e.result.Discount))
-		}
-		if k.Name == key.Target {
-			return target, nil
-		}
-		price, ok := c.leaf(key.Price, m.Price).inv()
-		if !ok {
-			return nil, none
-		}
-		return target.mul(price).add(constant(-1)), nil
+		return c.bridge(sum)
 	case k.Space == key.SpacePart && k.Name == "value":
 		for i, part := range m.Parts {
 			if part.Segment == k.Segment {
@@ -635,6 +611,12 @@ func (c *compiler) checks() ([]check, error) {
 		case valuation.KindFX:
 			add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
 			below(maxRate)
+		}
+		switch name { // the horizon's own bounds (valuation.Horizon)
+		case "horizon/rate":
+			add(constant(1).add(x.scale(-1)), true, name+" not below 1")
+		case "horizon/years":
+			below(valuation.MaxHorizonYears)
 		}
 	}
 	for _, y := range c.e.base.Plan.Years {

@@ -380,6 +380,37 @@ func TestFloatDilution(t *testing.T) {
 	}
 }
 
+// TestFloatHorizon: the horizon's cost of equity and period drawn (before, the float64
+// program refused them), with MAU, on the Kuaishou model with a 10% horizon of half a
+// year, and on it diluted at the target: the target, the upside and the value before the
+// discount agree with Engine.Eval on 300 points, whole and fractional periods alike.
+// A cost of equity of 1 and a period above 30 years are refused by both.
+func TestFloatHorizon(t *testing.T) {
+	for _, m := range []valuation.Model{kuaishou2021.Model(), testkit.Diluted(valuation.AtTarget)} {
+		m.Horizon = valuation.Horizon{Rate: decimal.New(1, -1), Years: decimal.New(5, -1)}
+		e, err := New(m, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"forecast/2021/mau", "horizon/rate", "horizon/years"}
+		floatAgrees(t, e, names, []float64{420, 0, 0}, []float64{680, 0.3, 3}, []string{"target", "upside", "undiscounted"}, 300, 9)
+		c := compiler{e: e, vars: names}
+		checks, err := c.checks()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := newGuard(checks)
+		for _, x := range [][]float64{{500, 1, 1}, {500, 0.1, 31}} {
+			if g.first(x) < 0 {
+				t.Errorf("%v passes the checks; the decimal engine refuses it", x)
+			}
+		}
+		if g.first([]float64{500, 0.1, 30}) >= 0 {
+			t.Error("30 years refused")
+		}
+	}
+}
+
 // TestSobolNoBootstrap: NoBootstrap gives point estimates without intervals, the same
 // estimates as with them, and counts no resamples against MaxPoints.
 func TestSobolNoBootstrap(t *testing.T) {
