@@ -243,6 +243,9 @@ const (
 	// WarnFXTriangle is the code of three FX rates given around a triangle of currencies
 	// that disagree by more than the model's FXTolerance.
 	WarnFXTriangle = "fx_triangle"
+	// WarnMetricProxy is the code of a part priced at multiples of a metric that does not
+	// measure its figure, which the part allows (Multiple.Proxy).
+	WarnMetricProxy = "metric_proxy"
 )
 
 // basisWarnings says when the bridge's claims (net debt, minorities, preferred) are

@@ -148,7 +148,9 @@ func TestModelClone(t *testing.T) {
 func TestMultipleMetricIsExplicit(t *testing.T) {
 	m := withShop("0.1")
 	streamers := m.Parts[0].Method.(valuation.Multiple).Comps
-	m.Parts = append(m.Parts, valuation.Part{Segment: "shop", Method: valuation.PMAU(streamers)})
+	shop := valuation.PMAU(streamers)
+	shop.Proxy = true // peers' MAU stands in for shoppers: allowed, with a warning
+	m.Parts = append(m.Parts, valuation.Part{Segment: "shop", Method: shop})
 	r, err := m.Value()
 	if err != nil {
 		t.Fatal(err)

@@ -58,10 +58,29 @@ var _ Method = Multiple{}
 // "P/S", "P/GMV", "P/E") must match the metric (P/MAU prices users, mau or shopping_mau;
 // P/E earnings; ...): "P/E" on MAU is fault.ErrLabel, never printed as if it were P/E. Other
 // labels are free text.
+//
+// The set's metric must measure the figure priced: the metric of its own name (revenue
+// by peers' revenue_2025, DAU by their dau_2021; earnings priced at peers' revenue
+// multiples is a P/S misread as a P/E, DAU at their per-MAU multiples a price per MAU
+// misread as one per DAU), or, for an e-commerce segment's shopping MAU, peers' active
+// buyers, as the report prices Kuaishou's. A mismatch is fault.ErrMismatch unless Proxy
+// says the set stands in for the figure on purpose; the result then carries a warning
+// (WarnMetricProxy).
 type Multiple struct {
 	Label  string          // as tables print it; empty means "P/" + Metric
 	Comps  comps.Set       // the comparables and how they are aggregated
 	Metric segments.Metric // the segment's figure priced
+	Proxy  bool            // the set's metric stands in for the figure priced, with a warning
+}
+
+// measures reports whether a set's metric measures a figure priced (see Multiple).
+func measures(figure segments.Metric, set comps.MetricYear, money bool) bool {
+	if string(figure) == set.Name {
+		return true
+	}
+	// Users who shop: the report prices Kuaishou's shopping MAU on peers' annual active
+	// buyers, the count e-commerce platforms report.
+	return !money && figure == segments.ShoppingMAU && set.Name == "active_buyers"
 }
 
 // labelMetrics are the metrics each constructor's label may price.
@@ -80,30 +99,34 @@ var labelMetrics = map[string][]segments.Metric{
 // streaming and advertising, the shopping MAU of an e-commerce segment, as the report
 // prices Kuaishou's e-commerce. To price the platform's MAU on any segment, set Metric
 // to segments.MAU.
-func PMAU(set comps.Set) Multiple { return Multiple{"P/MAU", set, segments.OwnUsers} }
+func PMAU(set comps.Set) Multiple {
+	return Multiple{Label: "P/MAU", Comps: set, Metric: segments.OwnUsers}
+}
 
 // PDAU prices the platform's DAU, so that DAU and not only revenue moves the value.
-func PDAU(set comps.Set) Multiple { return Multiple{"P/DAU", set, segments.DAU} }
+func PDAU(set comps.Set) Multiple { return Multiple{Label: "P/DAU", Comps: set, Metric: segments.DAU} }
 
 // PPayingUser prices a live-streaming segment's monthly paying users.
 func PPayingUser(set comps.Set) Multiple {
-	return Multiple{"P/paying user", set, segments.PayingUsers}
+	return Multiple{Label: "P/paying user", Comps: set, Metric: segments.PayingUsers}
 }
 
 // PS prices a segment's revenue at a price-to-sales ratio; set must be a Money set.
-func PS(set comps.Set) Multiple { return Multiple{"P/S", set, segments.Revenue} }
+func PS(set comps.Set) Multiple { return Multiple{Label: "P/S", Comps: set, Metric: segments.Revenue} }
 
 // PGMV prices an e-commerce segment's GMV, so that the take rate does not move the
 // value; set must be a Money set.
-func PGMV(set comps.Set) Multiple { return Multiple{"P/GMV", set, segments.GMV} }
+func PGMV(set comps.Set) Multiple { return Multiple{Label: "P/GMV", Comps: set, Metric: segments.GMV} }
 
 // EVS prices a segment's revenue at an enterprise value to sales ratio: set must be a
 // Money set of enterprise values (Set.Enterprise), and the part is an enterprise value,
 // which the model's Bridge (net cash, debt) turns into equity.
-func EVS(set comps.Set) Multiple { return Multiple{"EV/S", set, segments.Revenue} }
+func EVS(set comps.Set) Multiple {
+	return Multiple{Label: "EV/S", Comps: set, Metric: segments.Revenue}
+}
 
 // PE prices a segment's earnings (see segments.NetMargin); set must be a Money set.
-func PE(set comps.Set) Multiple { return Multiple{"P/E", set, segments.Earnings} }
+func PE(set comps.Set) Multiple { return Multiple{Label: "P/E", Comps: set, Metric: segments.Earnings} }
 
 // Fixed values a part at an amount given rather than from comparables: a business at
 // cost or at its last funding round, a stake that trades nowhere, a loss-making new
@@ -178,6 +201,11 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	mult, err := multiple()
 	if err != nil {
 		return PartValue{}, err
+	}
+	if !m.Proxy && !measures(metric, m.Comps.Metric, money) {
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric),
+			Value: fmt.Sprintf("priced on set %q of peers' %s, which does not measure it (a set of %s, or a proxy on purpose)", m.Comps.Name, m.Comps.Metric.Key(), metric),
+			Err:   fault.ErrMismatch, Key: metricKey}
 	}
 	from := mult.Currency
 	if money {

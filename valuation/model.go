@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -260,6 +261,12 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	}
 	r.Warnings = append(r.Warnings, r.basisWarnings()...)
 	r.Warnings = append(r.Warnings, m.fxWarnings()...)
+	for i, p := range m.Parts {
+		if mm, ok := p.Method.(Multiple); ok && mm.Proxy && !measures(r.Parts[i].Metric, mm.Comps.Metric, r.Parts[i].Multiple.Money) {
+			r.Warnings = append(r.Warnings, Warning{Code: WarnMetricProxy, Message: fmt.Sprintf("part %s prices its %s at peers' %s multiples (set %q): a proxy, as the model allows",
+				p.Segment, r.Parts[i].Metric, mm.Comps.Metric.Key(), mm.Comps.Name)})
+		}
+	}
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)

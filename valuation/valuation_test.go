@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,6 +153,53 @@ func TestFXTriangleWarning(t *testing.T) {
 		if c.want == "" && len(got) != 0 || c.want != "" && (len(got) != 1 || got[0] != c.want) {
 			t.Errorf("CNY/HKD %s, tolerance %q: %q, want %q", c.cnyhkd, c.tol, got, c.want)
 		}
+	}
+}
+
+// TestSetMetricMeasuresFigure: a part's set must count what the part prices. Kuaishou's
+// advertising priced on its 2021E DAU (344m) at Facebook's and Twitter's per-MAU
+// multiples (Table 12) is refused, naming mau_2021 (before, it valued to a target of
+// HK$326.17 with no word); marked a proxy it values, at 185.97 × 344 × 7.7 = 492,597.3
+// (HK$ m), and the result warns. The report's own pairing, shopping MAU on peers'
+// active buyers (Table 13), needs no proxy.
+func TestSetMetricMeasuresFigure(t *testing.T) {
+	m := kuaishou2021.Model()
+	m.Parts = slices.Clone(m.Parts)
+	ads := valuation.PDAU(kuaishou2021.AdvertisingPeers())
+	m.Parts[1].Method = ads
+	_, err := m.Value()
+	if !errors.Is(err, fault.ErrMismatch) || !strings.Contains(err.Error(), "mau_2021") {
+		t.Fatalf("DAU at per-MAU multiples: %v, want ErrMismatch naming mau_2021", err)
+	}
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Key.String() != "part/advertising/metric" {
+		t.Errorf("key %v, want part/advertising/metric", fe)
+	}
+	ads.Proxy = true
+	m.Parts[1].Method = ads
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Parts[1].Value.StringFixed(1); got != "492597.3" || r.Target.StringFixed(2) != "326.17" {
+		t.Errorf("advertising as a proxy: %s, target %s; want 492597.3, 326.17", got, r.Target.StringFixed(2))
+	}
+	var warned []string
+	for _, w := range r.Warnings {
+		if w.Code == valuation.WarnMetricProxy {
+			warned = append(warned, w.Message)
+		}
+	}
+	want := `part advertising prices its dau at peers' mau_2021 multiples (set "advertising (Table 12)"): a proxy, as the model allows`
+	if len(warned) != 1 || warned[0] != want {
+		t.Errorf("warnings %q, want %q", warned, want)
+	}
+	base, err := kuaishou2021.Model().Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range base.Warnings {
+		t.Errorf("the report's model warns: %s", w.Message)
 	}
 }
 

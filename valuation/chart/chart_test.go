@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -99,7 +100,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	}
 	m := kuaishou2021.Model()
 	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Ecommerce, Method: valuation.PMAU(kuaishou2021.EcommercePeers())},
-		valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.PDAU(kuaishou2021.AdvertisingPeers())})
+		valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.Multiple{Label: "P/MAU of streamers", Comps: kuaishou2021.StreamingPeers(), Metric: segments.MAU}})
 	if err != nil {
 		t.Fatal(err)
 	}

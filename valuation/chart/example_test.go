@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -183,12 +184,12 @@ func ExampleLeaveOneOut() {
 		return
 	}
 	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Options{})), "PDD US"))
-	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.PDAU(kuaishou2021.AdvertisingPeers())})
+	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.Multiple{Label: "P/MAU of streamers", Comps: kuaishou2021.StreamingPeers(), Metric: segments.MAU}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Options{})), "P/DAU"))
+	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Options{})), "P/MAU of streamers"))
 	// Output:
 	// true
 	// true

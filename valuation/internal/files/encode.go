@@ -113,7 +113,7 @@ func FromModel(m valuation.Model) (File, error) {
 		if err != nil {
 			return File{}, err
 		}
-		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: &set})
+		f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: mult.Name(), Metric: string(metric), Comps: &set, Proxy: mult.Proxy})
 	}
 	return f, nil
 }

@@ -212,6 +212,10 @@ type Part struct {
 	// that price it. Both are needed but for a fixed part, which has neither.
 	Metric string `json:"metric,omitempty"`
 	Comps  *Set   `json:"comps,omitempty"`
+	// Proxy says the set's metric stands in for the figure priced on purpose (peers'
+	// revenue multiples for a segment's GMV): allowed, with a warning in the result,
+	// where a set that does not measure the figure is otherwise an error.
+	Proxy bool `json:"proxy,omitempty"`
 	// Value is a fixed part's amount, millions of the model's currency (negative for a
 	// loss-making business); Note, where it comes from; Enterprise, that it is an
 	// enterprise value, not equity (valuation.Fixed).
@@ -243,6 +247,8 @@ func (p Part) check(at string) error {
 		return missing("comps")
 	case p.Method != fixed && p.Metric == "":
 		return extra("metric", "empty or missing; name the segment figure priced, e.g. mau or shopping_mau")
+	case p.Method == fixed && p.Proxy:
+		return extra("proxy", "a fixed part prices no figure")
 	case p.Method != fixed && (p.Value != nil || p.Note != "" || p.Enterprise):
 		field := "enterprise"
 		switch {

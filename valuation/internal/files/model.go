@@ -317,7 +317,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".comps", Err: fmt.Errorf("%w: more than %d comparables in all the parts", fault.ErrTooLarge, MaxCompanies)}
 		}
 		m.Parts = append(m.Parts, valuation.Part{Segment: p.Segment,
-			Method: valuation.Multiple{Label: p.Method, Comps: set, Metric: segments.Metric(p.Metric)}})
+			Method: valuation.Multiple{Label: p.Method, Comps: set, Metric: segments.Metric(p.Metric), Proxy: p.Proxy}})
 	}
 	return m, nil
 }

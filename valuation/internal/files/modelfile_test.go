@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,6 +190,8 @@ func TestLoadErrors(t *testing.T) {
 			`$.plan.segments[0].inputs["2021"].paying_ratio`},
 		{"DAU above MAU", `"dau": "344"`, `"dau": "600"`, []error{fault.ErrDAUAboveMAU}, `$.plan.users["2021"].dau`},
 		{"zero shares", `"shares": "4159"`, `"shares": "0"`, []error{fault.ErrShares}, "$.shares"},
+		{"DAU at per-MAU multiples", "\"segment\": \"advertising\",\n      \"method\": \"P/MAU\",\n      \"metric\": \"mau\"",
+			"\"segment\": \"advertising\",\n      \"method\": \"P/DAU\",\n      \"metric\": \"dau\"", []error{fault.ErrMismatch}, "$.parts[1].metric"},
 		{"P&L cost ratio out of range", `"ratio": "0.56738"`, `"ratio": "5.6738"`, []error{fault.ErrRatio}, `$.earnings.lines[0].years["2020"].ratio`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -341,10 +344,15 @@ func BenchmarkDecodeKuaishou(b *testing.B) {
 	}
 }
 
-// TestFXToleranceRoundTrip: a model's FX tolerance is written to its file and read back.
+// TestFXToleranceRoundTrip: a model's FX tolerance and a part's proxy are written to its
+// file and read back.
 func TestFXToleranceRoundTrip(t *testing.T) {
 	m := kuaishou2021.Model()
 	m.FXTolerance = d("0.01")
+	m.Parts = slices.Clone(m.Parts)
+	ads := m.Parts[1].Method.(valuation.Multiple)
+	ads.Proxy = true
+	m.Parts[1].Method = ads
 	f, err := files.FromModel(m)
 	if err != nil {
 		t.Fatal(err)
@@ -357,7 +365,7 @@ func TestFXToleranceRoundTrip(t *testing.T) {
 		t.Fatalf("no fx_tolerance written:\n%s", b.String())
 	}
 	back, err := files.Read(&b, nil)
-	if err != nil || !back.FXTolerance.Equal(m.FXTolerance) {
-		t.Errorf("read back: %s, %v", back.FXTolerance, err)
+	if err != nil || !back.FXTolerance.Equal(m.FXTolerance) || !back.Parts[1].Method.(valuation.Multiple).Proxy {
+		t.Errorf("read back: %s, %+v, %v", back.FXTolerance, back.Parts[1].Method, err)
 	}
 }
