@@ -29,7 +29,7 @@ func ExampleWrite() {
 		}
 	}
 	// Output:
-	// [Inputs Forecast Comps SOTP P&L]
+	// [Inputs Forecast Comps SOTP P&L Sources]
 	// MAU_2021 Inputs!$E$2
 	// TARGET SOTP!$F$8
 }

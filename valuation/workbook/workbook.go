@@ -30,6 +30,7 @@ const (
 	Comps    = "Comps"
 	SOTP     = "SOTP"
 	PnL      = "P&L" // written when the model has an earnings plan
+	Sources  = "Sources"
 )
 
 // book is a workbook being written and where each figure went.
@@ -76,7 +77,9 @@ type GridSheet struct {
 // source gives them, and converted to the set's currency by formulas of the Inputs
 // sheet's rates (a pair the table does not give crossed as comps.FX.Pair crosses it), its
 // multiple as printed or as value / metric; the set's aggregate is AVERAGE, MEDIAN,
-// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. The SOTP sheet goes on from the sum through the
+// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. The Sources sheet lists where figures come
+// from: each comparable's date and source, each bridge item's and fixed part's note, each
+// actual's document. The SOTP sheet goes on from the sum through the
 // bridge (each item's amount, price and discount, the holding-company discount), the
 // horizon's discount factor and the dilution (each tranche's count and strike, the
 // treasury stock and if-converted methods at the model's basis, the fixed point in
@@ -93,7 +96,7 @@ func Write(w io.Writer, m valuation.Model, x Extras) error {
 	if err := b.styles(); err != nil {
 		return err
 	}
-	for _, step := range []func() error{b.inputs, b.forecast, b.comps, b.sotp, b.pnl} {
+	for _, step := range []func() error{b.inputs, b.forecast, b.comps, b.sotp, b.pnl, b.sources} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -715,6 +718,52 @@ func (b *book) sotp() error {
 		return err
 	}
 	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// sources writes where the model's figures come from, one row each: every comparable
+// (its close or market value, the date of its close and its source, or why the set left
+// it out), every bridge item's and fixed part's note, and every actual the forecast is
+// reviewed against. Inputs the model carries no source for are not listed.
+func (b *book) sources() error {
+	sh := Sources
+	if _, err := b.f.NewSheet(sh); err != nil {
+		return err
+	}
+	rows := [][]any{{text("Where the figures come from (figures the model gives no source for are not listed)")},
+		{text("Section"), text("Item"), text("Figure"), text("As of"), text("Source")}}
+	for i, part := range b.m.Parts {
+		title := b.r.Parts[i].Title
+		switch m := part.Method.(type) {
+		case valuation.Fixed:
+			rows = append(rows, []any{text("Part: " + title), text("fixed amount"), num(m.Amount), text(""), text(m.Note)})
+		case valuation.Multiple:
+			for _, c := range m.Comps.Companies {
+				figure := "market value " + c.MarketValue.String() + " " + string(c.Currency) + " m"
+				if c.MarketValue.IsZero() {
+					figure = "close " + c.Close.String() + " " + string(c.Currency)
+				}
+				source := c.Source
+				if reason, ok := m.Comps.Exclude[c.Ticker]; ok {
+					source = "excluded: " + reason + "; " + source
+				}
+				rows = append(rows, []any{text("Comparables: " + title), text(c.Ticker + " " + c.Name), text(figure), text(c.AsOf), text(source)})
+			}
+		}
+	}
+	for _, it := range b.m.Bridge.Items {
+		rows = append(rows, []any{text("Bridge"), text(it.Name + " (" + it.Kind.String() + ")"), text(""), text(""), text(it.Note)})
+	}
+	for _, a := range b.m.Actuals {
+		source := a.Source
+		if a.Derived != "" {
+			source += "; derived: " + a.Derived
+		}
+		rows = append(rows, []any{text("Actual"), text(a.Key.String()), num(a.Value), text(""), text(source)})
+	}
+	if err := b.rows(sh, rows); err != nil {
+		return err
+	}
+	return b.f.SetColWidth(sh, "A", "E", 28)
 }
 
 // total writes a labelled figure of the SOTP sheet: its label in column A, its value or

@@ -638,3 +638,39 @@ func load(t *testing.T, path string) (valuation.Model, valuation.Result) {
 	}
 	return m, r
 }
+
+// TestSources: the Sources sheet lists every comparable of the report's model with the
+// date of its close and its source (Tables 11 to 13), and every bridge item's note of
+// holdco-tech.
+func TestSources(t *testing.T) {
+	rowsOf := func(m valuation.Model) [][]string {
+		var b bytes.Buffer
+		if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := open(t, &b).GetRows(workbook.Sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	has := func(rows [][]string, item, asOf, source string) bool {
+		return slices.ContainsFunc(rows, func(r []string) bool {
+			return len(r) >= 5 && strings.HasPrefix(r[1], item) && r[3] == asOf && strings.Contains(r[4], source)
+		})
+	}
+	rows := rowsOf(kuaishou2021.Model())
+	for ticker, table := range map[string]string{"HUYA US": "Table 11", "DOYU US": "Table 11", "FB US": "Table 12", "TWTR US": "Table 12",
+		"PDD US": "Table 13", "9988.HK": "Table 13", "JD US": "Table 13"} {
+		if !has(rows, ticker, "2021-03-02", "Western Securities, Kuaishou initiation 2021-03-03, "+table) {
+			t.Errorf("no source of %s (%s) in %q", ticker, table, rows)
+		}
+	}
+	m, _ := load(t, filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
+	rows = rowsOf(m)
+	for _, it := range m.Bridge.Items {
+		if !has(rows, it.Name, "", it.Note) {
+			t.Errorf("no note of bridge item %s in %q", it.Name, rows)
+		}
+	}
+}
