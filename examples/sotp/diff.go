@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/modelfile"
@@ -62,8 +67,14 @@ type diffGroupChange struct {
 // group by group (diffGroups), each step an exact revaluation, so that the steps and the
 // rest (what no assumption holds: a peer's market value moves the multiple, which is an
 // assumption; a new peer's text, nothing) sum to the change exactly.
+//
+// With -chart PATH (.svg or .png), it also draws the change as a waterfall of the groups,
+// from the old target to the new.
 func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
-	format, rest, err := flags("diff", args, []string{"text", "json"}, nil)
+	var chartPath string
+	format, rest, err := flags("diff", args, []string{"text", "json"}, func(fs *flag.FlagSet) {
+		fs.StringVar(&chartPath, "chart", "", "draw the change by group as a waterfall to this .svg or .png file")
+	})
 	if err != nil {
 		return "", err
 	}
@@ -135,6 +146,11 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 		rep.Groups = append(rep.Groups, diffGroupChange{Group: "other (not an assumption)", Change: fault.Plain(other)})
 		changes = append(changes, other)
 	}
+	if chartPath != "" {
+		if err := diffChart(chartPath, rep, oldTarget, newTarget, changes); err != nil {
+			return format, err
+		}
+	}
 	if format == "json" {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
@@ -154,6 +170,38 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 	fmt.Fprintln(w)
 	_, err = fmt.Fprint(w, att.Text())
 	return format, err
+}
+
+// diffChart draws the change of the target by group as a waterfall, to path: SVG or PNG
+// by its extension.
+func diffChart(path string, rep diffReport, from, to decimal.Decimal, changes []decimal.Decimal) error {
+	a := sensitivity.Attribution{From: filepath.Base(rep.From), To: filepath.Base(rep.To), Start: from, End: to}
+	for i, g := range rep.Groups {
+		a.Steps = append(a.Steps, sensitivity.Step{Name: g.Group, Change: changes[i]})
+	}
+	if len(a.Steps) == 0 {
+		return &fault.Error{Pkg: "sotp", File: path, Field: "chart", Value: "the target does not change: no waterfall to draw", Err: fault.ErrUnsupported}
+	}
+	ch, err := chart.Attribution(a, false, chart.Options{Title: fmt.Sprintf("Target from %s to %s, by cause", a.From, a.To)})
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	switch filepath.Ext(path) {
+	case ".svg":
+		err = ch.SVG(&b)
+	case ".png":
+		err = ch.PNG(&b)
+	default:
+		return fmt.Errorf("%w: -chart %s, want a .svg or .png file", errUsage, path)
+	}
+	if err == nil {
+		err = os.WriteFile(path, b.Bytes(), 0o644)
+	}
+	if err != nil {
+		return &fault.Error{Pkg: "sotp", File: path, Err: err}
+	}
+	return nil
 }
 
 // signed prints a change of the target to one place with its sign.

@@ -14,7 +14,8 @@ import (
 // 2021E MAU to 600, a peer's printed multiple (Huya's, 34.41 to 40), the e-commerce premium to -30%, USD/HKD to 7.8
 // and the shares to 4,200, group by group in a fixed order, each step an exact
 // revaluation: the groups sum to the change exactly. Users by hand: 404.559 × (600 /
-// 571.68 - 1) = +20.0. Models of another structure are refused.
+// 571.68 - 1) = +20.0. -chart draws the groups as a waterfall. Models of another
+// structure are refused.
 func TestDiff(t *testing.T) {
 	old := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
 	b, err := os.ReadFile(old)
@@ -54,12 +55,28 @@ func TestDiff(t *testing.T) {
 	if decimal.RequireFromString(rep.Groups[0].Change).StringFixed(1) != "20.0" {
 		t.Errorf("users %s, want +20.0 by hand", rep.Groups[0].Change)
 	}
-	text := sotp(t, "diff", old, nu)
+	svg := filepath.Join(t.TempDir(), "diff.svg")
+	text := sotp(t, "diff", "-chart", svg, old, nu)
 	if !strings.Contains(text, "  users ") || !strings.Contains(text, "Attribution of the target") {
 		t.Errorf("text:\n%s", text)
 	}
-	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
+	// The waterfall: the old and new targets and a bar a group, labelled by group.
+	drawn, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range append(names, "kuaishou2021.json", "new.json", "by cause") {
+		if !strings.Contains(string(drawn), ">"+label) && !strings.Contains(string(drawn), label+"<") {
+			t.Errorf("the waterfall has no label %q", label)
+		}
+	}
 	var stdout, stderr strings.Builder
+	if code := command(t.Context(), []string{"diff", "-chart", "x.txt", old, nu}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), ".svg or .png") {
+		t.Errorf("a chart of another format: exit %d, %s", code, stderr.String())
+	}
+	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
+	stdout.Reset()
+	stderr.Reset()
 	if code := command(t.Context(), []string{"diff", old, streamco}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "one structure") {
 		t.Errorf("models of two structures: exit %d, %s", code, stderr.String())
 	}
