@@ -58,6 +58,8 @@ type Options struct {
 	// Progress, if set, is called with the points done and the total, from one goroutine
 	// at a time, about every 1% of a run and at its end.
 	Progress func(done, total int)
+
+	buffered int // the tests' bufferedDraws, to replay small runs; zero: bufferedDraws
 }
 
 // Engine moves the assumptions of one model and reads its outputs. It is a client of

@@ -156,3 +156,22 @@ func BenchmarkSummarize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMonteCarloDraws is Engine.MonteCarlo of the target at 10^5, 10^6 and 10^7
+// draws on one worker, with exact percentiles and no samples kept: its time should grow
+// linearly with the draws and its memory (B/op) hardly at all.
+func BenchmarkMonteCarloDraws(b *testing.B) {
+	for _, n := range []int{1e5, 1e6, 1e7} {
+		b.Run("draws="+strconv.Itoa(n), func(b *testing.B) {
+			e := newEngine(b, Options{Workers: 1, MaxPoints: n})
+			mc := MonteCarlo{Output: "target", Inputs: benchInputs(), Draws: n, Seed: 1}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.MonteCarlo(context.Background(), mc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/draw")
+		})
+	}
+}

@@ -57,8 +57,10 @@ type MonteCarlo struct {
 	// fault.ErrInvalidDraw. Otherwise such draws are counted by reason in Summary.Invalid and
 	// left out of every statistic.
 	FailOnInvalid bool
-	// KeepSamples keeps each valid draw's output in Summary.Samples; without it the
-	// summary holds statistics only, whatever the number of draws.
+	// KeepSamples keeps each valid draw's output in Summary.Samples (8 bytes a draw);
+	// without it the summary holds statistics only, and the run holds at most 2^21
+	// outputs (16 MiB) for it: past that, the summary's passes replay the seeded draws,
+	// so memory does not grow with the draws. The summary is the same either way.
 	KeepSamples bool
 	// MeanHalfWidth (in the output's units) or MeanRelative (a fraction of the mean),
 	// one of the two, asks for the mean to that precision at Confidence (zero: 0.95): the
@@ -80,6 +82,13 @@ const (
 	precisionRound = 4 * blockSize
 	minPrecise     = 100
 )
+
+// bufferedDraws is the most draws whose outputs a run holds for its summary's passes
+// (16 MiB of them) when it keeps no samples: past it, the passes that need the mean, the
+// range or ranks replay the seeded draws block by block instead (summary.go), so that
+// memory stays under the same bound at any number of draws, for two more evaluations a
+// draw. The summary is the same either way, bit for bit.
+const bufferedDraws = 1 << 21
 
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
@@ -193,21 +202,57 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, err
 	}
 	g := newGuard(checks)
-	samples := make([]float64, mc.Draws)
+	th := mc.Threshold
+	if th == 0 && mc.Output == "target" {
+		th = f64(e.base.Price)
+	}
+	var samples []float64 // read back by the summary's passes, else replayed
+	buffered := bufferedDraws
+	if e.opts.buffered > 0 {
+		buffered = e.opts.buffered
+	}
+	if mc.KeepSamples || mc.Draws <= buffered {
+		samples = make([]float64, mc.Draws)
+	}
 	blocks := (mc.Draws + blockSize - 1) / blockSize
+	stats := make([]blockStats, blocks)
 	workers := make([]paddedWorker, e.opts.workers(blocks))
 	for i := range workers {
 		d := len(names)
 		workers[i].x, workers[i].u, workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
 		workers[i].invalid = pad.Slice[int](len(checks) + 1)
 	}
+	// block draws block b's points up to end (the run's last draw) on worker w, and calls
+	// visit with each valid one's output, in draw order; count counts the invalid ones.
+	block := func(w, b, end int, count bool, visit func(i int, v float64)) {
+		st := &workers[w]
+		rng, x, u, z := &st.rng, st.x, st.u, st.z
+		rng.Seed(mc.Seed, uint64(b))
+		for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
+			s.draw(rng, i, 0, x, u, z)
+			if k := g.first(x); k >= 0 {
+				if count {
+					st.invalid[k]++
+				}
+				visit(i, math.NaN())
+			} else if v := pr.eval(x); notNumber(v) {
+				if count {
+					st.invalid[len(checks)]++
+				}
+				visit(i, math.NaN())
+			} else {
+				visit(i, v)
+			}
+		}
+	}
 	// The draws come in rounds: one of them all, or of precisionRound draws when the run
-	// stops at a precision; stats follow the valid draws in draw order (Welford's update).
+	// stops at a precision; the mean's precision merges the rounds' blocks in order.
 	round, drawn := mc.Draws, 0
 	if precise {
 		round = precisionRound
 	}
-	var n, mean, m2, halfWidth float64
+	var run welford
+	var halfWidth float64
 	met := false
 	for drawn < mc.Draws {
 		first, end := drawn, min(drawn+round, mc.Draws)
@@ -217,21 +262,16 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		}
 		b0 := first / blockSize
 		err = o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
-			b := b0 + bi
-			st := &workers[w]
-			rng, x, u, z := &st.rng, st.x, st.u, st.z
-			rng.Seed(mc.Seed, uint64(b))
-			for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
-				s.draw(rng, i, 0, x, u, z)
-				v := math.NaN() // marks an invalid draw
-				if k := g.first(x); k >= 0 {
-					st.invalid[k]++
-				} else if v = pr.eval(x); notNumber(v) {
-					v = math.NaN()
-					st.invalid[len(checks)]++
+			st := newBlockStats()
+			block(w, b0+bi, end, true, func(i int, v float64) {
+				if samples != nil {
+					samples[i] = v // NaN marks an invalid draw
 				}
-				samples[i] = v
-			}
+				if !math.IsNaN(v) {
+					st.add(v, th)
+				}
+			})
+			stats[b0+bi] = st
 		})
 		if err != nil {
 			return Summary{}, err
@@ -240,20 +280,15 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		if !precise {
 			break
 		}
-		for _, v := range samples[first:end] {
-			if !math.IsNaN(v) {
-				n++
-				d := v - mean
-				mean += d / n
-				m2 += d * (v - mean)
-			}
+		for _, st := range stats[b0 : (end-1)/blockSize+1] {
+			run.merge(st)
 		}
 		if mc.FailOnInvalid && slices.ContainsFunc(workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
 			break // the run fails: no more rounds
 		}
-		if n >= minPrecise {
-			halfWidth = z * math.Sqrt(m2/(n-1)/n)
-			if met = halfWidth <= mc.target(mean); met {
+		if run.n >= minPrecise {
+			halfWidth = z * math.Sqrt(run.m2/(run.n-1)/run.n)
+			if met = halfWidth <= mc.target(run.mean); met {
 				break
 			}
 		}
@@ -261,20 +296,27 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if precise && e.opts.Progress != nil && drawn < mc.Draws {
 		e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
 	}
-	samples = samples[:drawn]
-	invalid := countInvalid(checks, workers)
-	valid := samples
-	if len(invalid) > 0 { // NaN marks the invalid draws
-		valid = slices.DeleteFunc(samples, math.IsNaN)
+	stats = stats[:(drawn-1)/blockSize+1]
+	valid := 0
+	for _, st := range stats {
+		valid += st.n
 	}
-	if len(invalid) > 0 && (mc.FailOnInvalid || len(valid) < 2) {
+	invalid := countInvalid(checks, workers)
+	if len(invalid) > 0 && (mc.FailOnInvalid || valid < 2) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, drawn), Err: fault.ErrInvalidDraw}
 	}
-	th := mc.Threshold
-	if th == 0 && mc.Output == "target" {
-		th = f64(e.base.Price)
+	src := source{blocks: len(stats), each: func(w, b int, visit func(float64)) {
+		block(w, b, drawn, false, func(_ int, v float64) {
+			if !math.IsNaN(v) {
+				visit(v)
+			}
+		})
+	}}
+	if samples != nil { // read back, not drawn again
+		samples = samples[:drawn]
+		src = sliceSource(samples)
 	}
-	out, err := e.opts.summarize(ctx, mc.Output, valid, th, mc.Bins)
+	out, err := e.opts.summary(ctx, mc.Output, src, stats, th, mc.Bins)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -285,8 +327,8 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 	if precise {
 		out.HalfWidth, out.Unmet = halfWidth, !met // as the stopping rule reckoned them
 	}
-	if !mc.KeepSamples {
-		out.Samples = nil
+	if mc.KeepSamples {
+		out.Samples = slices.DeleteFunc(samples, math.IsNaN)
 	}
 	return out, nil
 }
@@ -367,117 +409,6 @@ func describeInvalid(invalid []Invalid, n int) string {
 	return strconv.Itoa(total) + " of " + strconv.Itoa(n) + " draws invalid (" + strings.Join(parts, "; ") + ")"
 }
 
-// summarize works out the summary of samples on o's workers, leaving them in draw order.
-// Its passes go over chunks of 65,536 samples; sums are added chunk by chunk in order, so
-// the summary does not depend on the workers.
-func (o Options) summarize(ctx context.Context, output string, samples []float64, threshold float64, bins int) (Summary, error) {
-	n := len(samples)
-	s := Summary{Output: output, Draws: n, Valid: n, Samples: samples, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
-	type part struct {
-		_       [64]byte
-		sum, ss float64
-		lo, hi  float64
-		above   int
-		_       [64]byte
-	}
-	parts := make([]part, chunksOf(n))
-	err := o.chunks(ctx, n, func(_, c, from, to int) {
-		sum, lo, hi, above := 0.0, math.Inf(1), math.Inf(-1), 0 // in registers, not in parts
-		for _, v := range samples[from:to] {                    // finite: plain comparisons, not math.Min's NaN handling
-			sum += v
-			if v < lo {
-				lo = v
-			}
-			if v > hi {
-				hi = v
-			}
-			if v > threshold {
-				above++
-			}
-		}
-		parts[c].sum, parts[c].lo, parts[c].hi, parts[c].above = sum, lo, hi, above
-	})
-	if err != nil {
-		return Summary{}, err
-	}
-	sum, above := 0.0, 0
-	for _, p := range parts {
-		sum, above = sum+p.sum, above+p.above
-		if p.lo < s.Min {
-			s.Min = p.lo
-		}
-		if p.hi > s.Max {
-			s.Max = p.hi
-		}
-	}
-	s.Mean = sum / float64(n)
-	s.PAbove = float64(above) / float64(n)
-	if bins == 0 {
-		bins = 10
-	}
-	width := (s.Max - s.Min) / float64(bins)
-	s.Histogram = make([]Bin, bins)
-	for i := range s.Histogram {
-		s.Histogram[i] = Bin{Lo: s.Min + float64(i)*width, Hi: s.Min + float64(i+1)*width}
-	}
-	s.Histogram[bins-1].Hi = s.Max
-	counts := make([][]int, o.workers(len(parts)))
-	for w := range counts {
-		counts[w] = pad.Slice[int](bins)
-	}
-	// The percentiles' buckets are counted in the same pass as the histogram: with the
-	// least and greatest values known, the first pass over the samples that quantiles
-	// makes (for their range) is not needed.
-	sorting := n <= chunkSize
-	b := bucketsBetween(s.Min, s.Max)
-	var per [][]int
-	if !sorting {
-		per = b.counters(len(counts))
-	}
-	mean, least := s.Mean, s.Min
-	err = o.chunks(ctx, n, func(w, c, from, to int) {
-		ss, count := 0.0, counts[w]
-		var ranked []int
-		if !sorting {
-			ranked = per[w]
-		}
-		for _, v := range samples[from:to] {
-			ss += (v - mean) * (v - mean)
-			i := bins - 1
-			if f := (v - least) / width; width > 0 && f < float64(bins-1) {
-				i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
-			}
-			count[i]++
-			if ranked != nil {
-				ranked[b.of(v)]++
-			}
-		}
-		parts[c].ss = ss
-	})
-	if err != nil {
-		return Summary{}, err
-	}
-	ss := 0.0
-	for _, p := range parts {
-		ss += p.ss
-	}
-	s.SD = math.Sqrt(ss / float64(n-1))
-	for _, c := range counts {
-		for i, k := range c {
-			s.Histogram[i].Count += k
-		}
-	}
-	ps := []float64{0.05, 0.5, 0.95}
-	var q []float64
-	if sorting {
-		q = sortedQuantiles(samples, ps)
-	} else if q, err = o.selectRanks(ctx, samples, b, per, ps); err != nil {
-		return Summary{}, err
-	}
-	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
-	return s, nil
-}
-
 // chunkSize is the number of samples a summary pass takes at a time.
 const chunkSize = 1 << 16
 
@@ -539,7 +470,7 @@ func (o Options) quantiles(ctx context.Context, xs []float64, ps ...float64) ([]
 	if err != nil {
 		return nil, err
 	}
-	return o.selectRanks(ctx, xs, b, per, ps)
+	return o.selectRanks(ctx, sliceSource(xs), n, b, per, ps)
 }
 
 // sortedQuantiles is quantiles by sorting a copy of xs.
@@ -596,11 +527,10 @@ func (b buckets) counters(workers int) [][]int {
 	return per
 }
 
-// selectRanks returns the type-7 quantiles of xs at ps from per, the workers' counts of
-// xs in the buckets b: it gathers and sorts the values of the buckets that hold the
-// wanted ranks, in one pass over xs.
-func (o Options) selectRanks(ctx context.Context, xs []float64, b buckets, per [][]int, ps []float64) ([]float64, error) {
-	n, workers := len(xs), len(per)
+// selectRanks returns the type-7 quantiles at ps of src's n values from per, the workers'
+// counts of them in the buckets b: it gathers and sorts the values of the buckets that
+// hold the wanted ranks, in one pass over src.
+func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, per [][]int, ps []float64) ([]float64, error) {
 	counts := per[0]
 	for _, c := range per[1:] {
 		for i, k := range c {
@@ -629,16 +559,17 @@ func (o Options) selectRanks(ctx context.Context, xs []float64, b buckets, per [
 	for _, i := range bucketOf {
 		want[i>>6] |= 1 << (i & 63)
 	}
-	found := make([]map[int][]float64, workers)
+	found := make([]map[int][]float64, o.workers(src.blocks))
 	for w := range found {
 		found[w] = map[int][]float64{}
 	}
-	err := o.chunks(ctx, n, func(w, _, from, to int) {
-		for _, v := range xs[from:to] {
+	o.Progress = nil
+	err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, blk int) {
+		src.each(w, blk, func(v float64) {
 			if i := b.of(v); want[i>>6]&(1<<(i&63)) != 0 {
 				found[w][i] = append(found[w][i], v)
 			}
-		}
+		})
 	})
 	if err != nil {
 		return nil, err

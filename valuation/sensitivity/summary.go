@@ -1,0 +1,204 @@
+package sensitivity
+
+// This file works out a Monte Carlo summary in memory that does not grow with the
+// draws: the run keeps a few statistics a block of draws (blockStats), and the passes
+// that need the mean (the standard deviation), the least and greatest values (the
+// histogram) or ranks (the percentiles) replay the seeded draws block by block
+// (source). Sums are added block by block in block order, so the summary is the same for
+// any number of workers, and whether the draws were kept or replayed.
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/sotpkit/sotp/valuation/internal/pad"
+)
+
+// blockStats are a block's valid draws in brief: their count, sum, least and greatest
+// values, the count above the threshold, and their mean and sum of squared deviations
+// from it (Welford), which blocks merge into the run's (Chan, Golub and LeVeque 1979).
+type blockStats struct {
+	n        int
+	sum      float64
+	lo, hi   float64
+	above    int
+	mean, m2 float64
+}
+
+func newBlockStats() blockStats { return blockStats{lo: math.Inf(1), hi: math.Inf(-1)} }
+
+// add counts v, finite, into the block.
+func (b *blockStats) add(v, threshold float64) {
+	b.n++
+	b.sum += v
+	if v < b.lo {
+		b.lo = v
+	}
+	if v > b.hi {
+		b.hi = v
+	}
+	if v > threshold {
+		b.above++
+	}
+	d := v - b.mean
+	b.mean += d / float64(b.n)
+	b.m2 += d * (v - b.mean)
+}
+
+// welford is a running count, mean and sum of squared deviations.
+type welford struct{ n, mean, m2 float64 }
+
+// merge adds a block's draws to w, as Chan, Golub and LeVeque's pairwise update.
+func (w *welford) merge(b blockStats) {
+	if b.n == 0 {
+		return
+	}
+	n := w.n + float64(b.n)
+	d := b.mean - w.mean
+	w.mean += d * float64(b.n) / n
+	w.m2 += b.m2 + d*d*w.n*float64(b.n)/n
+	w.n = n
+}
+
+// source is a run's valid values, block by block: each calls visit with block b's values
+// in draw order, on worker w (of Options.workers(blocks)).
+type source struct {
+	blocks int
+	each   func(w, b int, visit func(v float64))
+}
+
+// sliceSource is the values of xs in blocks of blockSize, NaN left out.
+func sliceSource(xs []float64) source {
+	return source{blocks: (len(xs) + blockSize - 1) / blockSize, each: func(_, b int, visit func(float64)) {
+		for _, v := range xs[b*blockSize : min((b+1)*blockSize, len(xs))] {
+			if !math.IsNaN(v) {
+				visit(v)
+			}
+		}
+	}}
+}
+
+// stats works out each block's blockStats from src.
+func (o Options) stats(ctx context.Context, src source, threshold float64) ([]blockStats, error) {
+	out := make([]blockStats, src.blocks)
+	o.Progress = nil
+	err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, b int) {
+		st := newBlockStats()
+		src.each(w, b, func(v float64) { st.add(v, threshold) })
+		out[b] = st
+	})
+	return out, err
+}
+
+// summary works out the summary of src's values from their blocks' stats: the count,
+// mean, least and greatest values and the share above threshold from the stats; the
+// standard deviation, the histogram and the percentiles' buckets in one more pass over
+// src; and, past 65,536 values, the few values of the buckets that hold the percentiles'
+// ranks in a last pass. src must hold two values or more.
+func (o Options) summary(ctx context.Context, output string, src source, blocks []blockStats, threshold float64, bins int) (Summary, error) {
+	o.Progress = nil
+	s := Summary{Output: output, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
+	sum, above := 0.0, 0
+	for _, b := range blocks {
+		s.Valid += b.n
+		sum, above = sum+b.sum, above+b.above
+		if b.lo < s.Min {
+			s.Min = b.lo
+		}
+		if b.hi > s.Max {
+			s.Max = b.hi
+		}
+	}
+	n := s.Valid
+	s.Draws = n
+	s.Mean = sum / float64(n)
+	s.PAbove = float64(above) / float64(n)
+	if bins == 0 {
+		bins = 10
+	}
+	width := (s.Max - s.Min) / float64(bins)
+	s.Histogram = make([]Bin, bins)
+	for i := range s.Histogram {
+		s.Histogram[i] = Bin{Lo: s.Min + float64(i)*width, Hi: s.Min + float64(i+1)*width}
+	}
+	s.Histogram[bins-1].Hi = s.Max
+	workers := o.workers(src.blocks)
+	counts := make([][]int, workers)
+	for w := range counts {
+		counts[w] = pad.Slice[int](bins)
+	}
+	// Up to 65,536 values the percentiles sort them all: each block's are kept. Past
+	// that, each value is counted in the bucket of its order key, and a last pass gathers
+	// the values of the few buckets that hold the wanted ranks.
+	sorting := n <= chunkSize
+	bk := bucketsBetween(s.Min, s.Max)
+	var per [][]int
+	var kept [][]float64
+	if sorting {
+		kept = make([][]float64, src.blocks)
+	} else {
+		per = bk.counters(workers)
+	}
+	ss := make([]float64, src.blocks)
+	mean, least := s.Mean, s.Min
+	err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, b int) {
+		sq, count := 0.0, counts[w]
+		var ranked []int
+		if !sorting {
+			ranked = per[w]
+		}
+		var vs []float64
+		src.each(w, b, func(v float64) {
+			sq += (v - mean) * (v - mean)
+			i := bins - 1
+			if f := (v - least) / width; width > 0 && f < float64(bins-1) {
+				i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
+			}
+			count[i]++
+			if ranked != nil {
+				ranked[bk.of(v)]++
+			} else {
+				vs = append(vs, v)
+			}
+		})
+		ss[b] = sq
+		if sorting {
+			kept[b] = vs
+		}
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	sq := 0.0
+	for _, x := range ss {
+		sq += x
+	}
+	s.SD = math.Sqrt(sq / float64(n-1))
+	for _, c := range counts {
+		for i, k := range c {
+			s.Histogram[i].Count += k
+		}
+	}
+	ps := []float64{0.05, 0.5, 0.95}
+	var q []float64
+	if sorting {
+		q = sortedQuantiles(slices.Concat(kept...), ps)
+	} else if q, err = o.selectRanks(ctx, src, n, bk, per, ps); err != nil {
+		return Summary{}, err
+	}
+	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
+	return s, nil
+}
+
+// summarize is the summary of samples, all valid, kept in memory.
+func (o Options) summarize(ctx context.Context, output string, samples []float64, threshold float64, bins int) (Summary, error) {
+	src := sliceSource(samples)
+	blocks, err := o.stats(ctx, src, threshold)
+	if err != nil {
+		return Summary{}, err
+	}
+	s, err := o.summary(ctx, output, src, blocks, threshold, bins)
+	s.Samples = samples
+	return s, err
+}
