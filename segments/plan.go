@@ -34,7 +34,7 @@ func (u Users) Validate() error {
 type Segment struct {
 	Name    string         // stable key, e.g. "live_streaming"; unique in a plan
 	Title   string         // as tables print it, e.g. "Live streaming"
-	Drivers map[int]Driver // one per plan year
+	Drivers map[int]Driver // one per plan year from the segment's first: it may start after the plan's
 }
 
 // Plan is a company's forecast inputs: for each year the platform's users and each
@@ -80,6 +80,10 @@ type SegmentYear struct {
 	Inputs []Input `json:"-"`
 }
 
+// Started reports whether the segment runs in the year: a segment that starts in a
+// later year of its plan has no driver, no lines and no revenue before it.
+func (s SegmentYear) Started() bool { return len(s.Lines) > 0 }
+
 // Forecast works out every year of the plan. It fails with a *fault.Error on the first bad
 // input it meets, naming the segment, year and field.
 func (p Plan) Forecast() (Forecast, error) {
@@ -93,6 +97,10 @@ func (p Plan) Forecast() (Forecast, error) {
 			return Forecast{}, locate(err, "", y)
 		}
 		for j, s := range p.Segments {
+			if s.Drivers[y] == nil { // not started: no lines, no revenue
+				yr.Segments[j] = SegmentYear{Name: s.Name, Title: s.Title}
+				continue
+			}
 			lines, base, inputs, err := forecast(s.Drivers[y], yr.Users)
 			if err != nil {
 				return Forecast{}, locate(err, s.Name, y)
@@ -149,10 +157,18 @@ func (p Plan) check() error {
 				Key: key.Forecast(0, s.Name, "name")}
 		}
 		seen[s.Name] = true
+		// A segment may start after the plan's first year, and runs to its last.
+		started := false
 		for _, y := range p.Years {
-			if s.Drivers[y] == nil {
-				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Err: fault.ErrMissing, Key: key.Forecast(y, s.Name, "")}
+			has := s.Drivers[y] != nil
+			if started && !has || !started && !has && y == p.Years[len(p.Years)-1] {
+				value := "(none; a segment runs from its first year to the plan's last)"
+				if !started {
+					value = "(none in any year)"
+				}
+				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Value: value, Err: fault.ErrMissing, Key: key.Forecast(y, s.Name, "")}
 			}
+			started = started || has
 		}
 	}
 	return nil
@@ -237,6 +253,10 @@ func (y Year) Line(segment string, m Metric) (Line, error) {
 // LineOf is Line for a segment already found (by Segment, or by position in Segments):
 // a caller that values every segment finds each once, not once per line it reads.
 func (y Year) LineOf(s SegmentYear, m Metric) (Line, error) {
+	if !s.Started() { // not the platform's users either: the segment has none yet
+		return Line{}, &fault.Error{Pkg: "segments", Segment: s.Name, Year: y.Year, Field: string(m), Value: "the segment starts in a later year",
+			Err: fault.ErrUnknownMetric, Key: key.Forecast(y.Year, s.Name, string(m))}
+	}
 	if m == OwnUsers {
 		m = s.UserBase
 		if m == "" {

@@ -253,3 +253,51 @@ func TestKindNames(t *testing.T) {
 		t.Errorf("%d kinds, want 4", len(segments.Kinds()))
 	}
 }
+
+// TestLaterStart: a segment may start after the plan's first year. Before it starts it
+// has no lines and no revenue (the group's revenue is the others'), its first year's
+// growth is not valid, and no line of it reads as the platform's users: pricing it that
+// year on MAU would value a business that does not exist yet. A gap after its start,
+// and a segment with no driver at all, are errors naming the year.
+func TestLaterStart(t *testing.T) {
+	plan := func(drivers map[int]segments.Driver) segments.Plan {
+		return segments.Plan{Currency: "USD", Years: []int{2025, 2026, 2027},
+			Users: map[int]segments.Users{2025: {MAU: d("100"), DAU: d("50")}, 2026: {MAU: d("110"), DAU: d("55")}, 2027: {MAU: d("120"), DAU: d("60")}},
+			Segments: []segments.Segment{
+				{Name: "ads", Drivers: map[int]segments.Driver{2025: segments.Advertising{RevenuePerDAU: d("10")},
+					2026: segments.Advertising{RevenuePerDAU: d("10")}, 2027: segments.Advertising{RevenuePerDAU: d("10")}}},
+				{Name: "shop", Drivers: drivers},
+			}}
+	}
+	shop := segments.Ecommerce{Penetration: d("0.5"), GMVPerShopper: d("100"), TakeRate: d("0.1")}
+	f, err := plan(map[int]segments.Driver{2026: shop, 2027: shop}).Forecast()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y25, _ := f.Year(2025)
+	if s := y25.Segments[1]; s.Started() || len(s.Lines) != 0 || !s.Revenue.IsZero() || !y25.Revenue.Equal(d("500")) {
+		t.Errorf("2025: %+v, group revenue %s; want shop not started and 500 of ads alone", s, y25.Revenue)
+	}
+	if _, err := y25.Line("shop", segments.MAU); !errors.Is(err, fault.ErrUnknownMetric) {
+		t.Errorf("shop's MAU in 2025: %v, want ErrUnknownMetric (not the platform's)", err)
+	}
+	y26, _ := f.Year(2026)
+	// 110m MAU × 50% × 100 × 10% = 550.
+	if s := y26.Segments[1]; !s.Started() || !s.Revenue.Equal(d("550")) || s.Growth.Valid {
+		t.Errorf("2026: %+v, want revenue 550 and no growth over a year it had not started", s)
+	}
+	for _, c := range []struct {
+		name    string
+		drivers map[int]segments.Driver
+		year    int
+	}{
+		{"a gap", map[int]segments.Driver{2025: shop, 2027: shop}, 2026},
+		{"no last year", map[int]segments.Driver{2025: shop, 2026: shop}, 2027},
+		{"no driver at all", map[int]segments.Driver{}, 2027},
+	} {
+		var fe *fault.Error
+		if _, err := plan(c.drivers).Forecast(); !errors.Is(err, fault.ErrMissing) || !errors.As(err, &fe) || fe.Year != c.year || fe.Segment != "shop" {
+			t.Errorf("%s: %v, want ErrMissing at shop %d", c.name, err, c.year)
+		}
+	}
+}

@@ -117,6 +117,9 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 		add(key.Forecast(y, "", string(segments.DAU)), KindUsers, u.DAU)
 		for _, s := range m.Plan.Segments {
 			d := s.Drivers[y]
+			if d == nil { // the segment starts later
+				continue
+			}
 			vals := d.Values()
 			for i, in := range d.Spec().Inputs {
 				add(key.Forecast(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])

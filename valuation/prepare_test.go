@@ -1,13 +1,17 @@
 package valuation_test
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
@@ -15,6 +19,8 @@ import (
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
 // identical reports equal values with equal exponents: the same decimal, digit for digit.
@@ -352,5 +358,67 @@ func TestWith(t *testing.T) {
 	}
 	if _, err := p.With(valuation.Override{Key: key.Part("ecommerce", "average"), Value: d("400")}); !errors.Is(err, fault.ErrUnsupported) {
 		t.Errorf("an average: %v, want fault.ErrUnsupported", err)
+	}
+}
+
+// TestLaterStart: examples/models/localco.json's grocery starts in 2026 (no 2025
+// inputs) and is valued at a fixed loss. It values with 2025's group revenue the other
+// segments' alone; a sweep of its 2026 orders and the 2025 and 2026 group revenue runs
+// through the exact kernel and gives Model.Value's figures, digit for digit; a Monte Carlo
+// of the target runs. A part priced in a year before its segment starts is refused, never
+// priced on the platform's users.
+func TestLaterStart(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "examples", "models", "localco.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y25, _ := r.Forecast.Year(2025)
+	if s, _ := y25.Segment("grocery"); s.Started() {
+		t.Errorf("grocery 2025: %+v, want not started", s)
+	}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := key.Forecast(2026, "grocery", "orders")
+	outs := []key.Key{key.Scalar(key.Target), key.Forecast(2025, "", "revenue"), key.Forecast(2026, "", "revenue")}
+	q, err := p.Query([]key.Key{orders}, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"0", "15", "40"} {
+		out := make([]decimal.Decimal, len(outs))
+		if !valuation.KernelOnly(q, []decimal.Decimal{d(v)}, out) {
+			t.Fatalf("orders %s: the kernel refused the point", v)
+		}
+		want, err := p.Value(valuation.Override{Key: orders, Value: d(v)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range outs {
+			if w, _ := want.Lookup(k); !identical(out[i], w) {
+				t.Errorf("orders %s: %s = %s, Model.Value %s", v, k, out[i], w)
+			}
+		}
+	}
+	e, err := sensitivity.New(m, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 2000, Seed: 1, Inputs: []sensitivity.Variable{
+		{Name: "forecast/2026/delivery/take_rate", Dist: distuv.Uniform{Min: 0.13, Max: 0.17}},
+		{Name: "forecast/2026/grocery/orders", Dist: distuv.Uniform{Min: 10, Max: 30}}}}); err != nil {
+		t.Errorf("Monte Carlo: %v", err)
+	}
+	early := m.Clone()
+	early.Parts = slices.Clone(early.Parts)
+	early.Parts[0].Method = early.Parts[2].Method // ads' P/MAU set, on grocery
+	early.Year = 2025
+	if _, err := early.Value(); !errors.Is(err, fault.ErrMetric) || !strings.Contains(err.Error(), "starts in a later year") {
+		t.Errorf("grocery priced in 2025: %v, want ErrMetric: it starts in a later year", err)
 	}
 }

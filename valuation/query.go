@@ -271,6 +271,9 @@ func (k *kernel) checks() {
 		b.PNonNegative(dau)
 		b.PAtMost(dau, mau)
 		for j, s := range k.q.p.m.Plan.Segments {
+			if s.Drivers[y] == nil {
+				continue // not started: no lines
+			}
 			for _, l := range s.Drivers[y].Spec().Lines {
 				k.line(y, j, string(l.Metric))
 			}
@@ -306,6 +309,10 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	p := k.q.p
 	s := p.m.Plan.Segments[j]
 	d := s.Drivers[y]
+	if d == nil { // not started: a line of it is an error on the decimal path
+		k.ok = false
+		return map[string]exact.Poly{}
+	}
 	spec, vals := d.Spec(), d.Values()
 	mau, dau := k.user(y)
 	env := map[segments.Metric]exact.Poly{segments.MAU: mau, segments.DAU: dau}
@@ -584,7 +591,7 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		if o.Segment != "" {
 			j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
 			r := k.line(o.Year, j, o.Name)
-			for _, l := range p.m.Plan.Segments[j].Drivers[o.Year].Spec().Lines {
+			for _, l := range specLines(p.m.Plan.Segments[j].Drivers[o.Year]) {
 				if l.OmitZero && string(l.Metric) == o.Name {
 					b.PNonZero(r) // the forecast leaves it out when zero, and Lookup fails
 				}
@@ -599,14 +606,24 @@ func (k *kernel) output(o key.Key) exact.Poly {
 			return dau
 		case segments.Revenue:
 			sum := k.konst(decimal.Decimal{})
-			for j := range p.m.Plan.Segments {
-				sum = b.PAdd(sum, k.line(o.Year, j, string(segments.Revenue)))
+			for j, seg := range p.m.Plan.Segments {
+				if seg.Drivers[o.Year] != nil { // a segment not started adds no revenue
+					sum = b.PAdd(sum, k.line(o.Year, j, string(segments.Revenue)))
+				}
 			}
 			return sum
 		}
 	}
 	k.ok = false
 	return exact.Poly{}
+}
+
+// specLines is a driver's lines; none for a segment not started (no driver).
+func specLines(d segments.Driver) []segments.LineSpec {
+	if d == nil {
+		return nil
+	}
+	return d.Spec().Lines
 }
 
 // must returns a figure that the query checked exists.

@@ -247,6 +247,9 @@ func (c *compiler) users(y int) (mau, dau poly) {
 // lines returns the polys of a segment's lines in year y by metric, derived from its
 // driver's Spec: the same formulas the decimal forecast evaluates.
 func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly, error) {
+	if seg.Drivers[y] == nil { // the segment starts later: no lines, not even the users
+		return map[segments.Metric]poly{}, nil
+	}
 	mau, dau := c.users(y)
 	out := map[segments.Metric]poly{segments.MAU: mau, segments.DAU: dau}
 	prefix := yearPrefix(y) + seg.Name + "/"

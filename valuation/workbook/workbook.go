@@ -234,6 +234,9 @@ func (b *book) inputs() error {
 	for _, s := range p.Segments {
 		var inputs []segments.Input
 		for _, y := range p.Years {
+			if s.Drivers[y] == nil {
+				continue // the segment starts later
+			}
 			for _, in := range s.Drivers[y].Spec().Inputs {
 				if !slices.ContainsFunc(inputs, func(x segments.Input) bool { return x.Metric == in.Metric }) {
 					inputs = append(inputs, in)
@@ -243,6 +246,9 @@ func (b *book) inputs() error {
 		for _, in := range inputs {
 			vals := map[int]float64{}
 			for _, y := range p.Years {
+				if s.Drivers[y] == nil {
+					continue
+				}
 				if v, ok := segments.InputValue(s.Drivers[y], in.Metric); ok {
 					vals[y] = num(v)
 				}
@@ -327,8 +333,15 @@ func (b *book) forecast() error {
 			return err
 		}
 		row++
-		spec := s.Drivers[p.Years[0]].Spec()
+		// A segment that starts later has no driver, and no figures, before its first year.
+		var years []int
 		for _, y := range p.Years {
+			if s.Drivers[y] != nil {
+				years = append(years, y)
+			}
+		}
+		spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
+		for _, y := range years {
 			if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
 				return fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
 			}
@@ -338,7 +351,7 @@ func (b *book) forecast() error {
 		}
 		for _, l := range spec.Lines {
 			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
-				for _, y := range p.Years {
+				for _, y := range years {
 					b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = b.input[s.Name+" "+string(l.Formula.Ref)+" "+strconv.Itoa(y)]
 				}
 				continue
@@ -351,6 +364,9 @@ func (b *book) forecast() error {
 				return err
 			}
 			for j, y := range p.Years {
+				if s.Drivers[y] == nil {
+					continue
+				}
 				at := func(m segments.Metric) string {
 					switch {
 					case isInput(m):

@@ -674,3 +674,39 @@ func TestSources(t *testing.T) {
 		}
 	}
 }
+
+// TestLaterStartRecalculated: examples/models/localco.json's grocery starts in 2026: its
+// inputs and lines are blank in 2025, the 2025 group revenue is the other segments'
+// (sotp's, recalculated by LibreOffice), and the parts and target are sotp's.
+func TestLaterStartRecalculated(t *testing.T) {
+	m, r := load(t, filepath.Join("..", "..", "examples", "models", "localco.json"))
+	dir := t.TempDir()
+	_, rows := recalcParts(t, m, r, dir)
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
+	forecast := recalcSheet(t, filepath.Join(dir, "book.xlsx"), workbook.Forecast)
+	y25, _ := r.Forecast.Year(2025)
+	grocery, lines, revenue := false, 0, false
+	for _, row := range forecast {
+		switch {
+		case len(row) > 0 && row[0] == "Grocery (new, from 2026)":
+			grocery = true
+		case len(row) > 0 && row[0] == "Food delivery":
+			grocery = false
+		case grocery && len(row) > 2 && strings.HasPrefix(row[0], "  "):
+			lines++
+			if row[1] != "" || row[2] == "" {
+				t.Errorf("grocery line %q: 2025 %q, 2026 %q; want blank, then a figure", row[0], row[1], row[2])
+			}
+		case len(row) > 1 && strings.HasPrefix(row[0], "Group revenue"):
+			v, err := strconv.ParseFloat(strings.ReplaceAll(row[1], ",", ""), 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			near(t, "2025 group revenue", v, y25.Revenue)
+			revenue = true
+		}
+	}
+	if lines < 3 || !revenue {
+		t.Errorf("%d grocery lines and group revenue %v checked", lines, revenue)
+	}
+}

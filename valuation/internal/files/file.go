@@ -193,7 +193,9 @@ type Users struct {
 // margin as a fraction ("0.118" is 11.8%), money per user in currency units per year
 // (revenue_per_dau, gmv_per_shopper) or per month (monthly_arppu), money in millions of
 // the plan's currency (other_revenue). An input the Spec marks optional may be left out,
-// meaning zero.
+// meaning zero. A segment that starts after the plan's first year leaves out the years
+// before (it has no lines and no revenue in them) and has inputs in every year from its
+// first to the plan's last.
 type Segment struct {
 	Name      string                     `json:"name"`
 	Title     string                     `json:"title"`
