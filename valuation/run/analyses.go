@@ -390,23 +390,34 @@ func (mc *monteCarlo) build(warn func(valuation.Warning)) (analysis, error) {
 			*f.out = f.v.InexactFloat64()
 		}
 	}
-	if len(mc.Correlation) > 0 {
-		n := len(mc.Correlation)
-		data := make([]float64, 0, n*n)
-		for i, row := range mc.Correlation {
-			if len(row) != n {
-				return nil, at(fmt.Sprintf("$.monte_carlo.correlation[%d]", i), fmt.Errorf("%w: %d values in a row of %d", fault.ErrDistribution, len(row), n))
-			}
-			for j, v := range row {
-				if !v.Equal(mc.Correlation[j][i].Decimal) {
-					return nil, at(fmt.Sprintf("$.monte_carlo.correlation[%d][%d]", i, j), fmt.Errorf("%w: not symmetric", fault.ErrDistribution))
-				}
-				data = append(data, v.InexactFloat64())
-			}
-		}
-		r.mc.Correlation = mat.NewSymDense(n, data)
+	if r.mc.Correlation, err = correlation(mc.Correlation, "$.monte_carlo.correlation"); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// correlation is a correlation matrix given as rows, at path: square and symmetric; nil
+// when none is given.
+func correlation(rows [][]files.Decimal, path string) (*mat.SymDense, error) {
+	n := len(rows)
+	if n == 0 {
+		return nil, nil
+	}
+	for i, row := range rows { // every row's length first: symmetry reads across rows
+		if len(row) != n {
+			return nil, at(fmt.Sprintf("%s[%d]", path, i), fmt.Errorf("%w: %d values in a row of %d", fault.ErrDistribution, len(row), n))
+		}
+	}
+	data := make([]float64, 0, n*n)
+	for i, row := range rows {
+		for j, v := range row {
+			if !v.Equal(rows[j][i].Decimal) {
+				return nil, at(fmt.Sprintf("%s[%d][%d]", path, i, j), fmt.Errorf("%w: not symmetric", fault.ErrDistribution))
+			}
+			data = append(data, v.InexactFloat64())
+		}
+	}
+	return mat.NewSymDense(n, data), nil
 }
 
 func (r monteCarloRun) points() (int, error) {

@@ -107,6 +107,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad sigma", edit(`"sigma": "10"`, `"sigma": "-10"`), fault.ErrDistribution, "$.monte_carlo.inputs[0].params"},
 		{"missing parameter", edit(`"mode": "100"`, `"mod": "100"`), fault.ErrUnknownField, `$.sobol.inputs[0].params.mod`},
 		{"asymmetric correlation", edit(`["0.3", "1"]`, `["0.4", "1"]`), fault.ErrDistribution, "$.monte_carlo.correlation[0][1]"},
+		// A short second row was read across by the first row's symmetry check: a panic.
+		{"short correlation row", edit(`["0.3", "1"]]`, `[]]`), fault.ErrDistribution, "$.monte_carlo.correlation[1]"},
 		{"too many points", edit(`"max_points": 100000`, `"max_points": 10`), fault.ErrTooManyPoints, "$.grid"},
 		{"no analysis", `{"format": "sotp/run/v1", "model_file": "model.json"}`, fault.ErrInvalid, "$"},
 		{"the progress field", edit(`"format": "sotp/run/v1",`, `"format": "sotp/run/v1", "-": 1,`), fault.ErrUnknownField, `$["-"]`},
