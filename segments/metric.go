@@ -29,6 +29,10 @@ const (
 	OtherRevenue  Metric = "other_revenue"   // segment revenue not driven by GMV, currency millions
 	NetMarginRate Metric = "net_margin"      // earnings / revenue
 	Earnings      Metric = "earnings"        // segment net earnings, currency millions
+	// Metrics of the Subscription model.
+	SubscriberRatio Metric = "subscriber_ratio" // average paying subscribers / average MAU
+	Subscribers     Metric = "subscribers"      // average paying subscribers, millions
+	MonthlyFee      Metric = "monthly_fee"      // revenue per subscriber per month, currency
 	// OwnUsers names a segment's own users rather than a line: the platform's MAU for most
 	// segments, the shopping MAU of an e-commerce segment (Spec.UserBase). It is what
 	// valuation.PMAU prices.

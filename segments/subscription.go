@@ -2,13 +2,6 @@ package segments
 
 import "github.com/shopspring/decimal"
 
-// Metrics of the Subscription model.
-const (
-	SubscriberRatio Metric = "subscriber_ratio" // average paying subscribers / average MAU
-	Subscribers     Metric = "subscribers"      // average paying subscribers, millions
-	MonthlyFee      Metric = "monthly_fee"      // revenue per subscriber per month, currency
-)
-
 // Subscription is a subscription or membership model: subscribers are MAU ×
 // SubscriberRatio, and revenue is subscribers × MonthlyFee × 12.
 type Subscription struct {

@@ -376,6 +376,9 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 	for _, s := range r.Morris {
 		b.WriteString("\n" + s.Text())
 	}
+	for _, x := range r.Shapley {
+		b.WriteString("\n" + x.Text())
+	}
 	if w := r.Weighted; w != nil {
 		b.WriteString("\n" + w.Text())
 	}

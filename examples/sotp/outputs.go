@@ -111,6 +111,9 @@ func charts(ctx context.Context, args []string, w io.Writer) error {
 	for _, x := range rep.Morris {
 		list = append(list, drawn{"morris-" + fileName(x.Output), func() (chart.Chart, error) { return chart.Screening(x, size) }})
 	}
+	for _, x := range rep.Shapley {
+		list = append(list, drawn{"shapley-" + fileName(x.Output), func() (chart.Chart, error) { return chart.Shapley(x, size) }})
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &fault.Error{Pkg: "sotp", File: dir, Err: err}
 	}
@@ -163,7 +166,7 @@ func xlsx(ctx context.Context, args []string, w io.Writer) error {
 			x.Grids = append(x.Grids, workbook.GridSheet{Grid: *g, Output: o})
 		}
 	}
-	x.Tornados, x.MonteCarlos, x.Sobols, x.Screenings = rep.Tornado, rep.MonteCarlo, rep.Sobol, rep.Morris
+	x.Tornados, x.MonteCarlos, x.Sobols, x.Screenings, x.Shapleys = rep.Tornado, rep.MonteCarlo, rep.Sobol, rep.Morris, rep.Shapley
 	if rep.Scenarios != nil {
 		x.Scenarios = append(x.Scenarios, *rep.Scenarios)
 	}

@@ -125,6 +125,8 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("attribution")(chart.Attribution(att, false, chart.Options{}))
 	add("attribution-segments")(chart.Attribution(att, true, chart.Options{}))
 	add("crosscheck")(chart.CrossCheck(cc, chart.Options{}))
+	add("shapley")(chart.Shapley(sensitivity.ShapleyEffects{Output: "target", Names: []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium"},
+		Effects: []float64{0.45, 0.3, 0.25}, Lo: []float64{0.41, 0.27, 0.22}, Hi: []float64{0.49, 0.33, 0.28}}, chart.Options{}))
 	return out
 }
 
@@ -218,7 +220,11 @@ func TestBadInput(t *testing.T) {
 		"no steps": func() (chart.Chart, error) {
 			return chart.Attribution(sensitivity.Attribution{}, false, chart.Options{})
 		},
-		"no cross-check":        func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"no cross-check":     func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"no Shapley effects": func() (chart.Chart, error) { return chart.Shapley(sensitivity.ShapleyEffects{}, chart.Options{}) },
+		"an effect short": func() (chart.Chart, error) {
+			return chart.Shapley(sensitivity.ShapleyEffects{Names: []string{"a", "b"}, Effects: []float64{1}, Lo: []float64{1}, Hi: []float64{1}}, chart.Options{})
+		},
 		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Options{}) },
 		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Options{}) },
 		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Options{}) },

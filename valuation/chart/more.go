@@ -123,41 +123,73 @@ func indexOf(ss []string, s string) int {
 // Indices draws one output's Sobol indices: for each input a first-order and a total
 // bar, each with its bootstrap interval.
 func Indices(x sensitivity.Indices, s Options) (Chart, error) {
-	fail := func(what string) (Chart, error) {
-		return Chart{}, &fault.Error{Pkg: "chart", Op: "indices", Field: what, Err: fault.ErrChart}
+	first, total := series{name: "first order", shift: -0.2}, series{name: "total", shift: 0.2}
+	names := make([]string, len(x.Inputs))
+	for i, in := range x.Inputs {
+		names[i] = in.Name
+		first.v, first.lo, first.hi = append(first.v, in.First), append(first.lo, in.FirstLo), append(first.hi, in.FirstHi)
+		total.v, total.lo, total.hi = append(total.v, in.Total), append(total.lo, in.TotalLo), append(total.hi, in.TotalHi)
 	}
-	if len(x.Inputs) == 0 {
+	return shares("indices", "Sobol indices of "+s.label(x.Output), names, []series{first, total}, s)
+}
+
+// Shapley draws Shapley effects: a bar an input, its share of the output's variance, with
+// its interval.
+func Shapley(x sensitivity.ShapleyEffects, s Options) (Chart, error) {
+	return shares("shapley", "Shapley effects on "+s.label(x.Output), x.Names, []series{{name: "Shapley effect", v: x.Effects, lo: x.Lo, hi: x.Hi}}, s)
+}
+
+// series is one kind of bar of a chart of shares of a variance: a value and its interval
+// an input, drawn shifted from the input's place by shift.
+type series struct {
+	name      string
+	shift     float64
+	v, lo, hi []float64
+}
+
+// barColor is the colour of series k of n: one series in the colour of a rise, two in
+// the colours of a fall and a rise.
+func barColor(k, n int) color.Color {
+	if n == 1 || k%2 == 1 {
+		return highColor
+	}
+	return lowColor
+}
+
+// shares draws shares of a variance: a group of bars an input, one a series, with their
+// intervals (none where both ends are NaN).
+func shares(op, title string, inputs []string, ss []series, s Options) (Chart, error) {
+	fail := func(what string) (Chart, error) {
+		return Chart{}, &fault.Error{Pkg: "chart", Op: op, Field: what, Err: fault.ErrChart}
+	}
+	if len(inputs) == 0 {
 		return fail("no inputs")
 	}
 	p := plot.New()
-	p.Title.Text = "Sobol indices of " + s.label(x.Output)
+	p.Title.Text = title
 	p.Y.Label.Text = "share of variance"
-	names := make([]string, len(x.Inputs))
-	top := 0.0
-	for k, kind := range []struct {
-		name  string
-		shift float64
-		get   func(in sensitivity.Index) (v, lo, hi float64)
-	}{
-		{"first order", -0.2, func(in sensitivity.Index) (float64, float64, float64) { return in.First, in.FirstLo, in.FirstHi }},
-		{"total", 0.2, func(in sensitivity.Index) (float64, float64, float64) { return in.Total, in.TotalLo, in.TotalHi }},
-	} {
+	names := make([]string, len(inputs))
+	top, width := 0.0, 0.36/float64(len(ss))*2
+	for k, kind := range ss {
+		if len(kind.v) != len(inputs) || len(kind.lo) != len(inputs) || len(kind.hi) != len(inputs) {
+			return fail(kind.name + ": not one value an input")
+		}
 		var errs struct {
 			plotter.XYs
 			plotter.YErrors
 		}
-		for i, in := range x.Inputs {
-			names[i] = s.label(in.Name)
-			v, lo, hi := kind.get(in)
+		for i, in := range inputs {
+			names[i] = s.label(in)
+			v, lo, hi := kind.v[i], kind.lo[i], kind.hi[i]
 			if !finite(v) {
-				return fail(in.Name + ": an index is not a number")
+				return fail(in + ": a share is not a number")
 			}
-			bar, err := rect(float64(i)+kind.shift-0.18, float64(i)+kind.shift+0.18, 0, v, []color.Color{lowColor, highColor}[k])
+			bar, err := rect(float64(i)+kind.shift-width/2, float64(i)+kind.shift+width/2, 0, v, barColor(k, len(ss)))
 			if err != nil {
 				return fail(err.Error())
 			}
 			p.Add(bar)
-			if i == 0 {
+			if i == 0 && len(ss) > 1 {
 				p.Legend.Add(kind.name, bar)
 			}
 			top = math.Max(top, v)
@@ -165,7 +197,7 @@ func Indices(x sensitivity.Indices, s Options) (Chart, error) {
 				continue // a point estimate: no interval to draw
 			}
 			if !finite(lo, hi) {
-				return fail(in.Name + ": an interval is not a number")
+				return fail(in + ": an interval is not a number")
 			}
 			top = math.Max(top, hi)
 			errs.XYs = append(errs.XYs, plotter.XY{X: float64(i) + kind.shift, Y: v})
@@ -184,8 +216,9 @@ func Indices(x sensitivity.Indices, s Options) (Chart, error) {
 	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.3
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter // under their bars, never past the edge
 	p.Legend.Top = true
-	return newChart("indices", s, []*plot.Plot{p}, []float64{1})
+	return newChart(op, s, []*plot.Plot{p}, []float64{1})
 }
 
 // Screening draws a Morris screening as the usual plane: each input's mu* (its

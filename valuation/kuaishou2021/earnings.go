@@ -5,11 +5,6 @@ import (
 	"github.com/sotpkit/sotp/valuation/earnings"
 )
 
-// CNYHKD is the HKD per RMB at which the report's headline table converts EPS, book value
-// and revenue per share to take P/E, P/B and P/S at HK$319. It is not printed; "about
-// 1.205" fits every P/S, and the 2022E P/E of 173.73 narrows it to [1.20489, 1.20496].
-const CNYHKD = "1.2049"
-
 // pnl holds Table 10 by year, 2018-2022E. Actual years (2018, 2019) are amounts; forecast
 // years are ratios of revenue, so that a sweep of the drivers moves costs. Each value is
 // the shortest decimal with which every printed figure of its column reproduces at its

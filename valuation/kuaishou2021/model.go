@@ -20,6 +20,11 @@ const (
 	Shares        = "4159"
 	Price         = "319.00" // HK$, at the time of writing
 	USDHKD        = "7.7"
+	// CNYHKD is the HKD per RMB at which the report's headline table converts EPS, book
+	// value and revenue per share to take P/E, P/B and P/S at HK$319. It is not printed;
+	// "about 1.205" fits every P/S, and the 2022E P/E of 173.73 narrows it to [1.20489,
+	// 1.20496].
+	CNYHKD = "1.2049"
 )
 
 // year holds one year's drivers; see the package doc for their derivation.

@@ -54,6 +54,7 @@ func (f document) analyses() (out []section, _ []valuation.Warning, _ error) {
 		{"$.weighted", len(f.Weighted) > 0, func() (analysis, error) { return weighted(f.Weighted) }},
 		{"$.sobol", f.Sobol != nil, func() (analysis, error) { return f.Sobol.build() }},
 		{"$.morris", f.Morris != nil, func() (analysis, error) { return f.Morris.build() }},
+		{"$.shapley", f.Shapley != nil, func() (analysis, error) { return f.Shapley.build() }},
 	} {
 		if !b.given {
 			continue
@@ -199,6 +200,23 @@ type sobol struct {
 	Replicates int  `json:"replicates,omitempty"`
 	Second     bool `json:"second,omitempty"` // second-order indices too
 	Seed       int  `json:"seed,omitempty"`
+}
+
+// shapley estimates the Shapley effects of the inputs on the outputs
+// (sensitivity.Shapley): each input's share of the variance, correlated inputs allowed.
+type shapley struct {
+	Outputs []string `json:"outputs" max:"100"`
+	Inputs  []input  `json:"inputs" max:"30"`
+	// Correlation is the inputs' correlation matrix, rows in the order of Inputs.
+	Correlation [][]files.Decimal `json:"correlation,omitempty" max:"30"`
+	// Permutations, Samples (behind the variance), Outer and Inner: zero for the
+	// defaults, 1,000, 10,000, 1 and 3.
+	Permutations int            `json:"permutations,omitempty"`
+	Samples      int            `json:"samples,omitempty"`
+	Outer        int            `json:"outer,omitempty"`
+	Inner        int            `json:"inner,omitempty"`
+	Seed         int            `json:"seed,omitempty"`
+	Confidence   *files.Decimal `json:"confidence,omitempty"`
 }
 
 // morris screens the inputs' elementary effects on the outputs.
@@ -493,6 +511,36 @@ func (r sobolRun) points() (int, error) { return r.s.Cost() }
 func (r sobolRun) run(ctx context.Context, e *sensitivity.Engine, out *Report) error {
 	ix, err := e.Sobol(ctx, r.s)
 	out.Sobol = ix
+	return err
+}
+
+// shapleyRun is a run of Shapley effects.
+type shapleyRun struct{ s sensitivity.Shapley }
+
+func (sh *shapley) build() (analysis, error) {
+	inputs, err := runInputs(sh.Inputs, "$.shapley.inputs")
+	if err != nil {
+		return nil, err
+	}
+	if sh.Seed < 0 {
+		return nil, invalid("$.shapley.seed", "negative")
+	}
+	r := shapleyRun{sensitivity.Shapley{Outputs: sh.Outputs, Inputs: inputs, Permutations: sh.Permutations, Samples: sh.Samples,
+		Outer: sh.Outer, Inner: sh.Inner, Seed: uint64(sh.Seed)}}
+	if sh.Confidence != nil {
+		r.s.Confidence = sh.Confidence.InexactFloat64()
+	}
+	if r.s.Correlation, err = correlation(sh.Correlation, "$.shapley.correlation"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r shapleyRun) points() (int, error) { return r.s.Cost() }
+
+func (r shapleyRun) run(ctx context.Context, e *sensitivity.Engine, out *Report) error {
+	x, err := e.Shapley(ctx, r.s)
+	out.Shapley = x
 	return err
 }
 

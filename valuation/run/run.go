@@ -64,6 +64,7 @@ type document struct {
 	MonteCarlo *monteCarlo `json:"monte_carlo,omitempty"`
 	Sobol      *sobol      `json:"sobol,omitempty"`
 	Morris     *morris     `json:"morris,omitempty"`
+	Shapley    *shapley    `json:"shapley,omitempty"`
 	// Weighted is named cases with their probabilities: each case's target beside the
 	// probability-weighted one (valuation.Prepared.Weighted).
 	Weighted []weightedCase `json:"weighted,omitempty" max:"1000"`
@@ -124,8 +125,8 @@ func (f document) check() error {
 		return invalid("$.format", strconv.Quote(files.Clip(f.Format))+", want "+Format)
 	case (f.Model == nil) == (f.ModelFile == ""):
 		return invalid("$.model", "give model or model_file, one of the two")
-	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && f.Morris == nil && len(f.Weighted) == 0:
-		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol, morris or weighted")
+	case f.Grid == nil && f.Tornado == nil && f.Scenarios == nil && f.Seek == nil && f.MonteCarlo == nil && f.Sobol == nil && f.Morris == nil && f.Shapley == nil && len(f.Weighted) == 0:
+		return invalid("$", "no analysis: give grid, tornado, scenarios, seek, monte_carlo, sobol, morris, shapley or weighted")
 	case f.ModelFile != "" && !fs.ValidPath(f.ModelFile):
 		return invalid("$.model_file", "a relative path inside the run file's directory")
 	}
@@ -145,16 +146,17 @@ func (f document) check() error {
 type Report struct {
 	// Model is the model the run valued, as built from the file (for a workbook of it);
 	// it is not written as JSON.
-	Model      valuation.Model         `json:"-"`
-	Result     valuation.Result        `json:"result"`
-	Grid       *sensitivity.Grid       `json:"grid,omitempty"`
-	Tornado    []sensitivity.Tornado   `json:"tornado,omitempty"` // one an output
-	Scenarios  *sensitivity.Comparison `json:"scenarios,omitempty"`
-	Seek       *sensitivity.Solution   `json:"seek,omitempty"`
-	MonteCarlo []sensitivity.Summary   `json:"monte_carlo,omitempty"` // one an output
-	Sobol      []sensitivity.Indices   `json:"sobol,omitempty"`
-	Morris     []sensitivity.Screening `json:"morris,omitempty"`
-	Weighted   *valuation.Weighted     `json:"weighted,omitempty"`
+	Model      valuation.Model              `json:"-"`
+	Result     valuation.Result             `json:"result"`
+	Grid       *sensitivity.Grid            `json:"grid,omitempty"`
+	Tornado    []sensitivity.Tornado        `json:"tornado,omitempty"` // one an output
+	Scenarios  *sensitivity.Comparison      `json:"scenarios,omitempty"`
+	Seek       *sensitivity.Solution        `json:"seek,omitempty"`
+	MonteCarlo []sensitivity.Summary        `json:"monte_carlo,omitempty"` // one an output
+	Sobol      []sensitivity.Indices        `json:"sobol,omitempty"`
+	Morris     []sensitivity.Screening      `json:"morris,omitempty"`
+	Shapley    []sensitivity.ShapleyEffects `json:"shapley,omitempty"`
+	Weighted   *valuation.Weighted          `json:"weighted,omitempty"`
 	// Warnings are what the run's reader should know: a deprecated spelling the file used.
 	Warnings []valuation.Warning `json:"warnings,omitempty"`
 }

@@ -16,8 +16,11 @@ import (
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
-// Bounds on what a run may ask for, each refused with a *fault.Error before any work.
+// Bounds on what a run may ask for, each refused with a *fault.Error before any work,
+// and NoBootstrap.
 const (
+	// NoBootstrap asks a Sobol or Morris run for point estimates without intervals.
+	NoBootstrap = -1
 	// DefaultMaxPoints is the most points (model evaluations, or draws) one run may ask
 	// for when Options.MaxPoints is zero.
 	DefaultMaxPoints = 10_000_000

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/shopspring/decimal"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation"
@@ -368,4 +369,26 @@ func ExampleParseAxis() {
 	// Output:
 	// target at 700m MAU and 80% of the peers: 495.4
 	// sensitivity: axis forecast/2021/mau "450:seven hundred:6": want FROM:TO:N, two decimals and a count: bad option
+}
+
+// Shapley effects of a function of two standard normal inputs correlated at 0.5: y = x1 +
+// 2 × x2, of variance 1 + 4 + 2 × 2 × 0.5 = 7. Given x2, y varies by Var(x1 | x2) = 1 −
+// 0.5² = 0.75; given x1, by 4 × 0.75 = 3. x1's effect is the mean of what it adds first
+// (0.75) and last (7 − 3): 2.375 / 7 = 0.34; x2's, (3 + 7 − 0.75) / 2 / 7 = 0.66. They sum
+// to one.
+func ExampleShapley_Run() {
+	s := sensitivity.Shapley{Outputs: []string{"y"}, Permutations: 20_000, Samples: 50_000, Seed: 1,
+		Correlation: mat.NewSymDense(2, []float64{1, 0.5, 0.5, 1}),
+		Inputs:      []sensitivity.Variable{{Name: "x1", Dist: distuv.UnitNormal}, {Name: "x2", Dist: distuv.UnitNormal}}}
+	effects, err := s.Run(context.Background(), sensitivity.Options{}, func(x []float64) []float64 { return []float64{x[0] + 2*x[1]} })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, name := range effects[0].Names {
+		fmt.Printf("%s %.2f\n", name, effects[0].Effects[i])
+	}
+	// Output:
+	// x1 0.34
+	// x2 0.66
 }

@@ -67,9 +67,6 @@ type Sobol struct {
 	FailOnInvalid bool
 }
 
-// NoBootstrap asks a Sobol or Morris run for point estimates without intervals.
-const NoBootstrap = -1
-
 // Indices are one output's Sobol indices.
 type Indices struct {
 	Output   string  `json:"output"`

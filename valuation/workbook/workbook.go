@@ -48,7 +48,7 @@ type book struct {
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
 // colour scale), tornados, scenario comparisons, Monte Carlo summaries, Sobol indices,
-// Morris screenings, and the reconciliation of printed figures against the model. Each
+// Morris screenings, Shapley effects, and the reconciliation of printed figures against the model. Each
 // says in its first row that its values do not recalculate.
 type Extras struct {
 	Grids       []GridSheet
@@ -57,6 +57,7 @@ type Extras struct {
 	MonteCarlos []sensitivity.Summary
 	Sobols      []sensitivity.Indices
 	Screenings  []sensitivity.Screening
+	Shapleys    []sensitivity.ShapleyEffects
 	Printed     []valuation.Printed // reconciled against the model's result
 }
 
@@ -1354,6 +1355,20 @@ func (b *book) extras(x Extras) error {
 		}
 		for _, in := range sc.Invalid {
 			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+		}
+		if err := b.rows(sh, rows); err != nil {
+			return err
+		}
+	}
+	for i, sx := range x.Shapleys {
+		sh := fmt.Sprintf("Shapley %d", i+1)
+		if _, err := b.f.NewSheet(sh); err != nil {
+			return err
+		}
+		rows := [][]any{{text("Shapley effects: " + sx.Output)}, {text("permutations"), sx.Permutations}, {text("variance"), sx.Variance}, {},
+			{text("input"), text("effect"), text("low"), text("high")}}
+		for j, n := range sx.Names {
+			rows = append(rows, []any{text(n), sx.Effects[j], sx.Lo[j], sx.Hi[j]})
 		}
 		if err := b.rows(sh, rows); err != nil {
 			return err
