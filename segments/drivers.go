@@ -20,12 +20,13 @@ type Driver interface {
 }
 
 // Evaluate works out a driver's lines for one year: the users and inputs checked against
-// their ranges, then each line's formula in order. Errors are *fault.Error naming the field.
+// their ranges, then each line's formula in order (a formula's prev takes the value for a
+// first year: there is no other year here). Errors are *fault.Error naming the field.
 func Evaluate(d Driver, u Users) ([]Line, error) {
 	if d == nil {
 		return nil, &fault.Error{Pkg: "segments", Field: "driver", Err: fault.ErrMissing}
 	}
-	lines, _, _, err := forecast(d, u)
+	lines, _, _, _, err := forecast(d, u, nil)
 	return lines, err
 }
 

@@ -91,6 +91,7 @@ func (p Plan) Forecast() (Forecast, error) {
 		return Forecast{}, err
 	}
 	f := Forecast{Currency: p.Currency, FirstEstimate: p.FirstEstimate, Years: make([]Year, len(p.Years))}
+	last := make([]map[Metric]decimal.Decimal, len(p.Segments)) // each segment's lines last year, for prev
 	for i, y := range p.Years {
 		yr := Year{Year: y, Users: p.Users[y], Segments: make([]SegmentYear, len(p.Segments))}
 		if err := yr.Users.Validate(); err != nil { // the platform's, before any segment's
@@ -101,10 +102,11 @@ func (p Plan) Forecast() (Forecast, error) {
 				yr.Segments[j] = SegmentYear{Name: s.Name, Title: s.Title}
 				continue
 			}
-			lines, base, inputs, err := forecast(s.Drivers[y], yr.Users)
+			lines, base, inputs, values, err := forecast(s.Drivers[y], yr.Users, last[j])
 			if err != nil {
 				return Forecast{}, locate(err, s.Name, y)
 			}
+			last[j] = values
 			sy := SegmentYear{Name: s.Name, Title: s.Title, Lines: lines, UserBase: base, Inputs: inputs}
 			rev, ok := lineValue(lines, Revenue)
 			if !ok {

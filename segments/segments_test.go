@@ -301,3 +301,49 @@ func TestLaterStart(t *testing.T) {
 		}
 	}
 }
+
+// TestPrev: a line may read its own or another line's value in the previous year, with a
+// value for the segment's first year: revenue = prev(revenue, base) × (1 + growth) from a
+// base of 100 grows by 10%, 20%, 10% to 110, 132, 145.2; a segment starting in 2026 takes
+// its base there. prev of what is not a line, or without a first year's value, is refused.
+func TestPrev(t *testing.T) {
+	spec := segments.Spec{Kind: "compounding",
+		Inputs: []segments.Input{{Metric: "base", Unit: segments.Millions, Range: segments.NonNegative, Optional: true},
+			{Metric: "growth", Unit: segments.Fraction, Range: segments.SignedRate}},
+		Lines: []segments.LineSpec{{Metric: segments.Revenue, Unit: segments.Millions,
+			Formula: segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: segments.Revenue, Args: []segments.Formula{segments.Ref("base")}},
+				segments.Add(segments.Const(d("1")), segments.Ref("growth")))}}}
+	g := func(base, growth string) segments.Driver {
+		return segments.Generic{Model: spec, In: []decimal.Decimal{d(base), d(growth)}}
+	}
+	users := segments.Users{MAU: d("100"), DAU: d("50")}
+	plan := segments.Plan{Currency: "USD", Years: []int{2025, 2026, 2027},
+		Users: map[int]segments.Users{2025: users, 2026: users, 2027: users},
+		Segments: []segments.Segment{
+			{Name: "a", Drivers: map[int]segments.Driver{2025: g("100", "0.1"), 2026: g("0", "0.2"), 2027: g("0", "0.1")}},
+			{Name: "b", Drivers: map[int]segments.Driver{2026: g("50", "0.2"), 2027: g("0", "0.1")}},
+		}}
+	f, err := plan.Forecast()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		seg, want string
+		year      int
+	}{{"a", "110", 2025}, {"a", "132", 2026}, {"a", "145.2", 2027}, {"b", "60", 2026}, {"b", "66", 2027}} {
+		if got, err := f.Figure(c.year, c.seg, segments.Revenue); err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("%s %d: %s, %v; want %s", c.seg, c.year, got, err, c.want)
+		}
+	}
+	for name, prev := range map[string]segments.Formula{
+		"not a line":       {Op: segments.OpPrev, Ref: "growth", Args: []segments.Formula{segments.Ref("base")}},
+		"no first year":    {Op: segments.OpPrev, Ref: segments.Revenue},
+		"two first values": {Op: segments.OpPrev, Ref: segments.Revenue, Args: []segments.Formula{segments.Ref("base"), segments.Ref("base")}},
+	} {
+		bad := spec
+		bad.Lines = []segments.LineSpec{{Metric: segments.Revenue, Unit: segments.Millions, Formula: prev}}
+		if err := bad.Check(); !errors.Is(err, fault.ErrSpec) {
+			t.Errorf("%s: %v, want ErrSpec", name, err)
+		}
+	}
+}

@@ -19,11 +19,18 @@ const DivPlaces = 16
 // data, so that one definition gives the decimal forecast, the float64 program of Monte
 // Carlo and Sobol runs, the exact kernel of prepared models and the workbook's cell
 // formulas. Products and sums are exact; Quotient rounds half away from zero to DivPlaces.
+//
+// OpPrev reads a line's value in the previous year of the plan: Formula{Op: OpPrev, Ref:
+// "revenue", Args: [base]} is last year's revenue, or base in the segment's first year
+// (the plan's first, or the year it starts), so that revenue can grow from a base:
+// prev(revenue, base_revenue) × (1 + growth).
 type Formula struct {
 	Op    Op
-	Ref   Metric          // of OpRef
+	Ref   Metric          // of OpRef, and the line of OpPrev
 	Const decimal.Decimal // of OpConst
-	Args  []Formula       // of OpMul and OpAdd (left to right), OpQuo (numerator, denominator)
+	// Args are the arguments of OpMul and OpAdd (left to right), OpQuo (numerator,
+	// denominator) and OpPrev (the value where there is no previous year).
+	Args []Formula
 }
 
 // Op is the operation of a Formula.
@@ -36,6 +43,7 @@ const (
 	OpMul                 // the product of the arguments
 	OpAdd                 // the sum of the arguments
 	OpQuo                 // the first argument over the second, to DivPlaces
+	OpPrev                // a line's value in the previous year, or the argument in the first
 )
 
 // Ref is the formula of a named figure: an input, MAU, DAU or an earlier line.
@@ -61,20 +69,28 @@ func (f Formula) Walk(fn func(Formula)) {
 	}
 }
 
-// Eval works out the formula in exact decimal, reading named figures from get. It fails
-// with fault.ErrNonPositive, naming line, when a denominator is zero.
-func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.Decimal, error) {
+// Eval works out the formula in exact decimal, reading named figures from get and a
+// line's value in the previous year from prev (false: no previous year; prev may be nil
+// for none). It fails with fault.ErrNonPositive, naming line, when a denominator is zero.
+func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decimal.Decimal, bool), line Metric) (decimal.Decimal, error) {
 	switch f.Op {
 	case OpRef:
 		return get(f.Ref), nil
 	case OpConst:
 		return f.Const, nil
+	case OpPrev:
+		if prev != nil {
+			if v, ok := prev(f.Ref); ok {
+				return v, nil
+			}
+		}
+		return f.Args[0].Eval(get, prev, line)
 	case OpQuo:
-		num, err := f.Args[0].Eval(get, line)
+		num, err := f.Args[0].Eval(get, prev, line)
 		if err != nil {
 			return decimal.Decimal{}, err
 		}
-		den, err := f.Args[1].Eval(get, line)
+		den, err := f.Args[1].Eval(get, prev, line)
 		if err != nil {
 			return decimal.Decimal{}, err
 		}
@@ -85,7 +101,7 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, line Metric) (decimal.De
 	}
 	var out decimal.Decimal
 	for i, a := range f.Args {
-		v, err := a.Eval(get, line)
+		v, err := a.Eval(get, prev, line)
 		switch {
 		case err != nil:
 			return decimal.Decimal{}, err
@@ -204,9 +220,11 @@ func (s Spec) Check() error {
 			case err != nil:
 			case f.Op == OpRef && !isKnown(f.Ref):
 				err = bad("line "+string(l.Metric), fmt.Sprintf("reads %q before it is known", f.Ref))
+			case f.Op == OpPrev && (len(f.Args) != 1 || !slices.ContainsFunc(s.Lines, func(p LineSpec) bool { return p.Metric == f.Ref })):
+				err = bad("line "+string(l.Metric), fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref))
 			case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
 				err = bad("line "+string(l.Metric), "divides by zero")
-			case f.Op < OpRef || f.Op > OpQuo || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
+			case f.Op < OpRef || f.Op > OpPrev || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
 				err = bad("line "+string(l.Metric), "malformed formula")
 			}
 		})
@@ -239,21 +257,23 @@ func shipped(d Driver) bool {
 	return false
 }
 
-// forecast works out the lines of a driver from its values and the year's users.
-// It returns the driver's user base too (MAU when the spec names none), and its inputs.
-func forecast(d Driver, u Users) ([]Line, Metric, []Input, error) {
+// forecast works out the lines of a driver from its values, the year's users and its
+// lines' values in the previous year (nil in the segment's first). It returns the
+// driver's user base too (MAU when the spec names none), its inputs, and every line's
+// value, those a table leaves out included, for the next year's prev.
+func forecast(d Driver, u Users, last map[Metric]decimal.Decimal) ([]Line, Metric, []Input, map[Metric]decimal.Decimal, error) {
 	if err := u.Validate(); err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	s := d.Spec()
 	vals := d.Values()
 	if !shipped(d) { // the shipped specs are checked by their tests, not at every forecast
 		if err := s.Check(); err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 	}
 	if len(vals) != len(s.Inputs) {
-		return nil, "", nil, &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec, Key: driverKey()}
+		return nil, "", nil, nil, &fault.Error{Pkg: "segments", Field: "driver " + s.Kind, Value: fmt.Sprintf("%d values for %d inputs", len(vals), len(s.Inputs)), Err: fault.ErrSpec, Key: driverKey()}
 	}
 	// env holds the figures known so far, latest last; a lookup scans it from the end, so
 	// that a line shadows the input it shows (they are equal) and MAU and DAU come last.
@@ -265,7 +285,7 @@ func forecast(d Driver, u Users) ([]Line, Metric, []Input, error) {
 	env[0], env[1] = named{MAU, u.MAU}, named{DAU, u.DAU}
 	for i, in := range s.Inputs {
 		if err := in.Range.Check(in.Metric, vals[i]); err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 		env = append(env, named{in.Metric, vals[i]})
 	}
@@ -277,13 +297,19 @@ func forecast(d Driver, u Users) ([]Line, Metric, []Input, error) {
 		}
 		return decimal.Decimal{} // Check has made sure every name is known
 	}
+	var prev func(Metric) (decimal.Decimal, bool)
+	if last != nil {
+		prev = func(m Metric) (decimal.Decimal, bool) { v, ok := last[m]; return v, ok }
+	}
 	lines := make([]Line, 0, len(s.Lines))
+	values := make(map[Metric]decimal.Decimal, len(s.Lines))
 	for _, l := range s.Lines {
-		v, err := l.Formula.Eval(get, l.Metric)
+		v, err := l.Formula.Eval(get, prev, l.Metric)
 		if err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 		env = append(env, named{l.Metric, v})
+		values[l.Metric] = v
 		if l.OmitZero && v.IsZero() {
 			continue
 		}
@@ -292,5 +318,5 @@ func forecast(d Driver, u Users) ([]Line, Metric, []Input, error) {
 	if s.UserBase == "" {
 		s.UserBase = MAU
 	}
-	return lines, s.UserBase, s.Inputs, nil
+	return lines, s.UserBase, s.Inputs, values, nil
 }

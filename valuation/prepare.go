@@ -95,6 +95,9 @@ type Prepared struct {
 	opts  PrepareOptions
 	list  []Assumption
 	index map[key.Key]int
+	// chained reports a driver formula that reads the previous year (segments.OpPrev): a
+	// year's figures then hang on every year before it, which a cut-down model keeps.
+	chained bool
 }
 
 // Prepare values m in full and returns it prepared; m must value without error. The
@@ -107,6 +110,16 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 		return nil, err
 	}
 	p := &Prepared{m: m, base: r, opts: o, index: map[key.Key]int{}}
+	for _, s := range m.Plan.Segments {
+		for _, d := range s.Drivers {
+			if d == nil {
+				continue // a year before the segment starts
+			}
+			for _, l := range d.Spec().Lines {
+				l.Formula.Walk(func(f segments.Formula) { p.chained = p.chained || f.Op == segments.OpPrev })
+			}
+		}
+	}
 	add := func(k key.Key, kind Kind, base decimal.Decimal) {
 		p.index[k] = len(p.list)
 		p.list = append(p.list, Assumption{Key: k, Kind: kind, Base: base})
@@ -295,9 +308,10 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 				years = append(slices.Clip(years), a.Key.Year)
 			}
 		}
+		last := slices.Max(years)
 		m.Plan.Years = make([]int, 0, len(years))
 		for _, y := range p.m.Plan.Years {
-			if slices.Contains(years, y) {
+			if slices.Contains(years, y) || p.chained && y < last {
 				m.Plan.Years = append(m.Plan.Years, y)
 			}
 		}

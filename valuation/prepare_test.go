@@ -422,3 +422,69 @@ func TestLaterStart(t *testing.T) {
 		t.Errorf("grocery priced in 2025: %v, want ErrMetric: it starts in a later year", err)
 	}
 }
+
+// TestPrevChained: valuation/modelfile/testdata/growth.json grows cloud revenue from a
+// 2024 base by each year's growth (prev(revenue, base_revenue) × (1 + revenue_growth)):
+// 1,000 × 1.1 × 1.2 × 1.1 = 1,452 in 2026, priced on 2026 EBITDA. Moving 2024's growth
+// moves 2026's target, through the exact kernel and through the decimal path of a query
+// that reads 2026 alone (which keeps the years before it), both identical to Model.Value
+// of the model moved by hand.
+func TestPrevChained(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("modelfile", "testdata", "growth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Figure("forecast/2026/cloud/revenue"); !got.Equal(d("1452")) {
+		t.Fatalf("2026 cloud revenue %s, want 1452", got)
+	}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g24, margin := key.Forecast(2024, "cloud", "revenue_growth"), key.Forecast(2026, "cloud", "ebitda_margin")
+	outs := []key.Key{key.Scalar(key.Target), key.Forecast(2026, "cloud", "revenue")}
+	for _, v := range []string{"0", "0.3", "-0.2"} {
+		moved := m.Clone()
+		seg := moved.Plan.Segments[0]
+		seg.Drivers[2024], _ = segments.With(seg.Drivers[2024], "revenue_growth", d(v))
+		want, err := moved.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, moves := range [][]key.Key{{g24}, {g24, margin}} {
+			q, err := p.Query(moves, outs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals := []decimal.Decimal{d(v), d("0.2")}[:len(moves)]
+			out := make([]decimal.Decimal, len(outs))
+			if !valuation.KernelOnly(q, vals, out) {
+				t.Fatalf("growth %s: the kernel refused the point", v)
+			}
+			dec := make([]decimal.Decimal, len(outs))
+			if err := q.Eval(vals, dec); err != nil {
+				t.Fatal(err)
+			}
+			for i, k := range outs {
+				w, _ := want.Lookup(k)
+				if !identical(out[i], w) || !identical(dec[i], w) {
+					t.Errorf("growth %s, moves %v: %s kernel %s, decimal %s; Model.Value %s", v, moves, k, out[i], dec[i], w)
+				}
+			}
+		}
+	}
+	// A query moving 2026's margin alone, reading the target: its decimal path cuts the
+	// plan to 2026, and must keep 2024 and 2025, whose revenue 2026's grows from.
+	q, err := p.Query([]key.Key{margin}, []key.Key{key.Scalar(key.Target)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]decimal.Decimal, 1)
+	if err := q.Eval([]decimal.Decimal{d("0.2")}, out); err != nil || !identical(out[0], r.Target) {
+		t.Errorf("2026 margin at its base: target %s, %v; want %s", out[0], err, r.Target)
+	}
+}

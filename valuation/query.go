@@ -319,9 +319,18 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	for i, in := range spec.Inputs {
 		env[in.Metric] = k.leaf(key.Forecast(y, s.Name, string(in.Metric)), vals[i])
 	}
+	// prev is a line of the previous plan year, when the segment ran in it.
+	prev := func(m segments.Metric) (exact.Poly, bool) {
+		i := slices.Index(p.m.Plan.Years, y)
+		if i < 1 || s.Drivers[p.m.Plan.Years[i-1]] == nil {
+			return exact.Poly{}, false
+		}
+		r, ok := k.segmentLines(p.m.Plan.Years[i-1], j)[string(m)]
+		return r, ok
+	}
 	out := map[string]exact.Poly{}
 	for _, l := range spec.Lines {
-		r := k.formula(l.Formula, env)
+		r := k.formula(l.Formula, env, prev)
 		env[l.Metric] = r
 		out[string(l.Metric)] = r
 	}
@@ -352,18 +361,23 @@ func (k *kernel) line(y, j int, metric string) exact.Poly {
 }
 
 // formula compiles a driver formula as segments.Formula.Eval evaluates it.
-func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly) exact.Poly {
+func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly, prev func(segments.Metric) (exact.Poly, bool)) exact.Poly {
 	switch f.Op {
 	case segments.OpRef:
 		return env[f.Ref]
 	case segments.OpConst:
 		return k.konst(f.Const)
+	case segments.OpPrev:
+		if r, ok := prev(f.Ref); ok {
+			return r
+		}
+		return k.formula(f.Args[0], env, prev)
 	case segments.OpQuo:
-		return k.b.PQuo(k.formula(f.Args[0], env), k.formula(f.Args[1], env), segments.DivPlaces)
+		return k.b.PQuo(k.formula(f.Args[0], env, prev), k.formula(f.Args[1], env, prev), segments.DivPlaces)
 	}
 	var out exact.Poly
 	for i, a := range f.Args {
-		r := k.formula(a, env)
+		r := k.formula(a, env, prev)
 		switch {
 		case i == 0:
 			out = r

@@ -102,6 +102,8 @@ func TestFileDriverErrors(t *testing.T) {
 		{"orders plus money", `"orders * aov"`, `"orders + aov"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"line in the wrong unit", `"formula": "revenue * ebitda_margin"`, `"formula": "orders * ebitda_margin"`, "$.drivers[0].lines[6].formula", fault.ErrSpec},
 		{"a function", `"orders * aov"`, `"max(orders, 0) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"prev of no line", `"orders * aov"`, `"prev(basket, aov) * orders"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
+		{"prev with a first year in another unit", `"orders * aov"`, `"prev(gmv, orders)"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"shipped kind", `"kind": "delivery"`, `"kind": "advertising"`, "$.drivers[0].kind", fault.ErrDuplicateKey},
 		{"unknown unit", `"unit": "per_order"`, `"unit": "per_parcel"`, "$.drivers[0].inputs[1].unit", fault.ErrUnknownUnit},
 		{"unknown range", `"range": "signed_rate"`, `"range": "any"`, "$.drivers[0].inputs[3].range", fault.ErrInvalid},

@@ -258,8 +258,22 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 	for i, in := range spec.Inputs {
 		out[in.Metric] = c.leaf(prefix+string(in.Metric), vals[i])
 	}
+	// prev is a line of the previous plan year, when the segment ran in it.
+	prev := func(m segments.Metric) (poly, bool, error) {
+		years := c.e.base.Plan.Years
+		i := slices.Index(years, y)
+		if i < 1 || seg.Drivers[years[i-1]] == nil {
+			return nil, false, nil
+		}
+		last, err := c.lines(seg, years[i-1])
+		r, ok := last[m]
+		return r, ok, err
+	}
 	for _, l := range spec.Lines {
-		p, ok := formula(l.Formula, out)
+		p, ok, err := formula(l.Formula, out, prev)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum", Err: fault.ErrFloat}
 		}
@@ -268,29 +282,40 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 	return out, nil
 }
 
-// formula is f as a poly of the figures in env; false for a division by a sum, which has
-// no monomial inverse.
-func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
+// formula is f as a poly of the figures in env and of last year's lines (prev); false for
+// a division by a sum, which has no monomial inverse.
+func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	switch f.Op {
 	case segments.OpRef:
-		return env[f.Ref], true
+		return env[f.Ref], true, nil
 	case segments.OpConst:
-		return constant(f64(f.Const)), true
+		return constant(f64(f.Const)), true, nil
+	case segments.OpPrev:
+		r, ok, err := prev(f.Ref)
+		if err != nil || ok {
+			return r, ok, err
+		}
+		return formula(f.Args[0], env, prev)
 	case segments.OpQuo:
-		num, ok := formula(f.Args[0], env)
-		den, ok2 := formula(f.Args[1], env)
-		if !ok || !ok2 {
-			return nil, false
+		num, ok, err := formula(f.Args[0], env, prev)
+		if err != nil {
+			return nil, false, err
+		}
+		den, ok2, err := formula(f.Args[1], env, prev)
+		if err != nil || !ok || !ok2 {
+			return nil, false, err
 		}
 		inv, ok := den.simplify().inv()
-		return num.mul(inv), ok
+		return num.mul(inv), ok, nil
 	}
 	var out poly
 	for i, a := range f.Args {
-		p, ok := formula(a, env)
+		p, ok, err := formula(a, env, prev)
 		switch {
+		case err != nil:
+			return nil, false, err
 		case !ok:
-			return nil, false
+			return nil, false, nil
 		case i == 0:
 			out = p
 		case f.Op == segments.OpMul:
@@ -299,7 +324,7 @@ func formula(f segments.Formula, env map[segments.Metric]poly) (poly, bool) {
 			out = out.add(p)
 		}
 	}
-	return out, true
+	return out, true, nil
 }
 
 // output compiles one output key.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
 )
 
 func newEngine(t testing.TB, o Options) *Engine {
@@ -655,4 +657,21 @@ func floatAgrees(t *testing.T, e *Engine, names []string, lo, hi []float64, outp
 			}
 		}
 	}
+}
+
+// TestFloatPrev: the float64 program follows a line that grows from the year before
+// (valuation/modelfile/testdata/growth.json: prev(revenue, base_revenue) × (1 +
+// revenue_growth)): 2024's and 2025's growth and 2026's margin drawn, the target and 2026
+// revenue agree with Engine.Eval on 300 points.
+func TestFloatPrev(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "modelfile", "testdata", "growth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"forecast/2024/cloud/revenue_growth", "forecast/2025/cloud/revenue_growth", "forecast/2026/cloud/ebitda_margin"}
+	floatAgrees(t, e, names, []float64{-0.3, -0.3, 0.05}, []float64{0.5, 0.5, 0.4}, []string{"target", "forecast/2026/cloud/revenue"}, 300, 11)
 }

@@ -350,6 +350,17 @@ func (b *book) forecast() error {
 		isInput := func(m segments.Metric) bool {
 			return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
 		}
+		// Where each line is, before any is written: a formula's prev may read a line
+		// below it, in the column of the year before.
+		rowOf, echo, next := map[segments.Metric]int{}, map[segments.Metric]segments.Metric{}, row
+		for _, l := range spec.Lines {
+			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
+				echo[l.Metric] = l.Formula.Ref
+				continue
+			}
+			rowOf[l.Metric] = next
+			next++
+		}
 		for _, l := range spec.Lines {
 			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
 				for _, y := range years {
@@ -380,7 +391,16 @@ func (b *book) forecast() error {
 					}
 					return b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)]
 				}
-				expr := "=" + excel(l.Formula, at)
+				prev := func(m segments.Metric) (string, bool) {
+					if j == 0 || s.Drivers[p.Years[j-1]] == nil {
+						return "", false
+					}
+					if in, ok := echo[m]; ok {
+						return b.input[s.Name+" "+string(in)+" "+strconv.Itoa(p.Years[j-1])], true
+					}
+					return ref(sh, 2+j-1, rowOf[m]), true
+				}
+				expr := "=" + excel(l.Formula, at, prev)
 				b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
 				if err := b.put(sh, 2+j, row, expr); err != nil {
 					return err
@@ -419,14 +439,19 @@ func (b *book) forecast() error {
 }
 
 // excel writes a formula as a spreadsheet expression, reading each named figure from at.
-func excel(f segments.Formula, at func(segments.Metric) string) string {
+func excel(f segments.Formula, at func(segments.Metric) string, prev func(segments.Metric) (string, bool)) string {
 	switch f.Op {
 	case segments.OpRef:
 		return at(f.Ref)
 	case segments.OpConst:
 		return fault.Plain(f.Const)
 	case segments.OpQuo:
-		return "(" + excel(f.Args[0], at) + ")/(" + excel(f.Args[1], at) + ")"
+		return "(" + excel(f.Args[0], at, prev) + ")/(" + excel(f.Args[1], at, prev) + ")"
+	case segments.OpPrev:
+		if r, ok := prev(f.Ref); ok {
+			return r
+		}
+		return "(" + excel(f.Args[0], at, prev) + ")"
 	}
 	sep := "*"
 	if f.Op == segments.OpAdd {
@@ -434,7 +459,7 @@ func excel(f segments.Formula, at func(segments.Metric) string) string {
 	}
 	parts := make([]string, len(f.Args))
 	for i, a := range f.Args {
-		parts[i] = excel(a, at)
+		parts[i] = excel(a, at, prev)
 	}
 	return "(" + strings.Join(parts, sep) + ")"
 }

@@ -710,3 +710,19 @@ func TestLaterStartRecalculated(t *testing.T) {
 		t.Errorf("%d grocery lines and group revenue %v checked", lines, revenue)
 	}
 }
+
+// TestPrevRecalculated: a line that grows from the year before (growth.json:
+// prev(revenue, base_revenue) × (1 + revenue_growth), 1,000 growing to 1,452 in 2026) is
+// a formula of the previous year's cell, its first year of the base input: recalculated
+// by LibreOffice the parts and target are sotp's, and with 2024's growth set to 30% in the
+// workbook's Inputs sheet the target is Engine.Eval's.
+func TestPrevRecalculated(t *testing.T) {
+	m, r := load(t, filepath.Join("..", "modelfile", "testdata", "growth.json"))
+	dir := t.TempDir()
+	b, rows := recalcParts(t, m, r, dir)
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
+	f := open(t, b)
+	setCell(t, f, workbook.Inputs, "Cloud: revenue_growth", 2, 0.3)
+	got := recalc(t, save(t, f, filepath.Join(dir, "moved.xlsx")))
+	near(t, "target at 2024 growth 30%", value(t, got, "Target per share"), eval(t, m, "target", "forecast/2024/cloud/revenue_growth", "0.3"))
+}

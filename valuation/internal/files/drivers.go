@@ -114,6 +114,12 @@ func (d Driver) spec(at string) (segments.Spec, error) {
 		s.Inputs = append(s.Inputs, segments.Input{Metric: m, Label: in.Title, Unit: u, Range: r, Optional: in.Optional})
 		units[m] = dimsOf(u)
 	}
+	lines := map[segments.Metric]dims{} // every line's unit as declared: prev may read any
+	for _, l := range d.Lines {
+		if u, ok := unitOf(l.Unit); ok {
+			lines[segments.Metric(l.Name)] = dimsOf(u)
+		}
+	}
 	for i, l := range d.Lines {
 		path := fmt.Sprintf("%s.lines[%d]", at, i)
 		if err := checkName(l.Name); err != nil {
@@ -130,7 +136,7 @@ func (d Driver) spec(at string) (segments.Spec, error) {
 		if err != nil {
 			return bad(path+".formula", err)
 		}
-		got, err := unitsOf(f, units)
+		got, err := unitsOf(f, units, lines)
 		if err != nil {
 			return bad(path+".formula", err)
 		}
@@ -214,10 +220,23 @@ func (d dims) String() string {
 // unitsOf works out the dimensions of a formula of named figures of known units: a sum
 // needs equal ones, a product adds them, a quotient subtracts them (users × money a
 // user is money; money ÷ users is money a user; money × a rate is money).
-func unitsOf(f segments.Formula, units map[segments.Metric]dims) (dims, error) {
+func unitsOf(f segments.Formula, units, lines map[segments.Metric]dims) (dims, error) {
 	switch f.Op {
 	case segments.OpConst:
 		return numberDims, nil
+	case segments.OpPrev: // a line's unit, which the first year's value must have too
+		d, ok := lines[f.Ref]
+		if !ok {
+			return dims{}, fmt.Errorf("%w: prev(%s, ...): not a line of the driver", fault.ErrSpec, strconv.Quote(string(f.Ref)))
+		}
+		first, err := unitsOf(f.Args[0], units, lines)
+		if err != nil {
+			return dims{}, err
+		}
+		if first != d {
+			return dims{}, fmt.Errorf("%w: prev(%s, ...) is in %s, its first year's value in %s", fault.ErrSpec, f.Ref, d, first)
+		}
+		return d, nil
 	case segments.OpRef:
 		d, ok := units[f.Ref]
 		if !ok {
@@ -227,7 +246,7 @@ func unitsOf(f segments.Formula, units map[segments.Metric]dims) (dims, error) {
 	}
 	var out dims
 	for i, a := range f.Args {
-		d, err := unitsOf(a, units)
+		d, err := unitsOf(a, units, lines)
 		if err != nil {
 			return dims{}, err
 		}
@@ -273,8 +292,10 @@ const (
 //	(gmv - returns) * take_rate
 //	revenue / mau
 //
-// min, max and prev (the previous year's value) are not taken yet: each is an error that
-// names it.
+// prev(name, first) is the line name's value in the previous year of the plan, or first
+// in the segment's first year (the plan's first, or the year it starts): revenue that
+// grows from a base is prev(revenue, base_revenue) * (1 + growth). min and max are not
+// taken yet: each is an error that names it.
 func ParseFormula(text string) (segments.Formula, error) {
 	if len(text) > maxFormula {
 		return segments.Formula{}, fmt.Errorf("%w: a formula of %d bytes, at most %d", fault.ErrTooLarge, len(text), maxFormula)
@@ -301,6 +322,36 @@ func formulaSize(f segments.Formula) (nodes, depth int) {
 		depth = max(depth, d)
 	}
 	return nodes, depth + 1
+}
+
+// prev is the rest of prev(name, first): a line's value in the previous year, or first
+// in the segment's first year.
+func (p *formulaParser) prev(depth int) (segments.Formula, bool, error) {
+	p.at++ // the (
+	p.peek()
+	start := p.at
+	for p.at < len(p.src) && (p.src[p.at] == '_' || p.src[p.at] >= 'a' && p.src[p.at] <= 'z' || p.src[p.at] >= '0' && p.src[p.at] <= '9') {
+		p.at++
+	}
+	name := p.src[start:p.at]
+	switch {
+	case name == "" || name[0] >= '0' && name[0] <= '9':
+		return segments.Formula{}, false, p.fail("prev(name, first): want the name of a line")
+	case len(name) > maxName:
+		return segments.Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
+	case p.peek() != ',':
+		return segments.Formula{}, false, p.fail("prev(name, first): want the value of the first year after a comma")
+	}
+	p.at++
+	first, err := p.sum(depth + 1)
+	if err != nil {
+		return first, false, err
+	}
+	if p.peek() != ')' {
+		return segments.Formula{}, false, p.fail("a missing )")
+	}
+	p.at++
+	return segments.Formula{Op: segments.OpPrev, Ref: segments.Metric(name), Args: []segments.Formula{first}}, false, nil
 }
 
 type formulaParser struct {
@@ -429,7 +480,10 @@ func (p *formulaParser) factor(depth int) (f segments.Formula, grouped bool, err
 			return segments.Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
 		}
 		if p.peek() == '(' {
-			return segments.Formula{}, false, p.fail(name + "(...): functions (min, max, prev) are not taken yet")
+			if name != "prev" {
+				return segments.Formula{}, false, p.fail(name + "(...): prev is the one function (min and max are not taken yet)")
+			}
+			return p.prev(depth)
 		}
 		return segments.Ref(segments.Metric(name)), false, nil
 	case c == 0:
@@ -460,6 +514,8 @@ func strict(f segments.Formula) string {
 			return "(" + fault.Plain(f.Const) + ")"
 		}
 		return fault.Plain(f.Const)
+	case segments.OpPrev:
+		return "prev(" + string(f.Ref) + ", " + strict(f.Args[0]) + ")"
 	}
 	sep := map[segments.Op]string{segments.OpAdd: " + ", segments.OpMul: " * ", segments.OpQuo: " / "}[f.Op]
 	parts := make([]string, len(f.Args))
@@ -475,6 +531,8 @@ func pretty(f segments.Formula) string {
 	switch f.Op {
 	case segments.OpRef, segments.OpConst:
 		return strict(f)
+	case segments.OpPrev:
+		return "prev(" + string(f.Ref) + ", " + pretty(f.Args[0]) + ")"
 	case segments.OpAdd:
 		var b strings.Builder
 		for i, a := range f.Args {

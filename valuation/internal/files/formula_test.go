@@ -30,13 +30,16 @@ func TestParseFormula(t *testing.T) {
 		"-a":                          segments.Mul(minus, ref("a")),
 		"2 * -0.5":                    segments.Mul(num("2"), num("-0.5")),
 		"  revenue  *ebitda_margin  ": segments.Mul(ref("revenue"), ref("ebitda_margin")),
+		"prev(revenue, base) * (1 + g)": segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: "revenue", Args: []segments.Formula{ref("base")}},
+			segments.Add(num("1"), ref("g"))),
+		"prev( orders , 2 * a)": {Op: segments.OpPrev, Ref: "orders", Args: []segments.Formula{segments.Mul(num("2"), ref("a"))}},
 	} {
 		got, err := ParseFormula(text)
 		if err != nil || !sameFormula(got, want) {
 			t.Errorf("%q: %+v, %v", text, got, err)
 		}
 	}
-	for _, bad := range []string{"", "a +", "(a", "a)", "a * * b", "max(a, b)", "prev(revenue)", "a $ b", "A", "1e5",
+	for _, bad := range []string{"", "a +", "(a", "a)", "a * * b", "max(a, b)", "prev(revenue)", "prev(revenue,)", "prev(1, a)", "prev(revenue, a", "a $ b", "A", "1e5",
 		strings.Repeat("a + ", 300) + "a", strings.Repeat("(", 70) + "a" + strings.Repeat(")", 70),
 		"a" + strings.Repeat(" / d", 40), strings.Repeat("x", 65)} {
 		if _, err := ParseFormula(bad); !errors.Is(err, fault.ErrSyntax) && !errors.Is(err, fault.ErrTooLarge) {
@@ -63,7 +66,8 @@ func TestFormulaTextReadsBack(t *testing.T) {
 		segments.Quotient(a, segments.Mul(b, c)),
 		segments.Add(segments.Add(a, b), c),
 		segments.Mul(minus, segments.Const(decimal.New(5, -1))),
-		segments.Add(segments.Const(decimal.New(-3, 0)), a))
+		segments.Add(segments.Const(decimal.New(-3, 0)), a),
+		segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: "a", Args: []segments.Formula{segments.Add(b, c)}}, c))
 	for _, f := range all {
 		text := FormulaText(f)
 		back, err := ParseFormula(text)
