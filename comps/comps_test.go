@@ -139,26 +139,40 @@ func TestFXCrossed(t *testing.T) {
 }
 
 // TestTriangles: USD/HKD 7.75 and CNY/USD 0.16 cross CNY/HKD at 1.24; a table that gives
-// CNY/HKD at 5 disagrees and is reported, 1.2462 (0.498% off) is within the default 0.5%
-// and 1.2463 (0.5055%) is not, but is within a tolerance of 1%.
+// CNY/HKD at 5 disagrees and is reported, 1.2461 (0.49% off) is within the default 0.5%
+// and 1.2463 (0.51%) is not, but is within a tolerance of 1%. The verdict does not hang on
+// the direction the rates are written in: HKD/CNY 1 / 1.2463 written the other way round
+// is reported too, and 1 / 1.2461 is not.
 func TestTriangles(t *testing.T) {
 	for _, c := range []struct {
 		cnyhkd, tol string
-		bad         bool
-	}{{"5", "0", true}, {"1.24", "0", false}, {"1.2462", "0", false}, {"1.2463", "0", true}, {"1.2463", "0.01", false}} {
-		fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")}, comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.16")},
-			comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d(c.cnyhkd)})
+		invert, bad bool
+	}{{"5", "0", false, true}, {"1.24", "0", false, false}, {"1.2461", "0", false, false}, {"1.2463", "0", false, true},
+		{"1.2463", "0.01", false, false}, {"1.2463", "0", true, true}, {"1.2461", "0", true, false}} {
+		third := comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d(c.cnyhkd)}
+		if c.invert {
+			third = comps.Rate{From: comps.HKD, To: comps.CNY, Rate: decimal.NewFromInt(1).DivRound(d(c.cnyhkd), 20)}
+		}
+		fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.75")}, comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.16")}, third)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := fx.Triangles(d(c.tol))
 		if (len(got) == 1) != c.bad || len(got) > 1 {
-			t.Errorf("CNY/HKD %s at %s: %v, want a triangle reported: %v", c.cnyhkd, c.tol, got, c.bad)
+			t.Errorf("CNY/HKD %s (inverted %v) at %s: %v, want a triangle reported: %v", c.cnyhkd, c.invert, c.tol, got, c.bad)
 			continue
 		}
-		if c.bad && (got[0][0].Rate.String() != "7.75" || got[0][1].Rate.String() != c.cnyhkd || got[0][2].Rate.String() != "0.16") {
-			t.Errorf("triangle %v, want the three rates as given", got[0])
+		if c.bad && (got[0][0].Rate.String() != "7.75" || got[0][1].Rate.String() != "0.16" || !got[0][2].Rate.Equal(third.Rate)) {
+			t.Errorf("triangle %v, want the three rates as the table gives them", got[0])
 		}
+	}
+	// A crossed rate outside the bounds no rate may take is an error, not a rate.
+	big, err := comps.NewFX(comps.Rate{From: "AAA", To: comps.USD, Rate: d("100000000")}, comps.Rate{From: comps.USD, To: "BBB", Rate: d("100000000")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := big.Pair("AAA", "BBB"); !errors.Is(err, fault.ErrBadRate) {
+		t.Errorf("a crossed rate of 1e16: %v, want ErrBadRate", err)
 	}
 }
 

@@ -110,7 +110,12 @@ func (fx FX) Pair(from, to Currency) (Rate, error) {
 		a, okA := fx.leg(from, via)
 		b, okB := fx.leg(via, to)
 		if okA && okB {
-			return Rate{From: from, To: to, Rate: a.Rate.Mul(b.Rate), Via: via}, nil
+			r := Rate{From: from, To: to, Rate: a.Rate.Mul(b.Rate), Via: via}
+			if lo, hi := RateBounds(); r.Rate.LessThan(lo) || r.Rate.GreaterThan(hi) {
+				return Rate{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to),
+					Value: "crossed through " + string(via) + " at " + r.Rate.String() + ", outside [1e-9, 1e9]", Err: fault.ErrBadRate, Key: key.FX(string(from), string(to))}
+			}
+			return r, nil
 		}
 	}
 	return Rate{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to), Value: fx.missing(from, to), Err: fault.ErrNoRate,
@@ -160,44 +165,55 @@ func (fx FX) missing(from, to Currency) string {
 
 // Triangles returns the triangles of rates the table gives that disagree: for every
 // three currencies whose three pairs are all given, the rates (as given) when going
-// round the triangle and back, a→b × b→c × c→a, differs from 1 by more than tolerance (a
-// fraction; 0.5% when zero: wider than the spreads and the hours between closes that make
-// quoted crosses differ, narrow enough to catch a rate typed for the wrong pair or year). USD/HKD 7.75, CNY/USD 0.16 and CNY/HKD 5
-// disagree: CNY/HKD crossed through USD is 1.24. Each triangle is listed once, in the
-// order its rates first appear.
+// round the triangle and back, a→b × b→c × c→a, differ from 1 by more than the tolerance
+// either way: above 1 + tolerance or below 1 / (1 + tolerance), so that the answer does
+// not depend on the direction the rates are written in (tolerance a fraction; 0.5% when
+// zero: wider than the spreads and the hours between closes that make quoted crosses
+// differ, narrow enough to catch a rate typed for the wrong pair or year). USD/HKD 7.75,
+// CNY/USD 0.16 and CNY/HKD 5 disagree: CNY/HKD crossed through USD is 1.24. Each triangle
+// is listed once, its rates in the order the table gives them. The work is a lookup for
+// each two rates that share a currency, not a walk over every three currencies.
 func (fx FX) Triangles(tolerance decimal.Decimal) [][3]Rate {
 	if tolerance.IsZero() {
 		tolerance = decimal.New(5, -3)
 	}
-	cs := fx.currencies()
+	hi := decimal.NewFromInt(1).Add(tolerance)
+	index := make(map[[2]Currency]int, len(fx.rates))
+	for i, r := range fx.rates {
+		index[[2]Currency{r.From, r.To}], index[[2]Currency{r.To, r.From}] = i, i
+	}
 	var out [][3]Rate
-	for i := range cs {
-		for j := i + 1; j < len(cs); j++ {
-			for k := j + 1; k < len(cs); k++ {
-				ab, ok1 := fx.leg(cs[i], cs[j])
-				bc, ok2 := fx.leg(cs[j], cs[k])
-				ca, ok3 := fx.leg(cs[k], cs[i])
-				if !ok1 || !ok2 || !ok3 {
-					continue
-				}
-				loop := ab.Rate.Mul(bc.Rate).Mul(ca.Rate)
-				if loop.Sub(decimal.NewFromInt(1)).Abs().GreaterThan(tolerance) {
-					out = append(out, [3]Rate{fx.given(cs[i], cs[j]), fx.given(cs[j], cs[k]), fx.given(cs[k], cs[i])})
-				}
+	for i, a := range fx.rates {
+		for j := i + 1; j < len(fx.rates); j++ {
+			b := fx.rates[j]
+			var shared, x, y Currency // the currency the two rates share, and their other ends
+			switch {
+			case a.From == b.From:
+				shared, x, y = a.From, a.To, b.To
+			case a.From == b.To:
+				shared, x, y = a.From, a.To, b.From
+			case a.To == b.From:
+				shared, x, y = a.To, a.From, b.To
+			case a.To == b.To:
+				shared, x, y = a.To, a.From, b.From
+			default:
+				continue
+			}
+			k, ok := index[[2]Currency{x, y}]
+			if !ok || k <= j { // each triangle once: from its two first rates
+				continue
+			}
+			// x → shared → y → x, each leg given or inverted.
+			ab, _ := fx.leg(x, shared)
+			bc, _ := fx.leg(shared, y)
+			ca, _ := fx.leg(y, x)
+			loop := ab.Rate.Mul(bc.Rate).Mul(ca.Rate)
+			if loop.GreaterThan(hi) || loop.Mul(hi).LessThan(decimal.NewFromInt(1)) {
+				out = append(out, [3]Rate{fx.rates[i], fx.rates[j], fx.rates[k]})
 			}
 		}
 	}
 	return out
-}
-
-// given returns the rate the table gives between two currencies, in its own direction.
-func (fx FX) given(a, b Currency) Rate {
-	for _, r := range fx.rates {
-		if r.From == a && r.To == b || r.From == b && r.To == a {
-			return r
-		}
-	}
-	return Rate{}
 }
 
 // currencies returns the table's currencies in order of first appearance.

@@ -116,9 +116,9 @@ func TestBadInput(t *testing.T) {
 
 // TestFXTriangleWarning: USD/HKD 7.75 and CNY/USD 0.16 cross CNY/HKD at 1.24; a table
 // that also gives CNY/HKD 5 disagrees (7.75 × 1/5 × 0.16 = 0.248 round the triangle) and
-// the result says so, naming the three rates, while the figures stand; CNY/HKD 1.2462 is
-// within the default 0.5% (7.75 × 0.16 / 1.2462 = 0.99502) and 1.2463 is not (0.994945),
-// unless the model allows 1%.
+// the result says so, naming the three rates, while the figures stand; CNY/HKD 1.2461 is
+// within the default 0.5% (7.75 × 0.16 / 1.2461 = 0.99510, above 1 / 1.005 = 0.99502) and
+// 1.2463 is not (0.994945), unless the model allows 1%.
 func TestFXTriangleWarning(t *testing.T) {
 	for _, c := range []struct {
 		cnyhkd, tol string
@@ -126,7 +126,7 @@ func TestFXTriangleWarning(t *testing.T) {
 	}{
 		{"5", "", "FX rates USD/HKD 7.75, CNY/HKD 5, CNY/USD 0.16 disagree: USD to HKD to CNY and back gives 0.2480, not 1 (tolerance 0.5%)"},
 		{"1.24", "", ""},
-		{"1.2462", "", ""},
+		{"1.2461", "", ""},
 		{"1.2463", "", "FX rates USD/HKD 7.75, CNY/HKD 1.2463, CNY/USD 0.16 disagree: USD to HKD to CNY and back gives 0.9949, not 1 (tolerance 0.5%)"},
 		{"1.2463", "0.01", ""},
 	} {
