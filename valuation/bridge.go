@@ -70,7 +70,7 @@ func (k *ItemKind) UnmarshalText(b []byte) error {
 // comparable.
 type Item struct {
 	Kind     ItemKind
-	Name     string          // stable key, unique in the bridge: the line's figure is bridge/NAME
+	Name     string          // stable key, unique in the bridge, not "holdco": the line's figure is bridge/NAME
 	Note     string          // the source: "2024 annual report, note 21"
 	Currency comps.Currency  // of Amount or Price; converted to the model's through its FX
 	Amount   decimal.Decimal // millions of Currency, not negative: the kind gives the sign
@@ -292,7 +292,8 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 	stakes := decimal.Decimal{}
 	for i, it := range m.Bridge.Items {
 		switch {
-		case it.Name == "" || slices.ContainsFunc(m.Bridge.Items[:i], func(o Item) bool { return o.Name == it.Name }):
+		case it.Name == "" || it.Name == "holdco" || slices.ContainsFunc(m.Bridge.Items[:i], func(o Item) bool { return o.Name == it.Name }):
+			// holdco names the holding-company discount's keys (bridge/holdco/discount)
 			return nil, decimal.Decimal{}, bad(i, "name", "name", strconv.Quote(it.Name), fault.ErrBridge)
 		case it.Kind < Cash || it.Kind > Preferred:
 			return nil, decimal.Decimal{}, bad(i, "kind", "kind", it.Kind.String(), fault.ErrBridge)

@@ -128,6 +128,11 @@ func TestBridgeErrors(t *testing.T) {
 			m.Bridge.Items = []valuation.Item{{Kind: valuation.Cash, Name: "c", Currency: "USD"}, {Kind: valuation.Debt, Name: "c", Currency: "USD"}}
 		}, fault.ErrBridge, "bridge c"},
 		{"no kind", func(m *valuation.Model) { m.Bridge.Items = []valuation.Item{{Name: "x", Currency: "USD"}} }, fault.ErrBridge, "bridge x"},
+		// holdco names the holding-company discount's keys: an item of the name made its
+		// amount a second bridge/holdco assumption, and a move of it moved the discount.
+		{"an item named holdco", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.Cash, Name: "holdco", Currency: "USD", Amount: d("1")}}
+		}, fault.ErrBridge, "bridge holdco"},
 		{"negative options", func(m *valuation.Model) {
 			m.Dilution.Tranches = []valuation.Tranche{{Name: "o", Count: d("-1")}}
 		}, fault.ErrNegative, "dilution o"},
