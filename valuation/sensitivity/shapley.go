@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"gonum.org/v1/gonum/mat"
@@ -68,9 +67,15 @@ type ShapleyEffects struct {
 	Hi           []float64 `json:"hi"`
 }
 
-// maxShapleyInputs bounds the inputs of a Shapley run: their subsets are kept by bit
-// mask, and the permutations' conditional distributions one a subset.
-const maxShapleyInputs = 30
+// maxShapleyInputs bounds the inputs of a Shapley run, whose subsets are kept by bit
+// mask; up to maxCachedInputs correlated inputs, the conditional distribution of every
+// subset is worked out once (4,094 of them at 12), past it at each step of a
+// permutation; shapleyChunk permutations' credits are held at a time.
+const (
+	maxShapleyInputs = 30
+	maxCachedInputs  = 12
+	shapleyChunk     = 1024
+)
 
 // defaults returns s with its zero counts set to their defaults.
 func (s Shapley) defaults() Shapley {
@@ -275,28 +280,25 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 	if err != nil {
 		return nil, err
 	}
-	// The permutations first, each from its own stream, then the conditional
-	// distributions of the prefixes they visit.
-	perms := make([][]int, s.Permutations)
-	var masks []uint64
-	for l := range perms {
-		rng := rand.New(rand.NewPCG(s.Seed, uint64(l)))
-		perms[l] = rng.Perm(d)
-		m := uint64(0)
-		for _, i := range perms[l][:d-1] {
-			m |= 1 << i
+	// The conditional distribution of each prefix a permutation visits: with correlated
+	// inputs, worked out once for each subset when there are few inputs (at most 4,094
+	// subsets), else at each step, so that memory does not grow with the permutations.
+	var cache map[uint64]*conditional
+	if s.Correlation != nil && d <= maxCachedInputs {
+		masks := make([]uint64, 0, 1<<d)
+		for m := uint64(1); m < 1<<d-1; m++ {
 			masks = append(masks, m)
 		}
-		if l&0xff == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		if cache, err = conditionals(s.Correlation, d, masks); err != nil {
+			return nil, err
 		}
 	}
-	slices.Sort(masks)
-	conds, err := conditionals(s.Correlation, d, slices.Compact(masks))
-	if err != nil {
-		return nil, err
+	condOf := func(m uint64) (*conditional, error) {
+		if c, ok := cache[m]; ok {
+			return c, nil
+		}
+		cs, err := conditionals(s.Correlation, d, []uint64{m})
+		return cs[m], err
 	}
 	workers := o.workers(max(s.Permutations, (s.Samples+blockSize-1)/blockSize))
 	scratch := make([]shapleyScratch, workers)
@@ -371,30 +373,55 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 		}
 		variance[k] = wf.m2 / (wf.n - 1)
 	}
-	// Each permutation's credits: credit[l][k*d+i] is input i's rise of c for output k.
-	credit := make([][]float64, s.Permutations)
-	err = o.run(ctx, s.Permutations, 1, s.Permutations, func(w, l int) {
-		st := &scratch[w]
-		var rng rand.PCG
-		rng.Seed(s.Seed, 1<<62|uint64(l))
-		cr := make([]float64, nout*d)
-		prev := make([]float64, nout)
-		m := uint64(0)
-		for j, i := range perms[l] {
-			c := variance // the last input's rise is up to the variance
-			if j < d-1 {
-				m |= 1 << i
-				c = s.expected(&rng, conds[m], st, normals, w, value)
+	// Each permutation's credits, credit[l][k*d+i] input i's rise of c for output k, a
+	// chunk of permutations at a time, merged into each effect's statistics in order.
+	effects := make([]welford, nout*d)
+	credit := make([][]float64, min(s.Permutations, shapleyChunk))
+	errs := make([]error, len(credit))
+	for first := 0; first < s.Permutations; first += shapleyChunk {
+		n := min(shapleyChunk, s.Permutations-first)
+		err = o.run(ctx, n, 1, n, func(w, c int) {
+			l := first + c
+			st := &scratch[w]
+			perm := rand.New(rand.NewPCG(s.Seed, uint64(l))).Perm(d)
+			var rng rand.PCG
+			rng.Seed(s.Seed, 1<<62|uint64(l))
+			cr := credit[c]
+			if cr == nil {
+				cr = make([]float64, nout*d)
+				credit[c] = cr
 			}
-			for k := range nout {
-				cr[k*d+i] = c[k] - prev[k]
-				prev[k] = c[k]
+			prev := make([]float64, nout)
+			m := uint64(0)
+			errs[c] = nil
+			for j, i := range perm {
+				rise := variance // the last input's rise is up to the variance
+				if j < d-1 {
+					m |= 1 << i
+					cond, err := condOf(m)
+					if err != nil {
+						errs[c] = err
+						return
+					}
+					rise = s.expected(&rng, cond, st, normals, w, value)
+				}
+				for k := range nout {
+					cr[k*d+i] = rise[k] - prev[k]
+					prev[k] = rise[k]
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for c := range n {
+			if errs[c] != nil {
+				return nil, errs[c]
+			}
+			for x, v := range credit[c] {
+				effects[x].merge(blockStats{n: 1, mean: v})
 			}
 		}
-		credit[l] = cr
-	})
-	if err != nil {
-		return nil, err
 	}
 	var invalid []Invalid
 	for k, reason := range reasons {
@@ -421,10 +448,7 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 			return nil, &fault.Error{Pkg: "sensitivity", Field: s.Outputs[k], Value: "variance " + ftoa(v) + " over the draws: no effects to estimate", Err: fault.ErrInvalidDraw}
 		}
 		for i := range d {
-			var wf welford // the credits of the permutations, in order
-			for _, cr := range credit {
-				wf.merge(blockStats{n: 1, mean: cr[k*d+i]})
-			}
+			wf := effects[k*d+i] // the credits of the permutations, in order
 			half := zq * math.Sqrt(wf.m2/(wf.n-1)/wf.n)
 			x.Effects[i], x.Lo[i], x.Hi[i] = wf.mean/v, (wf.mean-half)/v, (wf.mean+half)/v
 		}
