@@ -143,7 +143,7 @@ func (d *diluting) dilute(equity, discount float64, x []float64) (u, eq float64)
 		order[j] = i
 	}
 	num, den := base, basic
-	eq = base
+	eq, u = base, math.NaN() // NaN, an invalid draw, if no k is found (valuation errs then)
 	for k := 0; k <= n; k++ {
 		if k > 0 {
 			i := order[k-1]
@@ -152,15 +152,15 @@ func (d *diluting) dilute(equity, discount float64, x []float64) (u, eq float64)
 		if k > 0 && k < n && eff[order[k]] == eff[order[k-1]] {
 			continue // tranches of one effective strike are in or out together
 		}
-		u = num / den
-		if (k == 0 || eff[order[k-1]] < u) && (k == n || !(eff[order[k]] < u)) {
+		v := num / den
+		if (k == 0 || eff[order[k-1]] < v) && (k == n || !(eff[order[k]] < v)) {
 			for _, i := range order[:k] {
 				if d.convertible[i] {
 					eq += count[i] * strike[i]
 				}
 			}
-			break
+			return v, eq
 		}
 	}
-	return u, eq
+	return u, math.NaN()
 }

@@ -640,11 +640,14 @@ func (c *compiler) checks() ([]check, error) {
 			add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
 			below(maxRate)
 		}
-		switch name { // the horizon's own bounds (valuation.Horizon)
-		case "horizon/rate":
+		m := c.e.base
+		switch { // bounds of their own, as valuation checks them
+		case name == "horizon/rate", r.Key.Space == key.SpaceBridge && r.Key.Name == "discount":
 			add(constant(1).add(x.scale(-1)), true, name+" not below 1")
-		case "horizon/years":
+		case name == "horizon/years":
 			below(valuation.MaxHorizonYears)
+		case name == key.Price && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
+			add(x, true, name+" not above 0, and the dilution is at the price")
 		}
 	}
 	for _, y := range c.e.base.Plan.Years {

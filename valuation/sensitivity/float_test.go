@@ -675,3 +675,36 @@ func TestFloatPrev(t *testing.T) {
 	names := []string{"forecast/2024/cloud/revenue_growth", "forecast/2025/cloud/revenue_growth", "forecast/2026/cloud/ebitda_margin"}
 	floatAgrees(t, e, names, []float64{-0.3, -0.3, 0.05}, []float64{0.5, 0.5, 0.4}, []string{"target", "forecast/2026/cloud/revenue"}, 300, 11)
 }
+
+// TestFloatRefusesAsDecimal: draws the decimal engine refuses are refused by the float64
+// checks too: a stake's or the holding-company discount of exactly 1 (a discount is
+// below 1), and a price of 0 when the dilution is taken at the price. Before, the float
+// path valued them.
+func TestFloatRefusesAsDecimal(t *testing.T) {
+	m := testkit.Diluted(valuation.AtPrice)
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.UnlistedStake, Name: "venture", Currency: "HKD", Amount: decimal.NewFromInt(3000), Discount: decimal.New(3, -1)}},
+		HoldcoDiscount: decimal.New(1, -1)}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"bridge/venture/discount", "bridge/holdco/discount", "price"}
+	c := compiler{e: e, vars: names}
+	checks, err := c.checks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGuard(checks)
+	for _, x := range [][]float64{{1, 0.1, 300}, {0.3, 1, 300}, {0.3, 0.1, 0}} {
+		p := Point{testkit.Set(names[0], decimal.NewFromFloat(x[0])), testkit.Set(names[1], decimal.NewFromFloat(x[1])), testkit.Set(names[2], decimal.NewFromFloat(x[2]))}
+		if _, err := e.Eval(p, "target"); err == nil {
+			t.Errorf("%v: the decimal engine values it", x)
+		}
+		if g.first(x) < 0 {
+			t.Errorf("%v: the float checks pass it", x)
+		}
+	}
+	if g.first([]float64{0.99, 0.5, 1}) >= 0 {
+		t.Error("a valid draw refused")
+	}
+}
