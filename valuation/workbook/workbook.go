@@ -924,7 +924,11 @@ func (b *book) bridge(sum string, row int) (string, int, error) {
 	if err := b.put(SOTP, 6, row, "=-"+base+"*"+d); err != nil {
 		return "", 0, err
 	}
-	if err := b.total(row+1, "Equity ("+string(b.m.Currency)+" m)", "="+before+"+"+cell(6, row), b.num); err != nil {
+	label := "Equity (" + string(b.m.Currency) + " m)"
+	if slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible }) {
+		label = "Equity before the convertible bonds (" + string(b.m.Currency) + " m)"
+	}
+	if err := b.total(row+1, label, "="+before+"+"+cell(6, row), b.num); err != nil {
 		return "", 0, err
 	}
 	return cell(6, row+1), row + 2, nil
@@ -1020,7 +1024,7 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 		if err := b.total(row, "Value a share of the year priced, diluted at the price", u, b.num); err != nil {
 			return "", 0, err
 		}
-		return cell(6, row), row + 1, nil
+		return b.bondsDeducted(base, strike+"<"+price, strike, count, conv, row)
 	}
 	for c, h := range []string{"Tranches in the money (k)", "Strike of the k-th", "Strike of the next", "", "Value with k in (u_k)", "The one"} {
 		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
@@ -1055,7 +1059,22 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 	if err := b.total(row, "Value a share of the year priced, diluted at the "+dl.Basis.String(), "=SUMPRODUCT("+ones+","+us+")/SUM("+ones+")", b.num); err != nil {
 		return "", 0, err
 	}
-	return cell(6, row), row + 1, nil
+	return b.bondsDeducted(base, strike+"<"+cell(6, row), strike, count, conv, row) // a bond converts below the value
+}
+
+// bondsDeducted writes, under the value a share on row, the equity it divides: equity
+// with the face of each bond that converts (in: its condition, an array over the
+// tranches) and without those that stay debt, as Result.Equity holds it; it returns the
+// value's cell and the next free row.
+func (b *book) bondsDeducted(base, in, strike, count, conv string, row int) (string, int, error) {
+	if !slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible }) {
+		return cell(6, row), row + 1, nil
+	}
+	eq := "=" + base + "+SUMPRODUCT((" + in + ")*" + conv + "*" + count + "*" + strike + ")"
+	if err := b.total(row+1, "Equity ("+string(b.m.Currency)+" m), the bonds that stay debt deducted", eq, b.num); err != nil {
+		return "", 0, err
+	}
+	return cell(6, row), row + 2, nil
 }
 
 // fx is the expression of the rate from one currency to another, as comps.FX.Pair works

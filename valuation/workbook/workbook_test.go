@@ -496,7 +496,8 @@ func TestBridgedWorkbook(t *testing.T) {
 // target under a 12% horizon of half a year): recalculated by LibreOffice, the target
 // is sotp's, and with 2021E MAU set to 420, 520 and 680 in the workbook (tranches
 // passing in and out of the money) and the first option's strike to 450 (which reorders
-// the tranches), it is Engine.Eval's.
+// the tranches), it is Engine.Eval's, and so is the equity the count divides, the
+// convertible's face deducted while it stays debt.
 func TestDilutedWorkbook(t *testing.T) {
 	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget, valuation.AtPrice} {
 		t.Run(basis.String(), func(t *testing.T) {
@@ -508,6 +509,7 @@ func TestDilutedWorkbook(t *testing.T) {
 			dir := t.TempDir()
 			b, rows := recalcParts(t, m, r, dir)
 			near(t, "target", value(t, rows, "Target per share"), r.Target)
+			near(t, "equity", value(t, rows, "Equity ("), r.Equity) // the bonds that stay debt deducted
 			for _, mau := range []string{"420", "520", "680"} {
 				f := open(t, b)
 				setCell(t, f, workbook.Inputs, "MAU (m)", 5, decimal.RequireFromString(mau).InexactFloat64())
@@ -520,6 +522,7 @@ func TestDilutedWorkbook(t *testing.T) {
 					args = append(args, "dilution/options_a/strike", "450")
 				}
 				near(t, "target at MAU "+mau, value(t, got, "Target per share"), eval(t, m, "target", args...))
+				near(t, "equity at MAU "+mau, value(t, got, "Equity ("), eval(t, m, "equity", args...))
 			}
 		})
 	}
