@@ -2,6 +2,7 @@ package comps_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -173,6 +174,38 @@ func TestTriangles(t *testing.T) {
 	}
 	if _, err := big.Pair("AAA", "BBB"); !errors.Is(err, fault.ErrBadRate) {
 		t.Errorf("a crossed rate of 1e16: %v, want ErrBadRate", err)
+	}
+}
+
+// TestCrossings: GBP/USD 1.25, JPY/USD 0.0067, GBP/EUR 1.17 and JPY/EUR 0.005 give no
+// triangle, but cross GBP/JPY at 1.25 / 0.0067 = 186.567 through USD (which Pair takes)
+// and at 1.17 / 0.005 = 234 through EUR, and USD/EUR at 0.8 × 1.17 = 0.936 through GBP
+// and 149.25 × 0.005 = 0.746 through JPY: both reported. With JPY/EUR at 1.17 / 186.567
+// = 0.006271 the crossings agree and nothing is.
+func TestCrossings(t *testing.T) {
+	table := func(jpyeur string) comps.FX {
+		fx, err := comps.NewFX(comps.Rate{From: "GBP", To: comps.USD, Rate: d("1.25")}, comps.Rate{From: "JPY", To: comps.USD, Rate: d("0.0067")},
+			comps.Rate{From: "GBP", To: "EUR", Rate: d("1.17")}, comps.Rate{From: "JPY", To: "EUR", Rate: d(jpyeur)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fx
+	}
+	fx := table("0.005")
+	if tr := fx.Triangles(decimal.Decimal{}); len(tr) != 0 {
+		t.Errorf("triangles %v, want none: no three pairs are given", tr)
+	}
+	got := fx.Crossings(decimal.Decimal{})
+	var seen []string
+	for _, c := range got {
+		seen = append(seen, fmt.Sprintf("%s/%s %s %s, %s %s", c[0].From, c[0].To, c[0].Via, c[0].Rate.Round(3), c[1].Via, c[1].Rate.Round(3)))
+	}
+	want := []string{"GBP/JPY USD 186.567, EUR 234", "USD/EUR GBP 0.936, JPY 0.746"}
+	if strings.Join(seen, "; ") != strings.Join(want, "; ") {
+		t.Errorf("crossings %q, want %q", seen, want)
+	}
+	if got := table("0.006271").Crossings(decimal.Decimal{}); len(got) != 0 {
+		t.Errorf("agreeing crossings reported: %v", got)
 	}
 }
 

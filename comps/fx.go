@@ -216,6 +216,100 @@ func (fx FX) Triangles(tolerance decimal.Decimal) [][3]Rate {
 	return out
 }
 
+// Crossings returns the pairs the table does not give that cross through two or more
+// currencies to rates that disagree by more than tolerance either way (as Triangles
+// judges them; 0.5% when zero): GBP/USD 1.25, JPY/USD 0.0067, GBP/EUR 1.17 and JPY/EUR
+// 0.005 cross GBP/JPY at 186.57 through USD and at 234 through EUR. Each is the rate Pair
+// takes first, then the one that disagrees with it most; pairs in the order their
+// currencies first appear.
+func (fx FX) Crossings(tolerance decimal.Decimal) [][2]Rate {
+	if tolerance.IsZero() {
+		tolerance = decimal.New(5, -3)
+	}
+	if len(fx.rates) < 4 { // two crossings of one pair take four rates
+		return nil
+	}
+	hi := decimal.NewFromInt(1).Add(tolerance)
+	cs := fx.currencies()
+	at := make(map[Currency]int, len(cs))
+	for i, c := range cs {
+		at[c] = i
+	}
+	near := make([][]int, len(cs)) // the currencies each has a rate with, by place
+	given := make(map[[2]int]bool, 2*len(fx.rates))
+	for _, r := range fx.rates {
+		a, b := at[r.From], at[r.To]
+		near[a], near[b] = append(near[a], b), append(near[b], a)
+		given[[2]int{a, b}], given[[2]int{b, a}] = true, true
+	}
+	// For each currency a, the currencies b after it that two or more currencies cross
+	// a to, counted over a's neighbours' neighbours: work in the sum of the squares of
+	// the currencies' rates, with no map in the inner loop.
+	type pair struct {
+		a, b    Currency
+		ai, bi  int // their places
+		through []Currency
+	}
+	var pairs []pair
+	count := make([]int, len(cs))
+	var touched []int
+	for a := range cs {
+		for _, via := range near[a] {
+			for _, b := range near[via] {
+				if b > a {
+					if count[b] == 0 {
+						touched = append(touched, b)
+					}
+					count[b]++
+				}
+			}
+		}
+		for _, b := range touched {
+			if count[b] > 1 && !given[[2]int{a, b}] {
+				p := pair{a: cs[a], b: cs[b], ai: a, bi: b}
+				for _, via := range near[a] {
+					if given[[2]int{via, b}] {
+						p.through = append(p.through, cs[via])
+					}
+				}
+				pairs = append(pairs, p)
+			}
+			count[b] = 0
+		}
+		touched = touched[:0]
+	}
+	slices.SortFunc(pairs, func(x, y pair) int { // in the order the currencies appear
+		if x.ai != y.ai {
+			return x.ai - y.ai
+		}
+		return x.bi - y.bi
+	})
+	var out [][2]Rate
+	for _, p := range pairs {
+		a, b, through := p.a, p.b, p.through
+		taken, err := fx.Pair(a, b)
+		if err != nil {
+			continue // outside the bounds: Pair's error says so where it is used
+		}
+		var worst Rate
+		for _, via := range through {
+			x, _ := fx.leg(a, via)
+			y, _ := fx.leg(via, b)
+			r := Rate{From: a, To: b, Rate: x.Rate.Mul(y.Rate), Via: via}
+			ratio := r.Rate.DivRound(taken.Rate, 16)
+			if ratio.GreaterThan(hi) || ratio.Mul(hi).LessThan(decimal.NewFromInt(1)) {
+				if worst.Via == "" || r.Rate.Sub(taken.Rate).Abs().GreaterThan(worst.Rate.Sub(taken.Rate).Abs()) {
+					worst = r
+				}
+			}
+		}
+		if worst.Via != "" {
+			out = append(out, [2]Rate{taken, worst})
+		}
+	}
+	return out
+}
+
 // currencies returns the table's currencies in order of first appearance.
 func (fx FX) currencies() []Currency {
 	var out []Currency

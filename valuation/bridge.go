@@ -241,7 +241,8 @@ const (
 	// it does move (the segment's revenue, group revenue, the P&L) to see it.
 	WarnNoEffect = "no_effect"
 	// WarnFXTriangle is the code of three FX rates given around a triangle of currencies
-	// that disagree by more than the model's FXTolerance.
+	// that disagree by more than the model's FXTolerance, or of a pair crossed through two
+	// currencies to rates that disagree so.
 	WarnFXTriangle = "fx_triangle"
 	// WarnMetricProxy is the code of a part priced at multiples of a metric that does not
 	// measure its figure, which the part allows (Multiple.Proxy).

@@ -296,8 +296,9 @@ func (m Model) input(r Result, year segments.Year, segment string) Subject {
 }
 
 // fxWarnings names each triangle of the FX table whose rates disagree by more than the
-// model's tolerance: going round it (a→b × b→c × c→a) does not come back to 1. Whichever
-// pair a conversion crosses, the table gives two answers for it.
+// model's tolerance (going round it, a→b × b→c × c→a, does not come back to 1), and each
+// pair the table does not give whose crossings through two currencies disagree: either
+// way, the table gives two answers for a rate.
 func (m Model) fxWarnings() []Warning {
 	var out []Warning
 	tol := m.FXTolerance
@@ -321,6 +322,12 @@ func (m Model) fxWarnings() []Warning {
 		}
 		out = append(out, Warning{Code: WarnFXTriangle, Message: "FX rates " + strings.Join(rates, ", ") + " disagree: " + string(a) + " to " + string(b) +
 			" to " + string(c) + " and back gives " + loop.StringFixed(4) + ", not 1 (tolerance " + fault.Plain(tol.Shift(2)) + "%)"})
+	}
+	for _, c := range m.FX.Crossings(tol) {
+		taken, other := c[0], c[1]
+		out = append(out, Warning{Code: WarnFXTriangle, Message: "FX " + string(taken.From) + "/" + string(taken.To) + " crossed through " + string(taken.Via) + " is " +
+			fault.Plain(taken.Rate.Round(6)) + ", through " + string(other.Via) + " " + fault.Plain(other.Rate.Round(6)) + ": they disagree (tolerance " +
+			fault.Plain(tol.Shift(2)) + "%); sotp takes " + string(taken.Via) + "'s"})
 	}
 	return out
 }

@@ -203,6 +203,32 @@ func TestSetMetricMeasuresFigure(t *testing.T) {
 	}
 }
 
+// TestFXCrossingWarning: a table whose crossings through two currencies disagree (GBP/JPY
+// at 186.567 through USD, 234 through EUR; see comps.TestCrossings) warns in the result,
+// naming both and the one sotp takes.
+func TestFXCrossingWarning(t *testing.T) {
+	m := kuaishou2021.Model()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.7")}, comps.Rate{From: comps.CNY, To: comps.HKD, Rate: d("1.2049")},
+		comps.Rate{From: "GBP", To: comps.USD, Rate: d("1.25")}, comps.Rate{From: "JPY", To: comps.USD, Rate: d("0.0067")},
+		comps.Rate{From: "GBP", To: "EUR", Rate: d("1.17")}, comps.Rate{From: "JPY", To: "EUR", Rate: d("0.005")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.FX = fx
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "FX GBP/JPY crossed through USD is 186.567164, through EUR 234: they disagree (tolerance 0.5%); sotp takes USD's"
+	found := false
+	for _, w := range r.Warnings {
+		found = found || w.Code == valuation.WarnFXTriangle && w.Message == want
+	}
+	if !found {
+		t.Errorf("warnings %v, want %q", r.Warnings, want)
+	}
+}
+
 // TestErrorsAs: a part's failure carries the segment and method; a driver's carries the
 // segment, year and field; the platform's users' the year and field, and no segment
 // (issue 11: DAU above MAU was blamed on the first segment).
