@@ -555,9 +555,35 @@ func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, 
 			seen += c
 		}
 	}
+	// A bucket too full to gather (an output with a point mass puts every draw in one) is
+	// narrowed instead, a pass at a time, until what holds the rank can be gathered.
+	limit := o.gatherLimit()
+	first := func(i int) int {
+		f := 0
+		for _, c := range counts[:i] {
+			f += c
+		}
+		return f
+	}
+	narrowed := map[int]float64{}
+	for _, r := range ranks {
+		if i := bucketOf[r]; counts[i] > limit {
+			if _, done := narrowed[r]; done {
+				continue
+			}
+			lo := b.kmin + uint64(i)<<b.shift
+			v, err := o.rankIn(ctx, src, lo, lo+(uint64(1)<<b.shift-1), first(i), r, limit)
+			if err != nil {
+				return nil, err
+			}
+			narrowed[r] = v
+		}
+	}
 	want := make([]uint64, (b.n+63)/64) // a bit a bucket: a map lookup a value doubled the cost
 	for _, i := range bucketOf {
-		want[i>>6] |= 1 << (i & 63)
+		if counts[i] <= limit {
+			want[i>>6] |= 1 << (i & 63)
+		}
 	}
 	found := make([]map[int][]float64, o.workers(src.blocks))
 	for w := range found {
@@ -583,13 +609,12 @@ func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, 
 	start := make(map[int]int, len(gathered))
 	for i, vs := range gathered {
 		slices.Sort(vs) // the bucket's values in order, whichever worker found them
-		first := 0
-		for _, c := range counts[:i] {
-			first += c
-		}
-		start[i] = first
+		start[i] = first(i)
 	}
 	at := func(r int) float64 {
+		if v, ok := narrowed[r]; ok {
+			return v
+		}
 		i := bucketOf[r]
 		return gathered[i][r-start[i]]
 	}
@@ -600,6 +625,77 @@ func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, 
 		out[i] = lo + (h-math.Floor(h))*(hi-lo)
 	}
 	return out, nil
+}
+
+// gatherLimit is the most values selectRanks gathers from one bucket: half the outputs a
+// run holds (bufferedDraws, or the tests' own).
+func (o Options) gatherLimit() int {
+	if o.buffered > 0 {
+		return max(o.buffered/2, 1)
+	}
+	return bufferedDraws / 2
+}
+
+// rankIn returns the value of rank r among src's values, of those whose order keys lie in
+// [lo, hi], which hold the ranks from first on: each pass counts them into 65,536 narrower
+// buckets and keeps the one holding r, until it holds at most limit values, gathered and
+// sorted, or one key, whose value it is.
+func (o Options) rankIn(ctx context.Context, src source, lo, hi uint64, first, r, limit int) (float64, error) {
+	o.Progress = nil
+	for {
+		if lo == hi {
+			return fromOrderKey(lo), nil
+		}
+		b := newBuckets(lo, hi)
+		per := b.counters(o.workers(src.blocks))
+		err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, blk int) {
+			c := per[w]
+			src.each(w, blk, func(v float64) {
+				if k := orderKey(v); k >= lo && k <= hi {
+					c[int((k-lo)>>b.shift)]++
+				}
+			})
+		})
+		if err != nil {
+			return 0, err
+		}
+		counts := per[0]
+		for _, c := range per[1:] {
+			for i, k := range c {
+				counts[i] += k
+			}
+		}
+		i := 0
+		for ; i < len(counts)-1 && r >= first+counts[i]; i++ {
+			first += counts[i]
+		}
+		lo, hi = lo+uint64(i)<<b.shift, min(hi, lo+uint64(i)<<b.shift+(uint64(1)<<b.shift-1))
+		if counts[i] > limit {
+			continue
+		}
+		found := make([][]float64, len(per))
+		err = o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, blk int) {
+			src.each(w, blk, func(v float64) {
+				if k := orderKey(v); k >= lo && k <= hi {
+					found[w] = append(found[w], v)
+				}
+			})
+		})
+		if err != nil {
+			return 0, err
+		}
+		vs := slices.Concat(found...)
+		slices.Sort(vs)
+		return vs[r-first], nil
+	}
+}
+
+// fromOrderKey is the float64 of an order key (orderKey's inverse).
+func fromOrderKey(k uint64) float64 {
+	if k>>63 == 1 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
 }
 
 // orderKey maps a float64 to a uint64 in the same order (NaN aside).
