@@ -163,160 +163,197 @@ func (mc MonteCarlo) Cost() (int, error) {
 // engine would refuse is never valued: it is counted in Summary.Invalid (or fails the run,
 // with FailOnInvalid); a run with fewer than two valid draws fails with fault.ErrInvalidDraw.
 func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
-	points, err := mc.Cost()
+	r, err := e.newMCRun(ctx, mc)
 	if err != nil {
 		return Summary{}, err
+	}
+	if err := r.draw(ctx); err != nil {
+		return Summary{}, err
+	}
+	return r.summarize(ctx)
+}
+
+// mcRun is a Monte Carlo run under way: its request, sampler, compiled output and
+// checks, each block's statistics, the outputs when it holds them, and each worker's
+// state; after draw, the draws made and the mean's precision.
+type mcRun struct {
+	e         *Engine
+	mc        MonteCarlo
+	s         *sampler
+	pr        program
+	g         guard
+	checks    []check
+	th, z     float64 // the threshold of Summary.PAbove; the confidence's normal quantile
+	precise   bool
+	samples   []float64 // read back by the summary's passes, else replayed (nil)
+	stats     []blockStats
+	workers   []paddedWorker
+	drawn     int
+	halfWidth float64
+	met       bool
+}
+
+// newMCRun checks mc, counts it against the engine's limit and compiles it.
+func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
+	points, err := mc.Cost()
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case mc.Bins < 0 || mc.Bins > MaxBins:
-		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
 	case notNumber(mc.Threshold):
-		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
-	z, precise, err := mc.precision()
-	if err != nil {
-		return Summary{}, err
+	r := &mcRun{e: e, mc: mc, th: mc.Threshold}
+	if r.z, r.precise, err = mc.precision(); err != nil {
+		return nil, err
 	}
 	if err := e.opts.admit(ctx, points); err != nil {
-		return Summary{}, err
+		return nil, err
 	}
 	if _, err := e.query([]string{mc.Output}); err != nil {
-		return Summary{}, err
+		return nil, err
 	}
 	bounds, err := e.bounds(mc.Inputs)
 	if err != nil {
-		return Summary{}, err
+		return nil, err
 	}
-	s, err := newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1)
-	if err != nil {
-		return Summary{}, err
+	if r.s, err = newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1); err != nil {
+		return nil, err
 	}
 	names := inputNames(mc.Inputs)
 	c := compiler{e: e, vars: names}
-	pr, err := c.program(mc.Output)
-	if err != nil {
-		return Summary{}, err
+	if r.pr, err = c.program(mc.Output); err != nil {
+		return nil, err
 	}
-	checks, err := c.checks()
-	if err != nil {
-		return Summary{}, err
+	if r.checks, err = c.checks(); err != nil {
+		return nil, err
 	}
-	g := newGuard(checks)
-	th := mc.Threshold
-	if th == 0 && mc.Output == "target" {
-		th = f64(e.base.Price)
+	r.g = newGuard(r.checks)
+	if r.th == 0 && mc.Output == "target" {
+		r.th = f64(e.base.Price)
 	}
-	var samples []float64 // read back by the summary's passes, else replayed
 	buffered := bufferedDraws
 	if e.opts.buffered > 0 {
 		buffered = e.opts.buffered
 	}
 	if mc.KeepSamples || mc.Draws <= buffered {
-		samples = make([]float64, mc.Draws)
+		r.samples = make([]float64, mc.Draws)
 	}
 	blocks := (mc.Draws + blockSize - 1) / blockSize
-	stats := make([]blockStats, blocks)
-	workers := make([]paddedWorker, e.opts.workers(blocks))
-	for i := range workers {
+	r.stats = make([]blockStats, blocks)
+	r.workers = make([]paddedWorker, e.opts.workers(blocks))
+	for i := range r.workers {
 		d := len(names)
-		workers[i].x, workers[i].u, workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
-		workers[i].invalid = pad.Slice[int](len(checks) + 1)
+		r.workers[i].x, r.workers[i].u, r.workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
+		r.workers[i].invalid = pad.Slice[int](len(r.checks) + 1)
 	}
-	// block draws block b's points up to end (the run's last draw) on worker w, and calls
-	// visit with each valid one's output, in draw order; count counts the invalid ones.
-	block := func(w, b, end int, count bool, visit func(i int, v float64)) {
-		st := &workers[w]
-		rng, x, u, z := &st.rng, st.x, st.u, st.z
-		rng.Seed(mc.Seed, uint64(b))
-		for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
-			s.draw(rng, i, 0, x, u, z)
-			if k := g.first(x); k >= 0 {
-				if count {
-					st.invalid[k]++
-				}
-				visit(i, math.NaN())
-			} else if v := pr.eval(x); notNumber(v) {
-				if count {
-					st.invalid[len(checks)]++
-				}
-				visit(i, math.NaN())
-			} else {
-				visit(i, v)
+	return r, nil
+}
+
+// block draws block b's points up to end (the run's last draw) on worker w, and calls
+// visit with each one's output, NaN for one that cannot be valued, in draw order; count
+// counts those by reason.
+func (r *mcRun) block(w, b, end int, count bool, visit func(i int, v float64)) {
+	st := &r.workers[w]
+	rng, x, u, z := &st.rng, st.x, st.u, st.z
+	rng.Seed(r.mc.Seed, uint64(b))
+	for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
+		r.s.draw(rng, i, 0, x, u, z)
+		if k := r.g.first(x); k >= 0 {
+			if count {
+				st.invalid[k]++
 			}
+			visit(i, math.NaN())
+		} else if v := r.pr.eval(x); notNumber(v) {
+			if count {
+				st.invalid[len(r.checks)]++
+			}
+			visit(i, math.NaN())
+		} else {
+			visit(i, v)
 		}
 	}
-	// The draws come in rounds: one of them all, or of precisionRound draws when the run
-	// stops at a precision; the mean's precision merges the rounds' blocks in order.
-	round, drawn := mc.Draws, 0
-	if precise {
+}
+
+// draw makes the draws in rounds: one of them all, or of precisionRound draws when the
+// run stops at a precision, the mean's precision merging the rounds' blocks in order.
+func (r *mcRun) draw(ctx context.Context) error {
+	mc := r.mc
+	round := mc.Draws
+	if r.precise {
 		round = precisionRound
 	}
 	var run welford
-	var halfWidth float64
-	met := false
-	for drawn < mc.Draws {
-		first, end := drawn, min(drawn+round, mc.Draws)
-		o := e.opts
+	for r.drawn < mc.Draws {
+		first, end := r.drawn, min(r.drawn+round, mc.Draws)
+		o := r.e.opts
 		if progress := o.Progress; progress != nil {
 			o.Progress = func(done, total int) { progress(min(first+done, mc.Draws), mc.Draws) }
 		}
 		b0 := first / blockSize
-		err = o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
+		err := o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
 			st := newBlockStats()
-			block(w, b0+bi, end, true, func(i int, v float64) {
-				if samples != nil {
-					samples[i] = v // NaN marks an invalid draw
+			r.block(w, b0+bi, end, true, func(i int, v float64) {
+				if r.samples != nil {
+					r.samples[i] = v // NaN marks an invalid draw
 				}
 				if !math.IsNaN(v) {
-					st.add(v, th)
+					st.add(v, r.th)
 				}
 			})
-			stats[b0+bi] = st
+			r.stats[b0+bi] = st
 		})
 		if err != nil {
-			return Summary{}, err
+			return err
 		}
-		drawn = end
-		if !precise {
+		r.drawn = end
+		if !r.precise {
 			break
 		}
-		for _, st := range stats[b0 : (end-1)/blockSize+1] {
+		for _, st := range r.stats[b0 : (end-1)/blockSize+1] {
 			run.merge(st)
 		}
-		if mc.FailOnInvalid && slices.ContainsFunc(workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
+		if mc.FailOnInvalid && slices.ContainsFunc(r.workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
 			break // the run fails: no more rounds
 		}
 		if run.n >= minPrecise {
-			halfWidth = z * math.Sqrt(run.m2/(run.n-1)/run.n)
-			if met = halfWidth <= mc.target(run.mean); met {
+			r.halfWidth = r.z * math.Sqrt(run.m2/(run.n-1)/run.n)
+			if r.met = r.halfWidth <= mc.target(run.mean); r.met {
 				break
 			}
 		}
 	}
-	if precise && e.opts.Progress != nil && drawn < mc.Draws {
-		e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
+	if r.precise && r.e.opts.Progress != nil && r.drawn < mc.Draws {
+		r.e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
 	}
-	stats = stats[:(drawn-1)/blockSize+1]
+	return nil
+}
+
+// summarize works out the summary of the draws made, from the outputs held or replayed.
+func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
+	mc, drawn := r.mc, r.drawn
+	stats := r.stats[:(drawn-1)/blockSize+1]
 	valid := 0
 	for _, st := range stats {
 		valid += st.n
 	}
-	invalid := countInvalid(checks, workers)
+	invalid := countInvalid(r.checks, r.workers)
 	if len(invalid) > 0 && (mc.FailOnInvalid || valid < 2) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, drawn), Err: fault.ErrInvalidDraw}
 	}
 	src := source{blocks: len(stats), each: func(w, b int, visit func(float64)) {
-		block(w, b, drawn, false, func(_ int, v float64) {
+		r.block(w, b, drawn, false, func(_ int, v float64) {
 			if !math.IsNaN(v) {
 				visit(v)
 			}
 		})
 	}}
-	if samples != nil { // read back, not drawn again
-		samples = samples[:drawn]
-		src = sliceSource(samples)
+	if r.samples != nil { // read back, not drawn again
+		src = sliceSource(r.samples[:drawn])
 	}
-	out, err := e.opts.summary(ctx, mc.Output, src, stats, th, mc.Bins)
+	out, err := r.e.opts.summary(ctx, mc.Output, src, stats, r.th, mc.Bins)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -324,11 +361,11 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
 	out.Draws, out.Invalid = drawn, invalid
-	if precise {
-		out.HalfWidth, out.Unmet = halfWidth, !met // as the stopping rule reckoned them
+	if r.precise {
+		out.HalfWidth, out.Unmet = r.halfWidth, !r.met // as the stopping rule reckoned them
 	}
 	if mc.KeepSamples {
-		out.Samples = slices.DeleteFunc(samples, math.IsNaN)
+		out.Samples = slices.DeleteFunc(r.samples[:drawn], math.IsNaN)
 	}
 	return out, nil
 }

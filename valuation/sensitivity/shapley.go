@@ -271,88 +271,120 @@ type shapleyScratch struct {
 	_          [64]byte
 }
 
+// estimator is a Shapley run under way: its request and options, the sampler of its
+// inputs' marginals and copula, the outputs' evaluator, the conditionals worked out once,
+// and each worker's scratch.
+type estimator struct {
+	s       Shapley
+	o       Options
+	d, nout int
+	smp     *sampler
+	eval    func(w int, x, y []float64) int
+	cache   map[uint64]*conditional
+	scratch []shapleyScratch
+}
+
 // run is the estimator, on eval(w, x, y): the outputs at x written to y, -1, or the index
 // in reasons of why x cannot be valued.
 func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval func(w int, x, y []float64) int, reasons []string) ([]ShapleyEffects, error) {
 	s = s.defaults()
-	d, nout := len(s.Inputs), len(s.Outputs)
-	smp, err := newSampler(ctx, s.Inputs, bounds, s.Correlation, 1, s.Seed, Plain, 1, 1)
-	if err != nil {
+	o.Progress = nil
+	e := &estimator{s: s, o: o, d: len(s.Inputs), nout: len(s.Outputs), eval: eval}
+	var err error
+	if e.smp, err = newSampler(ctx, s.Inputs, bounds, s.Correlation, 1, s.Seed, Plain, 1, 1); err != nil {
 		return nil, err
 	}
 	// The conditional distribution of each prefix a permutation visits: with correlated
 	// inputs, worked out once for each subset when there are few inputs (at most 4,094
 	// subsets), else at each step, so that memory does not grow with the permutations.
-	var cache map[uint64]*conditional
-	if s.Correlation != nil && d <= maxCachedInputs {
-		masks := make([]uint64, 0, 1<<d)
-		for m := uint64(1); m < 1<<d-1; m++ {
+	if s.Correlation != nil && e.d <= maxCachedInputs {
+		masks := make([]uint64, 0, 1<<e.d)
+		for m := uint64(1); m < 1<<e.d-1; m++ {
 			masks = append(masks, m)
 		}
-		if cache, err = conditionals(s.Correlation, d, masks); err != nil {
+		if e.cache, err = conditionals(s.Correlation, e.d, masks); err != nil {
 			return nil, err
 		}
 	}
-	condOf := func(m uint64) (*conditional, error) {
-		if c, ok := cache[m]; ok {
-			return c, nil
-		}
-		cs, err := conditionals(s.Correlation, d, []uint64{m})
-		return cs[m], err
+	e.scratch = make([]shapleyScratch, o.workers(max(s.Permutations, (s.Samples+blockSize-1)/blockSize)))
+	for w := range e.scratch {
+		e.scratch[w] = shapleyScratch{z: make([]float64, e.d), zj: make([]float64, e.d), x: make([]float64, e.d), y: make([]float64, e.nout),
+			sum: make([]float64, e.nout), sq: make([]float64, e.nout), invalid: make([]int, len(reasons))}
 	}
-	workers := o.workers(max(s.Permutations, (s.Samples+blockSize-1)/blockSize))
-	scratch := make([]shapleyScratch, workers)
-	for w := range scratch {
-		scratch[w] = shapleyScratch{z: make([]float64, d), zj: make([]float64, d), x: make([]float64, d), y: make([]float64, nout),
-			sum: make([]float64, nout), sq: make([]float64, nout), invalid: make([]int, len(reasons))}
+	variance, err := e.variance(ctx)
+	if err != nil {
+		return nil, err
 	}
-	// normals draws d correlated normal scores into z from rng.
-	normals := func(rng *rand.PCG, z, tmp []float64) {
-		for i := range z {
-			tmp[i] = mathext.NormalQuantile(uniform(rng))
-		}
-		if smp.chol == nil {
-			copy(z, tmp)
-			return
-		}
-		for i := range z {
-			v := 0.0
-			for k := 0; k <= i; k++ {
-				v += smp.chol[i*d+k] * tmp[k]
-			}
-			z[i] = v
-		}
+	credits, err := e.credits(ctx, variance)
+	if err != nil {
+		return nil, err
 	}
-	// value maps normal scores to inputs and evaluates them into st.y; false when invalid.
-	value := func(w int, st *shapleyScratch) bool {
-		for i, z := range st.z {
-			u := 0.5 * math.Erfc(-z/math.Sqrt2)
-			st.x[i] = smp.dists[i].Quantile(math.Min(smp.lo[i]+u*smp.wid[i], 1))
-		}
-		if k := eval(w, st.x, st.y); k >= 0 {
-			st.invalid[k]++
-			return false
-		}
-		return true
+	if err := e.invalid(reasons); err != nil {
+		return nil, err
 	}
-	o.Progress = nil
-	// The variance, from blocks of draws merged in order.
+	return s.effects(variance, credits)
+}
+
+// condOf is the conditional distribution of the inputs in mask m given the others'.
+func (e *estimator) condOf(m uint64) (*conditional, error) {
+	if c, ok := e.cache[m]; ok {
+		return c, nil
+	}
+	cs, err := conditionals(e.s.Correlation, e.d, []uint64{m})
+	return cs[m], err
+}
+
+// normals draws the inputs' correlated normal scores into z from rng (tmp: scratch).
+func (e *estimator) normals(rng *rand.PCG, z, tmp []float64) {
+	for i := range z {
+		tmp[i] = mathext.NormalQuantile(uniform(rng))
+	}
+	if e.smp.chol == nil {
+		copy(z, tmp)
+		return
+	}
+	for i := range z {
+		v := 0.0
+		for k := 0; k <= i; k++ {
+			v += e.smp.chol[i*e.d+k] * tmp[k]
+		}
+		z[i] = v
+	}
+}
+
+// value maps the normal scores st.z to inputs and evaluates them into st.y; false, and
+// counted by reason, when they cannot be valued.
+func (e *estimator) value(w int, st *shapleyScratch) bool {
+	for i, z := range st.z {
+		u := 0.5 * math.Erfc(-z/math.Sqrt2)
+		st.x[i] = e.smp.dists[i].Quantile(math.Min(e.smp.lo[i]+u*e.smp.wid[i], 1))
+	}
+	if k := e.eval(w, st.x, st.y); k >= 0 {
+		st.invalid[k]++
+		return false
+	}
+	return true
+}
+
+// variance is each output's variance over s.Samples draws, block by block merged in order.
+func (e *estimator) variance(ctx context.Context) ([]float64, error) {
+	s := e.s
 	nb := (s.Samples + blockSize - 1) / blockSize
-	blocks := make([][]blockStats, nout)
+	blocks := make([][]blockStats, e.nout)
 	for k := range blocks {
 		blocks[k] = make([]blockStats, nb)
 	}
-	err = o.run(ctx, nb, blockSize, s.Samples, func(w, b int) {
-		st := &scratch[w]
+	err := e.o.run(ctx, nb, blockSize, s.Samples, func(w, b int) {
+		st := &e.scratch[w]
 		var rng rand.PCG
 		rng.Seed(s.Seed, 1<<63|uint64(b))
-		bs := make([]blockStats, nout)
+		bs := make([]blockStats, e.nout)
 		for k := range bs {
 			bs[k] = newBlockStats()
 		}
 		for range min(blockSize, s.Samples-b*blockSize) {
-			normals(&rng, st.z, st.zj)
-			if value(w, st) {
+			e.normals(&rng, st.z, st.zj)
+			if e.value(w, st) {
 				for k, v := range st.y {
 					bs[k].add(v, 0)
 				}
@@ -365,51 +397,32 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 	if err != nil {
 		return nil, err
 	}
-	variance := make([]float64, nout)
-	for k := range nout {
+	variance := make([]float64, e.nout)
+	for k := range variance {
 		var wf welford
 		for _, b := range blocks[k] {
 			wf.merge(b)
 		}
 		variance[k] = wf.m2 / (wf.n - 1)
 	}
-	// Each permutation's credits, credit[l][k*d+i] input i's rise of c for output k, a
-	// chunk of permutations at a time, merged into each effect's statistics in order.
+	return variance, nil
+}
+
+// credits runs the permutations and returns each effect's statistics over them,
+// effects[k*d+i] of input i's rise of c for output k: a chunk of permutations at a time,
+// each permutation's credits merged in order.
+func (e *estimator) credits(ctx context.Context, variance []float64) ([]welford, error) {
+	s, d, nout := e.s, e.d, e.nout
 	effects := make([]welford, nout*d)
 	credit := make([][]float64, min(s.Permutations, shapleyChunk))
+	for c := range credit {
+		credit[c] = make([]float64, nout*d)
+	}
 	errs := make([]error, len(credit))
 	for first := 0; first < s.Permutations; first += shapleyChunk {
 		n := min(shapleyChunk, s.Permutations-first)
-		err = o.run(ctx, n, 1, n, func(w, c int) {
-			l := first + c
-			st := &scratch[w]
-			perm := rand.New(rand.NewPCG(s.Seed, uint64(l))).Perm(d)
-			var rng rand.PCG
-			rng.Seed(s.Seed, 1<<62|uint64(l))
-			cr := credit[c]
-			if cr == nil {
-				cr = make([]float64, nout*d)
-				credit[c] = cr
-			}
-			prev := make([]float64, nout)
-			m := uint64(0)
-			errs[c] = nil
-			for j, i := range perm {
-				rise := variance // the last input's rise is up to the variance
-				if j < d-1 {
-					m |= 1 << i
-					cond, err := condOf(m)
-					if err != nil {
-						errs[c] = err
-						return
-					}
-					rise = s.expected(&rng, cond, st, normals, w, value)
-				}
-				for k := range nout {
-					cr[k*d+i] = rise[k] - prev[k]
-					prev[k] = rise[k]
-				}
-			}
+		err := e.o.run(ctx, n, 1, n, func(w, c int) {
+			errs[c] = e.permutation(first+c, variance, &e.scratch[w], w, credit[c])
 		})
 		if err != nil {
 			return nil, err
@@ -423,32 +436,69 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 			}
 		}
 	}
+	return effects, nil
+}
+
+// permutation draws permutation l and credits each input, in cr, with the rise of c
+// for each output as it joins; the last input's rise is up to the variance.
+func (e *estimator) permutation(l int, variance []float64, st *shapleyScratch, w int, cr []float64) error {
+	perm := rand.New(rand.NewPCG(e.s.Seed, uint64(l))).Perm(e.d)
+	var rng rand.PCG
+	rng.Seed(e.s.Seed, 1<<62|uint64(l))
+	prev := make([]float64, e.nout)
+	m := uint64(0)
+	for j, i := range perm {
+		rise := variance
+		if j < e.d-1 {
+			m |= 1 << i
+			cond, err := e.condOf(m)
+			if err != nil {
+				return err
+			}
+			rise = e.expected(&rng, cond, st, w)
+		}
+		for k := range e.nout {
+			cr[k*e.d+i] = rise[k] - prev[k]
+			prev[k] = rise[k]
+		}
+	}
+	return nil
+}
+
+// invalid fails the run when any draw could not be valued, counted by reason.
+func (e *estimator) invalid(reasons []string) error {
 	var invalid []Invalid
 	for k, reason := range reasons {
 		n := 0
-		for _, st := range scratch {
+		for _, st := range e.scratch {
 			n += st.invalid[k]
 		}
 		if n > 0 {
 			invalid = append(invalid, Invalid{Reason: reason, Count: n})
 		}
 	}
-	if len(invalid) > 0 {
-		total, _ := s.Cost()
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "shapley", Value: describeInvalid(invalid, total), Err: fault.ErrInvalidDraw}
+	if len(invalid) == 0 {
+		return nil
 	}
+	total, _ := e.s.Cost()
+	return &fault.Error{Pkg: "sensitivity", Field: "shapley", Value: describeInvalid(invalid, total), Err: fault.ErrInvalidDraw}
+}
+
+// effects turns each output's variance and its inputs' credits into effects, with their
+// normal intervals.
+func (s Shapley) effects(variance []float64, credits []welford) ([]ShapleyEffects, error) {
+	d := len(s.Inputs)
 	zq := distuv.UnitNormal.Quantile(0.5 + s.Confidence/2)
 	names := inputNames(s.Inputs)
-	out := make([]ShapleyEffects, nout)
-	for k := range nout {
-		v := variance[k]
-		x := ShapleyEffects{Output: s.Outputs[k], Variance: v, Permutations: s.Permutations, Names: names,
-			Effects: make([]float64, d), Lo: make([]float64, d), Hi: make([]float64, d)}
+	out := make([]ShapleyEffects, len(variance))
+	for k, v := range variance {
 		if !(v > 0) || math.IsInf(v, 0) {
 			return nil, &fault.Error{Pkg: "sensitivity", Field: s.Outputs[k], Value: "variance " + ftoa(v) + " over the draws: no effects to estimate", Err: fault.ErrInvalidDraw}
 		}
+		x := ShapleyEffects{Output: s.Outputs[k], Variance: v, Permutations: s.Permutations, Names: names,
+			Effects: make([]float64, d), Lo: make([]float64, d), Hi: make([]float64, d)}
 		for i := range d {
-			wf := effects[k*d+i] // the credits of the permutations, in order
+			wf := credits[k*d+i]
 			half := zq * math.Sqrt(wf.m2/(wf.n-1)/wf.n)
 			x.Effects[i], x.Lo[i], x.Hi[i] = wf.mean/v, (wf.mean-half)/v, (wf.mean+half)/v
 		}
@@ -459,14 +509,14 @@ func (s Shapley) run(ctx context.Context, o Options, bounds [][2]float64, eval f
 
 // expected is c(J) for each output: the mean over s.Outer draws of the inputs outside
 // J of the variance of the outputs over s.Inner draws of J given them.
-func (s Shapley) expected(rng *rand.PCG, c *conditional, st *shapleyScratch, normals func(*rand.PCG, []float64, []float64), w int,
-	value func(int, *shapleyScratch) bool) []float64 {
+func (e *estimator) expected(rng *rand.PCG, c *conditional, st *shapleyScratch, w int) []float64 {
+	s := e.s
 	nout, nj, nk := len(st.y), len(c.j), len(c.k)
 	out := make([]float64, nout)
 	mean := make([]float64, nj)
 	fixed := make([]float64, len(st.z))
 	for range s.Outer {
-		normals(rng, fixed, st.zj)
+		e.normals(rng, fixed, st.zj)
 		for a := range nj {
 			v := 0.0
 			for b, q := range c.k {
@@ -488,7 +538,7 @@ func (s Shapley) expected(rng *rand.PCG, c *conditional, st *shapleyScratch, nor
 				}
 				st.z[p] = v
 			}
-			if !value(w, st) {
+			if !e.value(w, st) {
 				continue // counted: the run fails
 			}
 			for k, v := range st.y {
