@@ -1303,144 +1303,150 @@ func (b *book) extras(x Extras) error {
 			return err
 		}
 	}
+	type sheet struct {
+		name string
+		rows [][]any
+	}
+	var sheets []sheet
 	for i, t := range x.Tornados {
-		sh := fmt.Sprintf("Tornado %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		rows := [][]any{{text("Tornado: " + t.Output)}, {text("assumption"), text("base"), text("low"), text("high"), text(t.Output + " at low"), text("at high"), text("range")}}
-		for _, bar := range t.Bars {
-			rows = append(rows, []any{text(bar.Name), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Tornado %d", i+1), tornadoRows(t)})
 	}
 	for i, c := range x.Scenarios {
-		sh := fmt.Sprintf("Scenarios %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		head := []any{text("output"), text("base")}
-		for _, sc := range c.Scenarios {
-			head = append(head, text(sc.Name))
-		}
-		rows := [][]any{head}
-		for o, out := range c.Outputs {
-			row := []any{text(out)}
-			if o < len(c.Base) {
-				row = append(row, num(c.Base[o]))
-			}
-			for _, cell := range c.Cells {
-				if cell.Err != nil || o >= len(cell.Values) {
-					row = append(row, text("n/a"))
-				} else {
-					row = append(row, num(cell.Values[o]))
-				}
-			}
-			rows = append(rows, row)
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Scenarios %d", i+1), scenarioRows(c)})
 	}
 	for i, mc := range x.MonteCarlos {
-		sh := fmt.Sprintf("Monte Carlo %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		rows := [][]any{{text("Monte Carlo: " + mc.Output)}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
-			{text("mean"), mc.Mean}, {text("sd"), mc.SD}, {text("P5"), mc.P5}, {text("P50"), mc.P50}, {text("P95"), mc.P95},
-			{text("min"), mc.Min}, {text("max"), mc.Max}, {text("threshold"), mc.Threshold}, {text("share above"), mc.PAbove},
-			{}, {text("from"), text("to"), text("draws")}}
-		for _, bin := range mc.Histogram {
-			rows = append(rows, []any{bin.Lo, bin.Hi, bin.Count})
-		}
-		for _, in := range mc.Invalid {
-			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Monte Carlo %d", i+1), monteCarloRows(mc)})
 	}
 	for i, ix := range x.Sobols {
-		sh := fmt.Sprintf("Sobol %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		rows := [][]any{{text("Sobol indices: " + ix.Output)}, {text("rows"), ix.Rows}, {text("variance"), ix.Variance},
-			{text("intervals"), text(ix.Intervals)}, {},
-			{text("input"), text("inputs moved"), text("first"), text("low"), text("high"), text("total"), text("low"), text("high")}}
-		for _, in := range ix.Inputs {
-			rows = append(rows, []any{text(in.Name), text(strings.Join(in.Members, ", ")), in.First, in.FirstLo, in.FirstHi, in.Total, in.TotalLo, in.TotalHi})
-		}
-		if len(ix.Pairs) > 0 {
-			rows = append(rows, []any{}, []any{text("pair"), text(""), text("second"), text("low"), text("high")})
-			for _, p := range ix.Pairs {
-				rows = append(rows, []any{text(p.A), text(p.B), p.Second, p.Lo, p.Hi})
-			}
-		}
-		for _, in := range ix.Invalid {
-			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Sobol %d", i+1), sobolRows(ix)})
 	}
 	for i, sc := range x.Screenings {
-		sh := fmt.Sprintf("Morris %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		rows := [][]any{{text("Morris screening: " + sc.Output)}, {text("trajectories"), sc.Trajectories}, {},
-			{text("input"), text("inputs moved"), text("mu*"), text("low"), text("high"), text("mu"), text("sigma")}}
-		for _, e := range sc.Ranked() {
-			rows = append(rows, []any{text(e.Name), text(strings.Join(e.Members, ", ")), e.MuStar, e.MuStarLo, e.MuStarHi, e.Mu, e.Sigma})
-		}
-		for _, in := range sc.Invalid {
-			rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Morris %d", i+1), morrisRows(sc)})
 	}
 	for i, sx := range x.Shapleys {
-		sh := fmt.Sprintf("Shapley %d", i+1)
-		if _, err := b.f.NewSheet(sh); err != nil {
-			return err
-		}
-		rows := [][]any{{text("Shapley effects: " + sx.Output)}, {text("permutations"), sx.Permutations}, {text("variance"), sx.Variance}, {},
-			{text("input"), text("effect"), text("low"), text("high")}}
-		for j, n := range sx.Names {
-			rows = append(rows, []any{text(n), sx.Effects[j], sx.Lo[j], sx.Hi[j]})
-		}
-		if err := b.rows(sh, rows); err != nil {
-			return err
-		}
+		sheets = append(sheets, sheet{fmt.Sprintf("Shapley %d", i+1), shapleyRows(sx)})
 	}
 	if len(x.Printed) > 0 {
-		sh := "Reconciliation"
-		if _, err := b.f.NewSheet(sh); err != nil {
+		sheets = append(sheets, sheet{"Reconciliation", b.reconciliationRows(x.Printed)})
+	}
+	for _, sh := range sheets {
+		if _, err := b.f.NewSheet(sh.name); err != nil {
 			return err
 		}
-		rows := [][]any{{text("Table"), text("Row"), text("Column"), text("Printed"), text("Computed"), text("Status")}}
-		for _, c := range b.r.Reconcile(x.Printed).Checks {
-			status := "ok"
-			switch {
-			case c.Err != nil:
-				status = "not computable: " + c.Err.Error()
-			case c.Exception != "" && !c.Match:
-				status = "exception: " + c.Exception
-			case !c.Match || c.Surprise():
-				status = "MISMATCH"
-			}
-			rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), num(c.Value), num(c.Computed), text(status)})
-		}
-		if err := b.rows(sh, rows); err != nil {
+		if err := b.rows(sh.name, sh.rows); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// tornadoRows are a tornado's sheet: each assumption's swing and the output at its ends.
+func tornadoRows(t sensitivity.Tornado) [][]any {
+	rows := [][]any{{text("Tornado: " + t.Output)}, {text("assumption"), text("base"), text("low"), text("high"), text(t.Output + " at low"), text("at high"), text("range")}}
+	for _, bar := range t.Bars {
+		rows = append(rows, []any{text(bar.Name), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
+	}
+	return rows
+}
+
+// scenarioRows are a comparison of scenarios: each output at the base and in each.
+func scenarioRows(c sensitivity.Comparison) [][]any {
+	head := []any{text("output"), text("base")}
+	for _, sc := range c.Scenarios {
+		head = append(head, text(sc.Name))
+	}
+	rows := [][]any{head}
+	for o, out := range c.Outputs {
+		row := []any{text(out)}
+		if o < len(c.Base) {
+			row = append(row, num(c.Base[o]))
+		}
+		for _, cell := range c.Cells {
+			if cell.Err != nil || o >= len(cell.Values) {
+				row = append(row, text("n/a"))
+			} else {
+				row = append(row, num(cell.Values[o]))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// monteCarloRows are a Monte Carlo summary and its histogram.
+func monteCarloRows(mc sensitivity.Summary) [][]any {
+	rows := [][]any{{text("Monte Carlo: " + mc.Output)}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
+		{text("mean"), mc.Mean}, {text("sd"), mc.SD}, {text("P5"), mc.P5}, {text("P50"), mc.P50}, {text("P95"), mc.P95},
+		{text("min"), mc.Min}, {text("max"), mc.Max}, {text("threshold"), mc.Threshold}, {text("share above"), mc.PAbove},
+		{}, {text("from"), text("to"), text("draws")}}
+	for _, bin := range mc.Histogram {
+		rows = append(rows, []any{bin.Lo, bin.Hi, bin.Count})
+	}
+	for _, in := range mc.Invalid {
+		rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+	}
+	return rows
+}
+
+// sobolRows are one output's Sobol indices, with second-order ones when asked.
+func sobolRows(ix sensitivity.Indices) [][]any {
+	rows := [][]any{{text("Sobol indices: " + ix.Output)}, {text("rows"), ix.Rows}, {text("variance"), ix.Variance},
+		{text("intervals"), text(ix.Intervals)}, {},
+		{text("input"), text("inputs moved"), text("first"), text("low"), text("high"), text("total"), text("low"), text("high")}}
+	for _, in := range ix.Inputs {
+		rows = append(rows, []any{text(in.Name), text(strings.Join(in.Members, ", ")), in.First, in.FirstLo, in.FirstHi, in.Total, in.TotalLo, in.TotalHi})
+	}
+	if len(ix.Pairs) > 0 {
+		rows = append(rows, []any{}, []any{text("pair"), text(""), text("second"), text("low"), text("high")})
+		for _, p := range ix.Pairs {
+			rows = append(rows, []any{text(p.A), text(p.B), p.Second, p.Lo, p.Hi})
+		}
+	}
+	for _, in := range ix.Invalid {
+		rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+	}
+	return rows
+}
+
+// morrisRows are a Morris screening, inputs ranked by mu*.
+func morrisRows(sc sensitivity.Screening) [][]any {
+	rows := [][]any{{text("Morris screening: " + sc.Output)}, {text("trajectories"), sc.Trajectories}, {},
+		{text("input"), text("inputs moved"), text("mu*"), text("low"), text("high"), text("mu"), text("sigma")}}
+	for _, e := range sc.Ranked() {
+		rows = append(rows, []any{text(e.Name), text(strings.Join(e.Members, ", ")), e.MuStar, e.MuStarLo, e.MuStarHi, e.Mu, e.Sigma})
+	}
+	for _, in := range sc.Invalid {
+		rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
+	}
+	return rows
+}
+
+// shapleyRows are one output's Shapley effects.
+func shapleyRows(sx sensitivity.ShapleyEffects) [][]any {
+	rows := [][]any{{text("Shapley effects: " + sx.Output)}, {text("permutations"), sx.Permutations}, {text("variance"), sx.Variance}, {},
+		{text("input"), text("effect"), text("low"), text("high")}}
+	for j, n := range sx.Names {
+		rows = append(rows, []any{text(n), sx.Effects[j], sx.Lo[j], sx.Hi[j]})
+	}
+	return rows
+}
+
+// reconciliationRows are the printed figures against the model's, each with its status.
+func (b *book) reconciliationRows(printed []valuation.Printed) [][]any {
+	rows := [][]any{{text("Table"), text("Row"), text("Column"), text("Printed"), text("Computed"), text("Status")}}
+	for _, c := range b.r.Reconcile(printed).Checks {
+		status := "ok"
+		switch {
+		case c.Err != nil:
+			status = "not computable: " + c.Err.Error()
+		case c.Exception != "" && !c.Match:
+			status = "exception: " + c.Exception
+		case !c.Match || c.Surprise():
+			status = "MISMATCH"
+		}
+		rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), num(c.Value), num(c.Computed), text(status)})
+	}
+	return rows
 }
 
 // cellValue is a grid or tornado cell's first output, or the reason it has none.
