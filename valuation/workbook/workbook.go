@@ -1109,56 +1109,78 @@ func (b *book) pnl() error {
 	if ep.IsZero() {
 		return nil
 	}
-	sh := PnL
-	if _, err := b.f.NewSheet(sh); err != nil {
+	p := b.m.Plan
+	ps := &pnlSheet{b: b, years: p.Years, row: 2}
+	if _, err := b.f.NewSheet(PnL); err != nil {
 		return err
 	}
-	p := b.m.Plan
-	cur := p.Currency
-	if err := b.put(sh, 1, 1, text("P&L ("+cur+" m)")); err != nil {
+	if err := b.put(PnL, 1, 1, text("P&L ("+p.Currency+" m)")); err != nil {
 		return err
 	}
 	for j, y := range p.Years {
-		if err := b.put(sh, 2+j, 1, text(strconv.Itoa(y))); err != nil {
+		if err := b.put(PnL, 2+j, 1, text(strconv.Itoa(y))); err != nil {
 			return err
 		}
 	}
-	row := 2
-	// line writes a row: its label, and for each year the value or formula cell(y) gives
-	// ("" leaves the cell empty), in style.
-	line := func(label string, cellOf func(j, y int) any, style int) (int, error) {
-		if err := b.put(sh, 1, row, text(label)); err != nil {
-			return 0, err
-		}
-		for j, y := range p.Years {
-			v := cellOf(j, y)
-			if v == "" {
-				continue
-			}
-			if err := b.put(sh, 2+j, row, v); err != nil {
-				return 0, err
-			}
-			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), style); err != nil {
-				return 0, err
-			}
-		}
-		row++
-		return row - 1, nil
-	}
-	at := func(r int) func(j int) string { return func(j int) string { return cell(2+j, r) } }
-	revenue, err := line("Revenue", func(_, y int) any {
+	revenue, err := ps.line("Revenue", func(_, y int) any {
 		var terms []string
 		for _, s := range p.Segments {
-			terms = append(terms, b.figure[s.Name+" "+string(segments.Revenue)+" "+strconv.Itoa(y)])
+			if f := b.figure[s.Name+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]; f != "" { // none before a segment starts
+				terms = append(terms, f)
+			}
 		}
 		return "=" + strings.Join(terms, "+")
 	}, b.money)
 	if err != nil {
 		return err
 	}
-	var costs, all []func(j int) string
+	costs, all, err := ps.items(ep, revenue)
+	if err != nil {
+		return err
+	}
+	return ps.totals(ep, revenue, costs, all)
+}
+
+// pnlSheet is the P&L sheet being written, a row at a time.
+type pnlSheet struct {
+	b     *book
+	years []int
+	row   int
+}
+
+// line writes a row of the P&L: its label, and for each year the value or formula
+// cellOf gives ("" leaves the cell empty), in style; it returns the row.
+func (ps *pnlSheet) line(label string, cellOf func(j, y int) any, style int) (int, error) {
+	b := ps.b
+	if err := b.put(PnL, 1, ps.row, text(label)); err != nil {
+		return 0, err
+	}
+	for j, y := range ps.years {
+		v := cellOf(j, y)
+		if v == "" {
+			continue
+		}
+		if err := b.put(PnL, 2+j, ps.row, v); err != nil {
+			return 0, err
+		}
+		if err := b.f.SetCellStyle(PnL, cell(2+j, ps.row), cell(2+j, ps.row), style); err != nil {
+			return 0, err
+		}
+	}
+	ps.row++
+	return ps.row - 1, nil
+}
+
+// yearCells is the cell of row r in year column j.
+func yearCells(r int) func(j int) string { return func(j int) string { return cell(2+j, r) } }
+
+// items writes each P&L line: its given amount or ratio as an input, and its value
+// (costs negative) as a formula of it and of revenue; it returns the cells of the costs of
+// sales and of every line.
+func (ps *pnlSheet) items(ep earnings.PnL, revenue int) (costs, all []func(j int) string, err error) {
+	b := ps.b
 	for _, l := range ep.Lines {
-		given, err := line("  "+l.Label+": given", func(_, y int) any {
+		given, err := ps.line("  "+l.Label+": given", func(_, y int) any {
 			v, ok := l.Years[y]
 			switch {
 			case !ok:
@@ -1169,12 +1191,12 @@ func (b *book) pnl() error {
 			return num(v.Amount)
 		}, b.inStyle)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		for j, y := range p.Years {
+		for j, y := range ps.years {
 			if v, ok := l.Years[y]; ok && v.ByRatio {
-				if err := b.f.SetCellStyle(sh, cell(2+j, given), cell(2+j, given), b.pctInput()); err != nil {
-					return err
+				if err := b.f.SetCellStyle(PnL, cell(2+j, given), cell(2+j, given), b.pctInput()); err != nil {
+					return nil, nil, err
 				}
 			}
 		}
@@ -1182,7 +1204,7 @@ func (b *book) pnl() error {
 		if l.Kind == earnings.Other {
 			sign = ""
 		}
-		value, err := line(l.Label, func(j, y int) any {
+		value, err := ps.line(l.Label, func(j, y int) any {
 			v, ok := l.Years[y]
 			if !ok {
 				return ""
@@ -1190,50 +1212,62 @@ func (b *book) pnl() error {
 			if !v.ByRatio {
 				return "=" + sign + cell(2+j, given)
 			}
-			base := at(revenue)(j)
+			base := yearCells(revenue)(j)
 			if v.Of != "" {
 				base = b.figure[v.Of+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]
+				if base == "" { // the segment has not started: no revenue
+					base = "0"
+				}
 			}
 			return "=" + sign + cell(2+j, given) + "*" + base
 		}, b.money)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		all = append(all, at(value))
+		all = append(all, yearCells(value))
 		if l.Kind == earnings.CostOfSales {
-			costs = append(costs, at(value))
+			costs = append(costs, yearCells(value))
 		}
 	}
-	sum := func(rows []func(j int) string) func(j, y int) any {
-		return func(j, _ int) any {
-			if len(rows) == 0 {
-				return 0
-			}
-			terms := make([]string, len(rows))
-			for i, r := range rows {
-				terms[i] = r(j)
-			}
-			return "=" + strings.Join(terms, "+")
+	return costs, all, nil
+}
+
+// sumOf is the formula of the sum of rows, year by year; 0 of none.
+func sumOf(rows []func(j int) string) func(j, y int) any {
+	return func(j, _ int) any {
+		if len(rows) == 0 {
+			return 0
 		}
+		terms := make([]string, len(rows))
+		for i, r := range rows {
+			terms[i] = r(j)
+		}
+		return "=" + strings.Join(terms, "+")
 	}
-	cos, err := line("Total cost of sales", sum(costs), b.money)
+}
+
+// totals writes cost of sales, gross profit and margin, net profit, the share count, EPS,
+// equity and BVPS, then the multiples at the price.
+func (ps *pnlSheet) totals(ep earnings.PnL, revenue int, costs, all []func(j int) string) error {
+	b, cur := ps.b, ps.b.m.Plan.Currency
+	cos, err := ps.line("Total cost of sales", sumOf(costs), b.money)
 	if err != nil {
 		return err
 	}
-	gross, err := line("Gross profit", func(j, _ int) any { return "=" + at(revenue)(j) + "+" + at(cos)(j) }, b.money)
+	gross, err := ps.line("Gross profit", func(j, _ int) any { return "=" + yearCells(revenue)(j) + "+" + yearCells(cos)(j) }, b.money)
 	if err != nil {
 		return err
 	}
-	if _, err := line("Gross margin", func(j, _ int) any { return "=" + at(gross)(j) + "/" + at(revenue)(j) }, b.pct); err != nil {
+	if _, err := ps.line("Gross margin", func(j, _ int) any { return "=" + yearCells(gross)(j) + "/" + yearCells(revenue)(j) }, b.pct); err != nil {
 		return err
 	}
-	net, err := line("Net profit", func(j, y int) any { // the plan has lines: IsZero above
-		return "=" + at(revenue)(j) + "+" + sum(all)(j, y).(string)[1:]
+	net, err := ps.line("Net profit", func(j, y int) any { // the plan has lines: IsZero above
+		return "=" + yearCells(revenue)(j) + "+" + sumOf(all)(j, y).(string)[1:]
 	}, b.money)
 	if err != nil {
 		return err
 	}
-	shares, err := line("Shares (m)", func(_, y int) any {
+	shares, err := ps.line("Shares (m)", func(_, y int) any {
 		if s, ok := ep.Shares[y]; ok {
 			return num(s)
 		}
@@ -1242,13 +1276,13 @@ func (b *book) pnl() error {
 	if err != nil {
 		return err
 	}
-	eps, err := line("EPS ("+cur+")", func(j, _ int) any { return "=" + at(net)(j) + "/" + at(shares)(j) }, b.perShare)
+	eps, err := ps.line("EPS ("+cur+")", func(j, _ int) any { return "=" + yearCells(net)(j) + "/" + yearCells(shares)(j) }, b.perShare)
 	if err != nil {
 		return err
 	}
 	bvps := 0
 	if len(ep.Equity) > 0 {
-		equity, err := line("Equity (m)", func(_, y int) any {
+		equity, err := ps.line("Equity (m)", func(_, y int) any {
 			if q, ok := ep.Equity[y]; ok {
 				return num(q)
 			}
@@ -1257,39 +1291,46 @@ func (b *book) pnl() error {
 		if err != nil {
 			return err
 		}
-		if bvps, err = line("BVPS ("+cur+")", func(j, y int) any {
+		if bvps, err = ps.line("BVPS ("+cur+")", func(j, y int) any {
 			if _, ok := ep.Equity[y]; !ok {
 				return ""
 			}
-			return "=" + at(equity)(j) + "/" + at(shares)(j)
+			return "=" + yearCells(equity)(j) + "/" + yearCells(shares)(j)
 		}, b.perShare); err != nil {
 			return err
 		}
 	}
-	rate, ok := b.fx(comps.Currency(cur), b.m.Currency)
-	if b.m.Price.Sign() <= 0 || !ok {
-		return b.f.SetColWidth(sh, "A", "A", 40)
+	if err := ps.multiples(revenue, shares, eps, bvps); err != nil {
+		return err
 	}
-	// A multiple is the price over a per-share figure in the price's currency, where that
-	// figure is positive, as earnings.Statement takes it.
+	return b.f.SetColWidth(PnL, "A", "A", 40)
+}
+
+// multiples writes P/E, P/B (with BVPS) and P/S at the price, in the price's currency: the
+// price over a per-share figure where that is positive, as earnings.Statement takes them.
+// A model without a price, or without a rate to the price's currency, has none.
+func (ps *pnlSheet) multiples(revenue, shares, eps, bvps int) error {
+	b := ps.b
+	rate, ok := b.fx(comps.Currency(b.m.Plan.Currency), b.m.Currency)
+	if b.m.Price.Sign() <= 0 || !ok {
+		return nil
+	}
 	multiple := func(per func(j int) string) func(j, y int) any {
 		return func(j, _ int) any {
 			x := "(" + per(j) + "*" + rate + ")"
 			return "=IF(" + x + ">0," + b.input["price"] + "/" + x + ",\"n/a\")"
 		}
 	}
-	if _, err := line("P/E", multiple(at(eps)), b.mult); err != nil {
+	if _, err := ps.line("P/E", multiple(yearCells(eps)), b.mult); err != nil {
 		return err
 	}
 	if bvps > 0 {
-		if _, err := line("P/B", multiple(at(bvps)), b.mult); err != nil {
+		if _, err := ps.line("P/B", multiple(yearCells(bvps)), b.mult); err != nil {
 			return err
 		}
 	}
-	if _, err := line("P/S", multiple(func(j int) string { return "(" + at(revenue)(j) + "/" + at(shares)(j) + ")" }), b.mult); err != nil {
-		return err
-	}
-	return b.f.SetColWidth(sh, "A", "A", 40)
+	_, err := ps.line("P/S", multiple(func(j int) string { return "(" + yearCells(revenue)(j) + "/" + yearCells(shares)(j) + ")" }), b.mult)
+	return err
 }
 
 // staticNote heads every sheet of values: unlike the model's sheets, they do not follow

@@ -729,3 +729,43 @@ func TestPrevRecalculated(t *testing.T) {
 	got := recalc(t, save(t, f, filepath.Join(dir, "moved.xlsx")))
 	near(t, "target at 2024 growth 30%", value(t, got, "Target per share"), eval(t, m, "target", "forecast/2024/cloud/revenue_growth", "0.3"))
 }
+
+// TestPnLLaterStart: with Kuaishou's e-commerce starting in 2019 (no 2018 driver), the
+// P&L sheet's 2018 revenue sums the segments that ran and its lines priced on e-commerce's
+// revenue read 0, as sotp's P&L does: recalculated by LibreOffice, revenue and net profit
+// are sotp's every year. The sheet once wrote "=Forecast!B5+Forecast!B12+" there.
+func TestPnLLaterStart(t *testing.T) {
+	m := kuaishou2021.Model().Clone()
+	delete(m.Plan.Segments[2].Drivers, 2018)
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "later.xlsx")
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := recalcSheet(t, path, workbook.PnL)
+	for _, row := range rows {
+		if len(row) == 0 || (row[0] != "Revenue" && row[0] != "Net profit") {
+			continue
+		}
+		for j, y := range m.Plan.Years {
+			field := map[string]string{"Revenue": "revenue", "Net profit": "net_profit"}[row[0]]
+			want, err := r.Figure("pnl/" + strconv.Itoa(y) + "/" + field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := strconv.ParseFloat(row[1+j], 64)
+			if err != nil {
+				t.Fatalf("%s %d: %q", row[0], y, row[1+j])
+			}
+			near(t, row[0]+" "+strconv.Itoa(y), v, want)
+		}
+	}
+}
