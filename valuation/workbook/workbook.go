@@ -195,87 +195,25 @@ func (b *book) inputs() error {
 			return err
 		}
 	}
-	row := 2
-	line := func(key, label string, values map[int]float64, rate bool) error {
-		if err := b.put(sh, 1, row, text(label)); err != nil {
-			return err
-		}
-		for j, y := range p.Years {
-			v, ok := values[y]
-			if !ok {
-				continue
-			}
-			if err := b.put(sh, 2+j, row, v); err != nil {
-				return err
-			}
-			b.input[key+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
-			style := b.inStyle
-			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), style); err != nil {
-				return err
-			}
-			if rate {
-				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.pctInput()); err != nil {
-					return err
-				}
-			}
-		}
-		row++
-		return nil
-	}
+	in := &inputSheet{b: b, row: 2}
 	mau, dau := map[int]float64{}, map[int]float64{}
 	for y, u := range p.Users {
 		mau[y], dau[y] = num(u.MAU), num(u.DAU)
 	}
-	if err := line("mau", "MAU (m)", mau, false); err != nil {
+	if err := in.line("mau", "MAU (m)", mau, false); err != nil {
 		return err
 	}
-	if err := line("dau", "DAU (m)", dau, false); err != nil {
+	if err := in.line("dau", "DAU (m)", dau, false); err != nil {
 		return err
 	}
 	for _, s := range p.Segments {
-		var inputs []segments.Input
-		for _, y := range p.Years {
-			if s.Drivers[y] == nil {
-				continue // the segment starts later
-			}
-			for _, in := range s.Drivers[y].Spec().Inputs {
-				if !slices.ContainsFunc(inputs, func(x segments.Input) bool { return x.Metric == in.Metric }) {
-					inputs = append(inputs, in)
-				}
-			}
-		}
-		for _, in := range inputs {
-			vals := map[int]float64{}
-			for _, y := range p.Years {
-				if s.Drivers[y] == nil {
-					continue
-				}
-				if v, ok := segments.InputValue(s.Drivers[y], in.Metric); ok {
-					vals[y] = num(v)
-				}
-			}
-			if err := line(s.Name+" "+string(in.Metric), s.Title+": "+string(in.Metric), vals, in.Unit == segments.Fraction); err != nil {
-				return err
-			}
+		if err := in.segment(s); err != nil {
+			return err
 		}
 	}
-	row++
-	single := func(key, label string, v float64, style int) error {
-		if err := b.put(sh, 1, row, text(label)); err != nil {
-			return err
-		}
-		if err := b.put(sh, 2, row, v); err != nil {
-			return err
-		}
-		if err := b.f.SetCellStyle(sh, cell(2, row), cell(2, row), style); err != nil {
-			return err
-		}
-		b.input[key] = ref(sh, 2, row)
-		row++
-		return nil
-	}
+	in.row++
 	for _, r := range b.m.FX.Rates() {
-		if err := single("fx "+string(r.From)+"/"+string(r.To), fmt.Sprintf("FX: %s per %s", r.To, r.From), num(r.Rate), b.inStyle); err != nil {
+		if err := in.single("fx "+string(r.From)+"/"+string(r.To), fmt.Sprintf("FX: %s per %s", r.To, r.From), num(r.Rate), b.inStyle); err != nil {
 			return err
 		}
 	}
@@ -283,29 +221,119 @@ func (b *book) inputs() error {
 		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
 			continue // a fixed part has no peers: its amount is on the SOTP sheet
 		}
-		if err := single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
+		if err := in.single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
 			return err
 		}
 	}
-	if err := single("shares", "Shares (m)", num(b.m.Shares), b.inStyle); err != nil {
+	if err := in.single("shares", "Shares (m)", num(b.m.Shares), b.inStyle); err != nil {
 		return err
 	}
-	if err := single("price", "Price ("+string(b.m.Currency)+")", num(b.m.Price), b.inStyle); err != nil {
+	if err := in.single("price", "Price ("+string(b.m.Currency)+")", num(b.m.Price), b.inStyle); err != nil {
 		return err
 	}
+	if err := b.names(); err != nil {
+		return err
+	}
+	return b.f.SetColWidth(sh, "A", "A", 48)
+}
+
+// inputSheet is the Inputs sheet being written, a row at a time.
+type inputSheet struct {
+	b   *book
+	row int
+}
+
+// line writes a row of an input by year: its label and each year's value, styled as an
+// input (a rate as a percentage), each cell's reference kept under key and the year.
+func (in *inputSheet) line(key, label string, values map[int]float64, rate bool) error {
+	b, sh := in.b, Inputs
+	if err := b.put(sh, 1, in.row, text(label)); err != nil {
+		return err
+	}
+	for j, y := range b.m.Plan.Years {
+		v, ok := values[y]
+		if !ok {
+			continue
+		}
+		if err := b.put(sh, 2+j, in.row, v); err != nil {
+			return err
+		}
+		b.input[key+" "+strconv.Itoa(y)] = ref(sh, 2+j, in.row)
+		style := b.inStyle
+		if rate {
+			style = b.pctInput()
+		}
+		if err := b.f.SetCellStyle(sh, cell(2+j, in.row), cell(2+j, in.row), style); err != nil {
+			return err
+		}
+	}
+	in.row++
+	return nil
+}
+
+// segment writes a line for each input of a segment's drivers, in the years it runs.
+func (in *inputSheet) segment(s segments.Segment) error {
+	years := in.b.m.Plan.Years
+	var inputs []segments.Input
+	for _, y := range years {
+		if s.Drivers[y] == nil {
+			continue // the segment starts later
+		}
+		for _, x := range s.Drivers[y].Spec().Inputs {
+			if !slices.ContainsFunc(inputs, func(o segments.Input) bool { return o.Metric == x.Metric }) {
+				inputs = append(inputs, x)
+			}
+		}
+	}
+	for _, x := range inputs {
+		vals := map[int]float64{}
+		for _, y := range years {
+			if s.Drivers[y] == nil {
+				continue
+			}
+			if v, ok := segments.InputValue(s.Drivers[y], x.Metric); ok {
+				vals[y] = num(v)
+			}
+		}
+		if err := in.line(s.Name+" "+string(x.Metric), s.Title+": "+string(x.Metric), vals, x.Unit == segments.Fraction); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// single writes an input of one value, its reference kept under key.
+func (in *inputSheet) single(key, label string, v float64, style int) error {
+	b, sh := in.b, Inputs
+	if err := b.put(sh, 1, in.row, text(label)); err != nil {
+		return err
+	}
+	if err := b.put(sh, 2, in.row, v); err != nil {
+		return err
+	}
+	if err := b.f.SetCellStyle(sh, cell(2, in.row), cell(2, in.row), style); err != nil {
+		return err
+	}
+	b.input[key] = ref(sh, 2, in.row)
+	in.row++
+	return nil
+}
+
+// names defines the workbook's names: SHARES, PRICE and each year's MAU_YEAR, DAU_YEAR.
+func (b *book) names() error {
 	for key, name := range map[string]string{"shares": "SHARES", "price": "PRICE"} {
 		if err := b.f.SetDefinedName(&excelize.DefinedName{Name: name, RefersTo: b.input[key]}); err != nil {
 			return err
 		}
 	}
-	for _, y := range p.Years {
+	for _, y := range b.m.Plan.Years {
 		for _, u := range []string{"mau", "dau"} {
 			if err := b.f.SetDefinedName(&excelize.DefinedName{Name: strings.ToUpper(u) + "_" + strconv.Itoa(y), RefersTo: b.input[u+" "+strconv.Itoa(y)]}); err != nil {
 				return err
 			}
 		}
 	}
-	return b.f.SetColWidth(sh, "A", "A", 48)
+	return nil
 }
 
 func (b *book) pctInput() int {
