@@ -358,90 +358,109 @@ func (b *book) forecast() error {
 	}
 	row := 2
 	for _, s := range p.Segments {
-		if err := b.put(sh, 1, row, text(s.Title)); err != nil {
+		var err error
+		if row, err = b.segmentLines(s, row); err != nil {
 			return err
 		}
-		row++
-		// A segment that starts later has no driver, and no figures, before its first year.
-		var years []int
-		for _, y := range p.Years {
-			if s.Drivers[y] != nil {
-				years = append(years, y)
+	}
+	return b.groupRevenue(row)
+}
+
+// segmentLines writes a segment's title and its lines from row, each a formula of the
+// Inputs sheet and of the lines above (of last year's column for a prev), in the years
+// the segment runs; a line that only shows an input is the input's cell. It returns the
+// next free row.
+func (b *book) segmentLines(s segments.Segment, row int) (int, error) {
+	sh, p := Forecast, b.m.Plan
+	if err := b.put(sh, 1, row, text(s.Title)); err != nil {
+		return 0, err
+	}
+	row++
+	// A segment that starts later has no driver, and no figures, before its first year.
+	var years []int
+	for _, y := range p.Years {
+		if s.Drivers[y] != nil {
+			years = append(years, y)
+		}
+	}
+	spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
+	for _, y := range years {
+		if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
+			return 0, fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
+		}
+	}
+	isInput := func(m segments.Metric) bool {
+		return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
+	}
+	// Where each line is, before any is written: a formula's prev may read a line below
+	// it, in the column of the year before.
+	rowOf, echo, next := map[segments.Metric]int{}, map[segments.Metric]segments.Metric{}, row
+	for _, l := range spec.Lines {
+		if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
+			echo[l.Metric] = l.Formula.Ref
+			continue
+		}
+		rowOf[l.Metric] = next
+		next++
+	}
+	key := func(m segments.Metric, y int) string { return s.Name + " " + string(m) + " " + strconv.Itoa(y) }
+	for _, l := range spec.Lines {
+		if in, ok := echo[l.Metric]; ok {
+			for _, y := range years {
+				b.figure[key(l.Metric, y)] = b.input[key(in, y)]
 			}
+			continue
 		}
-		spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
-		for _, y := range years {
-			if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
-				return fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
-			}
+		label := l.Label
+		if l.Unit == segments.MillionUsers || l.Unit == segments.Millions || l.Unit == segments.MillionOrders || l.Unit == segments.MillionTransactions {
+			label += " (m)"
 		}
-		isInput := func(m segments.Metric) bool {
-			return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
+		if err := b.put(sh, 1, row, text("  "+label)); err != nil {
+			return 0, err
 		}
-		// Where each line is, before any is written: a formula's prev may read a line
-		// below it, in the column of the year before.
-		rowOf, echo, next := map[segments.Metric]int{}, map[segments.Metric]segments.Metric{}, row
-		for _, l := range spec.Lines {
-			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
-				echo[l.Metric] = l.Formula.Ref
+		for j, y := range p.Years {
+			if s.Drivers[y] == nil {
 				continue
 			}
-			rowOf[l.Metric] = next
-			next++
-		}
-		for _, l := range spec.Lines {
-			if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
-				for _, y := range years {
-					b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = b.input[s.Name+" "+string(l.Formula.Ref)+" "+strconv.Itoa(y)]
-				}
-				continue
-			}
-			label := l.Label
-			if l.Unit == segments.MillionUsers || l.Unit == segments.Millions || l.Unit == segments.MillionOrders || l.Unit == segments.MillionTransactions {
-				label += " (m)"
-			}
-			if err := b.put(sh, 1, row, text("  "+label)); err != nil {
-				return err
-			}
-			for j, y := range p.Years {
-				if s.Drivers[y] == nil {
-					continue
-				}
-				at := func(m segments.Metric) string {
-					switch {
-					case isInput(m):
-						return b.input[s.Name+" "+string(m)+" "+strconv.Itoa(y)]
-					case m == segments.MAU || m == segments.DAU:
-						if f, ok := b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)]; ok {
-							return f
-						}
-						return b.input[string(m)+" "+strconv.Itoa(y)]
+			at := func(m segments.Metric) string {
+				switch {
+				case isInput(m):
+					return b.input[key(m, y)]
+				case m == segments.MAU || m == segments.DAU:
+					if f, ok := b.figure[key(m, y)]; ok {
+						return f
 					}
-					return b.figure[s.Name+" "+string(m)+" "+strconv.Itoa(y)]
+					return b.input[string(m)+" "+strconv.Itoa(y)]
 				}
-				prev := func(m segments.Metric) (string, bool) {
-					if j == 0 || s.Drivers[p.Years[j-1]] == nil {
-						return "", false
-					}
-					if in, ok := echo[m]; ok {
-						return b.input[s.Name+" "+string(in)+" "+strconv.Itoa(p.Years[j-1])], true
-					}
-					return ref(sh, 2+j-1, rowOf[m]), true
-				}
-				expr := "=" + excel(l.Formula, at, prev)
-				b.figure[s.Name+" "+string(l.Metric)+" "+strconv.Itoa(y)] = ref(sh, 2+j, row)
-				if err := b.put(sh, 2+j, row, expr); err != nil {
-					return err
-				}
-				if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
-					return err
-				}
+				return b.figure[key(m, y)]
 			}
-			row++
+			prev := func(m segments.Metric) (string, bool) {
+				if j == 0 || s.Drivers[p.Years[j-1]] == nil {
+					return "", false
+				}
+				if in, ok := echo[m]; ok {
+					return b.input[key(in, p.Years[j-1])], true
+				}
+				return ref(sh, 2+j-1, rowOf[m]), true
+			}
+			expr := "=" + excel(l.Formula, at, prev) // before the line's own cell is known: a line may show the figure of its name
+			b.figure[key(l.Metric, y)] = ref(sh, 2+j, row)
+			if err := b.put(sh, 2+j, row, expr); err != nil {
+				return 0, err
+			}
+			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
+				return 0, err
+			}
 		}
 		row++
 	}
-	// The group's revenue: the segments' revenue lines summed, year by year.
+	return row + 1, nil
+}
+
+// groupRevenue writes the group's revenue on row: the segments' revenue lines summed,
+// year by year, those not started left out.
+func (b *book) groupRevenue(row int) error {
+	sh, p := Forecast, b.m.Plan
 	if err := b.put(sh, 1, row, text("Group revenue ("+p.Currency+" m)")); err != nil {
 		return err
 	}
