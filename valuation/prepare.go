@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 
@@ -294,136 +295,184 @@ type scope struct {
 // method is not a Multiple). Maps and slices of the prepared model are copied before
 // they are changed, never written to.
 func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) (Model, []*comps.SetMultiple, error) {
-	m := p.m
+	a := &applied{p: p, m: p.m, average: make([]*decimal.Decimal, len(p.m.Parts)), premium: make([]*decimal.Decimal, len(p.m.Parts))}
 	if sc != nil {
-		if !sc.pnl {
-			m.Earnings = earnings.PnL{}
-		}
-		if !sc.price {
-			m.Price = decimal.Decimal{} // no upside or rating to work out
-		}
-		years := sc.years
-		for _, a := range moves {
-			if (a.Key.Space == key.SpaceForecast || a.Key.Space == key.SpacePnL) && !slices.Contains(years, a.Key.Year) {
-				years = append(slices.Clip(years), a.Key.Year)
-			}
-		}
-		last := slices.Max(years)
-		m.Plan.Years = make([]int, 0, len(years))
-		for _, y := range p.m.Plan.Years {
-			if slices.Contains(years, y) || p.chained && y < last {
-				m.Plan.Years = append(m.Plan.Years, y)
-			}
+		a.cut(sc, moves)
+	}
+	for i, mv := range moves {
+		a.set(mv.Key, &vals[i])
+	}
+	a.linkDAU()
+	return a.multiples()
+}
+
+// applied is a prepared model with a point being set on it: the model, copied as far as
+// the moves write to it, and what the moves leave to work out at the end (DAU linked to
+// a moved MAU, the FX table, the parts' multiples).
+type applied struct {
+	p                  *Prepared
+	m                  Model
+	users              map[int]segments.Users
+	mauMoved, dauMoved []int
+	copied             []bool // the segments whose drivers are the point's own
+	fxRates            []comps.Rate
+	average, premium   []*decimal.Decimal // each part's, when moved
+}
+
+// cut cuts the model down to the scope: the P&L and the price only when read, and the
+// years the outputs and moves read (and, when a formula reads last year, every year
+// before them).
+func (a *applied) cut(sc *scope, moves []Assumption) {
+	if !sc.pnl {
+		a.m.Earnings = earnings.PnL{}
+	}
+	if !sc.price {
+		a.m.Price = decimal.Decimal{} // no upside or rating to work out
+	}
+	years := sc.years
+	for _, mv := range moves {
+		if (mv.Key.Space == key.SpaceForecast || mv.Key.Space == key.SpacePnL) && !slices.Contains(years, mv.Key.Year) {
+			years = append(slices.Clip(years), mv.Key.Year)
 		}
 	}
-	var (
-		users            map[int]segments.Users
-		mauMoved         []int
-		dauMoved         []int
-		copied           []bool
-		fxRates          []comps.Rate
-		average, premium = make([]*decimal.Decimal, len(m.Parts)), make([]*decimal.Decimal, len(m.Parts))
-	)
-	for i, a := range moves {
-		v, k := vals[i], a.Key
-		switch {
-		case k == key.Scalar(key.Shares):
-			m.Shares = v
-		case k == key.Scalar(key.Price):
-			m.Price = v
-		case k.Space == key.SpaceFX:
-			if fxRates == nil {
-				fxRates = m.FX.Rates()
-			}
-			for j := range fxRates {
-				if string(fxRates[j].From) == k.From && string(fxRates[j].To) == k.To {
-					fxRates[j].Rate = v
-				}
-			}
-		case k.Space == key.SpacePart:
-			j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
-			if k.Name == "average" {
-				average[j] = &vals[i]
-			} else {
-				premium[j] = &vals[i]
-			}
-		case k.Space == key.SpaceBridge && k.Item == "holdco":
-			m.Bridge.HoldcoDiscount = v
-		case k.Space == key.SpaceBridge:
-			items := slices.Clone(m.Bridge.Items)
-			j := slices.IndexFunc(items, func(it Item) bool { return it.Name == k.Item })
-			switch k.Name {
-			case "amount":
-				items[j].Amount = v
-			case "shares":
-				items[j].Shares = v
-			case "price":
-				items[j].Price = v
-			case "discount":
-				items[j].Discount = v
-			}
-			m.Bridge.Items = items
-		case k.Space == key.SpaceDilution:
-			ts := slices.Clone(m.Dilution.Tranches)
-			j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
-			if k.Name == "count" {
-				ts[j].Count = v
-			} else {
-				ts[j].Strike = v
-			}
-			m.Dilution.Tranches = ts
-		case k.Space == key.SpaceHorizon && k.Name == "rate":
-			m.Horizon.Rate = v
-		case k.Space == key.SpaceHorizon:
-			m.Horizon.Years = v
-		case k.Space == key.SpacePnL:
-			shares := make(map[int]decimal.Decimal, len(m.Earnings.Shares))
-			for y, s := range m.Earnings.Shares {
-				shares[y] = s
-			}
-			shares[k.Year] = v
-			m.Earnings.Shares = shares
-		case k.Segment == "":
-			if users == nil {
-				users = make(map[int]segments.Users, len(p.m.Plan.Years))
-				for _, y := range p.m.Plan.Years {
-					users[y] = p.m.Plan.Users[y]
-				}
-				m.Plan.Users = users
-			}
-			u := users[k.Year]
-			if k.Name == string(segments.MAU) {
-				u.MAU, mauMoved = v, append(mauMoved, k.Year)
-			} else {
-				u.DAU, dauMoved = v, append(dauMoved, k.Year)
-			}
-			users[k.Year] = u
-		default:
-			if copied == nil {
-				m.Plan.Segments = slices.Clone(m.Plan.Segments)
-				copied = make([]bool, len(m.Plan.Segments))
-			}
-			j := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == k.Segment })
-			s := &m.Plan.Segments[j]
-			if !copied[j] {
-				s.Drivers, copied[j] = cloneDrivers(s.Drivers), true
-			}
-			s.Drivers[k.Year], _ = segments.With(s.Drivers[k.Year], segments.Metric(k.Name), v) // an input: Assumption found it
+	last := slices.Max(years)
+	a.m.Plan.Years = make([]int, 0, len(years))
+	for _, y := range a.p.m.Plan.Years {
+		if slices.Contains(years, y) || a.p.chained && y < last {
+			a.m.Plan.Years = append(a.m.Plan.Years, y)
 		}
 	}
-	if p.opts.LinkDAU {
-		for _, y := range mauMoved {
-			base := p.m.Plan.Users[y]
-			if slices.Contains(dauMoved, y) || base.MAU.Sign() <= 0 {
-				continue
-			}
-			u := users[y]
-			u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, segments.DivPlaces)
-			users[y] = u
+}
+
+// set sets one assumption to *v, copying what of the model it writes to.
+func (a *applied) set(k key.Key, v *decimal.Decimal) {
+	m := &a.m
+	switch k.Space {
+	case key.SpaceScalar:
+		if k == key.Scalar(key.Shares) {
+			m.Shares = *v
+		} else {
+			m.Price = *v
 		}
+	case key.SpaceFX:
+		if a.fxRates == nil {
+			a.fxRates = m.FX.Rates()
+		}
+		for j := range a.fxRates {
+			if string(a.fxRates[j].From) == k.From && string(a.fxRates[j].To) == k.To {
+				a.fxRates[j].Rate = *v
+			}
+		}
+	case key.SpacePart:
+		j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
+		if k.Name == "average" {
+			a.average[j] = v
+		} else {
+			a.premium[j] = v
+		}
+	case key.SpaceBridge:
+		a.bridge(k, *v)
+	case key.SpaceDilution:
+		ts := slices.Clone(m.Dilution.Tranches)
+		j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
+		if k.Name == "count" {
+			ts[j].Count = *v
+		} else {
+			ts[j].Strike = *v
+		}
+		m.Dilution.Tranches = ts
+	case key.SpaceHorizon:
+		if k.Name == "rate" {
+			m.Horizon.Rate = *v
+		} else {
+			m.Horizon.Years = *v
+		}
+	case key.SpacePnL:
+		shares := maps.Clone(m.Earnings.Shares)
+		shares[k.Year] = *v
+		m.Earnings.Shares = shares
+	default:
+		a.forecast(k, *v)
 	}
-	if fxRates != nil {
-		fx, err := comps.NewFX(fxRates...)
+}
+
+// bridge sets a bridge item's amount, shares, price or discount, or the holding-company
+// discount.
+func (a *applied) bridge(k key.Key, v decimal.Decimal) {
+	if k.Item == "holdco" {
+		a.m.Bridge.HoldcoDiscount = v
+		return
+	}
+	items := slices.Clone(a.m.Bridge.Items)
+	j := slices.IndexFunc(items, func(it Item) bool { return it.Name == k.Item })
+	switch k.Name {
+	case "amount":
+		items[j].Amount = v
+	case "shares":
+		items[j].Shares = v
+	case "price":
+		items[j].Price = v
+	case "discount":
+		items[j].Discount = v
+	}
+	a.m.Bridge.Items = items
+}
+
+// forecast sets a year's users or a segment's driver input.
+func (a *applied) forecast(k key.Key, v decimal.Decimal) {
+	m, p := &a.m, a.p
+	if k.Segment == "" {
+		if a.users == nil {
+			a.users = make(map[int]segments.Users, len(p.m.Plan.Years))
+			for _, y := range p.m.Plan.Years {
+				a.users[y] = p.m.Plan.Users[y]
+			}
+			m.Plan.Users = a.users
+		}
+		u := a.users[k.Year]
+		if k.Name == string(segments.MAU) {
+			u.MAU, a.mauMoved = v, append(a.mauMoved, k.Year)
+		} else {
+			u.DAU, a.dauMoved = v, append(a.dauMoved, k.Year)
+		}
+		a.users[k.Year] = u
+		return
+	}
+	if a.copied == nil {
+		m.Plan.Segments = slices.Clone(m.Plan.Segments)
+		a.copied = make([]bool, len(m.Plan.Segments))
+	}
+	j := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == k.Segment })
+	s := &m.Plan.Segments[j]
+	if !a.copied[j] {
+		s.Drivers, a.copied[j] = cloneDrivers(s.Drivers), true
+	}
+	s.Drivers[k.Year], _ = segments.With(s.Drivers[k.Year], segments.Metric(k.Name), v) // an input: Assumption found it
+}
+
+// linkDAU moves each year's DAU with its moved MAU, when the options link them and the
+// point does not set that DAU too.
+func (a *applied) linkDAU() {
+	if !a.p.opts.LinkDAU {
+		return
+	}
+	for _, y := range a.mauMoved {
+		base := a.p.m.Plan.Users[y]
+		if slices.Contains(a.dauMoved, y) || base.MAU.Sign() <= 0 {
+			continue
+		}
+		u := a.users[y]
+		u.DAU = base.DAU.Mul(u.MAU).DivRound(base.MAU, segments.DivPlaces)
+		a.users[y] = u
+	}
+}
+
+// multiples builds the moved FX table and each Multiple part's multiple: worked out again
+// when a rate moves, with the moved average and premium.
+func (a *applied) multiples() (Model, []*comps.SetMultiple, error) {
+	m := a.m
+	if a.fxRates != nil {
+		fx, err := comps.NewFX(a.fxRates...)
 		if err != nil {
 			return Model{}, nil, err
 		}
@@ -435,20 +484,20 @@ func (p *Prepared) apply(sc *scope, moves []Assumption, vals []decimal.Decimal) 
 		if !ok {
 			continue
 		}
-		mult := p.base.Parts[i].Multiple
+		mult := a.p.base.Parts[i].Multiple
 		var err error
-		if fxRates != nil {
+		if a.fxRates != nil {
 			if mult, err = mm.Comps.Multiple(m.FX); err != nil {
 				return Model{}, nil, err
 			}
 		}
-		if average[i] != nil {
-			if mult, err = mult.WithAverage(*average[i]); err != nil {
+		if a.average[i] != nil {
+			if mult, err = mult.WithAverage(*a.average[i]); err != nil {
 				return Model{}, nil, err
 			}
 		}
-		if premium[i] != nil {
-			if mult, err = mult.WithPremium(*premium[i]); err != nil {
+		if a.premium[i] != nil {
+			if mult, err = mult.WithPremium(*a.premium[i]); err != nil {
 				return Model{}, nil, err
 			}
 		}
