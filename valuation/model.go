@@ -154,19 +154,8 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	if m.Display == 0 {
 		m.Display = segments.Millions
 	}
-	switch {
-	case m.Display != segments.Millions && m.Display != segments.HundredMillions:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit, Key: modelKey("display")}
-	case m.Shares.Sign() <= 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "shares", Value: fault.Plain(m.Shares), Err: fault.ErrShares, Key: key.Scalar(key.Shares)}
-	case m.Price.Sign() < 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice, Key: key.Scalar(key.Price)}
-	case len(m.Parts) == 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts, Key: key.Key{Space: key.SpacePart}}
-	case m.Currency == "":
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency, Key: modelKey("currency")}
-	case m.FXTolerance.Sign() < 0:
-		return Result{}, &fault.Error{Pkg: "valuation", Field: "fx_tolerance", Value: fault.Plain(m.FXTolerance), Err: fault.ErrNegative, Key: modelKey("fx_tolerance")}
+	if err := m.check(); err != nil {
+		return Result{}, err
 	}
 	f, err := m.Plan.Forecast()
 	if err != nil {
@@ -181,6 +170,54 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols, Display: m.Display,
 		DilutionBasis: m.Dilution.Basis,
 	}
+	if err := m.parts(&r, year, mults); err != nil {
+		return Result{}, err
+	}
+	if !m.Earnings.IsZero() {
+		if r.Earnings, err = m.earnings(f); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := m.perShare(&r); err != nil {
+		return Result{}, err
+	}
+	r.Warnings = append(r.Warnings, r.basisWarnings()...)
+	r.Warnings = append(r.Warnings, m.fxWarnings()...)
+	r.Warnings = append(r.Warnings, m.proxyWarnings(r)...)
+	if m.Price.Sign() > 0 {
+		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
+		r.Upside = decimal.NewNullDecimal(up)
+		if !m.Scale.IsZero() {
+			r.Rating = m.Scale.Rate(up)
+		}
+	}
+	return r, nil
+}
+
+// check reports a model that cannot be valued whatever its plan: an unknown display
+// unit, no shares, a negative price, no parts, no currency, a negative FX tolerance.
+func (m Model) check() error {
+	switch {
+	case m.Display != segments.Millions && m.Display != segments.HundredMillions:
+		return &fault.Error{Pkg: "valuation", Field: "display", Value: m.Display.String(), Err: fault.ErrUnknownUnit, Key: modelKey("display")}
+	case m.Shares.Sign() <= 0:
+		return &fault.Error{Pkg: "valuation", Field: "shares", Value: fault.Plain(m.Shares), Err: fault.ErrShares, Key: key.Scalar(key.Shares)}
+	case m.Price.Sign() < 0:
+		return &fault.Error{Pkg: "valuation", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice, Key: key.Scalar(key.Price)}
+	case len(m.Parts) == 0:
+		return &fault.Error{Pkg: "valuation", Field: "parts", Err: fault.ErrNoParts, Key: key.Key{Space: key.SpacePart}}
+	case m.Currency == "":
+		return &fault.Error{Pkg: "valuation", Field: "currency", Err: fault.ErrNoCurrency, Key: modelKey("currency")}
+	case m.FXTolerance.Sign() < 0:
+		return &fault.Error{Pkg: "valuation", Field: "fx_tolerance", Value: fault.Plain(m.FXTolerance), Err: fault.ErrNegative, Key: modelKey("fx_tolerance")}
+	}
+	return nil
+}
+
+// parts values each part in the valuation year into r (its value, the sum and its split
+// by basis) and lists the segments no part values; mults, when set, are the parts'
+// multiples worked out already.
+func (m Model) parts(r *Result, year segments.Year, mults []*comps.SetMultiple) error {
 	valued := make(map[string]bool, len(m.Parts))
 	at := make(map[string]int, len(year.Segments)) // each segment found once, not once a part
 	for j, s := range year.Segments {
@@ -189,7 +226,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	for i, p := range m.Parts {
 		name := methodName(p.Method)
 		if valued[p.Segment] {
-			return Result{}, fault.Within(fault.ErrDuplicatePart, inPart(p.Segment, name))
+			return fault.Within(fault.ErrDuplicatePart, inPart(p.Segment, name))
 		}
 		valued[p.Segment] = true
 		j, ok := at[p.Segment]
@@ -197,24 +234,24 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 			_, err := year.Segment(p.Segment)
 			where := inPart(p.Segment, name)
 			where.Key.Name = "segment"
-			return Result{}, fault.Within(err, where)
+			return fault.Within(err, where)
 		}
-		seg := year.Segments[j]
 		if p.Method == nil {
-			return Result{}, fault.Within(fault.ErrMissing, inPart(p.Segment, name))
+			return fault.Within(fault.ErrMissing, inPart(p.Segment, name))
 		}
-		in := m.input(r, year, p.Segment)
+		in := m.input(*r, year, p.Segment)
 		in.at = j
 		var v PartValue
+		var err error
 		if mm, ok := p.Method.(Multiple); ok && mults != nil && mults[i] != nil {
 			v, err = mm.value(in, func() (comps.SetMultiple, error) { return *mults[i], nil })
 		} else {
 			v, err = p.Method.Value(in)
 		}
 		if err != nil {
-			return Result{}, fault.Within(err, inPart(p.Segment, name))
+			return fault.Within(err, inPart(p.Segment, name))
 		}
-		v.Segment, v.Title = seg.Name, seg.Title
+		v.Segment, v.Title = year.Segments[j].Name, year.Segments[j].Title
 		r.Parts[i] = v
 		r.Sum = r.Sum.Add(v.Value)
 		if v.Enterprise {
@@ -228,21 +265,23 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 			r.Unvalued = append(r.Unvalued, s.Name)
 		}
 	}
-	if !m.Earnings.IsZero() {
-		if r.Earnings, err = m.earnings(f); err != nil {
-			return Result{}, err
-		}
-	}
+	return nil
+}
+
+// perShare takes r's sum through the bridge, the horizon's discount and the dilution to
+// equity, the diluted count and the target.
+func (m Model) perShare(r *Result) error {
+	var err error
 	r.Equity, r.Diluted = r.Sum, m.Shares
 	if !m.Bridge.IsZero() {
 		if r.Bridge, r.Equity, err = m.bridge(r.Sum); err != nil {
-			return Result{}, err
+			return err
 		}
 	}
 	r.Discount = decimal.NewFromInt(1)
 	if !m.Horizon.IsZero() {
 		if r.Discount, err = m.Horizon.factor(); err != nil {
-			return Result{}, err
+			return err
 		}
 	}
 	if m.Dilution.IsZero() {
@@ -251,30 +290,28 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		if !m.Horizon.IsZero() {
 			r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
 		}
-	} else {
-		dl, err := m.dilute(r.Equity, r.Discount)
-		if err != nil {
-			return Result{}, err
-		}
-		r.Undiscounted, r.Target, r.Diluted, r.Equity = dl.undiscounted, dl.target, dl.shares, dl.equity
-		r.Bridge = append(r.Bridge, dl.debt...) // bonds that stay debt: Equity is what the count divides
+		return nil
 	}
-	r.Warnings = append(r.Warnings, r.basisWarnings()...)
-	r.Warnings = append(r.Warnings, m.fxWarnings()...)
+	dl, err := m.dilute(r.Equity, r.Discount)
+	if err != nil {
+		return err
+	}
+	r.Undiscounted, r.Target, r.Diluted, r.Equity = dl.undiscounted, dl.target, dl.shares, dl.equity
+	r.Bridge = append(r.Bridge, dl.debt...) // bonds that stay debt: Equity is what the count divides
+	return nil
+}
+
+// proxyWarnings names each part priced, as it allows, at multiples of a metric that does
+// not measure its figure (Multiple.Proxy).
+func (m Model) proxyWarnings(r Result) []Warning {
+	var out []Warning
 	for i, p := range m.Parts {
 		if mm, ok := p.Method.(Multiple); ok && mm.Proxy && !measures(r.Parts[i].Metric, mm.Comps.Metric, r.Parts[i].Multiple.Money) {
-			r.Warnings = append(r.Warnings, Warning{Code: WarnMetricProxy, Message: fmt.Sprintf("part %s prices its %s at peers' %s multiples (set %q): a proxy, as the model allows",
+			out = append(out, Warning{Code: WarnMetricProxy, Message: fmt.Sprintf("part %s prices its %s at peers' %s multiples (set %q): a proxy, as the model allows",
 				p.Segment, r.Parts[i].Metric, mm.Comps.Metric.Key(), mm.Comps.Name)})
 		}
 	}
-	if m.Price.Sign() > 0 {
-		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
-		r.Upside = decimal.NewNullDecimal(up)
-		if !m.Scale.IsZero() {
-			r.Rating = m.Scale.Rate(up)
-		}
-	}
-	return r, nil
+	return out
 }
 
 // earnings works out the P&L at the model's price, converted from the reporting currency.
