@@ -214,22 +214,8 @@ func (s Spec) Check() error {
 	}
 	revenue := false
 	for i, l := range s.Lines {
-		var err error
-		l.Formula.Walk(func(f Formula) {
-			switch {
-			case err != nil:
-			case f.Op == OpRef && !isKnown(f.Ref):
-				err = bad("line "+string(l.Metric), fmt.Sprintf("reads %q before it is known", f.Ref))
-			case f.Op == OpPrev && (len(f.Args) != 1 || !slices.ContainsFunc(s.Lines, func(p LineSpec) bool { return p.Metric == f.Ref })):
-				err = bad("line "+string(l.Metric), fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref))
-			case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
-				err = bad("line "+string(l.Metric), "divides by zero")
-			case f.Op < OpRef || f.Op > OpPrev || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
-				err = bad("line "+string(l.Metric), "malformed formula")
-			}
-		})
-		if err != nil {
-			return err
+		if what := s.formulaFault(l.Formula, isKnown); what != "" {
+			return bad("line "+string(l.Metric), what)
 		}
 		if l.Metric == "" || slices.ContainsFunc(s.Lines[:i], func(p LineSpec) bool { return p.Metric == l.Metric }) {
 			return bad("line", fmt.Sprintf("%q named twice", l.Metric))
@@ -244,6 +230,27 @@ func (s Spec) Check() error {
 		return bad("user_base", fmt.Sprintf("%q is not a line of users", s.UserBase))
 	}
 	return nil
+}
+
+// formulaFault says what is wrong with a line's formula, "" if nothing: a name not known
+// before the line, a prev of what is not a line or without a first year's value, a
+// division by a constant zero, a malformed operation.
+func (s Spec) formulaFault(f Formula, isKnown func(Metric) bool) string {
+	what := ""
+	f.Walk(func(f Formula) {
+		switch {
+		case what != "":
+		case f.Op == OpRef && !isKnown(f.Ref):
+			what = fmt.Sprintf("reads %q before it is known", f.Ref)
+		case f.Op == OpPrev && (len(f.Args) != 1 || !slices.ContainsFunc(s.Lines, func(p LineSpec) bool { return p.Metric == f.Ref })):
+			what = fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref)
+		case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
+			what = "divides by zero"
+		case f.Op < OpRef || f.Op > OpPrev || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
+			what = "malformed formula"
+		}
+	})
+	return what
 }
 
 // shipped reports a driver whose Spec is one of this package's, which TestWith checks.
