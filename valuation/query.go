@@ -537,49 +537,59 @@ func (k *kernel) partFigure(i int) exact.Poly {
 	return figure
 }
 
+// scalar compiles a scalar output: the sum, equity, the value a share before and after
+// the horizon's discount, the upside, the share count, the discount and the price; false
+// for one the kernel does not work out.
+func (k *kernel) scalar(name string) (exact.Poly, bool) {
+	p, b := k.q.p, k.b
+	switch name {
+	case key.Shares, key.Diluted: // no dilution: the kernel has none
+		return k.leaf(key.Scalar(key.Shares), p.m.Shares), true
+	case key.Discount:
+		return k.konst(p.base.Discount), true // the horizon does not move in the kernel
+	case key.Price:
+		return k.leaf(key.Scalar(key.Price), p.m.Price), true
+	}
+	sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
+	for i := range p.m.Parts {
+		_, _, v := k.part(i)
+		sum = b.PAdd(sum, v)
+	}
+	if name == key.Sum {
+		return sum, true
+	}
+	equity := k.equity(sum)
+	if name == key.Equity {
+		return equity, true
+	}
+	undiscounted := b.PQuo(equity, k.leaf(key.Scalar(key.Shares), p.m.Shares), segments.DivPlaces)
+	if name == key.Undiscounted {
+		return undiscounted, true
+	}
+	target := undiscounted
+	if !p.m.Horizon.IsZero() { // Round(DivPlaces), as DivRound by 1 rounds: half away from zero
+		target = b.PQuo(b.PMul(undiscounted, k.konst(p.base.Discount)), k.konst(decimal.NewFromInt(1)), segments.DivPlaces)
+	}
+	switch name {
+	case key.Target:
+		return target, true
+	case key.Upside:
+		price := k.leaf(key.Scalar(key.Price), p.m.Price)
+		b.PPositive(price)
+		return b.PAdd(b.PQuo(target, price, segments.DivPlaces), k.konst(decimal.NewFromInt(-1))), true
+	}
+	return exact.Poly{}, false
+}
+
 // output compiles one output key; outside the kernel's reach it marks the kernel not ok.
 func (k *kernel) output(o key.Key) exact.Poly {
 	p := k.q.p
 	b := k.b
 	switch o.Space {
 	case key.SpaceScalar:
-		switch o.Name {
-		case key.Shares, key.Diluted: // no dilution: the kernel has none
-			return k.leaf(key.Scalar(key.Shares), p.m.Shares)
-		case key.Discount:
-			return k.konst(p.base.Discount) // the horizon does not move in the kernel
-		case key.Price:
-			return k.leaf(o, p.m.Price)
+		if r, ok := k.scalar(o.Name); ok {
+			return r
 		}
-		sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
-		for i := range p.m.Parts {
-			_, _, v := k.part(i)
-			sum = b.PAdd(sum, v)
-		}
-		if o.Name == key.Sum {
-			return sum
-		}
-		equity := k.equity(sum)
-		if o.Name == key.Equity {
-			return equity
-		}
-		undiscounted := b.PQuo(equity, k.leaf(key.Scalar(key.Shares), p.m.Shares), segments.DivPlaces)
-		if o.Name == key.Undiscounted {
-			return undiscounted
-		}
-		target := undiscounted
-		if !p.m.Horizon.IsZero() { // Round(DivPlaces), as DivRound by 1 rounds: half away from zero
-			target = b.PQuo(b.PMul(undiscounted, k.konst(p.base.Discount)), k.konst(decimal.NewFromInt(1)), segments.DivPlaces)
-		}
-		if o.Name == key.Target {
-			return target
-		}
-		if o.Name != key.Upside {
-			break
-		}
-		price := k.leaf(key.Scalar(key.Price), p.m.Price)
-		b.PPositive(price)
-		return b.PAdd(b.PQuo(target, price, segments.DivPlaces), k.konst(decimal.NewFromInt(-1)))
 	case key.SpacePart:
 		i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
 		figure, multiple, value := k.part(i)
