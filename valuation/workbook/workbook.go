@@ -712,36 +712,9 @@ func (b *book) sotp() error {
 		}
 	}
 	row := 2
-	year := strconv.Itoa(b.m.Year)
-	for i, pv := range b.r.Parts {
-		if f, ok := b.m.Parts[i].Method.(valuation.Fixed); ok { // an amount, an input of its own
-			for c, v := range []any{text(pv.Title), text(pv.Method), text(""), text(""), text(""), num(f.Amount)} {
-				if err := b.put(sh, 1+c, row, v); err != nil {
-					return err
-				}
-			}
-			if err := b.f.SetCellStyle(sh, cell(6, row), cell(6, row), b.inStyle); err != nil {
-				return err
-			}
-			row++
-			continue
-		}
-		figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
-		if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
-			figure, ok = b.input[string(pv.Metric)+" "+year]
-		}
-		if !ok {
-			return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, pv.Metric)
-		}
-		fx, ok := b.fx(pv.FX.From, pv.FX.To)
-		if !ok {
-			return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
-		}
-		for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
-			"=" + cell(3, row) + "*" + cell(4, row) + "*" + cell(5, row)} {
-			if err := b.put(sh, 1+c, row, v); err != nil {
-				return err
-			}
+	for i := range b.r.Parts {
+		if err := b.part(i, row); err != nil {
+			return err
 		}
 		row++
 	}
@@ -865,6 +838,38 @@ func (b *book) total(row int, label string, v any, style int) error {
 		return err
 	}
 	return b.f.SetCellStyle(SOTP, cell(6, row), cell(6, row), style)
+}
+
+// part writes part i's row of the SOTP sheet: multiple × figure × FX, each a formula of
+// the Comps, Forecast and Inputs sheets, or a fixed part's amount as an input.
+func (b *book) part(i, row int) error {
+	sh, pv, year := SOTP, b.r.Parts[i], strconv.Itoa(b.m.Year)
+	if f, ok := b.m.Parts[i].Method.(valuation.Fixed); ok { // an amount, an input of its own
+		for c, v := range []any{text(pv.Title), text(pv.Method), text(""), text(""), text(""), num(f.Amount)} {
+			if err := b.put(sh, 1+c, row, v); err != nil {
+				return err
+			}
+		}
+		return b.f.SetCellStyle(sh, cell(6, row), cell(6, row), b.inStyle)
+	}
+	figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
+	if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
+		figure, ok = b.input[string(pv.Metric)+" "+year]
+	}
+	if !ok {
+		return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, pv.Metric)
+	}
+	fx, ok := b.fx(pv.FX.From, pv.FX.To)
+	if !ok {
+		return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
+	}
+	for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
+		"=" + cell(3, row) + "*" + cell(4, row) + "*" + cell(5, row)} {
+		if err := b.put(sh, 1+c, row, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sotpInput writes an input of the SOTP sheet (a bridge item's amount, a tranche's count),
