@@ -161,26 +161,20 @@ func (b DilutionBasis) MarshalText() ([]byte, error) {
 	return []byte(basisNames[b]), nil
 }
 
-// UnmarshalText reads a basis written by MarshalText.
+// UnmarshalText reads a basis by its name, as MarshalText writes it; "" is AtValue.
 func (b *DilutionBasis) UnmarshalText(text []byte) error {
-	v, err := ParseDilutionBasis(string(text))
-	if err == nil {
-		*b = v
-	}
-	return err
-}
-
-// ParseDilutionBasis reads a basis by its name; "" is AtValue.
-func ParseDilutionBasis(s string) (DilutionBasis, error) {
+	s := string(text)
 	if s == "" {
-		return AtValue, nil
+		*b = AtValue
+		return nil
 	}
 	for i, n := range basisNames {
 		if n == s {
-			return DilutionBasis(i), nil
+			*b = DilutionBasis(i)
+			return nil
 		}
 	}
-	return 0, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: strconv.Quote(s) + ", want value, target or price", Err: fault.ErrDilution,
+	return &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: strconv.Quote(s) + ", want value, target or price", Err: fault.ErrDilution,
 		Key: basisKey()}
 }
 

@@ -176,7 +176,8 @@ func TestDilutionBasis(t *testing.T) {
 	if _, err := m.Value(); !errors.Is(err, fault.ErrMissing) {
 		t.Errorf("at the price without one: %v, want fault.ErrMissing", err)
 	}
-	if _, err := valuation.ParseDilutionBasis("market"); !errors.Is(err, fault.ErrDilution) {
+	var b valuation.DilutionBasis
+	if err := b.UnmarshalText([]byte("market")); !errors.Is(err, fault.ErrDilution) {
 		t.Errorf("an unknown basis: %v", err)
 	}
 }

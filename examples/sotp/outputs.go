@@ -104,6 +104,9 @@ func charts(ctx context.Context, args []string, w io.Writer) error {
 	}
 	for _, s := range rep.MonteCarlo {
 		list = append(list, drawn{"histogram-" + fileName(s.Output), func() (chart.Chart, error) { return chart.Histogram(s, size) }})
+		if len(s.Precision) > 0 { // the run looked at its draws in rounds
+			list = append(list, drawn{"convergence-" + fileName(s.Output), func() (chart.Chart, error) { return chart.Convergence(s, size) }})
+		}
 	}
 	for _, x := range rep.Sobol {
 		list = append(list, drawn{"sobol-" + fileName(x.Output), func() (chart.Chart, error) { return chart.Indices(x, size) }})

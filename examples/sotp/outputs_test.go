@@ -19,7 +19,7 @@ var updateCharts = flag.Bool("update-charts", false, "rewrite walkthrough/charts
 
 // TestChartsOfShippedFiles: sotp chart and sotp xlsx work on every model and run file the
 // repository ships: each chart a file supports is drawn (a run's tornados, grid,
-// histograms and indices besides the waterfall) as an SVG document, and each workbook
+// histograms, convergence of runs to a precision and indices besides the waterfall) as an SVG document, and each workbook
 // opens with a sheet for every analysis the run holds that a workbook takes.
 func TestChartsOfShippedFiles(t *testing.T) {
 	models, runs := shipped.Files(t, filepath.Join("..", ".."))
@@ -28,6 +28,9 @@ func TestChartsOfShippedFiles(t *testing.T) {
 		written := strings.Fields(sotp(t, "chart", "-out", dir, path))
 		if len(written) == 0 || written[0] != filepath.Join(dir, "waterfall.svg") {
 			t.Errorf("%s: charts %v, want the waterfall first", path, written)
+		}
+		if b, _ := os.ReadFile(path); bytes.Contains(b, []byte(`"mean_`)) != slices.Contains(written, filepath.Join(dir, "convergence-target.svg")) {
+			t.Errorf("%s: charts %v: a convergence chart wanted for a run to a precision, and only then", path, written)
 		}
 		for _, f := range written {
 			b, err := os.ReadFile(f)

@@ -1,15 +1,17 @@
 // Package chart draws a valuation's analyses as charts an analyst reads: a tornado, a
-// heatmap of a two-axis grid, a one-axis sweep, the histogram of a Monte Carlo run, Sobol
-// indices, a Morris screening, an attribution between scenarios, a leave-one-out table, a cross-check and the
-// waterfall of the sum of the parts, each to SVG or PNG
-// at a size the caller picks. It draws with gonum.org/v1/plot, which ships its fonts, so
-// the same inputs give the same SVG bytes on every machine.
+// heatmap of a two-axis grid, a one-axis sweep, the histogram of a Monte Carlo run and
+// the convergence of its statistics, Sobol indices, a Morris screening, Shapley effects,
+// an attribution between scenarios, a leave-one-out table, a cross-check and the
+// waterfall of the sum of the parts, each to SVG or PNG at a size the caller picks. It
+// draws with gonum.org/v1/plot, which ships its fonts, so the same inputs give the same
+// SVG bytes on every machine.
 //
 // Conventions. Titles and axis labels come from the figures' keys and the analysis
-// itself, or from Options.Label (valuation.Result.Caption names them as tables do); values are formatted as the sensitivity tables format
-// them (percentages for rates, two places for users and per-share figures). Bad input is
-// a *fault.Error wrapping fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis,
-// NaN or infinite values, a summary with no draws, a size of zero or above MaxSize.
+// itself, or from Options.Label (valuation.Result.Caption names them as tables do);
+// values are formatted as the sensitivity tables format them (percentages for rates, two
+// places for users and per-share figures). Bad input is a *fault.Error wrapping
+// fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis, NaN or
+// infinite values, a summary with no draws or no rounds, a size of zero or above MaxSize.
 package chart
 
 import (

@@ -32,7 +32,8 @@ var update = flag.Bool("update", false, "rewrite the golden SVG files in testdat
 
 // charts are the report's analyses drawn: the tornado of five 2021E assumptions ±10%, the
 // heatmap of the target over MAU × e-commerce discount with the HK$319 contour, the
-// histogram of 20,000 draws of the target, Sobol indices with intervals and without (one
+// histogram of 20,000 draws of the target, the convergence of a run to a precision of its
+// mean, P5 and P95, Sobol indices with intervals and without (one
 // quasi-random scramble), a Morris screening of the tornado's five assumptions, and the
 // rest.
 func charts(t *testing.T) map[string]chart.Chart {
@@ -54,11 +55,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prem, err := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := e.Grid(ctx, []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	g, err := e.Grid(ctx, []string{"target"}, mau, sensitivity.Span("part/ecommerce/premium", decimal.New(-5, -1), decimal.Zero, 11))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +65,14 @@ func charts(t *testing.T) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sweep, err := e.Grid(ctx, []string{"target", "part/ecommerce/value"}, sensitivity.Axis{Name: "forecast/2021/ecommerce/penetration", Values: pen(t)})
+	conv, err := e.MonteCarlo(ctx, sensitivity.MonteCarlo{Output: "target", Draws: 1 << 18, Seed: 1, MeanHalfWidth: 0.25,
+		Percentiles: []sensitivity.Precision{{P: 0.05, HalfWidth: 0.5}, {P: 0.95, Relative: 0.002}}, Inputs: []sensitivity.Variable{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweep, err := e.Grid(ctx, []string{"target", "part/ecommerce/value"}, sensitivity.Span("forecast/2021/ecommerce/penetration", decimal.New(3, -1), decimal.New(6, -1), 31))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +120,7 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("tornado")(chart.Tornado(tor, chart.Options{}))
 	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Options{Width: 576, Height: 432}))
 	add("histogram")(chart.Histogram(mc, chart.Options{}))
+	add("convergence")(chart.Convergence(conv, chart.Options{}))
 	add("waterfall")(chart.Waterfall(e.Result(), chart.Options{}))
 	add("sweep")(chart.Sweep(sweep, chart.Options{}, "target"))
 	add("indices")(chart.Indices(sob[0], chart.Options{}))
@@ -128,16 +133,6 @@ func charts(t *testing.T) map[string]chart.Chart {
 	add("shapley")(chart.Shapley(sensitivity.ShapleyEffects{Output: "target", Names: []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium"},
 		Effects: []float64{0.45, 0.3, 0.25}, Lo: []float64{0.41, 0.27, 0.22}, Hi: []float64{0.49, 0.33, 0.28}}, chart.Options{}))
 	return out
-}
-
-// pen is the e-commerce penetration from 30% to 60% in 31 steps.
-func pen(t *testing.T) []decimal.Decimal {
-	t.Helper()
-	v, err := sensitivity.Steps(decimal.New(3, -1), decimal.New(6, -1), 31)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 // TestGolden: each chart's SVG is the same bytes as its golden file, and the same bytes
@@ -231,6 +226,11 @@ func TestBadInput(t *testing.T) {
 		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Options{}) },
 		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Options{}) },
 		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Options{}) },
+		"no rounds":             func() (chart.Chart, error) { return chart.Convergence(sensitivity.Summary{Valid: 2}, chart.Options{}) },
+		"looks out of order": func() (chart.Chart, error) {
+			return chart.Convergence(sensitivity.Summary{Precision: []sensitivity.Precision{{}, {P: 0.5}},
+				Convergence: []sensitivity.Precision{{P: 0.5}, {}}}, chart.Options{})
+		},
 		"NaN statistics": func() (chart.Chart, error) {
 			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Options{})
 		},
@@ -259,11 +259,7 @@ func BenchmarkHeatmap101(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	prem, err := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 101)
-	if err != nil {
-		b.Fatal(err)
-	}
-	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Span("part/ecommerce/premium", decimal.New(-5, -1), decimal.Zero, 101))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -79,8 +79,7 @@ func engine() *sensitivity.Engine {
 func ExampleHeatmap() {
 	e := engine()
 	mau, _ := e.Around("forecast/2021/mau", decimal.New(3, -1), 7)
-	prem, _ := sensitivity.Steps(decimal.New(-5, -1), decimal.Zero, 6)
-	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	g, err := e.Grid(context.Background(), []string{"target"}, mau, sensitivity.Span("part/ecommerce/premium", decimal.New(-5, -1), decimal.Zero, 6))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -93,8 +92,7 @@ func ExampleHeatmap() {
 // Draw the target and the e-commerce part's value along the shopping penetration.
 func ExampleSweep() {
 	e := engine()
-	pen, _ := sensitivity.Steps(decimal.New(3, -1), decimal.New(6, -1), 7)
-	g, err := e.Grid(context.Background(), []string{"target", "part/ecommerce/value"}, sensitivity.Axis{Name: "forecast/2021/ecommerce/penetration", Values: pen})
+	g, err := e.Grid(context.Background(), []string{"target", "part/ecommerce/value"}, sensitivity.Span("forecast/2021/ecommerce/penetration", decimal.New(3, -1), decimal.New(6, -1), 7))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -121,6 +119,26 @@ func ExampleHistogram() {
 	// Output:
 	// true true
 	// chart: histogram: no draws: cannot be charted
+}
+
+// Draw how a run to a precision settled: the running mean and P95 of the target in the
+// bands of their 95% intervals, round by round, until both were known to ±1 HK$.
+func ExampleConvergence() {
+	e := engine()
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 1 << 20, Seed: 1, MeanHalfWidth: 1,
+		Percentiles: []sensitivity.Precision{{P: 0.95, HalfWidth: 1}},
+		Inputs:      []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 40}}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	svg := svgOf(chart.Convergence(s, chart.Options{}))
+	fmt.Println(s.Draws, strings.Contains(svg, "every precision met"), strings.Contains(svg, "(±1 asked)"))
+	_, err = chart.Convergence(sensitivity.Summary{}, chart.Options{})
+	fmt.Println(err)
+	// Output:
+	// 20480 true true
+	// chart: convergence: no rounds: the run tracked no precision: cannot be charted
 }
 
 // Draw Sobol first-order and total indices of the target with their intervals.

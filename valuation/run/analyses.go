@@ -184,6 +184,17 @@ type monteCarlo struct {
 	MeanHalfWidth *files.Decimal `json:"mean_half_width,omitempty"`
 	MeanRelative  *files.Decimal `json:"mean_relative,omitempty"`
 	Confidence    *files.Decimal `json:"confidence,omitempty"`
+	// Percentiles are percentiles to track after each round of draws, each to a
+	// precision or none (sensitivity.MonteCarlo.Percentiles).
+	Percentiles []percentile `json:"percentiles,omitempty" max:"16"`
+}
+
+// percentile is a percentile a Monte Carlo run tracks: p in (0, 1), and half_width or
+// relative, one of the two or neither, the precision it must reach.
+type percentile struct {
+	P         files.Decimal  `json:"p"`
+	HalfWidth *files.Decimal `json:"half_width,omitempty"`
+	Relative  *files.Decimal `json:"relative,omitempty"`
 }
 
 // sobol estimates Sobol indices of the outputs.
@@ -408,6 +419,19 @@ func (mc *monteCarlo) build(warn func(valuation.Warning)) (analysis, error) {
 			*f.out = f.v.InexactFloat64()
 		}
 	}
+	for i, p := range mc.Percentiles {
+		if !p.P.IsPositive() || !p.P.LessThan(decimal.NewFromInt(1)) {
+			return nil, invalid(fmt.Sprintf("$.monte_carlo.percentiles[%d].p", i), p.P.String()+", want in (0, 1)")
+		}
+		x := sensitivity.Precision{P: p.P.InexactFloat64()}
+		if p.HalfWidth != nil {
+			x.HalfWidth = p.HalfWidth.InexactFloat64()
+		}
+		if p.Relative != nil {
+			x.Relative = p.Relative.InexactFloat64()
+		}
+		r.mc.Percentiles = append(r.mc.Percentiles, x)
+	}
 	if r.mc.Correlation, err = correlation(mc.Correlation, "$.monte_carlo.correlation"); err != nil {
 		return nil, err
 	}
@@ -585,8 +609,8 @@ func sampling(name *string, path string) (sensitivity.Sampling, error) {
 	if name == nil {
 		return sensitivity.Plain, nil
 	}
-	s, err := sensitivity.ParseSampling(*name)
-	if err != nil {
+	var s sensitivity.Sampling
+	if err := s.UnmarshalText([]byte(*name)); err != nil {
 		return 0, &fault.Error{Pkg: "modelfile", Path: path, Err: fmt.Errorf("%w: %w", fault.ErrInvalid, err)}
 	}
 	return s, nil

@@ -230,8 +230,9 @@ func TestOutputsEverywhere(t *testing.T) {
 }
 
 // TestMonteCarloPrecisionInRunFiles: a run file's Monte Carlo section takes a precision of
-// the mean (mean_half_width, mean_relative, confidence), and its summary says what it
-// reached; two at once are refused at the section's path.
+// the mean (mean_half_width, mean_relative, confidence) and of percentiles, and its
+// summary says what it reached; two precisions of the mean at once, or a percentile out
+// of (0, 1), are refused at the section's path.
 func TestMonteCarloPrecisionInRunFiles(t *testing.T) {
 	b, err := os.ReadFile("../modelfile/testdata/run.json")
 	if err != nil {
@@ -250,5 +251,17 @@ func TestMonteCarloPrecisionInRunFiles(t *testing.T) {
 	both := strings.Replace(doc, `"confidence": "0.9"`, `"mean_half_width": "1"`, 1)
 	if _, err := readRun(t, both); !errors.Is(err, fault.ErrOption) || !strings.Contains(err.Error(), "$.monte_carlo") {
 		t.Errorf("both precisions: %v", err)
+	}
+	pct := strings.Replace(doc, `"confidence": "0.9"`, `"confidence": "0.9", "percentiles": [{"p": "0.05", "relative": "0.005"}, {"p": "0.5"}]`, 1)
+	if r, err = readRun(t, pct); err != nil {
+		t.Fatal(err)
+	}
+	s = r.MonteCarlo[0]
+	if p := s.Precision; len(p) != 3 || p[1].P != 0.05 || p[1].Value != s.P5 || p[1].Hi-p[1].Lo > 0.01*p[1].Value || !p[1].Met || p[2].Value != s.P50 || s.Unmet || s.Draws >= 50000 {
+		t.Errorf("percentiles to a precision: %d draws, %+v", s.Draws, s.Precision)
+	}
+	out := strings.Replace(pct, `"p": "0.5"`, `"p": "1"`, 1)
+	if _, err := readRun(t, out); !errors.Is(err, fault.ErrInvalid) || !strings.Contains(err.Error(), "$.monte_carlo.percentiles[1].p") {
+		t.Errorf("percentile 1: %v, want fault.ErrInvalid at $.monte_carlo.percentiles[1].p", err)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation"
@@ -20,16 +22,13 @@ import (
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
-// TestSpanAxis: a grid over Span axes is the grid over their Steps, cell for cell; the
-// caller's axes are left as given; an axis of both values and steps, or of neither, is
-// an option error.
+// TestSpanAxis: a grid over Span axes is the grid over their values listed, cell for
+// cell, and spells them out as listed; the caller's axes are left as given; an axis of
+// both values and steps, or of neither, is an option error.
 func TestSpanAxis(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
-	mau, err := sensitivity.Steps(d("450"), d("700"), 6)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mau := []decimal.Decimal{d("450"), d("500"), d("550"), d("600"), d("650"), d("700")}
 	want, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "forecast/2021/mau", Values: mau})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +39,10 @@ func TestSpanAxis(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want.Text("target"), got.Text("target")); diff != "" {
-		t.Errorf("span grid (-steps +span):\n%s", diff)
+		t.Errorf("span grid (-listed +span):\n%s", diff)
+	}
+	if len(got.Axes) != 1 || !slices.EqualFunc(got.Axes[0].Values, mau, decimal.Decimal.Equal) {
+		t.Errorf("span spelled out as %v, want %v", got.Axes, mau)
 	}
 	if axes[0].Values != nil || axes[0].Steps != 6 {
 		t.Errorf("the caller's axis was changed: %+v", axes[0])
@@ -277,6 +279,76 @@ func TestMonteCarloToPrecision(t *testing.T) {
 		if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), bad); !errors.Is(err, fault.ErrOption) {
 			t.Errorf("%+v: %v, want fault.ErrOption", bad, err)
 		}
+	}
+}
+
+// TestMonteCarloPercentilesToPrecision: on the report's model, a run asking P5 and P95 of
+// the target to ±1 HK$ at 95% stops after the first round of 4,096 draws at whose end
+// both intervals are that narrow (the same run one round shorter, tracking them only,
+// has one wider), identically on 1, 2 and 7 workers; the percentiles it reckons are the
+// summary's own, and its convergence holds every round's mean, P5 and P95.
+func TestMonteCarloPercentilesToPrecision(t *testing.T) {
+	mc := sensitivity.MonteCarlo{Output: "target", Draws: 1 << 20, Seed: 7,
+		Percentiles: []sensitivity.Precision{{P: 0.05, HalfWidth: 1}, {P: 0.95, HalfWidth: 1}},
+		Inputs: []sensitivity.Variable{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}}}}
+	var first sensitivity.Summary
+	for _, workers := range []int{1, 2, 7} {
+		s, err := engine(t, sensitivity.Options{Workers: workers}).MonteCarlo(context.Background(), mc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if workers == 1 {
+			first = s
+			continue
+		}
+		if diff := cmp.Diff(first.Convergence, s.Convergence); diff != "" || s.Draws != first.Draws || s.P95 != first.P95 {
+			t.Errorf("%d workers differ from one (-1 +%d):\n%s", workers, workers, diff)
+		}
+	}
+	s := first
+	t.Logf("stopped at %d draws: %+v", s.Draws, s.Precision)
+	rounds := s.Draws / 4096
+	if s.Unmet || s.Draws%4096 != 0 || s.Draws >= mc.Draws || len(s.Precision) != 3 || len(s.Convergence) != 3*rounds {
+		t.Fatalf("%d draws, unmet %v, %d statistics, %d looks", s.Draws, s.Unmet, len(s.Precision), len(s.Convergence))
+	}
+	if m, p5, p95 := s.Precision[0], s.Precision[1], s.Precision[2]; m.P != 0 || m.Value != s.Mean || p5.Value != s.P5 || p95.Value != s.P95 ||
+		p5.Hi-p5.Lo > 2 || p95.Hi-p95.Lo > 2 || !p5.Met || !p95.Met || !(p5.Lo <= s.P5 && s.P5 <= p5.Hi) {
+		t.Errorf("last look %+v, summary mean %g P5 %g P95 %g", s.Precision, s.Mean, s.P5, s.P95)
+	}
+	if !slices.Equal(s.Convergence[len(s.Convergence)-3:], s.Precision) || s.Convergence[0].Draws != 4096 {
+		t.Errorf("convergence ends %+v, starts at %d draws", s.Convergence[len(s.Convergence)-3:], s.Convergence[0].Draws)
+	}
+	fewer := mc
+	fewer.Draws = s.Draws - 4096
+	fewer.Percentiles = []sensitivity.Precision{{P: 0.05}, {P: 0.95}}
+	short, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), fewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p5, p95 := short.Precision[1], short.Precision[2]; short.Unmet || p5.Hi-p5.Lo <= 2 && p95.Hi-p95.Lo <= 2 {
+		t.Errorf("one round fewer (%d draws) was within ±1 already: %+v", fewer.Draws, short.Precision)
+	}
+	for _, bad := range [][]sensitivity.Precision{
+		{{P: 0}}, {{P: 1}}, {{P: math.NaN()}}, {{P: 0.5, HalfWidth: -1}}, {{P: 0.5, HalfWidth: 1, Relative: 0.1}},
+		make([]sensitivity.Precision, 17),
+	} {
+		for i := range bad {
+			if bad[i].P == 0 && len(bad) > 1 {
+				bad[i].P = 0.5
+			}
+		}
+		b := mc
+		b.Percentiles = bad
+		if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), b); !errors.Is(err, fault.ErrOption) {
+			t.Errorf("%+v: %v, want fault.ErrOption", bad, err)
+		}
+	}
+	big := fewer
+	big.Draws = 1<<21 + 1
+	if _, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), big); !errors.Is(err, fault.ErrOption) || !strings.Contains(err.Error(), "sorted") {
+		t.Errorf("2^21 + 1 draws tracking percentiles: %v, want fault.ErrOption", err)
 	}
 }
 

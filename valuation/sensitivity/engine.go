@@ -28,6 +28,8 @@ const (
 	MaxWorkers = 1024
 	// MaxBins is the most histogram bins a Monte Carlo summary may ask for.
 	MaxBins = 10_000
+	// MaxPercentiles is the most percentiles a Monte Carlo run may track.
+	MaxPercentiles = 16
 	// MaxAxisValues is the most values ParseAxis reads in a list (a span is counted by
 	// GridPoints, as any axis is).
 	MaxAxisValues = 100_000

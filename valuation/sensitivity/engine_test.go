@@ -197,14 +197,6 @@ func TestTooManyPointsRefused(t *testing.T) {
 }
 
 func TestCancelStopsPromptly(t *testing.T) {
-	values, err := sensitivity.Steps(d("400"), d("700"), 200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var cancelledAt, last atomic.Int64
@@ -215,7 +207,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 			cancel()
 		}
 	}})
-	_, err = e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "forecast/2021/mau", Values: values}, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+	_, err := e.Grid(ctx, []string{"target"}, sensitivity.Span("forecast/2021/mau", d("400"), d("700"), 200), sensitivity.Span("part/ecommerce/premium", d("-0.5"), d("0"), 100))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
@@ -234,8 +226,7 @@ func TestProgress(t *testing.T) {
 		}
 		calls = append(calls, done)
 	}})
-	values, _ := sensitivity.Steps(d("400"), d("700"), 300)
-	if _, err := e.Grid(context.Background(), []string{"target"}, sensitivity.Axis{Name: "forecast/2021/mau", Values: values}); err != nil {
+	if _, err := e.Grid(context.Background(), []string{"target"}, sensitivity.Span("forecast/2021/mau", d("400"), d("700"), 300)); err != nil {
 		t.Fatal(err)
 	}
 	if len(calls) != 100 || calls[0] != 3 || calls[99] != 300 {

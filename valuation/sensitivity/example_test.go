@@ -109,6 +109,38 @@ func ExampleEngine_MonteCarlo() {
 	// mean 404.6, P5 345.3, P95 470.5, P(target > 319) 99.5%
 }
 
+// A run that draws until the mean target is known to ±0.5 HK$ and its P5 and P95 to ±1
+// HK$, at 95% confidence, and says where it stopped.
+func ExampleEngine_MonteCarlo_precision() {
+	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})
+	if err != nil {
+		panic(err)
+	}
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{
+		Output: "target",
+		Inputs: []sensitivity.Variable{
+			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
+			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}},
+		},
+		Draws:         1 << 20, // the most it may draw
+		Seed:          7,
+		MeanHalfWidth: 0.5,
+		Percentiles:   []sensitivity.Precision{{P: 0.05, HalfWidth: 1}, {P: 0.95, HalfWidth: 1}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("stopped after %d draws, every precision met: %v\n", s.Draws, !s.Unmet)
+	for _, p := range s.Precision { // the mean (P 0) first
+		fmt.Printf("P %.2f: %.1f in [%.1f, %.1f]\n", p.P, p.Value, p.Lo, p.Hi)
+	}
+	// Output:
+	// stopped after 12288 draws, every precision met: true
+	// P 0.00: 404.7 in [404.2, 405.1]
+	// P 0.05: 364.3 in [363.3, 365.3]
+	// P 0.95: 445.8 in [445.0, 446.8]
+}
+
 // Bear and bull cases beside the base, with their 2021E earnings.
 func ExampleEngine_Scenarios() {
 	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{})

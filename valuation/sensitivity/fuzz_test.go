@@ -2,12 +2,14 @@ package sensitivity_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -39,13 +41,15 @@ func FuzzOptions(f *testing.F) {
 			if err != nil || x.Exponent() < -40 || x.Exponent() > 40 {
 				return
 			}
-			vals, err := sensitivity.Steps(x, x.Mul(decimal.NewFromInt(2)), steps%50)
-			if err == nil {
-				axes = append(axes, sensitivity.Axis{Name: a.name, Values: vals})
-			}
+			axes = append(axes, sensitivity.Span(a.name, x, x.Mul(decimal.NewFromInt(2)), steps%50))
 		}
 		if g, err := e.Grid(ctx, []string{"target", "upside"}, axes...); err == nil {
+			if steps%50 < 2 {
+				t.Fatalf("a grid over spans of %d steps: no error", steps%50)
+			}
 			_ = g.Text("target") + g.Markdown("upside") + g.Text("none")
+		} else if steps%50 < 2 && !errors.Is(err, fault.ErrOption) {
+			t.Fatalf("a grid over spans of %d steps: %v, want fault.ErrOption", steps%50, err)
 		}
 		dists := []sensitivity.Distribution{distuv.Normal{Mu: mu, Sigma: sigma}, distuv.Uniform{Min: lo, Max: hi},
 			distuv.LogNormal{Mu: mu, Sigma: sigma}, distuv.Triangle{}, distuv.Beta{Alpha: lo, Beta: hi}}

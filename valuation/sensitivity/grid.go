@@ -25,10 +25,10 @@ import (
 )
 
 // Axis is one assumption swept over a list of values: Values, or Steps values evenly
-// spaced From To (both included, as the Steps function spaces them), which Engine.Grid
-// spells out only once the grid's points are counted and admitted, under the run's
-// context. So a hostile "steps": 9999999 costs nothing before it is refused. Give one of
-// the two: Values, or Steps (two or more) with From and To.
+// spaced From To (both included; the step is (To - From) / (Steps - 1) to 16 decimal
+// places), which Engine.Grid spells out only once the grid's points are counted and
+// admitted, under the run's context. So a hostile "steps": 9999999 costs nothing before
+// it is refused. Give one of the two: Values, or Steps (two or more) with From and To.
 type Axis struct {
 	Name   string            `json:"name"`
 	Values []decimal.Decimal `json:"values"`
@@ -122,18 +122,10 @@ func GridPoints(axes ...Axis) (int, error) {
 	return n, nil
 }
 
-// Steps returns n values evenly spaced from lo to hi, both included, 2 ≤ n ≤
-// DefaultMaxPoints; the step is (hi - lo) / (n - 1) to 16 decimal places.
-func Steps(lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
-	if n > DefaultMaxPoints {
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
-	}
-	return steps(context.Background(), lo, hi, n)
-}
-
-// steps is Steps under ctx, checked every 4,096 values: an axis of millions of values
-// stops when its run is cancelled. Its n is bounded by the caller: Steps by
-// DefaultMaxPoints, Engine.Grid by the points it admitted.
+// steps returns n ≥ 2 values evenly spaced from lo to hi, both included; the step is
+// (hi - lo) / (n - 1) to 16 decimal places. It checks ctx every 4,096 values: an axis of
+// millions of values stops when its run is cancelled. Its n is bounded by the caller:
+// Around by DefaultMaxPoints, Engine.Grid by the points it admitted.
 func steps(ctx context.Context, lo, hi decimal.Decimal, n int) ([]decimal.Decimal, error) {
 	if n < 2 {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
@@ -152,15 +144,19 @@ func steps(ctx context.Context, lo, hi decimal.Decimal, n int) ([]decimal.Decima
 	return out, nil
 }
 
-// Around returns an axis of n ≥ 2 values of the named assumption evenly spaced from
-// base × (1 - pct) to base × (1 + pct); with n odd the middle value is the base.
+// Around returns an axis of n values of the named assumption, 2 ≤ n ≤ DefaultMaxPoints,
+// evenly spaced from base × (1 - pct) to base × (1 + pct); with n odd the middle value is
+// the base.
 func (e *Engine) Around(name string, pct decimal.Decimal, n int) (Axis, error) {
 	base, err := e.Base(name)
 	if err != nil {
 		return Axis{}, err
 	}
+	if n > DefaultMaxPoints {
+		return Axis{}, &fault.Error{Pkg: "sensitivity", Field: "steps", Value: strconv.Itoa(n), Err: fault.ErrOption}
+	}
 	one := decimal.NewFromInt(1)
-	values, err := Steps(base.Mul(one.Sub(pct)), base.Mul(one.Add(pct)), n)
+	values, err := steps(context.Background(), base.Mul(one.Sub(pct)), base.Mul(one.Add(pct)), n)
 	if err != nil {
 		return Axis{}, err
 	}

@@ -283,7 +283,8 @@ func TestRunsCountAllTheirWork(t *testing.T) {
 
 // Hostile values: a run refuses an override, axis value, swing end or goal beyond
 // MaxValueDigits or MaxValueExponent instead of computing with a 100-million-digit number;
-// Steps refuses a count that would not fit a run.
+// a span of more steps than a run may have is refused before it is spelled out, and Around
+// refuses more than DefaultMaxPoints steps.
 func TestHostileValues(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
@@ -300,8 +301,15 @@ func TestHostileValues(t *testing.T) {
 	if _, err := e.Seek(ctx, sensitivity.Goal{Assumption: "shares", Output: "target", Target: d("319"), Low: d("1"), High: huge}); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Seek to 1e100000000: %v, want ErrOption", err)
 	}
-	if _, err := sensitivity.Steps(d("0"), d("1"), 1<<40); !errors.Is(err, fault.ErrOption) {
-		t.Errorf("Steps of 2^40: %v, want ErrOption", err)
+	span := sensitivity.Span("forecast/2021/mau", d("0"), d("1"), 1<<40)
+	if _, err := sensitivity.GridPoints(span); !errors.Is(err, fault.ErrTooManyPoints) {
+		t.Errorf("GridPoints of a span of 2^40: %v, want ErrTooManyPoints", err)
+	}
+	if _, err := e.Grid(ctx, []string{"target"}, span); !errors.Is(err, fault.ErrTooManyPoints) {
+		t.Errorf("Grid over a span of 2^40: %v, want ErrTooManyPoints", err)
+	}
+	if _, err := e.Around("forecast/2021/mau", d("0.1"), 1<<40); !errors.Is(err, fault.ErrOption) {
+		t.Errorf("Around in 2^40 steps: %v, want ErrOption", err)
 	}
 }
 

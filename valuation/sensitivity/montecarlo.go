@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
@@ -72,6 +71,13 @@ type MonteCarlo struct {
 	// workers. Plain and QuasiRandom sampling only: a Latin hypercube's strata depend
 	// on the number of draws.
 	MeanHalfWidth, MeanRelative, Confidence float64
+	// Percentiles are percentiles of the output to track, at most MaxPercentiles: the run
+	// draws in rounds as for the mean's precision and, after each, reckons each one's
+	// interval at Confidence (see Precision); one with a HalfWidth or Relative is a
+	// precision the run must reach before it stops, as the mean's. Tracking holds the
+	// valid outputs sorted, 8 bytes a draw besides the ones the run holds anyway, so a
+	// run that tracks percentiles makes at most 2^21 draws.
+	Percentiles []Precision
 }
 
 // precisionRound is the draws a Monte Carlo run to a precision makes between two looks
@@ -110,11 +116,17 @@ type Summary struct {
 	Invalid []Invalid `json:"invalid"`
 	// Samples is each valid draw's output in draw order, with MonteCarlo.KeepSamples.
 	Samples []float64 `json:"samples"`
-	// HalfWidth, for a run to a precision, is the half-width of the mean's confidence
-	// interval at the run's confidence after its last draw; Unmet says the run drew its
-	// most (MonteCarlo.Draws) without reaching the precision asked for.
+	// HalfWidth, for a run to a precision of the mean, is the half-width of the mean's
+	// confidence interval at the run's confidence after its last draw; Unmet says the run
+	// drew its most (MonteCarlo.Draws) without reaching every precision asked for.
 	HalfWidth float64 `json:"half_width,omitempty"`
 	Unmet     bool    `json:"unmet,omitempty"`
+	// Precision, for a run that looked at its draws in rounds (a precision asked, or
+	// percentiles tracked), is the mean and each tracked percentile, in the order asked,
+	// with its interval after the last round; Convergence is the same after every round
+	// from the first with 100 valid draws, in draw order: the running statistics.
+	Precision   []Precision `json:"precision,omitempty"`
+	Convergence []Precision `json:"convergence,omitempty"`
 }
 
 // Invalid is a count of draws left out of a run for one reason.
@@ -177,20 +189,20 @@ func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error)
 // checks, each block's statistics, the outputs when it holds them, and each worker's
 // state; after draw, the draws made and the mean's precision.
 type mcRun struct {
-	e         *Engine
-	mc        MonteCarlo
-	s         *sampler
-	pr        program
-	g         guard
-	checks    []check
-	th, z     float64 // the threshold of Summary.PAbove; the confidence's normal quantile
-	precise   bool
-	samples   []float64 // read back by the summary's passes, else replayed (nil)
-	stats     []blockStats
-	workers   []paddedWorker
-	drawn     int
-	halfWidth float64
-	met       bool
+	e       *Engine
+	mc      MonteCarlo
+	s       *sampler
+	pr      program
+	g       guard
+	checks  []check
+	th, z   float64   // the threshold of Summary.PAbove; the confidence's normal quantile
+	looks   bool      // the run draws in rounds and looks at its statistics after each
+	stops   bool      // at the first look where every precision asked for is met
+	samples []float64 // read back by the summary's passes, else replayed (nil)
+	stats   []blockStats
+	workers []paddedWorker
+	drawn   int
+	looker  *looker
 }
 
 // newMCRun checks mc, counts it against the engine's limit and compiles it.
@@ -206,7 +218,7 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
 	}
 	r := &mcRun{e: e, mc: mc, th: mc.Threshold}
-	if r.z, r.precise, err = mc.precision(); err != nil {
+	if r.z, r.looks, r.stops, err = mc.precision(); err != nil {
 		return nil, err
 	}
 	if err := e.opts.admit(ctx, points); err != nil {
@@ -238,7 +250,7 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 	if e.opts.buffered > 0 {
 		buffered = e.opts.buffered
 	}
-	if mc.KeepSamples || mc.Draws <= buffered {
+	if mc.KeepSamples || mc.Draws <= buffered || len(mc.Percentiles) > 0 {
 		r.samples = make([]float64, mc.Draws)
 	}
 	blocks := (mc.Draws + blockSize - 1) / blockSize
@@ -278,14 +290,14 @@ func (r *mcRun) block(w, b, end int, count bool, visit func(i int, v float64)) {
 }
 
 // draw makes the draws in rounds: one of them all, or of precisionRound draws when the
-// run stops at a precision, the mean's precision merging the rounds' blocks in order.
+// run looks at its statistics, the looker merging the rounds' blocks in order.
 func (r *mcRun) draw(ctx context.Context) error {
 	mc := r.mc
 	round := mc.Draws
-	if r.precise {
+	if r.looks {
 		round = precisionRound
+		r.looker = newLooker(mc, r.z)
 	}
-	var run welford
 	for r.drawn < mc.Draws {
 		first, end := r.drawn, min(r.drawn+round, mc.Draws)
 		o := r.e.opts
@@ -309,23 +321,22 @@ func (r *mcRun) draw(ctx context.Context) error {
 			return err
 		}
 		r.drawn = end
-		if !r.precise {
+		if !r.looks {
 			break
-		}
-		for _, st := range r.stats[b0 : (end-1)/blockSize+1] {
-			run.merge(st)
 		}
 		if mc.FailOnInvalid && slices.ContainsFunc(r.workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
 			break // the run fails: no more rounds
 		}
-		if run.n >= minPrecise {
-			r.halfWidth = r.z * math.Sqrt(run.m2/(run.n-1)/run.n)
-			if r.met = r.halfWidth <= mc.target(run.mean); r.met {
-				break
-			}
+		var outputs []float64 // held whenever percentiles are tracked
+		if len(mc.Percentiles) > 0 {
+			outputs = r.samples[first:end]
+		}
+		r.looker.look(r.stats[b0:(end-1)/blockSize+1], outputs, end)
+		if r.stops && r.looker.met && r.looker.last != nil {
+			break
 		}
 	}
-	if r.precise && r.e.opts.Progress != nil && r.drawn < mc.Draws {
+	if r.stops && r.e.opts.Progress != nil && r.drawn < mc.Draws {
 		r.e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
 	}
 	return nil
@@ -361,49 +372,18 @@ func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
 	out.Draws, out.Invalid = drawn, invalid
-	if r.precise {
-		out.HalfWidth, out.Unmet = r.halfWidth, !r.met // as the stopping rule reckoned them
+	if r.looks { // as the stopping rule reckoned them
+		l := r.looker
+		out.Precision, out.Convergence = l.last, l.seen
+		out.Unmet = r.stops && (!l.met || l.last == nil)
+		if len(l.last) > 0 && l.last[0].asked() {
+			out.HalfWidth = (l.last[0].Hi - l.last[0].Lo) / 2
+		}
 	}
 	if mc.KeepSamples {
 		out.Samples = slices.DeleteFunc(r.samples[:drawn], math.IsNaN)
 	}
 	return out, nil
-}
-
-// precision checks a run's precision options and returns the normal quantile of its
-// confidence, and whether it runs to a precision at all.
-func (mc MonteCarlo) precision() (z float64, precise bool, err error) {
-	bad := func(field string, v float64, want string) error {
-		return &fault.Error{Pkg: "sensitivity", Field: field, Value: ftoa(v) + ", want " + want, Err: fault.ErrOption}
-	}
-	switch {
-	case notNumber(mc.MeanHalfWidth) || mc.MeanHalfWidth < 0:
-		return 0, false, bad("mean_half_width", mc.MeanHalfWidth, "0 or more")
-	case notNumber(mc.MeanRelative) || mc.MeanRelative < 0:
-		return 0, false, bad("mean_relative", mc.MeanRelative, "0 or more")
-	case mc.MeanHalfWidth > 0 && mc.MeanRelative > 0:
-		return 0, false, bad("mean_relative", mc.MeanRelative, "0 with a mean_half_width: one of the two")
-	case notNumber(mc.Confidence) || mc.Confidence < 0 || mc.Confidence >= 1:
-		return 0, false, bad("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
-	}
-	precise = mc.MeanHalfWidth > 0 || mc.MeanRelative > 0
-	if precise && mc.Sampling == LatinHypercube {
-		return 0, false, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: "latin_hypercube with a precision: its strata depend on the draws", Err: fault.ErrOption}
-	}
-	c := mc.Confidence
-	if c == 0 {
-		c = 0.95
-	}
-	return distuv.UnitNormal.Quantile(0.5 + c/2), precise, nil
-}
-
-// target is the half-width the run asks of the mean: the absolute one, or the relative
-// one of mean.
-func (mc MonteCarlo) target(mean float64) float64 {
-	if mc.MeanHalfWidth > 0 {
-		return mc.MeanHalfWidth
-	}
-	return mc.MeanRelative * math.Abs(mean)
 }
 
 // firstFailed returns the index of the first check x fails, or -1.
@@ -747,12 +727,18 @@ func orderKey(v float64) uint64 {
 // Text renders the summary and its histogram as plain-text tables.
 func (s Summary) Text() string {
 	st, hist := s.tables()
+	if len(s.Precision) > 0 {
+		return st.Text() + "\n" + s.precisionTable().Text() + "\n" + hist.Text()
+	}
 	return st.Text() + "\n" + hist.Text()
 }
 
 // Markdown renders the summary and its histogram as Markdown tables.
 func (s Summary) Markdown() string {
 	st, hist := s.tables()
+	if len(s.Precision) > 0 {
+		return st.Markdown() + "\n" + s.precisionTable().Markdown() + "\n" + hist.Markdown()
+	}
 	return st.Markdown() + "\n" + hist.Markdown()
 }
 
@@ -769,9 +755,9 @@ func (s Summary) tables() (table.Table, table.Table) {
 	}
 	switch {
 	case s.Unmet:
-		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws: the mean is known to ±"+strconv.FormatFloat(s.HalfWidth, 'g', 3, 64))
-	case s.HalfWidth > 0:
-		st.Notes = append(st.Notes, "stopped when the mean was known to ±"+strconv.FormatFloat(s.HalfWidth, 'g', 3, 64))
+		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws")
+	case slices.ContainsFunc(s.Precision, Precision.asked):
+		st.Notes = append(st.Notes, "stopped when every precision asked for was reached")
 	}
 	hist := table.Table{Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
 	peak := 0

@@ -72,14 +72,15 @@ func (s Sampling) String() string {
 	return "Sampling(" + strconv.Itoa(int(s)) + ")"
 }
 
-// ParseSampling returns the sampling named by String.
-func ParseSampling(name string) (Sampling, error) {
-	for s := Plain; s <= QuasiRandom; s++ {
-		if s.String() == name {
-			return s, nil
+// UnmarshalText reads a sampling by the name String gives it.
+func (s *Sampling) UnmarshalText(name []byte) error {
+	for x := Plain; x <= QuasiRandom; x++ {
+		if x.String() == string(name) {
+			*s = x
+			return nil
 		}
 	}
-	return 0, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: strconv.Quote(name) + ", want plain, latin_hypercube or quasi_random", Err: fault.ErrOption}
+	return &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: strconv.Quote(string(name)) + ", want plain, latin_hypercube or quasi_random", Err: fault.ErrOption}
 }
 
 // sampler turns uniform draws into draws of the inputs. A draw is one of n, and each has

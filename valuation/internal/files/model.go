@@ -288,7 +288,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		m.Actuals = append(m.Actuals, valuation.Actual{Key: k, Value: a.Value.Decimal, Source: a.Source, Derived: a.Derived, Tolerance: value(a.Tolerance)})
 	}
 	if f.Dilution != nil {
-		if m.Dilution.Basis, err = valuation.ParseDilutionBasis(f.Dilution.Basis); err != nil {
+		if err := m.Dilution.Basis.UnmarshalText([]byte(f.Dilution.Basis)); err != nil {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.dilution.basis", Err: err}
 		}
 		for _, t := range f.Dilution.Tranches {

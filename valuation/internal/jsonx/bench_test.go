@@ -45,16 +45,8 @@ func BenchmarkGrid101(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := decimal.RequireFromString
-	mau, err := sensitivity.Steps(d("450"), d("700"), 101)
-	if err != nil {
-		b.Fatal(err)
-	}
-	prem, err := sensitivity.Steps(d("-0.5"), d("0"), 101)
-	if err != nil {
-		b.Fatal(err)
-	}
 	g, err := e.Grid(context.Background(), []string{"target"},
-		sensitivity.Axis{Name: "forecast/2021/mau", Values: mau}, sensitivity.Axis{Name: "part/ecommerce/premium", Values: prem})
+		sensitivity.Span("forecast/2021/mau", d("450"), d("700"), 101), sensitivity.Span("part/ecommerce/premium", d("-0.5"), d("0"), 101))
 	if err != nil {
 		b.Fatal(err)
 	}
