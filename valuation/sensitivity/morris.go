@@ -404,18 +404,29 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 	out := make([]Screening, len(ee))
 	for c, e := range ee {
 		s := Screening{Output: d.m.Outputs[c], Trajectories: len(valid), Intervals: "none", Invalid: counts}
+		scale := make([]float64, k) // each factor's effects are summed over a power of two above them
 		for i, fc := range d.factors {
+			for _, t := range valid {
+				scale[i] = max(scale[i], math.Abs(e[t][i]))
+			}
+			if notNumber(scale[i]) {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "elementary effects of " + s.Output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
+			}
+			// A power of two, so that scaling is exact: the statistics are those of the
+			// effects themselves, bit for bit, but cannot overflow on the way.
+			_, exp := math.Frexp(scale[i])
+			scale[i] = math.Ldexp(1, exp)
 			mu, star, ss := 0.0, 0.0, 0.0
 			for _, t := range valid {
-				mu += e[t][i]
-				star += math.Abs(e[t][i])
+				mu += e[t][i] / scale[i]
+				star += math.Abs(e[t][i]) / scale[i]
 			}
 			n := float64(len(valid))
 			mu, star = mu/n, star/n
 			for _, t := range valid {
-				ss += (e[t][i] - mu) * (e[t][i] - mu)
+				ss += (e[t][i]/scale[i] - mu) * (e[t][i]/scale[i] - mu)
 			}
-			s.Inputs = append(s.Inputs, Effect{Name: fc.Name, Members: fc.Members, Mu: mu, MuStar: star, Sigma: math.Sqrt(ss / (n - 1)), MuStarLo: math.NaN(), MuStarHi: math.NaN()})
+			s.Inputs = append(s.Inputs, Effect{Name: fc.Name, Members: fc.Members, Mu: mu * scale[i], MuStar: star * scale[i], Sigma: math.Sqrt(ss/(n-1)) * scale[i], MuStarLo: math.NaN(), MuStarHi: math.NaN()})
 		}
 		if b := d.m.Bootstrap; b > 0 {
 			s.Intervals = "bootstrap"
@@ -432,9 +443,9 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 				for i := range k {
 					star := 0.0
 					for _, t := range pick {
-						star += math.Abs(e[t][i])
+						star += math.Abs(e[t][i]) / scale[i]
 					}
-					boot[i][r] = star / float64(len(pick))
+					boot[i][r] = star / float64(len(pick)) * scale[i]
 				}
 			})
 			if err != nil {
