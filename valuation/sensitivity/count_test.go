@@ -268,8 +268,13 @@ func TestMonteCarloToPrecision(t *testing.T) {
 	}
 	far := mc
 	far.Draws, far.MeanHalfWidth = 8192, 0.001
-	if s, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), far); err != nil || !s.Unmet || s.Draws != 8192 {
+	far.Percentiles = []sensitivity.Precision{{P: 0.5, Relative: 0.5}, {P: 0.95, HalfWidth: 0.01}}
+	s, err = engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), far)
+	if err != nil || !s.Unmet || s.Draws != 8192 {
 		t.Errorf("out of reach: %d draws, unmet %v, %v", s.Draws, s.Unmet, err)
+	}
+	if note := s.Text(); !strings.Contains(note, "not reached in 8192 draws: mean (±") || strings.Contains(note, "P50 (") || !strings.Contains(note, "P95 (±") {
+		t.Errorf("the note names the mean and P95, not P50, which was met:\n%s", note)
 	}
 	for _, bad := range []sensitivity.MonteCarlo{
 		{MeanHalfWidth: -1}, {MeanHalfWidth: 1, MeanRelative: 0.1}, {MeanRelative: 0.1, Confidence: 1},

@@ -755,7 +755,13 @@ func (s Summary) tables() (table.Table, table.Table) {
 	}
 	switch {
 	case s.Unmet:
-		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws")
+		var unmet []string
+		for _, p := range s.Precision {
+			if p.asked() && !p.Met {
+				unmet = append(unmet, p.name()+" (±"+strconv.FormatFloat((p.Hi-p.Lo)/2, 'g', 3, 64)+" against ±"+strconv.FormatFloat(p.target(), 'g', 3, 64)+")")
+			}
+		}
+		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws: "+strings.Join(unmet, ", "))
 	case slices.ContainsFunc(s.Precision, Precision.asked):
 		st.Notes = append(st.Notes, "stopped when every precision asked for was reached")
 	}
