@@ -6,6 +6,7 @@
 package workbook
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -40,6 +41,7 @@ type book struct {
 	r                 valuation.Result
 	input             map[string]string // "mau 2021", "live_streaming paying_ratio 2021", "fx USD/HKD", "premium ecommerce", "shares", "price" → absolute reference
 	figure            map[string]string // "SEGMENT METRIC YEAR" → reference on Forecast
+	formulas          [][2]string       // every formula cell: sheet, cell
 	inStyle, pct, num int
 	// number formats by unit: millions of money, millions of users, money per user or
 	// share, a multiple
@@ -87,6 +89,13 @@ type GridSheet struct {
 // closed form) to the target, all as formulas of inputs on the sheet. A spreadsheet divides in binary floating point where sotp divides
 // to 16 decimal places, so figures agree to about 1e-12 relative, not to the last digit.
 // Text cells are written as text: a name beginning with "=" never becomes a formula.
+// Each formula cell carries its value, so that a reader that does not recalculate shows
+// numbers (cached.go: excelize's calculation engine works them out; a book with a
+// formula it cannot evaluate, the dilution's or a harmonic mean, is written without
+// them), and the file
+// asks to be recalculated in full when opened (Excel does; LibreOffice does when its
+// "Recalculation on file load" option says so, and otherwise shows the cached values
+// until a hard recalculation, Ctrl+Shift+F9).
 func Write(w io.Writer, m valuation.Model, x Extras) error {
 	r, err := m.Value()
 	if err != nil {
@@ -109,7 +118,15 @@ func Write(w io.Writer, m valuation.Model, x Extras) error {
 		return err
 	}
 	b.f.SetActiveSheet(3)
-	return b.f.Write(w)
+	if err := b.f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: new(true)}); err != nil {
+		return err
+	}
+	cached := b.cachedValues()
+	var buf bytes.Buffer
+	if err := b.f.Write(&buf); err != nil {
+		return err
+	}
+	return writeCached(w, buf.Bytes(), cached)
 }
 
 func (b *book) styles() error {
@@ -166,6 +183,7 @@ func (b *book) put(sheet string, col, row int, v any) error {
 	switch v := v.(type) {
 	case string:
 		if strings.HasPrefix(v, "=") && len(v) > 1 && v != "=" {
+			b.formulas = append(b.formulas, [2]string{sheet, c})
 			return b.f.SetCellFormula(sheet, c, v[1:])
 		}
 		return b.f.SetCellStr(sheet, c, v)

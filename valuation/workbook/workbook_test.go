@@ -46,13 +46,30 @@ func recalcSheet(t *testing.T, path, sheet string) [][]string {
 		t.Skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui to run the recalculation test")
 	}
 	dir := filepath.Dir(path)
+	// The workbook carries cached values; a test that moves an input with excelize leaves
+	// them stale, and LibreOffice by default trusts an xlsx file's cached values on load.
+	// Its profile is set to recalculate every formula on load, as the test means it to.
+	user := filepath.Join(dir, "profile", "user")
+	if err := os.MkdirAll(user, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(alwaysRecalc), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
 		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir, path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+	return sheetCSV(t, path, sheet)
+}
+
+// sheetCSV reads the CSV of the named sheet that recalcSheet had LibreOffice write
+// beside the workbook at path (it writes every sheet's).
+func sheetCSV(t *testing.T, path, sheet string) [][]string {
+	t.Helper()
 	base := strings.TrimSuffix(filepath.Base(path), ".xlsx")
-	f, err := os.Open(filepath.Join(dir, base+"-"+sheet+".csv"))
+	f, err := os.Open(filepath.Join(filepath.Dir(path), base+"-"+sheet+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +80,13 @@ func recalcSheet(t *testing.T, path, sheet string) [][]string {
 	}
 	return rows
 }
+
+// alwaysRecalc is a LibreOffice profile setting: recalculate xlsx files on load, always.
+const alwaysRecalc = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+`
 
 // value returns the number in column F of the SOTP row labelled label.
 func value(t *testing.T, rows [][]string, label string) float64 {
@@ -767,5 +791,121 @@ func TestPnLLaterStart(t *testing.T) {
 			}
 			near(t, row[0]+" "+strconv.Itoa(y), v, want)
 		}
+	}
+}
+
+// TestCachedValues: a workbook read as written, without recalculation (excelize's
+// GetCellValue), has a value in every formula cell of every sheet: the parts, sum and
+// target are sotp's to 1e-9 relative and the target shows as sotp prints it, and every
+// numeric formula cell is LibreOffice's recalculation of it to 1e-9 relative (or 1e-9
+// absolute near zero), on the report's model (and with its peers' multiples taken by
+// median, harmonic, trimmed and market-value-weighted means), three shipped ones
+// (segments starting late, stakes, growth from a base). A book that dilutes (the fixed point's array
+// formulas, which excelize cannot evaluate) has no cached values rather than wrong ones.
+// Every file asks to be recalculated in full when opened.
+func TestCachedValues(t *testing.T) {
+	models := map[string]valuation.Model{"kuaishou2021": kuaishou2021.Model(), "diluted at the target": testkit.Diluted(valuation.AtTarget)}
+	for _, agg := range []comps.Aggregate{comps.Median{}, comps.Harmonic{}, comps.Trimmed{Fraction: decimal.New(25, -2)}, comps.MarketValueWeighted{}} {
+		m := kuaishou2021.Model().Clone()
+		for i, p := range m.Parts {
+			mm := p.Method.(valuation.Multiple)
+			mm.Comps.Aggregate = agg
+			m.Parts[i].Method = mm
+		}
+		models["kuaishou2021 "+strings.ReplaceAll(agg.Name(), "%", " percent")] = m // a % in a path is lost on LibreOffice
+	}
+	for _, path := range []string{filepath.Join("..", "..", "examples", "models", "localco.json"),
+		filepath.Join("..", "..", "examples", "models", "holdco-tech.json"), filepath.Join("..", "modelfile", "testdata", "growth.json")} {
+		models[filepath.Base(path)], _ = load(t, path)
+	}
+	uncached := map[string]bool{"diluted at the target": true, "kuaishou2021 harmonic mean": true}
+	for name, m := range models {
+		r, err := m.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			var b bytes.Buffer
+			if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+				t.Fatal(err)
+			}
+			book := filepath.Join(dir, "book.xlsx")
+			if err := os.WriteFile(book, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f := open(t, &b)
+			if c, err := f.GetCalcProps(); err != nil || c.FullCalcOnLoad == nil || !*c.FullCalcOnLoad {
+				t.Errorf("calcPr %+v, %v: want fullCalcOnLoad", c, err)
+			}
+			cells, recalculated := 0, false
+			for _, sheet := range f.GetSheetList() {
+				rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var lo [][]string
+				for i, row := range rows {
+					for j := range row {
+						c, _ := excelize.CoordinatesToCellName(j+1, i+1)
+						if fm, _ := f.GetCellFormula(sheet, c); fm == "" {
+							continue
+						}
+						cells++
+						cached := row[j]
+						if uncached[name] {
+							if cached != "" {
+								t.Errorf("%s!%s: cached %q in a book excelize cannot evaluate", sheet, c, cached)
+							}
+							continue
+						}
+						if cached == "" {
+							t.Errorf("%s!%s (=%s): no cached value", sheet, c, row[j])
+							continue
+						}
+						v, err := strconv.ParseFloat(cached, 64)
+						if err != nil {
+							continue // text: a rating, "n/a"
+						}
+						if lo == nil {
+							if !recalculated {
+								recalc(t, book)
+								recalculated = true
+							}
+							lo = sheetCSV(t, book, sheet)
+						}
+						got := strings.ReplaceAll(lo[i][j], ",", "")
+						w, err := strconv.ParseFloat(strings.TrimSuffix(got, "%"), 64)
+						if strings.HasSuffix(got, "%") {
+							w /= 100
+						}
+						if err != nil || math.Abs(v-w) > 1e-9*max(1, math.Abs(w)) {
+							t.Errorf("%s!%s: cached %s, LibreOffice %q", sheet, c, cached, lo[i][j])
+						}
+					}
+				}
+			}
+			if cells < 40 {
+				t.Errorf("%d formula cells checked", cells)
+			}
+			if uncached[name] {
+				return
+			}
+			sotp, err := f.GetRows(workbook.SOTP, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			near(t, "cached target", value(t, sotp, "Target per share"), r.Target)
+			near(t, "cached sum", value(t, sotp, "Sum"), r.Sum)
+			for _, pv := range r.Parts {
+				near(t, "cached "+pv.Segment, value(t, sotp, pv.Title), pv.Value)
+			}
+			shown, _ := f.GetRows(workbook.SOTP)
+			for _, row := range shown {
+				if len(row) >= 6 && strings.HasPrefix(row[0], "Target per share") && row[5] != r.Target.StringFixed(2) {
+					t.Errorf("target shows %q, sotp prints %s", row[5], r.Target.StringFixed(2))
+				}
+			}
+		})
 	}
 }
