@@ -357,6 +357,32 @@ func TestMonteCarloPercentilesToPrecision(t *testing.T) {
 	}
 }
 
+// TestMonteCarloPrecisionEdges: a confidence within 2^-53 of 1 gives finite intervals
+// (its normal quantile taken from the lower tail: 0.5 + c/2 rounds to 1, whose quantile
+// is infinite); a run that never reaches 100 valid draws says it reckoned no interval.
+func TestMonteCarloPrecisionEdges(t *testing.T) {
+	in := []sensitivity.Variable{{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}}}
+	mc := sensitivity.MonteCarlo{Output: "target", Draws: 8192, Seed: 7, Inputs: in, Confidence: 0.9999999999999999,
+		Percentiles: []sensitivity.Precision{{P: 0.5}}}
+	s, err := engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), mc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Convergence {
+		if math.IsInf(p.Lo, 0) || math.IsInf(p.Hi, 0) || math.IsNaN(p.Lo) || !(p.Lo < p.Value && p.Value < p.Hi) {
+			t.Fatalf("confidence 1 - 2^-53: %+v, want a finite interval around the value", p)
+		}
+	}
+	few := sensitivity.MonteCarlo{Output: "target", Draws: 50, Seed: 7, Inputs: in, MeanHalfWidth: 1}
+	s, err = engine(t, sensitivity.Options{}).MonteCarlo(context.Background(), few)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Unmet || !strings.Contains(s.Text(), "50 draws: fewer than 100 valid draws, so no interval was reckoned") {
+		t.Errorf("50 draws: unmet %v\n%s", s.Unmet, s.Text())
+	}
+}
+
 // TestMonteCarloPrecisionProgress: a run that stops early reports its progress up to its
 // most draws, never past them, and ends on them (the CLI's bar ends its line there); a
 // run that fails on an invalid draw counts the draws it made, not its most.

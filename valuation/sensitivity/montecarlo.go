@@ -75,8 +75,10 @@ type MonteCarlo struct {
 	// draws in rounds as for the mean's precision and, after each, reckons each one's
 	// interval at Confidence (see Precision); one with a HalfWidth or Relative is a
 	// precision the run must reach before it stops, as the mean's. Tracking holds the
-	// valid outputs sorted, 8 bytes a draw besides the ones the run holds anyway, so a
-	// run that tracks percentiles makes at most 2^21 draws.
+	// valid outputs sorted, 8 bytes a draw besides the ones the run holds anyway: a run
+	// that tracks percentiles may ask for at most 2^21 draws. A run that looks at its
+	// draws records 1 + len(Percentiles) statistics every 4,096 draws
+	// (Summary.Convergence).
 	Percentiles []Precision
 }
 
@@ -760,6 +762,9 @@ func (s Summary) tables() (table.Table, table.Table) {
 			if p.asked() && !p.Met {
 				unmet = append(unmet, p.name()+" (±"+strconv.FormatFloat((p.Hi-p.Lo)/2, 'g', 3, 64)+" against ±"+strconv.FormatFloat(p.target(), 'g', 3, 64)+")")
 			}
+		}
+		if len(unmet) == 0 {
+			unmet = append(unmet, "fewer than 100 valid draws, so no interval was reckoned")
 		}
 		st.Notes = append(st.Notes, "the precision asked for was not reached in "+strconv.Itoa(s.Draws)+" draws: "+strings.Join(unmet, ", "))
 	case slices.ContainsFunc(s.Precision, Precision.asked):

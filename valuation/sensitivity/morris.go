@@ -415,7 +415,7 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 			// A power of two, so that scaling is exact: the statistics are those of the
 			// effects themselves, bit for bit, but cannot overflow on the way.
 			_, exp := math.Frexp(scale[i])
-			scale[i] = math.Ldexp(1, exp)
+			scale[i] = math.Ldexp(1, min(exp, 1023)) // 2^1024 is not a float64
 			mu, star, ss := 0.0, 0.0, 0.0
 			for _, t := range valid {
 				mu += e[t][i] / scale[i]
@@ -426,7 +426,11 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 			for _, t := range valid {
 				ss += (e[t][i]/scale[i] - mu) * (e[t][i]/scale[i] - mu)
 			}
-			s.Inputs = append(s.Inputs, Effect{Name: fc.Name, Members: fc.Members, Mu: mu * scale[i], MuStar: star * scale[i], Sigma: math.Sqrt(ss/(n-1)) * scale[i], MuStarLo: math.NaN(), MuStarHi: math.NaN()})
+			eff := Effect{Name: fc.Name, Members: fc.Members, Mu: mu * scale[i], MuStar: star * scale[i], Sigma: math.Sqrt(ss/(n-1)) * scale[i], MuStarLo: math.NaN(), MuStarHi: math.NaN()}
+			if notNumber(eff.Mu) || notNumber(eff.MuStar) || notNumber(eff.Sigma) { // effects near the largest float64, spread wider still
+				return nil, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "statistics of the elementary effects of " + s.Output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
+			}
+			s.Inputs = append(s.Inputs, eff)
 		}
 		if b := d.m.Bootstrap; b > 0 {
 			s.Intervals = "bootstrap"

@@ -247,3 +247,42 @@ func TestMorrisInvalid(t *testing.T) {
 		t.Errorf("sobol: %d rows, invalid %+v", x[0].Rows, x[0].Invalid)
 	}
 }
+
+// TestMorrisHugeEffects: elementary effects of 2^1023 and more (a step of 5e307 over a
+// level's width) are summed without overflow and give finite statistics; effects spread
+// beyond the range of float64 fail the run with ErrInvalidDraw naming the factor, never
+// returning NaN or +Inf.
+func TestMorrisHugeEffects(t *testing.T) {
+	u := distuv.Uniform{Min: 0, Max: 1}
+	d, err := sensitivity.NewMorrisDesign(sensitivity.Morris{Outputs: []string{"y"}, Trajectories: 20, Seed: 1, Bootstrap: 10,
+		Inputs: []sensitivity.Variable{{Name: "a", Dist: u}, {Name: "b", Dist: u}}}, sensitivity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(x []float64) []float64 {
+		if x[0] > 0.5 {
+			return []float64{5e307 + x[1]}
+		}
+		return []float64{x[1]}
+	}
+	s, err := d.Run(context.Background(), step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range s[0].Inputs {
+		for _, v := range []float64{e.Mu, e.MuStar, e.Sigma, e.MuStarLo, e.MuStarHi} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("%s: %+v, want finite statistics", e.Name, e)
+			}
+		}
+	}
+	spread := func(x []float64) []float64 {
+		if x[0] > 0.5 {
+			return []float64{math.MaxFloat64 * (x[1] - 0.5)}
+		}
+		return []float64{-math.MaxFloat64 * (x[1] - 0.5)}
+	}
+	if _, err := d.Run(context.Background(), spread); !errors.Is(err, fault.ErrInvalidDraw) {
+		t.Errorf("effects of ±1.8e308 and more: %v, want fault.ErrInvalidDraw", err)
+	}
+}

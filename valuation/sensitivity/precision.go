@@ -25,7 +25,9 @@ import (
 // ed., 1999, §3.2; Hahn and Meeker, Statistical Intervals, 1991, §5.2). Its coverage
 // is close to the confidence once np(1−p) is some tens, which the run's first look, at
 // 100 valid draws or more, does not ensure for far tails: an interval whose ranks fall
-// outside the draws is clamped to the least or greatest draw and never met.
+// outside the draws is clamped to the least or greatest draw and never met. Both
+// intervals assume independent draws: for quasi-random and Latin hypercube samples,
+// whose errors are usually smaller, they are estimates on the side of caution.
 type Precision struct {
 	// P is the percentile, in (0, 1); 0 is the mean.
 	P float64 `json:"p"`
@@ -101,7 +103,13 @@ func (mc MonteCarlo) precision() (z float64, looks, stops bool, err error) {
 	if c == 0 {
 		c = 0.95
 	}
-	return distuv.UnitNormal.Quantile(0.5 + c/2), stops || len(mc.Percentiles) > 0, stops, nil
+	// The upper quantile as minus the lower one: 0.5 + c/2 rounds to 1 for c within 2^-53
+	// of 1, whose quantile is infinite.
+	z = -distuv.UnitNormal.Quantile((1 - c) / 2)
+	if notNumber(z) {
+		return 0, false, false, bad("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
+	}
+	return z, stops || len(mc.Percentiles) > 0, stops, nil
 }
 
 // checkAsked checks the precision asked of a statistic: each 0 or more, not both.
@@ -178,7 +186,7 @@ func (l *looker) look(stats []blockStats, outputs []float64, drawn int) {
 	m := l.mean
 	mean := l.sum / l.run.n
 	m.Draws, m.Value, m.Lo, m.Hi = drawn, mean, mean-hw, mean+hw
-	m.Met = hw <= m.target() || !m.asked()
+	m.Met = !notNumber(hw) && (hw <= m.target() || !m.asked())
 	l.last = append(l.last[:0], m)
 	for _, p := range l.pcts {
 		p.Draws = drawn
