@@ -79,6 +79,11 @@ func newChart(kind string, o Options, plots []*plot.Plot, weights []float64) (Ch
 			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", o.Width, o.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, MaxSize)}
 		}
 	}
+	for _, p := range plots {
+		// gonum spaces legend entries by the font's height, which leaves a descender
+		// (the g of "target") touching the digits of the entry under it.
+		p.Legend.Padding = vg.Points(1.5)
+	}
 	if o.Title != "" {
 		plots[0].Title.Text = o.Title
 	}

@@ -36,7 +36,10 @@ var update = flag.Bool("update", false, "rewrite the golden SVG files in testdat
 // mean, P5 and P95, Sobol indices with intervals and without (one
 // quasi-random scramble), a Morris screening of the tornado's five assumptions, and the
 // rest.
-func charts(t *testing.T) map[string]chart.Chart {
+func charts(t *testing.T) map[string]chart.Chart { return chartsWith(t, chart.Options{}) }
+
+// chartsWith is charts drawn with the words of o.
+func chartsWith(t *testing.T, o chart.Options) map[string]chart.Chart {
 	t.Helper()
 	ctx := context.Background()
 	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: 1})
@@ -117,21 +120,23 @@ func charts(t *testing.T) map[string]chart.Chart {
 			out[name] = c
 		}
 	}
-	add("tornado")(chart.Tornado(tor, chart.Options{}))
-	add("heatmap")(chart.Heatmap(g, "target", 319, chart.Options{Width: 576, Height: 432}))
-	add("histogram")(chart.Histogram(mc, chart.Options{}))
-	add("convergence")(chart.Convergence(conv, chart.Options{}))
-	add("waterfall")(chart.Waterfall(e.Result(), chart.Options{}))
-	add("sweep")(chart.Sweep(sweep, chart.Options{}, "target"))
-	add("indices")(chart.Indices(sob[0], chart.Options{}))
-	add("indices-points")(chart.Indices(quasi[0], chart.Options{}))
-	add("screening")(chart.Screening(screen[0], chart.Options{}))
-	add("leaveoneout")(chart.LeaveOneOut(loo, chart.Options{}))
-	add("attribution")(chart.Attribution(att, false, chart.Options{}))
-	add("attribution-segments")(chart.Attribution(att, true, chart.Options{}))
-	add("crosscheck")(chart.CrossCheck(cc, chart.Options{}))
+	tall := o
+	tall.Width, tall.Height = 576, 432
+	add("tornado")(chart.Tornado(tor, o))
+	add("heatmap")(chart.Heatmap(g, "target", 319, tall))
+	add("histogram")(chart.Histogram(mc, o))
+	add("convergence")(chart.Convergence(conv, o))
+	add("waterfall")(chart.Waterfall(e.Result(), o))
+	add("sweep")(chart.Sweep(sweep, o, "target"))
+	add("indices")(chart.Indices(sob[0], o))
+	add("indices-points")(chart.Indices(quasi[0], o))
+	add("screening")(chart.Screening(screen[0], o))
+	add("leaveoneout")(chart.LeaveOneOut(loo, o))
+	add("attribution")(chart.Attribution(att, false, o))
+	add("attribution-segments")(chart.Attribution(att, true, o))
+	add("crosscheck")(chart.CrossCheck(cc, o))
 	add("shapley")(chart.Shapley(sensitivity.ShapleyEffects{Output: "target", Names: []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium"},
-		Effects: []float64{0.45, 0.3, 0.25}, Lo: []float64{0.41, 0.27, 0.22}, Hi: []float64{0.49, 0.33, 0.28}}, chart.Options{}))
+		Effects: []float64{0.45, 0.3, 0.25}, Lo: []float64{0.41, 0.27, 0.22}, Hi: []float64{0.49, 0.33, 0.28}}, o))
 	return out
 }
 
@@ -354,5 +359,34 @@ func TestOptions(t *testing.T) {
 	}
 	if strings.Contains(svg, "Tornado: target") || strings.Contains(svg, "forecast/2021/mau") {
 		t.Error("the tornado keeps its own title or a key")
+	}
+}
+
+// TestConvergenceOneLook: a run that met its precision at its first look (4,096 draws)
+// is drawn as its value and interval at those draws on an axis from 0 to 8,192, labelled
+// in whole draws, titled as met; a run that only tracked is titled so.
+func TestConvergenceOneLook(t *testing.T) {
+	look := []sensitivity.Precision{{Draws: 4096, Value: 10, Lo: 9, Hi: 11, HalfWidth: 2, Met: true}}
+	s := sensitivity.Summary{Output: "target", Draws: 4096, Precision: look, Convergence: look}
+	var b bytes.Buffer
+	ch, err := chart.Convergence(s, chart.Options{})
+	if err == nil {
+		err = ch.SVG(&b)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"every precision met", ">8000<", ">4000<", "mean 10.0 ± 1 (±2 asked)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the chart lacks %q", want)
+		}
+	}
+	s.Precision[0].HalfWidth = 0
+	b.Reset()
+	if ch, err = chart.Convergence(s, chart.Options{}); err == nil {
+		err = ch.SVG(&b)
+	}
+	if err != nil || !strings.Contains(b.String(), "tracked, no precision asked") {
+		t.Errorf("tracking only: %v", err)
 	}
 }

@@ -179,7 +179,7 @@ func shares(op, title string, inputs []string, ss []series, s Options) (Chart, e
 			plotter.YErrors
 		}
 		for i, in := range inputs {
-			names[i] = s.label(in)
+			names[i] = wrapWords(s.label(in), 28) // turned under the axis: long ones would leave the chart
 			v, lo, hi := kind.v[i], kind.lo[i], kind.hi[i]
 			if !finite(v) {
 				return fail(in + ": a share is not a number")

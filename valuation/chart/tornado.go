@@ -132,6 +132,23 @@ func wrap(prefix string, names []string, width int) string {
 	return strings.Join(append(lines, line), "\n")
 }
 
+// wrapWords breaks s at spaces into lines of at most width bytes where it can.
+func wrapWords(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) > width:
+			lines, line = append(lines, line), w
+		default:
+			line += " " + w
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
 // legendBox is a legend thumbnail of a filled colour.
 func legendBox(c color.Color) *plotter.Polygon {
 	box, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}}) // a fixed triangle: no error
