@@ -11,6 +11,7 @@
 //	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
 //	sotp inline MODEL.json
 //	sotp diff [-format text|json] OLD.json NEW.json
+//	sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
@@ -31,8 +32,13 @@
 // comparables files inlined (for the service, which reads no file of its host); diff
 // attributes the change of the target between two models of one structure to its causes
 // (users, drivers, peer multiples, premiums, FX, the bridge, shares), each step an exact
-// revaluation, the steps and the rest summing to the change exactly. A long grid shows a progress bar on standard error when it is a terminal;
-// Ctrl-C cancels it.
+// revaluation, the steps and the rest summing to the change exactly; batch values every
+// model and run file in a folder (a coverage book) and writes a line each, in name
+// order, with its target, price, upside and rating or its error, -shard i/n taking the
+// files at places i modulo n, so that a Kubernetes Indexed Job shares a folder among its
+// pods (run `sotp batch -shard $JOB_COMPLETION_INDEX/N DIR` in a Job of completionMode
+// Indexed and N completions). A long grid shows a progress bar on standard error when it
+// is a terminal; Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
 // or the assumption at fault; with -format json it is {"error", "code", "path", ...} on
@@ -84,6 +90,7 @@ const usage = `usage:
   sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
   sotp inline MODEL.json
   sotp diff [-format text|json] OLD.json NEW.json
+  sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
 `
 
 // command executes one command line and returns the exit status.
@@ -117,6 +124,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = inline(args[1:], stdout)
 	case "diff":
 		format, err = diff(ctx, args[1:], stdout)
+	case "batch":
+		format, err = batch(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
