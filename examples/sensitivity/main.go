@@ -73,9 +73,16 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Println(g.Text("target"))
+	// The charts name figures and assumptions by title and unit ("2021E MAU (m)"), not key.
+	label := func(text string) string {
+		if k, err := key.Parse(text); err == nil {
+			return e.Result().Caption(k)
+		}
+		return text
+	}
 	price := kuaishou2021.Model().Price.InexactFloat64()
 	if err := draw(charts, "heatmap", func() (chart.Chart, error) {
-		return chart.Heatmap(g, "target", price, chart.Options{Width: 576, Height: 432})
+		return chart.Heatmap(g, "target", price, chart.Options{Width: 576, Height: 432, Label: label})
 	}); err != nil {
 		return err
 	}
@@ -93,7 +100,9 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Println(t.Text())
-	if err := draw(charts, "tornado", func() (chart.Chart, error) { return chart.Tornado(t, chart.Options{Width: 720, Height: 432}) }); err != nil {
+	if err := draw(charts, "tornado", func() (chart.Chart, error) {
+		return chart.Tornado(t, chart.Options{Width: 720, Height: 432, Label: label})
+	}); err != nil {
 		return err
 	}
 
@@ -176,7 +185,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Print(s.Text())
-	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Options{}) }); err != nil {
+	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Options{Label: label}) }); err != nil {
 		return err
 	}
 	fmt.Println()
