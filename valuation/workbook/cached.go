@@ -28,9 +28,9 @@ type cachedValue struct{ v, t string }
 // or none at all when excelize fails on one of them: it then goes on with the cell as
 // zero, so that every cell depending on it would be cached wrong, and its errors do not
 // tell a spreadsheet's error (#DIV/0!) from a function it lacks (#N/A for HARMEAN). It
-// cannot evaluate the harmonic mean nor the array arithmetic inside SUMPRODUCT that the
-// dilution's fixed point writes: such books are written without cached values, as
-// before, and recalculate when opened.
+// cannot evaluate the harmonic mean (a book of it is written without cached values and
+// recalculates when opened) nor array arithmetic inside SUMPRODUCT, which the book
+// therefore never writes (dilution sums helper columns instead).
 func (b *book) cachedValues() map[string]map[string]cachedValue {
 	out := map[string]map[string]cachedValue{}
 	for _, fc := range b.formulas {

@@ -91,8 +91,7 @@ type GridSheet struct {
 // Text cells are written as text: a name beginning with "=" never becomes a formula.
 // Each formula cell carries its value, so that a reader that does not recalculate shows
 // numbers (cached.go: excelize's calculation engine works them out; a book with a
-// formula it cannot evaluate, the dilution's or a harmonic mean, is written without
-// them), and the file
+// formula it cannot evaluate, a harmonic mean, is written without them), and the file
 // asks to be recalculated in full when opened (Excel does; LibreOffice does when its
 // "Recalculation on file load" option says so, and otherwise shows the cached values
 // until a hard recalculation, Ctrl+Shift+F9).
@@ -1035,8 +1034,12 @@ func (b *book) horizon(row int) (string, int, error) {
 // the candidate value with the k tranches of lowest effective strike in the money, u_k =
 // (equity − faces + Σ count × strike') / (shares + Σ count), is written for every k, and
 // the value is the one candidate that leaves those k below it and the others at or
-// above (valuation.Model's closed form; the order is taken by SMALL at each
-// recalculation, so a strike changed in the workbook reorders the tranches).
+// above (valuation.Model's closed form; the order is taken by SMALL and RANK at each
+// recalculation, so a strike changed in the workbook reorders the tranches). The sums
+// over the tranches are of helper columns by SUMIF and two-range SUMPRODUCT, never
+// array arithmetic, which excelize cannot evaluate for the cached values: a tranche is
+// among the k lowest when the rank of its effective strike (RANK, ties sharing the
+// lower) is k or less, which is eff ≤ SMALL(eff, k).
 func (b *book) dilution(equity, shares, discount string, row int) (string, int, error) {
 	dl := b.m.Dilution
 	if dl.IsZero() {
@@ -1045,56 +1048,37 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 		}
 		return cell(6, row), row + 1, nil
 	}
-	for c, h := range []string{"Dilution (" + dl.Basis.String() + ")", "Kind", "Count (m)", "Strike", "Effective strike", "Face of a bond", "Convertible"} {
+	heads := []string{"Dilution (" + dl.Basis.String() + ")", "Kind", "Count (m)", "Strike", "Effective strike", "Face of a bond", "Convertible"}
+	if dl.Basis == valuation.AtPrice {
+		heads = append(heads, "In the money", "Options' count", "Options' count × strike", "Bonds' count")
+	} else {
+		heads = append(heads, "Rank of the effective strike", "Count × effective strike")
+	}
+	for c, h := range heads {
 		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
 			return "", 0, err
 		}
 	}
 	row++
-	first := row
+	first, last := row, row+len(dl.Tranches)-1
+	col := func(c int) string { return cell(c, first) + ":" + cell(c, last) }
+	absCol := func(c int) string { return ref(SOTP, c, first)[len(SOTP)+1:] + ":" + ref(SOTP, c, last)[len(SOTP)+1:] }
+	price := b.input["price"]
 	for _, t := range dl.Tranches {
-		kind, conv := "option", 0
-		if t.Convertible {
-			kind, conv = "convertible", 1
-		}
-		for c, v := range []any{text(t.Name), text(kind)} {
-			if err := b.put(SOTP, 1+c, row, v); err != nil {
-				return "", 0, err
-			}
-		}
-		count, err := b.sotpInput(3, row, num(t.Count), b.inStyle)
-		if err != nil {
+		if err := b.tranche(t, row, discount, price, absCol(5)); err != nil {
 			return "", 0, err
-		}
-		strike, err := b.sotpInput(4, row, num(t.Strike), b.inStyle)
-		if err != nil {
-			return "", 0, err
-		}
-		eff := "=" + strike
-		if !t.Convertible && dl.Basis == valuation.AtTarget {
-			eff = "=" + strike + "/" + discount
-		}
-		for c, v := range []any{eff, "=" + count + "*" + strike + "*" + strconv.Itoa(conv), conv} {
-			if err := b.put(SOTP, 5+c, row, v); err != nil {
-				return "", 0, err
-			}
 		}
 		row++
 	}
-	last := row - 1
-	col := func(c int) string { return cell(c, first) + ":" + cell(c, last) }
-	count, strike, eff, face, conv := col(3), col(4), col(5), col(6), col(7)
-	base := "(" + equity + "-SUM(" + face + "))"
+	base := "(" + equity + "-SUM(" + col(6) + "))"
 	if dl.Basis == valuation.AtPrice {
-		price := b.input["price"]
-		in := "(" + strike + "<" + price + ")"
-		u := "=(" + base + "+SUMPRODUCT(" + in + "*" + conv + "*" + count + "*" + strike + "))/(" + shares +
-			"+SUMPRODUCT(" + in + "*(1-" + conv + ")*(" + count + "-" + count + "*" + strike + "/" + price + "))" +
-			"+SUMPRODUCT(" + in + "*" + conv + "*" + count + "))"
+		in := col(8)
+		u := "=(" + base + "+SUMPRODUCT(" + in + "," + col(6) + "))/(" + shares + "+SUMPRODUCT(" + in + "," + col(9) + ")-SUMPRODUCT(" + in + "," + col(10) + ")/" + price +
+			"+SUMPRODUCT(" + in + "," + col(11) + "))"
 		if err := b.total(row, "Value a share of the year priced, diluted at the price", u, b.num); err != nil {
 			return "", 0, err
 		}
-		return b.bondsDeducted(base, strike+"<"+price, strike, count, conv, row)
+		return b.bondsDeducted(base, price, first, last, row)
 	}
 	for c, h := range []string{"Tranches in the money (k)", "Strike of the k-th", "Strike of the next", "", "Value with k in (u_k)", "The one"} {
 		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
@@ -1107,13 +1091,13 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 	for k := 0; k <= n; k++ {
 		lo, hi := "-1E+300", "1E+300"
 		if k > 0 {
-			lo = "SMALL(" + eff + "," + strconv.Itoa(k) + ")"
+			lo = "SMALL(" + col(5) + "," + strconv.Itoa(k) + ")"
 		}
 		if k < n {
-			hi = "SMALL(" + eff + "," + strconv.Itoa(k+1) + ")"
+			hi = "SMALL(" + col(5) + "," + strconv.Itoa(k+1) + ")"
 		}
-		in := "(" + eff + "<=" + cell(2, row) + ")"
-		u := "=(" + base + "+SUMPRODUCT(" + in + "*" + count + "*" + eff + "))/(" + shares + "+SUMPRODUCT(" + in + "*" + count + "))"
+		in := `"<="&` + cell(1, row)
+		u := "=(" + base + "+SUMIF(" + col(8) + "," + in + "," + col(9) + "))/(" + shares + "+SUMIF(" + col(8) + "," + in + "," + col(3) + "))"
 		if k == 0 {
 			u = "=" + base + "/" + shares
 		}
@@ -1129,18 +1113,67 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 	if err := b.total(row, "Value a share of the year priced, diluted at the "+dl.Basis.String(), "=SUMPRODUCT("+ones+","+us+")/SUM("+ones+")", b.num); err != nil {
 		return "", 0, err
 	}
-	return b.bondsDeducted(base, strike+"<"+cell(6, row), strike, count, conv, row) // a bond converts below the value
+	return b.bondsDeducted(base, cell(6, row), first, last, row) // a bond converts below the value
+}
+
+// tranche writes a dilution tranche on row: its name and kind, count and strike as
+// inputs, its effective strike, face and convertibility, and the helper columns the
+// basis sums over (effs: the absolute range of the effective strikes).
+func (b *book) tranche(t valuation.Tranche, row int, discount, price, effs string) error {
+	kind, conv := "option", 0
+	if t.Convertible {
+		kind, conv = "convertible", 1
+	}
+	for c, v := range []any{text(t.Name), text(kind)} {
+		if err := b.put(SOTP, 1+c, row, v); err != nil {
+			return err
+		}
+	}
+	count, err := b.sotpInput(3, row, num(t.Count), b.inStyle)
+	if err != nil {
+		return err
+	}
+	strike, err := b.sotpInput(4, row, num(t.Strike), b.inStyle)
+	if err != nil {
+		return err
+	}
+	eff := "=" + strike
+	if !t.Convertible && b.m.Dilution.Basis == valuation.AtTarget {
+		eff = "=" + strike + "/" + discount
+	}
+	g := cell(7, row)
+	cells := []any{eff, "=" + count + "*" + strike + "*" + g, conv}
+	if b.m.Dilution.Basis == valuation.AtPrice {
+		cells = append(cells, "=IF("+strike+"<"+price+",1,0)", "=(1-"+g+")*"+count, "=(1-"+g+")*"+count+"*"+strike, "="+g+"*"+count)
+	} else {
+		cells = append(cells, "=RANK("+cell(5, row)+","+effs+",1)", "="+count+"*"+cell(5, row))
+	}
+	for c, v := range cells {
+		if err := b.put(SOTP, 5+c, row, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bondsDeducted writes, under the value a share on row, the equity it divides: equity
-// with the face of each bond that converts (in: its condition, an array over the
-// tranches) and without those that stay debt, as Result.Equity holds it; it returns the
-// value's cell and the next free row.
-func (b *book) bondsDeducted(base, in, strike, count, conv string, row int) (string, int, error) {
+// with the face of each bond that converts (struck below x, the value or the price) and
+// without those that stay debt, as Result.Equity holds it, each tranche's converting
+// face in a column of its own; it returns the value's cell and the next free row.
+func (b *book) bondsDeducted(base, x string, first, last, row int) (string, int, error) {
 	if !slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible }) {
 		return cell(6, row), row + 1, nil
 	}
-	eq := "=" + base + "+SUMPRODUCT((" + in + ")*" + conv + "*" + count + "*" + strike + ")"
+	c := 12
+	if err := b.put(SOTP, c, first-1, text("Face converting")); err != nil {
+		return "", 0, err
+	}
+	for r := first; r <= last; r++ {
+		if err := b.put(SOTP, c, r, "=IF("+cell(4, r)+"<"+x+","+cell(6, r)+",0)"); err != nil {
+			return "", 0, err
+		}
+	}
+	eq := "=" + base + "+SUM(" + cell(c, first) + ":" + cell(c, last) + ")"
 	if err := b.total(row+1, "Equity ("+string(b.m.Currency)+" m), the bonds that stay debt deducted", eq, b.num); err != nil {
 		return "", 0, err
 	}

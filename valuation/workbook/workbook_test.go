@@ -800,11 +800,16 @@ func TestPnLLaterStart(t *testing.T) {
 // numeric formula cell is LibreOffice's recalculation of it to 1e-9 relative (or 1e-9
 // absolute near zero), on the report's model (and with its peers' multiples taken by
 // median, harmonic, trimmed and market-value-weighted means), three shipped ones
-// (segments starting late, stakes, growth from a base). A book that dilutes (the fixed point's array
-// formulas, which excelize cannot evaluate) has no cached values rather than wrong ones.
+// (segments starting late, stakes, growth from a base) and models that dilute at the
+// value, the target and the price (options and convertibles: the fixed point by SMALL,
+// RANK and SUMIF). A book that takes a harmonic mean, which excelize cannot evaluate,
+// has no cached values rather than wrong ones.
 // Every file asks to be recalculated in full when opened.
 func TestCachedValues(t *testing.T) {
-	models := map[string]valuation.Model{"kuaishou2021": kuaishou2021.Model(), "diluted at the target": testkit.Diluted(valuation.AtTarget)}
+	models := map[string]valuation.Model{"kuaishou2021": kuaishou2021.Model()}
+	for _, basis := range []valuation.DilutionBasis{valuation.AtValue, valuation.AtTarget, valuation.AtPrice} {
+		models["diluted at the "+basis.String()] = testkit.Diluted(basis)
+	}
 	for _, agg := range []comps.Aggregate{comps.Median{}, comps.Harmonic{}, comps.Trimmed{Fraction: decimal.New(25, -2)}, comps.MarketValueWeighted{}} {
 		m := kuaishou2021.Model().Clone()
 		for i, p := range m.Parts {
@@ -818,7 +823,7 @@ func TestCachedValues(t *testing.T) {
 		filepath.Join("..", "..", "examples", "models", "holdco-tech.json"), filepath.Join("..", "modelfile", "testdata", "growth.json")} {
 		models[filepath.Base(path)], _ = load(t, path)
 	}
-	uncached := map[string]bool{"diluted at the target": true, "kuaishou2021 harmonic mean": true}
+	uncached := map[string]bool{"kuaishou2021 harmonic mean": true}
 	for name, m := range models {
 		r, err := m.Value()
 		if err != nil {
@@ -838,53 +843,7 @@ func TestCachedValues(t *testing.T) {
 			if c, err := f.GetCalcProps(); err != nil || c.FullCalcOnLoad == nil || !*c.FullCalcOnLoad {
 				t.Errorf("calcPr %+v, %v: want fullCalcOnLoad", c, err)
 			}
-			cells, recalculated := 0, false
-			for _, sheet := range f.GetSheetList() {
-				rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var lo [][]string
-				for i, row := range rows {
-					for j := range row {
-						c, _ := excelize.CoordinatesToCellName(j+1, i+1)
-						if fm, _ := f.GetCellFormula(sheet, c); fm == "" {
-							continue
-						}
-						cells++
-						cached := row[j]
-						if uncached[name] {
-							if cached != "" {
-								t.Errorf("%s!%s: cached %q in a book excelize cannot evaluate", sheet, c, cached)
-							}
-							continue
-						}
-						if cached == "" {
-							t.Errorf("%s!%s (=%s): no cached value", sheet, c, row[j])
-							continue
-						}
-						v, err := strconv.ParseFloat(cached, 64)
-						if err != nil {
-							continue // text: a rating, "n/a"
-						}
-						if lo == nil {
-							if !recalculated {
-								recalc(t, book)
-								recalculated = true
-							}
-							lo = sheetCSV(t, book, sheet)
-						}
-						got := strings.ReplaceAll(lo[i][j], ",", "")
-						w, err := strconv.ParseFloat(strings.TrimSuffix(got, "%"), 64)
-						if strings.HasSuffix(got, "%") {
-							w /= 100
-						}
-						if err != nil || math.Abs(v-w) > 1e-9*max(1, math.Abs(w)) {
-							t.Errorf("%s!%s: cached %s, LibreOffice %q", sheet, c, cached, lo[i][j])
-						}
-					}
-				}
-			}
+			cells := cachedAgainstLibreOffice(t, f, book, uncached[name])
 			if cells < 40 {
 				t.Errorf("%d formula cells checked", cells)
 			}
@@ -908,4 +867,55 @@ func TestCachedValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cachedAgainstLibreOffice holds each formula cell's cached value in f, the book at path,
+// to LibreOffice's recalculation of it (numbers to 1e-9 relative, or absolute near
+// zero), or, when none is wanted, holds that there is none; it returns the formula
+// cells checked.
+func cachedAgainstLibreOffice(t *testing.T, f *excelize.File, path string, none bool) int {
+	t.Helper()
+	cells, recalculated := 0, false
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lo [][]string
+		for i, row := range rows {
+			for j, cached := range row {
+				c, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if fm, _ := f.GetCellFormula(sheet, c); fm == "" {
+					continue
+				}
+				cells++
+				v, err := strconv.ParseFloat(cached, 64)
+				switch {
+				case none && cached != "":
+					t.Errorf("%s!%s: cached %q in a book excelize cannot evaluate", sheet, c, cached)
+				case none:
+				case cached == "":
+					t.Errorf("%s!%s: no cached value", sheet, c)
+				case err != nil: // text: a rating, "n/a"
+				default:
+					if !recalculated {
+						recalc(t, path)
+						recalculated = true
+					}
+					if lo == nil {
+						lo = sheetCSV(t, path, sheet)
+					}
+					got := strings.ReplaceAll(lo[i][j], ",", "")
+					w, err := strconv.ParseFloat(strings.TrimSuffix(got, "%"), 64)
+					if strings.HasSuffix(got, "%") {
+						w /= 100
+					}
+					if err != nil || math.Abs(v-w) > 1e-9*max(1, math.Abs(w)) {
+						t.Errorf("%s!%s: cached %s, LibreOffice %q", sheet, c, cached, lo[i][j])
+					}
+				}
+			}
+		}
+	}
+	return cells
 }
