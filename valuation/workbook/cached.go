@@ -27,10 +27,10 @@ type cachedValue struct{ v, t string }
 // cachedValues works out the value of every formula the book wrote, by sheet and cell,
 // or none at all when excelize fails on one of them: it then goes on with the cell as
 // zero, so that every cell depending on it would be cached wrong, and its errors do not
-// tell a spreadsheet's error (#DIV/0!) from a function it lacks (#N/A for HARMEAN). It
-// cannot evaluate the harmonic mean (a book of it is written without cached values and
-// recalculates when opened) nor array arithmetic inside SUMPRODUCT, which the book
-// therefore never writes (dilution sums helper columns instead).
+// tell a spreadsheet's error (#DIV/0!) from a function it lacks (#N/A for HARMEAN). The
+// book therefore writes no formula excelize is known to fail on: no HARMEAN (n / Σ(1/x)
+// of a column instead) and no array arithmetic inside SUMPRODUCT (dilution sums helper
+// columns); TestCachedValues holds every cell to LibreOffice's recalculation.
 func (b *book) cachedValues() map[string]map[string]cachedValue {
 	out := map[string]map[string]cachedValue{}
 	for _, fc := range b.formulas {

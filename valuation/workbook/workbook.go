@@ -80,7 +80,7 @@ type GridSheet struct {
 // source gives them, and converted to the set's currency by formulas of the Inputs
 // sheet's rates (a pair the table does not give crossed as comps.FX.Pair crosses it), its
 // multiple as printed or as value / metric; the set's aggregate is AVERAGE, MEDIAN,
-// HARMEAN, TRIMMEAN or SUMPRODUCT / SUM. The Sources sheet lists where figures come
+// n / Σ(1/x) (the harmonic mean), TRIMMEAN or SUMPRODUCT / SUM. The Sources sheet lists where figures come
 // from: each comparable's date and source, each bridge item's and fixed part's note, each
 // actual's document. The SOTP sheet goes on from the sum through the
 // bridge (each item's amount, price and discount, the holding-company discount), the
@@ -91,7 +91,7 @@ type GridSheet struct {
 // Text cells are written as text: a name beginning with "=" never becomes a formula.
 // Each formula cell carries its value, so that a reader that does not recalculate shows
 // numbers (cached.go: excelize's calculation engine works them out; a book with a
-// formula it cannot evaluate, a harmonic mean, is written without them), and the file
+// formula it cannot evaluate would be written without them), and the file
 // asks to be recalculated in full when opened (Excel does; LibreOffice does when its
 // "Recalculation on file load" option says so, and otherwise shows the cached values
 // until a hard recalculation, Ctrl+Shift+F9).
@@ -586,8 +586,11 @@ func (b *book) comps() error {
 			heads[colReporting], heads[colMetricFX] = "Reporting", "FX to "+string(mult.Currency)
 			heads[colMetricSet] = "Metric (" + string(mult.Currency) + " m)"
 		}
-		if _, ok := set.Aggregate.(comps.WeightedMean); ok {
+		switch set.Aggregate.(type) {
+		case comps.WeightedMean:
 			heads[colWeight] = "Weight"
+		case comps.Harmonic:
+			heads[colWeight] = "1 / multiple"
 		}
 		for c, h := range heads {
 			if err := b.put(sh, c, row, text(h)); err != nil {
@@ -682,8 +685,11 @@ func (b *book) company(set comps.Set, mult comps.SetMultiple, cm comps.CompanyMu
 			cells[colMultiple] = "=" + at(colPrinted) + "*" + at(colFX)
 		}
 	}
-	if w, ok := set.Aggregate.(comps.WeightedMean); ok {
-		cells[colWeight] = num(w.Weights[c.Ticker])
+	switch a := set.Aggregate.(type) {
+	case comps.WeightedMean:
+		cells[colWeight] = num(a.Weights[c.Ticker])
+	case comps.Harmonic: // summed for the harmonic mean
+		cells[colWeight] = "=1/" + at(colMultiple)
 	}
 	for col, v := range cells {
 		if err := b.put(Comps, col, row, v); err != nil {
@@ -702,7 +708,9 @@ func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (s
 	case comps.Median:
 		return "MEDIAN(" + rng + ")", nil
 	case comps.Harmonic:
-		return "HARMEAN(" + rng + ")", nil
+		// n / Σ(1/x) of the reciprocals' column: HARMEAN's own definition, in a form
+		// excelize can evaluate for the cached values.
+		return "COUNT(" + rng + ")/SUM(" + cell(colWeight, first) + ":" + cell(colWeight, last) + ")", nil
 	case comps.Trimmed:
 		// TRIMMEAN drops floor(n × p / 2) from each end; sotp drops floor(n × f): p = 2f.
 		return "TRIMMEAN(" + rng + "," + strconv.FormatFloat(2*a.Fraction.InexactFloat64(), 'g', -1, 64) + ")", nil
