@@ -21,6 +21,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -50,8 +51,9 @@ type book struct {
 
 // Extras are sheets of values a caller adds to a workbook: grids (one output each, with a
 // colour scale), tornados, scenario comparisons, Monte Carlo summaries, Sobol indices,
-// Morris screenings, Shapley effects, and the reconciliation of printed figures against the model. Each
-// says in its first row that its values do not recalculate.
+// Morris screenings, Shapley effects, and the reconciliation of printed figures against
+// the model. Each says in its first row that its values do not recalculate, and names
+// figures and assumptions by title and unit (valuation.Result.Caption), as charts do.
 type Extras struct {
 	Grids       []GridSheet
 	Tornados    []sensitivity.Tornado
@@ -1461,22 +1463,22 @@ func (b *book) extras(x Extras) error {
 	}
 	var sheets []sheet
 	for i, t := range x.Tornados {
-		sheets = append(sheets, sheet{fmt.Sprintf("Tornado %d", i+1), tornadoRows(t)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Tornado %d", i+1), b.tornadoRows(t)})
 	}
 	for i, c := range x.Scenarios {
-		sheets = append(sheets, sheet{fmt.Sprintf("Scenarios %d", i+1), scenarioRows(c)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Scenarios %d", i+1), b.scenarioRows(c)})
 	}
 	for i, mc := range x.MonteCarlos {
-		sheets = append(sheets, sheet{fmt.Sprintf("Monte Carlo %d", i+1), monteCarloRows(mc)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Monte Carlo %d", i+1), b.monteCarloRows(mc)})
 	}
 	for i, ix := range x.Sobols {
-		sheets = append(sheets, sheet{fmt.Sprintf("Sobol %d", i+1), sobolRows(ix)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Sobol %d", i+1), b.sobolRows(ix)})
 	}
 	for i, sc := range x.Screenings {
-		sheets = append(sheets, sheet{fmt.Sprintf("Morris %d", i+1), morrisRows(sc)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Morris %d", i+1), b.morrisRows(sc)})
 	}
 	for i, sx := range x.Shapleys {
-		sheets = append(sheets, sheet{fmt.Sprintf("Shapley %d", i+1), shapleyRows(sx)})
+		sheets = append(sheets, sheet{fmt.Sprintf("Shapley %d", i+1), b.shapleyRows(sx)})
 	}
 	if len(x.Printed) > 0 {
 		sheets = append(sheets, sheet{"Reconciliation", b.reconciliationRows(x.Printed)})
@@ -1493,23 +1495,24 @@ func (b *book) extras(x Extras) error {
 }
 
 // tornadoRows are a tornado's sheet: each assumption's swing and the output at its ends.
-func tornadoRows(t sensitivity.Tornado) [][]any {
-	rows := [][]any{{text("Tornado: " + t.Output)}, {text("assumption"), text("base"), text("low"), text("high"), text(t.Output + " at low"), text("at high"), text("range")}}
+func (b *book) tornadoRows(t sensitivity.Tornado) [][]any {
+	out := b.caption(t.Output)
+	rows := [][]any{{text("Tornado: " + out)}, {text("assumption"), text("base"), text("low"), text("high"), text(out + " at low"), text("at high"), text("range")}}
 	for _, bar := range t.Bars {
-		rows = append(rows, []any{text(bar.Name), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
+		rows = append(rows, []any{text(b.caption(bar.Name)), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
 	}
 	return rows
 }
 
 // scenarioRows are a comparison of scenarios: each output at the base and in each.
-func scenarioRows(c sensitivity.Comparison) [][]any {
+func (b *book) scenarioRows(c sensitivity.Comparison) [][]any {
 	head := []any{text("output"), text("base")}
 	for _, sc := range c.Scenarios {
 		head = append(head, text(sc.Name))
 	}
 	rows := [][]any{head}
 	for o, out := range c.Outputs {
-		row := []any{text(out)}
+		row := []any{text(b.caption(out))}
 		if o < len(c.Base) {
 			row = append(row, num(c.Base[o]))
 		}
@@ -1526,8 +1529,8 @@ func scenarioRows(c sensitivity.Comparison) [][]any {
 }
 
 // monteCarloRows are a Monte Carlo summary and its histogram.
-func monteCarloRows(mc sensitivity.Summary) [][]any {
-	rows := [][]any{{text("Monte Carlo: " + mc.Output)}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
+func (b *book) monteCarloRows(mc sensitivity.Summary) [][]any {
+	rows := [][]any{{text("Monte Carlo: " + b.caption(mc.Output))}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
 		{text("mean"), mc.Mean}, {text("sd"), mc.SD}, {text("P5"), mc.P5}, {text("P50"), mc.P50}, {text("P95"), mc.P95},
 		{text("min"), mc.Min}, {text("max"), mc.Max}, {text("threshold"), mc.Threshold}, {text("share above"), mc.PAbove},
 		{}, {text("from"), text("to"), text("draws")}}
@@ -1541,17 +1544,17 @@ func monteCarloRows(mc sensitivity.Summary) [][]any {
 }
 
 // sobolRows are one output's Sobol indices, with second-order ones when asked.
-func sobolRows(ix sensitivity.Indices) [][]any {
-	rows := [][]any{{text("Sobol indices: " + ix.Output)}, {text("rows"), ix.Rows}, {text("variance"), ix.Variance},
+func (b *book) sobolRows(ix sensitivity.Indices) [][]any {
+	rows := [][]any{{text("Sobol indices: " + b.caption(ix.Output))}, {text("rows"), ix.Rows}, {text("variance"), ix.Variance},
 		{text("intervals"), text(ix.Intervals)}, {},
 		{text("input"), text("inputs moved"), text("first"), text("low"), text("high"), text("total"), text("low"), text("high")}}
 	for _, in := range ix.Inputs {
-		rows = append(rows, []any{text(in.Name), text(strings.Join(in.Members, ", ")), in.First, in.FirstLo, in.FirstHi, in.Total, in.TotalLo, in.TotalHi})
+		rows = append(rows, []any{text(b.caption(in.Name)), text(b.captions(in.Members)), in.First, in.FirstLo, in.FirstHi, in.Total, in.TotalLo, in.TotalHi})
 	}
 	if len(ix.Pairs) > 0 {
 		rows = append(rows, []any{}, []any{text("pair"), text(""), text("second"), text("low"), text("high")})
 		for _, p := range ix.Pairs {
-			rows = append(rows, []any{text(p.A), text(p.B), p.Second, p.Lo, p.Hi})
+			rows = append(rows, []any{text(b.caption(p.A)), text(b.caption(p.B)), p.Second, p.Lo, p.Hi})
 		}
 	}
 	for _, in := range ix.Invalid {
@@ -1561,11 +1564,11 @@ func sobolRows(ix sensitivity.Indices) [][]any {
 }
 
 // morrisRows are a Morris screening, inputs ranked by mu*.
-func morrisRows(sc sensitivity.Screening) [][]any {
-	rows := [][]any{{text("Morris screening: " + sc.Output)}, {text("trajectories"), sc.Trajectories}, {},
+func (b *book) morrisRows(sc sensitivity.Screening) [][]any {
+	rows := [][]any{{text("Morris screening: " + b.caption(sc.Output))}, {text("trajectories"), sc.Trajectories}, {},
 		{text("input"), text("inputs moved"), text("mu*"), text("low"), text("high"), text("mu"), text("sigma")}}
 	for _, e := range sc.Ranked() {
-		rows = append(rows, []any{text(e.Name), text(strings.Join(e.Members, ", ")), e.MuStar, e.MuStarLo, e.MuStarHi, e.Mu, e.Sigma})
+		rows = append(rows, []any{text(b.caption(e.Name)), text(b.captions(e.Members)), e.MuStar, e.MuStarLo, e.MuStarHi, e.Mu, e.Sigma})
 	}
 	for _, in := range sc.Invalid {
 		rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
@@ -1574,11 +1577,11 @@ func morrisRows(sc sensitivity.Screening) [][]any {
 }
 
 // shapleyRows are one output's Shapley effects.
-func shapleyRows(sx sensitivity.ShapleyEffects) [][]any {
-	rows := [][]any{{text("Shapley effects: " + sx.Output)}, {text("permutations"), sx.Permutations}, {text("variance"), sx.Variance}, {},
+func (b *book) shapleyRows(sx sensitivity.ShapleyEffects) [][]any {
+	rows := [][]any{{text("Shapley effects: " + b.caption(sx.Output))}, {text("permutations"), sx.Permutations}, {text("variance"), sx.Variance}, {},
 		{text("input"), text("effect"), text("low"), text("high")}}
 	for j, n := range sx.Names {
-		rows = append(rows, []any{text(n), sx.Effects[j], sx.Lo[j], sx.Hi[j]})
+		rows = append(rows, []any{text(b.caption(n)), sx.Effects[j], sx.Lo[j], sx.Hi[j]})
 	}
 	return rows
 }
@@ -1599,6 +1602,25 @@ func (b *book) reconciliationRows(printed []valuation.Printed) [][]any {
 		rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), num(c.Value), num(c.Computed), text(status)})
 	}
 	return rows
+}
+
+// caption is how the analysis sheets name a figure or assumption: its title and unit
+// (valuation.Result.Caption: "2021E MAU (m)" for forecast/2021/mau), as charts and the
+// CLI's charts do; a name that is not a key (a group of inputs) as it is.
+func (b *book) caption(name string) string {
+	if k, err := key.Parse(name); err == nil {
+		return b.r.Caption(k)
+	}
+	return name
+}
+
+// captions is the captions of names, joined by commas.
+func (b *book) captions(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = b.caption(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 // cellValue is a grid or tornado cell's first output, or the reason it has none.
@@ -1649,16 +1671,17 @@ func (b *book) gridSheet(sh string, gs GridSheet) error {
 		}
 		return num(c.Values[o])
 	}
-	rows := [][]any{{text(gs.Output + " by " + g.Axes[0].Name)}}
+	out, a0 := b.caption(gs.Output), b.caption(g.Axes[0].Name)
+	rows := [][]any{{text(out + " by " + a0)}}
 	var first, last string
 	if len(g.Axes) == 1 {
-		rows = append(rows, []any{text(g.Axes[0].Name), text(gs.Output)})
+		rows = append(rows, []any{text(a0), text(out)})
 		for i, v := range g.Axes[0].Values {
 			rows = append(rows, []any{num(v), value(i)})
 		}
 		first, last = cell(2, 3), cell(2, 2+len(g.Axes[0].Values))
 	} else {
-		rows[0][0] = text(gs.Output + " by " + g.Axes[0].Name + " (rows) × " + g.Axes[1].Name + " (columns)")
+		rows[0][0] = text(out + " by " + a0 + " (rows) × " + b.caption(g.Axes[1].Name) + " (columns)")
 		head := []any{text("")}
 		for _, v := range g.Axes[1].Values {
 			head = append(head, num(v))

@@ -365,8 +365,8 @@ func TestExtras(t *testing.T) {
 	}
 	// Shares alone move the target over a Sobol run of shares: its first-order index is
 	// 1 up to the estimator's error, and one scramble leaves no interval (n/a).
-	if v, _ := f.GetCellValue("Sobol 1", "A8"); v != "shares" {
-		t.Errorf("Sobol sheet's first input %q, want shares", v)
+	if v, _ := f.GetCellValue("Sobol 1", "A8"); v != "Shares (m)" {
+		t.Errorf("Sobol sheet's first input %q, want Shares (m), shares by its title and unit", v)
 	}
 	if v, _ := f.GetCellValue("Sobol 1", "C8", excelize.Options{RawCellValue: true}); v == "" || v == "n/a" {
 		t.Errorf("Sobol sheet's first-order index %q", v)
@@ -376,8 +376,15 @@ func TestExtras(t *testing.T) {
 	if v, _ := f.GetCellValue("Sobol 1", "D8"); v != "n/a" {
 		t.Errorf("Sobol sheet's interval of one scramble %q, want n/a", v)
 	}
-	if v, _ := f.GetCellValue("Morris 1", "A6"); v != "shares" {
-		t.Errorf("Morris sheet's first input %q, want shares", v)
+	if v, _ := f.GetCellValue("Morris 1", "A6"); v != "Shares (m)" {
+		t.Errorf("Morris sheet's first input %q, want Shares (m)", v)
+	}
+	// Figures and assumptions are named by title and unit, as in the charts.
+	for sh, want := range map[string]string{"Tornado 1": "Tornado: Target price (HK$)", "Grid 1": "Target price (HK$) by 2021E MAU (m) (rows) × ",
+		"Monte Carlo 1": "Monte Carlo: Target price (HK$)"} {
+		if v, _ := f.GetCellValue(sh, "A2"); !strings.HasPrefix(v, want) {
+			t.Errorf("%s titled %q, want it to begin %q", sh, v, want)
+		}
 	}
 	if err := workbook.Write(&bytes.Buffer{}, m, workbook.Extras{Grids: []workbook.GridSheet{{Grid: g, Output: "sum"}}}); !errors.Is(err, fault.ErrUnsupported) {
 		t.Errorf("a grid sheet of an output the grid lacks: %v", err)
