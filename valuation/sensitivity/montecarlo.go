@@ -94,9 +94,15 @@ const (
 // bufferedDraws is the most draws whose outputs a run holds for its summary's passes
 // (16 MiB of them) when it keeps no samples: past it, the passes that need the mean, the
 // range or ranks replay the seeded draws block by block instead (summary.go), so that
-// memory stays under the same bound at any number of draws, for two more evaluations a
-// draw. The summary is the same either way, bit for bit.
+// memory stays under the same bound at any number of draws, for one more evaluation a
+// draw (two when the pilot's windows miss a percentile). The summary is the same either
+// way, bit for bit.
 const bufferedDraws = 1 << 21
+
+// pilotBlocks are the most blocks of draws (65,536 draws, 512 KiB) whose outputs a run
+// that replays keeps as a pilot sample: the summary gathers the values around the
+// pilot's percentiles in the pass that counts, which saves it a last pass (summary).
+const pilotBlocks = 64
 
 // Summary is the distribution of a Monte Carlo run's output over its valid draws.
 type Summary struct {
@@ -197,10 +203,11 @@ type mcRun struct {
 	pr      program
 	g       guard
 	checks  []check
-	th, z   float64   // the threshold of Summary.PAbove; the confidence's normal quantile
-	looks   bool      // the run draws in rounds and looks at its statistics after each
-	stops   bool      // at the first look where every precision asked for is met
-	samples []float64 // read back by the summary's passes, else replayed (nil)
+	th, z   float64     // the threshold of Summary.PAbove; the confidence's normal quantile
+	looks   bool        // the run draws in rounds and looks at its statistics after each
+	stops   bool        // at the first look where every precision asked for is met
+	samples []float64   // read back by the summary's passes, else replayed (nil)
+	pilot   [][]float64 // when replayed: the valid outputs of the first pilotBlocks blocks, by block
 	stats   []blockStats
 	workers []paddedWorker
 	drawn   int
@@ -254,6 +261,8 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 	}
 	if mc.KeepSamples || mc.Draws <= buffered || len(mc.Percentiles) > 0 {
 		r.samples = make([]float64, mc.Draws)
+	} else {
+		r.pilot = make([][]float64, max(1, min(pilotBlocks, buffered/(32*blockSize)))) // a 32nd of the buffer at most
 	}
 	blocks := (mc.Draws + blockSize - 1) / blockSize
 	r.stats = make([]blockStats, blocks)
@@ -310,8 +319,14 @@ func (r *mcRun) draw(ctx context.Context) error {
 		err := o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
 			st := newBlockStats()
 			r.block(w, b0+bi, end, true, func(i int, v float64) {
-				if r.samples != nil {
+				switch {
+				case r.samples != nil:
 					r.samples[i] = v // NaN marks an invalid draw
+				case b0+bi < len(r.pilot) && !math.IsNaN(v):
+					if r.pilot[b0+bi] == nil {
+						r.pilot[b0+bi] = make([]float64, 0, blockSize)
+					}
+					r.pilot[b0+bi] = append(r.pilot[b0+bi], v)
 				}
 				if !math.IsNaN(v) {
 					st.add(v, r.th)
@@ -366,7 +381,12 @@ func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
 	if r.samples != nil { // read back, not drawn again
 		src = sliceSource(r.samples[:drawn])
 	}
-	out, err := r.e.opts.summary(ctx, mc.Output, src, stats, r.th, mc.Bins)
+	var pilot []float64
+	if r.samples == nil {
+		pilot = slices.Concat(r.pilot...)
+		slices.Sort(pilot)
+	}
+	out, err := r.e.opts.summary(ctx, mc.Output, src, stats, r.th, mc.Bins, pilot)
 	if err != nil {
 		return Summary{}, err
 	}

@@ -1,10 +1,13 @@
 package sensitivity
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestQuantileInterval works Conover's large-sample interval by hand: of the draws 1 to
@@ -90,6 +93,57 @@ func TestRunsAt(t *testing.T) {
 			if got := r.at(k); got != all[k] {
 				t.Fatalf("runs of %d and %d: rank %d is %g, want %g", n[0], n[1], k, got, all[k])
 			}
+		}
+	}
+}
+
+// TestSummaryWindows: past 65,536 values, a pilot sample of the first 65,536 lets the
+// summary read its percentiles from the windows it gathers in the pass that counts, one
+// pass over the values where it made two; a pilot drawn from elsewhere (shifted by 10
+// SD) misses and the summary makes its last pass. The summary is the same in all three.
+func TestSummaryWindows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	xs := make([]float64, 300_000)
+	for i := range xs {
+		xs[i] = 400 + 30*rng.NormFloat64()
+	}
+	o := Options{Workers: 2}
+	passes := 0
+	src := sliceSource(xs)
+	each := src.each
+	src.each = func(w, b int, visit func(float64)) {
+		if b == 0 {
+			passes++ // block 0 is visited once a pass, by one worker
+		}
+		each(w, b, visit)
+	}
+	blocks, err := o.stats(context.Background(), sliceSource(xs), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pilot := slices.Sorted(slices.Values(xs[:65536]))
+	far := make([]float64, len(pilot))
+	for i, v := range pilot {
+		far[i] = v + 300
+	}
+	var first Summary
+	for i, c := range []struct {
+		name   string
+		pilot  []float64
+		passes int
+	}{{"no pilot", nil, 2}, {"a pilot", pilot, 1}, {"a pilot from elsewhere", far, 2}} {
+		passes = 0
+		s, err := o.summary(context.Background(), "x", src, blocks, 0, 10, c.pilot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if passes != c.passes {
+			t.Errorf("%s: %d passes over the values, want %d", c.name, passes, c.passes)
+		}
+		if i == 0 {
+			first = s
+		} else if diff := cmp.Diff(first, s); diff != "" {
+			t.Errorf("%s: the summary differs (-no pilot +%s):\n%s", c.name, c.name, diff)
 		}
 	}
 }

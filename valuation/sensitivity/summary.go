@@ -96,7 +96,14 @@ func (o Options) stats(ctx context.Context, src source, threshold float64) ([]bl
 // standard deviation, the histogram and the percentiles' buckets in one more pass over
 // src; and, past 65,536 values, the few values of the buckets that hold the percentiles'
 // ranks in a last pass. src must hold two values or more.
-func (o Options) summary(ctx context.Context, output string, src source, blocks []blockStats, threshold float64, bins int) (Summary, error) {
+//
+// pilot, if given, is a sample of src's values in order (the first blocks' of a run
+// that replays its draws): the pass that counts also gathers the values in a window
+// around each percentile's place in the pilot, six standard deviations of a binomial
+// rank wide each way, and counts those below it; a percentile whose ranks fall in its
+// window is read there, and when all do, the last pass is not made. The windows only
+// save the pass: a value is taken at its rank either way, so the summary is the same.
+func (o Options) summary(ctx context.Context, output string, src source, blocks []blockStats, threshold float64, bins int, pilot []float64) (Summary, error) {
 	o.Progress = nil
 	s := Summary{Output: output, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
 	sum, above := 0.0, 0
@@ -142,6 +149,11 @@ func (o Options) summary(ctx context.Context, output string, src source, blocks 
 	}
 	ss := make([]float64, src.blocks)
 	mean, least := s.Mean, s.Min
+	ps := []float64{0.05, 0.5, 0.95}
+	var win *windows
+	if !sorting && len(pilot) > 0 {
+		win = newWindows(pilot, ps, n, workers, o.gatherLimit())
+	}
 	err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, b int) {
 		sq, count := 0.0, counts[w]
 		var ranked []int
@@ -158,6 +170,9 @@ func (o Options) summary(ctx context.Context, output string, src source, blocks 
 			count[i]++
 			if ranked != nil {
 				ranked[bk.of(v)]++
+				if win != nil {
+					win.see(w, v)
+				}
 			} else {
 				vs = append(vs, v)
 			}
@@ -180,12 +195,19 @@ func (o Options) summary(ctx context.Context, output string, src source, blocks 
 			s.Histogram[i].Count += k
 		}
 	}
-	ps := []float64{0.05, 0.5, 0.95}
 	var q []float64
-	if sorting {
+	switch {
+	case sorting:
 		q = sortedQuantiles(slices.Concat(kept...), ps)
-	} else if q, err = o.selectRanks(ctx, src, n, bk, per, ps); err != nil {
-		return Summary{}, err
+	default:
+		if win != nil {
+			q = win.quantiles(n, ps)
+		}
+		if q == nil {
+			if q, err = o.selectRanks(ctx, src, n, bk, per, ps); err != nil {
+				return Summary{}, err
+			}
+		}
 	}
 	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
 	return s, nil
@@ -198,7 +220,100 @@ func (o Options) summarize(ctx context.Context, output string, samples []float64
 	if err != nil {
 		return Summary{}, err
 	}
-	s, err := o.summary(ctx, output, src, blocks, threshold, bins)
+	s, err := o.summary(ctx, output, src, blocks, threshold, bins, nil)
 	s.Samples = samples
 	return s, err
+}
+
+// windows gather, in the pass that counts, the values around each percentile's place in
+// a pilot sample, and count those below, worker by worker (summary).
+type windows struct {
+	lo, hi []float64 // each percentile's window, [lo, hi]
+	ws     []windowWorker
+	limit  int // the most values one worker gathers in all
+}
+
+// windowWorker is one worker's counts and values, apart from the next worker's.
+type windowWorker struct {
+	_     [64]byte
+	below []int       // by percentile
+	found [][]float64 // by percentile
+	held  int         // values gathered
+	over  bool        // past the limit: the windows are given up
+	_     [64]byte
+}
+
+// newWindows places a window around each of ps in the sorted pilot: from the pilot's
+// value six binomial standard deviations of rank below the percentile's place to the one
+// six above (open-ended past the pilot's ends); each worker's room for its share of the
+// n values is made at once, as the pilot expects it, so that gathering does not grow it.
+func newWindows(pilot, ps []float64, n, workers, limit int) *windows {
+	m := float64(len(pilot))
+	x := &windows{ws: make([]windowWorker, workers), limit: max(limit/workers, 1)}
+	room := make([]int, len(ps))
+	for j, p := range ps {
+		c, d := p*(m-1), 6*math.Sqrt(m*p*(1-p))+2
+		lo, hi := math.Inf(-1), math.Inf(1)
+		a, b := int(math.Floor(c-d)), int(math.Ceil(c+d))
+		if a > 0 {
+			lo = pilot[a]
+		}
+		if b < len(pilot)-1 {
+			hi = pilot[b]
+		}
+		x.lo, x.hi = append(x.lo, lo), append(x.hi, hi)
+		share := float64(min(b, len(pilot)-1)-max(a, 0)+1) / m
+		room[j] = min(int(1.1*share*float64(n)/float64(workers))+blockSize, x.limit)
+	}
+	for w := range x.ws {
+		x.ws[w].below, x.ws[w].found = make([]int, len(ps)), make([][]float64, len(ps))
+		for j := range ps {
+			x.ws[w].found[j] = make([]float64, 0, room[j])
+		}
+	}
+	return x
+}
+
+// see counts or gathers v on worker w.
+func (x *windows) see(w int, v float64) {
+	ww := &x.ws[w]
+	for j, lo := range x.lo {
+		switch {
+		case v < lo:
+			ww.below[j]++
+		case v <= x.hi[j] && !ww.over:
+			ww.found[j] = append(ww.found[j], v)
+			if ww.held++; ww.held > x.limit {
+				ww.over = true
+			}
+		}
+	}
+}
+
+// quantiles are the percentiles ps of the n values, interpolated as Summary's, when each
+// one's two ranks fell within its window; nil when a window missed or was given up.
+func (x *windows) quantiles(n int, ps []float64) []float64 {
+	out := make([]float64, len(ps))
+	for j, p := range ps {
+		below := 0
+		vs := x.ws[0].found[j] // one worker's in place; several workers' joined
+		for w, ww := range x.ws {
+			if ww.over {
+				return nil
+			}
+			below += ww.below[j]
+			if w > 0 {
+				vs = append(vs, ww.found[j]...)
+			}
+		}
+		h := p * float64(n-1)
+		k, k1 := int(h), min(int(h)+1, n-1)
+		if k < below || k1-below >= len(vs) {
+			return nil
+		}
+		slices.Sort(vs)
+		lo, hi := vs[k-below], vs[k1-below]
+		out[j] = lo + (h-math.Floor(h))*(hi-lo)
+	}
+	return out
 }
