@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -62,11 +63,15 @@ type diffGroupChange struct {
 	Change string `json:"change"`
 }
 
-// diff attributes the change of the target between two models of one structure to its
-// causes: the old model's assumptions are moved to the new model's values one at a time,
-// group by group (diffGroups), each step an exact revaluation, so that the steps and the
-// rest (what no assumption holds: a peer's market value moves the multiple, which is an
-// assumption; a new peer's text, nothing) sum to the change exactly.
+// diff attributes the change of the target between two models to its causes. First the
+// structural steps, each an exact revaluation of the old model as changed so far: each
+// part (and its segment) the new model no longer has, removed at minus its value; each
+// it adds, at its value; each part whose method changed (P/MAU to P/S), at the
+// difference. Then like for like: the assumptions are moved to the new model's values
+// one at a time, group by group (diffGroups), so that the steps and the rest (what no
+// assumption holds: a peer's market value moves the multiple, which is an assumption; a
+// new peer's text, nothing) sum to the change exactly. Models of other years, or that
+// differ in other ways than parts (bridge items, tranches), are refused.
 //
 // With -chart PATH (.svg or .png), it also draws the change as a waterfall of the groups,
 // from the old target to the new.
@@ -86,6 +91,14 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 		return format, err
 	}
 	nu, err := modelfile.LoadModel(rest[1])
+	if err != nil {
+		return format, err
+	}
+	oldTarget, err := targetOf(old)
+	if err != nil {
+		return format, err
+	}
+	old, structural, err := restructure(old, nu, rest[1])
 	if err != nil {
 		return format, err
 	}
@@ -127,9 +140,13 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 	if err != nil {
 		return format, err
 	}
-	oldTarget, newTarget := oldPrep.Result().Target, newPrep.Result().Target
+	newTarget := newPrep.Result().Target
 	rep := diffReport{From: rest[0], To: rest[1], Old: fault.Plain(oldTarget), New: fault.Plain(newTarget), Details: att}
 	var changes []decimal.Decimal
+	for _, st := range structural {
+		rep.Groups = append(rep.Groups, diffGroupChange{Group: st.Name, Change: fault.Plain(st.Change)})
+		changes = append(changes, st.Change)
+	}
 	for _, g := range diffGroups {
 		change := decimal.Decimal{}
 		for _, s := range att.Steps {
@@ -170,6 +187,95 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 	fmt.Fprintln(w)
 	_, err = fmt.Fprint(w, att.Text())
 	return format, err
+}
+
+// targetOf is m's target.
+func targetOf(m valuation.Model) (decimal.Decimal, error) {
+	r, err := m.Value()
+	return r.Target, err
+}
+
+// restructure changes old's parts into nu's, a step at a time (a part removed, a part
+// added, a part's method changed; see diff), and returns the model so changed with each
+// step's change of the target. Models of other plan years are refused (newFile names the
+// new model in the error).
+func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []sensitivity.Step, error) {
+	if !slices.Equal(old.Plan.Years, nu.Plan.Years) || old.Year != nu.Year {
+		return valuation.Model{}, nil, &fault.Error{Pkg: "sotp", File: newFile, Field: "plan years",
+			Value: fmt.Sprintf("%v priced in %d against %v in %d: diff compares models of the same years", nu.Plan.Years, nu.Year, old.Plan.Years, old.Year), Err: fault.ErrUnsupported}
+	}
+	m := old.Clone()
+	cur, err := targetOf(m)
+	if err != nil {
+		return valuation.Model{}, nil, err
+	}
+	var steps []sensitivity.Step
+	step := func(name string) error {
+		t, err := targetOf(m)
+		if err != nil {
+			return fault.Within(err, fault.Error{Pkg: "sotp", Op: "diff: " + name})
+		}
+		steps = append(steps, sensitivity.Step{Name: name, Change: t.Sub(cur)})
+		cur = t
+		return nil
+	}
+	partOf := func(m valuation.Model, seg string) int {
+		return slices.IndexFunc(m.Parts, func(p valuation.Part) bool { return p.Segment == seg })
+	}
+	segOf := func(p segments.Plan, seg string) int {
+		return slices.IndexFunc(p.Segments, func(s segments.Segment) bool { return s.Name == seg })
+	}
+	for _, p := range slices.Clone(m.Parts) {
+		if partOf(nu, p.Segment) >= 0 {
+			continue
+		}
+		m.Parts = slices.Delete(m.Parts, partOf(m, p.Segment), partOf(m, p.Segment)+1)
+		if i := segOf(m.Plan, p.Segment); i >= 0 && segOf(nu.Plan, p.Segment) < 0 {
+			m.Plan.Segments = slices.Delete(m.Plan.Segments, i, i+1)
+		}
+		if err := step("removed: " + p.Segment); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
+	for _, p := range nu.Parts {
+		if partOf(m, p.Segment) >= 0 {
+			continue
+		}
+		if i := segOf(nu.Plan, p.Segment); i >= 0 && segOf(m.Plan, p.Segment) < 0 {
+			m.Plan.Segments = append(m.Plan.Segments, nu.Plan.Clone().Segments[i])
+		}
+		m.Parts = append(m.Parts, p)
+		if err := step("added: " + p.Segment); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
+	for _, p := range nu.Parts {
+		i := partOf(m, p.Segment)
+		if sameMethod(m.Parts[i].Method, p.Method) {
+			continue
+		}
+		from := m.Parts[i].Method.Name()
+		m.Parts[i].Method = p.Method
+		if err := step("method: " + p.Segment + " " + from + " to " + p.Method.Name()); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
+	return m, steps, nil
+}
+
+// sameMethod says two parts' methods are the same method, what moves in them aside: a
+// multiple of the same label and figure on a set of the same metric (its peers' values
+// and premiums are assumptions, told like for like), or a fixed amount (its value is an
+// assumption too).
+func sameMethod(a, b valuation.Method) bool {
+	am, aok := a.(valuation.Multiple)
+	bm, bok := b.(valuation.Multiple)
+	if aok && bok {
+		return am.Name() == bm.Name() && am.Metric == bm.Metric && am.Comps.Metric == bm.Comps.Metric
+	}
+	_, af := a.(valuation.Fixed)
+	_, bf := b.(valuation.Fixed)
+	return af && bf || !aok && !bok && !af && !bf && a.Name() == b.Name()
 }
 
 // diffChart draws the change of the target by group as a waterfall, to path: SVG or PNG

@@ -77,7 +77,70 @@ func TestDiff(t *testing.T) {
 	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
 	stdout.Reset()
 	stderr.Reset()
-	if code := command(t.Context(), []string{"diff", old, streamco}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "one structure") {
+	if code := command(t.Context(), []string{"diff", old, streamco}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "same years") {
 		t.Errorf("models of two structures: exit %d, %s", code, stderr.String())
+	}
+}
+
+// TestDiffStructural: a new model of the local-services example without its grocery
+// segment (a fixed -800), its advertising priced at a fixed 24,000 in place of P/MAU
+// (30,000), and its delivery peer at a market value of 32,000 for 28,000 (EV/EBITDA 17x
+// for 15x on 2,400 of EBITDA: 40,800 for 36,000) is told structure first, each step an
+// exact revaluation, by hand over 1,000m shares: grocery removed +0.8, advertising's
+// method -6.0, then like for like the peer multiples +4.8; 68.2 to 67.8, the steps
+// summing to the change exactly. Backwards, grocery is added at -0.8.
+func TestDiffStructural(t *testing.T) {
+	old := filepath.Join("..", "models", "localco.json")
+	b, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	parts := doc["parts"].([]any)
+	delivery := parts[1].(map[string]any)
+	delivery["comps"].(map[string]any)["companies"].([]any)[0].(map[string]any)["market_value"] = "32000"
+	doc["parts"] = []any{delivery, map[string]any{"segment": "ads", "method": "fixed", "value": "24000", "note": "a stake's price (made up)"}}
+	plan := doc["plan"].(map[string]any)
+	plan["segments"] = plan["segments"].([]any)[1:] // grocery was first
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nu := filepath.Join(t.TempDir(), "new.json")
+	if err := os.WriteFile(nu, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Old, New string
+		Groups   []struct{ Group, Change string }
+	}
+	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", old, nu)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	sum := decimal.Decimal{}
+	for _, g := range rep.Groups {
+		c := decimal.RequireFromString(g.Change)
+		sum = sum.Add(c)
+		got = append(got, g.Group+" "+c.StringFixed(1))
+	}
+	want := []string{"removed: grocery 0.8", "method: ads P/MAU to Fixed -6.0", "peer multiples 4.8"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") || rep.Old != "68.2" || rep.New != "67.8" ||
+		!sum.Equal(decimal.RequireFromString(rep.New).Sub(decimal.RequireFromString(rep.Old))) {
+		t.Errorf("%s to %s by %v, want 68.2 to 67.8 by %v, summing exactly", rep.Old, rep.New, got, want)
+	}
+	// Backwards, grocery is added at its value and advertising's method changes back.
+	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", nu, old)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, g := range rep.Groups {
+		got = append(got, g.Group+" "+decimal.RequireFromString(g.Change).StringFixed(1))
+	}
+	if want := "added: grocery -0.8; method: ads Fixed to P/MAU 6.0; peer multiples -4.8"; strings.Join(got, "; ") != want {
+		t.Errorf("backwards by %v, want %s", got, want)
 	}
 }

@@ -30,9 +30,10 @@
 // unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
 // formulas, with a sheet of each of a run's analyses; inline writes a model file with its
 // comparables files inlined (for the service, which reads no file of its host); diff
-// attributes the change of the target between two models of one structure to its causes
-// (users, drivers, peer multiples, premiums, FX, the bridge, shares), each step an exact
-// revaluation, the steps and the rest summing to the change exactly; batch values every
+// attributes the change of the target between two models of the same years to its causes
+// (parts removed, added or repriced by another method; then users, drivers, peer
+// multiples, premiums, FX, the bridge, shares), each step an exact revaluation, the
+// steps and the rest summing to the change exactly; batch values every
 // model and run file in a folder (a coverage book) and writes a line each, in name
 // order, with its target, price, upside and rating or its error, -shard i/n taking the
 // files at places i modulo n, so that a Kubernetes Indexed Job shares a folder among its
