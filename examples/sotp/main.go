@@ -298,7 +298,9 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 	var as axes
 	var output string
 	var workers int
+	var keys bool
 	format, rest, err := flags("grid", args, []string{"text", "markdown", "json", "csv"}, func(fs *flag.FlagSet) {
+		fs.BoolVar(&keys, "keys", false, "name figures and assumptions by their keys, not their titles and units")
 		fs.Var(&as, "axis", "NAME=FROM:TO:N (N even steps) or NAME=V1,V2,..., once or twice")
 		fs.StringVar(&output, "output", "target", "the figure to read at each point")
 		fs.IntVar(&workers, "workers", 0, "goroutines (0: GOMAXPROCS); results do not depend on it")
@@ -324,7 +326,7 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 	if err != nil {
 		return format, err
 	}
-	o := sensitivity.Options{Workers: workers, Progress: progress(stderr)}
+	o := sensitivity.Options{Workers: workers, Progress: progress(stderr), Captions: !keys}
 	e, err := sensitivity.New(m, o)
 	if err != nil {
 		return format, err
@@ -347,14 +349,17 @@ func grid(ctx context.Context, args []string, w, stderr io.Writer) (string, erro
 }
 
 func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, error) {
-	format, rest, err := flags("run", args, []string{"text", "json"}, nil)
+	var keys bool
+	format, rest, err := flags("run", args, []string{"text", "json"}, func(fs *flag.FlagSet) {
+		fs.BoolVar(&keys, "keys", false, "name figures and assumptions by their keys, not their titles and units")
+	})
 	if err != nil {
 		return "", err
 	}
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: run takes one run file", errUsage)
 	}
-	r, err := readRun(ctx, rest[0], progress(stderr))
+	r, err := readRun(ctx, rest[0], progress(stderr), !keys)
 	if err != nil {
 		return format, err
 	}
@@ -401,7 +406,7 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 
 // readRun reads the run file at path; a model file or comparables file it names is read
 // from its directory through an os.Root, as modelfile.LoadModel reads them.
-func readRun(ctx context.Context, path string, progress func(done, total int)) (run.Report, error) {
+func readRun(ctx context.Context, path string, progress func(done, total int), captions bool) (run.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return run.Report{}, &fault.Error{Pkg: "modelfile", File: path, Err: err}
@@ -416,7 +421,7 @@ func readRun(ctx context.Context, path string, progress func(done, total int)) (
 	if err != nil {
 		return run.Report{}, fault.Within(err, fault.Error{File: path})
 	}
-	rf.Progress = progress
+	rf.Progress, rf.Captions = progress, captions
 	r, err := rf.Run(ctx, root.FS())
 	if err != nil {
 		return run.Report{}, fault.Within(err, fault.Error{File: path})

@@ -35,7 +35,7 @@ func readAny(ctx context.Context, path string) (run.Report, error) {
 	}
 	_ = json.Unmarshal(b, &head) // a file that is not JSON is refused by the model reader, at its byte
 	if head.Format == run.Format {
-		return readRun(ctx, path, nil)
+		return readRun(ctx, path, nil, false)
 	}
 	m, r, err := load(path)
 	if err != nil {

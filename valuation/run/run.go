@@ -36,6 +36,9 @@ type File struct {
 	// Progress, if set, is the engine's progress callback for the run's analyses
 	// (sensitivity.Options.Progress).
 	Progress func(done, total int)
+	// Captions has the report's text tables name figures and assumptions by title and
+	// unit (sensitivity.Options.Captions); its JSON is the same either way.
+	Captions bool
 
 	doc      document
 	analyses []section           // built by Decode, in the order they run
@@ -183,7 +186,7 @@ func Read(ctx context.Context, r io.Reader, fsys fs.FS) (Report, error) {
 // run file says where; a cancelled or expired ctx returns its error.
 func (r File) Run(ctx context.Context, fsys fs.FS) (Report, error) {
 	f := r.doc
-	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: r.Progress, MaxPoints: r.Limits.MaxPoints, Workers: r.Limits.Workers}
+	o := sensitivity.Options{LinkDAU: f.LinkDAU, Progress: r.Progress, MaxPoints: r.Limits.MaxPoints, Workers: r.Limits.Workers, Captions: r.Captions}
 	if err := admit(r.analyses, o.MaxPoints); err != nil {
 		return Report{}, err
 	}

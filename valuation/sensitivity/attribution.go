@@ -22,6 +22,9 @@ type Attribution struct {
 	Start    decimal.Decimal `json:"start"`    // the target under From
 	End      decimal.Decimal `json:"end"`      // the target under To
 	Steps    []Step          `json:"steps"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Step moves one assumption from its value under From to its value under To, the
@@ -43,6 +46,15 @@ type Step struct {
 // value of a segment is MAU × multiple, so moving MAU before the multiple credits MAU with
 // less); order to's overrides as the story should be told.
 func (e *Engine) Attribute(ctx context.Context, from, to valuation.Scenario) (Attribution, error) {
+	r, err := e.attribute(ctx, from, to)
+	if err == nil {
+		r.Labels = e.labels("target")
+	}
+	return r, err
+}
+
+// attribute is Attribute without the captions of Options.Captions.
+func (e *Engine) attribute(ctx context.Context, from, to valuation.Scenario) (Attribution, error) {
 	outputs := []string{"target", "shares"}
 	a := Attribution{From: from.Name, To: to.Name}
 	for _, p := range e.base.Parts {
@@ -138,7 +150,7 @@ func (a Attribution) Text() string { return a.table().Text() }
 func (a Attribution) Markdown() string { return a.table().Markdown() }
 
 func (a Attribution) table() table.Table {
-	t := table.Table{Title: "Attribution of the target: " + a.From + " to " + a.To, Header: []string{"step", "from", "to"}}
+	t := table.Table{Labels: a.Labels, Title: "Attribution of the target: " + a.From + " to " + a.To, Header: []string{"step", "from", "to"}}
 	t.Header = append(append(t.Header, a.Segments...), "change", "target")
 	blank := make([]string, len(a.Segments)+3)
 	t.Rows = append(t.Rows, append(append([]string{a.From}, blank...), table.Value("target", a.Start)))

@@ -3,6 +3,7 @@ package sensitivity
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"runtime"
 	"strconv"
@@ -63,6 +64,10 @@ type Options struct {
 	// Progress, if set, is called with the points done and the total, from one goroutine
 	// at a time, about every 1% of a run and at its end.
 	Progress func(done, total int)
+	// Captions has each result name the figures and assumptions its text tables print
+	// by title and unit (valuation.Result.Caption: 2021E MAU (m) for forecast/2021/mau),
+	// through its Labels; without it they are named by key. JSON is unchanged.
+	Captions bool
 
 	buffered int // the tests' bufferedDraws, to replay small runs; zero: bufferedDraws
 }
@@ -74,10 +79,11 @@ type Options struct {
 // its moves reach, through the exact kernel where the query has one. An Engine is
 // immutable and safe for concurrent use.
 type Engine struct {
-	base   valuation.Model // the prepared model's copy, read by the float64 compiler
-	prep   *valuation.Prepared
-	result valuation.Result
-	opts   Options
+	base     valuation.Model // the prepared model's copy, read by the float64 compiler
+	prep     *valuation.Prepared
+	result   valuation.Result
+	opts     Options
+	captions map[string]string // each assumption's caption by key, with Options.Captions
 }
 
 // New values m in full and returns an engine for it; m must value without error. The
@@ -94,7 +100,29 @@ func New(m valuation.Model, o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{base: p.Model(), prep: p, result: p.Result(), opts: o}, nil
+	e := &Engine{base: p.Model(), prep: p, result: p.Result(), opts: o}
+	if o.Captions {
+		e.captions = map[string]string{}
+		for _, a := range p.Assumptions() {
+			e.captions[a.Key.String()] = e.result.Caption(a.Key)
+		}
+	}
+	return e, nil
+}
+
+// labels are the captions a result's tables print, with Options.Captions: each
+// assumption's and each of outputs', by key; nil without.
+func (e *Engine) labels(outputs ...string) map[string]string {
+	if e.captions == nil {
+		return nil
+	}
+	out := maps.Clone(e.captions) // a result's own: changing it changes no other
+	for _, o := range outputs {
+		if k, err := key.Parse(o); err == nil {
+			out[o] = e.result.Caption(k)
+		}
+	}
+	return out
 }
 
 // Result returns the base model valued.

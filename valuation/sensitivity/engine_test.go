@@ -1,7 +1,9 @@
 package sensitivity_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -391,4 +393,43 @@ func cellAt(t *testing.T, g sensitivity.Grid, idx ...int) sensitivity.Cell {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestCaptions: an engine asked for captions names figures and assumptions in its
+// results' text tables by title and unit, values formatted by key as before (2021E MAU
+// 571.68 to two places, the e-commerce premium as a percentage), and writes the same
+// JSON; without, the tables name keys.
+func TestCaptions(t *testing.T) {
+	ctx := context.Background()
+	for _, captions := range []bool{false, true} {
+		e := engine(t, sensitivity.Options{Captions: captions})
+		sw, err := e.Swings(d("0.1"), "forecast/2021/mau", "part/ecommerce/premium")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tor, err := e.Tornado(ctx, "target", sw...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := e.Grid(ctx, []string{"target"}, sensitivity.Span("forecast/2021/mau", d("500"), d("600"), 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := tor.Text() + g.Text("target")
+		want, not := []string{"Tornado: Target price (HK$), base 404.6", "2021E MAU (m)  ", "571.68", "-20.0%", "Target price (HK$) by 2021E MAU (m)"}, "forecast/2021/mau"
+		if !captions {
+			want, not = []string{"Tornado: target, base 404.6", "forecast/2021/mau", "target by forecast/2021/mau"}, "2021E MAU"
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("captions %v: no %q in\n%s", captions, w, text)
+			}
+		}
+		if strings.Contains(text, not) {
+			t.Errorf("captions %v: %q in\n%s", captions, not, text)
+		}
+		if b, err := json.Marshal(tor); err != nil || bytes.Contains(b, []byte("2021E")) {
+			t.Errorf("captions %v: JSON %s, %v", captions, b, err)
+		}
+	}
 }

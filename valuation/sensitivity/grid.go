@@ -179,6 +179,9 @@ type Grid struct {
 	// Warnings name each axis that did not move an output (valuation.WarnNoEffect): the
 	// output is the same at every value of the axis, whatever the other axes hold.
 	Warnings []valuation.Warning `json:"warnings,omitempty"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Cell is the outputs at one point, or why the point could not be valued.
@@ -236,6 +239,15 @@ const gridBlock = 256
 // workers. Invalid points are cells with an error; the run itself fails only for bad
 // axes or outputs, a grid larger than MaxPoints, or a cancelled ctx.
 func (e *Engine) Grid(ctx context.Context, outputs []string, axes ...Axis) (Grid, error) {
+	r, err := e.grid(ctx, outputs, axes...)
+	if err == nil {
+		r.Labels = e.labels(r.Outputs...)
+	}
+	return r, err
+}
+
+// grid is Grid without the captions of Options.Captions.
+func (e *Engine) grid(ctx context.Context, outputs []string, axes ...Axis) (Grid, error) {
 	q, err := e.query(outputs)
 	if err != nil {
 		return Grid{}, err
@@ -460,7 +472,7 @@ func (g Grid) table(output string) table.Table {
 	for k, a := range g.Axes {
 		names[k] = a.Name
 	}
-	t := table.Table{Title: output + " by " + strings.Join(names, " × ")}
+	t := table.Table{Labels: g.Labels, Title: output + " by " + strings.Join(names, " × ")}
 	switch {
 	case o < 0:
 		t.Notes = append(t.Notes, "the grid has no output "+strconv.Quote(output))

@@ -135,6 +135,9 @@ type Summary struct {
 	// from the first with 100 valid draws, in draw order: the running statistics.
 	Precision   []Precision `json:"precision,omitempty"`
 	Convergence []Precision `json:"convergence,omitempty"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Invalid is a count of draws left out of a run for one reason.
@@ -183,6 +186,15 @@ func (mc MonteCarlo) Cost() (int, error) {
 // engine would refuse is never valued: it is counted in Summary.Invalid (or fails the run,
 // with FailOnInvalid); a run with fewer than two valid draws fails with fault.ErrInvalidDraw.
 func (e *Engine) MonteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
+	r, err := e.monteCarlo(ctx, mc)
+	if err == nil {
+		r.Labels = e.labels(r.Output)
+	}
+	return r, err
+}
+
+// monteCarlo is MonteCarlo without the captions of Options.Captions.
+func (e *Engine) monteCarlo(ctx context.Context, mc MonteCarlo) (Summary, error) {
 	r, err := e.newMCRun(ctx, mc)
 	if err != nil {
 		return Summary{}, err
@@ -766,7 +778,7 @@ func (s Summary) Markdown() string {
 
 func (s Summary) tables() (table.Table, table.Table) {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-	st := table.Table{
+	st := table.Table{Labels: s.Labels,
 		Title:  "Monte Carlo: " + s.Output + ", " + strconv.Itoa(s.Draws) + " draws",
 		Header: []string{"mean", "sd", "P5", "P50", "P95", "min", "max", "P(> " + f(s.Threshold) + ")"},
 		Rows: [][]string{{f(s.Mean), f(s.SD), f(s.P5), f(s.P50), f(s.P95), f(s.Min), f(s.Max),
@@ -790,7 +802,7 @@ func (s Summary) tables() (table.Table, table.Table) {
 	case slices.ContainsFunc(s.Precision, Precision.asked):
 		st.Notes = append(st.Notes, "stopped when every precision asked for was reached")
 	}
-	hist := table.Table{Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
+	hist := table.Table{Labels: s.Labels, Title: "Histogram of " + s.Output, Header: []string{"from", "to", "draws", "share", ""}}
 	peak := 0
 	for _, b := range s.Histogram {
 		peak = max(peak, b.Count)

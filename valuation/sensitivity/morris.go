@@ -56,6 +56,9 @@ type Screening struct {
 	// Invalid counts the trajectories left out, by the first reason one of their points
 	// failed.
 	Invalid []Invalid `json:"invalid"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Effect is one input's elementary-effect statistics over the trajectories. An elementary
@@ -371,6 +374,17 @@ func (d *MorrisDesign) Analyze(ctx context.Context, y [][]float64) ([]Screening,
 // its elementary effects, with a bootstrap interval for mu*. A trajectory with a point
 // the decimal engine would refuse is left out (or fails the run, with FailOnInvalid).
 func (e *Engine) Morris(ctx context.Context, m Morris) ([]Screening, error) {
+	r, err := e.morris(ctx, m)
+	if err == nil {
+		for i := range r {
+			r[i].Labels = e.labels(r[i].Output)
+		}
+	}
+	return r, err
+}
+
+// morris is Morris without the captions of Options.Captions.
+func (e *Engine) morris(ctx context.Context, m Morris) ([]Screening, error) {
 	if _, err := e.query(m.Outputs); err != nil {
 		return nil, err
 	}
@@ -476,7 +490,7 @@ func (s Screening) Markdown() string { return s.table().Markdown() }
 
 func (s Screening) table() table.Table {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
-	t := table.Table{Title: "Morris screening of " + s.Output + " (" + strconv.Itoa(s.Trajectories) + " trajectories)",
+	t := table.Table{Labels: s.Labels, Title: "Morris screening of " + s.Output + " (" + strconv.Itoa(s.Trajectories) + " trajectories)",
 		Header: []string{"input", "mu*", "interval", "mu", "sigma"}}
 	for _, in := range s.Invalid {
 		t.Notes = append(t.Notes, strconv.Itoa(in.Count)+" trajectories left out: "+in.Reason)

@@ -264,7 +264,7 @@ func quantileInterval(xs runs, p, z float64) (v, lo, hi float64, known bool) {
 // precisionTable is the table of a summary's statistics at its last look.
 func (s Summary) precisionTable() table.Table {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-	t := table.Table{
+	t := table.Table{Labels: s.Labels,
 		Title:  "Precision after " + strconv.Itoa(s.Draws) + " draws",
 		Header: []string{"statistic", "value", "lo", "hi", "±", "asked ±", "met"},
 	}

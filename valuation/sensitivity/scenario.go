@@ -17,11 +17,23 @@ type Comparison struct {
 	Scenarios []valuation.Scenario `json:"scenarios"`
 	Base      []decimal.Decimal    `json:"base"`  // the outputs at the base model
 	Cells     []Cell               `json:"cells"` // one per scenario
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Scenarios evaluates the outputs under each scenario. An invalid scenario is a cell with
 // its error; an unknown or duplicated assumption fails the run.
 func (e *Engine) Scenarios(ctx context.Context, outputs []string, scenarios ...valuation.Scenario) (Comparison, error) {
+	r, err := e.scenarios(ctx, outputs, scenarios...)
+	if err == nil {
+		r.Labels = e.labels(r.Outputs...)
+	}
+	return r, err
+}
+
+// scenarios is Scenarios without the captions of Options.Captions.
+func (e *Engine) scenarios(ctx context.Context, outputs []string, scenarios ...valuation.Scenario) (Comparison, error) {
 	q, err := e.query(outputs)
 	if err != nil {
 		return Comparison{}, err
@@ -62,7 +74,7 @@ func (c Comparison) Text() string { return c.table().Text() }
 func (c Comparison) Markdown() string { return c.table().Markdown() }
 
 func (c Comparison) table() table.Table {
-	t := table.Table{Title: "Scenarios", Header: []string{"", "base"}}
+	t := table.Table{Labels: c.Labels, Title: "Scenarios", Header: []string{"", "base"}}
 	var names []string
 	for _, s := range c.Scenarios {
 		t.Header = append(t.Header, s.Name)

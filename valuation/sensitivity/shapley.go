@@ -65,6 +65,9 @@ type ShapleyEffects struct {
 	Effects      []float64 `json:"effects"` // fractions of the variance; they sum to 1
 	Lo           []float64 `json:"lo"`
 	Hi           []float64 `json:"hi"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // maxShapleyInputs bounds the inputs of a Shapley run, whose subsets are kept by bit
@@ -132,6 +135,17 @@ func (s Shapley) Cost() (int, error) {
 // by reason: a conditional variance cannot leave a draw out. Truncate the inputs
 // (Variable.Min, Max) to where the model is defined.
 func (e *Engine) Shapley(ctx context.Context, s Shapley) ([]ShapleyEffects, error) {
+	r, err := e.shapley(ctx, s)
+	if err == nil {
+		for i := range r {
+			r[i].Labels = e.labels(r[i].Output)
+		}
+	}
+	return r, err
+}
+
+// shapley is Shapley without the captions of Options.Captions.
+func (e *Engine) shapley(ctx context.Context, s Shapley) ([]ShapleyEffects, error) {
 	points, err := s.Cost()
 	if err != nil {
 		return nil, err
@@ -562,7 +576,7 @@ func (x ShapleyEffects) Markdown() string { return x.table().Markdown() }
 
 func (x ShapleyEffects) table() table.Table {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
-	t := table.Table{Title: "Shapley effects: " + x.Output + ", " + strconv.Itoa(x.Permutations) + " permutations",
+	t := table.Table{Labels: x.Labels, Title: "Shapley effects: " + x.Output + ", " + strconv.Itoa(x.Permutations) + " permutations",
 		Header: []string{"input", "effect", "low", "high"}}
 	for i, n := range x.Names {
 		t.Rows = append(t.Rows, []string{n, f(x.Effects[i]), f(x.Lo[i]), f(x.Hi[i])})

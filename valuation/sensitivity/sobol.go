@@ -80,6 +80,9 @@ type Indices struct {
 	Pairs []Pair `json:"pairs"`
 	// Invalid counts the rows left out, by the first reason one of their draws failed.
 	Invalid []Invalid `json:"invalid"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Index is one factor's first-order and total Sobol indices with their intervals.
@@ -512,6 +515,17 @@ func checkOutputs(y [][]float64, n, m int) error {
 // context. A row one of whose draws the decimal engine would refuse is left out (or fails
 // the run, with FailOnInvalid).
 func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
+	r, err := e.sobol(ctx, s)
+	if err == nil {
+		for i := range r {
+			r[i].Labels = e.labels(r[i].Output)
+		}
+	}
+	return r, err
+}
+
+// sobol is Sobol without the captions of Options.Captions.
+func (e *Engine) sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	if _, err := e.query(s.Outputs); err != nil {
 		return nil, err
 	}
@@ -830,7 +844,7 @@ func (x Indices) Markdown() string { return x.table().Markdown() }
 
 func (x Indices) table() table.Table {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
-	t := table.Table{Title: "Sobol indices of " + x.Output, Header: []string{"input", "first", "interval", "total", "interval"}}
+	t := table.Table{Labels: x.Labels, Title: "Sobol indices of " + x.Output, Header: []string{"input", "first", "interval", "total", "interval"}}
 	for _, in := range x.Invalid {
 		t.Notes = append(t.Notes, strconv.Itoa(in.Count)+" rows left out: "+in.Reason)
 	}

@@ -61,6 +61,9 @@ type Tornado struct {
 	// Warnings name each assumption that did not move the output (valuation.WarnNoEffect):
 	// its bar is kept, of zero width, but tables and charts list it instead of drawing it.
 	Warnings []valuation.Warning `json:"warnings,omitempty"`
+	// Labels, when the engine was asked for Options.Captions, are the captions its text
+	// tables print in place of keys; not written as JSON.
+	Labels map[string]string `json:"-"`
 }
 
 // Moves reports whether the bar's assumption moved the output: both ends valued and at
@@ -85,6 +88,15 @@ type Bar struct {
 // Tornado moves each swing's assumption alone to its low and high value and ranks the
 // assumptions by how far the output moves; ties keep the order given.
 func (e *Engine) Tornado(ctx context.Context, output string, swings ...Swing) (Tornado, error) {
+	r, err := e.tornado(ctx, output, swings...)
+	if err == nil {
+		r.Labels = e.labels(r.Output)
+	}
+	return r, err
+}
+
+// tornado is Tornado without the captions of Options.Captions.
+func (e *Engine) tornado(ctx context.Context, output string, swings ...Swing) (Tornado, error) {
 	q, err := e.query([]string{output})
 	if err != nil {
 		return Tornado{}, err
@@ -154,7 +166,7 @@ func (t Tornado) Text() string { return t.table().Text() }
 func (t Tornado) Markdown() string { return t.table().Markdown() }
 
 func (t Tornado) table() table.Table {
-	tb := table.Table{
+	tb := table.Table{Labels: t.Labels,
 		Title:  "Tornado: " + t.Output + ", base " + table.Value(t.Output, t.Base),
 		Header: []string{"assumption", "base", "low", "high", t.Output + " at low", "at high", "range"},
 	}

@@ -3,6 +3,7 @@
 package table
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,11 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Notes  []string
+	// Labels, if set, name keys for the reader: each word of the title, a cell or a note
+	// that is a key of Labels (a run of letters, digits, _ and /: forecast/2021/mau) is
+	// printed as its label (2021E MAU (m)). Values are formatted by key before, so a
+	// label changes names only.
+	Labels map[string]string
 }
 
 // Text renders the table as aligned plain text. Cells, titles and notes are made safe
@@ -101,19 +107,33 @@ func Clean(s string) string {
 
 // clean returns a copy of the table with every string made safe by Clean.
 func (t Table) clean() Table {
+	label := func(s string) string {
+		if len(t.Labels) == 0 {
+			return s
+		}
+		return keyWord.ReplaceAllStringFunc(s, func(w string) string {
+			if l, ok := t.Labels[w]; ok {
+				return l
+			}
+			return w
+		})
+	}
 	each := func(ss []string) []string {
 		out := make([]string, len(ss))
 		for i, s := range ss {
-			out[i] = Clean(s)
+			out[i] = Clean(label(s))
 		}
 		return out
 	}
-	out := Table{Title: Clean(t.Title), Header: each(t.Header), Notes: each(t.Notes), Rows: make([][]string, len(t.Rows))}
+	out := Table{Title: Clean(label(t.Title)), Header: each(t.Header), Notes: each(t.Notes), Rows: make([][]string, len(t.Rows))}
 	for i, r := range t.Rows {
 		out.Rows[i] = each(r)
 	}
 	return out
 }
+
+// keyWord is a word that may be a key: letters, digits, _ and /.
+var keyWord = regexp.MustCompile(`[A-Za-z0-9_/]+`)
 
 // Markdown renders the table as GitHub-flavoured Markdown, with as many columns as the
 // header has.

@@ -141,3 +141,21 @@ func BenchmarkText(b *testing.B) {
 		_ = tb.Text()
 	}
 }
+
+// TestLabels: with labels, keys among the words of a title, header, cells and notes are
+// printed as their labels, whole words only; values are left as formatted.
+func TestLabels(t *testing.T) {
+	tb := Table{Title: "Tornado: target, base 404.6", Header: []string{"assumption", "target at low"},
+		Rows:   [][]string{{"forecast/2021/mau", "353.8"}, {"forecast/2021/mau_x", "1"}},
+		Notes:  []string{"no effect on target: forecast/2021/dau, shares"},
+		Labels: map[string]string{"target": "Target price (HK$)", "forecast/2021/mau": "2021E MAU (m)", "forecast/2021/dau": "2021E DAU (m)"}}
+	want := "Tornado: Target price (HK$), base 404.6\n" +
+		"assumption           Target price (HK$) at low\n" +
+		"----------------------------------------------\n" +
+		"2021E MAU (m)                            353.8\n" +
+		"forecast/2021/mau_x                          1\n" +
+		"Note: no effect on Target price (HK$): 2021E DAU (m), shares\n"
+	if got := tb.Text(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
