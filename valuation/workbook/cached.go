@@ -94,7 +94,7 @@ func writeCached(w io.Writer, xlsx []byte, values map[string]map[string]cachedVa
 				return []byte(`<c r="` + string(m[1]) + `"` + attrs + `><f>` + string(m[3]) + `</f><v>` + esc.String() + `</v></c>`)
 			})
 		}
-		out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method, Modified: f.Modified})
+		out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method}) // no time, as excelize writes none
 		if err != nil {
 			return err
 		}

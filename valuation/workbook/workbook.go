@@ -776,7 +776,10 @@ func (b *book) sotp() error {
 	if err := b.total(row+1, "Price", "="+b.input["price"], b.num); err != nil {
 		return err
 	}
-	if err := b.total(row+2, "Upside", "="+cell(6, target)+"/"+cell(6, target+1)+"-1", b.pct); err != nil {
+	// Without a price there is no upside (Result.Upside is not valid) and no rating: the
+	// cells say so rather than divide by zero.
+	price := cell(6, target+1)
+	if err := b.total(row+2, "Upside", "=IF("+price+">0,"+cell(6, target)+"/"+price+"-1,\"n/a\")", b.pct); err != nil {
 		return err
 	}
 	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, target)}); err != nil {
@@ -797,7 +800,7 @@ func (b *book) sotp() error {
 		if err := b.put(sh, 1, last+6, text("Rating")); err != nil {
 			return err
 		}
-		if err := b.put(sh, 6, last+6, "="+expr); err != nil {
+		if err := b.put(sh, 6, last+6, "=IF("+price+">0,"+expr+",\"\")"); err != nil {
 			return err
 		}
 	}
