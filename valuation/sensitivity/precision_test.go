@@ -147,3 +147,27 @@ func TestSummaryWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowsNotWorthIt: no windows are set up for a point mass (every draw would be
+// gathered) nor when the values the pilot expects in them pass the gather limit (a
+// hundred million draws at the default limit of 2^20 values).
+func TestWindowsNotWorthIt(t *testing.T) {
+	ps := []float64{0.05, 0.5, 0.95}
+	mass := make([]float64, 65536)
+	for i := range mass {
+		mass[i] = 344
+	}
+	if newWindows(mass, ps, 3_000_000, 2, 1<<20) != nil {
+		t.Error("windows around a point mass")
+	}
+	spread := make([]float64, 65536)
+	for i := range spread {
+		spread[i] = float64(i)
+	}
+	if newWindows(spread, ps, 100_000_000, 1, 1<<20) != nil {
+		t.Error("windows over 10^8 draws, 4.4% of them expected in the windows, past 2^20")
+	}
+	if newWindows(spread, ps, 10_000_000, 1, 1<<20) == nil {
+		t.Error("no windows over 10^7 draws, whose 440,000 expected fit")
+	}
+}

@@ -247,10 +247,16 @@ type windowWorker struct {
 // value six binomial standard deviations of rank below the percentile's place to the one
 // six above (open-ended past the pilot's ends); each worker's room for its share of the
 // n values is made at once, as the pilot expects it, so that gathering does not grow it.
+//
+// It returns nil, for the buckets to find the ranks, when the windows are not worth
+// gathering: when the values the pilot expects in them, with a tenth to spare, pass the
+// limit (past about 24 million draws at the default one), or when a window is one value
+// (a point mass: every draw would be gathered).
 func newWindows(pilot, ps []float64, n, workers, limit int) *windows {
 	m := float64(len(pilot))
 	x := &windows{ws: make([]windowWorker, workers), limit: max(limit/workers, 1)}
 	room := make([]int, len(ps))
+	total := 0
 	for j, p := range ps {
 		c, d := p*(m-1), 6*math.Sqrt(m*p*(1-p))+2
 		lo, hi := math.Inf(-1), math.Inf(1)
@@ -261,9 +267,16 @@ func newWindows(pilot, ps []float64, n, workers, limit int) *windows {
 		if b < len(pilot)-1 {
 			hi = pilot[b]
 		}
+		if lo == hi {
+			return nil
+		}
 		x.lo, x.hi = append(x.lo, lo), append(x.hi, hi)
 		share := float64(min(b, len(pilot)-1)-max(a, 0)+1) / m
-		room[j] = min(int(1.1*share*float64(n)/float64(workers))+blockSize, x.limit)
+		room[j] = int(1.1*share*float64(n)/float64(workers)) + blockSize
+		total += room[j]
+	}
+	if total > x.limit {
+		return nil
 	}
 	for w := range x.ws {
 		x.ws[w].below, x.ws[w].found = make([]int, len(ps)), make([][]float64, len(ps))
@@ -283,8 +296,8 @@ func (x *windows) see(w int, v float64) {
 			ww.below[j]++
 		case v <= x.hi[j] && !ww.over:
 			ww.found[j] = append(ww.found[j], v)
-			if ww.held++; ww.held > x.limit {
-				ww.over = true
+			if ww.held++; ww.held > x.limit { // given up: its values are let go
+				ww.over, ww.found = true, nil
 			}
 		}
 	}
