@@ -120,7 +120,9 @@ func batchFiles(dir string, i, n int) ([]string, error) {
 // the context's, stops the batch.
 func valueAll(ctx context.Context, files []string, emit func(k int, v valued) error) error {
 	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
-	results := make([]chan valued, len(files))
+	// A ring of results: file k's goes to slot k mod 2·workers, free by the time file k
+	// is started, since the window lets it start only once file k − 2·workers is emitted.
+	results := make([]chan valued, 2*workers)
 	for k := range results {
 		results[k] = make(chan valued, 1)
 	}
@@ -132,7 +134,7 @@ func valueAll(ctx context.Context, files []string, emit func(k int, v valued) er
 	for range workers {
 		wg.Go(func() {
 			for k := range next {
-				results[k] <- valueFile(ctx, files[k])
+				results[k%len(results)] <- valueFile(ctx, files[k])
 			}
 		})
 	}
@@ -155,7 +157,7 @@ func valueAll(ctx context.Context, files []string, emit func(k int, v valued) er
 	for k := range files {
 		var v valued
 		select {
-		case v = <-results[k]:
+		case v = <-results[k%len(results)]:
 		case <-ctx.Done():
 		}
 		if err = ctx.Err(); err != nil {
