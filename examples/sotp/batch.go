@@ -61,7 +61,10 @@ func batch(ctx context.Context, args []string, stdout, stderr io.Writer) (string
 	if err != nil {
 		return format, err
 	}
-	out := batchWriter(format, stdout)
+	out, err := batchWriter(format, stdout)
+	if err != nil {
+		return format, err
+	}
 	failed := false
 	err = valueAll(ctx, files, func(k int, v valued) error {
 		failed = failed || v.Error != nil
@@ -73,6 +76,9 @@ func batch(ctx context.Context, args []string, stdout, stderr io.Writer) (string
 		}
 		return out(v)
 	})
+	if progress && err != nil {
+		fmt.Fprintln(stderr) // end the progress line before the error
+	}
 	switch {
 	case err != nil:
 		return format, err
@@ -195,20 +201,21 @@ func valueFile(ctx context.Context, path string) valued {
 }
 
 // batchWriter returns the writer of a batch's lines in format, the CSV with its header.
-func batchWriter(format string, w io.Writer) func(valued) error {
+// The CSV's header is written at once, so that an empty folder gives a file with one.
+func batchWriter(format string, w io.Writer) (func(valued) error, error) {
 	if format == "ndjson" {
 		enc := json.NewEncoder(w)
-		return func(v valued) error { return enc.Encode(v) }
+		return func(v valued) error { return enc.Encode(v) }, nil
 	}
 	cw := csv.NewWriter(w)
-	header := false
+	if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error"}); err != nil {
+		return nil, err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return nil, err
+	}
 	return func(v valued) error {
-		if !header {
-			header = true
-			if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error"}); err != nil {
-				return err
-			}
-		}
 		row := []string{v.File, v.Currency, v.Target, v.Price, v.Upside, v.Rating, "", "", ""}
 		if e := v.Error; e != nil {
 			row[6], row[7], row[8] = e.Code, e.Path, e.Error
@@ -218,5 +225,5 @@ func batchWriter(format string, w io.Writer) func(valued) error {
 		}
 		cw.Flush()
 		return cw.Error()
-	}
+	}, nil
 }

@@ -50,8 +50,8 @@ func bookDir(t testing.TB) string {
 // gives it) and 26.8% upside with a Buy, each shipped model as sotp value values it, and
 // the bad file with its error's code and JSON path, the others valued all the same; the
 // command exits 1. The shards 0/3, 1/3 and 2/3 split the lines among them, in order; CSV
-// holds the same rows under a header, -progress counts the files on standard error; a
-// shard out of range is a usage error.
+// holds the same rows under a header (an empty folder, the header alone), -progress
+// counts the files on standard error; a shard out of range is a usage error.
 func TestBatch(t *testing.T) {
 	dir := bookDir(t)
 	var stdout, stderr bytes.Buffer
@@ -119,6 +119,10 @@ func TestBatch(t *testing.T) {
 	rows, err := csv.NewReader(&stdout).ReadAll()
 	if err != nil || len(rows) != 9 || rows[0][2] != "target" || rows[1][6] != "unknown_field" || rows[1][7] != "$.x" {
 		t.Errorf("CSV %v, %v", rows, err)
+	}
+	stdout.Reset()
+	if code := command(context.Background(), []string{"batch", "-format", "csv", t.TempDir()}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "file,currency,target") {
+		t.Errorf("an empty folder: exit %d, %q; want 0 and the CSV header", code, stdout.String())
 	}
 	for _, bad := range []string{"3/3", "-1/2", "x", "1/0"} {
 		if code := command(context.Background(), []string{"batch", "-shard", bad, dir}, &stdout, &stderr); code != 2 {
