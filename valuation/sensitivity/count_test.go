@@ -230,6 +230,24 @@ func TestNoEffect(t *testing.T) {
 	}
 }
 
+// onWorkers runs mc on 1, 2 and 7 workers and returns the summary, the same on each.
+func onWorkers(t *testing.T, mc sensitivity.MonteCarlo) sensitivity.Summary {
+	t.Helper()
+	var first sensitivity.Summary
+	for _, workers := range []int{1, 2, 7} {
+		s, err := engine(t, sensitivity.Options{Workers: workers}).MonteCarlo(context.Background(), mc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if workers == 1 {
+			first = s
+		} else if diff := cmp.Diff(first, s); diff != "" {
+			t.Errorf("%d workers differ from one (-1 +%d):\n%s", workers, workers, diff)
+		}
+	}
+	return first
+}
+
 // TestMonteCarloToPrecision: on the report's model, a run asking the mean target to ±0.5
 // HK$ at 95% stops after the first round of 4,096 draws at whose end its half-width is
 // within 0.5 (one round fewer, drawn as a plain run, is not), and gives the same summary
@@ -239,20 +257,7 @@ func TestMonteCarloToPrecision(t *testing.T) {
 		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}}}}
-	var first sensitivity.Summary
-	for _, workers := range []int{1, 2, 7} {
-		s, err := engine(t, sensitivity.Options{Workers: workers}).MonteCarlo(context.Background(), mc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if workers == 1 {
-			first = s
-			continue
-		}
-		if s.Mean != first.Mean || s.Draws != first.Draws || s.HalfWidth != first.HalfWidth || s.P95 != first.P95 {
-			t.Errorf("%d workers: %+v, want the 1-worker run's %+v", workers, s, first)
-		}
-	}
+	first := onWorkers(t, mc)
 	t.Logf("stopped at %d draws: mean %.3f ± %.3f", first.Draws, first.Mean, first.HalfWidth)
 	if first.Unmet || first.HalfWidth > 0.5 || first.Draws%4096 != 0 || first.Draws >= mc.Draws {
 		t.Fatalf("stopped at %d draws, half-width %g, unmet %v", first.Draws, first.HalfWidth, first.Unmet)
@@ -298,20 +303,7 @@ func TestMonteCarloPercentilesToPrecision(t *testing.T) {
 		Inputs: []sensitivity.Variable{
 			{Name: "forecast/2021/mau", Dist: distuv.Normal{Mu: 571.68, Sigma: 30}},
 			{Name: "part/ecommerce/premium", Dist: distuv.Uniform{Min: -0.3, Max: -0.1}}}}
-	var first sensitivity.Summary
-	for _, workers := range []int{1, 2, 7} {
-		s, err := engine(t, sensitivity.Options{Workers: workers}).MonteCarlo(context.Background(), mc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if workers == 1 {
-			first = s
-			continue
-		}
-		if diff := cmp.Diff(first.Convergence, s.Convergence); diff != "" || s.Draws != first.Draws || s.P95 != first.P95 {
-			t.Errorf("%d workers differ from one (-1 +%d):\n%s", workers, workers, diff)
-		}
-	}
+	first := onWorkers(t, mc)
 	s := first
 	t.Logf("stopped at %d draws: %+v", s.Draws, s.Precision)
 	rounds := s.Draws / 4096

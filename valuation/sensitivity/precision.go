@@ -70,14 +70,11 @@ func (p Precision) name() string {
 // precision checks a run's precision options and returns the normal quantile of its
 // confidence, and whether it looks at its draws in rounds, and stops at a precision.
 func (mc MonteCarlo) precision() (z float64, looks, stops bool, err error) {
-	bad := func(field string, v float64, want string) error {
-		return &fault.Error{Pkg: "sensitivity", Field: field, Value: ftoa(v) + ", want " + want, Err: fault.ErrOption}
-	}
 	if err := checkAsked(Precision{HalfWidth: mc.MeanHalfWidth, Relative: mc.MeanRelative}, "mean_half_width", "mean_relative"); err != nil {
 		return 0, false, false, err
 	}
 	if notNumber(mc.Confidence) || mc.Confidence < 0 || mc.Confidence >= 1 {
-		return 0, false, false, bad("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
+		return 0, false, false, badOption("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
 	}
 	if len(mc.Percentiles) > MaxPercentiles {
 		return 0, false, false, &fault.Error{Pkg: "sensitivity", Field: "percentiles", Value: strconv.Itoa(len(mc.Percentiles)) + ", want at most " + strconv.Itoa(MaxPercentiles), Err: fault.ErrOption}
@@ -86,7 +83,7 @@ func (mc MonteCarlo) precision() (z float64, looks, stops bool, err error) {
 	for i, p := range mc.Percentiles {
 		field := "percentiles[" + strconv.Itoa(i) + "]"
 		if notNumber(p.P) || p.P <= 0 || p.P >= 1 {
-			return 0, false, false, bad(field+".p", p.P, "in (0, 1)")
+			return 0, false, false, badOption(field+".p", p.P, "in (0, 1)")
 		}
 		if err := checkAsked(p, field+".half_width", field+".relative"); err != nil {
 			return 0, false, false, err
@@ -107,23 +104,25 @@ func (mc MonteCarlo) precision() (z float64, looks, stops bool, err error) {
 	// of 1, whose quantile is infinite.
 	z = -distuv.UnitNormal.Quantile((1 - c) / 2)
 	if notNumber(z) {
-		return 0, false, false, bad("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
+		return 0, false, false, badOption("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
 	}
 	return z, stops || len(mc.Percentiles) > 0, stops, nil
 }
 
+// badOption is the error of a run's option field holding v where it wants want.
+func badOption(field string, v float64, want string) error {
+	return &fault.Error{Pkg: "sensitivity", Field: field, Value: ftoa(v) + ", want " + want, Err: fault.ErrOption}
+}
+
 // checkAsked checks the precision asked of a statistic: each 0 or more, not both.
 func checkAsked(p Precision, half, rel string) error {
-	bad := func(field string, v float64, want string) error {
-		return &fault.Error{Pkg: "sensitivity", Field: field, Value: ftoa(v) + ", want " + want, Err: fault.ErrOption}
-	}
 	switch {
 	case notNumber(p.HalfWidth) || p.HalfWidth < 0:
-		return bad(half, p.HalfWidth, "0 or more")
+		return badOption(half, p.HalfWidth, "0 or more")
 	case notNumber(p.Relative) || p.Relative < 0:
-		return bad(rel, p.Relative, "0 or more")
+		return badOption(rel, p.Relative, "0 or more")
 	case p.HalfWidth > 0 && p.Relative > 0:
-		return bad(rel, p.Relative, "0 with a "+half+": one of the two")
+		return badOption(rel, p.Relative, "0 with a "+half+": one of the two")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
 	"testing"
 
@@ -31,6 +32,21 @@ func TestCachedValueKinds(t *testing.T) {
 	}
 	if err := writeCached(&out, raw.Bytes(), values); err != nil {
 		t.Fatal(err)
+	}
+	// Each part keeps excelize's date and time fields (none): copying its zero time
+	// through time.Time once wrote the DOS date of 2107.
+	in, err := zip.NewReader(bytes.NewReader(raw.Bytes()), int64(raw.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range zr.File {
+		if w := in.File[i]; e.Name != w.Name || e.ModifiedDate != w.ModifiedDate || e.ModifiedTime != w.ModifiedTime {
+			t.Errorf("%s dated %d %d, excelize's %s %d %d", e.Name, e.ModifiedDate, e.ModifiedTime, w.Name, w.ModifiedDate, w.ModifiedTime)
+		}
 	}
 	f, err := excelize.OpenReader(&out)
 	if err != nil {

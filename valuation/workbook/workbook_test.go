@@ -125,13 +125,7 @@ func TestPnLRecalculated(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "kuaishou.xlsx")
-	var b bytes.Buffer
-	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeBook(t, m, path)
 	rows := recalcSheet(t, path, workbook.PnL)
 	col := map[string]int{}
 	for j, y := range rows[0][1:] {
@@ -397,18 +391,12 @@ func TestExtras(t *testing.T) {
 func recalcParts(t *testing.T, m valuation.Model, r valuation.Result, dir string) (*bytes.Buffer, [][]string) {
 	t.Helper()
 	path := filepath.Join(dir, "book.xlsx")
-	var b bytes.Buffer
-	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	b := writeBook(t, m, path)
 	rows := recalc(t, path)
 	for _, pv := range r.Parts {
 		near(t, pv.Segment, value(t, rows, pv.Title), pv.Value)
 	}
-	return &b, rows
+	return b, rows
 }
 
 // TestFileDriverRecalculated: a driver model the model file defines (Deliverco's food
@@ -775,13 +763,7 @@ func TestPnLLaterStart(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "later.xlsx")
-	var b bytes.Buffer
-	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeBook(t, m, path)
 	rows := recalcSheet(t, path, workbook.PnL)
 	for _, row := range rows {
 		if len(row) == 0 || (row[0] != "Revenue" && row[0] != "Net profit") {
@@ -839,16 +821,9 @@ func TestCachedValues(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			var b bytes.Buffer
-			if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
-				t.Fatal(err)
-			}
-			book := filepath.Join(dir, "book.xlsx")
-			if err := os.WriteFile(book, b.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f := open(t, &b)
+			book := filepath.Join(t.TempDir(), "book.xlsx")
+			b := writeBook(t, m, book)
+			f := open(t, b)
 			if c, err := f.GetCalcProps(); err != nil || c.FullCalcOnLoad == nil || !*c.FullCalcOnLoad {
 				t.Errorf("calcPr %+v, %v: want fullCalcOnLoad", c, err)
 			}
@@ -953,4 +928,17 @@ func uncached(t *testing.T, book []byte) int {
 		n += bytes.Count(b, []byte("</f></c>"))
 	}
 	return n
+}
+
+// writeBook writes m's workbook to path and returns its bytes.
+func writeBook(t *testing.T, m valuation.Model, path string) *bytes.Buffer {
+	t.Helper()
+	var b bytes.Buffer
+	if err := workbook.Write(&b, m, workbook.Extras{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &b
 }
