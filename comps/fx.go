@@ -41,12 +41,15 @@ func (c Currency) Check() error {
 func RateBounds() (lo, hi decimal.Decimal) { return decimal.New(1, -9), decimal.New(1, 9) }
 
 // Rate says that one unit of From buys Rate units of To. In a result, Via names the
-// currency a rate was crossed through (FX.Pair); a rate given to NewFX has none.
+// currency a rate was crossed through (FX.Pair); a rate given to NewFX has none. AsOf is
+// the rate's date (YYYY-MM-DD), empty when undated; a crossed rate is as old as its
+// older leg.
 type Rate struct {
 	From Currency        `json:"from"`
 	To   Currency        `json:"to"`
 	Rate decimal.Decimal `json:"rate"`
 	Via  Currency        `json:"via,omitempty"`
+	AsOf string          `json:"as_of,omitempty"`
 }
 
 // FX is an explicit table of exchange rates. The zero FX converts a currency only to
@@ -69,6 +72,9 @@ func NewFX(rates ...Rate) (FX, error) {
 		}
 		if lo, hi := RateBounds(); r.From == r.To || r.Rate.LessThan(lo) || r.Rate.GreaterThan(hi) {
 			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: r.Rate.StringFixed(max(0, -r.Rate.Exponent())) + ", want a rate in [1e-9, 1e9] between two currencies", Err: fault.ErrBadRate, Key: k}
+		}
+		if bad := checkDate(r.AsOf); r.AsOf != "" && bad != "" {
+			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: bad, Err: fault.ErrBadRate, Key: k}
 		}
 		if r.Via != "" {
 			return FX{}, &fault.Error{Pkg: "comps", Field: field, Value: "crossed through " + string(r.Via) + ": give the rate itself", Err: fault.ErrBadRate, Key: k}
@@ -110,7 +116,7 @@ func (fx FX) Pair(from, to Currency) (Rate, error) {
 		a, okA := fx.leg(from, via)
 		b, okB := fx.leg(via, to)
 		if okA && okB {
-			r := Rate{From: from, To: to, Rate: a.Rate.Mul(b.Rate), Via: via}
+			r := Rate{From: from, To: to, Rate: a.Rate.Mul(b.Rate), Via: via, AsOf: older(a.AsOf, b.AsOf)}
 			if lo, hi := RateBounds(); r.Rate.LessThan(lo) || r.Rate.GreaterThan(hi) {
 				return Rate{}, &fault.Error{Pkg: "comps", Field: "fx " + string(from) + "/" + string(to),
 					Value: "crossed through " + string(via) + " at " + r.Rate.String() + ", outside [1e-9, 1e9]", Err: fault.ErrBadRate, Key: key.FX(string(from), string(to))}
@@ -130,11 +136,17 @@ func (fx FX) leg(from, to Currency) (Rate, bool) {
 		case r.From == from && r.To == to:
 			return r, true
 		case r.From == to && r.To == from:
-			intDigits := int32(r.Rate.NumDigits()) + r.Rate.Exponent()
-			return Rate{From: from, To: to, Rate: decimal.NewFromInt(1).DivRound(r.Rate, segments.DivPlaces+max(0, intDigits-1))}, true
+			return Rate{From: from, To: to, Rate: invert(r.Rate), AsOf: r.AsOf}, true
 		}
 	}
 	return Rate{}, false
+}
+
+// invert returns 1/rate, to 16 decimal places plus one for each integer digit of the
+// rate beyond the first (FX.Pair).
+func invert(rate decimal.Decimal) decimal.Decimal {
+	intDigits := int32(rate.NumDigits()) + rate.Exponent()
+	return decimal.NewFromInt(1).DivRound(rate, segments.DivPlaces+max(0, intDigits-1))
 }
 
 // vias returns the currencies a pair may be crossed through, in the order Pair tries
@@ -326,4 +338,12 @@ func (fx FX) currencies() []Currency {
 // Rates returns a copy of the table's rates, in the order given.
 func (fx FX) Rates() []Rate {
 	return append([]Rate(nil), fx.rates...)
+}
+
+// older returns the older of two dates, "" (undated) when either is.
+func older(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	return min(a, b)
 }

@@ -92,13 +92,14 @@ type SetMultiple struct {
 type CompanyMultiple struct {
 	Ticker      string          `json:"ticker"`
 	Name        string          `json:"name"`
-	Currency    Currency        `json:"currency"`     // listing currency, of Close
-	Close       decimal.Decimal `json:"close"`        // in the listing currency
-	MarketValue decimal.Decimal `json:"market_value"` // millions of the set's currency; the enterprise value for an enterprise set
-	Metric      decimal.Decimal `json:"metric"`       // millions; of the set's currency for a money metric
-	Multiple    decimal.Decimal `json:"multiple"`     // the value used
-	Implied     decimal.Decimal `json:"implied"`      // MarketValue / Metric, to 16 places
-	Printed     bool            `json:"printed"`      // Multiple is as the source printed it
+	Currency    Currency        `json:"currency"`        // listing currency, of Close
+	Close       decimal.Decimal `json:"close"`           // in the listing currency
+	AsOf        string          `json:"as_of,omitempty"` // the close's date (Company.AsOf)
+	MarketValue decimal.Decimal `json:"market_value"`    // millions of the set's currency; the enterprise value for an enterprise set
+	Metric      decimal.Decimal `json:"metric"`          // millions; of the set's currency for a money metric
+	Multiple    decimal.Decimal `json:"multiple"`        // the value used
+	Implied     decimal.Decimal `json:"implied"`         // MarketValue / Metric, to 16 places
+	Printed     bool            `json:"printed"`         // Multiple is as the source printed it
 	// Z is the multiple's modified z-score within the set: 0.6745 × (x − median) / MAD.
 	Z decimal.Decimal `json:"z"`
 	// Outlier flags |Z| above the set's threshold.
@@ -333,7 +334,7 @@ func (s Set) price(c Company, fx FX, out *SetMultiple) (CompanyMultiple, error) 
 	if err != nil {
 		return fail(err, "currency")
 	}
-	cm := CompanyMultiple{Ticker: c.Ticker, Name: c.Name, Currency: c.Currency, Close: c.Close,
+	cm := CompanyMultiple{Ticker: c.Ticker, Name: c.Name, Currency: c.Currency, Close: c.Close, AsOf: c.AsOf,
 		MarketValue: convert(mv, c.Currency, out.Currency, rate), Metric: metric}
 	if s.Money {
 		mrate, err := out.rate(fx, c.reporting())

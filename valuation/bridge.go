@@ -241,6 +241,9 @@ const (
 	// WarnMetricProxy is the code of a part priced at multiples of a metric that does not
 	// measure its figure, which the part allows (Multiple.Proxy).
 	WarnMetricProxy = "metric_proxy"
+	// WarnStaleQuote is the code of a comparable's close or an FX rate, in a model valued
+	// as of a date (Model.AsOf), that is older than the model's MaxQuoteAge, or undated.
+	WarnStaleQuote = "stale_quote"
 )
 
 // basisWarnings says when the bridge's claims (net debt, minorities, preferred) are
@@ -508,9 +511,14 @@ type Horizon struct {
 // Bounds on a model's inputs: MaxHorizonYears bounds a Horizon's period; MaxPlaces a
 // printed figure's Places and Shift in magnitude (no table prints more digits, and a
 // larger count would make rounding build an enormous number).
+//
+// DefaultQuoteAge is the age, in days, beyond which a quote is stale when a model valued
+// as of a date gives no MaxQuoteAge: a week, the span over which sell-side notes refresh
+// their comparables tables.
 const (
 	MaxHorizonYears = 30
 	MaxPlaces       = 40
+	DefaultQuoteAge = 7
 )
 
 // IsZero reports a horizon that discounts nothing.

@@ -34,6 +34,10 @@ type CrossValue struct {
 // wrong kind, is recorded as not applicable with the reason; any other failure is an
 // error.
 func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
+	m, err := m.resolve()
+	if err != nil {
+		return CrossCheck{}, err
+	}
 	r, err := m.Value()
 	if err != nil {
 		return CrossCheck{}, err
@@ -157,6 +161,10 @@ type LeftOut struct {
 // comparables priced. Each comparable is priced once; the run stops with ctx's error
 // when ctx is done.
 func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, error) {
+	m, err := m.resolve()
+	if err != nil {
+		return LeaveOneOut{}, err
+	}
 	r, err := m.Value()
 	if err != nil {
 		return LeaveOneOut{}, err

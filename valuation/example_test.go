@@ -51,7 +51,7 @@ func madeUp() valuation.Model {
 		},
 		FX: fx, Currency: comps.HKD, Shares: d("1000"), Price: d("100"),
 		// Rated on the report's broker's scale, amounts printed as the report prints them.
-		Scale: kuaishou2021.Scale(), Symbols: kuaishou2021.Symbols(),
+		Scale: kuaishou2021.Scale(), Symbols: kuaishou2021.Model().Symbols,
 	}
 }
 

@@ -83,6 +83,16 @@ type Model struct {
 	// (亿), as Chinese research prints them. It changes printing only: figures stay in
 	// millions.
 	Display segments.Unit
+	// Market is market data by date (comps.Market): the model is valued as of AsOf, each
+	// comparable and FX rate, and Price where the market quotes Ticker, at its latest
+	// quote on or before it; the zero Market leaves them as given. AsOf is a date, YYYY-MM-DD; empty means the market's last date, and
+	// without a market it only dates the valuation for the stale-quote check. A close or
+	// rate older than MaxQuoteAge days (zero means DefaultQuoteAge), or undated, is a
+	// warning (WarnStaleQuote) when AsOf is set. Custom methods are given their
+	// comparables as they are.
+	Market      comps.Market
+	AsOf        string
+	MaxQuoteAge int
 }
 
 // Result is a model valued. It holds every figure that went into the target.
@@ -90,6 +100,7 @@ type Result struct {
 	Name     string            `json:"name"`
 	Ticker   string            `json:"ticker"`
 	Year     int               `json:"year"`
+	AsOf     string            `json:"as_of,omitempty"` // the date valued as of (Model.AsOf)
 	Currency comps.Currency    `json:"currency"`
 	Forecast segments.Forecast `json:"forecast"`
 	Parts    []PartValue       `json:"parts"`
@@ -157,6 +168,10 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	if err := m.check(); err != nil {
 		return Result{}, err
 	}
+	m, err := m.resolve()
+	if err != nil {
+		return Result{}, err
+	}
 	f, err := m.Plan.Forecast()
 	if err != nil {
 		return Result{}, err
@@ -166,7 +181,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 		return Result{}, fault.Within(err, fault.Error{Key: modelKey("year")})
 	}
 	r := Result{
-		Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: m.Currency, Forecast: f,
+		Name: m.Name, Ticker: m.Ticker, Year: m.Year, AsOf: m.AsOf, Currency: m.Currency, Forecast: f,
 		Parts: make([]PartValue, len(m.Parts)), Shares: m.Shares, Price: m.Price, Symbols: m.Symbols, Display: m.Display,
 		DilutionBasis: m.Dilution.Basis,
 	}
@@ -184,6 +199,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	r.Warnings = append(r.Warnings, r.basisWarnings()...)
 	r.Warnings = append(r.Warnings, m.fxWarnings()...)
 	r.Warnings = append(r.Warnings, m.proxyWarnings(r)...)
+	r.Warnings = append(r.Warnings, m.quoteWarnings(r)...)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
@@ -211,7 +227,7 @@ func (m Model) check() error {
 	case m.FXTolerance.Sign() < 0:
 		return &fault.Error{Pkg: "valuation", Field: "fx_tolerance", Value: fault.Plain(m.FXTolerance), Err: fault.ErrNegative, Key: modelKey("fx_tolerance")}
 	}
-	return nil
+	return m.checkDate()
 }
 
 // parts values each part in the valuation year into r (its value, the sum and its split

@@ -102,10 +102,14 @@ type Prepared struct {
 }
 
 // Prepare values m in full and returns it prepared; m must value without error. The
-// prepared model works on its own deep copy (Model.Clone): changing m's maps afterwards
-// does not change it.
+// prepared model works on its own deep copy (Model.Clone), as of m's date (a model with a
+// Market has its comparables and FX rates taken as of AsOf, and the market cleared):
+// changing m's maps afterwards does not change it.
 func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
-	m = m.Clone()
+	m, err := m.Clone().resolve()
+	if err != nil {
+		return nil, err
+	}
 	r, err := m.Value()
 	if err != nil {
 		return nil, err
@@ -188,7 +192,8 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 // model's: read them, do not write to them.
 func (p *Prepared) Result() Result { return p.base }
 
-// Model returns the prepared model's own copy of the model, deep-copied (Model.Clone).
+// Model returns the prepared model's own copy of the model, deep-copied (Model.Clone), as
+// of its date: its comparables and FX rates as the market gave them, no Market left.
 func (p *Prepared) Model() Model { return p.m.Clone() }
 
 // Assumptions lists every assumption of the model that a point can move, with its base

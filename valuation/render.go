@@ -36,7 +36,11 @@ func (r Result) Markdown() string {
 // Summary returns the one-line verdict, e.g.
 // "Target price: HK$404.6 (upside 26.8% vs HK$319.00, Buy)".
 func (r Result) Summary() string {
-	s := "Target price: " + r.money(r.Currency) + table.Num(r.Target, 1)
+	s := "Target price: "
+	if r.AsOf != "" {
+		s = "Target price as of " + r.AsOf + ": "
+	}
+	s += r.money(r.Currency) + table.Num(r.Target, 1)
 	if r.Upside.Valid {
 		s += fmt.Sprintf(" (upside %s vs %s%s", table.Pct(r.Upside.Decimal, 1), r.money(r.Currency), table.Num(r.Price, 2))
 		if r.Rating != "" {
@@ -134,8 +138,11 @@ func (r Result) tables() []table.Table {
 		}
 		sum.Notes = append(sum.Notes, fmt.Sprintf("%s (%s) is not valued by any part: its revenue adds nothing to the sum", title, name))
 	}
-	if !bridged {
+	if !bridged { // the bridge table notes the warnings where there is one
 		sum.Notes = append(sum.Notes, "No bridge: the target is the sum of the parts over the share count.")
+		for _, w := range r.Warnings {
+			sum.Notes = append(sum.Notes, "Warning: "+w.Message)
+		}
 	}
 	ts = append(ts, sum)
 	if bridged {

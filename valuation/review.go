@@ -26,8 +26,8 @@ type Actual struct {
 
 // Verdicts of a review line with a tolerance.
 const (
-	Within  = "within"  // the forecast is within the tolerance of the actual
-	Outside = "outside" // it is not
+	within  = "within"  // the forecast is within the tolerance of the actual
+	outside = "outside" // it is not
 )
 
 // ReviewLine is one actual against the model's forecast of it.
@@ -42,7 +42,7 @@ type ReviewLine struct {
 	Forecast   decimal.NullDecimal `json:"forecast"`
 	Difference decimal.NullDecimal `json:"difference"` // Actual − Forecast
 	Pct        decimal.NullDecimal `json:"pct"`        // Difference / |Forecast|, a fraction; not valid for a forecast of 0
-	Verdict    string              `json:"verdict"`    // Within or Outside its tolerance; "" without one
+	Verdict    string              `json:"verdict"`    // "within" or "outside" its tolerance; "" without one
 	// Target is the model's target with the actual in the forecast's place, when the
 	// figure is one of its assumptions (Prepared.Assumptions): how much the miss moves the
 	// valuation. Not valid for a figure the drivers compute (revenue from users and
@@ -80,9 +80,9 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 		if !f.IsZero() {
 			l.Pct = decimal.NewNullDecimal(diff.DivRound(f.Abs(), segments.DivPlaces))
 			if a.Tolerance.Sign() > 0 {
-				l.Verdict = Outside
+				l.Verdict = outside
 				if l.Pct.Decimal.Abs().LessThanOrEqual(a.Tolerance) {
-					l.Verdict = Within
+					l.Verdict = within
 				}
 			}
 		}

@@ -46,7 +46,7 @@ func TestReview(t *testing.T) {
 	}
 	mau, rev, later := r.Review[0], r.Review[1], r.Review[2]
 	if !mau.Forecast.Decimal.Equal(d("100")) || !mau.Difference.Decimal.Equal(d("-10")) || !mau.Pct.Decimal.Equal(d("-0.1")) ||
-		mau.Verdict != valuation.Outside || !mau.Target.Valid || !mau.Target.Decimal.Equal(d("7.2")) {
+		mau.Verdict != "outside" || !mau.Target.Valid || !mau.Target.Decimal.Equal(d("7.2")) {
 		t.Errorf("MAU: %+v", mau)
 	}
 	if !rev.Forecast.Decimal.Equal(d("800")) || !rev.Pct.Decimal.Equal(d("-0.125")) || rev.Verdict != "" || rev.Target.Valid ||

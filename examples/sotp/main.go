@@ -1,6 +1,6 @@
 // Command sotp values model files and sweeps their assumptions from the shell.
 //
-//	sotp value [-format text|markdown|json|csv] MODEL.json
+//	sotp value [-format text|markdown|json|csv] [-as-of DATE] [-market FILE] MODEL.json
 //	sotp figure [-format text|json] MODEL.json KEY...
 //	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N|NAME=V1,V2,... [-axis ...] MODEL.json
 //	sotp run [-format text|json] RUN.json
@@ -12,6 +12,7 @@
 //	sotp inline MODEL.json
 //	sotp diff [-format text|json] OLD.json NEW.json
 //	sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
+//	sotp history [-format csv|json] [-market FILE] -from DATE -to DATE [-every Nd|Nw|Nm] [-chart FILE.svg] MODEL.json
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
 // named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
@@ -38,7 +39,10 @@
 // order, with its target, price, upside and rating or its error, -shard i/n taking the
 // files at places i modulo n, so that a Kubernetes Indexed Job shares a folder among its
 // pods (run `sotp batch -shard $JOB_COMPLETION_INDEX/N DIR` in a Job of completionMode
-// Indexed and N completions). A long grid shows a progress bar on standard error when it
+// Indexed and N completions); history values a model as of each date from -from to -to
+// (its comparables and FX rates at their latest quotes on or before it, from the model's
+// "market" or -market FILE) and writes the target, price, upside, rating and each part's
+// multiple a date, stale quotes as warnings (value -as-of values one date). A long grid shows a progress bar on standard error when it
 // is a terminal; Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
@@ -80,7 +84,7 @@ func main() {
 var errUsage = errors.New("usage")
 
 const usage = `usage:
-  sotp value [-format text|markdown|json|csv] MODEL.json
+  sotp value [-format text|markdown|json|csv] [-as-of DATE] [-market FILE] MODEL.json
   sotp figure [-format text|json] MODEL.json KEY...
   sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N|NAME=V1,V2,... [-axis ...] MODEL.json
   sotp run [-format text|json] RUN.json
@@ -92,6 +96,7 @@ const usage = `usage:
   sotp inline MODEL.json
   sotp diff [-format text|json] OLD.json NEW.json
   sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
+  sotp history [-format csv|json] [-market FILE] -from DATE -to DATE [-every Nd|Nw|Nm] [-chart FILE.svg] MODEL.json
 `
 
 // command executes one command line and returns the exit status.
@@ -127,6 +132,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format, err = diff(ctx, args[1:], stdout)
 	case "batch":
 		format, err = batch(ctx, args[1:], stdout, stderr)
+	case "history":
+		format, err = history(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -227,16 +234,28 @@ func review(args []string, w io.Writer) (string, error) {
 }
 
 func value(args []string, w io.Writer) (string, error) {
-	format, rest, err := flags("value", args, []string{"text", "markdown", "json", "csv"}, nil)
+	var date, market string
+	format, rest, err := flags("value", args, []string{"text", "markdown", "json", "csv"}, func(fs *flag.FlagSet) {
+		fs.StringVar(&date, "as-of", "", "value as of this date, YYYY-MM-DD, from the model's market or -market")
+		fs.StringVar(&market, "market", "", "a market file (CSV or JSON) in place of the model's")
+	})
 	if err != nil {
 		return "", err
 	}
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: value takes one model file", errUsage)
 	}
-	_, r, err := load(rest[0])
+	m, r, err := load(rest[0])
 	if err != nil {
 		return format, err
+	}
+	if date != "" || market != "" {
+		if m, err = asOf(m, market, date); err != nil {
+			return format, err
+		}
+		if r, err = m.Value(); err != nil {
+			return format, err
+		}
 	}
 	switch format {
 	case "markdown":

@@ -23,6 +23,7 @@ func TestCommand(t *testing.T) {
 	}
 	kuaishou := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
 	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
+	market := filepath.Join("..", "..", "valuation", "kuaishou2021", "testdata", "market.csv")
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	good, err := os.ReadFile(kuaishou)
 	if err != nil {
@@ -38,6 +39,12 @@ func TestCommand(t *testing.T) {
 	}{
 		{"value.txt", []string{"value", kuaishou}, 0},
 		{"value.csv", []string{"value", "-format", "csv", streamco}, 0},
+		// The report's model as of dates of a market file (valuation/kuaishou2021's
+		// TestAsOf works the figures by hand): 2021-02-23 is before every quote, an error
+		// in its row; 03-02 the report's HK$404.6; 03-09 1.1 times it, at a price of 300;
+		// 03-16 at USD/HKD 7.8, CNY/HKD stale.
+		{"history.csv", []string{"history", "-market", market, "-from", "2021-02-23", "-to", "2021-03-16", "-every", "1w", kuaishou}, 0},
+		{"value-asof.txt", []string{"value", "-as-of", "2021-03-16", "-market", market, kuaishou}, 0},
 		{"figure.txt", []string{"figure", kuaishou, "target", "part/ecommerce/value", "forecast/2021/ecommerce/gmv"}, 0},
 		{"grid.txt", []string{"grid", "-axis", "forecast/2021/mau=450:700:6", "-axis", "part/ecommerce/premium=-0.5:0:3", kuaishou}, 0},
 		{"grid.json", []string{"grid", "-format", "json", "-axis", "forecast/2025/membership/subscriber_ratio=0:1.2:3", streamco}, 0},

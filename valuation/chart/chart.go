@@ -1,17 +1,17 @@
 // Package chart draws a valuation's analyses as charts an analyst reads: a tornado, a
 // heatmap of a two-axis grid, a one-axis sweep, the histogram of a Monte Carlo run and
 // the convergence of its statistics, Sobol indices, a Morris screening, Shapley effects,
-// an attribution between scenarios, a leave-one-out table, a cross-check and the
-// waterfall of the sum of the parts, each to SVG or PNG at a size the caller picks. It
-// draws with gonum.org/v1/plot, which ships its fonts, so the same inputs give the same
-// SVG bytes on every machine.
+// an attribution between scenarios, a leave-one-out table, a cross-check, the waterfall
+// of the sum of the parts and a target over time, each to SVG or PNG at a size the
+// caller picks. It draws with gonum.org/v1/plot, which ships its fonts, so the same
+// inputs give the same SVG bytes on every machine.
 //
 // Conventions. Titles and axis labels come from the figures' keys and the analysis
 // itself, or from Options.Label (valuation.Result.Caption names them as tables do);
 // values are formatted as the sensitivity tables format them (percentages for rates, two
 // places for users and per-share figures). Bad input is a *fault.Error wrapping
 // fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis, NaN or
-// infinite values, a summary with no draws or no rounds, a size of zero or above MaxSize.
+// infinite values, a summary with no draws or no rounds, a size of zero or above 2,880 points (40 inches).
 package chart
 
 import (
@@ -31,8 +31,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// MaxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
-const MaxSize = 2880
+// maxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
+const maxSize = 2880
 
 // Options are a chart's size and words. The zero Options draws a chart of 576 × 360
 // points (8 × 5 inches), titled and labelled by the figures' keys.
@@ -75,8 +75,8 @@ func newChart(kind string, o Options, plots []*plot.Plot, weights []float64) (Ch
 		w, h = 576, 360
 	}
 	for _, v := range []float64{w, h} {
-		if !(v > 0 && v <= MaxSize) {
-			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", o.Width, o.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, MaxSize)}
+		if !(v > 0 && v <= maxSize) {
+			return Chart{}, &fault.Error{Pkg: "chart", Op: kind, Field: fmt.Sprintf("size %v × %v", o.Width, o.Height), Err: fmt.Errorf("%w: want sides in (0, %d] points", fault.ErrChart, maxSize)}
 		}
 	}
 	for _, p := range plots {

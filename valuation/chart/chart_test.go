@@ -135,6 +135,16 @@ func chartsWith(t *testing.T, o chart.Options) map[string]chart.Chart {
 	add("attribution")(chart.Attribution(att, false, o))
 	add("attribution-segments")(chart.Attribution(att, true, o))
 	add("crosscheck")(chart.CrossCheck(cc, o))
+	var series []valuation.Result
+	for i, d := range []string{"2021-03-02", "2021-03-09", "2021-03-16", "2021-03-23"} {
+		r := e.Result()
+		r.AsOf, r.Target = d, r.Target.Mul(decimal.NewFromInt(int64(10+i))).Shift(-1)
+		if i > 1 {
+			r.Price = decimal.NewFromInt(300)
+		}
+		series = append(series, r)
+	}
+	add("history")(chart.History(series, o))
 	add("shapley")(chart.Shapley(sensitivity.ShapleyEffects{Output: "target", Names: []string{"forecast/2021/mau", "forecast/2021/dau", "part/ecommerce/premium"},
 		Effects: []float64{0.45, 0.3, 0.25}, Lo: []float64{0.41, 0.27, 0.22}, Hi: []float64{0.49, 0.33, 0.28}}, o))
 	return out
@@ -220,7 +230,16 @@ func TestBadInput(t *testing.T) {
 		"no steps": func() (chart.Chart, error) {
 			return chart.Attribution(sensitivity.Attribution{}, false, chart.Options{})
 		},
-		"no cross-check":     func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"no cross-check": func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"one date": func() (chart.Chart, error) {
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}}, chart.Options{})
+		},
+		"undated": func() (chart.Chart, error) {
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {}}, chart.Options{})
+		},
+		"dates falling": func() (chart.Chart, error) {
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {AsOf: "2021-03-01"}}, chart.Options{})
+		},
 		"no Shapley effects": func() (chart.Chart, error) { return chart.Shapley(sensitivity.ShapleyEffects{}, chart.Options{}) },
 		"an effect short": func() (chart.Chart, error) {
 			return chart.Shapley(sensitivity.ShapleyEffects{Names: []string{"a", "b"}, Effects: []float64{1}, Lo: []float64{1}, Hi: []float64{1}}, chart.Options{})

@@ -132,7 +132,7 @@ func Model() valuation.Model {
 		Shares:   decimal.RequireFromString(Shares),
 		Price:    decimal.RequireFromString(Price),
 		Scale:    Scale(),
-		Symbols:  Symbols(),
+		Symbols:  symbols(),
 		Display:  segments.HundredMillions, // the report prints values and market values in 亿
 		Earnings: Earnings(),
 	}
@@ -153,7 +153,7 @@ func Scale() valuation.Scale {
 	}
 }
 
-// Symbols returns how the report prints amounts of its currencies: HK$, US$, RMB.
-func Symbols() map[comps.Currency]string {
+// symbols returns how the report prints amounts of its currencies: HK$, US$, RMB.
+func symbols() map[comps.Currency]string {
 	return map[comps.Currency]string{comps.HKD: "HK$", comps.USD: "US$", comps.CNY: "RMB "}
 }

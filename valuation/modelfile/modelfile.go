@@ -105,6 +105,15 @@ func ReadCompanies(r io.Reader, ext string) ([]comps.Company, error) {
 // LoadCompanies reads the comparables file at name: CSV (.csv) or JSON (.json).
 func LoadCompanies(name string) ([]comps.Company, error) { return files.LoadCompanies(name) }
 
+// LoadMarket reads the market file at name (comps.Market), as a model file's "market"
+// reads it: CSV (.csv) with a header row of the columns date, ticker, currency, close,
+// shares, ads_ratio, market_value, from, to, rate and source (date required), one quote
+// a row: a company's (ticker, currency, close or market_value) or an FX rate's (from,
+// to, rate), an empty cell a value not given; or JSON (.json) with "format"
+// "sotp/market/v1" and "quotes", objects of the same names. At most MaxBytes and 100,000
+// quotes; errors name the line or JSON path.
+func LoadMarket(name string) (comps.Market, error) { return files.LoadMarket(name) }
+
 // ParseDecimal parses a decimal as the formats accept it: an optional minus, digits, an
 // optional fraction and exponent ("-12.5", "3e2"), within MaxDigits and MaxExponent; a
 // zero's written exponent must lie within the bounds too ("0e-9999" is refused). It

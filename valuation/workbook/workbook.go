@@ -98,10 +98,11 @@ type GridSheet struct {
 // "Recalculation on file load" option says so, and otherwise shows the cached values
 // until a hard recalculation, Ctrl+Shift+F9).
 func Write(w io.Writer, m valuation.Model, x Extras) error {
-	r, err := m.Value()
+	p, err := m.Prepare(valuation.PrepareOptions{}) // as of its date: the book holds the quotes taken
 	if err != nil {
 		return err
 	}
+	m, r := p.Model(), p.Result()
 	b := &book{f: excelize.NewFile(), m: m, r: r, input: map[string]string{}, figure: map[string]string{}}
 	defer b.f.Close()
 	if err := b.styles(); err != nil {

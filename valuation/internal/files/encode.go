@@ -39,8 +39,9 @@ func FromModel(m valuation.Model) (File, error) {
 		f.Symbols[string(c)] = sym
 	}
 	for _, r := range m.FX.Rates() {
-		f.FX = append(f.FX, Rate{From: string(r.From), To: string(r.To), Rate: NewDecimal(r.Rate)})
+		f.FX = append(f.FX, Rate{From: string(r.From), To: string(r.To), Rate: NewDecimal(r.Rate), AsOf: r.AsOf})
 	}
+	f.Market, f.AsOf, f.MaxQuoteAge = fromMarket(m.Market), m.AsOf, m.MaxQuoteAge
 	f.FXTolerance = optional(m.FXTolerance)
 	p := m.Plan
 	f.Plan = Plan{Currency: p.Currency, Years: p.Years, FirstEstimate: p.FirstEstimate, Users: map[int]Users{}}

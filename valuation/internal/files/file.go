@@ -47,6 +47,13 @@ type File struct {
 	// default) or "hundred_millions" (亿), as Chinese research prints them.
 	Display string `json:"display,omitempty"`
 	FX      []Rate `json:"fx,omitempty" max:"100"`
+	// Market is market data by date, and AsOf the date the model is valued as of: each
+	// comparable and FX rate takes its latest quote on or before it (valuation.Model.Market);
+	// without AsOf, the market's last date. A close or rate more than MaxQuoteAge days
+	// older (7 when absent), or undated, is a warning.
+	Market      *Market `json:"market,omitempty"`
+	AsOf        string  `json:"as_of,omitempty"`
+	MaxQuoteAge int     `json:"max_quote_age,omitempty"`
 	// FXTolerance is how far, as a fraction, three rates given around a triangle of
 	// currencies may disagree before the result warns (fx_triangle); 0.005 when absent.
 	FXTolerance *Decimal `json:"fx_tolerance,omitempty"`
@@ -164,11 +171,12 @@ type PnLValue struct {
 	Of     string   `json:"of,omitempty"`
 }
 
-// Rate is one FX rate: one From buys Rate To.
+// Rate is one FX rate: one From buys Rate To, as of AsOf (YYYY-MM-DD) when dated.
 type Rate struct {
 	From string  `json:"from"`
 	To   string  `json:"to"`
 	Rate Decimal `json:"rate"`
+	AsOf string  `json:"as_of,omitempty"`
 }
 
 // Plan is a segments.Plan: years, users by year, segments.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -221,7 +222,7 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 	}
 	rates := make([]comps.Rate, len(f.FX))
 	for i, r := range f.FX {
-		rates[i] = comps.Rate{From: comps.Currency(r.From), To: comps.Currency(r.To), Rate: r.Rate.Decimal}
+		rates[i] = comps.Rate{From: comps.Currency(r.From), To: comps.Currency(r.To), Rate: r.Rate.Decimal, AsOf: r.AsOf}
 		if _, err := comps.NewFX(rates[i]); err != nil {
 			return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("$.fx[%d]", i), Err: err}
 		}
@@ -231,6 +232,16 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx", Err: err}
 	}
 	m.FX = fx
+	if m.Market, err = f.Market.market("$.market", fsys); err != nil {
+		return valuation.Model{}, err
+	}
+	m.AsOf, m.MaxQuoteAge = f.AsOf, f.MaxQuoteAge
+	if _, err := time.Parse(time.DateOnly, f.AsOf); f.AsOf != "" && (err != nil || len(f.AsOf) != len(time.DateOnly)) {
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.as_of", Err: fmt.Errorf("%w: %s is not a date YYYY-MM-DD", fault.ErrInvalid, strconv.Quote(Clip(f.AsOf)))}
+	}
+	if f.MaxQuoteAge < 0 {
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.max_quote_age", Err: fault.ErrNegative}
+	}
 	if m.FXTolerance = value(f.FXTolerance); m.FXTolerance.Sign() < 0 {
 		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx_tolerance", Err: fault.ErrNegative}
 	}
@@ -469,11 +480,21 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 // readCompsFile reads a comparables file named in a model file from fsys: a regular
 // file at a path inside it.
 func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
+	r, err := openIn(fsys, name, "comparables")
+	if err != nil {
+		return nil, err
+	}
+	return readNamed(r, name)
+}
+
+// openIn opens the file a model file names, what it holds saying which (comparables,
+// market), from fsys: a regular file at a relative path inside it.
+func openIn(fsys fs.FS, name, what string) (fs.File, error) {
 	switch {
 	case fsys == nil:
-		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: the model names a comparables file, and no file system was given to read it from", fault.ErrInvalid)}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: the model names a %s file, and no file system was given to read it from", fault.ErrInvalid, what)}
 	case !fs.ValidPath(name):
-		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: comparables file must be a relative path inside the model's directory", fault.ErrInvalid)}
+		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: fmt.Errorf("%w: %s file must be a relative path inside the model's directory", fault.ErrInvalid, what)}
 	}
 	if err := CheckRegular(fs.Stat(fsys, name)); err != nil {
 		return nil, InFile(err, name)
@@ -482,7 +503,7 @@ func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 	if err != nil {
 		return nil, &fault.Error{Pkg: "modelfile", File: name, Err: err}
 	}
-	return readNamed(r, name)
+	return r, nil
 }
 
 // InFile sets the file of a *fault.Error that has none.
