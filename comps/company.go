@@ -3,10 +3,12 @@ package comps
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 )
@@ -71,6 +73,9 @@ type Company struct {
 	Multiples map[MetricYear]decimal.Decimal
 	AsOf      string // date of Close, YYYY-MM-DD
 	Source    string // where the figures come from
+	// Tags are labels a peer universe gives the company ("china", "streaming"), by which
+	// a model file's set selects its comparables; they take no part in pricing.
+	Tags []string
 }
 
 // MarketCap returns the market value in millions of Currency: MarketValue where given,
@@ -123,8 +128,8 @@ func (c Company) reporting() Currency {
 	return c.Currency
 }
 
-// Clone returns a copy of the company whose metric and multiple maps are its own.
+// Clone returns a copy of the company whose metric and multiple maps and tags are its own.
 func (c Company) Clone() Company {
-	c.Metrics, c.Multiples = maps.Clone(c.Metrics), maps.Clone(c.Multiples)
+	c.Metrics, c.Multiples, c.Tags = maps.Clone(c.Metrics), maps.Clone(c.Multiples), slices.Clone(c.Tags)
 	return c
 }

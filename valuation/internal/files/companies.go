@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,12 +94,12 @@ func companies(cs []Company, at string) ([]comps.Company, error) {
 // CSV columns other than metrics. A metric column is named by its key ("mau_2021"), a
 // printed multiple by "multiple:" and the key ("multiple:mau_2021").
 var csvColumns = []string{"ticker", "name", "currency", "close", "shares", "ads_ratio", "market_value",
-	"net_debt", "reporting", "as_of", "source"}
+	"net_debt", "reporting", "as_of", "source", "tags"}
 
 // ReadCSV reads a CSV comparables file: a header row, then one company per row, at most
 // MaxBytes and MaxRows. Columns are those of Company ("ticker", "currency", "close",
 // "shares", "ads_ratio", "market_value", "net_debt", "reporting", "as_of", "source",
-// "name"), metric
+// "name", "tags" separated by ";"), metric
 // columns such as "mau_2021", and printed multiples such as "multiple:mau_2021". An
 // empty cell is a value not given.
 func ReadCSV(r io.Reader) ([]comps.Company, error) {
@@ -186,6 +187,14 @@ func csvCompany(header, rec []string, line int) (comps.Company, error) {
 			*p = v
 			continue
 		}
+		if h == "tags" {
+			for _, t := range strings.Split(v, ";") {
+				if t = strings.TrimSpace(t); t != "" {
+					c.Tags = append(c.Tags, t)
+				}
+			}
+			continue
+		}
 		d, err := ParseDecimal(v)
 		if err != nil {
 			return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
@@ -237,6 +246,9 @@ func (c Company) company(at string) (comps.Company, error) {
 	if c.MarketValue == nil && (c.Close == nil || c.Shares == nil) {
 		return comps.Company{}, invalid("market_value", "give market_value, or close and shares")
 	}
+	if slices.Contains(c.Tags, "") {
+		return comps.Company{}, invalid("tags", "an empty tag")
+	}
 	if c.AsOf != "" {
 		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
 			return comps.Company{}, invalid("as_of", strconv.Quote(Clip(c.AsOf))+" is not YYYY-MM-DD")
@@ -244,7 +256,7 @@ func (c Company) company(at string) (comps.Company, error) {
 	}
 	out := comps.Company{Ticker: c.Ticker, Name: c.Name, Currency: comps.Currency(c.Currency), Close: value(c.Close),
 		Shares: value(c.Shares), ADSRatio: value(c.ADSRatio), MarketValue: value(c.MarketValue), NetDebt: value(c.NetDebt),
-		Reporting: comps.Currency(c.Reporting), AsOf: c.AsOf, Source: c.Source}
+		Reporting: comps.Currency(c.Reporting), AsOf: c.AsOf, Source: c.Source, Tags: slices.Clone(c.Tags)}
 	var err error
 	if out.Metrics, err = metricMap(c.Metrics, field("metrics")); err != nil {
 		return comps.Company{}, err

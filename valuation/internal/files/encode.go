@@ -291,7 +291,7 @@ func fromSet(s comps.Set, at string) (Set, error) {
 		out.Companies = append(out.Companies, Company{Ticker: c.Ticker, Name: c.Name, Currency: string(c.Currency),
 			Close: optional(c.Close), Shares: optional(c.Shares), ADSRatio: optional(c.ADSRatio),
 			MarketValue: optional(c.MarketValue), NetDebt: optional(c.NetDebt), Reporting: string(c.Reporting),
-			Metrics: keyed(c.Metrics), Multiples: keyed(c.Multiples), AsOf: c.AsOf, Source: c.Source})
+			Metrics: keyed(c.Metrics), Multiples: keyed(c.Multiples), AsOf: c.AsOf, Source: c.Source, Tags: c.Tags})
 	}
 	return out, nil
 }

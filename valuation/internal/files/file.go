@@ -292,6 +292,12 @@ type Set struct {
 	OutlierZ     *Decimal           `json:"outlier_z,omitempty"`
 	Companies    []Company          `json:"companies,omitempty" max:"10000"`
 	File         string             `json:"file,omitempty"`
+	// Tickers and Tags select the set's companies from its file or list (a peer universe
+	// that serves many sets): a company is taken when its ticker is listed or it carries
+	// one of the tags; without either, every company is. A listed ticker the list lacks,
+	// or a tag no company carries, is an error.
+	Tickers []string `json:"tickers,omitempty" max:"10000"`
+	Tags    []string `json:"tags,omitempty" max:"100"`
 }
 
 // Company is a comps.Company. Metrics and Multiples are keyed NAME_YEAR ("mau_2021").
@@ -310,6 +316,9 @@ type Company struct {
 	Multiples   map[string]Decimal `json:"multiples,omitempty" max:"1000"`
 	AsOf        string             `json:"as_of,omitempty"` // YYYY-MM-DD
 	Source      string             `json:"source,omitempty"`
+	// Tags label the company in a peer universe, for sets to select by (Set.Tags);
+	// in CSV one cell, the tags separated by ";".
+	Tags []string `json:"tags,omitempty" max:"100"`
 }
 
 // CompsFile is a JSON file of comparables.

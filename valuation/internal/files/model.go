@@ -474,6 +474,46 @@ func (s Set) set(at string, fsys fs.FS, files map[string][]comps.Company) (comps
 			return comps.Set{}, err
 		}
 	}
+	if out.Companies, err = s.selected(out.Companies, at); err != nil {
+		return comps.Set{}, err
+	}
+	return out, nil
+}
+
+// selected returns the companies of cs the set selects by Tickers and Tags (all of
+// them when it names neither), in their order in cs.
+func (s Set) selected(cs []comps.Company, at string) ([]comps.Company, error) {
+	if len(s.Tickers) == 0 && len(s.Tags) == 0 {
+		return cs, nil
+	}
+	tickers := make([]string, len(cs))
+	tagged := map[string]bool{}
+	for i, c := range cs {
+		tickers[i] = c.Ticker
+		for _, t := range c.Tags {
+			tagged[t] = true
+		}
+	}
+	for i, t := range s.Tickers {
+		if !slices.Contains(tickers, t) {
+			why := strconv.Quote(Clip(t)) + " is not among the companies"
+			if near := key.Suggest(t, tickers); near != "" {
+				why += " " + near
+			}
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s.tickers[%d]", at, i), Err: fmt.Errorf("%w: %s", fault.ErrUnknownTicker, why)}
+		}
+	}
+	for i, t := range s.Tags {
+		if !tagged[t] {
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s.tags[%d]", at, i), Err: fmt.Errorf("%w: no company carries the tag %s", fault.ErrInvalid, strconv.Quote(Clip(t)))}
+		}
+	}
+	var out []comps.Company
+	for _, c := range cs {
+		if slices.Contains(s.Tickers, c.Ticker) || slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(s.Tags, t) }) {
+			out = append(out, c)
+		}
+	}
 	return out, nil
 }
 
