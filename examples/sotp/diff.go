@@ -16,6 +16,7 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/chart"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/modelfile"
@@ -64,14 +65,17 @@ type diffGroupChange struct {
 }
 
 // diff attributes the change of the target between two models to its causes. First the
-// structural steps, each an exact revaluation of the old model as changed so far: each
-// part (and its segment) the new model no longer has, removed at minus its value; each
-// it adds, at its value; each part whose method changed (P/MAU to P/S), at the
-// difference. Then like for like: the assumptions are moved to the new model's values
-// one at a time, group by group (diffGroups), so that the steps and the rest (what no
-// assumption holds: a peer's market value moves the multiple, which is an assumption; a
-// new peer's text, nothing) sum to the change exactly. Models of other years, or that
-// differ in other ways than parts (bridge items, tranches), are refused.
+// structural steps, each an exact revaluation of the old model as changed so far: the
+// plan's years made the new model's (years added with the new model's figures for them,
+// usually no change of the target), the valuation year rolled forward (the old model's
+// parts and multiples priced on the new year's figures), each part (and its segment)
+// the new model no longer has, removed at minus its value; each it adds, at its value;
+// each part whose method changed (P/MAU to P/S), at the difference. Then like for like:
+// the assumptions are moved to the new model's values one at a time, group by group
+// (diffGroups), so that the steps and the rest (what no assumption holds: a peer's
+// market value moves the multiple, which is an assumption; a new peer's text, nothing)
+// sum to the change exactly. Models that differ in other ways (bridge items, tranches)
+// are refused.
 //
 // With -chart PATH (.svg or .png), it also draws the change as a waterfall of the groups,
 // from the old target to the new.
@@ -136,7 +140,11 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 	if err != nil {
 		return format, err
 	}
-	att, err := e.Attribute(ctx, valuation.Scenario{Name: rest[0]}, valuation.Scenario{Name: rest[1], Set: set})
+	start := rest[0]
+	if len(structural) > 0 { // like for like starts from the old model restructured
+		start += " restructured"
+	}
+	att, err := e.Attribute(ctx, valuation.Scenario{Name: start}, valuation.Scenario{Name: rest[1], Set: set})
 	if err != nil {
 		return format, err
 	}
@@ -195,15 +203,13 @@ func targetOf(m valuation.Model) (decimal.Decimal, error) {
 	return r.Target, err
 }
 
-// restructure changes old's parts into nu's, a step at a time (a part removed, a part
-// added, a part's method changed; see diff), and returns the model so changed with each
-// step's change of the target. Models of other plan years are refused (newFile names the
-// new model in the error).
+// restructure changes old's structure into nu's, a step at a time, and returns the model
+// so changed with each step's change of the target: the plan's years aligned with the new
+// model's (years it adds taken with their users, drivers and P&L, years it drops
+// dropped), the valuation year rolled forward (the old parts priced on the new year's
+// figures), then a part removed, a part added, a part's method changed (see diff).
+// newFile names the new model in errors.
 func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []sensitivity.Step, error) {
-	if !slices.Equal(old.Plan.Years, nu.Plan.Years) || old.Year != nu.Year {
-		return valuation.Model{}, nil, &fault.Error{Pkg: "sotp", File: newFile, Field: "plan years",
-			Value: fmt.Sprintf("%v priced in %d against %v in %d: diff compares models of the same years", nu.Plan.Years, nu.Year, old.Plan.Years, old.Year), Err: fault.ErrUnsupported}
-	}
 	m := old.Clone()
 	cur, err := targetOf(m)
 	if err != nil {
@@ -218,6 +224,22 @@ func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []se
 		steps = append(steps, sensitivity.Step{Name: name, Change: t.Sub(cur)})
 		cur = t
 		return nil
+	}
+	if !slices.Equal(m.Plan.Years, nu.Plan.Years) {
+		from := yearSpan(m.Plan.Years)
+		if m, err = alignYears(m, nu, newFile); err != nil {
+			return valuation.Model{}, nil, err
+		}
+		if err := step("plan years: " + from + " to " + yearSpan(nu.Plan.Years)); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
+	if m.Year != nu.Year {
+		from := m.Year
+		m.Year = nu.Year
+		if err := step(fmt.Sprintf("valuation year: %d to %d", from, nu.Year)); err != nil {
+			return valuation.Model{}, nil, err
+		}
 	}
 	partOf := func(m valuation.Model, seg string) int {
 		return slices.IndexFunc(m.Parts, func(p valuation.Part) bool { return p.Segment == seg })
@@ -264,18 +286,78 @@ func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []se
 }
 
 // sameMethod says two parts' methods are the same method, what moves in them aside: a
-// multiple of the same label and figure on a set of the same metric (its peers' values
-// and premiums are assumptions, told like for like), or a fixed amount (its value is an
-// assumption too).
+// multiple of the same label and figure on a set of the same metric, whatever its year
+// (its peers' values and premiums are assumptions, told like for like: a set rolled from
+// peers' 2021 MAU to their 2023 MAU moves the peer multiples), or a fixed amount (its
+// value is an assumption too).
 func sameMethod(a, b valuation.Method) bool {
 	am, aok := a.(valuation.Multiple)
 	bm, bok := b.(valuation.Multiple)
 	if aok && bok {
-		return am.Name() == bm.Name() && am.Metric == bm.Metric && am.Comps.Metric == bm.Comps.Metric
+		return am.Name() == bm.Name() && am.Metric == bm.Metric && am.Comps.Metric.Name == bm.Comps.Metric.Name
 	}
 	_, af := a.(valuation.Fixed)
 	_, bf := b.(valuation.Fixed)
 	return af && bf || !aok && !bok && !af && !bf && a.Name() == b.Name()
+}
+
+// alignYears gives m the plan years of nu: a year only nu has comes with nu's users,
+// each segment's driver and the P&L's lines, share count and equity for it; a year only
+// m has is dropped. A segment of m that nu lacks cannot be carried into nu's years.
+func alignYears(m, nu valuation.Model, newFile string) (valuation.Model, error) {
+	p, np := m.Plan, nu.Plan.Clone()
+	users, segs := map[int]segments.Users{}, slices.Clone(p.Segments)
+	for i := range segs {
+		segs[i].Drivers = map[int]segments.Driver{}
+	}
+	pnl := m.Earnings.Clone()
+	for i := range pnl.Lines {
+		pnl.Lines[i].Years = map[int]earnings.Value{}
+	}
+	shares, equity := map[int]decimal.Decimal{}, map[int]decimal.Decimal{}
+	for _, y := range np.Years {
+		src, srcPnL := p, m.Earnings
+		if !slices.Contains(p.Years, y) {
+			src, srcPnL = np, nu.Earnings
+		}
+		users[y] = src.Users[y]
+		for i, s := range segs {
+			j := slices.IndexFunc(src.Segments, func(o segments.Segment) bool { return o.Name == s.Name })
+			if j < 0 {
+				return valuation.Model{}, &fault.Error{Pkg: "sotp", File: newFile, Segment: s.Name, Year: y, Field: "plan years",
+					Value: "the old model's segment is not in the new model, which adds the year", Err: fault.ErrUnsupported}
+			}
+			if d, ok := src.Segments[j].Drivers[y]; ok {
+				segs[i].Drivers[y] = d
+			}
+		}
+		for i, l := range pnl.Lines {
+			j := slices.IndexFunc(srcPnL.Lines, func(o earnings.LineItem) bool { return o.Name == l.Name })
+			if v, ok := srcPnL.Lines[max(j, 0)].Years[y]; j >= 0 && ok {
+				pnl.Lines[i].Years[y] = v
+			}
+		}
+		if v, ok := srcPnL.Shares[y]; ok {
+			shares[y] = v
+		}
+		if v, ok := srcPnL.Equity[y]; ok {
+			equity[y] = v
+		}
+	}
+	m.Plan = segments.Plan{Currency: p.Currency, Years: np.Years, FirstEstimate: np.FirstEstimate, Users: users, Segments: segs}
+	if !pnl.IsZero() {
+		pnl.Shares, pnl.Equity = shares, equity
+		m.Earnings = pnl
+	}
+	return m, nil
+}
+
+// yearSpan prints a plan's years: "2018-2022".
+func yearSpan(years []int) string {
+	if len(years) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
 }
 
 // diffChart draws the change of the target by group as a waterfall, to path: SVG or PNG

@@ -77,7 +77,7 @@ func TestDiff(t *testing.T) {
 	streamco := filepath.Join("..", "..", "segments", "testdata", "streamco.json")
 	stdout.Reset()
 	stderr.Reset()
-	if code := command(t.Context(), []string{"diff", old, streamco}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "same years") {
+	if code := command(t.Context(), []string{"diff", old, streamco}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "is not in the new model") {
 		t.Errorf("models of two structures: exit %d, %s", code, stderr.String())
 	}
 }
@@ -142,5 +142,71 @@ func TestDiffStructural(t *testing.T) {
 	}
 	if want := "added: grocery -0.8; method: ads Fixed to P/MAU 6.0; peer multiples -4.8"; strings.Join(got, "; ") != want {
 		t.Errorf("backwards by %v, want %s", got, want)
+	}
+}
+
+// TestDiffYears: a new model of the report's drops 2018 from its plan and prices 2022E in
+// place of 2021E, nothing else moved. The change is told as two structural steps: the plan
+// years (2018's figures touch no 2021 or 2022 value: exactly 0), then the valuation year
+// rolled forward, the report's multiples on 2022E's users: the whole change, exactly.
+// Backwards, 2018 comes back from the old model (the new one, here) and the year rolls
+// back by as much.
+func TestDiffYears(t *testing.T) {
+	old := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
+	b, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["year"] = 2022
+	plan := doc["plan"].(map[string]any)
+	plan["years"] = plan["years"].([]any)[1:]
+	delete(plan["users"].(map[string]any), "2018")
+	for _, s := range plan["segments"].([]any) {
+		delete(s.(map[string]any)["inputs"].(map[string]any), "2018")
+	}
+	pnl := doc["earnings"].(map[string]any)
+	for _, l := range pnl["lines"].([]any) {
+		delete(l.(map[string]any)["years"].(map[string]any), "2018")
+	}
+	delete(pnl["shares"].(map[string]any), "2018")
+	delete(pnl["equity"].(map[string]any), "2018")
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nu := filepath.Join(t.TempDir(), "new.json")
+	if err := os.WriteFile(nu, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := func(file string) decimal.Decimal {
+		var figs map[string]string
+		if err := json.Unmarshal([]byte(sotp(t, "figure", "-format", "json", file, "target")), &figs); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return decimal.RequireFromString(figs["target"])
+	}
+	oldTarget, newTarget := target(old), target(nu)
+	for _, c := range []struct {
+		from, to string
+		want     []string
+		change   decimal.Decimal
+	}{
+		{old, nu, []string{"plan years: 2018-2022 to 2019-2022", "valuation year: 2021 to 2022"}, newTarget.Sub(oldTarget)},
+		{nu, old, []string{"plan years: 2019-2022 to 2018-2022", "valuation year: 2022 to 2021"}, oldTarget.Sub(newTarget)},
+	} {
+		var rep struct {
+			Groups []struct{ Group, Change string }
+		}
+		if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", c.from, c.to)), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Groups) != 2 || rep.Groups[0].Group != c.want[0] || rep.Groups[1].Group != c.want[1] ||
+			!decimal.RequireFromString(rep.Groups[0].Change).IsZero() || !decimal.RequireFromString(rep.Groups[1].Change).Equal(c.change) {
+			t.Errorf("%s to %s: %v, want %v at 0 and %s", c.from, c.to, rep.Groups, c.want, c.change)
+		}
 	}
 }
