@@ -2,6 +2,7 @@ package comps
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -24,8 +25,8 @@ import (
 // quote on or before it is an error, never used: a valuation as of a day sees nothing of
 // the days after it.
 type Market struct {
-	quotes map[string][]Company // by ticker, dates ascending
-	rates  []Rate               // dates ascending
+	quotes map[string][]Company   // by ticker, dates ascending
+	rates  map[[2]Currency][]Rate // by pair, its currencies in order, dates ascending
 	last   string
 }
 
@@ -35,7 +36,7 @@ type Market struct {
 // gives From, To, Rate and AsOf, as NewFX checks a rate. A ticker, or a pair in either
 // direction, quoted twice on one date is an error.
 func NewMarket(quotes []Company, rates []Rate) (Market, error) {
-	mk := Market{quotes: map[string][]Company{}}
+	mk := Market{quotes: map[string][]Company{}, rates: map[[2]Currency][]Rate{}}
 	for _, q := range quotes {
 		if err := q.quote(); err != nil {
 			return Market{}, err
@@ -58,15 +59,18 @@ func NewMarket(quotes []Company, rates []Rate) (Market, error) {
 		if bad := checkDate(r.AsOf); bad != "" {
 			return Market{}, &fault.Error{Pkg: "comps", Field: "fx " + string(r.From) + "/" + string(r.To), Value: bad, Err: fault.ErrInvalid, Key: key.FX(string(r.From), string(r.To))}
 		}
-		for _, o := range mk.rates {
-			if o.AsOf == r.AsOf && samePair(o, r.From, r.To) {
-				return Market{}, &fault.Error{Pkg: "comps", Field: "fx " + string(r.From) + "/" + string(r.To), Value: r.AsOf + ": quoted twice", Err: fault.ErrDuplicateKey, Key: key.FX(string(r.From), string(r.To))}
-			}
-		}
-		mk.rates = append(mk.rates, r)
+		p := pairOf(r.From, r.To)
+		mk.rates[p] = append(mk.rates[p], r)
 		mk.last = max(mk.last, r.AsOf)
 	}
-	slices.SortStableFunc(mk.rates, func(a, b Rate) int { return cmp.Compare(a.AsOf, b.AsOf) })
+	for p, rs := range mk.rates {
+		slices.SortStableFunc(rs, func(a, b Rate) int { return cmp.Compare(a.AsOf, b.AsOf) })
+		for i := 1; i < len(rs); i++ {
+			if rs[i].AsOf == rs[i-1].AsOf {
+				return Market{}, &fault.Error{Pkg: "comps", Field: "fx " + string(p[0]) + "/" + string(p[1]), Value: rs[i].AsOf + ": quoted twice", Err: fault.ErrDuplicateKey, Key: key.FX(string(p[0]), string(p[1]))}
+			}
+		}
+	}
 	return mk, nil
 }
 
@@ -77,7 +81,7 @@ func (mk Market) IsZero() bool { return len(mk.quotes) == 0 && len(mk.rates) == 
 func (mk Market) Last() string { return mk.last }
 
 // Quotes returns copies of the market's company quotes, by ticker then date, and its
-// rates, by date.
+// rates, by pair then date.
 func (mk Market) Quotes() ([]Company, []Rate) {
 	var out []Company
 	for _, t := range slices.Sorted(func(yield func(string) bool) {
@@ -91,28 +95,29 @@ func (mk Market) Quotes() ([]Company, []Rate) {
 			out = append(out, q.Clone())
 		}
 	}
-	return out, slices.Clone(mk.rates)
+	var rates []Rate
+	for _, p := range slices.SortedFunc(maps.Keys(mk.rates), func(a, b [2]Currency) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	}) {
+		rates = append(rates, mk.rates[p]...)
+	}
+	return out, rates
 }
 
 // Company returns c as of date (YYYY-MM-DD), as Market says: its own figures, or those
 // of the market's latest quote on or before date. A quote taken replaces the close and
 // the date, the market value or share count it gives, and the ADS ratio where it gives
-// one; without a market value or share count, the market value follows from the new
-// close at the company's share count, or, where the company gives a market value and a
-// close but no count, is scaled by the ratio of the closes (the count its figures imply,
-// held). The company's printed multiples are dropped: they were printed at its own
+// one; without a market value or share count, a company's market value given with its
+// close is scaled by the ratio of the closes (the count its figures imply, held: the
+// market value is the figure, as MarketCap takes it), and one derived from a share count
+// follows from the new close at that count. The company's printed multiples are dropped: they were printed at its own
 // prices. Metrics and net debt stay.
 func (mk Market) Company(c Company, date string) (Company, error) {
 	if bad := checkDate(date); bad != "" {
 		return Company{}, &fault.Error{Pkg: "comps", Field: "as_of", Value: bad, Err: fault.ErrInvalid}
 	}
 	qs := mk.quotes[c.Ticker]
-	i, _ := slices.BinarySearchFunc(qs, date, func(q Company, d string) int {
-		if q.AsOf <= d {
-			return -1
-		}
-		return 1
-	})
+	i, _ := slices.BinarySearchFunc(qs, date, onOrBefore[Company](func(c Company) string { return c.AsOf }))
 	own := c.AsOf == "" || c.AsOf <= date
 	if i == 0 || (own && c.AsOf != "" && c.AsOf >= qs[i-1].AsOf) {
 		if !own {
@@ -142,10 +147,10 @@ func (mk Market) Company(c Company, date string) (Company, error) {
 		}
 	case q.Shares.Sign() > 0:
 		out.Shares, out.MarketValue = q.Shares, decimal.Decimal{}
-	case c.Shares.Sign() > 0:
-		out.MarketValue = decimal.Decimal{}
 	case c.MarketValue.Sign() > 0 && c.Close.Sign() > 0:
 		out.MarketValue = c.MarketValue.Mul(q.Close).DivRound(c.Close, segments.DivPlaces)
+	case c.Shares.Sign() > 0:
+		out.MarketValue = decimal.Decimal{}
 	default:
 		return Company{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "market_value",
 			Value: "quoted on " + q.AsOf + " by close alone, with no share count or market value and close to scale", Err: fault.ErrMissing, Key: compKey(c.Ticker, "market_value")}
@@ -163,13 +168,9 @@ func (mk Market) FX(fx FX, date string) (FX, error) {
 	rates := fx.Rates()
 	for j, r := range rates {
 		var q Rate
-		for _, m := range mk.rates {
-			if m.AsOf > date {
-				break
-			}
-			if samePair(m, r.From, r.To) {
-				q = m
-			}
+		qs := mk.rates[pairOf(r.From, r.To)]
+		if i, _ := slices.BinarySearchFunc(qs, date, onOrBefore[Rate](func(r Rate) string { return r.AsOf })); i > 0 {
+			q = qs[i-1]
 		}
 		switch own := r.AsOf == "" || r.AsOf <= date; {
 		case q.AsOf != "" && (!own || r.AsOf == "" || q.AsOf > r.AsOf):
@@ -216,7 +217,18 @@ func checkDate(d string) string {
 	return ""
 }
 
-// samePair reports whether r quotes the pair from/to in either direction.
-func samePair(r Rate, from, to Currency) bool {
-	return (r.From == from && r.To == to) || (r.From == to && r.To == from)
+// pairOf is the key of a pair of currencies in either direction: the two in order.
+func pairOf(a, b Currency) [2]Currency {
+	return [2]Currency{min(a, b), max(a, b)}
+}
+
+// onOrBefore orders quotes, dated by date, against a date for a binary search: the index
+// found is one past the latest quote on or before it.
+func onOrBefore[T any](date func(T) string) func(T, string) int {
+	return func(q T, d string) int {
+		if date(q) <= d {
+			return -1
+		}
+		return 1
+	}
 }

@@ -100,6 +100,20 @@ func TestMarketShares(t *testing.T) {
 			t.Errorf("as of %s: market value %s %v, want %s", c.date, mc, err, c.mc)
 		}
 	}
+	// A company that gives its market value beside its close and count is scaled by the
+	// closes: the market value is its figure (MarketCap reads no count beside it), so a
+	// close of 100 unchanged leaves 2,000, not 100 × 10 (two classes of shares, say).
+	both := comps.Company{Ticker: "HUYA US", Currency: comps.USD, Close: d("100"), Shares: d("10"), MarketValue: d("2000"), AsOf: "2021-03-01"}
+	for _, c := range []struct{ close, mv string }{{"100", "2000"}, {"110", "2200"}} {
+		mk, err := comps.NewMarket([]comps.Company{quote("2021-03-05", c.close)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := mk.Company(both, "2021-03-05")
+		if mc, _ := got.MarketCap(); err != nil || !mc.Equal(d(c.mv)) {
+			t.Errorf("market value and count given, a close of %s: %s %v, want %s", c.close, mc, err, c.mv)
+		}
+	}
 	bare := comps.Company{Ticker: "HUYA US", Currency: comps.USD, MarketValue: d("6500"), AsOf: "2021-03-02"}
 	if _, err := mk.Company(bare, "2021-03-09"); !errors.Is(err, fault.ErrMissing) {
 		t.Errorf("a close with no count or close to scale by: %v, want fault.ErrMissing", err)

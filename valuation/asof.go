@@ -11,51 +11,75 @@ import (
 )
 
 // resolve returns m as of its date: each comparable of its Multiple parts, each rate of
-// its FX table and its Price (the close of its own Ticker, where the market quotes it) as
-// its Market gives them on AsOf (or on the market's last date when AsOf is empty), AsOf
-// set and the market cleared, so that every reader of the model
-// (Value, Prepare, the workbook, the float and exact backends) sees the same figures.
-// A model without a market is returned as it is.
+// its FX table and its Price (the close of its own Ticker, where the market quotes one)
+// as its Market gives them on AsOf (or on the market's last date when AsOf is empty),
+// AsOf set and the market cleared, so that every reader of the model (Value, Prepare,
+// the workbook, the float and exact backends) sees the same figures. A model dated by
+// AsOf without a market is checked for figures dated after it (an error, as with a
+// market) and returned as it is; an undated model without a market as it is.
 func (m Model) resolve() (Model, error) {
-	if m.Market.IsZero() {
+	if m.Market.IsZero() && m.AsOf == "" {
 		return m, nil
 	}
 	if err := m.checkDate(); err != nil {
 		return Model{}, err
 	}
-	date := m.AsOf
-	if date == "" {
-		date = m.Market.Last()
+	parts, err := m.partsAt(m.Parts)
+	if err != nil {
+		return Model{}, err
+	}
+	fx, err := m.Market.FX(m.FX, m.date())
+	if err != nil {
+		return Model{}, err
+	}
+	if m.Market.IsZero() { // checked: nothing to take from a market
+		return m, nil
 	}
 	out := m
-	out.Parts = slices.Clone(m.Parts)
-	for i, p := range out.Parts {
+	out.Parts, out.FX = parts, fx
+	if m.Ticker != "" { // the company's own close, where the market quotes one, is the price
+		own, err := m.Market.Company(comps.Company{Ticker: m.Ticker, Currency: m.Currency, Close: m.Price, Shares: m.Shares}, m.date())
+		if err != nil {
+			return Model{}, fault.Within(err, fault.Error{Key: key.Scalar(key.Price)})
+		}
+		if own.Close.Sign() > 0 { // a quote of a market value alone leaves the price
+			out.Price = own.Close
+		}
+	}
+	out.AsOf, out.Market = m.date(), comps.Market{}
+	return out, nil
+}
+
+// date is the date m is valued as of: AsOf, or its market's last date.
+func (m Model) date() string {
+	if m.AsOf == "" {
+		return m.Market.Last()
+	}
+	return m.AsOf
+}
+
+// partsAt returns parts with the comparables of each Multiple as m's market gives them on
+// m's date (comps.Market.Company); the parts given are not changed.
+func (m Model) partsAt(parts []Part) ([]Part, error) {
+	if m.Market.IsZero() && m.AsOf == "" {
+		return parts, nil
+	}
+	out := slices.Clone(parts)
+	for i, p := range out {
 		mm, ok := p.Method.(Multiple)
 		if !ok {
 			continue
 		}
 		mm.Comps.Companies = slices.Clone(mm.Comps.Companies)
 		for j, c := range mm.Comps.Companies {
-			at, err := m.Market.Company(c, date)
+			at, err := m.Market.Company(c, m.date())
 			if err != nil {
-				return Model{}, fault.Within(err, inPart(p.Segment, methodName(p.Method)))
+				return nil, fault.Within(err, inPart(p.Segment, methodName(p.Method)))
 			}
 			mm.Comps.Companies[j] = at
 		}
-		out.Parts[i].Method = mm
+		out[i].Method = mm
 	}
-	var err error
-	if out.FX, err = m.Market.FX(m.FX, date); err != nil {
-		return Model{}, err
-	}
-	if m.Ticker != "" { // the company's own close, where the market quotes it, is the price
-		own, err := m.Market.Company(comps.Company{Ticker: m.Ticker, Currency: m.Currency, Close: m.Price, Shares: m.Shares}, date)
-		if err != nil {
-			return Model{}, fault.Within(err, fault.Error{Key: key.Scalar(key.Price)})
-		}
-		out.Price = own.Close
-	}
-	out.AsOf, out.Market = date, comps.Market{}
 	return out, nil
 }
 

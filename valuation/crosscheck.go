@@ -34,8 +34,11 @@ type CrossValue struct {
 // wrong kind, is recorded as not applicable with the reason; any other failure is an
 // error.
 func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
-	m, err := m.resolve()
+	alternatives, err := m.partsAt(alternatives) // as of the model's date, as its own parts
 	if err != nil {
+		return CrossCheck{}, err
+	}
+	if m, err = m.resolve(); err != nil {
 		return CrossCheck{}, err
 	}
 	r, err := m.Value()

@@ -124,8 +124,10 @@ func datesOf(from, to, every string) ([]string, error) {
 		switch unit {
 		case "w":
 			return start.AddDate(0, 0, 7*n*k)
-		case "m":
-			return start.AddDate(0, n*k, 0)
+		case "m": // the same day of the month, or the month's last: January 31st, February 28th
+			first := time.Date(start.Year(), start.Month()+time.Month(n*k), 1, 0, 0, 0, 0, time.UTC)
+			last := first.AddDate(0, 1, -1).Day()
+			return first.AddDate(0, 0, min(start.Day(), last)-1)
 		}
 		return start.AddDate(0, 0, n*k)
 	}

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/modelfile"
@@ -77,5 +80,54 @@ func TestAsOf(t *testing.T) {
 	m.AsOf = "2021-03-01"
 	if _, err := m.Value(); err == nil || !strings.Contains(err.Error(), "no quote on or before 2021-03-01") {
 		t.Errorf("as of 2021-03-01: %v, want an error: no quote on or before the date", err)
+	}
+}
+
+// TestAsOfEdges: the report's model as of a date, at its edges.
+func TestAsOfEdges(t *testing.T) {
+	mk, err := modelfile.LoadMarket("testdata/market.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without a market, a date before the report's figures is refused, as with one: the
+	// closes of 2021-03-02 are not known on 2020-01-01.
+	m := kuaishou2021.Model()
+	m.AsOf = "2020-01-01"
+	if _, err := m.Value(); err == nil || !strings.Contains(err.Error(), "no quote on or before 2020-01-01") {
+		t.Errorf("dated before its figures, no market: %v, want an error", err)
+	}
+	// A part cross-checked under its own method values as the model's part does: the
+	// alternative's comparables are taken as of the model's date too.
+	m = kuaishou2021.Model()
+	m.Market, m.AsOf = mk, "2021-03-09"
+	cc, err := m.CrossCheck(m.Parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, v := range cc.Values {
+		if v.Segment == r.Parts[0].Segment && v.Method == r.Parts[0].Method {
+			n++
+			if !v.Value.Valid || !v.Value.Decimal.Equal(r.Parts[0].Value) {
+				t.Errorf("cross-check of %s by %s (chosen %v): %v, the model's part %s", v.Segment, v.Method, v.Chosen, v.Value, r.Parts[0].Value)
+			}
+		}
+	}
+	if n == 0 {
+		t.Errorf("cross-check: no value of %s by %s in %v", r.Parts[0].Segment, r.Parts[0].Method, cc.Values)
+	}
+	// A quote of the company's own market value, with no close, leaves the price.
+	own, err := comps.NewMarket([]comps.Company{{Ticker: "1024.HK", Currency: comps.HKD, MarketValue: decimal.NewFromInt(1300000), AsOf: "2021-03-03"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = kuaishou2021.Model()
+	m.Market, m.AsOf = own, "2021-03-03"
+	if r, err := m.Value(); err != nil || !r.Price.Equal(decimal.NewFromInt(319)) || r.Rating == "" {
+		t.Errorf("a quote without a close: price %s, rating %q, %v; want 319 and a rating", r.Price, r.Rating, err)
 	}
 }

@@ -168,7 +168,13 @@ func quotes(qs []Quote, at func(int) string) (comps.Market, error) {
 	}
 	var cs []comps.Company
 	var rs []comps.Rate
+	seen := map[[3]string]bool{} // ticker or pair, and date: each quoted once
 	for i, q := range qs {
+		id := [3]string{q.Ticker, min(q.From, q.To) + "/" + max(q.From, q.To), q.Date}
+		if seen[id] {
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: fmt.Errorf("%w: %s quoted twice on %s", fault.ErrDuplicateKey, strconv.Quote(Clip(q.Ticker+id[1])), strconv.Quote(Clip(q.Date)))}
+		}
+		seen[id] = true
 		company := q.Ticker != "" || q.Currency != "" || q.Close != nil || q.Shares != nil || q.ADSRatio != nil || q.MarketValue != nil
 		rate := q.From != "" || q.To != "" || q.Rate != nil
 		c := comps.Company{Ticker: q.Ticker, Currency: comps.Currency(q.Currency), Close: value(q.Close), Shares: value(q.Shares),
