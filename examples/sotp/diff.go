@@ -65,10 +65,10 @@ type diffGroupChange struct {
 }
 
 // diff attributes the change of the target between two models to its causes. First the
-// structural steps, each an exact revaluation of the old model as changed so far: the
-// plan's years made the new model's (years added with the new model's figures for them,
-// usually no change of the target), the valuation year rolled forward (the old model's
-// parts and multiples priced on the new year's figures), each part (and its segment)
+// structural steps, each an exact revaluation of the old model as changed so far: the new
+// model's years added to the plan with its figures for them (usually no change of the
+// target), the valuation year rolled forward (the old model's parts and multiples priced
+// on the new year's figures), the years the new model lacks dropped, each part (and its segment)
 // the new model no longer has, removed at minus its value; each it adds, at its value;
 // each part whose method changed (P/MAU to P/S), at the difference. Then like for like:
 // the assumptions are moved to the new model's values one at a time, group by group
@@ -204,10 +204,10 @@ func targetOf(m valuation.Model) (decimal.Decimal, error) {
 }
 
 // restructure changes old's structure into nu's, a step at a time, and returns the model
-// so changed with each step's change of the target: the plan's years aligned with the new
-// model's (years it adds taken with their users, drivers and P&L, years it drops
-// dropped), the valuation year rolled forward (the old parts priced on the new year's
-// figures), then a part removed, a part added, a part's method changed (see diff).
+// so changed with each step's change of the target: the new model's years added (with
+// their users, drivers and P&L), the valuation year rolled forward (the old parts priced
+// on the new year's figures), the years the new model lacks dropped, then a part
+// removed, a part added, a part's method changed (see diff).
 // newFile names the new model in errors.
 func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []sensitivity.Step, error) {
 	m := old.Clone()
@@ -225,14 +225,23 @@ func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []se
 		cur = t
 		return nil
 	}
-	if !slices.Equal(m.Plan.Years, nu.Plan.Years) {
+	years := func(name string, keep func(int) bool) error {
+		if slices.Equal(m.Plan.Years, nu.Plan.Years) {
+			return nil
+		}
 		from := yearSpan(m.Plan.Years)
-		if m, err = alignYears(m, nu, newFile); err != nil {
-			return valuation.Model{}, nil, err
+		var err error
+		if m, err = alignYears(m, nu, keep, newFile); err != nil {
+			return err
 		}
-		if err := step("plan years: " + from + " to " + yearSpan(nu.Plan.Years)); err != nil {
-			return valuation.Model{}, nil, err
+		if to := yearSpan(m.Plan.Years); to != from {
+			return step(name + ": " + from + " to " + to)
 		}
+		return nil
+	}
+	// Years are added before the valuation year rolls onto one of them, and dropped after.
+	if err := years("plan years added", func(y int) bool { return slices.Contains(m.Plan.Years, y) || slices.Contains(nu.Plan.Years, y) }); err != nil {
+		return valuation.Model{}, nil, err
 	}
 	if m.Year != nu.Year {
 		from := m.Year
@@ -240,6 +249,9 @@ func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []se
 		if err := step(fmt.Sprintf("valuation year: %d to %d", from, nu.Year)); err != nil {
 			return valuation.Model{}, nil, err
 		}
+	}
+	if err := years("plan years dropped", func(y int) bool { return slices.Contains(nu.Plan.Years, y) }); err != nil {
+		return valuation.Model{}, nil, err
 	}
 	partOf := func(m valuation.Model, seg string) int {
 		return slices.IndexFunc(m.Parts, func(p valuation.Part) bool { return p.Segment == seg })
@@ -301,11 +313,20 @@ func sameMethod(a, b valuation.Method) bool {
 	return af && bf || !aok && !bok && !af && !bf && a.Name() == b.Name()
 }
 
-// alignYears gives m the plan years of nu: a year only nu has comes with nu's users,
-// each segment's driver and the P&L's lines, share count and equity for it; a year only
-// m has is dropped. A segment of m that nu lacks cannot be carried into nu's years.
-func alignYears(m, nu valuation.Model, newFile string) (valuation.Model, error) {
+// alignYears gives m the plan years that keep says, in order: a year m has keeps its
+// figures; a year only nu has comes with nu's users, each segment's driver and the P&L's
+// lines, share count and equity for it (a model whose new years nu gives no P&L for
+// loses its P&L, which prices no part). A segment of m that nu lacks cannot be carried
+// into nu's years.
+func alignYears(m, nu valuation.Model, keep func(int) bool, newFile string) (valuation.Model, error) {
 	p, np := m.Plan, nu.Plan.Clone()
+	var all []int
+	for _, y := range slices.Concat(p.Years, np.Years) {
+		if keep(y) && !slices.Contains(all, y) {
+			all = append(all, y)
+		}
+	}
+	slices.Sort(all)
 	users, segs := map[int]segments.Users{}, slices.Clone(p.Segments)
 	for i := range segs {
 		segs[i].Drivers = map[int]segments.Driver{}
@@ -315,10 +336,13 @@ func alignYears(m, nu valuation.Model, newFile string) (valuation.Model, error) 
 		pnl.Lines[i].Years = map[int]earnings.Value{}
 	}
 	shares, equity := map[int]decimal.Decimal{}, map[int]decimal.Decimal{}
-	for _, y := range np.Years {
+	for _, y := range all {
 		src, srcPnL := p, m.Earnings
 		if !slices.Contains(p.Years, y) {
 			src, srcPnL = np, nu.Earnings
+			if srcPnL.IsZero() {
+				pnl = earnings.PnL{}
+			}
 		}
 		users[y] = src.Users[y]
 		for i, s := range segs {
@@ -333,8 +357,10 @@ func alignYears(m, nu valuation.Model, newFile string) (valuation.Model, error) 
 		}
 		for i, l := range pnl.Lines {
 			j := slices.IndexFunc(srcPnL.Lines, func(o earnings.LineItem) bool { return o.Name == l.Name })
-			if v, ok := srcPnL.Lines[max(j, 0)].Years[y]; j >= 0 && ok {
-				pnl.Lines[i].Years[y] = v
+			if j >= 0 {
+				if v, ok := srcPnL.Lines[j].Years[y]; ok {
+					pnl.Lines[i].Years[y] = v
+				}
 			}
 		}
 		if v, ok := srcPnL.Shares[y]; ok {
@@ -344,7 +370,12 @@ func alignYears(m, nu valuation.Model, newFile string) (valuation.Model, error) 
 			equity[y] = v
 		}
 	}
-	m.Plan = segments.Plan{Currency: p.Currency, Years: np.Years, FirstEstimate: np.FirstEstimate, Users: users, Segments: segs}
+	first := np.FirstEstimate
+	if slices.Contains(p.Years, p.FirstEstimate) && keep(p.FirstEstimate) {
+		first = p.FirstEstimate
+	}
+	m.Plan = segments.Plan{Currency: p.Currency, Years: all, FirstEstimate: first, Users: users, Segments: segs}
+	m.Earnings = earnings.PnL{}
 	if !pnl.IsZero() {
 		pnl.Shares, pnl.Equity = shares, equity
 		m.Earnings = pnl

@@ -146,11 +146,10 @@ func TestDiffStructural(t *testing.T) {
 }
 
 // TestDiffYears: a new model of the report's drops 2018 from its plan and prices 2022E in
-// place of 2021E, nothing else moved. The change is told as two structural steps: the plan
-// years (2018's figures touch no 2021 or 2022 value: exactly 0), then the valuation year
-// rolled forward, the report's multiples on 2022E's users: the whole change, exactly.
-// Backwards, 2018 comes back from the old model (the new one, here) and the year rolls
-// back by as much.
+// place of 2021E, nothing else moved. The change is told as two structural steps: the
+// valuation year rolled forward, the report's multiples on 2022E's users, the whole
+// change exactly; then 2018 dropped (its figures touch no 2022 value: exactly 0).
+// Backwards, 2018 is added first, at 0, and the year rolls back by as much.
 func TestDiffYears(t *testing.T) {
 	old := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
 	b, err := os.ReadFile(old)
@@ -195,9 +194,13 @@ func TestDiffYears(t *testing.T) {
 		want     []string
 		change   decimal.Decimal
 	}{
-		{old, nu, []string{"plan years: 2018-2022 to 2019-2022", "valuation year: 2021 to 2022"}, newTarget.Sub(oldTarget)},
-		{nu, old, []string{"plan years: 2019-2022 to 2018-2022", "valuation year: 2022 to 2021"}, oldTarget.Sub(newTarget)},
+		{old, nu, []string{"valuation year: 2021 to 2022", "plan years dropped: 2018-2022 to 2019-2022"}, newTarget.Sub(oldTarget)},
+		{nu, old, []string{"plan years added: 2019-2022 to 2018-2022", "valuation year: 2022 to 2021"}, oldTarget.Sub(newTarget)},
 	} {
+		roll, years := 1, 0 // the places of the year's step and the plan's
+		if c.want[0] != "plan years added: 2019-2022 to 2018-2022" {
+			roll, years = 0, 1
+		}
 		var rep struct {
 			Groups []struct{ Group, Change string }
 		}
@@ -205,8 +208,8 @@ func TestDiffYears(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(rep.Groups) != 2 || rep.Groups[0].Group != c.want[0] || rep.Groups[1].Group != c.want[1] ||
-			!decimal.RequireFromString(rep.Groups[0].Change).IsZero() || !decimal.RequireFromString(rep.Groups[1].Change).Equal(c.change) {
-			t.Errorf("%s to %s: %v, want %v at 0 and %s", c.from, c.to, rep.Groups, c.want, c.change)
+			!decimal.RequireFromString(rep.Groups[years].Change).IsZero() || !decimal.RequireFromString(rep.Groups[roll].Change).Equal(c.change) {
+			t.Errorf("%s to %s: %v, want %v, the plan's years at 0 and the year's roll at %s", c.from, c.to, rep.Groups, c.want, c.change)
 		}
 	}
 }
