@@ -35,19 +35,7 @@ func TestDiff(t *testing.T) {
 	if err := os.WriteFile(nu, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var rep struct {
-		Old, New string
-		Groups   []struct{ Group, Change string }
-	}
-	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", old, nu)), &rep); err != nil {
-		t.Fatal(err)
-	}
-	sum := decimal.Decimal{}
-	var names []string
-	for _, g := range rep.Groups {
-		sum = sum.Add(decimal.RequireFromString(g.Change))
-		names = append(names, g.Group)
-	}
+	rep, names, sum := diffJSON(t, old, nu)
 	want := decimal.RequireFromString(rep.New).Sub(decimal.RequireFromString(rep.Old))
 	if !sum.Equal(want) || strings.Join(names, ", ") != "users, peer multiples, premiums, FX, shares" {
 		t.Errorf("groups %v sum to %s, want %s in the order users, peer multiples, premiums, FX, shares", rep.Groups, sum, want)
@@ -212,4 +200,43 @@ func TestDiffYears(t *testing.T) {
 			t.Errorf("%s to %s: %v, want %v, the plan's years at 0 and the year's roll at %s", c.from, c.to, rep.Groups, c.want, c.change)
 		}
 	}
+}
+
+// TestDiffRefresh: the report's model against its 2024 refresh (valuation/kuaishou2024:
+// other years, priced on 2023, other peers, FX and price): the structural steps (2023
+// added, the year rolled from 2021 to 2023, 2018-2021 dropped) and the like-for-like
+// groups sum to the change of the target exactly. The golden text is diff-2024.txt.
+func TestDiffRefresh(t *testing.T) {
+	old := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
+	nu := filepath.Join("..", "..", "valuation", "kuaishou2024", "kuaishou2024.json")
+	rep, groups, sum := diffJSON(t, old, nu)
+	want := []string{"plan years added: 2018-2022 to 2018-2023", "valuation year: 2021 to 2023",
+		"plan years dropped: 2018-2023 to 2022-2023", "peer multiples", "FX"}
+	if change := decimal.RequireFromString(rep.New).Sub(decimal.RequireFromString(rep.Old)); !sum.Equal(change) ||
+		strings.Join(groups, "; ") != strings.Join(want, "; ") {
+		t.Errorf("%s to %s (%s) by %v summing to %s; want %v, summing exactly", rep.Old, rep.New, change, groups, sum, want)
+	}
+}
+
+// diffReportJSON is the JSON of sotp diff, as the tests read it.
+type diffReportJSON struct {
+	Old, New string
+	Groups   []struct{ Group, Change string }
+}
+
+// diffJSON runs sotp diff -format json and returns its report, its groups' names and the
+// sum of their changes.
+func diffJSON(t *testing.T, old, nu string) (diffReportJSON, []string, decimal.Decimal) {
+	t.Helper()
+	var rep diffReportJSON
+	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", old, nu)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	sum := decimal.Decimal{}
+	var names []string
+	for _, g := range rep.Groups {
+		sum = sum.Add(decimal.RequireFromString(g.Change))
+		names = append(names, g.Group)
+	}
+	return rep, names, sum
 }

@@ -44,6 +44,9 @@ func TestCommand(t *testing.T) {
 		// in its row; 03-02 the report's HK$404.6; 03-09 1.1 times it, at a price of 300;
 		// 03-16 at USD/HKD 7.8, CNY/HKD stale.
 		{"history.csv", []string{"history", "-market", market, "-from", "2021-02-23", "-to", "2021-03-16", "-every", "1w", kuaishou}, 0},
+		// The report against its refresh with the later documents (valuation/kuaishou2024);
+		// TestDiffRefresh checks the steps sum to the change exactly.
+		{"diff-2024.txt", []string{"diff", kuaishou, filepath.Join("..", "..", "valuation", "kuaishou2024", "kuaishou2024.json")}, 0},
 		{"value-asof.txt", []string{"value", "-as-of", "2021-03-16", "-market", market, kuaishou}, 0},
 		{"figure.txt", []string{"figure", kuaishou, "target", "part/ecommerce/value", "forecast/2021/ecommerce/gmv"}, 0},
 		{"grid.txt", []string{"grid", "-axis", "forecast/2021/mau=450:700:6", "-axis", "part/ecommerce/premium=-0.5:0:3", kuaishou}, 0},

@@ -17,9 +17,9 @@ const westSec2021 = "Western Securities, Kuaishou initiation 2021-03-03, "
 // MAU returns the metric of Tables 11 and 12: 2021E average MAU.
 func MAU() comps.MetricYear { return comps.MetricYear{Name: "mau", Year: 2021} }
 
-// ActiveBuyers returns the metric of Table 13: 2021E annual active buyers, which the
+// activeBuyers returns the metric of Table 13: 2021E annual active buyers, which the
 // report prints in its "MAU" column for the e-commerce platforms.
-func ActiveBuyers() comps.MetricYear { return comps.MetricYear{Name: "active_buyers", Year: 2021} }
+func activeBuyers() comps.MetricYear { return comps.MetricYear{Name: "active_buyers", Year: 2021} }
 
 // StreamingPeers returns Table 11: live-streaming peers Huya and DouYu, mean P/MAU.
 func StreamingPeers() comps.Set {
@@ -51,11 +51,11 @@ func AdvertisingPeers() comps.Set {
 func EcommercePeers() comps.Set {
 	return comps.Set{
 		Name:   "live e-commerce (Table 13)",
-		Metric: ActiveBuyers(),
+		Metric: activeBuyers(),
 		Companies: []comps.Company{
-			peer("PDD US", "Pinduoduo", "186.2", "229100", "858", "267.04", ActiveBuyers(), "Table 13"),
-			peer("9988.HK", "Alibaba", "29.8", "645700", "792", "815.08", ActiveBuyers(), "Table 13; close as printed, in USD"),
-			peer("JD US", "JD.com", "98.0", "153400", "520", "294.98", ActiveBuyers(), "Table 13"),
+			peer("PDD US", "Pinduoduo", "186.2", "229100", "858", "267.04", activeBuyers(), "Table 13"),
+			peer("9988.HK", "Alibaba", "29.8", "645700", "792", "815.08", activeBuyers(), "Table 13; close as printed, in USD"),
+			peer("JD US", "JD.com", "98.0", "153400", "520", "294.98", activeBuyers(), "Table 13"),
 		},
 		Premium: decimal.RequireFromString("-0.2"),
 	}
