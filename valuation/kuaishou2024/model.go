@@ -9,11 +9,7 @@ import (
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
 
-// Sources, in /work/shared/reference/seeds of the project's reference material (the
-// documents are not part of the project).
 const (
-	dongwu   = "Dongwu Securities, live e-commerce monetization note, line 139 (2022Q1)"
-	xueqiu   = "Xueqiu interview on Kuaishou's 2023 results, 2024-03-28"
 	invented = "invented for the refresh: the documents give no such figure"
 	asOf     = "2024-03-28" // the interview's date
 )
@@ -21,8 +17,12 @@ const (
 // Model returns the refresh: the plan's years 2022 and 2023, both reported (the
 // documents give no forecast), the users and segment revenues they give, the report's
 // three parts on peer sets of 2024 (Twitter, no longer listed, left out), priced on 2023.
+// Sources are in /work/shared/reference/seeds of the project's reference material (not
+// part of the project): "dongwu" is the Dongwu Securities note on live e-commerce
+// monetization (dongwu-live-ecommerce-monetization.txt), "xueqiu" the Xueqiu interview on
+// Kuaishou's 2023 results of 2024-03-28 (xueqiu-interview-kuaishou-2024-03-28.md).
 //
-// Users: 2022 is the first quarter's average (dongwu: MAU 5.97亿, DAU 3.45亿, the nearest
+// Users: 2022 is the first quarter's average (dongwu line 139: MAU 5.97亿, DAU 3.45亿, the nearest
 // to an annual figure the documents give, as kuaishou2021.Actuals takes it); 2023 MAU
 // 7亿 (xueqiu line 47: "月活冲破7亿", a lower bound) and DAU 4亿 (xueqiu line 415).
 //
