@@ -16,7 +16,7 @@ const (
 
 // Model returns the refresh: the plan's years 2022 and 2023, both reported (the
 // documents give no forecast), the users and segment revenues they give, the report's
-// three parts on peer sets of 2024 (Twitter, no longer listed, left out), priced on 2023.
+// three parts on peer sets of 2024 (invented, as is leaving Twitter out), priced on 2023.
 // Sources are in /work/shared/reference/seeds of the project's reference material (not
 // part of the project): "dongwu" is the Dongwu Securities note on live e-commerce
 // monetization (dongwu-live-ecommerce-monetization.txt), "xueqiu" the Xueqiu interview on
