@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
@@ -165,6 +166,11 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 	}{
 		{valuation.Multiple{Label: "P/E", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
 		{valuation.Multiple{Label: "P/S", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		// A known label with a mark or a note is that label: P/E on DAU is refused however
+		// it is dressed (issue 26: "P/E*" on DAU was accepted as free text).
+		{valuation.Multiple{Label: "P/E*", Comps: streamers, Metric: "dau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "P/E (adjusted)", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "EV/EBIT", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
 		{valuation.Multiple{Comps: streamers}, fault.ErrMetric},
 	} {
 		m := madeUp()
@@ -177,6 +183,22 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 	m.Parts[0].Method = valuation.Multiple{Label: "EV/MAU", Comps: streamers, Metric: "mau"} // free text
 	if _, err := m.Value(); err != nil {
 		t.Errorf("a label of one's own: %v", err)
+	}
+	// Without a label the name is derived from the figure and the set, as practice
+	// writes it.
+	for _, c := range []struct {
+		metric     segments.Metric
+		enterprise bool
+		want       string
+	}{
+		{segments.OwnUsers, false, "P/MAU"}, {segments.DAU, false, "P/DAU"}, {segments.Revenue, false, "P/S"},
+		{segments.Revenue, true, "EV/S"}, {"ebitda", true, "EV/EBITDA"}, {"ebit", true, "EV/EBIT"},
+		{segments.Earnings, false, "P/E"}, {"orders", false, "P/orders"},
+	} {
+		mm := valuation.Multiple{Metric: c.metric, Comps: comps.Set{Enterprise: c.enterprise}}
+		if got := mm.Name(); got != c.want {
+			t.Errorf("%s (enterprise %v) named %q, want %q", c.metric, c.enterprise, got, c.want)
+		}
 	}
 }
 

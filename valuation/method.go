@@ -54,10 +54,15 @@ var _ Method = Multiple{}
 //
 // PMAU, PDAU, PPayingUser, PS, PGMV and PE build the usual ones.
 //
-// Metric must be given. A Label of the constructors' ("P/MAU", "P/DAU", "P/paying user",
-// "P/S", "P/GMV", "P/E") must match the metric (P/MAU prices users, mau or shopping_mau;
-// P/E earnings; ...): "P/E" on MAU is fault.ErrLabel, never printed as if it were P/E. Other
-// labels are free text.
+// Metric must be given. Without a Label the method's name is derived from the metric and
+// the set: "EV/" for an enterprise set, else "P/", then the figure as practice writes it
+// (MAU, DAU, paying user, S for revenue, GMV, E for earnings, EBITDA, EBIT; the metric's
+// own name otherwise): revenue on an enterprise set is "EV/S". A Label of the known ones
+// ("P/MAU", "P/DAU", "P/paying user", "P/S", "P/GMV", "P/E", "EV/S", "EV/EBITDA",
+// "EV/EBIT") must match the metric (P/MAU prices users, mau or shopping_mau; P/E
+// earnings; ...): "P/E" on MAU is fault.ErrLabel, never printed as if it were P/E; so is
+// a known label with a mark or a note after it ("P/E*", "P/E (adjusted)"). Other labels
+// are free text, a display name only.
 //
 // The set's metric must measure the figure priced: the metric of its own name (revenue
 // by peers' revenue_2025, DAU by their dau_2021; earnings priced at peers' revenue
@@ -93,6 +98,27 @@ var labelMetrics = map[string][]segments.Metric{
 	"P/E":           {segments.Earnings},
 	"EV/S":          {segments.Revenue},
 	"EV/EBITDA":     {"ebitda"},
+	"EV/EBIT":       {"ebit"},
+}
+
+// figureNames are how practice writes a figure in a multiple's name: P/S, EV/EBITDA.
+var figureNames = map[segments.Metric]string{
+	segments.OwnUsers: "MAU", segments.MAU: "MAU", segments.ShoppingMAU: "MAU", segments.DAU: "DAU",
+	segments.PayingUsers: "paying user", segments.Revenue: "S", segments.GMV: "GMV", segments.Earnings: "E",
+	"ebitda": "EBITDA", "ebit": "EBIT",
+}
+
+// knownLabel returns the known label (labelMetrics) that label is, a mark or a note
+// after it aside ("P/E*", "P/E (adjusted)" are "P/E"), or "" for free text.
+func knownLabel(label string) string {
+	if i := strings.Index(label, " ("); i > 0 {
+		label = label[:i]
+	}
+	label = strings.TrimRight(label, "*†‡ ")
+	if _, ok := labelMetrics[label]; ok {
+		return label
+	}
+	return ""
 }
 
 // PMAU prices a segment's own users (segments.OwnUsers): the platform's MAU for live
@@ -153,7 +179,14 @@ func (m Multiple) Name() string {
 	if m.Label != "" {
 		return m.Label
 	}
-	return "P/" + string(m.Metric)
+	prefix, figure := "P/", string(m.Metric)
+	if m.Comps.Enterprise {
+		prefix = "EV/"
+	}
+	if f, ok := figureNames[m.Metric]; ok {
+		figure = f
+	}
+	return prefix + figure
 }
 
 // Value implements Method.
@@ -167,7 +200,7 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	if m.Metric == "" {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "metric", Value: "none given", Err: fault.ErrMetric, Key: metricKey}
 	}
-	if want, ok := labelMetrics[m.Label]; ok && !slices.Contains(want, m.Metric) {
+	if want, ok := labelMetrics[knownLabel(m.Label)]; ok && !slices.Contains(want, m.Metric) {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on %s", m.Label, m.Metric), Err: fault.ErrLabel, Key: methodKey}
 	}
 	line, err := in.line(m.Metric)
@@ -190,7 +223,7 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	}
 	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
 	// values. A label of one's own is free text.
-	if _, known := labelMetrics[m.Label]; known && strings.HasPrefix(m.Label, "EV/") != m.Comps.Enterprise {
+	if known := knownLabel(m.Label); known != "" && strings.HasPrefix(known, "EV/") != m.Comps.Enterprise {
 		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch,
 			Key: methodKey}
 	}
