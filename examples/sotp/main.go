@@ -42,7 +42,9 @@
 // Indexed and N completions); history values a model as of each date from -from to -to
 // (its comparables and FX rates at their latest quotes on or before it, from the model's
 // "market" or -market FILE) and writes the target, price, upside, rating and each part's
-// multiple a date, stale quotes as warnings (value -as-of values one date). A long grid shows a progress bar on standard error when it
+// multiple a date, stale quotes as warnings (value -as-of values one date; a model that
+// names a market and no date is valued as of the market's last quote, so that a nightly
+// batch values the book on the day's snapshot). A long grid shows a progress bar on standard error when it
 // is a terminal; Ctrl-C cancels it.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,

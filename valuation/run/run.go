@@ -58,6 +58,11 @@ type document struct {
 	Model     *files.File `json:"model,omitempty"`
 	ModelFile string      `json:"model_file,omitempty"`
 	Limits    *Limits     `json:"limits,omitempty"`
+	// Market and AsOf value the model as of a date from market data, in place of the
+	// model's own (the model file's fields of the same names): a market file is read
+	// beside the run file.
+	Market *files.Market `json:"market,omitempty"`
+	AsOf   string        `json:"as_of,omitempty"`
 	// LinkDAU holds each year's DAU/MAU when its MAU moves (sensitivity.Options.LinkDAU).
 	LinkDAU    bool        `json:"link_dau,omitempty"`
 	Grid       *grid       `json:"grid,omitempty"`
@@ -217,6 +222,9 @@ func (r File) Run(ctx context.Context, fsys fs.FS) (Report, error) {
 			return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.model_file", Err: files.InFile(err, f.ModelFile)}
 		}
 	}
+	if m, err = f.asOf(m, fsys); err != nil {
+		return Report{}, err
+	}
 	e, err := sensitivity.New(m, o)
 	if err != nil {
 		return Report{}, &fault.Error{Pkg: "modelfile", Path: "$.limits", Err: err}
@@ -228,6 +236,35 @@ func (r File) Run(ctx context.Context, fsys fs.FS) (Report, error) {
 		}
 	}
 	return out, nil
+}
+
+// asOf gives m the run's market and date, where it names them, and values it so that an
+// error of either is located at the run's field.
+func (f document) asOf(m valuation.Model, fsys fs.FS) (valuation.Model, error) {
+	if f.Market == nil && f.AsOf == "" {
+		return m, nil
+	}
+	if err := files.CheckDate(f.AsOf, "$.as_of"); err != nil {
+		return valuation.Model{}, err
+	}
+	if f.Market != nil {
+		mk, err := f.Market.Build("$.market", fsys)
+		if err != nil {
+			return valuation.Model{}, err
+		}
+		m.Market = mk
+	}
+	if f.AsOf != "" {
+		m.AsOf = f.AsOf
+	}
+	if _, err := m.Value(); err != nil {
+		at := "$.as_of"
+		if f.AsOf == "" {
+			at = "$.market"
+		}
+		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
+	}
+	return m, nil
 }
 
 // admit counts the points of every analysis, as the engine will, and refuses a run of

@@ -51,9 +51,9 @@ type MarketFile struct {
 	Quotes []Quote `json:"quotes" max:"100000"`
 }
 
-// market builds the comps.Market of a model file's market, at path at; files named are
-// read from fsys.
-func (mk *Market) market(at string, fsys fs.FS) (comps.Market, error) {
+// Build returns the comps.Market of a file's market (a model's or a run's), at path at;
+// files named are read from fsys. A nil Market is the zero comps.Market.
+func (mk *Market) Build(at string, fsys fs.FS) (comps.Market, error) {
 	switch {
 	case mk == nil:
 		return comps.Market{}, nil

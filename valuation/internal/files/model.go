@@ -232,12 +232,12 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.fx", Err: err}
 	}
 	m.FX = fx
-	if m.Market, err = f.Market.market("$.market", fsys); err != nil {
+	if m.Market, err = f.Market.Build("$.market", fsys); err != nil {
 		return valuation.Model{}, err
 	}
 	m.AsOf, m.MaxQuoteAge = f.AsOf, f.MaxQuoteAge
-	if _, err := time.Parse(time.DateOnly, f.AsOf); f.AsOf != "" && (err != nil || len(f.AsOf) != len(time.DateOnly)) {
-		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.as_of", Err: fmt.Errorf("%w: %s is not a date YYYY-MM-DD", fault.ErrInvalid, strconv.Quote(Clip(f.AsOf)))}
+	if err := CheckDate(f.AsOf, "$.as_of"); err != nil {
+		return valuation.Model{}, err
 	}
 	if f.MaxQuoteAge < 0 {
 		return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: "$.max_quote_age", Err: fault.ErrNegative}
@@ -525,6 +525,14 @@ func readCompsFile(fsys fs.FS, name string) ([]comps.Company, error) {
 		return nil, err
 	}
 	return readNamed(r, name)
+}
+
+// CheckDate refuses a date that is given and not written YYYY-MM-DD, at path at.
+func CheckDate(date, at string) error {
+	if _, err := time.Parse(time.DateOnly, date); date != "" && (err != nil || len(date) != len(time.DateOnly)) {
+		return &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: %s is not a date YYYY-MM-DD", fault.ErrInvalid, strconv.Quote(Clip(date)))}
+	}
+	return nil
 }
 
 // openIn opens the file a model file names, what it holds saying which (comparables,
