@@ -24,12 +24,18 @@ const DivPlaces = 16
 // "revenue", Args: [base]} is last year's revenue, or base in the segment's first year
 // (the plan's first, or the year it starts), so that revenue can grow from a base:
 // prev(revenue, base_revenue) × (1 + growth).
+//
+// OpMin and OpMax are the least and the greatest of their arguments (two or more, of one
+// unit), the first of equal ones: a floor or a cap, such as a loss-making business's
+// EBITDA floored at zero. They are not polynomials: a prepared model's exact kernel
+// leaves a point that moves one to the decimal path, and the float64 program of Monte
+// Carlo, Sobol and Morris runs refuses a draw that moves one (fault.ErrFloat).
 type Formula struct {
 	Op    Op
 	Ref   Metric          // of OpRef, and the line of OpPrev
 	Const decimal.Decimal // of OpConst
-	// Args are the arguments of OpMul and OpAdd (left to right), OpQuo (numerator,
-	// denominator) and OpPrev (the value where there is no previous year).
+	// Args are the arguments of OpMul, OpAdd, OpMin and OpMax (left to right), OpQuo
+	// (numerator, denominator) and OpPrev (the value where there is no previous year).
 	Args []Formula
 }
 
@@ -44,6 +50,8 @@ const (
 	OpAdd                 // the sum of the arguments
 	OpQuo                 // the first argument over the second, to DivPlaces
 	OpPrev                // a line's value in the previous year, or the argument in the first
+	OpMin                 // the least of the arguments
+	OpMax                 // the greatest of the arguments
 )
 
 // Ref is the formula of a named figure: an input, MAU, DAU or an earlier line.
@@ -109,11 +117,23 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decim
 			out = v
 		case f.Op == OpMul:
 			out = out.Mul(v)
-		default:
+		case f.Op == OpAdd:
 			out = out.Add(v)
+		default:
+			out = Extreme(f.Op, out, v)
 		}
 	}
 	return out, nil
+}
+
+// Extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
+// the next only when it is strictly less (greater), so that of equal values the first
+// stands, its exponent with it, in every backend.
+func Extreme(op Op, sofar, next decimal.Decimal) decimal.Decimal {
+	if op == OpMin && next.LessThan(sofar) || op == OpMax && next.GreaterThan(sofar) {
+		return next
+	}
+	return sofar
 }
 
 // Spec describes a driver model once: its inputs with their ranges and units, and its
@@ -246,7 +266,8 @@ func (s Spec) formulaFault(f Formula, isKnown func(Metric) bool) string {
 			what = fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref)
 		case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
 			what = "divides by zero"
-		case f.Op < OpRef || f.Op > OpPrev || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0):
+		case f.Op < OpRef || f.Op > OpMax || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0) ||
+			((f.Op == OpMin || f.Op == OpMax) && len(f.Args) < 2):
 			what = "malformed formula"
 		}
 	})

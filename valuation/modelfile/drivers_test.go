@@ -84,7 +84,8 @@ func TestFileDriver(t *testing.T) {
 
 // TestFileDriverErrors: a driver the file defines is checked when the file is read, each
 // error at the JSON path of what is wrong: a formula that does not parse or names what is
-// not known before it, mixes units or calls a function; a line in the wrong unit; a kind
+// not known before it, mixes units (in a sum, a min or a max) or calls a function other
+// than prev, min and max; a line in the wrong unit; a kind
 // defined twice or a shipped one's; a unit or range the format does not name.
 func TestFileDriverErrors(t *testing.T) {
 	b, err := os.ReadFile("testdata/delivery.json")
@@ -101,7 +102,9 @@ func TestFileDriverErrors(t *testing.T) {
 		{"a later line", `"orders * aov"`, `"orders * aov + revenue"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"orders plus money", `"orders * aov"`, `"orders + aov"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"line in the wrong unit", `"formula": "revenue * ebitda_margin"`, `"formula": "orders * ebitda_margin"`, "$.drivers[0].lines[6].formula", fault.ErrSpec},
-		{"a function", `"orders * aov"`, `"max(orders, 0) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"a function", `"orders * aov"`, `"floor(orders) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"max of orders and money", `"orders * aov"`, `"max(orders, aov) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
+		{"min of one", `"orders * aov"`, `"min(orders) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
 		{"prev of no line", `"orders * aov"`, `"prev(basket, aov) * orders"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"prev with a first year in another unit", `"orders * aov"`, `"prev(gmv, orders)"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"shipped kind", `"kind": "delivery"`, `"kind": "advertising"`, "$.drivers[0].kind", fault.ErrDuplicateKey},
@@ -230,5 +233,67 @@ func TestFileDriverLabels(t *testing.T) {
 	}
 	if got := r.Caption(key.Forecast(2026, "delivery", "penetration")); got != "2026E Food delivery: Average order value (USD per order)" {
 		t.Errorf("caption %q", got)
+	}
+}
+
+// TestFormulaMinMax: testdata/capped.json is delivery.json with EBITDA capped at 18% of
+// revenue: min(revenue × margin, revenue × 0.18). By hand, 2026 revenue is 2,000 × 40 ×
+// 0.15 = 12,000, so EBITDA is min(2,400, 2,160) = 2,160, at 15x 32,400; with advertising's
+// 30,000, 62.4 a share (66 uncapped). A grid over the margin crosses the cap: 10% gives
+// 1,200 (48), 15% 1,800 (57), 20% the cap (62.4), each point as Model.Value gives it; the
+// kernel folds a min that no point moves (a query over MAU is exact) and leaves one that
+// a point moves to the decimal path. Monte Carlo over a figure outside the min runs; over
+// the margin it is refused, as the float64 program has no min of what a draw moves.
+func TestFormulaMinMax(t *testing.T) {
+	b, err := os.ReadFile("testdata/capped.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := modelfile.Read(bytes.NewReader(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := m.Value(); err != nil || r.Target.String() != "62.4" {
+		t.Fatalf("target %v, %v; want 62.4", r.Target, err)
+	}
+	p, err := m.Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in    key.Key
+		exact bool
+	}{{key.Forecast(2026, "", "mau"), true}, {key.Forecast(2026, "delivery", "ebitda_margin"), false}} {
+		q, err := p.Query([]key.Key{c.in}, []key.Key{key.Scalar(key.Target)})
+		if err != nil || q.Exact() != c.exact {
+			t.Errorf("a query of %s: exact %v, %v; want %v", c.in, q != nil && q.Exact(), err, c.exact)
+		}
+	}
+	e, err := sensitivity.New(m, sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	axis, err := sensitivity.ParseAxis("forecast/2026/delivery/ebitda_margin=0.1,0.15,0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Grid(context.Background(), []string{"target"}, axis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"48", "57", "62.4"} {
+		if got := g.Cells[i].Values[0].String(); got != want {
+			t.Errorf("margin %s: target %s, want %s", axis.Values[i], got, want)
+		}
+	}
+	s, err := e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 1000, Seed: 1,
+		Inputs: []sensitivity.Variable{{Name: "forecast/2026/mau", Dist: distuv.Uniform{Min: 290, Max: 310}}}})
+	if err != nil || s.Mean < 62.3 || s.Mean > 62.5 {
+		t.Errorf("Monte Carlo over MAU: mean %g, %v; want 62.4 ± 0.1 (advertising at 100 a user moves it ±1)", s.Mean, err)
+	}
+	_, err = e.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Draws: 1000, Seed: 1,
+		Inputs: []sensitivity.Variable{{Name: "forecast/2026/delivery/ebitda_margin", Dist: distuv.Uniform{Min: 0.1, Max: 0.2}}}})
+	if !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "min or max") {
+		t.Errorf("Monte Carlo over the capped margin: %v, want fault.ErrFloat naming the min", err)
 	}
 }

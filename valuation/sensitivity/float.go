@@ -74,6 +74,17 @@ func (p poly) inv() (poly, bool) {
 	return poly{{c: 1 / p[0].c, f: f}}, true
 }
 
+// constant returns p's value when no variable is in it.
+func (p poly) constant() (float64, bool) {
+	switch {
+	case len(p) == 0:
+		return 0, true
+	case len(p) == 1 && len(p[0].f) == 0:
+		return p[0].c, true
+	}
+	return 0, false
+}
+
 // simplify puts each monomial's factors in order, merges monomials with the same
 // factors and drops those whose coefficient is zero.
 func (p poly) simplify() poly {
@@ -275,7 +286,7 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 			return nil, err
 		}
 		if !ok {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum", Err: fault.ErrFloat}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum, or takes the min or max of what a draw moves", Err: fault.ErrFloat}
 		}
 		out[l.Metric] = p
 	}
@@ -283,7 +294,8 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 }
 
 // formula is f as a poly of the figures in env and of last year's lines (prev); false for
-// a division by a sum, which has no monomial inverse.
+// a division by a sum, which has no monomial inverse, and for a min or max of what a draw
+// moves, which is no polynomial.
 func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	switch f.Op {
 	case segments.OpRef:
@@ -307,6 +319,22 @@ func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segment
 		}
 		inv, ok := den.simplify().inv()
 		return num.mul(inv), ok, nil
+	case segments.OpMin, segments.OpMax: // folded when no draw moves them; else no float form
+		var out float64
+		for i, a := range f.Args {
+			p, ok, err := formula(a, env, prev)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			v, ok := p.simplify().constant()
+			if !ok {
+				return nil, false, nil
+			}
+			if i == 0 || f.Op == segments.OpMin && v < out || f.Op == segments.OpMax && v > out {
+				out = v
+			}
+		}
+		return constant(out), true, nil
 	}
 	var out poly
 	for i, a := range f.Args {

@@ -520,15 +520,19 @@ func excel(f segments.Formula, at func(segments.Metric) string, prev func(segmen
 		}
 		return "(" + excel(f.Args[0], at, prev) + ")"
 	}
-	sep := "*"
-	if f.Op == segments.OpAdd {
-		sep = "+"
-	}
 	parts := make([]string, len(f.Args))
 	for i, a := range f.Args {
 		parts[i] = excel(a, at, prev)
 	}
-	return "(" + strings.Join(parts, sep) + ")"
+	switch f.Op {
+	case segments.OpMin:
+		return "MIN(" + strings.Join(parts, ",") + ")"
+	case segments.OpMax:
+		return "MAX(" + strings.Join(parts, ",") + ")"
+	case segments.OpAdd:
+		return "(" + strings.Join(parts, "+") + ")"
+	}
+	return "(" + strings.Join(parts, "*") + ")"
 }
 
 // Columns of the Comps sheet: each comparable's figures in its own currencies as its

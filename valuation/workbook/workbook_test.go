@@ -812,7 +812,8 @@ func TestCachedValues(t *testing.T) {
 	unpriced.Price = decimal.Decimal{}
 	models["kuaishou2021 without a price"] = unpriced
 	for _, path := range []string{filepath.Join("..", "modelfile", "testdata", "model.json"), filepath.Join("..", "..", "examples", "models", "localco.json"),
-		filepath.Join("..", "..", "examples", "models", "holdco-tech.json"), filepath.Join("..", "modelfile", "testdata", "growth.json")} {
+		filepath.Join("..", "..", "examples", "models", "holdco-tech.json"), filepath.Join("..", "modelfile", "testdata", "growth.json"),
+		filepath.Join("..", "modelfile", "testdata", "capped.json")} { // capped: a min in a driver's formula
 		models[filepath.Base(path)], _ = load(t, path)
 	}
 	for name, m := range models {

@@ -47,6 +47,9 @@ func PReg(r Reg) Poly {
 	return Poly{[]term{{atoms: []Reg{r}, c: decimal.NewFromInt(1), key: keyOf([]Reg{r})}}}
 }
 
+// Constant returns the polynomial's value when it is a constant: no register in it.
+func (p Poly) Constant() (decimal.Decimal, bool) { return p.constant() }
+
 func (p Poly) constant() (decimal.Decimal, bool) {
 	if len(p.terms) == 1 && len(p.terms[0].atoms) == 0 {
 		return p.terms[0].c, true

@@ -255,6 +255,8 @@ func unitsOf(f segments.Formula, units, lines map[segments.Metric]dims) (dims, e
 			out = d
 		case f.Op == segments.OpAdd && d != out:
 			return dims{}, fmt.Errorf("%w: a sum of %s and %s", fault.ErrSpec, out, d)
+		case (f.Op == segments.OpMin || f.Op == segments.OpMax) && d != out:
+			return dims{}, fmt.Errorf("%w: the %s of %s and %s", fault.ErrSpec, funcName[f.Op], out, d)
 		case f.Op == segments.OpMul:
 			for j := range out {
 				out[j] += d[j]
@@ -294,8 +296,9 @@ const (
 //
 // prev(name, first) is the line name's value in the previous year of the plan, or first
 // in the segment's first year (the plan's first, or the year it starts): revenue that
-// grows from a base is prev(revenue, base_revenue) * (1 + growth). min and max are not
-// taken yet: each is an error that names it.
+// grows from a base is prev(revenue, base_revenue) * (1 + growth). min(a, b, ...) and
+// max(a, b, ...) are the least and the greatest of two or more figures of one unit (a
+// floor: max(revenue * ebitda_margin, 0)).
 func ParseFormula(text string) (segments.Formula, error) {
 	if len(text) > maxFormula {
 		return segments.Formula{}, fmt.Errorf("%w: a formula of %d bytes, at most %d", fault.ErrTooLarge, len(text), maxFormula)
@@ -352,6 +355,37 @@ func (p *formulaParser) prev(depth int) (segments.Formula, bool, error) {
 	}
 	p.at++
 	return segments.Formula{Op: segments.OpPrev, Ref: segments.Metric(name), Args: []segments.Formula{first}}, false, nil
+}
+
+// funcName names OpMin and OpMax as formulas write them.
+var funcName = map[segments.Op]string{segments.OpMin: "min", segments.OpMax: "max"}
+
+// extreme is the rest of min(a, b, ...) or max(a, b, ...): two arguments or more.
+func (p *formulaParser) extreme(name string, depth int) (segments.Formula, bool, error) {
+	op := segments.OpMin
+	if name == "max" {
+		op = segments.OpMax
+	}
+	var args []segments.Formula
+	for {
+		p.at++ // the ( or the ,
+		a, err := p.sum(depth + 1)
+		if err != nil {
+			return a, false, err
+		}
+		args = append(args, a)
+		if p.peek() != ',' {
+			break
+		}
+	}
+	switch {
+	case p.peek() != ')':
+		return segments.Formula{}, false, p.fail("a missing )")
+	case len(args) < 2:
+		return segments.Formula{}, false, p.fail(name + "(a, b, ...): want two arguments or more")
+	}
+	p.at++
+	return segments.Formula{Op: op, Args: args}, false, nil
 }
 
 type formulaParser struct {
@@ -480,10 +514,13 @@ func (p *formulaParser) factor(depth int) (f segments.Formula, grouped bool, err
 			return segments.Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
 		}
 		if p.peek() == '(' {
-			if name != "prev" {
-				return segments.Formula{}, false, p.fail(name + "(...): prev is the one function (min and max are not taken yet)")
+			switch name {
+			case "prev":
+				return p.prev(depth)
+			case "min", "max":
+				return p.extreme(name, depth)
 			}
-			return p.prev(depth)
+			return segments.Formula{}, false, p.fail(name + "(...): the functions are prev, min and max")
 		}
 		return segments.Ref(segments.Metric(name)), false, nil
 	case c == 0:
@@ -516,6 +553,12 @@ func strict(f segments.Formula) string {
 		return fault.Plain(f.Const)
 	case segments.OpPrev:
 		return "prev(" + string(f.Ref) + ", " + strict(f.Args[0]) + ")"
+	case segments.OpMin, segments.OpMax:
+		parts := make([]string, len(f.Args))
+		for i, a := range f.Args {
+			parts[i] = strict(a)
+		}
+		return funcName[f.Op] + "(" + strings.Join(parts, ", ") + ")"
 	}
 	sep := map[segments.Op]string{segments.OpAdd: " + ", segments.OpMul: " * ", segments.OpQuo: " / "}[f.Op]
 	parts := make([]string, len(f.Args))
@@ -533,6 +576,12 @@ func pretty(f segments.Formula) string {
 		return strict(f)
 	case segments.OpPrev:
 		return "prev(" + string(f.Ref) + ", " + pretty(f.Args[0]) + ")"
+	case segments.OpMin, segments.OpMax:
+		parts := make([]string, len(f.Args))
+		for i, a := range f.Args {
+			parts[i] = pretty(a)
+		}
+		return funcName[f.Op] + "(" + strings.Join(parts, ", ") + ")"
 	case segments.OpAdd:
 		var b strings.Builder
 		for i, a := range f.Args {

@@ -33,13 +33,16 @@ func TestParseFormula(t *testing.T) {
 		"prev(revenue, base) * (1 + g)": segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: "revenue", Args: []segments.Formula{ref("base")}},
 			segments.Add(num("1"), ref("g"))),
 		"prev( orders , 2 * a)": {Op: segments.OpPrev, Ref: "orders", Args: []segments.Formula{segments.Mul(num("2"), ref("a"))}},
+		"max(revenue * m, 0)":   {Op: segments.OpMax, Args: []segments.Formula{segments.Mul(ref("revenue"), ref("m")), num("0")}},
+		"min(a, b + c, 2) * d": segments.Mul(segments.Formula{Op: segments.OpMin, Args: []segments.Formula{ref("a"), segments.Add(ref("b"), ref("c")), num("2")}},
+			ref("d")),
 	} {
 		got, err := ParseFormula(text)
 		if err != nil || !sameFormula(got, want) {
 			t.Errorf("%q: %+v, %v", text, got, err)
 		}
 	}
-	for _, bad := range []string{"", "a +", "(a", "a)", "a * * b", "max(a, b)", "prev(revenue)", "prev(revenue,)", "prev(1, a)", "prev(revenue, a", "a $ b", "A", "1e5",
+	for _, bad := range []string{"", "a +", "(a", "a)", "a * * b", "max(a)", "min(a, b", "min()", "max(a,)", "floor(a)", "prev(revenue)", "prev(revenue,)", "prev(1, a)", "prev(revenue, a", "a $ b", "A", "1e5",
 		strings.Repeat("a + ", 300) + "a", strings.Repeat("(", 70) + "a" + strings.Repeat(")", 70),
 		"a" + strings.Repeat(" / d", 40), strings.Repeat("x", 65)} {
 		if _, err := ParseFormula(bad); !errors.Is(err, fault.ErrSyntax) && !errors.Is(err, fault.ErrTooLarge) {
@@ -67,7 +70,9 @@ func TestFormulaTextReadsBack(t *testing.T) {
 		segments.Add(segments.Add(a, b), c),
 		segments.Mul(minus, segments.Const(decimal.New(5, -1))),
 		segments.Add(segments.Const(decimal.New(-3, 0)), a),
-		segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: "a", Args: []segments.Formula{segments.Add(b, c)}}, c))
+		segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: "a", Args: []segments.Formula{segments.Add(b, c)}}, c),
+		segments.Formula{Op: segments.OpMax, Args: []segments.Formula{segments.Mul(a, b), segments.Const(decimal.Decimal{})}},
+		segments.Mul(segments.Formula{Op: segments.OpMin, Args: []segments.Formula{a, segments.Add(b, c), c}}, a))
 	for _, f := range all {
 		text := FormulaText(f)
 		back, err := ParseFormula(text)
