@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -102,7 +104,7 @@ func diff(ctx context.Context, args []string, w io.Writer) (string, error) {
 	if err != nil {
 		return format, err
 	}
-	old, structural, err := restructure(old, nu, rest[1])
+	old, structural, err := restructure(old, nu, rest[0], rest[1])
 	if err != nil {
 		return format, err
 	}
@@ -209,7 +211,7 @@ func targetOf(m valuation.Model) (decimal.Decimal, error) {
 // on the new year's figures), the years the new model lacks dropped, then a part
 // removed, a part added, a part's method changed (see diff).
 // newFile names the new model in errors.
-func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []sensitivity.Step, error) {
+func restructure(old, nu valuation.Model, oldFile, newFile string) (valuation.Model, []sensitivity.Step, error) {
 	m := old.Clone()
 	cur, err := targetOf(m)
 	if err != nil {
@@ -219,23 +221,23 @@ func restructure(old, nu valuation.Model, newFile string) (valuation.Model, []se
 	step := func(name string) error {
 		t, err := targetOf(m)
 		if err != nil {
-			return fault.Within(err, fault.Error{Pkg: "sotp", Op: "diff: " + name})
+			return fmt.Errorf("diff, at the step %q of %s restructured: %w", name, oldFile, err)
 		}
 		steps = append(steps, sensitivity.Step{Name: name, Change: t.Sub(cur)})
 		cur = t
 		return nil
 	}
 	years := func(name string, keep func(int) bool) error {
-		if slices.Equal(m.Plan.Years, nu.Plan.Years) {
+		before := m.Plan.Years
+		if slices.Equal(before, nu.Plan.Years) {
 			return nil
 		}
-		from := yearSpan(m.Plan.Years)
 		var err error
 		if m, err = alignYears(m, nu, keep, newFile); err != nil {
 			return err
 		}
-		if to := yearSpan(m.Plan.Years); to != from {
-			return step(name + ": " + from + " to " + to)
+		if after := m.Plan.Years; !slices.Equal(after, before) {
+			return step(name + ": " + yearSpan(before) + " to " + yearSpan(after))
 		}
 		return nil
 	}
@@ -370,6 +372,9 @@ func alignYears(m, nu valuation.Model, keep func(int) bool, newFile string) (val
 			equity[y] = v
 		}
 	}
+	if err := carryPrev(m, segs, all, newFile); err != nil {
+		return valuation.Model{}, err
+	}
 	first := np.FirstEstimate
 	if slices.Contains(p.Years, p.FirstEstimate) && keep(p.FirstEstimate) {
 		first = p.FirstEstimate
@@ -383,12 +388,68 @@ func alignYears(m, nu valuation.Model, keep func(int) bool, newFile string) (val
 	return m, nil
 }
 
-// yearSpan prints a plan's years: "2018-2022".
+// carryPrev keeps m's figures when its leading years are dropped: a line that reads the
+// previous year (prev(revenue, base_revenue)) would read its first year's value in the
+// new first year; that value, where it is an input, is set to the dropped year's line,
+// so that the years step moves no figure. A first year's value of another shape is
+// refused, naming the segment.
+func carryPrev(m valuation.Model, segs []segments.Segment, years []int, newFile string) error {
+	p := m.Plan
+	i := slices.Index(p.Years, years[0])
+	if i < 1 {
+		return nil // the first year is as it was, or the new model's own
+	}
+	f, err := p.Forecast()
+	if err != nil {
+		return err
+	}
+	y0, before := years[0], p.Years[i-1]
+	for k, s := range segs {
+		d := s.Drivers[y0]
+		if d == nil || p.Segments[k].Drivers[before] == nil {
+			continue
+		}
+		for _, l := range d.Spec().Lines {
+			var bad error
+			l.Formula.Walk(func(g segments.Formula) {
+				if g.Op != segments.OpPrev || bad != nil {
+					return
+				}
+				v, err := f.Figure(before, s.Name, g.Ref)
+				next, ok := d, g.Args[0].Op == segments.OpRef
+				if ok && err == nil {
+					next, ok = segments.With(d, g.Args[0].Ref, v)
+				}
+				if !ok || err != nil {
+					bad = &fault.Error{Pkg: "sotp", File: newFile, Segment: s.Name, Year: y0, Field: "plan years",
+						Value: fmt.Sprintf("prev(%s, ...) would read its first year's value once %d is dropped, and that is no input to set", g.Ref, before), Err: fault.ErrUnsupported}
+					return
+				}
+				d = next
+			})
+			if bad != nil {
+				return bad
+			}
+		}
+		segs[k].Drivers[y0] = d
+	}
+	return nil
+}
+
+// yearSpan prints a plan's years: "2018-2022", or each year where one is missing
+// ("2024, 2026").
 func yearSpan(years []int) string {
 	if len(years) == 0 {
 		return "none"
 	}
-	return fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
+	if years[len(years)-1]-years[0] == len(years)-1 {
+		return fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
+	}
+	s := make([]string, len(years))
+	for i, y := range years {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, ", ")
 }
 
 // diffChart draws the change of the target by group as a waterfall, to path: SVG or PNG

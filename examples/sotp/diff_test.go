@@ -240,3 +240,73 @@ func diffJSON(t *testing.T, old, nu string) (diffReportJSON, []string, decimal.D
 	}
 	return rep, names, sum
 }
+
+// TestDiffGrowthYears: the plan's years of a model whose revenue grows from the year
+// before (testdata/growth.json: prev(revenue, base_revenue) × (1 + growth), 2024-2026).
+//   - Rolled a year on, 2025-2027 with 2025's base the 1,100 of 2024 (1,000 × 1.1) and
+//     2027 added: the same target. 2027 is added (0) and 2024 dropped (0: the dropped
+//     year's revenue becomes 2025's base, so no figure moves), and nothing else.
+//   - Without 2025 (2024, 2026: 2026 grows from 2024's 1,100), against the file: 2025 is
+//     added and 2026 now grows from 2025's 1,320. The span is the same, the step is told
+//     (a review found it dropped), and the steps sum to the change exactly.
+func TestDiffGrowthYears(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "valuation", "modelfile", "testdata", "growth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, edit func(doc map[string]any)) string {
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		edit(doc)
+		out, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	plan := func(doc map[string]any) (map[string]any, []map[string]any) {
+		p := doc["plan"].(map[string]any)
+		var inputs []map[string]any
+		for _, s := range p["segments"].([]any) {
+			inputs = append(inputs, s.(map[string]any)["inputs"].(map[string]any))
+		}
+		return p, inputs
+	}
+	old := write("old.json", func(map[string]any) {})
+	rolled := write("rolled.json", func(doc map[string]any) {
+		p, inputs := plan(doc)
+		p["years"] = []int{2025, 2026, 2027}
+		p["first_estimate"] = 2026
+		users := p["users"].(map[string]any)
+		delete(users, "2024")
+		users["2027"] = map[string]string{"mau": "230", "dau": "95"}
+		delete(inputs[0], "2024")
+		inputs[0]["2025"].(map[string]any)["base_revenue"] = "1100"
+		inputs[0]["2027"] = map[string]string{"revenue_growth": "0.1", "ebitda_margin": "0.2"}
+		delete(inputs[1], "2024")
+		inputs[1]["2027"] = map[string]string{"revenue_per_dau": "13"}
+	})
+	rep, groups, sum := diffJSON(t, old, rolled)
+	want := []string{"plan years added: 2024-2026 to 2024-2027", "plan years dropped: 2024-2027 to 2025-2027"}
+	if strings.Join(groups, "; ") != strings.Join(want, "; ") || !sum.IsZero() || rep.Old != rep.New {
+		t.Errorf("rolled a year on: %s to %s by %v; want the same target by %v at 0", rep.Old, rep.New, rep.Groups, want)
+	}
+	gap := write("gap.json", func(doc map[string]any) {
+		p, inputs := plan(doc)
+		p["years"] = []int{2024, 2026}
+		delete(p["users"].(map[string]any), "2025")
+		delete(inputs[0], "2025")
+		delete(inputs[1], "2025")
+	})
+	rep, groups, sum = diffJSON(t, gap, old)
+	change := decimal.RequireFromString(rep.New).Sub(decimal.RequireFromString(rep.Old))
+	if len(groups) == 0 || groups[0] != "plan years added: 2024, 2026 to 2024-2026" || !sum.Equal(change) || change.IsZero() {
+		t.Errorf("a year filled in: %s to %s by %v; want the years step first, summing to the change exactly", rep.Old, rep.New, rep.Groups)
+	}
+}

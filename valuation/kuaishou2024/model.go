@@ -35,7 +35,8 @@ const (
 // Advertising: revenue per DAU from online marketing revenue, 2022: 49,024.39 (60,300 /
 // 1.23, xueqiu line 47: up 23%) / 345 = 142.10; 2023: 60,300 / 400 = 150.75.
 //
-// E-commerce: GMV 2022 898,021.31 (1,180,000 / 1.314, xueqiu lines 47 and 397) and 2023
+// E-commerce: GMV 2022 898,021.31 (1,180,000 / 1.314, xueqiu lines 47 and 397; the 31.4%
+// growth is given "if I remember correctly", 如果我没记错的话) and 2023
 // 1,180,000 (line 47). Penetration (shoppers among MAU) is invented: 50% and 55%; GMV
 // per shopper is derived: 898,021.31 / 298.5 = 3,008.45 and 1,180,000 / 385 = 3,064.94.
 // Take rate: other services' revenue over GMV, 2022: four times the first quarter's

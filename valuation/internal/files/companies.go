@@ -91,6 +91,9 @@ func companies(cs []Company, at string) ([]comps.Company, error) {
 	return out, nil
 }
 
+// maxTags is the most tags a company may carry (Company.Tags).
+const maxTags = 100
+
 // CSV columns other than metrics. A metric column is named by its key ("mau_2021"), a
 // printed multiple by "multiple:" and the key ("multiple:mau_2021").
 var csvColumns = []string{"ticker", "name", "currency", "close", "shares", "ads_ratio", "market_value",
@@ -187,11 +190,14 @@ func csvCompany(header, rec []string, line int) (comps.Company, error) {
 			*p = v
 			continue
 		}
-		if h == "tags" {
+		if h == "tags" { // as a JSON file holds them: at most maxTags, each once
 			for _, t := range strings.Split(v, ";") {
-				if t = strings.TrimSpace(t); t != "" {
+				if t = strings.TrimSpace(t); t != "" && !slices.Contains(c.Tags, t) {
 					c.Tags = append(c.Tags, t)
 				}
+			}
+			if len(c.Tags) > maxTags {
+				return comps.Company{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: more than %d tags", fault.ErrTooLarge, maxTags)}
 			}
 			continue
 		}

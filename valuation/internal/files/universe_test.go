@@ -3,12 +3,14 @@ package files_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/files"
 )
@@ -64,6 +66,20 @@ func TestUniverse(t *testing.T) {
 	}
 	if cs := f.Parts[0].Comps.Companies; len(cs) != 2 || !slices.Equal(cs[0].Tags, []string{"streaming", "china"}) {
 		t.Errorf("written: %+v, want the two selected companies with their tags", cs)
+	}
+	// A CSV cell holds the tags a JSON file may: 100, each once (a review found 101 read
+	// from CSV and written to a model that did not read back).
+	var many []string
+	for i := range 101 {
+		many = append(many, fmt.Sprintf("t%d", i))
+	}
+	big := fstest.MapFS{"universe.csv": {Data: []byte("ticker,currency,market_value,mau_2021,tags\nAAA US,USD,1000,100," + strings.Join(many, ";") + "\n")}}
+	if _, err := files.Value(bytes.NewReader(with(``)), big); !errors.Is(err, fault.ErrTooLarge) || !strings.Contains(err.Error(), "line 2, column tags") {
+		t.Errorf("101 tags: %v, want fault.ErrTooLarge at line 2, column tags", err)
+	}
+	twice := fstest.MapFS{"universe.csv": {Data: []byte("ticker,currency,market_value,mau_2021,tags\nAAA US,USD,1000,100,a; b;a\n")}}
+	if m, err := files.Read(bytes.NewReader(with(``)), twice); err != nil || !slices.Equal(m.Parts[0].Method.(valuation.Multiple).Comps.Companies[0].Tags, []string{"a", "b"}) {
+		t.Errorf("a tag twice: %v, want it once", err)
 	}
 	for _, c := range []struct {
 		sel, at, text string
