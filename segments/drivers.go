@@ -80,23 +80,8 @@ type LiveStreaming struct {
 	MonthlyARPPU decimal.Decimal // revenue per paying user per month, currency units
 }
 
-// Spec implements Driver.
-func (LiveStreaming) Spec() Spec {
-	return Spec{
-		Kind: "live_streaming",
-		Inputs: []Input{
-			{PayingRatio, "Paying ratio", Fraction, UnitRate, false},
-			{MonthlyARPPU, "Monthly ARPPU", PerUser, NonNegative, false},
-		},
-		Lines: []LineSpec{
-			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
-			{Metric: PayingRatio, Label: "Paying ratio", Unit: Fraction, Places: 1, Formula: Ref(PayingRatio)},
-			{Metric: PayingUsers, Label: "Average monthly paying users", Unit: MillionUsers, Formula: Mul(Ref(MAU), Ref(PayingRatio))},
-			{Metric: MonthlyARPPU, Label: "Monthly ARPPU", Unit: PerUser, Places: 1, Formula: Ref(MonthlyARPPU)},
-			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Mul(Ref(PayingUsers), Ref(MonthlyARPPU), Const(decimal.NewFromInt(12)))},
-		},
-	}
-}
+// Spec implements Driver: the live_streaming model of kinds.json.
+func (LiveStreaming) Spec() Spec { return kind("live_streaming") }
 
 // Values implements Driver.
 func (d LiveStreaming) Values() []decimal.Decimal {
@@ -108,18 +93,8 @@ type Advertising struct {
 	RevenuePerDAU decimal.Decimal // revenue per average DAU per year, currency units
 }
 
-// Spec implements Driver.
-func (Advertising) Spec() Spec {
-	return Spec{
-		Kind:   "advertising",
-		Inputs: []Input{{RevenuePerDAU, "Revenue per DAU", PerUser, NonNegative, false}},
-		Lines: []LineSpec{
-			{Metric: DAU, Label: "Average DAU", Unit: MillionUsers, Formula: Ref(DAU)},
-			{Metric: RevenuePerDAU, Label: "Revenue per DAU", Unit: PerUser, Formula: Ref(RevenuePerDAU)},
-			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Mul(Ref(DAU), Ref(RevenuePerDAU))},
-		},
-	}
-}
+// Spec implements Driver: the advertising model of kinds.json.
+func (Advertising) Spec() Spec { return kind("advertising") }
 
 // Values implements Driver.
 func (d Advertising) Values() []decimal.Decimal { return []decimal.Decimal{d.RevenuePerDAU} }
@@ -137,31 +112,8 @@ type Ecommerce struct {
 	OtherRevenue decimal.Decimal
 }
 
-// Spec implements Driver.
-func (Ecommerce) Spec() Spec {
-	gmv := Mul(Ref(MAU), Ref(Penetration), Ref(GMVPerShopper))
-	return Spec{
-		Kind: "ecommerce",
-		Inputs: []Input{
-			{Penetration, "Shopping penetration", Fraction, UnitRate, false},
-			{GMVPerShopper, "GMV per shopper", PerUser, NonNegative, false},
-			{TakeRate, "Take rate", Fraction, UnitRate, false},
-			{OtherRevenue, "Revenue not from GMV", Millions, NonNegative, true},
-		},
-		Lines: []LineSpec{
-			{Metric: MAU, Label: "Average MAU", Unit: MillionUsers, Formula: Ref(MAU)},
-			{Metric: GMVPerMAU, Label: "GMV per MAU", Unit: PerUser, Formula: Quotient(gmv, Ref(MAU))},
-			{Metric: ShoppingMAU, Label: "Shopping MAU", Unit: MillionUsers, Formula: Mul(Ref(MAU), Ref(Penetration))},
-			{Metric: Penetration, Label: "Shopping penetration", Unit: Fraction, Formula: Ref(Penetration)},
-			{Metric: GMVPerShopper, Label: "GMV per shopper", Unit: PerUser, Formula: Ref(GMVPerShopper)},
-			{Metric: GMV, Label: "GMV", Unit: Millions, Display: HundredMillions, Formula: Mul(Ref(ShoppingMAU), Ref(GMVPerShopper))},
-			{Metric: TakeRate, Label: "Take rate", Unit: Fraction, Places: 2, Formula: Ref(TakeRate)},
-			{Metric: OtherRevenue, Label: "Revenue not from GMV", Unit: Millions, Formula: Ref(OtherRevenue), OmitZero: true},
-			{Metric: Revenue, Label: "Revenue", Unit: Millions, Formula: Add(Mul(Ref(GMV), Ref(TakeRate)), Ref(OtherRevenue))},
-		},
-		UserBase: ShoppingMAU,
-	}
-}
+// Spec implements Driver: the ecommerce model of kinds.json.
+func (Ecommerce) Spec() Spec { return kind("ecommerce") }
 
 // Values implements Driver.
 func (d Ecommerce) Values() []decimal.Decimal {

@@ -3,6 +3,7 @@ package segments
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -169,6 +170,27 @@ const (
 	UnitRate                     // in [0, 1]: a paying ratio, penetration, take rate
 	SignedRate                   // in [-1, 1]: a margin
 )
+
+// rangeNames are the ranges as model files name them.
+var rangeNames = [...]string{NonNegative: "non_negative", UnitRate: "rate", SignedRate: "signed_rate"}
+
+// MarshalText writes the range as model files name it: non_negative, rate or
+// signed_rate.
+func (r Range) MarshalText() ([]byte, error) {
+	if r < NonNegative || r > SignedRate {
+		return nil, &fault.Error{Pkg: "segments", Field: "range", Value: strconv.Itoa(int(r)), Err: fault.ErrInvalid}
+	}
+	return []byte(rangeNames[r]), nil
+}
+
+// UnmarshalText reads a range as MarshalText writes it.
+func (r *Range) UnmarshalText(b []byte) error {
+	if i := slices.Index(rangeNames[:], string(b)); i > 0 {
+		*r = Range(i)
+		return nil
+	}
+	return &fault.Error{Pkg: "segments", Field: "range", Value: strconv.Quote(clipText(string(b))) + ", want non_negative, rate or signed_rate", Err: fault.ErrInvalid}
+}
 
 // Check reports v outside the range as a *fault.Error naming m, whose Key is m's with
 // no year or segment: Plan.Forecast fills them in.

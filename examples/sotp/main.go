@@ -6,7 +6,7 @@
 //	sotp run [-format text|json] RUN.json
 //	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
 //	sotp review [-format text|markdown|json|csv] MODEL.json
-//	sotp schema model|run|result
+//	sotp schema model|run|result|drivers
 //	sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
 //	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
 //	sotp inline MODEL.json
@@ -25,7 +25,8 @@
 // precision, and exits 1 on a surprise; review prints the model's forecast against the
 // actuals it carries ("actuals" in the model file: each figure's forecast, actual,
 // difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
-// files, run files or run results; chart draws every chart a model or run file supports
+// files, run files or run results, or (drivers) the shipped driver models in a model
+// file's "drivers" format, to copy and change; chart draws every chart a model or run file supports
 // (the waterfall; a run's tornados, heatmaps or sweep, histograms, Sobol and Morris
 // indices) into DIR and prints the files written, each figure named by its title and
 // unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
@@ -67,6 +68,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
@@ -92,7 +94,7 @@ const usage = `usage:
   sotp run [-format text|json] RUN.json
   sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
   sotp review [-format text|markdown|json|csv] MODEL.json
-  sotp schema model|run|result
+  sotp schema model|run|result|drivers
   sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
   sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
   sotp inline MODEL.json
@@ -507,8 +509,11 @@ func readPrinted(path string) ([]valuation.Printed, error) {
 
 func schema(args []string, w io.Writer) error {
 	schemas := map[string]func() []byte{"model": modelfile.ModelSchema, "run": run.Schema, "result": run.ReportSchema}
+	if len(args) == 1 && args[0] == "drivers" { // the shipped driver models, as a model file defines one
+		return writeJSON(w, map[string][]segments.Spec{"drivers": segments.Kinds()})
+	}
 	if len(args) != 1 || schemas[args[0]] == nil {
-		return fmt.Errorf("%w: schema takes model, run or result", errUsage)
+		return fmt.Errorf("%w: schema takes model, run, result or drivers", errUsage)
 	}
 	_, err := w.Write(schemas[args[0]]())
 	return err

@@ -63,6 +63,7 @@ func TestCommand(t *testing.T) {
 		{"walkthrough-review.csv", []string{"review", "-format", "csv", filepath.Join("walkthrough", "model.json")}, 0},
 		{"review-none.txt", []string{"review", streamco}, 1},
 		{"../../../valuation/modelfile/schema/model.schema.json", []string{"schema", "model"}, 0},
+		{"schema-drivers.json", []string{"schema", "drivers"}, 0}, // segments' kinds.json, as TestKindsJSON holds it
 		{"walkthrough-reconcile.txt", []string{"reconcile", filepath.Join("walkthrough", "model.json"), filepath.Join("walkthrough", "printed.csv")}, 0},
 		{"walkthrough-reconcile.json", []string{"reconcile", "-format", "json", filepath.Join("walkthrough", "model.json"), filepath.Join("walkthrough", "printed.csv")}, 0},
 		{"reconcile-kuaishou.txt", []string{"reconcile", kuaishou, "kuaishou2021"}, 0},

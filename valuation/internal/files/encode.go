@@ -215,27 +215,25 @@ func optionalAlways(d decimal.Decimal) *Decimal {
 }
 
 // define adds spec to the file's drivers, once a kind; two specs of one kind that differ
-// cannot both be written, nor a spec the format cannot hold (a display unit, lines left
-// out when zero).
+// cannot both be written, nor a spec the format cannot hold (an input of no range).
 func define(spec segments.Spec, defs *[]Driver, at string) error {
 	d := Driver{Kind: spec.Kind, UserBase: string(spec.UserBase)}
 	unsupported := func(what string) error {
 		return &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: driver %q: %s", fault.ErrUnsupported, spec.Kind, what)}
 	}
 	for _, in := range spec.Inputs {
-		r := ""
-		for name, v := range rangeNames {
-			if v == in.Range {
-				r = name
-			}
+		r, err := in.Range.MarshalText()
+		if err != nil {
+			return unsupported("input " + string(in.Metric) + ": " + err.Error())
 		}
-		d.Inputs = append(d.Inputs, DriverInput{Name: string(in.Metric), Title: in.Label, Unit: in.Unit.String(), Range: r, Optional: in.Optional})
+		d.Inputs = append(d.Inputs, DriverInput{Name: string(in.Metric), Title: in.Label, Unit: in.Unit.String(), Range: string(r), Optional: in.Optional})
 	}
 	for _, l := range spec.Lines {
-		if l.Display != 0 || l.OmitZero {
-			return unsupported("line " + string(l.Metric) + " has a display unit or is left out when zero")
+		line := DriverLine{Name: string(l.Metric), Title: l.Label, Unit: l.Unit.String(), Places: int(l.Places), OmitZero: l.OmitZero, Formula: l.Formula.String()}
+		if l.Display != 0 {
+			line.Display = l.Display.String()
 		}
-		d.Lines = append(d.Lines, DriverLine{Name: string(l.Metric), Title: l.Label, Unit: l.Unit.String(), Places: int(l.Places), Formula: FormulaText(l.Formula)})
+		d.Lines = append(d.Lines, line)
 	}
 	back, err := d.spec(at)
 	if err != nil {
@@ -261,7 +259,7 @@ func define(spec segments.Spec, defs *[]Driver, at string) error {
 func specShape(s segments.Spec) any {
 	lines := make([]string, len(s.Lines))
 	for i, l := range s.Lines {
-		lines[i] = fmt.Sprint(l.Metric, l.Label, l.Unit, l.Places, l.Display, l.OmitZero, strict(l.Formula))
+		lines[i] = fmt.Sprint(l.Metric, l.Label, l.Unit, l.Places, l.Display, l.OmitZero, l.Formula.String())
 	}
 	return []any{s.Kind, s.Inputs, s.UserBase, lines}
 }
