@@ -121,16 +121,16 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decim
 		case f.Op == OpAdd:
 			out = out.Add(v)
 		default:
-			out = Extreme(f.Op, out, v)
+			out = extreme(f.Op, out, v)
 		}
 	}
 	return out, nil
 }
 
-// Extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
+// extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
 // the next only when it is strictly less (greater), so that of equal values the first
-// stands, its exponent with it, in every backend.
-func Extreme(op Op, sofar, next decimal.Decimal) decimal.Decimal {
+// stands, its exponent with it. Other backends fold a min or max through Eval.
+func extreme(op Op, sofar, next decimal.Decimal) decimal.Decimal {
 	if op == OpMin && next.LessThan(sofar) || op == OpMax && next.GreaterThan(sofar) {
 		return next
 	}

@@ -374,19 +374,20 @@ func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly,
 		return k.formula(f.Args[0], env, prev)
 	case segments.OpQuo:
 		return k.b.PQuo(k.formula(f.Args[0], env, prev), k.formula(f.Args[1], env, prev), segments.DivPlaces)
-	case segments.OpMin, segments.OpMax: // folded when nothing moves them, else the decimal path's
-		var out decimal.Decimal
+	case segments.OpMin, segments.OpMax: // folded, as Eval works it, when nothing moves them; else the decimal path's
+		folded := segments.Formula{Op: f.Op, Args: make([]segments.Formula, len(f.Args))}
 		for i, a := range f.Args {
 			v, ok := k.formula(a, env, prev).Constant()
 			if !ok {
 				k.ok = false
 				return exact.Poly{}
 			}
-			if i == 0 {
-				out = v
-			} else {
-				out = segments.Extreme(f.Op, out, v)
-			}
+			folded.Args[i] = segments.Const(v)
+		}
+		out, err := folded.Eval(nil, nil, "")
+		if err != nil { // unreachable: constants divide nothing
+			k.ok = false
+			return exact.Poly{}
 		}
 		return k.konst(out)
 	}
