@@ -31,6 +31,7 @@ type valued struct {
 	Price    string      `json:"price,omitempty"`
 	Upside   string      `json:"upside,omitempty"`
 	Rating   string      `json:"rating,omitempty"`
+	AsOf     string      `json:"as_of,omitempty"` // the date valued as of, for a model valued as of one
 	Error    *fault.JSON `json:"error,omitempty"`
 }
 
@@ -41,11 +42,12 @@ type valued struct {
 // folder. A file that fails is written with its error (code, JSON path) and the others
 // are still valued; the command then exits 1.
 func batch(ctx context.Context, args []string, stdout, stderr io.Writer) (string, error) {
-	var shard string
+	var shard, asOf string
 	var progress bool
 	format, rest, err := flags("batch", args, []string{"ndjson", "csv"}, func(fs *flag.FlagSet) {
 		fs.StringVar(&shard, "shard", "0/1", "i/n: value the files whose place in name order is i modulo n")
 		fs.BoolVar(&progress, "progress", false, "count the files valued on standard error")
+		fs.StringVar(&asOf, "as-of", "", "value each model file as of this date, YYYY-MM-DD, from its market (run files name their own)")
 	})
 	if err != nil {
 		return "", err
@@ -66,7 +68,7 @@ func batch(ctx context.Context, args []string, stdout, stderr io.Writer) (string
 		return format, err
 	}
 	failed := false
-	err = valueAll(ctx, files, func(k int, v valued) error {
+	err = valueAll(ctx, files, asOf, func(k int, v valued) error {
 		failed = failed || v.Error != nil
 		if progress {
 			fmt.Fprintf(stderr, "\rsotp batch: %d/%d", k+1, len(files))
@@ -124,7 +126,7 @@ func batchFiles(dir string, i, n int) ([]string, error) {
 // valueAll values files on GOMAXPROCS goroutines and gives each result to emit in the
 // files' order, holding at most a few more results than goroutines; emit's error, or
 // the context's, stops the batch.
-func valueAll(ctx context.Context, files []string, emit func(k int, v valued) error) error {
+func valueAll(ctx context.Context, files []string, asOf string, emit func(k int, v valued) error) error {
 	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
 	// A ring of results: file k's goes to slot k mod 2·workers, free by the time file k
 	// is started, since the window lets it start only once file k − 2·workers is emitted.
@@ -140,7 +142,7 @@ func valueAll(ctx context.Context, files []string, emit func(k int, v valued) er
 	for range workers {
 		wg.Go(func() {
 			for k := range next {
-				results[k%len(results)] <- valueFile(ctx, files[k])
+				results[k%len(results)] <- valueFile(ctx, files[k], asOf)
 			}
 		})
 	}
@@ -179,10 +181,11 @@ func valueAll(ctx context.Context, files []string, emit func(k int, v valued) er
 	return err
 }
 
-// valueFile values one model or run file (its analyses run too) into its line.
-func valueFile(ctx context.Context, path string) valued {
+// valueFile values one model or run file (its analyses run too) into its line; a model
+// file as of asOf, when given.
+func valueFile(ctx context.Context, path, asOf string) valued {
 	v := valued{File: path}
-	rep, err := readAny(ctx, path)
+	rep, err := readAny(ctx, path, asOf)
 	if err != nil {
 		j := fault.ToJSON(err)
 		v.Error = &j
@@ -190,7 +193,7 @@ func valueFile(ctx context.Context, path string) valued {
 	}
 	r := rep.Result
 	plain := func(d decimal.Decimal) string { return fault.Plain(d) }
-	v.Currency, v.Target, v.Rating = string(r.Currency), plain(r.Target), string(r.Rating)
+	v.Currency, v.Target, v.Rating, v.AsOf = string(r.Currency), plain(r.Target), string(r.Rating), r.AsOf
 	if r.Price.IsPositive() {
 		v.Price = plain(r.Price)
 	}
@@ -208,7 +211,7 @@ func batchWriter(format string, w io.Writer) (func(valued) error, error) {
 		return func(v valued) error { return enc.Encode(v) }, nil
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error"}); err != nil {
+	if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error", "as_of"}); err != nil {
 		return nil, err
 	}
 	cw.Flush()
@@ -216,7 +219,7 @@ func batchWriter(format string, w io.Writer) (func(valued) error, error) {
 		return nil, err
 	}
 	return func(v valued) error {
-		row := []string{v.File, v.Currency, v.Target, v.Price, v.Upside, v.Rating, "", "", ""}
+		row := []string{v.File, v.Currency, v.Target, v.Price, v.Upside, v.Rating, "", "", "", v.AsOf}
 		if e := v.Error; e != nil {
 			row[6], row[7], row[8] = e.Code, e.Path, e.Error
 		}

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // bookDir is a folder of a coverage book: the shipped example models and run files (run
@@ -200,7 +202,7 @@ func TestBatchMemory(t *testing.T) {
 	var before, at runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := valueAll(context.Background(), files, func(k int, v valued) error {
+	err := valueAll(context.Background(), files, "", func(k int, v valued) error {
 		if k == 0 {
 			runtime.ReadMemStats(&at)
 		}
@@ -211,5 +213,43 @@ func TestBatchMemory(t *testing.T) {
 	}
 	if grown := int64(at.HeapAlloc) - int64(before.HeapAlloc); grown > 8<<20 {
 		t.Errorf("the heap grew by %d bytes before the first line, want under 8 MiB", grown)
+	}
+}
+
+// TestBatchAsOf: a book whose model names a market is valued as of the market's last
+// quote (2021-03-16: HK$450.8, valuation/kuaishou2021's TestAsOf works it by hand), or
+// as of -as-of (2021-03-09: HK$445.0), each line saying its date: the nightly run takes
+// the day's snapshot, and a backfill any day's.
+func TestBatchAsOf(t *testing.T) {
+	dir := t.TempDir()
+	model, err := os.ReadFile(filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	market, err := os.ReadFile(filepath.Join("..", "..", "valuation", "kuaishou2021", "testdata", "market.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	model = bytes.Replace(model, []byte(`"format": "sotp/model/v1",`), []byte(`"format": "sotp/model/v1", "market": {"file": "market.csv"},`), 1)
+	if err := os.WriteFile(filepath.Join(dir, "kuaishou.json"), model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "market.csv"), market, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args         []string
+		target, date string
+	}{
+		{[]string{"batch", dir}, "450.8", "2021-03-16"},
+		{[]string{"batch", "-as-of", "2021-03-09", dir}, "445.0", "2021-03-09"},
+	} {
+		var v valued
+		if err := json.Unmarshal([]byte(sotp(t, c.args...)), &v); err != nil {
+			t.Fatal(err)
+		}
+		if got := decimal.RequireFromString(v.Target).StringFixed(1); got != c.target || v.AsOf != c.date {
+			t.Errorf("%v: %s as of %q, want %s as of %s", c.args, got, v.AsOf, c.target, c.date)
+		}
 	}
 }

@@ -11,7 +11,7 @@
 //	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
 //	sotp inline MODEL.json
 //	sotp diff [-format text|json] OLD.json NEW.json
-//	sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
+//	sotp batch [-format ndjson|csv] [-shard i/n] [-progress] [-as-of DATE] DIR
 //	sotp history [-format csv|json] [-market FILE] -from DATE -to DATE [-every Nd|Nw|Nm] [-chart FILE.svg] MODEL.json
 //
 // value prints the valuation (csv: every figure as key,value); figure prints the figures
@@ -99,7 +99,7 @@ const usage = `usage:
   sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
   sotp inline MODEL.json
   sotp diff [-format text|json] OLD.json NEW.json
-  sotp batch [-format ndjson|csv] [-shard i/n] [-progress] DIR
+  sotp batch [-format ndjson|csv] [-shard i/n] [-progress] [-as-of DATE] DIR
   sotp history [-format csv|json] [-market FILE] -from DATE -to DATE [-every Nd|Nw|Nm] [-chart FILE.svg] MODEL.json
 `
 

@@ -24,8 +24,9 @@ import (
 // its comparables inlined.
 
 // readAny reads a model file or a run file, told apart by its "format", as a run's
-// report: a model file's holds its valuation alone.
-func readAny(ctx context.Context, path string) (run.Report, error) {
+// report: a model file's holds its valuation alone, as of asOf when given (a run file
+// names its own date).
+func readAny(ctx context.Context, path, asOf string) (run.Report, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return run.Report{}, &fault.Error{Pkg: "sotp", File: path, Err: err}
@@ -38,6 +39,11 @@ func readAny(ctx context.Context, path string) (run.Report, error) {
 		return readRun(ctx, path, nil, false)
 	}
 	m, r, err := load(path)
+	if err == nil && asOf != "" {
+		m.AsOf = asOf
+		r, err = m.Value()
+		err = fault.Within(err, fault.Error{File: path})
+	}
 	if err != nil {
 		return run.Report{}, err
 	}
@@ -68,7 +74,7 @@ func charts(ctx context.Context, args []string, w io.Writer) error {
 	if dir == "" || fs.NArg() != 1 || kind != "svg" && kind != "png" {
 		return fmt.Errorf("%w: chart takes -out DIR, -format svg or png, and one model or run file", errUsage)
 	}
-	rep, err := readAny(ctx, fs.Arg(0))
+	rep, err := readAny(ctx, fs.Arg(0), "")
 	if err != nil {
 		return err
 	}
@@ -159,7 +165,7 @@ func xlsx(ctx context.Context, args []string, w io.Writer) error {
 	if out == "" || fs.NArg() != 1 {
 		return fmt.Errorf("%w: xlsx takes -o BOOK.xlsx and one model or run file", errUsage)
 	}
-	rep, err := readAny(ctx, fs.Arg(0))
+	rep, err := readAny(ctx, fs.Arg(0), "")
 	if err != nil {
 		return err
 	}
