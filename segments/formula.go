@@ -2,7 +2,7 @@ package segments
 
 import (
 	"fmt"
-	"slices"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,12 +33,36 @@ func (f Formula) MarshalText() ([]byte, error) { return []byte(formulaText(f)), 
 // String returns the formula as MarshalText writes it.
 func (f Formula) String() string { return formulaText(f) }
 
-// parseNumber reads a formula's number: digits with at most one decimal point.
-func parseNumber(s string) (decimal.Decimal, error) {
-	if strings.Count(s, ".") > 1 || s[len(s)-1] == '.' {
-		return decimal.Decimal{}, fmt.Errorf("%w: a number %s", fault.ErrSyntax, strconv.Quote(clipText(s)))
+// Bounds on a formula's numbers, those model files put on every decimal: at most
+// maxDigits significant digits, the leading digit's exponent within ±maxExponent.
+const (
+	maxDigits   = 40
+	maxExponent = 30
+)
+
+// parseNumber reads a formula's number, digits with at most one decimal point, within
+// maxDigits and maxExponent; false for any other. It reads none of shopspring's package
+// variables.
+func parseNumber(s string) (decimal.Decimal, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || strings.Contains(s, ".") && frac == "" || strings.Contains(frac, ".") {
+		return decimal.Decimal{}, false
 	}
-	return decimal.NewFromString(s)
+	sig := len(strings.TrimLeft(whole, "0")) // significant digits: after the leading zeros
+	if sig == 0 {
+		sig = len(strings.TrimLeft(frac, "0"))
+	} else {
+		sig += len(frac)
+	}
+	lead := sig - len(frac) - 1 // the exponent of the leading digit
+	if sig > maxDigits || sig > 0 && (lead > maxExponent || lead < -maxExponent) || len(frac) > maxDigits+maxExponent {
+		return decimal.Decimal{}, false
+	}
+	v, ok := new(big.Int).SetString(whole+frac, 10)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return decimal.NewFromBigInt(v, -int32(len(frac))), true
 }
 
 // clipText cuts a text an error quotes to 64 bytes, at a character.
@@ -172,8 +196,9 @@ func (p *formulaParser) extreme(name string, depth int) (Formula, bool, error) {
 }
 
 type formulaParser struct {
-	src string
-	at  int
+	src   string
+	at    int
+	nodes int // factors read so far: past maxNodes the formula is refused at once
 }
 
 func (p *formulaParser) fail(what string) error {
@@ -240,8 +265,8 @@ func (p *formulaParser) term(depth int) (Formula, error) {
 		switch {
 		case c == '/':
 			left = Quotient(left, right)
-		case left.Op == OpMul && !grouped:
-			left = Mul(append(slices.Clip(left.Args), right)...)
+		case left.Op == OpMul && !grouped: // left's arguments are this run's own: grown in place, not copied
+			left.Args = append(left.Args, right)
 		default:
 			left = Mul(left, right)
 		}
@@ -254,6 +279,9 @@ func (p *formulaParser) term(depth int) (Formula, error) {
 func (p *formulaParser) factor(depth int) (f Formula, grouped bool, err error) {
 	if depth > maxParseDepth {
 		return Formula{}, false, p.fail("nesting deeper than " + strconv.Itoa(maxParseDepth))
+	}
+	if p.nodes++; p.nodes > maxNodes {
+		return Formula{}, false, fmt.Errorf("%w: a formula of more than %d operations and names", fault.ErrTooLarge, maxNodes)
 	}
 	switch c := p.peek(); {
 	case c == '-':
@@ -282,9 +310,10 @@ func (p *formulaParser) factor(depth int) (f Formula, grouped bool, err error) {
 		for p.at < len(p.src) && (p.src[p.at] >= '0' && p.src[p.at] <= '9' || p.src[p.at] == '.') {
 			p.at++
 		}
-		v, err := parseNumber(p.src[start:p.at])
-		if err != nil {
-			return Formula{}, false, err
+		v, ok := parseNumber(p.src[start:p.at])
+		if !ok {
+			p.at = start
+			return Formula{}, false, p.fail(fmt.Sprintf("a number of more than %d digits or beyond 1e±%d, or of two points,", maxDigits, maxExponent))
 		}
 		return Const(v), false, nil
 	case c == '_' || c >= 'a' && c <= 'z':

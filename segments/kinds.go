@@ -15,11 +15,6 @@ import (
 //go:embed kinds.json
 var kindsJSON []byte
 
-// kindsFile is kinds.json as it decodes: a model file's "drivers".
-type kindsFile struct {
-	Drivers []kindJSON `json:"drivers"`
-}
-
 // kindJSON is a Spec in the model file's format (Spec.MarshalJSON).
 type kindJSON struct {
 	Kind     string      `json:"kind"`
@@ -62,26 +57,35 @@ func (s Spec) MarshalJSON() ([]byte, error) {
 	return json.Marshal(k)
 }
 
+// UnmarshalJSON reads a Spec as MarshalJSON writes it. It checks only the JSON's shape:
+// Check, or a model file's reader, checks the Spec.
+func (s *Spec) UnmarshalJSON(b []byte) error {
+	var k kindJSON
+	if err := json.Unmarshal(b, &k); err != nil {
+		return err
+	}
+	out := Spec{Kind: k.Kind, UserBase: k.UserBase}
+	for _, in := range k.Inputs {
+		out.Inputs = append(out.Inputs, Input{Metric: in.Name, Label: in.Title, Unit: in.Unit, Range: in.Range, Optional: in.Optional})
+	}
+	for _, l := range k.Lines {
+		out.Lines = append(out.Lines, LineSpec{Metric: l.Name, Label: l.Title, Unit: l.Unit, Places: l.Places, Display: l.Display,
+			OmitZero: l.OmitZero, Formula: l.Formula})
+	}
+	*s = out
+	return nil
+}
+
 // shippedKinds decodes kinds.json once; the Specs it holds are never handed out, only
 // copies of them (kind). It is nil if the file does not decode, which a test rules out.
 var shippedKinds = sync.OnceValue(func() []Spec {
-	var f kindsFile
+	var f struct {
+		Drivers []Spec `json:"drivers"`
+	}
 	if err := json.Unmarshal(kindsJSON, &f); err != nil {
 		return nil
 	}
-	out := make([]Spec, len(f.Drivers))
-	for i, d := range f.Drivers {
-		s := Spec{Kind: d.Kind, UserBase: d.UserBase}
-		for _, in := range d.Inputs {
-			s.Inputs = append(s.Inputs, Input{Metric: in.Name, Label: in.Title, Unit: in.Unit, Range: in.Range, Optional: in.Optional})
-		}
-		for _, l := range d.Lines {
-			s.Lines = append(s.Lines, LineSpec{Metric: l.Name, Label: l.Title, Unit: l.Unit, Places: l.Places, Display: l.Display,
-				OmitZero: l.OmitZero, Formula: l.Formula})
-		}
-		out[i] = s
-	}
-	return out
+	return f.Drivers
 })
 
 // kind returns a copy of the shipped Spec of that kind (the zero Spec, which does not

@@ -52,4 +52,25 @@ func TestKindsJSON(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Kinds as JSON:\n%s\nwant kinds.json", b)
 	}
+	// And back: a Spec written reads back to the same Spec (a review found the names,
+	// labels and user base lost, with no error).
+	for _, s := range Kinds() {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Spec
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.Kind != s.Kind || back.UserBase != s.UserBase || !reflect.DeepEqual(back.Inputs, s.Inputs) || len(back.Lines) != len(s.Lines) {
+			t.Fatalf("%s read back as %+v", s.Kind, back)
+		}
+		for i, l := range s.Lines {
+			g := back.Lines[i]
+			if g.Metric != l.Metric || g.Label != l.Label || g.Unit != l.Unit || g.Places != l.Places || g.Display != l.Display || g.OmitZero != l.OmitZero || !sameFormula(g.Formula, l.Formula) {
+				t.Errorf("%s line %d read back as %+v, want %+v", s.Kind, i, g, l)
+			}
+		}
+	}
 }

@@ -27,10 +27,11 @@ const DivPlaces = 16
 // prev(revenue, base_revenue) × (1 + growth).
 //
 // OpMin and OpMax are the least and the greatest of their arguments (two or more, of one
-// unit), the first of equal ones: a floor or a cap, such as a loss-making business's
-// EBITDA floored at zero. They are not polynomials: a prepared model's exact kernel
-// leaves a point that moves one to the decimal path, and the float64 program of Monte
-// Carlo, Sobol and Morris runs refuses a draw that moves one (fault.ErrFloat).
+// unit; a number among them takes the others'), the first of equal ones: a floor or a
+// cap, such as a loss-making business's EBITDA floored at zero. They are not
+// polynomials: a prepared model's query that moves what one reads takes the decimal path
+// for all its points (valuation.Query), and the float64 program of Monte Carlo, Sobol and
+// Morris runs refuses a draw that moves one (fault.ErrFloat).
 type Formula struct {
 	Op    Op
 	Ref   Metric          // of OpRef, and the line of OpPrev

@@ -170,6 +170,10 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 		// it is dressed (issue 26: "P/E*" on DAU was accepted as free text).
 		{valuation.Multiple{Label: "P/E*", Comps: streamers, Metric: "dau"}, fault.ErrLabel},
 		{valuation.Multiple{Label: "P/E (adjusted)", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "P/E(adjusted)", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: " p/e, adj.", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "P/E\u00a0*", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
+		{valuation.Multiple{Label: "P/E¹", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
 		{valuation.Multiple{Label: "EV/EBIT", Comps: streamers, Metric: "mau"}, fault.ErrLabel},
 		{valuation.Multiple{Comps: streamers}, fault.ErrMetric},
 	} {
@@ -180,9 +184,11 @@ func TestMultipleMetricIsExplicit(t *testing.T) {
 		}
 	}
 	m = madeUp()
-	m.Parts[0].Method = valuation.Multiple{Label: "EV/MAU", Comps: streamers, Metric: "mau"} // free text
-	if _, err := m.Value(); err != nil {
-		t.Errorf("a label of one's own: %v", err)
+	for _, label := range []string{"EV/MAU", "P/MAU (x)", "P/MAU*", "P/Ebitda peers"} { // free text, or the known label it is
+		m.Parts[0].Method = valuation.Multiple{Label: label, Comps: streamers, Metric: "mau"}
+		if _, err := m.Value(); err != nil {
+			t.Errorf("label %q on MAU: %v", label, err)
+		}
 	}
 	// Without a label the name is derived from the figure and the set, as practice
 	// writes it.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
@@ -108,17 +110,22 @@ var figureNames = map[segments.Metric]string{
 	"ebitda": "EBITDA", "ebit": "EBIT",
 }
 
-// knownLabel returns the known label (labelMetrics) that label is, a mark or a note
-// after it aside ("P/E*", "P/E (adjusted)" are "P/E"), or "" for free text.
+// knownLabel returns the known label (labelMetrics) that label is: one it starts with,
+// in any case and after any spaces, followed by its end or by anything but a letter or
+// digit ("P/E*", "p/e (adjusted)", "P/E, adj." are "P/E"; "P/EBITDA" is not), the longest
+// such; "" for free text.
 func knownLabel(label string) string {
-	if i := strings.Index(label, " ("); i > 0 {
-		label = label[:i]
+	label = strings.TrimSpace(label)
+	best := ""
+	for k := range labelMetrics {
+		if len(label) < len(k) || !strings.EqualFold(label[:len(k)], k) || len(k) <= len(best) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(label[len(k):]); len(label) == len(k) || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			best = k
+		}
 	}
-	label = strings.TrimRight(label, "*†‡ ")
-	if _, ok := labelMetrics[label]; ok {
-		return label
-	}
-	return ""
+	return best
 }
 
 // PMAU prices a segment's own users (segments.OwnUsers): the platform's MAU for live

@@ -26,8 +26,8 @@ import (
 // big.Int coefficients reused from point to point, the same multiplications, additions
 // and rounded divisions as Model.Value, so results are identical to it, value and
 // exponent. Other queries (a model that dilutes; an FX rate that converts comparables,
-// or one taken inverted; the horizon or P&L shares moved; P&L, growth or comparables'
-// figures read), and any point that fails a check of the kernel (a value out of its
+// or one taken inverted; the horizon or P&L shares moved; an input that a driver's min or
+// max reads moved; P&L, growth or comparables' figures read), and any point that fails a check of the kernel (a value out of its
 // range, a figure priced that is not positive, the holding-company discount moved to
 // zero), take the full decimal path: the model with the point set, cut down to the
 // years the outputs read, valued.

@@ -105,6 +105,7 @@ func TestFileDriverErrors(t *testing.T) {
 		{"a function", `"orders * aov"`, `"floor(orders) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
 		{"max of orders and money", `"orders * aov"`, `"max(orders, aov) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"min of one", `"orders * aov"`, `"min(orders) * aov"`, "$.drivers[0].lines[2].formula", fault.ErrSyntax},
+		{"min of a number and no unit", `"formula": "revenue * ebitda_margin"`, `"formula": "min(revenue * ebitda_margin, ebitda_margin, 0)"`, "$.drivers[0].lines[6].formula", fault.ErrSpec},
 		{"prev of no line", `"orders * aov"`, `"prev(basket, aov) * orders"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"prev with a first year in another unit", `"orders * aov"`, `"prev(gmv, orders)"`, "$.drivers[0].lines[2].formula", fault.ErrSpec},
 		{"shipped kind", `"kind": "delivery"`, `"kind": "advertising"`, "$.drivers[0].kind", fault.ErrDuplicateKey},
@@ -233,6 +234,21 @@ func TestFileDriverLabels(t *testing.T) {
 	}
 	if got := r.Caption(key.Forecast(2026, "delivery", "penetration")); got != "2026E Food delivery: Average order value (USD per order)" {
 		t.Errorf("caption %q", got)
+	}
+}
+
+// TestFormulaFloor: the floor the grammar's docs show reads, a number in a min or max
+// taking the unit of the rest (a review found max(revenue * ebitda_margin, 0) refused as
+// a max of money and a number).
+func TestFormulaFloor(t *testing.T) {
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `"formula": "revenue * ebitda_margin"`, `"formula": "max(revenue * ebitda_margin, 0)"`, 1)
+	r, err := modelfile.Value(strings.NewReader(doc), nil)
+	if err != nil || r.Target.String() != "66" {
+		t.Errorf("a floor at 0 that does not bind: %v, %v; want 66 as uncapped", r.Target, err)
 	}
 }
 

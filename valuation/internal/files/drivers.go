@@ -228,7 +228,8 @@ func (d dims) String() string {
 
 // unitsOf works out the dimensions of a formula of named figures of known units: a sum
 // needs equal ones, a product adds them, a quotient subtracts them (users × money a
-// user is money; money ÷ users is money a user; money × a rate is money).
+// user is money; money ÷ users is money a user; money × a rate is money); a min or max
+// needs equal ones too, a number among them taking theirs (a floor at 0).
 func unitsOf(f segments.Formula, units, lines map[segments.Metric]dims) (dims, error) {
 	switch f.Op {
 	case segments.OpConst:
@@ -246,6 +247,22 @@ func unitsOf(f segments.Formula, units, lines map[segments.Metric]dims) (dims, e
 			return dims{}, fmt.Errorf("%w: prev(%s, ...) is in %s, its first year's value in %s", fault.ErrSpec, f.Ref, d, first)
 		}
 		return d, nil
+	case segments.OpMin, segments.OpMax: // of one unit; a number takes the others': max(ebitda, 0)
+		out, seen := numberDims, false
+		for _, a := range f.Args {
+			if a.Op == segments.OpConst {
+				continue
+			}
+			d, err := unitsOf(a, units, lines)
+			switch {
+			case err != nil:
+				return dims{}, err
+			case seen && d != out:
+				return dims{}, fmt.Errorf("%w: a min or max of %s and %s", fault.ErrSpec, out, d)
+			}
+			out, seen = d, true
+		}
+		return out, nil
 	case segments.OpRef:
 		d, ok := units[f.Ref]
 		if !ok {
@@ -264,8 +281,6 @@ func unitsOf(f segments.Formula, units, lines map[segments.Metric]dims) (dims, e
 			out = d
 		case f.Op == segments.OpAdd && d != out:
 			return dims{}, fmt.Errorf("%w: a sum of %s and %s", fault.ErrSpec, out, d)
-		case (f.Op == segments.OpMin || f.Op == segments.OpMax) && d != out:
-			return dims{}, fmt.Errorf("%w: a min or max of %s and %s", fault.ErrSpec, out, d)
 		case f.Op == segments.OpMul:
 			for j := range out {
 				out[j] += d[j]
