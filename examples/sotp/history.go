@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -33,19 +35,54 @@ type dated struct {
 	Error     *fault.JSON       `json:"error,omitempty"`
 }
 
-// asOf applies the -market and -as-of flags to a model loaded from a file.
-func asOf(m valuation.Model, market, date string) (valuation.Model, error) {
+// loadAsOf reads the model file at path as of date (its own "as_of" when date is empty),
+// with the market file named by market in place of its own when given. The file is read
+// with its "as_of" set to date, so that a file whose own date cannot be valued (before
+// its market's first quote, say) is read at the date asked for; comparables and market
+// files are read from the model's directory through an os.Root, as LoadModel reads them.
+func loadAsOf(path, market, date string) (valuation.Model, error) {
+	var m valuation.Model
+	var err error
+	if date == "" {
+		m, err = modelfile.LoadModel(path)
+	} else {
+		m, err = readDated(path, date)
+	}
+	if err != nil {
+		return valuation.Model{}, err
+	}
 	if market != "" {
-		mk, err := modelfile.LoadMarket(market)
-		if err != nil {
+		if m.Market, err = modelfile.LoadMarket(market); err != nil {
 			return valuation.Model{}, err
 		}
-		m.Market = mk
 	}
 	if date != "" {
 		m.AsOf = date
 	}
 	return m, nil
+}
+
+// readDated reads the model file at path with its "as_of" member set to date.
+func readDated(path, date string) (valuation.Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return valuation.Model{}, &fault.Error{Pkg: "sotp", File: path, Err: err}
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil { // not an object: the reader says where
+		return modelfile.LoadModel(path)
+	}
+	doc["as_of"], _ = json.Marshal(date)
+	if b, err = json.Marshal(doc); err != nil {
+		return valuation.Model{}, &fault.Error{Pkg: "sotp", File: path, Err: err}
+	}
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return valuation.Model{}, &fault.Error{Pkg: "sotp", File: path, Err: err}
+	}
+	defer root.Close()
+	m, err := modelfile.Read(bytes.NewReader(b), root.FS())
+	return m, fault.Within(err, fault.Error{File: path})
 }
 
 // history values a model on each date from -from to -to, stepping by -every.
@@ -68,11 +105,8 @@ func history(ctx context.Context, args []string, w io.Writer) (string, error) {
 	if err != nil {
 		return format, err
 	}
-	m, err := modelfile.LoadModel(rest[0])
+	m, err := loadAsOf(rest[0], market, dates[len(dates)-1]) // read as of the last date; each row at its own
 	if err != nil {
-		return format, err
-	}
-	if m, err = asOf(m, market, ""); err != nil {
 		return format, err
 	}
 	if m.Market.IsZero() {

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +31,32 @@ func TestDatesOf(t *testing.T) {
 		{"2021-03-02", "2021-03-03", "d"}, {"0001-01-01", "9999-12-31", "1d"}} {
 		if _, err := datesOf(bad[0], bad[1], bad[2]); err == nil {
 			t.Errorf("%v: no error", bad)
+		}
+	}
+}
+
+// TestValueAsOfOverride: -as-of values a model file whose own "as_of" cannot be valued
+// (2021-03-01, before the report's figures of 03-02 and its market's one quote of 03-09):
+// as of 2021-03-09 the report's model at USD/HKD 7.8 is 404.559 × 7.8 / 7.7 = 409.8
+// (a review found the file's own date refused first).
+func TestValueAsOfOverride(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte(`"format": "sotp/model/v1",`), []byte(`"format": "sotp/model/v1", "as_of": "2021-03-01",
+		"market": {"quotes": [{"date": "2021-03-09", "from": "USD", "to": "HKD", "rate": "7.8"}]},`), 1)
+	path := filepath.Join(t.TempDir(), "dated.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := command(context.Background(), []string{"value", path}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "no quote on or before 2021-03-01") {
+		t.Errorf("at its own date: exit %d, %s", code, stderr.String())
+	}
+	for _, args := range [][]string{{"value", "-as-of", "2021-03-09", path}, {"history", "-from", "2021-03-09", "-to", "2021-03-09", path}} {
+		if out := sotp(t, args...); !strings.Contains(out, "409.8") {
+			t.Errorf("%v: %s, want HK$409.8", args, out)
 		}
 	}
 }

@@ -249,17 +249,13 @@ func value(args []string, w io.Writer) (string, error) {
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: value takes one model file", errUsage)
 	}
-	m, r, err := load(rest[0])
+	m, err := loadAsOf(rest[0], market, date)
 	if err != nil {
 		return format, err
 	}
-	if date != "" || market != "" {
-		if m, err = asOf(m, market, date); err != nil {
-			return format, err
-		}
-		if r, err = m.Value(); err != nil {
-			return format, err
-		}
+	r, err := m.Value()
+	if err != nil {
+		return format, err
 	}
 	switch format {
 	case "markdown":
