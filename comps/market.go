@@ -80,6 +80,16 @@ func (mk Market) IsZero() bool { return len(mk.quotes) == 0 && len(mk.rates) == 
 // Last returns the date of the market's latest quote, or "" for the zero Market.
 func (mk Market) Last() string { return mk.last }
 
+// Names returns the tickers the market quotes and the currency pairs it quotes rates of
+// (each pair's currencies in alphabetical order), both sorted.
+func (mk Market) Names() (tickers []string, pairs [][2]Currency) {
+	tickers = slices.Sorted(maps.Keys(mk.quotes))
+	pairs = slices.SortedFunc(maps.Keys(mk.rates), func(a, b [2]Currency) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	return tickers, pairs
+}
+
 // Quotes returns copies of the market's company quotes, by ticker then date, and its
 // rates, by pair then date.
 func (mk Market) Quotes() ([]Company, []Rate) {
@@ -129,7 +139,8 @@ func (mk Market) Company(c Company, date string) (Company, error) {
 	q := qs[i-1]
 	if q.Currency != c.Currency {
 		return Company{}, &fault.Error{Pkg: "comps", Ticker: c.Ticker, Field: "currency",
-			Value: "quoted in " + string(q.Currency) + " on " + q.AsOf + ", listed in " + string(c.Currency), Err: fault.ErrCurrency, Key: compKey(c.Ticker, "currency")}
+			Value: "quoted in " + string(q.Currency) + " on " + q.AsOf + ", listed in " + string(c.Currency) + ": a market quotes a company in its listing currency",
+			Err:   fault.ErrInvalid, Key: compKey(c.Ticker, "currency")}
 	}
 	out := c.Clone()
 	out.Close, out.AsOf, out.Multiples = q.Close, q.AsOf, nil

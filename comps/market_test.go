@@ -120,8 +120,8 @@ func TestMarketShares(t *testing.T) {
 	}
 	other := huya()
 	other.Currency = comps.HKD
-	if _, err := mk.Company(other, "2021-03-09"); !errors.Is(err, fault.ErrCurrency) {
-		t.Errorf("a quote in another currency than the listing's: %v, want fault.ErrCurrency", err)
+	if _, err := mk.Company(other, "2021-03-09"); !errors.Is(err, fault.ErrInvalid) || !strings.Contains(err.Error(), "listed in HKD") {
+		t.Errorf("a quote in another currency than the listing's: %v, want fault.ErrInvalid naming both", err)
 	}
 }
 

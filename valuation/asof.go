@@ -3,6 +3,8 @@ package valuation
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sotpkit/sotp/comps"
@@ -16,38 +18,77 @@ import (
 // AsOf set and the market cleared, so that every reader of the model (Value, Prepare,
 // the workbook, the float and exact backends) sees the same figures. A model dated by
 // AsOf without a market is checked for figures dated after it (an error, as with a
-// market) and returned as it is; an undated model without a market as it is.
-func (m Model) resolve() (Model, error) {
+// market) and returned as it is; an undated model without a market as it is. The
+// warnings are what only the market shows: a price older than MaxQuoteAge or undated,
+// and quotes of tickers or pairs the model does not use (a typing error, most often).
+func (m Model) resolve() (Model, []Warning, error) {
 	if m.Market.IsZero() && m.AsOf == "" {
-		return m, nil
+		return m, nil, nil
 	}
 	if err := m.checkDate(); err != nil {
-		return Model{}, err
+		return Model{}, nil, err
 	}
 	parts, err := m.partsAt(m.Parts)
 	if err != nil {
-		return Model{}, err
+		return Model{}, nil, err
 	}
 	fx, err := m.Market.FX(m.FX, m.date())
 	if err != nil {
-		return Model{}, err
+		return Model{}, nil, err
 	}
 	if m.Market.IsZero() { // checked: nothing to take from a market
-		return m, nil
+		return m, nil, nil
 	}
 	out := m
-	out.Parts, out.FX = parts, fx
+	out.Parts, out.FX, out.AsOf, out.Market = parts, fx, m.date(), comps.Market{}
+	priced := ""
 	if m.Ticker != "" { // the company's own close, where the market quotes one, is the price
 		own, err := m.Market.Company(comps.Company{Ticker: m.Ticker, Currency: m.Currency, Close: m.Price, Shares: m.Shares}, m.date())
 		if err != nil {
-			return Model{}, fault.Within(err, fault.Error{Key: key.Scalar(key.Price)})
+			return Model{}, nil, fault.Within(err, fault.Error{Key: key.Scalar(key.Price)})
 		}
 		if own.Close.Sign() > 0 { // a quote of a market value alone leaves the price
-			out.Price = own.Close
+			out.Price, priced = own.Close, own.AsOf
 		}
 	}
-	out.AsOf, out.Market = m.date(), comps.Market{}
-	return out, nil
+	var notes []Warning
+	if out.Price.Sign() > 0 {
+		notes = out.stale("the price", priced)
+	}
+	return out, append(notes, m.unused()...), nil
+}
+
+// unused warns of the tickers and currency pairs m's market quotes that m does not use:
+// no comparable of a part, not its own ticker, no rate of its FX table.
+func (m Model) unused() []Warning {
+	used := map[string]bool{m.Ticker: true}
+	for _, p := range m.Parts {
+		if mm, ok := p.Method.(Multiple); ok {
+			for _, c := range mm.Comps.Companies {
+				used[c.Ticker] = true
+			}
+		}
+	}
+	for _, r := range m.FX.Rates() {
+		used[string(min(r.From, r.To))+"/"+string(max(r.From, r.To))] = true
+	}
+	tickers, pairs := m.Market.Names()
+	var names []string
+	for _, t := range tickers {
+		if !used[t] {
+			names = append(names, strconv.Quote(t))
+		}
+	}
+	for _, p := range pairs {
+		if !used[string(p[0])+"/"+string(p[1])] {
+			names = append(names, "FX "+string(p[0])+"/"+string(p[1]))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return []Warning{{Code: WarnUnusedQuote, Message: "the market quotes " + strings.Join(names, ", ") +
+		", which the model does not use (no comparable, not its own ticker, no rate of its table)"}}
 }
 
 // date is the date m is valued as of: AsOf, or its market's last date.
@@ -90,31 +131,34 @@ func (m Model) quoteWarnings(r Result) []Warning {
 	if m.AsOf == "" {
 		return nil
 	}
+	var out []Warning
+	for _, p := range r.Parts {
+		for _, c := range p.Multiple.Companies {
+			out = append(out, m.stale("comparable "+c.Ticker+"'s close", c.AsOf)...)
+		}
+	}
+	for _, rate := range m.FX.Rates() {
+		out = append(out, m.stale("FX "+string(rate.From)+"/"+string(rate.To), rate.AsOf)...)
+	}
+	return out
+}
+
+// stale warns when a figure, what, dated date ("" for none), is older than m's
+// MaxQuoteAge days (DefaultQuoteAge when zero) on m's AsOf, or undated.
+func (m Model) stale(what, date string) []Warning {
 	age := m.MaxQuoteAge
 	if age == 0 {
 		age = DefaultQuoteAge
 	}
+	if date == "" {
+		return []Warning{{Code: WarnStaleQuote, Message: fmt.Sprintf("%s has no date: it may not be as of %s", what, m.AsOf)}}
+	}
 	on, _ := time.Parse(time.DateOnly, m.AsOf)
-	stale := func(what, date string) []Warning {
-		if date == "" {
-			return []Warning{{Code: WarnStaleQuote, Message: fmt.Sprintf("%s has no date: it may not be as of %s", what, m.AsOf)}}
-		}
-		d, _ := time.Parse(time.DateOnly, date)
-		if days := int(on.Sub(d).Hours() / 24); days > age {
-			return []Warning{{Code: WarnStaleQuote, Message: fmt.Sprintf("%s is of %s, %d days before %s (more than %d)", what, date, days, m.AsOf, age)}}
-		}
-		return nil
+	d, _ := time.Parse(time.DateOnly, date)
+	if days := int(on.Sub(d).Hours() / 24); days > age {
+		return []Warning{{Code: WarnStaleQuote, Message: fmt.Sprintf("%s is of %s, %d days before %s (more than %d)", what, date, days, m.AsOf, age)}}
 	}
-	var out []Warning
-	for _, p := range r.Parts {
-		for _, c := range p.Multiple.Companies {
-			out = append(out, stale("comparable "+c.Ticker+"'s close", c.AsOf)...)
-		}
-	}
-	for _, rate := range m.FX.Rates() {
-		out = append(out, stale("FX "+string(rate.From)+"/"+string(rate.To), rate.AsOf)...)
-	}
-	return out
+	return nil
 }
 
 // checkDate refuses a model's AsOf that is not a date, and a negative MaxQuoteAge.

@@ -241,9 +241,13 @@ const (
 	// WarnMetricProxy is the code of a part priced at multiples of a metric that does not
 	// measure its figure, which the part allows (Multiple.Proxy).
 	WarnMetricProxy = "metric_proxy"
-	// WarnStaleQuote is the code of a comparable's close or an FX rate, in a model valued
-	// as of a date (Model.AsOf), that is older than the model's MaxQuoteAge, or undated.
+	// WarnStaleQuote is the code of a comparable's close, an FX rate or the price, in a
+	// model valued as of a date (Model.AsOf), that is older than the model's MaxQuoteAge,
+	// or undated.
 	WarnStaleQuote = "stale_quote"
+	// WarnUnusedQuote is the code of a market's quotes of tickers or currency pairs that
+	// the model it values does not use (Model.Market): a ticker typed two ways, most often.
+	WarnUnusedQuote = "unused_quote"
 )
 
 // basisWarnings says when the bridge's claims (net debt, minorities, preferred) are

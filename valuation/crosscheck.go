@@ -38,7 +38,7 @@ func (m Model) CrossCheck(alternatives ...Part) (CrossCheck, error) {
 	if err != nil {
 		return CrossCheck{}, err
 	}
-	if m, err = m.resolve(); err != nil {
+	if m, _, err = m.resolve(); err != nil {
 		return CrossCheck{}, err
 	}
 	r, err := m.Value()
@@ -164,7 +164,7 @@ type LeftOut struct {
 // comparables priced. Each comparable is priced once; the run stops with ctx's error
 // when ctx is done.
 func (m Model) LeaveOneOut(ctx context.Context, segment string) (LeaveOneOut, error) {
-	m, err := m.resolve()
+	m, _, err := m.resolve()
 	if err != nil {
 		return LeaveOneOut{}, err
 	}

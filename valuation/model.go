@@ -168,7 +168,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	if err := m.check(); err != nil {
 		return Result{}, err
 	}
-	m, err := m.resolve()
+	m, notes, err := m.resolve()
 	if err != nil {
 		return Result{}, err
 	}
@@ -200,6 +200,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	r.Warnings = append(r.Warnings, m.fxWarnings()...)
 	r.Warnings = append(r.Warnings, m.proxyWarnings(r)...)
 	r.Warnings = append(r.Warnings, m.quoteWarnings(r)...)
+	r.Warnings = append(r.Warnings, notes...)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)

@@ -106,7 +106,7 @@ type Prepared struct {
 // Market has its comparables and FX rates taken as of AsOf, and the market cleared):
 // changing m's maps afterwards does not change it.
 func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
-	m, err := m.Clone().resolve()
+	m, notes, err := m.Clone().resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +114,7 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, notes...) // what only the market showed: it is cleared now
 	p := &Prepared{m: m, base: r, opts: o, index: map[key.Key]int{}}
 	for _, s := range m.Plan.Segments {
 		for _, d := range s.Drivers {

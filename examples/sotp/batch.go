@@ -25,13 +25,15 @@ var errBatch = &fault.Error{Pkg: "sotp", Op: "batch", Value: "some files were no
 
 // valued is one line of a batch: a file and its valuation, or why it has none.
 type valued struct {
-	File     string      `json:"file"`
-	Currency string      `json:"currency,omitempty"`
-	Target   string      `json:"target,omitempty"`
-	Price    string      `json:"price,omitempty"`
-	Upside   string      `json:"upside,omitempty"`
-	Rating   string      `json:"rating,omitempty"`
-	AsOf     string      `json:"as_of,omitempty"` // the date valued as of, for a model valued as of one
+	File     string `json:"file"`
+	Currency string `json:"currency,omitempty"`
+	Target   string `json:"target,omitempty"`
+	Price    string `json:"price,omitempty"`
+	Upside   string `json:"upside,omitempty"`
+	Rating   string `json:"rating,omitempty"`
+	AsOf     string `json:"as_of,omitempty"` // the date valued as of, for a model valued as of one
+	// Warnings are the result's, "code: message" each: a stale quote, a proxy, ...
+	Warnings []string    `json:"warnings,omitempty"`
 	Error    *fault.JSON `json:"error,omitempty"`
 }
 
@@ -54,6 +56,9 @@ func batch(ctx context.Context, args []string, stdout, stderr io.Writer) (string
 	}
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: batch takes one folder", errUsage)
+	}
+	if err := checkDateFlag("as-of", asOf); err != nil {
+		return format, err
 	}
 	i, n, err := parseShard(shard)
 	if err != nil {
@@ -194,6 +199,9 @@ func valueFile(ctx context.Context, path, asOf string) valued {
 	r := rep.Result
 	plain := func(d decimal.Decimal) string { return fault.Plain(d) }
 	v.Currency, v.Target, v.Rating, v.AsOf = string(r.Currency), plain(r.Target), string(r.Rating), r.AsOf
+	for _, w := range r.Warnings {
+		v.Warnings = append(v.Warnings, w.Code+": "+w.Message)
+	}
 	if r.Price.IsPositive() {
 		v.Price = plain(r.Price)
 	}
@@ -211,7 +219,7 @@ func batchWriter(format string, w io.Writer) (func(valued) error, error) {
 		return func(v valued) error { return enc.Encode(v) }, nil
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error", "as_of"}); err != nil {
+	if err := cw.Write([]string{"file", "currency", "target", "price", "upside", "rating", "error_code", "error_path", "error", "as_of", "warnings"}); err != nil {
 		return nil, err
 	}
 	cw.Flush()
@@ -219,7 +227,7 @@ func batchWriter(format string, w io.Writer) (func(valued) error, error) {
 		return nil, err
 	}
 	return func(v valued) error {
-		row := []string{v.File, v.Currency, v.Target, v.Price, v.Upside, v.Rating, "", "", "", v.AsOf}
+		row := []string{v.File, v.Currency, v.Target, v.Price, v.Upside, v.Rating, "", "", "", v.AsOf, strings.Join(v.Warnings, "; ")}
 		if e := v.Error; e != nil {
 			row[6], row[7], row[8] = e.Code, e.Path, e.Error
 		}

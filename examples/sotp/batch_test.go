@@ -251,5 +251,10 @@ func TestBatchAsOf(t *testing.T) {
 		if got := decimal.RequireFromString(v.Target).StringFixed(1); got != c.target || v.AsOf != c.date {
 			t.Errorf("%v: %s as of %q, want %s as of %s", c.args, got, v.AsOf, c.target, c.date)
 		}
+		// Its warnings too: on 03-16 CNY/HKD is of 03-02 (a review found a batch line gave
+		// none).
+		if stale := slices.ContainsFunc(v.Warnings, func(w string) bool { return strings.HasPrefix(w, "stale_quote: FX CNY/HKD") }); stale != (c.date == "2021-03-16") {
+			t.Errorf("%v: warnings %q", c.args, v.Warnings)
+		}
 	}
 }

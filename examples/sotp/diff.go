@@ -255,6 +255,16 @@ func restructure(old, nu valuation.Model, oldFile, newFile string) (valuation.Mo
 	if err := years("plan years dropped", func(y int) bool { return slices.Contains(nu.Plan.Years, y) }); err != nil {
 		return valuation.Model{}, nil, err
 	}
+	if m.Earnings.IsZero() != nu.Earnings.IsZero() { // a P&L prices no part: usually no change
+		name := "P&L added"
+		if nu.Earnings.IsZero() {
+			name = "P&L dropped"
+		}
+		m.Earnings = nu.Earnings.Clone()
+		if err := step(name); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
 	partOf := func(m valuation.Model, seg string) int {
 		return slices.IndexFunc(m.Parts, func(p valuation.Part) bool { return p.Segment == seg })
 	}

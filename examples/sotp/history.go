@@ -139,6 +139,15 @@ func history(ctx context.Context, args []string, w io.Writer) (string, error) {
 	return format, historyCSV(w, m, rows)
 }
 
+// checkDateFlag refuses a date flag, given, that is not a date YYYY-MM-DD: a usage error,
+// not the model file's.
+func checkDateFlag(name, date string) error {
+	if _, err := time.Parse(time.DateOnly, date); date != "" && (err != nil || len(date) != len(time.DateOnly)) {
+		return fmt.Errorf("%w: -%s %q, want a date YYYY-MM-DD", errUsage, name, date)
+	}
+	return nil
+}
+
 // datesOf returns the dates from from to to, both included, stepping by every.
 func datesOf(from, to, every string) ([]string, error) {
 	start, err := time.Parse(time.DateOnly, from)

@@ -60,3 +60,15 @@ func TestValueAsOfOverride(t *testing.T) {
 		}
 	}
 }
+
+// TestDateFlags: a date flag that is no date is a usage error (exit 2), not an error of
+// the model file (a review found "$.as_of: invalid value" blamed on a file without one).
+func TestDateFlags(t *testing.T) {
+	kuaishou := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
+	for _, args := range [][]string{{"value", "-as-of", "2021-02-30", kuaishou}, {"batch", "-as-of", "2026-13-01", t.TempDir()}} {
+		var stdout, stderr bytes.Buffer
+		if code := command(context.Background(), args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "want a date YYYY-MM-DD") {
+			t.Errorf("%v: exit %d, %s", args, code, stderr.String())
+		}
+	}
+}

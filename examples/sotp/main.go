@@ -249,6 +249,9 @@ func value(args []string, w io.Writer) (string, error) {
 	if len(rest) != 1 {
 		return format, fmt.Errorf("%w: value takes one model file", errUsage)
 	}
+	if err := checkDateFlag("as-of", date); err != nil {
+		return format, err
+	}
 	m, err := loadAsOf(rest[0], market, date)
 	if err != nil {
 		return format, err

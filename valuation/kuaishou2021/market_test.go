@@ -1,6 +1,7 @@
 package kuaishou2021_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,6 +120,38 @@ func TestAsOfEdges(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("cross-check: no value of %s by %s in %v", r.Parts[0].Segment, r.Parts[0].Method, cc.Values)
+	}
+	// The price warns as the comparables do: as of 2021-04-30 it is the close of 03-09, 52
+	// days old; and a quote of a ticker the model does not price is told, not dropped
+	// silently (a review found both silent).
+	typo, err := comps.NewMarket([]comps.Company{{Ticker: "HUYA UQ", Currency: comps.USD, Close: decimal.NewFromInt(30), AsOf: "2021-03-09"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		market     comps.Market
+		date, code string
+		message    string
+	}{
+		{mk, "2021-04-30", valuation.WarnStaleQuote, "the price is of 2021-03-09, 52 days before 2021-04-30"},
+		{typo, "2021-03-09", valuation.WarnUnusedQuote, `the market quotes "HUYA UQ", which the model does not use`},
+	} {
+		m = kuaishou2021.Model()
+		m.Market, m.AsOf = c.market, c.date
+		r, err := m.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(r.Warnings, func(w valuation.Warning) bool { return w.Code == c.code && strings.HasPrefix(w.Message, c.message) }) {
+			t.Errorf("as of %s: warnings %v, want %s: %s", c.date, r.Warnings, c.code, c.message)
+		}
+		p, err := m.Prepare(valuation.PrepareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(p.Result().Warnings, func(w valuation.Warning) bool { return w.Code == c.code }) {
+			t.Errorf("prepared as of %s: warnings %v, want %s too", c.date, p.Result().Warnings, c.code)
+		}
 	}
 	// A quote of the company's own market value, with no close, leaves the price.
 	own, err := comps.NewMarket([]comps.Company{{Ticker: "1024.HK", Currency: comps.HKD, MarketValue: decimal.NewFromInt(1300000), AsOf: "2021-03-03"}}, nil)

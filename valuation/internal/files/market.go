@@ -168,22 +168,32 @@ func quotes(qs []Quote, at func(int) string) (comps.Market, error) {
 	}
 	var cs []comps.Company
 	var rs []comps.Rate
-	seen := map[[3]string]bool{} // ticker or pair, and date: each quoted once
+	seen := map[[3]string]bool{} // a ticker or a pair, on a date: each quoted once
 	for i, q := range qs {
-		id := [3]string{q.Ticker, min(q.From, q.To) + "/" + max(q.From, q.To), q.Date}
-		if seen[id] {
-			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: fmt.Errorf("%w: %s quoted twice on %s", fault.ErrDuplicateKey, strconv.Quote(Clip(q.Ticker+id[1])), strconv.Quote(Clip(q.Date)))}
-		}
-		seen[id] = true
 		company := q.Ticker != "" || q.Currency != "" || q.Close != nil || q.Shares != nil || q.ADSRatio != nil || q.MarketValue != nil
 		rate := q.From != "" || q.To != "" || q.Rate != nil
+		if q.Date == "" {
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: fmt.Errorf("%w: a quote's date", fault.ErrMissingField)}
+		}
+		if err := CheckDate(q.Date, at(i)); err != nil {
+			return comps.Market{}, err
+		}
+		kind, name := "ticker", q.Ticker
+		if rate {
+			kind, name = "pair", min(q.From, q.To)+"/"+max(q.From, q.To)
+		}
+		id := [3]string{kind, name, q.Date}
+		if seen[id] {
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: fmt.Errorf("%w: %s quoted twice on %s", fault.ErrDuplicateKey, strconv.Quote(Clip(name)), q.Date)}
+		}
+		seen[id] = true
 		c := comps.Company{Ticker: q.Ticker, Currency: comps.Currency(q.Currency), Close: value(q.Close), Shares: value(q.Shares),
 			ADSRatio: value(q.ADSRatio), MarketValue: value(q.MarketValue), AsOf: q.Date, Source: q.Source}
 		r := comps.Rate{From: comps.Currency(q.From), To: comps.Currency(q.To), Rate: value(q.Rate), AsOf: q.Date}
 		var err error
 		switch {
 		case company == rate:
-			err = fmt.Errorf("%w: a quote gives a ticker, currency and close, or from, to and rate", fault.ErrInvalid)
+			err = fmt.Errorf("%w: a quote is a company's (ticker, currency, close or market_value) or a rate's (from, to, rate): not both, nor neither", fault.ErrInvalid)
 		case company:
 			_, err = comps.NewMarket([]comps.Company{c}, nil)
 			cs = append(cs, c)

@@ -52,8 +52,8 @@ func TestMarketFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Market == nil || len(f.Market.Quotes) != 18 || f.AsOf != "2021-03-09" || f.MaxQuoteAge != 3 {
-		t.Fatalf("written: market %v, as of %q, age %d; want 18 quotes inline", f.Market, f.AsOf, f.MaxQuoteAge)
+	if f.Market == nil || len(f.Market.Quotes) != 19 || f.AsOf != "2021-03-09" || f.MaxQuoteAge != 3 {
+		t.Fatalf("written: market %v, as of %q, age %d; want 19 quotes inline", f.Market, f.AsOf, f.MaxQuoteAge)
 	}
 	var out bytes.Buffer
 	if err := files.Encode(&out, f); err != nil {
@@ -81,8 +81,10 @@ func TestMarketFileErrors(t *testing.T) {
 		{"a model's date before every quote", `"as_of": "2021-01-04", "market": {"file": "market.csv"}`, "", fault.ErrMissing, ""},
 		{"an unknown column", `"market": {"file": "bad.csv"}`, "date,ticker,price\n", fault.ErrUnknownField, "line 1, column \"price\""},
 		{"a bad close", `"market": {"file": "bad.csv"}`, "date,ticker,currency,close\n2021-03-02,X,USD,1\n2021-03-03,X,USD,abc\n", fault.ErrDecimal, "line 3, column close"},
-		{"a ticker quoted twice on a day", `"market": {"file": "bad.csv"}`, "date,ticker,currency,close\n2021-03-02,X,USD,1\n2021-03-02,X,USD,2\n", fault.ErrDuplicateKey, "line 3"},
+		{"a ticker quoted twice on a day", `"market": {"file": "bad.csv"}`, "date,ticker,currency,close\n2021-03-02,X,USD,1\n2021-03-02,X,USD,2\n", fault.ErrDuplicateKey, `line 3: duplicate key: "X" quoted twice on 2021-03-02`},
 		{"a pair quoted twice on a day", `"market": {"file": "bad.csv"}`, "date,from,to,rate\n2021-03-02,USD,HKD,7.7\n2021-03-02,HKD,USD,0.13\n", fault.ErrDuplicateKey, "line 3"},
+		{"a quote's date of another shape", `"market": {"file": "bad.csv"}`, "date,ticker,currency,close\n2021-3-2,X,USD,1\n", fault.ErrInvalid, "line 2: invalid value: \"2021-3-2\" is not a date"},
+		{"a market value and a rate", `"market": {"file": "bad.csv"}`, "date,ticker,market_value,rate\n2021-03-02,,100,7\n", fault.ErrInvalid, "not both, nor neither"},
 		{"no date column", `"market": {"file": "bad.csv"}`, "ticker,currency,close\n", fault.ErrMissingField, "line 1, column date"},
 		{"a bad date to value as of", `"as_of": "3 March 2021", "market": {"file": "market.csv"}`, "", fault.ErrInvalid, "$.as_of"},
 		{"a negative age", `"as_of": "2021-03-03", "max_quote_age": -1, "market": {"file": "market.csv"}`, "", fault.ErrNegative, "$.max_quote_age"},
