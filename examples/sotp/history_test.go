@@ -72,3 +72,28 @@ func TestDateFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRunWarnings: sotp run prints its model's warnings as sotp value notes them: a run
+// as of 2021-03-16 names CNY/HKD, 14 days old (a review found them unprinted).
+func TestRunWarnings(t *testing.T) {
+	dir := t.TempDir()
+	for name, from := range map[string]string{"kuaishou.json": filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json"),
+		"market.csv": filepath.Join("..", "..", "valuation", "kuaishou2021", "testdata", "market.csv")} {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := filepath.Join(dir, "run.json")
+	if err := os.WriteFile(run, []byte(`{"format": "sotp/run/v1", "model_file": "kuaishou.json", "market": {"file": "market.csv"}, "as_of": "2021-03-16",
+		"scenarios": {"outputs": ["target"], "sets": [{"name": "bear", "set": {"forecast/2021/mau": "500"}}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := command(context.Background(), []string{"run", run}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "sotp: warning: FX CNY/HKD is of 2021-03-02") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

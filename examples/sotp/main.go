@@ -64,6 +64,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -419,7 +420,7 @@ func runFile(ctx context.Context, args []string, w, stderr io.Writer) (string, e
 	if w := r.Weighted; w != nil {
 		b.WriteString("\n" + w.Text())
 	}
-	for _, warning := range r.Warnings {
+	for _, warning := range slices.Concat(r.Warnings, r.Result.Warnings) { // the file's, then its model's
 		fmt.Fprintln(stderr, "sotp: warning:", warning.Message)
 	}
 	_, err = fmt.Fprint(w, b.String())

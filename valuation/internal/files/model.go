@@ -505,7 +505,11 @@ func (s Set) selected(cs []comps.Company, at string) ([]comps.Company, error) {
 	}
 	for i, t := range s.Tags {
 		if !tagged[t] {
-			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s.tags[%d]", at, i), Err: fmt.Errorf("%w: no company carries the tag %s", fault.ErrInvalid, strconv.Quote(Clip(t)))}
+			why := "no company carries the tag " + strconv.Quote(Clip(t))
+			if near := key.Suggest(t, slices.Sorted(maps.Keys(tagged))); near != "" {
+				why += " " + near
+			}
+			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s.tags[%d]", at, i), Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
 		}
 	}
 	var out []comps.Company

@@ -87,6 +87,7 @@ func TestUniverse(t *testing.T) {
 	}{
 		{`, "tickers": ["CCC US", "BBB UK"]`, "$.parts[0].comps.tickers[1]", `(did you mean BBB US?)`, fault.ErrUnknownTicker},
 		{`, "tags": ["streaming", "fintech"]`, "$.parts[0].comps.tags[1]", `no company carries the tag "fintech"`, fault.ErrInvalid},
+		{`, "tags": ["Streaming"]`, "$.parts[0].comps.tags[0]", `(did you mean streaming?)`, fault.ErrInvalid},
 	} {
 		_, err := files.Value(bytes.NewReader(with(c.sel)), fsys)
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.at) || !strings.Contains(err.Error(), c.text) {
