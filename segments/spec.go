@@ -130,7 +130,8 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decim
 
 // extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
 // the next only when it is strictly less (greater), so that of equal values the first
-// stands, its exponent with it. Other backends fold a min or max through Eval.
+// stands, its exponent with it. The exact kernel folds a min or max of constants
+// through Eval.
 func extreme(op Op, sofar, next decimal.Decimal) decimal.Decimal {
 	if op == OpMin && next.LessThan(sofar) || op == OpMax && next.GreaterThan(sofar) {
 		return next

@@ -85,11 +85,12 @@ type Model struct {
 	Display segments.Unit
 	// Market is market data by date (comps.Market): the model is valued as of AsOf, each
 	// comparable and FX rate, and Price where the market quotes Ticker, at its latest
-	// quote on or before it; the zero Market leaves them as given. AsOf is a date, YYYY-MM-DD; empty means the market's last date, and
-	// without a market it only dates the valuation for the stale-quote check. A close or
-	// rate older than MaxQuoteAge days (zero means DefaultQuoteAge), or undated, is a
-	// warning (WarnStaleQuote) when AsOf is set. Custom methods are given their
-	// comparables as they are.
+	// quote on or before it; the zero Market leaves them as given. AsOf is a date,
+	// YYYY-MM-DD; empty means the market's last date. A figure dated after AsOf is an
+	// error, market or not. In a model so dated, a close, rate or price older than
+	// MaxQuoteAge days (zero means DefaultQuoteAge), or undated, is a warning
+	// (WarnStaleQuote), and so are quotes of tickers or pairs the model does not use
+	// (WarnUnusedQuote). Custom methods are given their comparables as they are.
 	Market      comps.Market
 	AsOf        string
 	MaxQuoteAge int

@@ -3,42 +3,9 @@
 //	go run ./examples/service [-addr 127.0.0.1:8080] [-timeout 10s] [-concurrent N] [-queue N] [-max-points N]
 //	    [-cache-models N] [-cache-bytes N] [-gc-percent N]
 //
-// Routes (described in OpenAPI 3.1 at GET /openapi.json, the file openapi.json beside
-// this one):
-//
-//	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
-//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Report
-//	GET  /             the what-if page (page.html, embedded)
-//	POST /v1/eval      a model (inline, or its hash) and assumptions set by key → its Result there
-//	POST /v1/chart     the same and a chart → the tornado, heatmap or waterfall around the point (SVG)
-//	POST /v1/download  the same → the model file with the assumptions set
-//	POST /v1/workbook  the same → its workbook (xlsx)
-//	GET  /v1/models/kuaishou2021  the report's model file, which the page opens on
-//	GET  /healthz      200 "ok"
-//	GET  /openapi.json the service's OpenAPI description
-//
-// A request goes through three stages, each bounded. Its body is read whole first, at
-// most modelfile.MaxBytes (else 413) before the request's deadline (else 408), as JSON
-// (a Content-Type other than application/json or application/*+json is 415): a slow
-// client holds its own connection, never a slot. Then it is admitted: -concurrent
-// requests are valued at once and up to -queue more wait for a slot, in order of
-// arrival, until their deadline; only when the queue is full is a request refused with
-// 503 and Retry-After. Then it is valued under its deadline (-timeout, from the request's
-// arrival): past it, the answer is 504 at once, whatever the valuation is doing; a run,
-// which honours the deadline too, then stops and frees its slot and memory (a model's
-// valuation, a fraction of a millisecond, runs to its end). A run may ask for at most
-// -max-points points in all, whatever its limits say. The what-if routes keep each model
-// they read prepared, by the SHA-256 of its bytes (the answer's model_hash), at most
-// -cache-models of them and -cache-bytes of their files, the least recently used going
-// first; a request that names a hash no longer kept is 404 unknown_model, and the page
-// sends the model again.
-//
-// The answer is encoded whole before anything is written: a 200 always carries its body,
-// and a result that cannot be encoded is a 500. Every error is an RFC 9457 problem
-// (application/problem+json: type, title, status, detail) with sotp's "code" and, where
-// it applies, the "path" of the value at fault and the other members of fault.JSON.
-// Logs are JSON lines on standard error (log/slog). SIGTERM or SIGINT stops the server
-// gracefully: it stops accepting, lets running requests finish (up to -timeout), exits 0.
+// Its routes (described in OpenAPI 3.1 at GET /openapi.json, the file openapi.json
+// beside this one: the model and run routes, the what-if page and its routes) and how a
+// request is bounded, answered and logged are said on main.
 package main
 
 import (
@@ -393,6 +360,42 @@ func (s *server) run(ctx context.Context, body []byte) (marshaler, error) {
 	return f.Run(ctx, nil)
 }
 
+// main serves the routes (described in OpenAPI 3.1 at GET /openapi.json, the file
+// openapi.json beside this one):
+//
+//	POST /v1/value     a model file (format sotp/model/v1, comparables inline) → its Result
+//	POST /v1/run       a run file (format sotp/run/v1, its model inline) → its run.Report
+//	GET  /             the what-if page (page.html, embedded)
+//	POST /v1/eval      a model (inline, or its hash) and assumptions set by key → its Result there
+//	POST /v1/chart     the same and a chart → the tornado, heatmap or waterfall around the point (SVG)
+//	POST /v1/download  the same → the model file with the assumptions set
+//	POST /v1/workbook  the same → its workbook (xlsx)
+//	GET  /v1/models/kuaishou2021  the report's model file, which the page opens on
+//	GET  /healthz      200 "ok"
+//	GET  /openapi.json the service's OpenAPI description
+//
+// A request goes through three stages, each bounded. Its body is read whole first, at
+// most modelfile.MaxBytes (else 413) before the request's deadline (else 408), as JSON
+// (a Content-Type other than application/json or application/*+json is 415): a slow
+// client holds its own connection, never a slot. Then it is admitted: -concurrent
+// requests are valued at once and up to -queue more wait for a slot, in order of
+// arrival, until their deadline; only when the queue is full is a request refused with
+// 503 and Retry-After. Then it is valued under its deadline (-timeout, from the request's
+// arrival): past it, the answer is 504 at once, whatever the valuation is doing; a run,
+// which honours the deadline too, then stops and frees its slot and memory (a model's
+// valuation, a fraction of a millisecond, runs to its end). A run may ask for at most
+// -max-points points in all, whatever its limits say. The what-if routes keep each model
+// they read prepared, by the SHA-256 of its bytes (the answer's model_hash), at most
+// -cache-models of them and -cache-bytes of their files, the least recently used going
+// first; a request that names a hash no longer kept is 404 unknown_model, and the page
+// sends the model again.
+//
+// The answer is encoded whole before anything is written: a 200 always carries its body,
+// and a result that cannot be encoded is a 500. Every error is an RFC 9457 problem
+// (application/problem+json: type, title, status, detail) with sotp's "code" and, where
+// it applies, the "path" of the value at fault and the other members of fault.JSON.
+// Logs are JSON lines on standard error (log/slog). SIGTERM or SIGINT stops the server
+// gracefully: it stops accepting, lets running requests finish (up to -timeout), exits 0.
 func main() {
 	concurrent := runtime.GOMAXPROCS(0)
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")

@@ -304,6 +304,11 @@ func TestDiffGrowthYears(t *testing.T) {
 	if strings.Join(groups, "; ") != strings.Join(want, "; ") || !sum.IsZero() || rep.Old != rep.New {
 		t.Errorf("rolled a year on: %s to %s by %v; want the same target by %v at 0", rep.Old, rep.New, rep.Groups, want)
 	}
+	for _, g := range rep.Groups {
+		if !decimal.RequireFromString(g.Change).IsZero() {
+			t.Errorf("rolled a year on: %s moved the target %s, want 0", g.Group, g.Change)
+		}
+	}
 	gap := write("gap.json", func(doc map[string]any) {
 		p, inputs := plan(doc)
 		p["years"] = []int{2024, 2026}

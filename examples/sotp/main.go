@@ -1,52 +1,7 @@
-// Command sotp values model files and sweeps their assumptions from the shell.
-//
-//	sotp value [-format text|markdown|json|csv] [-as-of DATE] [-market FILE] MODEL.json
-//	sotp figure [-format text|json] MODEL.json KEY...
-//	sotp grid [-format text|markdown|json|csv] [-workers N] -output KEY -axis NAME=FROM:TO:N|NAME=V1,V2,... [-axis ...] MODEL.json
-//	sotp run [-format text|json] RUN.json
-//	sotp reconcile [-format text|markdown|json] MODEL.json PRINTED.csv|kuaishou2021
-//	sotp review [-format text|markdown|json|csv] MODEL.json
-//	sotp schema model|run|result|drivers
-//	sotp chart [-format svg|png] [-width W] [-height H] [-title T] [-subtitle S] [-source S] [-keys] -out DIR MODEL.json|RUN.json
-//	sotp xlsx -o BOOK.xlsx MODEL.json|RUN.json
-//	sotp inline MODEL.json
-//	sotp diff [-format text|json] OLD.json NEW.json
-//	sotp batch [-format ndjson|csv] [-shard i/n] [-progress] [-as-of DATE] DIR
-//	sotp history [-format csv|json] [-market FILE] -from DATE -to DATE [-every Nd|Nw|Nm] [-chart FILE.svg] MODEL.json
-//
-// value prints the valuation (csv: every figure as key,value); figure prints the figures
-// named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
-// FROM to TO in N even steps, and prints the output at every point, invalid points with
-// their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
-// of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
-// run.File) and prints each analysis; reconcile checks the figures a source
-// printed (a CSV of table,row,column,key,printed,places,shift,exception; or the shipped
-// Western Securities figures, kuaishou2021) against the model's, at their printed
-// precision, and exits 1 on a surprise; review prints the model's forecast against the
-// actuals it carries ("actuals" in the model file: each figure's forecast, actual,
-// difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
-// files, run files or run results, or (drivers) the shipped driver models in a model
-// file's "drivers" format, to copy and change; chart draws every chart a model or run file supports
-// (the waterfall; a run's tornados, heatmaps or sweep, histograms, Sobol and Morris
-// indices) into DIR and prints the files written, each figure named by its title and
-// unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
-// formulas, with a sheet of each of a run's analyses; inline writes a model file with its
-// comparables files inlined (for the service, which reads no file of its host); diff
-// attributes the change of the target between two models of the same years to its causes
-// (parts removed, added or repriced by another method; then users, drivers, peer
-// multiples, premiums, FX, the bridge, shares), each step an exact revaluation, the
-// steps and the rest summing to the change exactly; batch values every
-// model and run file in a folder (a coverage book) and writes a line each, in name
-// order, with its target, price, upside and rating or its error, -shard i/n taking the
-// files at places i modulo n, so that a Kubernetes Indexed Job shares a folder among its
-// pods (run `sotp batch -shard $JOB_COMPLETION_INDEX/N DIR` in a Job of completionMode
-// Indexed and N completions); history values a model as of each date from -from to -to
-// (its comparables and FX rates at their latest quotes on or before it, from the model's
-// "market" or -market FILE) and writes the target, price, upside, rating and each part's
-// multiple a date, stale quotes as warnings (value -as-of values one date; a model that
-// names a market and no date is valued as of the market's last quote, so that a nightly
-// batch values the book on the day's snapshot). A long grid shows a progress bar on standard error when it
-// is a terminal; Ctrl-C cancels it.
+// Command sotp values model files and sweeps their assumptions from the shell: value,
+// figure, grid, run, reconcile, review, schema, chart, xlsx, inline, diff, batch and
+// history. sotp -help prints each with its flags; the comment on its usage text says what
+// each does, and the README shows them at work.
 //
 // Exit status: 0 on success; 1 for bad input (the error names the file and the JSON path,
 // or the assumption at fault; with -format json it is {"error", "code", "path", ...} on
@@ -88,6 +43,42 @@ func main() {
 // errUsage reports a command line sotp cannot read; run prints the usage and exits 2.
 var errUsage = errors.New("usage")
 
+// usage is what sotp -help prints. The commands:
+//
+// value prints the valuation (csv: every figure as key,value); figure prints the figures
+// named by key (see go doc github.com/sotpkit/sotp/valuation/key); grid sweeps one or two assumptions, each from
+// FROM to TO in N even steps, and prints the output at every point, invalid points with
+// their reason; run reads a run file (format sotp/run/v1: a model inline or named, and any
+// of a grid, tornado, scenarios, goal seek, Monte Carlo and Sobol run, see
+// run.File) and prints each analysis; reconcile checks the figures a source
+// printed (a CSV of table,row,column,key,printed,places,shift,exception; or the shipped
+// Western Securities figures, kuaishou2021) against the model's, at their printed
+// precision, and exits 1 on a surprise; review prints the model's forecast against the
+// actuals it carries ("actuals" in the model file: each figure's forecast, actual,
+// difference, percentage, verdict and the target with the actual in its place); schema prints the JSON Schema of model
+// files, run files or run results, or (drivers) the shipped driver models in a model
+// file's "drivers" format, to copy and change; chart draws every chart a model or run file supports
+// (the waterfall; a run's tornados, heatmaps or sweep, histograms, Sobol and Morris
+// indices) into DIR and prints the files written, each figure named by its title and
+// unit (valuation.Result.Caption; -keys names them by key); xlsx writes the model's workbook of live
+// formulas, with a sheet of each of a run's analyses; inline writes a model file with its
+// comparables files inlined (for the service, which reads no file of its host); diff
+// attributes the change of the target between two models to its causes (plan years
+// added, the valuation year rolled, years dropped, the P&L; parts removed, added or
+// repriced by another method; then users, drivers, peer multiples, premiums, FX, the
+// bridge, shares), each step an exact revaluation, the
+// steps and the rest summing to the change exactly; batch values every
+// model and run file in a folder (a coverage book) and writes a line each, in name
+// order, with its target, price, upside and rating or its error, -shard i/n taking the
+// files at places i modulo n, so that a Kubernetes Indexed Job shares a folder among its
+// pods (run `sotp batch -shard $JOB_COMPLETION_INDEX/N DIR` in a Job of completionMode
+// Indexed and N completions); history values a model as of each date from -from to -to
+// (its comparables and FX rates at their latest quotes on or before it, from the model's
+// "market" or -market FILE) and writes the target, price, upside, rating and each part's
+// multiple a date, stale quotes as warnings (value -as-of values one date; a model that
+// names a market and no date is valued as of the market's last quote, so that a nightly
+// batch values the book on the day's snapshot). A long grid shows a progress bar on standard error when it
+// is a terminal; Ctrl-C cancels it.
 const usage = `usage:
   sotp value [-format text|markdown|json|csv] [-as-of DATE] [-market FILE] MODEL.json
   sotp figure [-format text|json] MODEL.json KEY...

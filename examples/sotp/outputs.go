@@ -38,14 +38,13 @@ func readAny(ctx context.Context, path, asOf string) (run.Report, error) {
 	if head.Format == run.Format {
 		return readRun(ctx, path, nil, false)
 	}
-	m, r, err := load(path)
-	if err == nil && asOf != "" {
-		m.AsOf = asOf
-		r, err = m.Value()
-		err = fault.Within(err, fault.Error{File: path})
-	}
+	m, err := loadAsOf(path, "", asOf) // at the date asked for, not the file's own
 	if err != nil {
 		return run.Report{}, err
+	}
+	r, err := m.Value()
+	if err != nil {
+		return run.Report{}, fault.Within(err, fault.Error{File: path})
 	}
 	return run.Report{Model: m, Result: r}, nil
 }
