@@ -334,7 +334,7 @@ func (m Model) proxyWarnings(r Result) []Warning {
 
 // earnings works out the P&L at the model's price, converted from the reporting currency.
 func (m Model) earnings(f segments.Forecast) (earnings.Statement, error) {
-	market := earnings.Market{Price: m.Price}
+	market := earnings.Pricing{Price: m.Price}
 	if m.Price.Sign() > 0 {
 		rate, err := m.FX.Rate(comps.Currency(f.Currency), m.Currency)
 		if err != nil {

@@ -63,7 +63,7 @@ func plan() earnings.PnL {
 // TestStatement works a small P&L by hand.
 func TestStatement(t *testing.T) {
 	// Price 100 in a currency of which one reporting unit buys 1.25.
-	st, err := plan().Statement(forecast(t), earnings.Market{Price: d("100"), Rate: d("1.25")})
+	st, err := plan().Statement(forecast(t), earnings.Pricing{Price: d("100"), Rate: d("1.25")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestStatementErrors(t *testing.T) {
 			p.Lines = lines
 			p.Shares = map[int]decimal.Decimal{2025: d("100"), 2026: d("100")}
 			c.edit(&p)
-			_, err := p.Statement(forecast(t), earnings.Market{})
+			_, err := p.Statement(forecast(t), earnings.Pricing{})
 			var e *fault.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &e) || !strings.Contains(err.Error(), c.naming) {
 				t.Errorf("error %v, want %v naming %q", err, c.want, c.naming)

@@ -33,7 +33,7 @@ func ExamplePnL_Statement() {
 		},
 		Shares: map[int]decimal.Decimal{2025: d("100")},
 	}
-	st, err := p.Statement(f, earnings.Market{Price: d("60"), Rate: d("1.25")})
+	st, err := p.Statement(f, earnings.Pricing{Price: d("60"), Rate: d("1.25")})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -94,9 +94,9 @@ type PnL struct {
 	Equity map[int]decimal.Decimal
 }
 
-// Market is what the multiples are taken at: a share price, and the units of the
+// Pricing is what the multiples are taken at: a share price, and the units of the
 // price's currency one unit of the reporting currency buys. A zero Price gives none.
-type Market struct {
+type Pricing struct {
 	Price decimal.Decimal
 	Rate  decimal.Decimal
 }
@@ -148,7 +148,7 @@ func Growth(cur, prev decimal.Decimal) decimal.NullDecimal {
 }
 
 // Statement works out the plan for every year of f at market m.
-func (p PnL) Statement(f segments.Forecast, m Market) (Statement, error) {
+func (p PnL) Statement(f segments.Forecast, m Pricing) (Statement, error) {
 	if err := p.check(); err != nil {
 		return Statement{}, err
 	}
@@ -182,7 +182,7 @@ func (p PnL) check() error {
 	return nil
 }
 
-func (p PnL) year(fy segments.Year, m Market) (Period, error) {
+func (p PnL) year(fy segments.Year, m Pricing) (Period, error) {
 	y := Period{Year: fy.Year, Revenue: fy.Revenue, Lines: make([]LineValue, len(p.Lines))}
 	var expenses, other decimal.Decimal
 	for i, l := range p.Lines {
