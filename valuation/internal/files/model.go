@@ -487,15 +487,16 @@ func (s Set) selected(cs []comps.Company, at string) ([]comps.Company, error) {
 		return cs, nil
 	}
 	tickers := make([]string, len(cs))
-	tagged := map[string]bool{}
+	listed, tagged := map[string]bool{}, map[string]bool{} // what the companies are and carry
 	for i, c := range cs {
 		tickers[i] = c.Ticker
+		listed[c.Ticker] = true
 		for _, t := range c.Tags {
 			tagged[t] = true
 		}
 	}
 	for i, t := range s.Tickers {
-		if !slices.Contains(tickers, t) {
+		if !listed[t] {
 			why := strconv.Quote(Clip(t)) + " is not among the companies"
 			if near := key.Suggest(t, tickers); near != "" {
 				why += " " + near
@@ -512,9 +513,16 @@ func (s Set) selected(cs []comps.Company, at string) ([]comps.Company, error) {
 			return nil, &fault.Error{Pkg: "modelfile", Path: fmt.Sprintf("%s.tags[%d]", at, i), Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
 		}
 	}
+	wanted, wantTags := map[string]bool{}, map[string]bool{} // what the set asks for
+	for _, t := range s.Tickers {
+		wanted[t] = true
+	}
+	for _, t := range s.Tags {
+		wantTags[t] = true
+	}
 	var out []comps.Company
 	for _, c := range cs {
-		if slices.Contains(s.Tickers, c.Ticker) || slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(s.Tags, t) }) {
+		if wanted[c.Ticker] || slices.ContainsFunc(c.Tags, func(t string) bool { return wantTags[t] }) {
 			out = append(out, c)
 		}
 	}
