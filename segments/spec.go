@@ -28,10 +28,10 @@ const DivPlaces = 16
 //
 // OpMin and OpMax are the least and the greatest of their arguments (two or more, of one
 // unit; a number among them takes the others'), the first of equal ones: a floor or a
-// cap, such as a loss-making business's EBITDA floored at zero. They are not
-// polynomials: a prepared model's query that moves what one reads takes the decimal path
-// for all its points (valuation.Query), and the float64 program of Monte Carlo, Sobol and
-// Morris runs refuses a draw that moves one (fault.ErrFloat).
+// cap, such as a loss-making business's EBITDA floored at zero. A prepared model's exact
+// kernel computes them (a comparison and a copy of the operand chosen); they are not
+// polynomials, and the float64 program of Monte Carlo, Sobol and Morris runs refuses a
+// draw that moves one (fault.ErrFloat).
 type Formula struct {
 	Op    Op
 	Ref   Metric          // of OpRef, and the line of OpPrev
@@ -130,8 +130,7 @@ func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decim
 
 // extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
 // the next only when it is strictly less (greater), so that of equal values the first
-// stands, its exponent with it. The exact kernel folds a min or max of constants
-// through Eval.
+// stands, its exponent with it, as the exact kernel keeps it too.
 func extreme(op Op, sofar, next decimal.Decimal) decimal.Decimal {
 	if op == OpMin && next.LessThan(sofar) || op == OpMax && next.GreaterThan(sofar) {
 		return next

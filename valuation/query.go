@@ -26,8 +26,8 @@ import (
 // big.Int coefficients reused from point to point, the same multiplications, additions
 // and rounded divisions as Model.Value, so results are identical to it, value and
 // exponent. Other queries (a model that dilutes; an FX rate that converts comparables,
-// or one taken inverted; the horizon or P&L shares moved; an input that a driver's min or
-// max reads moved; P&L, growth or comparables' figures read), and any point that fails a check of the kernel (a value out of its
+// or one taken inverted; the horizon or P&L shares moved; P&L, growth or comparables'
+// figures read), and any point that fails a check of the kernel (a value out of its
 // range, a figure priced that is not positive, the holding-company discount moved to
 // zero), take the full decimal path: the model with the point set, cut down to the
 // years the outputs read, valued.
@@ -374,22 +374,16 @@ func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly,
 		return k.formula(f.Args[0], env, prev)
 	case segments.OpQuo:
 		return k.b.PQuo(k.formula(f.Args[0], env, prev), k.formula(f.Args[1], env, prev), segments.DivPlaces)
-	case segments.OpMin, segments.OpMax: // folded, as Eval works it, when nothing moves them; else the decimal path's
-		folded := segments.Formula{Op: f.Op, Args: make([]segments.Formula, len(f.Args))}
-		for i, a := range f.Args {
-			v, ok := k.formula(a, env, prev).Constant()
-			if !ok {
-				k.ok = false
-				return exact.Poly{}
+	case segments.OpMin, segments.OpMax: // left to right, the first of equal values kept, as Eval
+		out := k.formula(f.Args[0], env, prev)
+		for _, a := range f.Args[1:] {
+			if f.Op == segments.OpMin {
+				out = k.b.PMin(out, k.formula(a, env, prev))
+			} else {
+				out = k.b.PMax(out, k.formula(a, env, prev))
 			}
-			folded.Args[i] = segments.Const(v)
 		}
-		out, err := folded.Eval(nil, nil, "")
-		if err != nil { // unreachable: constants divide nothing
-			k.ok = false
-			return exact.Poly{}
-		}
-		return k.konst(out)
+		return out
 	}
 	var out exact.Poly
 	for i, a := range f.Args {

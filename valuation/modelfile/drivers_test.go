@@ -256,10 +256,10 @@ func TestFormulaFloor(t *testing.T) {
 // revenue: min(revenue × margin, revenue × 0.18). By hand, 2026 revenue is 2,000 × 40 ×
 // 0.15 = 12,000, so EBITDA is min(2,400, 2,160) = 2,160, at 15x 32,400; with advertising's
 // 30,000, 62.4 a share (66 uncapped). A grid over the margin crosses the cap: 10% gives
-// 1,200 (48), 15% 1,800 (57), 20% the cap (62.4), each point as Model.Value gives it; the
-// kernel folds a min that no point moves (a query over MAU is exact) and leaves one that
-// a point moves to the decimal path. Monte Carlo over a figure outside the min runs; over
-// the margin it is refused, as the float64 program has no min of what a draw moves.
+// 1,200 (48), 15% 1,800 (57), 20% the cap (62.4), each point as Model.Value gives it,
+// value and exponent, computed by the exact kernel. Monte Carlo over a figure outside the
+// min runs; over the margin it is refused, as the float64 program has no min of what a
+// draw moves.
 func TestFormulaMinMax(t *testing.T) {
 	b, err := os.ReadFile("testdata/capped.json")
 	if err != nil {
@@ -276,13 +276,38 @@ func TestFormulaMinMax(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		in    key.Key
-		exact bool
-	}{{key.Forecast(2026, "", "mau"), true}, {key.Forecast(2026, "delivery", "ebitda_margin"), false}} {
-		q, err := p.Query([]key.Key{c.in}, []key.Key{key.Scalar(key.Target)})
-		if err != nil || q.Exact() != c.exact {
-			t.Errorf("a query of %s: exact %v, %v; want %v", c.in, q != nil && q.Exact(), err, c.exact)
+	// The kernel computes the min itself: at each point the value and exponent of
+	// Model.Value, across the cap and at it, where the tie keeps the first operand's
+	// exponent (a margin of 0.180 gives revenue × 0.180, one digit longer than revenue ×
+	// 0.18).
+	margin, rate := key.Forecast(2026, "delivery", "ebitda_margin"), key.Forecast(2026, "delivery", "take_rate")
+	q, err := p.Query([]key.Key{margin, rate}, []key.Key{key.Scalar(key.Target), key.Forecast(2026, "delivery", "ebitda")})
+	if err != nil || !q.Exact() {
+		t.Fatalf("a query of the capped margin: exact %v, %v; want the kernel", q != nil && q.Exact(), err)
+	}
+	ev := q.Evaluator()
+	for _, pt := range [][2]string{{"0.1", "0.15"}, {"0.18", "0.15"}, {"0.180", "0.15"}, {"0.1800", "0.12"}, {"0.25", "0.2"}, {"0.17999", "0.13"}} {
+		vals := []decimal.Decimal{decimal.RequireFromString(pt[0]), decimal.RequireFromString(pt[1])}
+		out := make([]decimal.Decimal, 2)
+		if err := ev.Eval(vals, out); err != nil {
+			t.Fatal(err)
+		}
+		at, err := p.With(valuation.Override{Key: margin, Value: vals[0]}, valuation.Override{Key: rate, Value: vals[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := at.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ebitda, err := r.Lookup(key.Forecast(2026, "delivery", "ebitda"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []decimal.Decimal{r.Target, ebitda} {
+			if !out[i].Equal(want) || out[i].Exponent() != want.Exponent() {
+				t.Errorf("margin %s, take rate %s: output %d is %s (exponent %d), Model.Value %s (%d)", pt[0], pt[1], i, out[i], out[i].Exponent(), want, want.Exponent())
+			}
 		}
 	}
 	e, err := sensitivity.New(m, sensitivity.Options{Workers: 1})

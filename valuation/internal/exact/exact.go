@@ -34,6 +34,8 @@ const (
 	opMul opcode = iota + 1
 	opAdd
 	opQuo
+	opMin         // the lesser of a and b, a when they are equal
+	opMax         // the greater of a and b, a when they are equal
 	opPositive    // a > 0
 	opNonNegative // a ≥ 0
 	opAtMost      // a ≤ b
@@ -103,9 +105,9 @@ func (b *Builder) Value(r Reg) (decimal.Decimal, bool) {
 
 func (b *Builder) emit(code opcode, x, y Reg, places int32) Reg {
 	var key string
-	if code <= opQuo { // an operation done before is not done again
-		if code != opQuo && x > y {
-			x, y = y, x // products and sums commute
+	if code <= opMax { // an operation done before is not done again
+		if (code == opMul || code == opAdd) && x > y {
+			x, y = y, x // products and sums commute (a min or max keeps its first of equals)
 		}
 		key = strconv.Itoa(int(code)) + ":" + strconv.Itoa(int(x)) + ":" + strconv.Itoa(int(y)) + ":" + strconv.Itoa(int(places))
 		if r, ok := b.memo[key]; ok {
@@ -170,6 +172,26 @@ func (b *Builder) Quo(x, y Reg, places int32) Reg {
 	return b.emit(opQuo, x, y, places)
 }
 
+// Min is the lesser of x and y, x when they are equal in value (its exponent with it), as
+// a min of decimals keeps the first of equal values; Max the greater. Of constants they
+// are folded.
+func (b *Builder) Min(x, y Reg) Reg { return b.extreme(opMin, x, y) }
+
+// Max is the greater of x and y, x when they are equal in value (see Min).
+func (b *Builder) Max(x, y Reg) Reg { return b.extreme(opMax, x, y) }
+
+func (b *Builder) extreme(code opcode, x, y Reg) Reg {
+	cx, okx := b.known[x]
+	cy, oky := b.known[y]
+	if okx && oky {
+		if code == opMin && cy.LessThan(cx) || code == opMax && cy.GreaterThan(cx) {
+			return y
+		}
+		return x
+	}
+	return b.emit(code, x, y, 0)
+}
+
 // check adds a condition on registers that do not hold constants; a condition on
 // constants is the caller's to have checked, so it is left out.
 func (b *Builder) check(code opcode, x, y Reg) {
@@ -214,7 +236,7 @@ func (b *Builder) Program(outputs ...Reg) *Program {
 	keep := make([]bool, len(p.ops))
 	for i := len(p.ops) - 1; i >= 0; i-- {
 		o := p.ops[i]
-		if o.code > opQuo || live[o.dst] {
+		if o.code > opMax || live[o.dst] {
 			keep[i], live[o.a], live[o.b] = true, true, true
 		}
 	}
@@ -420,6 +442,17 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 			if !m.quo(i, o, a, ea, b, eb) {
 				return false
 			}
+		case opMin, opMax:
+			c, ok := m.cmp(a, ea, b, eb)
+			if !ok {
+				return false
+			}
+			src := o.a
+			if o.code == opMin && c > 0 || o.code == opMax && c < 0 {
+				src = o.b
+			}
+			m.coef[o.dst].Set(&m.coef[src]) // reg wrote both
+			m.rs[o.dst].exp = m.rs[src].exp
 		case opPositive:
 			if a.Sign() <= 0 {
 				return false
@@ -437,7 +470,7 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 				return false
 			}
 		}
-		if o.code <= opQuo { // the big path wrote dst: back to 128 bits if it fits
+		if o.code <= opMax { // the big path wrote dst: back to 128 bits if it fits
 			m.fromBig(o.dst)
 		}
 	}
@@ -493,6 +526,21 @@ func (m *Machine) runSmall(o op, ea, eb int32) (ok, done bool) {
 			return false, false
 		}
 		e, z = -o.precise, -o.precise
+	case opMin, opMax:
+		if d := int(ea) - int(eb); d > maxShift || d < -maxShift {
+			return false, true
+		}
+		x, y, fits := align(*a, za, *b, zb)
+		if !fits {
+			return false, false
+		}
+		src := o.a
+		if c := cmpSmall(x, y); o.code == opMin && c > 0 || o.code == opMax && c < 0 {
+			src = o.b
+		}
+		m.rs[o.dst] = m.rs[src]
+		m.rs[o.dst].st &^= synced // dst's big.Int is not src's: written from the small when read
+		return true, true
 	case opPositive:
 		return a.sign() > 0, true
 	case opNonNegative:
@@ -602,7 +650,7 @@ func (m *Machine) Decimal(r Reg) decimal.Decimal {
 
 // String lists the program's operations, for debugging.
 func (p *Program) String() string {
-	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
+	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opMin: "min", opMax: "max", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
 	s := ""
 	for _, c := range p.consts {
 		s += fmt.Sprintf("r%d = %s\n", c.reg, c.val)

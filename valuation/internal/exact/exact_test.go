@@ -1,6 +1,7 @@
 package exact
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -220,7 +221,7 @@ func BenchmarkMachine(b *testing.B) {
 }
 
 // FuzzMachine holds the machine to shopspring on inputs the fuzzer picks: a product, a
-// sum, a difference, a rounded quotient and a comparison of three decimals, each result
+// sum, a difference, a rounded quotient, a comparison, a min and a max of three decimals, each result
 // identical in value and exponent (or the run refused, where the machine's bounds say so:
 // the caller then takes shopspring's path itself).
 func FuzzMachine(f *testing.F) {
@@ -240,6 +241,9 @@ func FuzzMachine(f *testing.F) {
 	cb := NewBuilder(2)
 	cb.AtMost(cb.Input(0), cb.Input(1))
 	cmp := cb.Program()
+	eb := NewBuilder(2)
+	lo, hi := eb.Min(eb.Input(0), eb.Input(1)), eb.Max(eb.Input(0), eb.Input(1))
+	extremes := eb.Program(lo, hi)
 	f.Fuzz(func(t *testing.T, xs, ys, zs string, placesSeed int8) {
 		var in [3]decimal.Decimal
 		for i, s := range []string{xs, ys, zs} {
@@ -251,6 +255,18 @@ func FuzzMachine(f *testing.F) {
 		}
 		if got, want := cmp.Machine().Run(in[:2]), in[0].Cmp(in[1]) <= 0; got != want {
 			t.Fatalf("%s ≤ %s: %v, want %v", in[0], in[1], got, want)
+		}
+		if em := extremes.Machine(); em.Run(in[:2]) { // the lesser and the greater, the first of equals
+			wantLo, wantHi := in[0], in[0]
+			if in[1].LessThan(in[0]) {
+				wantLo = in[1]
+			}
+			if in[1].GreaterThan(in[0]) {
+				wantHi = in[1]
+			}
+			if !same(em.Decimal(lo), wantLo) || !same(em.Decimal(hi), wantHi) {
+				t.Fatalf("min and max of %s and %s: %s and %s, want %s and %s", in[0], in[1], em.Decimal(lo), em.Decimal(hi), wantLo, wantHi)
+			}
 		}
 		if in[2].IsZero() {
 			return
@@ -297,4 +313,52 @@ func TestMachinesApart(t *testing.T) {
 	apart("registers", unsafe.Pointer(&m1.rs[0]), unsafe.Pointer(&m2.rs[0]), uintptr(len(m1.rs))*unsafe.Sizeof(m1.rs[0]))
 	apart("inputs", unsafe.Pointer(&m1.in[0]), unsafe.Pointer(&m2.in[0]), uintptr(len(m1.in))*unsafe.Sizeof(m1.in[0]))
 	apart("words", unsafe.Pointer(&m1.coef[0].Bits()[:1][0]), unsafe.Pointer(&m2.coef[0].Bits()[:1][0]), uintptr(regWords*len(m1.coef))*8)
+}
+
+// TestMinMax: Min and Max of random inputs, and of their products (past 128 bits, the
+// big path), are shopspring's comparison keeping the first of equal values, value and
+// exponent: ties at other exponents (x and x with a zero appended) keep the first.
+func TestMinMax(t *testing.T) {
+	b := NewBuilder(2)
+	x, y := b.Input(0), b.Input(1)
+	long := b.Mul(b.Mul(x, x), b.Mul(x, y)) // up to 120 digits
+	outs := []Reg{b.Min(x, y), b.Max(x, y), b.Min(y, x), b.Min(long, x), b.Max(x, long)}
+	if c := b.Min(b.Const(decimal.New(5, 0)), b.Const(decimal.New(50, -1))); !same(must(b.Value(c)), decimal.New(5, 0)) {
+		t.Errorf("constants: min(5, 5.0) folded to %v, want the first, 5", must(b.Value(c)))
+	}
+	p := b.Program(outs...)
+	m := p.Machine()
+	first := func(op opcode, a, c decimal.Decimal) decimal.Decimal {
+		if op == opMin && c.LessThan(a) || op == opMax && c.GreaterThan(a) {
+			return c
+		}
+		return a
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 20000 {
+		in := []decimal.Decimal{randomDecimal(r), randomDecimal(r)}
+		switch i % 4 {
+		case 0: // equal values, the second one digit longer
+			in[1] = decimal.NewFromBigInt(new(big.Int).Mul(in[0].Coefficient(), big.NewInt(10)), in[0].Exponent()-1)
+		case 1:
+			in[1] = in[0]
+		}
+		if !m.Run(in) {
+			t.Fatalf("%d: run failed at %v", i, in)
+		}
+		bx := in[0].Mul(in[0]).Mul(in[0].Mul(in[1]))
+		for k, want := range []decimal.Decimal{first(opMin, in[0], in[1]), first(opMax, in[0], in[1]), first(opMin, in[1], in[0]),
+			first(opMin, bx, in[0]), first(opMax, in[0], bx)} {
+			if got := m.Decimal(outs[k]); !same(got, want) {
+				t.Fatalf("%d: output %d at %v is %s (exponent %d), want %s (%d)", i, k, in, got, got.Exponent(), want, want.Exponent())
+			}
+		}
+	}
+}
+
+func must(d decimal.Decimal, ok bool) decimal.Decimal {
+	if !ok {
+		return decimal.Decimal{}
+	}
+	return d
 }

@@ -47,8 +47,11 @@ func PReg(r Reg) Poly {
 	return Poly{[]term{{atoms: []Reg{r}, c: decimal.NewFromInt(1), key: keyOf([]Reg{r})}}}
 }
 
-// Constant returns the polynomial's value when it is a constant: no register in it.
-func (p Poly) Constant() (decimal.Decimal, bool) { return p.constant() }
+// PMin is the lesser of p and q, p when they are equal (Builder.Min); PMax the greater.
+func (b *Builder) PMin(p, q Poly) Poly { return b.poly(b.Min(b.Reg(p), b.Reg(q))) }
+
+// PMax is the greater of p and q, p when they are equal (Builder.Max).
+func (b *Builder) PMax(p, q Poly) Poly { return b.poly(b.Max(b.Reg(p), b.Reg(q))) }
 
 func (p Poly) constant() (decimal.Decimal, bool) {
 	if len(p.terms) == 1 && len(p.terms[0].atoms) == 0 {
