@@ -69,7 +69,10 @@ func (t Table) Text() string {
 		write(r)
 	}
 	for _, n := range t.Notes {
-		b.WriteString("Note: " + n + "\n")
+		if !strings.HasPrefix(n, "Warning: ") { // a warning says what it is itself
+			n = "Note: " + n
+		}
+		b.WriteString(n + "\n")
 	}
 	return b.String()
 }

@@ -66,13 +66,14 @@ func TestValue(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
-	tb := Table{Title: "T", Header: []string{"", "2021E"}, Rows: [][]string{{"MAU", "572"}, {"Revenue", "35,927"}}, Notes: []string{"n"}}
-	// Widths: "Revenue" 7, "35,927" 6, two spaces between: 15 in all.
-	wantText := "T\n          2021E\n---------------\nMAU         572\nRevenue  35,927\nNote: n\n"
+	tb := Table{Title: "T", Header: []string{"", "2021E"}, Rows: [][]string{{"MAU", "572"}, {"Revenue", "35,927"}}, Notes: []string{"n", "Warning: w"}}
+	// Widths: "Revenue" 7, "35,927" 6, two spaces between: 15 in all. A warning is not
+	// also a note ("Note: Warning: w" before).
+	wantText := "T\n          2021E\n---------------\nMAU         572\nRevenue  35,927\nNote: n\nWarning: w\n"
 	if diff := cmp.Diff(wantText, tb.Text()); diff != "" {
 		t.Errorf("Text (-want +got):\n%s", diff)
 	}
-	wantMD := "**T**\n\n|  | 2021E |\n|---|---:|\n| MAU | 572 |\n| Revenue | 35,927 |\n\nn\n"
+	wantMD := "**T**\n\n|  | 2021E |\n|---|---:|\n| MAU | 572 |\n| Revenue | 35,927 |\n\nn\n\nWarning: w\n"
 	if diff := cmp.Diff(wantMD, tb.Markdown()); diff != "" {
 		t.Errorf("Markdown (-want +got):\n%s", diff)
 	}
