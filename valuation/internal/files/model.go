@@ -160,7 +160,11 @@ func read(r io.Reader, fsys fs.FS) (valuation.Model, valuation.Result, error) {
 	}
 	res, err := m.Value()
 	if err != nil {
-		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: f.Locate("$", err), Err: err}
+		at := f.Locate("$", err)
+		if strings.HasSuffix(at, ".comps.file") && errors.Is(err, fault.ErrMissingMetric) { // a universe taken whole, most often
+			err = fmt.Errorf("%w (the set takes every company of its file: select some by \"tickers\" or \"tags\", or give \"skip_unpriced\")", err)
+		}
+		return valuation.Model{}, valuation.Result{}, &fault.Error{Pkg: "modelfile", Path: at, Err: err}
 	}
 	return m, res, nil
 }

@@ -81,6 +81,15 @@ func TestUniverse(t *testing.T) {
 	if m, err := files.Read(bytes.NewReader(with(``)), twice); err != nil || !slices.Equal(m.Parts[0].Method.(valuation.Multiple).Comps.Companies[0].Tags, []string{"a", "b"}) {
 		t.Errorf("a tag twice: %v, want it once", err)
 	}
+	// A universe taken whole whose company lacks the set's metric: the error says how to
+	// select (a new user found only "metric missing" at the file).
+	gap := fstest.MapFS{"universe.csv": {Data: []byte(universe + "EEE US,USD,5000,,games\n")}}
+	if _, err := files.Value(bytes.NewReader(with(``)), gap); !errors.Is(err, fault.ErrMissingMetric) || !strings.Contains(err.Error(), `select some by "tickers" or "tags"`) {
+		t.Errorf("a universe taken whole: %v, want the metric missing and how to select", err)
+	}
+	if r, err := files.Value(bytes.NewReader(with(`, "tags": ["streaming"]`)), gap); err != nil || len(r.Parts[0].Multiple.Companies) != 2 {
+		t.Errorf("the same universe by tag: %v", err)
+	}
 	for _, c := range []struct {
 		sel, at, text string
 		want          error
