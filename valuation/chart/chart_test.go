@@ -99,8 +99,8 @@ func chartsWith(t *testing.T, o chart.Options) map[string]chart.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", decimal.NewFromInt(620)),
-		testkit.Set("part/ecommerce/premium", decimal.Zero), testkit.Set("forecast/2021/ecommerce/penetration", decimal.New(5, -1))}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set(t, "forecast/2021/mau", decimal.NewFromInt(620)),
+		testkit.Set(t, "part/ecommerce/premium", decimal.Zero), testkit.Set(t, "forecast/2021/ecommerce/penetration", decimal.New(5, -1))}}
 	att, err := e.Attribute(ctx, valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		t.Fatal(err)

@@ -106,7 +106,7 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := sensitivity.Point{testkit.Set("forecast/2021/mau", decimal.RequireFromString("600"))}
+	p := sensitivity.Point{testkit.Set(b, "forecast/2021/mau", decimal.RequireFromString("600"))}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.Eval(p, "target"); err != nil {

@@ -161,7 +161,7 @@ func TestUnknownNamesSuggest(t *testing.T) {
 	if j := fault.ToJSON(err); j.Path != "forecast/2021/ecommerce/takerate" {
 		t.Errorf("the unknown assumption's path: %+v", j)
 	}
-	_, err = e.Eval(sensitivity.Point{testkit.Set("shares", d("1")), testkit.Set("shares", d("2"))}, "target")
+	_, err = e.Eval(sensitivity.Point{testkit.Set(t, "shares", d("1")), testkit.Set(t, "shares", d("2"))}, "target")
 	if j := fault.ToJSON(err); !errors.Is(err, fault.ErrDuplicateAssumption) || j.Path != "shares" {
 		t.Errorf("the duplicated assumption's path: %+v", j)
 	}

@@ -131,9 +131,9 @@ func TestLinkDAU(t *testing.T) {
 		p    sensitivity.Point
 		want decimal.Decimal
 	}{
-		{"alone", false, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600"))}, d("344")},
-		{"linked", true, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600"))}, linked},
-		{"both set", true, sensitivity.Point{testkit.Set("forecast/2021/mau", d("600")), testkit.Set("forecast/2021/dau", d("350"))}, d("350")},
+		{"alone", false, sensitivity.Point{testkit.Set(t, "forecast/2021/mau", d("600"))}, d("344")},
+		{"linked", true, sensitivity.Point{testkit.Set(t, "forecast/2021/mau", d("600"))}, linked},
+		{"both set", true, sensitivity.Point{testkit.Set(t, "forecast/2021/mau", d("600")), testkit.Set(t, "forecast/2021/dau", d("350"))}, d("350")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := engine(t, sensitivity.Options{LinkDAU: tc.link}).Eval(tc.p, "forecast/2021/dau")
@@ -155,17 +155,17 @@ func TestEvalErrors(t *testing.T) {
 		output string
 		want   error
 	}{
-		{"rate above one", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", fault.ErrRate},
-		{"negative penetration", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", fault.ErrRate},
-		{"DAU above MAU", sensitivity.Point{testkit.Set("forecast/2021/mau", d("300"))}, "target", fault.ErrDAUAboveMAU},
-		{"zero shares", sensitivity.Point{testkit.Set("shares", d("0"))}, "target", fault.ErrShares},
-		{"zero EPS shares", sensitivity.Point{testkit.Set("pnl/2021/shares", d("0"))}, "pnl/2021/eps", fault.ErrShares},
-		{"premium -100%", sensitivity.Point{testkit.Set("part/ecommerce/premium", d("-1"))}, "target", fault.ErrPremium},
-		{"zero average", sensitivity.Point{testkit.Set("part/advertising/average", d("0"))}, "target", fault.ErrNonPositive},
-		{"zero FX rate", sensitivity.Point{testkit.Set("fx/USD/HKD", d("0"))}, "target", fault.ErrBadRate},
-		{"unknown", sensitivity.Point{testkit.Set("forecast/2021/ecommerce/churn", d("1"))}, "target", fault.ErrUnknownAssumption},
-		{"unknown year", sensitivity.Point{testkit.Set("forecast/2030/mau", d("1"))}, "target", fault.ErrUnknownAssumption},
-		{"twice", sensitivity.Point{testkit.Set("shares", d("1")), testkit.Set("shares", d("2"))}, "target", fault.ErrDuplicateAssumption},
+		{"rate above one", sensitivity.Point{testkit.Set(t, "forecast/2021/ecommerce/take_rate", d("1.5"))}, "target", fault.ErrRate},
+		{"negative penetration", sensitivity.Point{testkit.Set(t, "forecast/2021/ecommerce/penetration", d("-0.1"))}, "target", fault.ErrRate},
+		{"DAU above MAU", sensitivity.Point{testkit.Set(t, "forecast/2021/mau", d("300"))}, "target", fault.ErrDAUAboveMAU},
+		{"zero shares", sensitivity.Point{testkit.Set(t, "shares", d("0"))}, "target", fault.ErrShares},
+		{"zero EPS shares", sensitivity.Point{testkit.Set(t, "pnl/2021/shares", d("0"))}, "pnl/2021/eps", fault.ErrShares},
+		{"premium -100%", sensitivity.Point{testkit.Set(t, "part/ecommerce/premium", d("-1"))}, "target", fault.ErrPremium},
+		{"zero average", sensitivity.Point{testkit.Set(t, "part/advertising/average", d("0"))}, "target", fault.ErrNonPositive},
+		{"zero FX rate", sensitivity.Point{testkit.Set(t, "fx/USD/HKD", d("0"))}, "target", fault.ErrBadRate},
+		{"unknown", sensitivity.Point{testkit.Set(t, "forecast/2021/ecommerce/churn", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"unknown year", sensitivity.Point{testkit.Set(t, "forecast/2030/mau", d("1"))}, "target", fault.ErrUnknownAssumption},
+		{"twice", sensitivity.Point{testkit.Set(t, "shares", d("1")), testkit.Set(t, "shares", d("2"))}, "target", fault.ErrDuplicateAssumption},
 		{"unknown output", nil, "forecast/2021/ecommerce/churn", fault.ErrUnknownMetric},
 		{"unknown figure", nil, "part/ecommerce/churn", fault.ErrUnknownFigure},
 	} {
@@ -309,7 +309,7 @@ func TestSeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/ecommerce/take_rate", sol.Value)}, "forecast/2021/revenue/growth")
+	out, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2021/ecommerce/take_rate", sol.Value)}, "forecast/2021/revenue/growth")
 	if err != nil || out[0].Sub(d("0.4")).Abs().GreaterThan(d("1e-9")) {
 		t.Errorf("growth at take rate %s: %v %v, want 40%%", sol.Value, out, err)
 	}
@@ -318,9 +318,9 @@ func TestSeek(t *testing.T) {
 func TestScenariosAndAttribution(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
-	bear := valuation.Scenario{Name: "bear", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("520")), testkit.Set("part/ecommerce/premium", d("-0.4"))}}
-	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("620")), testkit.Set("part/ecommerce/premium", d("0")), testkit.Set("forecast/2021/ecommerce/take_rate", d("0.015"))}}
-	broken := valuation.Scenario{Name: "broken", Set: []valuation.Override{testkit.Set("shares", d("-1"))}}
+	bear := valuation.Scenario{Name: "bear", Set: []valuation.Override{testkit.Set(t, "forecast/2021/mau", d("520")), testkit.Set(t, "part/ecommerce/premium", d("-0.4"))}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set(t, "forecast/2021/mau", d("620")), testkit.Set(t, "part/ecommerce/premium", d("0")), testkit.Set(t, "forecast/2021/ecommerce/take_rate", d("0.015"))}}
+	broken := valuation.Scenario{Name: "broken", Set: []valuation.Override{testkit.Set(t, "shares", d("-1"))}}
 	c, err := e.Scenarios(ctx, []string{"target", "pnl/2021/net_profit"}, bear, bull, broken)
 	if err != nil {
 		t.Fatal(err)

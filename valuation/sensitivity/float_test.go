@@ -675,7 +675,7 @@ func floatAgrees(t *testing.T, e *Engine, names []string, lo, hi []float64, outp
 		p := make(Point, len(names))
 		for j := range names {
 			x[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
-			p[j] = testkit.Set(names[j], decimal.NewFromFloat(x[j]))
+			p[j] = testkit.Set(t, names[j], decimal.NewFromFloat(x[j]))
 		}
 		want, err := e.Eval(p, outputs...)
 		if err != nil {
@@ -726,7 +726,7 @@ func TestFloatRefusesAsDecimal(t *testing.T) {
 	}
 	g := newGuard(checks)
 	for _, x := range [][]float64{{1, 0.1, 300}, {0.3, 1, 300}, {0.3, 0.1, 0}} {
-		p := Point{testkit.Set(names[0], decimal.NewFromFloat(x[0])), testkit.Set(names[1], decimal.NewFromFloat(x[1])), testkit.Set(names[2], decimal.NewFromFloat(x[2]))}
+		p := Point{testkit.Set(t, names[0], decimal.NewFromFloat(x[0])), testkit.Set(t, names[1], decimal.NewFromFloat(x[1])), testkit.Set(t, names[2], decimal.NewFromFloat(x[2]))}
 		if _, err := e.Eval(p, "target"); err == nil {
 			t.Errorf("%v: the decimal engine values it", x)
 		}

@@ -134,11 +134,11 @@ func TestMonteCarloRefusesInvalidDraws(t *testing.T) {
 		t.Fatalf("invalid draws %+v, valid %d", s.Invalid, s.Valid)
 	}
 	// Every valid draw has DAU in [500, 571.68]: revenue lies between its values there.
-	lo, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/dau", d("500"))}, "forecast/2021/revenue")
+	lo, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2021/dau", d("500"))}, "forecast/2021/revenue")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hi, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/dau", d("571.68"))}, "forecast/2021/revenue")
+	hi, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2021/dau", d("571.68"))}, "forecast/2021/revenue")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestHostileValues(t *testing.T) {
 	e := engine(t, sensitivity.Options{})
 	ctx := context.Background()
 	huge := decimal.New(1, 100_000_000)
-	if _, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/mau", huge)}, "target"); !errors.Is(err, fault.ErrOption) {
+	if _, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2021/mau", huge)}, "target"); !errors.Is(err, fault.ErrOption) {
 		t.Errorf("Eval at 1e100000000: %v, want ErrOption", err)
 	}
 	if _, err := e.Grid(ctx, []string{"target"}, sensitivity.Axis{Name: "shares", Values: []decimal.Decimal{huge}}); !errors.Is(err, fault.ErrOption) {

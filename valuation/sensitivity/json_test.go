@@ -76,7 +76,7 @@ func TestRunJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("620"))}}
+	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set(t, "forecast/2021/mau", d("620"))}}
 	cmp, err := e.Scenarios(ctx, []string{"target"}, bull)
 	if err != nil {
 		t.Fatal(err)

@@ -36,8 +36,8 @@ func kuaishou4Indices(t *testing.T, e *Engine) (first, total []float64) {
 	t.Helper()
 	eval := func(mau, prem, avg, fx float64) float64 {
 		v, err := e.Eval(Point{
-			testkit.Set("forecast/2021/mau", decimal.NewFromFloat(mau)), testkit.Set("part/ecommerce/premium", decimal.NewFromFloat(prem)),
-			testkit.Set("part/advertising/average", decimal.NewFromFloat(avg)), testkit.Set("fx/USD/HKD", decimal.NewFromFloat(fx))}, "target")
+			testkit.Set(t, "forecast/2021/mau", decimal.NewFromFloat(mau)), testkit.Set(t, "part/ecommerce/premium", decimal.NewFromFloat(prem)),
+			testkit.Set(t, "part/advertising/average", decimal.NewFromFloat(avg)), testkit.Set(t, "fx/USD/HKD", decimal.NewFromFloat(fx))}, "target")
 		if err != nil {
 			t.Fatal(err)
 		}

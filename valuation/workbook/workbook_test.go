@@ -218,7 +218,7 @@ func TestRecalculatedByLibreOffice(t *testing.T) {
 		if err := f.SaveAs(moved); err != nil {
 			t.Fatal(err)
 		}
-		want, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2021/mau", decimal.RequireFromString(mau))}, "target")
+		want, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2021/mau", decimal.RequireFromString(mau))}, "target")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +304,7 @@ func TestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := e.Scenarios(context.Background(), []string{"target"}, valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set("shares", decimal.NewFromInt(4000))}})
+	sc, err := e.Scenarios(context.Background(), []string{"target"}, valuation.Scenario{Name: "bull", Set: []valuation.Override{testkit.Set(t, "shares", decimal.NewFromInt(4000))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +455,7 @@ func TestFileDriverRecalculated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := e.Eval(sensitivity.Point{testkit.Set("forecast/2026/delivery/take_rate", decimal.New(2, -1))}, "target")
+	want, err := e.Eval(sensitivity.Point{testkit.Set(t, "forecast/2026/delivery/take_rate", decimal.New(2, -1))}, "target")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -596,7 +596,7 @@ func eval(t *testing.T, m valuation.Model, output string, kv ...string) decimal.
 	}
 	var p sensitivity.Point
 	for i := 0; i < len(kv); i += 2 {
-		p = append(p, testkit.Set(kv[i], decimal.RequireFromString(kv[i+1])))
+		p = append(p, testkit.Set(t, kv[i], decimal.RequireFromString(kv[i+1])))
 	}
 	got, err := e.Eval(p, output)
 	if err != nil {

@@ -325,8 +325,8 @@ func TestEquivalentResults(t *testing.T) {
 	}
 	t.Run("tornado", func(t *testing.T) { sameAsOld(t, tor) })
 	cmp, err := e.Scenarios(ctx, []string{"target", "pnl/2021/eps"},
-		valuation.Scenario{Name: "bear <&>", Set: []valuation.Override{testkit.Set("forecast/2021/mau", d("520"))}},
-		valuation.Scenario{Name: "bad", Set: []valuation.Override{testkit.Set("forecast/2021/dau", d("900"))}})
+		valuation.Scenario{Name: "bear <&>", Set: []valuation.Override{testkit.Set(t, "forecast/2021/mau", d("520"))}},
+		valuation.Scenario{Name: "bad", Set: []valuation.Override{testkit.Set(t, "forecast/2021/dau", d("900"))}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@
 package testkit
 
 import (
+	"testing"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/valuation"
@@ -10,11 +12,12 @@ import (
 )
 
 // Set returns the override of the assumption whose key text is k to v. A test's keys are
-// its own constants: one that does not parse panics, failing the test that wrote it.
-func Set(k string, v decimal.Decimal) valuation.Override {
+// its own constants: one that does not parse fails the test that wrote it (tb).
+func Set(tb testing.TB, k string, v decimal.Decimal) valuation.Override {
+	tb.Helper()
 	parsed, err := key.Parse(k)
 	if err != nil {
-		panic(err)
+		tb.Fatalf("testkit.Set(%q): %v", k, err)
 	}
 	return valuation.Override{Key: parsed, Value: v}
 }
