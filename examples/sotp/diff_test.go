@@ -80,35 +80,15 @@ func TestDiff(t *testing.T) {
 // summing to the change exactly. Backwards, grocery is added at -0.8.
 func TestDiffStructural(t *testing.T) {
 	old := filepath.Join("..", "models", "localco.json")
-	b, err := os.ReadFile(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	parts := doc["parts"].([]any)
-	delivery := parts[1].(map[string]any)
-	delivery["comps"].(map[string]any)["companies"].([]any)[0].(map[string]any)["market_value"] = "32000"
-	doc["parts"] = []any{delivery, map[string]any{"segment": "ads", "method": "fixed", "value": "24000", "note": "a stake's price (made up)"}}
-	plan := doc["plan"].(map[string]any)
-	plan["segments"] = plan["segments"].([]any)[1:] // grocery was first
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nu := filepath.Join(t.TempDir(), "new.json")
-	if err := os.WriteFile(nu, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var rep struct {
-		Old, New string
-		Groups   []struct{ Group, Change string }
-	}
-	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", old, nu)), &rep); err != nil {
-		t.Fatal(err)
-	}
+	nu := edited(t, old, func(doc map[string]any) {
+		parts := doc["parts"].([]any)
+		delivery := parts[1].(map[string]any)
+		delivery["comps"].(map[string]any)["companies"].([]any)[0].(map[string]any)["market_value"] = "32000"
+		doc["parts"] = []any{delivery, map[string]any{"segment": "ads", "method": "fixed", "value": "24000", "note": "a stake's price (made up)"}}
+		plan := doc["plan"].(map[string]any)
+		plan["segments"] = plan["segments"].([]any)[1:] // grocery was first
+	})
+	rep, _, _ := diffJSON(t, old, nu)
 	var got []string
 	sum := decimal.Decimal{}
 	for _, g := range rep.Groups {
@@ -122,9 +102,7 @@ func TestDiffStructural(t *testing.T) {
 		t.Errorf("%s to %s by %v, want 68.2 to 67.8 by %v, summing exactly", rep.Old, rep.New, got, want)
 	}
 	// Backwards, grocery is added at its value and advertising's method changes back.
-	if err := json.Unmarshal([]byte(sotp(t, "diff", "-format", "json", nu, old)), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, _, _ = diffJSON(t, nu, old)
 	got = got[:0]
 	for _, g := range rep.Groups {
 		got = append(got, g.Group+" "+decimal.RequireFromString(g.Change).StringFixed(1))
@@ -141,35 +119,21 @@ func TestDiffStructural(t *testing.T) {
 // Backwards, 2018 is added first, at 0, and the year rolls back by as much.
 func TestDiffYears(t *testing.T) {
 	old := filepath.Join("..", "..", "valuation", "kuaishou2021", "kuaishou2021.json")
-	b, err := os.ReadFile(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["year"] = 2022
-	plan := doc["plan"].(map[string]any)
-	plan["years"] = plan["years"].([]any)[1:]
-	delete(plan["users"].(map[string]any), "2018")
-	for _, s := range plan["segments"].([]any) {
-		delete(s.(map[string]any)["inputs"].(map[string]any), "2018")
-	}
-	pnl := doc["earnings"].(map[string]any)
-	for _, l := range pnl["lines"].([]any) {
-		delete(l.(map[string]any)["years"].(map[string]any), "2018")
-	}
-	delete(pnl["shares"].(map[string]any), "2018")
-	delete(pnl["equity"].(map[string]any), "2018")
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nu := filepath.Join(t.TempDir(), "new.json")
-	if err := os.WriteFile(nu, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	nu := edited(t, old, func(doc map[string]any) {
+		doc["year"] = 2022
+		plan := doc["plan"].(map[string]any)
+		plan["years"] = plan["years"].([]any)[1:]
+		delete(plan["users"].(map[string]any), "2018")
+		for _, s := range plan["segments"].([]any) {
+			delete(s.(map[string]any)["inputs"].(map[string]any), "2018")
+		}
+		pnl := doc["earnings"].(map[string]any)
+		for _, l := range pnl["lines"].([]any) {
+			delete(l.(map[string]any)["years"].(map[string]any), "2018")
+		}
+		delete(pnl["shares"].(map[string]any), "2018")
+		delete(pnl["equity"].(map[string]any), "2018")
+	})
 	target := func(file string) decimal.Decimal {
 		var figs map[string]string
 		if err := json.Unmarshal([]byte(sotp(t, "figure", "-format", "json", file, "target")), &figs); err != nil {
@@ -257,26 +221,7 @@ func diffJSON(t *testing.T, old, nu string) (diffReportJSON, []string, decimal.D
 //     added and 2026 now grows from 2025's 1,320. The span is the same, the step is told
 //     (a review found it dropped), and the steps sum to the change exactly.
 func TestDiffGrowthYears(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "valuation", "modelfile", "testdata", "growth.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name string, edit func(doc map[string]any)) string {
-		var doc map[string]any
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
-		edit(doc)
-		out, err := json.Marshal(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), name)
-		if err := os.WriteFile(path, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	growth := filepath.Join("..", "..", "valuation", "modelfile", "testdata", "growth.json")
 	plan := func(doc map[string]any) (map[string]any, []map[string]any) {
 		p := doc["plan"].(map[string]any)
 		var inputs []map[string]any
@@ -285,8 +230,8 @@ func TestDiffGrowthYears(t *testing.T) {
 		}
 		return p, inputs
 	}
-	old := write("old.json", func(map[string]any) {})
-	rolled := write("rolled.json", func(doc map[string]any) {
+	old := growth
+	rolled := edited(t, growth, func(doc map[string]any) {
 		p, inputs := plan(doc)
 		p["years"] = []int{2025, 2026, 2027}
 		p["first_estimate"] = 2026
@@ -309,7 +254,7 @@ func TestDiffGrowthYears(t *testing.T) {
 			t.Errorf("rolled a year on: %s moved the target %s, want 0", g.Group, g.Change)
 		}
 	}
-	gap := write("gap.json", func(doc map[string]any) {
+	gap := edited(t, growth, func(doc map[string]any) {
 		p, inputs := plan(doc)
 		p["years"] = []int{2024, 2026}
 		delete(p["users"].(map[string]any), "2025")
@@ -321,4 +266,28 @@ func TestDiffGrowthYears(t *testing.T) {
 	if len(groups) == 0 || groups[0] != "plan years added: 2024, 2026 to 2024-2026" || !sum.Equal(change) || change.IsZero() {
 		t.Errorf("a year filled in: %s to %s by %v; want the years step first, summing to the change exactly", rep.Old, rep.New, rep.Groups)
 	}
+}
+
+// edited writes the model file at path with edit applied to its JSON, to a file of the
+// test's own, and returns that file's path.
+func edited(t *testing.T, path string, edit func(doc map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nu := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(nu, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return nu
 }

@@ -110,6 +110,17 @@ func New(m valuation.Model, o Options) (*Engine, error) {
 	return e, nil
 }
 
+// labelled gives each of rs its captions (label sets them) when err is nil: the analyses
+// that return one result an output (Sobol, Morris, Shapley).
+func labelled[R any](rs []R, err error, label func(*R)) ([]R, error) {
+	if err == nil {
+		for i := range rs {
+			label(&rs[i])
+		}
+	}
+	return rs, err
+}
+
 // labels are the captions a result's tables print, with Options.Captions: each
 // assumption's and each of outputs', by key; nil without.
 func (e *Engine) labels(outputs ...string) map[string]string {

@@ -375,12 +375,7 @@ func (d *MorrisDesign) Analyze(ctx context.Context, y [][]float64) ([]Screening,
 // the decimal engine would refuse is left out (or fails the run, with FailOnInvalid).
 func (e *Engine) Morris(ctx context.Context, m Morris) ([]Screening, error) {
 	r, err := e.morris(ctx, m)
-	if err == nil {
-		for i := range r {
-			r[i].Labels = e.labels(r[i].Output)
-		}
-	}
-	return r, err
+	return labelled(r, err, func(s *Screening) { s.Labels = e.labels(s.Output) })
 }
 
 // morris is Morris without the captions of Options.Captions.

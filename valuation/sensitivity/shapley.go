@@ -136,12 +136,7 @@ func (s Shapley) Cost() (int, error) {
 // (Variable.Min, Max) to where the model is defined.
 func (e *Engine) Shapley(ctx context.Context, s Shapley) ([]ShapleyEffects, error) {
 	r, err := e.shapley(ctx, s)
-	if err == nil {
-		for i := range r {
-			r[i].Labels = e.labels(r[i].Output)
-		}
-	}
-	return r, err
+	return labelled(r, err, func(x *ShapleyEffects) { x.Labels = e.labels(x.Output) })
 }
 
 // shapley is Shapley without the captions of Options.Captions.

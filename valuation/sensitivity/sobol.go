@@ -516,12 +516,7 @@ func checkOutputs(y [][]float64, n, m int) error {
 // the run, with FailOnInvalid).
 func (e *Engine) Sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	r, err := e.sobol(ctx, s)
-	if err == nil {
-		for i := range r {
-			r[i].Labels = e.labels(r[i].Output)
-		}
-	}
-	return r, err
+	return labelled(r, err, func(x *Indices) { x.Labels = e.labels(x.Output) })
 }
 
 // sobol is Sobol without the captions of Options.Captions.
