@@ -150,9 +150,17 @@ func (r Result) MarshalJSON() ([]byte, error) { return jsonx.Marshal(r) }
 // Value forecasts the plan, values every part in the valuation year and reviews the
 // forecast against the model's actuals.
 func (m Model) Value() (Result, error) {
+	m, notes, err := m.resolve() // once: a prepared model's points value the resolved model
+	if err != nil {
+		return Result{}, err
+	}
 	r, err := m.value(nil)
-	if err != nil || len(m.Actuals) == 0 {
-		return r, err
+	if err != nil {
+		return Result{}, err
+	}
+	r.Warnings = append(r.Warnings, notes...)
+	if len(m.Actuals) == 0 {
+		return r, nil
 	}
 	if r.Review, err = m.review(r); err != nil {
 		return Result{}, err
@@ -162,15 +170,13 @@ func (m Model) Value() (Result, error) {
 
 // value is Value with, when mults is not nil, the multiple of each Multiple part already
 // worked out (a prepared model's, perhaps moved): what the part's comparables would give.
+// It values m as it is: Value takes a model as of its date first (resolve), and a
+// prepared model holds one so taken.
 func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	if m.Display == 0 {
 		m.Display = segments.Millions
 	}
 	if err := m.check(); err != nil {
-		return Result{}, err
-	}
-	m, notes, err := m.resolve()
-	if err != nil {
 		return Result{}, err
 	}
 	f, err := m.Plan.Forecast()
@@ -201,7 +207,6 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	r.Warnings = append(r.Warnings, m.fxWarnings()...)
 	r.Warnings = append(r.Warnings, m.proxyWarnings(r)...)
 	r.Warnings = append(r.Warnings, m.quoteWarnings(r)...)
-	r.Warnings = append(r.Warnings, notes...)
 	if m.Price.Sign() > 0 {
 		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 		r.Upside = decimal.NewNullDecimal(up)
