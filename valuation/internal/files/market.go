@@ -168,6 +168,7 @@ func quotes(qs []Quote, at func(int) string) (comps.Market, error) {
 	}
 	var cs []comps.Company
 	var rs []comps.Rate
+	var cAt, rAt []int           // the place of each in qs
 	seen := map[[3]string]bool{} // a ticker or a pair, on a date: each quoted once
 	for i, q := range qs {
 		company := q.Ticker != "" || q.Currency != "" || q.Close != nil || q.Shares != nil || q.ADSRatio != nil || q.MarketValue != nil
@@ -190,26 +191,32 @@ func quotes(qs []Quote, at func(int) string) (comps.Market, error) {
 		c := comps.Company{Ticker: q.Ticker, Currency: comps.Currency(q.Currency), Close: value(q.Close), Shares: value(q.Shares),
 			ADSRatio: value(q.ADSRatio), MarketValue: value(q.MarketValue), AsOf: q.Date, Source: q.Source}
 		r := comps.Rate{From: comps.Currency(q.From), To: comps.Currency(q.To), Rate: value(q.Rate), AsOf: q.Date}
-		var err error
 		switch {
 		case company == rate:
-			err = fmt.Errorf("%w: a quote is a company's (ticker, currency, close or market_value) or a rate's (from, to, rate): not both, nor neither", fault.ErrInvalid)
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: fmt.Errorf("%w: a quote is a company's (ticker, currency, close or market_value) or a rate's (from, to, rate): not both, nor neither", fault.ErrInvalid)}
 		case company:
-			_, err = comps.NewMarket([]comps.Company{c}, nil)
-			cs = append(cs, c)
+			cs, cAt = append(cs, c), append(cAt, i)
 		default:
-			_, err = comps.NewMarket(nil, []comps.Rate{r})
-			rs = append(rs, r)
-		}
-		if err != nil {
-			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(i), Err: err}
+			rs, rAt = append(rs, r), append(rAt, i)
 		}
 	}
 	mk, err := comps.NewMarket(cs, rs)
-	if err != nil {
-		return comps.Market{}, &fault.Error{Pkg: "modelfile", Err: err}
+	if err == nil {
+		return mk, nil
 	}
-	return mk, nil
+	// A quote is at fault (each is quoted once, checked above): checked alone, it is found
+	// at its line or path. Only a failing file pays for the second pass.
+	for k, c := range cs {
+		if _, err := comps.NewMarket([]comps.Company{c}, nil); err != nil {
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(cAt[k]), Err: err}
+		}
+	}
+	for k, r := range rs {
+		if _, err := comps.NewMarket(nil, []comps.Rate{r}); err != nil {
+			return comps.Market{}, &fault.Error{Pkg: "modelfile", Path: at(rAt[k]), Err: err}
+		}
+	}
+	return comps.Market{}, &fault.Error{Pkg: "modelfile", Err: err}
 }
 
 // fromMarket writes a market's quotes inline.

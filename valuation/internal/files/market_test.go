@@ -85,6 +85,7 @@ func TestMarketFileErrors(t *testing.T) {
 		{"a pair quoted twice on a day", `"market": {"file": "bad.csv"}`, "date,from,to,rate\n2021-03-02,USD,HKD,7.7\n2021-03-02,HKD,USD,0.13\n", fault.ErrDuplicateKey, "line 3"},
 		{"a quote's date of another shape", `"market": {"file": "bad.csv"}`, "date,ticker,currency,close\n2021-3-2,X,USD,1\n", fault.ErrInvalid, "line 2: invalid value: \"2021-3-2\" is not a date"},
 		{"a market value and a rate", `"market": {"file": "bad.csv"}`, "date,ticker,market_value,rate\n2021-03-02,,100,7\n", fault.ErrInvalid, "not both, nor neither"},
+		{"a rate out of bounds", `"market": {"file": "bad.csv"}`, "date,from,to,rate\n2021-03-01,USD,HKD,7.7\n2021-03-02,USD,HKD,0\n", fault.ErrBadRate, "line 3"},
 		{"no date column", `"market": {"file": "bad.csv"}`, "ticker,currency,close\n", fault.ErrMissingField, "line 1, column date"},
 		{"a bad date to value as of", `"as_of": "3 March 2021", "market": {"file": "market.csv"}`, "", fault.ErrInvalid, "$.as_of"},
 		{"a negative age", `"as_of": "2021-03-03", "max_quote_age": -1, "market": {"file": "market.csv"}`, "", fault.ErrNegative, "$.max_quote_age"},
