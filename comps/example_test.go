@@ -3,6 +3,7 @@ package comps_test
 import (
 	"fmt"
 
+	"github.com/shopspring/decimal"
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 )
@@ -49,4 +50,27 @@ func ExampleAggregate() {
 	// median        294.98 x 80% = 235.98
 	// harmonic mean 358.78 x 80% = 287.02
 	// outlier: Alibaba 815.08 z 12.6
+}
+
+// Take a comparable as of a date from market data: Huya's figures of 2021-03-02 (the
+// report's) stand on 03-05; a close of 30 on 03-09 replaces them from then on, the market
+// value scaled by the closes (6,500 × 30 / 27.6) and the printed multiple dropped.
+func ExampleNewMarket() {
+	huya := kuaishou2021.StreamingPeers().Companies[0]
+	mk, err := comps.NewMarket([]comps.Company{{Ticker: "HUYA US", Currency: comps.USD, Close: decimal.NewFromInt(30), AsOf: "2021-03-09"}}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, date := range []string{"2021-03-05", "2021-03-09"} {
+		c, err := mk.Company(huya, date)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(date, c.AsOf, c.Close, c.MarketValue.StringFixed(2), len(c.Multiples))
+	}
+	// Output:
+	// 2021-03-05 2021-03-02 27.6 6500.00 1
+	// 2021-03-09 2021-03-09 30 7065.22 0
 }

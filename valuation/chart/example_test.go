@@ -212,3 +212,14 @@ func ExampleLeaveOneOut() {
 	// true
 	// true
 }
+
+// Draw the target over time: the report's model valued on two dates, the second at
+// a target 10% higher (results as Model.Value gives them as of each date).
+func ExampleHistory() {
+	r := engine().Result()
+	later := r
+	r.AsOf, later.AsOf, later.Target = "2021-03-02", "2021-03-09", r.Target.Mul(decimal.New(11, -1))
+	fmt.Println(strings.Contains(svgOf(chart.History([]valuation.Result{r, later}, chart.Options{})), "target price over time"))
+	// Output:
+	// true
+}
