@@ -208,7 +208,7 @@ func (m Model) value(mults []*comps.SetMultiple) (Result, error) {
 	r.Warnings = append(r.Warnings, m.proxyWarnings(r)...)
 	r.Warnings = append(r.Warnings, m.quoteWarnings(r)...)
 	if m.Price.Sign() > 0 {
-		up := r.Target.DivRound(m.Price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
+		up := upside(r.Target, m.Price)
 		r.Upside = decimal.NewNullDecimal(up)
 		if !m.Scale.IsZero() {
 			r.Rating = m.Scale.Rate(up)
@@ -295,33 +295,53 @@ func (m Model) parts(r *Result, year segments.Year, mults []*comps.SetMultiple) 
 // equity, the diluted count and the target.
 func (m Model) perShare(r *Result) error {
 	var err error
-	r.Equity, r.Diluted = r.Sum, m.Shares
+	r.Equity = r.Sum
 	if !m.Bridge.IsZero() {
 		if r.Bridge, r.Equity, err = m.bridge(r.Sum); err != nil {
 			return err
 		}
 	}
-	r.Discount = decimal.NewFromInt(1)
-	if !m.Horizon.IsZero() {
-		if r.Discount, err = m.Horizon.factor(); err != nil {
-			return err
-		}
-	}
-	if m.Dilution.IsZero() {
-		r.Undiscounted = r.Equity.DivRound(m.Shares, segments.DivPlaces)
-		r.Target = r.Undiscounted
-		if !m.Horizon.IsZero() {
-			r.Target = r.Undiscounted.Mul(r.Discount).Round(segments.DivPlaces)
-		}
-		return nil
-	}
-	dl, err := m.dilute(r.Equity, r.Discount)
+	discount, err := m.discount()
 	if err != nil {
 		return err
 	}
-	r.Undiscounted, r.Target, r.Diluted, r.Equity = dl.undiscounted, dl.target, dl.shares, dl.equity
+	dl, err := m.after(r.Equity, discount)
+	if err != nil {
+		return err
+	}
+	r.Discount, r.Undiscounted, r.Target, r.Diluted, r.Equity = discount, dl.undiscounted, dl.target, dl.shares, dl.equity
 	r.Bridge = append(r.Bridge, dl.debt...) // bonds that stay debt: Equity is what the count divides
 	return nil
+}
+
+// discount returns the horizon's discount factor, 1 without a horizon.
+func (m Model) discount() (decimal.Decimal, error) {
+	if m.Horizon.IsZero() {
+		return decimal.NewFromInt(1), nil
+	}
+	return m.Horizon.factor()
+}
+
+// after works out what follows equity (the bridge's, before any convertible is
+// deducted), given the horizon's discount factor: the dilution and the value a share
+// before and after the discount. Model.Value and the exact kernel's stage after equity
+// (query.go) both take them from here.
+func (m Model) after(equity, discount decimal.Decimal) (diluted, error) {
+	if !m.Dilution.IsZero() {
+		return m.dilute(equity, discount)
+	}
+	dl := diluted{shares: m.Shares, equity: equity}
+	dl.undiscounted = equity.DivRound(m.Shares, segments.DivPlaces)
+	dl.target = dl.undiscounted
+	if !m.Horizon.IsZero() {
+		dl.target = dl.undiscounted.Mul(discount).Round(segments.DivPlaces)
+	}
+	return dl, nil
+}
+
+// upside is the target's upside over price, as a result reports it: target / price − 1.
+func upside(target, price decimal.Decimal) decimal.Decimal {
+	return target.DivRound(price, segments.DivPlaces).Sub(decimal.NewFromInt(1))
 }
 
 // proxyWarnings names each part priced, as it allows, at multiples of a metric that does

@@ -20,17 +20,19 @@ import (
 //
 // A point that moves users, driver inputs, a part's average or premium, an FX rate that
 // converts parts or bridge items (not comparables), a bridge item, the holding-company
-// discount, the share count or the price, and reads the target, the sum, equity, the
-// upside, part figures or forecast lines, is evaluated by an exact kernel compiled from
-// the drivers' formulas (see segments.Formula) and the bridge and horizon: registers of
-// big.Int coefficients reused from point to point, the same multiplications, additions
-// and rounded divisions as Model.Value, so results are identical to it, value and
-// exponent. Other queries (a model that dilutes; an FX rate that converts comparables,
-// or one taken inverted; the horizon or P&L shares moved; P&L, growth or comparables'
-// figures read), and any point that fails a check of the kernel (a value out of its
-// range, a figure priced that is not positive, the holding-company discount moved to
-// zero), take the full decimal path: the model with the point set, cut down to the
-// years the outputs read, valued.
+// discount, a tranche, the horizon, the share count or the price, and reads the target,
+// the sum, equity, the upside, part figures or forecast lines, is evaluated by an exact
+// kernel compiled from the drivers' formulas (see segments.Formula) and the bridge:
+// registers of big.Int coefficients reused from point to point, the same
+// multiplications, additions and rounded divisions as Model.Value, so results are
+// identical to it, value and exponent. What follows equity (the dilution, a fixed point,
+// and a moving horizon's discount, a power) is the kernel's stage after its program,
+// worked out by the code Model.Value runs. Other queries (an FX rate that converts
+// comparables, or one taken inverted; P&L shares moved; P&L, growth or comparables'
+// figures read; a Method of the caller's), and any point that fails a check of the
+// kernel (a value out of its range, a figure priced that is not positive), take the full
+// decimal path: the model with the point set, cut down to the years the outputs read,
+// valued. Evaluator.Fallbacks counts the points an evaluator left to it.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -39,6 +41,7 @@ type Query struct {
 	once    sync.Once      // compiles the kernel for the first Evaluator
 	prog    *exact.Program // nil when the query has no kernel
 	regs    []exact.Reg    // the register of each output
+	tail    *tail          // the kernel's stage after equity; nil when it has none
 }
 
 // Query compiles moves and outputs. Each move must name an assumption of the model, at
@@ -85,7 +88,7 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 // kernel compiles the query's kernel once, when an evaluator first needs it: a point
 // valued alone (Query.Eval) costs less by the decimal path than a compilation.
 func (q *Query) kernel() *exact.Program {
-	q.once.Do(func() { q.prog, q.regs = newKernel(q).compile() })
+	q.once.Do(func() { q.prog, q.regs, q.tail = newKernel(q).compile() })
 	return q.prog
 }
 
@@ -108,9 +111,16 @@ func (q *Query) Eval(values, out []decimal.Decimal) error {
 // Evaluator evaluates a query point after point, reusing its registers. It is not safe
 // for concurrent use: each goroutine takes its own.
 type Evaluator struct {
-	q *Query
-	m *exact.Machine
+	q         *Query
+	m         *exact.Machine
+	fallbacks int
 }
+
+// Fallbacks returns how many points the evaluator has left to the decimal path: every
+// point of a query without an exact kernel, and those that failed a check of its kernel
+// (an invalid point is always one: the decimal path reports its error). A sweep whose
+// points are all valid and whose query is Exact should see none.
+func (e *Evaluator) Fallbacks() int { return e.fallbacks }
 
 // Evaluator returns an evaluator of the query, compiling the query's exact kernel the
 // first time one is asked for.
@@ -129,12 +139,10 @@ func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 		return &fault.Error{Pkg: "valuation", Field: "point", Value: strconv.Itoa(len(values)) + " values and " + strconv.Itoa(len(out)) +
 			" outputs for " + strconv.Itoa(len(q.moves)) + " moves and " + strconv.Itoa(len(q.outputs)) + " outputs", Err: fault.ErrPoint}
 	}
-	if e.m != nil && e.m.Run(values) {
-		for i, r := range q.regs {
-			out[i] = e.m.Decimal(r)
-		}
+	if e.kernel(values, out) {
 		return nil
 	}
+	e.fallbacks++
 	m, mults, err := q.p.apply(&q.scope, q.moves, values)
 	if err != nil {
 		return err
@@ -149,6 +157,86 @@ func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 		}
 	}
 	return nil
+}
+
+// kernel values the point by the exact kernel, writing its outputs to out: false when
+// the query has no kernel or the point fails one of its checks, for the decimal path to
+// value (and to report the error of).
+func (e *Evaluator) kernel(values, out []decimal.Decimal) bool {
+	q := e.q
+	if e.m == nil || !e.m.Run(values) {
+		return false
+	}
+	for i, r := range q.regs {
+		out[i] = e.m.Decimal(r)
+	}
+	return q.tail == nil || q.tail.eval(q, values, e.m.Decimal(q.tail.equity), out)
+}
+
+// tail is the kernel's stage after equity, for a model that dilutes or a query that moves
+// the horizon: the dilution (piecewise, a fixed point) and the horizon's discount (a
+// power), worked out by Model.after, the code Model.Value runs, from the equity the
+// program computes (the bridge's, before any convertible is deducted) and the point's
+// share count, price, tranches and horizon. It is a step of the kernel, not the decimal
+// path: the program values the point, and the stage only what follows equity.
+type tail struct {
+	equity  exact.Reg // the program's register of equity
+	outputs []int     // the query's outputs the stage works out
+	moves   []int     // the query's moves it sets: shares, the price, tranches, the horizon
+	horizon bool      // the horizon moves: its discount is worked out at each point
+}
+
+// afterEquity reports an output the stage after equity works out.
+func afterEquity(o key.Key) bool {
+	if o.Space != key.SpaceScalar {
+		return false
+	}
+	switch o.Name {
+	case key.Equity, key.Undiscounted, key.Target, key.Upside, key.Diluted, key.Discount:
+		return true
+	}
+	return false
+}
+
+// eval works out the stage's outputs into out, given the point's values and equity;
+// false when the point fails a check of what follows equity (a horizon out of its range,
+// a dilution at a price of zero), or has no upside, for the decimal path to report.
+func (t *tail) eval(q *Query, values []decimal.Decimal, equity decimal.Decimal, out []decimal.Decimal) bool {
+	a := applied{p: q.p, m: q.p.m}
+	discount := q.p.base.Discount
+	for _, i := range t.moves {
+		a.set(q.moves[i].Key, &values[i])
+	}
+	var err error
+	if t.horizon {
+		if discount, err = a.m.discount(); err != nil {
+			return false
+		}
+	}
+	dl, err := a.m.after(equity, discount)
+	if err != nil {
+		return false
+	}
+	for _, i := range t.outputs {
+		switch q.outputs[i].Name {
+		case key.Equity:
+			out[i] = dl.equity
+		case key.Undiscounted:
+			out[i] = dl.undiscounted
+		case key.Target:
+			out[i] = dl.target
+		case key.Diluted:
+			out[i] = dl.shares
+		case key.Discount:
+			out[i] = discount
+		case key.Upside:
+			if a.m.Price.Sign() <= 0 {
+				return false
+			}
+			out[i] = upside(dl.target, a.m.Price)
+		}
+	}
+	return true
 }
 
 // kernel compiles a query into an exact program: the figures its outputs read, as
@@ -172,27 +260,28 @@ func newKernel(q *Query) *kernel {
 	return k
 }
 
-// compile returns the program and the output registers; nil when the query is outside
-// what the kernel evaluates.
-func (k *kernel) compile() (*exact.Program, []exact.Reg) {
+// compile returns the program, the output registers and the stage after equity (nil
+// when the query needs none); a nil program when the query is outside what the kernel
+// evaluates.
+func (k *kernel) compile() (*exact.Program, []exact.Reg, *tail) {
 	p := k.q.p
-	if !p.m.Dilution.IsZero() {
-		return nil, nil // the dilution, piecewise, is valued by the decimal path
-	}
 	for _, part := range p.m.Parts {
 		switch part.Method.(type) {
 		case Multiple, Fixed:
 		default:
-			return nil, nil // a Method of the caller's: the decimal path values it
+			return nil, nil, nil // a Method of the caller's: the decimal path values it
 		}
 	}
+	staged := !p.m.Dilution.IsZero()
 	for _, a := range k.q.moves {
 		switch a.Key.Space {
-		case key.SpacePnL, key.SpaceHorizon:
-			return nil, nil
+		case key.SpacePnL:
+			return nil, nil, nil
+		case key.SpaceHorizon:
+			staged = true
 		case key.SpaceFX:
 			if k.convertsComparables(a.Key) {
-				return nil, nil // the sets' multiples move with it: the decimal path works them out
+				return nil, nil, nil // the sets' multiples move with it: the decimal path works them out
 			}
 		}
 	}
@@ -202,15 +291,36 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg) {
 			k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
 		}
 	}
-	regs := make([]exact.Reg, len(k.q.outputs))
+	var t *tail
+	if staged { // even with no output of it: the stage checks the horizon and the tranches
+		t = &tail{equity: k.b.Reg(k.equity(k.sum()))}
+		for i, a := range k.q.moves {
+			if a.Key.Space == key.SpaceHorizon || a.Key.Space == key.SpaceDilution || a.Key.Space == key.SpaceScalar {
+				t.moves = append(t.moves, i)
+			}
+			t.horizon = t.horizon || a.Key.Space == key.SpaceHorizon
+		}
+	}
+	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
 	for i, o := range k.q.outputs {
+		if t != nil && afterEquity(o) {
+			t.outputs, regs[i] = append(t.outputs, i), t.equity // the stage writes it
+			continue
+		}
 		poly := k.output(o)
 		if !k.ok {
-			return nil, nil
+			return nil, nil, nil
 		}
 		regs[i] = k.b.Reg(poly)
 	}
-	return k.b.Program(regs...), regs
+	if !k.ok {
+		return nil, nil, nil
+	}
+	live := regs
+	if t != nil {
+		live = append(live, t.equity)
+	}
+	return k.b.Program(live...), regs, t
 }
 
 func (k *kernel) konst(d decimal.Decimal) exact.Poly { return exact.PConst(d) }
@@ -254,9 +364,6 @@ func (k *kernel) checks() {
 		}
 		if a.Key.Space == key.SpaceBridge && a.Key.Name == "discount" {
 			b.PPositive(b.PAdd(one, b.PMul(k.konst(decimal.NewFromInt(-1)), x))) // a discount below 1
-		}
-		if isHoldco(a.Key) {
-			b.PNonZero(x) // at zero the bridge has no line of it: the decimal path values that
 		}
 		if a.Key.Space == key.SpaceForecast {
 			years[a.Key.Year] = true
@@ -476,11 +583,6 @@ func (k *kernel) convertsComparables(fx key.Key) bool {
 	return false
 }
 
-// isHoldco reports the key of the holding-company discount.
-func isHoldco(k key.Key) bool {
-	return k.Space == key.SpaceBridge && k.Item == "holdco" && k.Name == "discount"
-}
-
 // equity is the bridge from the sum to equity, as Model.bridge works it out, line by
 // line in the same order; the sum itself without a bridge.
 func (k *kernel) equity(sum exact.Poly) exact.Poly {
@@ -526,7 +628,9 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 		if br.HoldcoBase == OnStakes {
 			base = stakes
 		}
-		equity = b.PAdd(equity, b.PMul(b.PMul(base, k.leaf(hk, br.HoldcoDiscount)), minus))
+		h := k.leaf(hk, br.HoldcoDiscount)
+		// at zero the bridge has no line of it, and equity keeps its exponent
+		equity = b.PSelect(h, equity, b.PAdd(equity, b.PMul(b.PMul(base, h), minus)))
 	}
 	return equity
 }
@@ -547,24 +651,30 @@ func (k *kernel) partFigure(i int) exact.Poly {
 	return figure
 }
 
+// sum is the sum of the parts' values.
+func (k *kernel) sum() exact.Poly {
+	sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
+	for i := range k.q.p.m.Parts {
+		_, _, v := k.part(i)
+		sum = k.b.PAdd(sum, v)
+	}
+	return sum
+}
+
 // scalar compiles a scalar output: the sum, equity, the value a share before and after
 // the horizon's discount, the upside, the share count, the discount and the price; false
 // for one the kernel does not work out.
 func (k *kernel) scalar(name string) (exact.Poly, bool) {
 	p, b := k.q.p, k.b
 	switch name {
-	case key.Shares, key.Diluted: // no dilution: the kernel has none
+	case key.Shares, key.Diluted: // without a dilution (the stage after equity works out one)
 		return k.leaf(key.Scalar(key.Shares), p.m.Shares), true
 	case key.Discount:
-		return k.konst(p.base.Discount), true // the horizon does not move in the kernel
+		return k.konst(p.base.Discount), true // a horizon that moves is the stage's
 	case key.Price:
 		return k.leaf(key.Scalar(key.Price), p.m.Price), true
 	}
-	sum := k.konst(decimal.Decimal{}) // Result.Sum starts at the zero Decimal, exponent 0
-	for i := range p.m.Parts {
-		_, _, v := k.part(i)
-		sum = b.PAdd(sum, v)
-	}
+	sum := k.sum()
 	if name == key.Sum {
 		return sum, true
 	}

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/key"
 )
 
 // TestConglomo works every figure of the bridge out by hand.
@@ -55,5 +59,74 @@ func TestConglomo(t *testing.T) {
 	}
 	if got := r.Upside.Decimal.StringFixed(3); got != "0.226" {
 		t.Errorf("upside %s, want 0.226", got)
+	}
+}
+
+// TestConglomoKernel values 1,000 random points of Conglomo (users, driver inputs,
+// premiums, the HK$ rate, bridge items, the holding-company discount, the tranches, the
+// share count and the price, one to three at a time) through a query's evaluator, and
+// finds every output identical, value and exponent, to the prepared model's decimal
+// valuation of the same point, and every valid point valued by the exact kernel itself:
+// its evaluator hands none to the decimal path.
+func TestConglomoKernel(t *testing.T) {
+	p, err := Model().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []valuation.Assumption
+	for _, a := range p.Assumptions() {
+		if a.Key.Name != "average" {
+			list = append(list, a)
+		}
+	}
+	outputs := []key.Key{key.Scalar(key.Target), key.Scalar(key.Sum), key.Scalar(key.Equity), key.Scalar(key.Upside),
+		key.Scalar(key.Diluted), key.Part("cloud", "value"), key.Part("social", "value")}
+	r := rand.New(rand.NewPCG(25, 2025))
+	var valid, invalid int
+	for i := range 1000 {
+		var point []valuation.Override
+		var moves []key.Key
+		var vals []decimal.Decimal
+		for _, j := range r.Perm(len(list))[:1+r.IntN(3)] {
+			a := list[j]
+			v := a.Base.Mul(decimal.NewFromFloat(0.6 + 0.8*r.Float64())).Round(int32(r.IntN(6)))
+			if r.IntN(25) == 0 {
+				v = v.Neg() // an invalid point now and then: both paths must refuse it
+			}
+			point = append(point, valuation.Override{Key: a.Key, Value: v})
+			moves, vals = append(moves, a.Key), append(vals, v)
+		}
+		want, wantErr := p.Value(point...)
+		q, err := p.Query(moves, outputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := q.Evaluator()
+		out := make([]decimal.Decimal, len(outputs))
+		err = ev.Eval(vals, out)
+		if wantErr != nil {
+			invalid++
+			if err == nil {
+				t.Fatalf("%d %v: the query valued a point the model refuses (%v)", i, point, wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%d %v: %v", i, point, err)
+		}
+		valid++
+		if !q.Exact() || ev.Fallbacks() != 0 {
+			t.Fatalf("%d %v: exact %v, %d points left to the decimal path", i, point, q.Exact(), ev.Fallbacks())
+		}
+		for j, k := range outputs {
+			w, _ := want.Lookup(k)
+			if !out[j].Equal(w) || out[j].Exponent() != w.Exponent() {
+				t.Fatalf("%d %v: %s = %s (exp %d), the decimal valuation %s (exp %d)", i, point, k, out[j], out[j].Exponent(), w, w.Exponent())
+			}
+		}
+	}
+	t.Logf("%d valid points valued by the kernel alone, identical; %d invalid points refused by both", valid, invalid)
+	if valid < 800 || invalid < 20 {
+		t.Errorf("%d valid and %d invalid points: too few to mean much", valid, invalid)
 	}
 }

@@ -179,14 +179,31 @@ func BenchmarkNoEffectAxis(b *testing.B) {
 // converts every part) and of a bridge item (cash, on the Kuaishou model given a
 // bridge): the exact kernel takes all three, so a point should cost about the same.
 func BenchmarkGridAxis(b *testing.B) {
+	m := kuaishou2021.Model()
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: decimal.RequireFromString("40000")}}}
+	benchAxes(b, m, [][3]string{{"forecast/2021/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"bridge/cash/amount", "0", "80000"}})
+}
+
+// BenchmarkGridDiluted is BenchmarkGridAxis on the Kuaishou model diluted by options at
+// the target and discounted over a horizon, for an axis of users, of the options' strike
+// and of the horizon's rate: the exact kernel values each point, the dilution's fixed
+// point and the discount in its stage after equity.
+func BenchmarkGridDiluted(b *testing.B) {
 	d := decimal.RequireFromString
 	m := kuaishou2021.Model()
-	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: d("40000")}}}
+	m.Dilution = valuation.Dilution{Basis: valuation.AtTarget, Tranches: []valuation.Tranche{{Name: "options", Count: d("120"), Strike: d("300")}}}
+	m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("0.5")}
+	benchAxes(b, m, [][3]string{{"forecast/2021/mau", "450", "700"}, {"dilution/options/strike", "200", "400"}, {"horizon/rate", "0.05", "0.15"}})
+}
+
+// benchAxes runs a 101×101 grid of m's target over each axis (its key, from and to) ×
+// the e-commerce premium, one worker, reporting the cost of a point.
+func benchAxes(b *testing.B, m valuation.Model, axes [][3]string) {
+	d := decimal.RequireFromString
 	_, prem := gridAxesOf(b, 101)
-	for _, a := range []struct{ name, lo, hi string }{
-		{"forecast/2021/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"bridge/cash/amount", "0", "80000"}} {
-		b.Run(strings.ReplaceAll(a.name, "/", "_"), func(b *testing.B) {
-			axis := sensitivity.Span(a.name, d(a.lo), d(a.hi), 101)
+	for _, a := range axes {
+		b.Run(strings.ReplaceAll(a[0], "/", "_"), func(b *testing.B) {
+			axis := sensitivity.Span(a[0], d(a[1]), d(a[2]), 101)
 			e, err := sensitivity.New(m, sensitivity.Options{Workers: 1})
 			if err != nil {
 				b.Fatal(err)

@@ -36,6 +36,7 @@ const (
 	opQuo
 	opMin         // the lesser of a and b, a when they are equal
 	opMax         // the greater of a and b, a when they are equal
+	opSelect      // a when c is zero, else b: a choice between two branches
 	opPositive    // a > 0
 	opNonNegative // a ≥ 0
 	opAtMost      // a ≤ b
@@ -52,7 +53,11 @@ type op struct {
 	dst     Reg
 	a, b    Reg
 	precise int32 // places of opQuo
+	c       Reg   // the condition of opSelect
 }
+
+// computes reports an operation that writes a register, not a check.
+func (o opcode) computes() bool { return o <= opSelect }
 
 // Program is a compiled sequence of operations over inputs and constants. It is
 // immutable and safe for concurrent use; each goroutine evaluates it with its own Machine.
@@ -105,7 +110,7 @@ func (b *Builder) Value(r Reg) (decimal.Decimal, bool) {
 
 func (b *Builder) emit(code opcode, x, y Reg, places int32) Reg {
 	var key string
-	if code <= opMax { // an operation done before is not done again
+	if code <= opMax { // an operation done before is not done again (not a select: see Select)
 		if (code == opMul || code == opAdd) && x > y {
 			x, y = y, x // products and sums commute (a min or max keeps its first of equals)
 		}
@@ -192,6 +197,24 @@ func (b *Builder) extreme(code opcode, x, y Reg) Reg {
 	return b.emit(code, x, y, 0)
 }
 
+// Select is a choice between two branches on a comparison: x when c is zero, else y,
+// each with its own exponent (so that a line the decimal path leaves out when an input is
+// zero leaves the exponent of a sum as the decimal path does). A constant c is folded.
+func (b *Builder) Select(c, x, y Reg) Reg {
+	if v, ok := b.known[c]; ok {
+		if v.IsZero() {
+			return x
+		}
+		return y
+	}
+	if x == y {
+		return x
+	}
+	r := b.emit(opSelect, x, y, 0)
+	b.p.ops[len(b.p.ops)-1].c = c
+	return r
+}
+
 // check adds a condition on registers that do not hold constants; a condition on
 // constants is the caller's to have checked, so it is left out.
 func (b *Builder) check(code opcode, x, y Reg) {
@@ -236,8 +259,11 @@ func (b *Builder) Program(outputs ...Reg) *Program {
 	keep := make([]bool, len(p.ops))
 	for i := len(p.ops) - 1; i >= 0; i-- {
 		o := p.ops[i]
-		if o.code > opMax || live[o.dst] {
+		if !o.code.computes() || live[o.dst] {
 			keep[i], live[o.a], live[o.b] = true, true, true
+			if o.code == opSelect {
+				live[o.c] = true
+			}
 		}
 	}
 	p.ops = nil
@@ -416,6 +442,10 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 		}
 	}
 	for i, o := range m.p.ops {
+		if o.code == opSelect {
+			m.choose(o)
+			continue
+		}
 		ea, eb := m.rs[o.a].exp, m.rs[o.b].exp
 		if m.rs[o.a].st&m.rs[o.b].st&isSmall != 0 {
 			if ok, done := m.runSmall(o, ea, eb); done {
@@ -470,11 +500,29 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 				return false
 			}
 		}
-		if o.code <= opMax { // the big path wrote dst: back to 128 bits if it fits
+		if o.code.computes() { // the big path wrote dst: back to 128 bits if it fits
 			m.fromBig(o.dst)
 		}
 	}
 	return true
+}
+
+// choose runs an opSelect: dst takes a's value and exponent when c is zero, else b's.
+func (m *Machine) choose(o op) {
+	zero := m.coef[o.c].Sign() == 0
+	if m.rs[o.c].st&isSmall != 0 {
+		zero = m.rs[o.c].sm.isZero()
+	}
+	src := o.b
+	if zero {
+		src = o.a
+	}
+	m.rs[o.dst] = m.rs[src]
+	if m.rs[src].st&isSmall != 0 {
+		m.rs[o.dst].st &^= synced // dst's big.Int is not src's: written from the small when read
+		return
+	}
+	m.coef[o.dst].Set(&m.coef[src])
 }
 
 // runSmall runs o on small operands, whose exponents are ea and eb: done is false when a
@@ -650,12 +698,16 @@ func (m *Machine) Decimal(r Reg) decimal.Decimal {
 
 // String lists the program's operations, for debugging.
 func (p *Program) String() string {
-	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opMin: "min", opMax: "max", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
+	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opMin: "min", opMax: "max", opSelect: "select", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
 	s := ""
 	for _, c := range p.consts {
 		s += fmt.Sprintf("r%d = %s\n", c.reg, c.val)
 	}
 	for _, o := range p.ops {
+		if o.code == opSelect {
+			s += fmt.Sprintf("r%d = select r%d r%d r%d\n", o.dst, o.c, o.a, o.b)
+			continue
+		}
 		s += fmt.Sprintf("r%d = %s r%d r%d\n", o.dst, names[o.code], o.a, o.b)
 	}
 	return s

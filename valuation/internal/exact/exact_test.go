@@ -362,3 +362,42 @@ func must(d decimal.Decimal, ok bool) decimal.Decimal {
 	}
 	return d
 }
+
+// TestSelect: Select takes its first branch when the condition is zero, at any exponent
+// (0.00 is zero), else its second, each with its own value and exponent, small or past
+// 128 bits; a constant condition is folded to its branch.
+func TestSelect(t *testing.T) {
+	b := NewBuilder(3)
+	c, x, y := b.Input(0), b.Input(1), b.Input(2)
+	long := b.Mul(b.Mul(y, y), b.Mul(y, y)) // past 128 bits for long inputs
+	outs := []Reg{b.Select(c, x, y), b.Select(c, long, x), b.Select(b.Mul(c, y), x, long)}
+	if r := b.Select(b.Const(decimal.New(0, -2)), x, y); r != x {
+		t.Errorf("a constant zero condition folded to r%d, want the first branch r%d", r, x)
+	}
+	if r := b.Select(b.Const(decimal.New(3, 0)), x, y); r != y {
+		t.Errorf("a constant condition 3 folded to r%d, want the second branch r%d", r, y)
+	}
+	m := b.Program(outs...).Machine()
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 20000 {
+		in := []decimal.Decimal{randomDecimal(r), randomDecimal(r), randomDecimal(r)}
+		if i%3 == 0 {
+			in[0] = decimal.New(0, -int32(r.IntN(4)))
+		}
+		if !m.Run(in) {
+			t.Fatalf("%d: run failed at %v", i, in)
+		}
+		pick := func(cond, a, b decimal.Decimal) decimal.Decimal {
+			if cond.IsZero() {
+				return a
+			}
+			return b
+		}
+		l := in[2].Mul(in[2]).Mul(in[2].Mul(in[2]))
+		for k, want := range []decimal.Decimal{pick(in[0], in[1], in[2]), pick(in[0], l, in[1]), pick(in[0].Mul(in[2]), in[1], l)} {
+			if got := m.Decimal(outs[k]); !same(got, want) {
+				t.Fatalf("%d: output %d at %v is %s (exponent %d), want %s (%d)", i, k, in, got, got.Exponent(), want, want.Exponent())
+			}
+		}
+	}
+}

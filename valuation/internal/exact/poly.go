@@ -53,6 +53,9 @@ func (b *Builder) PMin(p, q Poly) Poly { return b.poly(b.Min(b.Reg(p), b.Reg(q))
 // PMax is the greater of p and q, p when they are equal (Builder.Max).
 func (b *Builder) PMax(p, q Poly) Poly { return b.poly(b.Max(b.Reg(p), b.Reg(q))) }
 
+// PSelect is p when c is zero, else q (Builder.Select).
+func (b *Builder) PSelect(c, p, q Poly) Poly { return b.poly(b.Select(b.Reg(c), b.Reg(p), b.Reg(q))) }
+
 func (p Poly) constant() (decimal.Decimal, bool) {
 	if len(p.terms) == 1 && len(p.terms[0].atoms) == 0 {
 		return p.terms[0].c, true
