@@ -139,14 +139,16 @@ func draw(r *rand.Rand, a valuation.Assumption) decimal.Decimal {
 // Model.Value of the model moved by hand, and finds every figure of the result identical
 // (value and exponent), and every error the same sentinel. It then evaluates the target,
 // sum, upside and every part's value through a Query at each point, whose exact kernel
-// must give the same digits and must itself have valued every valid point of a query it
-// compiled. It does so for the Kuaishou model, and for it with a bridge (cash in CNY,
+// must give the same digits and must itself have valued every valid point (whatever it
+// moves: users, driver inputs, premiums, FX rates, bridge items, tranches, the horizon,
+// share counts and the price). It does so for the Kuaishou model, and for it with a bridge (cash in CNY,
 // debt in HKD, a listed stake in USD, an unlisted stake, minorities, a holding-company
 // discount on the stakes), a horizon and an FX table whose CNY/HKD is crossed through
 // USD, so that FX rates, bridge items and the horizon move too; and for that model
 // diluted by options and a convertible at the target, so that tranches move too and the
 // kernel's stage after equity (the dilution's fixed point, the horizon's discount) is
-// held to Model.Value's.
+// held to Model.Value's; and for a model whose comparables an FX rate converts
+// (valuation/workbook/testdata/currencies.json).
 func TestPreparedIdentity(t *testing.T) {
 	identity(t, kuaishou2021.Model(), 12, 300)
 	bridged := kuaishou2021.Model()
@@ -171,6 +173,13 @@ func TestPreparedIdentity(t *testing.T) {
 		{Name: "bond", Count: d("40"), Strike: d("420"), Convertible: true},
 	}}
 	identity(t, bridged, 14, 300)
+	// Comparables in HK$ and US$ in a US$ set, revenue in CNY, an FX rate crossed: a moved
+	// rate converts comparables, and the kernel's head works their aggregates out again.
+	cur, err := modelfile.LoadModel(filepath.Join("workbook", "testdata", "currencies.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity(t, cur, 15, 300)
 }
 
 // identity is TestPreparedIdentity on one model, drawn from seed; the kernel must value
@@ -264,17 +273,14 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 		if qErr != nil {
 			t.Fatalf("%d %v: query: %v", i, point, qErr)
 		}
-		if q.Exact() {
-			if !valuation.KernelOnly(q, vals, out) {
-				t.Fatalf("%d %v: the exact kernel refused a valid point", i, point)
-			} else {
-				kernel++
-				if slices.ContainsFunc(keys, func(k key.Key) bool {
-					return k.Space == key.SpaceFX || k.Space == key.SpaceBridge || k.Space == key.SpaceDilution || k.Space == key.SpaceHorizon
-				}) {
-					newer++
-				}
-			}
+		if !valuation.KernelOnly(q, vals, out) {
+			t.Fatalf("%d %v (exact %v): the exact kernel did not value a valid point", i, point, q.Exact())
+		}
+		kernel++
+		if slices.ContainsFunc(keys, func(k key.Key) bool {
+			return k.Space == key.SpaceFX || k.Space == key.SpaceBridge || k.Space == key.SpaceDilution || k.Space == key.SpaceHorizon
+		}) {
+			newer++
 		}
 		for j, k := range outputs {
 			if w := wantOut[j]; !identical(out[j], w) {

@@ -18,21 +18,21 @@ import (
 // model, to be evaluated at many points. It is immutable and safe for concurrent use;
 // a goroutine that evaluates many points takes an Evaluator of its own.
 //
-// A point that moves users, driver inputs, a part's average or premium, an FX rate that
-// converts parts or bridge items (not comparables), a bridge item, the holding-company
-// discount, a tranche, the horizon, the share count or the price, and reads the target,
-// the sum, equity, the upside, part figures or forecast lines, is evaluated by an exact
-// kernel compiled from the drivers' formulas (see segments.Formula) and the bridge:
-// registers of big.Int coefficients reused from point to point, the same
-// multiplications, additions and rounded divisions as Model.Value, so results are
-// identical to it, value and exponent. What follows equity (the dilution, a fixed point,
-// and a moving horizon's discount, a power) is the kernel's stage after its program,
-// worked out by the code Model.Value runs. Other queries (an FX rate that converts
-// comparables, or one taken inverted; P&L shares moved; P&L, growth or comparables'
-// figures read; a Method of the caller's), and any point that fails a check of the
-// kernel (a value out of its range, a figure priced that is not positive), take the full
-// decimal path: the model with the point set, cut down to the years the outputs read,
-// valued. Evaluator.Fallbacks counts the points an evaluator left to it.
+// A point that moves users, driver inputs, a part's average or premium, an FX rate, a
+// bridge item, the holding-company discount, a tranche, the horizon, the share count,
+// the price or a year's P&L share count, and reads the target, the sum, equity, the
+// upside, part figures or forecast lines, is evaluated by an exact kernel compiled from
+// the drivers' formulas (see segments.Formula) and the bridge: registers of big.Int
+// coefficients reused from point to point, the same multiplications, additions and
+// rounded divisions as Model.Value, so results are identical to it, value and exponent.
+// Two stages of the kernel run the code Model.Value runs: before the program, the
+// comparables' aggregates a moved FX rate converts; after it, what follows equity (the
+// dilution, a fixed point, and a moving horizon's discount, a power). Other queries (an
+// FX rate taken inverted where a part or bridge item converts at it; P&L, growth or
+// comparables' figures read; a Method of the caller's), and any point that fails a
+// check of the kernel (a value out of its range, a figure priced that is not positive),
+// take the full decimal path: the model with the point set, cut down to the years the
+// outputs read, valued. Evaluator.Fallbacks counts the points an evaluator left to it.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -41,6 +41,7 @@ type Query struct {
 	once    sync.Once      // compiles the kernel for the first Evaluator
 	prog    *exact.Program // nil when the query has no kernel
 	regs    []exact.Reg    // the register of each output
+	head    *head          // the kernel's stage before its program; nil when it has none
 	tail    *tail          // the kernel's stage after equity; nil when it has none
 }
 
@@ -88,7 +89,7 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 // kernel compiles the query's kernel once, when an evaluator first needs it: a point
 // valued alone (Query.Eval) costs less by the decimal path than a compilation.
 func (q *Query) kernel() *exact.Program {
-	q.once.Do(func() { q.prog, q.regs, q.tail = newKernel(q).compile() })
+	q.once.Do(func() { q.prog, q.regs, q.head, q.tail = newKernel(q).compile() })
 	return q.prog
 }
 
@@ -113,6 +114,7 @@ func (q *Query) Eval(values, out []decimal.Decimal) error {
 type Evaluator struct {
 	q         *Query
 	m         *exact.Machine
+	in        []decimal.Decimal // the machine's inputs: the point's values, then the head's
 	fallbacks int
 }
 
@@ -164,13 +166,54 @@ func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 // value (and to report the error of).
 func (e *Evaluator) kernel(values, out []decimal.Decimal) bool {
 	q := e.q
-	if e.m == nil || !e.m.Run(values) {
+	if e.m == nil {
+		return false
+	}
+	in := values
+	if q.head != nil {
+		e.in = append(append(e.in[:0], values...), make([]decimal.Decimal, len(q.head.parts))...)
+		if in = e.in; !q.head.eval(q, values, in[len(values):]) {
+			return false
+		}
+	}
+	if !e.m.Run(in) {
 		return false
 	}
 	for i, r := range q.regs {
 		out[i] = e.m.Decimal(r)
 	}
 	return q.tail == nil || q.tail.eval(q, values, e.m.Decimal(q.tail.equity), out)
+}
+
+// head is the kernel's stage before its program, for a query that moves an FX rate that
+// converts comparables: each part whose sets' multiples the rate converts has its
+// comparables' aggregate worked out again at the point, by comps.Set.Multiple with the
+// moved FX table (the code Model.Value runs), and given to the program as an input after
+// the point's own. The program then values the part at that aggregate as at a moved one.
+type head struct {
+	parts []int // the parts whose aggregates the stage works out, in the order of their inputs
+	fx    []int // the query's moves of FX rates
+}
+
+// eval works out the aggregates into avg; false when the moved FX table or a set's
+// multiple is refused, for the decimal path to report.
+func (h *head) eval(q *Query, values []decimal.Decimal, avg []decimal.Decimal) bool {
+	a := applied{p: q.p, m: q.p.m}
+	for _, i := range h.fx {
+		a.set(q.moves[i].Key, &values[i])
+	}
+	fx, err := comps.NewFX(a.fxRates...)
+	if err != nil {
+		return false
+	}
+	for j, i := range h.parts {
+		mult, err := q.p.m.Parts[i].Method.(Multiple).Comps.Multiple(fx)
+		if err != nil {
+			return false
+		}
+		avg[j] = mult.Average
+	}
+	return true
 }
 
 // tail is the kernel's stage after equity, for a model that dilutes or a query that moves
@@ -249,41 +292,70 @@ type kernel struct {
 	lines map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig   map[int]exact.Poly               // of a part, checked
 	ok    bool
+	head  *head             // the stage before the program; nil when none
+	avg   map[int]exact.Reg // a part's aggregate, an input the head works out
 }
 
 func newKernel(q *Query) *kernel {
-	k := &kernel{q: q, b: exact.NewBuilder(len(q.moves)), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
-		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true}
+	h := newHead(q)
+	n := len(q.moves)
+	if h != nil {
+		n += len(h.parts)
+	}
+	k := &kernel{q: q, b: exact.NewBuilder(n), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
+		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true, head: h, avg: map[int]exact.Reg{}}
 	for i, a := range q.moves {
 		k.move[a.Key] = k.b.Input(i)
+	}
+	if h != nil {
+		for j, i := range h.parts {
+			k.avg[i] = k.b.Input(len(q.moves) + j)
+		}
 	}
 	return k
 }
 
-// compile returns the program, the output registers and the stage after equity (nil
-// when the query needs none); a nil program when the query is outside what the kernel
-// evaluates.
-func (k *kernel) compile() (*exact.Program, []exact.Reg, *tail) {
+// newHead returns the stage before the kernel's program (head) for q: nil when no FX
+// rate q moves converts comparables. A part whose average q moves too takes the moved
+// one, as Prepared.apply does, and needs no stage.
+func newHead(q *Query) *head {
+	h := &head{}
+	for i, a := range q.moves {
+		if a.Key.Space == key.SpaceFX {
+			h.fx = append(h.fx, i)
+		}
+	}
+	for i, part := range q.p.m.Parts {
+		if _, ok := part.Method.(Multiple); !ok || slices.ContainsFunc(q.moves, func(a Assumption) bool { return a.Key == key.Part(part.Segment, "average") }) {
+			continue
+		}
+		if slices.ContainsFunc(h.fx, func(j int) bool { return convertsComparables(q.p.base.Parts[i], q.moves[j].Key) }) {
+			h.parts = append(h.parts, i)
+		}
+	}
+	if len(h.parts) == 0 {
+		return nil
+	}
+	return h
+}
+
+// compile returns the program, the output registers and the stages before the program
+// and after equity (each nil when the query needs none); a nil program when the query is
+// outside what the kernel evaluates.
+func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	p := k.q.p
 	for _, part := range p.m.Parts {
 		switch part.Method.(type) {
 		case Multiple, Fixed:
 		default:
-			return nil, nil, nil // a Method of the caller's: the decimal path values it
+			return nil, nil, nil, nil // a Method of the caller's: the decimal path values it
 		}
 	}
 	staged := !p.m.Dilution.IsZero()
 	for _, a := range k.q.moves {
-		switch a.Key.Space {
-		case key.SpacePnL:
-			return nil, nil, nil
-		case key.SpaceHorizon:
-			staged = true
-		case key.SpaceFX:
-			if k.convertsComparables(a.Key) {
-				return nil, nil, nil // the sets' multiples move with it: the decimal path works them out
-			}
-		}
+		// A P&L share count moves only the P&L, which no output of the kernel reads: its
+		// check (a count above zero) is all the kernel makes of it.
+		staged = staged || a.Key.Space == key.SpaceHorizon
 	}
 	k.checks()
 	for i, part := range p.m.Parts {
@@ -309,18 +381,18 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *tail) {
 		}
 		poly := k.output(o)
 		if !k.ok {
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		}
 		regs[i] = k.b.Reg(poly)
 	}
 	if !k.ok {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	live := regs
 	if t != nil {
 		live = append(live, t.equity)
 	}
-	return k.b.Program(live...), regs, t
+	return k.b.Program(live...), regs, k.head, t
 }
 
 func (k *kernel) konst(d decimal.Decimal) exact.Poly { return exact.PConst(d) }
@@ -521,13 +593,24 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 	avgKey, premKey := key.Part(part.Segment, "average"), key.Part(part.Segment, "premium")
 	_, avgMoved := k.move[avgKey]
 	_, premMoved := k.move[premKey]
+	_, converted := k.avg[i]
 	multiple = k.konst(pv.Multiple.Value)
-	if avgMoved || premMoved {
-		avg, prem := k.leaf(avgKey, pv.Multiple.Average), k.leaf(premKey, pv.Multiple.Premium)
-		multiple = k.b.PMul(avg, k.b.PAdd(k.konst(decimal.NewFromInt(1)), prem))
+	if avgMoved || premMoved || converted {
+		prem := k.leaf(premKey, pv.Multiple.Premium)
+		multiple = k.b.PMul(k.average(i), k.b.PAdd(k.konst(decimal.NewFromInt(1)), prem))
 	}
 	value = k.b.PMul(k.b.PMul(multiple, figure), k.rate(pv.FX))
 	return figure, multiple, value
+}
+
+// average is part i's comparables' aggregate: the point's when it moves, the head's when
+// a moved FX rate converts the comparables, else the base's.
+func (k *kernel) average(i int) exact.Poly {
+	if r, ok := k.avg[i]; ok {
+		return exact.PReg(r)
+	}
+	p := k.q.p
+	return k.leaf(key.Part(p.m.Parts[i].Segment, "average"), p.base.Parts[i].Multiple.Average)
 }
 
 // rate is an FX rate as comps.FX.Pair works it out (a crossed rate the product of its
@@ -563,20 +646,17 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	return out
 }
 
-// convertsComparables reports whether an FX rate converts the comparables of a part:
-// its sets' multiples move with it.
-func (k *kernel) convertsComparables(fx key.Key) bool {
-	p := k.q.p
-	for _, pv := range p.base.Parts {
-		for _, r := range pv.Multiple.Rates {
-			legs := [][2]comps.Currency{{r.From, r.To}}
-			if r.Via != "" {
-				legs = [][2]comps.Currency{{r.From, r.Via}, {r.Via, r.To}}
-			}
-			for _, l := range legs {
-				if fx == key.FX(string(l[0]), string(l[1])) || fx == key.FX(string(l[1]), string(l[0])) {
-					return true
-				}
+// convertsComparables reports whether an FX rate converts the comparables of a part
+// valued: its sets' multiples move with it.
+func convertsComparables(pv PartValue, fx key.Key) bool {
+	for _, r := range pv.Multiple.Rates {
+		legs := [][2]comps.Currency{{r.From, r.To}}
+		if r.Via != "" {
+			legs = [][2]comps.Currency{{r.From, r.Via}, {r.Via, r.To}}
+		}
+		for _, l := range legs {
+			if fx == key.FX(string(l[0]), string(l[1])) || fx == key.FX(string(l[1]), string(l[0])) {
+				return true
 			}
 		}
 	}
@@ -720,7 +800,11 @@ func (k *kernel) output(o key.Key) exact.Poly {
 			return multiple
 		case "metric":
 			return figure
-		case "average", "premium":
+		case "average":
+			if _, fixed := p.m.Parts[i].Method.(Fixed); !fixed {
+				return k.average(i)
+			}
+		case "premium":
 			return k.leaf(o, must(p.base.Lookup(o)))
 		case "fx":
 			if _, fixed := p.m.Parts[i].Method.(Fixed); fixed {

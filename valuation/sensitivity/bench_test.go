@@ -3,6 +3,7 @@ package sensitivity_test
 import (
 	"context"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
+	"github.com/sotpkit/sotp/valuation/modelfile"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
@@ -181,7 +183,21 @@ func BenchmarkNoEffectAxis(b *testing.B) {
 func BenchmarkGridAxis(b *testing.B) {
 	m := kuaishou2021.Model()
 	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: decimal.RequireFromString("40000")}}}
-	benchAxes(b, m, [][3]string{{"forecast/2021/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"bridge/cash/amount", "0", "80000"}})
+	_, prem := gridAxesOf(b, 101)
+	benchAxes(b, m, prem, [][3]string{{"forecast/2021/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"bridge/cash/amount", "0", "80000"}})
+}
+
+// BenchmarkGridComparablesFX is BenchmarkGridAxis on a model whose comparables are
+// listed in HK$ and US$ in a US$ set (valuation/workbook/testdata/currencies.json), × the
+// live-streaming premium: a moved USD/HKD or CNY/HKD converts comparables, whose
+// aggregates the kernel's stage before its program works out again at each point.
+func BenchmarkGridComparablesFX(b *testing.B) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "workbook", "testdata", "currencies.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	prem := sensitivity.Span("part/live/premium", d("-0.5"), d("0"), 101)
+	benchAxes(b, m, prem, [][3]string{{"forecast/2025/mau", "450", "700"}, {"fx/USD/HKD", "7.5", "8"}, {"fx/CNY/HKD", "1", "1.2"}})
 }
 
 // BenchmarkGridDiluted is BenchmarkGridAxis on the Kuaishou model diluted by options at
@@ -193,14 +209,13 @@ func BenchmarkGridDiluted(b *testing.B) {
 	m := kuaishou2021.Model()
 	m.Dilution = valuation.Dilution{Basis: valuation.AtTarget, Tranches: []valuation.Tranche{{Name: "options", Count: d("120"), Strike: d("300")}}}
 	m.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("0.5")}
-	benchAxes(b, m, [][3]string{{"forecast/2021/mau", "450", "700"}, {"dilution/options/strike", "200", "400"}, {"horizon/rate", "0.05", "0.15"}})
+	_, prem := gridAxesOf(b, 101)
+	benchAxes(b, m, prem, [][3]string{{"forecast/2021/mau", "450", "700"}, {"dilution/options/strike", "200", "400"}, {"horizon/rate", "0.05", "0.15"}})
 }
 
 // benchAxes runs a 101×101 grid of m's target over each axis (its key, from and to) ×
-// the e-commerce premium, one worker, reporting the cost of a point.
-func benchAxes(b *testing.B, m valuation.Model, axes [][3]string) {
-	d := decimal.RequireFromString
-	_, prem := gridAxesOf(b, 101)
+// the axis prem, one worker, reporting the cost of a point.
+func benchAxes(b *testing.B, m valuation.Model, prem sensitivity.Axis, axes [][3]string) {
 	for _, a := range axes {
 		b.Run(strings.ReplaceAll(a[0], "/", "_"), func(b *testing.B) {
 			axis := sensitivity.Span(a[0], d(a[1]), d(a[2]), 101)
