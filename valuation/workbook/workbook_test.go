@@ -39,6 +39,15 @@ func recalc(t *testing.T, path string) [][]string {
 // recalcSheet is recalc returning the cells of the named sheet.
 func recalcSheet(t *testing.T, path, sheet string) [][]string {
 	t.Helper()
+	recalcAll(t, path)
+	return sheetCSV(t, path, sheet)
+}
+
+// recalcAll has one LibreOffice process load each workbook at paths (all in one
+// directory), recalculate it and write each of its sheets as CSV at full precision
+// beside it, for sheetCSV to read.
+func recalcAll(t *testing.T, paths ...string) {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -46,7 +55,7 @@ func recalcSheet(t *testing.T, path, sheet string) [][]string {
 		}
 		t.Skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui to run the recalculation test")
 	}
-	dir := filepath.Dir(path)
+	dir := filepath.Dir(paths[0])
 	// The workbook carries cached values; a test that moves an input with excelize leaves
 	// them stale, and LibreOffice by default trusts an xlsx file's cached values on load.
 	// Its profile is set to recalculate every formula on load, as the test means it to.
@@ -57,12 +66,11 @@ func recalcSheet(t *testing.T, path, sheet string) [][]string {
 	if err := os.WriteFile(filepath.Join(user, "registrymodifications.xcu"), []byte(alwaysRecalc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir, path)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	args := append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir}, paths...)
+	if out, err := exec.Command(soffice, args...).CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
-	return sheetCSV(t, path, sheet)
 }
 
 // sheetCSV reads the CSV of the named sheet that recalcSheet had LibreOffice write
