@@ -283,56 +283,19 @@ func (r Result) basisWarnings() []Warning {
 // bridge works out the bridge lines of r's sum, in the model's currency.
 func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error) {
 	one := decimal.NewFromInt(1)
-	// bad is an error of item i's field, which its key names as a model file does: by
-	// the first of the fields the message names ("shares and price" is "shares").
-	bad := func(i int, name, field, value string, err error) error {
-		k := key.Key{Space: key.SpaceBridge, Item: m.Bridge.Items[i].Name, Name: name}
-		return &fault.Error{Pkg: "valuation", Line: "bridge " + m.Bridge.Items[i].Name, Field: field, Value: value, Err: err, Key: k}
-	}
 	var lines []BridgeLine
 	equity := sum
 	stakes := decimal.Decimal{}
-	for i, it := range m.Bridge.Items {
-		switch {
-		case it.Name == "" || it.Name == "holdco" || slices.ContainsFunc(m.Bridge.Items[:i], func(o Item) bool { return o.Name == it.Name }):
-			// holdco names the holding-company discount's keys (bridge/holdco/discount)
-			return nil, decimal.Decimal{}, bad(i, "name", "name", strconv.Quote(it.Name), fault.ErrBridge)
-		case it.Kind < Cash || it.Kind > Preferred:
-			return nil, decimal.Decimal{}, bad(i, "kind", "kind", it.Kind.String(), fault.ErrBridge)
-		case it.Amount.Sign() < 0:
-			return nil, decimal.Decimal{}, bad(i, "amount", "amount", fault.Plain(it.Amount), fault.ErrNegative)
-		case it.Discount.Sign() < 0 || !it.Discount.LessThan(one):
-			return nil, decimal.Decimal{}, bad(i, "discount", "discount", fault.Plain(it.Discount), fault.ErrRate)
-		case it.Kind == ListedStake && (it.Shares.Sign() < 0 || it.Price.Sign() < 0):
-			return nil, decimal.Decimal{}, bad(i, "shares", "shares and price", fault.Plain(it.Shares)+" × "+fault.Plain(it.Price), fault.ErrNegative)
-		}
-		rate, err := m.FX.Rate(it.Currency, m.Currency)
+	for i := range m.Bridge.Items {
+		l, err := m.bridgeLine(i)
 		if err != nil {
-			// The item's currency is what its line can change: the key names it, not
-			// the rate the table lacks.
-			if fe, ok := err.(*fault.Error); ok {
-				c := *fe
-				c.Key = key.Key{Space: key.SpaceBridge, Item: it.Name, Name: "currency"}
-				err = &c
-			}
-			return nil, decimal.Decimal{}, fault.Within(err, fault.Error{Pkg: "valuation", Line: "bridge " + it.Name})
+			return nil, decimal.Decimal{}, err
 		}
-		var v decimal.Decimal
-		switch it.Kind {
-		case Cash:
-			v = it.Amount.Mul(rate)
-		case Debt, Leases, Minority, Preferred:
-			v = it.Amount.Mul(rate).Neg()
-		case ListedStake:
-			v = it.Shares.Mul(it.Price).Mul(rate).Mul(one.Sub(it.Discount))
-		case UnlistedStake:
-			v = it.Amount.Mul(rate).Mul(one.Sub(it.Discount))
+		if l.Kind == ListedStake || l.Kind == UnlistedStake {
+			stakes = stakes.Add(l.Value)
 		}
-		if it.Kind == ListedStake || it.Kind == UnlistedStake {
-			stakes = stakes.Add(v)
-		}
-		lines = append(lines, BridgeLine{Kind: it.Kind, Name: it.Name, Note: it.Note, Value: v, FX: rate})
-		equity = equity.Add(v)
+		lines = append(lines, l)
+		equity = equity.Add(l.Value)
 	}
 	if d := m.Bridge.HoldcoDiscount; !d.IsZero() {
 		if d.Sign() < 0 || !d.LessThan(one) {
@@ -348,6 +311,70 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 		equity = equity.Add(v)
 	}
 	return lines, equity, nil
+}
+
+// bridgeLine works out the line of the bridge's item i, checked, in the model's currency.
+func (m Model) bridgeLine(i int) (BridgeLine, error) {
+	if err := m.Bridge.checkItem(i); err != nil {
+		return BridgeLine{}, err
+	}
+	it := m.Bridge.Items[i]
+	rate, err := m.FX.Rate(it.Currency, m.Currency)
+	if err != nil {
+		// The item's currency is what its line can change: the key names it, not
+		// the rate the table lacks.
+		if fe, ok := err.(*fault.Error); ok {
+			c := *fe
+			c.Key = key.Key{Space: key.SpaceBridge, Item: it.Name, Name: "currency"}
+			err = &c
+		}
+		return BridgeLine{}, fault.Within(err, fault.Error{Pkg: "valuation", Line: "bridge " + it.Name})
+	}
+	return BridgeLine{Kind: it.Kind, Name: it.Name, Note: it.Note, Value: it.value(rate), FX: rate}, nil
+}
+
+// checkItem returns the error of the bridge's item i, if it has one: a name empty, taken
+// by an item before it or "holdco", a kind no item has, a negative amount, a discount
+// outside [0, 1), or a listed stake's negative shares or price.
+func (b Bridge) checkItem(i int) error {
+	one := decimal.NewFromInt(1)
+	it := b.Items[i]
+	// bad is an error of the item's field, which its key names as a model file does: by
+	// the first of the fields the message names ("shares and price" is "shares").
+	bad := func(name, field, value string, err error) error {
+		k := key.Key{Space: key.SpaceBridge, Item: it.Name, Name: name}
+		return &fault.Error{Pkg: "valuation", Line: "bridge " + it.Name, Field: field, Value: value, Err: err, Key: k}
+	}
+	switch {
+	case it.Name == "" || it.Name == "holdco" || slices.ContainsFunc(b.Items[:i], func(o Item) bool { return o.Name == it.Name }):
+		// holdco names the holding-company discount's keys (bridge/holdco/discount)
+		return bad("name", "name", strconv.Quote(it.Name), fault.ErrBridge)
+	case it.Kind < Cash || it.Kind > Preferred:
+		return bad("kind", "kind", it.Kind.String(), fault.ErrBridge)
+	case it.Amount.Sign() < 0:
+		return bad("amount", "amount", fault.Plain(it.Amount), fault.ErrNegative)
+	case it.Discount.Sign() < 0 || !it.Discount.LessThan(one):
+		return bad("discount", "discount", fault.Plain(it.Discount), fault.ErrRate)
+	case it.Kind == ListedStake && (it.Shares.Sign() < 0 || it.Price.Sign() < 0):
+		return bad("shares", "shares and price", fault.Plain(it.Shares)+" × "+fault.Plain(it.Price), fault.ErrNegative)
+	}
+	return nil
+}
+
+// value is the item's value in the model's currency, rate the FX from its own, signed as
+// it adds to equity: a stake's after its discount.
+func (it Item) value(rate decimal.Decimal) decimal.Decimal {
+	switch it.Kind {
+	case Cash:
+		return it.Amount.Mul(rate)
+	case Debt, Leases, Minority, Preferred:
+		return it.Amount.Mul(rate).Neg()
+	case ListedStake:
+		return it.Shares.Mul(it.Price).Mul(rate).Mul(decimal.NewFromInt(1).Sub(it.Discount))
+	case UnlistedStake:
+		return it.Amount.Mul(rate).Mul(decimal.NewFromInt(1).Sub(it.Discount))
+	}
+	return decimal.Decimal{}
 }
 
 // diluted is the dilution worked out: the value a share of the year priced, the target,
@@ -387,65 +414,74 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 	ts := slices.Clone(m.Dilution.Tranches)
 	face := decimal.Decimal{}
 	for i, t := range ts {
-		// A tranche is known by its name (its keys, its line of debt), so the name is
-		// unique; a bond's line of debt stands among the bridge's items.
-		named := func(o Tranche) bool { return o.Name == t.Name }
-		if t.Name == "" || slices.ContainsFunc(ts[:i], named) ||
-			t.Convertible && slices.ContainsFunc(m.Bridge.Items, func(it Item) bool { return it.Name == t.Name }) {
-			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "name", Value: strconv.Quote(t.Name),
-				Err: fault.ErrDilution, Key: key.Key{Space: key.SpaceDilution, Item: t.Name}}
-		}
-		if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
-			field := "count"
-			if t.Count.Sign() >= 0 {
-				field = "strike"
-			}
-			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
-				Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative,
-				Key: key.Key{Space: key.SpaceDilution, Item: t.Name, Name: field}}
+		if err := m.checkTranche(i); err != nil {
+			return diluted{}, err
 		}
 		if t.Convertible {
 			face = face.Add(t.Count.Mul(t.Strike))
 		}
 	}
 	base := equity.Sub(face) // every bond as debt
-	// effective is a tranche's strike on the scale of u (see above).
-	effective := func(t Tranche) decimal.Decimal {
-		if t.Convertible || m.Dilution.Basis != AtTarget {
-			return t.Strike
-		}
-		return t.Strike.DivRound(discount, segments.DivPlaces)
-	}
 	switch m.Dilution.Basis {
 	case AtPrice:
-		if m.Price.Sign() <= 0 {
-			return diluted{}, &fault.Error{Pkg: "valuation", Field: "price", Value: "(the dilution is at the price)", Err: fault.ErrMissing,
-				Key: key.Scalar(key.Price)}
-		}
-		var in []Tranche
-		for _, t := range ts {
-			if t.Strike.LessThan(m.Price) {
-				in = append(in, t)
-			}
-		}
-		dl := m.Dilution.at(m.Shares, base, ts, in, m.Price)
-		dl.undiscounted = dl.equity.DivRound(dl.shares, segments.DivPlaces)
-		dl.target = dl.undiscounted.Mul(discount).Round(segments.DivPlaces)
-		return dl, nil
+		return m.diluteAtPrice(ts, base, discount)
 	case AtValue, AtTarget:
-	default:
-		return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution,
-			Key: basisKey()}
+		return m.diluteAtValue(ts, base, discount)
 	}
-	es := make([]decimal.Decimal, len(ts))
-	for i, t := range ts {
-		es[i] = effective(t)
+	return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Field: "basis", Value: m.Dilution.Basis.String(), Err: fault.ErrDilution,
+		Key: basisKey()}
+}
+
+// checkTranche returns the error of the dilution's tranche i, if it has one: a name
+// empty, taken by a tranche before it or, a bond's, by an item of the bridge, or a
+// negative count or strike.
+func (m Model) checkTranche(i int) error {
+	t := m.Dilution.Tranches[i]
+	// A tranche is known by its name (its keys, its line of debt), so the name is
+	// unique; a bond's line of debt stands among the bridge's items.
+	named := func(o Tranche) bool { return o.Name == t.Name }
+	if t.Name == "" || slices.ContainsFunc(m.Dilution.Tranches[:i], named) ||
+		t.Convertible && slices.ContainsFunc(m.Bridge.Items, func(it Item) bool { return it.Name == t.Name }) {
+		return &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "name", Value: strconv.Quote(t.Name),
+			Err: fault.ErrDilution, Key: key.Key{Space: key.SpaceDilution, Item: t.Name}}
 	}
-	order := make([]int, len(ts))
-	for i := range order {
-		order[i] = i
+	if t.Count.Sign() < 0 || t.Strike.Sign() < 0 {
+		field := "count"
+		if t.Count.Sign() >= 0 {
+			field = "strike"
+		}
+		return &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "count and strike",
+			Value: fault.Plain(t.Count) + " at " + fault.Plain(t.Strike), Err: fault.ErrNegative,
+			Key: key.Key{Space: key.SpaceDilution, Item: t.Name, Name: field}}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return es[a].Cmp(es[b]) })
+	return nil
+}
+
+// diluteAtPrice is the dilution at the current share price (AtPrice) of the tranches ts,
+// base the equity with every bond as debt: those struck below the price are in the money.
+func (m Model) diluteAtPrice(ts []Tranche, base, discount decimal.Decimal) (diluted, error) {
+	if m.Price.Sign() <= 0 {
+		return diluted{}, &fault.Error{Pkg: "valuation", Field: "price", Value: "(the dilution is at the price)", Err: fault.ErrMissing,
+			Key: key.Scalar(key.Price)}
+	}
+	var in []Tranche
+	for _, t := range ts {
+		if t.Strike.LessThan(m.Price) {
+			in = append(in, t)
+		}
+	}
+	dl := m.Dilution.at(m.Shares, base, ts, in, m.Price)
+	dl.undiscounted = dl.equity.DivRound(dl.shares, segments.DivPlaces)
+	dl.target = dl.undiscounted.Mul(discount).Round(segments.DivPlaces)
+	return dl, nil
+}
+
+// diluteAtValue is the dilution at the value or the target (AtValue, AtTarget) of the
+// tranches ts, base the equity with every bond as debt: the fixed point dilute describes,
+// found by taking the tranches in by effective strike until the value they give falls
+// between the last one in and the next.
+func (m Model) diluteAtValue(ts []Tranche, base, discount decimal.Decimal) (diluted, error) {
+	es, order := m.Dilution.byEffective(ts, discount)
 	num, den := base, m.Shares
 	for k := 0; k <= len(order); k++ {
 		if k > 0 {
@@ -473,9 +509,33 @@ func (m Model) dilute(equity, discount decimal.Decimal) (diluted, error) {
 		dl.undiscounted, dl.target = u, u.Mul(discount).Round(segments.DivPlaces)
 		return dl, nil
 	}
-	// Unreachable by the argument above; an error rather than a wrong number if not.
+	// Unreachable by the argument of dilute; an error rather than a wrong number if not.
 	return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "no value leaves the tranches it prices on one side", Err: fault.ErrDilution,
 		Key: key.Key{Space: key.SpaceDilution}}
+}
+
+// byEffective returns the effective strikes of the tranches ts, discount the horizon's
+// factor, and the order of ts by them, lowest first (of one strike, as given).
+func (d Dilution) byEffective(ts []Tranche, discount decimal.Decimal) ([]decimal.Decimal, []int) {
+	es := make([]decimal.Decimal, len(ts))
+	for i, t := range ts {
+		es[i] = d.effective(t, discount)
+	}
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return es[a].Cmp(es[b]) })
+	return es, order
+}
+
+// effective is a tranche's strike on the scale of the value a share of the year priced
+// (see dilute): its strike, but an option's over discount at the target.
+func (d Dilution) effective(t Tranche, discount decimal.Decimal) decimal.Decimal {
+	if t.Convertible || d.Basis != AtTarget {
+		return t.Strike
+	}
+	return t.Strike.DivRound(discount, segments.DivPlaces)
 }
 
 // at is the dilution with the tranches in the money at price, an option's price of
