@@ -60,6 +60,9 @@ func (r Result) money(c comps.Currency) string {
 	return string(c) + " "
 }
 
+// tables renders the result's tables in the order Text prints them: each segment's
+// forecast, the group's revenue, each priced part's comparables, the sum, then the
+// bridge, the P&L and the review where the result has them.
 func (r Result) tables() []table.Table {
 	f := r.Forecast
 	header := []string{""}
@@ -67,30 +70,58 @@ func (r Result) tables() []table.Table {
 		header = append(header, f.Label(y.Year))
 	}
 	var ts []table.Table
-	for j, s := range firstYear(f).Segments {
-		t := table.Table{Title: fmt.Sprintf("%s forecast (%s m unless noted)", s.Title, f.Currency), Header: header}
-		for _, m := range segmentMetrics(f, j) {
-			row := []string{""}
-			for _, y := range f.Years {
-				cell := "-"
-				for _, l := range y.Segments[j].Lines {
-					if l.Metric == m {
-						row[0] = lineLabel(l, f.Currency)
-						cell = lineCell(l)
-					}
-				}
-				row = append(row, cell)
-			}
-			t.Rows = append(t.Rows, row)
-		}
-		yoy, share := []string{"YoY"}, []string{"Share of revenue"}
-		for _, y := range f.Years {
-			yoy = append(yoy, nullPct(y.Segments[j].Growth))
-			share = append(share, nullPct(y.Segments[j].Share))
-		}
-		t.Rows = append(t.Rows, yoy, share)
-		ts = append(ts, t)
+	for j := range firstYear(f).Segments {
+		ts = append(ts, segmentTable(f, j, header))
 	}
+	ts = append(ts, groupTable(f, header))
+	for _, p := range r.Parts {
+		if p.priced() {
+			ts = append(ts, r.partTable(p))
+		}
+	}
+	ts = append(ts, r.sumTable())
+	if r.bridged() {
+		ts = append(ts, r.bridgeTable())
+	}
+	if len(r.Earnings.Years) > 0 {
+		ts = append(ts, r.pnlTables(header)...)
+	}
+	if len(r.Review) > 0 {
+		ts = append(ts, r.reviewTable())
+	}
+	return ts
+}
+
+// segmentTable renders segment j's forecast: a row a metric, then its growth and its
+// share of revenue.
+func segmentTable(f segments.Forecast, j int, header []string) table.Table {
+	s := firstYear(f).Segments[j]
+	t := table.Table{Title: fmt.Sprintf("%s forecast (%s m unless noted)", s.Title, f.Currency), Header: header}
+	for _, m := range segmentMetrics(f, j) {
+		row := []string{""}
+		for _, y := range f.Years {
+			cell := "-"
+			for _, l := range y.Segments[j].Lines {
+				if l.Metric == m {
+					row[0] = lineLabel(l, f.Currency)
+					cell = lineCell(l)
+				}
+			}
+			row = append(row, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	yoy, share := []string{"YoY"}, []string{"Share of revenue"}
+	for _, y := range f.Years {
+		yoy = append(yoy, nullPct(y.Segments[j].Growth))
+		share = append(share, nullPct(y.Segments[j].Share))
+	}
+	t.Rows = append(t.Rows, yoy, share)
+	return t
+}
+
+// groupTable renders the group's revenue and its growth.
+func groupTable(f segments.Forecast, header []string) table.Table {
 	group := table.Table{Title: fmt.Sprintf("Group revenue (%s m)", f.Currency), Header: header}
 	rev, yoy := []string{"Revenue"}, []string{"YoY"}
 	for _, y := range f.Years {
@@ -98,14 +129,21 @@ func (r Result) tables() []table.Table {
 		yoy = append(yoy, nullPct(y.Growth))
 	}
 	group.Rows = [][]string{rev, yoy}
-	ts = append(ts, group)
+	return group
+}
 
-	for _, p := range r.Parts {
-		if p.priced() {
-			ts = append(ts, r.partTable(p))
-		}
-	}
+// bridged reports a result that takes the sum to the target through a bridge table: one
+// with bridge lines, a dilution that moved the share count or a horizon's discount.
+func (r Result) bridged() bool {
+	return len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) || !r.Discount.Equal(decimal.NewFromInt(1))
+}
+
+// sumTable renders the sum of the parts, with notes of the parts' sources and of the
+// segments no part values; without a bridge table it goes on to the target, and notes
+// the warnings.
+func (r Result) sumTable() table.Table {
 	unit, shift := r.display()
+	bridged := r.bridged()
 	sum := table.Table{
 		Title:  fmt.Sprintf("Sum of the parts (%s %s)", r.Currency, unit),
 		Header: []string{"", "Method", "Value"},
@@ -113,7 +151,6 @@ func (r Result) tables() []table.Table {
 	for _, p := range r.Parts {
 		sum.Rows = append(sum.Rows, []string{p.Title, p.Method, table.Num(p.Value.Shift(shift), 0)})
 	}
-	bridged := len(r.Bridge) > 0 || !r.Diluted.Equal(r.Shares) || !r.Discount.Equal(decimal.NewFromInt(1))
 	if mixed := slices.ContainsFunc(r.Parts, func(p PartValue) bool { return p.Enterprise }) &&
 		slices.ContainsFunc(r.Parts, func(p PartValue) bool { return !p.Enterprise }); mixed {
 		sum.Rows = append(sum.Rows,
@@ -144,17 +181,7 @@ func (r Result) tables() []table.Table {
 			sum.Notes = append(sum.Notes, "Warning: "+w.Message)
 		}
 	}
-	ts = append(ts, sum)
-	if bridged {
-		ts = append(ts, r.bridgeTable())
-	}
-	if len(r.Earnings.Years) > 0 {
-		ts = append(ts, r.pnlTables(header)...)
-	}
-	if len(r.Review) > 0 {
-		ts = append(ts, r.reviewTable())
-	}
-	return ts
+	return sum
 }
 
 // pnlTables renders the P&L (as the report's Table 10) and the headline table.
