@@ -38,28 +38,7 @@ func (r Result) Lookup(k key.Key) (decimal.Decimal, error) {
 	unknown := unknownFigure{k}
 	switch k.Space {
 	case key.SpaceScalar:
-		switch k.Name {
-		case key.Sum:
-			return r.Sum, nil
-		case key.Equity:
-			return r.Equity, nil
-		case key.Shares:
-			return r.Shares, nil
-		case key.Diluted:
-			return r.Diluted, nil
-		case key.Undiscounted:
-			return r.Undiscounted, nil
-		case key.Discount:
-			return r.Discount, nil
-		case key.Target:
-			return r.Target, nil
-		case key.Price:
-			return r.Price, nil
-		case key.Upside:
-			if r.Upside.Valid {
-				return r.Upside.Decimal, nil
-			}
-		}
+		return r.scalarFigure(k, unknown)
 	case key.SpaceForecast:
 		return r.forecastFigure(k, unknown)
 	case key.SpacePnL, key.SpacePnLLine:
@@ -76,12 +55,46 @@ func (r Result) Lookup(k key.Key) (decimal.Decimal, error) {
 	return decimal.Decimal{}, unknown.err()
 }
 
+// scalarFigure returns the scalar k names: the sum, the equity, a share count, a value a
+// share, the discount factor, the price or the upside (an error without a price).
+func (r Result) scalarFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
+	switch k.Name {
+	case key.Sum:
+		return r.Sum, nil
+	case key.Equity:
+		return r.Equity, nil
+	case key.Shares:
+		return r.Shares, nil
+	case key.Diluted:
+		return r.Diluted, nil
+	case key.Undiscounted:
+		return r.Undiscounted, nil
+	case key.Discount:
+		return r.Discount, nil
+	case key.Target:
+		return r.Target, nil
+	case key.Price:
+		return r.Price, nil
+	case key.Upside:
+		return unknown.valid(r.Upside)
+	}
+	return decimal.Decimal{}, unknown.err()
+}
+
 // unknownFigure is the error of a key that names nothing in a result, made only when it
 // is returned: Lookup is on the path of every point of a sweep.
 type unknownFigure struct{ k key.Key }
 
 func (u unknownFigure) err() error {
 	return &fault.Error{Pkg: "valuation", Field: "figure", Value: strconv.Quote(u.k.String()), Err: fault.ErrUnknownFigure}
+}
+
+// valid returns d's value, or the unknown figure's error when d has none.
+func (u unknownFigure) valid(d decimal.NullDecimal) (decimal.Decimal, error) {
+	if d.Valid {
+		return d.Decimal, nil
+	}
+	return decimal.Decimal{}, u.err()
 }
 
 func (r Result) forecastFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
@@ -106,6 +119,8 @@ func (r Result) forecastFigure(k key.Key, unknown unknownFigure) (decimal.Decima
 	return r.Forecast.Figure(k.Year, k.Segment, m)
 }
 
+// pnlFigure returns the figure of the P&L that k names: a field of a year's, its growth,
+// or a line's value or ratio to revenue.
 func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
 	var y *earnings.Period
 	for i := range r.Earnings.Years {
@@ -113,36 +128,45 @@ func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, er
 			y = &r.Earnings.Years[i]
 		}
 	}
-	if y == nil {
-		return decimal.Decimal{}, unknown.err()
-	}
-	valid := func(d decimal.NullDecimal) (decimal.Decimal, error) {
-		if d.Valid {
-			return d.Decimal, nil
-		}
-		return decimal.Decimal{}, unknown.err()
-	}
-	if k.Space == key.SpacePnLLine {
-		for _, l := range y.Lines {
-			switch {
-			case l.Name != k.Name:
-			case k.Ratio:
-				return valid(l.Ratio)
-			default:
-				return l.Value, nil
-			}
-		}
-		return decimal.Decimal{}, unknown.err()
-	}
 	switch {
-	case k.Growth && k.Name == "revenue":
-		return valid(y.RevenueGrowth)
-	case k.Growth && k.Name == "net_profit":
-		return valid(y.NetGrowth)
-	case k.Growth:
+	case y == nil:
 		return decimal.Decimal{}, unknown.err()
+	case k.Space == key.SpacePnLLine:
+		return pnlLineFigure(y, k, unknown)
+	case k.Growth:
+		return pnlGrowth(y, k.Name, unknown)
 	}
-	switch k.Name {
+	return pnlField(y, k.Name, unknown)
+}
+
+// pnlLineFigure returns the value of the line of y that k names, or its ratio to revenue.
+func pnlLineFigure(y *earnings.Period, k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
+	for _, l := range y.Lines {
+		switch {
+		case l.Name != k.Name:
+		case k.Ratio:
+			return unknown.valid(l.Ratio)
+		default:
+			return l.Value, nil
+		}
+	}
+	return decimal.Decimal{}, unknown.err()
+}
+
+// pnlGrowth returns the growth of y's field name: of its revenue or its net profit.
+func pnlGrowth(y *earnings.Period, name string, unknown unknownFigure) (decimal.Decimal, error) {
+	switch name {
+	case "revenue":
+		return unknown.valid(y.RevenueGrowth)
+	case "net_profit":
+		return unknown.valid(y.NetGrowth)
+	}
+	return decimal.Decimal{}, unknown.err()
+}
+
+// pnlField returns y's field name, as the key reads it: cost of sales negative.
+func pnlField(y *earnings.Period, name string, unknown unknownFigure) (decimal.Decimal, error) {
+	switch name {
 	case "revenue":
 		return y.Revenue, nil
 	case "cost_of_sales":
@@ -150,7 +174,7 @@ func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, er
 	case "gross_profit":
 		return y.GrossProfit, nil
 	case "gross_margin":
-		return valid(y.GrossMargin)
+		return unknown.valid(y.GrossMargin)
 	case "net_profit":
 		return y.NetProfit, nil
 	case "shares":
@@ -158,61 +182,80 @@ func (r Result) pnlFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, er
 	case "eps":
 		return y.EPS, nil
 	case "bvps":
-		return valid(y.BVPS)
+		return unknown.valid(y.BVPS)
 	case "pe":
-		return valid(y.PE)
+		return unknown.valid(y.PE)
 	case "pb":
-		return valid(y.PB)
+		return unknown.valid(y.PB)
 	case "ps":
-		return valid(y.PS)
+		return unknown.valid(y.PS)
 	}
 	return decimal.Decimal{}, unknown.err()
 }
 
+// partFigure returns the figure of the part of k's segment that k names, or of one of
+// its comparables.
 func (r Result) partFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, error) {
 	for _, pv := range r.Parts {
 		if pv.Segment != k.Segment {
 			continue
 		}
 		if k.Space == key.SpacePart {
-			if k.Name != "value" && !pv.priced() {
-				return decimal.Decimal{}, unknown.err() // a fixed amount: no multiple, metric or FX
-			}
-			switch k.Name {
-			case "value":
-				return pv.Value, nil
-			case "multiple":
-				return pv.Multiple.Value, nil
-			case "average":
-				return pv.Multiple.Average, nil
-			case "premium":
-				return pv.Multiple.Premium, nil
-			case "metric":
-				return pv.MetricValue, nil
-			case "fx":
-				return pv.FX.Rate, nil
+			if v, ok := pv.field(k.Name); ok {
+				return v, nil
 			}
 			return decimal.Decimal{}, unknown.err()
 		}
-		for _, c := range pv.Multiple.Companies {
-			if c.Ticker != k.Ticker {
-				continue
-			}
-			switch k.Name {
-			case "multiple":
-				return c.Multiple, nil
-			case "implied":
-				return c.Implied, nil
-			case "market_value":
-				return c.MarketValue, nil
-			case "metric":
-				return c.Metric, nil
-			case "close":
-				return c.Close, nil
-			}
+		if v, ok := pv.comp(k.Ticker, k.Name); ok {
+			return v, nil
 		}
 	}
 	return decimal.Decimal{}, unknown.err()
+}
+
+// field returns the part's field name, and whether it has it: a part at a fixed amount
+// has a value and no multiple, metric or FX.
+func (p PartValue) field(name string) (decimal.Decimal, bool) {
+	if name != "value" && !p.priced() {
+		return decimal.Decimal{}, false
+	}
+	switch name {
+	case "value":
+		return p.Value, true
+	case "multiple":
+		return p.Multiple.Value, true
+	case "average":
+		return p.Multiple.Average, true
+	case "premium":
+		return p.Multiple.Premium, true
+	case "metric":
+		return p.MetricValue, true
+	case "fx":
+		return p.FX.Rate, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// comp returns the field name of the part's comparable ticker, and whether it has one.
+func (p PartValue) comp(ticker, name string) (decimal.Decimal, bool) {
+	for _, c := range p.Multiple.Companies {
+		if c.Ticker != ticker {
+			continue
+		}
+		switch name {
+		case "multiple":
+			return c.Multiple, true
+		case "implied":
+			return c.Implied, true
+		case "market_value":
+			return c.MarketValue, true
+		case "metric":
+			return c.Metric, true
+		case "close":
+			return c.Close, true
+		}
+	}
+	return decimal.Decimal{}, false
 }
 
 // Keys lists the key of every figure the result holds, in a fixed order: the scalars,
@@ -228,7 +271,16 @@ func (r Result) Keys() []key.Key {
 	for _, l := range r.Bridge {
 		out = append(out, key.Key{Space: key.SpaceBridge, Item: l.Name})
 	}
-	for _, y := range r.Forecast.Years {
+	out = appendForecastKeys(out, r.Forecast)
+	out = appendPnLKeys(out, r.Earnings)
+	return appendPartKeys(out, r.Parts)
+}
+
+// appendForecastKeys appends the keys of f's figures to out and returns it: each year's
+// group figures and their growth, each segment's share, users and lines with their
+// growth.
+func appendForecastKeys(out []key.Key, f segments.Forecast) []key.Key {
+	for _, y := range f.Years {
 		for _, g := range []segments.Metric{segments.MAU, segments.DAU, segments.Revenue} {
 			k := key.Forecast(y.Year, "", string(g))
 			grow := k
@@ -245,7 +297,13 @@ func (r Result) Keys() []key.Key {
 			}
 		}
 	}
-	for _, y := range r.Earnings.Years {
+	return out
+}
+
+// appendPnLKeys appends the keys of st's figures to out and returns it: each year's
+// fields, the growth of its revenue and net profit, and its lines with their ratios.
+func appendPnLKeys(out []key.Key, st earnings.Statement) []key.Key {
+	for _, y := range st.Years {
 		for _, f := range []string{"revenue", "cost_of_sales", "gross_profit", "gross_margin", "net_profit", "shares", "eps", "bvps", "pe", "pb", "ps"} {
 			out = append(out, key.Key{Space: key.SpacePnL, Year: y.Year, Name: f})
 		}
@@ -256,7 +314,13 @@ func (r Result) Keys() []key.Key {
 			out = append(out, key.Key{Space: key.SpacePnLLine, Year: y.Year, Name: l.Name}, key.Key{Space: key.SpacePnLLine, Year: y.Year, Name: l.Name, Ratio: true})
 		}
 	}
-	for _, p := range r.Parts {
+	return out
+}
+
+// appendPartKeys appends the keys of the parts' figures to out and returns it: each
+// part's fields and its comparables'.
+func appendPartKeys(out []key.Key, parts []PartValue) []key.Key {
+	for _, p := range parts {
 		fields := []string{"value", "multiple", "average", "premium", "metric", "fx"}
 		if !p.priced() {
 			fields = fields[:1] // a fixed amount has a value, no multiple
