@@ -28,15 +28,7 @@ func (r Result) Label(k key.Key) (title, unit string) {
 	planMoney := r.symbol(comps.Currency(r.Forecast.Currency))
 	switch k.Space {
 	case key.SpaceScalar:
-		if l, ok := scalarLabels[k.Name]; ok {
-			switch l.unit {
-			case "money m":
-				return l.title, money + " m"
-			case "money":
-				return l.title, money
-			}
-			return l.title, l.unit
-		}
+		return scalarLabel(k, money)
 	case key.SpaceForecast:
 		return r.forecastLabel(k, planMoney)
 	case key.SpacePart, key.SpaceComp:
@@ -46,33 +38,11 @@ func (r Result) Label(k key.Key) (title, unit string) {
 	case key.SpacePnL, key.SpacePnLLine:
 		return r.pnlLabel(k, planMoney)
 	case key.SpaceBridge:
-		switch {
-		case k.Item == "holdco" && k.Name == "discount":
-			return "Holding-company discount", "%"
-		case k.Name == "":
-			return "Bridge: " + k.Item, money + " m"
-		case k.Name == "discount":
-			return k.Item + ": discount", "%"
-		case k.Name == "shares":
-			return k.Item + ": shares", "m"
-		case k.Name == "price":
-			return k.Item + ": price", ""
-		}
-		return k.Item + ": " + k.Name, ""
+		return bridgeLabel(k, money)
 	case key.SpaceDilution:
-		switch k.Name {
-		case "count":
-			return k.Item + ": shares issued", "m"
-		case "strike":
-			return k.Item + ": strike", money
-		}
+		return dilutionLabel(k, money)
 	case key.SpaceHorizon:
-		switch k.Name {
-		case "rate":
-			return "Discount rate", "%"
-		case "years":
-			return "Years to the target", ""
-		}
+		return horizonLabel(k)
 	}
 	return k.String(), ""
 }
@@ -99,6 +69,62 @@ var scalarLabels = map[string]struct{ title, unit string }{
 	key.Target:       {"Target price", "money"},
 	key.Price:        {"Share price", "money"},
 	key.Upside:       {"Upside", "%"},
+}
+
+// scalarLabel labels the valuation's scalar k (scalarLabels), money the model
+// currency's symbol.
+func scalarLabel(k key.Key, money string) (string, string) {
+	l, ok := scalarLabels[k.Name]
+	if !ok {
+		return k.String(), ""
+	}
+	switch l.unit {
+	case "money m":
+		return l.title, money + " m"
+	case "money":
+		return l.title, money
+	}
+	return l.title, l.unit
+}
+
+// bridgeLabel labels a figure of the bridge or an input of one of its items: the
+// holding-company discount, a line's value, a stake's discount, shares or price.
+func bridgeLabel(k key.Key, money string) (string, string) {
+	switch {
+	case k.Item == "holdco" && k.Name == "discount":
+		return "Holding-company discount", "%"
+	case k.Name == "":
+		return "Bridge: " + k.Item, money + " m"
+	case k.Name == "discount":
+		return k.Item + ": discount", "%"
+	case k.Name == "shares":
+		return k.Item + ": shares", "m"
+	case k.Name == "price":
+		return k.Item + ": price", ""
+	}
+	return k.Item + ": " + k.Name, ""
+}
+
+// dilutionLabel labels a tranche's count or strike.
+func dilutionLabel(k key.Key, money string) (string, string) {
+	switch k.Name {
+	case "count":
+		return k.Item + ": shares issued", "m"
+	case "strike":
+		return k.Item + ": strike", money
+	}
+	return k.String(), ""
+}
+
+// horizonLabel labels the horizon's rate or period.
+func horizonLabel(k key.Key) (string, string) {
+	switch k.Name {
+	case "rate":
+		return "Discount rate", "%"
+	case "years":
+		return "Years to the target", ""
+	}
+	return k.String(), ""
 }
 
 // symbol is a currency's symbol as the model gives it ("HK$"), else its code.
