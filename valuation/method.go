@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -214,30 +215,12 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 	if err != nil { // the metric the part prices is at fault: the plan's lookup has no key
 		return PartValue{}, fmt.Errorf("%w: %w", fault.ErrMetric, fault.Within(err, fault.Error{Key: metricKey}))
 	}
+	money, err := m.checkLine(in, line)
+	if err != nil {
+		return PartValue{}, err
+	}
 	metric := line.Metric
 	figure := line.Value
-	money := false
-	switch line.Unit {
-	case segments.MillionUsers:
-	case segments.Millions:
-		money = true
-	default:
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric, Key: metricKey}
-	}
-	if figure.Sign() <= 0 {
-		return PartValue{}, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(metric), Value: fault.Plain(figure), Err: fault.ErrMetric,
-			Key: metricKey}
-	}
-	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
-	// values. A label of one's own is free text.
-	if known := knownLabel(m.Label); known != "" && strings.HasPrefix(known, "EV/") != m.Comps.Enterprise {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch,
-			Key: methodKey}
-	}
-	if money != m.Comps.Money {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: string(metric),
-			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch, Key: metricKey}
-	}
 	mult, err := multiple()
 	if err != nil {
 		return PartValue{}, err
@@ -264,6 +247,37 @@ func (m Multiple) value(in Subject, multiple func() (comps.SetMultiple, error)) 
 		Value:       mult.Value.Mul(figure).Mul(rate.Rate),
 		Enterprise:  m.Comps.Enterprise,
 	}, nil
+}
+
+// checkLine returns the error of the segment's line that the multiple prices, if it
+// cannot price it: a unit neither users nor money, a figure not above zero, a label of
+// the other basis than the set's (EV/ or P/), or a set of the other kind (money or
+// users). It reports whether the figure is money.
+func (m Multiple) checkLine(in Subject, line segments.Line) (bool, error) {
+	metricKey, methodKey := key.Part(in.Segment, "metric"), key.Part(in.Segment, "method")
+	money := false
+	switch line.Unit {
+	case segments.MillionUsers:
+	case segments.Millions:
+		money = true
+	default:
+		return false, &fault.Error{Pkg: "valuation", Field: string(line.Metric), Value: "unit " + line.Unit.String(), Err: fault.ErrMetric, Key: metricKey}
+	}
+	if line.Value.Sign() <= 0 {
+		return false, &fault.Error{Pkg: "segments", Segment: in.Segment, Year: in.Forecast.Year, Field: string(line.Metric), Value: fault.Plain(line.Value), Err: fault.ErrMetric,
+			Key: metricKey}
+	}
+	// A constructor's label says what it prices: EV/ on enterprise values, P/ on market
+	// values. A label of one's own is free text.
+	if known := knownLabel(m.Label); known != "" && strings.HasPrefix(known, "EV/") != m.Comps.Enterprise {
+		return false, &fault.Error{Pkg: "valuation", Field: "method", Value: fmt.Sprintf("%q on set %q (enterprise %v)", m.Label, m.Comps.Name, m.Comps.Enterprise), Err: fault.ErrMismatch,
+			Key: methodKey}
+	}
+	if money != m.Comps.Money {
+		return false, &fault.Error{Pkg: "valuation", Field: string(line.Metric),
+			Value: fmt.Sprintf("(%s) priced on set %q (%s)", kind(money), m.Comps.Name, kind(m.Comps.Money)), Err: fault.ErrMismatch, Key: metricKey}
+	}
+	return money, nil
 }
 
 func kind(money bool) string {
