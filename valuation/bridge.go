@@ -70,7 +70,7 @@ func (k *ItemKind) UnmarshalText(b []byte) error {
 // comparable.
 type Item struct {
 	Kind     ItemKind
-	Name     string          // stable key, unique in the bridge, not "holdco": the line's figure is bridge/NAME
+	Name     string          // stable key, unique in the bridge, not "holdco" or "holdco_discount": the line's figure is bridge/NAME
 	Note     string          // the source: "2024 annual report, note 21"
 	Currency comps.Currency  // of Amount or Price; converted to the model's through its FX
 	Amount   decimal.Decimal // millions of Currency, not negative: the kind gives the sign
@@ -307,7 +307,7 @@ func (m Model) bridge(sum decimal.Decimal) ([]BridgeLine, decimal.Decimal, error
 			base = stakes
 		}
 		v := base.Mul(d).Neg()
-		lines = append(lines, BridgeLine{Kind: Holdco, Name: "holdco_discount", Note: "holding-company discount", Value: v, FX: one})
+		lines = append(lines, BridgeLine{Kind: Holdco, Name: holdcoLine, Note: "holding-company discount", Value: v, FX: one})
 		equity = equity.Add(v)
 	}
 	return lines, equity, nil
@@ -346,8 +346,9 @@ func (b Bridge) checkItem(i int) error {
 		return &fault.Error{Pkg: "valuation", Line: "bridge " + it.Name, Field: field, Value: value, Err: err, Key: k}
 	}
 	switch {
-	case it.Name == "" || it.Name == "holdco" || slices.ContainsFunc(b.Items[:i], func(o Item) bool { return o.Name == it.Name }):
-		// holdco names the holding-company discount's keys (bridge/holdco/discount)
+	case it.Name == "" || it.Name == "holdco" || it.Name == holdcoLine || slices.ContainsFunc(b.Items[:i], func(o Item) bool { return o.Name == it.Name }):
+		// holdco names the holding-company discount's keys (bridge/holdco/discount),
+		// holdco_discount its line (bridge/holdco_discount)
 		return bad("name", "name", strconv.Quote(it.Name), fault.ErrBridge)
 	case it.Kind < Cash || it.Kind > Preferred:
 		return bad("kind", "kind", it.Kind.String(), fault.ErrBridge)
@@ -376,6 +377,10 @@ func (it Item) value(rate decimal.Decimal) decimal.Decimal {
 	}
 	return decimal.Decimal{}
 }
+
+// holdcoLine is the name of the holding-company discount's line of the bridge, which no
+// item or convertible bond may take.
+const holdcoLine = "holdco_discount"
 
 // diluted is the dilution worked out: the value a share of the year priced, the target,
 // the diluted count, the equity the count divides (the bridge's, less the face of every
@@ -441,7 +446,7 @@ func (m Model) checkTranche(i int) error {
 	// unique; a bond's line of debt stands among the bridge's items.
 	named := func(o Tranche) bool { return o.Name == t.Name }
 	if t.Name == "" || slices.ContainsFunc(m.Dilution.Tranches[:i], named) ||
-		t.Convertible && slices.ContainsFunc(m.Bridge.Items, func(it Item) bool { return it.Name == t.Name }) {
+		t.Convertible && (t.Name == holdcoLine || slices.ContainsFunc(m.Bridge.Items, func(it Item) bool { return it.Name == t.Name })) {
 		return &fault.Error{Pkg: "valuation", Line: "dilution " + t.Name, Field: "name", Value: strconv.Quote(t.Name),
 			Err: fault.ErrDilution, Key: key.Key{Space: key.SpaceDilution, Item: t.Name}}
 	}

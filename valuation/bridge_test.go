@@ -133,6 +133,14 @@ func TestBridgeErrors(t *testing.T) {
 		{"an item named holdco", func(m *valuation.Model) {
 			m.Bridge.Items = []valuation.Item{{Kind: valuation.Cash, Name: "holdco", Currency: "USD", Amount: d("1")}}
 		}, fault.ErrBridge, "bridge holdco"},
+		// holdco_discount is the discount's line: an item or a bond of the name listed
+		// bridge/holdco_discount twice, and Lookup found the first.
+		{"an item named holdco_discount", func(m *valuation.Model) {
+			m.Bridge.Items = []valuation.Item{{Kind: valuation.Cash, Name: "holdco_discount", Currency: "USD", Amount: d("1")}}
+		}, fault.ErrBridge, "bridge holdco_discount"},
+		{"a bond named holdco_discount", func(m *valuation.Model) {
+			m.Dilution.Tranches = []valuation.Tranche{{Name: "holdco_discount", Count: d("1"), Strike: d("10"), Convertible: true}}
+		}, fault.ErrDilution, "dilution holdco_discount"},
 		{"negative options", func(m *valuation.Model) {
 			m.Dilution.Tranches = []valuation.Tranche{{Name: "o", Count: d("-1")}}
 		}, fault.ErrNegative, "dilution o"},
