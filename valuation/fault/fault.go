@@ -1,9 +1,11 @@
 // Package fault holds sotp's one located error type, Error, and its one set of
 // sentinels: every package reports bad input as an *Error that says where the problem is
 // and wraps a sentinel, so one errors.As finds the location and errors.Is the sentinel,
-// whichever package the error came from. ToJSON gives each error its JSON form, with a
-// code. The package imports nothing of sotp but the leaf package key, so that every
-// other package can import it; Plain is the one exact formatter of a decimal.
+// whichever package the error came from; each sentinel is in one of seven categories
+// (ErrInvalid, ErrMissing, ErrUnknown, ...), which errors.Is matches too. ToJSON gives
+// each error its JSON form, with a code. The package imports nothing of sotp but the
+// leaf package key, so that every other package can import it; Plain is the one exact
+// formatter of a decimal.
 package fault
 
 import (

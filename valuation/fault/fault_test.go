@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,6 +185,44 @@ func TestSentinelsListed(t *testing.T) {
 			t.Errorf("%s (%s): ByCode %v, seen %v", d[1], d[2], ok, seen[d[2]])
 		}
 		seen[d[2]] = true
+	}
+}
+
+// TestCategories: every sentinel belongs to one of the seven categories, which are their
+// own; errors.Is matches a located error's category and its sentinel, never another
+// category; JSON still carries the sentinel's own code.
+func TestCategories(t *testing.T) {
+	cats := []*fault.Sentinel{fault.ErrInvalid, fault.ErrMissing, fault.ErrUnknown, fault.ErrUnsupported, fault.ErrSyntax, fault.ErrLimit, fault.ErrNoSolution}
+	src, err := os.ReadFile("sentinels.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[*fault.Sentinel]int{}
+	for _, d := range regexp.MustCompile(`(?m)^\t(Err[A-Za-z]*) += &Sentinel\{code: "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		s, _ := fault.ByCode(d[2])
+		c := s.Category()
+		if !slices.Contains(cats, c) {
+			t.Errorf("%s: category %q is not one of the seven", d[1], c.Code())
+			continue
+		}
+		count[c]++
+		err := &fault.Error{Pkg: "x", Field: "f", Err: s}
+		for _, o := range cats {
+			if got := errors.Is(err, o); got != (o == c) {
+				t.Errorf("%s: errors.Is(err, %s) = %v, its category is %s", d[1], o.Code(), got, c.Code())
+			}
+		}
+		if !errors.Is(err, s) || fault.ToJSON(err).Code != d[2] {
+			t.Errorf("%s: errors.Is its own sentinel %v, JSON code %q", d[1], errors.Is(err, s), fault.ToJSON(err).Code)
+		}
+	}
+	for _, c := range cats {
+		if c.Category() != c || count[c] < 2 {
+			t.Errorf("category %s: its own category %v, %d sentinels in it", c.Code(), c.Category() == c, count[c])
+		}
+	}
+	if !errors.Is(fault.ErrRate, fault.ErrInvalid) || errors.Is(fault.ErrInvalid, fault.ErrRate) {
+		t.Error("a sentinel is its category's; a category is not its members'")
 	}
 }
 
