@@ -6,11 +6,12 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/mathext"
+
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/sensitivity/internal/qmc"
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/mathext"
 )
 
 // Distribution is a univariate distribution, as gonum's distuv types implement it:
@@ -127,75 +128,25 @@ func newSampler(ctx context.Context, inputs []Variable, bounds [][2]float64, cor
 	d := len(inputs)
 	s := &sampler{n: n, d: d, seed: seed}
 	for j, in := range inputs {
-		for _, prev := range inputs[:j] {
-			if prev.Name == in.Name {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Err: fault.ErrDuplicateAssumption}
-			}
+		if err := s.add(inputs[:j], in, bounds[j]); err != nil {
+			return nil, err
 		}
-		if in.Dist == nil {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no distribution", Err: fault.ErrDistribution}
-		}
-		lo, hi := bounds[j][0], bounds[j][1]
-		if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: fault.ErrDistribution}
-		}
-		if in.Min != in.Max {
-			lo, hi = math.Max(lo, in.Min), math.Min(hi, in.Max)
-		}
-		cl, ch, ok := mass(in.Dist, lo, hi)
-		if !ok {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: fault.ErrDistribution}
-		}
-		s.dists = append(s.dists, in.Dist)
-		s.lo, s.wid = append(s.lo, cl), append(s.wid, ch-cl)
 	}
 	if corr != nil {
-		if r, c := corr.Dims(); r != d || c != d {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: fault.ErrDistribution}
+		chol, err := cholesky(corr, d)
+		if err != nil {
+			return nil, err
 		}
-		for j := range d {
-			if corr.At(j, j) != 1 {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: fault.ErrDistribution}
-			}
-		}
-		var ch mat.Cholesky
-		if !ch.Factorize(corr) {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
-		}
-		var l mat.TriDense
-		ch.LTo(&l)
-		s.chol = make([]float64, d*d)
-		for i := range d {
-			for j := 0; j <= i; j++ {
-				s.chol[i*d+j] = l.At(i, j)
-			}
-		}
+		s.chol = chol
 	}
 	switch how {
 	case Plain:
 	case LatinHypercube:
-		rng := rand.New(rand.NewPCG(seed, math.MaxUint64))
-		s.perms = make([][]int32, halves*d)
-		for j := range s.perms {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			p := make([]int32, n)
-			for i := range p {
-				p[i] = int32(i)
-			}
-			// Fisher-Yates, as rand.Shuffle does, checking ctx every 2^16 swaps.
-			for i := n - 1; i > 0; i-- {
-				if i&0xffff == 0 {
-					if err := ctx.Err(); err != nil {
-						return nil, err
-					}
-				}
-				k := int(rng.Uint64N(uint64(i + 1)))
-				p[i], p[k] = p[k], p[i]
-			}
-			s.perms[j] = p
+		perms, err := strata(ctx, halves*d, n, seed)
+		if err != nil {
+			return nil, err
 		}
+		s.perms = perms
 	case QuasiRandom:
 		s.per = n / replicates
 		base, err := qmc.New(halves * d)
@@ -209,6 +160,89 @@ func newSampler(ctx context.Context, inputs []Variable, bounds [][2]float64, cor
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: how.String(), Err: fault.ErrOption}
 	}
 	return s, nil
+}
+
+// add checks input in, after the inputs prev, and adds it to the sampler: its
+// distribution, and the CDF at its lower bound and the mass within its bounds (bounds,
+// narrowed by its own Min and Max).
+func (s *sampler) add(prev []Variable, in Variable, bounds [2]float64) error {
+	for _, p := range prev {
+		if p.Name == in.Name {
+			return &fault.Error{Pkg: "sensitivity", Field: in.Name, Err: fault.ErrDuplicateAssumption}
+		}
+	}
+	if in.Dist == nil {
+		return &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no distribution", Err: fault.ErrDistribution}
+	}
+	lo, hi := bounds[0], bounds[1]
+	if math.IsNaN(in.Min) || math.IsNaN(in.Max) || in.Min > in.Max {
+		return &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "bounds [" + ftoa(in.Min) + ", " + ftoa(in.Max) + "]", Err: fault.ErrDistribution}
+	}
+	if in.Min != in.Max {
+		lo, hi = math.Max(lo, in.Min), math.Min(hi, in.Max)
+	}
+	cl, ch, ok := mass(in.Dist, lo, hi)
+	if !ok {
+		return &fault.Error{Pkg: "sensitivity", Field: in.Name, Value: "no probability in [" + ftoa(lo) + ", " + ftoa(hi) + "]", Err: fault.ErrDistribution}
+	}
+	s.dists = append(s.dists, in.Dist)
+	s.lo, s.wid = append(s.lo, cl), append(s.wid, ch-cl)
+	return nil
+}
+
+// cholesky checks corr, a correlation of d inputs, and returns its lower Cholesky factor,
+// row-major.
+func cholesky(corr *mat.SymDense, d int) ([]float64, error) {
+	if r, c := corr.Dims(); r != d || c != d {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: strconv.Itoa(r) + "×" + strconv.Itoa(c) + " for " + strconv.Itoa(d) + " inputs", Err: fault.ErrDistribution}
+	}
+	for j := range d {
+		if corr.At(j, j) != 1 {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "diagonal " + ftoa(corr.At(j, j)), Err: fault.ErrDistribution}
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(corr) {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	chol := make([]float64, d*d)
+	for i := range d {
+		for j := 0; j <= i; j++ {
+			chol[i*d+j] = l.At(i, j)
+		}
+	}
+	return chol, nil
+}
+
+// strata lays out the Latin hypercube strata of count uniforms over n draws, checking ctx
+// as it goes: for each uniform, a permutation of the n strata shuffled by a stream seeded
+// with seed.
+func strata(ctx context.Context, count, n int, seed uint64) ([][]int32, error) {
+	rng := rand.New(rand.NewPCG(seed, math.MaxUint64))
+	perms := make([][]int32, count)
+	for j := range perms {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := make([]int32, n)
+		for i := range p {
+			p[i] = int32(i)
+		}
+		// Fisher-Yates, as rand.Shuffle does, checking ctx every 2^16 swaps.
+		for i := n - 1; i > 0; i-- {
+			if i&0xffff == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			k := int(rng.Uint64N(uint64(i + 1)))
+			p[i], p[k] = p[k], p[i]
+		}
+		perms[j] = p
+	}
+	return perms, nil
 }
 
 // mass returns the distribution's CDF at lo and hi, and whether the distribution is
