@@ -310,33 +310,50 @@ func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segment
 		}
 		return formula(f.Args[0], env, prev)
 	case segments.OpQuo:
-		num, ok, err := formula(f.Args[0], env, prev)
-		if err != nil {
-			return nil, false, err
-		}
-		den, ok2, err := formula(f.Args[1], env, prev)
-		if err != nil || !ok || !ok2 {
-			return nil, false, err
-		}
-		inv, ok := den.simplify().inv()
-		return num.mul(inv), ok, nil
+		return quotient(f, env, prev)
 	case segments.OpMin, segments.OpMax: // folded when no draw moves them; else no float form
-		var out float64
-		for i, a := range f.Args {
-			p, ok, err := formula(a, env, prev)
-			if err != nil || !ok {
-				return nil, false, err
-			}
-			v, ok := p.simplify().constant()
-			if !ok {
-				return nil, false, nil
-			}
-			if i == 0 || f.Op == segments.OpMin && v < out || f.Op == segments.OpMax && v > out {
-				out = v
-			}
-		}
-		return constant(out), true, nil
+		return extreme(f, env, prev)
 	}
+	return combine(f, env, prev)
+}
+
+// quotient is formula's poly of a division f: its numerator times the inverse of its
+// denominator, which must be a single monomial.
+func quotient(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+	num, ok, err := formula(f.Args[0], env, prev)
+	if err != nil {
+		return nil, false, err
+	}
+	den, ok2, err := formula(f.Args[1], env, prev)
+	if err != nil || !ok || !ok2 {
+		return nil, false, err
+	}
+	inv, ok := den.simplify().inv()
+	return num.mul(inv), ok, nil
+}
+
+// extreme is formula's poly of a min or max f: the constant it folds to when no draw
+// moves its arguments; false when one does.
+func extreme(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+	var out float64
+	for i, a := range f.Args {
+		p, ok, err := formula(a, env, prev)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		v, ok := p.simplify().constant()
+		if !ok {
+			return nil, false, nil
+		}
+		if i == 0 || f.Op == segments.OpMin && v < out || f.Op == segments.OpMax && v > out {
+			out = v
+		}
+	}
+	return constant(out), true, nil
+}
+
+// combine is formula's poly of f, the product (OpMul) or else the sum of its arguments.
+func combine(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	var out poly
 	for i, a := range f.Args {
 		p, ok, err := formula(a, env, prev)
@@ -368,16 +385,9 @@ func (c *compiler) output(name string) (poly, error) {
 	m := c.e.base
 	switch {
 	case k.Space == key.SpaceScalar && (k.Name == key.Sum || k.Name == key.Equity):
-		sum := poly{}
-		for i := range m.Parts {
-			v, err := c.part(i)
-			if err != nil {
-				return nil, err
-			}
-			sum = sum.add(v)
-		}
-		if k.Name == key.Sum {
-			return sum, nil
+		sum, err := c.sum()
+		if err != nil || k.Name == key.Sum {
+			return sum, err
 		}
 		return c.bridge(sum)
 	case k.Space == key.SpacePart && k.Name == "value":
@@ -387,42 +397,71 @@ func (c *compiler) output(name string) (poly, error) {
 			}
 		}
 	case k.Space == key.SpaceForecast && !k.Growth:
-		y := k.Year
-		if _, ok := m.Plan.Users[y]; !ok {
-			return nil, none
-		}
-		if k.Segment == "" {
-			mau, dau := c.users(y)
-			switch segments.Metric(k.Name) {
-			case segments.MAU:
-				return mau, nil
-			case segments.DAU:
-				return dau, nil
-			case segments.Revenue:
-				sum := poly{}
-				for _, s := range m.Plan.Segments {
-					l, err := c.lines(s, y)
-					if err != nil {
-						return nil, err
-					}
-					sum = sum.add(l[segments.Revenue])
-				}
-				return sum, nil
-			}
-		}
-		for _, s := range m.Plan.Segments {
-			if s.Name == k.Segment {
-				l, err := c.lines(s, y)
-				if err != nil {
-					return nil, err
-				}
-				if v, ok := l[segments.Metric(k.Name)]; ok {
-					return v, nil
-				}
-			}
+		if p, ok, err := c.forecast(k); err != nil || ok {
+			return p, err
 		}
 	}
 	return nil, none
+}
+
+// sum compiles the sum of the parts' values.
+func (c *compiler) sum() (poly, error) {
+	sum := poly{}
+	for i := range c.e.base.Parts {
+		v, err := c.part(i)
+		if err != nil {
+			return nil, err
+		}
+		sum = sum.add(v)
+	}
+	return sum, nil
+}
+
+// forecast compiles a forecast key: the users or the revenue of year k.Year, or a line of
+// a segment in it; false when the plan has no such figure.
+func (c *compiler) forecast(k key.Key) (poly, bool, error) {
+	m := c.e.base
+	y := k.Year
+	if _, ok := m.Plan.Users[y]; !ok {
+		return nil, false, nil
+	}
+	if k.Segment == "" {
+		mau, dau := c.users(y)
+		switch segments.Metric(k.Name) {
+		case segments.MAU:
+			return mau, true, nil
+		case segments.DAU:
+			return dau, true, nil
+		case segments.Revenue:
+			sum, err := c.revenue(y)
+			return sum, true, err
+		}
+	}
+	for _, s := range m.Plan.Segments {
+		if s.Name == k.Segment {
+			l, err := c.lines(s, y)
+			if err != nil {
+				return nil, false, err
+			}
+			if v, ok := l[segments.Metric(k.Name)]; ok {
+				return v, true, nil
+			}
+		}
+	}
+	return nil, false, nil
+}
+
+// revenue compiles the revenue of year y: the sum of the segments'.
+func (c *compiler) revenue(y int) (poly, error) {
+	sum := poly{}
+	for _, s := range c.e.base.Plan.Segments {
+		l, err := c.lines(s, y)
+		if err != nil {
+			return nil, err
+		}
+		sum = sum.add(l[segments.Revenue])
+	}
+	return sum, nil
 }
 
 // bridge compiles equity: the sum and the bridge's lines, as valuation works them out,
@@ -622,67 +661,99 @@ func (k *check) ok(x []float64) bool {
 // figure above 0. Conditions that no drawn variable enters hold at the base and are left
 // out.
 func (c *compiler) checks() ([]check, error) {
-	var out []check
-	var seen []poly // the conditions added, to add each once
-	add := func(p poly, strict bool, reason string) {
-		p = p.simplify()
-		if !slices.ContainsFunc(p, func(m mono) bool { return len(m.f) > 0 }) {
-			return
-		}
-		for i, q := range seen {
-			if out[i].strict == strict && slices.EqualFunc(p, q, func(a, b mono) bool { return a.c == b.c && slices.Equal(a.f, b.f) }) {
-				return
-			}
-		}
-		seen = append(seen, p)
-		out = append(out, newCheck(p, strict, reason))
-	}
-	lo, hi := comps.RateBounds()
-	minRate, maxRate := f64(lo), f64(hi)
+	var l checkList
 	for i, name := range c.vars {
 		r, err := c.e.resolve(name)
 		if err != nil {
 			return nil, err
 		}
 		x := poly{{c: 1, f: []factor{{v: i}}}}
-		below := func(hi float64) { add(constant(hi).add(x.scale(-1)), false, name+" above "+ftoa(hi)) }
-		switch r.Kind {
-		case valuation.KindUsers:
-			if r.Key.Name == string(segments.MAU) {
-				add(x, true, name+" not above 0")
-			} else {
-				add(x, false, name+" below 0")
-			}
-		case valuation.KindRate:
-			add(x, false, name+" below 0")
-			below(1)
-		case valuation.KindMargin:
-			add(x.add(constant(1)), false, name+" below -1")
-			below(1)
-		case valuation.KindMoney, valuation.KindPrice:
-			add(x, false, name+" below 0")
-		case valuation.KindMultiple, valuation.KindShares:
-			add(x, true, name+" not above 0")
-		case valuation.KindPremium:
-			add(x.add(constant(1)), true, name+" not above -1")
-		case valuation.KindFX:
-			add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
-			below(maxRate)
-		}
-		m := c.e.base
-		switch { // bounds of their own, as valuation checks them
-		case name == "horizon/rate", r.Key.Space == key.SpaceBridge && r.Key.Name == "discount":
-			add(constant(1).add(x.scale(-1)), true, name+" not below 1")
-		case name == "horizon/years":
-			below(valuation.MaxHorizonYears)
-		case name == key.Price && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
-			add(x, true, name+" not above 0, and the dilution is at the price")
-		}
+		l.kind(x, r)
+		c.own(&l, x, r)
 	}
 	for _, y := range c.e.base.Plan.Years {
 		mau, dau := c.users(y)
-		add(mau.add(dau.scale(-1)), false, yearPrefix(y)+"dau above "+yearPrefix(y)+"mau")
+		l.add(mau.add(dau.scale(-1)), false, yearPrefix(y)+"dau above "+yearPrefix(y)+"mau")
 	}
+	if err := c.figures(&l); err != nil {
+		return nil, err
+	}
+	return l.checks, nil
+}
+
+// checkList is the checks compiled so far, and the condition of each, to add each once.
+type checkList struct {
+	checks []check
+	seen   []poly
+}
+
+// add adds the check of p > 0 (strict) or p ≥ 0, unless no variable enters p or the same
+// condition is in the list already.
+func (l *checkList) add(p poly, strict bool, reason string) {
+	p = p.simplify()
+	if !slices.ContainsFunc(p, func(m mono) bool { return len(m.f) > 0 }) {
+		return
+	}
+	for i, q := range l.seen {
+		if l.checks[i].strict == strict && slices.EqualFunc(p, q, func(a, b mono) bool { return a.c == b.c && slices.Equal(a.f, b.f) }) {
+			return
+		}
+	}
+	l.seen = append(l.seen, p)
+	l.checks = append(l.checks, newCheck(p, strict, reason))
+}
+
+// below adds the check that x, the drawn assumption name, is at most hi.
+func (l *checkList) below(x poly, name string, hi float64) {
+	l.add(constant(hi).add(x.scale(-1)), false, name+" above "+ftoa(hi))
+}
+
+// kind adds the checks that x, the drawn assumption r, is within its kind's range.
+func (l *checkList) kind(x poly, r ref) {
+	name := r.name
+	switch r.Kind {
+	case valuation.KindUsers:
+		if r.Key.Name == string(segments.MAU) {
+			l.add(x, true, name+" not above 0")
+		} else {
+			l.add(x, false, name+" below 0")
+		}
+	case valuation.KindRate:
+		l.add(x, false, name+" below 0")
+		l.below(x, name, 1)
+	case valuation.KindMargin:
+		l.add(x.add(constant(1)), false, name+" below -1")
+		l.below(x, name, 1)
+	case valuation.KindMoney, valuation.KindPrice:
+		l.add(x, false, name+" below 0")
+	case valuation.KindMultiple, valuation.KindShares:
+		l.add(x, true, name+" not above 0")
+	case valuation.KindPremium:
+		l.add(x.add(constant(1)), true, name+" not above -1")
+	case valuation.KindFX:
+		lo, hi := comps.RateBounds()
+		minRate, maxRate := f64(lo), f64(hi)
+		l.add(x.add(constant(-minRate)), false, name+" below "+ftoa(minRate))
+		l.below(x, name, maxRate)
+	}
+}
+
+// own adds the checks of the bounds some assumptions have of their own, as valuation
+// checks them, on x, the drawn assumption r.
+func (c *compiler) own(l *checkList, x poly, r ref) {
+	name, m := r.name, c.e.base
+	switch {
+	case name == "horizon/rate", r.Key.Space == key.SpaceBridge && r.Key.Name == "discount":
+		l.add(constant(1).add(x.scale(-1)), true, name+" not below 1")
+	case name == "horizon/years":
+		l.below(x, name, valuation.MaxHorizonYears)
+	case name == key.Price && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
+		l.add(x, true, name+" not above 0, and the dilution is at the price")
+	}
+}
+
+// figures adds the checks that every part's priced figure is above 0.
+func (c *compiler) figures(l *checkList) error {
 	m := c.e.base
 	for i, part := range m.Parts {
 		pv := c.e.result.Parts[i]
@@ -692,14 +763,14 @@ func (c *compiler) checks() ([]check, error) {
 			}
 			lines, err := c.lines(s, m.Year)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if fig, ok := lines[pv.Metric]; ok {
-				add(fig, true, "part/"+part.Segment+": "+string(pv.Metric)+" not above 0")
+				l.add(fig, true, "part/"+part.Segment+": "+string(pv.Metric)+" not above 0")
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // guard decides whether a draw meets every check, as fast as the checks allow: the
@@ -741,53 +812,73 @@ func (iv *interval) below(b float64, strict bool) {
 	}
 }
 
+// intervals is the intervals of the variables with bounds, in the order first bounded.
+type intervals struct {
+	list []interval
+	at   map[int]int // variable → its interval
+}
+
+// of returns variable v's interval, added unbounded when v has none yet.
+func (b *intervals) of(v int) *interval {
+	i, ok := b.at[v]
+	if !ok {
+		i = len(b.list)
+		b.at[v] = i
+		b.list = append(b.list, interval{v: v, lo: math.Inf(-1), hi: math.Inf(1)})
+	}
+	return &b.list[i]
+}
+
+// nonNegative reports whether variable v is bounded at or above 0.
+func (b *intervals) nonNegative(v int) bool { i, ok := b.at[v]; return ok && b.list[i].lo >= 0 }
+
+// monomial reports whether p is a positive coefficient times a product of variables
+// bounded at or above 0.
+func (b *intervals) monomial(p program) bool {
+	return len(p.terms) == 1 && p.terms[0].c > 0 && !slices.ContainsFunc(p.fvars, func(f int32) bool { return f < 0 || !b.nonNegative(int(f)) })
+}
+
+// limit returns the closed bounds of the interval, for first to compare with.
+func (iv *interval) limit() limit {
+	l := limit{v: iv.v, least: iv.lo, most: iv.hi}
+	if iv.loStrict {
+		l.least = math.Nextafter(iv.lo, math.Inf(1))
+	}
+	if iv.hiStrict {
+		l.most = math.Nextafter(iv.hi, math.Inf(-1))
+	}
+	return l
+}
+
+// newGuard returns the guard of the checks.
 func newGuard(checks []check) guard {
 	g := guard{checks: checks}
-	var bounds []interval
-	at := map[int]int{} // variable → its interval
-	bound := func(v int) *interval {
-		i, ok := at[v]
-		if !ok {
-			i = len(bounds)
-			at[v] = i
-			bounds = append(bounds, interval{v: v, lo: math.Inf(-1), hi: math.Inf(1)})
-		}
-		return &bounds[i]
-	}
+	bounds := intervals{at: map[int]int{}}
 	for _, k := range checks {
 		switch {
 		case k.v >= 0 && k.upper:
-			bound(k.v).below(k.bound, k.strict)
+			bounds.of(k.v).below(k.bound, k.strict)
 		case k.v >= 0:
-			bound(k.v).above(k.bound, k.strict)
+			bounds.of(k.v).above(k.bound, k.strict)
 		}
 	}
-	nonNegative := func(v int) bool { i, ok := at[v]; return ok && bounds[i].lo >= 0 }
 	for i, k := range checks {
 		if k.v >= 0 {
 			continue
 		}
-		p := k.p
-		monomial := len(p.terms) == 1 && p.terms[0].c > 0 && !slices.ContainsFunc(p.fvars, func(f int32) bool { return f < 0 || !nonNegative(int(f)) })
+		monomial := bounds.monomial(k.p)
 		switch {
 		case monomial && k.strict:
-			for _, f := range p.fvars {
-				bound(int(f)).above(0, true)
+			for _, f := range k.p.fvars {
+				bounds.of(int(f)).above(0, true)
 			}
 		case monomial: // a product of variables not below zero is not below zero
 		default:
 			g.progs = append(g.progs, i)
 		}
 	}
-	for _, b := range bounds {
-		l := limit{v: b.v, least: b.lo, most: b.hi}
-		if b.loStrict {
-			l.least = math.Nextafter(b.lo, math.Inf(1))
-		}
-		if b.hiStrict {
-			l.most = math.Nextafter(b.hi, math.Inf(-1))
-		}
-		g.limits = append(g.limits, l)
+	for i := range bounds.list {
+		g.limits = append(g.limits, bounds.list[i].limit())
 	}
 	return g
 }
