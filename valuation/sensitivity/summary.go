@@ -105,6 +105,50 @@ func (o Options) stats(ctx context.Context, src source, threshold float64) ([]bl
 // save the pass: a value is taken at its rank either way, so the summary is the same.
 func (o Options) summary(ctx context.Context, output string, src source, blocks []blockStats, threshold float64, bins int, pilot []float64) (Summary, error) {
 	o.Progress = nil
+	s := totals(output, blocks, threshold)
+	n := s.Valid
+	if bins == 0 {
+		bins = 10
+	}
+	var width float64
+	s.Histogram, width = histogram(s.Min, s.Max, bins)
+	workers := o.workers(src.blocks)
+	p := &countPass{src: src, mean: s.Mean, least: s.Min, width: width, bins: bins}
+	p.counts = make([][]int, workers)
+	for w := range p.counts {
+		p.counts[w] = pad.Slice[int](bins)
+	}
+	// Up to 65,536 values the percentiles sort them all: each block's are kept. Past
+	// that, each value is counted in the bucket of its order key, and a last pass gathers
+	// the values of the few buckets that hold the wanted ranks.
+	p.sorting = n <= chunkSize
+	p.bk = bucketsBetween(s.Min, s.Max)
+	if p.sorting {
+		p.kept = make([][]float64, src.blocks)
+	} else {
+		p.per = p.bk.counters(workers)
+	}
+	p.ss = make([]float64, src.blocks)
+	ps := []float64{0.05, 0.5, 0.95}
+	if !p.sorting && len(pilot) > 0 {
+		p.win = newWindows(pilot, ps, n, workers, o.gatherLimit())
+	}
+	if err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, p.block); err != nil {
+		return Summary{}, err
+	}
+	s.SD = p.sd(n)
+	p.count(s.Histogram)
+	q, err := o.percentiles(ctx, p, n, ps)
+	if err != nil {
+		return Summary{}, err
+	}
+	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
+	return s, nil
+}
+
+// totals returns the summary of output's values that their blocks' stats give: the
+// count, mean, least and greatest values and the share above threshold.
+func totals(output string, blocks []blockStats, threshold float64) Summary {
 	s := Summary{Output: output, Threshold: threshold, Min: math.Inf(1), Max: math.Inf(-1)}
 	sum, above := 0.0, 0
 	for _, b := range blocks {
@@ -121,96 +165,101 @@ func (o Options) summary(ctx context.Context, output string, src source, blocks 
 	s.Draws = n
 	s.Mean = sum / float64(n)
 	s.PAbove = float64(above) / float64(n)
-	if bins == 0 {
-		bins = 10
+	return s
+}
+
+// histogram returns bins empty bins of equal width from lo to hi, the last ending at hi,
+// and their width.
+func histogram(lo, hi float64, bins int) ([]Bin, float64) {
+	width := (hi - lo) / float64(bins)
+	h := make([]Bin, bins)
+	for i := range h {
+		h[i] = Bin{Lo: lo + float64(i)*width, Hi: lo + float64(i+1)*width}
 	}
-	width := (s.Max - s.Min) / float64(bins)
-	s.Histogram = make([]Bin, bins)
-	for i := range s.Histogram {
-		s.Histogram[i] = Bin{Lo: s.Min + float64(i)*width, Hi: s.Min + float64(i+1)*width}
+	h[bins-1].Hi = hi
+	return h, width
+}
+
+// countPass is summary's pass over the values: each block's squared deviations from the
+// mean and each worker's histogram counts; and each block's values, kept to be sorted, or
+// else each worker's counts of the values' buckets (and, with windows, the values around
+// the pilot's percentiles).
+type countPass struct {
+	src         source
+	mean, least float64 // the values' mean and least value
+	width       float64 // a histogram bin's
+	bins        int
+	sorting     bool
+	bk          buckets
+	counts      [][]int     // histogram counts, by worker
+	per         [][]int     // bucket counts, by worker; nil when sorting
+	kept        [][]float64 // values, by block, when sorting
+	ss          []float64   // squared deviations, by block
+	win         *windows
+}
+
+// block counts block b's values on worker w.
+func (p *countPass) block(w, b int) {
+	mean, least, width, bins, bk, win := p.mean, p.least, p.width, p.bins, p.bk, p.win
+	sq, count := 0.0, p.counts[w]
+	var ranked []int
+	if !p.sorting {
+		ranked = p.per[w]
 	}
-	s.Histogram[bins-1].Hi = s.Max
-	workers := o.workers(src.blocks)
-	counts := make([][]int, workers)
-	for w := range counts {
-		counts[w] = pad.Slice[int](bins)
-	}
-	// Up to 65,536 values the percentiles sort them all: each block's are kept. Past
-	// that, each value is counted in the bucket of its order key, and a last pass gathers
-	// the values of the few buckets that hold the wanted ranks.
-	sorting := n <= chunkSize
-	bk := bucketsBetween(s.Min, s.Max)
-	var per [][]int
-	var kept [][]float64
-	if sorting {
-		kept = make([][]float64, src.blocks)
-	} else {
-		per = bk.counters(workers)
-	}
-	ss := make([]float64, src.blocks)
-	mean, least := s.Mean, s.Min
-	ps := []float64{0.05, 0.5, 0.95}
-	var win *windows
-	if !sorting && len(pilot) > 0 {
-		win = newWindows(pilot, ps, n, workers, o.gatherLimit())
-	}
-	err := o.run(ctx, src.blocks, blockSize, src.blocks*blockSize, func(w, b int) {
-		sq, count := 0.0, counts[w]
-		var ranked []int
-		if !sorting {
-			ranked = per[w]
+	var vs []float64
+	p.src.each(w, b, func(v float64) {
+		sq += (v - mean) * (v - mean)
+		i := bins - 1
+		if f := (v - least) / width; width > 0 && f < float64(bins-1) {
+			i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
 		}
-		var vs []float64
-		src.each(w, b, func(v float64) {
-			sq += (v - mean) * (v - mean)
-			i := bins - 1
-			if f := (v - least) / width; width > 0 && f < float64(bins-1) {
-				i = max(int(f), 0) // f is never NaN here: v and the bounds are finite
+		count[i]++
+		if ranked != nil {
+			ranked[bk.of(v)]++
+			if win != nil {
+				win.see(w, v)
 			}
-			count[i]++
-			if ranked != nil {
-				ranked[bk.of(v)]++
-				if win != nil {
-					win.see(w, v)
-				}
-			} else {
-				vs = append(vs, v)
-			}
-		})
-		ss[b] = sq
-		if sorting {
-			kept[b] = vs
+		} else {
+			vs = append(vs, v)
 		}
 	})
-	if err != nil {
-		return Summary{}, err
+	p.ss[b] = sq
+	if p.sorting {
+		p.kept[b] = vs
 	}
+}
+
+// sd returns the sample standard deviation of the pass's n values.
+func (p *countPass) sd(n int) float64 {
 	sq := 0.0
-	for _, x := range ss {
+	for _, x := range p.ss {
 		sq += x
 	}
-	s.SD = math.Sqrt(sq / float64(n-1))
-	for _, c := range counts {
+	return math.Sqrt(sq / float64(n-1))
+}
+
+// count adds the workers' counts into the histogram h.
+func (p *countPass) count(h []Bin) {
+	for _, c := range p.counts {
 		for i, k := range c {
-			s.Histogram[i].Count += k
+			h[i].Count += k
 		}
 	}
-	var q []float64
-	switch {
-	case sorting:
-		q = sortedQuantiles(slices.Concat(kept...), ps)
-	default:
-		if win != nil {
-			q = win.quantiles(n, ps)
-		}
-		if q == nil {
-			if q, err = o.selectRanks(ctx, src, n, bk, per, ps); err != nil {
-				return Summary{}, err
-			}
+}
+
+// percentiles returns the type-7 quantiles at ps of the n values p went over: sorted when
+// it kept them, read in its windows when they hold them, else selected from its buckets
+// in a last pass.
+func (o Options) percentiles(ctx context.Context, p *countPass, n int, ps []float64) ([]float64, error) {
+	if p.sorting {
+		return sortedQuantiles(slices.Concat(p.kept...), ps), nil
+	}
+	if p.win != nil {
+		if q := p.win.quantiles(n, ps); q != nil {
+			return q, nil
 		}
 	}
-	s.P5, s.P50, s.P95 = q[0], q[1], q[2]
-	return s, nil
+	return o.selectRanks(ctx, p.src, n, p.bk, p.per, ps)
 }
 
 // summarize is the summary of samples, all valid, kept in memory.
