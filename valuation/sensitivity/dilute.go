@@ -103,47 +103,67 @@ func (d *diluting) eval(equity float64, x []float64) float64 {
 // dilute returns the value a share of the year priced and the equity it divides, as
 // valuation's dilution works them out at the model's basis.
 func (d *diluting) dilute(equity, discount float64, x []float64) (u, eq float64) {
-	n := len(d.count)
-	var count, strike, eff [maxFloatTranches]float64
-	face := 0.0
-	for i := range n {
-		count[i], strike[i] = d.count[i].at(x), d.strike[i].at(x)
-		eff[i] = strike[i]
-		if d.convertible[i] {
-			face += count[i] * strike[i]
-		} else if d.basis == valuation.AtTarget {
-			eff[i] = strike[i] / discount
-		}
-	}
+	var t drawnTranches
+	face := d.tranches(&t, discount, x)
 	base, basic := equity-face, d.basic.at(x)
 	if d.basis == valuation.AtPrice {
-		price := d.price.at(x)
-		shares := basic
-		eq = base
-		for i := range n {
-			switch {
-			case !(strike[i] < price):
-			case d.convertible[i]:
-				shares += count[i]
-				eq += count[i] * strike[i]
-			default:
-				shares += count[i] - count[i]*strike[i]/price
-			}
-		}
-		return eq / shares, eq
+		return d.atPrice(&t, base, basic, d.price.at(x))
 	}
-	// The tranches by effective strike, stably, as valuation sorts them; the first k are
-	// in the money at the k whose value leaves them on either side.
-	var order [maxFloatTranches]int
-	for i := range n {
-		j := i
-		for ; j > 0 && eff[order[j-1]] > eff[i]; j-- {
-			order[j] = order[j-1]
+	return d.fixedPoint(&t, base, basic)
+}
+
+// drawnTranches are the first n tranches' counts and strikes at a draw, and their
+// effective strikes, on the scale of the value a share (at the target, an option's strike
+// undiscounted), held on the stack.
+type drawnTranches struct {
+	n                  int
+	count, strike, eff [maxFloatTranches]float64
+}
+
+// tranches fills t with the tranches' figures at x, the horizon's factor being discount,
+// and returns the face of the convertibles.
+func (d *diluting) tranches(t *drawnTranches, discount float64, x []float64) (face float64) {
+	t.n = len(d.count)
+	for i := range t.n {
+		t.count[i], t.strike[i] = d.count[i].at(x), d.strike[i].at(x)
+		t.eff[i] = t.strike[i]
+		if d.convertible[i] {
+			face += t.count[i] * t.strike[i]
+		} else if d.basis == valuation.AtTarget {
+			t.eff[i] = t.strike[i] / discount
 		}
-		order[j] = i
 	}
+	return face
+}
+
+// atPrice returns the value a share and the equity it divides, base and basic shares
+// diluted at the price: each tranche struck below it in the money, a convertible
+// converted and an option's cost buying shares back at it.
+func (d *diluting) atPrice(t *drawnTranches, base, basic, price float64) (u, eq float64) {
+	shares := basic
+	eq = base
+	for i := range t.n {
+		switch {
+		case !(t.strike[i] < price):
+		case d.convertible[i]:
+			shares += t.count[i]
+			eq += t.count[i] * t.strike[i]
+		default:
+			shares += t.count[i] - t.count[i]*t.strike[i]/price
+		}
+	}
+	return eq / shares, eq
+}
+
+// fixedPoint returns the value a share and the equity it divides, base and basic shares
+// diluted at the value itself: the first k tranches by effective strike in the money at
+// the k whose value leaves them on either side. The value is NaN, an invalid draw, if no
+// k is found (valuation errs then).
+func (d *diluting) fixedPoint(t *drawnTranches, base, basic float64) (u, eq float64) {
+	n, count, strike, eff := t.n, &t.count, &t.strike, &t.eff
+	order := t.byStrike()
 	num, den := base, basic
-	eq, u = base, math.NaN() // NaN, an invalid draw, if no k is found (valuation errs then)
+	eq, u = base, math.NaN()
 	for k := 0; k <= n; k++ {
 		if k > 0 {
 			i := order[k-1]
@@ -163,4 +183,18 @@ func (d *diluting) dilute(equity, discount float64, x []float64) (u, eq float64)
 		}
 	}
 	return u, math.NaN()
+}
+
+// byStrike returns the tranches' indices by effective strike, stably, as valuation sorts
+// them.
+func (t *drawnTranches) byStrike() [maxFloatTranches]int {
+	var order [maxFloatTranches]int
+	for i := range t.n {
+		j := i
+		for ; j > 0 && t.eff[order[j-1]] > t.eff[i]; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = i
+	}
+	return order
 }
