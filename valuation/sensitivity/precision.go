@@ -76,37 +76,56 @@ func (mc MonteCarlo) precision() (z float64, looks, stops bool, err error) {
 	if notNumber(mc.Confidence) || mc.Confidence < 0 || mc.Confidence >= 1 {
 		return 0, false, false, badOption("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
 	}
-	if len(mc.Percentiles) > MaxPercentiles {
-		return 0, false, false, &fault.Error{Pkg: "sensitivity", Field: "percentiles", Value: strconv.Itoa(len(mc.Percentiles)) + ", want at most " + strconv.Itoa(MaxPercentiles), Err: fault.ErrOption}
+	asked, err := mc.checkPercentiles()
+	if err != nil {
+		return 0, false, false, err
 	}
-	stops = mc.MeanHalfWidth > 0 || mc.MeanRelative > 0
-	for i, p := range mc.Percentiles {
-		field := "percentiles[" + strconv.Itoa(i) + "]"
-		if notNumber(p.P) || p.P <= 0 || p.P >= 1 {
-			return 0, false, false, badOption(field+".p", p.P, "in (0, 1)")
-		}
-		if err := checkAsked(p, field+".half_width", field+".relative"); err != nil {
-			return 0, false, false, err
-		}
-		stops = stops || p.asked()
-	}
-	if len(mc.Percentiles) > 0 && mc.Draws > bufferedDraws {
-		return 0, false, false, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + " with percentiles tracked, want at most " + strconv.Itoa(bufferedDraws) + ": they hold the outputs sorted", Err: fault.ErrOption}
-	}
+	stops = mc.MeanHalfWidth > 0 || mc.MeanRelative > 0 || asked
 	if stops && mc.Sampling == LatinHypercube {
 		return 0, false, false, &fault.Error{Pkg: "sensitivity", Field: "sampling", Value: "latin_hypercube with a precision: its strata depend on the draws", Err: fault.ErrOption}
 	}
+	if z, err = mc.z(); err != nil {
+		return 0, false, false, err
+	}
+	return z, stops || len(mc.Percentiles) > 0, stops, nil
+}
+
+// checkPercentiles checks the percentiles a run tracks, and the draws it may make
+// tracking them, and says whether a precision is asked of one.
+func (mc MonteCarlo) checkPercentiles() (asked bool, err error) {
+	if len(mc.Percentiles) > MaxPercentiles {
+		return false, &fault.Error{Pkg: "sensitivity", Field: "percentiles", Value: strconv.Itoa(len(mc.Percentiles)) + ", want at most " + strconv.Itoa(MaxPercentiles), Err: fault.ErrOption}
+	}
+	for i, p := range mc.Percentiles {
+		field := "percentiles[" + strconv.Itoa(i) + "]"
+		if notNumber(p.P) || p.P <= 0 || p.P >= 1 {
+			return false, badOption(field+".p", p.P, "in (0, 1)")
+		}
+		if err := checkAsked(p, field+".half_width", field+".relative"); err != nil {
+			return false, err
+		}
+		asked = asked || p.asked()
+	}
+	if len(mc.Percentiles) > 0 && mc.Draws > bufferedDraws {
+		return false, &fault.Error{Pkg: "sensitivity", Field: "draws", Value: strconv.Itoa(mc.Draws) + " with percentiles tracked, want at most " + strconv.Itoa(bufferedDraws) + ": they hold the outputs sorted", Err: fault.ErrOption}
+	}
+	return asked, nil
+}
+
+// z returns the normal quantile of the run's confidence (0.95 when it is 0): the
+// half-width of its intervals in standard errors.
+func (mc MonteCarlo) z() (float64, error) {
 	c := mc.Confidence
 	if c == 0 {
 		c = 0.95
 	}
 	// The upper quantile as minus the lower one: 0.5 + c/2 rounds to 1 for c within 2^-53
 	// of 1, whose quantile is infinite.
-	z = -distuv.UnitNormal.Quantile((1 - c) / 2)
+	z := -distuv.UnitNormal.Quantile((1 - c) / 2)
 	if notNumber(z) {
-		return 0, false, false, badOption("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
+		return 0, badOption("confidence", mc.Confidence, "in (0, 1), or 0 for 0.95")
 	}
-	return z, stops || len(mc.Percentiles) > 0, stops, nil
+	return z, nil
 }
 
 // badOption is the error of a run's option field holding v where it wants want.
