@@ -232,11 +232,8 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case mc.Bins < 0 || mc.Bins > MaxBins:
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
-	case notNumber(mc.Threshold):
-		return nil, &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
+	if err := mc.checkSummary(); err != nil {
+		return nil, err
 	}
 	r := &mcRun{e: e, mc: mc, th: mc.Threshold}
 	if r.z, r.looks, r.stops, err = mc.precision(); err != nil {
@@ -248,28 +245,56 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 	if _, err := e.query([]string{mc.Output}); err != nil {
 		return nil, err
 	}
-	bounds, err := e.bounds(mc.Inputs)
-	if err != nil {
+	if err := r.compile(ctx); err != nil {
 		return nil, err
 	}
-	if r.s, err = newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1); err != nil {
-		return nil, err
-	}
-	names := inputNames(mc.Inputs)
-	c := compiler{e: e, vars: names}
-	if r.pr, err = c.program(mc.Output); err != nil {
-		return nil, err
-	}
-	if r.checks, err = c.checks(); err != nil {
-		return nil, err
-	}
-	r.g = newGuard(r.checks)
 	if r.th == 0 && mc.Output == "target" {
 		r.th = f64(e.base.Price)
 	}
+	r.hold()
+	return r, nil
+}
+
+// checkSummary checks the options of the run's summary: its bins and its threshold.
+func (mc MonteCarlo) checkSummary() error {
+	switch {
+	case mc.Bins < 0 || mc.Bins > MaxBins:
+		return &fault.Error{Pkg: "sensitivity", Field: "bins", Value: strconv.Itoa(mc.Bins) + ", want 0 to " + strconv.Itoa(MaxBins), Err: fault.ErrOption}
+	case notNumber(mc.Threshold):
+		return &fault.Error{Pkg: "sensitivity", Field: "threshold", Value: ftoa(mc.Threshold), Err: fault.ErrOption}
+	}
+	return nil
+}
+
+// compile prepares the run's sampler of its inputs, and compiles its output and the
+// checks a draw must meet into programs and a guard.
+func (r *mcRun) compile(ctx context.Context) error {
+	mc := r.mc
+	bounds, err := r.e.bounds(mc.Inputs)
+	if err != nil {
+		return err
+	}
+	if r.s, err = newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1); err != nil {
+		return err
+	}
+	c := compiler{e: r.e, vars: inputNames(mc.Inputs)}
+	if r.pr, err = c.program(mc.Output); err != nil {
+		return err
+	}
+	if r.checks, err = c.checks(); err != nil {
+		return err
+	}
+	r.g = newGuard(r.checks)
+	return nil
+}
+
+// hold makes the room the run holds its draws in: the outputs, or the pilot's when the
+// summary replays them, each block's statistics, and each worker's state.
+func (r *mcRun) hold() {
+	mc, opts := r.mc, r.e.opts
 	buffered := bufferedDraws
-	if e.opts.buffered > 0 {
-		buffered = e.opts.buffered
+	if opts.buffered > 0 {
+		buffered = opts.buffered
 	}
 	if mc.KeepSamples || mc.Draws <= buffered || len(mc.Percentiles) > 0 {
 		r.samples = make([]float64, mc.Draws)
@@ -278,13 +303,12 @@ func (e *Engine) newMCRun(ctx context.Context, mc MonteCarlo) (*mcRun, error) {
 	}
 	blocks := (mc.Draws + blockSize - 1) / blockSize
 	r.stats = make([]blockStats, blocks)
-	r.workers = make([]paddedWorker, e.opts.workers(blocks))
+	r.workers = make([]paddedWorker, opts.workers(blocks))
 	for i := range r.workers {
-		d := len(names)
+		d := len(mc.Inputs)
 		r.workers[i].x, r.workers[i].u, r.workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
 		r.workers[i].invalid = pad.Slice[int](len(r.checks) + 1)
 	}
-	return r, nil
 }
 
 // block draws block b's points up to end (the run's last draw) on worker w, and calls
@@ -329,39 +353,13 @@ func (r *mcRun) draw(ctx context.Context) error {
 		}
 		b0 := first / blockSize
 		err := o.run(ctx, (end-1)/blockSize+1-b0, blockSize, mc.Draws, func(w, bi int) {
-			st := newBlockStats()
-			r.block(w, b0+bi, end, true, func(i int, v float64) {
-				switch {
-				case r.samples != nil:
-					r.samples[i] = v // NaN marks an invalid draw
-				case b0+bi < len(r.pilot) && !math.IsNaN(v):
-					if r.pilot[b0+bi] == nil {
-						r.pilot[b0+bi] = make([]float64, 0, blockSize)
-					}
-					r.pilot[b0+bi] = append(r.pilot[b0+bi], v)
-				}
-				if !math.IsNaN(v) {
-					st.add(v, r.th)
-				}
-			})
-			r.stats[b0+bi] = st
+			r.keep(w, b0+bi, end)
 		})
 		if err != nil {
 			return err
 		}
 		r.drawn = end
-		if !r.looks {
-			break
-		}
-		if mc.FailOnInvalid && slices.ContainsFunc(r.workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
-			break // the run fails: no more rounds
-		}
-		var outputs []float64 // held whenever percentiles are tracked
-		if len(mc.Percentiles) > 0 {
-			outputs = r.samples[first:end]
-		}
-		r.looker.look(r.stats[b0:(end-1)/blockSize+1], outputs, end)
-		if r.stops && r.looker.met && r.looker.last != nil {
+		if !r.looks || r.look(first, end) {
 			break
 		}
 	}
@@ -369,6 +367,43 @@ func (r *mcRun) draw(ctx context.Context) error {
 		r.e.opts.Progress(mc.Draws, mc.Draws) // stopped early: the run is done
 	}
 	return nil
+}
+
+// keep draws block b up to end on worker w, and keeps what the run holds of it: its
+// outputs (or the pilot's) and its statistics.
+func (r *mcRun) keep(w, b, end int) {
+	st := newBlockStats()
+	r.block(w, b, end, true, func(i int, v float64) {
+		switch {
+		case r.samples != nil:
+			r.samples[i] = v // NaN marks an invalid draw
+		case b < len(r.pilot) && !math.IsNaN(v):
+			if r.pilot[b] == nil {
+				r.pilot[b] = make([]float64, 0, blockSize)
+			}
+			r.pilot[b] = append(r.pilot[b], v)
+		}
+		if !math.IsNaN(v) {
+			st.add(v, r.th)
+		}
+	})
+	r.stats[b] = st
+}
+
+// look has the looker reckon the statistics after the round of draws from first to end,
+// and reports whether the run is done: it fails (FailOnInvalid, and a draw was invalid),
+// or it stops at a precision and every one asked for is met.
+func (r *mcRun) look(first, end int) bool {
+	mc := r.mc
+	if mc.FailOnInvalid && slices.ContainsFunc(r.workers, func(w paddedWorker) bool { return slices.ContainsFunc(w.invalid, func(c int) bool { return c > 0 }) }) {
+		return true // the run fails: no more rounds
+	}
+	var outputs []float64 // held whenever percentiles are tracked
+	if len(mc.Percentiles) > 0 {
+		outputs = r.samples[first:end]
+	}
+	r.looker.look(r.stats[first/blockSize:(end-1)/blockSize+1], outputs, end)
+	return r.stops && r.looker.met && r.looker.last != nil
 }
 
 // summarize works out the summary of the draws made, from the outputs held or replayed.
@@ -383,22 +418,7 @@ func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
 	if len(invalid) > 0 && (mc.FailOnInvalid || valid < 2) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, drawn), Err: fault.ErrInvalidDraw}
 	}
-	src := source{blocks: len(stats), each: func(w, b int, visit func(float64)) {
-		r.block(w, b, drawn, false, func(_ int, v float64) {
-			if !math.IsNaN(v) {
-				visit(v)
-			}
-		})
-	}}
-	if r.samples != nil { // read back, not drawn again
-		src = sliceSource(r.samples[:drawn])
-	}
-	var pilot []float64
-	if r.samples == nil {
-		pilot = slices.Concat(r.pilot...)
-		slices.Sort(pilot)
-	}
-	out, err := r.e.opts.summary(ctx, mc.Output, src, stats, r.th, mc.Bins, pilot)
+	out, err := r.e.opts.summary(ctx, mc.Output, r.outputs(), stats, r.th, mc.Bins, r.sortedPilot())
 	if err != nil {
 		return Summary{}, err
 	}
@@ -406,18 +426,50 @@ func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: "outputs beyond the range of float64 statistics", Err: fault.ErrInvalidDraw}
 	}
 	out.Draws, out.Invalid = drawn, invalid
-	if r.looks { // as the stopping rule reckoned them
-		l := r.looker
-		out.Precision, out.Convergence = l.last, l.seen
-		out.Unmet = r.stops && (!l.met || l.last == nil)
-		if len(l.last) > 0 && l.last[0].asked() {
-			out.HalfWidth = (l.last[0].Hi - l.last[0].Lo) / 2
-		}
+	if r.looks {
+		r.reckoned(&out)
 	}
 	if mc.KeepSamples {
 		out.Samples = slices.DeleteFunc(r.samples[:drawn], math.IsNaN)
 	}
 	return out, nil
+}
+
+// outputs returns the valid outputs of the draws made, block by block: read back when
+// the run holds them, else drawn again.
+func (r *mcRun) outputs() source {
+	drawn := r.drawn
+	if r.samples != nil { // read back, not drawn again
+		return sliceSource(r.samples[:drawn])
+	}
+	return source{blocks: (drawn-1)/blockSize + 1, each: func(w, b int, visit func(float64)) {
+		r.block(w, b, drawn, false, func(_ int, v float64) {
+			if !math.IsNaN(v) {
+				visit(v)
+			}
+		})
+	}}
+}
+
+// sortedPilot returns the pilot's outputs sorted; nil when the run holds its outputs.
+func (r *mcRun) sortedPilot() []float64 {
+	if r.samples != nil {
+		return nil
+	}
+	pilot := slices.Concat(r.pilot...)
+	slices.Sort(pilot)
+	return pilot
+}
+
+// reckoned sets out's precision, convergence, whether a precision was unmet and the
+// mean's half-width, as the stopping rule reckoned them.
+func (r *mcRun) reckoned(out *Summary) {
+	l := r.looker
+	out.Precision, out.Convergence = l.last, l.seen
+	out.Unmet = r.stops && (!l.met || l.last == nil)
+	if len(l.last) > 0 && l.last[0].asked() {
+		out.HalfWidth = (l.last[0].Hi - l.last[0].Lo) / 2
+	}
 }
 
 // firstFailed returns the index of the first check x fails, or -1.
@@ -582,30 +634,9 @@ func (b buckets) counters(workers int) [][]int {
 // counts of them in the buckets b: it gathers and sorts the values of the buckets that
 // hold the wanted ranks, in one pass over src.
 func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, per [][]int, ps []float64) ([]float64, error) {
-	counts := per[0]
-	for _, c := range per[1:] {
-		for i, k := range c {
-			counts[i] += k
-		}
-	}
-	// The ranks wanted: floor(h) and the one above, for h = p × (n - 1).
-	ranks := make([]int, 0, 2*len(ps))
-	for _, p := range ps {
-		k := int(p * float64(n-1))
-		ranks = append(ranks, k, min(k+1, n-1))
-	}
-	// Each rank's bucket, and the rank of the bucket's first value.
-	bucketOf := make(map[int]int, len(ranks))
-	for _, r := range ranks {
-		seen := 0
-		for i, c := range counts {
-			if r < seen+c {
-				bucketOf[r] = i
-				break
-			}
-			seen += c
-		}
-	}
+	counts := addCounts(per)
+	ranks := wantedRanks(n, ps)
+	bucketOf := rankBuckets(ranks, counts)
 	// A bucket too full to gather (an output with a point mass puts every draw in one) is
 	// narrowed instead, a pass at a time, until what holds the rank can be gathered.
 	limit := o.gatherLimit()
@@ -636,6 +667,73 @@ func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, 
 			want[i>>6] |= 1 << (i & 63)
 		}
 	}
+	gathered, err := o.gather(ctx, src, b, want)
+	if err != nil {
+		return nil, err
+	}
+	start := make(map[int]int, len(gathered))
+	for i, vs := range gathered {
+		slices.Sort(vs) // the bucket's values in order, whichever worker found them
+		start[i] = first(i)
+	}
+	at := func(r int) float64 {
+		if v, ok := narrowed[r]; ok {
+			return v
+		}
+		i := bucketOf[r]
+		return gathered[i][r-start[i]]
+	}
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		h := p * float64(n-1)
+		lo, hi := at(ranks[2*i]), at(ranks[2*i+1])
+		out[i] = lo + (h-math.Floor(h))*(hi-lo)
+	}
+	return out, nil
+}
+
+// addCounts adds the workers' counts per up into the first's, and returns it.
+func addCounts(per [][]int) []int {
+	counts := per[0]
+	for _, c := range per[1:] {
+		for i, k := range c {
+			counts[i] += k
+		}
+	}
+	return counts
+}
+
+// wantedRanks returns the ranks the type-7 quantiles at ps of n values are read from:
+// floor(h) and the one above, for h = p × (n - 1), for each p in turn.
+func wantedRanks(n int, ps []float64) []int {
+	ranks := make([]int, 0, 2*len(ps))
+	for _, p := range ps {
+		k := int(p * float64(n-1))
+		ranks = append(ranks, k, min(k+1, n-1))
+	}
+	return ranks
+}
+
+// rankBuckets returns the bucket that holds each of the ranks, counts being the values
+// in each bucket.
+func rankBuckets(ranks, counts []int) map[int]int {
+	bucketOf := make(map[int]int, len(ranks))
+	for _, r := range ranks {
+		seen := 0
+		for i, c := range counts {
+			if r < seen+c {
+				bucketOf[r] = i
+				break
+			}
+			seen += c
+		}
+	}
+	return bucketOf
+}
+
+// gather returns src's values in the buckets b whose bits are set in want, by bucket, in
+// one pass over src.
+func (o Options) gather(ctx context.Context, src source, b buckets, want []uint64) (map[int][]float64, error) {
 	found := make([]map[int][]float64, o.workers(src.blocks))
 	for w := range found {
 		found[w] = map[int][]float64{}
@@ -657,25 +755,7 @@ func (o Options) selectRanks(ctx context.Context, src source, n int, b buckets, 
 			gathered[i] = append(gathered[i], vs...)
 		}
 	}
-	start := make(map[int]int, len(gathered))
-	for i, vs := range gathered {
-		slices.Sort(vs) // the bucket's values in order, whichever worker found them
-		start[i] = first(i)
-	}
-	at := func(r int) float64 {
-		if v, ok := narrowed[r]; ok {
-			return v
-		}
-		i := bucketOf[r]
-		return gathered[i][r-start[i]]
-	}
-	out := make([]float64, len(ps))
-	for i, p := range ps {
-		h := p * float64(n-1)
-		lo, hi := at(ranks[2*i]), at(ranks[2*i+1])
-		out[i] = lo + (h-math.Floor(h))*(hi-lo)
-	}
-	return out, nil
+	return gathered, nil
 }
 
 // gatherLimit is the most values selectRanks gathers from one bucket: half the outputs a
@@ -710,12 +790,7 @@ func (o Options) rankIn(ctx context.Context, src source, lo, hi uint64, first, r
 		if err != nil {
 			return 0, err
 		}
-		counts := per[0]
-		for _, c := range per[1:] {
-			for i, k := range c {
-				counts[i] += k
-			}
-		}
+		counts := addCounts(per)
 		i := 0
 		for ; i < len(counts)-1 && r >= first+counts[i]; i++ {
 			first += counts[i]
