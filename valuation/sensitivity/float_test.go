@@ -745,3 +745,18 @@ func TestFloatRefusesAsDecimal(t *testing.T) {
 		t.Error("a valid draw refused")
 	}
 }
+
+// TestCheckNotBound: a condition with a product of variables before a term of one
+// variable is a program, not a bound on that variable: x0·x1 + x2 > 0 at (-5, 5, 1) is
+// -24, and fails. The term of one variable once made it the bound x2 > 0, which passed
+// draws the decimal engine refuses.
+func TestCheckNotBound(t *testing.T) {
+	p := poly{{c: 1, f: []factor{{v: 0}, {v: 1}}}, {c: 1, f: []factor{{v: 2}}}}
+	k := newCheck(p, true, "x0·x1 + x2 not above 0")
+	if k.ok([]float64{-5, 5, 1}) || !k.ok([]float64{5, 5, 1}) {
+		t.Errorf("x0·x1 + x2 > 0: %v at (-5, 5, 1), %v at (5, 5, 1); want false, true", k.ok([]float64{-5, 5, 1}), k.ok([]float64{5, 5, 1}))
+	}
+	if b := newCheck(poly{{c: 2, f: []factor{{v: 1}}}, {c: -4}}, false, ""); b.v != 1 || b.bound != 2 {
+		t.Errorf("2·x1 - 4 ≥ 0 is the bound x1 ≥ 2, got variable %d bound %v", b.v, b.bound)
+	}
+}
