@@ -167,45 +167,60 @@ func (s Sobol) defaults() (Sobol, error) {
 	if s.Confidence == 0 {
 		s.Confidence = 0.95
 	}
-	opt := func(field, value string) (Sobol, error) {
-		return Sobol{}, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
-	}
 	switch {
 	case s.Samples < 2:
-		return opt("samples", strconv.Itoa(s.Samples)+", want 2 or more")
+		return Sobol{}, optionError("samples", strconv.Itoa(s.Samples)+", want 2 or more")
 	case !(s.Confidence > 0 && s.Confidence < 1):
-		return opt("confidence", ftoa(s.Confidence)+", want a level in (0, 1)")
+		return Sobol{}, optionError("confidence", ftoa(s.Confidence)+", want a level in (0, 1)")
 	case len(s.Inputs) == 0:
-		return opt("inputs", "none")
+		return Sobol{}, optionError("inputs", "none")
 	case len(s.Outputs) == 0:
-		return opt("outputs", "none")
+		return Sobol{}, optionError("outputs", "none")
 	}
 	if s.Sampling == QuasiRandom {
-		if s.Replicates == 0 {
-			s.Replicates = 16
-		}
-		switch {
-		case s.Bootstrap > 0:
-			return opt("bootstrap", strconv.Itoa(s.Bootstrap)+" resamples of quasi-random points: their intervals come from Replicates")
-		case s.Replicates < 1 || s.Samples%s.Replicates != 0 || s.Samples/s.Replicates < 2:
-			return opt("replicates", strconv.Itoa(s.Replicates)+" for "+strconv.Itoa(s.Samples)+" samples, want a divisor leaving 2 or more a replicate")
-		}
+		return s.replicateDefaults()
+	}
+	return s.bootstrapDefaults()
+}
+
+// replicateDefaults returns s, sampled quasi-randomly, with its replicates' default filled
+// in and no bootstrap, or the error of a bootstrap asked for or of replicates that do not
+// divide the samples.
+func (s Sobol) replicateDefaults() (Sobol, error) {
+	if s.Replicates == 0 {
+		s.Replicates = 16
+	}
+	switch {
+	case s.Bootstrap > 0:
+		return Sobol{}, optionError("bootstrap", strconv.Itoa(s.Bootstrap)+" resamples of quasi-random points: their intervals come from Replicates")
+	case s.Replicates < 1 || s.Samples%s.Replicates != 0 || s.Samples/s.Replicates < 2:
+		return Sobol{}, optionError("replicates", strconv.Itoa(s.Replicates)+" for "+strconv.Itoa(s.Samples)+" samples, want a divisor leaving 2 or more a replicate")
+	}
+	s.Bootstrap = 0
+	return s, nil
+}
+
+// bootstrapDefaults returns s, sampled plainly or by Latin hypercube, with its bootstrap's
+// default filled in, or the error of a bootstrap out of range or of replicates asked for.
+func (s Sobol) bootstrapDefaults() (Sobol, error) {
+	switch s.Bootstrap {
+	case 0:
+		s.Bootstrap = 200
+	case NoBootstrap:
 		s.Bootstrap = 0
-	} else {
-		switch s.Bootstrap {
-		case 0:
-			s.Bootstrap = 200
-		case NoBootstrap:
-			s.Bootstrap = 0
-		}
-		switch {
-		case s.Bootstrap < 0: // below NoBootstrap
-			return opt("bootstrap", strconv.Itoa(s.Bootstrap))
-		case s.Replicates != 0:
-			return opt("replicates", strconv.Itoa(s.Replicates)+" with "+s.Sampling.String()+" sampling: replicates are scrambles of quasi-random samples")
-		}
+	}
+	switch {
+	case s.Bootstrap < 0: // below NoBootstrap
+		return Sobol{}, optionError("bootstrap", strconv.Itoa(s.Bootstrap))
+	case s.Replicates != 0:
+		return Sobol{}, optionError("replicates", strconv.Itoa(s.Replicates)+" with "+s.Sampling.String()+" sampling: replicates are scrambles of quasi-random samples")
 	}
 	return s, nil
+}
+
+// optionError is the *fault.Error of an option, field, whose value is out of range.
+func optionError(field, value string) error {
+	return &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
 }
 
 func newSobolDesign(ctx context.Context, s Sobol, o Options, bounds [][2]float64) (*SobolDesign, error) {
@@ -696,123 +711,180 @@ func index(f int, num []float64, v float64, est []float64) {
 // stream seeded with (Seed, b), on o's workers), Student's t over quasi-random
 // replicates, or none (NaN).
 func (d *SobolDesign) indices(ctx context.Context, o Options, r *design, all []int) (Indices, error) {
+	k := d.estimates(r)
+	est, num := make([]float64, k), make([]float64, k)
+	x := Indices{Variance: r.estimate(all, nil, num, d.s.Sampling == QuasiRandom), Intervals: "none"}
+	index(len(d.factors), num, x.Variance, est)
+	var lo, hi []float64
+	var err error
+	switch {
+	case d.s.Replicates > 1:
+		x.Intervals = "replicates"
+		lo, hi, err = d.replicates(r, all, est)
+	case d.s.Bootstrap > 0:
+		x.Intervals = "bootstrap"
+		lo, hi, err = d.bootstrap(ctx, o, r, all)
+	default:
+		lo, hi = nans(k), nans(k)
+	}
+	if err != nil {
+		return Indices{}, err
+	}
+	x.Inputs = d.inputIndices(est, lo, hi)
+	if r.fBA != nil {
+		x.Pairs = d.pairIndices(est, lo, hi)
+	}
+	return x, nil
+}
+
+// estimates is the number of indices estimated from r: a first-order and a total one
+// for each factor and, with r's second-order evaluations, one for each pair of factors.
+func (d *SobolDesign) estimates(r *design) int {
 	f := len(d.factors)
 	k := 2 * f
 	if r.fBA != nil {
 		k += f * (f - 1) / 2
 	}
-	est, num := make([]float64, k), make([]float64, k)
-	x := Indices{Variance: r.estimate(all, nil, num, d.s.Sampling == QuasiRandom), Intervals: "none"}
-	index(f, num, x.Variance, est)
-	lo, hi := make([]float64, k), make([]float64, k)
+	return k
+}
+
+// nans returns n NaNs: the bounds of intervals there are none of.
+func nans(n int) []float64 {
+	out := make([]float64, n)
+	for c := range out {
+		out[c] = math.NaN()
+	}
+	return out
+}
+
+// replicates writes the indices of r over the rows all, pooled over the quasi-random
+// replicates, to est, and returns the bounds of their intervals; or the error of a
+// replicate left with fewer than 2 valid rows. Each replicate's numerators and variance
+// are weighted by its rows; the indices are the ratios of their pooled sums (a ratio of
+// means: its bias falls as 1/N, where a mean of each replicate's ratios keeps a bias of
+// 1/(N / Replicates)), and the intervals Student's t over the jackknife's
+// leave-one-replicate-out ratios.
+func (d *SobolDesign) replicates(r *design, all []int, est []float64) (lo, hi []float64, err error) {
+	f, k, reps := len(d.factors), len(est), d.s.Replicates
+	per := d.s.Samples / reps
+	nums, vs, ws := make([][]float64, reps), make([]float64, reps), make([]float64, reps)
+	sum, vsum, wsum := make([]float64, k), 0.0, 0.0
+	for rep := range reps {
+		rows := all[lowerBound(all, rep*per):lowerBound(all, (rep+1)*per)]
+		if len(rows) < 2 {
+			return nil, nil, &fault.Error{Pkg: "sensitivity", Field: "replicates", Value: "replicate " + strconv.Itoa(rep) + " has " + strconv.Itoa(len(rows)) + " valid rows, want 2 or more", Err: fault.ErrInvalidDraw}
+		}
+		nums[rep], ws[rep] = make([]float64, k), float64(len(rows))
+		vs[rep] = r.estimate(rows, nil, nums[rep], true)
+		for c := range k {
+			sum[c] += ws[rep] * nums[rep][c]
+		}
+		vsum, wsum = vsum+ws[rep]*vs[rep], wsum+ws[rep]
+	}
+	pooled := make([]float64, k)
 	for c := range k {
-		lo[c], hi[c] = math.NaN(), math.NaN()
+		pooled[c] = sum[c] / wsum
 	}
+	index(f, pooled, vsum/wsum, est)
+	jack := make([][]float64, reps) // jack[rep][c]: the indices without replicate rep
+	for rep := range reps {
+		w := wsum - ws[rep]
+		for c := range k {
+			pooled[c] = (sum[c] - ws[rep]*nums[rep][c]) / w
+		}
+		jack[rep] = make([]float64, k)
+		index(f, pooled, (vsum-ws[rep]*vs[rep])/w, jack[rep])
+	}
+	lo, hi = make([]float64, k), make([]float64, k)
 	tail := (1 - d.s.Confidence) / 2
-	switch reps := d.s.Replicates; {
-	case reps > 1:
-		// Each replicate's numerators and variance, weighted by its rows; the indices are
-		// the ratios of their pooled sums (a ratio of means: its bias falls as 1/N, where
-		// a mean of each replicate's ratios keeps a bias of 1/(N / Replicates)), and the
-		// intervals Student's t over the jackknife's leave-one-replicate-out ratios.
-		x.Intervals = "replicates"
-		per := d.s.Samples / reps
-		nums, vs, ws := make([][]float64, reps), make([]float64, reps), make([]float64, reps)
-		sum, vsum, wsum := make([]float64, k), 0.0, 0.0
-		for rep := range reps {
-			rows := all[lowerBound(all, rep*per):lowerBound(all, (rep+1)*per)]
-			if len(rows) < 2 {
-				return Indices{}, &fault.Error{Pkg: "sensitivity", Field: "replicates", Value: "replicate " + strconv.Itoa(rep) + " has " + strconv.Itoa(len(rows)) + " valid rows, want 2 or more", Err: fault.ErrInvalidDraw}
-			}
-			nums[rep], ws[rep] = make([]float64, k), float64(len(rows))
-			vs[rep] = r.estimate(rows, nil, nums[rep], true)
-			for c := range k {
-				sum[c] += ws[rep] * nums[rep][c]
-			}
-			vsum, wsum = vsum+ws[rep]*vs[rep], wsum+ws[rep]
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(reps - 1)}.Quantile(1 - tail)
+	for c := range k {
+		mean, ss := 0.0, 0.0
+		for _, e := range jack {
+			mean += e[c]
 		}
-		pooled := make([]float64, k)
-		for c := range k {
-			pooled[c] = sum[c] / wsum
+		mean /= float64(reps)
+		for _, e := range jack {
+			ss += (e[c] - mean) * (e[c] - mean)
 		}
-		index(f, pooled, vsum/wsum, est)
-		jack := make([][]float64, reps) // jack[rep][c]: the indices without replicate rep
-		for rep := range reps {
-			w := wsum - ws[rep]
-			for c := range k {
-				pooled[c] = (sum[c] - ws[rep]*nums[rep][c]) / w
-			}
-			jack[rep] = make([]float64, k)
-			index(f, pooled, (vsum-ws[rep]*vs[rep])/w, jack[rep])
-		}
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(reps - 1)}.Quantile(1 - tail)
-		for c := range k {
-			mean, ss := 0.0, 0.0
-			for _, e := range jack {
-				mean += e[c]
-			}
-			mean /= float64(reps)
-			for _, e := range jack {
-				ss += (e[c] - mean) * (e[c] - mean)
-			}
-			half := t * math.Sqrt(ss*float64(reps-1)/float64(reps))
-			lo[c], hi[c] = est[c]-half, est[c]+half
-		}
-	case d.s.Bootstrap > 0:
-		x.Intervals = "bootstrap"
-		b := d.s.Bootstrap
-		boot := make([][]float64, k) // boot[c][resample]
-		for c := range boot {
-			boot[c] = make([]float64, b)
-		}
-		scratch := make([]struct {
-			_        [64]byte
-			times    []int32
-			num, est []float64
-			rng      rand.PCG
-			_        [64]byte
-		}, o.workers(b))
-		for w := range scratch {
-			scratch[w].times, scratch[w].num, scratch[w].est = pad.Slice[int32](len(all)), pad.Slice[float64](k), pad.Slice[float64](k)
-		}
-		err := o.run(ctx, b, len(all), b*len(all), func(w, i int) {
-			sc := &scratch[w]
-			sc.rng.Seed(d.s.Seed, math.MaxUint64-uint64(i))
-			rng := rand.New(&sc.rng)
-			clear(sc.times)
-			for range all {
-				sc.times[rng.IntN(len(all))]++
-			}
-			index(f, sc.num, r.estimate(all, sc.times, sc.num, false), sc.est)
-			for c := range k {
-				boot[c][i] = sc.est[c]
-			}
-		})
-		if err != nil {
-			return Indices{}, err
-		}
-		for c := range k {
-			q, err := o.quantiles(ctx, finite(boot[c]), tail, 1-tail)
-			if err != nil {
-				return Indices{}, err
-			}
-			lo[c], hi[c] = q[0], q[1]
-		}
+		half := t * math.Sqrt(ss*float64(reps-1)/float64(reps))
+		lo[c], hi[c] = est[c]-half, est[c]+half
 	}
+	return lo, hi, nil
+}
+
+// bootstrap returns the bounds of the percentile intervals of the indices of r over
+// Bootstrap resamples of the rows all: resample b draws its rows from a PCG stream
+// seeded with (Seed, b), on o's workers.
+func (d *SobolDesign) bootstrap(ctx context.Context, o Options, r *design, all []int) (lo, hi []float64, err error) {
+	f, k, b := len(d.factors), d.estimates(r), d.s.Bootstrap
+	boot := make([][]float64, k) // boot[c][resample]
+	for c := range boot {
+		boot[c] = make([]float64, b)
+	}
+	scratch := make([]struct {
+		_        [64]byte
+		times    []int32
+		num, est []float64
+		rng      rand.PCG
+		_        [64]byte
+	}, o.workers(b))
+	for w := range scratch {
+		scratch[w].times, scratch[w].num, scratch[w].est = pad.Slice[int32](len(all)), pad.Slice[float64](k), pad.Slice[float64](k)
+	}
+	err = o.run(ctx, b, len(all), b*len(all), func(w, i int) {
+		sc := &scratch[w]
+		sc.rng.Seed(d.s.Seed, math.MaxUint64-uint64(i))
+		rng := rand.New(&sc.rng)
+		clear(sc.times)
+		for range all {
+			sc.times[rng.IntN(len(all))]++
+		}
+		index(f, sc.num, r.estimate(all, sc.times, sc.num, false), sc.est)
+		for c := range k {
+			boot[c][i] = sc.est[c]
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	lo, hi = make([]float64, k), make([]float64, k)
+	tail := (1 - d.s.Confidence) / 2
+	for c := range k {
+		q, err := o.quantiles(ctx, finite(boot[c]), tail, 1-tail)
+		if err != nil {
+			return nil, nil, err
+		}
+		lo[c], hi[c] = q[0], q[1]
+	}
+	return lo, hi, nil
+}
+
+// inputIndices returns each factor's first-order and total indices, est[i] and
+// est[F+i] for factor i of F, with the bounds of their intervals.
+func (d *SobolDesign) inputIndices(est, lo, hi []float64) []Index {
+	f := len(d.factors)
+	var out []Index
 	for i, fc := range d.factors {
-		x.Inputs = append(x.Inputs, Index{Name: fc.Name, Members: fc.Members,
+		out = append(out, Index{Name: fc.Name, Members: fc.Members,
 			First: est[i], FirstLo: lo[i], FirstHi: hi[i], Total: est[f+i], TotalLo: lo[f+i], TotalHi: hi[f+i]})
 	}
-	if r.fBA != nil {
-		c := 2 * f
-		for i := range f {
-			for j := i + 1; j < f; j++ {
-				x.Pairs = append(x.Pairs, Pair{A: d.factors[i].Name, B: d.factors[j].Name, Second: est[c], Lo: lo[c], Hi: hi[c]})
-				c++
-			}
+	return out
+}
+
+// pairIndices returns each pair of factors' second-order index, from est[2F] on for F
+// factors, with the bounds of its interval.
+func (d *SobolDesign) pairIndices(est, lo, hi []float64) []Pair {
+	f := len(d.factors)
+	var out []Pair
+	c := 2 * f
+	for i := range f {
+		for j := i + 1; j < f; j++ {
+			out = append(out, Pair{A: d.factors[i].Name, B: d.factors[j].Name, Second: est[c], Lo: lo[c], Hi: hi[c]})
+			c++
 		}
 	}
-	return x, nil
+	return out
 }
 
 // lowerBound returns the index of the first of the sorted rows at or above j.
