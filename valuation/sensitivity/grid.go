@@ -257,20 +257,9 @@ func (e *Engine) grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 		return Grid{}, err
 	}
 	g := Grid{Axes: slices.Clone(axes), Bases: make([]decimal.Decimal, len(axes)), Outputs: outputs, Base: make([]decimal.Decimal, len(outputs))}
-	refs := make([]ref, len(axes))
-	for i, a := range axes {
-		for _, v := range append([]decimal.Decimal{a.From, a.To}, a.Values...) {
-			if err := checkValue(a.Name, v); err != nil {
-				return Grid{}, err
-			}
-		}
-		if refs[i], err = e.resolve(a.Name); err != nil {
-			return Grid{}, err
-		}
-		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.Key == refs[i].Key }) {
-			return Grid{}, &fault.Error{Pkg: "sensitivity", Field: a.Name, Err: fault.ErrDuplicateAssumption}
-		}
-		g.Bases[i] = refs[i].Base
+	refs, err := e.resolveAxes(axes, g.Bases)
+	if err != nil {
+		return Grid{}, err
 	}
 	if err := e.eval(q, nil, nil, g.Base); err != nil {
 		return Grid{}, err
@@ -278,36 +267,77 @@ func (e *Engine) grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 	if err := e.opts.admit(ctx, n); err != nil {
 		return Grid{}, err
 	}
-	for i, a := range g.Axes { // spelled out now that the points are admitted
+	if err := spellOut(ctx, g.Axes); err != nil { // now that the points are admitted
+		return Grid{}, err
+	}
+	vq, err := e.compile(q, refs)
+	if err != nil {
+		return Grid{}, err
+	}
+	if err := e.cells(ctx, vq, &g, n); err != nil {
+		return Grid{}, err
+	}
+	g.Warnings = g.noEffect()
+	return g, nil
+}
+
+// resolveAxes checks each axis's values and resolves its assumption, writing its base
+// value to bases, and returns the axes' references; or the error of the first axis with
+// a value out of range, a name that is not an assumption, or the assumption of an axis
+// before it.
+func (e *Engine) resolveAxes(axes []Axis, bases []decimal.Decimal) ([]ref, error) {
+	refs := make([]ref, len(axes))
+	for i, a := range axes {
+		for _, v := range append([]decimal.Decimal{a.From, a.To}, a.Values...) {
+			if err := checkValue(a.Name, v); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if refs[i], err = e.resolve(a.Name); err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(refs[:i], func(r ref) bool { return r.Key == refs[i].Key }) {
+			return nil, &fault.Error{Pkg: "sensitivity", Field: a.Name, Err: fault.ErrDuplicateAssumption}
+		}
+		bases[i] = refs[i].Base
+	}
+	return refs, nil
+}
+
+// spellOut replaces each axis given by Steps with its values, checked, under ctx.
+func spellOut(ctx context.Context, axes []Axis) error {
+	for i, a := range axes {
 		if a.Steps == 0 {
 			continue
 		}
 		values, err := steps(ctx, a.From, a.To, a.Steps)
 		if err != nil {
-			return Grid{}, err
+			return err
 		}
 		for _, v := range values {
 			if err := checkValue(a.Name, v); err != nil {
-				return Grid{}, err
+				return err
 			}
 		}
-		g.Axes[i] = Axis{Name: a.Name, Values: values}
+		axes[i] = Axis{Name: a.Name, Values: values}
 	}
-	axes = g.Axes
-	vq, err := e.compile(q, refs)
-	if err != nil {
-		return Grid{}, err
-	}
+	return nil
+}
+
+// cells evaluates vq at each of the grid's n points on the engine's workers, into
+// g.Cells: its outputs, or the point's error.
+func (e *Engine) cells(ctx context.Context, vq *valuation.Query, g *Grid, n int) error {
 	// Workers take points in blocks of consecutive cells: one at a time, their shared
 	// counters and neighbouring cells cost more than a kernel's run. A block is at most
 	// 1% of the grid, the granularity of progress and cancellation.
 	size := min(gridBlock, max(n/100, 1))
 	blocks := (n + size - 1) / size
-	m := len(outputs)
+	axes, m := g.Axes, len(g.Outputs)
 	evs := make([]*valuation.Evaluator, e.opts.workers(blocks))
 	vals := make([][]decimal.Decimal, len(evs))
 	g.Cells = make([]Cell, n)
-	err = e.opts.run(ctx, blocks, size, n, func(w, b int) {
+	return e.opts.run(ctx, blocks, size, n, func(w, b int) {
 		// Each worker builds its evaluator, and each block its outputs, on the worker: a
 		// second worker's machine is built after its core wakes, not before the run, and
 		// a block's outputs are one allocation, zeroed in parallel.
@@ -331,9 +361,12 @@ func (e *Engine) grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 			g.Cells[i] = Cell{Values: out}
 		}
 	})
-	if err != nil {
-		return Grid{}, err
-	}
+}
+
+// noEffect returns a warning for each axis that does not move some of the outputs: each
+// the same at each of its values.
+func (g Grid) noEffect() []valuation.Warning {
+	var out []valuation.Warning
 	for k, a := range g.Axes {
 		var still []string
 		for o, name := range g.Outputs {
@@ -342,11 +375,11 @@ func (e *Engine) grid(ctx context.Context, outputs []string, axes ...Axis) (Grid
 			}
 		}
 		if len(still) > 0 {
-			g.Warnings = append(g.Warnings, valuation.Warning{Code: valuation.WarnNoEffect,
+			out = append(out, valuation.Warning{Code: valuation.WarnNoEffect,
 				Message: a.Name + " does not move " + strings.Join(still, ", ") + ": the same at each of its values"})
 		}
 	}
-	return g, nil
+	return out
 }
 
 // Moves reports whether axis k may move the named output: false only when the grid shows
@@ -482,53 +515,11 @@ func (g Grid) table(output string) table.Table {
 		return t
 	}
 	reasons := &notes{}
-	axisValue := func(k, j int) string {
-		s := table.Value(g.Axes[k].Name, g.Axes[k].Values[j])
-		if g.isBase(k, j) {
-			s += "*"
-		}
-		return s
-	}
-	cell := func(i int) string {
-		c := g.Cells[i]
-		if c.Err != nil {
-			return reasons.ref(c.Err)
-		}
-		if o >= len(c.Values) {
-			return "n/a"
-		}
-		s := table.Value(output, c.Values[o])
-		base := true
-		for k, j := range g.Index(i) {
-			base = base && g.isBase(k, j)
-		}
-		if base {
-			s += "*"
-		}
-		return s
-	}
 	switch len(g.Axes) {
 	case 2:
-		t.Header = []string{names[0] + " \\ " + names[1]}
-		for j := range g.Axes[1].Values {
-			t.Header = append(t.Header, axisValue(1, j))
-		}
-		for r := range g.Axes[0].Values {
-			row := []string{axisValue(0, r)}
-			for c := range g.Axes[1].Values {
-				row = append(row, cell(r*len(g.Axes[1].Values)+c))
-			}
-			t.Rows = append(t.Rows, row)
-		}
+		t.Header, t.Rows = g.crossRows(o, reasons)
 	default:
-		t.Header = append(names, output)
-		for i := range g.Cells {
-			var row []string
-			for k, j := range g.Index(i) {
-				row = append(row, axisValue(k, j))
-			}
-			t.Rows = append(t.Rows, append(row, cell(i)))
-		}
+		t.Header, t.Rows = g.cellRows(names, o, reasons)
 	}
 	t.Notes = append([]string{"* base case; base " + output + " " + table.Value(output, g.Base[o])}, reasons.list...)
 	for k, a := range g.Axes {
@@ -537,6 +528,69 @@ func (g Grid) table(output string) table.Table {
 		}
 	}
 	return t
+}
+
+// crossRows returns the header and rows of a table of output o over two axes: a row for
+// each value of the first, a column for each of the second.
+func (g Grid) crossRows(o int, reasons *notes) ([]string, [][]string) {
+	header := []string{g.Axes[0].Name + " \\ " + g.Axes[1].Name}
+	for j := range g.Axes[1].Values {
+		header = append(header, g.axisText(1, j))
+	}
+	var rows [][]string
+	for r := range g.Axes[0].Values {
+		row := []string{g.axisText(0, r)}
+		for c := range g.Axes[1].Values {
+			row = append(row, g.cellText(r*len(g.Axes[1].Values)+c, o, reasons))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+// cellRows returns the header and rows of a table of output o with a row for each
+// cell: its axes' values, then the output; names are the axes'.
+func (g Grid) cellRows(names []string, o int, reasons *notes) ([]string, [][]string) {
+	var rows [][]string
+	for i := range g.Cells {
+		var row []string
+		for k, j := range g.Index(i) {
+			row = append(row, g.axisText(k, j))
+		}
+		rows = append(rows, append(row, g.cellText(i, o, reasons)))
+	}
+	return append(names, g.Outputs[o]), rows
+}
+
+// axisText is value j of axis k as a table prints it, marked * when it is the base.
+func (g Grid) axisText(k, j int) string {
+	s := table.Value(g.Axes[k].Name, g.Axes[k].Values[j])
+	if g.isBase(k, j) {
+		s += "*"
+	}
+	return s
+}
+
+// cellText is output o of cell i as a table prints it, marked * at the base case; n/a
+// with the number of its reason in reasons for an invalid point, n/a alone for a cell
+// without the output.
+func (g Grid) cellText(i, o int, reasons *notes) string {
+	c := g.Cells[i]
+	if c.Err != nil {
+		return reasons.ref(c.Err)
+	}
+	if o >= len(c.Values) {
+		return "n/a"
+	}
+	s := table.Value(g.Outputs[o], c.Values[o])
+	base := true
+	for k, j := range g.Index(i) {
+		base = base && g.isBase(k, j)
+	}
+	if base {
+		s += "*"
+	}
+	return s
 }
 
 // CSV writes every cell as a row: the axis values, every output unrounded, whether it
