@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
@@ -61,17 +62,9 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if err != nil {
 		return Solution{}, err
 	}
-	for _, v := range []decimal.Decimal{g.Low, g.High, g.Target, g.Tolerance} {
-		if err := checkValue(g.Assumption, v); err != nil {
-			return Solution{}, err
-		}
-	}
-	tol := g.Tolerance
-	if tol.IsZero() {
-		tol = decimal.New(1, -9)
-	}
-	if tol.Sign() < 0 {
-		return Solution{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: fault.Plain(tol), Err: fault.ErrOption}
+	tol, err := g.check()
+	if err != nil {
+		return Solution{}, err
 	}
 	points, err := g.Cost()
 	if err != nil {
@@ -80,7 +73,6 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 	if err := e.opts.admit(ctx, points); err != nil {
 		return Solution{}, err
 	}
-	maxIter := points - 2
 	vq, err := e.compile(q, []ref{r})
 	if err != nil {
 		return Solution{}, err
@@ -93,6 +85,31 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 		}
 		return out[0].Sub(g.Target), nil
 	}
+	return g.solve(ctx, f, tol, points-2)
+}
+
+// check returns the goal's tolerance, 1e-9 when zero; or the error of a bound, the target
+// or the tolerance beyond MaxValueDigits or MaxValueExponent, or of a negative tolerance.
+func (g Goal) check() (decimal.Decimal, error) {
+	for _, v := range []decimal.Decimal{g.Low, g.High, g.Target, g.Tolerance} {
+		if err := checkValue(g.Assumption, v); err != nil {
+			return decimal.Decimal{}, err
+		}
+	}
+	tol := g.Tolerance
+	if tol.IsZero() {
+		tol = decimal.New(1, -9)
+	}
+	if tol.Sign() < 0 {
+		return decimal.Decimal{}, &fault.Error{Pkg: "sensitivity", Field: "tolerance", Value: fault.Plain(tol), Err: fault.ErrOption}
+	}
+	return tol, nil
+}
+
+// solve finds where f, the output less the target at a value of the assumption, comes
+// within tol of zero: at an end of [Low, High], or else within maxIter steps of regula
+// falsi from them.
+func (g Goal) solve(ctx context.Context, f func(x decimal.Decimal) (decimal.Decimal, error), tol decimal.Decimal, maxIter int) (Solution, error) {
 	a, b := g.Low, g.High
 	fa, err := f(a)
 	if err != nil {
@@ -113,14 +130,12 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 			Value: "[" + fault.Plain(a) + ", " + fault.Plain(b) + "] gives " + g.Output + " " + fault.Plain(fa.Add(g.Target)) + " to " + fault.Plain(fb.Add(g.Target)) + ", target " + fault.Plain(g.Target),
 			Err:   fault.ErrNoBracket}
 	}
-	half := decimal.New(5, -1)
-	side := 0
+	k := bracket{a: a, b: b, fa: fa, fb: fb}
 	for i := 1; i <= maxIter; i++ {
 		if err := ctx.Err(); err != nil {
 			return Solution{}, err
 		}
-		// The secant through (a, fa) and (b, fb) crosses zero at (a·fb - b·fa) / (fb - fa).
-		x := a.Mul(fb).Sub(b.Mul(fa)).DivRound(fb.Sub(fa), segments.DivPlaces)
+		x := k.secant()
 		fx, err := f(x)
 		if err != nil {
 			return Solution{}, err
@@ -128,23 +143,42 @@ func (e *Engine) Seek(ctx context.Context, g Goal) (Solution, error) {
 		if fx.Abs().LessThanOrEqual(tol) {
 			return Solution{Value: x, Output: fx.Add(g.Target), Iterations: i}, nil
 		}
-		// Illinois: halve the value kept at an end that survives twice running, so that
-		// the bracket closes from both sides.
-		if fx.Sign() == fb.Sign() {
-			b, fb = x, fx
-			if side == -1 {
-				fa = fa.Mul(half)
-			}
-			side = -1
-		} else {
-			a, fa = x, fx
-			if side == 1 {
-				fb = fb.Mul(half)
-			}
-			side = 1
-		}
+		k.narrow(x, fx)
 	}
 	return Solution{}, &fault.Error{Pkg: "sensitivity", Field: g.Assumption, Value: "after " + strconv.Itoa(maxIter) + " evaluations", Err: fault.ErrNoConvergence}
+}
+
+// bracket is the interval regula falsi narrows: its ends a and b, the output less the
+// target at each, fa and fb, of opposite signs, and the end moved last (side: -1 for b,
+// 1 for a, 0 for neither yet).
+type bracket struct {
+	a, b, fa, fb decimal.Decimal
+	side         int
+}
+
+// secant returns where the secant through (a, fa) and (b, fb) crosses zero, (a·fb -
+// b·fa) / (fb - fa), to 16 decimal places.
+func (k *bracket) secant() decimal.Decimal {
+	return k.a.Mul(k.fb).Sub(k.b.Mul(k.fa)).DivRound(k.fb.Sub(k.fa), segments.DivPlaces)
+}
+
+// narrow moves the end at which the output less the target has the sign of fx to x.
+// Illinois: it halves the value kept at an end that survives twice running, so that the
+// bracket closes from both sides.
+func (k *bracket) narrow(x, fx decimal.Decimal) {
+	if fx.Sign() == k.fb.Sign() {
+		k.b, k.fb = x, fx
+		if k.side == -1 {
+			k.fa = k.fa.Mul(decimal.New(5, -1))
+		}
+		k.side = -1
+	} else {
+		k.a, k.fa = x, fx
+		if k.side == 1 {
+			k.fb = k.fb.Mul(decimal.New(5, -1))
+		}
+		k.side = 1
+	}
 }
 
 // MarshalJSON writes the solution in sotp's JSON contract: snake_case keys, decimals as exact
