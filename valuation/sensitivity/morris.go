@@ -154,22 +154,19 @@ func (m Morris) defaults() (Morris, error) {
 	case NoBootstrap:
 		m.Bootstrap = 0
 	}
-	opt := func(field, value string) (Morris, error) {
-		return Morris{}, &fault.Error{Pkg: "sensitivity", Field: field, Value: value, Err: fault.ErrOption}
-	}
 	switch {
 	case m.Trajectories < 2:
-		return opt("trajectories", strconv.Itoa(m.Trajectories)+", want 2 or more")
+		return Morris{}, optionError("trajectories", strconv.Itoa(m.Trajectories)+", want 2 or more")
 	case m.Levels < 2 || m.Levels%2 != 0 || m.Levels > 1<<20:
-		return opt("levels", strconv.Itoa(m.Levels)+", want an even number from 2 to 2^20")
+		return Morris{}, optionError("levels", strconv.Itoa(m.Levels)+", want an even number from 2 to 2^20")
 	case m.Bootstrap < 0:
-		return opt("bootstrap", strconv.Itoa(m.Bootstrap))
+		return Morris{}, optionError("bootstrap", strconv.Itoa(m.Bootstrap))
 	case !(m.Confidence > 0 && m.Confidence < 1):
-		return opt("confidence", ftoa(m.Confidence)+", want a level in (0, 1)")
+		return Morris{}, optionError("confidence", ftoa(m.Confidence)+", want a level in (0, 1)")
 	case len(m.Inputs) == 0:
-		return opt("inputs", "none")
+		return Morris{}, optionError("inputs", "none")
 	case len(m.Outputs) == 0:
-		return opt("outputs", "none")
+		return Morris{}, optionError("outputs", "none")
 	}
 	return m, nil
 }
@@ -408,73 +405,109 @@ func (d *MorrisDesign) analyze(ctx context.Context, o Options, ee []effects, bad
 	if len(counts) > 0 && (d.m.FailOnInvalid || len(valid) < 2) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: "morris", Value: describeInvalid(counts, d.m.Trajectories) + " trajectories", Err: fault.ErrInvalidDraw}
 	}
-	k := len(d.factors)
-	tail := (1 - d.m.Confidence) / 2
 	out := make([]Screening, len(ee))
 	for c, e := range ee {
 		s := Screening{Output: d.m.Outputs[c], Trajectories: len(valid), Intervals: "none", Invalid: counts}
-		scale := make([]float64, k) // each factor's effects are summed over a power of two above them
-		for i, fc := range d.factors {
-			for _, t := range valid {
-				scale[i] = max(scale[i], math.Abs(e[t][i]))
-			}
-			if notNumber(scale[i]) {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "elementary effects of " + s.Output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
-			}
-			// A power of two, so that scaling is exact: the statistics are those of the
-			// effects themselves, bit for bit, but cannot overflow on the way.
-			_, exp := math.Frexp(scale[i])
-			scale[i] = math.Ldexp(1, min(exp, 1023)) // 2^1024 is not a float64
-			mu, star, ss := 0.0, 0.0, 0.0
-			for _, t := range valid {
-				mu += e[t][i] / scale[i]
-				star += math.Abs(e[t][i]) / scale[i]
-			}
-			n := float64(len(valid))
-			mu, star = mu/n, star/n
-			for _, t := range valid {
-				ss += (e[t][i]/scale[i] - mu) * (e[t][i]/scale[i] - mu)
-			}
-			eff := Effect{Name: fc.Name, Members: fc.Members, Mu: mu * scale[i], MuStar: star * scale[i], Sigma: math.Sqrt(ss/(n-1)) * scale[i], MuStarLo: math.NaN(), MuStarHi: math.NaN()}
-			if notNumber(eff.Mu) || notNumber(eff.MuStar) || notNumber(eff.Sigma) { // effects near the largest float64, spread wider still
-				return nil, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "statistics of the elementary effects of " + s.Output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
-			}
-			s.Inputs = append(s.Inputs, eff)
-		}
-		if b := d.m.Bootstrap; b > 0 {
-			s.Intervals = "bootstrap"
-			boot := make([][]float64, k) // boot[i][resample]
-			for i := range boot {
-				boot[i] = make([]float64, b)
-			}
-			err := o.run(ctx, b, len(valid), b*len(valid), func(_, r int) {
-				rng := rand.New(rand.NewPCG(d.m.Seed, math.MaxUint64-uint64(r)))
-				pick := make([]int, len(valid))
-				for j := range pick {
-					pick[j] = valid[rng.IntN(len(valid))]
-				}
-				for i := range k {
-					star := 0.0
-					for _, t := range pick {
-						star += math.Abs(e[t][i]) / scale[i]
-					}
-					boot[i][r] = star / float64(len(pick)) * scale[i]
-				}
-			})
-			if err != nil {
-				return nil, err
-			}
-			for i := range k {
-				q, err := o.quantiles(ctx, boot[i], tail, 1-tail)
-				if err != nil {
-					return nil, err
-				}
-				s.Inputs[i].MuStarLo, s.Inputs[i].MuStarHi = q[0], q[1]
-			}
+		if err := d.screen(ctx, o, e, valid, &s); err != nil {
+			return nil, err
 		}
 		out[c] = s
 	}
 	return out, nil
+}
+
+// screen works out the statistics of s's output from its effects e over the valid
+// trajectories, each factor's in s.Inputs, with bootstrap intervals for mu* unless
+// NoBootstrap.
+func (d *MorrisDesign) screen(ctx context.Context, o Options, e effects, valid []int, s *Screening) error {
+	scale := make([]float64, len(d.factors)) // each factor's effects are summed over a power of two above them
+	for i := range d.factors {
+		eff, sc, err := d.statistics(e, valid, i, s.Output)
+		if err != nil {
+			return err
+		}
+		s.Inputs, scale[i] = append(s.Inputs, eff), sc
+	}
+	if d.m.Bootstrap <= 0 {
+		return nil
+	}
+	s.Intervals = "bootstrap"
+	boot, err := d.resample(ctx, o, e, valid, scale)
+	if err != nil {
+		return err
+	}
+	tail := (1 - d.m.Confidence) / 2
+	for i := range boot {
+		q, err := o.quantiles(ctx, boot[i], tail, 1-tail)
+		if err != nil {
+			return err
+		}
+		s.Inputs[i].MuStarLo, s.Inputs[i].MuStarHi = q[0], q[1]
+	}
+	return nil
+}
+
+// statistics returns factor i's statistics of its effects e over the valid trajectories
+// (the interval of mu* NaN), and the power of two they were summed over; or the error of
+// effects of output, or statistics of them, beyond the range of float64.
+func (d *MorrisDesign) statistics(e effects, valid []int, i int, output string) (Effect, float64, error) {
+	fc := d.factors[i]
+	scale := 0.0
+	for _, t := range valid {
+		scale = max(scale, math.Abs(e[t][i]))
+	}
+	if notNumber(scale) {
+		return Effect{}, 0, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "elementary effects of " + output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
+	}
+	// A power of two, so that scaling is exact: the statistics are those of the effects
+	// themselves, bit for bit, but cannot overflow on the way.
+	_, exp := math.Frexp(scale)
+	scale = math.Ldexp(1, min(exp, 1023)) // 2^1024 is not a float64
+	mu, star, ss := 0.0, 0.0, 0.0
+	for _, t := range valid {
+		mu += e[t][i] / scale
+		star += math.Abs(e[t][i]) / scale
+	}
+	n := float64(len(valid))
+	mu, star = mu/n, star/n
+	for _, t := range valid {
+		ss += (e[t][i]/scale - mu) * (e[t][i]/scale - mu)
+	}
+	eff := Effect{Name: fc.Name, Members: fc.Members, Mu: mu * scale, MuStar: star * scale, Sigma: math.Sqrt(ss/(n-1)) * scale, MuStarLo: math.NaN(), MuStarHi: math.NaN()}
+	if notNumber(eff.Mu) || notNumber(eff.MuStar) || notNumber(eff.Sigma) { // effects near the largest float64, spread wider still
+		return Effect{}, 0, &fault.Error{Pkg: "sensitivity", Field: fc.Name, Value: "statistics of the elementary effects of " + output + " beyond the range of float64", Err: fault.ErrInvalidDraw}
+	}
+	return eff, scale, nil
+}
+
+// resample returns each factor's mu* over Bootstrap resamples of the valid trajectories,
+// boot[i][r] for factor i in resample r, on o's workers: resample r draws its
+// trajectories from a PCG stream seeded with (Seed, r), and factor i's effects are
+// summed over scale[i].
+func (d *MorrisDesign) resample(ctx context.Context, o Options, e effects, valid []int, scale []float64) ([][]float64, error) {
+	k, b := len(d.factors), d.m.Bootstrap
+	boot := make([][]float64, k) // boot[i][resample]
+	for i := range boot {
+		boot[i] = make([]float64, b)
+	}
+	err := o.run(ctx, b, len(valid), b*len(valid), func(_, r int) {
+		rng := rand.New(rand.NewPCG(d.m.Seed, math.MaxUint64-uint64(r)))
+		pick := make([]int, len(valid))
+		for j := range pick {
+			pick[j] = valid[rng.IntN(len(valid))]
+		}
+		for i := range k {
+			star := 0.0
+			for _, t := range pick {
+				star += math.Abs(e[t][i]) / scale[i]
+			}
+			boot[i][r] = star / float64(len(pick)) * scale[i]
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return boot, nil
 }
 
 // Text renders the screening as a plain-text table, greatest mu* first.
