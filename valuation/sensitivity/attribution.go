@@ -72,41 +72,11 @@ func (e *Engine) attribute(ctx context.Context, from, to valuation.Scenario) (At
 	if _, _, err := e.point(to.Set); err != nil {
 		return Attribution{}, err
 	}
-	var moves []valuation.Override
-	valueIn := func(p []valuation.Override, k key.Key) (decimal.Decimal, bool) {
-		for _, o := range p {
-			if o.Key == k {
-				return o.Value, true
-			}
-		}
-		return decimal.Decimal{}, false
-	}
-	base := func(k key.Key) decimal.Decimal {
-		r, _ := e.resolveKey("", k) // resolved above
-		return r.Base
-	}
-	moves = append(moves, to.Set...)
-	for _, o := range from.Set {
-		if _, ok := valueIn(to.Set, o.Key); !ok {
-			moves = append(moves, valuation.Override{Key: o.Key, Value: base(o.Key)})
-		}
-	}
+	moves := e.moves(from.Set, to.Set)
 	if err := e.opts.admit(ctx, len(moves)+1); err != nil {
 		return Attribution{}, err
 	}
-	perShare := func(p Point) (decimal.Decimal, []decimal.Decimal, error) {
-		refs, vals, _ := e.point(p)
-		out := make([]decimal.Decimal, len(outputs))
-		if err := e.eval(q, refs, vals, out); err != nil {
-			return decimal.Decimal{}, nil, &PointError{Point: p, Err: err}
-		}
-		segs := make([]decimal.Decimal, len(a.Segments))
-		for i := range segs {
-			segs[i] = out[2+i].DivRound(out[1], segments.DivPlaces)
-		}
-		return out[0], segs, nil
-	}
-	target, segs, err := perShare(state)
+	target, segs, err := e.perShare(q, state)
 	if err != nil {
 		return Attribution{}, err
 	}
@@ -115,31 +85,94 @@ func (e *Engine) attribute(ctx context.Context, from, to valuation.Scenario) (At
 		if err := ctx.Err(); err != nil {
 			return Attribution{}, err
 		}
-		was, ok := valueIn(state, mv.Key)
-		if !ok {
-			was = base(mv.Key)
-		}
+		was := e.valueAt(state, mv.Key)
 		if was.Equal(mv.Value) {
 			continue
 		}
-		if i := slices.IndexFunc(state, func(o valuation.Override) bool { return o.Key == mv.Key }); i >= 0 {
-			state[i].Value = mv.Value
-		} else {
-			state = append(state, mv)
-		}
-		next, nextSegs, err := perShare(state)
+		state = setOverride(state, mv)
+		next, nextSegs, err := e.perShare(q, state)
 		if err != nil {
 			return Attribution{}, err
 		}
-		s := Step{Name: mv.Key.String(), From: was, To: mv.Value, Change: next.Sub(target), BySegment: make([]decimal.Decimal, len(segs))}
-		for i := range segs {
-			s.BySegment[i] = nextSegs[i].Sub(segs[i])
-		}
-		a.Steps = append(a.Steps, s)
+		a.Steps = append(a.Steps, Step{Name: mv.Key.String(), From: was, To: mv.Value, Change: next.Sub(target), BySegment: changes(segs, nextSegs)})
 		target, segs = next, nextSegs
 	}
 	a.End = target
 	return a, nil
+}
+
+// moves returns the overrides that take the model from the point from to the point to:
+// to's, in its order, then each assumption only from sets, back to its base value. The
+// caller has resolved both points.
+func (e *Engine) moves(from, to Point) []valuation.Override {
+	var moves []valuation.Override
+	moves = append(moves, to...)
+	for _, o := range from {
+		if _, ok := valueIn(to, o.Key); !ok {
+			moves = append(moves, valuation.Override{Key: o.Key, Value: e.baseOf(o.Key)})
+		}
+	}
+	return moves
+}
+
+// valueIn returns the value p gives the assumption at k, and whether it gives one.
+func valueIn(p Point, k key.Key) (decimal.Decimal, bool) {
+	for _, o := range p {
+		if o.Key == k {
+			return o.Value, true
+		}
+	}
+	return decimal.Decimal{}, false
+}
+
+// valueAt returns the value of the assumption at k at the point p: p's, or its base value
+// when p does not set it. The caller has resolved k.
+func (e *Engine) valueAt(p Point, k key.Key) decimal.Decimal {
+	if v, ok := valueIn(p, k); ok {
+		return v
+	}
+	return e.baseOf(k)
+}
+
+// baseOf returns the base value of the assumption at k, which the caller has resolved.
+func (e *Engine) baseOf(k key.Key) decimal.Decimal {
+	r, _ := e.resolveKey("", k)
+	return r.Base
+}
+
+// setOverride returns p with o's assumption set to o's value: in place where p sets it
+// already, else appended.
+func setOverride(p Point, o valuation.Override) Point {
+	if i := slices.IndexFunc(p, func(x valuation.Override) bool { return x.Key == o.Key }); i >= 0 {
+		p[i].Value = o.Value
+		return p
+	}
+	return append(p, o)
+}
+
+// perShare values the model at p and returns the target and each part's value per share
+// (divided to 16 places), or a *PointError when p cannot be valued. q's outputs are the
+// target, the shares, then each part's value.
+func (e *Engine) perShare(q query, p Point) (decimal.Decimal, []decimal.Decimal, error) {
+	refs, vals, _ := e.point(p)
+	out := make([]decimal.Decimal, len(q.names))
+	if err := e.eval(q, refs, vals, out); err != nil {
+		return decimal.Decimal{}, nil, &PointError{Point: p, Err: err}
+	}
+	segs := make([]decimal.Decimal, len(out)-2)
+	for i := range segs {
+		segs[i] = out[2+i].DivRound(out[1], segments.DivPlaces)
+	}
+	return out[0], segs, nil
+}
+
+// changes returns each of to less the same of from.
+func changes(from, to []decimal.Decimal) []decimal.Decimal {
+	out := make([]decimal.Decimal, len(from))
+	for i := range from {
+		out[i] = to[i].Sub(from[i])
+	}
+	return out
 }
 
 // Text renders the attribution as a waterfall table: the start, a row per step with its
