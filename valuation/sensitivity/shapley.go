@@ -208,67 +208,95 @@ func conditionals(r *mat.SymDense, d int, masks []uint64) (map[uint64]*condition
 		if _, ok := out[m]; ok {
 			continue
 		}
-		c := &conditional{}
-		for i := range d {
-			if m&(1<<i) != 0 {
-				c.j = append(c.j, i)
-			} else {
-				c.k = append(c.k, i)
-			}
-		}
-		nj, nk := len(c.j), len(c.k)
-		c.a, c.l = make([]float64, nj*nk), make([]float64, nj*nj)
-		if r == nil {
-			for i := range nj {
-				c.l[i*nj+i] = 1
-			}
-			out[m] = c
-			continue
-		}
-		rkk, rkj := mat.NewSymDense(nk, nil), mat.NewDense(nk, nj, nil)
-		for a, p := range c.k {
-			for b, q := range c.k {
-				rkk.SetSym(a, b, r.At(p, q))
-			}
-			for b, q := range c.j {
-				rkj.Set(a, b, r.At(p, q))
-			}
-		}
-		var ch mat.Cholesky
-		if !ch.Factorize(rkk) {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
-		}
-		var at mat.Dense // Aᵀ = R_KK⁻¹ R_KJ
-		if err := ch.SolveTo(&at, rkj); err != nil {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: err.Error(), Err: fault.ErrDistribution}
-		}
-		cov := mat.NewSymDense(nj, nil)
-		for a, p := range c.j {
-			for b := a; b < nj; b++ {
-				v := r.At(p, c.j[b])
-				for x := range nk {
-					v -= at.At(x, a) * rkj.At(x, b)
-				}
-				cov.SetSym(a, b, v)
-			}
-			for x := range nk {
-				c.a[a*nk+x] = at.At(x, a)
-			}
-		}
-		var cc mat.Cholesky
-		if !cc.Factorize(cov) {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "a conditional covariance not positive definite", Err: fault.ErrDistribution}
-		}
-		var l mat.TriDense
-		cc.LTo(&l)
-		for a := range nj {
-			for b := 0; b <= a; b++ {
-				c.l[a*nj+b] = l.At(a, b)
-			}
+		c, err := newConditional(r, d, m)
+		if err != nil {
+			return nil, err
 		}
 		out[m] = c
 	}
 	return out, nil
+}
+
+// newConditional works out the conditional of the inputs in mask m, of d, given the
+// others', from the correlation r (nil: independent inputs, whose conditional is their
+// own: A zero, L the identity).
+func newConditional(r *mat.SymDense, d int, m uint64) (*conditional, error) {
+	c := &conditional{}
+	for i := range d {
+		if m&(1<<i) != 0 {
+			c.j = append(c.j, i)
+		} else {
+			c.k = append(c.k, i)
+		}
+	}
+	nj, nk := len(c.j), len(c.k)
+	c.a, c.l = make([]float64, nj*nk), make([]float64, nj*nj)
+	if r == nil {
+		for i := range nj {
+			c.l[i*nj+i] = 1
+		}
+		return c, nil
+	}
+	if err := c.fit(r); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// fit works out c's A and L from the correlation r: Aᵀ = R_KK⁻¹ R_KJ, and L the Cholesky
+// factor of R_JJ − A R_KJ; or the error of either not positive definite.
+func (c *conditional) fit(r *mat.SymDense) error {
+	nj, nk := len(c.j), len(c.k)
+	rkk, rkj := mat.NewSymDense(nk, nil), mat.NewDense(nk, nj, nil)
+	for a, p := range c.k {
+		for b, q := range c.k {
+			rkk.SetSym(a, b, r.At(p, q))
+		}
+		for b, q := range c.j {
+			rkj.Set(a, b, r.At(p, q))
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(rkk) {
+		return &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "not positive definite", Err: fault.ErrDistribution}
+	}
+	var at mat.Dense // Aᵀ = R_KK⁻¹ R_KJ
+	if err := ch.SolveTo(&at, rkj); err != nil {
+		return &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: err.Error(), Err: fault.ErrDistribution}
+	}
+	cov := c.covariance(r, &at, rkj)
+	var cc mat.Cholesky
+	if !cc.Factorize(cov) {
+		return &fault.Error{Pkg: "sensitivity", Field: "correlation", Value: "a conditional covariance not positive definite", Err: fault.ErrDistribution}
+	}
+	var l mat.TriDense
+	cc.LTo(&l)
+	for a := range nj {
+		for b := 0; b <= a; b++ {
+			c.l[a*nj+b] = l.At(a, b)
+		}
+	}
+	return nil
+}
+
+// covariance writes A, the transpose of at, to c.a and returns the conditional
+// covariance R_JJ − A R_KJ of the correlation r.
+func (c *conditional) covariance(r *mat.SymDense, at, rkj *mat.Dense) *mat.SymDense {
+	nj, nk := len(c.j), len(c.k)
+	cov := mat.NewSymDense(nj, nil)
+	for a, p := range c.j {
+		for b := a; b < nj; b++ {
+			v := r.At(p, c.j[b])
+			for x := range nk {
+				v -= at.At(x, a) * rkj.At(x, b)
+			}
+			cov.SetSym(a, b, v)
+		}
+		for x := range nk {
+			c.a[a*nk+x] = at.At(x, a)
+		}
+	}
+	return cov
 }
 
 // shapleyScratch is one worker's scratch, apart from the next worker's.
