@@ -102,15 +102,9 @@ func (e *Engine) tornado(ctx context.Context, output string, swings ...Swing) (T
 		return Tornado{}, err
 	}
 	t := Tornado{Output: output, Bars: make([]Bar, len(swings))}
-	refs := make([]ref, len(swings))
-	for i, s := range swings {
-		if refs[i], err = e.resolve(s.Name); err != nil {
-			return Tornado{}, err
-		}
-		if err := errors.Join(checkValue(s.Name, s.Low), checkValue(s.Name, s.High)); err != nil {
-			return Tornado{}, err
-		}
-		t.Bars[i] = Bar{Swing: s, Input: refs[i].Base}
+	refs, err := e.resolveSwings(swings, t.Bars)
+	if err != nil {
+		return Tornado{}, err
 	}
 	base := make([]decimal.Decimal, 1)
 	if err := e.eval(q, nil, nil, base); err != nil {
@@ -120,8 +114,37 @@ func (e *Engine) tornado(ctx context.Context, output string, swings ...Swing) (T
 	if err := e.opts.admit(ctx, 2*len(swings)); err != nil {
 		return Tornado{}, err
 	}
-	err = e.opts.run(ctx, 2*len(swings), 1, 2*len(swings), func(_, i int) {
-		b := &t.Bars[i/2]
+	if err := e.ends(ctx, q, refs, t.Bars); err != nil {
+		return Tornado{}, err
+	}
+	rank(t.Bars)
+	t.Warnings = t.noEffect()
+	return t, nil
+}
+
+// resolveSwings resolves each swing's assumption and checks its values, writing its bar
+// (the swing, at the assumption's base value) to bars, and returns the references in
+// the order of the swings; or the error of the first swing at fault.
+func (e *Engine) resolveSwings(swings []Swing, bars []Bar) ([]ref, error) {
+	refs := make([]ref, len(swings))
+	for i, s := range swings {
+		var err error
+		if refs[i], err = e.resolve(s.Name); err != nil {
+			return nil, err
+		}
+		if err := errors.Join(checkValue(s.Name, s.Low), checkValue(s.Name, s.High)); err != nil {
+			return nil, err
+		}
+		bars[i] = Bar{Swing: s, Input: refs[i].Base}
+	}
+	return refs, nil
+}
+
+// ends values the output of q at both ends of each bar, whose assumption refs give, on
+// the engine's workers: into the bar's Low and High, the output or the point's error.
+func (e *Engine) ends(ctx context.Context, q query, refs []ref, bars []Bar) error {
+	return e.opts.run(ctx, 2*len(bars), 1, 2*len(bars), func(_, i int) {
+		b := &bars[i/2]
 		v, cell := b.Swing.Low, &b.Low
 		if i%2 == 1 {
 			v, cell = b.Swing.High, &b.High
@@ -133,30 +156,37 @@ func (e *Engine) tornado(ctx context.Context, output string, swings ...Swing) (T
 		}
 		*cell = Cell{Values: out}
 	})
-	if err != nil {
-		return Tornado{}, err
-	}
-	for i := range t.Bars {
-		b := &t.Bars[i]
+}
+
+// rank sets each bar's range, of its valid ends, and sorts the bars widest first, those
+// with an invalid end last; ties keep their order.
+func rank(bars []Bar) {
+	for i := range bars {
+		b := &bars[i]
 		if b.Low.Err == nil && b.High.Err == nil {
 			b.Range = b.High.Values[0].Sub(b.Low.Values[0]).Abs()
 		}
 	}
-	sort.SliceStable(t.Bars, func(i, j int) bool {
-		bi, bj := t.Bars[i], t.Bars[j]
+	sort.SliceStable(bars, func(i, j int) bool {
+		bi, bj := bars[i], bars[j]
 		vi, vj := bi.Low.Err == nil && bi.High.Err == nil, bj.Low.Err == nil && bj.High.Err == nil
 		if vi != vj {
 			return vi
 		}
 		return bi.Range.GreaterThan(bj.Range)
 	})
+}
+
+// noEffect returns a warning for each bar whose assumption does not move the output.
+func (t Tornado) noEffect() []valuation.Warning {
+	var out []valuation.Warning
 	for _, b := range t.Bars {
 		if !b.Moves(t.Base) {
-			t.Warnings = append(t.Warnings, valuation.Warning{Code: valuation.WarnNoEffect, Message: b.Name + " does not move " + t.Output +
+			out = append(out, valuation.Warning{Code: valuation.WarnNoEffect, Message: b.Name + " does not move " + t.Output +
 				": it is " + table.Value(t.Output, t.Base) + " at " + table.Value(b.Name, b.Swing.Low) + " and at " + table.Value(b.Name, b.Swing.High)})
 		}
 	}
-	return t, nil
+	return out
 }
 
 // Text renders the tornado as a plain-text table, widest bar first.
