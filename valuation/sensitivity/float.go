@@ -196,8 +196,15 @@ func (pr *program) eval(x []float64) float64 {
 
 // compiler builds polys of a model in which the variables named in vars are drawn.
 type compiler struct {
-	e    *Engine
-	vars []string
+	e     *Engine
+	vars  []string
+	lined map[lineYear]map[segments.Metric]poly // each segment's lines in a year, compiled once
+}
+
+// lineYear is a segment in a year.
+type lineYear struct {
+	segment string
+	year    int
 }
 
 func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }
@@ -262,6 +269,21 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 	if seg.Drivers[y] == nil { // the segment starts later: no lines, not even the users
 		return map[segments.Metric]poly{}, nil
 	}
+	if l, ok := c.lined[lineYear{seg.Name, y}]; ok {
+		return l, nil // a year read by several prev() of the next: compiled once, not once each
+	}
+	out, err := c.compileLines(seg, y)
+	if err == nil {
+		if c.lined == nil {
+			c.lined = map[lineYear]map[segments.Metric]poly{}
+		}
+		c.lined[lineYear{seg.Name, y}] = out
+	}
+	return out, err
+}
+
+// compileLines compiles the lines of a segment in year y that lines returns.
+func (c *compiler) compileLines(seg segments.Segment, y int) (map[segments.Metric]poly, error) {
 	mau, dau := c.users(y)
 	out := map[segments.Metric]poly{segments.MAU: mau, segments.DAU: dau}
 	prefix := yearPrefix(y) + seg.Name + "/"
@@ -284,7 +306,7 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 	for _, l := range spec.Lines {
 		p, ok, err := formula(l.Formula, out, prev)
 		if err != nil {
-			return nil, err
+			return nil, fault.Within(err, fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric)})
 		}
 		if !ok {
 			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum, or takes the min or max of what a draw moves", Err: fault.ErrFloat}
@@ -364,14 +386,24 @@ func combine(f segments.Formula, env map[segments.Metric]poly, prev func(segment
 			return nil, false, nil
 		case i == 0:
 			out = p
+		case f.Op == segments.OpMul && len(out)*len(p) > maxFloatTerms:
+			return nil, false, &fault.Error{Pkg: "sensitivity", Value: "expands to more than " + strconv.Itoa(maxFloatTerms) + " terms", Err: fault.ErrFloat}
 		case f.Op == segments.OpMul:
-			out = out.mul(p)
+			out = out.mul(p).simplify()
 		default:
-			out = out.add(p)
+			out = out.add(p).simplify()
 		}
+	}
+	if len(out) > maxFloatTerms {
+		return nil, false, &fault.Error{Pkg: "sensitivity", Value: "expands to more than " + strconv.Itoa(maxFloatTerms) + " terms", Err: fault.ErrFloat}
 	}
 	return out, true, nil
 }
+
+// maxFloatTerms bounds the monomials of a line's polynomial: a line grown from last
+// year's by a rate drawn in every year doubles its terms each year, and a model of 30
+// such years would ask for 2^30 of them; it is refused (fault.ErrFloat) instead.
+const maxFloatTerms = 1 << 12
 
 // output compiles one output key.
 func (c *compiler) output(name string) (poly, error) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,7 +19,9 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/sotpkit/sotp/comps"
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/testkit"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
@@ -758,5 +762,64 @@ func TestCheckNotBound(t *testing.T) {
 	}
 	if b := newCheck(poly{{c: 2, f: []factor{{v: 1}}}, {c: -4}}, false, ""); b.v != 1 || b.bound != 2 {
 		t.Errorf("2·x1 - 4 ≥ 0 is the bound x1 ≥ 2, got variable %d bound %v", b.v, b.bound)
+	}
+}
+
+// TestFloatPrevCompiledOnce: a line that reads last year's value twice (revenue =
+// prev(revenue) × 0.5 + prev(revenue) × 0.5, over 40 years) compiles each year's lines
+// once (each year once compiled the year before for every prev() of it, and the sum of
+// the two halves doubled its terms: 2^40 of them), and a polynomial that must grow past
+// maxFloatTerms is refused rather than built.
+func TestFloatPrevCompiledOnce(t *testing.T) {
+	d := decimal.RequireFromString
+	half := segments.Const(d("0.5"))
+	last := segments.Formula{Op: segments.OpPrev, Ref: segments.Revenue, Args: []segments.Formula{segments.Ref("base")}}
+	spec := segments.Spec{Kind: "twice", Inputs: []segments.Input{{Metric: "base", Label: "Base", Unit: segments.Millions, Range: segments.NonNegative}},
+		Lines: []segments.LineSpec{{Metric: segments.Revenue, Label: "Revenue", Unit: segments.Millions,
+			Formula: segments.Add(segments.Mul(last, half), segments.Mul(last, half))}}}
+	m := kuaishou2021.Model()
+	m.Plan.Years, m.Plan.Users = nil, map[int]segments.Users{}
+	drivers := map[int]segments.Driver{}
+	for y := 2001; y <= 2040; y++ {
+		m.Plan.Years = append(m.Plan.Years, y)
+		m.Plan.Users[y] = segments.Users{MAU: d("100"), DAU: d("50")}
+		drivers[y] = segments.Generic{Model: spec, In: []decimal.Decimal{d("10")}}
+	}
+	m.Plan.FirstEstimate, m.Year = 2001, 2040
+	m.Plan.Segments = []segments.Segment{{Name: "s", Title: "S", Drivers: drivers}}
+	m.Parts = []valuation.Part{{Segment: "s", Method: valuation.Fixed{Amount: d("100")}}}
+	m.Earnings, m.Actuals = earnings.PnL{}, nil
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{e: e, vars: []string{"forecast/2001/s/base"}}
+	p, err := c.output("forecast/2040/s/revenue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := compile(p)
+	if got := pr.eval([]float64{8}); got != 8 || len(c.lined) != 40 {
+		t.Errorf("2040 revenue at a 2001 base of 8: %v, want 8; %d years compiled, want 40", got, len(c.lined))
+	}
+	// A growth drawn in every year: 2040 revenue is the base times forty factors 1 + g,
+	// a sum of 2^40 monomials, refused once past maxFloatTerms, not built.
+	grow := spec
+	grow.Inputs = append(slices.Clone(spec.Inputs), segments.Input{Metric: "g", Label: "Growth", Unit: segments.Fraction, Range: segments.SignedRate})
+	grow.Lines = []segments.LineSpec{{Metric: segments.Revenue, Label: "Revenue", Unit: segments.Millions,
+		Formula: segments.Mul(last, segments.Add(segments.Const(d("1")), segments.Ref("g")))}}
+	for y := range drivers {
+		drivers[y] = segments.Generic{Model: grow, In: []decimal.Decimal{d("10"), d("0.1")}}
+	}
+	if e, err = New(m, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for y := 2001; y <= 2040; y++ {
+		names = append(names, "forecast/"+strconv.Itoa(y)+"/s/g")
+	}
+	c = compiler{e: e, vars: names}
+	if _, err := c.output("forecast/2040/s/revenue"); !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "4096 terms") {
+		t.Errorf("a growth drawn in each of 40 years: %v, want fault.ErrFloat past 4096 terms", err)
 	}
 }
