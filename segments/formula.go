@@ -139,11 +139,7 @@ func formulaSize(f Formula) (nodes, depth int) {
 func (p *formulaParser) prev(depth int) (Formula, bool, error) {
 	p.at++ // the (
 	p.peek()
-	start := p.at
-	for p.at < len(p.src) && (p.src[p.at] == '_' || p.src[p.at] >= 'a' && p.src[p.at] <= 'z' || p.src[p.at] >= '0' && p.src[p.at] <= '9') {
-		p.at++
-	}
-	name := p.src[start:p.at]
+	name := p.ident()
 	switch {
 	case name == "" || name[0] >= '0' && name[0] <= '9':
 		return Formula{}, false, p.fail("prev(name, first): want the name of a line")
@@ -285,60 +281,87 @@ func (p *formulaParser) factor(depth int) (f Formula, grouped bool, err error) {
 	}
 	switch c := p.peek(); {
 	case c == '-':
-		p.at++
-		f, _, err := p.factor(depth + 1)
-		if err != nil {
-			return f, false, err
-		}
-		if f.Op == OpConst {
-			return Const(f.Const.Neg()), false, nil
-		}
-		return negate(f), false, nil
+		return p.minus(depth)
 	case c == '(':
-		p.at++
-		f, err := p.sum(depth + 1)
-		if err != nil {
-			return f, false, err
-		}
-		if p.peek() != ')' {
-			return f, false, p.fail("a missing )")
-		}
-		p.at++
-		return f, true, nil
+		return p.group(depth)
 	case c >= '0' && c <= '9':
-		start := p.at
-		for p.at < len(p.src) && (p.src[p.at] >= '0' && p.src[p.at] <= '9' || p.src[p.at] == '.') {
-			p.at++
-		}
-		v, ok := parseNumber(p.src[start:p.at])
-		if !ok {
-			p.at = start
-			return Formula{}, false, p.fail(fmt.Sprintf("a number of more than %d digits or beyond 1e±%d, or of two points,", maxDigits, maxExponent))
-		}
-		return Const(v), false, nil
+		return p.number()
 	case c == '_' || c >= 'a' && c <= 'z':
-		start := p.at
-		for p.at < len(p.src) && (p.src[p.at] == '_' || p.src[p.at] >= 'a' && p.src[p.at] <= 'z' || p.src[p.at] >= '0' && p.src[p.at] <= '9') {
-			p.at++
-		}
-		name := p.src[start:p.at]
-		if len(name) > maxName {
-			return Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
-		}
-		if p.peek() == '(' {
-			switch name {
-			case "prev":
-				return p.prev(depth)
-			case "min", "max":
-				return p.extreme(name, depth)
-			}
-			return Formula{}, false, p.fail(name + "(...): the functions are prev, min and max")
-		}
-		return Ref(Metric(name)), false, nil
+		return p.named(depth)
 	case c == 0:
 		return Formula{}, false, p.fail("the formula ends early")
 	}
 	return Formula{}, false, p.fail("unexpected " + strconv.QuoteRune(rune(p.peek())))
+}
+
+// minus is the rest of '-' factor: a negative constant, or -1 × the factor.
+func (p *formulaParser) minus(depth int) (Formula, bool, error) {
+	p.at++ // the -
+	f, _, err := p.factor(depth + 1)
+	if err != nil {
+		return f, false, err
+	}
+	if f.Op == OpConst {
+		return Const(f.Const.Neg()), false, nil
+	}
+	return negate(f), false, nil
+}
+
+// group is the rest of '(' sum ')': the sum, grouped.
+func (p *formulaParser) group(depth int) (Formula, bool, error) {
+	p.at++ // the (
+	f, err := p.sum(depth + 1)
+	if err != nil {
+		return f, false, err
+	}
+	if p.peek() != ')' {
+		return f, false, p.fail("a missing )")
+	}
+	p.at++
+	return f, true, nil
+}
+
+// number is a number's constant, within maxDigits and maxExponent.
+func (p *formulaParser) number() (Formula, bool, error) {
+	start := p.at
+	for p.at < len(p.src) && (p.src[p.at] >= '0' && p.src[p.at] <= '9' || p.src[p.at] == '.') {
+		p.at++
+	}
+	v, ok := parseNumber(p.src[start:p.at])
+	if !ok {
+		p.at = start
+		return Formula{}, false, p.fail(fmt.Sprintf("a number of more than %d digits or beyond 1e±%d, or of two points,", maxDigits, maxExponent))
+	}
+	return Const(v), false, nil
+}
+
+// named is a factor that starts with a name: the named figure, or a call of prev, min
+// or max.
+func (p *formulaParser) named(depth int) (Formula, bool, error) {
+	name := p.ident()
+	if len(name) > maxName {
+		return Formula{}, false, p.fail("a name above " + strconv.Itoa(maxName) + " bytes")
+	}
+	if p.peek() != '(' {
+		return Ref(Metric(name)), false, nil
+	}
+	switch name {
+	case "prev":
+		return p.prev(depth)
+	case "min", "max":
+		return p.extreme(name, depth)
+	}
+	return Formula{}, false, p.fail(name + "(...): the functions are prev, min and max")
+}
+
+// ident reads a name from where the parser is, letters a-z, digits and underscores, and
+// returns it: "" when none is there.
+func (p *formulaParser) ident() string {
+	start := p.at
+	for p.at < len(p.src) && (p.src[p.at] == '_' || p.src[p.at] >= 'a' && p.src[p.at] <= 'z' || p.src[p.at] >= '0' && p.src[p.at] <= '9') {
+		p.at++
+	}
+	return p.src[start:p.at]
 }
 
 // formulaText writes a formula in parseFormula's grammar so that it reads back to the
@@ -391,45 +414,72 @@ func pretty(f Formula) string {
 	case OpMin, OpMax:
 		return funcName[f.Op] + "(" + joined(f.Args, pretty, ", ") + ")"
 	case OpAdd:
-		var b strings.Builder
-		for i, a := range f.Args {
-			op := " + "
-			if a.Op == OpMul && len(a.Args) > 1 && a.Args[0].Op == OpConst && a.Args[0].Const.Equal(decimal.NewFromInt(-1)) {
-				op, a = " - ", Mul(a.Args[1:]...)
-				if len(a.Args) == 1 {
-					a = a.Args[0]
-				}
-			}
-			if i > 0 {
-				b.WriteString(op)
-			}
-			if a.Op == OpAdd {
-				b.WriteString("(" + pretty(a) + ")")
-			} else {
-				b.WriteString(pretty(a))
-			}
-		}
-		return b.String()
+		return prettySum(f.Args)
 	case OpMul:
-		parts := make([]string, len(f.Args))
-		for i, a := range f.Args {
-			parts[i] = pretty(a)
-			if a.Op == OpAdd || (i > 0 && a.Op == OpQuo) {
-				parts[i] = "(" + parts[i] + ")"
-			}
-		}
-		return strings.Join(parts, " * ")
+		return prettyProduct(f.Args)
 	case OpQuo:
-		num, den := pretty(f.Args[0]), pretty(f.Args[1])
-		if f.Args[0].Op == OpAdd {
-			num = "(" + num + ")"
-		}
-		if f.Args[1].Op == OpAdd || f.Args[1].Op == OpMul || f.Args[1].Op == OpQuo {
-			den = "(" + den + ")"
-		}
-		return num + " / " + den
+		return prettyQuotient(f.Args[0], f.Args[1])
 	}
 	return ""
+}
+
+// prettySum writes a sum's terms as pretty does: a term that is -1 × something as a
+// subtraction of it, a term that is a sum in parentheses.
+func prettySum(terms []Formula) string {
+	var b strings.Builder
+	for i, a := range terms {
+		op := " + "
+		if rest, ok := subtracted(a); ok {
+			op, a = " - ", rest
+		}
+		if i > 0 {
+			b.WriteString(op)
+		}
+		if a.Op == OpAdd {
+			b.WriteString("(" + pretty(a) + ")")
+		} else {
+			b.WriteString(pretty(a))
+		}
+	}
+	return b.String()
+}
+
+// subtracted returns what a term -1 × something subtracts: the product of its other
+// factors, or the one factor left. It reports false for any other term.
+func subtracted(a Formula) (Formula, bool) {
+	if a.Op != OpMul || len(a.Args) <= 1 || a.Args[0].Op != OpConst || !a.Args[0].Const.Equal(decimal.NewFromInt(-1)) {
+		return a, false
+	}
+	if rest := a.Args[1:]; len(rest) > 1 {
+		return Mul(rest...), true
+	}
+	return a.Args[1], true
+}
+
+// prettyProduct writes a product's factors as pretty does: a sum in parentheses, and a
+// quotient after the first, which would otherwise take the product to its left whole.
+func prettyProduct(factors []Formula) string {
+	parts := make([]string, len(factors))
+	for i, a := range factors {
+		parts[i] = pretty(a)
+		if a.Op == OpAdd || (i > 0 && a.Op == OpQuo) {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	return strings.Join(parts, " * ")
+}
+
+// prettyQuotient writes num / den as pretty does: a sum in parentheses above, any sum,
+// product or quotient in parentheses below.
+func prettyQuotient(num, den Formula) string {
+	n, d := pretty(num), pretty(den)
+	if num.Op == OpAdd {
+		n = "(" + n + ")"
+	}
+	if den.Op == OpAdd || den.Op == OpMul || den.Op == OpQuo {
+		d = "(" + d + ")"
+	}
+	return n + " / " + d
 }
 
 // sameFormula reports whether two formulas compute the same way: the same operations on
