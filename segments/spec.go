@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
 )
@@ -235,42 +236,64 @@ type LineSpec struct {
 // named mau or dau, a formula that reads a figure not known before it or divides by a
 // constant zero, no revenue line in millions, or a user base that is not a line of users.
 func (s Spec) Check() error {
-	bad := func(field, what string) error {
-		return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec, Key: driverKey()}
-	}
 	if s.Kind == "" {
-		return bad("kind", "none given")
+		return s.bad("kind", "none given")
 	}
 	// known and lines are slices, not maps: a spec has a handful of names, and a forecast
 	// checks its spec every time.
 	known := make([]Metric, 2, 2+len(s.Inputs)+len(s.Lines))
 	known[0], known[1] = MAU, DAU
-	isKnown := func(m Metric) bool { return slices.Contains(known, m) }
+	known, err := s.checkInputs(known)
+	if err != nil {
+		return err
+	}
+	if err := s.checkLines(known); err != nil {
+		return err
+	}
+	if s.UserBase != "" && !slices.ContainsFunc(s.Lines, func(l LineSpec) bool { return l.Metric == s.UserBase && l.Unit == MillionUsers }) {
+		return s.bad("user_base", fmt.Sprintf("%q is not a line of users", s.UserBase))
+	}
+	return nil
+}
+
+// bad is the error of Check for the spec's field, saying what is wrong with it.
+func (s Spec) bad(field, what string) error {
+	return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec, Key: driverKey()}
+}
+
+// checkInputs reports an input named twice, named mau or dau or not named, or of no
+// known range; it returns known, the names known before the inputs, with theirs added.
+func (s Spec) checkInputs(known []Metric) ([]Metric, error) {
 	for _, in := range s.Inputs {
-		if isKnown(in.Metric) || in.Metric == "" {
-			return bad("input", fmt.Sprintf("%q named twice or reserved", in.Metric))
+		if slices.Contains(known, in.Metric) || in.Metric == "" {
+			return known, s.bad("input", fmt.Sprintf("%q named twice or reserved", in.Metric))
 		}
 		if err := in.Range.Check(in.Metric, decimal.Decimal{}); err != nil {
-			return err
+			return known, err
 		}
 		known = append(known, in.Metric)
 	}
+	return known, nil
+}
+
+// checkLines reports a line whose formula formulaFault faults, reading names from known
+// (those of the platform and the inputs) and the lines before it, a line named twice or
+// not named, and no revenue line in millions.
+func (s Spec) checkLines(known []Metric) error {
+	isKnown := func(m Metric) bool { return slices.Contains(known, m) }
 	revenue := false
 	for i, l := range s.Lines {
 		if what := s.formulaFault(l.Formula, isKnown); what != "" {
-			return bad("line "+string(l.Metric), what)
+			return s.bad("line "+string(l.Metric), what)
 		}
 		if l.Metric == "" || slices.ContainsFunc(s.Lines[:i], func(p LineSpec) bool { return p.Metric == l.Metric }) {
-			return bad("line", fmt.Sprintf("%q named twice", l.Metric))
+			return s.bad("line", fmt.Sprintf("%q named twice", l.Metric))
 		}
 		known = append(known, l.Metric)
 		revenue = revenue || (l.Metric == Revenue && l.Unit == Millions)
 	}
 	if !revenue {
-		return bad("lines", "no revenue line in millions")
-	}
-	if s.UserBase != "" && !slices.ContainsFunc(s.Lines, func(l LineSpec) bool { return l.Metric == s.UserBase && l.Unit == MillionUsers }) {
-		return bad("user_base", fmt.Sprintf("%q is not a line of users", s.UserBase))
+		return s.bad("lines", "no revenue line in millions")
 	}
 	return nil
 }
@@ -281,20 +304,41 @@ func (s Spec) Check() error {
 func (s Spec) formulaFault(f Formula, isKnown func(Metric) bool) string {
 	what := ""
 	f.Walk(func(f Formula) {
-		switch {
-		case what != "":
-		case f.Op == OpRef && !isKnown(f.Ref):
-			what = fmt.Sprintf("reads %q before it is known", f.Ref)
-		case f.Op == OpPrev && (len(f.Args) != 1 || !slices.ContainsFunc(s.Lines, func(p LineSpec) bool { return p.Metric == f.Ref })):
-			what = fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref)
-		case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
-			what = "divides by zero"
-		case f.Op < OpRef || f.Op > OpMax || (f.Op == OpQuo && len(f.Args) != 2) || ((f.Op == OpMul || f.Op == OpAdd) && len(f.Args) == 0) ||
-			((f.Op == OpMin || f.Op == OpMax) && len(f.Args) < 2):
-			what = "malformed formula"
+		if what == "" {
+			what = s.opFault(f, isKnown)
 		}
 	})
 	return what
+}
+
+// opFault says what is wrong with one operation of a line's formula, leaving those of
+// its arguments aside, "" if nothing: as formulaFault.
+func (s Spec) opFault(f Formula, isKnown func(Metric) bool) string {
+	switch {
+	case f.Op == OpRef && !isKnown(f.Ref):
+		return fmt.Sprintf("reads %q before it is known", f.Ref)
+	case f.Op == OpPrev && (len(f.Args) != 1 || !slices.ContainsFunc(s.Lines, func(p LineSpec) bool { return p.Metric == f.Ref })):
+		return fmt.Sprintf("prev of %q: want a line of the driver, and a value for the first year", f.Ref)
+	case f.Op == OpQuo && len(f.Args) == 2 && f.Args[1].Op == OpConst && f.Args[1].Const.IsZero():
+		return "divides by zero"
+	case malformed(f):
+		return "malformed formula"
+	}
+	return ""
+}
+
+// malformed reports an operation that is none of the Ops, or that has a number of
+// arguments it cannot take.
+func malformed(f Formula) bool {
+	switch f.Op {
+	case OpQuo:
+		return len(f.Args) != 2
+	case OpMul, OpAdd:
+		return len(f.Args) == 0
+	case OpMin, OpMax:
+		return len(f.Args) < 2
+	}
+	return f.Op < OpRef || f.Op > OpMax
 }
 
 // shipped reports a driver whose Spec is one of this package's, which TestWith checks.
