@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
 )
@@ -138,16 +139,8 @@ func (p Plan) Forecast() (Forecast, error) {
 // (no year, no segment) named "years" or "segments", a year's users (a year, no name),
 // a segment's name (no year) and a segment's year (no name).
 func (p Plan) check() error {
-	if len(p.Years) == 0 {
-		return &fault.Error{Pkg: "segments", Field: "years", Err: fault.ErrPlan, Key: unplaced("years")}
-	}
-	for i, y := range p.Years {
-		if i > 0 && y <= p.Years[i-1] {
-			return &fault.Error{Pkg: "segments", Field: "years", Value: fmt.Sprint(p.Years), Err: fault.ErrPlan, Key: unplaced("years")}
-		}
-		if _, ok := p.Users[y]; !ok {
-			return &fault.Error{Pkg: "segments", Year: y, Field: "users", Err: fault.ErrMissing, Key: key.Forecast(y, "", "")}
-		}
+	if err := p.checkYears(); err != nil {
+		return err
 	}
 	if len(p.Segments) == 0 {
 		return &fault.Error{Pkg: "segments", Field: "segments", Err: fault.ErrPlan, Key: unplaced("segments")}
@@ -159,19 +152,44 @@ func (p Plan) check() error {
 				Key: key.Forecast(0, s.Name, "name")}
 		}
 		seen[s.Name] = true
-		// A segment may start after the plan's first year, and runs to its last.
-		started := false
-		for _, y := range p.Years {
-			has := s.Drivers[y] != nil
-			if started && !has || !started && !has && y == p.Years[len(p.Years)-1] {
-				value := "(none; a segment runs from its first year to the plan's last)"
-				if !started {
-					value = "(none in any year)"
-				}
-				return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Value: value, Err: fault.ErrMissing, Key: key.Forecast(y, s.Name, "")}
-			}
-			started = started || has
+		if err := p.checkDrivers(s); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkYears reports a plan with no years, years not ascending, or a year without users.
+func (p Plan) checkYears() error {
+	if len(p.Years) == 0 {
+		return &fault.Error{Pkg: "segments", Field: "years", Err: fault.ErrPlan, Key: unplaced("years")}
+	}
+	for i, y := range p.Years {
+		if i > 0 && y <= p.Years[i-1] {
+			return &fault.Error{Pkg: "segments", Field: "years", Value: fmt.Sprint(p.Years), Err: fault.ErrPlan, Key: unplaced("years")}
+		}
+		if _, ok := p.Users[y]; !ok {
+			return &fault.Error{Pkg: "segments", Year: y, Field: "users", Err: fault.ErrMissing, Key: key.Forecast(y, "", "")}
+		}
+	}
+	return nil
+}
+
+// checkDrivers reports a segment with no driver in a year of the plan from its first on,
+// or with none in any year. A segment may start after the plan's first year, and runs to
+// its last.
+func (p Plan) checkDrivers(s Segment) error {
+	started := false
+	for _, y := range p.Years {
+		has := s.Drivers[y] != nil
+		if started && !has || !started && !has && y == p.Years[len(p.Years)-1] {
+			value := "(none; a segment runs from its first year to the plan's last)"
+			if !started {
+				value = "(none in any year)"
+			}
+			return &fault.Error{Pkg: "segments", Segment: s.Name, Year: y, Field: "driver", Value: value, Err: fault.ErrMissing, Key: key.Forecast(y, s.Name, "")}
+		}
+		started = started || has
 	}
 	return nil
 }
