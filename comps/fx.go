@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -242,32 +243,58 @@ func (fx FX) Crossings(tolerance decimal.Decimal) [][2]Rate {
 		return nil
 	}
 	hi := decimal.NewFromInt(1).Add(tolerance)
+	var out [][2]Rate
+	for _, p := range fx.graph().crossed() {
+		if taken, worst, ok := fx.disagreeing(p, hi); ok {
+			out = append(out, [2]Rate{taken, worst})
+		}
+	}
+	return out
+}
+
+// rateGraph is an FX table as Crossings walks it: its currencies in order of first
+// appearance, each known by its place there.
+type rateGraph struct {
+	cs    []Currency
+	near  [][]int         // the currencies each has a rate with, by place
+	given map[[2]int]bool // the pairs the table gives, both ways round
+}
+
+// graph returns the table's rateGraph.
+func (fx FX) graph() rateGraph {
 	cs := fx.currencies()
 	at := make(map[Currency]int, len(cs))
 	for i, c := range cs {
 		at[c] = i
 	}
-	near := make([][]int, len(cs)) // the currencies each has a rate with, by place
-	given := make(map[[2]int]bool, 2*len(fx.rates))
+	g := rateGraph{cs: cs, near: make([][]int, len(cs)), given: make(map[[2]int]bool, 2*len(fx.rates))}
 	for _, r := range fx.rates {
 		a, b := at[r.From], at[r.To]
-		near[a], near[b] = append(near[a], b), append(near[b], a)
-		given[[2]int{a, b}], given[[2]int{b, a}] = true, true
+		g.near[a], g.near[b] = append(g.near[a], b), append(g.near[b], a)
+		g.given[[2]int{a, b}], g.given[[2]int{b, a}] = true, true
 	}
+	return g
+}
+
+// crossedPair is a pair the table does not give and the currencies that cross it.
+type crossedPair struct {
+	a, b    Currency
+	ai, bi  int // their places
+	through []Currency
+}
+
+// crossed returns the pairs the table does not give that two or more currencies cross,
+// in the order their currencies first appear.
+func (g rateGraph) crossed() []crossedPair {
 	// For each currency a, the currencies b after it that two or more currencies cross
 	// a to, counted over a's neighbours' neighbours: work in the sum of the squares of
 	// the currencies' rates, with no map in the inner loop.
-	type pair struct {
-		a, b    Currency
-		ai, bi  int // their places
-		through []Currency
-	}
-	var pairs []pair
-	count := make([]int, len(cs))
+	var pairs []crossedPair
+	count := make([]int, len(g.cs))
 	var touched []int
-	for a := range cs {
-		for _, via := range near[a] {
-			for _, b := range near[via] {
+	for a := range g.cs {
+		for _, via := range g.near[a] {
+			for _, b := range g.near[via] {
 				if b > a {
 					if count[b] == 0 {
 						touched = append(touched, b)
@@ -277,49 +304,54 @@ func (fx FX) Crossings(tolerance decimal.Decimal) [][2]Rate {
 			}
 		}
 		for _, b := range touched {
-			if count[b] > 1 && !given[[2]int{a, b}] {
-				p := pair{a: cs[a], b: cs[b], ai: a, bi: b}
-				for _, via := range near[a] {
-					if given[[2]int{via, b}] {
-						p.through = append(p.through, cs[via])
-					}
-				}
-				pairs = append(pairs, p)
+			if count[b] > 1 && !g.given[[2]int{a, b}] {
+				pairs = append(pairs, crossedPair{a: g.cs[a], b: g.cs[b], ai: a, bi: b, through: g.through(a, b)})
 			}
 			count[b] = 0
 		}
 		touched = touched[:0]
 	}
-	slices.SortFunc(pairs, func(x, y pair) int { // in the order the currencies appear
+	slices.SortFunc(pairs, func(x, y crossedPair) int { // in the order the currencies appear
 		if x.ai != y.ai {
 			return x.ai - y.ai
 		}
 		return x.bi - y.bi
 	})
-	var out [][2]Rate
-	for _, p := range pairs {
-		a, b, through := p.a, p.b, p.through
-		taken, err := fx.Pair(a, b)
-		if err != nil {
-			continue // outside the bounds: Pair's error says so where it is used
-		}
-		var worst Rate
-		for _, via := range through {
-			x, _ := fx.leg(a, via)
-			y, _ := fx.leg(via, b)
-			r := Rate{From: a, To: b, Rate: x.Rate.Mul(y.Rate), Via: via}
-			ratio := r.Rate.DivRound(taken.Rate, 16)
-			if ratio.GreaterThan(hi) || ratio.Mul(hi).LessThan(decimal.NewFromInt(1)) {
-				if worst.Via == "" || r.Rate.Sub(taken.Rate).Abs().GreaterThan(worst.Rate.Sub(taken.Rate).Abs()) {
-					worst = r
-				}
-			}
-		}
-		if worst.Via != "" {
-			out = append(out, [2]Rate{taken, worst})
+	return pairs
+}
+
+// through returns the currencies that cross the currencies at places a and b: those a
+// has a rate with that have one with b, in the order of a's rates.
+func (g rateGraph) through(a, b int) []Currency {
+	var out []Currency
+	for _, via := range g.near[a] {
+		if g.given[[2]int{via, b}] {
+			out = append(out, g.cs[via])
 		}
 	}
 	return out
+}
+
+// disagreeing returns the rate Pair takes for p and, of p's crossings that disagree with
+// it by more than hi either way, the furthest from it; false when none does, or when Pair
+// fails (outside the bounds: Pair's error says so where it is used).
+func (fx FX) disagreeing(p crossedPair, hi decimal.Decimal) (taken, worst Rate, ok bool) {
+	taken, err := fx.Pair(p.a, p.b)
+	if err != nil {
+		return Rate{}, Rate{}, false
+	}
+	for _, via := range p.through {
+		x, _ := fx.leg(p.a, via)
+		y, _ := fx.leg(via, p.b)
+		r := Rate{From: p.a, To: p.b, Rate: x.Rate.Mul(y.Rate), Via: via}
+		ratio := r.Rate.DivRound(taken.Rate, 16)
+		if ratio.GreaterThan(hi) || ratio.Mul(hi).LessThan(decimal.NewFromInt(1)) {
+			if worst.Via == "" || r.Rate.Sub(taken.Rate).Abs().GreaterThan(worst.Rate.Sub(taken.Rate).Abs()) {
+				worst = r
+			}
+		}
+	}
+	return taken, worst, worst.Via != ""
 }
 
 // currencies returns the table's currencies in order of first appearance.
