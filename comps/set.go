@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -117,54 +118,24 @@ type Exclusion struct {
 // per-user multiples are converted to the set's currency through fx; a printed multiple
 // of a money set is a ratio and is used as printed.
 func (s Set) Multiple(fx FX) (SetMultiple, error) {
-	if len(s.Companies) == 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet, Key: setKey("comps")}
-	}
-	if err := checkPremium(s.Name, s.Premium); err != nil {
+	if err := s.check(); err != nil {
 		return SetMultiple{}, err
-	}
-	if s.OutlierZ.Sign() < 0 {
-		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive, Key: setKey("outlier_z")}
 	}
 	out := SetMultiple{Set: s.Name, Metric: s.Metric, Money: s.Money, Enterprise: s.Enterprise, Currency: s.Currency, Premium: s.Premium}
 	if out.Currency == "" {
 		out.Currency = s.Companies[0].Currency
 	}
-	if err := s.checkTickers(); err != nil {
+	if err := s.priceEach(fx, &out); err != nil {
 		return SetMultiple{}, err
-	}
-	for _, c := range s.Companies {
-		if reason, ok := s.Exclude[c.Ticker]; ok {
-			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: reason})
-			continue
-		}
-		cm, err := s.price(c, fx, &out)
-		var ce *fault.Error
-		if s.SkipUnpriced && errors.As(err, &ce) && ce.Key == compKey(c.Ticker, "metric") {
-			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: unpriced(ce)})
-			continue
-		}
-		if err != nil {
-			return SetMultiple{}, err
-		}
-		out.Companies = append(out.Companies, cm)
 	}
 	if len(out.Companies) == 0 {
 		return SetMultiple{}, &fault.Error{Pkg: "comps", Set: s.Name, Value: fmt.Sprintf("all %d comparables excluded", len(s.Companies)), Err: fault.ErrEmptySet, Key: setKey("comps")}
 	}
-	xs := make([]decimal.Decimal, len(out.Companies))
-	for i, c := range out.Companies {
-		xs[i] = c.Multiple
-	}
-	out.Stats = statsOf(xs)
 	threshold := s.OutlierZ
 	if threshold.IsZero() {
 		threshold = defaultOutlierZ
 	}
-	for i, z := range modifiedZ(xs, out.Stats.Median) {
-		out.Companies[i].Z = z
-		out.Companies[i].Outlier = z.Abs().GreaterThan(threshold)
-	}
+	out.score(threshold)
 	agg := s.aggregate()
 	avg, err := agg.Of(out.Companies)
 	if err != nil {
@@ -173,6 +144,58 @@ func (s Set) Multiple(fx FX) (SetMultiple, error) {
 	out.Aggregate, out.Average = agg.Name(), avg
 	out.Value = applyPremium(avg, s.Premium)
 	return out, nil
+}
+
+// check reports a set that cannot be priced: no comparables, a premium of -100% or
+// less, a negative outlier threshold, or tickers as checkTickers says.
+func (s Set) check() error {
+	if len(s.Companies) == 0 {
+		return &fault.Error{Pkg: "comps", Set: s.Name, Err: fault.ErrEmptySet, Key: setKey("comps")}
+	}
+	if err := checkPremium(s.Name, s.Premium); err != nil {
+		return err
+	}
+	if s.OutlierZ.Sign() < 0 {
+		return &fault.Error{Pkg: "comps", Set: s.Name, Field: "outlier_z", Value: fault.Plain(s.OutlierZ), Err: fault.ErrNonPositive, Key: setKey("outlier_z")}
+	}
+	return s.checkTickers()
+}
+
+// priceEach prices the set's comparables into out, in the set's order: each it excludes
+// is listed in out.Excluded with the reason, as is, with SkipUnpriced, each whose metric
+// is missing or not positive.
+func (s Set) priceEach(fx FX, out *SetMultiple) error {
+	for _, c := range s.Companies {
+		if reason, ok := s.Exclude[c.Ticker]; ok {
+			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: reason})
+			continue
+		}
+		cm, err := s.price(c, fx, out)
+		var ce *fault.Error
+		if s.SkipUnpriced && errors.As(err, &ce) && ce.Key == compKey(c.Ticker, "metric") {
+			out.Excluded = append(out.Excluded, Exclusion{Ticker: c.Ticker, Name: c.Name, Reason: unpriced(ce)})
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out.Companies = append(out.Companies, cm)
+	}
+	return nil
+}
+
+// score works out the statistics of the companies' multiples and each one's modified
+// z-score, flagging as an outlier each whose score is above threshold either way.
+func (m *SetMultiple) score(threshold decimal.Decimal) {
+	xs := make([]decimal.Decimal, len(m.Companies))
+	for i, c := range m.Companies {
+		xs[i] = c.Multiple
+	}
+	m.Stats = statsOf(xs)
+	for i, z := range modifiedZ(xs, m.Stats.Median) {
+		m.Companies[i].Z = z
+		m.Companies[i].Outlier = z.Abs().GreaterThan(threshold)
+	}
 }
 
 // LeaveOneOut works out the set's multiple, then for each comparable priced, in the order
