@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -142,6 +143,15 @@ func (mk Market) Company(c Company, date string) (Company, error) {
 			Value: "quoted in " + string(q.Currency) + " on " + q.AsOf + ", listed in " + string(c.Currency) + ": a market quotes a company in its listing currency",
 			Err:   fault.ErrInvalid, Key: compKey(c.Ticker, "currency")}
 	}
+	return c.withQuote(q)
+}
+
+// withQuote returns c with the market's quote q taken, as Company says: its close and
+// date, its source, market value, share count and ADS ratio where it gives them, else a
+// market value scaled by the closes or following from a share count, and no printed
+// multiples. It fails for a quote of a close alone when c has neither a market value
+// and close to scale nor a share count.
+func (c Company) withQuote(q Company) (Company, error) {
 	out := c.Clone()
 	out.Close, out.AsOf, out.Multiples = q.Close, q.AsOf, nil
 	if q.Source != "" {
