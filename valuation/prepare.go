@@ -115,25 +115,42 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, notes...) // what only the market showed: it is cleared now
-	p := &Prepared{m: m, base: r, opts: o, index: map[key.Key]int{}}
-	for _, s := range m.Plan.Segments {
+	p := &Prepared{m: m, base: r, opts: o, index: map[key.Key]int{}, chained: chains(m.Plan)}
+	p.addForecast()
+	p.addValuation()
+	return p, nil
+}
+
+// chains reports a plan some formula of which reads last year's value of a line (prev).
+func chains(plan segments.Plan) bool {
+	chained := false
+	for _, s := range plan.Segments {
 		for _, d := range s.Drivers {
 			if d == nil {
 				continue // a year before the segment starts
 			}
 			for _, l := range d.Spec().Lines {
-				l.Formula.Walk(func(f segments.Formula) { p.chained = p.chained || f.Op == segments.OpPrev })
+				l.Formula.Walk(func(f segments.Formula) { chained = chained || f.Op == segments.OpPrev })
 			}
 		}
 	}
-	add := func(k key.Key, kind Kind, base decimal.Decimal) {
-		p.index[k] = len(p.list)
-		p.list = append(p.list, Assumption{Key: k, Kind: kind, Base: base})
-	}
+	return chained
+}
+
+// add lists the assumption k, of its kind, at its base value.
+func (p *Prepared) add(k key.Key, kind Kind, base decimal.Decimal) {
+	p.index[k] = len(p.list)
+	p.list = append(p.list, Assumption{Key: k, Kind: kind, Base: base})
+}
+
+// addForecast lists the plan's assumptions: each year's users, then each segment's
+// driver inputs.
+func (p *Prepared) addForecast() {
+	m := p.m
 	for _, y := range m.Plan.Years {
 		u := m.Plan.Users[y]
-		add(key.Forecast(y, "", string(segments.MAU)), KindUsers, u.MAU)
-		add(key.Forecast(y, "", string(segments.DAU)), KindUsers, u.DAU)
+		p.add(key.Forecast(y, "", string(segments.MAU)), KindUsers, u.MAU)
+		p.add(key.Forecast(y, "", string(segments.DAU)), KindUsers, u.DAU)
 		for _, s := range m.Plan.Segments {
 			d := s.Drivers[y]
 			if d == nil { // the segment starts later
@@ -141,29 +158,50 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 			}
 			vals := d.Values()
 			for i, in := range d.Spec().Inputs {
-				add(key.Forecast(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])
+				p.add(key.Forecast(y, s.Name, string(in.Metric)), kindOf(in.Range), vals[i])
 			}
 		}
 	}
+}
+
+// addValuation lists the valuation's assumptions: each priced part's average and
+// premium, the FX rates, the share count and price, the P&L's share counts, then the
+// bridge's, the dilution's and the horizon's.
+func (p *Prepared) addValuation() {
+	m := p.m
 	for i, part := range m.Parts {
 		if _, ok := part.Method.(Multiple); ok {
-			add(key.Part(part.Segment, "average"), KindMultiple, r.Parts[i].Multiple.Average)
-			add(key.Part(part.Segment, "premium"), KindPremium, r.Parts[i].Multiple.Premium)
+			p.add(key.Part(part.Segment, "average"), KindMultiple, p.base.Parts[i].Multiple.Average)
+			p.add(key.Part(part.Segment, "premium"), KindPremium, p.base.Parts[i].Multiple.Premium)
 		}
 	}
 	for _, rate := range m.FX.Rates() {
-		add(key.FX(string(rate.From), string(rate.To)), KindFX, rate.Rate)
+		p.add(key.FX(string(rate.From), string(rate.To)), KindFX, rate.Rate)
 	}
-	add(key.Scalar(key.Shares), KindShares, m.Shares)
-	add(key.Scalar(key.Price), KindPrice, m.Price)
+	p.add(key.Scalar(key.Shares), KindShares, m.Shares)
+	p.add(key.Scalar(key.Price), KindPrice, m.Price)
 	for _, y := range m.Plan.Years {
 		if s, ok := m.Earnings.Shares[y]; ok {
-			add(key.Key{Space: key.SpacePnL, Year: y, Name: "shares"}, KindShares, s)
+			p.add(key.Key{Space: key.SpacePnL, Year: y, Name: "shares"}, KindShares, s)
 		}
 	}
-	for _, it := range m.Bridge.Items {
+	p.addBridge()
+	for _, t := range m.Dilution.Tranches {
+		p.add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "count"}, KindMoney, t.Count)
+		p.add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "strike"}, KindPrice, t.Strike)
+	}
+	if !m.Horizon.IsZero() {
+		p.add(key.Key{Space: key.SpaceHorizon, Name: "rate"}, KindRate, m.Horizon.Rate)
+		p.add(key.Key{Space: key.SpaceHorizon, Name: "years"}, KindMoney, m.Horizon.Years)
+	}
+}
+
+// addBridge lists each bridge item's figures (a listed stake's shares and price, any
+// other's amount, a stake's discount) and the holding-company discount.
+func (p *Prepared) addBridge() {
+	for _, it := range p.m.Bridge.Items {
 		item := func(field string, kind Kind, v decimal.Decimal) {
-			add(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: field}, kind, v)
+			p.add(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: field}, kind, v)
 		}
 		if it.Kind == ListedStake {
 			item("shares", KindMoney, it.Shares)
@@ -175,18 +213,9 @@ func (m Model) Prepare(o PrepareOptions) (*Prepared, error) {
 			item("discount", KindRate, it.Discount)
 		}
 	}
-	if !m.Bridge.IsZero() {
-		add(key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}, KindRate, m.Bridge.HoldcoDiscount)
+	if !p.m.Bridge.IsZero() {
+		p.add(key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}, KindRate, p.m.Bridge.HoldcoDiscount)
 	}
-	for _, t := range m.Dilution.Tranches {
-		add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "count"}, KindMoney, t.Count)
-		add(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "strike"}, KindPrice, t.Strike)
-	}
-	if !m.Horizon.IsZero() {
-		add(key.Key{Space: key.SpaceHorizon, Name: "rate"}, KindRate, m.Horizon.Rate)
-		add(key.Key{Space: key.SpaceHorizon, Name: "years"}, KindMoney, m.Horizon.Years)
-	}
-	return p, nil
 }
 
 // Result returns the model valued at its base. Its slices and maps are the prepared
@@ -361,14 +390,7 @@ func (a *applied) set(k key.Key, v *decimal.Decimal) {
 			m.Price = *v
 		}
 	case key.SpaceFX:
-		if a.fxRates == nil {
-			a.fxRates = m.FX.Rates()
-		}
-		for j := range a.fxRates {
-			if string(a.fxRates[j].From) == k.From && string(a.fxRates[j].To) == k.To {
-				a.fxRates[j].Rate = *v
-			}
-		}
+		a.rate(k, *v)
 	case key.SpacePart:
 		j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
 		if k.Name == "average" {
@@ -379,14 +401,7 @@ func (a *applied) set(k key.Key, v *decimal.Decimal) {
 	case key.SpaceBridge:
 		a.bridge(k, *v)
 	case key.SpaceDilution:
-		ts := slices.Clone(m.Dilution.Tranches)
-		j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
-		if k.Name == "count" {
-			ts[j].Count = *v
-		} else {
-			ts[j].Strike = *v
-		}
-		m.Dilution.Tranches = ts
+		a.tranche(k, *v)
 	case key.SpaceHorizon:
 		if k.Name == "rate" {
 			m.Horizon.Rate = *v
@@ -400,6 +415,30 @@ func (a *applied) set(k key.Key, v *decimal.Decimal) {
 	default:
 		a.forecast(k, *v)
 	}
+}
+
+// rate sets an FX rate of the table, copied.
+func (a *applied) rate(k key.Key, v decimal.Decimal) {
+	if a.fxRates == nil {
+		a.fxRates = a.m.FX.Rates()
+	}
+	for j := range a.fxRates {
+		if string(a.fxRates[j].From) == k.From && string(a.fxRates[j].To) == k.To {
+			a.fxRates[j].Rate = v
+		}
+	}
+}
+
+// tranche sets a tranche's count or strike, the tranches copied.
+func (a *applied) tranche(k key.Key, v decimal.Decimal) {
+	ts := slices.Clone(a.m.Dilution.Tranches)
+	j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
+	if k.Name == "count" {
+		ts[j].Count = v
+	} else {
+		ts[j].Strike = v
+	}
+	a.m.Dilution.Tranches = ts
 }
 
 // bridge sets a bridge item's amount, shares, price or discount, or the holding-company

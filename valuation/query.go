@@ -71,19 +71,24 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 		if _, err := p.base.Lookup(k); err != nil {
 			return nil, err
 		}
-		q.scope.price = q.scope.price || k == key.Scalar(key.Price) || k == key.Scalar(key.Upside) || k.Space == key.SpacePnL || k.Space == key.SpacePnLLine
-		if k.Space != key.SpaceForecast && k.Space != key.SpacePnL && k.Space != key.SpacePnLLine {
-			continue
-		}
-		q.scope.pnl = q.scope.pnl || k.Space != key.SpaceForecast
-		q.scope.years = append(q.scope.years, k.Year)
-		if k.Growth {
-			if i := slices.Index(p.m.Plan.Years, k.Year); i > 0 {
-				q.scope.years = append(q.scope.years, p.m.Plan.Years[i-1])
-			}
-		}
+		q.scope.read(p.m.Plan.Years, k)
 	}
 	return q, nil
+}
+
+// read widens the scope to what output k reads: the price for the price, the upside and
+// the P&L; the P&L for its figures; a forecast or P&L figure's year, and the year before
+// for a growth.
+func (sc *scope) read(years []int, k key.Key) {
+	sc.price = sc.price || k == key.Scalar(key.Price) || k == key.Scalar(key.Upside) || k.Space == key.SpacePnL || k.Space == key.SpacePnLLine
+	if k.Space != key.SpaceForecast && k.Space != key.SpacePnL && k.Space != key.SpacePnLLine {
+		return
+	}
+	sc.pnl = sc.pnl || k.Space != key.SpaceForecast
+	sc.years = append(sc.years, k.Year)
+	if i := slices.Index(years, k.Year); k.Growth && i > 0 {
+		sc.years = append(sc.years, years[i-1])
+	}
 }
 
 // kernel compiles the query's kernel once, when an evaluator first needs it: a point
@@ -229,6 +234,26 @@ type tail struct {
 	horizon bool      // the horizon moves: its discount is worked out at each point
 }
 
+// tail returns the stage after equity of a model that dilutes or a query that moves the
+// horizon, its register of equity compiled; nil for any other. A P&L share count moves
+// only the P&L, which no output of the kernel reads: its check (a count above zero) is
+// all the kernel makes of it.
+func (k *kernel) tail() *tail {
+	staged := !k.q.p.m.Dilution.IsZero() || slices.ContainsFunc(k.q.moves, func(a Assumption) bool { return a.Key.Space == key.SpaceHorizon })
+	if !staged {
+		return nil
+	}
+	// even with no output of it: the stage checks the horizon and the tranches
+	t := &tail{equity: k.b.Reg(k.equity(k.sum()))}
+	for i, a := range k.q.moves {
+		if a.Key.Space == key.SpaceHorizon || a.Key.Space == key.SpaceDilution || a.Key.Space == key.SpaceScalar {
+			t.moves = append(t.moves, i)
+		}
+		t.horizon = t.horizon || a.Key.Space == key.SpaceHorizon
+	}
+	return t
+}
+
 // afterEquity reports an output the stage after equity works out.
 func afterEquity(o key.Key) bool {
 	if o.Space != key.SpaceScalar {
@@ -351,28 +376,13 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 			return nil, nil, nil, nil // a Method of the caller's: the decimal path values it
 		}
 	}
-	staged := !p.m.Dilution.IsZero()
-	for _, a := range k.q.moves {
-		// A P&L share count moves only the P&L, which no output of the kernel reads: its
-		// check (a count above zero) is all the kernel makes of it.
-		staged = staged || a.Key.Space == key.SpaceHorizon
-	}
 	k.checks()
 	for i, part := range p.m.Parts {
 		if _, ok := part.Method.(Multiple); ok {
 			k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
 		}
 	}
-	var t *tail
-	if staged { // even with no output of it: the stage checks the horizon and the tranches
-		t = &tail{equity: k.b.Reg(k.equity(k.sum()))}
-		for i, a := range k.q.moves {
-			if a.Key.Space == key.SpaceHorizon || a.Key.Space == key.SpaceDilution || a.Key.Space == key.SpaceScalar {
-				t.moves = append(t.moves, i)
-			}
-			t.horizon = t.horizon || a.Key.Space == key.SpaceHorizon
-		}
-	}
+	t := k.tail()
 	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
 	for i, o := range k.q.outputs {
 		if t != nil && afterEquity(o) {
@@ -416,24 +426,7 @@ func (k *kernel) checks() {
 	years := map[int]bool{}
 	for i, a := range k.q.moves {
 		x := exact.PReg(b.Input(i))
-		switch a.Kind {
-		case KindRate:
-			b.PNonNegative(x)
-			b.PAtMost(x, one)
-		case KindMargin:
-			b.PNonNegative(b.PAdd(x, one))
-			b.PAtMost(x, one)
-		case KindMoney, KindPrice:
-			b.PNonNegative(x)
-		case KindMultiple, KindShares:
-			b.PPositive(x)
-		case KindPremium:
-			b.PPositive(b.PAdd(one, x))
-		case KindFX: // within comps.RateBounds
-			lo, hi := comps.RateBounds()
-			b.PNonNegative(b.PAdd(x, k.konst(lo.Neg())))
-			b.PAtMost(x, k.konst(hi))
-		}
+		k.inRange(a, x)
 		if a.Key.Space == key.SpaceBridge && a.Key.Name == "discount" {
 			b.PPositive(b.PAdd(one, b.PMul(k.konst(decimal.NewFromInt(-1)), x))) // a discount below 1
 		}
@@ -457,6 +450,32 @@ func (k *kernel) checks() {
 				k.line(y, j, string(l.Metric))
 			}
 		}
+	}
+}
+
+// inRange adds the range of a moved assumption's kind, its value x: a rate in [0, 1], a
+// margin in [-1, 1], money and prices not negative, multiples and share counts positive,
+// a premium above -1, an FX rate within comps.RateBounds.
+func (k *kernel) inRange(a Assumption, x exact.Poly) {
+	b := k.b
+	one := k.konst(decimal.NewFromInt(1))
+	switch a.Kind {
+	case KindRate:
+		b.PNonNegative(x)
+		b.PAtMost(x, one)
+	case KindMargin:
+		b.PNonNegative(b.PAdd(x, one))
+		b.PAtMost(x, one)
+	case KindMoney, KindPrice:
+		b.PNonNegative(x)
+	case KindMultiple, KindShares:
+		b.PPositive(x)
+	case KindPremium:
+		b.PPositive(b.PAdd(one, x))
+	case KindFX:
+		lo, hi := comps.RateBounds()
+		b.PNonNegative(b.PAdd(x, k.konst(lo.Neg())))
+		b.PAtMost(x, k.konst(hi))
 	}
 }
 
@@ -783,67 +802,81 @@ func (k *kernel) scalar(name string) (exact.Poly, bool) {
 
 // output compiles one output key; outside the kernel's reach it marks the kernel not ok.
 func (k *kernel) output(o key.Key) exact.Poly {
-	p := k.q.p
-	b := k.b
+	var r exact.Poly
+	ok := false
 	switch o.Space {
 	case key.SpaceScalar:
-		if r, ok := k.scalar(o.Name); ok {
-			return r
-		}
+		r, ok = k.scalar(o.Name)
 	case key.SpacePart:
-		i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
-		figure, multiple, value := k.part(i)
-		switch o.Name {
-		case "value":
-			return value
-		case "multiple":
-			return multiple
-		case "metric":
-			return figure
-		case "average":
-			if _, fixed := p.m.Parts[i].Method.(Fixed); !fixed {
-				return k.average(i)
-			}
-		case "premium":
-			return k.leaf(o, must(p.base.Lookup(o)))
-		case "fx":
-			if _, fixed := p.m.Parts[i].Method.(Fixed); fixed {
-				break
-			}
-			return k.rate(p.base.Parts[i].FX)
-		}
+		r, ok = k.partOutput(o)
 	case key.SpaceForecast:
-		if o.Growth || o.Name == "share" {
-			break
-		}
-		if o.Segment != "" {
-			j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
-			r := k.line(o.Year, j, o.Name)
-			for _, l := range specLines(p.m.Plan.Segments[j].Drivers[o.Year]) {
-				if l.OmitZero && string(l.Metric) == o.Name {
-					b.PNonZero(r) // the forecast leaves it out when zero, and Lookup fails
-				}
-			}
-			return r
-		}
-		mau, dau := k.user(o.Year)
-		switch segments.Metric(o.Name) {
-		case segments.MAU:
-			return mau
-		case segments.DAU:
-			return dau
-		case segments.Revenue:
-			sum := k.konst(decimal.Decimal{})
-			for j, seg := range p.m.Plan.Segments {
-				if seg.Drivers[o.Year] != nil { // a segment not started adds no revenue
-					sum = b.PAdd(sum, k.line(o.Year, j, string(segments.Revenue)))
-				}
-			}
-			return sum
+		if !o.Growth && o.Name != "share" {
+			r, ok = k.forecastOutput(o)
 		}
 	}
-	k.ok = false
-	return exact.Poly{}
+	if !ok {
+		k.ok = false
+		return exact.Poly{}
+	}
+	return r
+}
+
+// partOutput compiles a part's figure: its value, multiple, metric, average, premium
+// or FX rate; false for one the kernel does not work out (a fixed part's average or FX).
+func (k *kernel) partOutput(o key.Key) (exact.Poly, bool) {
+	p := k.q.p
+	i := slices.IndexFunc(p.m.Parts, func(part Part) bool { return part.Segment == o.Segment })
+	figure, multiple, value := k.part(i)
+	_, fixed := p.m.Parts[i].Method.(Fixed)
+	switch o.Name {
+	case "value":
+		return value, true
+	case "multiple":
+		return multiple, true
+	case "metric":
+		return figure, true
+	case "average":
+		return k.average(i), !fixed
+	case "premium":
+		return k.leaf(o, must(p.base.Lookup(o))), true
+	case "fx":
+		if !fixed {
+			return k.rate(p.base.Parts[i].FX), true
+		}
+	}
+	return exact.Poly{}, false
+}
+
+// forecastOutput compiles a forecast figure: a segment's line (checked not zero where
+// the forecast leaves it out at zero), or the platform's MAU, DAU or revenue.
+func (k *kernel) forecastOutput(o key.Key) (exact.Poly, bool) {
+	p, b := k.q.p, k.b
+	if o.Segment != "" {
+		j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
+		r := k.line(o.Year, j, o.Name)
+		for _, l := range specLines(p.m.Plan.Segments[j].Drivers[o.Year]) {
+			if l.OmitZero && string(l.Metric) == o.Name {
+				b.PNonZero(r) // the forecast leaves it out when zero, and Lookup fails
+			}
+		}
+		return r, true
+	}
+	mau, dau := k.user(o.Year)
+	switch segments.Metric(o.Name) {
+	case segments.MAU:
+		return mau, true
+	case segments.DAU:
+		return dau, true
+	case segments.Revenue:
+		sum := k.konst(decimal.Decimal{})
+		for j, seg := range p.m.Plan.Segments {
+			if seg.Drivers[o.Year] != nil { // a segment not started adds no revenue
+				sum = b.PAdd(sum, k.line(o.Year, j, string(segments.Revenue)))
+			}
+		}
+		return sum, true
+	}
+	return exact.Poly{}, false
 }
 
 // specLines is a driver's lines; none for a segment not started (no driver).
