@@ -214,9 +214,9 @@ func (r Result) partFigure(k key.Key, unknown unknownFigure) (decimal.Decimal, e
 }
 
 // field returns the part's field name, and whether it has it: a part at a fixed amount
-// has a value and no multiple, metric or FX.
+// has a value and no multiple, metric or FX; a part by a formula a value and an FX.
 func (p PartValue) field(name string) (decimal.Decimal, bool) {
-	if name != "value" && !p.priced() {
+	if name != "value" && !p.priced() && (name != "fx" || p.Formula == "") {
 		return decimal.Decimal{}, false
 	}
 	switch name {
@@ -322,7 +322,10 @@ func appendPnLKeys(out []key.Key, st earnings.Statement) []key.Key {
 func appendPartKeys(out []key.Key, parts []PartValue) []key.Key {
 	for _, p := range parts {
 		fields := []string{"value", "multiple", "average", "premium", "metric", "fx"}
-		if !p.priced() {
+		switch {
+		case p.Formula != "":
+			fields = []string{"value", "fx"} // a formula has a value and its conversion
+		case !p.priced():
 			fields = fields[:1] // a fixed amount has a value, no multiple
 		}
 		for _, f := range fields {

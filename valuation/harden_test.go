@@ -130,7 +130,7 @@ func TestModelClone(t *testing.T) {
 	delete(c.Plan.Segments[0].Drivers, 2021)
 	c.Plan.Years[0] = 1900
 	mult := c.Parts[0].Method.(valuation.Multiple)
-	mult.Comps.Companies[0].Metrics[kuaishou2021.MAU()] = d("1")
+	mult.Comps.Companies[0].Metrics[comps.MetricYear{Name: "mau", Year: 2021}] = d("1")
 	for y := range c.Earnings.Shares {
 		c.Earnings.Shares[y] = d("1")
 	}

@@ -300,12 +300,16 @@ type PartValue struct {
 	// Enterprise says Value is an enterprise value (an EV multiple), not equity: the
 	// model's bridge of net cash and debt turns the sum into equity.
 	Enterprise bool `json:"enterprise"`
-	// Note is where a part valued at a fixed amount (Fixed) takes it from.
+	// Note is where a part valued at a fixed amount (Fixed) or by a formula (Expression)
+	// takes it from.
 	Note string `json:"note,omitempty"`
+	// Formula is the formula of a part valued by one (Expression), as text.
+	Formula string `json:"formula,omitempty"`
 }
 
 // priced reports a part valued on a figure (a Multiple, or a Method of the caller's):
-// all but a Fixed part, which has an amount and no comparables, figure or FX.
+// all but a Fixed part, which has an amount and no comparables, figure or FX, and an
+// Expression, which has a formula and an FX rate.
 func (p PartValue) priced() bool {
-	return p.Method != (Fixed{}).Name() || p.Multiple.Set != "" || len(p.Multiple.Companies) > 0
+	return p.Formula == "" && (p.Method != (Fixed{}).Name() || p.Multiple.Set != "" || len(p.Multiple.Companies) > 0)
 }

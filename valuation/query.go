@@ -371,7 +371,7 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	p := k.q.p
 	for _, part := range p.m.Parts {
 		switch part.Method.(type) {
-		case Multiple, Fixed:
+		case Multiple, Fixed, Expression:
 		default:
 			return nil, nil, nil, nil // a Method of the caller's: the decimal path values it
 		}
@@ -608,6 +608,10 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 		zero := k.konst(decimal.Decimal{})
 		return zero, zero, k.konst(f.Amount)
 	}
+	if e, ok := part.Method.(Expression); ok { // the formula over the segment's lines, converted
+		zero := k.konst(decimal.Decimal{})
+		return zero, zero, k.b.PMul(k.expression(i, e.Formula), k.rate(pv.FX))
+	}
 	figure = k.partFigure(i)
 	avgKey, premKey := key.Part(part.Segment, "average"), key.Part(part.Segment, "premium")
 	_, avgMoved := k.move[avgKey]
@@ -620,6 +624,21 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 	}
 	value = k.b.PMul(k.b.PMul(multiple, figure), k.rate(pv.FX))
 	return figure, multiple, value
+}
+
+// expression compiles an Expression's formula over part i's segment's lines in the
+// valuation year, as Expression.Value evaluates it: each reference a line of the
+// segment (else the platform's MAU or DAU), prev() at its default.
+func (k *kernel) expression(i int, f segments.Formula) exact.Poly {
+	p := k.q.p
+	j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == p.m.Parts[i].Segment })
+	env := map[segments.Metric]exact.Poly{}
+	f.Walk(func(g segments.Formula) {
+		if g.Op == segments.OpRef {
+			env[g.Ref] = k.line(p.m.Year, j, string(g.Ref))
+		}
+	})
+	return k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false })
 }
 
 // average is part i's comparables' aggregate: the point's when it moves, the head's when

@@ -14,8 +14,8 @@ import (
 
 const westSec2021 = "Western Securities, Kuaishou initiation 2021-03-03, "
 
-// MAU returns the metric of Tables 11 and 12: 2021E average MAU.
-func MAU() comps.MetricYear { return comps.MetricYear{Name: "mau", Year: 2021} }
+// mau returns the metric of Tables 11 and 12: 2021E average MAU.
+func mau() comps.MetricYear { return comps.MetricYear{Name: "mau", Year: 2021} }
 
 // activeBuyers returns the metric of Table 13: 2021E annual active buyers, which the
 // report prints in its "MAU" column for the e-commerce platforms.
@@ -25,10 +25,10 @@ func activeBuyers() comps.MetricYear { return comps.MetricYear{Name: "active_buy
 func StreamingPeers() comps.Set {
 	return comps.Set{
 		Name:   "live streaming (Table 11)",
-		Metric: MAU(),
+		Metric: mau(),
 		Companies: []comps.Company{
-			peer("HUYA US", "Huya", "27.6", "6500", "188.4", "34.41", MAU(), "Table 11"),
-			peer("DOYU US", "DouYu", "15.3", "4800", "175.4", "27.61", MAU(), "Table 11"),
+			peer("HUYA US", "Huya", "27.6", "6500", "188.4", "34.41", mau(), "Table 11"),
+			peer("DOYU US", "DouYu", "15.3", "4800", "175.4", "27.61", mau(), "Table 11"),
 		},
 	}
 }
@@ -38,10 +38,10 @@ func StreamingPeers() comps.Set {
 func AdvertisingPeers() comps.Set {
 	return comps.Set{
 		Name:   "advertising (Table 12)",
-		Metric: MAU(),
+		Metric: mau(),
 		Companies: []comps.Company{
-			peer("FB US", "Facebook", "264.9", "754400", "2958", "255.03", MAU(), "Table 12; MAU of the family of apps"),
-			peer("TWTR US", "Twitter", "77.6", "62000", "530", "116.91", MAU(), "Table 12"),
+			peer("FB US", "Facebook", "264.9", "754400", "2958", "255.03", mau(), "Table 12; MAU of the family of apps"),
+			peer("TWTR US", "Twitter", "77.6", "62000", "530", "116.91", mau(), "Table 12"),
 		},
 	}
 }

@@ -548,6 +548,9 @@ func (c *compiler) part(i int) (poly, error) {
 	if f, ok := part.Method.(valuation.Fixed); ok { // the amount, whatever is drawn
 		return constant(f64(f.Amount)), nil
 	}
+	if e, ok := part.Method.(valuation.Expression); ok { // the formula over the segment's lines, converted
+		return c.expression(part.Segment, e.Formula, pv.FX)
+	}
 	_, ok := part.Method.(valuation.Multiple)
 	name := "part/" + part.Segment + "/"
 	if !ok {
@@ -584,6 +587,26 @@ func (c *compiler) part(i int) (poly, error) {
 		return nil, err
 	}
 	return mult.mul(figure).mul(rate), nil
+}
+
+// expression compiles an Expression's formula over the segment's lines in the valuation
+// year, times its FX rate, as valuation.Expression values it (prev() at its default).
+func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate) (poly, error) {
+	m := c.e.base
+	i := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == segment })
+	lines, err := c.lines(m.Plan.Segments[i], m.Year)
+	if err != nil {
+		return nil, err
+	}
+	v, ok, err := formula(f, lines, func(segments.Metric) (poly, bool, error) { return nil, false, nil })
+	if err == nil && !ok {
+		err = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "divides by a sum, or takes the min or max of what a draw moves", Err: fault.ErrFloat}
+	}
+	if err != nil {
+		return nil, err
+	}
+	rate, err := c.rate(fx)
+	return v.mul(rate), err
 }
 
 // rate is an FX rate of the model (comps.FX.Pair's) as a product of its legs, each a

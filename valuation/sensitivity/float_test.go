@@ -823,3 +823,21 @@ func TestFloatPrevCompiledOnce(t *testing.T) {
 		t.Errorf("a growth drawn in each of 40 years: %v, want fault.ErrFloat past 4096 terms", err)
 	}
 }
+
+// TestFloatExpression: an Expression part (advertising at 3 × revenue − 0.5 × dau in
+// CNY, converted at CNY/HKD) has a float64 form: the target and the part's value agree
+// with the decimal engine over MAU, revenue per DAU and CNY/HKD drawn.
+func TestFloatExpression(t *testing.T) {
+	m := kuaishou2021.Model()
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("3 * revenue - 0.5 * dau")); err != nil {
+		t.Fatal(err)
+	}
+	m.Parts[1].Method = valuation.Expression{Formula: f}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"forecast/2021/mau", "forecast/2021/advertising/revenue_per_dau", "fx/CNY/HKD"}
+	floatAgrees(t, e, names, []float64{450, 50, 1.1}, []float64{650, 250, 1.3}, []string{"target", "part/advertising/value"}, 300, 21)
+}
