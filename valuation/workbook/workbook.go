@@ -391,14 +391,49 @@ func (b *book) forecast() error {
 // the segment runs; a line that only shows an input is the input's cell. It returns the
 // next free row.
 func (b *book) segmentLines(s segments.Segment, row int) (int, error) {
-	sh, p := Forecast, b.m.Plan
-	if err := b.put(sh, 1, row, text(s.Title)); err != nil {
+	if err := b.put(Forecast, 1, row, text(s.Title)); err != nil {
 		return 0, err
 	}
 	row++
+	sf, err := b.segmentLayout(s, row)
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range sf.spec.Lines {
+		if in, ok := sf.echo[l.Metric]; ok {
+			for _, y := range sf.years {
+				b.figure[sf.key(l.Metric, y)] = b.input[sf.key(in, y)]
+			}
+			continue
+		}
+		if err := sf.line(l, row); err != nil {
+			return 0, err
+		}
+		row++
+	}
+	return row + 1, nil
+}
+
+// segmentForecast is a segment's lines being written on the Forecast sheet: its
+// driver's Spec, the years it runs, the row of each line, and the input shown by each
+// line that only shows one (such a line has no row).
+type segmentForecast struct {
+	b     *book
+	s     segments.Segment
+	spec  segments.Spec
+	years []int
+	rowOf map[segments.Metric]int
+	echo  map[segments.Metric]segments.Metric
+}
+
+// segmentLayout lays out segment s's lines from row: the years it runs, its driver's
+// Spec (the same model every year, or fault.ErrUnsupported), and where each line is,
+// before any is written: a formula's prev may read a line below it, in the column of
+// the year before.
+func (b *book) segmentLayout(s segments.Segment, row int) (*segmentForecast, error) {
 	// A segment that starts later has no driver, and no figures, before its first year.
 	var years []int
-	for _, y := range p.Years {
+	for _, y := range b.m.Plan.Years {
 		if s.Drivers[y] != nil {
 			years = append(years, y)
 		}
@@ -406,75 +441,98 @@ func (b *book) segmentLines(s segments.Segment, row int) (int, error) {
 	spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
 	for _, y := range years {
 		if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
-			return 0, fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
+			return nil, fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
 		}
 	}
-	isInput := func(m segments.Metric) bool {
-		return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
-	}
-	// Where each line is, before any is written: a formula's prev may read a line below
-	// it, in the column of the year before.
-	rowOf, echo, next := map[segments.Metric]int{}, map[segments.Metric]segments.Metric{}, row
+	sf := &segmentForecast{b: b, s: s, spec: spec, years: years, rowOf: map[segments.Metric]int{}, echo: map[segments.Metric]segments.Metric{}}
 	for _, l := range spec.Lines {
-		if l.Formula.Op == segments.OpRef && isInput(l.Formula.Ref) {
-			echo[l.Metric] = l.Formula.Ref
+		if l.Formula.Op == segments.OpRef && sf.isInput(l.Formula.Ref) {
+			sf.echo[l.Metric] = l.Formula.Ref
 			continue
 		}
-		rowOf[l.Metric] = next
-		next++
-	}
-	key := func(m segments.Metric, y int) string { return s.Name + " " + string(m) + " " + strconv.Itoa(y) }
-	for _, l := range spec.Lines {
-		if in, ok := echo[l.Metric]; ok {
-			for _, y := range years {
-				b.figure[key(l.Metric, y)] = b.input[key(in, y)]
-			}
-			continue
-		}
-		label := l.Label
-		if l.Unit == segments.MillionUsers || l.Unit == segments.Millions || l.Unit == segments.MillionOrders || l.Unit == segments.MillionTransactions {
-			label += " (m)"
-		}
-		if err := b.put(sh, 1, row, text("  "+label)); err != nil {
-			return 0, err
-		}
-		for j, y := range p.Years {
-			if s.Drivers[y] == nil {
-				continue
-			}
-			at := func(m segments.Metric) string {
-				switch {
-				case isInput(m):
-					return b.input[key(m, y)]
-				case m == segments.MAU || m == segments.DAU:
-					if f, ok := b.figure[key(m, y)]; ok {
-						return f
-					}
-					return b.input[string(m)+" "+strconv.Itoa(y)]
-				}
-				return b.figure[key(m, y)]
-			}
-			prev := func(m segments.Metric) (string, bool) {
-				if j == 0 || s.Drivers[p.Years[j-1]] == nil {
-					return "", false
-				}
-				if in, ok := echo[m]; ok {
-					return b.input[key(in, p.Years[j-1])], true
-				}
-				return ref(sh, 2+j-1, rowOf[m]), true
-			}
-			expr := "=" + excel(l.Formula, at, prev) // before the line's own cell is known: a line may show the figure of its name
-			b.figure[key(l.Metric, y)] = ref(sh, 2+j, row)
-			if err := b.put(sh, 2+j, row, expr); err != nil {
-				return 0, err
-			}
-			if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
-				return 0, err
-			}
-		}
+		sf.rowOf[l.Metric] = row
 		row++
 	}
-	return row + 1, nil
+	return sf, nil
+}
+
+// isInput reports whether m is an input of the segment's driver.
+func (sf *segmentForecast) isInput(m segments.Metric) bool {
+	return slices.ContainsFunc(sf.spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
+}
+
+// key is where figure m of year y is kept, in book.input or book.figure.
+func (sf *segmentForecast) key(m segments.Metric, y int) string {
+	return sf.s.Name + " " + string(m) + " " + strconv.Itoa(y)
+}
+
+// line writes line l on row: its label, and in each year the segment runs its formula,
+// in the style of its unit.
+func (sf *segmentForecast) line(l segments.LineSpec, row int) error {
+	b, sh, p := sf.b, Forecast, sf.b.m.Plan
+	label := l.Label
+	if inMillions(l.Unit) {
+		label += " (m)"
+	}
+	if err := b.put(sh, 1, row, text("  "+label)); err != nil {
+		return err
+	}
+	for j, y := range p.Years {
+		if sf.s.Drivers[y] == nil {
+			continue
+		}
+		at := func(m segments.Metric) string { return sf.at(m, y) }
+		prev := func(m segments.Metric) (string, bool) { return sf.prev(m, j) }
+		expr := "=" + excel(l.Formula, at, prev) // before the line's own cell is known: a line may show the figure of its name
+		b.figure[sf.key(l.Metric, y)] = ref(sh, 2+j, row)
+		if err := b.put(sh, 2+j, row, expr); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inMillions reports whether a figure in unit u counts millions (of money, users,
+// orders or transactions).
+func inMillions(u segments.Unit) bool {
+	switch u {
+	case segments.MillionUsers, segments.Millions, segments.MillionOrders, segments.MillionTransactions:
+		return true
+	}
+	return false
+}
+
+// at is the reference of figure m in year y: an input's cell; the segment's own MAU or
+// DAU line, or else the platform's input; or a line above.
+func (sf *segmentForecast) at(m segments.Metric, y int) string {
+	b := sf.b
+	switch {
+	case sf.isInput(m):
+		return b.input[sf.key(m, y)]
+	case m == segments.MAU || m == segments.DAU:
+		if f, ok := b.figure[sf.key(m, y)]; ok {
+			return f
+		}
+		return b.input[string(m)+" "+strconv.Itoa(y)]
+	}
+	return b.figure[sf.key(m, y)]
+}
+
+// prev is the reference of figure m in the year before year column j: an input's cell
+// for a line that shows one, else the line's cell in the column before; false in the
+// first year, and in the year before the segment starts.
+func (sf *segmentForecast) prev(m segments.Metric, j int) (string, bool) {
+	years := sf.b.m.Plan.Years
+	if j == 0 || sf.s.Drivers[years[j-1]] == nil {
+		return "", false
+	}
+	if in, ok := sf.echo[m]; ok {
+		return sf.b.input[sf.key(in, years[j-1])], true
+	}
+	return ref(Forecast, 2+j-1, sf.rowOf[m]), true
 }
 
 // groupRevenue writes the group's revenue on row: the segments' revenue lines summed,
