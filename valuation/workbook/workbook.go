@@ -995,55 +995,11 @@ func (b *book) bridge(sum string, row int) (string, int, error) {
 	first := row
 	var stakes []string
 	for _, it := range br.Items {
-		fx, ok := b.fx(it.Currency, b.m.Currency)
-		if it.Currency == "" {
-			fx, ok = "1", true
-		}
-		if !ok {
-			return "", 0, fmt.Errorf("%w: bridge %s: no FX rate %s/%s", fault.ErrUnsupported, it.Name, it.Currency, b.m.Currency)
-		}
-		label := it.Name
-		if it.Note != "" {
-			label += " (" + it.Note + ")"
-		}
-		if err := b.put(SOTP, 1, row, text(label)); err != nil {
+		if err := b.bridgeItem(it, row); err != nil {
 			return "", 0, err
 		}
-		if err := b.put(SOTP, 2, row, text(it.Kind.String())); err != nil {
-			return "", 0, err
-		}
-		if err := b.put(SOTP, 5, row, "="+fx); err != nil {
-			return "", 0, err
-		}
-		amount := it.Amount
-		if it.Kind == valuation.ListedStake {
-			amount = it.Shares
-		}
-		a, err := b.sotpInput(3, row, num(amount), b.inStyle)
-		if err != nil {
-			return "", 0, err
-		}
-		v := a + "*" + cell(5, row)
-		switch it.Kind {
-		case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
-			v = "-" + v
-		case valuation.ListedStake, valuation.UnlistedStake:
-			if it.Kind == valuation.ListedStake {
-				p, err := b.sotpInput(4, row, num(it.Price), b.inStyle)
-				if err != nil {
-					return "", 0, err
-				}
-				v += "*" + p
-			}
-			d, err := b.sotpInput(7, row, num(it.Discount), b.pctInput())
-			if err != nil {
-				return "", 0, err
-			}
-			v += "*(1-" + d + ")"
+		if it.Kind == valuation.ListedStake || it.Kind == valuation.UnlistedStake {
 			stakes = append(stakes, cell(6, row))
-		}
-		if err := b.put(SOTP, 6, row, "="+v); err != nil {
-			return "", 0, err
 		}
 		row++
 	}
@@ -1051,8 +1007,87 @@ func (b *book) bridge(sum string, row int) (string, int, error) {
 	if len(br.Items) == 0 {
 		before = sum
 	}
+	if err := b.holdco(before, stakes, row); err != nil {
+		return "", 0, err
+	}
+	label := "Equity (" + string(b.m.Currency) + " m)"
+	if b.convertibles() {
+		label = "Equity before the convertible bonds (" + string(b.m.Currency) + " m)"
+	}
+	if err := b.total(row+1, label, "="+before+"+"+cell(6, row), b.num); err != nil {
+		return "", 0, err
+	}
+	return cell(6, row+1), row + 2, nil
+}
+
+// bridgeItem writes a bridge item on row: its label, kind and FX, its amount (a listed
+// stake's shares) as an input, and its value as a formula of them.
+func (b *book) bridgeItem(it valuation.Item, row int) error {
+	fx, ok := b.fx(it.Currency, b.m.Currency)
+	if it.Currency == "" {
+		fx, ok = "1", true
+	}
+	if !ok {
+		return fmt.Errorf("%w: bridge %s: no FX rate %s/%s", fault.ErrUnsupported, it.Name, it.Currency, b.m.Currency)
+	}
+	label := it.Name
+	if it.Note != "" {
+		label += " (" + it.Note + ")"
+	}
+	if err := b.put(SOTP, 1, row, text(label)); err != nil {
+		return err
+	}
+	if err := b.put(SOTP, 2, row, text(it.Kind.String())); err != nil {
+		return err
+	}
+	if err := b.put(SOTP, 5, row, "="+fx); err != nil {
+		return err
+	}
+	amount := it.Amount
+	if it.Kind == valuation.ListedStake {
+		amount = it.Shares
+	}
+	a, err := b.sotpInput(3, row, num(amount), b.inStyle)
+	if err != nil {
+		return err
+	}
+	v, err := b.itemValue(it, a+"*"+cell(5, row), row)
+	if err != nil {
+		return err
+	}
+	return b.put(SOTP, 6, row, "="+v)
+}
+
+// itemValue is the expression of a bridge item's value on row from v, its amount × FX:
+// negative for a claim on the equity, and for a stake times its price (a listed one's,
+// an input) and less its discount (an input).
+func (b *book) itemValue(it valuation.Item, v string, row int) (string, error) {
+	switch it.Kind {
+	case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
+		v = "-" + v
+	case valuation.ListedStake, valuation.UnlistedStake:
+		if it.Kind == valuation.ListedStake {
+			p, err := b.sotpInput(4, row, num(it.Price), b.inStyle)
+			if err != nil {
+				return "", err
+			}
+			v += "*" + p
+		}
+		d, err := b.sotpInput(7, row, num(it.Discount), b.pctInput())
+		if err != nil {
+			return "", err
+		}
+		v += "*(1-" + d + ")"
+	}
+	return v, nil
+}
+
+// holdco writes the holding-company discount on row: its rate as an input, and its
+// amount, negative, on equity before it (before) or on the stakes (the cells of their
+// values).
+func (b *book) holdco(before string, stakes []string, row int) error {
 	base, on := "("+before+")", "on equity"
-	if br.HoldcoBase == valuation.OnStakes {
+	if b.m.Bridge.HoldcoBase == valuation.OnStakes {
 		base, on = "(0", "on the stakes"
 		for _, s := range stakes {
 			base += "+" + s
@@ -1060,23 +1095,18 @@ func (b *book) bridge(sum string, row int) (string, int, error) {
 		base += ")"
 	}
 	if err := b.put(SOTP, 1, row, text("Holding-company discount, "+on)); err != nil {
-		return "", 0, err
+		return err
 	}
-	d, err := b.sotpInput(7, row, num(br.HoldcoDiscount), b.pctInput())
+	d, err := b.sotpInput(7, row, num(b.m.Bridge.HoldcoDiscount), b.pctInput())
 	if err != nil {
-		return "", 0, err
+		return err
 	}
-	if err := b.put(SOTP, 6, row, "=-"+base+"*"+d); err != nil {
-		return "", 0, err
-	}
-	label := "Equity (" + string(b.m.Currency) + " m)"
-	if slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible }) {
-		label = "Equity before the convertible bonds (" + string(b.m.Currency) + " m)"
-	}
-	if err := b.total(row+1, label, "="+before+"+"+cell(6, row), b.num); err != nil {
-		return "", 0, err
-	}
-	return cell(6, row+1), row + 2, nil
+	return b.put(SOTP, 6, row, "=-"+base+"*"+d)
+}
+
+// convertibles reports whether the dilution has convertible bonds.
+func (b *book) convertibles() bool {
+	return slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible })
 }
 
 // horizon writes the horizon's discount factor, (1 + rate)^-years of its two inputs, and
@@ -1237,7 +1267,7 @@ func (b *book) tranche(t valuation.Tranche, row int, discount, price, effs strin
 // without those that stay debt, as Result.Equity holds it, each tranche's converting
 // face in a column of its own; it returns the value's cell and the next free row.
 func (b *book) bondsDeducted(base, x string, first, last, row int) (string, int, error) {
-	if !slices.ContainsFunc(b.m.Dilution.Tranches, func(t valuation.Tranche) bool { return t.Convertible }) {
+	if !b.convertibles() {
 		return cell(6, row), row + 1, nil
 	}
 	c := 12
