@@ -796,24 +796,10 @@ func (b *book) sotp() error {
 	if _, err := b.f.NewSheet(sh); err != nil {
 		return err
 	}
-	for c, h := range []string{"Segment", "Method", "Multiple", "Figure (m)", "FX", "Value (" + string(b.m.Currency) + " m)"} {
-		if err := b.put(sh, 1+c, 1, text(h)); err != nil {
-			return err
-		}
-	}
-	row := 2
-	for i := range b.r.Parts {
-		if err := b.part(i, row); err != nil {
-			return err
-		}
-		row++
-	}
-	last := row - 1
-	sum := cell(6, last+1)
-	if err := b.total(last+1, "Sum", "=SUM("+cell(6, 2)+":"+cell(6, last)+")", b.num); err != nil {
+	sum, row, err := b.parts()
+	if err != nil {
 		return err
 	}
-	row = last + 2
 	equity, row, err := b.bridge(sum, row)
 	if err != nil {
 		return err
@@ -831,48 +817,85 @@ func (b *book) sotp() error {
 	if err != nil {
 		return err
 	}
+	if err := b.target(perShare, discount, row); err != nil {
+		return err
+	}
+	if err := b.rating(row); err != nil {
+		return err
+	}
+	note := "Precision: sotp divides to " + strconv.Itoa(segments.DivPlaces) + " decimal places and rounds nothing until it prints; " +
+		"this workbook divides in binary floating point (about 15 significant digits), so its figures agree with sotp's to about 1e-12 relative."
+	if err := b.put(sh, 1, row+5, text(note)); err != nil { // the rating and note follow the upside
+		return err
+	}
+	return b.f.SetColWidth(sh, "A", "A", 36)
+}
+
+// parts writes the SOTP sheet's head, each part's row and their sum; it returns the
+// sum's cell and the next free row.
+func (b *book) parts() (string, int, error) {
+	for c, h := range []string{"Segment", "Method", "Multiple", "Figure (m)", "FX", "Value (" + string(b.m.Currency) + " m)"} {
+		if err := b.put(SOTP, 1+c, 1, text(h)); err != nil {
+			return "", 0, err
+		}
+	}
+	row := 2
+	for i := range b.r.Parts {
+		if err := b.part(i, row); err != nil {
+			return "", 0, err
+		}
+		row++
+	}
+	last := row - 1
+	sum := cell(6, last+1)
+	if err := b.total(last+1, "Sum", "=SUM("+cell(6, 2)+":"+cell(6, last)+")", b.num); err != nil {
+		return "", 0, err
+	}
+	return sum, last + 2, nil
+}
+
+// target writes the target per share on row (the value a share of the year priced,
+// perShare, discounted back), the price and the upside on the two rows below, and
+// names the target's cell TARGET.
+func (b *book) target(perShare, discount string, row int) error {
 	label := "Target per share (" + string(b.m.Currency) + ")"
 	if err := b.total(row, label, "="+perShare+"*"+discount, b.num); err != nil {
 		return err
 	}
-	target := row
 	if err := b.total(row+1, "Price", "="+b.input["price"], b.num); err != nil {
 		return err
 	}
 	// Without a price there is no upside (Result.Upside is not valid) and no rating: the
 	// cells say so rather than divide by zero.
-	price := cell(6, target+1)
-	if err := b.total(row+2, "Upside", "=IF("+price+">0,"+cell(6, target)+"/"+price+"-1,\"n/a\")", b.pct); err != nil {
+	price := cell(6, row+1)
+	if err := b.total(row+2, "Upside", "=IF("+price+">0,"+cell(6, row)+"/"+price+"-1,\"n/a\")", b.pct); err != nil {
 		return err
 	}
-	if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(sh, 6, target)}); err != nil {
+	return b.f.SetDefinedName(&excelize.DefinedName{Name: "TARGET", RefersTo: ref(SOTP, 6, row)})
+}
+
+// rating writes the rating the model's scale gives the upside, below the target (on row
+// target), the price and the upside: its bands as nested IFs, blank without a price. A
+// model without a scale has none.
+func (b *book) rating(target int) error {
+	sc := b.m.Scale
+	if sc.IsZero() {
+		return nil
+	}
+	price, upside := cell(6, target+1), cell(6, target+2)
+	expr := strconv.Quote(string(sc.Below))
+	for i := len(sc.Bands) - 1; i >= 0; i-- {
+		band := sc.Bands[i]
+		op := ">"
+		if band.Inclusive {
+			op = ">="
+		}
+		expr = fmt.Sprintf("IF(%s%s%s,%s,%s)", upside, op, strconv.FormatFloat(band.Floor.InexactFloat64(), 'g', -1, 64), strconv.Quote(string(band.Rating)), expr)
+	}
+	if err := b.put(SOTP, 1, target+3, text("Rating")); err != nil {
 		return err
 	}
-	last = target - 3 // the rating and note follow the upside
-	if sc := b.m.Scale; !sc.IsZero() {
-		upside := cell(6, last+5)
-		expr := strconv.Quote(string(sc.Below))
-		for i := len(sc.Bands) - 1; i >= 0; i-- {
-			band := sc.Bands[i]
-			op := ">"
-			if band.Inclusive {
-				op = ">="
-			}
-			expr = fmt.Sprintf("IF(%s%s%s,%s,%s)", upside, op, strconv.FormatFloat(band.Floor.InexactFloat64(), 'g', -1, 64), strconv.Quote(string(band.Rating)), expr)
-		}
-		if err := b.put(sh, 1, last+6, text("Rating")); err != nil {
-			return err
-		}
-		if err := b.put(sh, 6, last+6, "=IF("+price+">0,"+expr+",\"\")"); err != nil {
-			return err
-		}
-	}
-	note := "Precision: sotp divides to " + strconv.Itoa(segments.DivPlaces) + " decimal places and rounds nothing until it prints; " +
-		"this workbook divides in binary floating point (about 15 significant digits), so its figures agree with sotp's to about 1e-12 relative."
-	if err := b.put(sh, 1, last+8, text(note)); err != nil {
-		return err
-	}
-	return b.f.SetColWidth(sh, "A", "A", 36)
+	return b.put(SOTP, 6, target+3, "=IF("+price+">0,"+expr+",\"\")")
 }
 
 // sources writes where the model's figures come from, one row each: every comparable
