@@ -1189,9 +1189,11 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 		}
 	}
 	row++
-	first, last := row, row+len(dl.Tranches)-1
-	col := func(c int) string { return cell(c, first) + ":" + cell(c, last) }
-	absCol := func(c int) string { return ref(SOTP, c, first)[len(SOTP)+1:] + ":" + ref(SOTP, c, last)[len(SOTP)+1:] }
+	dt := dilutionTable{b: b, first: row, last: row + len(dl.Tranches) - 1, shares: shares}
+	dt.base = "(" + equity + "-SUM(" + dt.col(6) + "))"
+	absCol := func(c int) string {
+		return ref(SOTP, c, dt.first)[len(SOTP)+1:] + ":" + ref(SOTP, c, dt.last)[len(SOTP)+1:]
+	}
 	price := b.input["price"]
 	for _, t := range dl.Tranches {
 		if err := b.tranche(t, row, discount, price, absCol(5)); err != nil {
@@ -1199,50 +1201,90 @@ func (b *book) dilution(equity, shares, discount string, row int) (string, int, 
 		}
 		row++
 	}
-	base := "(" + equity + "-SUM(" + col(6) + "))"
 	if dl.Basis == valuation.AtPrice {
-		in := col(8)
-		u := "=(" + base + "+SUMPRODUCT(" + in + "," + col(6) + "))/(" + shares + "+SUMPRODUCT(" + in + "," + col(9) + ")-SUMPRODUCT(" + in + "," + col(10) + ")/" + price +
-			"+SUMPRODUCT(" + in + "," + col(11) + "))"
-		if err := b.total(row, "Value a share of the year priced, diluted at the price", u, b.num); err != nil {
-			return "", 0, err
-		}
-		return b.bondsDeducted(base, price, first, last, row)
+		return dt.atPrice(price, row)
 	}
+	return dt.atValue(row)
+}
+
+// dilutionTable is the dilution's tranches on the SOTP sheet, rows first to last, and
+// what the value a share is worked out from: base, equity less the faces of the bonds,
+// and the cell of the share count.
+type dilutionTable struct {
+	b            *book
+	first, last  int
+	base, shares string
+}
+
+// col is the range of column c over the tranches.
+func (dt dilutionTable) col(c int) string { return cell(c, dt.first) + ":" + cell(c, dt.last) }
+
+// atPrice writes on row the value a share diluted at the price: the tranches struck
+// below it in the money, an option's count less the shares its strike buys back at the
+// price, a bond's count with its face added back. It returns the value's cell and the
+// next free row.
+func (dt dilutionTable) atPrice(price string, row int) (string, int, error) {
+	col := dt.col
+	in := col(8)
+	u := "=(" + dt.base + "+SUMPRODUCT(" + in + "," + col(6) + "))/(" + dt.shares + "+SUMPRODUCT(" + in + "," + col(9) + ")-SUMPRODUCT(" + in + "," + col(10) + ")/" + price +
+		"+SUMPRODUCT(" + in + "," + col(11) + "))"
+	if err := dt.b.total(row, "Value a share of the year priced, diluted at the price", u, dt.b.num); err != nil {
+		return "", 0, err
+	}
+	return dt.b.bondsDeducted(dt.base, price, dt.first, dt.last, row)
+}
+
+// atValue writes from row the candidate value u_k for every k, and under them the value
+// a share diluted at the value or the target: the one candidate that leaves the k
+// tranches of lowest effective strike below it and the others at or above. It returns
+// the value's cell and the next free row.
+func (dt dilutionTable) atValue(row int) (string, int, error) {
+	b := dt.b
 	for c, h := range []string{"Tranches in the money (k)", "Strike of the k-th", "Strike of the next", "", "Value with k in (u_k)", "The one"} {
 		if err := b.put(SOTP, 1+c, row, text(h)); err != nil {
 			return "", 0, err
 		}
 	}
 	row++
-	n := len(dl.Tranches)
+	n := len(b.m.Dilution.Tranches)
 	kFirst := row
 	for k := 0; k <= n; k++ {
-		lo, hi := "-1E+300", "1E+300"
-		if k > 0 {
-			lo = "SMALL(" + col(5) + "," + strconv.Itoa(k) + ")"
-		}
-		if k < n {
-			hi = "SMALL(" + col(5) + "," + strconv.Itoa(k+1) + ")"
-		}
-		in := `"<="&` + cell(1, row)
-		u := "=(" + base + "+SUMIF(" + col(8) + "," + in + "," + col(9) + "))/(" + shares + "+SUMIF(" + col(8) + "," + in + "," + col(3) + "))"
-		if k == 0 {
-			u = "=" + base + "/" + shares
-		}
-		one := "=IF(AND(" + cell(2, row) + "<" + cell(5, row) + "," + cell(5, row) + "<=" + cell(3, row) + "),1,0)"
-		for c, v := range map[int]any{1: k, 2: "=" + lo, 3: "=" + hi, 5: u, 6: one} {
-			if err := b.put(SOTP, c, row, v); err != nil {
-				return "", 0, err
-			}
+		if err := dt.candidate(k, row); err != nil {
+			return "", 0, err
 		}
 		row++
 	}
 	us, ones := cell(5, kFirst)+":"+cell(5, row-1), cell(6, kFirst)+":"+cell(6, row-1)
-	if err := b.total(row, "Value a share of the year priced, diluted at the "+dl.Basis.String(), "=SUMPRODUCT("+ones+","+us+")/SUM("+ones+")", b.num); err != nil {
+	if err := b.total(row, "Value a share of the year priced, diluted at the "+b.m.Dilution.Basis.String(), "=SUMPRODUCT("+ones+","+us+")/SUM("+ones+")", b.num); err != nil {
 		return "", 0, err
 	}
-	return b.bondsDeducted(base, cell(6, row), first, last, row) // a bond converts below the value
+	return b.bondsDeducted(dt.base, cell(6, row), dt.first, dt.last, row) // a bond converts below the value
+}
+
+// candidate writes on row the candidate with the k tranches of lowest effective strike
+// in the money: k, the k-th and the next effective strikes (unbounded past the ends),
+// u_k, and 1 where u_k lies above the k-th and at or below the next, else 0.
+func (dt dilutionTable) candidate(k, row int) error {
+	n, col := len(dt.b.m.Dilution.Tranches), dt.col
+	lo, hi := "-1E+300", "1E+300"
+	if k > 0 {
+		lo = "SMALL(" + col(5) + "," + strconv.Itoa(k) + ")"
+	}
+	if k < n {
+		hi = "SMALL(" + col(5) + "," + strconv.Itoa(k+1) + ")"
+	}
+	in := `"<="&` + cell(1, row)
+	u := "=(" + dt.base + "+SUMIF(" + col(8) + "," + in + "," + col(9) + "))/(" + dt.shares + "+SUMIF(" + col(8) + "," + in + "," + col(3) + "))"
+	if k == 0 {
+		u = "=" + dt.base + "/" + dt.shares
+	}
+	one := "=IF(AND(" + cell(2, row) + "<" + cell(5, row) + "," + cell(5, row) + "<=" + cell(3, row) + "),1,0)"
+	for c, v := range map[int]any{1: k, 2: "=" + lo, 3: "=" + hi, 5: u, 6: one} {
+		if err := dt.b.put(SOTP, c, row, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // tranche writes a dilution tranche on row: its name and kind, count and strike as
