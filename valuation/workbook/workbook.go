@@ -625,7 +625,6 @@ func (b *book) comps() error {
 	}
 	row := 1
 	for i, pv := range b.r.Parts {
-		mult := pv.Multiple
 		var set comps.Set
 		switch m := b.m.Parts[i].Method.(type) {
 		case valuation.Multiple:
@@ -635,62 +634,80 @@ func (b *book) comps() error {
 		default:
 			return fmt.Errorf("%w: part %s: method %s", fault.ErrUnsupported, pv.Segment, pv.Method)
 		}
-		if err := b.put(sh, 1, row, text(fmt.Sprintf("%s: %s on %s (%s)", pv.Title, pv.Method, mult.Set, mult.Metric))); err != nil {
+		var err error
+		if row, err = b.compsPart(pv, set, row); err != nil {
 			return err
 		}
-		row++
-		value := "Market value"
-		if mult.Enterprise {
-			value = "Enterprise value"
-		}
-		heads := map[int]string{colTicker: "Ticker", colName: "Name", colCurrency: "Currency", colClose: "Close", colShares: "Shares (m)",
-			colADS: "Shares an ADS", colMarketValue: "Market value (m)", colNetDebt: "Net debt (m)", colFX: "FX to " + string(mult.Currency),
-			colValue: value + " (" + string(mult.Currency) + " m)", colMetric: "Metric (m)", colMetricSet: "Metric (" + string(mult.Currency) + ")",
-			colPrinted: "Printed multiple", colMultiple: "Multiple"}
-		if mult.Money {
-			heads[colReporting], heads[colMetricFX] = "Reporting", "FX to "+string(mult.Currency)
-			heads[colMetricSet] = "Metric (" + string(mult.Currency) + " m)"
-		}
-		switch set.Aggregate.(type) {
-		case comps.WeightedMean:
-			heads[colWeight] = "Weight"
-		case comps.Harmonic:
-			heads[colWeight] = "1 / multiple"
-		}
-		for c, h := range heads {
-			if err := b.put(sh, c, row, text(h)); err != nil {
-				return err
-			}
-		}
-		row++
-		first := row
-		for _, cm := range mult.Companies {
-			if err := b.company(set, mult, cm, row); err != nil {
-				return fmt.Errorf("part %s: %w", pv.Segment, err)
-			}
-			row++
-		}
-		agg, err := aggregateFormula(set, mult, first, row-1)
-		if err != nil {
-			return fmt.Errorf("part %s: %w", pv.Segment, err)
-		}
-		if err := b.put(sh, colName, row, text("Aggregate ("+mult.Aggregate+")")); err != nil {
-			return err
-		}
-		if err := b.put(sh, colMultiple, row, "="+agg); err != nil {
-			return err
-		}
-		row++
-		if err := b.put(sh, colName, row, text("Multiple: aggregate × (1 + premium)")); err != nil {
-			return err
-		}
-		if err := b.put(sh, colMultiple, row, "="+cell(colMultiple, row-1)+"*(1+"+b.input["premium "+pv.Segment]+")"); err != nil {
-			return err
-		}
-		b.figure["multiple "+pv.Segment] = ref(sh, colMultiple, row)
-		row += 2
 	}
 	return b.f.SetColWidth(sh, "A", "B", 24)
+}
+
+// compsPart writes a part's comparables from row: its title, the columns' heads, each
+// comparable's row, the set's aggregate and the multiple with the part's premium. It
+// returns the next free row.
+func (b *book) compsPart(pv valuation.PartValue, set comps.Set, row int) (int, error) {
+	sh, mult := Comps, pv.Multiple
+	if err := b.put(sh, 1, row, text(fmt.Sprintf("%s: %s on %s (%s)", pv.Title, pv.Method, mult.Set, mult.Metric))); err != nil {
+		return 0, err
+	}
+	row++
+	for c, h := range compsHeads(set, mult) {
+		if err := b.put(sh, c, row, text(h)); err != nil {
+			return 0, err
+		}
+	}
+	row++
+	first := row
+	for _, cm := range mult.Companies {
+		if err := b.company(set, mult, cm, row); err != nil {
+			return 0, fmt.Errorf("part %s: %w", pv.Segment, err)
+		}
+		row++
+	}
+	agg, err := aggregateFormula(set, mult, first, row-1)
+	if err != nil {
+		return 0, fmt.Errorf("part %s: %w", pv.Segment, err)
+	}
+	if err := b.put(sh, colName, row, text("Aggregate ("+mult.Aggregate+")")); err != nil {
+		return 0, err
+	}
+	if err := b.put(sh, colMultiple, row, "="+agg); err != nil {
+		return 0, err
+	}
+	row++
+	if err := b.put(sh, colName, row, text("Multiple: aggregate × (1 + premium)")); err != nil {
+		return 0, err
+	}
+	if err := b.put(sh, colMultiple, row, "="+cell(colMultiple, row-1)+"*(1+"+b.input["premium "+pv.Segment]+")"); err != nil {
+		return 0, err
+	}
+	b.figure["multiple "+pv.Segment] = ref(sh, colMultiple, row)
+	return row + 2, nil
+}
+
+// compsHeads are the heads of a set's columns on the Comps sheet, by column: a money
+// metric's reporting currency and FX, and a weighted or harmonic mean's weights, only
+// in a set that has them.
+func compsHeads(set comps.Set, mult comps.SetMultiple) map[int]string {
+	value := "Market value"
+	if mult.Enterprise {
+		value = "Enterprise value"
+	}
+	heads := map[int]string{colTicker: "Ticker", colName: "Name", colCurrency: "Currency", colClose: "Close", colShares: "Shares (m)",
+		colADS: "Shares an ADS", colMarketValue: "Market value (m)", colNetDebt: "Net debt (m)", colFX: "FX to " + string(mult.Currency),
+		colValue: value + " (" + string(mult.Currency) + " m)", colMetric: "Metric (m)", colMetricSet: "Metric (" + string(mult.Currency) + ")",
+		colPrinted: "Printed multiple", colMultiple: "Multiple"}
+	if mult.Money {
+		heads[colReporting], heads[colMetricFX] = "Reporting", "FX to "+string(mult.Currency)
+		heads[colMetricSet] = "Metric (" + string(mult.Currency) + " m)"
+	}
+	switch set.Aggregate.(type) {
+	case comps.WeightedMean:
+		heads[colWeight] = "Weight"
+	case comps.Harmonic:
+		heads[colWeight] = "1 / multiple"
+	}
+	return heads
 }
 
 // company writes one comparable of a set on row of the Comps sheet, as comps.Set.Multiple
@@ -710,38 +727,15 @@ func (b *book) company(set comps.Set, mult comps.SetMultiple, cm comps.CompanyMu
 	cells := map[int]any{colTicker: text(c.Ticker), colName: text(c.Name), colCurrency: text(string(c.Currency)), colFX: "=" + fx,
 		colMetric: num(c.Metrics[set.Metric]), colValue: "=" + at(colMarketValue) + "*" + at(colFX), colMetricSet: "=" + at(colMetric),
 		colMultiple: "=" + at(colValue) + "/" + at(colMetricSet)}
-	if !c.Close.IsZero() {
-		cells[colClose] = num(c.Close)
-	}
-	if !c.Shares.IsZero() {
-		cells[colShares] = num(c.Shares)
-	}
-	if c.ADSRatio.Sign() > 0 {
-		cells[colADS] = num(c.ADSRatio)
-	}
-	switch {
-	case !c.MarketValue.IsZero():
-		cells[colMarketValue] = num(c.MarketValue)
-	case c.ADSRatio.Sign() > 0:
-		cells[colMarketValue] = "=" + at(colClose) + "*" + at(colShares) + "/" + at(colADS)
-	default:
-		cells[colMarketValue] = "=" + at(colClose) + "*" + at(colShares)
-	}
+	listing(c, row, cells)
 	if mult.Enterprise {
 		cells[colNetDebt] = num(c.NetDebt)
 		cells[colValue] = "=(" + at(colMarketValue) + "+" + at(colNetDebt) + ")*" + at(colFX)
 	}
 	if mult.Money {
-		rep := c.Reporting
-		if rep == "" {
-			rep = c.Currency
+		if err := b.metricFX(c, mult.Currency, row, cells); err != nil {
+			return err
 		}
-		mfx, ok := b.fx(rep, mult.Currency)
-		if !ok {
-			return fmt.Errorf("%w: comparable %s: no FX rate %s/%s", fault.ErrUnsupported, c.Ticker, rep, mult.Currency)
-		}
-		cells[colReporting], cells[colMetricFX] = text(string(rep)), "="+mfx
-		cells[colMetricSet] = "=" + at(colMetric) + "*" + at(colMetricFX)
 	}
 	if cm.Printed {
 		cells[colPrinted] = num(c.Multiples[set.Metric])
@@ -761,6 +755,46 @@ func (b *book) company(set comps.Set, mult comps.SetMultiple, cm comps.CompanyMu
 			return err
 		}
 	}
+	return nil
+}
+
+// listing adds to cells, a comparable's on row, its figures in its listing currency:
+// close, shares and ADS ratio where its source gives them, and its market value, given
+// or close × shares (/ ADS ratio).
+func listing(c comps.Company, row int, cells map[int]any) {
+	if !c.Close.IsZero() {
+		cells[colClose] = num(c.Close)
+	}
+	if !c.Shares.IsZero() {
+		cells[colShares] = num(c.Shares)
+	}
+	if c.ADSRatio.Sign() > 0 {
+		cells[colADS] = num(c.ADSRatio)
+	}
+	switch {
+	case !c.MarketValue.IsZero():
+		cells[colMarketValue] = num(c.MarketValue)
+	case c.ADSRatio.Sign() > 0:
+		cells[colMarketValue] = "=" + cell(colClose, row) + "*" + cell(colShares, row) + "/" + cell(colADS, row)
+	default:
+		cells[colMarketValue] = "=" + cell(colClose, row) + "*" + cell(colShares, row)
+	}
+}
+
+// metricFX adds to cells, a comparable's on row, a money metric's conversion to the
+// set's currency cur: its reporting currency (its listing currency if it gives none),
+// the rate, and the metric converted.
+func (b *book) metricFX(c comps.Company, cur comps.Currency, row int, cells map[int]any) error {
+	rep := c.Reporting
+	if rep == "" {
+		rep = c.Currency
+	}
+	mfx, ok := b.fx(rep, cur)
+	if !ok {
+		return fmt.Errorf("%w: comparable %s: no FX rate %s/%s", fault.ErrUnsupported, c.Ticker, rep, cur)
+	}
+	cells[colReporting], cells[colMetricFX] = text(string(rep)), "="+mfx
+	cells[colMetricSet] = "=" + cell(colMetric, row) + "*" + cell(colMetricFX, row)
 	return nil
 }
 
