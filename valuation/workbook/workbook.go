@@ -201,6 +201,8 @@ type text string
 // num converts a decimal to the float64 a spreadsheet holds.
 func num(d interface{ InexactFloat64() float64 }) float64 { return d.InexactFloat64() }
 
+// inputs writes the Inputs sheet: users and each segment's driver inputs by year, the
+// FX rates, the premiums, the share count and the price, and the workbook's names.
 func (b *book) inputs() error {
 	sh := Inputs
 	if _, err := b.f.NewSheet(sh); err != nil {
@@ -216,14 +218,7 @@ func (b *book) inputs() error {
 		}
 	}
 	in := &inputSheet{b: b, row: 2}
-	mau, dau := map[int]float64{}, map[int]float64{}
-	for y, u := range p.Users {
-		mau[y], dau[y] = num(u.MAU), num(u.DAU)
-	}
-	if err := in.line("mau", "MAU (m)", mau, false); err != nil {
-		return err
-	}
-	if err := in.line("dau", "DAU (m)", dau, false); err != nil {
+	if err := in.users(); err != nil {
 		return err
 	}
 	for _, s := range p.Segments {
@@ -232,18 +227,11 @@ func (b *book) inputs() error {
 		}
 	}
 	in.row++
-	for _, r := range b.m.FX.Rates() {
-		if err := in.single("fx "+string(r.From)+"/"+string(r.To), fmt.Sprintf("FX: %s per %s", r.To, r.From), num(r.Rate), b.inStyle); err != nil {
-			return err
-		}
+	if err := in.rates(); err != nil {
+		return err
 	}
-	for i, pv := range b.r.Parts {
-		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
-			continue // a fixed part has no peers: its amount is on the SOTP sheet
-		}
-		if err := in.single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
-			return err
-		}
+	if err := in.premiums(); err != nil {
+		return err
 	}
 	if err := in.single("shares", "Shares (m)", num(b.m.Shares), b.inStyle); err != nil {
 		return err
@@ -291,6 +279,18 @@ func (in *inputSheet) line(key, label string, values map[int]float64, rate bool)
 	return nil
 }
 
+// users writes the platform's MAU and DAU by year.
+func (in *inputSheet) users() error {
+	mau, dau := map[int]float64{}, map[int]float64{}
+	for y, u := range in.b.m.Plan.Users {
+		mau[y], dau[y] = num(u.MAU), num(u.DAU)
+	}
+	if err := in.line("mau", "MAU (m)", mau, false); err != nil {
+		return err
+	}
+	return in.line("dau", "DAU (m)", dau, false)
+}
+
 // segment writes a line for each input of a segment's drivers, in the years it runs.
 func (in *inputSheet) segment(s segments.Segment) error {
 	years := in.b.m.Plan.Years
@@ -336,6 +336,30 @@ func (in *inputSheet) single(key, label string, v float64, style int) error {
 	}
 	b.input[key] = ref(sh, 2, in.row)
 	in.row++
+	return nil
+}
+
+// rates writes each rate of the model's FX table.
+func (in *inputSheet) rates() error {
+	for _, r := range in.b.m.FX.Rates() {
+		if err := in.single("fx "+string(r.From)+"/"+string(r.To), fmt.Sprintf("FX: %s per %s", r.To, r.From), num(r.Rate), in.b.inStyle); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// premiums writes the premium on the peers of each part valued on a multiple.
+func (in *inputSheet) premiums() error {
+	b := in.b
+	for i, pv := range b.r.Parts {
+		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
+			continue // a fixed part has no peers: its amount is on the SOTP sheet
+		}
+		if err := in.single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -1486,49 +1510,12 @@ func yearCells(r int) func(j int) string { return func(j int) string { return ce
 // (costs negative) as a formula of it and of revenue; it returns the cells of the costs of
 // sales and of every line.
 func (ps *pnlSheet) items(ep earnings.PnL, revenue int) (costs, all []func(j int) string, err error) {
-	b := ps.b
 	for _, l := range ep.Lines {
-		given, err := ps.line("  "+l.Label+": given", func(_, y int) any {
-			v, ok := l.Years[y]
-			switch {
-			case !ok:
-				return ""
-			case v.ByRatio:
-				return num(v.Ratio)
-			}
-			return num(v.Amount)
-		}, b.inStyle)
+		given, err := ps.given(l)
 		if err != nil {
 			return nil, nil, err
 		}
-		for j, y := range ps.years {
-			if v, ok := l.Years[y]; ok && v.ByRatio {
-				if err := b.f.SetCellStyle(PnL, cell(2+j, given), cell(2+j, given), b.pctInput()); err != nil {
-					return nil, nil, err
-				}
-			}
-		}
-		sign := "-"
-		if l.Kind == earnings.Other {
-			sign = ""
-		}
-		value, err := ps.line(l.Label, func(j, y int) any {
-			v, ok := l.Years[y]
-			if !ok {
-				return ""
-			}
-			if !v.ByRatio {
-				return "=" + sign + cell(2+j, given)
-			}
-			base := yearCells(revenue)(j)
-			if v.Of != "" {
-				base = b.figure[v.Of+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]
-				if base == "" { // the segment has not started: no revenue
-					base = "0"
-				}
-			}
-			return "=" + sign + cell(2+j, given) + "*" + base
-		}, b.money)
+		value, err := ps.value(l, given, revenue)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -1538,6 +1525,61 @@ func (ps *pnlSheet) items(ep earnings.PnL, revenue int) (costs, all []func(j int
 		}
 	}
 	return costs, all, nil
+}
+
+// given writes a P&L line's given amount or ratio by year, as an input (a ratio as a
+// percentage), and returns its row.
+func (ps *pnlSheet) given(l earnings.LineItem) (int, error) {
+	b := ps.b
+	given, err := ps.line("  "+l.Label+": given", func(_, y int) any {
+		v, ok := l.Years[y]
+		switch {
+		case !ok:
+			return ""
+		case v.ByRatio:
+			return num(v.Ratio)
+		}
+		return num(v.Amount)
+	}, b.inStyle)
+	if err != nil {
+		return 0, err
+	}
+	for j, y := range ps.years {
+		if v, ok := l.Years[y]; ok && v.ByRatio {
+			if err := b.f.SetCellStyle(PnL, cell(2+j, given), cell(2+j, given), b.pctInput()); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return given, nil
+}
+
+// value writes a P&L line's value by year, signed as it adds to profit (costs negative),
+// as a formula of its given row: the amount, or the ratio × revenue (the group's, on
+// row revenue, or its segment's: 0 before the segment starts). It returns its row.
+func (ps *pnlSheet) value(l earnings.LineItem, given, revenue int) (int, error) {
+	b := ps.b
+	sign := "-"
+	if l.Kind == earnings.Other {
+		sign = ""
+	}
+	return ps.line(l.Label, func(j, y int) any {
+		v, ok := l.Years[y]
+		if !ok {
+			return ""
+		}
+		if !v.ByRatio {
+			return "=" + sign + cell(2+j, given)
+		}
+		base := yearCells(revenue)(j)
+		if v.Of != "" {
+			base = b.figure[v.Of+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]
+			if base == "" { // the segment has not started: no revenue
+				base = "0"
+			}
+		}
+		return "=" + sign + cell(2+j, given) + "*" + base
+	}, b.money)
 }
 
 // sumOf is the formula of the sum of rows, year by year; 0 of none.
@@ -1843,18 +1885,29 @@ func (b *book) rows(sheet string, rows [][]any) error {
 	return nil
 }
 
-// gridSheet writes one output of a grid: rows by columns for two axes, a column for one,
-// with a three-colour scale over the values.
-func (b *book) gridSheet(sh string, gs GridSheet) error {
-	g := gs.Grid
+// gridOutput is the index of gs's output among its grid's outputs (the last of that
+// name), or fault.ErrUnsupported for a grid without the output or without one or two
+// axes.
+func gridOutput(gs GridSheet) (int, error) {
 	o := -1
-	for i, name := range g.Outputs {
+	for i, name := range gs.Grid.Outputs {
 		if name == gs.Output {
 			o = i
 		}
 	}
-	if o < 0 || len(g.Axes) < 1 || len(g.Axes) > 2 {
-		return fmt.Errorf("%w: grid sheet of %s: one or two axes and the output are wanted", fault.ErrUnsupported, gs.Output)
+	if o < 0 || len(gs.Grid.Axes) < 1 || len(gs.Grid.Axes) > 2 {
+		return 0, fmt.Errorf("%w: grid sheet of %s: one or two axes and the output are wanted", fault.ErrUnsupported, gs.Output)
+	}
+	return o, nil
+}
+
+// gridSheet writes one output of a grid: rows by columns for two axes, a column for one,
+// with a three-colour scale over the values.
+func (b *book) gridSheet(sh string, gs GridSheet) error {
+	g := gs.Grid
+	o, err := gridOutput(gs)
+	if err != nil {
+		return err
 	}
 	if _, err := b.f.NewSheet(sh); err != nil {
 		return err
