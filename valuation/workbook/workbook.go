@@ -84,7 +84,9 @@ type GridSheet struct {
 // multiple as printed or as value / metric; the set's aggregate is AVERAGE, MEDIAN,
 // n / Σ(1/x) (the harmonic mean), TRIMMEAN or SUMPRODUCT / SUM. The Sources sheet lists where figures come
 // from: each comparable's date and source, each bridge item's and fixed part's note, each
-// actual's document. The SOTP sheet goes on from the sum through the
+// formula part's formula (valuation.Expression: on the SOTP sheet a formula of the
+// Forecast sheet's cells), each actual's document. The SOTP sheet goes on from the sum
+// through the
 // bridge (each item's amount, price and discount, the holding-company discount), the
 // horizon's discount factor and the dilution (each tranche's count and strike, the
 // treasury stock and if-converted methods at the model's basis, the fixed point in
@@ -354,7 +356,7 @@ func (in *inputSheet) premiums() error {
 	b := in.b
 	for i, pv := range b.r.Parts {
 		if _, ok := b.m.Parts[i].Method.(valuation.Multiple); !ok {
-			continue // a fixed part has no peers: its amount is on the SOTP sheet
+			continue // a fixed or formula part has no peers: the SOTP sheet holds it
 		}
 		if err := in.single("premium "+pv.Segment, "Premium on the peers: "+pv.Title, num(pv.Multiple.Premium), b.pctInput()); err != nil {
 			return err
@@ -653,8 +655,8 @@ func (b *book) comps() error {
 		switch m := b.m.Parts[i].Method.(type) {
 		case valuation.Multiple:
 			set = m.Comps
-		case valuation.Fixed:
-			continue // no comparables: the SOTP sheet holds its amount
+		case valuation.Fixed, valuation.Expression:
+			continue // no comparables: the SOTP sheet holds its amount or formula
 		default:
 			return fmt.Errorf("%w: part %s: method %s", fault.ErrUnsupported, pv.Segment, pv.Method)
 		}
@@ -972,6 +974,8 @@ func (b *book) sources() error {
 		switch m := part.Method.(type) {
 		case valuation.Fixed:
 			rows = append(rows, []any{text("Part: " + title), text("fixed amount"), num(m.Amount), text(""), text(m.Note)})
+		case valuation.Expression:
+			rows = append(rows, []any{text("Part: " + title), text("formula"), text(m.Formula.String()), text(""), text(m.Note)})
 		case valuation.Multiple:
 			for _, c := range m.Comps.Companies {
 				figure := "market value " + c.MarketValue.String() + " " + string(c.Currency) + " m"
@@ -1015,7 +1019,8 @@ func (b *book) total(row int, label string, v any, style int) error {
 }
 
 // part writes part i's row of the SOTP sheet: multiple × figure × FX, each a formula of
-// the Comps, Forecast and Inputs sheets, or a fixed part's amount as an input.
+// the Comps, Forecast and Inputs sheets; a fixed part's amount as an input; an
+// Expression's formula (expression).
 func (b *book) part(i, row int) error {
 	sh, pv, year := SOTP, b.r.Parts[i], strconv.Itoa(b.m.Year)
 	if f, ok := b.m.Parts[i].Method.(valuation.Fixed); ok { // an amount, an input of its own
@@ -1025,6 +1030,9 @@ func (b *book) part(i, row int) error {
 			}
 		}
 		return b.f.SetCellStyle(sh, cell(6, row), cell(6, row), b.inStyle)
+	}
+	if e, ok := b.m.Parts[i].Method.(valuation.Expression); ok {
+		return b.expression(pv, e, row)
 	}
 	figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
 	if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
@@ -1040,6 +1048,41 @@ func (b *book) part(i, row int) error {
 	for c, v := range []any{text(pv.Title), text(pv.Method), "=" + b.figure["multiple "+pv.Segment], "=" + figure, "=" + fx,
 		"=" + cell(3, row) + "*" + cell(4, row) + "*" + cell(5, row)} {
 		if err := b.put(sh, 1+c, row, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expression writes the SOTP row of a part valued by a formula (valuation.Expression):
+// the formula over the segment's cells on the Forecast sheet in column D, its FX rate in
+// E and their product in F, so that an input changed in the workbook moves the part as
+// sotp would move it.
+func (b *book) expression(pv valuation.PartValue, e valuation.Expression, row int) error {
+	y := strconv.Itoa(b.m.Year)
+	missing := ""
+	at := func(m segments.Metric) string {
+		for _, k := range []string{pv.Segment + " " + string(m) + " " + y, string(m) + " " + y} { // its line, else the platform's users
+			if r, ok := b.figure[k]; ok {
+				return r
+			}
+			if r, ok := b.input[k]; ok {
+				return r
+			}
+		}
+		missing = string(m)
+		return "0"
+	}
+	expr := excel(e.Formula, at, func(segments.Metric) (string, bool) { return "", false })
+	if missing != "" {
+		return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, missing)
+	}
+	fx, ok := b.fx(pv.FX.From, pv.FX.To)
+	if !ok {
+		return fmt.Errorf("%w: part %s: no FX rate %s/%s", fault.ErrUnsupported, pv.Segment, pv.FX.From, pv.FX.To)
+	}
+	for c, v := range []any{text(pv.Title), text(pv.Method), text(""), "=" + expr, "=" + fx, "=" + cell(4, row) + "*" + cell(5, row)} {
+		if err := b.put(SOTP, 1+c, row, v); err != nil {
 			return err
 		}
 	}
