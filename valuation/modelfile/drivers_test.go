@@ -338,3 +338,59 @@ func TestFormulaMinMax(t *testing.T) {
 		t.Errorf("Monte Carlo over the capped margin: %v, want fault.ErrFloat naming the min", err)
 	}
 }
+
+// TestFormulaPart: a part valued by a formula of its segment's lines (valuation.Expression)
+// in a model file. Deliverco's new grocery arm in 2026: 20m orders × US$50 = US$1,000m of
+// GMV, 10% of it revenue, US$100m, at a −40% EBITDA margin −US$40m; at 2 × revenue +
+// EBITDA = US$160m, beside the other parts' US$66,000m (TestFixedPart: 60 × 1,000m shares
+// + 6,000), the target is US$66.16. The file is written back as it was read; a formula
+// part without its formula, with comparables, or with a formula that does not parse is
+// refused at its field, and a priced part may not carry a formula.
+func TestFormulaPart(t *testing.T) {
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `"segments": [`, `"segments": [
+      {"name": "grocery", "title": "Grocery (new)", "driver": "delivery", "inputs": {
+        "2025": {"orders": "10", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.5"},
+        "2026": {"orders": "20", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.4"}}},`, 1)
+	doc = strings.Replace(doc, `"parts": [`, `"parts": [
+    {"segment": "grocery", "method": "formula", "formula": "2 * revenue + ebitda", "label": "2x sales plus EBITDA", "enterprise": true},`, 1)
+	m, err := modelfile.Read(strings.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Parts[0]; r.Target.String() != "66.16" || p.Value.String() != "160" || p.Method != "2x sales plus EBITDA" || !p.Enterprise {
+		t.Errorf("target %s, part %+v", r.Target, p)
+	}
+	var w bytes.Buffer
+	if err := modelfile.Write(&w, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(w.String(), `"formula": "2 * revenue + ebitda"`) {
+		t.Errorf("written without its formula:\n%s", w.String())
+	}
+	again, err := modelfile.Read(&w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2, err := again.Value(); err != nil || !r2.Target.Equal(r.Target) {
+		t.Errorf("written back: %v, %v", r2.Target, err)
+	}
+	for _, c := range []struct{ at, doc string }{
+		{"$.parts[0].formula", strings.Replace(doc, `"formula": "2 * revenue + ebitda", `, ``, 1)},
+		{"$.parts[0].comps", strings.Replace(doc, `"enterprise": true}`, `"enterprise": true, "comps": {"name": "x", "metric": "mau_2026", "companies": []}}`, 1)},
+		{"$.parts[0].formula", strings.Replace(doc, `"2 * revenue + ebitda"`, `"2 * (revenue"`, 1)},
+		{"$.parts[1].formula", strings.Replace(doc, `"method": "EV/EBITDA",`, `"method": "EV/EBITDA", "formula": "revenue",`, 1)},
+	} {
+		var fe *fault.Error
+		if _, err := modelfile.Read(strings.NewReader(c.doc), nil); !errors.As(err, &fe) || fe.Path != c.at {
+			t.Errorf("%s: %v", c.at, err)
+		}
+	}
+}

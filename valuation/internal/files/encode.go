@@ -96,9 +96,13 @@ func FromModel(m valuation.Model) (File, error) {
 			f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: fixed, Value: optionalAlways(fx.Amount), Note: fx.Note, Enterprise: fx.Enterprise})
 			continue
 		}
+		if e, ok := part.Method.(valuation.Expression); ok {
+			f.Parts = append(f.Parts, Part{Segment: part.Segment, Method: formula, Formula: e.Formula.String(), Label: e.Label, Note: e.Note, Enterprise: e.Enterprise})
+			continue
+		}
 		mult, ok := part.Method.(valuation.Multiple)
-		if ok && mult.Name() == fixed { // a file would read it as a fixed part
-			return File{}, &fault.Error{Pkg: "modelfile", Path: at + ".method", Err: fmt.Errorf("%w: a Multiple labelled %q, which names a fixed part in a file", fault.ErrUnsupported, fixed)}
+		if ok && (mult.Name() == fixed || mult.Name() == formula) { // a file would read it as a fixed or formula part
+			return File{}, &fault.Error{Pkg: "modelfile", Path: at + ".method", Err: fmt.Errorf("%w: a Multiple labelled %q, which names a %s part in a file", fault.ErrUnsupported, mult.Name(), mult.Name())}
 		}
 		if !ok {
 			return File{}, &fault.Error{Pkg: "modelfile", Path: at, Err: fmt.Errorf("%w: method %T", fault.ErrUnsupported, part.Method)}

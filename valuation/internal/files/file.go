@@ -232,19 +232,32 @@ type Part struct {
 	Value      *Decimal `json:"value,omitempty"`
 	Note       string   `json:"note,omitempty"`
 	Enterprise bool     `json:"enterprise,omitempty"`
+	// Formula is a formula part's value (method "formula", valuation.Expression): money
+	// in the forecast's reporting currency, a formula of the segment's lines in the
+	// drivers' grammar ("2.5 * revenue - 0.1 * dau"); Label, how tables name it; Note
+	// and Enterprise as a fixed part's.
+	Formula string `json:"formula,omitempty"`
+	Label   string `json:"label,omitempty"`
 }
 
-// fixed is the Method of a part valued at an amount given.
-const fixed = "fixed"
+// fixed is the Method of a part valued at an amount given; formula of a part valued by
+// a formula of its segment's lines.
+const (
+	fixed   = "fixed"
+	formula = "formula"
+)
 
-// check refuses a part that is neither priced on comparables (method, metric, comps)
-// nor fixed (method fixed, value), or that mixes the two.
+// check refuses a part that is neither priced on comparables (method, metric, comps),
+// fixed (method fixed, value) nor a formula (method formula, formula), or that mixes them.
 func (p Part) check(at string) error {
 	missing := func(field string) error {
 		return &fault.Error{Pkg: "modelfile", Path: at + "." + field, Err: fault.ErrMissingField}
 	}
 	extra := func(field, why string) error {
 		return &fault.Error{Pkg: "modelfile", Path: at + "." + field, Err: fmt.Errorf("%w: %s", fault.ErrInvalid, why)}
+	}
+	if p.Method == formula || p.Formula != "" || p.Label != "" {
+		return p.checkFormula(missing, extra)
 	}
 	switch {
 	case p.Method == fixed && p.Value == nil:
@@ -268,6 +281,28 @@ func (p Part) check(at string) error {
 			field = "note"
 		}
 		return extra(field, `value, note and enterprise are a fixed part's: give "method": "fixed"`)
+	}
+	return nil
+}
+
+// checkFormula refuses a formula part without its formula, or with a priced or fixed
+// part's fields, and a formula or label on a part of another method.
+func (p Part) checkFormula(missing func(string) error, extra func(string, string) error) error {
+	switch {
+	case p.Method != formula && p.Formula != "":
+		return extra("formula", `a formula part's: give "method": "formula"`)
+	case p.Method != formula:
+		return extra("label", `a formula part's: a priced part's label is its method`)
+	case p.Formula == "":
+		return missing("formula")
+	case p.Comps != nil:
+		return extra("comps", "a formula part has no comparables")
+	case p.Metric != "":
+		return extra("metric", "a formula part prices no one figure: its formula names them")
+	case p.Proxy:
+		return extra("proxy", "a formula part prices no one figure")
+	case p.Value != nil:
+		return extra("value", "a formula part's value is its formula")
 	}
 	return nil
 }

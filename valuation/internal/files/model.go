@@ -324,6 +324,15 @@ func (f File) Model(fsys fs.FS) (valuation.Model, error) {
 				Method: valuation.Fixed{Amount: p.Value.Decimal, Note: p.Note, Enterprise: p.Enterprise}})
 			continue
 		}
+		if p.Method == formula {
+			var f segments.Formula
+			if err := f.UnmarshalText([]byte(p.Formula)); err != nil {
+				return valuation.Model{}, &fault.Error{Pkg: "modelfile", Path: at + ".formula", Err: err}
+			}
+			m.Parts = append(m.Parts, valuation.Part{Segment: p.Segment,
+				Method: valuation.Expression{Label: p.Label, Formula: f, Note: p.Note, Enterprise: p.Enterprise}})
+			continue
+		}
 		set, err := p.Comps.set(at+".comps", fsys, files)
 		if err != nil {
 			return valuation.Model{}, err
