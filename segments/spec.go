@@ -30,9 +30,8 @@ const DivPlaces = 16
 // OpMin and OpMax are the least and the greatest of their arguments (two or more, of one
 // unit; a number among them takes the others'), the first of equal ones: a floor or a
 // cap, such as a loss-making business's EBITDA floored at zero. A prepared model's exact
-// kernel computes them (a comparison and a copy of the operand chosen); they are not
-// polynomials, and the float64 program of Monte Carlo, Sobol and Morris runs refuses a
-// draw that moves one (fault.ErrFloat).
+// kernel computes them (a comparison and a copy of the operand chosen); the float64
+// program of Monte Carlo, Sobol and Morris runs works one a draw moves out at each draw.
 type Formula struct {
 	Op    Op
 	Ref   Metric          // of OpRef, and the line of OpPrev

@@ -4,13 +4,14 @@ package sensitivity
 // points; they evaluate the model in float64 through a program compiled here from the
 // decimal model, and nowhere else does a money figure pass through a float. The program
 // is derived from each driver's segments.Spec (the formulas the decimal forecast
-// evaluates, never a second copy) and from valuation.Multiple parts, with every
-// assumption not drawn folded into coefficients from its decimal base value; what follows
-// equity (the dilution, piecewise in equity, and the horizon's discount, a power) is a
-// stage run after the polynomial of equity (dilute.go). Other methods, a formula that
-// divides by a sum and a min or max of what a draw moves have no float form
-// (fault.ErrFloat). TestFloatMatchesDecimal holds the
-// program to the decimal Engine.Eval within 1e-12 relative on 1,000 random points.
+// evaluates, never a second copy) and from valuation.Multiple, Fixed and Expression
+// parts, with every assumption not drawn folded into coefficients from its decimal base
+// value. A min or max of what a draw moves, or a division by a sum of it, is a variable
+// derived at each draw before the terms (derived); what follows equity (the dilution,
+// piecewise in equity, and the horizon's discount, a power) is a stage run after the
+// polynomial of equity (dilute.go). A caller's own Method has no float form
+// (fault.ErrFloat). TestFloatMatchesDecimal holds the program to the decimal
+// Engine.Eval within 1e-12 relative on 1,000 random points.
 
 import (
 	"math"
@@ -119,7 +120,37 @@ type program struct {
 	terms []term
 	fvars []int32   // every term's factors: a variable's index, or -(v+1) to divide by it
 	post  *diluting // for a model that dilutes, the stage from the sum (equity) to the output
+	// derived are the variables after the drawn ones, worked out from them at each
+	// evaluation before the terms: a min or max of polynomials, a quotient by a sum.
+	derived []derived
 }
+
+// derived is a variable no draw sets, worked out from the draw and the derived
+// variables before it: the least (OpMin) or greatest (OpMax) of its arguments, or the
+// first over the second (OpQuo), each a program of the variables before it.
+type derived struct {
+	op   segments.Op
+	args []program
+}
+
+// value works the variable out from x, the drawn and earlier derived variables.
+func (d *derived) value(x []float64) float64 {
+	out := d.args[0].sum(x)
+	for _, a := range d.args[1:] {
+		v := a.sum(x)
+		switch {
+		case d.op == segments.OpQuo:
+			out /= v
+		case d.op == segments.OpMin && v < out, d.op == segments.OpMax && v > out:
+			out = v
+		}
+	}
+	return out
+}
+
+// maxDerived bounds the derived variables of one compiler: each costs an evaluation of
+// its arguments at every draw.
+const maxDerived = 64
 
 // term is a monomial as eval runs it: c times up to four variables, multiplied one after
 // another (most of a model's monomials), or, when n is general, the factors
@@ -161,8 +192,27 @@ func compile(p poly) program {
 	return pr
 }
 
-// eval evaluates the program at x.
+// eval evaluates the program at x, the drawn variables: the derived variables worked
+// out after them (on the stack, for up to 64 variables in all), then the terms and the
+// stage after them.
 func (pr *program) eval(x []float64) float64 {
+	if len(pr.derived) > 0 {
+		var buf [64]float64
+		xe := append(buf[:0], x...)
+		for i := range pr.derived {
+			xe = append(xe, pr.derived[i].value(xe))
+		}
+		x = xe
+	}
+	sum := pr.sum(x)
+	if pr.post != nil {
+		return pr.post.eval(sum, x)
+	}
+	return sum
+}
+
+// sum is the sum of the program's terms at x, the drawn and derived variables.
+func (pr *program) sum(x []float64) float64 {
 	sum := 0.0
 	for i := range pr.terms {
 		t := &pr.terms[i]
@@ -188,17 +238,36 @@ func (pr *program) eval(x []float64) float64 {
 		}
 		sum += v
 	}
-	if pr.post != nil {
-		return pr.post.eval(sum, x)
-	}
 	return sum
 }
 
 // compiler builds polys of a model in which the variables named in vars are drawn.
 type compiler struct {
-	e     *Engine
-	vars  []string
-	lined map[lineYear]map[segments.Metric]poly // each segment's lines in a year, compiled once
+	e       *Engine
+	vars    []string
+	lined   map[lineYear]map[segments.Metric]poly // each segment's lines in a year, compiled once
+	derived []derived                             // variables len(vars)+i, worked out from the draw
+}
+
+// compile compiles p, a poly of the drawn and derived variables, with the derived ones
+// worked out before it.
+func (c *compiler) compile(p poly) program {
+	pr := compile(p)
+	pr.derived = slices.Clip(c.derived)
+	return pr
+}
+
+// derive adds a variable worked out from the draw (derived) and returns it as a poly.
+func (c *compiler) derive(op segments.Op, args []poly) (poly, error) {
+	if len(c.derived) == maxDerived || len(c.vars)+len(c.derived) >= 64 {
+		return nil, &fault.Error{Pkg: "sensitivity", Value: "more than " + strconv.Itoa(maxDerived) + " mins, maxes and quotients by a sum of what a draw moves", Err: fault.ErrFloat}
+	}
+	d := derived{op: op}
+	for _, a := range args {
+		d.args = append(d.args, compile(a))
+	}
+	c.derived = append(c.derived, d)
+	return poly{{c: 1, f: []factor{{v: len(c.vars) + len(c.derived) - 1}}}}, nil
 }
 
 // lineYear is a segment in a year.
@@ -225,7 +294,7 @@ func (c *compiler) program(name string) (program, error) {
 		if err != nil {
 			return program{}, err
 		}
-		pr := compile(eq)
+		pr := c.compile(eq)
 		pr.post = d
 		return pr, nil
 	}
@@ -233,7 +302,7 @@ func (c *compiler) program(name string) (program, error) {
 	if err != nil {
 		return program{}, err
 	}
-	return compile(p), nil
+	return c.compile(p), nil
 }
 
 // notNumber reports whether v is NaN or infinite: a draw, output or statistic that no
@@ -304,22 +373,22 @@ func (c *compiler) compileLines(seg segments.Segment, y int) (map[segments.Metri
 		return r, ok, err
 	}
 	for _, l := range spec.Lines {
-		p, ok, err := formula(l.Formula, out, prev)
+		p, ok, err := c.formula(l.Formula, out, prev)
 		if err != nil {
 			return nil, fault.Within(err, fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric)})
 		}
 		if !ok {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by a sum, or takes the min or max of what a draw moves", Err: fault.ErrFloat}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by zero", Err: fault.ErrFloat}
 		}
 		out[l.Metric] = p
 	}
 	return out, nil
 }
 
-// formula is f as a poly of the figures in env and of last year's lines (prev); false for
-// a division by a sum, which has no monomial inverse, and for a min or max of what a draw
-// moves, which is no polynomial.
-func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+// formula is f as a poly of the figures in env and of last year's lines (prev), a min,
+// max or division by a sum of what a draw moves a derived variable; false for a division
+// by zero, which the decimal path refuses whatever is drawn.
+func (c *compiler) formula(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	switch f.Op {
 	case segments.OpRef:
 		return env[f.Ref], true, nil
@@ -330,43 +399,60 @@ func formula(f segments.Formula, env map[segments.Metric]poly, prev func(segment
 		if err != nil || ok {
 			return r, ok, err
 		}
-		return formula(f.Args[0], env, prev)
+		return c.formula(f.Args[0], env, prev)
 	case segments.OpQuo:
-		return quotient(f, env, prev)
+		return c.quotient(f, env, prev)
 	case segments.OpMin, segments.OpMax: // folded when no draw moves them; else no float form
-		return extreme(f, env, prev)
+		return c.extreme(f, env, prev)
 	}
-	return combine(f, env, prev)
+	return c.combine(f, env, prev)
 }
 
 // quotient is formula's poly of a division f: its numerator times the inverse of its
-// denominator, which must be a single monomial.
-func quotient(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
-	num, ok, err := formula(f.Args[0], env, prev)
+// denominator where that is a single monomial; else a variable derived at each draw,
+// the numerator over the denominator.
+func (c *compiler) quotient(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+	num, ok, err := c.formula(f.Args[0], env, prev)
 	if err != nil {
 		return nil, false, err
 	}
-	den, ok2, err := formula(f.Args[1], env, prev)
+	den, ok2, err := c.formula(f.Args[1], env, prev)
 	if err != nil || !ok || !ok2 {
 		return nil, false, err
 	}
-	inv, ok := den.simplify().inv()
-	return num.mul(inv), ok, nil
+	den = den.simplify()
+	if inv, ok := den.inv(); ok {
+		return num.mul(inv), true, nil
+	}
+	if v, ok := den.constant(); ok && v == 0 {
+		return nil, false, nil // the decimal path refuses the division whatever is drawn
+	}
+	d, err := c.derive(segments.OpQuo, []poly{num.simplify(), den})
+	return d, err == nil, err
 }
 
 // extreme is formula's poly of a min or max f: the constant it folds to when no draw
-// moves its arguments; false when one does.
-func extreme(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
-	var out float64
+// moves its arguments, else a variable derived at each draw, the least or greatest of
+// them.
+func (c *compiler) extreme(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+	args := make([]poly, len(f.Args))
+	folded := true
 	for i, a := range f.Args {
-		p, ok, err := formula(a, env, prev)
+		p, ok, err := c.formula(a, env, prev)
 		if err != nil || !ok {
 			return nil, false, err
 		}
-		v, ok := p.simplify().constant()
-		if !ok {
-			return nil, false, nil
-		}
+		args[i] = p.simplify()
+		_, isConst := args[i].constant()
+		folded = folded && isConst
+	}
+	if !folded {
+		d, err := c.derive(f.Op, args)
+		return d, err == nil, err
+	}
+	var out float64
+	for i, p := range args {
+		v, _ := p.constant()
 		if i == 0 || f.Op == segments.OpMin && v < out || f.Op == segments.OpMax && v > out {
 			out = v
 		}
@@ -375,10 +461,10 @@ func extreme(f segments.Formula, env map[segments.Metric]poly, prev func(segment
 }
 
 // combine is formula's poly of f, the product (OpMul) or else the sum of its arguments.
-func combine(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
+func (c *compiler) combine(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	var out poly
 	for i, a := range f.Args {
-		p, ok, err := formula(a, env, prev)
+		p, ok, err := c.formula(a, env, prev)
 		switch {
 		case err != nil:
 			return nil, false, err
@@ -598,9 +684,9 @@ func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate)
 	if err != nil {
 		return nil, err
 	}
-	v, ok, err := formula(f, lines, func(segments.Metric) (poly, bool, error) { return nil, false, nil })
+	v, ok, err := c.formula(f, lines, func(segments.Metric) (poly, bool, error) { return nil, false, nil })
 	if err == nil && !ok {
-		err = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "divides by a sum, or takes the min or max of what a draw moves", Err: fault.ErrFloat}
+		err = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "divides by zero", Err: fault.ErrFloat}
 	}
 	if err != nil {
 		return nil, err
@@ -732,6 +818,18 @@ func (c *compiler) checks() ([]check, error) {
 	}
 	if err := c.figures(&l); err != nil {
 		return nil, err
+	}
+	// A condition on a derived variable alone is no bound on a draw, and a program works
+	// the derived variables out first.
+	for i := range l.checks {
+		k := &l.checks[i]
+		if k.v >= len(c.vars) {
+			k.v = -1
+			k.p = compile(l.seen[i])
+		}
+		if k.v < 0 {
+			k.p.derived = slices.Clip(c.derived)
+		}
 	}
 	return l.checks, nil
 }

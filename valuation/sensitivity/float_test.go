@@ -841,3 +841,33 @@ func TestFloatExpression(t *testing.T) {
 	names := []string{"forecast/2021/mau", "forecast/2021/advertising/revenue_per_dau", "fx/CNY/HKD"}
 	floatAgrees(t, e, names, []float64{450, 50, 1.1}, []float64{650, 250, 1.3}, []string{"target", "part/advertising/value"}, 300, 21)
 }
+
+// TestFloatDerived: what a draw moves under a min, a max or a division by a sum is a
+// variable the float64 program works out at each draw, and the program agrees with the
+// decimal engine to 1e-12: the capped margin of modelfile/testdata/capped.json (min)
+// across its cap, and an Expression part of the report's model that takes a max and
+// divides by the users (the max switching at 833m users), MAU and DAU both drawn.
+func TestFloatDerived(t *testing.T) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "modelfile", "testdata", "capped.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	floatAgrees(t, e, []string{"forecast/2026/delivery/ebitda_margin", "forecast/2026/delivery/take_rate", "forecast/2026/mau"},
+		[]float64{0.1, 0.1, 250}, []float64{0.25, 0.2, 350}, []string{"target", "forecast/2026/delivery/ebitda"}, 500, 31)
+
+	k := kuaishou2021.Model()
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("max(1.2 * revenue, revenue * 1000 / (mau + dau))")); err != nil {
+		t.Fatal(err)
+	}
+	k.Parts[1].Method = valuation.Expression{Formula: f}
+	if e, err = New(k, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	floatAgrees(t, e, []string{"forecast/2021/mau", "forecast/2021/dau", "forecast/2021/advertising/revenue_per_dau"},
+		[]float64{450, 250, 50}, []float64{650, 330, 250}, []string{"target", "part/advertising/value"}, 500, 32)
+}
