@@ -1,6 +1,8 @@
 package valuation
 
 import (
+	"strconv"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/segments"
@@ -22,7 +24,9 @@ var _ Method = Expression{}
 // platform's mau and dau, as a Multiple finds the figure it prices); its constants are
 // the method's parameters; a division rounds to segments.DivPlaces, as a driver's does,
 // and a division by zero is an error; prev() has no year before and takes its default.
-// The value may be negative: a business worth less than nothing comes off the sum.
+// The value may be negative: a business worth less than nothing comes off the sum. A
+// Label may not be a multiple's name ("P/E", "EV/EBITDA": fault.ErrLabel), which would
+// print a formula as if it were that multiple.
 type Expression struct {
 	Label      string           // as tables print it; empty means the formula's text
 	Formula    segments.Formula // money in the forecast's reporting currency
@@ -38,17 +42,31 @@ func (e Expression) Name() string {
 	return e.Formula.String()
 }
 
-// Value implements Method: the formula over the segment's lines, converted.
+// Value implements Method: the formula over the segment's lines, converted. An error of
+// the formula (a line the segment lacks, a division by zero) is the formula's: its key is
+// part/SEGMENT/formula, whatever figure it names.
 func (e Expression) Value(in Subject) (PartValue, error) {
-	methodKey := key.Part(in.Segment, "method")
-	if e.Formula.Op == 0 {
-		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "value", Value: "no formula", Err: fault.ErrMissing, Key: methodKey}
+	formulaKey := key.Part(in.Segment, "formula")
+	bad := func(err error) error {
+		if fe, ok := err.(*fault.Error); ok {
+			c := *fe
+			c.Key = formulaKey // the formula is at fault, not the figure it reads
+			return &c
+		}
+		return &fault.Error{Pkg: "valuation", Err: err, Key: formulaKey}
+	}
+	switch {
+	case e.Formula.Op == 0:
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "formula", Value: "none given", Err: fault.ErrMissing, Key: formulaKey}
+	case labelMetrics[knownLabel(e.Label)] != nil:
+		return PartValue{}, &fault.Error{Pkg: "valuation", Field: "label", Value: strconv.Quote(e.Label) + ", a multiple's name, on a formula",
+			Err: fault.ErrLabel, Key: key.Part(in.Segment, "label")}
 	}
 	var missing error
 	get := func(m segments.Metric) decimal.Decimal {
 		l, err := in.line(m)
 		if err != nil && missing == nil {
-			missing = fault.Within(err, fault.Error{Key: methodKey})
+			missing = bad(err)
 		}
 		return l.Value
 	}
@@ -57,7 +75,7 @@ func (e Expression) Value(in Subject) (PartValue, error) {
 	case missing != nil:
 		return PartValue{}, missing
 	case err != nil:
-		return PartValue{}, fault.Within(err, fault.Error{Key: methodKey})
+		return PartValue{}, bad(err)
 	}
 	rate, err := in.FX.Pair(in.Reporting, in.Currency)
 	if err != nil {

@@ -532,8 +532,8 @@ func (a *applied) multiples() (Model, []*comps.SetMultiple, error) {
 		mult := a.p.base.Parts[i].Multiple
 		var err error
 		if a.fxRates != nil {
-			if mult, err = mm.Comps.Multiple(m.FX); err != nil {
-				return Model{}, nil, err
+			if mult, err = mm.Comps.Multiple(m.FX); err != nil { // located as Model.value locates it
+				return Model{}, nil, fault.Within(err, inPart(part.Segment, mm.Name()))
 			}
 		}
 		if a.average[i] != nil {

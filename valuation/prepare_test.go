@@ -116,8 +116,8 @@ func moved(t *testing.T, m valuation.Model, a valuation.Assumption, v decimal.De
 func figureKeys(r valuation.Result) []key.Key { return r.Keys() }
 
 // draw returns a value for an assumption: mostly within 40% of its base, rounded to a
-// random number of places, sometimes outside its kind's range so that errors are
-// compared too.
+// random number of places, sometimes outside its kind's range (an FX rate a billion
+// times off) so that errors are compared too.
 func draw(r *rand.Rand, a valuation.Assumption) decimal.Decimal {
 	f := decimal.NewFromFloat(0.6 + 0.8*r.Float64())
 	v := a.Base.Mul(f).Round(int32(r.IntN(8)))
@@ -128,6 +128,10 @@ func draw(r *rand.Rand, a valuation.Assumption) decimal.Decimal {
 		return decimal.Zero
 	case 2:
 		return v.Add(decimal.NewFromInt(1))
+	case 3, 4: // an FX rate a billion times off: crossed, past comps.RateBounds
+		if a.Kind == valuation.KindFX {
+			return v.Shift(int32(18*r.IntN(2) - 9))
+		}
 	}
 	if a.Base.IsZero() {
 		return decimal.NewFromFloat(r.Float64()).Round(3)
@@ -244,8 +248,8 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 		qErr := q.Eval(vals, out)
 		if wantErr != nil {
 			invalid++
-			if qErr == nil {
-				t.Fatalf("%d %v: query valued a point Model.Value refuses (%v)", i, point, wantErr)
+			if qErr == nil || valuation.KernelOnly(q, vals, out) {
+				t.Fatalf("%d %v: query (%v) or its kernel valued a point Model.Value refuses (%v)", i, point, qErr, wantErr)
 			}
 			continue
 		}
@@ -508,5 +512,74 @@ func TestPrevChained(t *testing.T) {
 	out := make([]decimal.Decimal, 1)
 	if err := q.Eval([]decimal.Decimal{d("0.2")}, out); err != nil || !identical(out[0], r.Target) {
 		t.Errorf("2026 margin at its base: target %s, %v; want %s", out[0], err, r.Target)
+	}
+}
+
+// TestKernelRefusesAsDecimal: points the decimal path refuses, which the kernel once
+// valued (found by a review): a crossed FX rate moved out of comps.RateBounds where a
+// formula part converts at it, or where the P&L does at the price; an average moved
+// with an FX rate that converts its comparables, whose set fails at the moved rate; a
+// formula reading a line the forecast leaves out at zero, moved to zero. The kernel
+// leaves each to the decimal path, which reports the error Prepared.Value reports.
+func TestKernelRefusesAsDecimal(t *testing.T) {
+	crossed := func() valuation.Model {
+		m := kuaishou2021.Model()
+		fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.7")}, comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.1565")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.FX = fx
+		return m
+	}
+	expr := crossed()
+	expr.Parts[1].Method = valuation.Expression{Formula: formula(t, "3 * revenue")}
+	cur, err := modelfile.LoadModel(filepath.Join("workbook", "testdata", "currencies.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	omit := kuaishou2021.Model()
+	for i, s := range omit.Plan.Segments {
+		if s.Name == "ecommerce" {
+			dr, ok := segments.With(s.Drivers[2021], "other_revenue", d("100"))
+			if !ok {
+				t.Fatal("ecommerce has no other_revenue input")
+			}
+			omit.Plan.Segments[i].Drivers[2021] = dr
+		}
+	}
+	omit.Parts[2].Method = valuation.Expression{Formula: formula(t, "revenue + 2 * other_revenue")}
+	for _, c := range []struct {
+		name   string
+		m      valuation.Model
+		point  []valuation.Override
+		output key.Key
+	}{
+		{"a formula part at a crossed rate", expr, []valuation.Override{{Key: key.FX("CNY", "USD"), Value: d("1e9")}}, key.Scalar(key.Target)},
+		{"the P&L at a crossed rate", crossed(), []valuation.Override{{Key: key.Key{Space: key.SpacePnL, Year: 2019, Name: "shares"}, Value: d("1000")},
+			{Key: key.FX("CNY", "USD"), Value: d("1e9")}}, key.Scalar(key.Upside)},
+		{"an average with its set's rate", cur, []valuation.Override{{Key: key.Part("ads", "average"), Value: d("3")}, {Key: key.FX("USD", "HKD"), Value: d("1e-9")}}, key.Scalar(key.Target)},
+		{"a line left out at zero", omit, []valuation.Override{{Key: key.Forecast(2021, "ecommerce", "other_revenue"), Value: d("0")}}, key.Scalar(key.Target)},
+	} {
+		p, err := c.m.Prepare(valuation.PrepareOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		_, want := p.Value(c.point...)
+		var moves []key.Key
+		var vals []decimal.Decimal
+		for _, o := range c.point {
+			moves, vals = append(moves, o.Key), append(vals, o.Value)
+		}
+		q, err := p.Query(moves, []key.Key{c.output})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		out := make([]decimal.Decimal, 1)
+		if want == nil || valuation.KernelOnly(q, vals, out) {
+			t.Errorf("%s: the kernel valued it (%s); Prepared.Value: %v", c.name, out[0], want)
+		}
+		if err := q.Evaluator().Eval(vals, out); err == nil || err.Error() != want.Error() {
+			t.Errorf("%s: the query: %v; Prepared.Value: %v", c.name, err, want)
+		}
 	}
 }

@@ -196,8 +196,9 @@ func (e *Evaluator) kernel(values, out []decimal.Decimal) bool {
 // moved FX table (the code Model.Value runs), and given to the program as an input after
 // the point's own. The program then values the part at that aggregate as at a moved one.
 type head struct {
-	parts []int // the parts whose aggregates the stage works out, in the order of their inputs
-	fx    []int // the query's moves of FX rates
+	parts   []int // the parts whose aggregates the stage works out, in the order of their inputs
+	checked []int // parts whose average the point sets: their sets are worked out only to be checked
+	fx      []int // the query's moves of FX rates
 }
 
 // eval works out the aggregates into avg; false when the moved FX table or a set's
@@ -217,6 +218,11 @@ func (h *head) eval(q *Query, values []decimal.Decimal, avg []decimal.Decimal) b
 			return false
 		}
 		avg[j] = mult.Average
+	}
+	for _, i := range h.checked { // Prepared.apply works the set out before it sets the average
+		if _, err := q.p.m.Parts[i].Method.(Multiple).Comps.Multiple(fx); err != nil {
+			return false
+		}
 	}
 	return true
 }
@@ -252,6 +258,22 @@ func (k *kernel) tail() *tail {
 		t.horizon = t.horizon || a.Key.Space == key.SpaceHorizon
 	}
 	return t
+}
+
+// earningsRate compiles the rate the P&L's multiples convert at, when the decimal path
+// works the P&L out at the price (a P&L share count moved or a P&L figure read, and the
+// price kept): a rate crossed through moved legs is checked within bounds there too.
+func (k *kernel) earningsRate() {
+	m := k.q.p.m
+	if !k.q.scope.pnl || !k.q.scope.price || m.Price.Sign() <= 0 || m.Earnings.IsZero() {
+		return
+	}
+	r, err := m.FX.Pair(comps.Currency(m.Plan.Currency), m.Currency)
+	if err != nil {
+		k.ok = false
+		return
+	}
+	k.rate(r)
 }
 
 // afterEquity reports an output the stage after equity works out.
@@ -342,7 +364,7 @@ func newKernel(q *Query) *kernel {
 
 // newHead returns the stage before the kernel's program (head) for q: nil when no FX
 // rate q moves converts comparables. A part whose average q moves too takes the moved
-// one, as Prepared.apply does, and needs no stage.
+// one, as Prepared.apply does, but its set is still worked out, and may fail, there.
 func newHead(q *Query) *head {
 	h := &head{}
 	for i, a := range q.moves {
@@ -351,14 +373,17 @@ func newHead(q *Query) *head {
 		}
 	}
 	for i, part := range q.p.m.Parts {
-		if _, ok := part.Method.(Multiple); !ok || slices.ContainsFunc(q.moves, func(a Assumption) bool { return a.Key == key.Part(part.Segment, "average") }) {
+		_, ok := part.Method.(Multiple)
+		if !ok || !slices.ContainsFunc(h.fx, func(j int) bool { return convertsComparables(q.p.base.Parts[i], q.moves[j].Key) }) {
 			continue
 		}
-		if slices.ContainsFunc(h.fx, func(j int) bool { return convertsComparables(q.p.base.Parts[i], q.moves[j].Key) }) {
+		if slices.ContainsFunc(q.moves, func(a Assumption) bool { return a.Key == key.Part(part.Segment, "average") }) {
+			h.checked = append(h.checked, i)
+		} else {
 			h.parts = append(h.parts, i)
 		}
 	}
-	if len(h.parts) == 0 {
+	if len(h.parts) == 0 && len(h.checked) == 0 {
 		return nil
 	}
 	return h
@@ -383,6 +408,7 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 		}
 	}
 	t := k.tail()
+	k.earningsRate()
 	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
 	for i, o := range k.q.outputs {
 		if t != nil && afterEquity(o) {
@@ -633,9 +659,16 @@ func (k *kernel) expression(i int, f segments.Formula) exact.Poly {
 	p := k.q.p
 	j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == p.m.Parts[i].Segment })
 	env := map[segments.Metric]exact.Poly{}
+	omit := map[segments.Metric]bool{}
+	for _, l := range specLines(p.m.Plan.Segments[j].Drivers[p.m.Year]) {
+		omit[l.Metric] = l.OmitZero
+	}
 	f.Walk(func(g segments.Formula) {
 		if g.Op == segments.OpRef {
 			env[g.Ref] = k.line(p.m.Year, j, string(g.Ref))
+			if omit[g.Ref] {
+				k.b.PNonZero(env[g.Ref]) // the forecast leaves it out at zero: Expression.Value finds no line
+			}
 		}
 	})
 	return k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false })
@@ -666,6 +699,7 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 		legs = []comps.Rate{a, b}
 	}
 	var out exact.Poly
+	moved := false
 	for i, l := range legs {
 		x := k.konst(l.Rate)
 		if _, ok := k.move[key.FX(string(l.To), string(l.From))]; ok {
@@ -673,13 +707,18 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 			return exact.Poly{}
 		}
 		if _, ok := k.move[key.FX(string(l.From), string(l.To))]; ok {
-			x = k.leaf(key.FX(string(l.From), string(l.To)), l.Rate)
+			x, moved = k.leaf(key.FX(string(l.From), string(l.To)), l.Rate), true
 		}
 		if i == 0 {
 			out = x
 		} else {
 			out = k.b.PMul(out, x)
 		}
+	}
+	if moved && r.Via != "" { // a crossed rate within comps.RateBounds, as FX.Pair refuses one outside
+		lo, hi := comps.RateBounds()
+		k.b.PNonNegative(k.b.PAdd(out, k.konst(lo.Neg())))
+		k.b.PAtMost(out, k.konst(hi))
 	}
 	return out
 }

@@ -9,8 +9,8 @@ package fault
 // compute), ErrSyntax (a file that is not well-formed), ErrLimit (a request above a
 // bound) and ErrNoSolution (a search that found none). errors.Is matches an error's
 // category too, so a caller may handle categories and leave the detail to the location:
-// errors.Is(err, fault.ErrInvalid) holds for an error of ErrRate. The JSON form carries
-// both: the code, as before, and the category.
+// errors.Is(err, fault.ErrInvalid) holds for an error of ErrRate. JSON carries the
+// sentinel's own code, as it always has; the category is for Go callers.
 type Sentinel struct {
 	code, msg string
 	category  *Sentinel // nil for a category itself
@@ -190,7 +190,8 @@ var (
 	// ErrTooLarge reports input above the size limit.
 	ErrTooLarge = &Sentinel{code: "too_large", msg: "file too large", category: ErrLimit}
 	// ErrSyntax reports input that is not well-formed JSON or CSV, or nests too deeply.
-	// It is also the category of every sentinel of a file's form (Sentinel).
+	// It is also the category of the sentinels of a file's text (Sentinel): a key
+	// twice, a value of the wrong type, a number for a decimal, a decimal out of bounds.
 	ErrSyntax = &Sentinel{code: "syntax", msg: "syntax error"}
 	// ErrDuplicateKey reports an object key given twice.
 	ErrDuplicateKey = &Sentinel{code: "duplicate_key", msg: "duplicate key", category: ErrSyntax}

@@ -348,8 +348,9 @@ func TestFormulaMinMax(t *testing.T) {
 // GMV, 10% of it revenue, US$100m, at a −40% EBITDA margin −US$40m; at 2 × revenue +
 // EBITDA = US$160m, beside the other parts' US$66,000m (TestFixedPart: 60 × 1,000m shares
 // + 6,000), the target is US$66.16. The file is written back as it was read; a formula
-// part without its formula, with comparables, or with a formula that does not parse is
-// refused at its field, and a priced part may not carry a formula.
+// part without its formula, with comparables, or with a formula that does not parse,
+// names no line of the segment or divides by zero is refused at its formula, one labelled
+// as a multiple ("P/E") at its label, and a priced part may not carry a formula.
 func TestFormulaPart(t *testing.T) {
 	b, err := os.ReadFile("testdata/delivery.json")
 	if err != nil {
@@ -391,9 +392,14 @@ func TestFormulaPart(t *testing.T) {
 		{"$.parts[0].comps", strings.Replace(doc, `"enterprise": true}`, `"enterprise": true, "comps": {"name": "x", "metric": "mau_2026", "companies": []}}`, 1)},
 		{"$.parts[0].formula", strings.Replace(doc, `"2 * revenue + ebitda"`, `"2 * (revenue"`, 1)},
 		{"$.parts[1].formula", strings.Replace(doc, `"method": "EV/EBITDA",`, `"method": "EV/EBITDA", "formula": "revenue",`, 1)},
+		// errors of the formula's value are the formula's, whatever figure they name
+		{"$.parts[0].formula", strings.Replace(doc, `"2 * revenue + ebitda"`, `"2 * revenue + bogus"`, 1)},
+		{"$.parts[0].formula", strings.Replace(doc, `"2 * revenue + ebitda"`, `"revenue / (orders - orders)"`, 1)},
+		{"$.parts[0].label", strings.Replace(doc, `"2x sales plus EBITDA"`, `"P/E"`, 1)},
 	} {
+		_, err := modelfile.Value(strings.NewReader(c.doc), nil) // read, valued, located
 		var fe *fault.Error
-		if _, err := modelfile.Read(strings.NewReader(c.doc), nil); !errors.As(err, &fe) || fe.Path != c.at {
+		if !errors.As(err, &fe) || fe.Path != c.at {
 			t.Errorf("%s: %v", c.at, err)
 		}
 	}

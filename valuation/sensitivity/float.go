@@ -14,6 +14,7 @@ package sensitivity
 // Engine.Eval within 1e-12 relative on 1,000 random points.
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -134,11 +135,17 @@ type derived struct {
 }
 
 // value works the variable out from x, the drawn and earlier derived variables.
+// A division by zero, or an argument that is not a number, makes it NaN: the draw is
+// then invalid, as the decimal engine refuses it, never hidden by a min or max.
 func (d *derived) value(x []float64) float64 {
 	out := d.args[0].sum(x)
 	for _, a := range d.args[1:] {
 		v := a.sum(x)
 		switch {
+		case math.IsNaN(v) || math.IsNaN(out):
+			return math.NaN()
+		case d.op == segments.OpQuo && v == 0:
+			return math.NaN()
 		case d.op == segments.OpQuo:
 			out /= v
 		case d.op == segments.OpMin && v < out, d.op == segments.OpMax && v > out:
@@ -148,8 +155,9 @@ func (d *derived) value(x []float64) float64 {
 	return out
 }
 
-// maxDerived bounds the derived variables of one compiler: each costs an evaluation of
-// its arguments at every draw.
+// maxDerived bounds the variables, drawn and derived, of a program with derived ones: the
+// evaluation keeps them on the stack, and each derived one costs an evaluation of its
+// arguments at every draw.
 const maxDerived = 64
 
 // term is a monomial as eval runs it: c times up to four variables, multiplied one after
@@ -246,6 +254,7 @@ type compiler struct {
 	e       *Engine
 	vars    []string
 	lined   map[lineYear]map[segments.Metric]poly // each segment's lines in a year, compiled once
+	parted  map[int]poly                          // each part's value, compiled once
 	derived []derived                             // variables len(vars)+i, worked out from the draw
 }
 
@@ -259,8 +268,9 @@ func (c *compiler) compile(p poly) program {
 
 // derive adds a variable worked out from the draw (derived) and returns it as a poly.
 func (c *compiler) derive(op segments.Op, args []poly) (poly, error) {
-	if len(c.derived) == maxDerived || len(c.vars)+len(c.derived) >= 64 {
-		return nil, &fault.Error{Pkg: "sensitivity", Value: "more than " + strconv.Itoa(maxDerived) + " mins, maxes and quotients by a sum of what a draw moves", Err: fault.ErrFloat}
+	if len(c.vars)+len(c.derived) >= maxDerived {
+		return nil, &fault.Error{Pkg: "sensitivity", Value: strconv.Itoa(len(c.vars)) + " inputs drawn and " + strconv.Itoa(len(c.derived)) +
+			" mins, maxes and quotients by a sum of what they move: more than " + strconv.Itoa(maxDerived) + " variables", Err: fault.ErrFloat}
 	}
 	d := derived{op: op}
 	for _, a := range args {
@@ -391,7 +401,11 @@ func (c *compiler) compileLines(seg segments.Segment, y int) (map[segments.Metri
 func (c *compiler) formula(f segments.Formula, env map[segments.Metric]poly, prev func(segments.Metric) (poly, bool, error)) (poly, bool, error) {
 	switch f.Op {
 	case segments.OpRef:
-		return env[f.Ref], true, nil
+		p, ok := env[f.Ref]
+		if !ok { // never for a driver's line (Spec.Check); a formula part's the model checked too
+			return nil, false, &fault.Error{Pkg: "sensitivity", Field: string(f.Ref), Value: "no such figure", Err: fault.ErrUnknownMetric}
+		}
+		return p, true, nil
 	case segments.OpConst:
 		return constant(f64(f.Const)), true, nil
 	case segments.OpPrev:
@@ -628,6 +642,21 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 
 // part compiles the value of part i: multiple × figure × FX rate.
 func (c *compiler) part(i int) (poly, error) {
+	if p, ok := c.parted[i]; ok {
+		return p, nil // a part every output reads: its derived variables made once
+	}
+	p, err := c.partValue(i)
+	if err == nil {
+		if c.parted == nil {
+			c.parted = map[int]poly{}
+		}
+		c.parted[i] = p
+	}
+	return p, err
+}
+
+// partValue compiles the value of part i, as part returns it.
+func (c *compiler) partValue(i int) (poly, error) {
 	m := c.e.base
 	part := m.Parts[i]
 	pv := c.e.result.Parts[i]
@@ -679,12 +708,29 @@ func (c *compiler) part(i int) (poly, error) {
 // year, times its FX rate, as valuation.Expression values it (prev() at its default).
 func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate) (poly, error) {
 	m := c.e.base
-	i := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == segment })
-	lines, err := c.lines(m.Plan.Segments[i], m.Year)
+	seg := m.Plan.Segments[slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == segment })]
+	lines, err := c.lines(seg, m.Year)
 	if err != nil {
 		return nil, err
 	}
-	v, ok, err := c.formula(f, lines, func(segments.Metric) (poly, bool, error) { return nil, false, nil })
+	env := maps.Clone(lines)
+	env[segments.OwnUsers] = lines[segments.MAU] // the segment's own users, as a Year's line finds them
+	spec := seg.Drivers[m.Year].Spec()           // the model valued: the segment runs in the year
+	if spec.UserBase != "" {
+		env[segments.OwnUsers] = lines[spec.UserBase]
+	}
+	var omitted error // a line the forecast leaves out at zero, which a draw may make zero
+	f.Walk(func(g segments.Formula) {
+		for _, l := range spec.Lines {
+			if _, fixed := env[l.Metric].constant(); g.Op == segments.OpRef && g.Ref == l.Metric && l.OmitZero && !fixed && omitted == nil {
+				omitted = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "reads " + string(l.Metric) + ", a line the forecast leaves out at zero, which a draw moves", Err: fault.ErrFloat}
+			}
+		}
+	})
+	if omitted != nil {
+		return nil, omitted
+	}
+	v, ok, err := c.formula(f, env, func(segments.Metric) (poly, bool, error) { return nil, false, nil })
 	if err == nil && !ok {
 		err = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "divides by zero", Err: fault.ErrFloat}
 	}

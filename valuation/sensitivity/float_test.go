@@ -3,6 +3,7 @@ package sensitivity
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -870,4 +871,70 @@ func TestFloatDerived(t *testing.T) {
 	}
 	floatAgrees(t, e, []string{"forecast/2021/mau", "forecast/2021/dau", "forecast/2021/advertising/revenue_per_dau"},
 		[]float64{450, 250, 50}, []float64{650, 330, 250}, []string{"target", "part/advertising/value"}, 500, 32)
+}
+
+// TestFloatExpressionReview: what a review found of formula parts in the float64
+// program. A formula reading the segment's own users ("users", e-commerce's shopping
+// MAU) reads them, not zero; one reading a line the forecast leaves out at zero, which a
+// draw moves, has no float form; a min over a division by zero is no number (the draw
+// invalid, as the decimal engine refuses it), not the min of the rest; and a part read by
+// several outputs derives its variables once.
+func TestFloatExpressionReview(t *testing.T) {
+	k := kuaishou2021.Model()
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("users * 100 + revenue")); err != nil {
+		t.Fatal(err)
+	}
+	k.Parts[2].Method = valuation.Expression{Formula: f}
+	e, err := New(k, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	floatAgrees(t, e, []string{"forecast/2021/mau", "forecast/2021/ecommerce/penetration"}, []float64{450, 0.2}, []float64{650, 0.7},
+		[]string{"target", "part/ecommerce/value"}, 200, 41)
+
+	if err := f.UnmarshalText([]byte("revenue + 2 * other_revenue")); err != nil {
+		t.Fatal(err)
+	}
+	k.Parts[2].Method = valuation.Expression{Formula: f}
+	ecommerce := &k.Plan.Segments[2]
+	dr, ok := segments.With(ecommerce.Drivers[2021], "other_revenue", decimal.NewFromInt(100))
+	if !ok || ecommerce.Name != "ecommerce" {
+		t.Fatal("no e-commerce other_revenue")
+	}
+	ecommerce.Drivers = maps.Clone(ecommerce.Drivers)
+	ecommerce.Drivers[2021] = dr
+	if e, err = New(k, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{e: e, vars: []string{"forecast/2021/ecommerce/other_revenue"}}
+	if _, err := c.program("target"); !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "leaves out at zero") {
+		t.Errorf("a line left out at zero, drawn: %v, want fault.ErrFloat", err)
+	}
+
+	if err := f.UnmarshalText([]byte("min(1.2 * revenue, revenue / (mau - dau - 100))")); err != nil {
+		t.Fatal(err)
+	}
+	k.Parts[1].Method = valuation.Expression{Formula: f}
+	k.Parts[2].Method = kuaishou2021.Model().Parts[2].Method
+	if e, err = New(k, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c = compiler{e: e, vars: []string{"forecast/2021/mau", "forecast/2021/dau"}}
+	pr, err := c.program("part/advertising/value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := pr.eval([]float64{400, 300}); !math.IsNaN(v) {
+		t.Errorf("min over a division by zero: %v, want NaN", v)
+	}
+	if _, err := c.program("target"); err != nil {
+		t.Fatal(err)
+	}
+	n := len(c.derived)
+	for _, o := range []string{"sum", "equity", "upside"} {
+		if _, err := c.program(o); err != nil || len(c.derived) != n {
+			t.Errorf("%s: %d derived variables after the target's %d (%v): a part's are made once", o, len(c.derived), n, err)
+		}
+	}
 }

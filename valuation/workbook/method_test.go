@@ -120,3 +120,22 @@ func TestNewMethodEverywhere(t *testing.T) {
 		near(t, fmt.Sprintf("point %d, workbook: target", i), value(t, rows, "Target per share"), wants[i].Target)
 	}
 }
+
+// TestExpressionOwnUsers: a formula part reading the segment's own users ("users") is
+// written with the cell of the users the segment counts (its MAU here) and recalculates
+// to sotp's value; a review found the workbook refused it.
+func TestExpressionOwnUsers(t *testing.T) {
+	m, _ := load(t, filepath.Join("testdata", "currencies.json"))
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("users * 10 + revenue")); err != nil {
+		t.Fatal(err)
+	}
+	m.Parts[1].Method = valuation.Expression{Formula: f}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	writeBook(t, m, path)
+	near(t, "ads", value(t, recalc(t, path), "Advertising"), r.Parts[1].Value)
+}

@@ -1061,7 +1061,16 @@ func (b *book) part(i, row int) error {
 func (b *book) expression(pv valuation.PartValue, e valuation.Expression, row int) error {
 	y := strconv.Itoa(b.m.Year)
 	missing := ""
+	own := segments.MAU // the segment's own users, as a Year's line finds them
+	for _, s := range b.m.Plan.Segments {
+		if d := s.Drivers[b.m.Year]; s.Name == pv.Segment && d != nil && d.Spec().UserBase != "" {
+			own = d.Spec().UserBase
+		}
+	}
 	at := func(m segments.Metric) string {
+		if m == segments.OwnUsers {
+			m = own
+		}
 		for _, k := range []string{pv.Segment + " " + string(m) + " " + y, string(m) + " " + y} { // its line, else the platform's users
 			if r, ok := b.figure[k]; ok {
 				return r

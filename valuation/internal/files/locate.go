@@ -161,7 +161,7 @@ func (f File) paths(root string) map[key.Key]string {
 	for i, p := range f.Parts {
 		part := fmt.Sprintf("%s[%d]", parts, i)
 		add(key.Part(p.Segment, ""), part)
-		for _, field := range []string{"segment", "method", "metric", "value"} {
+		for _, field := range []string{"segment", "method", "metric", "value", "formula", "label"} {
 			add(key.Part(p.Segment, field), part+"."+field)
 		}
 		if p.Comps == nil {
