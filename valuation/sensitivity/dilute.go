@@ -56,24 +56,23 @@ func (c *compiler) stage(out string) (*diluting, error) {
 	if n := len(m.Dilution.Tranches); n > maxFloatTranches {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: strconv.Itoa(n) + " tranches of dilution, more than " + strconv.Itoa(maxFloatTranches), Err: fault.ErrFloat}
 	}
-	if out == key.Upside && m.Price.Sign() <= 0 && !c.drawn(key.Price) {
+	if out == key.Upside && m.Price.Sign() <= 0 && !c.drawn(key.Scalar(key.Price)) {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: out, Value: "no price", Err: fault.ErrFloat}
 	}
-	operandOf := func(name string, base float64) operand {
-		for i, v := range c.vars {
-			if v == name {
-				return operand{v: i}
-			}
+	operandOf := func(k key.Key, base float64) operand {
+		if i := c.index(k); i >= 0 {
+			return operand{v: i}
 		}
 		return operand{c: base, v: -1}
 	}
-	d := &diluting{basic: operandOf(key.Shares, f64(m.Shares)), price: operandOf(key.Price, f64(m.Price)),
+	rate, years := key.Key{Space: key.SpaceHorizon, Name: "rate"}, key.Key{Space: key.SpaceHorizon, Name: "years"}
+	d := &diluting{basic: operandOf(key.Scalar(key.Shares), f64(m.Shares)), price: operandOf(key.Scalar(key.Price), f64(m.Price)),
 		basis: m.Dilution.Basis, discount: f64(c.e.result.Discount), out: out,
-		rate: operandOf("horizon/rate", f64(m.Horizon.Rate)), years: operandOf("horizon/years", f64(m.Horizon.Years)),
-		drawn: c.drawn("horizon/rate") || c.drawn("horizon/years")}
+		rate: operandOf(rate, f64(m.Horizon.Rate)), years: operandOf(years, f64(m.Horizon.Years)),
+		drawn: c.drawn(rate) || c.drawn(years)}
 	for _, t := range m.Dilution.Tranches {
-		d.count = append(d.count, operandOf("dilution/"+t.Name+"/count", f64(t.Count)))
-		d.strike = append(d.strike, operandOf("dilution/"+t.Name+"/strike", f64(t.Strike)))
+		d.count = append(d.count, operandOf(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "count"}, f64(t.Count)))
+		d.strike = append(d.strike, operandOf(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "strike"}, f64(t.Strike)))
 		d.convertible = append(d.convertible, t.Convertible)
 	}
 	return d, nil

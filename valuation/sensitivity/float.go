@@ -253,6 +253,7 @@ func (pr *program) sum(x []float64) float64 {
 type compiler struct {
 	e       *Engine
 	vars    []string
+	keys    []key.Key                             // vars parsed (index)
 	lined   map[lineYear]map[segments.Metric]poly // each segment's lines in a year, compiled once
 	parted  map[int]poly                          // each part's value, compiled once
 	derived []derived                             // variables len(vars)+i, worked out from the draw
@@ -320,23 +321,33 @@ func (c *compiler) program(name string) (program, error) {
 func notNumber(v float64) bool { return !(math.Abs(v) <= math.MaxFloat64) } // one comparison, false for NaN
 
 // leaf is the assumption as a variable if it is drawn, else its base value.
-func (c *compiler) leaf(name string, base decimal.Decimal) poly {
-	if i := slices.Index(c.vars, name); i >= 0 {
+func (c *compiler) leaf(k key.Key, base decimal.Decimal) poly {
+	if i := c.index(k); i >= 0 {
 		return poly{{c: 1, f: []factor{{v: i}}}}
 	}
 	return constant(f64(base))
 }
 
-func (c *compiler) drawn(name string) bool { return slices.Contains(c.vars, name) }
+func (c *compiler) drawn(k key.Key) bool { return c.index(k) >= 0 }
 
-func yearPrefix(y int) string { return "forecast/" + strconv.Itoa(y) + "/" }
+// index returns the variable of the drawn assumption k, or -1: vars are parsed once, at
+// the first look, so that the compiler compares keys, never builds their text.
+func (c *compiler) index(k key.Key) int {
+	if c.keys == nil {
+		c.keys = make([]key.Key, len(c.vars))
+		for i, name := range c.vars {
+			c.keys[i], _ = key.Parse(name) // resolved by the engine before: a valid key
+		}
+	}
+	return slices.Index(c.keys, k)
+}
 
 // users returns MAU and DAU of year y; DAU follows MAU when linked and not drawn itself.
 func (c *compiler) users(y int) (mau, dau poly) {
 	u := c.e.base.Plan.Users[y]
-	mauName, dauName := yearPrefix(y)+string(segments.MAU), yearPrefix(y)+string(segments.DAU)
-	mau, dau = c.leaf(mauName, u.MAU), c.leaf(dauName, u.DAU)
-	if c.e.opts.LinkDAU && c.drawn(mauName) && !c.drawn(dauName) && u.MAU.Sign() > 0 {
+	mauKey, dauKey := key.Forecast(y, "", string(segments.MAU)), key.Forecast(y, "", string(segments.DAU))
+	mau, dau = c.leaf(mauKey, u.MAU), c.leaf(dauKey, u.DAU)
+	if c.e.opts.LinkDAU && c.drawn(mauKey) && !c.drawn(dauKey) && u.MAU.Sign() > 0 {
 		dau = mau.scale(f64(u.DAU) / f64(u.MAU))
 	}
 	return mau, dau
@@ -365,11 +376,11 @@ func (c *compiler) lines(seg segments.Segment, y int) (map[segments.Metric]poly,
 func (c *compiler) compileLines(seg segments.Segment, y int) (map[segments.Metric]poly, error) {
 	mau, dau := c.users(y)
 	out := map[segments.Metric]poly{segments.MAU: mau, segments.DAU: dau}
-	prefix := yearPrefix(y) + seg.Name + "/"
+	lineName := func(m segments.Metric) string { return key.Forecast(y, seg.Name, string(m)).String() } // in errors
 	d := seg.Drivers[y]
 	spec, vals := d.Spec(), d.Values()
 	for i, in := range spec.Inputs {
-		out[in.Metric] = c.leaf(prefix+string(in.Metric), vals[i])
+		out[in.Metric] = c.leaf(key.Forecast(y, seg.Name, string(in.Metric)), vals[i])
 	}
 	// prev is a line of the previous plan year, when the segment ran in it.
 	prev := func(m segments.Metric) (poly, bool, error) {
@@ -385,10 +396,10 @@ func (c *compiler) compileLines(seg segments.Segment, y int) (map[segments.Metri
 	for _, l := range spec.Lines {
 		p, ok, err := c.formula(l.Formula, out, prev)
 		if err != nil {
-			return nil, fault.Within(err, fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric)})
+			return nil, fault.Within(err, fault.Error{Pkg: "sensitivity", Field: lineName(l.Metric)})
 		}
 		if !ok {
-			return nil, &fault.Error{Pkg: "sensitivity", Field: prefix + string(l.Metric), Value: "divides by zero", Err: fault.ErrFloat}
+			return nil, &fault.Error{Pkg: "sensitivity", Field: lineName(l.Metric), Value: "divides by zero", Err: fault.ErrFloat}
 		}
 		out[l.Metric] = p
 	}
@@ -603,7 +614,7 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 	equity, stakes := sum, poly{}
 	one := constant(1)
 	for _, it := range m.Bridge.Items {
-		name := "bridge/" + it.Name + "/"
+		field := func(name string) key.Key { return key.Key{Space: key.SpaceBridge, Item: it.Name, Name: name} }
 		rate := constant(1)
 		if it.Currency != "" && it.Currency != m.Currency {
 			r, err := m.FX.Pair(it.Currency, m.Currency)
@@ -617,13 +628,13 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 		var v poly
 		switch it.Kind {
 		case valuation.Cash:
-			v = c.leaf(name+"amount", it.Amount).mul(rate)
+			v = c.leaf(field("amount"), it.Amount).mul(rate)
 		case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
-			v = c.leaf(name+"amount", it.Amount).mul(rate).scale(-1)
+			v = c.leaf(field("amount"), it.Amount).mul(rate).scale(-1)
 		case valuation.ListedStake:
-			v = c.leaf(name+"shares", it.Shares).mul(c.leaf(name+"price", it.Price)).mul(rate).mul(one.add(c.leaf(name+"discount", it.Discount).scale(-1)))
+			v = c.leaf(field("shares"), it.Shares).mul(c.leaf(field("price"), it.Price)).mul(rate).mul(one.add(c.leaf(field("discount"), it.Discount).scale(-1)))
 		case valuation.UnlistedStake:
-			v = c.leaf(name+"amount", it.Amount).mul(rate).mul(one.add(c.leaf(name+"discount", it.Discount).scale(-1)))
+			v = c.leaf(field("amount"), it.Amount).mul(rate).mul(one.add(c.leaf(field("discount"), it.Discount).scale(-1)))
 		}
 		if it.Kind == valuation.ListedStake || it.Kind == valuation.UnlistedStake {
 			stakes = stakes.add(v)
@@ -635,7 +646,7 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 		if m.Bridge.HoldcoBase == valuation.OnStakes {
 			base = stakes
 		}
-		equity = equity.add(base.mul(c.leaf("bridge/holdco/discount", m.Bridge.HoldcoDiscount)).scale(-1))
+		equity = equity.add(base.mul(c.leaf(key.Key{Space: key.SpaceBridge, Item: "holdco", Name: "discount"}, m.Bridge.HoldcoDiscount)).scale(-1))
 	}
 	return equity, nil
 }
@@ -667,7 +678,7 @@ func (c *compiler) partValue(i int) (poly, error) {
 		return c.expression(part.Segment, e.Formula, pv.FX)
 	}
 	_, ok := part.Method.(valuation.Multiple)
-	name := "part/" + part.Segment + "/"
+	name := "part/" + part.Segment + "/" // in errors
 	if !ok {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + "value", Err: fault.ErrFloat}
 	}
@@ -677,8 +688,8 @@ func (c *compiler) partValue(i int) (poly, error) {
 			return nil, err
 		}
 		for _, l := range legs {
-			if c.drawn(fxName(l.From, l.To)) || c.drawn(fxName(l.To, l.From)) {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: fxName(l.From, l.To), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
+			if c.drawn(fxKey(l.From, l.To)) || c.drawn(fxKey(l.To, l.From)) {
+				return nil, &fault.Error{Pkg: "sensitivity", Field: fxKey(l.From, l.To).String(), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
 			}
 		}
 	}
@@ -696,7 +707,7 @@ func (c *compiler) partValue(i int) (poly, error) {
 	if !ok {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + string(pv.Metric), Err: fault.ErrFloat}
 	}
-	mult := c.leaf(name+"average", pv.Multiple.Average).mul(constant(1).add(c.leaf(name+"premium", pv.Multiple.Premium)))
+	mult := c.leaf(key.Part(part.Segment, "average"), pv.Multiple.Average).mul(constant(1).add(c.leaf(key.Part(part.Segment, "premium"), pv.Multiple.Premium)))
 	rate, err := c.rate(pv.FX)
 	if err != nil {
 		return nil, err
@@ -745,7 +756,7 @@ func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate)
 // variable when drawn: the rate given, or its inverse when the table holds the opposite
 // pair.
 func (c *compiler) rate(r comps.Rate) (poly, error) {
-	if c.drawn(fxName(r.From, r.To)) || c.drawn(fxName(r.To, r.From)) || r.Via != "" {
+	if c.drawn(fxKey(r.From, r.To)) || c.drawn(fxKey(r.To, r.From)) || r.Via != "" {
 		legs, err := c.legs(r)
 		if err != nil {
 			return nil, err
@@ -753,10 +764,10 @@ func (c *compiler) rate(r comps.Rate) (poly, error) {
 		out := constant(1)
 		for _, l := range legs {
 			switch {
-			case c.drawn(fxName(l.From, l.To)):
-				out = out.mul(c.leaf(fxName(l.From, l.To), l.Rate))
-			case c.drawn(fxName(l.To, l.From)):
-				inv, _ := c.leaf(fxName(l.To, l.From), decimal.Zero).inv()
+			case c.drawn(fxKey(l.From, l.To)):
+				out = out.mul(c.leaf(fxKey(l.From, l.To), l.Rate))
+			case c.drawn(fxKey(l.To, l.From)):
+				inv, _ := c.leaf(fxKey(l.To, l.From), decimal.Zero).inv()
 				out = out.mul(inv)
 			default:
 				out = out.mul(constant(f64(l.Rate)))
@@ -781,7 +792,7 @@ func (c *compiler) legs(r comps.Rate) ([]comps.Rate, error) {
 	return []comps.Rate{a, b}, err
 }
 
-func fxName(from, to comps.Currency) string { return "fx/" + string(from) + "/" + string(to) }
+func fxKey(from, to comps.Currency) key.Key { return key.FX(string(from), string(to)) }
 
 // check is a condition a draw must meet to be valued, as the decimal engine would value
 // it: p(x) > 0 when strict, p(x) ≥ 0 otherwise. A condition on one variable alone,
@@ -860,7 +871,7 @@ func (c *compiler) checks() ([]check, error) {
 	}
 	for _, y := range c.e.base.Plan.Years {
 		mau, dau := c.users(y)
-		l.add(mau.add(dau.scale(-1)), false, yearPrefix(y)+"dau above "+yearPrefix(y)+"mau")
+		l.add(mau.add(dau.scale(-1)), false, key.Forecast(y, "", "dau").String()+" above "+key.Forecast(y, "", "mau").String())
 	}
 	if err := c.figures(&l); err != nil {
 		return nil, err
@@ -942,11 +953,11 @@ func (l *checkList) kind(x poly, r ref) {
 func (c *compiler) own(l *checkList, x poly, r ref) {
 	name, m := r.name, c.e.base
 	switch {
-	case name == "horizon/rate", r.Key.Space == key.SpaceBridge && r.Key.Name == "discount":
+	case r.Key == key.Key{Space: key.SpaceHorizon, Name: "rate"}, r.Key.Space == key.SpaceBridge && r.Key.Name == "discount":
 		l.add(constant(1).add(x.scale(-1)), true, name+" not below 1")
-	case name == "horizon/years":
+	case r.Key == key.Key{Space: key.SpaceHorizon, Name: "years"}:
 		l.below(x, name, valuation.MaxHorizonYears)
-	case name == key.Price && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
+	case r.Key == key.Scalar(key.Price) && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
 		l.add(x, true, name+" not above 0, and the dilution is at the price")
 	}
 }
