@@ -82,7 +82,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 	}
 	price := kuaishou2021.Model().Price.InexactFloat64()
 	if err := draw(charts, "heatmap", func() (chart.Chart, error) {
-		return chart.Heatmap(g, "target", price, chart.Options{Width: 576, Height: 432, Label: label})
+		return chart.Heatmap(g, "target", price, chart.Frame{Width: 576, Height: 432, Label: label})
 	}); err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 	}
 	fmt.Println(t.Text())
 	if err := draw(charts, "tornado", func() (chart.Chart, error) {
-		return chart.Tornado(t, chart.Options{Width: 720, Height: 432, Label: label})
+		return chart.Tornado(t, chart.Frame{Width: 720, Height: 432, Label: label})
 	}); err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func run(draws int, seed uint64, workers int, charts string) error {
 		return err
 	}
 	fmt.Print(s.Text())
-	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Options{Label: label}) }); err != nil {
+	if err := draw(charts, "histogram", func() (chart.Chart, error) { return chart.Histogram(s, chart.Frame{Label: label}) }); err != nil {
 		return err
 	}
 	fmt.Println()

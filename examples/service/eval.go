@@ -435,7 +435,7 @@ func (s *server) chartAround(ctx context.Context, body []byte) (marshaler, error
 	if err != nil {
 		return nil, err
 	}
-	o := chart.Options{Width: 640, Height: 400, Label: func(text string) string {
+	o := chart.Frame{Width: 640, Height: 400, Label: func(text string) string {
 		k, err := key.Parse(text)
 		if err != nil {
 			return text

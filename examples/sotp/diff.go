@@ -472,7 +472,7 @@ func diffChart(path string, rep diffReport, from, to decimal.Decimal, changes []
 	if len(a.Steps) == 0 {
 		return &fault.Error{Pkg: "sotp", File: path, Field: "chart", Value: "the target does not change: no waterfall to draw", Err: fault.ErrUnsupported}
 	}
-	ch, err := chart.Attribution(a, false, chart.Options{Title: fmt.Sprintf("Target from %s to %s, by cause", a.From, a.To)})
+	ch, err := chart.Attribution(a, false, chart.Frame{Title: fmt.Sprintf("Target from %s to %s, by cause", a.From, a.To)})
 	if err != nil {
 		return err
 	}

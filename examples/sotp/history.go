@@ -233,7 +233,7 @@ func historyCSV(w io.Writer, m valuation.Model, rows []dated) error {
 
 // drawHistory draws the targets over time to name, SVG or PNG by its extension.
 func drawHistory(results []valuation.Result, name string) error {
-	ch, err := chart.History(results, chart.Options{Source: "Source: sotp history"})
+	ch, err := chart.History(results, chart.Frame{Source: "Source: sotp history"})
 	if err != nil {
 		return err
 	}

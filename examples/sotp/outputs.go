@@ -55,7 +55,7 @@ func readAny(ctx context.Context, path, asOf string) (run.Report, error) {
 // Morris indices. It prints the files written, one a line.
 func charts(ctx context.Context, args []string, w io.Writer) error {
 	var dir, kind string
-	var o chart.Options
+	var o chart.Frame
 	var keys bool
 	fs := flag.NewFlagSet("chart", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -7,7 +7,7 @@
 // inputs give the same SVG bytes on every machine.
 //
 // Conventions. Titles and axis labels come from the figures' keys and the analysis
-// itself, or from Options.Label (valuation.Result.Caption names them as tables do);
+// itself, or from Frame.Label (valuation.Result.Caption names them as tables do);
 // values are formatted as the sensitivity tables format them (percentages for rates, two
 // places for users and per-share figures). Bad input is a *fault.Error wrapping
 // fault.ErrChart: an empty grid, an output the grid lacks, a one-value axis, NaN or
@@ -34,9 +34,9 @@ import (
 // maxSize bounds a chart's width and height, in points (1/72 inch): 40 inches.
 const maxSize = 2880
 
-// Options are a chart's size and words. The zero Options draws a chart of 576 × 360
-// points (8 × 5 inches), titled and labelled by the figures' keys.
-type Options struct {
+// Frame is a chart's size and the words around its plot. The zero Frame draws a chart of
+// 576 × 360 points (8 × 5 inches), titled and labelled by the figures' keys.
+type Frame struct {
 	Width, Height float64 // in points; both zero for 576 × 360
 	// Title, when set, replaces the chart's own title; Subtitle is a line under it.
 	Title, Subtitle string
@@ -49,7 +49,7 @@ type Options struct {
 }
 
 // label is how o names the figure or assumption k.
-func (o Options) label(k string) string {
+func (o Frame) label(k string) string {
 	if o.Label == nil {
 		return k
 	}
@@ -69,7 +69,7 @@ type Chart struct {
 
 // newChart lays out plots, from top to bottom with their weights of the height, at the
 // size o gives and with its title, subtitle and source.
-func newChart(kind string, o Options, plots []*plot.Plot, weights []float64) (Chart, error) {
+func newChart(kind string, o Frame, plots []*plot.Plot, weights []float64) (Chart, error) {
 	w, h := o.Width, o.Height
 	if w == 0 && h == 0 {
 		w, h = 576, 360

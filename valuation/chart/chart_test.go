@@ -36,10 +36,10 @@ var update = flag.Bool("update", false, "rewrite the golden SVG files in testdat
 // mean, P5 and P95, Sobol indices with intervals and without (one
 // quasi-random scramble), a Morris screening of the tornado's five assumptions, and the
 // rest.
-func charts(t *testing.T) map[string]chart.Chart { return chartsWith(t, chart.Options{}) }
+func charts(t *testing.T) map[string]chart.Chart { return chartsWith(t, chart.Frame{}) }
 
 // chartsWith is charts drawn with the words of o.
-func chartsWith(t *testing.T, o chart.Options) map[string]chart.Chart {
+func chartsWith(t *testing.T, o chart.Frame) map[string]chart.Chart {
 	t.Helper()
 	ctx := context.Background()
 	e, err := sensitivity.New(kuaishou2021.Model(), sensitivity.Options{Workers: 1})
@@ -218,51 +218,51 @@ func TestBadInput(t *testing.T) {
 	one := sensitivity.Grid{Axes: []sensitivity.Axis{{Name: "shares", Values: []decimal.Decimal{decimal.NewFromInt(1)}},
 		{Name: "price", Values: []decimal.Decimal{decimal.NewFromInt(1)}}}, Outputs: []string{"target"}}
 	cases := map[string]func() (chart.Chart, error){
-		"sweep of two axes": func() (chart.Chart, error) { return chart.Sweep(one, chart.Options{}) },
-		"no indices":        func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Options{}) },
+		"sweep of two axes": func() (chart.Chart, error) { return chart.Sweep(one, chart.Frame{}) },
+		"no indices":        func() (chart.Chart, error) { return chart.Indices(sensitivity.Indices{}, chart.Frame{}) },
 		"no effects": func() (chart.Chart, error) {
-			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "price"}}}, chart.Options{})
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "price"}}}, chart.Frame{})
 		},
 		"NaN effect": func() (chart.Chart, error) {
-			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "mau", MuStar: math.NaN(), Sigma: 1}}}, chart.Options{})
+			return chart.Screening(sensitivity.Screening{Inputs: []sensitivity.Effect{{Name: "mau", MuStar: math.NaN(), Sigma: 1}}}, chart.Frame{})
 		},
-		"no rows": func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Options{}) },
+		"no rows": func() (chart.Chart, error) { return chart.LeaveOneOut(valuation.LeaveOneOut{}, chart.Frame{}) },
 		"no steps": func() (chart.Chart, error) {
-			return chart.Attribution(sensitivity.Attribution{}, false, chart.Options{})
+			return chart.Attribution(sensitivity.Attribution{}, false, chart.Frame{})
 		},
-		"no cross-check": func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Options{}) },
+		"no cross-check": func() (chart.Chart, error) { return chart.CrossCheck(valuation.CrossCheck{}, chart.Frame{}) },
 		"one date": func() (chart.Chart, error) {
-			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}}, chart.Options{})
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}}, chart.Frame{})
 		},
 		"undated": func() (chart.Chart, error) {
-			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {}}, chart.Options{})
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {}}, chart.Frame{})
 		},
 		"dates falling": func() (chart.Chart, error) {
-			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {AsOf: "2021-03-01"}}, chart.Options{})
+			return chart.History([]valuation.Result{{AsOf: "2021-03-02"}, {AsOf: "2021-03-01"}}, chart.Frame{})
 		},
-		"no Shapley effects": func() (chart.Chart, error) { return chart.Shapley(sensitivity.ShapleyEffects{}, chart.Options{}) },
+		"no Shapley effects": func() (chart.Chart, error) { return chart.Shapley(sensitivity.ShapleyEffects{}, chart.Frame{}) },
 		"an effect short": func() (chart.Chart, error) {
-			return chart.Shapley(sensitivity.ShapleyEffects{Names: []string{"a", "b"}, Effects: []float64{1}, Lo: []float64{1}, Hi: []float64{1}}, chart.Options{})
+			return chart.Shapley(sensitivity.ShapleyEffects{Names: []string{"a", "b"}, Effects: []float64{1}, Lo: []float64{1}, Hi: []float64{1}}, chart.Frame{})
 		},
-		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Options{}) },
-		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Options{}) },
-		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Options{}) },
-		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Options{}) },
-		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Options{}) },
-		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Options{}) },
-		"no rounds":             func() (chart.Chart, error) { return chart.Convergence(sensitivity.Summary{Valid: 2}, chart.Options{}) },
+		"no parts":              func() (chart.Chart, error) { return chart.Waterfall(valuation.Result{}, chart.Frame{}) },
+		"empty tornado":         func() (chart.Chart, error) { return chart.Tornado(sensitivity.Tornado{}, chart.Frame{}) },
+		"empty grid":            func() (chart.Chart, error) { return chart.Heatmap(sensitivity.Grid{}, "target", 0, chart.Frame{}) },
+		"output the grid lacks": func() (chart.Chart, error) { return chart.Heatmap(one, "sum", 0, chart.Frame{}) },
+		"one-value axes":        func() (chart.Chart, error) { return chart.Heatmap(one, "target", 0, chart.Frame{}) },
+		"no draws":              func() (chart.Chart, error) { return chart.Histogram(sensitivity.Summary{}, chart.Frame{}) },
+		"no rounds":             func() (chart.Chart, error) { return chart.Convergence(sensitivity.Summary{Valid: 2}, chart.Frame{}) },
 		"looks out of order": func() (chart.Chart, error) {
 			return chart.Convergence(sensitivity.Summary{Precision: []sensitivity.Precision{{}, {P: 0.5}},
-				Convergence: []sensitivity.Precision{{P: 0.5}, {}}}, chart.Options{})
+				Convergence: []sensitivity.Precision{{P: 0.5}, {}}}, chart.Frame{})
 		},
 		"NaN statistics": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Options{})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Frame{})
 		},
 		"zero size": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Options{Width: 0, Height: 10})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Frame{Width: 0, Height: 10})
 		},
 		"huge size": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Options{Width: 1e9, Height: 10})
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Frame{Width: 1e9, Height: 10})
 		},
 	}
 	for name, f := range cases {
@@ -289,7 +289,7 @@ func BenchmarkHeatmap101(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		c, err := chart.Heatmap(g, "target", 319, chart.Options{})
+		c, err := chart.Heatmap(g, "target", 319, chart.Frame{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -318,7 +318,7 @@ func TestTornadoLeavesOutStill(t *testing.T) {
 	if len(tor.Warnings) != 1 || tor.Warnings[0].Code != valuation.WarnNoEffect || !strings.Contains(tor.Warnings[0].Message, "forecast/2021/dau") {
 		t.Errorf("warnings %+v", tor.Warnings)
 	}
-	ch, err := chart.Tornado(tor, chart.Options{})
+	ch, err := chart.Tornado(tor, chart.Frame{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestTornadoLeavesOutStill(t *testing.T) {
 		t.Errorf("the tornado draws DAU or does not name it under the axis:\n%.2000s", svg)
 	}
 	tor.Bars = tor.Bars[1:] // DAU alone
-	if _, err := chart.Tornado(tor, chart.Options{}); !errors.Is(err, fault.ErrChart) {
+	if _, err := chart.Tornado(tor, chart.Frame{}); !errors.Is(err, fault.ErrChart) {
 		t.Errorf("a tornado of DAU alone: %v, want fault.ErrChart", err)
 	}
 }
@@ -353,7 +353,7 @@ func TestOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.Result()
-	o := chart.Options{Title: "What moves the target", Subtitle: "each assumption ±10%", Source: "Source: Western Securities, sotp",
+	o := chart.Frame{Title: "What moves the target", Subtitle: "each assumption ±10%", Source: "Source: Western Securities, sotp",
 		Label: func(k string) string {
 			parsed, err := key.Parse(k)
 			if err != nil {
@@ -388,7 +388,7 @@ func TestConvergenceOneLook(t *testing.T) {
 	look := []sensitivity.Precision{{Draws: 4096, Value: 10, Lo: 9, Hi: 11, HalfWidth: 2, Met: true}}
 	s := sensitivity.Summary{Output: "target", Draws: 4096, Precision: look, Convergence: look}
 	var b bytes.Buffer
-	ch, err := chart.Convergence(s, chart.Options{})
+	ch, err := chart.Convergence(s, chart.Frame{})
 	if err == nil {
 		err = ch.SVG(&b)
 	}
@@ -402,7 +402,7 @@ func TestConvergenceOneLook(t *testing.T) {
 	}
 	s.Precision[0].HalfWidth = 0
 	b.Reset()
-	if ch, err = chart.Convergence(s, chart.Options{}); err == nil {
+	if ch, err = chart.Convergence(s, chart.Frame{}); err == nil {
 		err = ch.SVG(&b)
 	}
 	if err != nil || !strings.Contains(b.String(), "tracked, no precision asked") {

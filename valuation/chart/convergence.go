@@ -23,7 +23,7 @@ import (
 // panel's title gives the last value, its half-width and the precision asked, the
 // chart's whether the run met them all. A summary without rounds (a run asking no
 // precision and tracking no percentile) has nothing to draw.
-func Convergence(s sensitivity.Summary, o Options) (Chart, error) {
+func Convergence(s sensitivity.Summary, o Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "convergence", Field: what, Err: fault.ErrChart}
 	}

@@ -34,7 +34,7 @@ func ExampleTornado() {
 		fmt.Println(err)
 		return
 	}
-	c, err := chart.Tornado(t, chart.Options{Width: 576, Height: 288})
+	c, err := chart.Tornado(t, chart.Frame{Width: 576, Height: 288})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -46,7 +46,7 @@ func ExampleTornado() {
 	}
 	fmt.Println(strings.Contains(svg.String(), `width="576pt" height="288pt"`), strings.Contains(svg.String(), "Tornado: target (base 404.6)"))
 	// A tornado of nothing is an error, not an empty picture.
-	_, err = chart.Tornado(sensitivity.Tornado{}, chart.Options{})
+	_, err = chart.Tornado(sensitivity.Tornado{}, chart.Frame{})
 	fmt.Println(err)
 	// Output:
 	// true true
@@ -84,7 +84,7 @@ func ExampleHeatmap() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Heatmap(g, "target", 319, chart.Options{}))
+	svg := svgOf(chart.Heatmap(g, "target", 319, chart.Frame{}))
 	fmt.Println(strings.Contains(svg, "where it crosses 319.0"), strings.Contains(svg, "base case"))
 	// Output: true true
 }
@@ -97,7 +97,7 @@ func ExampleSweep() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Sweep(g, chart.Options{}, "target"))
+	svg := svgOf(chart.Sweep(g, chart.Frame{}, "target"))
 	fmt.Println(strings.Contains(svg, "forecast/2021/ecommerce/penetration"))
 	// Output: true
 }
@@ -112,9 +112,9 @@ func ExampleHistogram() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Histogram(s, chart.Options{}))
+	svg := svgOf(chart.Histogram(s, chart.Frame{}))
 	fmt.Println(strings.Contains(svg, "above 319.0"), strings.Contains(svg, "share of draws at or below"))
-	_, err = chart.Histogram(sensitivity.Summary{}, chart.Options{})
+	_, err = chart.Histogram(sensitivity.Summary{}, chart.Frame{})
 	fmt.Println(err)
 	// Output:
 	// true true
@@ -132,9 +132,9 @@ func ExampleConvergence() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Convergence(s, chart.Options{}))
+	svg := svgOf(chart.Convergence(s, chart.Frame{}))
 	fmt.Println(s.Draws, strings.Contains(svg, "every precision met"), strings.Contains(svg, "(±1 asked)"))
-	_, err = chart.Convergence(sensitivity.Summary{}, chart.Options{})
+	_, err = chart.Convergence(sensitivity.Summary{}, chart.Frame{})
 	fmt.Println(err)
 	// Output:
 	// 20480 true true
@@ -152,7 +152,7 @@ func ExampleIndices() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Indices(ix[0], chart.Options{}))
+	svg := svgOf(chart.Indices(ix[0], chart.Frame{}))
 	fmt.Println(strings.Contains(svg, "part/ecommerce/premium"))
 	// Output: true
 }
@@ -170,7 +170,7 @@ func ExampleScreening() {
 		fmt.Println(err)
 		return
 	}
-	svg := svgOf(chart.Screening(s[0], chart.Options{}))
+	svg := svgOf(chart.Screening(s[0], chart.Frame{}))
 	fmt.Println(strings.Contains(svg, "mu*"), strings.Contains(svg, "shares"))
 	// Output: true true
 }
@@ -179,14 +179,14 @@ func ExampleScreening() {
 // to a bull case by assumption.
 func ExampleWaterfall() {
 	e := engine()
-	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Options{})), "Live streaming"))
+	fmt.Println(strings.Contains(svgOf(chart.Waterfall(e.Result(), chart.Frame{})), "Live streaming"))
 	bull := valuation.Scenario{Name: "bull", Set: []valuation.Override{{Key: key.Forecast(2021, "", "mau"), Value: decimal.NewFromInt(620)}}}
 	a, err := e.Attribute(context.Background(), valuation.Scenario{Name: "base"}, bull)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.Attribution(a, false, chart.Options{})), "forecast/2021/mau"))
+	fmt.Println(strings.Contains(svgOf(chart.Attribution(a, false, chart.Frame{})), "forecast/2021/mau"))
 	// Output:
 	// true
 	// true
@@ -201,13 +201,13 @@ func ExampleLeaveOneOut() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Options{})), "PDD US"))
+	fmt.Println(strings.Contains(svgOf(chart.LeaveOneOut(loo, chart.Frame{})), "PDD US"))
 	cc, err := m.CrossCheck(valuation.Part{Segment: kuaishou2021.Advertising, Method: valuation.Multiple{Label: "P/MAU of streamers", Comps: kuaishou2021.StreamingPeers(), Metric: segments.MAU}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Options{})), "P/MAU of streamers"))
+	fmt.Println(strings.Contains(svgOf(chart.CrossCheck(cc, chart.Frame{})), "P/MAU of streamers"))
 	// Output:
 	// true
 	// true
@@ -219,7 +219,7 @@ func ExampleHistory() {
 	r := engine().Result()
 	later := r
 	r.AsOf, later.AsOf, later.Target = "2021-03-02", "2021-03-09", r.Target.Mul(decimal.New(11, -1))
-	fmt.Println(strings.Contains(svgOf(chart.History([]valuation.Result{r, later}, chart.Options{})), "target price over time"))
+	fmt.Println(strings.Contains(svgOf(chart.History([]valuation.Result{r, later}, chart.Frame{})), "target price over time"))
 	// Output:
 	// true
 }

@@ -58,7 +58,7 @@ var nan = math.NaN()
 // its cell (the base case's with a *; else the base case is a cross), and, when level is
 // finite, the contour where the output crosses it (the share price, for the target: where
 // the price is justified). Axes must hold two values or more, in ascending order.
-func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart, error) {
+func Heatmap(g sensitivity.Grid, output string, level float64, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "heatmap", Field: what, Err: fault.ErrChart}
 	}
@@ -150,7 +150,7 @@ func Heatmap(g sensitivity.Grid, output string, level float64, s Options) (Chart
 // (the base case's with a *), when every value's text fits its cell at the chart's size
 // (cols × rows cells over the plot's share of it): about 5 points a character at 8
 // points, with a margin; nil when one does not, and the base case is then a cross.
-func cellLabels(g sensitivity.Grid, o int, output string, s Options, cols, rows int) *plotter.Labels {
+func cellLabels(g sensitivity.Grid, o int, output string, s Frame, cols, rows int) *plotter.Labels {
 	w, h := s.Width, s.Height
 	if w == 0 && h == 0 {
 		w, h = 576, 360

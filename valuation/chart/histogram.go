@@ -18,7 +18,7 @@ import (
 // above the threshold in the title; beneath it, the cumulative distribution (the share
 // of draws at or below each bin's upper edge, joined by lines) with the threshold, and
 // P5, P50 and P95 marked at 5%, 50% and 95%.
-func Histogram(s sensitivity.Summary, size Options) (Chart, error) {
+func Histogram(s sensitivity.Summary, size Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "histogram", Field: what, Err: fault.ErrChart}
 	}

@@ -17,7 +17,7 @@ import (
 // date, in date order): the target per share over time, and the share price where the
 // results have one, each a line against the date. Two results or more are wanted, each
 // dated and in one currency; dates must rise.
-func History(results []valuation.Result, s Options) (Chart, error) {
+func History(results []valuation.Result, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "history", Field: what, Err: fault.ErrChart}
 	}

@@ -154,7 +154,7 @@ func TestLayout(t *testing.T) {
 			t.Errorf("%s: %s", name, f)
 		}
 	}
-	long := chart.Options{
+	long := chart.Frame{
 		Title:    "Kuaishou (1024.HK): sum-of-the-parts valuation at the report's assumptions, with the sensitivity an analyst asks for",
 		Subtitle: "Peers' multiples as of 2021-03-03; live e-commerce at a 20% discount to Pinduoduo, Alibaba and JD; HK$ per share",
 		Source:   "Source: Western Securities initiation of 2021-03-03, company filings, Bloomberg consensus; sotp calculations",

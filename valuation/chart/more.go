@@ -23,7 +23,7 @@ import (
 // against the swept assumption, a line each, the base value marked. Outputs share one
 // axis, so draw together only outputs of one kind (targets, or revenues). An invalid
 // point breaks its line.
-func Sweep(g sensitivity.Grid, s Options, outputs ...string) (Chart, error) {
+func Sweep(g sensitivity.Grid, s Frame, outputs ...string) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "sweep", Field: what, Err: fault.ErrChart}
 	}
@@ -122,7 +122,7 @@ func indexOf(ss []string, s string) int {
 
 // Indices draws one output's Sobol indices: for each input a first-order and a total
 // bar, each with its bootstrap interval.
-func Indices(x sensitivity.Indices, s Options) (Chart, error) {
+func Indices(x sensitivity.Indices, s Frame) (Chart, error) {
 	first, total := series{name: "first order", shift: -0.2}, series{name: "total", shift: 0.2}
 	names := make([]string, len(x.Inputs))
 	for i, in := range x.Inputs {
@@ -135,7 +135,7 @@ func Indices(x sensitivity.Indices, s Options) (Chart, error) {
 
 // Shapley draws Shapley effects: a bar an input, its share of the output's variance, with
 // its interval.
-func Shapley(x sensitivity.ShapleyEffects, s Options) (Chart, error) {
+func Shapley(x sensitivity.ShapleyEffects, s Frame) (Chart, error) {
 	return shares("shapley", "Shapley effects on "+s.label(x.Output), x.Names, []series{{name: "Shapley effect", v: x.Effects, lo: x.Lo, hi: x.Hi}}, s)
 }
 
@@ -158,7 +158,7 @@ func barColor(k, n int) color.Color {
 
 // shares draws shares of a variance: a group of bars an input, one a series, with their
 // intervals (none where both ends are NaN).
-func shares(op, title string, inputs []string, ss []series, s Options) (Chart, error) {
+func shares(op, title string, inputs []string, ss []series, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: op, Field: what, Err: fault.ErrChart}
 	}
@@ -225,7 +225,7 @@ func shares(op, title string, inputs []string, ss []series, s Options) (Chart, e
 // importance) across, sigma (nonlinearity or interaction) up, labelled, with mu*'s
 // interval as a horizontal bar. Inputs with no effect at all are left out and counted in
 // the title.
-func Screening(x sensitivity.Screening, s Options) (Chart, error) {
+func Screening(x sensitivity.Screening, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "screening", Field: what, Err: fault.ErrChart}
 	}
@@ -296,7 +296,7 @@ func Screening(x sensitivity.Screening, s Options) (Chart, error) {
 
 // LeaveOneOut draws a part's leave-one-out table: the target per share without each
 // comparable, against the model's target.
-func LeaveOneOut(l valuation.LeaveOneOut, s Options) (Chart, error) {
+func LeaveOneOut(l valuation.LeaveOneOut, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "leave-one-out", Field: what, Err: fault.ErrChart}
 	}
@@ -337,7 +337,7 @@ func LeaveOneOut(l valuation.LeaveOneOut, s Options) (Chart, error) {
 // Attribution draws the waterfall of an attribution between two scenarios: the target
 // under the first, a bar per assumption moved, and the target under the second; with
 // bySegment, a bar per segment instead, each the sum of its changes over the steps.
-func Attribution(a sensitivity.Attribution, bySegment bool, s Options) (Chart, error) {
+func Attribution(a sensitivity.Attribution, bySegment bool, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "attribution", Field: what, Err: fault.ErrChart}
 	}
@@ -409,7 +409,7 @@ func Attribution(a sensitivity.Attribution, bySegment bool, s Options) (Chart, e
 
 // CrossCheck draws a cross-check: for each segment a bar per method tried, the model's
 // choice in the dark colour; a method that does not apply draws no bar.
-func CrossCheck(c valuation.CrossCheck, s Options) (Chart, error) {
+func CrossCheck(c valuation.CrossCheck, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "cross-check", Field: what, Err: fault.ErrChart}
 	}

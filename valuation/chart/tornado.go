@@ -26,7 +26,7 @@ var (
 // high values. An end that could not be valued draws no bar and is marked "n/a". An
 // assumption that did not move the output (sensitivity.Bar.Moves) draws no bar either:
 // it is named under the axis.
-func Tornado(t sensitivity.Tornado, s Options) (Chart, error) {
+func Tornado(t sensitivity.Tornado, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "tornado", Field: what, Err: fault.ErrChart}
 	}

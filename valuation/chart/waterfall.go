@@ -16,7 +16,7 @@ import (
 // Waterfall draws the sum of the parts of a valued model: a bar per part from the running
 // total to the total with it, in millions of the target currency, then the sum from zero,
 // with the target per share in the title.
-func Waterfall(r valuation.Result, s Options) (Chart, error) {
+func Waterfall(r valuation.Result, s Frame) (Chart, error) {
 	fail := func(what string) (Chart, error) {
 		return Chart{}, &fault.Error{Pkg: "chart", Op: "waterfall", Field: what, Err: fault.ErrChart}
 	}
