@@ -47,6 +47,36 @@ func (k ItemKind) String() string {
 	return "ItemKind(" + strconv.Itoa(int(k)) + ")"
 }
 
+// Formula returns the value of an item of the kind, in the model's currency, as a
+// formula (in the grammar of segments.Formula) of the item's fields amount, shares, price
+// and discount and of rate, its FX rate to the model's currency: cash amount × rate; a
+// claim on equity (debt, leases, minorities, preferred) −1 × amount × rate; a listed stake
+// shares × price × rate × (1 − discount); an unlisted one amount × rate × (1 −
+// discount). It is the one description of the bridge's items: Model.Value, the exact
+// kernel, the float64 program and the workbook all compute an item from it, so a kind
+// added here is valued by each. A kind that is no item's (Holdco, Convertible) has none:
+// the zero Formula.
+func (k ItemKind) Formula() segments.Formula {
+	ref, one := segments.Ref, segments.Const(decimal.NewFromInt(1))
+	kept := segments.Add(one, segments.Mul(segments.Const(decimal.NewFromInt(-1)), ref("discount"))) // 1 − discount
+	switch k {
+	case Cash:
+		return segments.Mul(ref("amount"), ref("rate"))
+	case Debt, Leases, Minority, Preferred:
+		return segments.Mul(segments.Const(decimal.NewFromInt(-1)), ref("amount"), ref("rate"))
+	case ListedStake:
+		return segments.Mul(ref("shares"), ref("price"), ref("rate"), kept)
+	case UnlistedStake:
+		return segments.Mul(ref("amount"), ref("rate"), kept)
+	}
+	return segments.Formula{}
+}
+
+// fields are an item's figures by the names its kind's Formula reads, at rate.
+func (it Item) fields(rate decimal.Decimal) map[segments.Metric]decimal.Decimal {
+	return map[segments.Metric]decimal.Decimal{"amount": it.Amount, "shares": it.Shares, "price": it.Price, "discount": it.Discount, "rate": rate}
+}
+
 // MarshalText writes the kind by name.
 func (k ItemKind) MarshalText() ([]byte, error) {
 	if k < Cash || k > Convertible {
@@ -363,19 +393,15 @@ func (b Bridge) checkItem(i int) error {
 }
 
 // value is the item's value in the model's currency, rate the FX from its own, signed as
-// it adds to equity: a stake's after its discount.
+// it adds to equity: its kind's Formula, evaluated.
 func (it Item) value(rate decimal.Decimal) decimal.Decimal {
-	switch it.Kind {
-	case Cash:
-		return it.Amount.Mul(rate)
-	case Debt, Leases, Minority, Preferred:
-		return it.Amount.Mul(rate).Neg()
-	case ListedStake:
-		return it.Shares.Mul(it.Price).Mul(rate).Mul(decimal.NewFromInt(1).Sub(it.Discount))
-	case UnlistedStake:
-		return it.Amount.Mul(rate).Mul(decimal.NewFromInt(1).Sub(it.Discount))
+	f := it.Kind.Formula()
+	if f.Op == 0 {
+		return decimal.Decimal{}
 	}
-	return decimal.Decimal{}
+	fields := it.fields(rate)
+	v, _ := f.Eval(func(m segments.Metric) decimal.Decimal { return fields[m] }, nil, "value") // no division
+	return v
 }
 
 // holdcoLine is the name of the holding-company discount's line of the bridge, which no

@@ -486,3 +486,16 @@ func TestLeaveOneOutThroughTheBridge(t *testing.T) {
 		}
 	}
 }
+
+// The one description of each bridge item's value, which Model.Value, the exact kernel,
+// the float64 program and the workbook all compute from.
+func ExampleItemKind_Formula() {
+	for _, k := range []valuation.ItemKind{valuation.Cash, valuation.Debt, valuation.ListedStake, valuation.UnlistedStake} {
+		fmt.Printf("%-14s %s\n", k, k.Formula())
+	}
+	// Output:
+	// cash           amount * rate
+	// debt           (-1) * amount * rate
+	// listed_stake   shares * price * rate * (1 - discount)
+	// unlisted_stake amount * rate * (1 - discount)
+}

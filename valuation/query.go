@@ -749,33 +749,24 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 		return sum
 	}
 	b := k.b
-	one, minus := k.konst(decimal.NewFromInt(1)), k.konst(decimal.NewFromInt(-1))
+	minus := k.konst(decimal.NewFromInt(-1))
 	equity, stakes := sum, k.konst(decimal.Decimal{})
 	for _, it := range br.Items {
-		leaf := func(field string, base decimal.Decimal) exact.Poly {
-			return k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: field}, base)
-		}
 		r, err := p.m.FX.Pair(it.Currency, p.m.Currency)
-		if err != nil {
+		f := it.Kind.Formula()
+		if err != nil || f.Op == 0 {
 			k.ok = false
 			return exact.Poly{}
 		}
-		rate := k.rate(r)
-		var v exact.Poly
-		switch it.Kind {
-		case Cash:
-			v = b.PMul(leaf("amount", it.Amount), rate)
-		case Debt, Leases, Minority, Preferred:
-			v = b.PMul(b.PMul(leaf("amount", it.Amount), rate), minus)
-		case ListedStake:
-			v = b.PMul(b.PMul(b.PMul(leaf("shares", it.Shares), leaf("price", it.Price)), rate), b.PAdd(one, b.PMul(leaf("discount", it.Discount), minus)))
+		env := map[segments.Metric]exact.Poly{"rate": k.rate(r)}
+		for name, base := range it.fields(decimal.Decimal{}) {
+			if name != "rate" {
+				env[name] = k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: string(name)}, base)
+			}
+		}
+		v := k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false }) // ItemKind.Formula, as Item.value
+		if it.Kind == ListedStake || it.Kind == UnlistedStake {
 			stakes = b.PAdd(stakes, v)
-		case UnlistedStake:
-			v = b.PMul(b.PMul(leaf("amount", it.Amount), rate), b.PAdd(one, b.PMul(leaf("discount", it.Discount), minus)))
-			stakes = b.PAdd(stakes, v)
-		default:
-			k.ok = false
-			return exact.Poly{}
 		}
 		equity = b.PAdd(equity, v)
 	}

@@ -607,12 +607,12 @@ func (c *compiler) revenue(y int) (poly, error) {
 	return sum, nil
 }
 
-// bridge compiles equity: the sum and the bridge's lines, as valuation works them out,
-// each item's inputs and its FX rate variables where drawn.
+// bridge compiles equity: the sum and the bridge's lines, each item by its kind's
+// formula (valuation.ItemKind.Formula, as valuation values it), its fields and FX rate
+// variables where drawn.
 func (c *compiler) bridge(sum poly) (poly, error) {
 	m := c.e.base
 	equity, stakes := sum, poly{}
-	one := constant(1)
 	for _, it := range m.Bridge.Items {
 		field := func(name string) key.Key { return key.Key{Space: key.SpaceBridge, Item: it.Name, Name: name} }
 		rate := constant(1)
@@ -625,16 +625,11 @@ func (c *compiler) bridge(sum poly) (poly, error) {
 				return nil, err
 			}
 		}
-		var v poly
-		switch it.Kind {
-		case valuation.Cash:
-			v = c.leaf(field("amount"), it.Amount).mul(rate)
-		case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
-			v = c.leaf(field("amount"), it.Amount).mul(rate).scale(-1)
-		case valuation.ListedStake:
-			v = c.leaf(field("shares"), it.Shares).mul(c.leaf(field("price"), it.Price)).mul(rate).mul(one.add(c.leaf(field("discount"), it.Discount).scale(-1)))
-		case valuation.UnlistedStake:
-			v = c.leaf(field("amount"), it.Amount).mul(rate).mul(one.add(c.leaf(field("discount"), it.Discount).scale(-1)))
+		env := map[segments.Metric]poly{"rate": rate, "amount": c.leaf(field("amount"), it.Amount),
+			"shares": c.leaf(field("shares"), it.Shares), "price": c.leaf(field("price"), it.Price), "discount": c.leaf(field("discount"), it.Discount)}
+		v, _, err := c.formula(it.Kind.Formula(), env, func(segments.Metric) (poly, bool, error) { return nil, false, nil }) // as valuation values it
+		if err != nil {
+			return nil, err
 		}
 		if it.Kind == valuation.ListedStake || it.Kind == valuation.UnlistedStake {
 			stakes = stakes.add(v)

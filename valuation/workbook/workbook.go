@@ -1176,43 +1176,47 @@ func (b *book) bridgeItem(it valuation.Item, row int) error {
 	if err := b.put(SOTP, 5, row, "="+fx); err != nil {
 		return err
 	}
-	amount := it.Amount
-	if it.Kind == valuation.ListedStake {
-		amount = it.Shares
-	}
-	a, err := b.sotpInput(3, row, num(amount), b.inStyle)
-	if err != nil {
-		return err
-	}
-	v, err := b.itemValue(it, a+"*"+cell(5, row), row)
+	v, err := b.itemValue(it, row)
 	if err != nil {
 		return err
 	}
 	return b.put(SOTP, 6, row, "="+v)
 }
 
-// itemValue is the expression of a bridge item's value on row from v, its amount × FX:
-// negative for a claim on the equity, and for a stake times its price (a listed one's,
-// an input) and less its discount (an input).
-func (b *book) itemValue(it valuation.Item, v string, row int) (string, error) {
-	switch it.Kind {
-	case valuation.Debt, valuation.Leases, valuation.Minority, valuation.Preferred:
-		v = "-" + v
-	case valuation.ListedStake, valuation.UnlistedStake:
-		if it.Kind == valuation.ListedStake {
-			p, err := b.sotpInput(4, row, num(it.Price), b.inStyle)
-			if err != nil {
-				return "", err
-			}
-			v += "*" + p
+// itemValue is the expression of a bridge item's value on row: its kind's formula
+// (valuation.ItemKind.Formula, as sotp values it) over its fields, each an input of the
+// row (the amount, or a listed stake's shares, in column C, its price in D, its
+// discount in G), and its FX rate in E.
+func (b *book) itemValue(it valuation.Item, row int) (string, error) {
+	var failed error
+	at := func(m segments.Metric) string {
+		var c string
+		var err error
+		switch m {
+		case "amount":
+			c, err = b.sotpInput(3, row, num(it.Amount), b.inStyle)
+		case "shares":
+			c, err = b.sotpInput(3, row, num(it.Shares), b.inStyle)
+		case "price":
+			c, err = b.sotpInput(4, row, num(it.Price), b.inStyle)
+		case "discount":
+			c, err = b.sotpInput(7, row, num(it.Discount), b.pctInput())
+		case "rate":
+			c = cell(5, row)
+		default:
+			err = fmt.Errorf("%w: bridge %s: field %s", fault.ErrUnsupported, it.Name, m)
 		}
-		d, err := b.sotpInput(7, row, num(it.Discount), b.pctInput())
-		if err != nil {
-			return "", err
+		if err != nil && failed == nil {
+			failed = err
 		}
-		v += "*(1-" + d + ")"
+		return c
 	}
-	return v, nil
+	f := it.Kind.Formula()
+	if f.Op == 0 {
+		return "", fmt.Errorf("%w: bridge %s: kind %s", fault.ErrUnsupported, it.Name, it.Kind)
+	}
+	v := excel(f, at, func(segments.Metric) (string, bool) { return "", false })
+	return v, failed
 }
 
 // holdco writes the holding-company discount on row: its rate as an input, and its
