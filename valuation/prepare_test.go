@@ -519,7 +519,9 @@ func TestPrevChained(t *testing.T) {
 // valued (found by a review): a crossed FX rate moved out of comps.RateBounds where a
 // formula part converts at it, or where the P&L does at the price; an average moved
 // with an FX rate that converts its comparables, whose set fails at the moved rate; a
-// formula reading a line the forecast leaves out at zero, moved to zero. The kernel
+// formula reading a line the forecast leaves out at zero, moved to zero, by its name or
+// as the segment's users; a P&L at a crossed rate at a price the base model has none
+// of. The kernel
 // leaves each to the decimal path, which reports the error Prepared.Value reports.
 func TestKernelRefusesAsDecimal(t *testing.T) {
 	crossed := func() valuation.Model {
@@ -548,6 +550,8 @@ func TestKernelRefusesAsDecimal(t *testing.T) {
 		}
 	}
 	omit.Parts[2].Method = valuation.Expression{Formula: formula(t, "revenue + 2 * other_revenue")}
+	unpriced := crossed()
+	unpriced.Price = decimal.Decimal{}
 	for _, c := range []struct {
 		name   string
 		m      valuation.Model
@@ -559,6 +563,9 @@ func TestKernelRefusesAsDecimal(t *testing.T) {
 			{Key: key.FX("CNY", "USD"), Value: d("1e9")}}, key.Scalar(key.Upside)},
 		{"an average with its set's rate", cur, []valuation.Override{{Key: key.Part("ads", "average"), Value: d("3")}, {Key: key.FX("USD", "HKD"), Value: d("1e-9")}}, key.Scalar(key.Target)},
 		{"a line left out at zero", omit, []valuation.Override{{Key: key.Forecast(2021, "ecommerce", "other_revenue"), Value: d("0")}}, key.Scalar(key.Target)},
+		{"users left out at zero", games(t), []valuation.Override{{Key: key.Forecast(2025, "ads", "game_payers"), Value: d("0.5")}}, key.Scalar(key.Target)},
+		{"the P&L at a price moved from none", unpriced, []valuation.Override{{Key: key.Key{Space: key.SpacePnL, Year: 2021, Name: "shares"}, Value: d("4000")},
+			{Key: key.Scalar(key.Price), Value: d("300")}, {Key: key.FX("CNY", "USD"), Value: d("1e9")}}, key.Scalar(key.Price)},
 	} {
 		p, err := c.m.Prepare(valuation.PrepareOptions{})
 		if err != nil {
@@ -582,4 +589,20 @@ func TestKernelRefusesAsDecimal(t *testing.T) {
 			t.Errorf("%s: the query: %v; Prepared.Value: %v", c.name, err, want)
 		}
 	}
+}
+
+// games is the made-up platform with its segment a games business whose paying users,
+// the segment's own users, are left out of the forecast at zero: max(game_payers − 1% of
+// MAU, 0), valued at 3 × revenue + 10 × users.
+func games(t *testing.T) valuation.Model {
+	m := platform()
+	spec := segments.Spec{Kind: "games", UserBase: "payers",
+		Inputs: []segments.Input{{Metric: "game_payers", Label: "Game payers", Unit: segments.MillionUsers, Range: segments.NonNegative},
+			{Metric: "arppu", Label: "ARPPU", Unit: segments.PerUser, Range: segments.NonNegative}},
+		Lines: []segments.LineSpec{
+			{Metric: "payers", Label: "Payers", Unit: segments.MillionUsers, OmitZero: true, Formula: formula(t, "max(game_payers - mau * 0.01, 0)")},
+			{Metric: segments.Revenue, Label: "Revenue", Unit: segments.Millions, Formula: formula(t, "payers * arppu")}}}
+	m.Plan.Segments[0].Drivers = map[int]segments.Driver{2025: segments.Generic{Model: spec, In: []decimal.Decimal{d("5"), d("30")}}}
+	m.Parts[0].Method = valuation.Expression{Formula: formula(t, "3 * revenue + 10 * users")}
+	return m
 }

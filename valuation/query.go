@@ -265,7 +265,8 @@ func (k *kernel) tail() *tail {
 // price kept): a rate crossed through moved legs is checked within bounds there too.
 func (k *kernel) earningsRate() {
 	m := k.q.p.m
-	if !k.q.scope.pnl || !k.q.scope.price || m.Price.Sign() <= 0 || m.Earnings.IsZero() {
+	_, priceMoves := k.move[key.Scalar(key.Price)]
+	if !k.q.scope.pnl || !k.q.scope.price || m.Price.Sign() <= 0 && !priceMoves || m.Earnings.IsZero() {
 		return
 	}
 	r, err := m.FX.Pair(comps.Currency(m.Plan.Currency), m.Currency)
@@ -660,13 +661,17 @@ func (k *kernel) expression(i int, f segments.Formula) exact.Poly {
 	j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == p.m.Parts[i].Segment })
 	env := map[segments.Metric]exact.Poly{}
 	omit := map[segments.Metric]bool{}
+	own := segments.MAU // what "users" reads, as a Year's line finds it
+	if d := p.m.Plan.Segments[j].Drivers[p.m.Year]; d != nil && d.Spec().UserBase != "" {
+		own = d.Spec().UserBase
+	}
 	for _, l := range specLines(p.m.Plan.Segments[j].Drivers[p.m.Year]) {
 		omit[l.Metric] = l.OmitZero
 	}
 	f.Walk(func(g segments.Formula) {
 		if g.Op == segments.OpRef {
 			env[g.Ref] = k.line(p.m.Year, j, string(g.Ref))
-			if omit[g.Ref] {
+			if omit[g.Ref] || g.Ref == segments.OwnUsers && omit[own] {
 				k.b.PNonZero(env[g.Ref]) // the forecast leaves it out at zero: Expression.Value finds no line
 			}
 		}

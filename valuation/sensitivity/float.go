@@ -135,14 +135,15 @@ type derived struct {
 }
 
 // value works the variable out from x, the drawn and earlier derived variables.
-// A division by zero, or an argument that is not a number, makes it NaN: the draw is
-// then invalid, as the decimal engine refuses it, never hidden by a min or max.
+// A division by zero, or an argument that is not a finite number (a division by a drawn
+// variable at zero is an infinity), makes it NaN: the draw is then invalid, as the
+// decimal engine refuses it, never hidden by a min or max.
 func (d *derived) value(x []float64) float64 {
 	out := d.args[0].sum(x)
 	for _, a := range d.args[1:] {
 		v := a.sum(x)
 		switch {
-		case math.IsNaN(v) || math.IsNaN(out):
+		case notNumber(v) || notNumber(out): // an infinity too: a division by a drawn zero
 			return math.NaN()
 		case d.op == segments.OpQuo && v == 0:
 			return math.NaN()
@@ -719,16 +720,21 @@ func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate)
 	if err != nil {
 		return nil, err
 	}
-	env := maps.Clone(lines)
-	env[segments.OwnUsers] = lines[segments.MAU] // the segment's own users, as a Year's line finds them
-	spec := seg.Drivers[m.Year].Spec()           // the model valued: the segment runs in the year
+	spec := seg.Drivers[m.Year].Spec() // the model valued: the segment runs in the year
+	own := segments.MAU                // the segment's own users ("users"), as a Year's line finds them
 	if spec.UserBase != "" {
-		env[segments.OwnUsers] = lines[spec.UserBase]
+		own = spec.UserBase
 	}
+	env := maps.Clone(lines)
+	env[segments.OwnUsers] = lines[own]
 	var omitted error // a line the forecast leaves out at zero, which a draw may make zero
 	f.Walk(func(g segments.Formula) {
+		ref := g.Ref
+		if ref == segments.OwnUsers {
+			ref = own
+		}
 		for _, l := range spec.Lines {
-			if _, fixed := env[l.Metric].constant(); g.Op == segments.OpRef && g.Ref == l.Metric && l.OmitZero && !fixed && omitted == nil {
+			if _, fixed := env[l.Metric].constant(); g.Op == segments.OpRef && ref == l.Metric && l.OmitZero && !fixed && omitted == nil {
 				omitted = &fault.Error{Pkg: "sensitivity", Field: "part/" + segment + "/value", Value: "reads " + string(l.Metric) + ", a line the forecast leaves out at zero, which a draw moves", Err: fault.ErrFloat}
 			}
 		}
@@ -871,6 +877,9 @@ func (c *compiler) checks() ([]check, error) {
 	if err := c.figures(&l); err != nil {
 		return nil, err
 	}
+	if err := c.crossed(&l); err != nil {
+		return nil, err
+	}
 	// A condition on a derived variable alone is no bound on a draw, and a program works
 	// the derived variables out first.
 	for i := range l.checks {
@@ -955,6 +964,40 @@ func (c *compiler) own(l *checkList, x poly, r ref) {
 	case r.Key == key.Scalar(key.Price) && !m.Dilution.IsZero() && m.Dilution.Basis == valuation.AtPrice:
 		l.add(x, true, name+" not above 0, and the dilution is at the price")
 	}
+}
+
+// crossed adds the checks that each rate crossed through a third currency the model
+// converts at (a part's, a bridge item's), a product of legs a draw moves, stays within
+// comps.RateBounds, as comps.FX.Pair refuses one outside.
+func (c *compiler) crossed(l *checkList) error {
+	m := c.e.base
+	rates := make([]comps.Rate, 0, len(m.Parts)+len(m.Bridge.Items))
+	for _, pv := range c.e.result.Parts {
+		rates = append(rates, pv.FX)
+	}
+	for _, it := range m.Bridge.Items {
+		if it.Currency != "" && it.Currency != m.Currency {
+			r, err := m.FX.Pair(it.Currency, m.Currency)
+			if err != nil {
+				return err
+			}
+			rates = append(rates, r)
+		}
+	}
+	lo, hi := comps.RateBounds()
+	for _, r := range rates {
+		if r.Via == "" {
+			continue
+		}
+		p, err := c.rate(r)
+		if err != nil {
+			return err
+		}
+		name := fxKey(r.From, r.To).String() + " crossed through " + string(r.Via)
+		l.add(p.add(constant(-f64(lo))), false, name+" below "+ftoa(f64(lo)))
+		l.below(p, name, f64(hi))
+	}
+	return nil
 }
 
 // figures adds the checks that every part's priced figure is above 0.

@@ -938,3 +938,71 @@ func TestFloatExpressionReview(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatReviewTwo: what a second review found. A crossed FX rate a draw moves past
+// comps.RateBounds makes the draw invalid, as the decimal engine refuses it (a cash item
+// in CNY, converted through USD); a min over a division by a drawn variable at zero is
+// no number, not the min of the rest.
+func TestFloatReviewTwo(t *testing.T) {
+	d := decimal.RequireFromString
+	m := kuaishou2021.Model()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: d("7.7")}, comps.Rate{From: comps.CNY, To: comps.USD, Rate: d("0.1565")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.FX = fx
+	m.Bridge = valuation.Bridge{Items: []valuation.Item{{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: d("40000")}}}
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: "target", Draws: 1000, Seed: 3,
+		Inputs: []Variable{{Name: "fx/CNY/USD", Dist: distuv.Uniform{Min: 1e8, Max: 9e8}}}})
+	// 7.7 × the rate passes 1e9 above 1.3e8: 96% of the draws
+	if err != nil || len(s.Invalid) != 1 || s.Invalid[0].Count < 900 || !strings.Contains(s.Invalid[0].Reason, "fx/CNY/HKD crossed through USD above") {
+		t.Errorf("a crossed rate past its bounds: invalid %+v, %v", s.Invalid, err)
+	}
+
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("min(1000 / mau, 5) * revenue")); err != nil {
+		t.Fatal(err)
+	}
+	k := kuaishou2021.Model()
+	k.Parts[1].Method = valuation.Expression{Formula: f}
+	if e, err = New(k, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{e: e, vars: []string{"forecast/2021/mau"}}
+	pr, err := c.program("part/advertising/value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := pr.eval([]float64{0}); !math.IsNaN(v) {
+		t.Errorf("min(1000 / mau, 5) at MAU 0: %v, want NaN", v)
+	}
+	// "users" are the segment's own, here a line left out at zero that a draw moves:
+	// e-commerce's shopping MAU made such a line, read by a formula part.
+	var users segments.Formula
+	if err := users.UnmarshalText([]byte("10 * users")); err != nil {
+		t.Fatal(err)
+	}
+	g := kuaishou2021.Model()
+	spec := g.Plan.Segments[2].Drivers[2021].Spec()
+	for i, l := range spec.Lines {
+		if l.Metric == spec.UserBase {
+			spec.Lines = slices.Clone(spec.Lines)
+			spec.Lines[i].OmitZero = true
+		}
+	}
+	drivers := maps.Clone(g.Plan.Segments[2].Drivers)
+	drivers[2021] = segments.Generic{Model: spec, In: g.Plan.Segments[2].Drivers[2021].Values()}
+	g.Plan.Segments[2].Drivers = drivers
+	g.Parts[2].Method = valuation.Expression{Formula: users}
+	if e, err = New(g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c = compiler{e: e, vars: []string{"forecast/2021/ecommerce/penetration"}}
+	if _, err := c.program("target"); !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "leaves out at zero") {
+		t.Errorf("users left out at zero, drawn: %v, want fault.ErrFloat", err)
+	}
+}
