@@ -3,6 +3,7 @@ package valuation_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -46,6 +47,9 @@ func TestExpression(t *testing.T) {
 	}
 	if p := r.Parts[0]; p.Method != "3 * revenue - 2 * dau" || p.Formula != p.Method || p.Note != "made up" {
 		t.Errorf("method %q, formula %q, note %q", p.Method, p.Formula, p.Note)
+	}
+	if note := "Note: Advertising: 3 * revenue - 2 * dau, at USD:HKD 0.128, made up"; !strings.Contains(r.Text(), note) {
+		t.Errorf("the sum's table lacks %q:\n%s", note, r.Text())
 	}
 	for text, want := range map[string]error{"3 * ebitda": fault.ErrUnknownMetric, "revenue / (dau - dau)": fault.ErrNonPositive} {
 		m.Parts[0].Method = valuation.Expression{Formula: formula(t, text)}

@@ -164,8 +164,15 @@ func (r Result) sumTable() table.Table {
 			[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
 	}
 	for _, p := range r.Parts {
-		if p.Note != "" {
-			sum.Notes = append(sum.Notes, p.Title+": "+p.Method+", "+p.Note)
+		method := p.Method
+		if p.Formula != "" && p.Formula != p.Method { // a formula part: what it computes, by its label
+			method += " = " + p.Formula
+		}
+		if p.Formula != "" && !p.FX.Rate.Equal(decimal.NewFromInt(1)) {
+			method += ", at " + string(p.FX.To) + ":" + string(p.FX.From) + " " + fault.Plain(p.FX.Rate)
+		}
+		if p.Note != "" || method != p.Method {
+			sum.Notes = append(sum.Notes, strings.TrimSuffix(p.Title+": "+method+", "+p.Note, ", "))
 		}
 	}
 	for _, name := range r.Unvalued {
