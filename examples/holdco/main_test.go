@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/key"
+	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
 
 // TestConglomo works every figure of the bridge out by hand.
@@ -81,6 +84,10 @@ func TestConglomoKernel(t *testing.T) {
 	}
 	outputs := []key.Key{key.Scalar(key.Target), key.Scalar(key.Sum), key.Scalar(key.Equity), key.Scalar(key.Upside),
 		key.Scalar(key.Diluted), key.Part("cloud", "value"), key.Part("social", "value")}
+	engine, err := sensitivity.New(Model(), sensitivity.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := rand.New(rand.NewPCG(25, 2025))
 	var valid, invalid int
 	for i := range 1000 {
@@ -124,9 +131,32 @@ func TestConglomoKernel(t *testing.T) {
 				t.Fatalf("%d %v: %s = %s (exp %d), the decimal valuation %s (exp %d)", i, point, k, out[j], out[j].Exponent(), w, w.Exponent())
 			}
 		}
+		// the float64 program at the point: a Monte Carlo run of point masses
+		var inputs []sensitivity.Variable
+		for j, k := range moves {
+			inputs = append(inputs, sensitivity.Variable{Name: k.String(), Dist: pointMass(vals[j].InexactFloat64())})
+		}
+		s, err := engine.MonteCarlo(context.Background(), sensitivity.MonteCarlo{Output: "target", Inputs: inputs, Draws: 2, Seed: 1})
+		if w := want.Target.InexactFloat64(); err != nil || math.Abs(s.Mean-w) > 1e-12*math.Abs(w) {
+			t.Fatalf("%d %v: float64 target %v (%v), decimal %v", i, point, s.Mean, err, w)
+		}
 	}
-	t.Logf("%d valid points valued by the kernel alone, identical; %d invalid points refused by both", valid, invalid)
+	t.Logf("%d valid points valued by the kernel alone, identical, and by the float64 program to 1e-12; %d invalid points refused by both", valid, invalid)
 	if valid < 800 || invalid < 20 {
 		t.Errorf("%d valid and %d invalid points: too few to mean much", valid, invalid)
 	}
 }
+
+// pointMass is a distribution of one value: a Monte Carlo run of it evaluates the float64
+// program at that value. Its CDF counts the mass just above the value, so that a mass at
+// the lower bound of its kind (a strike of 0) is inside the bounds the run truncates to.
+type pointMass float64
+
+func (p pointMass) CDF(x float64) float64 {
+	if x <= float64(p) {
+		return 0
+	}
+	return 1
+}
+
+func (p pointMass) Quantile(float64) float64 { return float64(p) }
