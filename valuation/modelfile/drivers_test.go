@@ -134,16 +134,7 @@ func TestFileDriverErrors(t *testing.T) {
 // kernel (a take rate of 0.2 gives 72), runs Monte Carlo (mean 60 over a uniform rate on
 // [0.1, 0.2]), prints its note, and writes back to a file that values the same.
 func TestFixedPart(t *testing.T) {
-	b, err := os.ReadFile("testdata/delivery.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := strings.Replace(string(b), `"segments": [`, `"segments": [
-      {"name": "grocery", "title": "Grocery (new)", "driver": "delivery", "inputs": {
-        "2025": {"orders": "10", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.5"},
-        "2026": {"orders": "20", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.4"}}},`, 1)
-	doc = strings.Replace(doc, `"parts": [`, `"parts": [
-    {"segment": "grocery", "method": "fixed", "value": "-6000", "note": "losses to break-even, made up"},`, 1)
+	doc := withGrocery(t, `{"segment": "grocery", "method": "fixed", "value": "-6000", "note": "losses to break-even, made up"}`)
 	m, err := modelfile.Read(strings.NewReader(doc), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -352,16 +343,7 @@ func TestFormulaMinMax(t *testing.T) {
 // names no line of the segment or divides by zero is refused at its formula, one labelled
 // as a multiple ("P/E") at its label, and a priced part may not carry a formula.
 func TestFormulaPart(t *testing.T) {
-	b, err := os.ReadFile("testdata/delivery.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := strings.Replace(string(b), `"segments": [`, `"segments": [
-      {"name": "grocery", "title": "Grocery (new)", "driver": "delivery", "inputs": {
-        "2025": {"orders": "10", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.5"},
-        "2026": {"orders": "20", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.4"}}},`, 1)
-	doc = strings.Replace(doc, `"parts": [`, `"parts": [
-    {"segment": "grocery", "method": "formula", "formula": "2 * revenue + ebitda", "label": "2x sales plus EBITDA", "enterprise": true},`, 1)
+	doc := withGrocery(t, `{"segment": "grocery", "method": "formula", "formula": "2 * revenue + ebitda", "label": "2x sales plus EBITDA", "enterprise": true}`)
 	m, err := modelfile.Read(strings.NewReader(doc), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -403,4 +385,21 @@ func TestFormulaPart(t *testing.T) {
 			t.Errorf("%s: %v", c.at, err)
 		}
 	}
+}
+
+// withGrocery is testdata/delivery.json with a new grocery segment (10m orders in 2025,
+// 20m in 2026, at US$50, a 10% take rate, EBITDA margins of -50% and -40%), valued first
+// by part.
+func withGrocery(t *testing.T, part string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/delivery.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `"segments": [`, `"segments": [
+      {"name": "grocery", "title": "Grocery (new)", "driver": "delivery", "inputs": {
+        "2025": {"orders": "10", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.5"},
+        "2026": {"orders": "20", "aov": "50", "take_rate": "0.1", "ebitda_margin": "-0.4"}}},`, 1)
+	return strings.Replace(doc, `"parts": [`, `"parts": [
+    `+part+`,`, 1)
 }
