@@ -74,3 +74,17 @@ func ExampleNewMarket() {
 	// 2021-03-05 2021-03-02 27.6 6500.00 1
 	// 2021-03-09 2021-03-09 30 7065.22 0
 }
+
+// A rate taken the other way round keeps its significant digits: 16 places, and one more
+// for each integer digit beyond the first.
+func ExampleRate_Inverse() {
+	for _, s := range []string{"7.75", "0.128", "12345"} {
+		r := comps.Rate{From: "USD", To: "HKD", Rate: decimal.RequireFromString(s)}
+		inv := r.Inverse()
+		fmt.Println(inv.From, inv.To, inv.Rate)
+	}
+	// Output:
+	// HKD USD 0.1290322580645161
+	// HKD USD 7.8125
+	// HKD USD 0.00008100445524503848
+}

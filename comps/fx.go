@@ -137,14 +137,23 @@ func (fx FX) leg(from, to Currency) (Rate, bool) {
 		case r.From == from && r.To == to:
 			return r, true
 		case r.From == to && r.To == from:
-			return Rate{From: from, To: to, Rate: invert(r.Rate), AsOf: r.AsOf}, true
+			return r.Inverse(), true
 		}
 	}
 	return Rate{}, false
 }
 
+// Inverse returns the rate the other way round, as FX.Pair takes a pair the table gives
+// the other way: 1/Rate, to 16 decimal places plus one for each integer digit of the rate
+// beyond the first, so that the inverse of a large rate keeps its significant digits
+// (7.75 HKD per USD is 0.1290322580645161 USD per HKD). Its date is the rate's; it is not
+// crossed.
+func (r Rate) Inverse() Rate {
+	return Rate{From: r.To, To: r.From, Rate: invert(r.Rate), AsOf: r.AsOf}
+}
+
 // invert returns 1/rate, to 16 decimal places plus one for each integer digit of the
-// rate beyond the first (FX.Pair).
+// rate beyond the first (Rate.Inverse).
 func invert(rate decimal.Decimal) decimal.Decimal {
 	intDigits := int32(rate.NumDigits()) + rate.Exponent()
 	return decimal.NewFromInt(1).DivRound(rate, segments.DivPlaces+max(0, intDigits-1))

@@ -184,6 +184,13 @@ func TestPreparedIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	identity(t, cur, 15, 300)
+	// An FX table that gives a pair the other way round: the kernel takes the inverse as
+	// comps.FX.Pair takes it (comps.Rate.Inverse), with its places.
+	tech, err := modelfile.LoadModel(filepath.Join("..", "examples", "models", "holdco-tech.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity(t, tech, 16, 300)
 }
 
 // identity is TestPreparedIdentity on one model, drawn from seed; the kernel must value

@@ -27,12 +27,13 @@ import (
 // rounded divisions as Model.Value, so results are identical to it, value and exponent.
 // Two stages of the kernel run the code Model.Value runs: before the program, the
 // comparables' aggregates a moved FX rate converts; after it, what follows equity (the
-// dilution, a fixed point, and a moving horizon's discount, a power). Other queries (an
-// FX rate taken inverted where a part or bridge item converts at it; P&L, growth or
-// comparables' figures read; a Method of the caller's), and any point that fails a
-// check of the kernel (a value out of its range, a figure priced that is not positive),
-// take the full decimal path: the model with the point set, cut down to the years the
-// outputs read, valued. Evaluator.Fallbacks counts the points an evaluator left to it.
+// dilution, a fixed point, and a moving horizon's discount, a power); an FX rate taken
+// the other way round is inverted by comps.Rate.Inverse, its one rule. Other queries
+// (P&L, growth or comparables' figures read; a Method of the caller's), and any point
+// that fails a check of the kernel (a value out of its range, a figure priced that is not
+// positive), take the full decimal path: the model with the point set, cut down to the
+// years the outputs read, valued. Evaluator.Fallbacks counts the points an evaluator
+// left to it.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -690,8 +691,9 @@ func (k *kernel) average(i int) exact.Poly {
 }
 
 // rate is an FX rate as comps.FX.Pair works it out (a crossed rate the product of its
-// legs), each leg the point's value when it moves. A leg that moves and is taken
-// inverted is outside the kernel: the inverse's places follow the rate's digits.
+// legs), each leg the point's value when it moves: inverted by comps.Rate.Inverse where
+// the table gives it the other way, its places following the rate's digits. A crossed
+// rate a move reaches is checked within comps.RateBounds.
 func (k *kernel) rate(r comps.Rate) exact.Poly {
 	legs := []comps.Rate{r}
 	if r.Via != "" {
@@ -707,9 +709,8 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	moved := false
 	for i, l := range legs {
 		x := k.konst(l.Rate)
-		if _, ok := k.move[key.FX(string(l.To), string(l.From))]; ok {
-			k.ok = false
-			return exact.Poly{}
+		if _, ok := k.move[key.FX(string(l.To), string(l.From))]; ok { // the table gives it the other way
+			x, moved = k.b.PApply(inverse, k.leaf(key.FX(string(l.To), string(l.From)), decimal.Decimal{})), true
 		}
 		if _, ok := k.move[key.FX(string(l.From), string(l.To))]; ok {
 			x, moved = k.leaf(key.FX(string(l.From), string(l.To)), l.Rate), true
@@ -727,6 +728,11 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	}
 	return out
 }
+
+// inverse is an FX rate taken the other way round, as comps.FX.Pair takes it: the one
+// rule (comps.Rate.Inverse), whose places depend on the rate's digits, run by the kernel
+// as it is.
+func inverse(d decimal.Decimal) decimal.Decimal { return comps.Rate{Rate: d}.Inverse().Rate }
 
 // convertsComparables reports whether an FX rate converts the comparables of a part
 // valued: its sets' multiples move with it.

@@ -233,3 +233,17 @@ func benchAxes(b *testing.B, m valuation.Model, prem sensitivity.Axis, axes [][3
 		})
 	}
 }
+
+// BenchmarkGridInverted is BenchmarkGridAxis on examples/models/holdco-tech.json, whose
+// FX table gives USD/HKD and whose listed stake is in HK$: the kernel inverts the moved
+// rate (comps.Rate.Inverse) at each point, × the cloud premium. The rate converts a
+// HK-listed comparable too, whose set the kernel's head works out again at each point:
+// most of an FX point's cost.
+func BenchmarkGridInverted(b *testing.B) {
+	m, err := modelfile.LoadModel(filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	prem := sensitivity.Span("part/cloud/premium", d("-0.5"), d("0"), 101)
+	benchAxes(b, m, prem, [][3]string{{"forecast/2026/mau", "1100", "1600"}, {"fx/USD/HKD", "7.5", "8"}})
+}

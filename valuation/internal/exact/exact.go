@@ -37,6 +37,7 @@ const (
 	opMin         // the lesser of a and b, a when they are equal
 	opMax         // the greater of a and b, a when they are equal
 	opSelect      // a when c is zero, else b: a choice between two branches
+	opApply       // fns[precise](a): a decimal function of the caller's, the one rule it names
 	opPositive    // a > 0
 	opNonNegative // a ≥ 0
 	opAtMost      // a ≤ b
@@ -57,7 +58,7 @@ type op struct {
 }
 
 // computes reports an operation that writes a register, not a check.
-func (o opcode) computes() bool { return o <= opSelect }
+func (o opcode) computes() bool { return o <= opApply }
 
 // Program is a compiled sequence of operations over inputs and constants. It is
 // immutable and safe for concurrent use; each goroutine evaluates it with its own Machine.
@@ -67,6 +68,7 @@ type Program struct {
 	constant []bool // of registers from inputs on: true for a constant's
 	ops      []op
 	regs     int
+	fns      []func(decimal.Decimal) decimal.Decimal // of opApply
 }
 
 // Builder builds a Program. The zero Builder is not usable: call NewBuilder.
@@ -215,6 +217,18 @@ func (b *Builder) Select(c, x, y Reg) Reg {
 	return r
 }
 
+// Apply is f(x), f a decimal function of the caller's that the program runs as it is (a
+// rule of rounding that depends on the value, such as an FX rate's inverse, kept in one
+// place rather than written again as operations). f must be pure and safe for concurrent
+// use. A constant x is folded.
+func (b *Builder) Apply(f func(decimal.Decimal) decimal.Decimal, x Reg) Reg {
+	if v, ok := b.known[x]; ok {
+		return b.Const(f(v))
+	}
+	b.p.fns = append(b.p.fns, f)
+	return b.emit(opApply, x, x, int32(len(b.p.fns)-1))
+}
+
 // check adds a condition on registers that do not hold constants; a condition on
 // constants is the caller's to have checked, so it is left out.
 func (b *Builder) check(code opcode, x, y Reg) {
@@ -294,9 +308,16 @@ type Machine struct {
 	// den caches, for each division by a constant, the divisor scaled to the last
 	// exponent gap it was used at: a sweep divides by the same share count at the same
 	// gap point after point.
-	den []scaledDen
-	in  []input
-	pow []big.Int
+	den     []scaledDen
+	in      []input
+	pow     []big.Int
+	applied []appliedFn // of each opApply function: its last value and result
+}
+
+// appliedFn is an opApply function's last value and result.
+type appliedFn struct {
+	in, out decimal.Decimal
+	ok      bool
 }
 
 // register is the state of a register beside its big.Int coef[r]: its exponent, and
@@ -332,7 +353,7 @@ func (p *Program) Machine() *Machine {
 	// a cache line or a page. Sharing them made two workers slower than one.
 	m := &pad.Slice[Machine](1)[0]
 	*m = Machine{p: p, rs: pad.Slice[register](p.regs), coef: pad.Slice[big.Int](p.regs), den: pad.Slice[scaledDen](len(p.ops)),
-		in: pad.Slice[input](p.inputs)}
+		in: pad.Slice[input](p.inputs), applied: make([]appliedFn, len(p.fns))}
 	// Each register's words start in one padded block of the machine's own, so that
 	// writing a register's big.Int (to read it) touches no line another machine's does.
 	words := pad.Slice[big.Word](regWords * p.regs)
@@ -442,8 +463,12 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 		}
 	}
 	for i, o := range m.p.ops {
-		if o.code == opSelect {
+		switch o.code {
+		case opSelect:
 			m.choose(o)
+			continue
+		case opApply:
+			m.apply(o)
 			continue
 		}
 		ea, eb := m.rs[o.a].exp, m.rs[o.b].exp
@@ -505,6 +530,20 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 		}
 	}
 	return true
+}
+
+// apply runs an opApply: dst is the function of a's value, as a decimal. The last value
+// and result are kept: a sweep holds most inputs from one point to the next.
+func (m *Machine) apply(o op) {
+	in := m.Decimal(o.a)
+	last := &m.applied[o.precise]
+	if !last.ok || in.Exponent() != last.in.Exponent() || in.Cmp(last.in) != 0 {
+		last.in, last.out, last.ok = in, m.p.fns[o.precise](in), true
+	}
+	v := last.out
+	m.coef[o.dst].Set(v.Coefficient())
+	m.rs[o.dst].exp = v.Exponent()
+	m.fromBig(o.dst)
 }
 
 // choose runs an opSelect: dst takes a's value and exponent when c is zero, else b's.
@@ -698,7 +737,7 @@ func (m *Machine) Decimal(r Reg) decimal.Decimal {
 
 // String lists the program's operations, for debugging.
 func (p *Program) String() string {
-	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opMin: "min", opMax: "max", opSelect: "select", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
+	names := [...]string{opMul: "mul", opAdd: "add", opQuo: "quo", opMin: "min", opMax: "max", opSelect: "select", opApply: "apply", opPositive: "pos", opNonNegative: "nonneg", opAtMost: "atmost", opNonZero: "nonzero"}
 	s := ""
 	for _, c := range p.consts {
 		s += fmt.Sprintf("r%d = %s\n", c.reg, c.val)

@@ -401,3 +401,32 @@ func TestSelect(t *testing.T) {
 		}
 	}
 }
+
+// TestApply: Apply runs the caller's function on a register's value as a decimal, small
+// or past 128 bits, value and exponent; of a constant it is folded.
+func TestApply(t *testing.T) {
+	half := func(d decimal.Decimal) decimal.Decimal {
+		return d.DivRound(decimal.NewFromInt(2), int32(d.NumDigits()))
+	}
+	b := NewBuilder(1)
+	x := b.Input(0)
+	long := b.Mul(b.Mul(x, x), b.Mul(x, x))
+	outs := []Reg{b.Apply(half, x), b.Apply(half, long), b.Add(b.Apply(half, x), x)}
+	if c, ok := b.Value(b.Apply(half, b.Const(decimal.New(7, 0)))); !ok || !same(c, half(decimal.New(7, 0))) {
+		t.Errorf("a constant: %v %v, want folded to %s", c, ok, half(decimal.New(7, 0)))
+	}
+	m := b.Program(outs...).Machine()
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 5000 {
+		in := randomDecimal(r)
+		if !m.Run([]decimal.Decimal{in}) {
+			t.Fatalf("%d: run failed at %v", i, in)
+		}
+		l := in.Mul(in).Mul(in.Mul(in))
+		for k, want := range []decimal.Decimal{half(in), half(l), half(in).Add(in)} {
+			if got := m.Decimal(outs[k]); !same(got, want) {
+				t.Fatalf("%d: output %d at %v is %s (exponent %d), want %s (%d)", i, k, in, got, got.Exponent(), want, want.Exponent())
+			}
+		}
+	}
+}

@@ -53,6 +53,11 @@ func (b *Builder) PMin(p, q Poly) Poly { return b.poly(b.Min(b.Reg(p), b.Reg(q))
 // PMax is the greater of p and q, p when they are equal (Builder.Max).
 func (b *Builder) PMax(p, q Poly) Poly { return b.poly(b.Max(b.Reg(p), b.Reg(q))) }
 
+// PApply is f(p) (Builder.Apply).
+func (b *Builder) PApply(f func(decimal.Decimal) decimal.Decimal, p Poly) Poly {
+	return b.poly(b.Apply(f, b.Reg(p)))
+}
+
 // PSelect is p when c is zero, else q (Builder.Select).
 func (b *Builder) PSelect(c, p, q Poly) Poly { return b.poly(b.Select(b.Reg(c), b.Reg(p), b.Reg(q))) }
 
