@@ -25,10 +25,12 @@ import (
 // the drivers' formulas (see segments.Formula) and the bridge: registers of big.Int
 // coefficients reused from point to point, the same multiplications, additions and
 // rounded divisions as Model.Value, so results are identical to it, value and exponent.
-// Two stages of the kernel run the code Model.Value runs: before the program, the
-// comparables' aggregates a moved FX rate converts; after it, what follows equity (the
-// dilution, a fixed point, and a moving horizon's discount, a power); an FX rate taken
-// the other way round is inverted by comps.Rate.Inverse, its one rule. Other queries
+// A moved FX rate that converts comparables has their set worked out again in the
+// program (a mean or a market-value-weighted mean), else by a stage before it that runs
+// the code Model.Value runs (comps.Set.Multiple); a stage after it runs what follows
+// equity (the dilution, a fixed point, and a moving horizon's discount, a power); an FX
+// rate taken the other way round is inverted by comps.Rate.Inverse, its one rule. Other
+// queries
 // (P&L, growth or comparables' figures read; a Method of the caller's), and any point
 // that fails a check of the kernel (a value out of its range, a figure priced that is not
 // positive), take the full decimal path: the model with the point set, cut down to the
@@ -334,25 +336,29 @@ func (t *tail) eval(q *Query, values []decimal.Decimal, equity decimal.Decimal, 
 // kernel compiles a query into an exact program: the figures its outputs read, as
 // polynomials in its moves (exact.Poly), with the checks Model.Value would make of them.
 type kernel struct {
-	q     *Query
-	b     *exact.Builder
-	move  map[key.Key]exact.Reg
-	users map[int][2]exact.Poly            // MAU and DAU of a year
-	lines map[[2]int]map[string]exact.Poly // of a (year, segment index)
-	fig   map[int]exact.Poly               // of a part, checked
-	ok    bool
-	head  *head             // the stage before the program; nil when none
-	avg   map[int]exact.Reg // a part's aggregate, an input the head works out
+	q       *Query
+	b       *exact.Builder
+	move    map[key.Key]exact.Reg
+	users   map[int][2]exact.Poly            // MAU and DAU of a year
+	lines   map[[2]int]map[string]exact.Poly // of a (year, segment index)
+	fig     map[int]exact.Poly               // of a part, checked
+	ok      bool
+	head    *head              // the stage before the program; nil when none
+	avg     map[int]exact.Reg  // a part's aggregate, an input the head works out
+	agg     map[int]bool       // parts whose aggregate the program computes at a moved FX rate
+	aggPoly map[int]exact.Poly // those aggregates, compiled
 }
 
 func newKernel(q *Query) *kernel {
-	h := newHead(q)
+	compiled := aggregates(q)
+	h := newHead(q, compiled)
 	n := len(q.moves)
 	if h != nil {
 		n += len(h.parts)
 	}
 	k := &kernel{q: q, b: exact.NewBuilder(n), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
-		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true, head: h, avg: map[int]exact.Reg{}}
+		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true, head: h, avg: map[int]exact.Reg{},
+		agg: compiled, aggPoly: map[int]exact.Poly{}}
 	for i, a := range q.moves {
 		k.move[a.Key] = k.b.Input(i)
 	}
@@ -365,9 +371,10 @@ func newKernel(q *Query) *kernel {
 }
 
 // newHead returns the stage before the kernel's program (head) for q: nil when no FX
-// rate q moves converts comparables. A part whose average q moves too takes the moved
-// one, as Prepared.apply does, but its set is still worked out, and may fail, there.
-func newHead(q *Query) *head {
+// rate q moves converts comparables, or whose every such set the program computes
+// (compiled: aggregates). A part whose average q moves too takes the moved one, as
+// Prepared.apply does, but its set is still worked out, and may fail, there.
+func newHead(q *Query, compiled map[int]bool) *head {
 	h := &head{}
 	for i, a := range q.moves {
 		if a.Key.Space == key.SpaceFX {
@@ -379,9 +386,10 @@ func newHead(q *Query) *head {
 		if !ok || !slices.ContainsFunc(h.fx, func(j int) bool { return convertsComparables(q.p.base.Parts[i], q.moves[j].Key) }) {
 			continue
 		}
-		if slices.ContainsFunc(q.moves, func(a Assumption) bool { return a.Key == key.Part(part.Segment, "average") }) {
+		switch {
+		case slices.ContainsFunc(q.moves, func(a Assumption) bool { return a.Key == key.Part(part.Segment, "average") }):
 			h.checked = append(h.checked, i)
-		} else {
+		case !compiled[i]:
 			h.parts = append(h.parts, i)
 		}
 	}
@@ -407,6 +415,9 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	for i, part := range p.m.Parts {
 		if _, ok := part.Method.(Multiple); ok {
 			k.partFigure(i) // every part's figure must stay positive, as Model.Value values them all
+		}
+		if k.agg[i] {
+			k.average(i) // the set is worked out at the moved rate whatever the outputs read, and may fail
 		}
 	}
 	t := k.tail()
@@ -645,6 +656,7 @@ func (k *kernel) part(i int) (figure, multiple, value exact.Poly) {
 	_, avgMoved := k.move[avgKey]
 	_, premMoved := k.move[premKey]
 	_, converted := k.avg[i]
+	converted = converted || k.agg[i]
 	multiple = k.konst(pv.Multiple.Value)
 	if avgMoved || premMoved || converted {
 		prem := k.leaf(premKey, pv.Multiple.Premium)
@@ -687,6 +699,15 @@ func (k *kernel) average(i int) exact.Poly {
 		return exact.PReg(r)
 	}
 	p := k.q.p
+	if k.agg[i] {
+		if _, moved := k.move[key.Part(p.m.Parts[i].Segment, "average")]; !moved {
+			if r, ok := k.aggPoly[i]; ok {
+				return r
+			}
+			k.aggPoly[i] = k.aggregate(p.m.Parts[i].Method.(Multiple).Comps)
+			return k.aggPoly[i]
+		}
+	}
 	return k.leaf(key.Part(p.m.Parts[i].Segment, "average"), p.base.Parts[i].Multiple.Average)
 }
 
@@ -727,6 +748,98 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 		k.b.PAtMost(out, k.konst(hi))
 	}
 	return out
+}
+
+// aggregates returns the parts whose comparables a moved FX rate of q converts and whose
+// aggregate the program computes (aggregate): a mean or a market-value-weighted mean.
+func aggregates(q *Query) map[int]bool {
+	out := map[int]bool{}
+	for i, part := range q.p.m.Parts {
+		mm, ok := part.Method.(Multiple)
+		if !ok || !slices.ContainsFunc(q.moves, func(a Assumption) bool {
+			return a.Key.Space == key.SpaceFX && convertsComparables(q.p.base.Parts[i], a.Key)
+		}) {
+			continue
+		}
+		switch mm.Comps.Aggregate.(type) {
+		case nil, comps.Mean, comps.MarketValueWeighted:
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// aggregate compiles a set's aggregate as comps.Set.Multiple works it out, at the
+// point's FX rates: each comparable not excluded priced (its market or enterprise value
+// and, for a money metric, its metric converted to the set's currency; its multiple
+// value / metric to 16 places, or the printed one, converted for a per-user one), then
+// the mean (their sum over their count, 16 places) or the market-value-weighted mean (Σ
+// value × multiple over Σ value). The same operations in the same order, so the same
+// digits.
+func (k *kernel) aggregate(set comps.Set) exact.Poly {
+	b, fx := k.b, k.q.p.m.FX
+	cur := set.Currency
+	if cur == "" {
+		cur = set.Companies[0].Currency
+	}
+	convert := func(x decimal.Decimal, from comps.Currency) exact.Poly {
+		if from == cur {
+			return k.konst(x)
+		}
+		r, err := fx.Pair(from, cur)
+		if err != nil {
+			k.ok = false
+			return k.konst(x)
+		}
+		return b.PMul(k.konst(x), k.rate(r))
+	}
+	zero := k.konst(decimal.Decimal{})
+	var sum exact.Poly
+	num, den, n := zero, zero, 0
+	for _, c := range set.Companies {
+		if _, out := set.Exclude[c.Ticker]; out {
+			continue
+		}
+		value := c.MarketCap
+		if set.Enterprise {
+			value = c.EnterpriseValue
+		}
+		v, err := value()
+		if err != nil {
+			k.ok = false
+			return zero
+		}
+		mv, metric := convert(v, c.Currency), k.konst(c.Metrics[set.Metric])
+		if set.Money {
+			from := c.Reporting
+			if from == "" {
+				from = c.Currency
+			}
+			metric = convert(c.Metrics[set.Metric], from)
+		}
+		multiple := b.PQuo(mv, metric, segments.DivPlaces)
+		if p, ok := c.Multiples[set.Metric]; ok {
+			multiple = k.konst(p)
+			if !set.Money {
+				multiple = convert(p, c.Currency)
+			}
+		}
+		if n == 0 {
+			sum = multiple // decimal.Sum(first, rest...)
+		} else {
+			sum = b.PAdd(sum, multiple)
+		}
+		num, den, n = b.PAdd(num, b.PMul(mv, multiple)), b.PAdd(den, mv), n+1
+	}
+	if _, weighted := set.Aggregate.(comps.MarketValueWeighted); weighted {
+		b.PPositive(den)
+		return b.PQuo(num, den, segments.DivPlaces)
+	}
+	if n == 0 {
+		k.ok = false
+		return zero
+	}
+	return b.PQuo(sum, k.konst(decimal.NewFromInt(int64(n))), segments.DivPlaces)
 }
 
 // inverse is an FX rate taken the other way round, as comps.FX.Pair takes it: the one
