@@ -770,7 +770,8 @@ func aggregates(q *Query) map[int]bool {
 }
 
 // aggregate compiles a set's aggregate as comps.Set.Multiple works it out, at the
-// point's FX rates: each comparable not excluded priced (its market or enterprise value
+// point's FX rates: each comparable not excluded (nor, in a set that skips them, without
+// a positive metric) priced (its market or enterprise value
 // and, for a money metric, its metric converted to the set's currency; its multiple
 // value / metric to 16 places, or the printed one, converted for a per-user one), then
 // the mean (their sum over their count, 16 places) or the market-value-weighted mean (Σ
@@ -799,6 +800,9 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 	for _, c := range set.Companies {
 		if _, out := set.Exclude[c.Ticker]; out {
 			continue
+		}
+		if m, ok := c.Metrics[set.Metric]; set.SkipUnpriced && (!ok || m.Sign() <= 0) {
+			continue // left out unpriced, as comps' priceEach leaves it, whatever the rates
 		}
 		value := c.MarketCap
 		if set.Enterprise {
