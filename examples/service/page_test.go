@@ -103,7 +103,10 @@ func TestPage(t *testing.T) {
 	textIs(t, ctx, "#target", "HK$353.8")
 
 	typeInto(t, ctx, dau, "600")
-	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector(`+quoteJS(dauErr)+`).textContent.includes("DAU exceeds MAU")`,
+	// the reason and the field's state, polled together: the page may set them in
+	// separate steps, and a read of the attribute between them saw it unset (CI, loaded)
+	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelector(`+quoteJS(dauErr)+`).textContent.includes("DAU exceeds MAU") && `+
+		`document.querySelector(`+quoteJS(dau)+`).getAttribute("aria-invalid") === "true"`,
 		chromedp.WithPollingTimeout(20*time.Second)))
 	invalid, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(dau), "aria-invalid"))
 	if err != nil || invalid.Value != "true" {
