@@ -778,22 +778,7 @@ func aggregates(q *Query) map[int]bool {
 // value × multiple over Σ value). The same operations in the same order, so the same
 // digits.
 func (k *kernel) aggregate(set comps.Set) exact.Poly {
-	b, fx := k.b, k.q.p.m.FX
-	cur := set.Currency
-	if cur == "" {
-		cur = set.Companies[0].Currency
-	}
-	convert := func(x decimal.Decimal, from comps.Currency) exact.Poly {
-		if from == cur {
-			return k.konst(x)
-		}
-		r, err := fx.Pair(from, cur)
-		if err != nil {
-			k.ok = false
-			return k.konst(x)
-		}
-		return b.PMul(k.konst(x), k.rate(r))
-	}
+	b := k.b
 	zero := k.konst(decimal.Decimal{})
 	var sum exact.Poly
 	num, den, n := zero, zero, 0
@@ -804,30 +789,7 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 		if m, ok := c.Metrics[set.Metric]; set.SkipUnpriced && (!ok || m.Sign() <= 0) {
 			continue // left out unpriced, as comps' priceEach leaves it, whatever the rates
 		}
-		value := c.MarketCap
-		if set.Enterprise {
-			value = c.EnterpriseValue
-		}
-		v, err := value()
-		if err != nil {
-			k.ok = false
-			return zero
-		}
-		mv, metric := convert(v, c.Currency), k.konst(c.Metrics[set.Metric])
-		if set.Money {
-			from := c.Reporting
-			if from == "" {
-				from = c.Currency
-			}
-			metric = convert(c.Metrics[set.Metric], from)
-		}
-		multiple := b.PQuo(mv, metric, segments.DivPlaces)
-		if p, ok := c.Multiples[set.Metric]; ok {
-			multiple = k.konst(p)
-			if !set.Money {
-				multiple = convert(p, c.Currency)
-			}
-		}
+		mv, multiple := k.price(set, c)
 		if n == 0 {
 			sum = multiple // decimal.Sum(first, rest...)
 		} else {
@@ -844,6 +806,53 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 		return zero
 	}
 	return b.PQuo(sum, k.konst(decimal.NewFromInt(int64(n))), segments.DivPlaces)
+}
+
+// price is a comparable of set priced at the point's FX rates, as comps' price does: its
+// market or enterprise value converted to the set's currency, and its multiple (value /
+// metric to 16 places, a money metric converted, or its printed one, converted for a
+// per-user one).
+func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly) {
+	b, fx := k.b, k.q.p.m.FX
+	cur := set.Currency
+	if cur == "" {
+		cur = set.Companies[0].Currency
+	}
+	convert := func(x decimal.Decimal, from comps.Currency) exact.Poly {
+		if from == cur {
+			return k.konst(x)
+		}
+		r, err := fx.Pair(from, cur)
+		if err != nil {
+			k.ok = false
+			return k.konst(x)
+		}
+		return b.PMul(k.konst(x), k.rate(r))
+	}
+	value := c.MarketCap
+	if set.Enterprise {
+		value = c.EnterpriseValue
+	}
+	v, err := value()
+	if err != nil {
+		k.ok = false
+		return k.konst(v), k.konst(v)
+	}
+	mv = convert(v, c.Currency)
+	if p, ok := c.Multiples[set.Metric]; ok && set.Money {
+		return mv, k.konst(p)
+	} else if ok {
+		return mv, convert(p, c.Currency)
+	}
+	metric := k.konst(c.Metrics[set.Metric])
+	if set.Money {
+		from := c.Reporting
+		if from == "" {
+			from = c.Currency
+		}
+		metric = convert(c.Metrics[set.Metric], from)
+	}
+	return mv, b.PQuo(mv, metric, segments.DivPlaces)
 }
 
 // inverse is an FX rate taken the other way round, as comps.FX.Pair takes it: the one

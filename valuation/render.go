@@ -164,15 +164,8 @@ func (r Result) sumTable() table.Table {
 			[]string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
 	}
 	for _, p := range r.Parts {
-		method := p.Method
-		if p.Formula != "" && p.Formula != p.Method { // a formula part: what it computes, by its label
-			method += " = " + p.Formula
-		}
-		if p.Formula != "" && !p.FX.Rate.Equal(decimal.NewFromInt(1)) {
-			method += ", at " + string(p.FX.To) + ":" + string(p.FX.From) + " " + fault.Plain(p.FX.Rate)
-		}
-		if p.Note != "" || method != p.Method {
-			sum.Notes = append(sum.Notes, strings.TrimSuffix(p.Title+": "+method+", "+p.Note, ", "))
+		if note := p.note(); note != "" {
+			sum.Notes = append(sum.Notes, note)
 		}
 	}
 	for _, name := range r.Unvalued {
@@ -444,4 +437,20 @@ func (r Result) bridgeTable() table.Table {
 	}
 	t.Rows = append(t.Rows, []string{fmt.Sprintf("Target per share (%s)", r.Currency), "", table.Num(r.Target, 1)})
 	return t
+}
+
+// note is a part's line under the sum's table: where a fixed or formula part takes its
+// value from, and what a formula part computes, at what rate; "" for none.
+func (p PartValue) note() string {
+	method := p.Method
+	if p.Formula != "" && p.Formula != p.Method { // a formula part: what it computes, by its label
+		method += " = " + p.Formula
+	}
+	if p.Formula != "" && !p.FX.Rate.Equal(decimal.NewFromInt(1)) {
+		method += ", at " + string(p.FX.To) + ":" + string(p.FX.From) + " " + fault.Plain(p.FX.Rate)
+	}
+	if p.Note == "" && method == p.Method {
+		return ""
+	}
+	return strings.TrimSuffix(p.Title+": "+method+", "+p.Note, ", ")
 }

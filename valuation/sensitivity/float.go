@@ -673,20 +673,22 @@ func (c *compiler) partValue(i int) (poly, error) {
 	if e, ok := part.Method.(valuation.Expression); ok { // the formula over the segment's lines, converted
 		return c.expression(part.Segment, e.Formula, pv.FX)
 	}
-	_, ok := part.Method.(valuation.Multiple)
+	mm, ok := part.Method.(valuation.Multiple)
 	name := "part/" + part.Segment + "/" // in errors
 	if !ok {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + "value", Err: fault.ErrFloat}
 	}
-	for _, r := range pv.Multiple.Rates { // rates inside the multiple are not drawn
-		legs, err := c.legs(r)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range legs {
-			if c.drawn(fxKey(l.From, l.To)) || c.drawn(fxKey(l.To, l.From)) {
-				return nil, &fault.Error{Pkg: "sensitivity", Field: fxKey(l.From, l.To).String(), Value: "converts the comparables of " + part.Segment, Err: fault.ErrFloat}
+	average := c.leaf(key.Part(part.Segment, "average"), pv.Multiple.Average)
+	if drawn, err := c.convertsDrawn(pv.Multiple.Rates); err != nil {
+		return nil, err
+	} else if drawn != "" && !c.drawn(key.Part(part.Segment, "average")) {
+		switch mm.Comps.Aggregate.(type) {
+		case nil, comps.Mean, comps.MarketValueWeighted:
+			if average, err = c.aggregate(mm.Comps); err != nil {
+				return nil, err
 			}
+		default:
+			return nil, &fault.Error{Pkg: "sensitivity", Field: drawn, Value: "converts the comparables of " + part.Segment + ", aggregated by " + mm.Comps.Aggregate.Name(), Err: fault.ErrFloat}
 		}
 	}
 	var seg segments.Segment
@@ -703,12 +705,114 @@ func (c *compiler) partValue(i int) (poly, error) {
 	if !ok {
 		return nil, &fault.Error{Pkg: "sensitivity", Field: name + string(pv.Metric), Err: fault.ErrFloat}
 	}
-	mult := c.leaf(key.Part(part.Segment, "average"), pv.Multiple.Average).mul(constant(1).add(c.leaf(key.Part(part.Segment, "premium"), pv.Multiple.Premium)))
+	mult := average.mul(constant(1).add(c.leaf(key.Part(part.Segment, "premium"), pv.Multiple.Premium)))
 	rate, err := c.rate(pv.FX)
 	if err != nil {
 		return nil, err
 	}
 	return mult.mul(figure).mul(rate), nil
+}
+
+// convertsDrawn returns the first drawn FX rate among the legs of rates (a set's
+// conversions of its comparables), by its key's text; "" when none is drawn.
+func (c *compiler) convertsDrawn(rates []comps.Rate) (string, error) {
+	for _, r := range rates {
+		legs, err := c.legs(r)
+		if err != nil {
+			return "", err
+		}
+		for _, l := range legs {
+			if c.drawn(fxKey(l.From, l.To)) || c.drawn(fxKey(l.To, l.From)) {
+				return fxKey(l.From, l.To).String(), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// aggregate compiles a set's aggregate at drawn FX rates, as comps.Set.Multiple works it
+// out (and the exact kernel, valuation's kernel.aggregate): each comparable not excluded
+// (nor, in a set that skips them, without a positive metric) priced, its value and a
+// money metric converted to the set's currency, its multiple value / metric or its
+// printed one; then their mean, or Σ value × multiple over Σ value, a quotient by a sum
+// derived at each draw.
+func (c *compiler) aggregate(set comps.Set) (poly, error) {
+	var sum, num, den poly
+	n := 0
+	for _, co := range set.Companies {
+		metric, ok := co.Metrics[set.Metric]
+		if _, out := set.Exclude[co.Ticker]; out || set.SkipUnpriced && (!ok || metric.Sign() <= 0) {
+			continue
+		}
+		mv, multiple, err := c.price(set, co)
+		if err != nil {
+			return nil, err
+		}
+		sum, num, den, n = sum.add(multiple).simplify(), num.add(mv.mul(multiple)).simplify(), den.add(mv).simplify(), n+1
+	}
+	if _, weighted := set.Aggregate.(comps.MarketValueWeighted); weighted {
+		if inv, ok := den.inv(); ok {
+			return num.mul(inv), nil
+		}
+		return c.derive(segments.OpQuo, []poly{num, den})
+	}
+	if n == 0 {
+		return nil, &fault.Error{Pkg: "sensitivity", Field: set.Name, Value: "no comparable priced", Err: fault.ErrFloat}
+	}
+	return sum.scale(1 / float64(n)), nil
+}
+
+// price is a comparable of set priced at drawn FX rates: its market or enterprise value
+// in the set's currency, and its multiple (value / metric, a money metric converted, or
+// its printed one, converted for a per-user one).
+func (c *compiler) price(set comps.Set, co comps.Company) (mv, multiple poly, err error) {
+	cur := set.Currency
+	if cur == "" {
+		cur = set.Companies[0].Currency
+	}
+	convert := func(x decimal.Decimal, from comps.Currency) (poly, error) {
+		if from == cur {
+			return constant(f64(x)), nil
+		}
+		r, err := c.e.base.FX.Pair(from, cur)
+		if err != nil {
+			return nil, err
+		}
+		rate, err := c.rate(r)
+		return constant(f64(x)).mul(rate), err
+	}
+	value := co.MarketCap
+	if set.Enterprise {
+		value = co.EnterpriseValue
+	}
+	v, err := value()
+	if err != nil {
+		return nil, nil, err
+	}
+	if mv, err = convert(v, co.Currency); err != nil {
+		return nil, nil, err
+	}
+	if p, ok := co.Multiples[set.Metric]; ok && set.Money {
+		return mv, constant(f64(p)), nil
+	} else if ok {
+		multiple, err = convert(p, co.Currency)
+		return mv, multiple, err
+	}
+	figure := constant(f64(co.Metrics[set.Metric]))
+	if set.Money {
+		from := co.Reporting
+		if from == "" {
+			from = co.Currency
+		}
+		if figure, err = convert(co.Metrics[set.Metric], from); err != nil {
+			return nil, nil, err
+		}
+	}
+	inv, ok := figure.simplify().inv() // a constant times rates: a monomial
+	if !ok {
+		return nil, nil, &fault.Error{Pkg: "sensitivity", Field: set.Name, Value: "a metric converted at no monomial rate", Err: fault.ErrFloat}
+	}
+	return mv, mv.mul(inv), nil
 }
 
 // expression compiles an Expression's formula over the segment's lines in the valuation
@@ -967,13 +1071,15 @@ func (c *compiler) own(l *checkList, x poly, r ref) {
 }
 
 // crossed adds the checks that each rate crossed through a third currency the model
-// converts at (a part's, a bridge item's), a product of legs a draw moves, stays within
+// converts at (a part's, its comparables', a bridge item's), a product of legs a draw
+// moves, stays within
 // comps.RateBounds, as comps.FX.Pair refuses one outside.
 func (c *compiler) crossed(l *checkList) error {
 	m := c.e.base
 	rates := make([]comps.Rate, 0, len(m.Parts)+len(m.Bridge.Items))
 	for _, pv := range c.e.result.Parts {
 		rates = append(rates, pv.FX)
+		rates = append(rates, pv.Multiple.Rates...) // a set's conversions of its comparables
 	}
 	for _, it := range m.Bridge.Items {
 		if it.Currency != "" && it.Currency != m.Currency {

@@ -1006,3 +1006,42 @@ func TestFloatReviewTwo(t *testing.T) {
 		t.Errorf("users left out at zero, drawn: %v, want fault.ErrFloat", err)
 	}
 }
+
+// TestFloatComparablesFX: an FX rate that converts comparables can be drawn: the float64
+// program works a mean or market-value-weighted set out at each draw, as comps does, and
+// agrees with the decimal engine to 1e-12 (valuation/workbook/testdata/currencies.json:
+// HK$ and US$ peers in a US$ set weighted by market value, CNY revenue in an EV/S mean;
+// examples/models/holdco-tech.json: a rate the table gives the other way round). A median
+// set has no float form at a drawn rate.
+func TestFloatComparablesFX(t *testing.T) {
+	cur, err := modelfile.LoadModel(filepath.Join("..", "workbook", "testdata", "currencies.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(cur, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	floatAgrees(t, e, []string{"fx/USD/HKD", "fx/CNY/HKD", "forecast/2025/mau"}, []float64{7, 0.9, 500}, []float64{8.5, 1.3, 700},
+		[]string{"target", "part/live/value", "part/ads/value"}, 400, 51)
+	tech, err := modelfile.LoadModel(filepath.Join("..", "..", "examples", "models", "holdco-tech.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err = New(tech, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	floatAgrees(t, e, []string{"fx/USD/HKD"}, []float64{7}, []float64{8.5}, []string{"target", "part/social_ads/value"}, 300, 52)
+
+	mm := cur.Parts[0].Method.(valuation.Multiple)
+	mm.Comps = mm.Comps.Clone()
+	mm.Comps.Aggregate = comps.Median{}
+	cur.Parts[0].Method = mm
+	if e, err = New(cur, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{e: e, vars: []string{"fx/USD/HKD"}}
+	if _, err := c.program("target"); !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "aggregated by median") {
+		t.Errorf("a median set at a drawn rate: %v, want fault.ErrFloat", err)
+	}
+}
