@@ -152,6 +152,15 @@ type Spec struct {
 	UserBase Metric
 }
 
+// Users returns the line of the segment's own users, which OwnUsers names: UserBase, or
+// the platform's MAU when it is empty.
+func (s Spec) Users() Metric {
+	if s.UserBase == "" {
+		return MAU
+	}
+	return s.UserBase
+}
+
 // Input is one input of a driver model.
 type Input struct {
 	Metric Metric
@@ -409,8 +418,5 @@ func forecast(d Driver, u Users, last map[Metric]decimal.Decimal) ([]Line, Metri
 		}
 		lines = append(lines, Line{Metric: l.Metric, Label: l.Label, Unit: l.Unit, Places: l.Places, Value: v, Display: l.Display})
 	}
-	if s.UserBase == "" {
-		s.UserBase = MAU
-	}
-	return lines, s.UserBase, s.Inputs, values, nil
+	return lines, s.Users(), s.Inputs, values, nil
 }

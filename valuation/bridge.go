@@ -72,9 +72,20 @@ func (k ItemKind) Formula() segments.Formula {
 	return segments.Formula{}
 }
 
-// fields are an item's figures by the names its kind's Formula reads, at rate.
-func (it Item) fields(rate decimal.Decimal) map[segments.Metric]decimal.Decimal {
-	return map[segments.Metric]decimal.Decimal{"amount": it.Amount, "shares": it.Shares, "price": it.Price, "discount": it.Discount, "rate": rate}
+// field returns the item's figure that its kind's Formula names (amount, shares, price
+// or discount); rate is the Formula's FX rate, not a field.
+func (it Item) field(name segments.Metric) decimal.Decimal {
+	switch name {
+	case "amount":
+		return it.Amount
+	case "shares":
+		return it.Shares
+	case "price":
+		return it.Price
+	case "discount":
+		return it.Discount
+	}
+	return decimal.Decimal{}
 }
 
 // MarshalText writes the kind by name.
@@ -399,8 +410,13 @@ func (it Item) value(rate decimal.Decimal) decimal.Decimal {
 	if f.Op == 0 {
 		return decimal.Decimal{}
 	}
-	fields := it.fields(rate)
-	v, _ := f.Eval(func(m segments.Metric) decimal.Decimal { return fields[m] }, nil, "value") // no division
+	get := func(m segments.Metric) decimal.Decimal {
+		if m == "rate" {
+			return rate
+		}
+		return it.field(m)
+	}
+	v, _ := f.Eval(get, nil, "value") // no division
 	return v
 }
 

@@ -571,11 +571,7 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 		env[l.Metric] = r
 		out[string(l.Metric)] = r
 	}
-	if spec.UserBase != "" {
-		out[string(segments.OwnUsers)] = env[spec.UserBase]
-	} else {
-		out[string(segments.OwnUsers)] = mau
-	}
+	out[string(segments.OwnUsers)] = env[spec.Users()] // env holds mau too
 	k.lines[[2]int{y, j}] = out
 	return out
 }
@@ -675,8 +671,8 @@ func (k *kernel) expression(i int, f segments.Formula) exact.Poly {
 	env := map[segments.Metric]exact.Poly{}
 	omit := map[segments.Metric]bool{}
 	own := segments.MAU // what "users" reads, as a Year's line finds it
-	if d := p.m.Plan.Segments[j].Drivers[p.m.Year]; d != nil && d.Spec().UserBase != "" {
-		own = d.Spec().UserBase
+	if d := p.m.Plan.Segments[j].Drivers[p.m.Year]; d != nil {
+		own = d.Spec().Users()
 	}
 	for _, l := range specLines(p.m.Plan.Segments[j].Drivers[p.m.Year]) {
 		omit[l.Metric] = l.OmitZero
@@ -896,10 +892,8 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 			return exact.Poly{}
 		}
 		env := map[segments.Metric]exact.Poly{"rate": k.rate(r)}
-		for name, base := range it.fields(decimal.Decimal{}) {
-			if name != "rate" {
-				env[name] = k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: string(name)}, base)
-			}
+		for _, name := range []segments.Metric{"amount", "shares", "price", "discount"} {
+			env[name] = k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: string(name)}, it.field(name))
 		}
 		v := k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false }) // ItemKind.Formula, as Item.value
 		if it.Kind == ListedStake || it.Kind == UnlistedStake {

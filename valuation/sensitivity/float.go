@@ -825,10 +825,7 @@ func (c *compiler) expression(segment string, f segments.Formula, fx comps.Rate)
 		return nil, err
 	}
 	spec := seg.Drivers[m.Year].Spec() // the model valued: the segment runs in the year
-	own := segments.MAU                // the segment's own users ("users"), as a Year's line finds them
-	if spec.UserBase != "" {
-		own = spec.UserBase
-	}
+	own := spec.Users()                // the segment's own users ("users"), as a Year's line finds them
 	env := maps.Clone(lines)
 	env[segments.OwnUsers] = lines[own]
 	var omitted error // a line the forecast leaves out at zero, which a draw may make zero

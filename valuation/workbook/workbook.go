@@ -1063,8 +1063,8 @@ func (b *book) expression(pv valuation.PartValue, e valuation.Expression, row in
 	missing := ""
 	own := segments.MAU // the segment's own users, as a Year's line finds them
 	for _, s := range b.m.Plan.Segments {
-		if d := s.Drivers[b.m.Year]; s.Name == pv.Segment && d != nil && d.Spec().UserBase != "" {
-			own = d.Spec().UserBase
+		if d := s.Drivers[b.m.Year]; s.Name == pv.Segment && d != nil {
+			own = d.Spec().Users()
 		}
 	}
 	at := func(m segments.Metric) string {

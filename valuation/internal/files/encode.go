@@ -127,9 +127,7 @@ func FromModel(m valuation.Model) (File, error) {
 func userBase(p segments.Plan, segment string, year int) segments.Metric {
 	for _, s := range p.Segments {
 		if d := s.Drivers[year]; d != nil && s.Name == segment {
-			if ub := d.Spec().UserBase; ub != "" {
-				return ub
-			}
+			return d.Spec().Users()
 		}
 	}
 	return segments.MAU
