@@ -206,3 +206,38 @@ func ExampleModel_Prepare() {
 	// MAU 600: HK$424.6
 	// MAU 0: segments: 2021: mau 0: must be positive
 }
+
+// Evaluator.Float runs the same query's kernel in float64, for the millions of draws of
+// a Monte Carlo run: a point the decimal path refuses is refused for the reason of the
+// first check it fails, and the rest agree with Eval to about 1e-12.
+func ExampleEvaluator_Float() {
+	p, err := kuaishou2021.Model().Prepare(valuation.PrepareOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	mau, dau := key.Forecast(2021, "", "mau"), key.Forecast(2021, "", "dau")
+	q, err := p.Query([]key.Key{mau, dau}, []key.Key{key.Scalar(key.Target)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reasons, err := q.Float()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ev := q.Evaluator() // one per goroutine
+	out := make([]float64, 1)
+	for _, x := range [][]float64{{500, 260}, {600, 310}, {500, 520}} {
+		if k := ev.Float(x, out); k >= 0 {
+			fmt.Printf("MAU %v, DAU %v: %s\n", x[0], x[1], reasons[k])
+			continue
+		}
+		fmt.Printf("MAU %v, DAU %v: HK$%.1f\n", x[0], x[1], out[0])
+	}
+	// Output:
+	// MAU 500, DAU 260: HK$353.8
+	// MAU 600, DAU 310: HK$424.6
+	// MAU 500, DAU 520: forecast/2021/dau above forecast/2021/mau
+}

@@ -46,6 +46,9 @@ type Query struct {
 	regs    []exact.Reg    // the register of each output
 	head    *head          // the kernel's stage before its program; nil when it has none
 	tail    *tail          // the kernel's stage after equity; nil when it has none
+	why     string         // what the kernel does not compile, when prog is nil
+	fonce   sync.Once      // compiles the float64 form (Query.Float)
+	float   floatForm
 }
 
 // Query compiles moves and outputs. Each move must name an assumption of the model, at
@@ -97,7 +100,11 @@ func (sc *scope) read(years []int, k key.Key) {
 // kernel compiles the query's kernel once, when an evaluator first needs it: a point
 // valued alone (Query.Eval) costs less by the decimal path than a compilation.
 func (q *Query) kernel() *exact.Program {
-	q.once.Do(func() { q.prog, q.regs, q.head, q.tail = newKernel(q).compile() })
+	q.once.Do(func() {
+		k := newKernel(q)
+		q.prog, q.regs, q.head, q.tail = k.compile()
+		q.why = k.why
+	})
 	return q.prog
 }
 
@@ -123,7 +130,11 @@ type Evaluator struct {
 	q         *Query
 	m         *exact.Machine
 	in        []decimal.Decimal // the machine's inputs: the point's values, then the head's
+	exact     bool              // runs the kernel (Query.Evaluator), while the query has one
 	fallbacks int
+	ff        *floatForm    // the query's float64 form, once Float has run
+	f         *exact.Floats // its program in float64
+	fin       []float64     // its inputs, when the head adds some
 }
 
 // Fallbacks returns how many points the evaluator has left to the decimal path: every
@@ -132,15 +143,9 @@ type Evaluator struct {
 // points are all valid and whose query is Exact should see none.
 func (e *Evaluator) Fallbacks() int { return e.fallbacks }
 
-// Evaluator returns an evaluator of the query, compiling the query's exact kernel the
-// first time one is asked for.
-func (q *Query) Evaluator() *Evaluator {
-	e := &Evaluator{q: q}
-	if prog := q.kernel(); prog != nil {
-		e.m = prog.Machine()
-	}
-	return e
-}
+// Evaluator returns an evaluator of the query. The query's exact kernel is compiled the
+// first time an evaluator needs it.
+func (q *Query) Evaluator() *Evaluator { return &Evaluator{q: q, exact: true} }
 
 // Eval is Query.Eval on the evaluator's registers.
 func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
@@ -174,8 +179,15 @@ func (e *Evaluator) Eval(values, out []decimal.Decimal) error {
 // value (and to report the error of).
 func (e *Evaluator) kernel(values, out []decimal.Decimal) bool {
 	q := e.q
-	if e.m == nil {
+	if !e.exact {
 		return false
+	}
+	if e.m == nil {
+		prog := q.kernel()
+		if e.exact = prog != nil; !e.exact {
+			return false
+		}
+		e.m = prog.Machine()
 	}
 	in := values
 	if q.head != nil {
@@ -274,7 +286,7 @@ func (k *kernel) earningsRate() {
 	}
 	r, err := m.FX.Pair(comps.Currency(m.Plan.Currency), m.Currency)
 	if err != nil {
-		k.ok = false
+		k.refuse("the P&L at a rate the FX table does not give")
 		return
 	}
 	k.rate(r)
@@ -343,6 +355,7 @@ type kernel struct {
 	lines   map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig     map[int]exact.Poly               // of a part, checked
 	ok      bool
+	why     string             // the first thing refused (refuse)
 	head    *head              // the stage before the program; nil when none
 	avg     map[int]exact.Reg  // a part's aggregate, an input the head works out
 	agg     map[int]bool       // parts whose aggregate the program computes at a moved FX rate
@@ -408,7 +421,8 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 		switch part.Method.(type) {
 		case Multiple, Fixed, Expression:
 		default:
-			return nil, nil, nil, nil // a Method of the caller's: the decimal path values it
+			k.refuse(key.Part(part.Segment, "value").String() + ", a Method of the caller's") // the decimal path values it
+			return nil, nil, nil, nil
 		}
 	}
 	k.checks()
@@ -424,6 +438,9 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	k.earningsRate()
 	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
 	for i, o := range k.q.outputs {
+		if _, moved := k.move[key.Scalar(key.Price)]; t != nil && o == key.Scalar(key.Upside) && moved {
+			k.labeled(key.Price+" not above 0: no upside", func() { k.b.PPositive(k.leaf(key.Scalar(key.Price), p.m.Price)) })
+		}
 		if t != nil && afterEquity(o) {
 			t.outputs, regs[i] = append(t.outputs, i), t.equity // the stage writes it
 			continue
@@ -456,19 +473,18 @@ func (k *kernel) leaf(key key.Key, base decimal.Decimal) exact.Poly {
 
 // checks adds the range of every moved assumption, as Model.Value checks it: users
 // positive and DAU at most MAU, driver inputs in their ranges, averages positive,
-// premiums above -1, shares positive, the price not negative. Each moved year's every
-// line is compiled too, so that a division by zero in it fails the point (lines no output
-// reads cost nothing more: the program drops them, keeping the checks).
+// premiums above -1, shares positive, the price not negative, and the bounds some have
+// of their own (own). Each moved year's every line is compiled too, so that a division by
+// zero in it fails the point (lines no output reads cost nothing more: the program drops
+// them, keeping the checks). Each check is given the reason a point failing it is refused
+// for (exact.Builder.Because), which Monte Carlo counts its invalid draws by.
 func (k *kernel) checks() {
 	b := k.b
-	one := k.konst(decimal.NewFromInt(1))
 	years := map[int]bool{}
 	for i, a := range k.q.moves {
 		x := exact.PReg(b.Input(i))
 		k.inRange(a, x)
-		if a.Key.Space == key.SpaceBridge && a.Key.Name == "discount" {
-			b.PPositive(b.PAdd(one, b.PMul(k.konst(decimal.NewFromInt(-1)), x))) // a discount below 1
-		}
+		k.own(a, x)
 		if a.Key.Space == key.SpaceForecast {
 			years[a.Key.Year] = true
 		}
@@ -478,9 +494,10 @@ func (k *kernel) checks() {
 			continue
 		}
 		mau, dau := k.user(y)
-		b.PPositive(mau)
-		b.PNonNegative(dau)
-		b.PAtMost(dau, mau)
+		mauKey, dauKey := key.Forecast(y, "", string(segments.MAU)).String(), key.Forecast(y, "", string(segments.DAU)).String()
+		k.labeled(mauKey+" not above 0", func() { b.PPositive(mau) })
+		k.labeled(dauKey+" below 0", func() { b.PNonNegative(dau) })
+		k.labeled(dauKey+" above "+mauKey, func() { b.PAtMost(dau, mau) })
 		for j, s := range k.q.p.m.Plan.Segments {
 			if s.Drivers[y] == nil {
 				continue // not started: no lines
@@ -492,29 +509,67 @@ func (k *kernel) checks() {
 	}
 }
 
+// refuse marks the query outside the kernel's reach, what says why.
+func (k *kernel) refuse(what string) {
+	if k.ok {
+		k.why = what
+	}
+	k.ok = false
+}
+
+// labeled runs add, the checks it adds given reason (exact.Builder.Because).
+func (k *kernel) labeled(reason string, add func()) {
+	done := k.b.Because(reason)
+	add()
+	done()
+}
+
 // inRange adds the range of a moved assumption's kind, its value x: a rate in [0, 1], a
 // margin in [-1, 1], money and prices not negative, multiples and share counts positive,
 // a premium above -1, an FX rate within comps.RateBounds.
 func (k *kernel) inRange(a Assumption, x exact.Poly) {
-	b := k.b
+	b, name := k.b, a.Key.String()
 	one := k.konst(decimal.NewFromInt(1))
+	atLeast := func(lo decimal.Decimal) { // x ≥ lo
+		k.labeled(name+" below "+fault.Plain(lo), func() { b.PNonNegative(b.PAdd(x, k.konst(lo.Neg()))) })
+	}
+	atMost := func(hi decimal.Decimal) {
+		k.labeled(name+" above "+fault.Plain(hi), func() { b.PAtMost(x, k.konst(hi)) })
+	}
 	switch a.Kind {
 	case KindRate:
-		b.PNonNegative(x)
-		b.PAtMost(x, one)
+		atLeast(decimal.Decimal{})
+		atMost(decimal.NewFromInt(1))
 	case KindMargin:
-		b.PNonNegative(b.PAdd(x, one))
-		b.PAtMost(x, one)
+		atLeast(decimal.NewFromInt(-1))
+		atMost(decimal.NewFromInt(1))
 	case KindMoney, KindPrice:
-		b.PNonNegative(x)
+		atLeast(decimal.Decimal{})
 	case KindMultiple, KindShares:
-		b.PPositive(x)
+		k.labeled(name+" not above 0", func() { b.PPositive(x) })
 	case KindPremium:
-		b.PPositive(b.PAdd(one, x))
+		k.labeled(name+" not above -1", func() { b.PPositive(b.PAdd(one, x)) })
 	case KindFX:
 		lo, hi := comps.RateBounds()
-		b.PNonNegative(b.PAdd(x, k.konst(lo.Neg())))
-		b.PAtMost(x, k.konst(hi))
+		atLeast(lo)
+		atMost(hi)
+	}
+}
+
+// own adds the bounds some assumptions have of their own, as Model.Value checks them, on
+// x, the moved assumption a: a discount (the holding company's or a stake's) and the
+// horizon's rate below 1, the horizon's years at most MaxHorizonYears, the price above
+// zero when the dilution is at the price.
+func (k *kernel) own(a Assumption, x exact.Poly) {
+	b, name, m := k.b, a.Key.String(), k.q.p.m
+	one := k.konst(decimal.NewFromInt(1))
+	switch {
+	case a.Key.Space == key.SpaceBridge && a.Key.Name == "discount", a.Key == key.Key{Space: key.SpaceHorizon, Name: "rate"}:
+		k.labeled(name+" not below 1", func() { b.PPositive(b.PAdd(one, b.PMul(k.konst(decimal.NewFromInt(-1)), x))) })
+	case a.Key == key.Key{Space: key.SpaceHorizon, Name: "years"}:
+		k.labeled(name+" above "+strconv.Itoa(MaxHorizonYears), func() { b.PAtMost(x, k.konst(decimal.NewFromInt(MaxHorizonYears))) })
+	case a.Key == key.Scalar(key.Price) && !m.Dilution.IsZero() && m.Dilution.Basis == AtPrice:
+		k.labeled(name+" not above 0, and the dilution is at the price", func() { b.PPositive(x) })
 	}
 }
 
@@ -547,7 +602,7 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	s := p.m.Plan.Segments[j]
 	d := s.Drivers[y]
 	if d == nil { // not started: a line of it is an error on the decimal path
-		k.ok = false
+		k.refuse("a line of a segment not started")
 		return map[string]exact.Poly{}
 	}
 	spec, vals := d.Spec(), d.Values()
@@ -567,7 +622,8 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	}
 	out := map[string]exact.Poly{}
 	for _, l := range spec.Lines {
-		r := k.formula(l.Formula, env, prev)
+		var r exact.Poly
+		k.labeled(key.Forecast(y, s.Name, string(l.Metric)).String()+" divides by zero", func() { r = k.formula(l.Formula, env, prev) })
 		env[l.Metric] = r
 		out[string(l.Metric)] = r
 	}
@@ -589,7 +645,7 @@ func (k *kernel) line(y, j int, metric string) exact.Poly {
 	case segments.DAU:
 		return dau
 	}
-	k.ok = false
+	k.refuse("a figure no segment has")
 	return exact.Poly{}
 }
 
@@ -680,11 +736,13 @@ func (k *kernel) expression(i int, f segments.Formula) exact.Poly {
 	f.Walk(func(g segments.Formula) {
 		if g.Op == segments.OpRef {
 			env[g.Ref] = k.line(p.m.Year, j, string(g.Ref))
-			if omit[g.Ref] || g.Ref == segments.OwnUsers && omit[own] {
-				k.b.PNonZero(env[g.Ref]) // the forecast leaves it out at zero: Expression.Value finds no line
+			if omit[g.Ref] || g.Ref == segments.OwnUsers && omit[own] { // the forecast leaves it out at zero: Expression.Value finds no line
+				k.labeled(key.Part(p.m.Parts[i].Segment, "value").String()+" reads "+string(g.Ref)+", a line the forecast leaves out at zero, at zero",
+					func() { k.b.PNonZero(env[g.Ref]) })
 			}
 		}
 	})
+	defer k.b.Because(key.Part(p.m.Parts[i].Segment, "value").String() + " divides by zero")()
 	return k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false })
 }
 
@@ -717,7 +775,7 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 		a, errA := k.q.p.m.FX.Pair(r.From, r.Via)
 		b, errB := k.q.p.m.FX.Pair(r.Via, r.To)
 		if errA != nil || errB != nil {
-			k.ok = false
+			k.refuse("a rate the FX table does not give")
 			return exact.Poly{}
 		}
 		legs = []comps.Rate{a, b}
@@ -727,7 +785,7 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	for i, l := range legs {
 		x := k.konst(l.Rate)
 		if _, ok := k.move[key.FX(string(l.To), string(l.From))]; ok { // the table gives it the other way
-			x, moved = k.b.PApply(inverse, k.leaf(key.FX(string(l.To), string(l.From)), decimal.Decimal{})), true
+			x, moved = k.b.PApply(inverse, inverseFloat, k.leaf(key.FX(string(l.To), string(l.From)), decimal.Decimal{})), true
 		}
 		if _, ok := k.move[key.FX(string(l.From), string(l.To))]; ok {
 			x, moved = k.leaf(key.FX(string(l.From), string(l.To)), l.Rate), true
@@ -740,8 +798,9 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	}
 	if moved && r.Via != "" { // a crossed rate within comps.RateBounds, as FX.Pair refuses one outside
 		lo, hi := comps.RateBounds()
-		k.b.PNonNegative(k.b.PAdd(out, k.konst(lo.Neg())))
-		k.b.PAtMost(out, k.konst(hi))
+		name := key.FX(string(r.From), string(r.To)).String() + " crossed through " + string(r.Via)
+		k.labeled(name+" below "+fault.Plain(lo), func() { k.b.PNonNegative(k.b.PAdd(out, k.konst(lo.Neg()))) })
+		k.labeled(name+" above "+fault.Plain(hi), func() { k.b.PAtMost(out, k.konst(hi)) })
 	}
 	return out
 }
@@ -794,11 +853,11 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 		num, den, n = b.PAdd(num, b.PMul(mv, multiple)), b.PAdd(den, mv), n+1
 	}
 	if _, weighted := set.Aggregate.(comps.MarketValueWeighted); weighted {
-		b.PPositive(den)
+		k.labeled(set.Name+": market value not above 0", func() { b.PPositive(den) })
 		return b.PQuo(num, den, segments.DivPlaces)
 	}
 	if n == 0 {
-		k.ok = false
+		k.refuse("a set with no comparable priced")
 		return zero
 	}
 	return b.PQuo(sum, k.konst(decimal.NewFromInt(int64(n))), segments.DivPlaces)
@@ -820,7 +879,7 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 		}
 		r, err := fx.Pair(from, cur)
 		if err != nil {
-			k.ok = false
+			k.refuse("a rate the FX table does not give")
 			return k.konst(x)
 		}
 		return b.PMul(k.konst(x), k.rate(r))
@@ -831,7 +890,7 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 	}
 	v, err := value()
 	if err != nil {
-		k.ok = false
+		k.refuse("a comparable without a market value")
 		return k.konst(v), k.konst(v)
 	}
 	mv = convert(v, c.Currency)
@@ -840,6 +899,7 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 	} else if ok {
 		return mv, convert(p, c.Currency)
 	}
+	defer k.b.Because(set.Name + ": " + c.Ticker + "'s " + set.Metric.String() + " zero")()
 	metric := k.konst(c.Metrics[set.Metric])
 	if set.Money {
 		from := c.Reporting
@@ -855,6 +915,9 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 // rule (comps.Rate.Inverse), whose places depend on the rate's digits, run by the kernel
 // as it is.
 func inverse(d decimal.Decimal) decimal.Decimal { return comps.Rate{Rate: d}.Inverse().Rate }
+
+// inverseFloat is inverse in float64, for the program run in float64 (Evaluator.Float).
+func inverseFloat(x float64) float64 { return 1 / x }
 
 // convertsComparables reports whether an FX rate converts the comparables of a part
 // valued: its sets' multiples move with it.
@@ -888,7 +951,7 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 		r, err := p.m.FX.Pair(it.Currency, p.m.Currency)
 		f := it.Kind.Formula()
 		if err != nil || f.Op == 0 {
-			k.ok = false
+			k.refuse("a bridge item at a rate the FX table does not give")
 			return exact.Poly{}
 		}
 		env := map[segments.Metric]exact.Poly{"rate": k.rate(r)}
@@ -924,7 +987,7 @@ func (k *kernel) partFigure(i int) exact.Poly {
 	j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == part.Segment })
 	figure := k.line(p.m.Year, j, string(part.Method.(Multiple).Metric))
 	if k.ok {
-		k.b.PPositive(figure)
+		k.labeled(key.Part(part.Segment, "metric").String()+" not above 0", func() { k.b.PPositive(figure) })
 	}
 	k.fig[i] = figure
 	return figure
@@ -974,7 +1037,7 @@ func (k *kernel) scalar(name string) (exact.Poly, bool) {
 		return target, true
 	case key.Upside:
 		price := k.leaf(key.Scalar(key.Price), p.m.Price)
-		b.PPositive(price)
+		k.labeled(key.Price+" not above 0: no upside", func() { b.PPositive(price) })
 		return b.PAdd(b.PQuo(target, price, segments.DivPlaces), k.konst(decimal.NewFromInt(-1))), true
 	}
 	return exact.Poly{}, false
@@ -995,7 +1058,7 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		}
 	}
 	if !ok {
-		k.ok = false
+		k.refuse("output " + o.String())
 		return exact.Poly{}
 	}
 	return r
@@ -1036,7 +1099,7 @@ func (k *kernel) forecastOutput(o key.Key) (exact.Poly, bool) {
 		r := k.line(o.Year, j, o.Name)
 		for _, l := range specLines(p.m.Plan.Segments[j].Drivers[o.Year]) {
 			if l.OmitZero && string(l.Metric) == o.Name {
-				b.PNonZero(r) // the forecast leaves it out when zero, and Lookup fails
+				k.labeled(o.String()+", a line the forecast leaves out at zero, at zero", func() { b.PNonZero(r) }) // the forecast leaves it out when zero, and Lookup fails
 			}
 		}
 		return r, true

@@ -250,7 +250,7 @@ func TestFormulaFloor(t *testing.T) {
 // 30,000, 62.4 a share (66 uncapped). A grid over the margin crosses the cap: 10% gives
 // 1,200 (48), 15% 1,800 (57), 20% the cap (62.4), each point as Model.Value gives it,
 // value and exponent, computed by the exact kernel. Monte Carlo runs over a figure outside
-// the min, and over the margin, whose min the float64 program works out at each draw.
+// the min, and over the margin, whose min the float64 program (the kernel's) takes at each draw.
 func TestFormulaMinMax(t *testing.T) {
 	b, err := os.ReadFile("testdata/capped.json")
 	if err != nil {
@@ -323,7 +323,7 @@ func TestFormulaMinMax(t *testing.T) {
 	if err != nil || s.Mean < 62.3 || s.Mean > 62.5 {
 		t.Errorf("Monte Carlo over MAU: mean %g, %v; want 62.4 ± 0.1 (advertising at 100 a user moves it ±1)", s.Mean, err)
 	}
-	// Over the margin itself the float64 program works the min out at each draw. By
+	// Over the margin itself the float64 program takes the min at each draw. By
 	// hand, the target is 180 × margin + 30 below the cap at 0.18 and 62.4 above it: its
 	// mean over U(0.1, 0.2) is 10 × [90 m² + 30 m] from 0.1 to 0.18 + 0.2 × 62.4 = 44.16
 	// + 12.48 = 56.64, its least 48 and its greatest 62.4.

@@ -130,7 +130,7 @@ func BenchmarkFloatTarget(b *testing.B) {
 	}
 	x, y := []float64{571.68, -0.2, 0.45}, make([]float64, 1)
 	for b.Loop() {
-		if eval(x, y) >= 0 {
+		if eval(0, x, y) >= 0 {
 			b.Fatal("invalid")
 		}
 	}

@@ -11,6 +11,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
 	"github.com/sotpkit/sotp/valuation/internal/pad"
@@ -19,18 +22,19 @@ import (
 
 // MonteCarlo describes a Monte Carlo run of one output over random inputs.
 //
-// Monte Carlo, Morris and Sobol runs are float64, and this is the one boundary where
-// money passes through a float: float.go compiles the outputs, from the drivers' formulas
-// (segments.Spec), the Multiple parts and the bridge, into a program over the drawn
-// inputs, and a test holds it to the decimal engine within 1e-9 relative on 1,000 random
+// Monte Carlo, Morris, Sobol and Shapley runs are float64: each evaluates the model's
+// valuation.Query of its outputs over the drawn inputs by Evaluator.Float, the exact
+// kernel's own program run in float64 (the one boundary where money passes through a
+// float), which a test holds to the decimal engine within 1e-12 relative on 1,000 random
 // points. Draws go through each distribution's quantile function from uniforms made as
 // Sampling says: a PCG stream per block of 1,024 draws seeded with (Seed, block), Latin
 // hypercube strata, or a scrambled Sobol' sequence (QuasiRandom: Joe and Kuo's direction
 // numbers) whose points depend on their index only; results are identical for any number
 // of workers. Truncation to an assumption's range and a Gaussian-copula correlation act
-// on those uniforms. The float path applies the decimal path's validity rules: a draw the
-// exact engine would refuse (DAU above MAU, a rate outside [0, 1], a figure priced at zero
-// or below, an output not finite) is never valued; it is counted by reason in
+// on those uniforms. The float path applies the kernel's checks, the decimal path's rules:
+// a draw the exact engine would refuse (DAU above MAU, a rate outside [0, 1], a figure
+// priced at zero or below, a division by zero, an output not finite) is never valued; it
+// is counted by the reason of the first check it fails in
 // Summary.Invalid and Indices.Invalid, or fails the run with ErrInvalidDraw when
 // FailOnInvalid is set.
 type MonteCarlo struct {
@@ -159,7 +163,9 @@ type paddedWorker struct {
 	_       [64]byte
 	rng     rand.PCG
 	x, u, z []float64
-	invalid []int // draws refused, by check; the last counts outputs not finite
+	invalid []int                // draws refused, by reason
+	ev      *valuation.Evaluator // the run's query, on this worker
+	y       []float64            // its output
 	_       [64]byte
 }
 
@@ -212,14 +218,13 @@ type mcRun struct {
 	e       *Engine
 	mc      MonteCarlo
 	s       *sampler
-	pr      program
-	g       guard
-	checks  []check
-	th, z   float64     // the threshold of Summary.PAbove; the confidence's normal quantile
-	looks   bool        // the run draws in rounds and looks at its statistics after each
-	stops   bool        // at the first look where every precision asked for is met
-	samples []float64   // read back by the summary's passes, else replayed (nil)
-	pilot   [][]float64 // when replayed: the valid outputs of the first pilotBlocks blocks, by block
+	vq      *valuation.Query // the output over the inputs, run in float64 (valuation.Evaluator.Float)
+	reasons []string         // why a draw may be refused, by Evaluator.Float's index
+	th, z   float64          // the threshold of Summary.PAbove; the confidence's normal quantile
+	looks   bool             // the run draws in rounds and looks at its statistics after each
+	stops   bool             // at the first look where every precision asked for is met
+	samples []float64        // read back by the summary's passes, else replayed (nil)
+	pilot   [][]float64      // when replayed: the valid outputs of the first pilotBlocks blocks, by block
 	stats   []blockStats
 	workers []paddedWorker
 	drawn   int
@@ -277,15 +282,11 @@ func (r *mcRun) compile(ctx context.Context) error {
 	if r.s, err = newSampler(ctx, mc.Inputs, bounds, mc.Correlation, mc.Draws, mc.Seed, mc.Sampling, 1, 1); err != nil {
 		return err
 	}
-	c := compiler{e: r.e, vars: inputNames(mc.Inputs)}
-	if r.pr, err = c.program(mc.Output); err != nil {
+	if r.vq, err = r.e.floatQuery([]string{mc.Output}, mc.Inputs); err != nil {
 		return err
 	}
-	if r.checks, err = c.checks(); err != nil {
-		return err
-	}
-	r.g = newGuard(r.checks)
-	return nil
+	r.reasons, err = r.vq.Float()
+	return err
 }
 
 // hold makes the room the run holds its draws in: the outputs, or the pilot's when the
@@ -307,7 +308,8 @@ func (r *mcRun) hold() {
 	for i := range r.workers {
 		d := len(mc.Inputs)
 		r.workers[i].x, r.workers[i].u, r.workers[i].z = pad.Slice[float64](d), pad.Slice[float64](d), pad.Slice[float64](d)
-		r.workers[i].invalid = pad.Slice[int](len(r.checks) + 1)
+		r.workers[i].invalid = pad.Slice[int](len(r.reasons))
+		r.workers[i].ev, r.workers[i].y = r.vq.Evaluator(), pad.Slice[float64](1)
 	}
 }
 
@@ -320,18 +322,13 @@ func (r *mcRun) block(w, b, end int, count bool, visit func(i int, v float64)) {
 	rng.Seed(r.mc.Seed, uint64(b))
 	for i, end := b*blockSize, min((b+1)*blockSize, end); i < end; i++ {
 		r.s.draw(rng, i, 0, x, u, z)
-		if k := r.g.first(x); k >= 0 {
+		if k := st.ev.Float(x, st.y); k >= 0 {
 			if count {
 				st.invalid[k]++
 			}
 			visit(i, math.NaN())
-		} else if v := r.pr.eval(x); notNumber(v) {
-			if count {
-				st.invalid[len(r.checks)]++
-			}
-			visit(i, math.NaN())
 		} else {
-			visit(i, v)
+			visit(i, st.y[0])
 		}
 	}
 }
@@ -414,7 +411,7 @@ func (r *mcRun) summarize(ctx context.Context) (Summary, error) {
 	for _, st := range stats {
 		valid += st.n
 	}
-	invalid := countInvalid(r.checks, r.workers)
+	invalid := countInvalid(r.reasons, r.workers)
 	if len(invalid) > 0 && (mc.FailOnInvalid || valid < 2) {
 		return Summary{}, &fault.Error{Pkg: "sensitivity", Field: mc.Output, Value: describeInvalid(invalid, drawn), Err: fault.ErrInvalidDraw}
 	}
@@ -472,32 +469,17 @@ func (r *mcRun) reckoned(out *Summary) {
 	}
 }
 
-// firstFailed returns the index of the first check x fails, or -1.
-func firstFailed(checks []check, x []float64) int {
-	for k := range checks {
-		if !checks[k].ok(x) {
-			return k
-		}
-	}
-	return -1
-}
-
 // countInvalid adds up the workers' counts of invalid draws by reason.
-func countInvalid(checks []check, workers []paddedWorker) []Invalid {
+func countInvalid(reasons []string, workers []paddedWorker) []Invalid {
 	var out []Invalid
-	for k := range len(checks) + 1 {
+	for k := range reasons {
 		n := 0
 		for _, w := range workers {
 			n += w.invalid[k]
 		}
-		if n == 0 {
-			continue
+		if n > 0 {
+			out = append(out, Invalid{Reason: reasons[k], Count: n})
 		}
-		reason := notFinite
-		if k < len(checks) {
-			reason = checks[k].reason
-		}
-		out = append(out, Invalid{Reason: reason, Count: n})
 	}
 	return out
 }
@@ -897,3 +879,9 @@ func (s Summary) tables() (table.Table, table.Table) {
 // MarshalJSON writes the summary in sotp's JSON contract: snake_case keys, decimals as exact
 // strings, NaN as null, invalid cells as their errors.
 func (s Summary) MarshalJSON() ([]byte, error) { return jsonx.Marshal(s) }
+
+// notNumber reports whether v is NaN or infinite: a draw, output or statistic that no
+// estimate can use.
+func notNumber(v float64) bool { return !(math.Abs(v) <= math.MaxFloat64) } // one comparison, false for NaN
+
+func f64(d decimal.Decimal) float64 { v, _ := d.Float64(); return v }

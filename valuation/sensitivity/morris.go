@@ -260,7 +260,7 @@ type effects [][]float64
 // evaluate runs a model of m outputs along every trajectory on o's workers (see
 // SobolDesign.evaluate for eval) and returns each output's elementary effects, and each
 // trajectory's reason for being left out (-1: none).
-func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func(x, y []float64) int) ([]effects, []int, error) {
+func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func(w int, x, y []float64) int) ([]effects, []int, error) {
 	r, k, in := d.m.Trajectories, len(d.factors), len(d.m.Inputs)
 	out, bad := d.newEffects(m)
 	type scratch struct {
@@ -280,7 +280,7 @@ func (d *MorrisDesign) evaluate(ctx context.Context, o Options, m int, eval func
 			if bad[t] >= 0 {
 				return
 			}
-			if bad[t] = eval(x, st.y); bad[t] >= 0 {
+			if bad[t] = eval(w, x, st.y); bad[t] >= 0 {
 				return
 			}
 			if i >= 0 {

@@ -159,7 +159,7 @@ func (e *Engine) shapley(ctx context.Context, s Shapley) ([]ShapleyEffects, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.run(ctx, e.opts, bounds, func(_ int, x, y []float64) int { return eval(x, y) }, reasons)
+	return s.run(ctx, e.opts, bounds, eval, reasons)
 }
 
 // Run estimates the Shapley effects of a Go function of the inputs, which returns one

@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/clip"
 	"github.com/sotpkit/sotp/valuation/internal/jsonx"
@@ -365,9 +366,10 @@ type design struct {
 }
 
 // evaluate runs a model of m outputs at every point of the design on o's workers: eval
-// writes the outputs at x to y and returns -1, or the index of the reason x is invalid.
+// writes the outputs at x to y on worker w and returns -1, or the index of the reason x is
+// invalid.
 // bad[j] is the reason of row j's first invalid point, or -1.
-func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(x, y []float64) int) ([]design, []int, error) {
+func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(w int, x, y []float64) int) ([]design, []int, error) {
 	runs, bad := d.newRuns(m)
 	ys := make([][]float64, o.workers((d.s.Samples+blockSize-1)/blockSize))
 	for w := range ys {
@@ -376,7 +378,7 @@ func (d *SobolDesign) evaluate(ctx context.Context, o Options, m int, eval func(
 	err := d.rows(ctx, o, func(w, j int, pts [][]float64) {
 		y := ys[w]
 		for q, x := range pts {
-			if bad[j] = eval(x, y); bad[j] >= 0 {
+			if bad[j] = eval(w, x, y); bad[j] >= 0 {
 				return
 			}
 			d.store(runs, q, j, y)
@@ -452,14 +454,14 @@ func (d *SobolDesign) Run(ctx context.Context, f func(x []float64) []float64) ([
 // to y and returns -1, or 0 for an output not finite. The context it returns is cancelled
 // at f's first misuse (a panic, a result of the wrong length), whose error failed returns
 // once the run is over.
-func callFunc(ctx context.Context, f func(x []float64) []float64, m int) (context.Context, func(x, y []float64) int, func() error, context.CancelFunc) {
+func callFunc(ctx context.Context, f func(x []float64) []float64, m int) (context.Context, func(w int, x, y []float64) int, func() error, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	var once sync.Once
 	var failure error
 	fail := func(err error) {
 		once.Do(func() { failure = err; cancel() })
 	}
-	eval := func(x, y []float64) (bad int) {
+	eval := func(_ int, x, y []float64) (bad int) {
 		defer func() {
 			if r := recover(); r != nil {
 				fail(&fault.Error{Pkg: "sensitivity", Field: "function", Value: "panic: " + clip.String(fmt.Sprint(r), 200), Err: fault.ErrOption})
@@ -558,41 +560,39 @@ func (e *Engine) sobol(ctx context.Context, s Sobol) ([]Indices, error) {
 	return d.analyze(ctx, e.opts, runs, bad, reasons)
 }
 
-// floatModel compiles the outputs over the inputs into an evaluator: it writes the outputs
-// at x to y and returns -1, or the index in reasons of the first reason the decimal engine
-// would refuse x (the last: an output not finite).
-func (e *Engine) floatModel(outputs []string, inputs []Variable) (func(x, y []float64) int, []string, error) {
-	c := compiler{e: e, vars: inputNames(inputs)}
-	progs := make([]program, len(outputs))
-	for i, o := range outputs {
-		var err error
-		if progs[i], err = c.program(o); err != nil {
-			return nil, nil, err
-		}
-	}
-	checks, err := c.checks()
+// floatModel compiles the outputs over the inputs into an evaluator, the model's query
+// run in float64 (valuation.Evaluator.Float): on worker w, it writes the outputs at x to y
+// and returns -1, or the index in reasons of the first reason the decimal engine would
+// refuse x.
+func (e *Engine) floatModel(outputs []string, inputs []Variable) (func(w int, x, y []float64) int, []string, error) {
+	vq, err := e.floatQuery(outputs, inputs)
 	if err != nil {
 		return nil, nil, err
 	}
-	g := newGuard(checks)
-	reasons := make([]string, len(checks)+1)
-	for k := range checks {
-		reasons[k] = checks[k].reason
+	reasons, err := vq.Float()
+	if err != nil {
+		return nil, nil, err
 	}
-	reasons[len(checks)] = notFinite
-	return func(x, y []float64) int {
-		if k := g.first(x); k >= 0 {
-			return k
+	evs := make([]*valuation.Evaluator, e.opts.workers(math.MaxInt))
+	for w := range evs {
+		evs[w] = vq.Evaluator()
+	}
+	return func(w int, x, y []float64) int { return evs[w].Float(x, y) }, reasons, nil
+}
+
+// floatQuery compiles the outputs over the inputs into a query of the prepared model.
+func (e *Engine) floatQuery(outputs []string, inputs []Variable) (*valuation.Query, error) {
+	q, err := e.query(outputs)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]ref, len(inputs))
+	for i, in := range inputs {
+		if refs[i], err = e.resolve(in.Name); err != nil {
+			return nil, err
 		}
-		for k := range progs {
-			v := progs[k].eval(x)
-			if notNumber(v) {
-				return len(checks)
-			}
-			y[k] = v
-		}
-		return -1
-	}, reasons, nil
+	}
+	return e.compile(q, refs)
 }
 
 // analyze estimates each output's indices from its evaluations, leaving out the rows

@@ -18,6 +18,7 @@ package exact
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -53,7 +54,7 @@ type op struct {
 	code    opcode
 	dst     Reg
 	a, b    Reg
-	precise int32 // places of opQuo
+	precise int32 // places of opQuo; the function of opApply; the reason of a check
 	c       Reg   // the condition of opSelect
 }
 
@@ -69,6 +70,8 @@ type Program struct {
 	ops      []op
 	regs     int
 	fns      []func(decimal.Decimal) decimal.Decimal // of opApply
+	floats   []func(float64) float64                 // of opApply, in float64 (Floats)
+	reasons  []string                                // of the checks (Because)
 }
 
 // Builder builds a Program. The zero Builder is not usable: call NewBuilder.
@@ -78,6 +81,7 @@ type Builder struct {
 	factor map[Reg]scaled          // registers that are a variable times a constant
 	memo   map[string]Reg          // compiled polynomials and operations, by content
 	checks map[op]bool             // checks emitted
+	reason int32                   // of the checks emitted from now on (Because)
 }
 
 // scaled is a register v times a constant c.
@@ -88,8 +92,23 @@ type scaled struct {
 
 // NewBuilder returns a builder for a program of n inputs, registers 0 to n-1.
 func NewBuilder(n int) *Builder {
-	return &Builder{p: Program{inputs: n, regs: n}, known: map[Reg]decimal.Decimal{}, factor: map[Reg]scaled{},
+	return &Builder{p: Program{inputs: n, regs: n, reasons: []string{""}}, known: map[Reg]decimal.Decimal{}, factor: map[Reg]scaled{},
 		memo: map[string]Reg{}, checks: map[op]bool{}}
+}
+
+// Because gives the checks added from now on (a Quo's of its divisor among them) reason,
+// what a point that fails one of them is refused for (Floats.Run, Program.Reasons), until
+// the function it returns is called, which gives back the reason before. A check added
+// before under another reason keeps its first; one added under none has reason "".
+func (b *Builder) Because(reason string) (done func()) {
+	before := b.reason
+	if i := slices.Index(b.p.reasons, reason); i >= 0 {
+		b.reason = int32(i)
+	} else {
+		b.reason = int32(len(b.p.reasons))
+		b.p.reasons = append(b.p.reasons, reason)
+	}
+	return func() { b.reason = before }
 }
 
 // Input is the register of input i.
@@ -172,7 +191,7 @@ func (b *Builder) Quo(x, y Reg, places int32) Reg {
 	}
 	switch {
 	case oky && cy.IsZero():
-		b.emit(opNonZero, y, y, 0) // fails every run, before the division
+		b.emit(opNonZero, y, y, b.reason) // fails every run, before the division
 	case !oky:
 		b.NonZero(y) // before the division, which it guards
 	}
@@ -219,13 +238,15 @@ func (b *Builder) Select(c, x, y Reg) Reg {
 
 // Apply is f(x), f a decimal function of the caller's that the program runs as it is (a
 // rule of rounding that depends on the value, such as an FX rate's inverse, kept in one
-// place rather than written again as operations). f must be pure and safe for concurrent
-// use. A constant x is folded.
-func (b *Builder) Apply(f func(decimal.Decimal) decimal.Decimal, x Reg) Reg {
+// place rather than written again as operations), and ff the same function in float64,
+// which Floats runs. f and ff must be pure and safe for concurrent use. A constant x is
+// folded.
+func (b *Builder) Apply(f func(decimal.Decimal) decimal.Decimal, ff func(float64) float64, x Reg) Reg {
 	if v, ok := b.known[x]; ok {
 		return b.Const(f(v))
 	}
 	b.p.fns = append(b.p.fns, f)
+	b.p.floats = append(b.p.floats, ff)
 	return b.emit(opApply, x, x, int32(len(b.p.fns)-1))
 }
 
@@ -242,7 +263,7 @@ func (b *Builder) check(code opcode, x, y Reg) {
 	}
 	if c := (op{code: code, a: x, b: y}); !b.checks[c] {
 		b.checks[c] = true
-		b.emit(code, x, y, 0)
+		b.emit(code, x, y, b.reason)
 	}
 }
 

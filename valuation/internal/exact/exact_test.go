@@ -411,8 +411,8 @@ func TestApply(t *testing.T) {
 	b := NewBuilder(1)
 	x := b.Input(0)
 	long := b.Mul(b.Mul(x, x), b.Mul(x, x))
-	outs := []Reg{b.Apply(half, x), b.Apply(half, long), b.Add(b.Apply(half, x), x)}
-	if c, ok := b.Value(b.Apply(half, b.Const(decimal.New(7, 0)))); !ok || !same(c, half(decimal.New(7, 0))) {
+	outs := []Reg{b.Apply(half, nil, x), b.Apply(half, nil, long), b.Add(b.Apply(half, nil, x), x)}
+	if c, ok := b.Value(b.Apply(half, nil, b.Const(decimal.New(7, 0)))); !ok || !same(c, half(decimal.New(7, 0))) {
 		t.Errorf("a constant: %v %v, want folded to %s", c, ok, half(decimal.New(7, 0)))
 	}
 	m := b.Program(outs...).Machine()

@@ -54,8 +54,8 @@ func (b *Builder) PMin(p, q Poly) Poly { return b.poly(b.Min(b.Reg(p), b.Reg(q))
 func (b *Builder) PMax(p, q Poly) Poly { return b.poly(b.Max(b.Reg(p), b.Reg(q))) }
 
 // PApply is f(p) (Builder.Apply).
-func (b *Builder) PApply(f func(decimal.Decimal) decimal.Decimal, p Poly) Poly {
-	return b.poly(b.Apply(f, b.Reg(p)))
+func (b *Builder) PApply(f func(decimal.Decimal) decimal.Decimal, ff func(float64) float64, p Poly) Poly {
+	return b.poly(b.Apply(f, ff, b.Reg(p)))
 }
 
 // PSelect is p when c is zero, else q (Builder.Select).

@@ -1,0 +1,335 @@
+package valuation
+
+// This file is the float64 boundary of sotp: Monte Carlo, Sobol, Morris and Shapley runs
+// evaluate millions of points, and they evaluate them here, by the exact kernel's own
+// program run in float64 (exact.Floats), with its own checks: one description of the
+// model, the one Query compiles, not a second copy of it. Nowhere else does a money
+// figure pass through a float. What follows equity, piecewise in equity (the dilution)
+// and a power (the horizon's discount), is a float64 stage after the program
+// (floatStage), the counterpart of the kernel's tail; comparables aggregated by other than
+// a mean at a moved FX rate are worked out by comps at each point, as the kernel's head
+// works them out.
+
+import (
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/key"
+)
+
+// maxFloatTranches bounds the tranches of dilution a query's float64 form sorts on the
+// stack at each evaluation; a model with more has none (fault.ErrFloat).
+const maxFloatTranches = 32
+
+// floatForm is a query's float64 form: its reasons and its stage after equity.
+type floatForm struct {
+	err     error
+	reasons []string    // the program's, then the head's, then notFinite, wrongLength and noForm
+	stage   *floatStage // nil when the kernel has no tail
+}
+
+// Reasons a float64 evaluation refuses a point for, beyond the program's checks.
+const (
+	anyCheck    = "a figure out of its range"
+	headRefused = "comparables refused at the point's FX rates"
+	notFinite   = "output not finite"
+	wrongLength = "point of the wrong length"
+	noForm      = "no float64 form"
+)
+
+// Float compiles the query's float64 form, the exact kernel's program run in float64 (see
+// Evaluator.Float), and returns the reasons a point may be refused for, by the index
+// Evaluator.Float returns, with an error (fault.ErrFloat) naming what the kernel does not
+// compile when the query has no such form. It is compiled once.
+func (q *Query) Float() ([]string, error) {
+	f := q.floatForm()
+	return f.reasons, f.err
+}
+
+func (q *Query) floatForm() *floatForm {
+	q.fonce.Do(func() {
+		q.kernel()
+		f := &q.float
+		f.reasons = []string{anyCheck}
+		if q.prog != nil {
+			f.reasons = append(slices.Clone(q.prog.Reasons()), headRefused)
+			f.reasons[0] = anyCheck
+		}
+		f.reasons = append(f.reasons, notFinite, wrongLength, noForm)
+		switch {
+		case q.prog == nil:
+			f.err = &fault.Error{Pkg: "valuation", Field: q.why, Value: "outside the exact kernel, which the float64 form runs", Err: fault.ErrFloat}
+		case q.tail != nil:
+			f.stage, f.err = newFloatStage(q)
+		}
+	})
+	return &q.float
+}
+
+// Evaluator.Float's reasons past the program's.
+func (f *floatForm) head() int        { return len(f.reasons) - 4 }
+func (f *floatForm) notFinite() int   { return len(f.reasons) - 3 }
+func (f *floatForm) wrongLength() int { return len(f.reasons) - 2 }
+func (f *floatForm) noForm() int      { return len(f.reasons) - 1 }
+
+// Float evaluates the query at x, one value per move, in float64, writing one figure per
+// output to out: the exact kernel's program with each operation in float64 (a division
+// unrounded), then, for what follows equity, the float64 dilution and discount. It
+// returns -1, or the index in Query.Float's reasons of why the point is refused: the first
+// check of the kernel it fails (the check Model.Value would fail), an output that is not
+// a finite number, x or out of the wrong length, or a query with no float64 form. The
+// result is within about 1e-12 relative of Eval's (TestFloatMatchesDecimal).
+func (e *Evaluator) Float(x, out []float64) int {
+	q := e.q
+	if e.ff == nil {
+		e.ff = q.floatForm()
+		if e.ff.err == nil {
+			live := q.regs
+			if q.tail != nil {
+				live = append(slices.Clip(live), q.tail.equity)
+			}
+			e.f = q.prog.Floats(live...)
+		}
+	}
+	f := e.ff
+	switch {
+	case f.err != nil:
+		return f.noForm()
+	case len(x) != len(q.moves) || len(out) != len(q.outputs):
+		return f.wrongLength()
+	}
+	in := x
+	if q.head != nil {
+		var ok bool
+		if in, ok = e.floatHead(x); !ok {
+			return f.head()
+		}
+	}
+	if k := e.f.Run(in); k >= 0 {
+		return k
+	}
+	for i, r := range q.regs {
+		out[i] = e.f.Value(r)
+	}
+	if f.stage != nil {
+		f.stage.eval(q, e.f.Value(q.tail.equity), x, out)
+	}
+	for _, v := range out {
+		if !(math.Abs(v) <= math.MaxFloat64) { // NaN or infinite
+			return f.notFinite()
+		}
+	}
+	return -1
+}
+
+// floatHead works out the kernel's head at x (comps.Set.Multiple at the point's FX rates,
+// in decimal) and returns the program's inputs: x, then the aggregates.
+func (e *Evaluator) floatHead(x []float64) ([]float64, bool) {
+	q := e.q
+	e.in = append(e.in[:0], make([]decimal.Decimal, len(x)+len(q.head.parts))...)
+	for _, i := range q.head.fx {
+		e.in[i] = decimal.NewFromFloat(x[i])
+	}
+	avg := e.in[len(x):]
+	if !q.head.eval(q, e.in[:len(x)], avg) {
+		return nil, false
+	}
+	e.fin = append(e.fin[:0], x...)
+	for _, a := range avg {
+		e.fin = append(e.fin, a.InexactFloat64())
+	}
+	return e.fin, true
+}
+
+// operand is a figure of the stage: the query's move v when it moves, else c.
+type operand struct {
+	c float64
+	v int
+}
+
+func (o operand) at(x []float64) float64 {
+	if o.v >= 0 {
+		return x[o.v]
+	}
+	return o.c
+}
+
+// floatStage is the kernel's tail in float64: from equity (the bridge's, before any
+// convertible's face is deducted), the dilution at the model's basis, then the horizon's
+// discount, as Model.after works them out in decimal (the treasury stock and
+// if-converted methods, bridge.go's dilute).
+type floatStage struct {
+	basic, price  operand
+	count, strike []operand
+	convertible   []bool
+	basis         DilutionBasis
+	discount      float64 // the horizon's factor when it does not move
+	// rate and years are the horizon's, when either moves (moves is set): the factor is
+	// then (1 + rate)^-years at each evaluation.
+	rate, years operand
+	moves       bool
+}
+
+// newFloatStage compiles the query's tail in float64, or refuses a model it cannot
+// follow: more tranches than maxFloatTranches, an upside without a price.
+func newFloatStage(q *Query) (*floatStage, error) {
+	m := q.p.m
+	if n := len(m.Dilution.Tranches); n > maxFloatTranches {
+		return nil, &fault.Error{Pkg: "valuation", Field: "dilution", Value: strconv.Itoa(n) + " tranches, more than " + strconv.Itoa(maxFloatTranches), Err: fault.ErrFloat}
+	}
+	moved := func(k key.Key) int {
+		for i, a := range q.moves {
+			if a.Key == k {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, i := range q.tail.outputs {
+		if q.outputs[i].Name == key.Upside && m.Price.Sign() <= 0 && moved(key.Scalar(key.Price)) < 0 {
+			return nil, &fault.Error{Pkg: "valuation", Field: key.Upside, Value: "no price", Err: fault.ErrFloat}
+		}
+	}
+	of := func(k key.Key, base decimal.Decimal) operand { return operand{c: base.InexactFloat64(), v: moved(k)} }
+	rate, years := key.Key{Space: key.SpaceHorizon, Name: "rate"}, key.Key{Space: key.SpaceHorizon, Name: "years"}
+	s := &floatStage{basic: of(key.Scalar(key.Shares), m.Shares), price: of(key.Scalar(key.Price), m.Price), basis: m.Dilution.Basis,
+		discount: q.p.base.Discount.InexactFloat64(), rate: of(rate, m.Horizon.Rate), years: of(years, m.Horizon.Years),
+		moves: moved(rate) >= 0 || moved(years) >= 0}
+	for _, t := range m.Dilution.Tranches {
+		s.count = append(s.count, of(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "count"}, t.Count))
+		s.strike = append(s.strike, of(key.Key{Space: key.SpaceDilution, Item: t.Name, Name: "strike"}, t.Strike))
+		s.convertible = append(s.convertible, t.Convertible)
+	}
+	return s, nil
+}
+
+// eval writes the stage's outputs to out, given equity at x.
+func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
+	discount := s.discount
+	if s.moves { // Horizon's factor, (1 + rate)^-years
+		discount = math.Pow(1+s.rate.at(x), -s.years.at(x))
+	}
+	u, eq := equity/s.basic.at(x), equity // without a dilution
+	if len(s.count) > 0 {
+		u, eq = s.dilute(equity, discount, x)
+	}
+	for _, i := range q.tail.outputs {
+		switch q.outputs[i].Name {
+		case key.Equity:
+			out[i] = eq
+		case key.Undiscounted:
+			out[i] = u
+		case key.Target:
+			out[i] = u * discount
+		case key.Diluted:
+			out[i] = eq / u
+		case key.Discount:
+			out[i] = discount
+		case key.Upside:
+			out[i] = u*discount/s.price.at(x) - 1
+		}
+	}
+}
+
+// dilute returns the value a share of the year priced and the equity it divides, as
+// Model.dilute works them out at the model's basis.
+func (s *floatStage) dilute(equity, discount float64, x []float64) (u, eq float64) {
+	var t floatTranches
+	face := s.tranches(&t, discount, x)
+	base, basic := equity-face, s.basic.at(x)
+	if s.basis == AtPrice {
+		return s.atPrice(&t, base, basic, s.price.at(x))
+	}
+	return s.fixedPoint(&t, base, basic)
+}
+
+// floatTranches are the first n tranches' counts and strikes at a point, and their
+// effective strikes, on the scale of the value a share (at the target, an option's strike
+// undiscounted), held on the stack.
+type floatTranches struct {
+	n                  int
+	count, strike, eff [maxFloatTranches]float64
+}
+
+// tranches fills t with the tranches' figures at x, the horizon's factor being discount,
+// and returns the face of the convertibles.
+func (s *floatStage) tranches(t *floatTranches, discount float64, x []float64) (face float64) {
+	t.n = len(s.count)
+	for i := range t.n {
+		t.count[i], t.strike[i] = s.count[i].at(x), s.strike[i].at(x)
+		t.eff[i] = t.strike[i]
+		if s.convertible[i] {
+			face += t.count[i] * t.strike[i]
+		} else if s.basis == AtTarget {
+			t.eff[i] = t.strike[i] / discount
+		}
+	}
+	return face
+}
+
+// atPrice returns the value a share and the equity it divides, base and basic shares
+// diluted at the price: each tranche struck below it in the money, a convertible
+// converted and an option's cost buying shares back at it.
+func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, eq float64) {
+	shares := basic
+	eq = base
+	for i := range t.n {
+		switch {
+		case !(t.strike[i] < price):
+		case s.convertible[i]:
+			shares += t.count[i]
+			eq += t.count[i] * t.strike[i]
+		default:
+			shares += t.count[i] - t.count[i]*t.strike[i]/price
+		}
+	}
+	return eq / shares, eq
+}
+
+// fixedPoint returns the value a share and the equity it divides, base and basic shares
+// diluted at the value itself: the first k tranches by effective strike in the money at
+// the k whose value leaves them on either side (Model.diluteAtValue). The value is NaN,
+// a refused point, if no k is found (valuation errs then).
+func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq float64) {
+	n, count, strike, eff := t.n, &t.count, &t.strike, &t.eff
+	order := t.byStrike()
+	num, den := base, basic
+	eq, u = base, math.NaN()
+	for k := 0; k <= n; k++ {
+		if k > 0 {
+			i := order[k-1]
+			num, den = num+count[i]*eff[i], den+count[i]
+		}
+		if k > 0 && k < n && eff[order[k]] == eff[order[k-1]] {
+			continue // tranches of one effective strike are in or out together
+		}
+		v := num / den
+		if (k == 0 || eff[order[k-1]] < v) && (k == n || !(eff[order[k]] < v)) {
+			for _, i := range order[:k] {
+				if s.convertible[i] {
+					eq += count[i] * strike[i]
+				}
+			}
+			return v, eq
+		}
+	}
+	return u, math.NaN()
+}
+
+// byStrike returns the tranches' indices by effective strike, stably, as Model.dilute
+// sorts them.
+func (t *floatTranches) byStrike() [maxFloatTranches]int {
+	var order [maxFloatTranches]int
+	for i := range t.n {
+		j := i
+		for ; j > 0 && t.eff[order[j-1]] > t.eff[i]; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = i
+	}
+	return order
+}
