@@ -225,7 +225,7 @@ func TestBridgePrepared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !q.Exact() {
+	if q.Exact() != nil {
 		t.Error("a model with a bridge and a dilution compiled no kernel")
 	}
 	out := make([]decimal.Decimal, 2)

@@ -98,8 +98,8 @@ func TestExpressionKernel(t *testing.T) {
 			}
 		}
 	}
-	if !q.Exact() || ev.Fallbacks() != 0 {
-		t.Errorf("exact %v, %d points left to the decimal path", q.Exact(), ev.Fallbacks())
+	if q.Exact() != nil || ev.Fallbacks() != 0 {
+		t.Errorf("exact %v, %d points left to the decimal path", q.Exact() == nil, ev.Fallbacks())
 	}
 }
 

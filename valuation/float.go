@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/nodes"
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
@@ -62,7 +63,7 @@ func (q *Query) floatForm() *floatForm {
 		f.reasons = append(f.reasons, notFinite, wrongLength, noForm)
 		switch {
 		case q.prog == nil:
-			f.err = &fault.Error{Pkg: "valuation", Field: q.why, Value: "outside the exact kernel, which the float64 form runs", Err: fault.ErrFloat}
+			f.err = q.refusal.err(nodes.Float)
 		case q.tail != nil:
 			f.stage, f.err = newFloatStage(q)
 		}

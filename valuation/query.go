@@ -11,6 +11,7 @@ import (
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/exact"
+	"github.com/sotpkit/sotp/valuation/internal/nodes"
 	"github.com/sotpkit/sotp/valuation/key"
 )
 
@@ -46,7 +47,7 @@ type Query struct {
 	regs    []exact.Reg    // the register of each output
 	head    *head          // the kernel's stage before its program; nil when it has none
 	tail    *tail          // the kernel's stage after equity; nil when it has none
-	why     string         // what the kernel does not compile, when prog is nil
+	refusal refusal        // what the kernel does not compile, when prog is nil
 	fonce   sync.Once      // compiles the float64 form (Query.Float)
 	float   floatForm
 }
@@ -103,7 +104,7 @@ func (q *Query) kernel() *exact.Program {
 	q.once.Do(func() {
 		k := newKernel(q)
 		q.prog, q.regs, q.head, q.tail = k.compile()
-		q.why = k.why
+		q.refusal = k.refusal
 	})
 	return q.prog
 }
@@ -114,8 +115,16 @@ func (q *Query) Moves() []Assumption { return slices.Clone(q.moves) }
 // Outputs returns the query's outputs.
 func (q *Query) Outputs() []key.Key { return slices.Clone(q.outputs) }
 
-// Exact reports whether the query has an exact kernel (see Query), compiling it.
-func (q *Query) Exact() bool { return q.kernel() != nil }
+// Exact compiles the query's exact kernel (see Query) and returns nil when it has one,
+// else the error naming the kind of node the kernel does not compute and where
+// (internal/nodes: a part valued by a caller's Method, a P&L figure read): the decimal
+// path values such a query.
+func (q *Query) Exact() error {
+	if q.kernel() != nil {
+		return nil
+	}
+	return q.refusal.err(nodes.Kernel)
+}
 
 // Eval values the outputs with the moves set to values, one per move, writing one figure
 // per output to out, by the decimal path: the cheaper way to value one point. Sweeps take
@@ -140,7 +149,7 @@ type Evaluator struct {
 // Fallbacks returns how many points the evaluator has left to the decimal path: every
 // point of a query without an exact kernel, and those that failed a check of its kernel
 // (an invalid point is always one: the decimal path reports its error). A sweep whose
-// points are all valid and whose query is Exact should see none.
+// points are all valid and whose query has an exact kernel (Exact) should see none.
 func (e *Evaluator) Fallbacks() int { return e.fallbacks }
 
 // Evaluator returns an evaluator of the query. The query's exact kernel is compiled the
@@ -286,7 +295,7 @@ func (k *kernel) earningsRate() {
 	}
 	r, err := m.FX.Pair(comps.Currency(m.Plan.Currency), m.Currency)
 	if err != nil {
-		k.refuse("the P&L at a rate the FX table does not give")
+		k.refuse(0, "the P&L at a rate the FX table does not give")
 		return
 	}
 	k.rate(r)
@@ -355,7 +364,7 @@ type kernel struct {
 	lines   map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig     map[int]exact.Poly               // of a part, checked
 	ok      bool
-	why     string             // the first thing refused (refuse)
+	refusal refusal            // the first thing refused (refuse)
 	head    *head              // the stage before the program; nil when none
 	avg     map[int]exact.Reg  // a part's aggregate, an input the head works out
 	agg     map[int]bool       // parts whose aggregate the program computes at a moved FX rate
@@ -418,10 +427,8 @@ func newHead(q *Query, compiled map[int]bool) *head {
 func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	p := k.q.p
 	for _, part := range p.m.Parts {
-		switch part.Method.(type) {
-		case Multiple, Fixed, Expression:
-		default:
-			k.refuse(key.Part(part.Segment, "value").String() + ", a Method of the caller's") // the decimal path values it
+		if kind := methodKind(part.Method); !nodes.Takes(kind, nodes.Kernel) {
+			k.refuse(kind, key.Part(part.Segment, "value").String()) // the decimal path values it
 			return nil, nil, nil, nil
 		}
 	}
@@ -509,10 +516,30 @@ func (k *kernel) checks() {
 	}
 }
 
-// refuse marks the query outside the kernel's reach, what says why.
-func (k *kernel) refuse(what string) {
+// refusal is what puts a query outside the kernel's reach: a kind of node it does not
+// take (nodes.Takes), at where, or (kind 0) a model it cannot follow.
+type refusal struct {
+	kind  nodes.Kind
+	where string
+}
+
+// err is the refusal as backend b's error: nodes.Refuse's for a kind of node.
+func (r refusal) err(b nodes.Backend) error {
+	if r.kind != 0 {
+		return nodes.Refuse(r.kind, b, r.where)
+	}
+	err := fault.ErrUnsupported
+	if b == nodes.Float {
+		err = fault.ErrFloat
+	}
+	return &fault.Error{Pkg: "valuation", Field: r.where, Value: "outside the exact kernel", Err: err}
+}
+
+// refuse marks the query outside the kernel's reach, for a kind of node at where, or
+// (kind 0) for what where says.
+func (k *kernel) refuse(kind nodes.Kind, where string) {
 	if k.ok {
-		k.why = what
+		k.refusal = refusal{kind, where}
 	}
 	k.ok = false
 }
@@ -602,7 +629,7 @@ func (k *kernel) segmentLines(y, j int) map[string]exact.Poly {
 	s := p.m.Plan.Segments[j]
 	d := s.Drivers[y]
 	if d == nil { // not started: a line of it is an error on the decimal path
-		k.refuse("a line of a segment not started")
+		k.refuse(0, "a line of a segment not started")
 		return map[string]exact.Poly{}
 	}
 	spec, vals := d.Spec(), d.Values()
@@ -645,7 +672,7 @@ func (k *kernel) line(y, j int, metric string) exact.Poly {
 	case segments.DAU:
 		return dau
 	}
-	k.refuse("a figure no segment has")
+	k.refuse(0, "a figure no segment has")
 	return exact.Poly{}
 }
 
@@ -775,7 +802,7 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 		a, errA := k.q.p.m.FX.Pair(r.From, r.Via)
 		b, errB := k.q.p.m.FX.Pair(r.Via, r.To)
 		if errA != nil || errB != nil {
-			k.refuse("a rate the FX table does not give")
+			k.refuse(0, "a rate the FX table does not give")
 			return exact.Poly{}
 		}
 		legs = []comps.Rate{a, b}
@@ -857,7 +884,7 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 		return b.PQuo(num, den, segments.DivPlaces)
 	}
 	if n == 0 {
-		k.refuse("a set with no comparable priced")
+		k.refuse(0, "a set with no comparable priced")
 		return zero
 	}
 	return b.PQuo(sum, k.konst(decimal.NewFromInt(int64(n))), segments.DivPlaces)
@@ -879,7 +906,7 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 		}
 		r, err := fx.Pair(from, cur)
 		if err != nil {
-			k.refuse("a rate the FX table does not give")
+			k.refuse(0, "a rate the FX table does not give")
 			return k.konst(x)
 		}
 		return b.PMul(k.konst(x), k.rate(r))
@@ -890,7 +917,7 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 	}
 	v, err := value()
 	if err != nil {
-		k.refuse("a comparable without a market value")
+		k.refuse(0, "a comparable without a market value")
 		return k.konst(v), k.konst(v)
 	}
 	mv = convert(v, c.Currency)
@@ -951,7 +978,7 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 		r, err := p.m.FX.Pair(it.Currency, p.m.Currency)
 		f := it.Kind.Formula()
 		if err != nil || f.Op == 0 {
-			k.refuse("a bridge item at a rate the FX table does not give")
+			k.refuse(0, "a bridge item at a rate the FX table does not give")
 			return exact.Poly{}
 		}
 		env := map[segments.Metric]exact.Poly{"rate": k.rate(r)}
@@ -1058,10 +1085,23 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		}
 	}
 	if !ok {
-		k.refuse("output " + o.String())
+		k.refuse(nodes.Report, o.String())
 		return exact.Poly{}
 	}
 	return r
+}
+
+// methodKind is the kind of node a part's method is.
+func methodKind(m Method) nodes.Kind {
+	switch m.(type) {
+	case Multiple:
+		return nodes.Multiple
+	case Fixed:
+		return nodes.Fixed
+	case Expression:
+		return nodes.Expression
+	}
+	return nodes.Method
 }
 
 // partOutput compiles a part's figure: its value, multiple, metric, average, premium

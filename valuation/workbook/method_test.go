@@ -110,8 +110,8 @@ func TestNewMethodEverywhere(t *testing.T) {
 		setCell(t, f, workbook.Inputs, "FX: HKD per CNY", 2, vals[2].InexactFloat64())
 		paths = append(paths, save(t, f, filepath.Join(dir, fmt.Sprintf("p%d.xlsx", i))))
 	}
-	if !q.Exact() || ev.Fallbacks() != 0 {
-		t.Errorf("kernel: exact %v, %d points left to the decimal path", q.Exact(), ev.Fallbacks())
+	if q.Exact() != nil || ev.Fallbacks() != 0 {
+		t.Errorf("kernel: %v, %d points left to the decimal path", q.Exact(), ev.Fallbacks())
 	}
 	recalcAll(t, paths...)
 	for i, path := range paths {

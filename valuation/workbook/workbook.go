@@ -21,6 +21,7 @@ import (
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
+	"github.com/sotpkit/sotp/valuation/internal/nodes"
 	"github.com/sotpkit/sotp/valuation/key"
 	"github.com/sotpkit/sotp/valuation/sensitivity"
 )
@@ -467,7 +468,7 @@ func (b *book) segmentLayout(s segments.Segment, row int) (*segmentForecast, err
 	spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
 	for _, y := range years {
 		if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
-			return nil, fmt.Errorf("%w: segment %s changes driver model in %d (%s, then %s)", fault.ErrUnsupported, s.Name, y, spec.Kind, k)
+			return nil, nodes.Refuse(nodes.DriverModel, nodes.Workbook, "segment "+s.Name+" in "+strconv.Itoa(y)+" ("+spec.Kind+", then "+k+")")
 		}
 	}
 	sf := &segmentForecast{b: b, s: s, spec: spec, years: years, rowOf: map[segments.Metric]int{}, echo: map[segments.Metric]segments.Metric{}}
@@ -658,7 +659,7 @@ func (b *book) comps() error {
 		case valuation.Fixed, valuation.Expression:
 			continue // no comparables: the SOTP sheet holds its amount or formula
 		default:
-			return fmt.Errorf("%w: part %s: method %s", fault.ErrUnsupported, pv.Segment, pv.Method)
+			return nodes.Refuse(nodes.Method, nodes.Workbook, "part "+pv.Segment, pv.Method)
 		}
 		var err error
 		if row, err = b.compsPart(pv, set, row); err != nil {
@@ -846,7 +847,7 @@ func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (s
 		w := cell(colWeight, first) + ":" + cell(colWeight, last)
 		return "SUMPRODUCT(" + w + "," + rng + ")/SUM(" + w + ")", nil
 	}
-	return "", fmt.Errorf("%w: aggregate %s", fault.ErrUnsupported, mult.Aggregate)
+	return "", nodes.Refuse(nodes.Aggregate, nodes.Workbook, "set "+set.Name, mult.Aggregate)
 }
 
 // sotp writes each part's value as multiple × figure × FX, the sum, the target and the
