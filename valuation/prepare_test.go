@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -211,8 +212,9 @@ func TestPreparedIdentity(t *testing.T) {
 	identity(t, skip, 17, 300)
 }
 
-// identity is TestPreparedIdentity on one model, drawn from seed; the kernel must value
-// at least minKernel points, a fifth of them moving an FX rate, a bridge item, a tranche
+// identity is TestPreparedIdentity on one model, drawn from seed: the kernel in value and
+// exponent, and its float64 program (Evaluator.Float) to 1e-12 relative, refusing what
+// Model.Value refuses. The kernel must value at least minKernel points, a fifth of them moving an FX rate, a bridge item, a tranche
 // or the horizon. A compiled kernel leaves no valid point to the decimal path: not even
 // one that moves the holding-company discount to zero, where the bridge has no line of it
 // (a select keeps equity's exponent).
@@ -274,10 +276,22 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 		}
 		out := make([]decimal.Decimal, len(outputs))
 		qErr := q.Eval(vals, out)
+		reasons, err := q.Float()
+		if err != nil {
+			t.Fatalf("%d %v: no float64 form: %v", i, point, err)
+		}
+		x, y := make([]float64, len(vals)), make([]float64, len(outputs))
+		for j, v := range vals {
+			x[j] = v.InexactFloat64()
+		}
+		fk := q.Evaluator().Float(x, y)
 		if wantErr != nil {
 			invalid++
 			if qErr == nil || valuation.KernelOnly(q, vals, out) {
 				t.Fatalf("%d %v: query (%v) or its kernel valued a point Model.Value refuses (%v)", i, point, qErr, wantErr)
+			}
+			if fk < 0 {
+				t.Fatalf("%d %v: the float64 program valued a point Model.Value refuses (%v)", i, point, wantErr)
 			}
 			continue
 		}
@@ -297,10 +311,13 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 			}
 		}
 		if lookupErr != nil {
-			if qErr == nil {
-				t.Fatalf("%d %v: query read an output Model.Value's result does not hold (%v)", i, point, lookupErr)
+			if qErr == nil || fk < 0 {
+				t.Fatalf("%d %v: query (%v) or float64 program (%d) read an output Model.Value's result does not hold (%v)", i, point, qErr, fk, lookupErr)
 			}
 			continue
+		}
+		if fk >= 0 {
+			t.Fatalf("%d %v: the float64 program refused a point Model.Value values: %s", i, point, reasons[fk])
 		}
 		if qErr != nil {
 			t.Fatalf("%d %v: query: %v", i, point, qErr)
@@ -318,6 +335,20 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 			if w := wantOut[j]; !identical(out[j], w) {
 				t.Fatalf("%d %v (kernel refused: %v): query %s = %s (exp %d), Model.Value %s (exp %d)", i, point, q.Exact(), k, out[j], out[j].Exponent(), w, w.Exponent())
 			}
+			w, scale := wantOut[j].InexactFloat64(), math.Abs(wantOut[j].InexactFloat64())
+			if k == key.Scalar(key.Upside) {
+				scale++ // target / price − 1: the ratio's precision (floatAgrees in sensitivity)
+			}
+			// Model.Value rounds a quotient to 16 places (segments.DivPlaces): at an FX
+			// rate a billion times off, a figure near 1e-7 (a target in HK$ at 5.5e-9
+			// USD/HKD) has 9 digits of its own there, and a comparable's multiple, value
+			// over a metric converted a billion times up, a few, which the rate then
+			// multiplies back (currencies.json at CNY/HKD 857,930,000: a target of
+			// 128.6967990 in decimal, 128.6967989 in float64). Such points are held to be
+			// valued or refused alike, not to 12 digits.
+			if !offScale(point, p) && math.Abs(y[j]-w) > 1e-12*scale {
+				t.Fatalf("%d %v: float64 %s = %v, Model.Value %v", i, point, k, y[j], w)
+			}
 		}
 	}
 	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon); %d invalid points refused alike",
@@ -325,6 +356,18 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	if kernel < minKernel || invalid < 50 || newer < minKernel/5 {
 		t.Errorf("the draw exercised %d kernel points and %d invalid ones: too few to mean much", kernel, invalid)
 	}
+}
+
+// offScale reports a point that moves an FX rate a thousand times or more off its base.
+func offScale(point []valuation.Override, p *valuation.Prepared) bool {
+	for _, o := range point {
+		if a, err := p.Assumption(o.Key); err == nil && a.Kind == valuation.KindFX {
+			if r := o.Value.InexactFloat64() / a.Base.InexactFloat64(); r > 1e3 || r < 1e-3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TestPreparedDoesNotShare: the prepared model is its own copy.

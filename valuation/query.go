@@ -141,6 +141,8 @@ type Evaluator struct {
 	in        []decimal.Decimal // the machine's inputs: the point's values, then the head's
 	exact     bool              // runs the kernel (Query.Evaluator), while the query has one
 	fallbacks int
+	horizon   Horizon // the last horizon the kernel's stage discounted over, and its factor
+	factor    decimal.Decimal
 	ff        *floatForm    // the query's float64 form, once Float has run
 	f         *exact.Floats // its program in float64
 	fin       []float64     // its inputs, when the head adds some
@@ -211,7 +213,7 @@ func (e *Evaluator) kernel(values, out []decimal.Decimal) bool {
 	for i, r := range q.regs {
 		out[i] = e.m.Decimal(r)
 	}
-	return q.tail == nil || q.tail.eval(q, values, e.m.Decimal(q.tail.equity), out)
+	return q.tail == nil || q.tail.eval(e, values, e.m.Decimal(q.tail.equity), out)
 }
 
 // head is the kernel's stage before its program, for a query that moves an FX rate that
@@ -301,6 +303,20 @@ func (k *kernel) earningsRate() {
 	k.rate(r)
 }
 
+// discount is the horizon's factor (Model.discount), kept from the last point: a sweep
+// moves the horizon once a row, and a fractional period's factor is a series.
+func (e *Evaluator) discount(h Horizon) (decimal.Decimal, error) {
+	same := func(a, b decimal.Decimal) bool { return a.Exponent() == b.Exponent() && a.Equal(b) }
+	if e.factor.IsZero() || !same(h.Rate, e.horizon.Rate) || !same(h.Years, e.horizon.Years) {
+		f, err := Model{Horizon: h}.discount()
+		if err != nil {
+			return f, err
+		}
+		e.horizon, e.factor = h, f
+	}
+	return e.factor, nil
+}
+
 // afterEquity reports an output the stage after equity works out.
 func afterEquity(o key.Key) bool {
 	if o.Space != key.SpaceScalar {
@@ -316,7 +332,8 @@ func afterEquity(o key.Key) bool {
 // eval works out the stage's outputs into out, given the point's values and equity;
 // false when the point fails a check of what follows equity (a horizon out of its range,
 // a dilution at a price of zero), or has no upside, for the decimal path to report.
-func (t *tail) eval(q *Query, values []decimal.Decimal, equity decimal.Decimal, out []decimal.Decimal) bool {
+func (t *tail) eval(e *Evaluator, values []decimal.Decimal, equity decimal.Decimal, out []decimal.Decimal) bool {
+	q := e.q
 	a := applied{p: q.p, m: q.p.m}
 	discount := q.p.base.Discount
 	for _, i := range t.moves {
@@ -324,7 +341,7 @@ func (t *tail) eval(q *Query, values []decimal.Decimal, equity decimal.Decimal, 
 	}
 	var err error
 	if t.horizon {
-		if discount, err = a.m.discount(); err != nil {
+		if discount, err = e.discount(a.m.Horizon); err != nil {
 			return false
 		}
 	}

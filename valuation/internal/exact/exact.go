@@ -333,12 +333,17 @@ type Machine struct {
 	in      []input
 	pow     []big.Int
 	applied []appliedFn // of each opApply function: its last value and result
+	changed []bool      // of each register: written by this run with another value, maybe
+	stale   bool        // the last run failed (or there was none): this one does every operation
 }
 
-// appliedFn is an opApply function's last value and result.
+// appliedFn is an opApply function's last value and result, and the state of its input
+// register then when it was small (keyed).
 type appliedFn struct {
 	in, out decimal.Decimal
 	ok      bool
+	key     register
+	keyed   bool
 }
 
 // register is the state of a register beside its big.Int coef[r]: its exponent, and
@@ -374,7 +379,7 @@ func (p *Program) Machine() *Machine {
 	// a cache line or a page. Sharing them made two workers slower than one.
 	m := &pad.Slice[Machine](1)[0]
 	*m = Machine{p: p, rs: pad.Slice[register](p.regs), coef: pad.Slice[big.Int](p.regs), den: pad.Slice[scaledDen](len(p.ops)),
-		in: pad.Slice[input](p.inputs), applied: make([]appliedFn, len(p.fns))}
+		in: pad.Slice[input](p.inputs), applied: make([]appliedFn, len(p.fns)), changed: pad.Slice[bool](p.regs), stale: true}
 	// Each register's words start in one padded block of the machine's own, so that
 	// writing a register's big.Int (to read it) touches no line another machine's does.
 	words := pad.Slice[big.Word](regWords * p.regs)
@@ -452,11 +457,27 @@ const maxShift = 256
 
 // Run evaluates the program at inputs and reports whether every check held and every
 // number stayed within bounds. Read results with Decimal.
+//
+// A run after a run that held does only the operations that read a register changed
+// since: an input whose value or exponent differs, or the result of an operation done
+// again. Each operation is a function of its operands' values and exponents and writes its
+// own register alone, so one whose operands are as they were leaves its register as it
+// was; a sweep that moves one input at a time redoes only what depends on it. After a run
+// that failed, partway, the next does every operation.
 func (m *Machine) Run(inputs []decimal.Decimal) bool {
+	ok := m.run(inputs)
+	m.stale = !ok
+	return ok
+}
+
+func (m *Machine) run(inputs []decimal.Decimal) bool {
+	all := m.stale
 	for i, v := range inputs {
 		if m.in[i].loaded && v.Exponent() == m.in[i].last.Exponent() && v.Cmp(m.in[i].last) == 0 {
+			m.changed[i] = false
 			continue // a sweep holds most inputs from one point to the next
 		}
+		m.changed[i] = true
 		m.in[i].last, m.in[i].loaded = v, true
 		if e := v.Exponent(); e > maxExponent || e < -maxExponent {
 			m.in[i].loaded = false
@@ -484,6 +505,11 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 		}
 	}
 	for i, o := range m.p.ops {
+		if !all && !m.changed[o.a] && !m.changed[o.b] && (o.code != opSelect || !m.changed[o.c]) {
+			m.changed[o.dst] = false // as it was
+			continue
+		}
+		m.changed[o.dst] = true
 		switch o.code {
 		case opSelect:
 			m.choose(o)
@@ -554,16 +580,22 @@ func (m *Machine) Run(inputs []decimal.Decimal) bool {
 }
 
 // apply runs an opApply: dst is the function of a's value, as a decimal. The last value
-// and result are kept: a sweep holds most inputs from one point to the next.
+// and result are kept: a sweep holds most inputs from one point to the next. An input
+// register in the same small state as at the last run holds the same value and exponent,
+// and dst, which no other operation writes, still holds the result: nothing is done.
 func (m *Machine) apply(o op) {
-	in := m.Decimal(o.a)
-	last := &m.applied[o.precise]
-	if !last.ok || in.Exponent() != last.in.Exponent() || in.Cmp(last.in) != 0 {
-		last.in, last.out, last.ok = in, m.p.fns[o.precise](in), true
+	last, in := &m.applied[o.precise], m.rs[o.a]
+	if last.keyed && in.st&isSmall != 0 && in.sm == last.key.sm && in.ez == last.key.ez && in.exp == last.key.exp {
+		return
 	}
-	v := last.out
-	m.coef[o.dst].Set(v.Coefficient())
-	m.rs[o.dst].exp = v.Exponent()
+	v := m.Decimal(o.a)
+	if !last.ok || v.Exponent() != last.in.Exponent() || v.Cmp(last.in) != 0 {
+		last.in, last.out, last.ok = v, m.p.fns[o.precise](v), true
+	}
+	last.key, last.keyed = in, in.st&isSmall != 0
+	out := last.out
+	m.coef[o.dst].Set(out.Coefficient())
+	m.rs[o.dst].exp = out.Exponent()
 	m.fromBig(o.dst)
 }
 

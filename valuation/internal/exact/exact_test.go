@@ -430,3 +430,47 @@ func TestApply(t *testing.T) {
 		}
 	}
 }
+
+// TestIncremental: a machine run point after point, one or two inputs moved at a time and
+// every so often a point that fails a check or a division by zero, gives at each point
+// what a new machine gives, value and exponent: a run redoes what a moved input reaches,
+// and after a failed run everything.
+func TestIncremental(t *testing.T) {
+	b := NewBuilder(4)
+	x, y, z, w := b.Input(0), b.Input(1), b.Input(2), b.Input(3)
+	b.Positive(w)
+	xy := b.Mul(x, y)
+	q := b.Quo(b.Add(xy, z), w, 12)
+	half := func(v decimal.Decimal) decimal.Decimal { return v.DivRound(decimal.NewFromInt(2), 10) }
+	outs := []Reg{xy, q, b.Min(q, x), b.Select(z, y, q), b.Apply(half, nil, b.Add(z, w)), b.Max(b.Mul(z, z), y)}
+	p := b.Program(outs...)
+	m := p.Machine()
+	r := rand.New(rand.NewPCG(9, 10))
+	in := []decimal.Decimal{decimal.NewFromInt(3), decimal.NewFromInt(4), decimal.NewFromInt(5), decimal.NewFromInt(6)}
+	for i := range 5000 {
+		for range 1 + r.IntN(2) {
+			j := r.IntN(len(in))
+			switch r.IntN(6) {
+			case 0:
+				in[j] = decimal.Zero // w at zero fails
+			case 1:
+				in[j] = in[j].Neg() // w below zero fails
+			default:
+				in[j] = randomDecimal(r).Truncate(4)
+			}
+		}
+		fresh := p.Machine()
+		ok, want := m.Run(in), fresh.Run(in)
+		if ok != want {
+			t.Fatalf("%d at %v: run %v, a new machine %v", i, in, ok, want)
+		}
+		if !ok {
+			continue
+		}
+		for k, o := range outs {
+			if g, w := m.Decimal(o), fresh.Decimal(o); !same(g, w) {
+				t.Fatalf("%d at %v: output %d = %s (exp %d), a new machine %s (exp %d)", i, in, k, g, g.Exponent(), w, w.Exponent())
+			}
+		}
+	}
+}
