@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/valuation/fault"
 )
 
@@ -28,15 +29,6 @@ func Evaluate(d Driver, u Users) ([]Line, error) {
 	}
 	lines, _, _, _, err := forecast(d, u, nil)
 	return lines, err
-}
-
-// InputValue returns the value of a driver's input; false when it has no such input.
-func InputValue(d Driver, m Metric) (decimal.Decimal, bool) {
-	i := slices.IndexFunc(d.Spec().Inputs, func(in Input) bool { return in.Metric == m })
-	if i < 0 {
-		return decimal.Decimal{}, false
-	}
-	return d.Values()[i], true
 }
 
 // With returns a driver like d with input m set to v, as a Generic; false when d has no

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 )
 
@@ -42,4 +43,32 @@ func ExampleFormula_UnmarshalText() {
 	fmt.Println(f, "=", v)
 	// Output:
 	// min(revenue * ebitda_margin, revenue * 0.18) = 2160
+}
+
+// An Algebra works a formula out in a domain of the caller's, by the one walk the
+// forecast's decimals take: here the formula written out with each figure's value.
+func ExampleAlgebra_Fold() {
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte("min(revenue * ebitda_margin, revenue * 0.18)")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	join := func(sep string) func(a, b string) string { return func(a, b string) string { return a + sep + b } }
+	text := segments.Algebra[string]{
+		Const: func(c decimal.Decimal) string { return c.String() },
+		Add:   join(" + "), Mul: join(" × "), Min: join(", "), Max: join(", "),
+		Quo: func(num, den string) (string, error) { return num + " / " + den, nil },
+		Group: func(op segments.Op, x string) string {
+			if op == segments.OpMin {
+				return "min(" + x + ")"
+			}
+			return x
+		},
+	}
+	values := map[segments.Metric]string{"revenue": "12000", "ebitda_margin": "0.2"}
+	s, _ := text.Fold(f, func(m segments.Metric) string { return values[m] }, nil)
+	v, _ := f.Eval(func(m segments.Metric) decimal.Decimal { return decimal.RequireFromString(values[m]) }, nil, "ebitda")
+	fmt.Println(s, "=", v)
+	// Output:
+	// min(12000 × 0.2, 12000 × 0.18) = 2160
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/fault"
 )
@@ -187,18 +188,18 @@ func TestWith(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: not an input", m)
 		}
-		if v, _ := segments.InputValue(moved, m); !v.Equal(d("0.5")) {
+		if v, _ := inputValue(moved, m); !v.Equal(d("0.5")) {
 			t.Errorf("%s: %s after With, want 0.5", m, v)
 		}
 	}
-	if v, _ := segments.InputValue(base, segments.TakeRate); !v.Equal(d("0.01")) {
+	if v, _ := inputValue(base, segments.TakeRate); !v.Equal(d("0.01")) {
 		t.Errorf("base take rate %s, want 0.01: With modified the receiver", v)
 	}
 	for _, dr := range []segments.Driver{segments.LiveStreaming{}, segments.Advertising{}, base} {
 		if _, ok := segments.With(dr, segments.DAU, d("1")); ok {
 			t.Errorf("%T accepted dau, which is not its input", dr)
 		}
-		if _, ok := segments.InputValue(dr, segments.DAU); ok {
+		if _, ok := inputValue(dr, segments.DAU); ok {
 			t.Errorf("%T reads dau, which is not its input", dr)
 		}
 		if err := dr.Spec().Check(); err != nil {
@@ -346,4 +347,13 @@ func TestPrev(t *testing.T) {
 			t.Errorf("%s: %v, want ErrSpec", name, err)
 		}
 	}
+}
+
+// inputValue returns the value of a driver's input; false when it has no such input.
+func inputValue(d segments.Driver, m segments.Metric) (decimal.Decimal, bool) {
+	i := slices.IndexFunc(d.Spec().Inputs, func(in segments.Input) bool { return in.Metric == m })
+	if i < 0 {
+		return decimal.Decimal{}, false
+	}
+	return d.Values()[i], true
 }

@@ -1,6 +1,7 @@
 package segments
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -83,50 +84,100 @@ func (f Formula) Walk(fn func(Formula)) {
 // line's value in the previous year from prev (false: no previous year; prev may be nil
 // for none). It fails with fault.ErrNonPositive, naming line, when a denominator is zero.
 func (f Formula) Eval(get func(Metric) decimal.Decimal, prev func(Metric) (decimal.Decimal, bool), line Metric) (decimal.Decimal, error) {
+	v, err := decimals().Fold(f, get, prev)
+	if err != nil {
+		return decimal.Decimal{}, &fault.Error{Pkg: "segments", Field: string(line), Value: "a division by zero", Err: fault.ErrNonPositive, Key: unplaced(line)}
+	}
+	return v, nil
+}
+
+// Algebra is a domain a Formula is worked out in (Fold): the forecast's exact decimals
+// (Formula.Eval), the exact kernel's polynomials, a workbook's cell formulas; one walk of
+// a formula for all of them. Add, Mul, Min and Max combine a formula's arguments left to
+// right (Min and Max keep the first of equal values, its exponent with it); Quo divides,
+// rounded to DivPlaces, or fails. Group, when not nil, is given each sum, product, min
+// and max whole, its operation op (a cell formula's parentheses, MIN( and MAX().
+type Algebra[T any] struct {
+	Const              func(decimal.Decimal) T
+	Add, Mul, Min, Max func(a, b T) T
+	Quo                func(num, den T) (T, error)
+	Group              func(op Op, x T) T
+}
+
+// Fold works f out in a, reading a named figure from get and a line's value in the
+// previous year from prev (false, or a nil prev: none, and prev()'s default is worked
+// out). Arguments are worked out in order, the numerator before the denominator.
+func (a Algebra[T]) Fold(f Formula, get func(Metric) T, prev func(Metric) (T, bool)) (T, error) {
 	switch f.Op {
 	case OpRef:
 		return get(f.Ref), nil
 	case OpConst:
-		return f.Const, nil
+		return a.Const(f.Const), nil
 	case OpPrev:
 		if prev != nil {
 			if v, ok := prev(f.Ref); ok {
 				return v, nil
 			}
 		}
-		return f.Args[0].Eval(get, prev, line)
+		return a.Fold(f.Args[0], get, prev)
 	case OpQuo:
-		num, err := f.Args[0].Eval(get, prev, line)
+		num, err := a.Fold(f.Args[0], get, prev)
 		if err != nil {
-			return decimal.Decimal{}, err
+			return num, err
 		}
-		den, err := f.Args[1].Eval(get, prev, line)
+		den, err := a.Fold(f.Args[1], get, prev)
 		if err != nil {
-			return decimal.Decimal{}, err
+			return den, err
 		}
-		if den.IsZero() {
-			return decimal.Decimal{}, &fault.Error{Pkg: "segments", Field: string(line), Value: "a division by zero", Err: fault.ErrNonPositive, Key: unplaced(line)}
-		}
-		return num.DivRound(den, DivPlaces), nil
+		return a.Quo(num, den)
 	}
-	var out decimal.Decimal
-	for i, a := range f.Args {
-		v, err := a.Eval(get, prev, line)
+	combine := a.Max
+	switch f.Op {
+	case OpAdd:
+		combine = a.Add
+	case OpMul:
+		combine = a.Mul
+	case OpMin:
+		combine = a.Min
+	}
+	var out T
+	for i, x := range f.Args {
+		v, err := a.Fold(x, get, prev)
 		switch {
 		case err != nil:
-			return decimal.Decimal{}, err
+			return v, err
 		case i == 0:
 			out = v
-		case f.Op == OpMul:
-			out = out.Mul(v)
-		case f.Op == OpAdd:
-			out = out.Add(v)
 		default:
-			out = extreme(f.Op, out, v)
+			out = combine(out, v)
 		}
+	}
+	if a.Group != nil {
+		out = a.Group(f.Op, out)
 	}
 	return out, nil
 }
+
+// decimals is the algebra of exact decimals, the forecast's (Formula.Eval): products and
+// sums exact, a quotient rounded to DivPlaces, a division by zero errZeroDivision.
+func decimals() Algebra[decimal.Decimal] {
+	return Algebra[decimal.Decimal]{Const: decimalConst, Add: decimal.Decimal.Add, Mul: decimal.Decimal.Mul,
+		Min: decimalMin, Max: decimalMax, Quo: decimalQuo}
+}
+
+func decimalConst(c decimal.Decimal) decimal.Decimal  { return c }
+func decimalMin(a, b decimal.Decimal) decimal.Decimal { return extreme(OpMin, a, b) }
+func decimalMax(a, b decimal.Decimal) decimal.Decimal { return extreme(OpMax, a, b) }
+
+func decimalQuo(num, den decimal.Decimal) (decimal.Decimal, error) {
+	if den.IsZero() {
+		return decimal.Decimal{}, errZeroDivision
+	}
+	return num.DivRound(den, DivPlaces), nil
+}
+
+// errZeroDivision is decimals' division by zero, which Eval reports naming its line.
+var errZeroDivision = errors.New("a division by zero")
 
 // extreme is what OpMin or OpMax (op) makes of a value so far and the next argument:
 // the next only when it is strictly less (greater), so that of equal values the first

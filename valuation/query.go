@@ -693,44 +693,14 @@ func (k *kernel) line(y, j int, metric string) exact.Poly {
 	return exact.Poly{}
 }
 
-// formula compiles a driver formula as segments.Formula.Eval evaluates it.
+// formula compiles a driver formula as segments.Formula.Eval evaluates it: the same walk
+// (segments.Algebra.Fold) in the kernel's polynomials.
 func (k *kernel) formula(f segments.Formula, env map[segments.Metric]exact.Poly, prev func(segments.Metric) (exact.Poly, bool)) exact.Poly {
-	switch f.Op {
-	case segments.OpRef:
-		return env[f.Ref]
-	case segments.OpConst:
-		return k.konst(f.Const)
-	case segments.OpPrev:
-		if r, ok := prev(f.Ref); ok {
-			return r
-		}
-		return k.formula(f.Args[0], env, prev)
-	case segments.OpQuo:
-		return k.b.PQuo(k.formula(f.Args[0], env, prev), k.formula(f.Args[1], env, prev), segments.DivPlaces)
-	case segments.OpMin, segments.OpMax: // left to right, the first of equal values kept, as Eval
-		out := k.formula(f.Args[0], env, prev)
-		for _, a := range f.Args[1:] {
-			if f.Op == segments.OpMin {
-				out = k.b.PMin(out, k.formula(a, env, prev))
-			} else {
-				out = k.b.PMax(out, k.formula(a, env, prev))
-			}
-		}
-		return out
-	}
-	var out exact.Poly
-	for i, a := range f.Args {
-		r := k.formula(a, env, prev)
-		switch {
-		case i == 0:
-			out = r
-		case f.Op == segments.OpMul:
-			out = k.b.PMul(out, r)
-		default:
-			out = k.b.PAdd(out, r)
-		}
-	}
-	return out
+	b := k.b
+	alg := segments.Algebra[exact.Poly]{Const: k.konst, Add: b.PAdd, Mul: b.PMul, Min: b.PMin, Max: b.PMax,
+		Quo: func(num, den exact.Poly) (exact.Poly, error) { return b.PQuo(num, den, segments.DivPlaces), nil }}
+	v, _ := alg.Fold(f, func(m segments.Metric) exact.Poly { return env[m] }, prev) // no error: a zero divisor fails the run
+	return v
 }
 
 // part returns part i's figure, multiple and value, as Multiple values it: value =

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sotpkit/sotp/comps"
@@ -314,7 +315,7 @@ func (in *inputSheet) segment(s segments.Segment) error {
 			if s.Drivers[y] == nil {
 				continue
 			}
-			if v, ok := segments.InputValue(s.Drivers[y], x.Metric); ok {
+			if v, ok := inputValue(s.Drivers[y], x.Metric); ok {
 				vals[y] = num(v)
 			}
 		}
@@ -590,34 +591,33 @@ func (b *book) groupRevenue(row int) error {
 	return b.f.SetColWidth(sh, "A", "A", 36)
 }
 
-// excel writes a formula as a spreadsheet expression, reading each named figure from at.
+// inputValue returns the value of a driver's input; false when it has no such input.
+func inputValue(d segments.Driver, m segments.Metric) (decimal.Decimal, bool) {
+	i := slices.IndexFunc(d.Spec().Inputs, func(in segments.Input) bool { return in.Metric == m })
+	if i < 0 {
+		return decimal.Decimal{}, false
+	}
+	return d.Values()[i], true
+}
+
+// excel writes a formula as a spreadsheet expression, reading each named figure from at:
+// the walk segments.Formula.Eval makes (segments.Algebra.Fold), in cell formulas.
 func excel(f segments.Formula, at func(segments.Metric) string, prev func(segments.Metric) (string, bool)) string {
-	switch f.Op {
-	case segments.OpRef:
-		return at(f.Ref)
-	case segments.OpConst:
-		return fault.Plain(f.Const)
-	case segments.OpQuo:
-		return "(" + excel(f.Args[0], at, prev) + ")/(" + excel(f.Args[1], at, prev) + ")"
-	case segments.OpPrev:
-		if r, ok := prev(f.Ref); ok {
-			return r
-		}
-		return "(" + excel(f.Args[0], at, prev) + ")"
-	}
-	parts := make([]string, len(f.Args))
-	for i, a := range f.Args {
-		parts[i] = excel(a, at, prev)
-	}
-	switch f.Op {
-	case segments.OpMin:
-		return "MIN(" + strings.Join(parts, ",") + ")"
-	case segments.OpMax:
-		return "MAX(" + strings.Join(parts, ",") + ")"
-	case segments.OpAdd:
-		return "(" + strings.Join(parts, "+") + ")"
-	}
-	return "(" + strings.Join(parts, "*") + ")"
+	join := func(sep string) func(a, b string) string { return func(a, b string) string { return a + sep + b } }
+	v, _ := segments.Algebra[string]{
+		Const: fault.Plain, Add: join("+"), Mul: join("*"), Min: join(","), Max: join(","),
+		Quo: func(num, den string) (string, error) { return "(" + num + ")/(" + den + ")", nil },
+		Group: func(op segments.Op, x string) string {
+			switch op {
+			case segments.OpMin:
+				return "MIN(" + x + ")"
+			case segments.OpMax:
+				return "MAX(" + x + ")"
+			}
+			return "(" + x + ")"
+		},
+	}.Fold(f, at, prev)
+	return v
 }
 
 // Columns of the Comps sheet: each comparable's figures in its own currencies as its
