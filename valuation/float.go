@@ -103,15 +103,15 @@ func (e *Evaluator) Float(x, out []float64) int {
 	case len(x) != len(q.moves) || len(out) != len(q.outputs):
 		return f.wrongLength()
 	}
-	in := x
+	in, headOK := x, true
 	if q.head != nil {
-		var ok bool
-		if in, ok = e.floatHead(x); !ok {
-			return f.head()
-		}
+		in, headOK = e.floatHead(x)
 	}
 	if k := e.f.Run(in); k >= 0 {
-		return k
+		return k // the first check the point fails, before the head's refusal
+	}
+	if !headOK {
+		return f.head()
 	}
 	for i, r := range q.regs {
 		out[i] = e.f.Value(r)
@@ -128,22 +128,29 @@ func (e *Evaluator) Float(x, out []float64) int {
 }
 
 // floatHead works out the kernel's head at x (comps.Set.Multiple at the point's FX rates,
-// in decimal) and returns the program's inputs: x, then the aggregates.
+// in decimal) and returns the program's inputs: x, then the aggregates; false when the
+// head refuses the point (an FX rate not a finite number among them), the aggregates then
+// NaN, for the program's checks to find the point's first fault.
 func (e *Evaluator) floatHead(x []float64) ([]float64, bool) {
 	q := e.q
 	e.in = append(e.in[:0], make([]decimal.Decimal, len(x)+len(q.head.parts))...)
+	ok := true
 	for _, i := range q.head.fx {
-		e.in[i] = decimal.NewFromFloat(x[i])
+		if ok = ok && math.Abs(x[i]) <= math.MaxFloat64; ok {
+			e.in[i] = decimal.NewFromFloat(x[i])
+		}
 	}
 	avg := e.in[len(x):]
-	if !q.head.eval(q, e.in[:len(x)], avg) {
-		return nil, false
-	}
+	ok = ok && q.head.eval(q, e.in[:len(x)], avg)
 	e.fin = append(e.fin[:0], x...)
 	for _, a := range avg {
-		e.fin = append(e.fin, a.InexactFloat64())
+		v := math.NaN()
+		if ok {
+			v = a.InexactFloat64()
+		}
+		e.fin = append(e.fin, v)
 	}
-	return e.fin, true
+	return e.fin, ok
 }
 
 // operand is a figure of the stage: the query's move v when it moves, else c.
@@ -176,7 +183,7 @@ type floatStage struct {
 }
 
 // newFloatStage compiles the query's tail in float64, or refuses a model it cannot
-// follow: more tranches than maxFloatTranches, an upside without a price.
+// follow: more tranches than maxFloatTranches.
 func newFloatStage(q *Query) (*floatStage, error) {
 	m := q.p.m
 	if n := len(m.Dilution.Tranches); n > maxFloatTranches {
@@ -189,11 +196,6 @@ func newFloatStage(q *Query) (*floatStage, error) {
 			}
 		}
 		return -1
-	}
-	for _, i := range q.tail.outputs {
-		if q.outputs[i].Name == key.Upside && m.Price.Sign() <= 0 && moved(key.Scalar(key.Price)) < 0 {
-			return nil, &fault.Error{Pkg: "valuation", Field: key.Upside, Value: "no price", Err: fault.ErrFloat}
-		}
 	}
 	of := func(k key.Key, base decimal.Decimal) operand { return operand{c: base.InexactFloat64(), v: moved(k)} }
 	rate, years := key.Key{Space: key.SpaceHorizon, Name: "rate"}, key.Key{Space: key.SpaceHorizon, Name: "years"}
@@ -214,9 +216,10 @@ func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
 	if s.moves { // Horizon's factor, (1 + rate)^-years
 		discount = math.Pow(1+s.rate.at(x), -s.years.at(x))
 	}
-	u, eq := equity/s.basic.at(x), equity // without a dilution
+	shares := s.basic.at(x)
+	u, eq := equity/shares, equity // without a dilution
 	if len(s.count) > 0 {
-		u, eq = s.dilute(equity, discount, x)
+		u, eq, shares = s.dilute(equity, discount, x)
 	}
 	for _, i := range q.tail.outputs {
 		switch q.outputs[i].Name {
@@ -227,7 +230,7 @@ func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
 		case key.Target:
 			out[i] = u * discount
 		case key.Diluted:
-			out[i] = eq / u
+			out[i] = shares
 		case key.Discount:
 			out[i] = discount
 		case key.Upside:
@@ -236,9 +239,9 @@ func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
 	}
 }
 
-// dilute returns the value a share of the year priced and the equity it divides, as
-// Model.dilute works them out at the model's basis.
-func (s *floatStage) dilute(equity, discount float64, x []float64) (u, eq float64) {
+// dilute returns the value a share of the year priced, the equity it divides and the
+// diluted share count, as Model.dilute works them out at the model's basis.
+func (s *floatStage) dilute(equity, discount float64, x []float64) (u, eq, shares float64) {
 	var t floatTranches
 	face := s.tranches(&t, discount, x)
 	base, basic := equity-face, s.basic.at(x)
@@ -272,11 +275,11 @@ func (s *floatStage) tranches(t *floatTranches, discount float64, x []float64) (
 	return face
 }
 
-// atPrice returns the value a share and the equity it divides, base and basic shares
-// diluted at the price: each tranche struck below it in the money, a convertible
-// converted and an option's cost buying shares back at it.
-func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, eq float64) {
-	shares := basic
+// atPrice returns the value a share, the equity it divides and the share count, base and
+// basic shares diluted at the price: each tranche struck below it in the money, a
+// convertible converted and an option's cost buying shares back at it.
+func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, eq, shares float64) {
+	shares = basic
 	eq = base
 	for i := range t.n {
 		switch {
@@ -288,14 +291,15 @@ func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, e
 			shares += t.count[i] - t.count[i]*t.strike[i]/price
 		}
 	}
-	return eq / shares, eq
+	return eq / shares, eq, shares
 }
 
-// fixedPoint returns the value a share and the equity it divides, base and basic shares
-// diluted at the value itself: the first k tranches by effective strike in the money at
-// the k whose value leaves them on either side (Model.diluteAtValue). The value is NaN,
-// a refused point, if no k is found (valuation errs then).
-func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq float64) {
+// fixedPoint returns the value a share, the equity it divides and the share count, base
+// and basic shares diluted at the value itself: the first k tranches by effective strike
+// in the money at the k whose value leaves them on either side (Model.diluteAtValue),
+// an option's exercise money buying back count × effective strike / u shares. The value
+// is NaN, a refused point, if no k is found (valuation errs then).
+func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq, shares float64) {
 	n, count, strike, eff := t.n, &t.count, &t.strike, &t.eff
 	order := t.byStrike()
 	num, den := base, basic
@@ -310,15 +314,19 @@ func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq fl
 		}
 		v := num / den
 		if (k == 0 || eff[order[k-1]] < v) && (k == n || !(eff[order[k]] < v)) {
+			shares = basic
 			for _, i := range order[:k] {
 				if s.convertible[i] {
 					eq += count[i] * strike[i]
+					shares += count[i]
+				} else {
+					shares += count[i] - count[i]*eff[i]/v
 				}
 			}
-			return v, eq
+			return v, eq, shares
 		}
 	}
-	return u, math.NaN()
+	return u, math.NaN(), math.NaN()
 }
 
 // byStrike returns the tranches' indices by effective strike, stably, as Model.dilute

@@ -458,6 +458,10 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 			k.average(i) // the set is worked out at the moved rate whatever the outputs read, and may fail
 		}
 	}
+	// Model.Value values every part and the bridge whatever the outputs read: their
+	// checks (a crossed rate's bounds, an expression's divisor) stand in the program even
+	// where no output keeps their values.
+	k.equity(k.sum())
 	t := k.tail()
 	k.earningsRate()
 	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
@@ -498,15 +502,20 @@ func (k *kernel) leaf(key key.Key, base decimal.Decimal) exact.Poly {
 // checks adds the range of every moved assumption, as Model.Value checks it: users
 // positive and DAU at most MAU, driver inputs in their ranges, averages positive,
 // premiums above -1, shares positive, the price not negative, and the bounds some have
-// of their own (own). Each moved year's every line is compiled too, so that a division by
+// of their own (own); the horizon's rate only where its years are not zero (a horizon of
+// no years discounts nothing, whatever its rate). Each moved year's every line is compiled too, so that a division by
 // zero in it fails the point (lines no output reads cost nothing more: the program drops
 // them, keeping the checks). Each check is given the reason a point failing it is refused
 // for (exact.Builder.Because), which Monte Carlo counts its invalid draws by.
 func (k *kernel) checks() {
 	b := k.b
 	years := map[int]bool{}
+	rate, period := key.Key{Space: key.SpaceHorizon, Name: "rate"}, key.Key{Space: key.SpaceHorizon, Name: "years"}
 	for i, a := range k.q.moves {
 		x := exact.PReg(b.Input(i))
+		if r, ok := k.move[period]; ok && a.Key == rate { // over no years the rate is not read, nor checked
+			x = b.PSelect(exact.PReg(r), k.konst(decimal.Decimal{}), x)
+		}
 		k.inRange(a, x)
 		k.own(a, x)
 		if a.Key.Space == key.SpaceForecast {

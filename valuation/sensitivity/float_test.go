@@ -525,17 +525,7 @@ func TestNotNumber(t *testing.T) {
 // decimal engine does, on 300 random points; the parts, priced in USD, are converted at
 // the crossed rate, which each part's result names.
 func TestFloatCrossedFX(t *testing.T) {
-	m := kuaishou2021.Model()
-	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.CNY, Rate: decimal.RequireFromString("6.4")},
-		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString("1.2049")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.FX = fx
-	e, err := New(m, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := crossedEngine(t)
 	crossed := 0
 	for _, pv := range e.result.Parts {
 		if pv.FX.Via == comps.CNY {
@@ -551,6 +541,24 @@ func TestFloatCrossedFX(t *testing.T) {
 	names := []string{"forecast/2021/mau", "fx/USD/CNY", "fx/CNY/HKD"}
 	lo, hi := []float64{450, 6, 1.05}, []float64{700, 7.3, 1.25}
 	floatAgrees(t, e, names, lo, hi, []string{"target", "part/ecommerce/value"}, 300, 5)
+}
+
+// crossedEngine is the report's model with USD/HKD not given: USD/CNY 6.4 and CNY/HKD
+// 1.2049, crossed through CNY.
+func crossedEngine(t *testing.T) *Engine {
+	t.Helper()
+	m := kuaishou2021.Model()
+	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.CNY, Rate: decimal.RequireFromString("6.4")},
+		comps.Rate{From: comps.CNY, To: comps.HKD, Rate: decimal.RequireFromString("1.2049")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.FX = fx
+	e, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // floatAgrees holds the float64 programs of outputs, with names drawn, to the decimal

@@ -99,6 +99,9 @@ func (w *rewriter) rewrite(o op) (fop, bool) {
 	case o.code == opAtMost && known[a]: // c ≤ x is x ≥ c
 		op.code, op.a, op.k = fAtLeast, b, f.r[a]
 	}
+	if op.code >= fGreater {
+		op.b = op.a // a comparison with a constant reads one register: the sum it replaced may go
+	}
 	return op, true
 }
 

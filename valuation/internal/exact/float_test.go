@@ -96,3 +96,17 @@ func TestFloatsMatchMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatsDropSums: a check of x + c is rewritten as x > -c, and the sum, which nothing
+// else reads, goes (it stayed alive through the comparison's second operand).
+func TestFloatsDropSums(t *testing.T) {
+	b := NewBuilder(1)
+	x := b.Input(0)
+	b.NonNegative(b.Add(x, b.Const(decimal.NewFromInt(-5))))
+	b.Positive(b.Add(x, b.Const(decimal.NewFromInt(3))))
+	p := b.Program()
+	f := p.Floats()
+	if len(f.ops) != 2 {
+		t.Errorf("%d operations, want the 2 comparisons", len(f.ops))
+	}
+}
