@@ -131,15 +131,7 @@ func (a Algebra[T]) Fold(f Formula, get func(Metric) T, prev func(Metric) (T, bo
 		}
 		return a.Quo(num, den)
 	}
-	combine := a.Max
-	switch f.Op {
-	case OpAdd:
-		combine = a.Add
-	case OpMul:
-		combine = a.Mul
-	case OpMin:
-		combine = a.Min
-	}
+	combine := a.combiner(f.Op)
 	var out T
 	for i, x := range f.Args {
 		v, err := a.Fold(x, get, prev)
@@ -156,6 +148,19 @@ func (a Algebra[T]) Fold(f Formula, get func(Metric) T, prev func(Metric) (T, bo
 		out = a.Group(f.Op, out)
 	}
 	return out, nil
+}
+
+// combiner is the function that combines the arguments of an op: Add, Mul, Min or Max.
+func (a Algebra[T]) combiner(op Op) func(a, b T) T {
+	switch op {
+	case OpAdd:
+		return a.Add
+	case OpMul:
+		return a.Mul
+	case OpMin:
+		return a.Min
+	}
+	return a.Max
 }
 
 // decimals is the algebra of exact decimals, the forecast's (Formula.Eval): products and

@@ -237,8 +237,14 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	for _, s := range base.Plan.Segments {
 		outputs = append(outputs, key.Forecast(base.Year, s.Name, "revenue"))
 	}
+	var pnl []key.Key // the P&L and growths, a query of their own: a point may leave one without a value
+	for _, k := range figureKeys(p.Result()) {
+		if _, err := p.Result().Lookup(k); err == nil && (k.Space == key.SpacePnL || k.Space == key.SpacePnLLine || k.Space == key.SpaceForecast && k.Growth) {
+			pnl = append(pnl, k)
+		}
+	}
 	r := rand.New(rand.NewPCG(seed, 2021))
-	var checked, kernel, invalid, newer int
+	var checked, kernel, invalid, newer, pnlValued int
 	for i := range 1000 {
 		n := 1 + r.IntN(3)
 		m := base.Clone()
@@ -266,96 +272,104 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 		if (wantErr == nil) != (gotErr == nil) || (wantErr != nil && len(point) == 1 && gotErr.Error() != wantErr.Error()) {
 			t.Fatalf("%d %v: prepared error %v, Model.Value error %v", i, point, gotErr, wantErr)
 		}
-		q, err := p.Query(keys, outputs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vals := make([]decimal.Decimal, len(point))
-		for j, o := range point {
-			vals[j] = o.Value
-		}
-		out := make([]decimal.Decimal, len(outputs))
-		qErr := q.Eval(vals, out)
-		reasons, err := q.Float()
-		if err != nil {
-			t.Fatalf("%d %v: no float64 form: %v", i, point, err)
-		}
-		x, y := make([]float64, len(vals)), make([]float64, len(outputs))
-		for j, v := range vals {
-			x[j] = v.InexactFloat64()
-		}
-		fk := q.Evaluator().Float(x, y)
 		if wantErr != nil {
 			invalid++
-			if qErr == nil || valuation.KernelOnly(q, vals, out) {
-				t.Fatalf("%d %v: query (%v) or its kernel valued a point Model.Value refuses (%v)", i, point, qErr, wantErr)
-			}
-			if fk < 0 {
-				t.Fatalf("%d %v: the float64 program valued a point Model.Value refuses (%v)", i, point, wantErr)
-			}
-			continue
-		}
-		for _, k := range figureKeys(want) {
-			w, werr := want.Lookup(k)
-			g, gerr := got.Lookup(k)
-			if (werr == nil) != (gerr == nil) || !identical(w, g) {
-				t.Fatalf("%d %v: %s = %s (exp %d, %v), Model.Value %s (exp %d, %v)", i, point, k, g, g.Exponent(), gerr, w, w.Exponent(), werr)
-			}
-			checked++
-		}
-		wantOut := make([]decimal.Decimal, len(outputs))
-		var lookupErr error
-		for j, k := range outputs {
-			if wantOut[j], err = want.Lookup(k); err != nil {
-				lookupErr = err
+		} else {
+			for _, k := range figureKeys(want) {
+				w, werr := want.Lookup(k)
+				g, gerr := got.Lookup(k)
+				if (werr == nil) != (gerr == nil) || !identical(w, g) {
+					t.Fatalf("%d %v: %s = %s (exp %d, %v), Model.Value %s (exp %d, %v)", i, point, k, g, g.Exponent(), gerr, w, w.Exponent(), werr)
+				}
+				checked++
 			}
 		}
-		if lookupErr != nil {
-			if qErr == nil || fk < 0 {
-				t.Fatalf("%d %v: query (%v) or float64 program (%d) read an output Model.Value's result does not hold (%v)", i, point, qErr, fk, lookupErr)
+		if queryAgrees(t, p, point, outputs, want, wantErr) {
+			kernel++
+			if slices.ContainsFunc(keys, func(k key.Key) bool {
+				return k.Space == key.SpaceFX || k.Space == key.SpaceBridge || k.Space == key.SpaceDilution || k.Space == key.SpaceHorizon
+			}) {
+				newer++
 			}
-			continue
 		}
-		if fk >= 0 {
-			t.Fatalf("%d %v: the float64 program refused a point Model.Value values: %s", i, point, reasons[fk])
-		}
-		if qErr != nil {
-			t.Fatalf("%d %v: query: %v", i, point, qErr)
-		}
-		if !valuation.KernelOnly(q, vals, out) {
-			t.Fatalf("%d %v (exact %v): the exact kernel did not value a valid point", i, point, q.Exact() == nil)
-		}
-		kernel++
-		if slices.ContainsFunc(keys, func(k key.Key) bool {
-			return k.Space == key.SpaceFX || k.Space == key.SpaceBridge || k.Space == key.SpaceDilution || k.Space == key.SpaceHorizon
-		}) {
-			newer++
-		}
-		for j, k := range outputs {
-			if w := wantOut[j]; !identical(out[j], w) {
-				t.Fatalf("%d %v (kernel refused: %v): query %s = %s (exp %d), Model.Value %s (exp %d)", i, point, q.Exact(), k, out[j], out[j].Exponent(), w, w.Exponent())
-			}
-			w, scale := wantOut[j].InexactFloat64(), math.Abs(wantOut[j].InexactFloat64())
-			if k == key.Scalar(key.Upside) {
-				scale++ // target / price − 1: the ratio's precision (floatAgrees in sensitivity)
-			}
-			// Model.Value rounds a quotient to 16 places (segments.DivPlaces): at an FX
-			// rate a billion times off, a figure near 1e-7 (a target in HK$ at 5.5e-9
-			// USD/HKD) has 9 digits of its own there, and a comparable's multiple, value
-			// over a metric converted a billion times up, a few, which the rate then
-			// multiplies back (currencies.json at CNY/HKD 857,930,000: a target of
-			// 128.6967990 in decimal, 128.6967989 in float64). Such points are held to be
-			// valued or refused alike, not to 12 digits.
-			if !offScale(point, p) && math.Abs(y[j]-w) > 1e-12*scale {
-				t.Fatalf("%d %v: float64 %s = %v, Model.Value %v", i, point, k, y[j], w)
-			}
+		if len(pnl) > 0 && queryAgrees(t, p, point, pnl, want, wantErr) {
+			pnlValued++
 		}
 	}
-	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon); %d invalid points refused alike",
-		checked, kernel, newer, invalid)
+	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon, %d with the P&L's %d figures); %d invalid points refused alike",
+		checked, kernel, newer, pnlValued, len(pnl), invalid)
 	if kernel < minKernel || invalid < 50 || newer < minKernel/5 {
 		t.Errorf("the draw exercised %d kernel points and %d invalid ones: too few to mean much", kernel, invalid)
 	}
+}
+
+// queryAgrees is identity's check of one point on a query of outputs: the query, its
+// exact kernel alone and its float64 program refuse the point when Model.Value refuses it
+// (wantErr) or leaves an output without a value; else the kernel values it identically,
+// value and exponent, and the float64 program to 1e-12 relative. It reports whether the
+// kernel valued the point.
+func queryAgrees(t *testing.T, p *valuation.Prepared, point []valuation.Override, outputs []key.Key, want valuation.Result, wantErr error) bool {
+	t.Helper()
+	keys := make([]key.Key, len(point))
+	vals := make([]decimal.Decimal, len(point))
+	x, y := make([]float64, len(point)), make([]float64, len(outputs))
+	for j, o := range point {
+		keys[j], vals[j], x[j] = o.Key, o.Value, o.Value.InexactFloat64()
+	}
+	q, err := p.Query(keys, outputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]decimal.Decimal, len(outputs))
+	qErr := q.Eval(vals, out)
+	reasons, err := q.Float()
+	if err != nil {
+		t.Fatalf("%v: no float64 form: %v", point, err)
+	}
+	fk := q.Evaluator().Float(x, y)
+	if wantErr != nil {
+		if qErr == nil || valuation.KernelOnly(q, vals, out) || fk < 0 {
+			t.Fatalf("%v: query (%v), its kernel or its float64 program (%d) valued a point Model.Value refuses (%v)", point, qErr, fk, wantErr)
+		}
+		return false
+	}
+	wantOut := make([]decimal.Decimal, len(outputs))
+	for j, k := range outputs {
+		if wantOut[j], err = want.Lookup(k); err != nil {
+			if qErr == nil || fk < 0 {
+				t.Fatalf("%v: query (%v) or float64 program (%d) read an output Model.Value's result does not hold (%v)", point, qErr, fk, err)
+			}
+			return false
+		}
+	}
+	switch {
+	case fk >= 0:
+		t.Fatalf("%v: the float64 program refused a point Model.Value values: %s", point, reasons[fk])
+	case qErr != nil:
+		t.Fatalf("%v: query: %v", point, qErr)
+	case !valuation.KernelOnly(q, vals, out):
+		t.Fatalf("%v (kernel refused: %v): the exact kernel did not value a valid point", point, q.Exact())
+	}
+	for j, k := range outputs {
+		if w := wantOut[j]; !identical(out[j], w) {
+			t.Fatalf("%v: query %s = %s (exp %d), Model.Value %s (exp %d)", point, k, out[j], out[j].Exponent(), w, w.Exponent())
+		}
+		w, scale := wantOut[j].InexactFloat64(), math.Abs(wantOut[j].InexactFloat64())
+		if k == key.Scalar(key.Upside) || k.Growth {
+			scale++ // a ratio − 1 (target / price, this year / last): the ratio's precision (floatAgrees in sensitivity)
+		}
+		// Model.Value rounds a quotient to 16 places (segments.DivPlaces): at an FX
+		// rate a billion times off, a figure near 1e-7 (a target in HK$ at 5.5e-9
+		// USD/HKD) has 9 digits of its own there, and a comparable's multiple, value
+		// over a metric converted a billion times up, a few, which the rate then
+		// multiplies back (currencies.json at CNY/HKD 857,930,000: a target of
+		// 128.6967990 in decimal, 128.6967989 in float64). Such points are held to be
+		// valued or refused alike, not to 12 digits.
+		if !offScale(point, p) && math.Abs(y[j]-w) > 1e-12*scale {
+			t.Fatalf("%v: float64 %s = %v, Model.Value %v", point, k, y[j], w)
+		}
+	}
+	return true
 }
 
 // offScale reports a point that moves an FX rate a thousand times or more off its base.

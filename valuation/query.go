@@ -22,21 +22,21 @@ import (
 // A point that moves users, driver inputs, a part's average or premium, an FX rate, a
 // bridge item, the holding-company discount, a tranche, the horizon, the share count,
 // the price or a year's P&L share count, and reads the target, the sum, equity, the
-// upside, part figures or forecast lines, is evaluated by an exact kernel compiled from
-// the drivers' formulas (see segments.Formula) and the bridge: registers of big.Int
-// coefficients reused from point to point, the same multiplications, additions and
-// rounded divisions as Model.Value, so results are identical to it, value and exponent.
-// A moved FX rate that converts comparables has their set worked out again in the
-// program (a mean or a market-value-weighted mean), else by a stage before it that runs
-// the code Model.Value runs (comps.Set.Multiple); a stage after it runs what follows
-// equity (the dilution, a fixed point, and a moving horizon's discount, a power); an FX
-// rate taken the other way round is inverted by comps.Rate.Inverse, its one rule. Other
-// queries
-// (P&L, growth or comparables' figures read; a Method of the caller's), and any point
-// that fails a check of the kernel (a value out of its range, a figure priced that is not
-// positive), take the full decimal path: the model with the point set, cut down to the
-// years the outputs read, valued. Evaluator.Fallbacks counts the points an evaluator
-// left to it.
+// upside, part figures, forecast lines, the P&L or a growth, is evaluated by an exact
+// kernel compiled from the drivers' formulas (see segments.Algebra), the bridge and the
+// P&L: registers of big.Int coefficients reused from point to point, the same
+// multiplications, additions and rounded divisions as Model.Value, so results are
+// identical to it, value and exponent. A moved FX rate that converts comparables has
+// their set worked out again in the program (a mean or a market-value-weighted mean),
+// else by a stage before it that runs the code Model.Value runs (comps.Set.Multiple); a
+// stage after it runs what follows equity (the dilution, a fixed point, and a moving
+// horizon's discount, a power); an FX rate taken the other way round is inverted by
+// comps.Rate.Inverse, its one rule. Other queries (a comparable's or a bridge line's
+// figure, a segment's share read; a Method of the caller's: Exact says which), and any
+// point that fails a check of the kernel (a value out of its range, a figure priced that
+// is not positive), take the full decimal path: the model with the point set, cut down
+// to the years the outputs read, valued. Evaluator.Fallbacks counts the points an
+// evaluator left to it.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -385,6 +385,7 @@ type kernel struct {
 	head    *head              // the stage before the program; nil when none
 	avg     map[int]exact.Reg  // a part's aggregate, an input the head works out
 	agg     map[int]bool       // parts whose aggregate the program computes at a moved FX rate
+	pnl     map[int]pnlYear    // the P&L's years compiled
 	aggPoly map[int]exact.Poly // those aggregates, compiled
 }
 
@@ -397,7 +398,7 @@ func newKernel(q *Query) *kernel {
 	}
 	k := &kernel{q: q, b: exact.NewBuilder(n), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
 		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true, head: h, avg: map[int]exact.Reg{},
-		agg: compiled, aggPoly: map[int]exact.Poly{}}
+		agg: compiled, aggPoly: map[int]exact.Poly{}, pnl: map[int]pnlYear{}}
 	for i, a := range q.moves {
 		k.move[a.Key] = k.b.Input(i)
 	}
@@ -1076,9 +1077,14 @@ func (k *kernel) output(o key.Key) exact.Poly {
 	case key.SpacePart:
 		r, ok = k.partOutput(o)
 	case key.SpaceForecast:
-		if !o.Growth && o.Name != "share" {
+		switch {
+		case o.Growth:
+			r, ok = k.forecastGrowth(o)
+		case o.Name != "share":
 			r, ok = k.forecastOutput(o)
 		}
+	case key.SpacePnL, key.SpacePnLLine:
+		r, ok = k.pnlOutput(o)
 	}
 	if !ok {
 		k.refuse(nodes.Report, o.String())

@@ -53,10 +53,10 @@ func TestFloatMatchesDecimal(t *testing.T) {
 
 func TestFloatRefuses(t *testing.T) {
 	e := newEngine(t, Options{})
-	// The P&L has no float form.
-	mc := MonteCarlo{Output: "pnl/2021/net_profit", Draws: 10, Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
+	// A comparable's figure has no float form (nor an exact kernel).
+	mc := MonteCarlo{Output: "part/ecommerce/comp/9988.HK/multiple", Draws: 10, Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
 	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrFloat) {
-		t.Errorf("net profit: %v, want fault.ErrFloat", err)
+		t.Errorf("a comparable's multiple: %v, want fault.ErrFloat", err)
 	}
 	// The CNY/HKD rate prices no part (only the P&L's multiples): drawn, it leaves the
 	// target at its base.
@@ -65,6 +65,16 @@ func TestFloatRefuses(t *testing.T) {
 	if base := f64(e.Result().Target); err != nil || s.Min != base || s.Max != base {
 		t.Errorf("target over CNY/HKD: [%v, %v] %v, want %v throughout", s.Min, s.Max, err, base)
 	}
+}
+
+// TestFloatPnL: the P&L has a float64 form, the kernel's: net profit, EPS, P/E (at the
+// price, converted at CNY/HKD) and revenue growth agree with the decimal engine over MAU,
+// the take rate, CNY/HKD, the price and 2022's share count.
+func TestFloatPnL(t *testing.T) {
+	e := newEngine(t, Options{})
+	floatAgrees(t, e, []string{"forecast/2021/mau", "forecast/2021/ecommerce/take_rate", "fx/CNY/HKD", "price", "pnl/2022/shares"},
+		[]float64{450, 0.005, 1.1, 200, 3800}, []float64{650, 0.05, 1.3, 400, 4500},
+		[]string{"pnl/2021/net_profit", "pnl/2021/eps", "pnl/2022/eps", "pnl/2022/pe", "pnl/2021/revenue/growth"}, 300, 61)
 }
 
 func TestDistributionErrors(t *testing.T) {

@@ -33,13 +33,14 @@ const (
 	Holdco                      // the holding-company discount
 	Dilution                    // options and convertibles (treasury stock, if-converted)
 	Horizon                     // the horizon's discount
-	Report                      // a figure the result reports beside the valuation: the P&L, a growth, a comparable's, a bridge line's
+	PnL                         // a line or figure of the P&L (net profit, EPS, P/E, ...), or a figure's growth
+	Report                      // a figure the result reports beside the valuation: a comparable's, a bridge line's, a segment's share
 )
 
 var kindNames = [...]string{Formula: "formula", DriverModel: "driver model change", Multiple: "multiple", Fixed: "fixed amount",
 	Expression: "expression", Method: "caller's method", Mean: "mean", Weighted: "weighted mean", Median: "median",
 	Aggregate: "caller's aggregate", FX: "fx rate", Item: "bridge item", Holdco: "holding-company discount",
-	Dilution: "dilution", Horizon: "horizon", Report: "reported figure (p&l, growth, comparable, bridge line)"}
+	Dilution: "dilution", Horizon: "horizon", PnL: "p&l figure or growth", Report: "reported figure (comparable, bridge line, share)"}
 
 func (k Kind) String() string {
 	if k > 0 && int(k) < len(kindNames) {
