@@ -218,10 +218,19 @@ func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
 	}
 	shares := s.basic.at(x)
 	u, eq := equity/shares, equity // without a dilution
+	var t floatTranches
 	if len(s.count) > 0 {
-		u, eq, shares = s.dilute(equity, discount, x)
+		u, eq, shares = s.dilute(&t, equity, discount, x)
 	}
 	for _, i := range q.tail.outputs {
+		if o := q.outputs[i]; o.Space == key.SpaceBridge { // a convertible's line of debt: its face, unless it converts
+			j := slices.IndexFunc(q.p.m.Dilution.Tranches, func(tr Tranche) bool { return tr.Name == o.Item })
+			out[i] = -t.count[j] * t.strike[j]
+			if t.in[j] {
+				out[i] = math.NaN() // no such line: the point has no value of it
+			}
+			continue
+		}
 		switch q.outputs[i].Name {
 		case key.Equity:
 			out[i] = eq
@@ -240,23 +249,24 @@ func (s *floatStage) eval(q *Query, equity float64, x, out []float64) {
 }
 
 // dilute returns the value a share of the year priced, the equity it divides and the
-// diluted share count, as Model.dilute works them out at the model's basis.
-func (s *floatStage) dilute(equity, discount float64, x []float64) (u, eq, shares float64) {
-	var t floatTranches
-	face := s.tranches(&t, discount, x)
+// diluted share count, as Model.dilute works them out at the model's basis, with the
+// tranches' figures in t and which are in the money.
+func (s *floatStage) dilute(t *floatTranches, equity, discount float64, x []float64) (u, eq, shares float64) {
+	face := s.tranches(t, discount, x)
 	base, basic := equity-face, s.basic.at(x)
 	if s.basis == AtPrice {
-		return s.atPrice(&t, base, basic, s.price.at(x))
+		return s.atPrice(t, base, basic, s.price.at(x))
 	}
-	return s.fixedPoint(&t, base, basic)
+	return s.fixedPoint(t, base, basic)
 }
 
-// floatTranches are the first n tranches' counts and strikes at a point, and their
-// effective strikes, on the scale of the value a share (at the target, an option's strike
-// undiscounted), held on the stack.
+// floatTranches are the first n tranches' counts and strikes at a point, their effective
+// strikes, on the scale of the value a share (at the target, an option's strike
+// undiscounted), and which are in the money, held on the stack.
 type floatTranches struct {
 	n                  int
 	count, strike, eff [maxFloatTranches]float64
+	in                 [maxFloatTranches]bool
 }
 
 // tranches fills t with the tranches' figures at x, the horizon's factor being discount,
@@ -282,8 +292,9 @@ func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, e
 	shares = basic
 	eq = base
 	for i := range t.n {
+		t.in[i] = t.strike[i] < price
 		switch {
-		case !(t.strike[i] < price):
+		case !t.in[i]:
 		case s.convertible[i]:
 			shares += t.count[i]
 			eq += t.count[i] * t.strike[i]
@@ -316,6 +327,7 @@ func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq, s
 		if (k == 0 || eff[order[k-1]] < v) && (k == n || !(eff[order[k]] < v)) {
 			shares = basic
 			for _, i := range order[:k] {
+				t.in[i] = true
 				if s.convertible[i] {
 					eq += count[i] * strike[i]
 					shares += count[i]

@@ -237,11 +237,23 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	for _, s := range base.Plan.Segments {
 		outputs = append(outputs, key.Forecast(base.Year, s.Name, "revenue"))
 	}
-	var pnl []key.Key // the P&L and growths, a query of their own: a point may leave one without a value
+	// The P&L, growths, shares of revenue, comparables' figures and the bridge's lines, a
+	// query of their own: a point may leave one without a value.
+	var pnl []key.Key
 	for _, k := range figureKeys(p.Result()) {
-		if _, err := p.Result().Lookup(k); err == nil && (k.Space == key.SpacePnL || k.Space == key.SpacePnLLine || k.Space == key.SpaceForecast && k.Growth) {
+		if _, err := p.Result().Lookup(k); err == nil && (k.Space == key.SpacePnL || k.Space == key.SpacePnLLine || k.Space == key.SpaceComp ||
+			k.Space == key.SpaceBridge || k.Space == key.SpaceForecast && (k.Growth || k.Name == "share")) {
 			pnl = append(pnl, k)
 		}
+	}
+	var every []key.Key // every figure the base result holds a value of: the kernel compiles them all
+	for _, k := range figureKeys(p.Result()) {
+		if _, err := p.Result().Lookup(k); err == nil {
+			every = append(every, k)
+		}
+	}
+	if q, err := p.Query([]key.Key{list[0].Key}, every); err != nil || q.Exact() != nil {
+		t.Fatalf("a query of all %d figures: %v, kernel: %v", len(every), err, q.Exact())
 	}
 	r := rand.New(rand.NewPCG(seed, 2021))
 	var checked, kernel, invalid, newer, pnlValued int
@@ -296,7 +308,7 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 			pnlValued++
 		}
 	}
-	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon, %d with the P&L's %d figures); %d invalid points refused alike",
+	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon, %d with the %d figures reported beside: P&L, growths, comparables', bridge lines); %d invalid points refused alike",
 		checked, kernel, newer, pnlValued, len(pnl), invalid)
 	if kernel < minKernel || invalid < 50 || newer < minKernel/5 {
 		t.Errorf("the draw exercised %d kernel points and %d invalid ones: too few to mean much", kernel, invalid)
@@ -365,7 +377,9 @@ func queryAgrees(t *testing.T, p *valuation.Prepared, point []valuation.Override
 		// multiplies back (currencies.json at CNY/HKD 857,930,000: a target of
 		// 128.6967990 in decimal, 128.6967989 in float64). Such points are held to be
 		// valued or refused alike, not to 12 digits.
-		if !offScale(point, p) && math.Abs(y[j]-w) > 1e-12*scale {
+		// And a quotient is rounded to the 16th place, so a small one (a segment's share
+		// of 6.1e-6) has that place's precision, 5e-17, not 12 digits: 1e-15 more.
+		if !offScale(point, p) && math.Abs(y[j]-w) > 1e-12*scale+1e-15 {
 			t.Fatalf("%v: float64 %s = %v, Model.Value %v", point, k, y[j], w)
 		}
 	}

@@ -21,22 +21,22 @@ import (
 //
 // A point that moves users, driver inputs, a part's average or premium, an FX rate, a
 // bridge item, the holding-company discount, a tranche, the horizon, the share count,
-// the price or a year's P&L share count, and reads the target, the sum, equity, the
-// upside, part figures, forecast lines, the P&L or a growth, is evaluated by an exact
-// kernel compiled from the drivers' formulas (see segments.Algebra), the bridge and the
-// P&L: registers of big.Int coefficients reused from point to point, the same
+// the price or a year's P&L share count, and reads any figure of the result (the
+// target, the sum, equity, the upside, part and comparables' figures, forecast lines,
+// shares and growths, the bridge's lines, the P&L), is evaluated by an exact kernel
+// compiled from the drivers' formulas (see segments.Algebra), the bridge and the P&L:
+// registers of big.Int coefficients reused from point to point, the same
 // multiplications, additions and rounded divisions as Model.Value, so results are
 // identical to it, value and exponent. A moved FX rate that converts comparables has
 // their set worked out again in the program (a mean or a market-value-weighted mean),
 // else by a stage before it that runs the code Model.Value runs (comps.Set.Multiple); a
 // stage after it runs what follows equity (the dilution, a fixed point, and a moving
 // horizon's discount, a power); an FX rate taken the other way round is inverted by
-// comps.Rate.Inverse, its one rule. Other queries (a comparable's or a bridge line's
-// figure, a segment's share read; a Method of the caller's: Exact says which), and any
-// point that fails a check of the kernel (a value out of its range, a figure priced that
-// is not positive), take the full decimal path: the model with the point set, cut down
-// to the years the outputs read, valued. Evaluator.Fallbacks counts the points an
-// evaluator left to it.
+// comps.Rate.Inverse, its one rule. A query of a model with a Method of the caller's
+// (Exact says so), and any point that fails a check of the kernel (a value out of its
+// range, a figure priced that is not positive), take the full decimal path: the model
+// with the point set, cut down to the years the outputs read, valued.
+// Evaluator.Fallbacks counts the points an evaluator left to it.
 type Query struct {
 	p       *Prepared
 	moves   []Assumption
@@ -317,6 +317,15 @@ func (e *Evaluator) discount(h Horizon) (decimal.Decimal, error) {
 	return e.factor, nil
 }
 
+// debtLine returns the tranche of the dilution whose line of debt o names (a bridge line
+// named as a convertible: the bond's face while it stays debt), or -1.
+func (k *kernel) debtLine(o key.Key) int {
+	if o.Space != key.SpaceBridge || o.Name != "" {
+		return -1
+	}
+	return slices.IndexFunc(k.q.p.m.Dilution.Tranches, func(t Tranche) bool { return t.Convertible && t.Name == o.Item })
+}
+
 // afterEquity reports an output the stage after equity works out.
 func afterEquity(o key.Key) bool {
 	if o.Space != key.SpaceScalar {
@@ -350,6 +359,14 @@ func (t *tail) eval(e *Evaluator, values []decimal.Decimal, equity decimal.Decim
 		return false
 	}
 	for _, i := range t.outputs {
+		if o := q.outputs[i]; o.Space == key.SpaceBridge { // a convertible's line of debt
+			j := slices.IndexFunc(dl.debt, func(l BridgeLine) bool { return l.Name == o.Item })
+			if j < 0 {
+				return false // it converts: no such line
+			}
+			out[i] = dl.debt[j].Value
+			continue
+		}
 		switch q.outputs[i].Name {
 		case key.Equity:
 			out[i] = dl.equity
@@ -381,12 +398,16 @@ type kernel struct {
 	lines   map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig     map[int]exact.Poly               // of a part, checked
 	ok      bool
-	refusal refusal            // the first thing refused (refuse)
-	head    *head              // the stage before the program; nil when none
-	avg     map[int]exact.Reg  // a part's aggregate, an input the head works out
-	agg     map[int]bool       // parts whose aggregate the program computes at a moved FX rate
-	pnl     map[int]pnlYear    // the P&L's years compiled
-	aggPoly map[int]exact.Poly // those aggregates, compiled
+	refusal refusal           // the first thing refused (refuse)
+	head    *head             // the stage before the program; nil when none
+	avg     map[int]exact.Reg // a part's aggregate, an input the head works out
+	agg     map[int]bool      // parts whose aggregate the program computes at a moved FX rate
+	pnl     map[int]pnlYear   // the P&L's years compiled
+	// bridgeLines are the bridge's lines by name as equity compiles them, holdco the
+	// holding-company discount's.
+	bridgeLines map[string]exact.Poly
+	holdco      exact.Poly
+	aggPoly     map[int]exact.Poly // those aggregates, compiled
 }
 
 func newKernel(q *Query) *kernel {
@@ -398,7 +419,7 @@ func newKernel(q *Query) *kernel {
 	}
 	k := &kernel{q: q, b: exact.NewBuilder(n), move: map[key.Key]exact.Reg{}, users: map[int][2]exact.Poly{},
 		lines: map[[2]int]map[string]exact.Poly{}, fig: map[int]exact.Poly{}, ok: true, head: h, avg: map[int]exact.Reg{},
-		agg: compiled, aggPoly: map[int]exact.Poly{}, pnl: map[int]pnlYear{}}
+		agg: compiled, aggPoly: map[int]exact.Poly{}, pnl: map[int]pnlYear{}, bridgeLines: map[string]exact.Poly{}}
 	for i, a := range q.moves {
 		k.move[a.Key] = k.b.Input(i)
 	}
@@ -465,21 +486,7 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 	k.equity(k.sum())
 	t := k.tail()
 	k.earningsRate()
-	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
-	for i, o := range k.q.outputs {
-		if _, moved := k.move[key.Scalar(key.Price)]; t != nil && o == key.Scalar(key.Upside) && moved {
-			k.labeled(key.Price+" not above 0: no upside", func() { k.b.PPositive(k.leaf(key.Scalar(key.Price), p.m.Price)) })
-		}
-		if t != nil && afterEquity(o) {
-			t.outputs, regs[i] = append(t.outputs, i), t.equity // the stage writes it
-			continue
-		}
-		poly := k.output(o)
-		if !k.ok {
-			return nil, nil, nil, nil
-		}
-		regs[i] = k.b.Reg(poly)
-	}
+	regs := k.outputs(t)
 	if !k.ok {
 		return nil, nil, nil, nil
 	}
@@ -488,6 +495,27 @@ func (k *kernel) compile() (*exact.Program, []exact.Reg, *head, *tail) {
 		live = append(live, t.equity)
 	}
 	return k.b.Program(live...), regs, k.head, t
+}
+
+// outputs compiles the query's outputs into registers, those the stage after equity t
+// works out given to it (their register is equity's).
+func (k *kernel) outputs(t *tail) []exact.Reg {
+	regs := make([]exact.Reg, len(k.q.outputs), len(k.q.outputs)+1)
+	for i, o := range k.q.outputs {
+		if _, moved := k.move[key.Scalar(key.Price)]; t != nil && o == key.Scalar(key.Upside) && moved {
+			k.labeled(key.Price+" not above 0: no upside", func() { k.b.PPositive(k.leaf(key.Scalar(key.Price), k.q.p.m.Price)) })
+		}
+		if t != nil && (afterEquity(o) || k.debtLine(o) >= 0) {
+			t.outputs, regs[i] = append(t.outputs, i), t.equity // the stage writes it
+			continue
+		}
+		poly := k.output(o)
+		if !k.ok {
+			return nil
+		}
+		regs[i] = k.b.Reg(poly)
+	}
+	return regs
 }
 
 func (k *kernel) konst(d decimal.Decimal) exact.Poly { return exact.PConst(d) }
@@ -892,6 +920,22 @@ func (k *kernel) aggregate(set comps.Set) exact.Poly {
 // metric to 16 places, a money metric converted, or its printed one, converted for a
 // per-user one).
 func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly) {
+	mv, metric, printed, ok := k.priced(set, c)
+	if !ok {
+		return mv, mv
+	}
+	if printed != nil {
+		return mv, *printed
+	}
+	defer k.b.Because(set.Name + ": " + c.Ticker + "'s " + set.Metric.String() + " zero")()
+	return mv, k.b.PQuo(mv, metric, segments.DivPlaces)
+}
+
+// priced is a comparable of set at the point's FX rates, as comps' price works it out
+// before its multiple: its market or enterprise value and its metric, each converted to
+// the set's currency (the metric where it is money), and its printed multiple (converted
+// for a per-user one) or nil; false when it cannot be priced.
+func (k *kernel) priced(set comps.Set, c comps.Company) (mv, metric exact.Poly, printed *exact.Poly, ok bool) {
 	b, fx := k.b, k.q.p.m.FX
 	cur := set.Currency
 	if cur == "" {
@@ -915,16 +959,10 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 	v, err := value()
 	if err != nil {
 		k.refuse(0, "a comparable without a market value")
-		return k.konst(v), k.konst(v)
+		return k.konst(v), k.konst(v), nil, false
 	}
 	mv = convert(v, c.Currency)
-	if p, ok := c.Multiples[set.Metric]; ok && set.Money {
-		return mv, k.konst(p)
-	} else if ok {
-		return mv, convert(p, c.Currency)
-	}
-	defer k.b.Because(set.Name + ": " + c.Ticker + "'s " + set.Metric.String() + " zero")()
-	metric := k.konst(c.Metrics[set.Metric])
+	metric = k.konst(c.Metrics[set.Metric])
 	if set.Money {
 		from := c.Reporting
 		if from == "" {
@@ -932,7 +970,14 @@ func (k *kernel) price(set comps.Set, c comps.Company) (mv, multiple exact.Poly)
 		}
 		metric = convert(c.Metrics[set.Metric], from)
 	}
-	return mv, b.PQuo(mv, metric, segments.DivPlaces)
+	if p, ok := c.Multiples[set.Metric]; ok && set.Money {
+		x := k.konst(p)
+		printed = &x
+	} else if ok {
+		x := convert(p, c.Currency)
+		printed = &x
+	}
+	return mv, metric, printed, true
 }
 
 // inverse is an FX rate taken the other way round, as comps.FX.Pair takes it: the one
@@ -983,6 +1028,7 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 			env[name] = k.leaf(key.Key{Space: key.SpaceBridge, Item: it.Name, Name: string(name)}, it.field(name))
 		}
 		v := k.formula(f, env, func(segments.Metric) (exact.Poly, bool) { return exact.Poly{}, false }) // ItemKind.Formula, as Item.value
+		k.bridgeLines[it.Name] = v
 		if it.Kind == ListedStake || it.Kind == UnlistedStake {
 			stakes = b.PAdd(stakes, v)
 		}
@@ -995,8 +1041,10 @@ func (k *kernel) equity(sum exact.Poly) exact.Poly {
 			base = stakes
 		}
 		h := k.leaf(hk, br.HoldcoDiscount)
+		line := b.PMul(b.PMul(base, h), minus)
+		k.bridgeLines[holdcoLine], k.holdco = line, h
 		// at zero the bridge has no line of it, and equity keeps its exponent
-		equity = b.PSelect(h, equity, b.PAdd(equity, b.PMul(b.PMul(base, h), minus)))
+		equity = b.PSelect(h, equity, b.PAdd(equity, line))
 	}
 	return equity
 }
@@ -1080,11 +1128,17 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		switch {
 		case o.Growth:
 			r, ok = k.forecastGrowth(o)
-		case o.Name != "share":
+		case o.Name == "share" && o.Segment != "":
+			r, ok = k.share(o)
+		default:
 			r, ok = k.forecastOutput(o)
 		}
 	case key.SpacePnL, key.SpacePnLLine:
 		r, ok = k.pnlOutput(o)
+	case key.SpaceComp:
+		r, ok = k.compOutput(o)
+	case key.SpaceBridge:
+		r, ok = k.bridgeOutput(o)
 	}
 	if !ok {
 		k.refuse(nodes.Report, o.String())

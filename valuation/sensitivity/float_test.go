@@ -53,10 +53,16 @@ func TestFloatMatchesDecimal(t *testing.T) {
 
 func TestFloatRefuses(t *testing.T) {
 	e := newEngine(t, Options{})
-	// A comparable's figure has no float form (nor an exact kernel).
-	mc := MonteCarlo{Output: "part/ecommerce/comp/9988.HK/multiple", Draws: 10, Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
-	if _, err := e.MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrFloat) {
-		t.Errorf("a comparable's multiple: %v, want fault.ErrFloat", err)
+	// A part valued by a Method of the caller's has no float form (nor an exact kernel).
+	m := kuaishou2021.Model()
+	m.Parts[0].Method = callerMethod{m.Parts[0].Method.(valuation.Multiple)}
+	caller, err := New(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := MonteCarlo{Output: "target", Draws: 10, Inputs: []Variable{{Name: "forecast/2021/mau", Dist: distuv.Uniform{Min: 500, Max: 600}}}}
+	if _, err := caller.MonteCarlo(context.Background(), mc); !errors.Is(err, fault.ErrFloat) || !strings.Contains(err.Error(), "caller's method") {
+		t.Errorf("a caller's Method: %v, want fault.ErrFloat naming it", err)
 	}
 	// The CNY/HKD rate prices no part (only the P&L's multiples): drawn, it leaves the
 	// target at its base.
@@ -66,6 +72,9 @@ func TestFloatRefuses(t *testing.T) {
 		t.Errorf("target over CNY/HKD: [%v, %v] %v, want %v throughout", s.Min, s.Max, err, base)
 	}
 }
+
+// callerMethod is a Method of the caller's: the kernel has no form of it.
+type callerMethod struct{ valuation.Multiple }
 
 // TestFloatPnL: the P&L has a float64 form, the kernel's: net profit, EPS, P/E (at the
 // price, converted at CNY/HKD) and revenue growth agree with the decimal engine over MAU,

@@ -32,8 +32,7 @@ func (callerAggregate) Of(cs []comps.CompanyMultiple) (decimal.Decimal, error) {
 // compiles a model holding one, with an error naming the kind and the backend, matched
 // by errors.Is to fault.ErrUnsupported (fault.ErrFloat for the float64 program): a part
 // valued by a caller's Method (the kernel, its float64 program and the workbook), a
-// figure reported beside the valuation (a comparable's) read by a query (the kernel and
-// the float64 program), a caller's Aggregate and a driver model that changes within the plan (the
+// caller's Aggregate and a driver model that changes within the plan (the
 // workbook). Each refusal must be shown here: a pair the table refuses without a case
 // fails the test, and so does a case of a pair the table says is taken. The decimal
 // reference takes every kind.
@@ -58,17 +57,6 @@ func TestNodesTable(t *testing.T) {
 	book := func(m valuation.Model) error { return workbook.Write(&bytes.Buffer{}, m, workbook.Extras{}) }
 	float := func(q *valuation.Query) error { _, err := q.Float(); return err }
 	target := key.Scalar(key.Target)
-	base, err := kuaishou2021.Model().Value()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var comparable key.Key // a comparable's figure
-	for _, k := range base.Keys() {
-		if k.Space == key.SpaceComp {
-			comparable = k
-			break
-		}
-	}
 	type pair struct {
 		kind    nodes.Kind
 		backend nodes.Backend
@@ -77,8 +65,6 @@ func TestNodesTable(t *testing.T) {
 		{nodes.Method, nodes.Kernel}:   func() error { return query(caller(), target).Exact() },
 		{nodes.Method, nodes.Float}:    func() error { return float(query(caller(), target)) },
 		{nodes.Method, nodes.Workbook}: func() error { return book(caller()) },
-		{nodes.Report, nodes.Kernel}:   func() error { return query(kuaishou2021.Model(), comparable).Exact() },
-		{nodes.Report, nodes.Float}:    func() error { return float(query(kuaishou2021.Model(), comparable)) },
 		{nodes.Aggregate, nodes.Workbook}: func() error {
 			m := kuaishou2021.Model().Clone()
 			mm := m.Parts[0].Method.(valuation.Multiple)

@@ -227,3 +227,77 @@ func (k *kernel) forecastGrowth(o key.Key) (exact.Poly, bool) {
 	k.labeled(o.String()+" growth: over zero", func() { b.PNonZero(prev) })
 	return b.PAdd(b.PQuo(cur, prev, segments.DivPlaces), k.konst(decimal.NewFromInt(-1))), true
 }
+
+// compOutput compiles a comparable's figure in its part's set (comps' price): its market
+// value and metric converted to the set's currency, its implied multiple (value over
+// metric, 16 places), the multiple used (the implied one or the printed one) and its
+// close; at the base's when no moved FX rate converts the set's comparables. False for
+// a comparable the set does not price, or a part not priced on comparables.
+func (k *kernel) compOutput(o key.Key) (exact.Poly, bool) {
+	m := k.q.p.m
+	i := slices.IndexFunc(m.Parts, func(p Part) bool { return p.Segment == o.Segment })
+	mm, ok := m.Parts[i].Method.(Multiple)
+	pv := k.q.p.base.Parts[i]
+	j := slices.IndexFunc(pv.Multiple.Companies, func(c comps.CompanyMultiple) bool { return c.Ticker == o.Ticker })
+	if !ok || j < 0 {
+		return exact.Poly{}, false
+	}
+	moved := slices.ContainsFunc(k.q.moves, func(a Assumption) bool { return a.Key.Space == key.SpaceFX && convertsComparables(pv, a.Key) })
+	if !moved {
+		v, ok := pv.comp(o.Ticker, o.Name) // the base's, as Lookup reads it
+		return k.konst(v), ok
+	}
+	c := mm.Comps.Companies[slices.IndexFunc(mm.Comps.Companies, func(c comps.Company) bool { return c.Ticker == o.Ticker })]
+	switch o.Name {
+	case "multiple":
+		_, mult := k.price(mm.Comps, c)
+		return mult, true
+	case "close":
+		return k.konst(c.Close), true
+	}
+	mv, metric, _, ok := k.priced(mm.Comps, c)
+	switch {
+	case !ok:
+		return exact.Poly{}, false
+	case o.Name == "market_value":
+		return mv, true
+	case o.Name == "metric":
+		return metric, true
+	case o.Name == "implied":
+		defer k.b.Because(mm.Comps.Name + ": " + c.Ticker + "'s " + mm.Comps.Metric.String() + " zero")()
+		return k.b.PQuo(mv, metric, segments.DivPlaces), true
+	}
+	return exact.Poly{}, false
+}
+
+// bridgeOutput compiles a line of the bridge: an item's value (ItemKind.Formula) or the
+// holding-company discount's, checked not zero where it moves (at zero the bridge has
+// no such line). False for a convertible's line of debt, which the dilution decides.
+func (k *kernel) bridgeOutput(o key.Key) (exact.Poly, bool) {
+	if o.Name != "" {
+		return exact.Poly{}, false
+	}
+	k.equity(k.sum())
+	v, ok := k.bridgeLines[o.Item]
+	if ok && o.Item == holdcoLine {
+		k.labeled(o.String()+": no discount", func() { k.b.PNonZero(k.holdco) })
+	}
+	return v, ok
+}
+
+// share compiles a segment's share of the group's revenue in a year, to 16 places,
+// checked over revenue not zero (the forecast has no share then).
+func (k *kernel) share(o key.Key) (exact.Poly, bool) {
+	m, b := k.q.p.m, k.b
+	j := slices.IndexFunc(m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
+	if j < 0 || !slices.Contains(m.Plan.Years, o.Year) {
+		return exact.Poly{}, false
+	}
+	total, _ := k.forecastOutput(key.Forecast(o.Year, "", string(segments.Revenue)))
+	rev := k.konst(decimal.Decimal{}) // a segment not started has no revenue
+	if m.Plan.Segments[j].Drivers[o.Year] != nil {
+		rev = k.line(o.Year, j, string(segments.Revenue))
+	}
+	k.labeled(o.String()+": no group revenue", func() { b.PNonZero(total) })
+	return b.PQuo(rev, total, segments.DivPlaces), true
+}
