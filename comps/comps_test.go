@@ -158,8 +158,8 @@ func TestTriangles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := fx.Triangles(d(c.tol))
-		if (len(got) == 1) != c.bad || len(got) > 1 {
+		got, err := fx.Triangles(d(c.tol))
+		if err != nil || (len(got) == 1) != c.bad || len(got) > 1 {
 			t.Errorf("CNY/HKD %s (inverted %v) at %s: %v, want a triangle reported: %v", c.cnyhkd, c.invert, c.tol, got, c.bad)
 			continue
 		}
@@ -192,10 +192,13 @@ func TestCrossings(t *testing.T) {
 		return fx
 	}
 	fx := table("0.005")
-	if tr := fx.Triangles(decimal.Decimal{}); len(tr) != 0 {
-		t.Errorf("triangles %v, want none: no three pairs are given", tr)
+	if tr, err := fx.Triangles(decimal.Decimal{}); len(tr) != 0 || err != nil {
+		t.Errorf("triangles %v (%v), want none: no three pairs are given", tr, err)
 	}
-	got := fx.Crossings(decimal.Decimal{})
+	got, err := fx.Crossings(decimal.Decimal{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var seen []string
 	for _, c := range got {
 		seen = append(seen, fmt.Sprintf("%s/%s %s %s, %s %s", c[0].From, c[0].To, c[0].Via, c[0].Rate.Round(3), c[1].Via, c[1].Rate.Round(3)))
@@ -204,8 +207,16 @@ func TestCrossings(t *testing.T) {
 	if strings.Join(seen, "; ") != strings.Join(want, "; ") {
 		t.Errorf("crossings %q, want %q", seen, want)
 	}
-	if got := table("0.006271").Crossings(decimal.Decimal{}); len(got) != 0 {
-		t.Errorf("agreeing crossings reported: %v", got)
+	if got, err := table("0.006271").Crossings(decimal.Decimal{}); len(got) != 0 || err != nil {
+		t.Errorf("agreeing crossings reported: %v (%v)", got, err)
+	}
+	// A negative tolerance is an error, not every triangle and crossing (1 + tolerance
+	// below 1 judged every loop off).
+	if _, err := fx.Crossings(d("-0.5")); !errors.Is(err, fault.ErrNegative) {
+		t.Errorf("crossings at a tolerance of -0.5: %v, want fault.ErrNegative", err)
+	}
+	if _, err := fx.Triangles(d("-0.5")); !errors.Is(err, fault.ErrNegative) {
+		t.Errorf("triangles at a tolerance of -0.5: %v, want fault.ErrNegative", err)
 	}
 }
 

@@ -194,12 +194,13 @@ func (fx FX) missing(from, to Currency) string {
 // differ, narrow enough to catch a rate typed for the wrong pair or year). USD/HKD 7.75,
 // CNY/USD 0.16 and CNY/HKD 5 disagree: CNY/HKD crossed through USD is 1.24. Each triangle
 // is listed once, its rates in the order the table gives them. The work is a lookup for
-// each two rates that share a currency, not a walk over every three currencies.
-func (fx FX) Triangles(tolerance decimal.Decimal) [][3]Rate {
-	if tolerance.IsZero() {
-		tolerance = decimal.New(5, -3)
+// each two rates that share a currency, not a walk over every three currencies. A
+// negative tolerance is an error (fault.ErrNegative).
+func (fx FX) Triangles(tolerance decimal.Decimal) ([][3]Rate, error) {
+	hi, err := toleranceBound(tolerance)
+	if err != nil {
+		return nil, err
 	}
-	hi := decimal.NewFromInt(1).Add(tolerance)
 	index := make(map[[2]Currency]int, len(fx.rates))
 	for i, r := range fx.rates {
 		index[[2]Currency{r.From, r.To}], index[[2]Currency{r.To, r.From}] = i, i
@@ -235,7 +236,19 @@ func (fx FX) Triangles(tolerance decimal.Decimal) [][3]Rate {
 			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// toleranceBound is 1 + tolerance, the bound Triangles and Crossings judge a loop of
+// rates by; 0.5% when tolerance is zero, an error when it is negative.
+func toleranceBound(tolerance decimal.Decimal) (decimal.Decimal, error) {
+	switch tolerance.Sign() {
+	case 0:
+		tolerance = decimal.New(5, -3)
+	case -1:
+		return decimal.Decimal{}, &fault.Error{Pkg: "comps", Field: "fx tolerance", Value: fault.Plain(tolerance), Err: fault.ErrNegative}
+	}
+	return decimal.NewFromInt(1).Add(tolerance), nil
 }
 
 // Crossings returns the pairs the table does not give that cross through two or more
@@ -243,22 +256,19 @@ func (fx FX) Triangles(tolerance decimal.Decimal) [][3]Rate {
 // judges them; 0.5% when zero): GBP/USD 1.25, JPY/USD 0.0067, GBP/EUR 1.17 and JPY/EUR
 // 0.005 cross GBP/JPY at 186.57 through USD and at 234 through EUR. Each is the rate Pair
 // takes first, then the one that disagrees with it most; pairs in the order their
-// currencies first appear.
-func (fx FX) Crossings(tolerance decimal.Decimal) [][2]Rate {
-	if tolerance.IsZero() {
-		tolerance = decimal.New(5, -3)
+// currencies first appear. A negative tolerance is an error (fault.ErrNegative).
+func (fx FX) Crossings(tolerance decimal.Decimal) ([][2]Rate, error) {
+	hi, err := toleranceBound(tolerance)
+	if err != nil || len(fx.rates) < 4 { // two crossings of one pair take four rates
+		return nil, err
 	}
-	if len(fx.rates) < 4 { // two crossings of one pair take four rates
-		return nil
-	}
-	hi := decimal.NewFromInt(1).Add(tolerance)
 	var out [][2]Rate
 	for _, p := range fx.graph().crossed() {
 		if taken, worst, ok := fx.disagreeing(p, hi); ok {
 			out = append(out, [2]Rate{taken, worst})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // rateGraph is an FX table as Crossings walks it: its currencies in order of first

@@ -385,7 +385,8 @@ func (m Model) fxWarnings() []Warning {
 	if tol.IsZero() {
 		tol = decimal.New(5, -3)
 	}
-	for _, t := range m.FX.Triangles(tol) {
+	triangles, _ := m.FX.Triangles(tol) // Model.check refused a negative tolerance
+	for _, t := range triangles {
 		a, b := t[0].From, t[0].To
 		c := t[1].From
 		if c == a || c == b {
@@ -403,7 +404,8 @@ func (m Model) fxWarnings() []Warning {
 		out = append(out, Warning{Code: WarnFXTriangle, Message: "FX rates " + strings.Join(rates, ", ") + " disagree: " + string(a) + " to " + string(b) +
 			" to " + string(c) + " and back gives " + loop.StringFixed(4) + ", not 1 (tolerance " + fault.Plain(tol.Shift(2)) + "%)"})
 	}
-	for _, c := range m.FX.Crossings(tol) {
+	crossings, _ := m.FX.Crossings(tol)
+	for _, c := range crossings {
 		taken, other := c[0], c[1]
 		out = append(out, Warning{Code: WarnFXTriangle, Message: "FX " + string(taken.From) + "/" + string(taken.To) + " crossed through " + string(taken.Via) + " is " +
 			fault.Plain(taken.Rate.Round(6)) + ", through " + string(other.Via) + " " + fault.Plain(other.Rate.Round(6)) + ": they disagree (tolerance " +
