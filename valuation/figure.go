@@ -104,7 +104,7 @@ func (r Result) forecastFigure(k key.Key, unknown unknownFigure) (decimal.Decima
 	}
 	m := segments.Metric(k.Name)
 	switch {
-	case k.Segment != "" && k.Name == "share":
+	case k.Segment != "" && k.Name == "share" && !k.Growth: // a share has no growth: not a line of the forecast
 		s, err := y.Segment(k.Segment)
 		if err != nil {
 			return decimal.Decimal{}, err

@@ -202,8 +202,11 @@ func (k *kernel) pnlLine(l earnings.LineItem, y int, rev exact.Poly) (exact.Poly
 		return k.b.PMul(k.konst(v.Ratio), rev), true
 	}
 	j := slices.IndexFunc(k.q.p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == v.Of })
-	if j < 0 || k.q.p.m.Plan.Segments[j].Drivers[y] == nil {
+	switch {
+	case j < 0:
 		return exact.Poly{}, false
+	case k.q.p.m.Plan.Segments[j].Drivers[y] == nil: // not started: no revenue yet
+		return k.b.PMul(k.konst(v.Ratio), k.konst(decimal.Decimal{})), true
 	}
 	return k.b.PMul(k.konst(v.Ratio), k.line(y, j, string(segments.Revenue))), true
 }

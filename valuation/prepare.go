@@ -356,7 +356,7 @@ type applied struct {
 
 // cut cuts the model down to the scope: the P&L and the price only when read, and the
 // years the outputs and moves read (and, when a formula reads last year, every year
-// before them).
+// before them, and every year after a moved forecast figure, which may read it).
 func (a *applied) cut(sc *scope, moves []Assumption) {
 	if !sc.pnl {
 		a.m.Earnings = earnings.PnL{}
@@ -368,6 +368,9 @@ func (a *applied) cut(sc *scope, moves []Assumption) {
 	for _, mv := range moves {
 		if (mv.Key.Space == key.SpaceForecast || mv.Key.Space == key.SpacePnL) && !slices.Contains(years, mv.Key.Year) {
 			years = append(slices.Clip(years), mv.Key.Year)
+		}
+		if a.p.chained && mv.Key.Space == key.SpaceForecast { // a later year reads it through prev(), and may fail
+			years = append(slices.Clip(years), slices.Max(a.p.m.Plan.Years))
 		}
 	}
 	last := slices.Max(years)

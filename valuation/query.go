@@ -68,12 +68,14 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 			return nil, &fault.Error{Pkg: "valuation", Field: "assumption", Value: strconv.Quote(k.String()), Err: fault.ErrDuplicateAssumption}
 		}
 		q.moves[i] = a
-		// a P&L share count is checked when the P&L is worked out: work it out when one moves
-		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL
+		// a P&L share count is checked when the P&L is worked out, and so is the rate its
+		// multiples are converted at (at a price): work it out when either moves
+		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL || k.Space == key.SpaceFX && p.movesEarningsRate(k)
+		q.scope.price = q.scope.price || k.Space == key.SpaceFX && p.movesEarningsRate(k)
 	}
 	q.scope.years = []int{p.m.Year}
 	// A dilution at the price needs the price, whatever the outputs.
-	q.scope.price = !p.m.Dilution.IsZero() && p.m.Dilution.Basis == AtPrice
+	q.scope.price = q.scope.price || !p.m.Dilution.IsZero() && p.m.Dilution.Basis == AtPrice
 	for _, k := range outputs {
 		if _, err := p.base.Lookup(k); err != nil {
 			return nil, err
@@ -81,6 +83,16 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 		q.scope.read(p.m.Plan.Years, k)
 	}
 	return q, nil
+}
+
+// movesEarningsRate reports whether the FX rate fx is, or is a leg of, the rate the P&L's
+// multiples are converted at (Model.earnings), when the model has a P&L.
+func (p *Prepared) movesEarningsRate(fx key.Key) bool {
+	if p.m.Earnings.IsZero() {
+		return false
+	}
+	r, err := p.m.FX.Pair(comps.Currency(p.m.Plan.Currency), p.m.Currency)
+	return err == nil && reaches(r, fx)
 }
 
 // read widens the scope to what output k reads: the price for the price, the upside and
@@ -300,7 +312,10 @@ func (k *kernel) earningsRate() {
 		k.refuse(0, "the P&L at a rate the FX table does not give")
 		return
 	}
+	// At a price of zero Model.earnings takes no rate: a crossed rate's bounds hold there.
+	k.guard, k.guarded = k.leaf(key.Scalar(key.Price), m.Price), true
 	k.rate(r)
+	k.guarded = false
 }
 
 // discount is the horizon's factor (Model.discount), kept from the last point: a sweep
@@ -398,7 +413,9 @@ type kernel struct {
 	lines   map[[2]int]map[string]exact.Poly // of a (year, segment index)
 	fig     map[int]exact.Poly               // of a part, checked
 	ok      bool
-	refusal refusal           // the first thing refused (refuse)
+	refusal refusal    // the first thing refused (refuse)
+	guard   exact.Poly // while guarded, a crossed rate is checked only where guard is not zero (rate)
+	guarded bool
 	head    *head             // the stage before the program; nil when none
 	avg     map[int]exact.Reg // a part's aggregate, an input the head works out
 	agg     map[int]bool      // parts whose aggregate the program computes at a moved FX rate
@@ -549,6 +566,9 @@ func (k *kernel) checks() {
 		k.own(a, x)
 		if a.Key.Space == key.SpaceForecast {
 			years[a.Key.Year] = true
+			for _, y := range k.q.p.m.Plan.Years { // a later year reads it through prev(), and may fail
+				years[y] = years[y] || k.q.p.chained && y > a.Key.Year
+			}
 		}
 	}
 	for _, y := range k.q.p.m.Plan.Years {
@@ -580,8 +600,8 @@ type refusal struct {
 
 // err is the refusal as backend b's error: nodes.Refuse's for a kind of node.
 func (r refusal) err(b nodes.Backend) error {
-	if r.kind != 0 {
-		return nodes.Refuse(r.kind, b, r.where)
+	if err := nodes.Refuse(r.kind, b, r.where); err != nil && r.kind != 0 {
+		return err
 	}
 	err := fault.ErrUnsupported
 	if b == nodes.Float {
@@ -850,9 +870,13 @@ func (k *kernel) rate(r comps.Rate) exact.Poly {
 	}
 	if moved && r.Via != "" { // a crossed rate within comps.RateBounds, as FX.Pair refuses one outside
 		lo, hi := comps.RateBounds()
+		checked := out
+		if k.guarded { // checked only where the guard is not zero (earningsRate)
+			checked = k.b.PSelect(k.guard, k.konst(decimal.NewFromInt(1)), out)
+		}
 		name := key.FX(string(r.From), string(r.To)).String() + " crossed through " + string(r.Via)
-		k.labeled(name+" below "+fault.Plain(lo), func() { k.b.PNonNegative(k.b.PAdd(out, k.konst(lo.Neg()))) })
-		k.labeled(name+" above "+fault.Plain(hi), func() { k.b.PAtMost(out, k.konst(hi)) })
+		k.labeled(name+" below "+fault.Plain(lo), func() { k.b.PNonNegative(k.b.PAdd(checked, k.konst(lo.Neg()))) })
+		k.labeled(name+" above "+fault.Plain(hi), func() { k.b.PAtMost(checked, k.konst(hi)) })
 	}
 	return out
 }
@@ -991,18 +1015,18 @@ func inverseFloat(x float64) float64 { return 1 / x }
 // convertsComparables reports whether an FX rate converts the comparables of a part
 // valued: its sets' multiples move with it.
 func convertsComparables(pv PartValue, fx key.Key) bool {
-	for _, r := range pv.Multiple.Rates {
-		legs := [][2]comps.Currency{{r.From, r.To}}
-		if r.Via != "" {
-			legs = [][2]comps.Currency{{r.From, r.Via}, {r.Via, r.To}}
-		}
-		for _, l := range legs {
-			if fx == key.FX(string(l[0]), string(l[1])) || fx == key.FX(string(l[1]), string(l[0])) {
-				return true
-			}
-		}
+	return slices.ContainsFunc(pv.Multiple.Rates, func(r comps.Rate) bool { return reaches(r, fx) })
+}
+
+// reaches reports whether the FX rate fx is r or one of its legs, either way round.
+func reaches(r comps.Rate, fx key.Key) bool {
+	legs := [][2]comps.Currency{{r.From, r.To}}
+	if r.Via != "" {
+		legs = [][2]comps.Currency{{r.From, r.Via}, {r.Via, r.To}}
 	}
-	return false
+	return slices.ContainsFunc(legs, func(l [2]comps.Currency) bool {
+		return fx == key.FX(string(l[0]), string(l[1])) || fx == key.FX(string(l[1]), string(l[0]))
+	})
 }
 
 // equity is the bridge from the sum to equity, as Model.bridge works it out, line by
@@ -1141,7 +1165,7 @@ func (k *kernel) output(o key.Key) exact.Poly {
 		r, ok = k.bridgeOutput(o)
 	}
 	if !ok {
-		k.refuse(nodes.Report, o.String())
+		k.refuse(0, "output "+o.String())
 		return exact.Poly{}
 	}
 	return r
@@ -1193,8 +1217,12 @@ func (k *kernel) forecastOutput(o key.Key) (exact.Poly, bool) {
 	if o.Segment != "" {
 		j := slices.IndexFunc(p.m.Plan.Segments, func(s segments.Segment) bool { return s.Name == o.Segment })
 		r := k.line(o.Year, j, o.Name)
+		name := segments.Metric(o.Name)
+		if d := p.m.Plan.Segments[j].Drivers[o.Year]; d != nil && name == segments.OwnUsers {
+			name = d.Spec().Users() // the segment's own users: its user base's line
+		}
 		for _, l := range specLines(p.m.Plan.Segments[j].Drivers[o.Year]) {
-			if l.OmitZero && string(l.Metric) == o.Name {
+			if l.OmitZero && l.Metric == name {
 				k.labeled(o.String()+", a line the forecast leaves out at zero, at zero", func() { b.PNonZero(r) }) // the forecast leaves it out when zero, and Lookup fails
 			}
 		}

@@ -364,7 +364,7 @@ type input struct {
 }
 
 type scaledDen struct {
-	e   int64 // the gap: -1 when none is cached
+	e   int64 // the gap, below zero (the cache serves only those): 0 when none is cached
 	den big.Int
 }
 
@@ -387,9 +387,6 @@ func (p *Program) Machine() *Machine {
 		m.coef[r].SetBits(words[regWords*r : regWords*r : regWords*(r+1)])
 	}
 	m.one.SetInt64(1)
-	for i := range m.den {
-		m.den[i].e = -1
-	}
 	for _, c := range p.consts {
 		m.coef[c.reg].Set(c.val.Coefficient())
 		m.rs[c.reg].exp = c.val.Exponent()

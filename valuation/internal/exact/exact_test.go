@@ -474,3 +474,26 @@ func TestIncremental(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoDenCacheGapMinusOne: a division by a constant whose numerator is past 128
+// bits (the big path) at an exponent gap of exactly -1 reads the divisor cache, whose
+// "none cached" sentinel was -1: the divisor was taken as the zero big.Int, a panic.
+func TestQuoDenCacheGapMinusOne(t *testing.T) {
+	b := NewBuilder(1)
+	q := b.Quo(b.Input(0), b.Const(decimal.NewFromInt(3)), 16) // gap = exp(x) - 0 + 16
+	p := b.Program(q)
+	x := decimal.RequireFromString("1234567890123456789012345678901234567890.12345678901234567") // 57 digits, exponent -17
+	want := x.DivRound(decimal.NewFromInt(3), 16)
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("Run panicked: %v (want %s)", r, want)
+		}
+	}()
+	m := p.Machine()
+	if !m.Run([]decimal.Decimal{x}) {
+		t.Fatal("refused")
+	}
+	if got := m.Decimal(q); !same(got, want) {
+		t.Errorf("%s, want %s", got, want)
+	}
+}
