@@ -189,27 +189,22 @@ func TestAgreePnLOfSegmentNotStarted(t *testing.T) {
 	}
 }
 
-// TestAgreePnLOfSegmentNotStartedValues: the same P&L valued at a point by all.
+// TestAgreePnLOfSegmentNotStartedValues: the same P&L valued at a point by all four
+// (Query.Eval's cut-down model kept no year the late segment runs in, and refused it:
+// "driver (none in any year)"; now it keeps the segment's first year), with the P&L and
+// without it.
 func TestAgreePnLOfSegmentNotStartedValues(t *testing.T) {
-	m := lateModel()
-	p, err := m.Prepare(valuation.PrepareOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := p.Query([]key.Key{key.Forecast(2021, "shop", "arpu")}, []key.Key{{Space: key.SpacePnL, Year: 2021, Name: "net_profit"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]decimal.Decimal, 1)
-	t.Logf("Exact() = %v; kernel valued the point: %v", q.Exact(), valuation.KernelOnly(q, []decimal.Decimal{d("13")}, out))
-	reasons, ferr := q.Float()
-	t.Logf("Float() = %d reasons, err %v", len(reasons), ferr)
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("Evaluator.Float panicked: %v", r)
+	noPnL := lateModel()
+	noPnL.Earnings = earnings.PnL{}
+	for _, c := range []struct {
+		m   valuation.Model
+		out key.Key
+	}{{lateModel(), key.Key{Space: key.SpacePnL, Year: 2021, Name: "eps"}}, {lateModel(), key.Scalar(key.Target)}, {noPnL, key.Scalar(key.Target)}} {
+		s := agreeRun(t, c.m, agreePoint{[]key.Key{key.Forecast(2021, "shop", "arpu")}, []decimal.Decimal{d("13")}}, []key.Key{c.out})
+		if !s.modelValued || !s.queryValued || !s.kernelValued || !s.floatValued {
+			t.Errorf("%s: Model.Value %v, query %v, kernel %v, float64 %v; want all to value it", c.out, s.modelValued, s.queryValued, s.kernelValued, s.floatValued)
 		}
-	}()
-	q.Evaluator().Float([]float64{13}, make([]float64, 1))
+	}
 }
 
 // A later year divides by last year's revenue (prev): moving an earlier year's input to

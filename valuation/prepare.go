@@ -356,7 +356,8 @@ type applied struct {
 
 // cut cuts the model down to the scope: the P&L and the price only when read, and the
 // years the outputs and moves read (and, when a formula reads last year, every year
-// before them, and every year after a moved forecast figure, which may read it).
+// before them, and every year after a moved forecast figure, which may read it), and for
+// a segment that runs in none of those its first year.
 func (a *applied) cut(sc *scope, moves []Assumption) {
 	if !sc.pnl {
 		a.m.Earnings = earnings.PnL{}
@@ -371,6 +372,13 @@ func (a *applied) cut(sc *scope, moves []Assumption) {
 		}
 		if a.p.chained && mv.Key.Space == key.SpaceForecast { // a later year reads it through prev(), and may fail
 			years = append(slices.Clip(years), slices.Max(a.p.m.Plan.Years))
+		}
+	}
+	for _, s := range a.p.m.Plan.Segments { // a segment keeps a year it runs in: a plan has none without
+		if !slices.ContainsFunc(years, func(y int) bool { return s.Drivers[y] != nil }) {
+			if first := slices.IndexFunc(a.p.m.Plan.Years, func(y int) bool { return s.Drivers[y] != nil }); first >= 0 {
+				years = append(slices.Clip(years), a.p.m.Plan.Years[first])
+			}
 		}
 	}
 	last := slices.Max(years)
