@@ -208,7 +208,8 @@ func TestWith(t *testing.T) {
 	}
 }
 
-// TestSpecCheck refuses driver models that cannot forecast, as ErrSpec.
+// TestSpecCheck refuses driver models that cannot forecast, as ErrSpec, and a name one
+// of a segment's own figures has (users, share).
 func TestSpecCheck(t *testing.T) {
 	ok := segments.Advertising{}.Spec()
 	for name, edit := range map[string]func(s *segments.Spec){
@@ -224,6 +225,16 @@ func TestSpecCheck(t *testing.T) {
 		},
 		"empty product": func(s *segments.Spec) { s.Lines[2].Formula = segments.Mul() },
 		"user base":     func(s *segments.Spec) { s.UserBase = segments.Revenue },
+		// a segment's share of revenue and its own users are figures of their own
+		"line named share": func(s *segments.Spec) {
+			s.Lines = append(s.Lines, segments.LineSpec{Metric: "share", Unit: segments.Fraction, Formula: segments.Const(d("0.5"))})
+		},
+		"line named users": func(s *segments.Spec) {
+			s.Lines = append(s.Lines, segments.LineSpec{Metric: segments.OwnUsers, Unit: segments.MillionUsers, Formula: segments.Ref(segments.DAU)})
+		},
+		"input named share": func(s *segments.Spec) {
+			s.Inputs = append(s.Inputs, segments.Input{Metric: "share", Unit: segments.Fraction, Range: segments.UnitRate})
+		},
 	} {
 		s := ok
 		s.Inputs = slices.Clone(ok.Inputs)

@@ -296,9 +296,11 @@ type LineSpec struct {
 	OmitZero bool
 }
 
-// Check reports a spec that cannot forecast: no kind, an input or line named twice or
-// named mau or dau, a formula that reads a figure not known before it or divides by a
-// constant zero, no revenue line in millions, or a user base that is not a line of users.
+// Check reports a spec that cannot forecast: no kind, an input or line named twice, an
+// input named mau or dau, an input or line named users or share (a segment's own figures,
+// reserved; model files reserve them too), a formula that reads a figure not known
+// before it or divides by a constant zero, no revenue line in millions, or a user base
+// that is not a line of users.
 func (s Spec) Check() error {
 	if s.Kind == "" {
 		return s.bad("kind", "none given")
@@ -325,11 +327,17 @@ func (s Spec) bad(field, what string) error {
 	return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec, Key: driverKey()}
 }
 
-// checkInputs reports an input named twice, named mau or dau or not named, or of no
-// known range; it returns known, the names known before the inputs, with theirs added.
+// reserved reports a name no input or line may take: "users", a segment's own users
+// (OwnUsers), and "share", its share of the group's revenue (forecast/YEAR/SEG/share):
+// a figure so named would have two values under one key.
+func reserved(m Metric) bool { return m == OwnUsers || m == "share" }
+
+// checkInputs reports an input named twice, named mau, dau, users or share or not named,
+// or of no known range; it returns known, the names known before the inputs, with theirs
+// added.
 func (s Spec) checkInputs(known []Metric) ([]Metric, error) {
 	for _, in := range s.Inputs {
-		if slices.Contains(known, in.Metric) || in.Metric == "" {
+		if slices.Contains(known, in.Metric) || in.Metric == "" || reserved(in.Metric) {
 			return known, s.bad("input", fmt.Sprintf("%q named twice or reserved", in.Metric))
 		}
 		if err := in.Range.Check(in.Metric, decimal.Decimal{}); err != nil {
@@ -350,8 +358,8 @@ func (s Spec) checkLines(known []Metric) error {
 		if what := s.formulaFault(l.Formula, isKnown); what != "" {
 			return s.bad("line "+string(l.Metric), what)
 		}
-		if l.Metric == "" || slices.ContainsFunc(s.Lines[:i], func(p LineSpec) bool { return p.Metric == l.Metric }) {
-			return s.bad("line", fmt.Sprintf("%q named twice", l.Metric))
+		if l.Metric == "" || reserved(l.Metric) || slices.ContainsFunc(s.Lines[:i], func(p LineSpec) bool { return p.Metric == l.Metric }) {
+			return s.bad("line", fmt.Sprintf("%q named twice or reserved", l.Metric))
 		}
 		known = append(known, l.Metric)
 		revenue = revenue || (l.Metric == Revenue && l.Unit == Millions)
