@@ -280,8 +280,7 @@ func (k *kernel) bridgeOutput(o key.Key) (exact.Poly, bool) {
 	if o.Name != "" {
 		return exact.Poly{}, false
 	}
-	k.equity(k.sum())
-	v, ok := k.bridgeLines[o.Item]
+	v, ok := k.bridgeLines[o.Item] // compile compiled equity, and so every line, first
 	if ok && o.Item == holdcoLine {
 		k.labeled(o.String()+": no discount", func() { k.b.PNonZero(k.holdco) })
 	}

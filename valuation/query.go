@@ -70,8 +70,9 @@ func (p *Prepared) Query(moves []key.Key, outputs []key.Key) (*Query, error) {
 		q.moves[i] = a
 		// a P&L share count is checked when the P&L is worked out, and so is the rate its
 		// multiples are converted at (at a price): work it out when either moves
-		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL || k.Space == key.SpaceFX && p.movesEarningsRate(k)
-		q.scope.price = q.scope.price || k.Space == key.SpaceFX && p.movesEarningsRate(k)
+		earningsRate := k.Space == key.SpaceFX && p.movesEarningsRate(k)
+		q.scope.pnl = q.scope.pnl || k.Space == key.SpacePnL || earningsRate
+		q.scope.price = q.scope.price || earningsRate
 	}
 	q.scope.years = []int{p.m.Year}
 	// A dilution at the price needs the price, whatever the outputs.

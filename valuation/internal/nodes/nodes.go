@@ -42,6 +42,7 @@ var kindNames = [...]string{Formula: "formula", DriverModel: "driver model chang
 	Aggregate: "caller's aggregate", FX: "fx rate", Item: "bridge item", Holdco: "holding-company discount",
 	Dilution: "dilution", Horizon: "horizon", PnL: "p&l figure or growth", Report: "reported figure (comparable, bridge line, share)"}
 
+// String returns the kind's name, as errors give it.
 func (k Kind) String() string {
 	if k > 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -60,6 +61,7 @@ const (
 	Workbook                    // the workbook's live formulas
 )
 
+// String returns the backend's name, as errors give it.
 func (b Backend) String() string {
 	return [...]string{Decimal: "decimal", Kernel: "exact kernel", Float: "float64", Workbook: "workbook"}[b]
 }
