@@ -3,14 +3,12 @@ package workbook_test
 import (
 	"bytes"
 	"errors"
-	"maps"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/comps"
-	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/nodes"
@@ -32,8 +30,7 @@ func (callerAggregate) Of(cs []comps.CompanyMultiple) (decimal.Decimal, error) {
 // compiles a model holding one, with an error naming the kind and the backend, matched
 // by errors.Is to fault.ErrUnsupported (fault.ErrFloat for the float64 program): a part
 // valued by a caller's Method (the kernel, its float64 program and the workbook), a
-// caller's Aggregate and a driver model that changes within the plan (the
-// workbook). Each refusal must be shown here: a pair the table refuses without a case
+// caller's Aggregate (the workbook). Each refusal must be shown here: a pair the table refuses without a case
 // fails the test, and so does a case of a pair the table says is taken. The decimal
 // reference takes every kind.
 func TestNodesTable(t *testing.T) {
@@ -71,18 +68,6 @@ func TestNodesTable(t *testing.T) {
 			mm.Comps = mm.Comps.Clone()
 			mm.Comps.Aggregate = callerAggregate{}
 			m.Parts[0].Method = mm
-			return book(m)
-		},
-		{nodes.DriverModel, nodes.Workbook}: func() error {
-			m := kuaishou2021.Model().Clone()
-			s := &m.Plan.Segments[0]
-			s.Drivers = maps.Clone(s.Drivers)
-			spec := s.Drivers[2021].Spec()
-			spec.Kind += "_2021"
-			s.Drivers[2021] = segments.Generic{Model: spec, In: s.Drivers[2021].Values()}
-			if _, err := m.Value(); err != nil {
-				t.Fatalf("the model with a driver model changed in 2021: %v", err)
-			}
 			return book(m)
 		},
 	}

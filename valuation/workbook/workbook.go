@@ -416,77 +416,87 @@ func (b *book) forecast() error {
 
 // segmentLines writes a segment's title and its lines from row, each a formula of the
 // Inputs sheet and of the lines above (of last year's column for a prev), in the years
-// the segment runs; a line that only shows an input is the input's cell. It returns the
-// next free row.
+// the segment runs; a line that only shows an input is the input's cell. A segment whose
+// driver model changes within the plan has a row for every line of any of its models,
+// each year's cell the formula of that year's model, blank in a year whose model has no
+// such line. It returns the next free row.
 func (b *book) segmentLines(s segments.Segment, row int) (int, error) {
 	if err := b.put(Forecast, 1, row, text(s.Title)); err != nil {
 		return 0, err
 	}
 	row++
-	sf, err := b.segmentLayout(s, row)
-	if err != nil {
-		return 0, err
-	}
-	for _, l := range sf.spec.Lines {
-		if in, ok := sf.echo[l.Metric]; ok {
-			for _, y := range sf.years {
-				b.figure[sf.key(l.Metric, y)] = b.input[sf.key(in, y)]
+	sf := b.segmentLayout(s, row)
+	for _, l := range sf.lines {
+		if r, ok := sf.rowOf[l.Metric]; ok {
+			label := l.Label
+			if inMillions(l.Unit) {
+				label += " (m)"
 			}
-			continue
+			if err := b.put(Forecast, 1, r, text("  "+label)); err != nil {
+				return 0, err
+			}
 		}
-		if err := sf.line(l, row); err != nil {
-			return 0, err
-		}
-		row++
 	}
-	return row + 1, nil
+	for j, y := range b.m.Plan.Years {
+		if s.Drivers[y] != nil {
+			if err := sf.year(j, y); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return row + len(sf.rowOf) + 1, nil
 }
 
-// segmentForecast is a segment's lines being written on the Forecast sheet: its
-// driver's Spec, the years it runs, the row of each line, and the input shown by each
-// line that only shows one (such a line has no row).
+// segmentForecast is a segment's lines being written on the Forecast sheet: every line
+// of its driver models in the order they first appear, and the row of each line that
+// has one (a line that only shows an input, in every year, has none).
 type segmentForecast struct {
 	b     *book
 	s     segments.Segment
-	spec  segments.Spec
-	years []int
+	lines []segments.LineSpec
 	rowOf map[segments.Metric]int
-	echo  map[segments.Metric]segments.Metric
 }
 
-// segmentLayout lays out segment s's lines from row: the years it runs, its driver's
-// Spec (the same model every year, or fault.ErrUnsupported), and where each line is,
-// before any is written: a formula's prev may read a line below it, in the column of
-// the year before.
-func (b *book) segmentLayout(s segments.Segment, row int) (*segmentForecast, error) {
-	// A segment that starts later has no driver, and no figures, before its first year.
-	var years []int
+// segmentLayout lays out segment s's lines from row, before any is written: a formula's
+// prev may read a line below it, in the column of the year before.
+func (b *book) segmentLayout(s segments.Segment, row int) *segmentForecast {
+	sf := &segmentForecast{b: b, s: s, rowOf: map[segments.Metric]int{}}
+	shows := map[segments.Metric]bool{} // a line that shows more than an input in some year
 	for _, y := range b.m.Plan.Years {
-		if s.Drivers[y] != nil {
-			years = append(years, y)
+		if s.Drivers[y] == nil {
+			continue // a segment that starts later has no driver before its first year
+		}
+		spec := s.Drivers[y].Spec()
+		for _, l := range spec.Lines {
+			if !slices.ContainsFunc(sf.lines, func(o segments.LineSpec) bool { return o.Metric == l.Metric }) {
+				sf.lines = append(sf.lines, l)
+			}
+			if _, ok := echo(spec, l); !ok {
+				shows[l.Metric] = true
+			}
 		}
 	}
-	spec := s.Drivers[years[0]].Spec() // Model.Value checked the plan: it has one
-	for _, y := range years {
-		if k := s.Drivers[y].Spec().Kind; k != spec.Kind {
-			return nil, nodes.Refuse(nodes.DriverModel, nodes.Workbook, "segment "+s.Name+" in "+strconv.Itoa(y)+" ("+spec.Kind+", then "+k+")")
+	for _, l := range sf.lines {
+		if shows[l.Metric] {
+			sf.rowOf[l.Metric] = row
+			row++
 		}
 	}
-	sf := &segmentForecast{b: b, s: s, spec: spec, years: years, rowOf: map[segments.Metric]int{}, echo: map[segments.Metric]segments.Metric{}}
-	for _, l := range spec.Lines {
-		if l.Formula.Op == segments.OpRef && sf.isInput(l.Formula.Ref) {
-			sf.echo[l.Metric] = l.Formula.Ref
-			continue
-		}
-		sf.rowOf[l.Metric] = row
-		row++
-	}
-	return sf, nil
+	return sf
 }
 
-// isInput reports whether m is an input of the segment's driver.
-func (sf *segmentForecast) isInput(m segments.Metric) bool {
-	return slices.ContainsFunc(sf.spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
+// echo returns the input a line of spec only shows; false for a line with a formula of
+// its own.
+func echo(spec segments.Spec, l segments.LineSpec) (segments.Metric, bool) {
+	if l.Formula.Op == segments.OpRef && isInput(spec, l.Formula.Ref) {
+		return l.Formula.Ref, true
+	}
+	return "", false
+}
+
+// isInput reports whether m is an input of spec.
+func isInput(spec segments.Spec, m segments.Metric) bool {
+	return slices.ContainsFunc(spec.Inputs, func(in segments.Input) bool { return in.Metric == m })
 }
 
 // key is where figure m of year y is kept, in book.input or book.figure.
@@ -494,31 +504,47 @@ func (sf *segmentForecast) key(m segments.Metric, y int) string {
 	return sf.s.Name + " " + string(m) + " " + strconv.Itoa(y)
 }
 
-// line writes line l on row: its label, and in each year the segment runs its formula,
-// in the style of its unit.
-func (sf *segmentForecast) line(l segments.LineSpec, row int) error {
-	b, sh, p := sf.b, Forecast, sf.b.m.Plan
-	label := l.Label
-	if inMillions(l.Unit) {
-		label += " (m)"
+// year writes the segment's lines in year y, column j, in the order of that year's
+// driver model, as segments.Plan.Forecast works them out: a name reads the line of it
+// worked out so far this year, else the input, else the platform's MAU or DAU; prev
+// reads last year's line.
+func (sf *segmentForecast) year(j, y int) error {
+	b, sh := sf.b, Forecast
+	spec := sf.s.Drivers[y].Spec()
+	done := map[segments.Metric]string{}
+	at := func(m segments.Metric) string {
+		switch r, ok := done[m]; {
+		case ok:
+			return r
+		case isInput(spec, m):
+			return b.input[sf.key(m, y)]
+		}
+		return b.input[string(m)+" "+strconv.Itoa(y)] // MAU or DAU: Spec.Check knows every name
 	}
-	if err := b.put(sh, 1, row, text("  "+label)); err != nil {
-		return err
+	prev := func(m segments.Metric) (string, bool) { // last year's line, when the segment ran then and had one
+		if j == 0 {
+			return "", false
+		}
+		r, ok := b.figure[sf.key(m, b.m.Plan.Years[j-1])]
+		return r, ok
 	}
-	for j, y := range p.Years {
-		if sf.s.Drivers[y] == nil {
-			continue
+	for _, l := range spec.Lines {
+		expr := "=" + excel(l.Formula, at, prev)
+		if in, ok := echo(spec, l); ok {
+			done[l.Metric] = b.input[sf.key(in, y)]
+			expr = "=" + done[l.Metric]
 		}
-		at := func(m segments.Metric) string { return sf.at(m, y) }
-		prev := func(m segments.Metric) (string, bool) { return sf.prev(m, j) }
-		expr := "=" + excel(l.Formula, at, prev) // before the line's own cell is known: a line may show the figure of its name
-		b.figure[sf.key(l.Metric, y)] = ref(sh, 2+j, row)
-		if err := b.put(sh, 2+j, row, expr); err != nil {
-			return err
+		r, ok := sf.rowOf[l.Metric]
+		if ok {
+			done[l.Metric] = ref(sh, 2+j, r)
+			if err := b.put(sh, 2+j, r, expr); err != nil {
+				return err
+			}
+			if err := b.f.SetCellStyle(sh, cell(2+j, r), cell(2+j, r), b.unitStyle(l.Unit)); err != nil {
+				return err
+			}
 		}
-		if err := b.f.SetCellStyle(sh, cell(2+j, row), cell(2+j, row), b.unitStyle(l.Unit)); err != nil {
-			return err
-		}
+		b.figure[sf.key(l.Metric, y)] = done[l.Metric]
 	}
 	return nil
 }
@@ -531,36 +557,6 @@ func inMillions(u segments.Unit) bool {
 		return true
 	}
 	return false
-}
-
-// at is the reference of figure m in year y: an input's cell; the segment's own MAU or
-// DAU line, or else the platform's input; or a line above.
-func (sf *segmentForecast) at(m segments.Metric, y int) string {
-	b := sf.b
-	switch {
-	case sf.isInput(m):
-		return b.input[sf.key(m, y)]
-	case m == segments.MAU || m == segments.DAU:
-		if f, ok := b.figure[sf.key(m, y)]; ok {
-			return f
-		}
-		return b.input[string(m)+" "+strconv.Itoa(y)]
-	}
-	return b.figure[sf.key(m, y)]
-}
-
-// prev is the reference of figure m in the year before year column j: an input's cell
-// for a line that shows one, else the line's cell in the column before; false in the
-// first year, and in the year before the segment starts.
-func (sf *segmentForecast) prev(m segments.Metric, j int) (string, bool) {
-	years := sf.b.m.Plan.Years
-	if j == 0 || sf.s.Drivers[years[j-1]] == nil {
-		return "", false
-	}
-	if in, ok := sf.echo[m]; ok {
-		return sf.b.input[sf.key(in, years[j-1])], true
-	}
-	return ref(Forecast, 2+j-1, sf.rowOf[m]), true
 }
 
 // groupRevenue writes the group's revenue on row: the segments' revenue lines summed,

@@ -69,14 +69,13 @@ func (b Backend) String() string {
 // Takes reports whether backend b computes nodes of kind k: the table. The decimal
 // reference takes every kind; the kernel and the float64 program, which runs the kernel's
 // program, every kind but a caller's Method (a query of a model with one is valued by the
-// decimal path); the workbook every kind but a caller's Method or Aggregate and a driver
-// model that changes within the plan.
+// decimal path); the workbook every kind but a caller's Method or Aggregate.
 func Takes(k Kind, b Backend) bool {
 	switch b {
 	case Kernel, Float:
 		return k != Method
 	case Workbook:
-		return k != Method && k != Aggregate && k != DriverModel
+		return k != Method && k != Aggregate
 	}
 	return b == Decimal
 }
