@@ -36,21 +36,8 @@ func (r Result) Figure(text string) (decimal.Decimal, error) {
 // segment or metric the forecast does not hold.
 func (r Result) Lookup(k key.Key) (decimal.Decimal, error) {
 	unknown := unknownFigure{k}
-	switch k.Space {
-	case key.SpaceScalar:
-		return r.scalarFigure(k, unknown)
-	case key.SpaceForecast:
-		return r.forecastFigure(k, unknown)
-	case key.SpacePnL, key.SpacePnLLine:
-		return r.pnlFigure(k, unknown)
-	case key.SpacePart, key.SpaceComp:
-		return r.partFigure(k, unknown)
-	case key.SpaceBridge:
-		for _, l := range r.Bridge {
-			if l.Name == k.Item && k.Name == "" {
-				return l.Value, nil
-			}
-		}
+	if figure := kindOfKey(k.Space).figure; figure != nil {
+		return figure(r, k, unknown)
 	}
 	return decimal.Decimal{}, unknown.err()
 }

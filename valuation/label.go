@@ -24,25 +24,8 @@ import (
 //	fx/USD/HKD                         HKD per USD
 //	target                             Target price (HK$)
 func (r Result) Label(k key.Key) (title, unit string) {
-	money := r.symbol(r.Currency)
-	planMoney := r.symbol(comps.Currency(r.Forecast.Currency))
-	switch k.Space {
-	case key.SpaceScalar:
-		return scalarLabel(k, money)
-	case key.SpaceForecast:
-		return r.forecastLabel(k, planMoney)
-	case key.SpacePart, key.SpaceComp:
-		return r.partLabel(k, money)
-	case key.SpaceFX:
-		return k.To + " per " + k.From, ""
-	case key.SpacePnL, key.SpacePnLLine:
-		return r.pnlLabel(k, planMoney)
-	case key.SpaceBridge:
-		return bridgeLabel(k, money)
-	case key.SpaceDilution:
-		return dilutionLabel(k, money)
-	case key.SpaceHorizon:
-		return horizonLabel(k)
+	if label := kindOfKey(k.Space).label; label != nil {
+		return label(r, k)
 	}
 	return k.String(), ""
 }
@@ -71,9 +54,9 @@ var scalarLabels = map[string]struct{ title, unit string }{
 	key.Upside:       {"Upside", "%"},
 }
 
-// scalarLabel labels the valuation's scalar k (scalarLabels), money the model
-// currency's symbol.
-func scalarLabel(k key.Key, money string) (string, string) {
+// scalarLabel labels the valuation's scalar k (scalarLabels).
+func (r Result) scalarLabel(k key.Key) (string, string) {
+	money := r.unitMoney()
 	l, ok := scalarLabels[k.Name]
 	if !ok {
 		return k.String(), ""
@@ -89,7 +72,8 @@ func scalarLabel(k key.Key, money string) (string, string) {
 
 // bridgeLabel labels a figure of the bridge or an input of one of its items: the
 // holding-company discount, a line's value, a stake's discount, shares or price.
-func bridgeLabel(k key.Key, money string) (string, string) {
+func (r Result) bridgeLabel(k key.Key) (string, string) {
+	money := r.unitMoney()
 	switch {
 	case k.Item == "holdco" && k.Name == "discount":
 		return "Holding-company discount", "%"
@@ -106,7 +90,8 @@ func bridgeLabel(k key.Key, money string) (string, string) {
 }
 
 // dilutionLabel labels a tranche's count or strike.
-func dilutionLabel(k key.Key, money string) (string, string) {
+func (r Result) dilutionLabel(k key.Key) (string, string) {
+	money := r.unitMoney()
 	switch k.Name {
 	case "count":
 		return k.Item + ": shares issued", "m"
@@ -117,7 +102,7 @@ func dilutionLabel(k key.Key, money string) (string, string) {
 }
 
 // horizonLabel labels the horizon's rate or period.
-func horizonLabel(k key.Key) (string, string) {
+func (Result) horizonLabel(k key.Key) (string, string) {
 	switch k.Name {
 	case "rate":
 		return "Discount rate", "%"
@@ -126,6 +111,13 @@ func horizonLabel(k key.Key) (string, string) {
 	}
 	return k.String(), ""
 }
+
+// fxLabel labels an FX rate: "HKD per USD".
+func (Result) fxLabel(k key.Key) (string, string) { return k.To + " per " + k.From, "" }
+
+// unitMoney is the model currency's symbol as a unit gives it; planMoney the plan's.
+func (r Result) unitMoney() string { return r.symbol(r.Currency) }
+func (r Result) planMoney() string { return r.symbol(comps.Currency(r.Forecast.Currency)) }
 
 // symbol is a currency's symbol as the model gives it ("HK$"), else its code.
 func (r Result) symbol(c comps.Currency) string {
@@ -154,7 +146,8 @@ func unitOf(u segments.Unit, money string) string {
 	return ""
 }
 
-func (r Result) forecastLabel(k key.Key, money string) (string, string) {
+func (r Result) forecastLabel(k key.Key) (string, string) {
+	money := r.planMoney()
 	y, err := r.Forecast.Year(k.Year)
 	if err != nil {
 		return k.String(), ""
@@ -202,7 +195,8 @@ func (r Result) forecastLabel(k key.Key, money string) (string, string) {
 	return k.String(), ""
 }
 
-func (r Result) partLabel(k key.Key, money string) (string, string) {
+func (r Result) partLabel(k key.Key) (string, string) {
+	money := r.unitMoney()
 	for _, p := range r.Parts {
 		if p.Segment != k.Segment {
 			continue
@@ -257,7 +251,8 @@ var pnlLabels = map[string]struct{ title, unit string }{
 	"ps":            {"P/S", "x"},
 }
 
-func (r Result) pnlLabel(k key.Key, money string) (string, string) {
+func (r Result) pnlLabel(k key.Key) (string, string) {
+	money := r.planMoney()
 	year := r.Forecast.Label(k.Year)
 	if k.Space == key.SpacePnLLine {
 		title := k.Name

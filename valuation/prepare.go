@@ -1,7 +1,6 @@
 package valuation
 
 import (
-	"maps"
 	"slices"
 	"strconv"
 
@@ -391,91 +390,56 @@ func (a *applied) cut(sc *scope, moves []Assumption) {
 }
 
 // set sets one assumption to *v, copying what of the model it writes to.
-func (a *applied) set(k key.Key, v *decimal.Decimal) {
-	m := &a.m
-	switch k.Space {
-	case key.SpaceScalar:
-		if k == key.Scalar(key.Shares) {
-			m.Shares = *v
-		} else {
-			m.Price = *v
-		}
-	case key.SpaceFX:
-		a.rate(k, *v)
-	case key.SpacePart:
-		j := slices.IndexFunc(m.Parts, func(part Part) bool { return part.Segment == k.Segment })
-		if k.Name == "average" {
-			a.average[j] = v
-		} else {
-			a.premium[j] = v
-		}
-	case key.SpaceBridge:
-		a.bridge(k, *v)
-	case key.SpaceDilution:
-		a.tranche(k, *v)
-	case key.SpaceHorizon:
-		if k.Name == "rate" {
-			m.Horizon.Rate = *v
-		} else {
-			m.Horizon.Years = *v
-		}
-	case key.SpacePnL:
-		shares := maps.Clone(m.Earnings.Shares)
-		shares[k.Year] = *v
-		m.Earnings.Shares = shares
-	default:
-		a.forecast(k, *v)
-	}
-}
+func (a *applied) set(k key.Key, v *decimal.Decimal) { kindOfKey(k.Space).set(a, k, v) }
 
 // rate sets an FX rate of the table, copied.
-func (a *applied) rate(k key.Key, v decimal.Decimal) {
+func (a *applied) rate(k key.Key, v *decimal.Decimal) {
 	if a.fxRates == nil {
 		a.fxRates = a.m.FX.Rates()
 	}
 	for j := range a.fxRates {
 		if string(a.fxRates[j].From) == k.From && string(a.fxRates[j].To) == k.To {
-			a.fxRates[j].Rate = v
+			a.fxRates[j].Rate = *v
 		}
 	}
 }
 
 // tranche sets a tranche's count or strike, the tranches copied.
-func (a *applied) tranche(k key.Key, v decimal.Decimal) {
+func (a *applied) tranche(k key.Key, v *decimal.Decimal) {
 	ts := slices.Clone(a.m.Dilution.Tranches)
 	j := slices.IndexFunc(ts, func(t Tranche) bool { return t.Name == k.Item })
 	if k.Name == "count" {
-		ts[j].Count = v
+		ts[j].Count = *v
 	} else {
-		ts[j].Strike = v
+		ts[j].Strike = *v
 	}
 	a.m.Dilution.Tranches = ts
 }
 
 // bridge sets a bridge item's amount, shares, price or discount, or the holding-company
 // discount.
-func (a *applied) bridge(k key.Key, v decimal.Decimal) {
+func (a *applied) bridge(k key.Key, v *decimal.Decimal) {
 	if k.Item == "holdco" {
-		a.m.Bridge.HoldcoDiscount = v
+		a.m.Bridge.HoldcoDiscount = *v
 		return
 	}
 	items := slices.Clone(a.m.Bridge.Items)
 	j := slices.IndexFunc(items, func(it Item) bool { return it.Name == k.Item })
 	switch k.Name {
 	case "amount":
-		items[j].Amount = v
+		items[j].Amount = *v
 	case "shares":
-		items[j].Shares = v
+		items[j].Shares = *v
 	case "price":
-		items[j].Price = v
+		items[j].Price = *v
 	case "discount":
-		items[j].Discount = v
+		items[j].Discount = *v
 	}
 	a.m.Bridge.Items = items
 }
 
 // forecast sets a year's users or a segment's driver input.
-func (a *applied) forecast(k key.Key, v decimal.Decimal) {
+func (a *applied) forecast(k key.Key, v *decimal.Decimal) {
 	m, p := &a.m, a.p
 	if k.Segment == "" {
 		if a.users == nil {
@@ -487,9 +451,9 @@ func (a *applied) forecast(k key.Key, v decimal.Decimal) {
 		}
 		u := a.users[k.Year]
 		if k.Name == string(segments.MAU) {
-			u.MAU, a.mauMoved = v, append(a.mauMoved, k.Year)
+			u.MAU, a.mauMoved = *v, append(a.mauMoved, k.Year)
 		} else {
-			u.DAU, a.dauMoved = v, append(a.dauMoved, k.Year)
+			u.DAU, a.dauMoved = *v, append(a.dauMoved, k.Year)
 		}
 		a.users[k.Year] = u
 		return
@@ -503,7 +467,7 @@ func (a *applied) forecast(k key.Key, v decimal.Decimal) {
 	if !a.copied[j] {
 		s.Drivers, a.copied[j] = cloneDrivers(s.Drivers), true
 	}
-	s.Drivers[k.Year], _ = segments.With(s.Drivers[k.Year], segments.Metric(k.Name), v) // an input: Assumption found it
+	s.Drivers[k.Year], _ = segments.With(s.Drivers[k.Year], segments.Metric(k.Name), *v) // an input: Assumption found it
 }
 
 // linkDAU moves each year's DAU with its moved MAU, when the options link them and the

@@ -1103,8 +1103,8 @@ func (k *kernel) sum() exact.Poly {
 // scalar compiles a scalar output: the sum, equity, the value a share before and after
 // the horizon's discount, the upside, the share count, the discount and the price; false
 // for one the kernel does not work out.
-func (k *kernel) scalar(name string) (exact.Poly, bool) {
-	p, b := k.q.p, k.b
+func (k *kernel) scalar(o key.Key) (exact.Poly, bool) {
+	p, b, name := k.q.p, k.b, o.Name
 	switch name {
 	case key.Shares, key.Diluted: // without a dilution (the stage after equity works out one)
 		return k.leaf(key.Scalar(key.Shares), p.m.Shares), true
@@ -1144,26 +1144,8 @@ func (k *kernel) scalar(name string) (exact.Poly, bool) {
 func (k *kernel) output(o key.Key) exact.Poly {
 	var r exact.Poly
 	ok := false
-	switch o.Space {
-	case key.SpaceScalar:
-		r, ok = k.scalar(o.Name)
-	case key.SpacePart:
-		r, ok = k.partOutput(o)
-	case key.SpaceForecast:
-		switch {
-		case o.Growth:
-			r, ok = k.forecastGrowth(o)
-		case o.Name == "share" && o.Segment != "":
-			r, ok = k.share(o)
-		default:
-			r, ok = k.forecastOutput(o)
-		}
-	case key.SpacePnL, key.SpacePnLLine:
-		r, ok = k.pnlOutput(o)
-	case key.SpaceComp:
-		r, ok = k.compOutput(o)
-	case key.SpaceBridge:
-		r, ok = k.bridgeOutput(o)
+	if output := kindOfKey(o.Space).output; output != nil {
+		r, ok = output(k, o)
 	}
 	if !ok {
 		k.refuse(0, "output "+o.String())
