@@ -2,6 +2,7 @@ package workbook_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -22,18 +23,21 @@ import (
 type moveKind int
 
 // Kinds of move: an input of the plan, a premium, a comparable's figure other than its
-// close, the price or the share count (otherInput); an FX rate; a comparable's close; a bridge
+// close, the price or the share count (otherInput); an FX rate; a comparable's close; the
+// multiple its source printed, which a set prices it at where it has one; a bridge
 // item's amount, price or discount, or the holding-company discount; a dilution
 // tranche's count or strike.
 const (
 	otherInput moveKind = iota
 	fxRate
 	closePrice
+	printedMultiple
 	bridgeInput
 	dilutionInput
 )
 
-var moveKinds = [...]string{otherInput: "other inputs", fxRate: "FX rates", closePrice: "comparables' closes", bridgeInput: "bridge inputs", dilutionInput: "dilution inputs"}
+var moveKinds = [...]string{otherInput: "other inputs", fxRate: "FX rates", closePrice: "comparables' closes",
+	printedMultiple: "comparables' printed multiples", bridgeInput: "bridge inputs", dilutionInput: "dilution inputs"}
 
 // cellMove is an input of the workbook a point may move: what it is, the cell (a sheet's
 // row by the label it begins with, and a column), its base value, and the same move made
@@ -117,6 +121,15 @@ func company(part, c int, set func(*comps.Company, decimal.Decimal)) moveFunc {
 func closeOf(c *comps.Company, v decimal.Decimal)   { c.Close = v }
 func netDebtOf(c *comps.Company, v decimal.Decimal) { c.NetDebt = v }
 
+// printedOf sets the multiple a comparable's source printed (it has one), for company.
+func printedOf(c *comps.Company, v decimal.Decimal) {
+	ms := maps.Clone(c.Multiples)
+	for metric := range ms {
+		ms[metric] = v
+	}
+	c.Multiples = ms
+}
+
 // item moves a field of the bridge item named name: set sets it.
 func item(name string, set func(*valuation.Item, decimal.Decimal)) moveFunc {
 	return func(m *valuation.Model, v decimal.Decimal) error {
@@ -178,6 +191,45 @@ func currenciesMoves(m valuation.Model) []cellMove {
 		{closePrice, workbook.Comps, "STR2", 4, live[1].Close, company(0, 1, closeOf)},
 		{otherInput, workbook.Inputs, "Shares (m)", 2, d("5000"), setShares},
 		{otherInput, workbook.Inputs, "Price (HKD)", 2, d("60"), setPrice},
+	}
+}
+
+// kuaishouMoves are the inputs of the report's model (kuaishou2021.json) the identity
+// test moves, in 2021, the year it prices (the fourth of the Inputs sheet's years,
+// column 5): MAU and DAU, every driver input, the rate the US$ multiples are converted
+// to HK$ at and the CNY rate (which reaches only the P&L: a point moving it alone
+// leaves the target where it was), the premiums (e-commerce's 20% discount and live
+// streaming's none), a multiple each set's source printed (Tables 11 to 13: the sets
+// price each peer at its printed P/MAU, so that is where a peer's price reaches the
+// target), the share count and the price.
+func kuaishouMoves(m valuation.Model) []cellMove {
+	d := decimal.RequireFromString
+	printed := func(part int) decimal.Decimal {
+		c := m.Parts[part].Method.(valuation.Multiple).Comps.Companies[0]
+		for _, v := range c.Multiples {
+			return v
+		}
+		return decimal.Decimal{}
+	}
+	u := m.Plan.Users[2021]
+	return []cellMove{
+		{otherInput, workbook.Inputs, "MAU (m)", 5, u.MAU, users(2021, false)},
+		{otherInput, workbook.Inputs, "DAU (m)", 5, u.DAU, users(2021, true)},
+		{otherInput, workbook.Inputs, "Live streaming: paying_ratio", 5, d("0.118"), driverInput(0, 2021, "paying_ratio")},
+		{otherInput, workbook.Inputs, "Live streaming: monthly_arppu", 5, d("44.3815"), driverInput(0, 2021, "monthly_arppu")},
+		{otherInput, workbook.Inputs, "Advertising: revenue_per_dau", 5, d("136.5459"), driverInput(1, 2021, "revenue_per_dau")},
+		{otherInput, workbook.Inputs, "Other (mainly live e-commerce): penetration", 5, d("0.45"), driverInput(2, 2021, "penetration")},
+		{otherInput, workbook.Inputs, "Other (mainly live e-commerce): gmv_per_shopper", 5, d("2726.7"), driverInput(2, 2021, "gmv_per_shopper")},
+		{otherInput, workbook.Inputs, "Other (mainly live e-commerce): take_rate", 5, d("0.01"), driverInput(2, 2021, "take_rate")},
+		{fxRate, workbook.Inputs, "FX: HKD per USD", 2, d("7.7"), rate(comps.USD)},
+		{fxRate, workbook.Inputs, "FX: HKD per CNY", 2, d("1.2049"), rate(comps.CNY)},
+		{otherInput, workbook.Inputs, "Premium on the peers: Live streaming", 2, d("0"), premium(0)},
+		{otherInput, workbook.Inputs, "Premium on the peers: Other", 2, d("-0.2"), premium(2)},
+		{printedMultiple, workbook.Comps, "HUYA US", 15, printed(0), company(0, 0, printedOf)},
+		{printedMultiple, workbook.Comps, "FB US", 15, printed(1), company(1, 0, printedOf)},
+		{printedMultiple, workbook.Comps, "PDD US", 15, printed(2), company(2, 0, printedOf)},
+		{otherInput, workbook.Inputs, "Shares (m)", 2, m.Shares, setShares},
+		{otherInput, workbook.Inputs, "Price (HKD)", 2, m.Price, setPrice},
 	}
 }
 
@@ -411,23 +463,27 @@ func upside(t *testing.T, rows [][]string) float64 {
 	return 0
 }
 
-// TestWorkbookIdentity writes the workbooks of two models once each and sets 20 random
+// TestWorkbookIdentity writes the workbooks of three models once each and sets 20 random
 // points in each one's cells (one to three inputs a point, each within 30% of its base
-// to four places or fewer): testdata/currencies.json (users, driver inputs, two FX
-// rates, a premium, comparables' closes, the share count and the price) and
-// holdco-tech.json with a full bridge and a dilution (holdcoModel: users and driver
-// inputs, the FX rate, comparables' closes and a peer's net debt, every bridge input
-// (listed and unlisted stakes with their discounts, cash, debt, minorities, the
-// holding-company discount), tranches' strikes and a count, the share count and the
-// price; the bond converts at some points and stays debt at others). One LibreOffice process
-// recalculates the 40 books, and each part's value, the sum, equity (with a bridge),
-// the target and the upside are sotp's values of the model moved by hand, to 1e-9
-// relative (the book shows two places): the workbook is the model's, input by input,
-// not only at the base it was written at.
+// to four places or fewer): the report's model (kuaishouMoves: 2021 users and driver
+// inputs, both FX rates, premiums, a printed multiple of each set, the share count and
+// the price), testdata/currencies.json (users, driver inputs, two FX rates, a premium,
+// comparables' closes, the share count and the price) and holdco-tech.json with a full
+// bridge and a dilution (holdcoModel: users and driver inputs, the FX rate,
+// comparables' closes and a peer's net debt, every bridge input (listed and unlisted
+// stakes with their discounts, cash, debt, minorities, the holding-company discount),
+// tranches' strikes and a count, the share count and the price; the bond converts at
+// some points and stays debt at others). One LibreOffice process recalculates the 60
+// books, and each part's value, the sum, equity (with a bridge), the target and the
+// upside are sotp's values of the model moved by hand, to 1e-9 relative (the book shows
+// two places): the workbook is the model's, input by input, not only at the base it was
+// written at.
 func TestWorkbookIdentity(t *testing.T) {
 	m, base := load(t, filepath.Join("testdata", "currencies.json"))
 	hm, hbase := holdcoModel(t)
+	km, kbase := load(t, filepath.Join("..", "kuaishou2021", "kuaishou2021.json"))
 	cases := []identityCase{
+		{name: "kuaishou", m: km, base: kbase, moves: kuaishouMoves(km), seed: [2]uint64{20, 7}},
 		{name: "currencies", m: m, base: base, moves: currenciesMoves(m), seed: [2]uint64{25, 20}},
 		{name: "holdco", m: hm, base: hbase, moves: holdcoMoves(hm), seed: [2]uint64{82, 20}},
 	}
