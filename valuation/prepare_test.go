@@ -157,7 +157,7 @@ func draw(r *rand.Rand, a valuation.Assumption) decimal.Decimal {
 // (valuation/workbook/testdata/currencies.json), with a loss-making comparable its sets
 // skip; and for one whose FX table gives a pair the other way round (holdco-tech.json).
 func TestPreparedIdentity(t *testing.T) {
-	identity(t, kuaishou2021.Model(), 12, 300)
+	identity(t, kuaishou2021.Model(), 12, 1000, 300)
 	bridged := kuaishou2021.Model()
 	fx, err := comps.NewFX(comps.Rate{From: comps.USD, To: comps.HKD, Rate: decimal.RequireFromString("7.7")},
 		comps.Rate{From: comps.CNY, To: comps.USD, Rate: decimal.RequireFromString("0.1565")})
@@ -173,27 +173,27 @@ func TestPreparedIdentity(t *testing.T) {
 		{Kind: valuation.Minority, Name: "minorities", Currency: "HKD", Amount: d("1200")},
 	}, HoldcoDiscount: d("0.1"), HoldcoBase: valuation.OnStakes}
 	bridged.Horizon = valuation.Horizon{Rate: d("0.1"), Years: d("0.5")}
-	identity(t, bridged, 13, 300)
+	identity(t, bridged, 13, 1000, 300)
 	bridged.Dilution = valuation.Dilution{Basis: valuation.AtTarget, Tranches: []valuation.Tranche{
 		{Name: "options", Count: d("120"), Strike: d("300")},
 		{Name: "rsu", Count: d("60")},
 		{Name: "bond", Count: d("40"), Strike: d("420"), Convertible: true},
 	}}
-	identity(t, bridged, 14, 300)
+	identity(t, bridged, 14, 1000, 300)
 	// Comparables in HK$ and US$ in a US$ set, revenue in CNY, an FX rate crossed: a moved
 	// rate converts comparables, and the kernel's head works their aggregates out again.
 	cur, err := modelfile.LoadModel(filepath.Join("workbook", "testdata", "currencies.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	identity(t, cur, 15, 300)
+	identity(t, cur, 15, 1000, 300)
 	// An FX table that gives a pair the other way round: the kernel takes the inverse as
 	// comps.FX.Pair takes it (comps.Rate.Inverse), with its places.
 	tech, err := modelfile.LoadModel(filepath.Join("..", "examples", "models", "holdco-tech.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	identity(t, tech, 16, 300)
+	identity(t, tech, 16, 1000, 300)
 	// A set that skips comparables without a positive metric (a loss-maker in a peer
 	// file): the kernel's set leaves them out as comps does.
 	skip, err := modelfile.LoadModel(filepath.Join("workbook", "testdata", "currencies.json"))
@@ -209,16 +209,103 @@ func TestPreparedIdentity(t *testing.T) {
 		mm.Comps.Companies = append(mm.Comps.Companies, loss)
 		skip.Parts[i].Method = mm
 	}
-	identity(t, skip, 17, 300)
+	identity(t, skip, 17, 1000, 300)
 }
 
-// identity is TestPreparedIdentity on one model, drawn from seed: the kernel in value and
+// TestPreparedIdentityVariants is TestPreparedIdentity, 500 points each, on what the
+// models there lack: the example and test model files (a late start, a fixed part, a
+// formula driver, a prev chain, a dilution of bridge.json); the report's model with a
+// bridge of leases, preferred equity and a holding-company discount on equity; it
+// diluted at each basis (the price, the value, the target) by two option tranches of
+// equal strike, one past the target and two convertibles, with a horizon of a year;
+// currencies.json's sets aggregated by median and by harmonic mean, at moved FX rates
+// (the kernel's head works them out); growth.json's cloud on a driver model of its own
+// in 2026 (prev reads the other model's line); and a part at a fixed negative amount
+// beside one at a formula dividing by DAU + 1.
+func TestPreparedIdentityVariants(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "examples", "models", "*co*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"bridge.json", "capped.json", "delivery.json", "growth.json"} {
+		files = append(files, filepath.Join("modelfile", "testdata", f))
+	}
+	for i, f := range files {
+		if strings.HasSuffix(f, "-run.json") || strings.HasSuffix(f, "holdco-tech.json") { // TestPreparedIdentity's
+			continue
+		}
+		m, err := modelfile.LoadModel(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) { identity(t, m, uint64(100+i), 500, 150) })
+	}
+	bridged := func() valuation.Model {
+		m := kuaishou2021.Model().Clone()
+		m.Bridge = valuation.Bridge{Items: []valuation.Item{
+			{Kind: valuation.Cash, Name: "cash", Currency: "CNY", Amount: d("40000")},
+			{Kind: valuation.Leases, Name: "leases", Currency: "HKD", Amount: d("900")},
+			{Kind: valuation.Preferred, Name: "pref", Currency: "USD", Amount: d("100")},
+			{Kind: valuation.ListedStake, Name: "stake", Currency: "USD", Shares: d("50"), Price: d("40"), Discount: d("0.2")},
+		}, HoldcoDiscount: d("0.1"), HoldcoBase: valuation.OnEquity}
+		return m
+	}
+	t.Run("on equity", func(t *testing.T) { identity(t, bridged(), 31, 500, 150) })
+	for _, basis := range []valuation.DilutionBasis{valuation.AtPrice, valuation.AtValue, valuation.AtTarget} {
+		m := bridged()
+		m.Horizon = valuation.Horizon{Rate: d("0.12"), Years: d("1")}
+		m.Dilution = valuation.Dilution{Basis: basis, Tranches: []valuation.Tranche{
+			{Name: "a", Count: d("100"), Strike: d("350")},
+			{Name: "b", Count: d("100"), Strike: d("350")},
+			{Name: "c", Count: d("30"), Strike: d("404")},
+			{Name: "bond", Count: d("40"), Strike: d("380"), Convertible: true},
+			{Name: "bond2", Count: d("10"), Strike: d("500"), Convertible: true},
+		}}
+		t.Run("diluted "+basis.String(), func(t *testing.T) { identity(t, m, 40+uint64(basis), 500, 150) })
+	}
+	cur, err := modelfile.LoadModel(filepath.Join("workbook", "testdata", "currencies.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, agg := range []comps.Aggregate{comps.Median{}, comps.Harmonic{}} {
+		m := cur.Clone()
+		for j := range m.Parts {
+			mm := m.Parts[j].Method.(valuation.Multiple)
+			mm.Comps = mm.Comps.Clone()
+			mm.Comps.Aggregate = agg
+			m.Parts[j].Method = mm
+		}
+		t.Run(agg.Name(), func(t *testing.T) { identity(t, m, 50+uint64(i), 500, 150) })
+	}
+	g, err := modelfile.LoadModel(filepath.Join("modelfile", "testdata", "growth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g = g.Clone()
+	s := &g.Plan.Segments[0]
+	s.Drivers = maps.Clone(s.Drivers)
+	s.Drivers[2026] = segments.Generic{Model: segments.Spec{Kind: "mature", Inputs: []segments.Input{
+		{Metric: "revenue_growth", Label: "Growth", Unit: segments.Fraction, Range: segments.SignedRate},
+		{Metric: "ebitda_margin", Label: "Margin", Unit: segments.Fraction, Range: segments.SignedRate}},
+		Lines: []segments.LineSpec{
+			{Metric: "revenue", Label: "Revenue", Unit: segments.Millions, Formula: formula(t, "prev(revenue, 0) * (1 + revenue_growth)")},
+			{Metric: "ebitda", Label: "EBITDA", Unit: segments.Millions, Formula: formula(t, "revenue * ebitda_margin")}}},
+		In: []decimal.Decimal{d("0.1"), d("0.2")}}
+	t.Run("driver model change", func(t *testing.T) { identity(t, g, 60, 500, 150) })
+	e := bridged()
+	e.Parts[0].Method = valuation.Fixed{Amount: d("-5000")}
+	e.Parts[1].Method = valuation.Expression{Label: "3x revenue a daily user", Formula: formula(t, "3 * revenue / (dau + 1)")}
+	t.Run("fixed and formula", func(t *testing.T) { identity(t, e, 70, 500, 150) })
+}
+
+// identity is TestPreparedIdentity on one model, points drawn from seed: the kernel in value and
 // exponent, and its float64 program (Evaluator.Float) to 1e-12 relative, refusing what
-// Model.Value refuses. The kernel must value at least minKernel points, a fifth of them moving an FX rate, a bridge item, a tranche
-// or the horizon. A compiled kernel leaves no valid point to the decimal path: not even
+// Model.Value refuses. The kernel must value at least minKernel points, in a model that
+// has them a fifth of them moving an FX rate, a bridge item, a tranche or the horizon,
+// and one point in twenty must be invalid. A compiled kernel leaves no valid point to the decimal path: not even
 // one that moves the holding-company discount to zero, where the bridge has no line of it
 // (a select keeps equity's exponent).
-func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
+func identity(t *testing.T, base valuation.Model, seed uint64, points, minKernel int) {
 	t.Helper()
 	p, err := base.Prepare(valuation.PrepareOptions{})
 	if err != nil {
@@ -237,6 +324,7 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	for _, s := range base.Plan.Segments {
 		outputs = append(outputs, key.Forecast(base.Year, s.Name, "revenue"))
 	}
+	outputs = slices.DeleteFunc(outputs, func(k key.Key) bool { _, err := p.Result().Lookup(k); return err != nil }) // a fixed part's metric, an upside without a price
 	// The P&L, growths, shares of revenue, comparables' figures and the bridge's lines, a
 	// query of their own: a point may leave one without a value.
 	var pnl []key.Key
@@ -257,7 +345,7 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	}
 	r := rand.New(rand.NewPCG(seed, 2021))
 	var checked, kernel, invalid, newer, pnlValued int
-	for i := range 1000 {
+	for i := range points {
 		n := 1 + r.IntN(3)
 		m := base.Clone()
 		var point []valuation.Override
@@ -310,7 +398,10 @@ func identity(t *testing.T, base valuation.Model, seed uint64, minKernel int) {
 	}
 	t.Logf("%d figures identical; %d valid points through the exact kernel (%d moving an FX rate, a bridge item, a tranche or the horizon, %d with the %d figures reported beside: P&L, growths, comparables', bridge lines); %d invalid points refused alike",
 		checked, kernel, newer, pnlValued, len(pnl), invalid)
-	if kernel < minKernel || invalid < 50 || newer < minKernel/5 {
+	rare := slices.ContainsFunc(list, func(a valuation.Assumption) bool { // a model with an FX rate, a bridge, a dilution or a horizon
+		return a.Key.Space == key.SpaceFX || a.Key.Space == key.SpaceBridge || a.Key.Space == key.SpaceDilution || a.Key.Space == key.SpaceHorizon
+	})
+	if kernel < minKernel || invalid < points/20 || rare && newer < minKernel/5 {
 		t.Errorf("the draw exercised %d kernel points and %d invalid ones: too few to mean much", kernel, invalid)
 	}
 }
