@@ -83,7 +83,12 @@ func (f *floatForm) noForm() int      { return len(f.reasons) - 1 }
 // returns -1, or the index in Query.Float's reasons of why the point is refused: the first
 // check of the kernel it fails (the check Model.Value would fail), an output that is not
 // a finite number, x or out of the wrong length, or a query with no float64 form. The
-// result is within about 1e-12 relative of Eval's (TestFloatMatchesDecimal).
+// result is within about 1e-12 relative of Eval's (TestFloatMatchesDecimal). Two limits
+// follow from float64 rounding, each at points a continuous draw meets with probability
+// zero: where a comparison is an exact tie in decimal (a tranche's effective strike exactly
+// at the value a share) float64 may take the other side of it, and where a divisor
+// cancels to exactly zero in decimal (a − b with a = b) float64 may divide by a residue of
+// rounding and give a huge figure in place of the refusal.
 func (e *Evaluator) Float(x, out []float64) int {
 	q := e.q
 	if e.ff == nil {
