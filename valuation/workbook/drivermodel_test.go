@@ -11,21 +11,26 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/sotpkit/sotp/segments"
+	"github.com/sotpkit/sotp/valuation/kuaishou2021"
 	"github.com/sotpkit/sotp/valuation/workbook"
 )
+
+// formulaOf reads a driver formula, failing t on an error.
+func formulaOf(t *testing.T, text string) segments.Formula {
+	t.Helper()
+	var f segments.Formula
+	if err := f.UnmarshalText([]byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
 
 // matureCloud is growth.json's cloud segment as a mature business from 2026: a model of
 // its own that shows the margin, grows revenue from the year before (a line of the
 // other model), and adds a free cash flow after capex.
 func matureCloud(t *testing.T) segments.Spec {
 	t.Helper()
-	formula := func(s string) segments.Formula {
-		var f segments.Formula
-		if err := f.UnmarshalText([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	formula := func(text string) segments.Formula { return formulaOf(t, text) }
 	return segments.Spec{
 		Kind: "mature_cloud",
 		Inputs: []segments.Input{
@@ -134,4 +139,61 @@ func TestDriverModelChangeRecalculated(t *testing.T) {
 	moved := recalc(t, save(t, f, filepath.Join(dir, "moved.xlsx")))
 	near(t, "target at 2025 growth 30%, 2026 margin 25%", value(t, moved, "Target per share"),
 		eval(t, m, "target", "forecast/2025/cloud/revenue_growth", "0.3", "forecast/2026/cloud/ebitda_margin", "0.25"))
+}
+
+// TestShadowedEchoRecalculated: growth.json's cloud in 2026 on a model whose line
+// ebitda_margin (named like the input) halves the input, and whose line margin is the
+// formula "ebitda_margin": segments.Plan.Forecast reads the line worked out so far
+// (0.1), not the input (0.2), so EBITDA is 1,452 × 0.1 = 145.2 and the part 2,904 at 20x
+// (a target of 11.904). The workbook read the input there (a target of 14.808).
+func TestShadowedEchoRecalculated(t *testing.T) {
+	m, _ := load(t, filepath.Join("..", "modelfile", "testdata", "growth.json"))
+	m = m.Clone()
+	s := &m.Plan.Segments[0]
+	s.Drivers = maps.Clone(s.Drivers)
+	formula := func(text string) segments.Formula { return formulaOf(t, text) }
+	spec := segments.Spec{
+		Kind: "shadowing",
+		Inputs: []segments.Input{
+			{Metric: "revenue_growth", Label: "Revenue growth", Unit: segments.Fraction, Range: segments.SignedRate},
+			{Metric: "ebitda_margin", Label: "EBITDA margin", Unit: segments.Fraction, Range: segments.SignedRate},
+		},
+		Lines: []segments.LineSpec{
+			{Metric: "ebitda_margin", Label: "Adjusted margin", Unit: segments.Fraction, Formula: formula("ebitda_margin * 0.5")},
+			{Metric: "margin", Label: "Margin shown", Unit: segments.Fraction, Formula: formula("ebitda_margin")},
+			{Metric: "revenue", Label: "Revenue", Unit: segments.Millions, Formula: formula("prev(revenue, 0) * (1 + revenue_growth)")},
+			{Metric: "ebitda", Label: "EBITDA", Unit: segments.Millions, Formula: formula("revenue * margin")},
+		},
+	}
+	s.Drivers[2026] = segments.Generic{Model: spec, In: []decimal.Decimal{decimal.RequireFromString("0.1"), decimal.RequireFromString("0.2")}}
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Forecast.Figure(2026, "cloud", "ebitda"); !got.Equal(decimal.RequireFromString("145.2")) || !r.Target.Equal(decimal.RequireFromString("11.904")) {
+		t.Fatalf("sotp's 2026 EBITDA %s and target %s, want 145.2 and 11.904 by hand", got, r.Target)
+	}
+	_, rows := recalcParts(t, m, r, t.TempDir())
+	near(t, "target", value(t, rows, "Target per share"), r.Target)
+}
+
+// TestSegmentNamedGroup: the report's model with its e-commerce segment named "group".
+// The workbook kept the group's revenue under the key of that segment's revenue line,
+// so the P&L sheet's revenue, the segments' summed, counted the group's in it (2021: CNY
+// 172,812m in place of 89,913m). Recalculated by LibreOffice the P&L's revenue and net
+// profit are sotp's every year.
+func TestSegmentNamedGroup(t *testing.T) {
+	m := kuaishou2021.Model().Clone()
+	m.Plan.Segments = slices.Clone(m.Plan.Segments)
+	m.Parts = slices.Clone(m.Parts)
+	m.Plan.Segments[2].Name, m.Parts[2].Segment = "group", "group"
+	r, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "group.xlsx")
+	writeBook(t, m, path)
+	if n := pnlAgrees(t, m, r, recalcSheet(t, path, workbook.PnL)); n != 2*len(m.Plan.Years) {
+		t.Errorf("%d figures of the P&L sheet checked", n)
+	}
 }

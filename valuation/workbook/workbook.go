@@ -467,11 +467,11 @@ func (b *book) segmentLayout(s segments.Segment, row int) *segmentForecast {
 			continue // a segment that starts later has no driver before its first year
 		}
 		spec := s.Drivers[y].Spec()
-		for _, l := range spec.Lines {
+		for i, l := range spec.Lines {
 			if !slices.ContainsFunc(sf.lines, func(o segments.LineSpec) bool { return o.Metric == l.Metric }) {
 				sf.lines = append(sf.lines, l)
 			}
-			if _, ok := echo(spec, l); !ok {
+			if _, ok := echo(spec, i); !ok {
 				shows[l.Metric] = true
 			}
 		}
@@ -485,13 +485,16 @@ func (b *book) segmentLayout(s segments.Segment, row int) *segmentForecast {
 	return sf
 }
 
-// echo returns the input a line of spec only shows; false for a line with a formula of
-// its own.
-func echo(spec segments.Spec, l segments.LineSpec) (segments.Metric, bool) {
-	if l.Formula.Op == segments.OpRef && isInput(spec, l.Formula.Ref) {
-		return l.Formula.Ref, true
+// echo returns the input line i of spec only shows; false for a line with a formula of
+// its own, or one naming a line above it that has the input's name (the forecast reads
+// that line, which shadows the input).
+func echo(spec segments.Spec, i int) (segments.Metric, bool) {
+	f := spec.Lines[i].Formula
+	if f.Op != segments.OpRef || !isInput(spec, f.Ref) ||
+		slices.ContainsFunc(spec.Lines[:i], func(l segments.LineSpec) bool { return l.Metric == f.Ref }) {
+		return "", false
 	}
-	return "", false
+	return f.Ref, true
 }
 
 // isInput reports whether m is an input of spec.
@@ -528,9 +531,9 @@ func (sf *segmentForecast) year(j, y int) error {
 		r, ok := b.figure[sf.key(m, b.m.Plan.Years[j-1])]
 		return r, ok
 	}
-	for _, l := range spec.Lines {
+	for i, l := range spec.Lines {
 		expr := "=" + excel(l.Formula, at, prev)
-		if in, ok := echo(spec, l); ok {
+		if in, ok := echo(spec, i); ok {
 			done[l.Metric] = b.input[sf.key(in, y)]
 			expr = "=" + done[l.Metric]
 		}
@@ -576,7 +579,6 @@ func (b *book) groupRevenue(row int) error {
 		if len(terms) == 0 {
 			continue
 		}
-		b.figure["group revenue "+strconv.Itoa(y)] = ref(sh, 2+j, row)
 		if err := b.put(sh, 2+j, row, "="+strings.Join(terms, "+")); err != nil {
 			return err
 		}
