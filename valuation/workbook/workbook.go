@@ -836,8 +836,13 @@ func aggregateFormula(set comps.Set, mult comps.SetMultiple, first, last int) (s
 		// excelize can evaluate for the cached values.
 		return "COUNT(" + rng + ")/SUM(" + cell(colWeight, first) + ":" + cell(colWeight, last) + ")", nil
 	case comps.Trimmed:
-		// TRIMMEAN drops floor(n × p / 2) from each end; sotp drops floor(n × f): p = 2f.
-		return "TRIMMEAN(" + rng + "," + strconv.FormatFloat(2*a.Fraction.InexactFloat64(), 'g', -1, 64) + ")", nil
+		// sotp drops k = floor(n × f) from each end, in exact decimals (comps.Trimmed.Of).
+		// TRIMMEAN drops floor(n × p / 2) (LibreOffice, excelize) or an even floor(n × p)
+		// split between the ends (Excel): p = (2k + 0.5) / n gives k in all three, where
+		// p = 2f in binary could fall either side of a whole number (f = 1/3 of three).
+		n := len(mult.Companies)
+		k := decimal.NewFromInt(int64(n)).Mul(a.Fraction).IntPart()
+		return "TRIMMEAN(" + rng + ",(2*" + strconv.FormatInt(k, 10) + "+0.5)/" + strconv.Itoa(n) + ")", nil
 	case comps.MarketValueWeighted:
 		mv := cell(colValue, first) + ":" + cell(colValue, last)
 		return "SUMPRODUCT(" + mv + "," + rng + ")/SUM(" + mv + ")", nil
@@ -942,20 +947,23 @@ func (b *book) rating(target int) error {
 		return nil
 	}
 	price, upside := cell(6, target+1), cell(6, target+2)
-	expr := strconv.Quote(string(sc.Below))
+	expr := quoted(string(sc.Below))
 	for i := len(sc.Bands) - 1; i >= 0; i-- {
 		band := sc.Bands[i]
 		op := ">"
 		if band.Inclusive {
 			op = ">="
 		}
-		expr = fmt.Sprintf("IF(%s%s%s,%s,%s)", upside, op, strconv.FormatFloat(band.Floor.InexactFloat64(), 'g', -1, 64), strconv.Quote(string(band.Rating)), expr)
+		expr = fmt.Sprintf("IF(%s%s%s,%s,%s)", upside, op, strconv.FormatFloat(band.Floor.InexactFloat64(), 'g', -1, 64), quoted(string(band.Rating)), expr)
 	}
 	if err := b.put(SOTP, 1, target+3, text("Rating")); err != nil {
 		return err
 	}
 	return b.put(SOTP, 6, target+3, "=IF("+price+">0,"+expr+",\"\")")
 }
+
+// quoted is s as a string in a cell formula: in double quotes, each of its own doubled.
+func quoted(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // sources writes where the model's figures come from, one row each: every comparable
 // (its close or market value, the date of its close and its source, or why the set left
@@ -1021,7 +1029,7 @@ func (b *book) total(row int, label string, v any, style int) error {
 // the Comps, Forecast and Inputs sheets; a fixed part's amount as an input; an
 // Expression's formula (expression).
 func (b *book) part(i, row int) error {
-	sh, pv, year := SOTP, b.r.Parts[i], strconv.Itoa(b.m.Year)
+	sh, pv := SOTP, b.r.Parts[i]
 	if f, ok := b.m.Parts[i].Method.(valuation.Fixed); ok { // an amount, an input of its own
 		for c, v := range []any{text(pv.Title), text(pv.Method), text(""), text(""), text(""), num(f.Amount)} {
 			if err := b.put(sh, 1+c, row, v); err != nil {
@@ -1033,10 +1041,7 @@ func (b *book) part(i, row int) error {
 	if e, ok := b.m.Parts[i].Method.(valuation.Expression); ok {
 		return b.expression(pv, e, row)
 	}
-	figure, ok := b.figure[pv.Segment+" "+string(pv.Metric)+" "+year]
-	if !ok && (pv.Metric == segments.MAU || pv.Metric == segments.DAU) {
-		figure, ok = b.input[string(pv.Metric)+" "+year]
-	}
+	figure, ok := b.segmentFigure(pv.Segment, pv.Metric)
 	if !ok {
 		return fmt.Errorf("%w: part %s: figure %s", fault.ErrUnsupported, pv.Segment, pv.Metric)
 	}
@@ -1070,13 +1075,11 @@ func (b *book) expression(pv valuation.PartValue, e valuation.Expression, row in
 		if m == segments.OwnUsers {
 			m = own
 		}
-		for _, k := range []string{pv.Segment + " " + string(m) + " " + y, string(m) + " " + y} { // its line, else the platform's users
-			if r, ok := b.figure[k]; ok {
-				return r
-			}
-			if r, ok := b.input[k]; ok {
-				return r
-			}
+		if r, ok := b.segmentFigure(pv.Segment, m); ok {
+			return r
+		}
+		if r, ok := b.input[pv.Segment+" "+string(m)+" "+y]; ok { // an input no line shows
+			return r
 		}
 		missing = string(m)
 		return "0"
@@ -1095,6 +1098,34 @@ func (b *book) expression(pv valuation.PartValue, e valuation.Expression, row in
 		}
 	}
 	return nil
+}
+
+// segmentFigure is the reference of segment seg's figure m in the valuation year, as
+// segments.Year.LineOf finds it: the segment's line, else the platform's MAU or DAU. A
+// MAU or DAU line the forecast leaves out at zero (OmitZero) is the platform's where it
+// is zero, as LineOf then finds no line of the segment's.
+func (b *book) segmentFigure(seg string, m segments.Metric) (string, bool) {
+	y := strconv.Itoa(b.m.Year)
+	platform, users := b.input[string(m)+" "+y]
+	line, ok := b.figure[seg+" "+string(m)+" "+y]
+	switch {
+	case !ok:
+		return platform, users
+	case users && omitsZero(b.m.Plan, seg, b.m.Year, m):
+		return "IF(" + line + "=0," + platform + "," + line + ")", true
+	}
+	return line, true
+}
+
+// omitsZero reports whether segment seg's line m in year y is one the forecast leaves
+// out at zero (segments.LineSpec.OmitZero).
+func omitsZero(p segments.Plan, seg string, y int, m segments.Metric) bool {
+	for _, s := range p.Segments {
+		if d := s.Drivers[y]; s.Name == seg && d != nil {
+			return slices.ContainsFunc(d.Spec().Lines, func(l segments.LineSpec) bool { return l.Metric == m && l.OmitZero })
+		}
+	}
+	return false
 }
 
 // sotpInput writes an input of the SOTP sheet (a bridge item's amount, a tranche's count),
@@ -1515,6 +1546,9 @@ func (b *book) pnl() error {
 			if f := b.figure[s.Name+" "+string(segments.Revenue)+" "+strconv.Itoa(y)]; f != "" { // none before a segment starts
 				terms = append(terms, f)
 			}
+		}
+		if len(terms) == 0 { // no segment has started: no revenue
+			return 0
 		}
 		return "=" + strings.Join(terms, "+")
 	}, b.money)
