@@ -525,8 +525,8 @@ func (m Model) diluteAtPrice(ts []Tranche, base, discount decimal.Decimal) (dilu
 
 // diluteAtValue is the dilution at the value or the target (AtValue, AtTarget) of the
 // tranches ts, base the equity with every bond as debt: the fixed point dilute describes,
-// found by taking the tranches in by effective strike until the value they give falls
-// between the last one in and the next.
+// found by taking the tranches in by effective strike until the value they give, exact,
+// falls between the last one in and the next; the value is then rounded to DivPlaces.
 func (m Model) diluteAtValue(ts []Tranche, base, discount decimal.Decimal) (diluted, error) {
 	es, order := m.Dilution.byEffective(ts, discount)
 	num, den := base, m.Shares
@@ -538,12 +538,15 @@ func (m Model) diluteAtValue(ts []Tranche, base, discount decimal.Decimal) (dilu
 		if k > 0 && k < len(order) && es[order[k]].Equal(es[order[k-1]]) {
 			continue // tranches of one effective strike are in or out together
 		}
-		u := num.DivRound(den, segments.DivPlaces)
-		inside := k == 0 || es[order[k-1]].LessThan(u)
-		outside := k == len(order) || !es[order[k]].LessThan(u)
+		// e < num / den, compared exactly (den is positive): the value rounded to
+		// DivPlaces first may fall on a strike it is above or below by less than its
+		// last place, and leave no k on either side (TestDilutionRoundsOnAStrike).
+		inside := k == 0 || es[order[k-1]].Mul(den).LessThan(num)
+		outside := k == len(order) || !es[order[k]].Mul(den).LessThan(num)
 		if !inside || !outside {
 			continue
 		}
+		u := num.DivRound(den, segments.DivPlaces)
 		in := make([]Tranche, k)
 		for j, i := range order[:k] {
 			in[j] = ts[i]
@@ -551,6 +554,12 @@ func (m Model) diluteAtValue(ts []Tranche, base, discount decimal.Decimal) (dilu
 		price := u
 		if m.Dilution.Basis == AtTarget {
 			price = u.Mul(discount).Round(segments.DivPlaces)
+		}
+		if price.IsZero() && slices.ContainsFunc(in, func(t Tranche) bool { return !t.Convertible && !t.Strike.IsZero() && !t.Count.IsZero() }) {
+			// above zero, exactly, but not at 16 places: an option's exercise money
+			// buys back shares at a price of nothing
+			return diluted{}, &fault.Error{Pkg: "valuation", Line: "dilution", Value: "the price options buy shares back at rounds to 0 at 16 places",
+				Err: fault.ErrDilution, Key: key.Key{Space: key.SpaceDilution}}
 		}
 		dl := m.Dilution.at(m.Shares, base, ts, in, price)
 		dl.undiscounted, dl.target = u, u.Mul(discount).Round(segments.DivPlaces)
@@ -599,7 +608,11 @@ func (Dilution) at(basic, base decimal.Decimal, all, in []Tranche, price decimal
 			dl.equity = dl.equity.Add(t.Count.Mul(t.Strike))
 			continue
 		}
-		dl.shares = dl.shares.Add(t.Count.Sub(t.Count.Mul(t.Strike).DivRound(price, segments.DivPlaces)))
+		buyback := decimal.New(0, -segments.DivPlaces) // of nothing: as DivRound gives it, at any price
+		if money := t.Count.Mul(t.Strike); !money.IsZero() {
+			buyback = money.DivRound(price, segments.DivPlaces) // a price above zero: diluteAtValue checks it
+		}
+		dl.shares = dl.shares.Add(t.Count.Sub(buyback))
 	}
 	for _, t := range all {
 		if t.Convertible && !converts[t.Name] {

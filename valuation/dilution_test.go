@@ -6,6 +6,7 @@ package valuation_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -229,5 +230,119 @@ func TestPreparedAtPrice(t *testing.T) {
 	}
 	if err := q.Eval([]decimal.Decimal{d("1100")}, out); err != nil || !out[0].Equal(want.Target) {
 		t.Errorf("query at 1,100m shares: %s, %v; want %s", out[0], err, want.Target)
+	}
+}
+
+// flatModel is a one-segment model valued at a fixed amount on 1,000 shares, diluted at
+// the value by one tranche: the dilution alone decides its target.
+func flatModel(amount string, t valuation.Tranche) valuation.Model {
+	dec := decimal.RequireFromString
+	spec := segments.Spec{Kind: "flat", Inputs: []segments.Input{{Metric: "arpu", Unit: segments.PerUser, Range: segments.NonNegative}},
+		Lines: []segments.LineSpec{{Metric: "revenue", Unit: segments.Millions, Formula: segments.Mul(segments.Ref("mau"), segments.Ref("arpu"))}}}
+	plan := segments.Plan{Currency: "HKD", Years: []int{2021}, Users: map[int]segments.Users{2021: {MAU: dec("100"), DAU: dec("50")}},
+		Segments: []segments.Segment{{Name: "shop", Drivers: map[int]segments.Driver{2021: segments.Generic{Model: spec, In: []decimal.Decimal{dec("12")}}}}}}
+	return valuation.Model{Name: "flat", Plan: plan, Year: 2021, Currency: "HKD", Shares: dec("1000"), Price: dec("10"),
+		Parts:    []valuation.Part{{Segment: "shop", Method: valuation.Fixed{Amount: dec(amount)}}},
+		Dilution: valuation.Dilution{Basis: valuation.AtValue, Tranches: []valuation.Tranche{t}}}
+}
+
+// TestDilutionRoundsOnAStrike: the value a share, rounded to 16 places before it was
+// compared with the strikes, could fall on a strike it is above by less than its last
+// place, and leave no number of tranches on either side: Model.Value refused a valid
+// model ("no value leaves the tranches it prices on one side"), and so did the kernel. By
+// hand: (a) 10,000.00000000000006 over 1,000 shares is 10.00000000000000006, above an
+// option's strike of 10, which is in; with it 13,000.00000000000006 over 1,300 is
+// 10.0000000000000000461..., above 10 still: a target of 10.0000000000000000 (it rounded
+// to 10, not above 10); (b) restricted units (strike 0) of 5.6e20 against 26,000: a value
+// of 4.6e-17, above 0, a target of 0 at 16 places; (c) 2,000 units against 1e-13: 3.3e-17.
+// Each is valued, the kernel and the float64 program agreeing.
+func TestDilutionRoundsOnAStrike(t *testing.T) {
+	dec := decimal.RequireFromString
+	for _, c := range []struct {
+		amount string
+		t      valuation.Tranche
+		target string
+	}{
+		{"10000.00000000000006", valuation.Tranche{Name: "opt", Count: dec("300"), Strike: dec("10")}, "10.0000000000000000"},
+		{"26000", valuation.Tranche{Name: "rsu", Count: dec("560000000000000000000")}, "0.0000000000000000"},
+		{"0.0000000000001", valuation.Tranche{Name: "rsu", Count: dec("2000")}, "0.0000000000000000"},
+	} {
+		m := flatModel(c.amount, c.t)
+		r, err := m.Value()
+		if err != nil {
+			t.Errorf("%s, %s × %s: %v", c.amount, c.t.Count, c.t.Strike, err)
+			continue
+		}
+		if r.Target.String() != dec(c.target).String() || r.Target.Exponent() != -16 {
+			t.Errorf("%s, %s × %s: target %s, want %s by hand", c.amount, c.t.Count, c.t.Strike, r.Target, c.target)
+		}
+		p, err := m.Prepare(valuation.PrepareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := key.Key{Space: key.SpaceDilution, Item: c.t.Name, Name: "count"}
+		q, err := p.Query([]key.Key{count}, []key.Key{key.Scalar(key.Target)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, out, y := q.Evaluator(), make([]decimal.Decimal, 1), make([]float64, 1)
+		if err := e.Eval([]decimal.Decimal{c.t.Count}, out); err != nil || !out[0].Equal(r.Target) || e.Fallbacks() != 0 {
+			t.Errorf("%s: kernel %s (%v, %d fallbacks), Model.Value %s", c.amount, out[0], err, e.Fallbacks(), r.Target)
+		}
+		if k := e.Float([]float64{c.t.Count.InexactFloat64()}, y); k >= 0 || math.Abs(y[0]-r.Target.InexactFloat64()) > 1e-12*math.Abs(r.Target.InexactFloat64())+1e-15 {
+			t.Errorf("%s: float64 %v (refused %d), Model.Value %s", c.amount, y[0], k, r.Target)
+		}
+	}
+}
+
+// TestDilutionPriceRoundsToZero: options struck at 1e-20, below a value a share of
+// 3.3e-17 (1e-13 over 3,000 shares), are in the money, and would buy shares back at
+// that value, which is 0 at 16 places: an error (fault.ErrDilution), not a division
+// by zero. Restricted units (strike 0) buy nothing back and value at any price.
+func TestDilutionPriceRoundsToZero(t *testing.T) {
+	dec := decimal.RequireFromString
+	_, err := flatModel("0.0000000000001", valuation.Tranche{Name: "opt", Count: dec("2000"), Strike: dec("0.00000000000000000001")}).Value()
+	if !errors.Is(err, fault.ErrDilution) || !strings.Contains(err.Error(), "rounds to 0") {
+		t.Errorf("options bought back at a price of 0: %v, want fault.ErrDilution", err)
+	}
+}
+
+// TestFloatNearTie: a strike within a few 1e-16 of the value a share (11.17094795352
+// on 1,000 shares: an option at 11.1709479535199997, a convertible converting into
+// 300 shares at 8.5930368873230768, where converting is worth about its face), each
+// valued by Model.Value: the float64 program asked the first k tranches in to be below
+// the value and the next above it, and after its rounding found no k, refusing the point
+// ("output not finite"). It now takes the first k whose value is at or below the next
+// strike, and agrees with Model.Value to 1e-12.
+func TestFloatNearTie(t *testing.T) {
+	dec := decimal.RequireFromString
+	for _, c := range []struct {
+		convertible bool
+		strike      string
+	}{{false, "11.1709479535199997"}, {true, "8.5930368873230768"}} {
+		m := flatModel("11170.94795352", valuation.Tranche{Name: "opt", Count: dec("300"), Strike: dec("1"), Convertible: c.convertible})
+		p, err := m.Prepare(valuation.PrepareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		strike := key.Key{Space: key.SpaceDilution, Item: "opt", Name: "strike"}
+		want, err := p.Value(valuation.Override{Key: strike, Value: dec(c.strike)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := p.Query([]key.Key{strike}, []key.Key{key.Scalar(key.Target)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := make([]float64, 1)
+		k := q.Evaluator().Float([]float64{dec(c.strike).InexactFloat64()}, y)
+		reasons, _ := q.Float()
+		if w := want.Target.InexactFloat64(); k >= 0 || math.Abs(y[0]-w) > 1e-12*w {
+			reason := ""
+			if k >= 0 {
+				reason = reasons[k]
+			}
+			t.Errorf("convertible %v at %s: float64 %v (%s), Model.Value %s", c.convertible, c.strike, y[0], reason, want.Target)
+		}
 	}
 }

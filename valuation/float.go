@@ -83,12 +83,15 @@ func (f *floatForm) noForm() int      { return len(f.reasons) - 1 }
 // returns -1, or the index in Query.Float's reasons of why the point is refused: the first
 // check of the kernel it fails (the check Model.Value would fail), an output that is not
 // a finite number, x or out of the wrong length, or a query with no float64 form. The
-// result is within about 1e-12 relative of Eval's (TestFloatMatchesDecimal). Two limits
-// follow from float64 rounding, each at points a continuous draw meets with probability
-// zero: where a comparison is an exact tie in decimal (a tranche's effective strike exactly
-// at the value a share) float64 may take the other side of it, and where a divisor
-// cancels to exactly zero in decimal (a − b with a = b) float64 may divide by a residue of
-// rounding and give a huge figure in place of the refusal.
+// result is within about 1e-12 relative of Eval's (TestFloatMatchesDecimal). Three
+// limits follow from float64 rounding, each at points a continuous draw meets with
+// probability zero or at inputs far off any model's scale: where a comparison is an exact
+// tie in decimal (a tranche's effective strike exactly at the value a share) float64 may
+// take the other side of it; where a divisor cancels to exactly zero in decimal (a − b
+// with a = b) float64 may divide by a residue of rounding; and where a divisor rounds
+// to zero at 16 places in decimal (a P&L's revenue a share over 1e21 shares, for its
+// P/S), float64 divides by it unrounded. In the last two it gives a huge figure where
+// the decimal path refuses the point or has no such figure.
 func (e *Evaluator) Float(x, out []float64) int {
 	q := e.q
 	if e.ff == nil {
@@ -312,14 +315,16 @@ func (s *floatStage) atPrice(t *floatTranches, base, basic, price float64) (u, e
 
 // fixedPoint returns the value a share, the equity it divides and the share count, base
 // and basic shares diluted at the value itself: the first k tranches by effective strike
-// in the money at the k whose value leaves them on either side (Model.diluteAtValue),
-// an option's exercise money buying back count × effective strike / u shares. The value
-// is NaN, a refused point, if no k is found (valuation errs then).
+// in the money at the first k whose value is at or below the next effective strike,
+// which is the k whose value leaves them on either side (Model.diluteAtValue, by the
+// argument of Model.dilute), an option's exercise money buying back count × effective
+// strike / u shares. Asking only that, it finds a k whatever float64's rounding makes of
+// a value within an ulp of a strike, where asking both sides could find none.
 func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq, shares float64) {
 	n, count, strike, eff := t.n, &t.count, &t.strike, &t.eff
 	order := t.byStrike()
 	num, den := base, basic
-	eq, u = base, math.NaN()
+	eq = base
 	for k := 0; k <= n; k++ {
 		if k > 0 {
 			i := order[k-1]
@@ -329,7 +334,7 @@ func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq, s
 			continue // tranches of one effective strike are in or out together
 		}
 		v := num / den
-		if (k == 0 || eff[order[k-1]] < v) && (k == n || !(eff[order[k]] < v)) {
+		if k == n || !(eff[order[k]] < v) {
 			shares = basic
 			for _, i := range order[:k] {
 				t.in[i] = true
@@ -343,7 +348,7 @@ func (s *floatStage) fixedPoint(t *floatTranches, base, basic float64) (u, eq, s
 			return v, eq, shares
 		}
 	}
-	return u, math.NaN(), math.NaN()
+	return math.NaN(), math.NaN(), math.NaN() // unreachable: k = n returns
 }
 
 // byStrike returns the tranches' indices by effective strike, stably, as Model.dilute
