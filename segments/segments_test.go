@@ -209,7 +209,8 @@ func TestWith(t *testing.T) {
 }
 
 // TestSpecCheck refuses driver models that cannot forecast, as ErrSpec, and a name one
-// of a segment's own figures has (users, share).
+// of a segment's own figures has (users, share) or a word of the key grammar (growth,
+// line, driver, a slash).
 func TestSpecCheck(t *testing.T) {
 	ok := segments.Advertising{}.Spec()
 	for name, edit := range map[string]func(s *segments.Spec){
@@ -235,6 +236,19 @@ func TestSpecCheck(t *testing.T) {
 		"input named share": func(s *segments.Spec) {
 			s.Inputs = append(s.Inputs, segments.Input{Metric: "share", Unit: segments.Fraction, Range: segments.UnitRate})
 		},
+		// words of the key grammar: forecast/2021/shop/growth read back as the growth
+		// of a group figure named shop, and a name with a slash as another key
+		"input named growth": func(s *segments.Spec) {
+			s.Inputs = append(s.Inputs, segments.Input{Metric: "growth", Unit: segments.Fraction, Range: segments.SignedRate})
+		},
+		"line named growth": func(s *segments.Spec) {
+			s.Lines = append(s.Lines, segments.LineSpec{Metric: "growth", Unit: segments.Fraction, Formula: segments.Const(d("0.1"))})
+		},
+		"line named line": func(s *segments.Spec) { s.Lines[1].Metric = "line" },
+		"input named driver": func(s *segments.Spec) {
+			s.Inputs = append(s.Inputs, segments.Input{Metric: "driver", Unit: segments.Fraction, Range: segments.UnitRate})
+		},
+		"line with a slash": func(s *segments.Spec) { s.Lines[1].Metric = "ads/dau" },
 	} {
 		s := ok
 		s.Inputs = slices.Clone(ok.Inputs)
@@ -321,10 +335,10 @@ func TestLaterStart(t *testing.T) {
 func TestPrev(t *testing.T) {
 	spec := segments.Spec{Kind: "compounding",
 		Inputs: []segments.Input{{Metric: "base", Unit: segments.Millions, Range: segments.NonNegative, Optional: true},
-			{Metric: "growth", Unit: segments.Fraction, Range: segments.SignedRate}},
+			{Metric: "rate", Unit: segments.Fraction, Range: segments.SignedRate}},
 		Lines: []segments.LineSpec{{Metric: segments.Revenue, Unit: segments.Millions,
 			Formula: segments.Mul(segments.Formula{Op: segments.OpPrev, Ref: segments.Revenue, Args: []segments.Formula{segments.Ref("base")}},
-				segments.Add(segments.Const(d("1")), segments.Ref("growth")))}}}
+				segments.Add(segments.Const(d("1")), segments.Ref("rate")))}}}
 	g := func(base, growth string) segments.Driver {
 		return segments.Generic{Model: spec, In: []decimal.Decimal{d(base), d(growth)}}
 	}
@@ -348,7 +362,7 @@ func TestPrev(t *testing.T) {
 		}
 	}
 	for name, prev := range map[string]segments.Formula{
-		"not a line":       {Op: segments.OpPrev, Ref: "growth", Args: []segments.Formula{segments.Ref("base")}},
+		"not a line":       {Op: segments.OpPrev, Ref: "rate", Args: []segments.Formula{segments.Ref("base")}},
 		"no first year":    {Op: segments.OpPrev, Ref: segments.Revenue},
 		"two first values": {Op: segments.OpPrev, Ref: segments.Revenue, Args: []segments.Formula{segments.Ref("base"), segments.Ref("base")}},
 	} {

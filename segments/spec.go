@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -297,8 +298,9 @@ type LineSpec struct {
 }
 
 // Check reports a spec that cannot forecast: no kind, an input or line named twice, an
-// input named mau or dau, an input or line named users or share (a segment's own figures,
-// reserved; model files reserve them too), a formula that reads a figure not known
+// input named mau or dau, an input or line of a reserved name (users, share, growth,
+// driver, line, or one with a "/": words of the key grammar, as model files reserve
+// them), a formula that reads a figure not known
 // before it or divides by a constant zero, no revenue line in millions, or a user base
 // that is not a line of users.
 func (s Spec) Check() error {
@@ -327,12 +329,21 @@ func (s Spec) bad(field, what string) error {
 	return &fault.Error{Pkg: "segments", Field: "driver " + s.Kind + " " + field, Value: what, Err: fault.ErrSpec, Key: driverKey()}
 }
 
-// reserved reports a name no input or line may take: "users", a segment's own users
-// (OwnUsers), and "share", its share of the group's revenue (forecast/YEAR/SEG/share):
-// a figure so named would have two values under one key.
-func reserved(m Metric) bool { return m == OwnUsers || m == "share" }
+// reserved reports a name no input or line may take, as model files reserve them: the
+// key grammar's words, "users" (a segment's own users, OwnUsers), "share" (its share of
+// the group's revenue, forecast/YEAR/SEG/share) and "growth" (a figure's growth,
+// forecast/YEAR/SEG/METRIC/growth), "driver" and "line", and a name with "/" in it: a
+// figure so named would have two values under one key, or a key that reads back as
+// another.
+func reserved(m Metric) bool {
+	switch m {
+	case OwnUsers, "share", "growth", "driver", "line":
+		return true
+	}
+	return strings.Contains(string(m), "/")
+}
 
-// checkInputs reports an input named twice, named mau, dau, users or share or not named,
+// checkInputs reports an input named twice, named mau or dau, reserved or not named,
 // or of no known range; it returns known, the names known before the inputs, with theirs
 // added.
 func (s Spec) checkInputs(known []Metric) ([]Metric, error) {

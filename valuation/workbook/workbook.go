@@ -391,8 +391,9 @@ func (b *book) pctInput() int {
 }
 
 // forecast writes each segment's lines by year as formulas of the inputs, translated
-// from its driver's Spec: the formulas the decimal forecast evaluates. A line that shows
-// an input is on the Inputs sheet and not repeated.
+// from its driver's Spec: the formulas the decimal forecast evaluates. A line that only
+// shows an input, in every year its segment's models have it, is the Inputs sheet's cell
+// and not repeated (segmentLayout).
 func (b *book) forecast() error {
 	sh := Forecast
 	if _, err := b.f.NewSheet(sh); err != nil {
