@@ -1698,7 +1698,9 @@ func (ps *pnlSheet) totals(ep earnings.PnL, revenue int, costs, all []func(j int
 	if err != nil {
 		return err
 	}
-	if _, err := ps.line("Gross margin", func(j, _ int) any { return "=" + yearCells(gross)(j) + "/" + yearCells(revenue)(j) }, b.pct); err != nil {
+	if _, err := ps.line("Gross margin", func(j, _ int) any { // a margin of positive revenue only, as earnings works it out
+		return "=IF(" + yearCells(revenue)(j) + ">0," + yearCells(gross)(j) + "/" + yearCells(revenue)(j) + ",\"n/a\")"
+	}, b.pct); err != nil {
 		return err
 	}
 	net, err := ps.line("Net profit", func(j, y int) any { // the plan has lines: IsZero above
@@ -1826,7 +1828,12 @@ func (b *book) tornadoRows(t sensitivity.Tornado) [][]any {
 	out := b.caption(t.Output)
 	rows := [][]any{{text("Tornado: " + out)}, {text("assumption"), text("base"), text("low"), text("high"), text(out + " at low"), text("at high"), text("range")}}
 	for _, bar := range t.Bars {
-		rows = append(rows, []any{text(b.caption(bar.Name)), num(bar.Input), num(bar.Swing.Low), num(bar.Swing.High), cellValue(bar.Low), cellValue(bar.High), num(bar.Range)})
+		var width any = text("n/a") // an end without a value: no range, not a range of 0
+		if bar.Low.Err == nil && bar.High.Err == nil {
+			width = b.inUnit(t.Output, num(bar.Range))
+		}
+		rows = append(rows, []any{text(b.caption(bar.Name)), b.inUnit(bar.Name, num(bar.Input)), b.inUnit(bar.Name, num(bar.Swing.Low)),
+			b.inUnit(bar.Name, num(bar.Swing.High)), b.inUnit(t.Output, cellValue(bar.Low)), b.inUnit(t.Output, cellValue(bar.High)), width})
 	}
 	return rows
 }
@@ -1841,13 +1848,13 @@ func (b *book) scenarioRows(c sensitivity.Comparison) [][]any {
 	for o, out := range c.Outputs {
 		row := []any{text(b.caption(out))}
 		if o < len(c.Base) {
-			row = append(row, num(c.Base[o]))
+			row = append(row, b.inUnit(out, num(c.Base[o])))
 		}
 		for _, cell := range c.Cells {
 			if cell.Err != nil || o >= len(cell.Values) {
 				row = append(row, text("n/a"))
 			} else {
-				row = append(row, num(cell.Values[o]))
+				row = append(row, b.inUnit(out, num(cell.Values[o])))
 			}
 		}
 		rows = append(rows, row)
@@ -1857,12 +1864,13 @@ func (b *book) scenarioRows(c sensitivity.Comparison) [][]any {
 
 // monteCarloRows are a Monte Carlo summary and its histogram.
 func (b *book) monteCarloRows(mc sensitivity.Summary) [][]any {
+	in := func(v float64) any { return b.inUnit(mc.Output, v) }
 	rows := [][]any{{text("Monte Carlo: " + b.caption(mc.Output))}, {text("draws"), mc.Draws}, {text("valid"), mc.Valid},
-		{text("mean"), mc.Mean}, {text("sd"), mc.SD}, {text("P5"), mc.P5}, {text("P50"), mc.P50}, {text("P95"), mc.P95},
-		{text("min"), mc.Min}, {text("max"), mc.Max}, {text("threshold"), mc.Threshold}, {text("share above"), mc.PAbove},
+		{text("mean"), in(mc.Mean)}, {text("sd"), in(mc.SD)}, {text("P5"), in(mc.P5)}, {text("P50"), in(mc.P50)}, {text("P95"), in(mc.P95)},
+		{text("min"), in(mc.Min)}, {text("max"), in(mc.Max)}, {text("threshold"), in(mc.Threshold)}, {text("share above"), styled{mc.PAbove, b.pct}},
 		{}, {text("from"), text("to"), text("draws")}}
 	for _, bin := range mc.Histogram {
-		rows = append(rows, []any{bin.Lo, bin.Hi, bin.Count})
+		rows = append(rows, []any{in(bin.Lo), in(bin.Hi), bin.Count})
 	}
 	for _, in := range mc.Invalid {
 		rows = append(rows, []any{text("left out: " + in.Reason), in.Count})
@@ -1916,17 +1924,25 @@ func (b *book) shapleyRows(sx sensitivity.ShapleyEffects) [][]any {
 // reconciliationRows are the printed figures against the model's, each with its status.
 func (b *book) reconciliationRows(printed []valuation.Printed) [][]any {
 	rows := [][]any{{text("Table"), text("Row"), text("Column"), text("Printed"), text("Computed"), text("Status")}}
-	for _, c := range b.r.Reconcile(printed).Checks {
+	for _, c := range b.r.Reconcile(printed).Checks { // the statuses of valuation.Reconciliation's table
+		var computed any = text("-")
 		status := "ok"
-		switch {
-		case c.Err != nil:
+		if c.Err != nil {
 			status = "not computable: " + c.Err.Error()
-		case c.Exception != "" && !c.Match:
-			status = "exception: " + c.Exception
-		case !c.Match || c.Surprise():
-			status = "MISMATCH"
+		} else {
+			computed = b.inUnit(c.Key, num(c.Computed))
 		}
-		rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), num(c.Value), num(c.Computed), text(status)})
+		switch {
+		case c.Exception != "" && c.Match:
+			status = "SURPRISE: matches, but listed as exception: " + c.Exception
+		case c.Exception != "":
+			status = "exception: " + c.Exception
+		case !c.Match && c.Err == nil:
+			status = "MISMATCH"
+		case !c.Match:
+			status = "MISMATCH, " + status
+		}
+		rows = append(rows, []any{text(c.Table), text(c.Row), text(c.Column), b.inUnit(c.Key, num(c.Value)), computed, text(status)})
 	}
 	return rows
 }
@@ -1958,21 +1974,51 @@ func cellValue(c sensitivity.Cell) any {
 	return num(c.Values[0])
 }
 
-// rows writes rows of values and texts into sheet from A1; a float that is not a number
-// is written as the text "n/a", which every spreadsheet can hold.
+// rows writes rows of values and texts into sheet from A1, a styled value in its style;
+// a float that is not a number is written as the text "n/a", which every spreadsheet
+// can hold.
 func (b *book) rows(sheet string, rows [][]any) error {
 	rows = append([][]any{{text(staticNote)}}, rows...)
 	for r, row := range rows {
 		for c, v := range row {
+			style := 0
+			if s, ok := v.(styled); ok {
+				v, style = s.v, s.style
+			}
 			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-				v = text("n/a")
+				v, style = text("n/a"), 0
 			}
 			if err := b.put(sheet, 1+c, 1+r, v); err != nil {
 				return err
 			}
+			if style != 0 {
+				if err := b.f.SetCellStyle(sheet, cell(1+c, 1+r), cell(1+c, 1+r), style); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
+}
+
+// styled is a value of an analysis sheet with the style it is shown in.
+type styled struct {
+	v     any
+	style int
+}
+
+// inUnit is v, a value of the figure or assumption name, styled as its unit shows it
+// (valuation.Result.Label): a percentage as one, 0.337 under "Upside (%)" as 33.70%;
+// a text (n/a) or a value of another unit as it is.
+func (b *book) inUnit(name string, v any) any {
+	k, err := key.Parse(name)
+	if _, isText := v.(text); err != nil || isText {
+		return v
+	}
+	if _, unit := b.r.Label(k); unit == "%" {
+		return styled{v, b.pct}
+	}
+	return v
 }
 
 // gridOutput is the index of gs's output among its grid's outputs (the last of that
@@ -2015,24 +2061,24 @@ func (b *book) gridSheet(sh string, gs GridSheet) error {
 	if len(g.Axes) == 1 {
 		rows = append(rows, []any{text(a0), text(out)})
 		for i, v := range g.Axes[0].Values {
-			rows = append(rows, []any{num(v), value(i)})
+			rows = append(rows, []any{b.inUnit(g.Axes[0].Name, num(v)), b.inUnit(gs.Output, value(i))})
 		}
-		first, last = cell(2, 3), cell(2, 2+len(g.Axes[0].Values))
+		first, last = cell(2, 4), cell(2, 3+len(g.Axes[0].Values)) // below the note, the title and the head
 	} else {
 		rows[0][0] = text(out + " by " + a0 + " (rows) × " + b.caption(g.Axes[1].Name) + " (columns)")
 		head := []any{text("")}
 		for _, v := range g.Axes[1].Values {
-			head = append(head, num(v))
+			head = append(head, b.inUnit(g.Axes[1].Name, num(v)))
 		}
 		rows = append(rows, head)
 		for i, v := range g.Axes[0].Values {
-			row := []any{num(v)}
+			row := []any{b.inUnit(g.Axes[0].Name, num(v))}
 			for j := range g.Axes[1].Values {
-				row = append(row, value(i, j))
+				row = append(row, b.inUnit(gs.Output, value(i, j)))
 			}
 			rows = append(rows, row)
 		}
-		first, last = cell(2, 3), cell(1+len(g.Axes[1].Values), 2+len(g.Axes[0].Values))
+		first, last = cell(2, 4), cell(1+len(g.Axes[1].Values), 3+len(g.Axes[0].Values))
 	}
 	if err := b.rows(sh, rows); err != nil {
 		return err

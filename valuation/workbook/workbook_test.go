@@ -284,9 +284,10 @@ func BenchmarkWriteKuaishou(b *testing.B) {
 	}
 }
 
-// TestExtras: the sheets of values a caller adds hold the grid, the tornado and the
-// reconciliation as sotp computed them.
-func TestExtras(t *testing.T) {
+// reportAxes are the report's model, its sensitivity engine, and two axes of three
+// points around the base: 2021E MAU ±10% and the e-commerce premium ±50%.
+func reportAxes(t *testing.T) (valuation.Model, *sensitivity.Engine, sensitivity.Axis, sensitivity.Axis) {
+	t.Helper()
 	m := kuaishou2021.Model()
 	e, err := sensitivity.New(m, sensitivity.Options{})
 	if err != nil {
@@ -300,6 +301,13 @@ func TestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, e, mau, prem
+}
+
+// TestExtras: the sheets of values a caller adds hold the grid, the tornado and the
+// reconciliation as sotp computed them.
+func TestExtras(t *testing.T) {
+	m, e, mau, prem := reportAxes(t)
 	g, err := e.Grid(context.Background(), []string{"target"}, mau, prem)
 	if err != nil {
 		t.Fatal(err)
