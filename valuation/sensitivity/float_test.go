@@ -189,6 +189,37 @@ func TestMonteCarloTarget(t *testing.T) {
 	}
 }
 
+// TestTruncatedFarInATail: an input truncated to bounds far in its distribution's upper
+// tail (2021E MAU from N(500, 10²) within [580, 600], 8 sigma out; e-commerce's premium
+// from N(-1.8, 0.1²) kept above -1, its kind's bound, 8 sigma out) has a CDF at the bound
+// within a few ulps of 1. A probability within the bounds rounded to 1, whose quantile is
+// +Inf, or fell where the quantile comes out below the bound: of 2,000 MAU draws 162 were
+// refused (output not finite) and others drawn at 579.92; of 2,000 premiums 324 were
+// refused (162 not finite, 162 at or below -1).
+// Every draw is now within its bounds (the run's output is the input itself: its least
+// and greatest draws) and valued.
+func TestTruncatedFarInATail(t *testing.T) {
+	e := newEngine(t, Options{Workers: 1})
+	for _, c := range []struct {
+		name     string
+		dist     distuv.Normal
+		min, max float64
+		lo, hi   float64 // where every draw must be
+	}{
+		{"forecast/2021/mau", distuv.Normal{Mu: 500, Sigma: 10}, 580, 600, 580, 600},
+		{"part/ecommerce/premium", distuv.Normal{Mu: -1.8, Sigma: 0.1}, 0, 0, math.Nextafter(-1, 0), math.Inf(1)},
+	} {
+		s, err := e.MonteCarlo(context.Background(), MonteCarlo{Output: c.name, Draws: 2000, Seed: 1,
+			Inputs: []Variable{{Name: c.name, Dist: c.dist, Min: c.min, Max: c.max}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !(s.Min >= c.lo && s.Max <= c.hi) || s.Valid != s.Draws || len(s.Invalid) > 0 {
+			t.Errorf("%s: draws in [%v, %v], want within [%v, %v]; %d of %d valid, %v", c.name, s.Min, s.Max, c.lo, c.hi, s.Valid, s.Draws, s.Invalid)
+		}
+	}
+}
+
 // TestTruncationAndCorrelation draws a take rate from N(0.01, 0.02²) truncated to [0, 1]
 // (half its mass lies below 0.5%, a third below zero) and MAU, DAU correlated at 0.9.
 func TestTruncationAndCorrelation(t *testing.T) {

@@ -34,7 +34,8 @@ type Variable struct {
 	Group string
 	// Min and Max truncate the distribution to [Min, Max]; Min == Max means no bounds but
 	// the assumption's kind's: a rate stays in [0, 1], a margin in [-1, 1], a premium above
-	// -1, and counts, money, multiples, FX rates, shares and prices at or above 0.
+	// -1, and counts, money, multiples, FX rates, shares and prices at or above 0. Every
+	// draw is within them, even far in a tail, where float64 quantiles are imprecise.
 	Min, Max float64
 }
 
@@ -90,6 +91,8 @@ type sampler struct {
 	n, d    int // draws, inputs
 	dists   []Distribution
 	lo, wid []float64 // each input's CDF at its lower bound, and the mass within bounds
+	min     []float64 // each input's bounds, which a draw is kept within
+	max     []float64
 	chol    []float64 // lower Cholesky factor of the correlation, row-major; nil when independent
 	perms   [][]int32 // Latin hypercube: the stratum of draw i of uniform j; nil when plain
 	// seqs are the quasi-random scrambles, each giving per consecutive draws; nil otherwise.
@@ -187,6 +190,7 @@ func (s *sampler) add(prev []Variable, in Variable, bounds [2]float64) error {
 	}
 	s.dists = append(s.dists, in.Dist)
 	s.lo, s.wid = append(s.lo, cl), append(s.wid, ch-cl)
+	s.min, s.max = append(s.min, lo), append(s.max, hi)
 	return nil
 }
 
@@ -273,7 +277,7 @@ func kindBounds(k valuation.Kind) (lo, hi float64) {
 	case valuation.KindMargin:
 		return -1, 1
 	case valuation.KindPremium:
-		return -1, math.Inf(1)
+		return math.Nextafter(-1, 0), math.Inf(1) // above -1
 	}
 	return 0, math.Inf(1)
 }
@@ -314,8 +318,12 @@ func (s *sampler) draw(rng *rand.PCG, i, half int, x, u, z []float64) {
 			u[j] = 0.5 * math.Erfc(-v/math.Sqrt2)
 		}
 	}
+	// Truncated far in a tail, the CDF at a bound is within a few ulps of 0 or 1: the
+	// probability may round to 1 (whose quantile is +Inf), and the quantile of one so
+	// close to 1 falls a little outside the bounds. A draw is kept within them.
 	for j, dist := range s.dists {
-		x[j] = dist.Quantile(math.Min(s.lo[j]+u[j]*s.wid[j], 1))
+		p := math.Min(s.lo[j]+u[j]*s.wid[j], math.Nextafter(1, 0))
+		x[j] = math.Min(math.Max(dist.Quantile(p), s.min[j]), s.max[j]) // NaN stays NaN: a refused draw
 	}
 }
 
