@@ -1,6 +1,8 @@
 package modelfile
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 
@@ -8,6 +10,7 @@ import (
 
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation"
+	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/internal/files"
 )
 
@@ -77,15 +80,28 @@ func Value(r io.Reader, fsys fs.FS) (valuation.Result, error) { return files.Val
 func LoadModel(name string) (valuation.Model, error) { return files.LoadModel(name) }
 
 // Write writes m as an indented model file, its comparables inline. Read gives back a
-// model that values as m does, figure for figure; a model read from a file Write wrote
-// writes to the same bytes. A model a file cannot hold (a custom Method or Aggregate, a
-// driver kind segments does not ship) is an error naming what.
+// model that values as m does, figure for figure (a decimal is written without trailing
+// zeros: 319.00 is written 319); a model read from a file Write wrote writes to the same
+// bytes. A model a file cannot hold (a custom Method or Aggregate, a driver kind
+// segments does not ship, or anything else Read would refuse, such as a symbol of more
+// than 8 characters: Write reads its file back first) is an error naming what,
+// fault.ErrUnsupported.
 func Write(w io.Writer, m valuation.Model) error {
 	f, err := files.FromModel(m)
 	if err != nil {
 		return err
 	}
-	return files.Encode(w, f)
+	var b bytes.Buffer
+	if err := files.Encode(&b, f); err != nil {
+		return err
+	}
+	// What Read would refuse is not written: a model Go can build that a file cannot
+	// hold (a symbol of more than 8 characters, a comparable priced only by a market).
+	if _, err := Read(bytes.NewReader(b.Bytes()), nil); err != nil {
+		return fmt.Errorf("%w: the model's file would not read back: %w", fault.ErrUnsupported, err)
+	}
+	_, err = w.Write(b.Bytes())
+	return err
 }
 
 // ModelSchema returns the JSON Schema (draft 2020-12) of model files, derived from the

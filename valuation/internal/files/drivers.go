@@ -49,8 +49,8 @@ type DriverLine struct {
 	Name     string `json:"name"`
 	Title    string `json:"title"`
 	Unit     string `json:"unit" enum:"million_users|million_orders|million_transactions|fraction|per_user|per_order|per_transaction|millions"`
-	Places   int    `json:"places,omitempty"` // digits a table prints: of the percentage for a fraction
-	Display  string `json:"display,omitempty" enum:"hundred_millions"`
+	Places   int    `json:"places,omitempty"`                           // digits a table prints: of the percentage for a fraction
+	Display  string `json:"display,omitempty" enum:"|hundred_millions"` // "": none, as Read takes it
 	OmitZero bool   `json:"omit_zero,omitempty"`
 	Formula  string `json:"formula"`
 }

@@ -24,7 +24,7 @@ func FromModel(m valuation.Model) (File, error) {
 	f := File{Format: ModelFormat, Name: m.Name, Ticker: m.Ticker, Year: m.Year, Currency: string(m.Currency),
 		Shares: NewDecimal(m.Shares), Price: optional(m.Price)}
 	if !m.Scale.IsZero() {
-		f.Rating = &Scale{Below: string(m.Scale.Below)}
+		f.Rating = &Scale{Below: string(m.Scale.Below), Bands: []Band{}} // an array, if empty: Read wants one
 		for _, b := range m.Scale.Bands {
 			f.Rating.Bands = append(f.Rating.Bands, Band{Rating: string(b.Rating), Floor: NewDecimal(b.Floor), Inclusive: b.Inclusive})
 		}
@@ -56,7 +56,7 @@ func FromModel(m valuation.Model) (File, error) {
 		f.Plan.Segments = append(f.Plan.Segments, seg)
 	}
 	if !m.Bridge.IsZero() {
-		f.Bridge = &Bridge{HoldcoDiscount: optional(m.Bridge.HoldcoDiscount)}
+		f.Bridge = &Bridge{HoldcoDiscount: optional(m.Bridge.HoldcoDiscount), Items: []BridgeItem{}} // a discount alone has no items
 		if m.Bridge.HoldcoBase == valuation.OnStakes {
 			f.Bridge.HoldcoBase = "stakes"
 		}
@@ -78,8 +78,8 @@ func FromModel(m valuation.Model) (File, error) {
 	for _, a := range m.Actuals {
 		f.Actuals = append(f.Actuals, Actual{Key: a.Key.String(), Value: NewDecimal(a.Value), Source: a.Source, Derived: a.Derived, Tolerance: optional(a.Tolerance)})
 	}
-	if !m.Dilution.IsZero() {
-		f.Dilution = &Dilution{}
+	if !m.Dilution.IsZero() || m.Dilution.Basis != valuation.AtValue { // a basis without tranches is the result's still
+		f.Dilution = &Dilution{Tranches: []Tranche{}}
 		if m.Dilution.Basis != valuation.AtValue {
 			f.Dilution.Basis = m.Dilution.Basis.String()
 		}
@@ -296,10 +296,9 @@ func fromSet(s comps.Set, at string) (Set, error) {
 	return out, nil
 }
 
+// keyed is a comparable's figures by metric: an object, if empty (metrics are required;
+// multiples, an empty object, are left out).
 func keyed(m map[comps.MetricYear]decimal.Decimal) map[string]Decimal {
-	if m == nil {
-		return nil
-	}
 	out := make(map[string]Decimal, len(m))
 	for k, v := range m {
 		out[k.Key()] = NewDecimal(v)

@@ -118,7 +118,7 @@ type BridgeItem struct {
 // priced), "target" or "price" (valuation.DilutionBasis).
 type Dilution struct {
 	Tranches []Tranche `json:"tranches" max:"100"`
-	Basis    string    `json:"basis,omitempty" enum:"value|target|price"`
+	Basis    string    `json:"basis,omitempty" enum:"|value|target|price"` // "": the value, as Read takes it
 }
 
 // Tranche is a valuation.Tranche: Count millions at Strike per share in the model's
