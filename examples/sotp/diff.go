@@ -70,9 +70,10 @@ type diffGroupChange struct {
 // structural steps, each an exact revaluation of the old model as changed so far: the new
 // model's years added to the plan with its figures for them (usually no change of the
 // target), the valuation year rolled forward (the old model's parts and multiples priced
-// on the new year's figures), the years the new model lacks dropped, each part (and its segment)
-// the new model no longer has, removed at minus its value; each it adds, at its value;
-// each part whose method changed (P/MAU to P/S), at the difference. Then like for like:
+// on the new year's figures), the years the new model lacks dropped, each part (and its
+// segment) the new model adds, at its value; each it no longer has, removed at minus its
+// value (after the additions, so that a model whose every part is replaced is never
+// left with none); each part whose method changed (P/MAU to P/S), at the difference. Then like for like:
 // the assumptions are moved to the new model's values one at a time, group by group
 // (diffGroups), so that the steps and the rest (what no assumption holds: a peer's
 // market value moves the multiple, which is an assumption; a new peer's text, nothing)
@@ -271,18 +272,7 @@ func restructure(old, nu valuation.Model, oldFile, newFile string) (valuation.Mo
 	segOf := func(p segments.Plan, seg string) int {
 		return slices.IndexFunc(p.Segments, func(s segments.Segment) bool { return s.Name == seg })
 	}
-	for _, p := range slices.Clone(m.Parts) {
-		if partOf(nu, p.Segment) >= 0 {
-			continue
-		}
-		m.Parts = slices.Delete(m.Parts, partOf(m, p.Segment), partOf(m, p.Segment)+1)
-		if i := segOf(m.Plan, p.Segment); i >= 0 && segOf(nu.Plan, p.Segment) < 0 {
-			m.Plan.Segments = slices.Delete(m.Plan.Segments, i, i+1)
-		}
-		if err := step("removed: " + p.Segment); err != nil {
-			return valuation.Model{}, nil, err
-		}
-	}
+	// parts added before those removed: a model whose every part is replaced keeps one
 	for _, p := range nu.Parts {
 		if partOf(m, p.Segment) >= 0 {
 			continue
@@ -292,6 +282,18 @@ func restructure(old, nu valuation.Model, oldFile, newFile string) (valuation.Mo
 		}
 		m.Parts = append(m.Parts, p)
 		if err := step("added: " + p.Segment); err != nil {
+			return valuation.Model{}, nil, err
+		}
+	}
+	for _, p := range slices.Clone(m.Parts) {
+		if partOf(nu, p.Segment) >= 0 {
+			continue
+		}
+		m.Parts = slices.Delete(m.Parts, partOf(m, p.Segment), partOf(m, p.Segment)+1)
+		if i := segOf(m.Plan, p.Segment); i >= 0 && segOf(nu.Plan, p.Segment) < 0 {
+			m.Plan.Segments = slices.Delete(m.Plan.Segments, i, i+1)
+		}
+		if err := step("removed: " + p.Segment); err != nil {
 			return valuation.Model{}, nil, err
 		}
 	}

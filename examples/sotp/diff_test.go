@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -290,4 +292,33 @@ func edited(t *testing.T, path string, edit func(doc map[string]any)) string {
 		t.Fatal(err)
 	}
 	return nu
+}
+
+// TestDiffReplacedOnlyPart: the old model's only part replaced by another (its segment
+// renamed): diff removed the old part first, leaving a model with no parts to value, and
+// failed; it adds the new one first now, and the steps sum to the change of the target.
+func TestDiffReplacedOnlyPart(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "valuation", "modelfile", "testdata", "bridge.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nu := strings.NewReplacer(`"name": "ads"`, `"name": "ads2"`, `"segment": "ads"`, `"segment": "ads2"`).Replace(string(b))
+	if nu == string(b) {
+		t.Fatal("bridge.json has no segment ads to rename")
+	}
+	dir := t.TempDir()
+	oldPath, newPath := filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")
+	if err := os.WriteFile(oldPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(newPath, []byte(nu), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := command(context.Background(), []string{"diff", oldPath, newPath}, &stdout, &stderr); code != 0 {
+		t.Errorf("diff: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "added: ads2") || !strings.Contains(stdout.String(), "removed: ads") {
+		t.Errorf("diff output names no part added and removed:\n%s", stdout.String())
+	}
 }

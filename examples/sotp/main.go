@@ -443,8 +443,16 @@ func readRun(ctx context.Context, path string, progress func(done, total int), c
 	return r, nil
 }
 
-// errSurprise reports printed figures that do not reproduce as their list expects.
-var errSurprise = errors.New("printed figures do not reproduce as expected")
+// errSurprise reports printed figures that do not reproduce as their list expects: bad
+// input (exit 1, code "surprise", of fault.ErrInvalid's category), not an internal
+// failure.
+var errSurprise error = surprise{}
+
+type surprise struct{}
+
+func (surprise) Error() string        { return "printed figures do not reproduce as expected" }
+func (surprise) Code() string         { return "surprise" }
+func (surprise) Is(target error) bool { return target == fault.ErrInvalid }
 
 func reconcile(args []string, w io.Writer) (string, error) {
 	format, rest, err := flags("reconcile", args, []string{"text", "markdown", "json"}, nil)
@@ -474,8 +482,8 @@ func reconcile(args []string, w io.Writer) (string, error) {
 	if err != nil {
 		return format, err
 	}
-	if s := rc.Surprises(); len(s) > 0 {
-		return format, &fault.Error{Pkg: "sotp", Field: "reconcile", Value: fmt.Sprintf("%d of %d", len(s), len(rc.Checks)), Err: errSurprise}
+	if s := rc.Surprises(); len(s) > 0 { // "": the report is written, in the format asked; the error goes to stderr
+		return "", &fault.Error{Pkg: "sotp", Field: "reconcile", Value: fmt.Sprintf("%d of %d", len(s), len(rc.Checks)), Err: errSurprise}
 	}
 	return format, nil
 }

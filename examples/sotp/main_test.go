@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -9,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sotpkit/sotp/valuation/fault"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden outputs in testdata")
@@ -105,5 +109,32 @@ func TestCommand(t *testing.T) {
 		if got != string(want) {
 			t.Errorf("%s: output differs from %s (go test -update rewrites it):\n%s", strings.Join(c.args, " "), path, got)
 		}
+	}
+}
+
+// TestReconcileJSONSurprise: reconcile -format json with a surprise writes the report,
+// one JSON value, on standard output and the error on standard error, exit 1; it wrote
+// the error as a second JSON value after the report, coded "internal", an internal
+// failure's class, for what is bad input.
+func TestReconcileJSONSurprise(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := command(context.Background(), []string{"reconcile", "-format", "json",
+		filepath.Join("walkthrough", "model.json"), filepath.Join("testdata", "printed-wrong.csv")}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	dec := json.NewDecoder(bytes.NewReader(stdout.Bytes()))
+	var report, more map[string]any
+	if err := dec.Decode(&report); err != nil {
+		t.Fatalf("standard output is not JSON: %v", err)
+	}
+	if err := dec.Decode(&more); err == nil {
+		t.Errorf("standard output holds a second JSON value after the report: %v", more)
+	}
+	if !strings.Contains(stderr.String(), "printed figures do not reproduce as expected") {
+		t.Errorf("standard error %q, want the surprise", stderr.String())
+	}
+	if c := fault.ToJSON(errSurprise).Code; c != "surprise" || !errors.Is(errSurprise, fault.ErrInvalid) {
+		t.Errorf("a surprise is coded %q (invalid input: %v), want surprise", c, errors.Is(errSurprise, fault.ErrInvalid))
 	}
 }

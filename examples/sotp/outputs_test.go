@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -106,5 +107,18 @@ func TestInline(t *testing.T) {
 	}
 	if got := sotp(t, "value", inlined); got != want || r.Target.IsZero() {
 		t.Errorf("inlined model values as\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestChartOneSide: -width or -height alone draws, the other side at its default, as
+// the flags say ("0: 576", "0: 360"); chart.Frame took its default only when both were
+// 0, and refused 600 × 0.
+func TestChartOneSide(t *testing.T) {
+	for _, args := range [][]string{{"-width", "600"}, {"-height", "400"}} {
+		var stdout, stderr bytes.Buffer
+		argv := append(append([]string{"chart", "-out", t.TempDir()}, args...), filepath.Join("walkthrough", "model.json"))
+		if code := command(context.Background(), argv, &stdout, &stderr); code != 0 {
+			t.Errorf("sotp %s: exit %d: %s", strings.Join(argv, " "), code, stderr.String())
+		}
 	}
 }

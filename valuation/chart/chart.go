@@ -37,7 +37,7 @@ const maxSize = 2880
 // Frame is a chart's size and the words around its plot. The zero Frame draws a chart of
 // 576 × 360 points (8 × 5 inches), titled and labelled by the figures' keys.
 type Frame struct {
-	Width, Height float64 // in points; both zero for 576 × 360
+	Width, Height float64 // in points; a side at zero takes its default, 576 × 360
 	// Title, when set, replaces the chart's own title; Subtitle is a line under it.
 	Title, Subtitle string
 	// Source is a line at the foot of the chart: "Source: company data, sotp".
@@ -71,8 +71,11 @@ type Chart struct {
 // size o gives and with its title, subtitle and source.
 func newChart(kind string, o Frame, plots []*plot.Plot, weights []float64) (Chart, error) {
 	w, h := o.Width, o.Height
-	if w == 0 && h == 0 {
-		w, h = 576, 360
+	if w == 0 {
+		w = 576
+	}
+	if h == 0 {
+		h = 360
 	}
 	for _, v := range []float64{w, h} {
 		if !(v > 0 && v <= maxSize) {

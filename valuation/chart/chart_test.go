@@ -258,8 +258,8 @@ func TestBadInput(t *testing.T) {
 		"NaN statistics": func() (chart.Chart, error) {
 			return chart.Histogram(sensitivity.Summary{Valid: 2, Mean: math.NaN(), P5: math.NaN(), Histogram: []sensitivity.Bin{{Count: 2}}}, chart.Frame{})
 		},
-		"zero size": func() (chart.Chart, error) {
-			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Frame{Width: 0, Height: 10})
+		"negative size": func() (chart.Chart, error) {
+			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Frame{Width: -1, Height: 10})
 		},
 		"huge size": func() (chart.Chart, error) {
 			return chart.Histogram(sensitivity.Summary{Valid: 2, Histogram: []sensitivity.Bin{{Lo: 1, Hi: 2, Count: 2}}}, chart.Frame{Width: 1e9, Height: 10})
