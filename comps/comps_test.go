@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/kuaishou2021"
@@ -243,5 +244,44 @@ func TestSetErrors(t *testing.T) {
 	}
 	if _, err := (comps.Mean{}).Of(nil); !errors.Is(err, fault.ErrEmptySet) {
 		t.Errorf("mean of nothing: %v", err)
+	}
+}
+
+// TestCrossingsEitherWay: the crossing of a pair furthest from the rate taken is the
+// same whichever way round the table gives the pair. AAA/BBB is 1 through USD, 2
+// through XXX (twice it) and 0.4 through YYY (2.5 times below it): YYY is the furthest.
+// It was chosen by the difference of rates, 1 against 0.6, and so named XXX for
+// AAA/BBB and YYY for BBB/AAA (2.5 against 0.5 the other way round).
+func TestCrossingsEitherWay(t *testing.T) {
+	build := func(first comps.Currency) comps.FX {
+		var rs []comps.Rate
+		if first == "AAA" {
+			rs = append(rs, comps.Rate{From: "AAA", To: "USD", Rate: d("1")}, comps.Rate{From: "USD", To: "BBB", Rate: d("1")})
+		} else {
+			rs = append(rs, comps.Rate{From: "BBB", To: "USD", Rate: d("1")}, comps.Rate{From: "USD", To: "AAA", Rate: d("1")})
+		}
+		rs = append(rs,
+			comps.Rate{From: "AAA", To: "XXX", Rate: d("1")}, comps.Rate{From: "XXX", To: "BBB", Rate: d("2")},
+			comps.Rate{From: "AAA", To: "YYY", Rate: d("1")}, comps.Rate{From: "YYY", To: "BBB", Rate: d("0.4")})
+		fx, err := comps.NewFX(rs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fx
+	}
+	for _, first := range []comps.Currency{"AAA", "BBB"} {
+		cr, err := build(first).Crossings(decimal.Zero)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vias []comps.Currency
+		for _, c := range cr {
+			if c[0].From == "AAA" && c[0].To == "BBB" || c[0].From == "BBB" && c[0].To == "AAA" {
+				vias = append(vias, c[1].Via)
+			}
+		}
+		if len(vias) != 1 || vias[0] != "YYY" {
+			t.Errorf("the table led by %s: the furthest crossing of AAA/BBB through %v, want YYY", first, vias)
+		}
 	}
 }

@@ -352,21 +352,29 @@ func (g rateGraph) through(a, b int) []Currency {
 }
 
 // disagreeing returns the rate Pair takes for p and, of p's crossings that disagree with
-// it by more than hi either way, the furthest from it; false when none does, or when Pair
-// fails (outside the bounds: Pair's error says so where it is used).
+// it by more than hi either way, the furthest from it by ratio (twice the rate and half
+// of it are as far), so that the worst does not depend on which way round the pair is
+// written; false when none does, or when Pair fails (outside the bounds: Pair's error
+// says so where it is used).
 func (fx FX) disagreeing(p crossedPair, hi decimal.Decimal) (taken, worst Rate, ok bool) {
 	taken, err := fx.Pair(p.a, p.b)
 	if err != nil {
 		return Rate{}, Rate{}, false
 	}
+	one := decimal.NewFromInt(1)
+	var far decimal.Decimal // the worst's ratio to the rate taken, or its inverse: above 1
 	for _, via := range p.through {
 		x, _ := fx.leg(p.a, via)
 		y, _ := fx.leg(via, p.b)
 		r := Rate{From: p.a, To: p.b, Rate: x.Rate.Mul(y.Rate), Via: via}
 		ratio := r.Rate.DivRound(taken.Rate, 16)
-		if ratio.GreaterThan(hi) || ratio.Mul(hi).LessThan(decimal.NewFromInt(1)) {
-			if worst.Via == "" || r.Rate.Sub(taken.Rate).Abs().GreaterThan(worst.Rate.Sub(taken.Rate).Abs()) {
-				worst = r
+		if ratio.GreaterThan(hi) || ratio.Mul(hi).LessThan(one) {
+			off := ratio
+			if ratio.LessThan(one) {
+				off = taken.Rate.DivRound(r.Rate, 16)
+			}
+			if worst.Via == "" || off.GreaterThan(far) {
+				worst, far = r, off
 			}
 		}
 	}

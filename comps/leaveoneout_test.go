@@ -1,6 +1,8 @@
 package comps
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -41,6 +43,25 @@ func TestWithoutEachIsOfEachRemainder(t *testing.T) {
 					t.Fatalf("trial %d, %s without %d: %s, want %s", trial, agg.Name(), i, got[i], want)
 				}
 			}
+		}
+	}
+}
+
+// TestLeaveOneOutCancelled: with its context cancelled, LeaveOneOut returns the error
+// and no results, whatever the aggregate: the mean (worked out in one pass) returned its
+// results with the error, the trimmed mean (one set at a time) none.
+func TestLeaveOneOutCancelled(t *testing.T) {
+	m := MetricYear{Name: "mau", Year: 2021}
+	set := Set{Name: "s", Metric: m, Companies: []Company{
+		{Ticker: "A", Currency: "USD", MarketValue: decimal.RequireFromString("100"), Metrics: map[MetricYear]decimal.Decimal{m: decimal.RequireFromString("10")}},
+		{Ticker: "B", Currency: "USD", MarketValue: decimal.RequireFromString("300"), Metrics: map[MetricYear]decimal.Decimal{m: decimal.RequireFromString("10")}}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, agg := range []Aggregate{Mean{}, Median{}, Trimmed{}} {
+		set.Aggregate = agg
+		full, avgs, err := set.LeaveOneOut(ctx, FX{})
+		if !errors.Is(err, context.Canceled) || len(full.Companies) != 0 || avgs != nil {
+			t.Errorf("%s: %v with %d companies and averages %v, want context.Canceled alone", agg.Name(), err, len(full.Companies), avgs)
 		}
 	}
 }

@@ -54,7 +54,7 @@ func NewMarket(quotes []Company, rates []Rate) (Market, error) {
 		}
 	}
 	for _, r := range rates {
-		if _, err := NewFX(Rate{From: r.From, To: r.To, Rate: r.Rate}); err != nil {
+		if _, err := NewFX(Rate{From: r.From, To: r.To, Rate: r.Rate, Via: r.Via}); err != nil { // a quote of a crossed rate too: Market.FX takes it so
 			return Market{}, err
 		}
 		if bad := checkDate(r.AsOf); bad != "" {

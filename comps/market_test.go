@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/comps"
 	"github.com/sotpkit/sotp/valuation/fault"
 )
@@ -187,5 +188,15 @@ func TestMarketErrors(t *testing.T) {
 	}
 	if _, err := (comps.Market{}).Company(huya(), "March 3rd"); !errors.Is(err, fault.ErrInvalid) {
 		t.Errorf("a date not YYYY-MM-DD: %v", err)
+	}
+}
+
+// TestMarketRateVia: a market quote of a rate marked as crossed (Via) was taken by
+// NewMarket, which checked the rate without it, and refused by Market.FX ("give the
+// rate itself") at the first date it was asked for; NewMarket refuses it now.
+func TestMarketRateVia(t *testing.T) {
+	_, err := comps.NewMarket(nil, []comps.Rate{{From: "HKD", To: "USD", Rate: d("0.128"), AsOf: "2024-01-02", Via: "CNY"}})
+	if !errors.Is(err, fault.ErrBadRate) {
+		t.Errorf("a quote of a crossed rate: %v, want fault.ErrBadRate", err)
 	}
 }

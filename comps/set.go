@@ -220,7 +220,10 @@ func (s Set) LeaveOneOut(ctx context.Context, fx FX) (full SetMultiple, averages
 		if averages, err = fast.withoutEach(full.Companies); err != nil {
 			return SetMultiple{}, nil, s.aggregateError(agg, err)
 		}
-		return full, averages, ctx.Err()
+		if err := ctx.Err(); err != nil { // no results with an error, as the other aggregates stop
+			return SetMultiple{}, nil, err
+		}
+		return full, averages, nil
 	}
 	others := make([]CompanyMultiple, 0, len(full.Companies)-1)
 	averages = make([]decimal.Decimal, len(full.Companies))

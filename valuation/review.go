@@ -79,11 +79,11 @@ func (m Model) review(base Result) ([]ReviewLine, error) {
 		l.Forecast, l.Difference = decimal.NewNullDecimal(f), decimal.NewNullDecimal(diff)
 		if !f.IsZero() {
 			l.Pct = decimal.NewNullDecimal(diff.DivRound(f.Abs(), segments.DivPlaces))
-			if a.Tolerance.Sign() > 0 {
-				l.Verdict = outside
-				if l.Pct.Decimal.Abs().LessThanOrEqual(a.Tolerance) {
-					l.Verdict = within
-				}
+		}
+		if a.Tolerance.Sign() > 0 { // of a forecast of 0, no percentage: within only if the actual is 0 too
+			l.Verdict = outside
+			if l.Pct.Valid && l.Pct.Decimal.Abs().LessThanOrEqual(a.Tolerance) || !l.Pct.Valid && diff.IsZero() {
+				l.Verdict = within
 			}
 		}
 		if p == nil {

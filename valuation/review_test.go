@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation"
 	"github.com/sotpkit/sotp/valuation/fault"
 	"github.com/sotpkit/sotp/valuation/key"
@@ -103,4 +107,23 @@ func ExampleResult_ReviewText() {
 	// Note: [2] annual report 2025, p. 5; 350 × 2; not an assumption of the model: its drivers compute it
 	// Note: Figures in the model's units: money in millions, users in millions, rates as percentages; % is the difference over the forecast
 	// Note: Target with it: the target (USD) with the actual in the forecast's place, for a figure that is an assumption; base target 8.0
+}
+
+// TestReviewZeroForecast: an actual of 0 against a forecast of 0 with a tolerance of 5%
+// is within it, and an actual of 1 outside; the verdict was worked out only of a
+// forecast not zero (of which a percentage is), and left empty.
+func TestReviewZeroForecast(t *testing.T) {
+	for actual, want := range map[string]string{"0": "within", "1": "outside"} {
+		m := platform()
+		m.Plan.Segments = append(slices.Clone(m.Plan.Segments), segments.Segment{Name: "games", Title: "Games",
+			Drivers: map[int]segments.Driver{2025: segments.Advertising{RevenuePerDAU: decimal.Zero}}})
+		m.Actuals = []valuation.Actual{{Key: mustKey("forecast/2025/games/revenue"), Value: decimal.RequireFromString(actual), Source: "made up", Tolerance: decimal.RequireFromString("0.05")}}
+		r, err := m.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Review) != 1 || !r.Review[0].Forecast.Valid || !r.Review[0].Forecast.Decimal.IsZero() || r.Review[0].Verdict != want {
+			t.Errorf("actual %s against a forecast of 0: %+v, want verdict %s", actual, r.Review, want)
+		}
+	}
 }

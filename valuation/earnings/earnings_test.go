@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+
 	"github.com/sotpkit/sotp/segments"
 	"github.com/sotpkit/sotp/valuation/earnings"
 	"github.com/sotpkit/sotp/valuation/fault"
@@ -162,5 +163,28 @@ func TestStatementErrors(t *testing.T) {
 				t.Errorf("error %v, want %v naming %q", err, c.want, c.naming)
 			}
 		})
+	}
+}
+
+// TestPricingRefused: a negative price, or a price with a rate not above zero, is an
+// error; such pricing gave a statement without multiples and no word of why.
+func TestPricingRefused(t *testing.T) {
+	f := segments.Forecast{Currency: "CNY", Years: []segments.Year{{Year: 2025, Revenue: d("1000")}}}
+	p := earnings.PnL{Lines: []earnings.LineItem{{Name: "cost", Label: "Cost", Kind: earnings.CostOfSales, Years: map[int]earnings.Value{2025: earnings.Amount(d("500"))}}},
+		Shares: map[int]decimal.Decimal{2025: d("100")}}
+	for _, c := range []struct {
+		m    earnings.Pricing
+		want error
+	}{
+		{earnings.Pricing{Price: d("10"), Rate: d("0")}, fault.ErrBadRate},
+		{earnings.Pricing{Price: d("10"), Rate: d("-1")}, fault.ErrBadRate},
+		{earnings.Pricing{Price: d("-10"), Rate: d("1")}, fault.ErrPrice},
+	} {
+		if _, err := p.Statement(f, c.m); !errors.Is(err, c.want) {
+			t.Errorf("pricing %s at %s: %v, want %v", c.m.Price, c.m.Rate, err, c.want)
+		}
+	}
+	if _, err := p.Statement(f, earnings.Pricing{}); err != nil {
+		t.Errorf("no pricing: %v, want a statement without multiples", err)
 	}
 }

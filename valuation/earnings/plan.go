@@ -95,7 +95,8 @@ type PnL struct {
 }
 
 // Pricing is what the multiples are taken at: a share price, and the units of the
-// price's currency one unit of the reporting currency buys. A zero Price gives none.
+// price's currency one unit of the reporting currency buys. A zero Price gives none; a
+// negative one, or a Price with a Rate not above zero, is an error.
 type Pricing struct {
 	Price decimal.Decimal
 	Rate  decimal.Decimal
@@ -151,6 +152,12 @@ func Growth(cur, prev decimal.Decimal) decimal.NullDecimal {
 func (p PnL) Statement(f segments.Forecast, m Pricing) (Statement, error) {
 	if err := p.check(); err != nil {
 		return Statement{}, err
+	}
+	switch {
+	case m.Price.Sign() < 0:
+		return Statement{}, &fault.Error{Pkg: "earnings", Field: "price", Value: fault.Plain(m.Price), Err: fault.ErrPrice, Key: key.Scalar(key.Price)}
+	case m.Price.Sign() > 0 && m.Rate.Sign() <= 0:
+		return Statement{}, &fault.Error{Pkg: "earnings", Field: "rate", Value: fault.Plain(m.Rate), Err: fault.ErrBadRate}
 	}
 	st := Statement{Lines: p.Lines, Years: make([]Period, len(f.Years))}
 	for i, fy := range f.Years {
